@@ -1,0 +1,57 @@
+// The formal layer's core: a proof obligation is a claim whose NEGATION is asserted into a Z3
+// solver; the claim is proved when the solver answers unsat. `unknown` or a timeout is a failure.
+// spec: formal.md
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <z3++.h>
+
+namespace l2::inv {
+
+enum class Kind { initiation, consecution, bmc, safety };
+enum class Verdict { proved, counterexample, unknown };
+
+std::string_view kind_name(Kind kind);
+std::string_view verdict_name(Verdict verdict);
+
+struct Obligation {
+  std::string mechanism;   // e.g. "primitives", "payment_channel"
+  std::string invariant;   // the named invariant or property
+  std::string transition;  // the transition it is checked against ("init" for initiation)
+  Kind kind = Kind::safety;
+  std::string statement;   // one line, for the report
+  // Asserts the negation of the claim: every model of these assertions is a counterexample.
+  std::function<void(z3::context&, z3::solver&)> assert_negation;
+
+  // File-system-safe identifier: <mechanism>__<invariant>__<transition>__<kind>.
+  std::string id() const;
+};
+
+struct ObligationResult {
+  const Obligation* obligation = nullptr;
+  Verdict verdict = Verdict::unknown;
+  double seconds = 0;
+  std::string counterexample;  // the model, one "name = value" per line, when verdict == counterexample
+  std::string reason;          // Z3's reason for unknown, when verdict == unknown
+};
+
+// Runs one obligation in a fresh context. `timeout` bounds the solver; hitting it is `unknown`.
+ObligationResult discharge(const Obligation& obligation, std::chrono::milliseconds timeout);
+
+// A standalone SMT-LIB2 script for the obligation; a stock `z3 FILE` answers `unsat` iff proved.
+std::string to_smt2(const Obligation& obligation);
+
+// Every obligation of every mechanism, in a fixed order. Adding a mechanism adds one line to
+// invariants/src/registry.cpp.
+std::vector<Obligation> all_obligations();
+
+// The obligations of each mechanism.
+std::vector<Obligation> primitives_obligations();
+
+}  // namespace l2::inv

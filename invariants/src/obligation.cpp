@@ -1,0 +1,92 @@
+#include "l2/inv/obligation.hpp"
+
+#include <sstream>
+
+namespace l2::inv {
+
+std::string_view kind_name(Kind kind) {
+  switch (kind) {
+    case Kind::initiation: return "initiation";
+    case Kind::consecution: return "consecution";
+    case Kind::bmc: return "bmc";
+    case Kind::safety: return "safety";
+  }
+  return "unknown";
+}
+
+std::string_view verdict_name(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::proved: return "proved";
+    case Verdict::counterexample: return "counterexample";
+    case Verdict::unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+std::string Obligation::id() const {
+  std::string out = mechanism + "__" + invariant + "__" + transition + "__" + std::string(kind_name(kind));
+  for (char& c : out) {
+    const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    if (!safe) c = '_';
+  }
+  return out;
+}
+
+ObligationResult discharge(const Obligation& obligation, std::chrono::milliseconds timeout) {
+  ObligationResult result;
+  result.obligation = &obligation;
+  const auto start = std::chrono::steady_clock::now();
+  z3::context ctx;
+  z3::solver solver(ctx);
+  z3::params params(ctx);
+  params.set("timeout", static_cast<unsigned>(timeout.count()));
+  solver.set(params);
+  try {
+    obligation.assert_negation(ctx, solver);
+    switch (solver.check()) {
+      case z3::unsat:
+        result.verdict = Verdict::proved;
+        break;
+      case z3::sat: {
+        result.verdict = Verdict::counterexample;
+        const z3::model model = solver.get_model();
+        std::ostringstream text;
+        for (unsigned i = 0; i < model.size(); ++i) {
+          const z3::func_decl decl = model[i];
+          if (decl.arity() != 0) continue;
+          text << decl.name().str() << " = " << model.get_const_interp(decl) << "\n";
+        }
+        result.counterexample = text.str();
+        break;
+      }
+      case z3::unknown:
+        result.verdict = Verdict::unknown;
+        result.reason = solver.reason_unknown();
+        break;
+    }
+  } catch (const z3::exception& e) {
+    // A Z3 error is never a proof.
+    result.verdict = Verdict::unknown;
+    result.reason = std::string("z3 error: ") + e.msg();
+  }
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+std::string to_smt2(const Obligation& obligation) {
+  z3::context ctx;
+  z3::solver solver(ctx);
+  obligation.assert_negation(ctx, solver);
+  std::ostringstream out;
+  out << "; l2spec proof obligation " << obligation.id() << "\n"
+      << "; mechanism: " << obligation.mechanism << "\n"
+      << "; invariant: " << obligation.invariant << "\n"
+      << "; transition: " << obligation.transition << "\n"
+      << "; kind: " << kind_name(obligation.kind) << "\n"
+      << "; claim: " << obligation.statement << "\n"
+      << "; the negated claim follows: `unsat` means the claim is proved.\n"
+      << solver.to_smt2();
+  return out.str();
+}
+
+}  // namespace l2::inv

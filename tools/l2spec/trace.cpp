@@ -1,0 +1,154 @@
+// l2spec trace: the matrix from each spec rule to its code, model, tests and vectors.
+// Rules are the rows of the spec's rule tables: a Markdown table row whose first cell is a rule
+// ID such as `PC-UPD-3` (spec/vectors.md#rule-tables).
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "commands.hpp"
+
+namespace l2::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Rule {
+  std::string id;
+  std::string error_code;
+  std::string spec_file;
+  std::size_t code_refs = 0;
+  std::size_t model_refs = 0;
+  std::size_t test_refs = 0;
+  std::size_t positive = 0;
+  std::size_t negative = 0;
+};
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+std::vector<fs::path> files_under(const fs::path& root, const std::set<std::string>& extensions) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) return out;
+  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+    if (it->is_regular_file() && extensions.count(it->path().extension().string())) out.push_back(it->path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Counts, per rule ID, the source files under `root` that mention it as a whole word.
+std::map<std::string, std::size_t> mentions(const fs::path& root, const std::map<std::string, Rule>& rules) {
+  std::map<std::string, std::size_t> counts;
+  for (const auto& file : files_under(root, {".hpp", ".cpp", ".h"})) {
+    const std::string text = read_text(file);
+    for (const auto& [id, rule] : rules) {
+      std::size_t at = text.find(id);
+      while (at != std::string::npos) {
+        const char after = at + id.size() < text.size() ? text[at + id.size()] : ' ';
+        const char before = at > 0 ? text[at - 1] : ' ';
+        if (!std::isalnum(static_cast<unsigned char>(after)) && !std::isalnum(static_cast<unsigned char>(before)) && before != '-') {
+          ++counts[id];
+          break;
+        }
+        at = text.find(id, at + 1);
+      }
+    }
+  }
+  return counts;
+}
+
+}  // namespace
+
+int run_trace(const TraceOptions& options, nlohmann::json* summary) {
+  std::map<std::string, Rule> rules;
+  const std::regex row(R"(^\|\s*`?([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-[0-9]+)`?\s*\|\s*`?([A-Z0-9_]*|—|-)`?\s*\|)");
+  for (const auto& file : files_under(options.source / "spec", {".md"})) {
+    std::istringstream lines(read_text(file));
+    std::string line;
+    while (std::getline(lines, line)) {
+      std::smatch match;
+      if (!std::regex_search(line, match, row)) continue;
+      Rule& rule = rules[match[1]];
+      rule.id = match[1];
+      rule.error_code = match[2];
+      rule.spec_file = fs::relative(file, options.source).generic_string();
+    }
+  }
+  if (rules.empty()) {
+    std::fprintf(stderr, "l2spec trace: no rule tables found under %s/spec\n", options.source.string().c_str());
+    return exit_usage;
+  }
+  for (const auto& [id, n] : mentions(options.source / "reference", rules)) rules[id].code_refs = n;
+  for (const auto& [id, n] : mentions(options.source / "invariants", rules)) rules[id].model_refs = n;
+  for (const auto& [id, n] : mentions(options.source / "tests", rules)) rules[id].test_refs = n;
+
+  std::vector<std::string> problems;
+  // Vectors: a case whose steps all succeed is positive for each rule it lists; an invalid step is
+  // negative for the rule whose check failed; a malformed step is negative for the case's rules.
+  const auto index_text = read_text(options.vectors / "index.json");
+  const auto index = nlohmann::json::parse(index_text, nullptr, false);
+  if (index.is_discarded() || !index.contains("files")) {
+    std::fprintf(stderr, "l2spec trace: cannot read %s/index.json\n", options.vectors.string().c_str());
+    return exit_usage;
+  }
+  for (const auto& entry : index["files"]) {
+    if (entry["kind"] != "case") continue;
+    const std::string path = entry["path"];
+    const auto document = nlohmann::json::parse(read_text(options.vectors / path), nullptr, false);
+    if (document.is_discarded()) {
+      problems.push_back(path + ": unreadable");
+      continue;
+    }
+    std::set<std::string> listed;
+    for (const auto& id : document["rules"]) listed.insert(id.get<std::string>());
+    bool all_ok = true;
+    for (const auto& step : document["steps"]) {
+      const auto& expect = step["expect"];
+      if (expect["outcome"] == "invalid") {
+        all_ok = false;
+        const std::string id = expect["rule"];
+        if (!listed.count(id)) problems.push_back(path + ": fails rule " + id + " but does not list it");
+        if (rules.count(id)) ++rules[id].negative;
+      } else if (expect["outcome"] == "malformed") {
+        all_ok = false;
+        for (const auto& id : listed)
+          if (rules.count(id)) ++rules[id].negative;
+      }
+    }
+    for (const auto& id : listed) {
+      if (!rules.count(id)) problems.push_back(path + ": lists rule " + id + ", which no spec table defines");
+      else if (all_ok) ++rules[id].positive;
+    }
+  }
+
+  if (!options.quiet)
+    std::printf("%-16s %-32s %-26s %5s %5s %5s %5s %5s\n", "rule", "error code", "spec", "code", "model", "tests", "+vec", "-vec");
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& [id, rule] : rules) {
+    std::string missing;
+    if (rule.code_refs == 0) missing += " code";
+    if (rule.positive == 0) missing += " positive-vector";
+    if (rule.negative == 0) missing += " negative-vector";
+    if (!missing.empty()) problems.push_back(id + ": missing" + missing);
+    if (!options.quiet)
+      std::printf("%-16s %-32s %-26s %5zu %5zu %5zu %5zu %5zu%s\n", id.c_str(), rule.error_code.c_str(), rule.spec_file.c_str(),
+                  rule.code_refs, rule.model_refs, rule.test_refs, rule.positive, rule.negative, missing.empty() ? "" : "  <-- EMPTY CELL");
+    rows.push_back({{"rule", id}, {"error_code", rule.error_code}, {"spec", rule.spec_file}, {"code", rule.code_refs},
+                    {"model", rule.model_refs}, {"tests", rule.test_refs}, {"positive_vectors", rule.positive},
+                    {"negative_vectors", rule.negative}});
+  }
+  for (const auto& problem : problems) std::printf("TRACE %s\n", problem.c_str());
+  std::printf("%zu rules, %zu problems\n", rules.size(), problems.size());
+  if (summary != nullptr) *summary = {{"rules", rows}, {"problems", problems}};
+  return problems.empty() ? exit_ok : exit_check_failed;
+}
+
+}  // namespace l2::cli

@@ -1,0 +1,86 @@
+// Turns typed functions into op handlers. Inputs and outputs are reflected structs, so decoding,
+// the JSON form and the state commitment all come from one declaration. An input that does not
+// decode is `malformed`; a returned error code is `invalid` with the code's rule ID.
+#pragma once
+
+#include <string>
+#include <utility>
+
+#include "l2/codec/json.hpp"
+#include "l2/ref/reflect.hpp"
+#include "l2/ref/result.hpp"
+#include "l2/ref/sha256.hpp"
+#include "l2/vectors/framework.hpp"
+
+namespace l2::vectors {
+
+// The commitment to a stateless op's result: H_tag("L2/vectors/state_root", canonical encoding).
+template <class T>
+Hash32 output_root(const T& value) {
+  const Bytes encoded = reflect::encode(value);
+  return ref::tagged_hash("L2/vectors/state_root", encoded);
+}
+
+template <class E>
+Outcome rejection(E error) {
+  const auto info = error_info(error);  // found by ADL next to each mechanism's error enum
+  return Outcome::invalid(std::string(info.code), std::string(info.rule_id), std::string(info.summary));
+}
+
+template <class In, class Out, class E>
+using PureFn = std::function<Result<Out, E>(const In&)>;
+
+// An op with no state: pre_state must be null and each implementation maps In to Out or an error.
+// An empty std::function means that implementation has no engine for this op.
+template <class In, class Out, class E>
+OpHandler stateless_op(std::string op, std::string summary, PureFn<In, Out, E> reference,
+                       PureFn<In, Out, E> optimized) {
+  OpHandler handler;
+  handler.op = std::move(op);
+  handler.summary = std::move(summary);
+  handler.apply = [reference = std::move(reference), optimized = std::move(optimized)](
+                      Impl impl, const json& state, const json& input, std::uint64_t) -> StepResult {
+    const PureFn<In, Out, E>* fn = nullptr;
+    if (impl == Impl::reference) fn = &reference;
+    if (impl == Impl::optimized && optimized) fn = &optimized;
+    if (fn == nullptr) return StepResult{false, {}};
+    if (!state.is_null()) return StepResult{true, Outcome::malformed("this operation takes no pre-state")};
+    auto decoded = codec::from_json<In>(input);
+    if (!decoded.ok()) return StepResult{true, Outcome::malformed(decoded.error().message)};
+    const Result<Out, E> result = (*fn)(decoded.value());
+    if (!result.ok()) return StepResult{true, rejection(result.error())};
+    return StepResult{true, Outcome::ok(codec::to_json(result.value()), to_hex(output_root(result.value())))};
+  };
+  return handler;
+}
+
+template <class State, class In, class E>
+using TransitionFn = std::function<Result<State, E>(const State&, const In&, std::uint64_t height)>;
+
+// An op over a state: the post-state's commitment comes from `state_root`, and a rejected step
+// leaves the state as it was.
+template <class State, class In, class E>
+OpHandler transition_op(std::string op, std::string summary, TransitionFn<State, In, E> reference,
+                        TransitionFn<State, In, E> optimized, std::function<Hash32(const State&)> state_root) {
+  OpHandler handler;
+  handler.op = std::move(op);
+  handler.summary = std::move(summary);
+  handler.apply = [reference = std::move(reference), optimized = std::move(optimized),
+                   state_root = std::move(state_root)](Impl impl, const json& state, const json& input,
+                                                       std::uint64_t height) -> StepResult {
+    const TransitionFn<State, In, E>* fn = nullptr;
+    if (impl == Impl::reference) fn = &reference;
+    if (impl == Impl::optimized && optimized) fn = &optimized;
+    if (fn == nullptr) return StepResult{false, {}};
+    auto decoded_state = codec::from_json<State>(state);
+    if (!decoded_state.ok()) return StepResult{true, Outcome::malformed("pre-state: " + decoded_state.error().message)};
+    auto decoded = codec::from_json<In>(input);
+    if (!decoded.ok()) return StepResult{true, Outcome::malformed(decoded.error().message)};
+    const Result<State, E> result = (*fn)(decoded_state.value(), decoded.value(), height);
+    if (!result.ok()) return StepResult{true, rejection(result.error())};
+    return StepResult{true, Outcome::ok(codec::to_json(result.value()), to_hex(state_root(result.value())))};
+  };
+  return handler;
+}
+
+}  // namespace l2::vectors

@@ -1,0 +1,10 @@
+#include "l2/vectors/framework.hpp"
+
+namespace l2::vectors {
+
+const std::vector<Mechanism>& mechanisms() {
+  static const std::vector<Mechanism> all = {primitives_mechanism()};
+  return all;
+}
+
+}  // namespace l2::vectors
