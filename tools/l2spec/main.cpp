@@ -78,7 +78,10 @@ int main(int argc, char** argv) {
       "verify", "Replay every case of any directory in the format with the chosen implementations. Fails on a mismatch, "
                 "a schema violation, or any file it did not read");
   verify->add_option("--impl", impls, "reference, optimized, model or all (repeatable)")
-      ->check(CLI::IsMember({"reference", "optimized", "model", "all"}))->capture_default_str();
+      ->check(CLI::IsMember({"reference", "optimized", "model", "all"}))
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->capture_default_str();
   verify->add_option("dirs", verify_dirs, "Vector directories (default: the committed vectors/)");
 
   std::string drift_dir = source_dir + "/vectors";

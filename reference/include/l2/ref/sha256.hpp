@@ -114,6 +114,7 @@ class Sha256 {
   u64 total_bytes_ = 0;
 };
 
+// [HASH-SHA256-1] SHA-256 of a byte string of any length.
 constexpr Hash32 sha256(std::span<const u8> data) { return Sha256{}.update(data).finish(); }
 
 constexpr Hash32 sha256(std::string_view text) {
@@ -122,7 +123,7 @@ constexpr Hash32 sha256(std::string_view text) {
 }
 
 // BIP-340 tagged hash: SHA256(SHA256(tag) || SHA256(tag) || x). Tags look like "L2/<m>/<what>".
-// spec: primitives.md#tagged-hashes
+// spec: primitives.md#tagged-hashes [HASH-TAG-1]
 constexpr Hash32 tagged_hash(std::string_view tag, std::span<const u8> data) {
   const Hash32 tag_hash = sha256(tag);
   return Sha256{}.update(tag_hash).update(tag_hash).update(data).finish();

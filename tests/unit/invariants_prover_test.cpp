@@ -1,0 +1,63 @@
+// The prover proves the true claims and refutes a deliberately broken one: an obligation that
+// could never fail would prove nothing.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "l2/inv/obligation.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(InvariantsProver, EveryPrimitiveObligationIsProved) {
+  for (const auto& obligation : l2::inv::primitives_obligations()) {
+    const auto result = l2::inv::discharge(obligation, 300s);
+    EXPECT_EQ(result.verdict, l2::inv::Verdict::proved) << obligation.id() << ": " << result.reason << result.counterexample;
+  }
+}
+
+TEST(InvariantsProver, AnOffByOneOverflowCheckIsRefutedWithACounterexample) {
+  // The classic bug: `a >= max - b` rejects a + b == max, which fits.
+  l2::inv::Obligation weakened;
+  weakened.mechanism = "primitives";
+  weakened.invariant = "overflow_detected_exactly";
+  weakened.transition = "checked_add_off_by_one";
+  weakened.statement = "a deliberately wrong overflow test";
+  weakened.assert_negation = [](z3::context& ctx, z3::solver& s) {
+    const z3::expr a = ctx.bv_const("a", 64), b = ctx.bv_const("b", 64);
+    const z3::expr buggy_overflow = z3::uge(a, ctx.bv_val(static_cast<std::uint64_t>(-1), 64) - b);
+    const z3::expr true_overflow = (z3::zext(a, 1) + z3::zext(b, 1)).extract(64, 64) == ctx.bv_val(1, 1);
+    s.add(buggy_overflow != true_overflow);
+  };
+  const auto result = l2::inv::discharge(weakened, 60s);
+  ASSERT_EQ(result.verdict, l2::inv::Verdict::counterexample);
+  EXPECT_NE(result.counterexample.find("a = "), std::string::npos) << result.counterexample;
+  EXPECT_NE(result.counterexample.find("b = "), std::string::npos) << result.counterexample;
+}
+
+TEST(InvariantsProver, ATimeoutIsUnknownNeverProved) {
+  l2::inv::Obligation hard;
+  hard.mechanism = "primitives";
+  hard.invariant = "multiplier_equivalence";
+  hard.transition = "timeout_probe";
+  hard.statement = "commutativity of a 64x64 multiplication via division: too hard in 1 ms";
+  hard.assert_negation = [](z3::context& ctx, z3::solver& s) {
+    const z3::expr a = ctx.bv_const("a", 64), b = ctx.bv_const("b", 64);
+    s.add(a != ctx.bv_val(0, 64) && z3::udiv(a * b, a) != b && z3::ule(z3::zext(a, 64) * z3::zext(b, 64), ctx.bv_val(static_cast<std::uint64_t>(-1), 128)));
+  };
+  const auto result = l2::inv::discharge(hard, 1ms);
+  EXPECT_NE(result.verdict, l2::inv::Verdict::proved);
+}
+
+TEST(InvariantsProver, ObligationIdsAreFileSafeAndUnique) {
+  std::set<std::string> ids;
+  for (const auto& obligation : l2::inv::all_obligations()) {
+    const std::string id = obligation.id();
+    EXPECT_TRUE(ids.insert(id).second) << id;
+    EXPECT_EQ(id.find_first_of("/ \\:"), std::string::npos) << id;
+    EXPECT_NE(l2::inv::to_smt2(obligation).find("(check-sat)"), std::string::npos);
+  }
+}
+
+}  // namespace

@@ -1,0 +1,175 @@
+// The committed vectors replay on every implementation, regenerate byte for byte, and every way a
+// directory can be wrong (tampered expectation, stray file, schema violation, bad hash) is caught.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "l2/opt/sha256.hpp"
+#include "l2/vectors/framework.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using l2::vectors::Impl;
+using l2::vectors::json;
+
+fs::path source_dir() {
+  const char* dir = std::getenv("L2_SOURCE_DIR");
+  return dir != nullptr ? fs::path(dir) : fs::path(L2_TEST_SOURCE_DIR);
+}
+
+const l2::vectors::Log quiet = [](std::string_view) {};
+
+std::string read(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+void write(const fs::path& path, const std::string& text) { std::ofstream(path, std::ios::binary | std::ios::trunc) << text; }
+
+// A scratch copy of freshly generated vectors, removed afterwards.
+class ScratchVectors : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("l2spec-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    const auto report = l2::vectors::generate(dir_, l2::vectors::Profile::small, quiet);
+    ASSERT_TRUE(report.errors.empty()) << report.errors.front();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Rewrites a case and fixes its hash in the index, so only the intended change is tested.
+  void rewrite_case(const std::string& path, const std::function<void(json&)>& edit) {
+    json document = json::parse(read(dir_ / path));
+    edit(document);
+    const std::string text = l2::vectors::dump_canonical(document);
+    write(dir_ / path, text);
+    json index = json::parse(read(dir_ / "index.json"));
+    for (auto& entry : index["files"])
+      if (entry["path"] == path) {
+        const auto* data = reinterpret_cast<const l2::u8*>(text.data());
+        entry["sha256"] = l2::to_hex(l2::opt::sha256::hash(std::span<const l2::u8>(data, text.size())));
+      }
+    write(dir_ / "index.json", l2::vectors::dump_canonical(index));
+  }
+
+  l2::vectors::VerifyReport verify_all() { return l2::vectors::verify(dir_, {Impl::reference, Impl::optimized}, quiet); }
+
+  fs::path dir_;
+};
+
+TEST(PrimitivesVectors, CommittedVectorsReplayOnReferenceAndOptimized) {
+  std::cout << "SHA-256 kernel: " << l2::opt::sha256::active_kernel().name << "\n";
+  const auto report = l2::vectors::verify(source_dir() / "vectors", {Impl::reference, Impl::optimized}, quiet);
+  for (const auto& failure : report.failures) ADD_FAILURE() << failure;
+  EXPECT_GT(report.cases, 250u);
+  EXPECT_GT(report.steps_checked, report.cases);  // the optimized engine replays a good share too
+}
+
+TEST(PrimitivesVectors, CommittedVectorsHaveNoDrift) {
+  const auto differences = l2::vectors::drift(source_dir() / "vectors", quiet);
+  for (const auto& difference : differences) ADD_FAILURE() << difference;
+}
+
+TEST_F(ScratchVectors, GenerationIsByteIdentical) {
+  const fs::path again = dir_.string() + "-again";
+  l2::vectors::generate(again, l2::vectors::Profile::small, quiet);
+  for (const auto& entry : fs::recursive_directory_iterator(dir_)) {
+    if (!entry.is_regular_file()) continue;
+    EXPECT_EQ(read(entry.path()), read(again / fs::relative(entry.path(), dir_))) << entry.path();
+  }
+  fs::remove_all(again);
+}
+
+TEST_F(ScratchVectors, FreshVectorsVerify) { EXPECT_TRUE(verify_all().ok()); }
+
+TEST_F(ScratchVectors, TamperedDigestIsAMismatch) {
+  rewrite_case("primitives/sha256/nist_abc.json",
+               [](json& c) { c["steps"][0]["expect"]["post_state"]["digest"] = std::string(64, '0'); });
+  const auto report = verify_all();
+  ASSERT_FALSE(report.ok());
+  EXPECT_NE(report.failures.front().find("nist_abc"), std::string::npos) << report.failures.front();
+}
+
+TEST_F(ScratchVectors, TamperedErrorCodeIsAMismatch) {
+  rewrite_case("primitives/schnorr_verify/invalid_r_equals_p.json",
+               [](json& c) { c["steps"][0]["expect"]["error"] = "SIG_INVALID"; c["steps"][0]["expect"]["rule"] = "SIG-VER-4"; });
+  const auto report = verify_all();
+  ASSERT_EQ(report.failures.size(), 2u);  // once per implementation
+  EXPECT_NE(report.failures[0].find("SIG_R_OUT_OF_RANGE"), std::string::npos) << report.failures[0];
+}
+
+TEST_F(ScratchVectors, AcceptedWhereRejectedIsAMismatch) {
+  rewrite_case("primitives/checked_add/invalid_max_plus_1.json", [](json& c) {
+    c["steps"][0]["expect"] = {{"outcome", "ok"}, {"post_state", {{"value", "0"}}}, {"state_root", std::string(64, 'a')}};
+  });
+  EXPECT_FALSE(verify_all().ok());
+}
+
+TEST_F(ScratchVectors, StrayFileIsNeverReadAndFails) {
+  write(dir_ / "primitives" / "sha256" / "extra.json", "{}");
+  const auto report = verify_all();
+  ASSERT_EQ(report.failures.size(), 1u);
+  EXPECT_NE(report.failures[0].find("never read"), std::string::npos) << report.failures[0];
+}
+
+TEST_F(ScratchVectors, SchemaViolationFails) {
+  rewrite_case("primitives/sha256/nist_abc.json", [](json& c) { c.erase("seed"); });
+  const auto report = verify_all();
+  ASSERT_FALSE(report.ok());
+  EXPECT_NE(report.failures.front().find("schema"), std::string::npos) << report.failures.front();
+}
+
+TEST_F(ScratchVectors, ContentHashMismatchFails) {
+  write(dir_ / "primitives/sha256/nist_abc.json", read(dir_ / "primitives/sha256/nist_abc.json") + " ");
+  const auto report = verify_all();
+  ASSERT_FALSE(report.ok());
+  EXPECT_NE(report.failures.front().find("content hash"), std::string::npos) << report.failures.front();
+}
+
+TEST_F(ScratchVectors, MissingListedFileFails) {
+  fs::remove(dir_ / "primitives/sha256/nist_abc.json");
+  EXPECT_FALSE(verify_all().ok());
+}
+
+TEST_F(ScratchVectors, MissingSharedStateFails) {
+  const fs::path state = dir_ / "primitives/states/smt_accounts.json";
+  ASSERT_TRUE(fs::exists(state));
+  fs::remove(state);
+  EXPECT_FALSE(verify_all().ok());
+}
+
+TEST(PrimitivesVectors, SchemasRejectWhatTheyShould) {
+  const json ok_case = json::parse(read(source_dir() / "vectors/primitives/sha256/nist_abc.json"));
+  EXPECT_TRUE(l2::vectors::validate_schema("case", ok_case).empty());
+  json bad = ok_case;
+  bad["steps"][0]["height"] = 0;  // heights are decimal strings
+  EXPECT_FALSE(l2::vectors::validate_schema("case", bad).empty());
+  bad = ok_case;
+  bad["steps"][0]["expect"] = {{"outcome", "invalid"}, {"error", "X"}};  // no rule, no reason
+  EXPECT_FALSE(l2::vectors::validate_schema("case", bad).empty());
+  bad = ok_case;
+  bad["pre_state_ref"] = "smt_accounts";  // both a pre-state and a reference
+  EXPECT_FALSE(l2::vectors::validate_schema("case", bad).empty());
+  EXPECT_FALSE(l2::vectors::validate_schema("no-such-schema", ok_case).empty());
+}
+
+TEST(PrimitivesVectors, EveryNegativeCaseIsNamedAsSuch) {
+  const json index = json::parse(read(source_dir() / "vectors/index.json"));
+  for (const auto& entry : index["files"]) {
+    if (entry["kind"] != "case") continue;
+    const std::string name = fs::path(entry["path"].get<std::string>()).stem().string();
+    const std::string outcome = entry["outcome"];
+    const bool named_invalid = name.rfind("invalid_", 0) == 0;
+    const bool named_malformed = name.rfind("malformed_", 0) == 0;
+    EXPECT_EQ(outcome == "invalid", named_invalid) << entry["path"];
+    EXPECT_EQ(outcome == "malformed", named_malformed) << entry["path"];
+  }
+}
+
+}  // namespace

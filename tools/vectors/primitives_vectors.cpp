@@ -1,0 +1,887 @@
+// Vectors for the primitives: SHA-256, tagged hashes, RFC 6962 trees, the sparse Merkle tree,
+// BIP-340 Schnorr and checked uint64 arithmetic. Each op runs on the reference and, where an
+// engine exists, on the optimized library. spec: primitives.md, merkle.md, crypto_schnorr.md
+#include <boost/hana.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "l2/opt/merkle.hpp"
+#include "l2/opt/schnorr.hpp"
+#include "l2/opt/sha256.hpp"
+#include "l2/opt/sparse_merkle.hpp"
+#include "l2/ref/checked.hpp"
+#include "l2/ref/errors.hpp"
+#include "l2/ref/merkle.hpp"
+#include "l2/ref/schnorr.hpp"
+#include "l2/ref/sparse_merkle.hpp"
+#include "l2/vectors/bip340_published_vectors.hpp"
+#include "l2/vectors/typed_ops.hpp"
+
+namespace l2::vectors {
+namespace prim {
+
+// ---- Inputs and outputs, declared once: encoding, JSON and state roots derive from these. ----
+
+struct MessageInput {
+  BOOST_HANA_DEFINE_STRUCT(MessageInput, (Bytes, message));
+};
+struct TaggedInput {
+  BOOST_HANA_DEFINE_STRUCT(TaggedInput, (std::string, tag), (Bytes, message));
+};
+struct DigestOutput {
+  BOOST_HANA_DEFINE_STRUCT(DigestOutput, (Hash32, digest));
+};
+struct Accepted {
+  BOOST_HANA_DEFINE_STRUCT(Accepted, (bool, accepted));
+};
+struct LeavesInput {
+  BOOST_HANA_DEFINE_STRUCT(LeavesInput, (std::vector<Bytes>, leaves));
+};
+struct RootOutput {
+  BOOST_HANA_DEFINE_STRUCT(RootOutput, (u64, tree_size), (Hash32, root));
+};
+struct InclusionProofInput {
+  BOOST_HANA_DEFINE_STRUCT(InclusionProofInput, (std::vector<Bytes>, leaves), (u64, index));
+};
+struct Inclusion {
+  BOOST_HANA_DEFINE_STRUCT(Inclusion, (u64, index), (u64, tree_size), (Hash32, leaf_hash),
+                           (std::vector<Hash32>, proof), (Hash32, root));
+};
+struct ConsistencyProofInput {
+  BOOST_HANA_DEFINE_STRUCT(ConsistencyProofInput, (std::vector<Bytes>, leaves), (u64, old_size));
+};
+struct Consistency {
+  BOOST_HANA_DEFINE_STRUCT(Consistency, (u64, old_size), (u64, new_size), (Hash32, old_root), (Hash32, new_root),
+                           (std::vector<Hash32>, proof));
+};
+struct SmtLeaf {
+  BOOST_HANA_DEFINE_STRUCT(SmtLeaf, (u32, index), (Hash32, value));
+};
+// The sparse tree as a state: its leaves in ascending index order and its root. A pre-state's
+// root is not trusted; every step recomputes it.
+struct SmtState {
+  BOOST_HANA_DEFINE_STRUCT(SmtState, (std::vector<SmtLeaf>, leaves), (Hash32, root));
+};
+struct SmtSetInput {
+  BOOST_HANA_DEFINE_STRUCT(SmtSetInput, (u32, index), (std::optional<Hash32>, value));
+};
+struct SmtProveInput {
+  BOOST_HANA_DEFINE_STRUCT(SmtProveInput, (std::vector<SmtLeaf>, leaves), (u32, index));
+};
+struct SmtOpening {
+  BOOST_HANA_DEFINE_STRUCT(SmtOpening, (Hash32, root), (u32, index), (std::optional<Hash32>, value),
+                           (std::vector<Hash32>, siblings));
+};
+struct SmtUpdateInput {
+  BOOST_HANA_DEFINE_STRUCT(SmtUpdateInput, (Hash32, old_root), (u32, index), (std::optional<Hash32>, old_value),
+                           (std::optional<Hash32>, new_value), (std::vector<Hash32>, siblings));
+};
+struct SmtRootOutput {
+  BOOST_HANA_DEFINE_STRUCT(SmtRootOutput, (Hash32, root));
+};
+struct SecretKeyInput {
+  BOOST_HANA_DEFINE_STRUCT(SecretKeyInput, (Hash32, secret_key));
+};
+struct PubkeyOutput {
+  BOOST_HANA_DEFINE_STRUCT(PubkeyOutput, (Hash32, pubkey));
+};
+struct SignInput {
+  BOOST_HANA_DEFINE_STRUCT(SignInput, (Hash32, secret_key), (Bytes, message), (Hash32, aux_rand));
+};
+struct SignOutput {
+  BOOST_HANA_DEFINE_STRUCT(SignOutput, (Hash32, pubkey), (ByteArray<64>, signature));
+};
+struct VerifyInput {
+  BOOST_HANA_DEFINE_STRUCT(VerifyInput, (Hash32, pubkey), (Bytes, message), (ByteArray<64>, signature));
+};
+struct U64PairInput {
+  BOOST_HANA_DEFINE_STRUCT(U64PairInput, (u64, a), (u64, b));
+};
+struct MulDivInput {
+  BOOST_HANA_DEFINE_STRUCT(MulDivInput, (u64, a), (u64, numerator), (u64, denominator));
+};
+struct U64Output {
+  BOOST_HANA_DEFINE_STRUCT(U64Output, (u64, value));
+};
+
+using E = PrimitiveError;
+template <class In, class Out>
+using Fn = PureFn<In, Out, E>;
+
+// ---- Conversions shared by both implementations ----
+
+std::vector<Hash32> ref_leaf_hashes(const std::vector<Bytes>& leaves) {
+  std::vector<Hash32> out;
+  out.reserve(leaves.size());
+  for (const Bytes& leaf : leaves) out.push_back(ref::rfc6962::leaf_hash(leaf));
+  return out;
+}
+
+// The sparse-tree proof travels as a list so that a wrong length is an input error the decoder
+// reports, not a silent truncation.
+std::optional<ref::smt::Proof> proof_of(u32 index, const std::vector<Hash32>& siblings) {
+  if (siblings.size() != ref::smt::depth) return std::nullopt;
+  ref::smt::Proof proof;
+  proof.index = index;
+  for (std::size_t h = 0; h < ref::smt::depth; ++h) proof.siblings[h] = siblings[h];
+  return proof;
+}
+
+std::vector<ref::smt::Leaf> leaves_of(const std::vector<SmtLeaf>& leaves) {
+  std::vector<ref::smt::Leaf> out;
+  for (const SmtLeaf& leaf : leaves) out.emplace_back(leaf.index, leaf.value);
+  return out;
+}
+
+SmtState state_of(std::span<const ref::smt::Leaf> leaves, const Hash32& root) {
+  SmtState state;
+  for (const auto& [index, value] : leaves) state.leaves.push_back(SmtLeaf{index, value});
+  state.root = root;
+  return state;
+}
+
+ref::smt::Tree ref_tree_of(const std::vector<SmtLeaf>& leaves) {
+  ref::smt::Tree tree;
+  for (const SmtLeaf& leaf : leaves) tree.set(leaf.index, leaf.value);
+  return tree;
+}
+
+opt::smt::Tree opt_tree_of(const std::vector<SmtLeaf>& leaves) {
+  std::vector<opt::smt::Update> updates;
+  for (const SmtLeaf& leaf : leaves) updates.push_back({leaf.index, leaf.value});
+  opt::smt::Tree tree;
+  tree.apply_batch(updates);
+  return tree;
+}
+
+Hash32 smt_state_root(const SmtState& state) { return state.root; }
+
+// ---- Op handlers ----
+
+std::vector<OpHandler> ops() {
+  std::vector<OpHandler> list;
+
+  list.push_back(stateless_op<MessageInput, DigestOutput, E>(
+      "sha256", "SHA-256 of a message [HASH-SHA256-1]",
+      Fn<MessageInput, DigestOutput>([](const MessageInput& in) -> Result<DigestOutput, E> {
+        return DigestOutput{ref::sha256(in.message)};
+      }),
+      Fn<MessageInput, DigestOutput>([](const MessageInput& in) -> Result<DigestOutput, E> {
+        return DigestOutput{opt::sha256::hash(in.message)};
+      })));
+
+  list.push_back(stateless_op<TaggedInput, DigestOutput, E>(
+      "tagged_hash", "BIP-340 tagged hash [HASH-TAG-1]",
+      Fn<TaggedInput, DigestOutput>([](const TaggedInput& in) -> Result<DigestOutput, E> {
+        return DigestOutput{ref::tagged_hash(in.tag, in.message)};
+      }),
+      Fn<TaggedInput, DigestOutput>([](const TaggedInput& in) -> Result<DigestOutput, E> {
+        const Hash32 tag_hash = opt::sha256::hash(bytes_of(in.tag));
+        Bytes whole(tag_hash.begin(), tag_hash.end());
+        append(whole, tag_hash);
+        append(whole, in.message);
+        return DigestOutput{opt::sha256::hash(whole)};
+      })));
+
+  list.push_back(stateless_op<LeavesInput, RootOutput, E>(
+      "rfc6962_root", "RFC 6962 Merkle tree hash of a list [MRK-ROOT-1]",
+      Fn<LeavesInput, RootOutput>([](const LeavesInput& in) -> Result<RootOutput, E> {
+        return RootOutput{in.leaves.size(), ref::rfc6962::root(in.leaves)};
+      }),
+      Fn<LeavesInput, RootOutput>([](const LeavesInput& in) -> Result<RootOutput, E> {
+        return RootOutput{in.leaves.size(), opt::rfc6962::root(std::span<const Bytes>(in.leaves))};
+      })));
+
+  list.push_back(stateless_op<InclusionProofInput, Inclusion, E>(
+      "rfc6962_inclusion_proof", "RFC 6962 audit path of one leaf [MRK-INC-1]",
+      Fn<InclusionProofInput, Inclusion>([](const InclusionProofInput& in) -> Result<Inclusion, E> {
+        const auto hashes = ref_leaf_hashes(in.leaves);
+        // Verify: index < tree size [MRK-INC-1]
+        if (in.index >= hashes.size()) return E::merkle_index_out_of_range;
+        return Inclusion{in.index, hashes.size(), hashes[in.index], ref::rfc6962::inclusion_proof(hashes, in.index),
+                         ref::rfc6962::root_from_leaf_hashes(hashes)};
+      }),
+      nullptr));
+
+  list.push_back(stateless_op<Inclusion, Accepted, E>(
+      "rfc6962_verify_inclusion", "RFC 6962 inclusion proof check [MRK-INC-1..3]",
+      Fn<Inclusion, Accepted>([](const Inclusion& in) -> Result<Accepted, E> {
+        const E error = ref::rfc6962::verify_inclusion(in.index, in.tree_size, in.leaf_hash, in.proof, in.root);
+        if (error != E::none) return error;
+        return Accepted{true};
+      }),
+      nullptr));
+
+  list.push_back(stateless_op<ConsistencyProofInput, Consistency, E>(
+      "rfc6962_consistency_proof", "RFC 6962 consistency proof between two sizes [MRK-CON-1]",
+      Fn<ConsistencyProofInput, Consistency>([](const ConsistencyProofInput& in) -> Result<Consistency, E> {
+        const auto hashes = ref_leaf_hashes(in.leaves);
+        // Verify: 0 < old size <= new size [MRK-CON-1]
+        if (in.old_size == 0 || in.old_size > hashes.size()) return E::merkle_consistency_sizes;
+        const std::span<const Hash32> old_part(hashes.data(), in.old_size);
+        return Consistency{in.old_size, hashes.size(), ref::rfc6962::root_from_leaf_hashes(old_part),
+                           ref::rfc6962::root_from_leaf_hashes(hashes), ref::rfc6962::consistency_proof(hashes, in.old_size)};
+      }),
+      nullptr));
+
+  list.push_back(stateless_op<Consistency, Accepted, E>(
+      "rfc6962_verify_consistency", "RFC 6962 consistency proof check [MRK-CON-1..3]",
+      Fn<Consistency, Accepted>([](const Consistency& in) -> Result<Accepted, E> {
+        const E error = ref::rfc6962::verify_consistency(in.old_size, in.new_size, in.old_root, in.new_root, in.proof);
+        if (error != E::none) return error;
+        return Accepted{true};
+      }),
+      nullptr));
+
+  list.push_back(transition_op<SmtState, SmtSetInput, E>(
+      "smt_set", "write (or erase, with a null value) one slot of the sparse tree [SMT-UPD-1]",
+      TransitionFn<SmtState, SmtSetInput, E>([](const SmtState& state, const SmtSetInput& in, u64) -> Result<SmtState, E> {
+        ref::smt::Tree tree = ref_tree_of(state.leaves);
+        if (in.value) tree.set(in.index, *in.value);
+        else tree.erase(in.index);
+        return state_of(tree.leaves(), tree.root());
+      }),
+      TransitionFn<SmtState, SmtSetInput, E>([](const SmtState& state, const SmtSetInput& in, u64) -> Result<SmtState, E> {
+        opt::smt::Tree tree = opt_tree_of(state.leaves);
+        const opt::smt::Update update{in.index, in.value};
+        tree.apply_batch(std::span<const opt::smt::Update>(&update, 1));
+        std::map<u32, Hash32> leaves;  // last write wins, as in the engine
+        for (const SmtLeaf& leaf : state.leaves) leaves[leaf.index] = leaf.value;
+        if (in.value) leaves[in.index] = *in.value;
+        else leaves.erase(in.index);
+        SmtState out;
+        for (const auto& [index, value] : leaves) out.leaves.push_back(SmtLeaf{index, value});
+        out.root = tree.root();
+        return out;
+      }),
+      std::function<Hash32(const SmtState&)>(smt_state_root)));
+
+  list.push_back(stateless_op<SmtProveInput, SmtOpening, E>(
+      "smt_prove", "open one slot of the sparse tree: its value (or none) and siblings [SMT-ROOT-1]",
+      Fn<SmtProveInput, SmtOpening>([](const SmtProveInput& in) -> Result<SmtOpening, E> {
+        const ref::smt::Tree tree = ref_tree_of(in.leaves);
+        const ref::smt::Proof proof = tree.prove(in.index);
+        return SmtOpening{tree.root(), in.index, tree.get(in.index), {proof.siblings.begin(), proof.siblings.end()}};
+      }),
+      Fn<SmtProveInput, SmtOpening>([](const SmtProveInput& in) -> Result<SmtOpening, E> {
+        const opt::smt::Tree tree = opt_tree_of(in.leaves);
+        const opt::smt::Proof proof = tree.prove(in.index);
+        return SmtOpening{tree.root(), in.index, tree.get(in.index), {proof.siblings.begin(), proof.siblings.end()}};
+      })));
+
+  list.push_back(stateless_op<SmtOpening, Accepted, E>(
+      "smt_verify_membership", "check that a slot holds a value under a root [SMT-PRF-1]",
+      Fn<SmtOpening, Accepted>([](const SmtOpening& in) -> Result<Accepted, E> {
+        const auto proof = proof_of(in.index, in.siblings);
+        // A membership claim without a value, or with the wrong number of siblings, is no proof.
+        if (!proof || !in.value) return E::smt_root_mismatch;
+        const E error = ref::smt::verify_membership(in.root, *proof, *in.value);
+        if (error != E::none) return error;
+        return Accepted{true};
+      }),
+      nullptr));
+
+  list.push_back(stateless_op<SmtOpening, Accepted, E>(
+      "smt_verify_non_membership", "check that a slot is empty under a root [SMT-PRF-1, SMT-NON-1]",
+      Fn<SmtOpening, Accepted>([](const SmtOpening& in) -> Result<Accepted, E> {
+        const auto proof = proof_of(in.index, in.siblings);
+        if (!proof) return E::smt_root_mismatch;
+        const E error = ref::smt::verify_non_membership(in.root, *proof, in.value);
+        if (error != E::none) return error;
+        return Accepted{true};
+      }),
+      nullptr));
+
+  list.push_back(stateless_op<SmtUpdateInput, SmtRootOutput, E>(
+      "smt_update_from_proof", "stateless single-slot update checked against the old root [SMT-UPD-1]",
+      Fn<SmtUpdateInput, SmtRootOutput>([](const SmtUpdateInput& in) -> Result<SmtRootOutput, E> {
+        const auto proof = proof_of(in.index, in.siblings);
+        if (!proof) return E::smt_root_mismatch;
+        const auto root = ref::smt::verified_root_after_update(in.old_root, *proof, in.old_value, in.new_value);
+        if (!root.ok()) return root.error();
+        return SmtRootOutput{root.value()};
+      }),
+      nullptr));
+
+  list.push_back(stateless_op<SecretKeyInput, PubkeyOutput, E>(
+      "schnorr_pubkey", "BIP-340 x-only public key of a secret key [SIG-KEY-1]",
+      Fn<SecretKeyInput, PubkeyOutput>([](const SecretKeyInput& in) -> Result<PubkeyOutput, E> {
+        const auto pubkey = ref::bip340::pubkey_from_secret(in.secret_key);
+        if (!pubkey.ok()) return pubkey.error();
+        return PubkeyOutput{pubkey.value()};
+      }),
+      Fn<SecretKeyInput, PubkeyOutput>([](const SecretKeyInput& in) -> Result<PubkeyOutput, E> {
+        const auto pubkey = opt::schnorr::pubkey_from_secret(in.secret_key);
+        if (!pubkey.ok()) return pubkey.error();
+        return PubkeyOutput{pubkey.value()};
+      })));
+
+  list.push_back(stateless_op<SignInput, SignOutput, E>(
+      "schnorr_sign", "BIP-340 signature with auxiliary randomness [SIG-KEY-1, SIG-SIGN-1]",
+      Fn<SignInput, SignOutput>([](const SignInput& in) -> Result<SignOutput, E> {
+        const auto pubkey = ref::bip340::pubkey_from_secret(in.secret_key);
+        if (!pubkey.ok()) return pubkey.error();
+        const auto signature = ref::bip340::sign(in.secret_key, in.message, in.aux_rand);
+        if (!signature.ok()) return signature.error();
+        return SignOutput{pubkey.value(), signature.value()};
+      }),
+      Fn<SignInput, SignOutput>([](const SignInput& in) -> Result<SignOutput, E> {
+        const auto pubkey = opt::schnorr::pubkey_from_secret(in.secret_key);
+        if (!pubkey.ok()) return pubkey.error();
+        const auto signature = opt::schnorr::sign(in.secret_key, in.message, in.aux_rand);
+        if (!signature.ok()) return signature.error();
+        return SignOutput{pubkey.value(), signature.value()};
+      })));
+
+  list.push_back(stateless_op<VerifyInput, Accepted, E>(
+      "schnorr_verify", "BIP-340 verification [SIG-VER-1..4]",
+      Fn<VerifyInput, Accepted>([](const VerifyInput& in) -> Result<Accepted, E> {
+        const E error = ref::bip340::verify(in.pubkey, in.message, in.signature);
+        if (error != E::none) return error;
+        return Accepted{true};
+      }),
+      Fn<VerifyInput, Accepted>([](const VerifyInput& in) -> Result<Accepted, E> {
+        const E error = opt::schnorr::verify(in.pubkey, in.message, in.signature);
+        if (error != E::none) return error;
+        return Accepted{true};
+      })));
+
+  auto checked_op = [](std::string op, std::string summary, auto fn, E error) {
+    return stateless_op<U64PairInput, U64Output, E>(
+        std::move(op), std::move(summary),
+        Fn<U64PairInput, U64Output>([fn, error](const U64PairInput& in) -> Result<U64Output, E> {
+          const Checked result = fn(in.a, in.b);
+          if (result.overflow) return error;
+          return U64Output{result.value};
+        }),
+        nullptr);
+  };
+  list.push_back(checked_op("u64_add", "checked a + b [CHK-ADD-1]", checked_add, E::u64_add_overflow));
+  list.push_back(checked_op("u64_sub", "checked a - b [CHK-SUB-1]", checked_sub, E::u64_sub_underflow));
+  list.push_back(checked_op("u64_mul", "checked a * b [CHK-MUL-1]", checked_mul, E::u64_mul_overflow));
+  list.push_back(stateless_op<MulDivInput, U64Output, E>(
+      "u64_mul_div", "checked floor(a * numerator / denominator) [CHK-MULDIV-1]",
+      Fn<MulDivInput, U64Output>([](const MulDivInput& in) -> Result<U64Output, E> {
+        const Checked result = checked_mul_div(in.a, in.numerator, in.denominator);
+        if (result.overflow) return E::u64_mul_div_overflow;
+        return U64Output{result.value};
+      }),
+      nullptr));
+  return list;
+}
+
+// ---- Cases: inputs only; the reference computes every expected outcome. ----
+
+constexpr std::string_view mechanism_name = "primitives";
+
+class CaseList {
+ public:
+  // Adds a one-step case and returns its seed's generator for any randomness the input needs.
+  CaseSpec& add(std::string suite, std::string name, std::string description, std::vector<std::string> rules) {
+    CaseSpec spec;
+    spec.seed = case_seed(mechanism_name, suite, name);
+    spec.suite = std::move(suite);
+    spec.name = std::move(name);
+    spec.description = std::move(description);
+    spec.rules = std::move(rules);
+    cases_.push_back(std::move(spec));
+    return cases_.back();
+  }
+  CaseSpec& one_step(std::string suite, std::string name, std::string description, std::vector<std::string> rules,
+                     std::string op, json input) {
+    CaseSpec& spec = add(std::move(suite), std::move(name), std::move(description), std::move(rules));
+    spec.steps.push_back(Step{std::move(op), 0, std::move(input)});
+    return spec;
+  }
+  std::vector<CaseSpec> take() { return std::move(cases_); }
+
+ private:
+  std::vector<CaseSpec> cases_;
+};
+
+Bytes hex_bytes(std::string_view hex) {
+  Bytes out;
+  hex_decode(hex, out);
+  return out;
+}
+
+Hash32 hex32(std::string_view hex) {
+  Hash32 out{};
+  hex_decode(hex, out);
+  return out;
+}
+
+void sha256_cases(CaseList& cases, Profile profile) {
+  // FIPS 180-4 / NIST CSRC example messages.
+  cases.one_step("sha256", "nist_empty", "SHA-256 of the empty message (FIPS 180-4 example)", {"HASH-SHA256-1"}, "sha256",
+                 codec::to_json(MessageInput{{}}));
+  cases.one_step("sha256", "nist_abc", "SHA-256 of \"abc\", one block (FIPS 180-4 example)", {"HASH-SHA256-1"}, "sha256",
+                 codec::to_json(MessageInput{bytes_of("abc")}));
+  cases.one_step("sha256", "nist_448_bits", "SHA-256 of the 56-byte NIST message: padding spills into a second block",
+                 {"HASH-SHA256-1"}, "sha256",
+                 codec::to_json(MessageInput{bytes_of("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")}));
+  cases.one_step("sha256", "nist_896_bits", "SHA-256 of the 112-byte NIST message", {"HASH-SHA256-1"}, "sha256",
+                 codec::to_json(MessageInput{bytes_of("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmno"
+                                                      "ijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu")}));
+  // Lengths around the padding boundaries: 55 fits the length in one block, 56 does not; 64 is
+  // one whole block; a kernel that mishandles partial words fails at the odd ones.
+  std::vector<std::size_t> lengths = {1, 3, 31, 32, 33, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 129, 1000};
+  if (profile == Profile::large)
+    for (std::size_t n = 130; n < 600; ++n) lengths.push_back(n);
+  for (std::size_t length : lengths) {
+    const std::string name = "length_" + std::to_string(length);
+    CaseSpec& spec = cases.add("sha256", name, "SHA-256 of " + std::to_string(length) + " seeded random bytes", {"HASH-SHA256-1"});
+    Drbg rng(spec.seed);
+    spec.steps.push_back(Step{"sha256", 0, codec::to_json(MessageInput{rng.next_bytes(length)})});
+  }
+  cases.one_step("sha256", "malformed_odd_hex", "a message whose hex has an odd number of digits", {"HASH-SHA256-1"},
+                 "sha256", json{{"message", "abc"}});
+  cases.one_step("sha256", "malformed_uppercase_hex", "hex must be lowercase", {"HASH-SHA256-1"}, "sha256",
+                 json{{"message", "ABCD"}});
+  cases.one_step("sha256", "malformed_missing_field", "the input has no message field", {"HASH-SHA256-1"}, "sha256",
+                 json::object());
+  cases.one_step("sha256", "malformed_unknown_field", "the input has a field the op does not define", {"HASH-SHA256-1"},
+                 "sha256", json{{"message", ""}, {"extra", 1}});
+}
+
+void tagged_hash_cases(CaseList& cases) {
+  const std::vector<std::pair<std::string, std::string>> tags = {
+      {"bip340_challenge", "BIP0340/challenge"}, {"bip340_aux", "BIP0340/aux"}, {"bip340_nonce", "BIP0340/nonce"},
+      {"smt_node", "L2/smt/node"},               {"smt_leaf", "L2/smt/leaf"},   {"state_root", "L2/vectors/state_root"},
+      {"empty_tag", ""}};
+  for (const auto& [name, tag] : tags) {
+    CaseSpec& spec = cases.add("tagged_hash", name, "tagged hash with tag \"" + tag + "\" over 64 seeded bytes", {"HASH-TAG-1"});
+    Drbg rng(spec.seed);
+    spec.steps.push_back(Step{"tagged_hash", 0, codec::to_json(TaggedInput{tag, rng.next_bytes(64)})});
+  }
+  cases.one_step("tagged_hash", "empty_message", "tagged hash of the empty message", {"HASH-TAG-1"}, "tagged_hash",
+                 codec::to_json(TaggedInput{"L2/test", {}}));
+  cases.one_step("tagged_hash", "malformed_tag_not_string", "the tag must be a string", {"HASH-TAG-1"}, "tagged_hash",
+                 json{{"tag", 7}, {"message", ""}});
+}
+
+// The leaves of the Certificate Transparency reference test tree (RFC 6962 implementations share them).
+std::vector<Bytes> ct_test_leaves() {
+  return {hex_bytes(""),         hex_bytes("00"),       hex_bytes("10"),
+          hex_bytes("2021"),     hex_bytes("3031"),     hex_bytes("40414243"),
+          hex_bytes("5051525354555657"), hex_bytes("606162636465666768696a6b6c6d6e6f")};
+}
+
+std::vector<Bytes> prefix(const std::vector<Bytes>& leaves, std::size_t n) { return {leaves.begin(), leaves.begin() + static_cast<std::ptrdiff_t>(n)}; }
+
+Inclusion reference_inclusion(const std::vector<Bytes>& leaves, u64 index) {
+  const auto hashes = ref_leaf_hashes(leaves);
+  return Inclusion{index, hashes.size(), hashes[index], ref::rfc6962::inclusion_proof(hashes, index),
+                   ref::rfc6962::root_from_leaf_hashes(hashes)};
+}
+
+Consistency reference_consistency(const std::vector<Bytes>& leaves, u64 old_size) {
+  const auto hashes = ref_leaf_hashes(leaves);
+  const std::span<const Hash32> old_part(hashes.data(), old_size);
+  return Consistency{old_size, hashes.size(), ref::rfc6962::root_from_leaf_hashes(old_part),
+                     ref::rfc6962::root_from_leaf_hashes(hashes), ref::rfc6962::consistency_proof(hashes, old_size)};
+}
+
+void flip_bit(Hash32& hash, std::size_t bit) { hash[bit / 8 % 32] ^= static_cast<u8>(1u << (bit % 8)); }
+
+void rfc6962_cases(CaseList& cases, Profile profile) {
+  const auto leaves = ct_test_leaves();
+  for (std::size_t n = 0; n <= leaves.size(); ++n)
+    cases.one_step("rfc6962_root", "ct_size_" + std::to_string(n),
+                   "root of the first " + std::to_string(n) + " CT test leaves" + (n == 0 ? " (the empty tree is SHA-256 of \"\")" : ""),
+                   {"MRK-ROOT-1"}, "rfc6962_root", codec::to_json(LeavesInput{prefix(leaves, n)}));
+  const std::vector<std::size_t> big_sizes = profile == Profile::large ? std::vector<std::size_t>{1000, 1023, 1024, 1025, 4097}
+                                                                       : std::vector<std::size_t>{31, 32, 33, 100};
+  for (std::size_t n : big_sizes) {
+    CaseSpec& spec = cases.add("rfc6962_root", "random_size_" + std::to_string(n),
+                               "root of " + std::to_string(n) + " seeded random leaves of varying length", {"MRK-ROOT-1"});
+    Drbg rng(spec.seed);
+    std::vector<Bytes> random_leaves;
+    for (std::size_t i = 0; i < n; ++i) random_leaves.push_back(rng.next_bytes(rng.below(40)));
+    spec.steps.push_back(Step{"rfc6962_root", 0, codec::to_json(LeavesInput{random_leaves})});
+  }
+  cases.one_step("rfc6962_root", "malformed_leaf_not_hex", "a leaf that is not hex", {"MRK-ROOT-1"}, "rfc6962_root",
+                 json{{"leaves", {"00", "zz"}}});
+
+  // Every audit path and every consistency proof of the CT test tree, generated and verified.
+  for (std::size_t size = 1; size <= leaves.size(); ++size) {
+    const auto tree = prefix(leaves, size);
+    for (std::size_t index = 0; index < size; ++index) {
+      const std::string tag = std::to_string(index) + "_of_" + std::to_string(size);
+      cases.one_step("rfc6962_inclusion", "prove_" + tag, "audit path of leaf " + tag + " in the CT test tree",
+                     {"MRK-INC-1"}, "rfc6962_inclusion_proof", codec::to_json(InclusionProofInput{tree, index}));
+      cases.one_step("rfc6962_inclusion", "verify_" + tag, "a correct audit path of leaf " + tag + " verifies",
+                     {"MRK-INC-1", "MRK-INC-2", "MRK-INC-3"}, "rfc6962_verify_inclusion",
+                     codec::to_json(reference_inclusion(tree, index)));
+    }
+    for (std::size_t old_size = 1; old_size <= size; ++old_size) {
+      const std::string tag = std::to_string(old_size) + "_to_" + std::to_string(size);
+      cases.one_step("rfc6962_consistency", "prove_" + tag, "consistency proof from size " + tag, {"MRK-CON-1"},
+                     "rfc6962_consistency_proof", codec::to_json(ConsistencyProofInput{tree, old_size}));
+      cases.one_step("rfc6962_consistency", "verify_" + tag, "a correct consistency proof " + tag + " verifies",
+                     {"MRK-CON-1", "MRK-CON-2", "MRK-CON-3"}, "rfc6962_verify_consistency",
+                     codec::to_json(reference_consistency(tree, old_size)));
+    }
+  }
+
+  // Tampered inclusion proofs: each names the forgery it stands for.
+  const Inclusion good = reference_inclusion(leaves, 5);  // leaf 5 of 8: a three-hash path
+  const Adversarial forger{"a forged inclusion proof for a leaf that is not in the committed list", "prover"};
+  {
+    Inclusion bad = good;
+    bad.index = 8;
+    cases.one_step("rfc6962_inclusion", "invalid_index_equals_size", "leaf index equal to the tree size", {"MRK-INC-1"},
+                   "rfc6962_verify_inclusion", codec::to_json(bad)).adversarial = forger;
+    bad.index = UINT64_MAX;
+    cases.one_step("rfc6962_inclusion", "invalid_index_max", "leaf index UINT64_MAX", {"MRK-INC-1"},
+                   "rfc6962_verify_inclusion", codec::to_json(bad)).adversarial = forger;
+  }
+  {
+    Inclusion bad = good;
+    bad.proof.push_back(bad.proof.back());
+    cases.one_step("rfc6962_inclusion", "invalid_proof_too_long", "an audit path with one hash too many",
+                   {"MRK-INC-2"}, "rfc6962_verify_inclusion", codec::to_json(bad)).adversarial = forger;
+    bad = good;
+    bad.proof.pop_back();
+    cases.one_step("rfc6962_inclusion", "invalid_proof_too_short", "an audit path with one hash missing",
+                   {"MRK-INC-2"}, "rfc6962_verify_inclusion", codec::to_json(bad)).adversarial = forger;
+    bad = good;
+    bad.tree_size = 6;  // leaf 5 of 6 has a two-hash path
+    cases.one_step("rfc6962_inclusion", "invalid_wrong_tree_size", "a correct path claimed for a tree size whose path is shorter",
+                   {"MRK-INC-2"}, "rfc6962_verify_inclusion", codec::to_json(bad)).adversarial = forger;
+    bad = good;
+    bad.tree_size = 7;  // leaf 5 has a three-hash path of the same shape in trees of 7 and of 8
+    cases.one_step("rfc6962_inclusion", "size_not_bound_by_same_shape_path",
+                   "accepted: a proof binds the tree size only through its shape, so roots must be committed with "
+                   "their sizes (merkle.md#what-a-proof-binds)",
+                   {"MRK-INC-1", "MRK-INC-2", "MRK-INC-3"}, "rfc6962_verify_inclusion", codec::to_json(bad));
+  }
+  for (std::size_t element = 0; element < good.proof.size(); ++element) {
+    Inclusion bad = good;
+    flip_bit(bad.proof[element], 8 * element + 3);
+    cases.one_step("rfc6962_inclusion", "invalid_flipped_bit_in_path_" + std::to_string(element),
+                   "one bit flipped in audit path element " + std::to_string(element), {"MRK-INC-3"},
+                   "rfc6962_verify_inclusion", codec::to_json(bad)).adversarial = forger;
+  }
+  {
+    Inclusion bad = good;
+    flip_bit(bad.leaf_hash, 0);
+    cases.one_step("rfc6962_inclusion", "invalid_flipped_bit_in_leaf", "one bit flipped in the leaf hash",
+                   {"MRK-INC-3"}, "rfc6962_verify_inclusion", codec::to_json(bad)).adversarial = forger;
+    bad = good;
+    bad.index = 4;
+    cases.one_step("rfc6962_inclusion", "invalid_wrong_index", "a correct path presented for the neighbouring index",
+                   {"MRK-INC-3"}, "rfc6962_verify_inclusion", codec::to_json(bad)).adversarial = forger;
+    bad = good;
+    bad.leaf_hash = ref::rfc6962::node_hash(good.proof[0], good.leaf_hash);
+    bad.index = 2;
+    bad.proof.erase(bad.proof.begin());
+    cases.one_step("rfc6962_inclusion", "invalid_interior_node_as_leaf",
+                   "an interior node presented as leaf 2 of the 8-leaf tree: its path is one hash short",
+                   {"MRK-INC-2"}, "rfc6962_verify_inclusion", codec::to_json(bad)).adversarial =
+        Adversarial{"second-preimage: an interior node passed off as a leaf", "prover"};
+  }
+  cases.one_step("rfc6962_inclusion", "invalid_prove_index_out_of_range", "asking for the path of a leaf past the end",
+                 {"MRK-INC-1"}, "rfc6962_inclusion_proof", codec::to_json(InclusionProofInput{leaves, 8}));
+
+  // Tampered consistency proofs.
+  const Consistency good_consistency = reference_consistency(leaves, 3);
+  const Adversarial rewriter{"a log that rewrote history presents a consistency proof", "log operator"};
+  {
+    Consistency bad = good_consistency;
+    bad.old_size = 0;
+    cases.one_step("rfc6962_consistency", "invalid_old_size_zero", "consistency from the empty tree is undefined",
+                   {"MRK-CON-1"}, "rfc6962_verify_consistency", codec::to_json(bad));
+    bad = good_consistency;
+    bad.old_size = 9;
+    cases.one_step("rfc6962_consistency", "invalid_old_size_above_new", "old size larger than the new size",
+                   {"MRK-CON-1"}, "rfc6962_verify_consistency", codec::to_json(bad));
+    bad = good_consistency;
+    bad.proof.push_back(bad.proof.front());
+    cases.one_step("rfc6962_consistency", "invalid_proof_too_long", "one hash too many", {"MRK-CON-2"},
+                   "rfc6962_verify_consistency", codec::to_json(bad)).adversarial = rewriter;
+    bad = good_consistency;
+    bad.proof.pop_back();
+    cases.one_step("rfc6962_consistency", "invalid_proof_too_short", "one hash missing", {"MRK-CON-2"},
+                   "rfc6962_verify_consistency", codec::to_json(bad)).adversarial = rewriter;
+    bad = good_consistency;
+    flip_bit(bad.old_root, 77);
+    cases.one_step("rfc6962_consistency", "invalid_old_root", "the old root was rewritten", {"MRK-CON-3"},
+                   "rfc6962_verify_consistency", codec::to_json(bad)).adversarial = rewriter;
+    bad = good_consistency;
+    flip_bit(bad.new_root, 200);
+    cases.one_step("rfc6962_consistency", "invalid_new_root", "the new root does not extend the old one",
+                   {"MRK-CON-3"}, "rfc6962_verify_consistency", codec::to_json(bad)).adversarial = rewriter;
+    bad = good_consistency;
+    flip_bit(bad.proof[1], 9);
+    cases.one_step("rfc6962_consistency", "invalid_flipped_bit_in_proof", "one bit flipped in the proof",
+                   {"MRK-CON-3"}, "rfc6962_verify_consistency", codec::to_json(bad)).adversarial = rewriter;
+    Consistency same = reference_consistency(leaves, 8);
+    flip_bit(same.new_root, 1);
+    cases.one_step("rfc6962_consistency", "invalid_equal_sizes_different_roots",
+                   "equal sizes need equal roots and an empty proof", {"MRK-CON-3"}, "rfc6962_verify_consistency",
+                   codec::to_json(same)).adversarial = rewriter;
+  }
+  cases.one_step("rfc6962_consistency", "invalid_prove_old_size_zero", "asking for a proof from size 0",
+                 {"MRK-CON-1"}, "rfc6962_consistency_proof", codec::to_json(ConsistencyProofInput{leaves, 0}));
+}
+
+// Slots that share long path prefixes or sit at the edges catch bit-order and boundary bugs.
+std::vector<u32> interesting_slots() { return {0, 1, 2, 3, 0x7fffffffu, 0x80000000u, 0xfffffffeu, 0xffffffffu, 12345}; }
+
+std::vector<SmtLeaf> seeded_leaves(Drbg& rng, std::size_t count) {
+  std::map<u32, Hash32> leaves;
+  for (u32 slot : interesting_slots()) leaves[slot] = rng.next32();
+  while (leaves.size() < count) leaves[static_cast<u32>(rng.below(u64{1} << 32))] = rng.next32();
+  std::vector<SmtLeaf> out;
+  for (const auto& [index, value] : leaves) out.push_back(SmtLeaf{index, value});
+  return out;
+}
+
+std::vector<SharedState> smt_shared_states(Profile profile) {
+  Drbg rng(case_seed(mechanism_name, "states", "smt_accounts"));
+  const std::vector<SmtLeaf> leaves = seeded_leaves(rng, profile == Profile::large ? 4096 : 64);
+  ref::smt::Tree tree = ref_tree_of(leaves);
+  return {SharedState{"smt_accounts", codec::to_json(SmtState{leaves, tree.root()})}};
+}
+
+void smt_cases(CaseList& cases, Profile profile) {
+  const SharedState shared = smt_shared_states(profile).front();
+  const SmtState accounts = codec::from_json<SmtState>(shared.state).value();
+  const ref::smt::Tree tree = ref_tree_of(accounts.leaves);
+
+  cases.one_step("smt_root", "empty_tree", "root of the empty tree: the empty-subtree hash at height 32",
+                 {"SMT-ROOT-1"}, "smt_prove", codec::to_json(SmtProveInput{{}, 0}));
+  for (u32 slot : interesting_slots()) {
+    cases.one_step("smt_root", "open_slot_" + std::to_string(slot), "opening of an occupied slot of the shared tree",
+                   {"SMT-ROOT-1"}, "smt_prove", codec::to_json(SmtProveInput{accounts.leaves, slot}));
+  }
+  cases.one_step("smt_root", "open_empty_slot", "opening of an empty slot", {"SMT-ROOT-1"}, "smt_prove",
+                 codec::to_json(SmtProveInput{accounts.leaves, 4}));
+
+  auto opening = [&](u32 slot) {
+    const ref::smt::Proof proof = tree.prove(slot);
+    return SmtOpening{tree.root(), slot, tree.get(slot), {proof.siblings.begin(), proof.siblings.end()}};
+  };
+  const Adversarial forger{"a forged account opening against the committed state root", "prover"};
+  for (u32 slot : {0u, 0xffffffffu, 12345u}) {
+    cases.one_step("smt_membership", "verify_" + std::to_string(slot), "a correct membership proof verifies",
+                   {"SMT-PRF-1"}, "smt_verify_membership", codec::to_json(opening(slot)));
+    SmtOpening bad = opening(slot);
+    flip_bit(*bad.value, 5);
+    cases.one_step("smt_membership", "invalid_wrong_value_" + std::to_string(slot), "the proof of another value",
+                   {"SMT-PRF-1"}, "smt_verify_membership", codec::to_json(bad)).adversarial = forger;
+    bad = opening(slot);
+    flip_bit(bad.siblings[31], 0);
+    cases.one_step("smt_membership", "invalid_flipped_sibling_" + std::to_string(slot), "top sibling tampered",
+                   {"SMT-PRF-1"}, "smt_verify_membership", codec::to_json(bad)).adversarial = forger;
+  }
+  {
+    SmtOpening bad = opening(1);
+    bad.index = 3;  // same siblings, neighbouring slot: the index is bound into the leaf hash
+    cases.one_step("smt_membership", "invalid_moved_to_other_slot", "a value's proof replayed for another slot",
+                   {"SMT-PRF-1"}, "smt_verify_membership", codec::to_json(bad)).adversarial = forger;
+    bad = opening(1);
+    bad.siblings.pop_back();
+    cases.one_step("smt_membership", "invalid_short_proof", "31 siblings instead of 32", {"SMT-PRF-1"},
+                   "smt_verify_membership", codec::to_json(bad)).adversarial = forger;
+  }
+  cases.one_step("smt_non_membership", "verify_empty_slot", "a correct proof of absence verifies",
+                 {"SMT-PRF-1", "SMT-NON-1"}, "smt_verify_non_membership", codec::to_json(opening(4)));
+  cases.one_step("smt_non_membership", "invalid_occupied_slot", "absence claimed for an occupied slot, opened honestly",
+                 {"SMT-NON-1"}, "smt_verify_non_membership", codec::to_json(opening(2))).adversarial =
+      Adversarial{"hiding an account by claiming its slot is empty", "prover"};
+  {
+    SmtOpening bad = opening(2);
+    bad.value.reset();
+    cases.one_step("smt_non_membership", "invalid_occupied_slot_as_empty", "absence claimed by dropping the value",
+                   {"SMT-PRF-1"}, "smt_verify_non_membership", codec::to_json(bad)).adversarial =
+        Adversarial{"hiding an account by claiming its slot is empty", "prover"};
+  }
+
+  // Stateful updates on the shared tree: the post-state's root must equal a full rebuild.
+  {
+    CaseSpec& spec = cases.add("smt_update", "set_sequence", "insert, overwrite and erase on the shared tree",
+                               {"SMT-UPD-1", "SMT-ROOT-1"});
+    spec.pre_state_ref = shared.name;
+    Drbg rng(spec.seed);
+    spec.steps.push_back(Step{"smt_set", 1, codec::to_json(SmtSetInput{4, rng.next32()})});
+    spec.steps.push_back(Step{"smt_set", 2, codec::to_json(SmtSetInput{0xffffffffu, rng.next32()})});
+    spec.steps.push_back(Step{"smt_set", 3, codec::to_json(SmtSetInput{0, std::nullopt})});
+    spec.steps.push_back(Step{"smt_set", 4, codec::to_json(SmtSetInput{0x80000000u, std::nullopt})});
+    spec.steps.push_back(Step{"smt_set", 5, codec::to_json(SmtSetInput{0, rng.next32()})});
+  }
+  {
+    CaseSpec& spec = cases.add("smt_update", "erase_absent_then_fill", "erasing an empty slot changes nothing",
+                               {"SMT-UPD-1"});
+    spec.pre_state = codec::to_json(SmtState{{}, ref::smt::empty_hashes[ref::smt::depth]});
+    Drbg rng(spec.seed);
+    spec.steps.push_back(Step{"smt_set", 0, codec::to_json(SmtSetInput{7, std::nullopt})});
+    spec.steps.push_back(Step{"smt_set", 0, codec::to_json(SmtSetInput{7, rng.next32()})});
+    spec.steps.push_back(Step{"smt_set", 0, codec::to_json(SmtSetInput{7, std::nullopt})});
+  }
+  {
+    CaseSpec& spec = cases.add("smt_update", "malformed_set_index_too_large", "a slot index past 2^32 - 1",
+                               {"SMT-UPD-1"});
+    spec.pre_state_ref = shared.name;
+    spec.steps.push_back(Step{"smt_set", 0, json{{"index", 4294967296ull}, {"value", nullptr}}});
+  }
+  for (u32 slot : {4u, 2u}) {
+    const ref::smt::Proof proof = tree.prove(slot);
+    Drbg rng(case_seed(mechanism_name, "smt_update", "from_proof_" + std::to_string(slot)));
+    SmtUpdateInput update{tree.root(), slot, tree.get(slot), rng.next32(), {proof.siblings.begin(), proof.siblings.end()}};
+    cases.one_step("smt_update", "from_proof_" + std::to_string(slot), "stateless update from a proof equals set()",
+                   {"SMT-UPD-1", "SMT-PRF-1"}, "smt_update_from_proof", codec::to_json(update));
+    update.old_value = std::nullopt;
+    if (slot == 2)
+      cases.one_step("smt_update", "invalid_from_proof_wrong_old_value", "the opening does not match the old root",
+                     {"SMT-PRF-1"}, "smt_update_from_proof", codec::to_json(update)).adversarial = forger;
+  }
+}
+
+void schnorr_cases(CaseList& cases) {
+  for (const auto& row : test::bip340_published::rows) {
+    const std::string index = std::to_string(row.index);
+    const std::string note = row.comment.empty() ? std::string() : " (" + std::string(row.comment) + ")";
+    if (!row.secret_key_hex.empty()) {
+      cases.one_step("schnorr_sign", "bip340_row_" + index, "BIP-340 published vector " + index + note,
+                     {"SIG-KEY-1", "SIG-SIGN-1"}, "schnorr_sign",
+                     codec::to_json(SignInput{hex32(row.secret_key_hex), hex_bytes(row.message_hex), hex32(row.aux_rand_hex)}));
+    }
+    ByteArray<64> signature{};
+    hex_decode(row.signature_hex, signature);
+    CaseSpec& spec = cases.one_step("schnorr_verify", std::string(row.verifies ? "" : "invalid_") + "bip340_row_" + index,
+                                    "BIP-340 published vector " + index + note, {"SIG-VER-1", "SIG-VER-2", "SIG-VER-3", "SIG-VER-4"},
+                                    "schnorr_verify",
+                                    codec::to_json(VerifyInput{hex32(row.public_key_hex), hex_bytes(row.message_hex), signature}));
+    if (!row.verifies) spec.adversarial = Adversarial{"a signature the BIP-340 authors built to be rejected", "signer"};
+  }
+
+  // Our own keys from seeds, and every kind of invalid signature built from a valid one.
+  const Hash32 seed = case_seed(mechanism_name, "schnorr_verify", "keys");
+  const Hash32 alice = ref::bip340::secret_from_seed(seed, 0);
+  const Hash32 bob = ref::bip340::secret_from_seed(seed, 1);
+  const Bytes message = bytes_of("l2spec: pay 100 to bob on chain 1");
+  const Hash32 aux = ref::sha256("l2spec aux");
+  const Hash32 alice_pub = ref::bip340::pubkey_from_secret(alice).value();
+  const Hash32 bob_pub = ref::bip340::pubkey_from_secret(bob).value();
+  const ByteArray<64> good = ref::bip340::sign(alice, message, aux).value();
+  cases.one_step("schnorr_sign", "seeded_key", "signature by a key derived from a seed", {"SIG-KEY-1", "SIG-SIGN-1"},
+                 "schnorr_sign", codec::to_json(SignInput{alice, message, aux}));
+  cases.one_step("schnorr_verify", "seeded_key", "a valid signature by a seeded key", {"SIG-VER-1", "SIG-VER-2", "SIG-VER-3", "SIG-VER-4"},
+                 "schnorr_verify", codec::to_json(VerifyInput{alice_pub, message, good}));
+  const Adversarial forger{"a forged or mangled signature", "signer"};
+  cases.one_step("schnorr_verify", "invalid_wrong_key", "alice's signature checked against bob's key", {"SIG-VER-4"},
+                 "schnorr_verify", codec::to_json(VerifyInput{bob_pub, message, good})).adversarial =
+      Adversarial{"a signature from the wrong participant", "counterparty"};
+  {
+    Bytes changed = message;
+    changed[0] ^= 0x01;
+    cases.one_step("schnorr_verify", "invalid_flipped_bit_in_message", "one bit of the message flipped", {"SIG-VER-4"},
+                   "schnorr_verify", codec::to_json(VerifyInput{alice_pub, changed, good})).adversarial = forger;
+  }
+  for (std::size_t byte : {0u, 31u, 32u, 63u}) {
+    ByteArray<64> bad = good;
+    bad[byte] ^= 0x80;
+    cases.one_step("schnorr_verify", "invalid_flipped_bit_in_signature_byte_" + std::to_string(byte),
+                   "one bit of signature byte " + std::to_string(byte) + " flipped", {"SIG-VER-2", "SIG-VER-3", "SIG-VER-4"},
+                   "schnorr_verify", codec::to_json(VerifyInput{alice_pub, message, bad})).adversarial = forger;
+  }
+  const Hash32 field_p = hex32("fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f");
+  const Hash32 order_n = hex32("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
+  auto with_r = [&](const Hash32& r) { ByteArray<64> s = good; std::copy(r.begin(), r.end(), s.begin()); return s; };
+  auto with_s = [&](const Hash32& v) { ByteArray<64> s = good; std::copy(v.begin(), v.end(), s.begin() + 32); return s; };
+  cases.one_step("schnorr_verify", "invalid_r_equals_p", "r = p, the field size", {"SIG-VER-2"}, "schnorr_verify",
+                 codec::to_json(VerifyInput{alice_pub, message, with_r(field_p)})).adversarial = forger;
+  cases.one_step("schnorr_verify", "invalid_r_all_ones", "r = 2^256 - 1", {"SIG-VER-2"}, "schnorr_verify",
+                 codec::to_json(VerifyInput{alice_pub, message, with_r(hex32(std::string(64, 'f')))})).adversarial = forger;
+  cases.one_step("schnorr_verify", "invalid_s_equals_n", "s = n, the group order", {"SIG-VER-3"}, "schnorr_verify",
+                 codec::to_json(VerifyInput{alice_pub, message, with_s(order_n)})).adversarial = forger;
+  cases.one_step("schnorr_verify", "invalid_s_all_ones", "s = 2^256 - 1", {"SIG-VER-3"}, "schnorr_verify",
+                 codec::to_json(VerifyInput{alice_pub, message, with_s(hex32(std::string(64, 'f')))})).adversarial = forger;
+  cases.one_step("schnorr_verify", "invalid_key_x_equals_p", "public key x = p", {"SIG-VER-1"}, "schnorr_verify",
+                 codec::to_json(VerifyInput{field_p, message, good})).adversarial = forger;
+  // x = 5 has no point: 5^3 + 7 = 132 is not a square mod p (BIP-340 row 5 uses another such x).
+  cases.one_step("schnorr_verify", "invalid_key_off_curve", "public key x with no point on the curve", {"SIG-VER-1"},
+                 "schnorr_verify", codec::to_json(VerifyInput{hex32("0000000000000000000000000000000000000000000000000000000000000005"), message, good}))
+      .adversarial = forger;
+  cases.one_step("schnorr_pubkey", "seeded_key", "public key of a seeded secret", {"SIG-KEY-1"}, "schnorr_pubkey",
+                 codec::to_json(SecretKeyInput{alice}));
+  cases.one_step("schnorr_pubkey", "secret_n_minus_1", "the largest valid secret, n - 1", {"SIG-KEY-1"}, "schnorr_pubkey",
+                 codec::to_json(SecretKeyInput{hex32("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364140")}));
+  cases.one_step("schnorr_pubkey", "invalid_secret_zero", "secret key 0", {"SIG-KEY-1"}, "schnorr_pubkey",
+                 codec::to_json(SecretKeyInput{Hash32{}}));
+  cases.one_step("schnorr_pubkey", "invalid_secret_n", "secret key n", {"SIG-KEY-1"}, "schnorr_pubkey",
+                 codec::to_json(SecretKeyInput{order_n}));
+  cases.one_step("schnorr_sign", "invalid_secret_zero", "signing with secret key 0", {"SIG-KEY-1"}, "schnorr_sign",
+                 codec::to_json(SignInput{Hash32{}, message, aux}));
+  cases.one_step("schnorr_verify", "malformed_short_signature", "a 63-byte signature", {"SIG-VER-4"}, "schnorr_verify",
+                 json{{"pubkey", to_hex(alice_pub)}, {"message", to_hex(message)}, {"signature", to_hex(good).substr(2)}});
+  cases.one_step("schnorr_verify", "malformed_33_byte_key", "a compressed 33-byte key where BIP-340 wants x-only",
+                 {"SIG-VER-1"}, "schnorr_verify",
+                 json{{"pubkey", "02" + to_hex(alice_pub)}, {"message", to_hex(message)}, {"signature", to_hex(good)}});
+}
+
+void checked_cases(CaseList& cases) {
+  struct Pair { const char* op; const char* name; u64 a; u64 b; const char* rule; const char* what; };
+  const u64 max = UINT64_MAX;
+  const Pair pairs[] = {
+      {"u64_add", "zero", 0, 0, "CHK-ADD-1", "0 + 0"},
+      {"u64_add", "max_plus_zero", max, 0, "CHK-ADD-1", "UINT64_MAX + 0 is exact"},
+      {"u64_add", "max_minus_1_plus_1", max - 1, 1, "CHK-ADD-1", "UINT64_MAX - 1 + 1 reaches the top exactly"},
+      {"u64_add", "invalid_max_plus_1", max, 1, "CHK-ADD-1", "UINT64_MAX + 1 would wrap to 0"},
+      {"u64_add", "invalid_half_plus_half", u64{1} << 63, u64{1} << 63, "CHK-ADD-1", "2^63 + 2^63"},
+      {"u64_sub", "equal", 5, 5, "CHK-SUB-1", "5 - 5"},
+      {"u64_sub", "max_minus_max", max, max, "CHK-SUB-1", "UINT64_MAX - UINT64_MAX"},
+      {"u64_sub", "invalid_zero_minus_1", 0, 1, "CHK-SUB-1", "0 - 1 would wrap to UINT64_MAX"},
+      {"u64_mul", "largest_exact", 0xffffffffull, 0x100000001ull, "CHK-MUL-1", "(2^32 - 1)(2^32 + 1) = UINT64_MAX"},
+      {"u64_mul", "zero_times_max", 0, max, "CHK-MUL-1", "0 * UINT64_MAX"},
+      {"u64_mul", "invalid_2_32_squared", u64{1} << 32, u64{1} << 32, "CHK-MUL-1", "2^32 * 2^32 = 2^64"},
+      {"u64_mul", "invalid_max_times_2", max, 2, "CHK-MUL-1", "UINT64_MAX * 2"},
+  };
+  for (const Pair& p : pairs)
+    cases.one_step("checked_" + std::string(p.op).substr(4), p.name, p.what, {p.rule}, p.op, codec::to_json(U64PairInput{p.a, p.b}));
+  struct Triple { const char* name; u64 a; u64 n; u64 d; const char* what; };
+  const Triple triples[] = {
+      {"fee_ppm", 1234567, 2500, 1000000, "a 0.25% fee: floor(1234567 * 2500 / 10^6)"},
+      {"max_times_max_over_max", max, max, max, "the 128-bit intermediate is needed: result UINT64_MAX"},
+      {"rounds_down", 1000, 3, 7, "floor(3000 / 7) = 428"},
+      {"invalid_zero_denominator", 1, 1, 0, "division by zero"},
+      {"invalid_quotient_too_large", u64{1} << 63, 4, 2, "2^63 * 4 / 2 = 2^64"},
+  };
+  for (const Triple& t : triples)
+    cases.one_step("checked_mul_div", t.name, t.what, {"CHK-MULDIV-1"}, "u64_mul_div", codec::to_json(MulDivInput{t.a, t.n, t.d}));
+  cases.one_step("checked_add", "malformed_number_not_string", "u64 values travel as decimal strings",
+                 {"CHK-ADD-1"}, "u64_add", json{{"a", 1}, {"b", "2"}});
+  cases.one_step("checked_add", "malformed_above_u64", "2^64 does not fit", {"CHK-ADD-1"}, "u64_add",
+                 json{{"a", "18446744073709551616"}, {"b", "0"}});
+  cases.one_step("checked_add", "malformed_leading_zero", "decimal strings have no leading zeros", {"CHK-ADD-1"},
+                 "u64_add", json{{"a", "01"}, {"b", "0"}});
+}
+
+std::vector<CaseSpec> all_cases(Profile profile) {
+  CaseList cases;
+  sha256_cases(cases, profile);
+  tagged_hash_cases(cases);
+  rfc6962_cases(cases, profile);
+  smt_cases(cases, profile);
+  schnorr_cases(cases);
+  checked_cases(cases);
+  return cases.take();
+}
+
+}  // namespace prim
+
+Mechanism primitives_mechanism() {
+  Mechanism mechanism;
+  mechanism.name = std::string(prim::mechanism_name);
+  mechanism.ops = prim::ops();
+  mechanism.cases = prim::all_cases;
+  mechanism.shared_states = prim::smt_shared_states;
+  return mechanism;
+}
+
+}  // namespace l2::vectors
