@@ -12,6 +12,7 @@
 #include <secp256k1_schnorrsig.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "l2/opt/schnorr.hpp"

@@ -12,7 +12,7 @@
 
 #include "l2/opt/schnorr.hpp"
 #include "l2/ref/schnorr.hpp"
-#include "l2/test/bip340_published_vectors.hpp"
+#include "l2/vectors/bip340_published_vectors.hpp"
 
 namespace {
 
@@ -179,7 +179,7 @@ TEST(PrimitivesSchnorrBackend, EveryKindOfInvalidSignature) { expect_matches_ref
 
 TEST(PrimitivesSchnorrBackend, PublishedTable) {
   std::vector<Case> cases;
-  for (const auto& row : l2::test::bip340_published::rows) {
+  for (const auto& row : l2::vectors::bip340_published::rows) {
     const Hash32 pubkey = l2::from_hex<32>(row.public_key_hex);
     const Bytes message = l2::bytes_from_hex(row.message_hex);
     const Signature sig = l2::from_hex<64>(row.signature_hex);
@@ -202,7 +202,8 @@ RC_GTEST_PROP(PrimitivesSchnorrBackend, VerifyMatchesReferenceOnArbitraryInput,
   RC_ASSERT(opt::verify(pubkey, msg, sig) == bip340::verify(pubkey, msg, sig));
 }
 
-RC_GTEST_PROP(PrimitivesSchnorrBackend, SignAndKeyMatchReference, (const Hash32& key, const Bytes& msg, const Hash32& aux)) {
+RC_GTEST_PROP(PrimitivesSchnorrBackend, SignAndKeyMatchReference,
+              (const Hash32& key, const Bytes& msg, const Hash32& aux)) {
   const auto reference_pubkey = bip340::pubkey_from_secret(key);
   const auto pubkey = opt::pubkey_from_secret(key);
   RC_ASSERT(pubkey.ok() == reference_pubkey.ok());
@@ -227,7 +228,8 @@ TEST(PrimitivesSchnorrBackend, SignRejectsTheSameKeysAsTheReference) {
     EXPECT_EQ(opt::sign(key, Bytes{}, Hash32{}).error(), PrimitiveError::sig_secret_key_range);
   }
   const Hash32 largest = be(minus(secp256k1::group_order, 1));
-  EXPECT_EQ(opt::sign(largest, Bytes{1, 2, 3}, Hash32{}).value(), bip340::sign(largest, Bytes{1, 2, 3}, Hash32{}).value());
+  const Bytes message{1, 2, 3};
+  EXPECT_EQ(opt::sign(largest, message, Hash32{}).value(), bip340::sign(largest, message, Hash32{}).value());
 }
 
 // A pool mixing valid and every kind of invalid signature, so that a batch mixes outcomes.

@@ -1,5 +1,5 @@
 // BIP-340 Schnorr over secp256k1, checked at compile time against the published BIP-340 test
-// vectors (l2/test/bip340_published_vectors.hpp names the source): this file compiling is the
+// vectors (l2/vectors/bip340_published_vectors.hpp names the source): this file compiling is the
 // test passing. Each signature check costs seconds of constant evaluation, so this suite takes a
 // sample of the table that still reaches every verification rule; the unit test runs every row.
 #include <gtest/gtest.h>
@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "l2/ref/schnorr.hpp"
-#include "l2/test/bip340_published_vectors.hpp"
+#include "l2/vectors/bip340_published_vectors.hpp"
 
 namespace {
 
@@ -17,7 +17,7 @@ using l2::Hash32;
 using l2::PrimitiveError;
 namespace bip340 = l2::ref::bip340;
 namespace secp256k1 = l2::ref::secp256k1;
-using l2::test::bip340_published::rows;
+using l2::vectors::bip340_published::rows;
 
 constexpr Hash32 hash_from_hex(std::string_view hex) { return l2::from_hex<32>(hex); }
 constexpr bip340::Signature signature_from_hex(std::string_view hex) { return l2::from_hex<64>(hex); }

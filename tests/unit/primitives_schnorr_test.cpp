@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "l2/ref/schnorr.hpp"
-#include "l2/test/bip340_published_vectors.hpp"
+#include "l2/vectors/bip340_published_vectors.hpp"
 #include "l2/test/libsecp256k1_oracle.hpp"
 
 namespace {
@@ -21,8 +21,8 @@ using l2::PrimitiveError;
 namespace bip340 = l2::ref::bip340;
 namespace secp256k1 = l2::ref::secp256k1;
 namespace oracle = l2::test::libsecp256k1;
-using l2::test::bip340_published::Row;
-using l2::test::bip340_published::rows;
+using l2::vectors::bip340_published::Row;
+using l2::vectors::bip340_published::rows;
 
 Hash32 hash_from_hex(std::string_view hex) { return l2::from_hex<32>(hex); }
 bip340::Signature signature_from_hex(std::string_view hex) { return l2::from_hex<64>(hex); }

@@ -69,17 +69,43 @@ std::map<std::string, std::size_t> mentions(const fs::path& root, const std::map
 
 int run_trace(const TraceOptions& options, nlohmann::json* summary) {
   std::map<std::string, Rule> rules;
-  const std::regex row(R"(^\|\s*`?([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-[0-9]+)`?\s*\|\s*`?([A-Z0-9_]*|—|-)`?\s*\|)");
+  // A rule row: a table row whose first cell is a rule ID; its error code is the first later cell
+  // that is an UPPER_SNAKE code name ("—" or no such cell: the rule rejects nothing by itself).
+  const std::regex rule_id(R"(^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-[0-9]+$)");
+  const std::regex code_name(R"(^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$)");
+  auto clean = [](std::string cell) {
+    std::string out;
+    for (char c : cell)
+      if (c != '`' && c != '*') out += c;
+    const auto first = out.find_first_not_of(' ');
+    const auto last = out.find_last_not_of(' ');
+    return first == std::string::npos ? std::string() : out.substr(first, last - first + 1);
+  };
   for (const auto& file : files_under(options.source / "spec", {".md"})) {
     std::istringstream lines(read_text(file));
     std::string line;
     while (std::getline(lines, line)) {
-      std::smatch match;
-      if (!std::regex_search(line, match, row)) continue;
-      Rule& rule = rules[match[1]];
-      rule.id = match[1];
-      rule.error_code = match[2];
+      if (line.empty() || line[0] != '|') continue;
+      std::vector<std::string> cells;
+      std::string cell;
+      for (std::size_t i = 1; i < line.size(); ++i) {
+        if (line[i] == '|' && line[i - 1] != '\\') {
+          cells.push_back(clean(cell));
+          cell.clear();
+        } else {
+          cell += line[i];
+        }
+      }
+      if (cells.empty() || !std::regex_match(cells[0], rule_id)) continue;
+      Rule& rule = rules[cells[0]];
+      rule.id = cells[0];
       rule.spec_file = fs::relative(file, options.source).generic_string();
+      for (std::size_t i = 1; i < cells.size(); ++i)
+        if (std::regex_match(cells[i], code_name)) {
+          rule.error_code = cells[i];
+          break;
+        }
+      if (rule.error_code.empty()) rule.error_code = "—";
     }
   }
   if (rules.empty()) {

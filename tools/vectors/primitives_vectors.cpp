@@ -107,6 +107,21 @@ struct U64Output {
   BOOST_HANA_DEFINE_STRUCT(U64Output, (u64, value));
 };
 
+// One value of every field kind, for the canonical-decoding vectors (spec: encoding.md#decoding).
+enum class SamplePhase : u8 { opening, active, closed };
+L2_REFLECT_ENUM(SamplePhase, opening, active, closed);
+struct SampleInner {
+  BOOST_HANA_DEFINE_STRUCT(SampleInner, (u16, weight), (std::optional<u32>, limit));
+};
+struct EncodingSample {
+  BOOST_HANA_DEFINE_STRUCT(EncodingSample, (u8, version), (u64, amount), (bool, flag), (SamplePhase, phase),
+                           (ByteArray<4>, tag), (Bytes, payload), (std::string, label), (std::vector<u32>, items),
+                           (std::vector<SampleInner>, inners));
+};
+struct DecodeInput {
+  BOOST_HANA_DEFINE_STRUCT(DecodeInput, (Bytes, encoding));
+};
+
 using E = PrimitiveError;
 template <class In, class Out>
 using Fn = PureFn<In, Out, E>;
@@ -348,6 +363,26 @@ std::vector<OpHandler> ops() {
         if (error != E::none) return error;
         return Accepted{true};
       })));
+
+  {
+    // Decoding has its own error codes (reflect::DecodeErrorCode), so this handler is written out.
+    OpHandler decode;
+    decode.op = "canonical_decode";
+    decode.summary = "decode the canonical encoding of the sample type [ENC-*]";
+    decode.apply = [](Impl impl, const json& state, const json& input, u64) -> StepResult {
+      if (impl != Impl::reference) return StepResult{false, {}};
+      if (!state.is_null()) return StepResult{true, Outcome::malformed("this operation takes no pre-state")};
+      const auto decoded_input = codec::from_json<DecodeInput>(input);
+      if (!decoded_input.ok()) return StepResult{true, Outcome::malformed(decoded_input.error().message)};
+      const auto value = reflect::decode<EncodingSample>(decoded_input.value().encoding);
+      if (!value.ok()) {
+        const ErrorInfo info = reflect::decode_error_info(value.error().code);
+        return StepResult{true, Outcome::invalid(std::string(info.code), std::string(info.rule_id), reflect::describe(value.error()))};
+      }
+      return StepResult{true, Outcome::ok(codec::to_json(value.value()), to_hex(output_root(value.value())))};
+    };
+    list.push_back(decode);
+  }
 
   auto checked_op = [](std::string op, std::string summary, auto fn, E error) {
     return stateless_op<U64PairInput, U64Output, E>(
@@ -659,6 +694,8 @@ void smt_cases(CaseList& cases, Profile profile) {
     cases.one_step("smt_root", "open_slot_" + std::to_string(slot), "opening of an occupied slot of the shared tree",
                    {"SMT-ROOT-1"}, "smt_prove", codec::to_json(SmtProveInput{accounts.leaves, slot}));
   }
+  cases.one_step("smt_root", "malformed_negative_index", "slot indices are unsigned 32-bit", {"SMT-ROOT-1"}, "smt_prove",
+                 json{{"leaves", json::array()}, {"index", -1}});
   cases.one_step("smt_root", "open_empty_slot", "opening of an empty slot", {"SMT-ROOT-1"}, "smt_prove",
                  codec::to_json(SmtProveInput{accounts.leaves, 4}));
 
@@ -743,7 +780,7 @@ void smt_cases(CaseList& cases, Profile profile) {
 }
 
 void schnorr_cases(CaseList& cases) {
-  for (const auto& row : test::bip340_published::rows) {
+  for (const auto& row : bip340_published::rows) {
     const std::string index = std::to_string(row.index);
     const std::string note = row.comment.empty() ? std::string() : " (" + std::string(row.comment) + ")";
     if (!row.secret_key_hex.empty()) {
@@ -818,6 +855,9 @@ void schnorr_cases(CaseList& cases) {
                  codec::to_json(SecretKeyInput{order_n}));
   cases.one_step("schnorr_sign", "invalid_secret_zero", "signing with secret key 0", {"SIG-KEY-1"}, "schnorr_sign",
                  codec::to_json(SignInput{Hash32{}, message, aux}));
+  cases.one_step("schnorr_sign", "malformed_short_aux_rand", "auxiliary randomness must be exactly 32 bytes",
+                 {"SIG-SIGN-1"}, "schnorr_sign",
+                 json{{"secret_key", to_hex(alice)}, {"message", to_hex(message)}, {"aux_rand", to_hex(aux).substr(2)}});
   cases.one_step("schnorr_verify", "malformed_short_signature", "a 63-byte signature", {"SIG-VER-4"}, "schnorr_verify",
                  json{{"pubkey", to_hex(alice_pub)}, {"message", to_hex(message)}, {"signature", to_hex(good).substr(2)}});
   cases.one_step("schnorr_verify", "malformed_33_byte_key", "a compressed 33-byte key where BIP-340 wants x-only",
@@ -862,8 +902,48 @@ void checked_cases(CaseList& cases) {
                  "u64_add", json{{"a", "01"}, {"b", "0"}});
 }
 
+void encoding_cases(CaseList& cases) {
+  const std::vector<std::string> all_rules = {"ENC-INT-1", "ENC-BOOL-1", "ENC-ENUM-1", "ENC-OPT-1", "ENC-LEN-1", "ENC-END-1"};
+  const EncodingSample sample{7, UINT64_MAX - 1, true, SamplePhase::closed, {0xde, 0xad, 0xbe, 0xef}, bytes_of("pay"), "bob",
+                              {1, 0xffffffffu}, {{3, std::nullopt}, {0xffff, 42u}}};
+  const Bytes good = reflect::encode(sample);
+  auto add = [&](const std::string& name, const std::string& what, std::vector<std::string> rules, const Bytes& encoding) {
+    cases.one_step("canonical_decode", name, what, std::move(rules), "canonical_decode", codec::to_json(DecodeInput{encoding}));
+  };
+  add("every_field_kind", "a value with a field of every kind decodes", all_rules, good);
+  add("empty_lists_and_absent", "zero-length strings and lists, all optionals absent", all_rules,
+      reflect::encode(EncodingSample{0, 0, false, SamplePhase::opening, {}, {}, "", {}, {}}));
+  // Offsets follow the layout: version 0, amount 1..8, flag 9, phase 10, tag 11..14, payload length 15..18.
+  add("invalid_truncated_in_u64", "the input ends inside the u64 amount", {"ENC-INT-1"}, Bytes(good.begin(), good.begin() + 5));
+  add("invalid_truncated_in_fixed_array", "the input ends inside the 4-byte tag", {"ENC-INT-1"}, Bytes(good.begin(), good.begin() + 13));
+  add("invalid_truncated_last_byte", "the last byte is missing", {"ENC-INT-1"}, Bytes(good.begin(), good.end() - 1));
+  add("invalid_empty_input", "no bytes at all", {"ENC-INT-1"}, Bytes{});
+  Bytes bad = good;
+  bad[9] = 0x02;
+  add("invalid_bool_two", "a bool byte of 0x02", {"ENC-BOOL-1"}, bad);
+  bad = good;
+  bad[10] = 0x03;
+  add("invalid_enum_past_range", "enum value 3 of a 3-value enum", {"ENC-ENUM-1"}, bad);
+  bad = good;
+  bad[bad.size() - 5] = 0x02;  // the last inner's optional tag: tag, then 4 bytes of value
+  add("invalid_optional_tag_two", "an optional tag of 0x02", {"ENC-OPT-1"}, bad);
+  bad = good;
+  bad[15] = 0xff;  // payload length 0xff000003
+  add("invalid_byte_string_length", "a byte-string length far past the end: rejected before allocating", {"ENC-LEN-1"}, bad);
+  bad = good;
+  const std::size_t items_count_at = 15 + 4 + 3 + 4 + 3;  // after payload ("pay") and label ("bob")
+  bad[items_count_at] = 0x40;  // 2^30 u32 items claimed
+  add("invalid_list_count", "a list count whose elements cannot fit in what is left", {"ENC-LEN-1"}, bad);
+  bad = good;
+  bad.push_back(0x00);
+  add("invalid_trailing_byte", "one byte after the value", {"ENC-END-1"}, bad);
+  cases.one_step("canonical_decode", "malformed_encoding_not_hex", "the encoding field is not hex", {"ENC-INT-1"},
+                 "canonical_decode", json{{"encoding", "0x00"}});
+}
+
 std::vector<CaseSpec> all_cases(Profile profile) {
   CaseList cases;
+  encoding_cases(cases);
   sha256_cases(cases, profile);
   tagged_hash_cases(cases);
   rfc6962_cases(cases, profile);

@@ -82,11 +82,11 @@ constinit const Kernel shani_kernel{
     "SHA-NI, SSE4.1, SSSE3", &shani_supported, &shani::hash_one, &shani::hash64_many,
     &shani::rfc6962_node_many, &shani::midstate64_many};
 constinit const Kernel avx2_x8_kernel{
-    "avx2_x8", "8 messages at once, one per 32-bit lane of 256-bit AVX2 registers; few to single-stream",
+    "avx2_x8", "8 messages at once, one per 32-bit lane of 256-bit AVX2 registers; small remainders single-stream",
     "AVX2 (OS-enabled YMM state)", &avx2_x8_supported, &single_stream_hash_one, &avx2_x8::hash64_many,
     &avx2_x8::rfc6962_node_many, &avx2_x8::midstate64_many};
 constinit const Kernel avx512_x16_kernel{
-    "avx512_x16", "16 messages at once, one per 32-bit lane of 512-bit AVX-512 registers; few to single-stream",
+    "avx512_x16", "16 messages at once, one per 32-bit lane of 512-bit AVX-512 registers; small remainders single-stream",
     "AVX-512F, AVX-512VL, AVX-512BW, AVX2 (OS-enabled ZMM and opmask state)", &avx512_x16_supported,
     &single_stream_hash_one, &avx512_x16::hash64_many, &avx512_x16::rfc6962_node_many,
     &avx512_x16::midstate64_many};

@@ -435,12 +435,12 @@ constexpr Bytes encode(const T& value) {
 
 enum class DecodeErrorCode : u8 {
   none = 0,
-  truncated,             // ENC-INT-1, ENC-FIX-1: the input ends inside a value
+  truncated,             // ENC-INT-1: the input ends inside a value
   trailing_bytes,        // ENC-END-1: bytes remain after the top-level value
   invalid_bool,          // ENC-BOOL-1: a bool byte other than 0x00 / 0x01
   invalid_enum,          // ENC-ENUM-1: an enum value at or above EnumTraits<E>::count
   invalid_optional_tag,  // ENC-OPT-1: an optional tag other than 0x00 / 0x01
-  length_too_large,      // ENC-LEN-1, ENC-LEN-2: a length or count the remaining input cannot hold
+  length_too_large,      // ENC-LEN-1: a length or count the remaining input cannot hold
 };
 
 constexpr ErrorInfo decode_error_info(DecodeErrorCode code) {
@@ -587,7 +587,7 @@ constexpr DecodeError decode_enum(Reader& in, E& out) {
 // spec: encoding.md#fixed-byte-arrays
 template <std::size_t N>
 constexpr DecodeError decode_fixed_bytes(Reader& in, std::array<u8, N>& out) {
-  // Verify: N bytes remain [ENC-FIX-1]
+  // Verify: N bytes remain [ENC-INT-1]
   if (in.remaining() < N) return failure(DecodeErrorCode::truncated, in.position());
   for (u8& byte : out) byte = in.next_byte();
   return decoded();
@@ -614,7 +614,7 @@ constexpr DecodeError decode_list(Reader& in, List& out) {
   const std::size_t start = in.position();
   u32 count = 0;
   if (DecodeError error = decode_integer(in, count); failed(error)) return error;
-  // Verify: count * min_encoded_size<Element> <= remaining input, before allocating [ENC-LEN-2]
+  // Verify: count * min_encoded_size<Element> <= remaining input, before allocating [ENC-LEN-1]
   if (count > in.remaining() / min_encoded_size<Element>()) return failure(DecodeErrorCode::length_too_large, start);
   out.clear();
   out.reserve(count);

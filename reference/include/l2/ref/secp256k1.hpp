@@ -70,7 +70,9 @@ constexpr bool is_zero(const U256& value) { return value == U256{}; }
 
 constexpr bool is_odd(const U256& value) { return (value.limbs[0] & 1) != 0; }
 
-constexpr bool bit(const U256& value, std::size_t index) { return ((value.limbs[index / 64] >> (index % 64)) & 1) != 0; }
+constexpr bool bit(const U256& value, std::size_t index) {
+  return ((value.limbs[index / 64] >> (index % 64)) & 1) != 0;
+}
 
 // -1, 0 or +1 as a is below, equal to or above b.
 constexpr int compare(const U256& a, const U256& b) {

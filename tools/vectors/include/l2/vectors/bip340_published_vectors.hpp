@@ -7,7 +7,7 @@
 #include <array>
 #include <string_view>
 
-namespace l2::test::bip340_published {
+namespace l2::vectors::bip340_published {
 
 struct Row {
   int index;
@@ -175,4 +175,4 @@ inline constexpr std::array<Row, 19> rows = {{
      "message of size 100 (added 2022-12)"},
 }};
 
-}  // namespace l2::test::bip340_published
+}  // namespace l2::vectors::bip340_published
