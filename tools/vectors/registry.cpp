@@ -3,7 +3,7 @@
 namespace l2::vectors {
 
 const std::vector<Mechanism>& mechanisms() {
-  static const std::vector<Mechanism> all = {primitives_mechanism()};
+  static const std::vector<Mechanism> all = {primitives_mechanism(), payment_channel_mechanism()};
   return all;
 }
 

@@ -102,6 +102,7 @@ struct Mechanism {
 // Every mechanism with vectors, in a fixed order. A new mechanism adds one line to registry.cpp.
 const std::vector<Mechanism>& mechanisms();
 Mechanism primitives_mechanism();
+Mechanism payment_channel_mechanism();
 
 // Deterministic randomness for generators: every value derives from the case seed.
 class Drbg {

@@ -1,0 +1,467 @@
+// Two-party payment channels: the on-chain adjudicator as a pure state machine. Each transition
+// apply_<op>(adjudicator, input, env [, signature_check]) returns the new adjudicator or the error
+// code of the first rule that rejects the input; a rejection never changes the state.
+//
+// The state has a small fixed shape per channel (u64 amounts and heights, 32-byte keys and IDs, an
+// explicit phase) so that the Z3 model can mirror it field for field. Signatures are checked by a
+// SignatureCheck parameter: BIP-340 by default, and a stand-in where only the protocol logic is
+// under test (the Z3 model abstracts signatures the same way, as a predicate over key and digest).
+// spec: payment_channel.md
+#pragma once
+
+#include <array>
+#include <concepts>
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include <boost/hana/define_struct.hpp>
+
+#include "l2/ref/bytes.hpp"
+#include "l2/ref/checked.hpp"
+#include "l2/ref/errors.hpp"
+#include "l2/ref/reflect.hpp"
+#include "l2/ref/result.hpp"
+#include "l2/ref/schnorr.hpp"
+#include "l2/ref/sha256.hpp"
+
+namespace l2 {
+
+// spec: payment_channel.md#errors
+enum class ChannelError : u8 {
+  none = 0,
+  unknown_channel,              // PC-CHAN-1
+  balance_overflow,             // PC-BAL-1
+  balance_mismatch,             // PC-BAL-2
+  bad_signature_0,              // PC-SIG-1
+  bad_signature_1,              // PC-SIG-2
+  same_participants,            // PC-OPEN-1
+  capacity_too_small,           // PC-OPEN-2
+  capacity_too_large,           // PC-OPEN-3
+  too_many_channels,            // PC-OPEN-4
+  duplicate_channel,            // PC-OPEN-5
+  fund_not_opening,             // PC-FUND-1
+  funding_expired,              // PC-FUND-2
+  update_not_active,            // PC-UPD-1
+  stale_sequence,               // PC-UPD-2
+  coop_not_active,              // PC-COOP-1
+  coop_stale_sequence,          // PC-COOP-2
+  force_not_active,             // PC-FORCE-1
+  force_stale_sequence,         // PC-FORCE-2
+  challenge_not_disputing,      // PC-CHAL-1
+  challenge_too_late,           // PC-CHAL-2
+  challenge_stale_sequence,     // PC-CHAL-3
+  settle_not_disputing,         // PC-SETTLE-1
+  settle_too_early,             // PC-SETTLE-2
+  timeout_wrong_phase,          // PC-TIMEOUT-1
+  timeout_not_reached,          // PC-TIMEOUT-2
+};
+
+constexpr ErrorInfo error_info(ChannelError e) {
+  using enum ChannelError;
+  switch (e) {
+    case none: return {"OK", "", "no error"};
+    case unknown_channel: return {"PC_UNKNOWN_CHANNEL", "PC-CHAN-1", "no channel with this channel_id is registered"};
+    case balance_overflow: return {"PC_BALANCE_OVERFLOW", "PC-BAL-1", "balances[0] + balances[1] exceeds UINT64_MAX"};
+    case balance_mismatch: return {"PC_BALANCE_MISMATCH", "PC-BAL-2", "balances[0] + balances[1] differs from total_capacity"};
+    case bad_signature_0: return {"PC_BAD_SIGNATURE_0", "PC-SIG-1", "signatures[0] is not participants[0]'s BIP-340 signature of the digest"};
+    case bad_signature_1: return {"PC_BAD_SIGNATURE_1", "PC-SIG-2", "signatures[1] is not participants[1]'s BIP-340 signature of the digest"};
+    case same_participants: return {"PC_SAME_PARTICIPANTS", "PC-OPEN-1", "both participants are the same key"};
+    case capacity_too_small: return {"PC_CAPACITY_TOO_SMALL", "PC-OPEN-2", "total_capacity is below min_channel_capacity"};
+    case capacity_too_large: return {"PC_CAPACITY_TOO_LARGE", "PC-OPEN-3", "total_capacity is above max_channel_capacity"};
+    case too_many_channels: return {"PC_TOO_MANY_CHANNELS", "PC-OPEN-4", "a participant already has max_channels_per_user live channels"};
+    case duplicate_channel: return {"PC_DUPLICATE_CHANNEL", "PC-OPEN-5", "a channel with the derived channel_id already exists"};
+    case fund_not_opening: return {"PC_FUND_NOT_OPENING", "PC-FUND-1", "only an Opening channel can be funded"};
+    case funding_expired: return {"PC_FUNDING_EXPIRED", "PC-FUND-2", "funding confirmed at or after timeout_height"};
+    case update_not_active: return {"PC_UPDATE_NOT_ACTIVE", "PC-UPD-1", "only an Active channel accepts updates"};
+    case stale_sequence: return {"PC_STALE_SEQUENCE", "PC-UPD-2", "update sequence is not above the registered sequence"};
+    case coop_not_active: return {"PC_COOP_NOT_ACTIVE", "PC-COOP-1", "only an Active channel can be closed cooperatively"};
+    case coop_stale_sequence: return {"PC_COOP_STALE_SEQUENCE", "PC-COOP-2", "closing sequence is not above the registered sequence"};
+    case force_not_active: return {"PC_FORCE_NOT_ACTIVE", "PC-FORCE-1", "only an Active channel can be force-closed"};
+    case force_stale_sequence: return {"PC_FORCE_STALE_SEQUENCE", "PC-FORCE-2", "force-close sequence is below the registered sequence"};
+    case challenge_not_disputing: return {"PC_CHALLENGE_NOT_DISPUTING", "PC-CHAL-1", "only a Disputing channel can be challenged"};
+    case challenge_too_late: return {"PC_CHALLENGE_TOO_LATE", "PC-CHAL-2", "challenge after dispute_deadline"};
+    case challenge_stale_sequence: return {"PC_CHALLENGE_STALE_SEQUENCE", "PC-CHAL-3", "challenge sequence is not above the disputed sequence"};
+    case settle_not_disputing: return {"PC_SETTLE_NOT_DISPUTING", "PC-SETTLE-1", "only a Disputing channel can be settled"};
+    case settle_too_early: return {"PC_SETTLE_TOO_EARLY", "PC-SETTLE-2", "settle before dispute_deadline"};
+    case timeout_wrong_phase: return {"PC_TIMEOUT_WRONG_PHASE", "PC-TIMEOUT-1", "only an Opening or Active channel can time out"};
+    case timeout_not_reached: return {"PC_TIMEOUT_NOT_REACHED", "PC-TIMEOUT-2", "height is below timeout_height"};
+  }
+  return {"UNKNOWN", "", "unknown error"};
+}
+
+inline constexpr std::array<ChannelError, 25> all_channel_errors = {
+    ChannelError::unknown_channel,         ChannelError::balance_overflow,     ChannelError::balance_mismatch,
+    ChannelError::bad_signature_0,         ChannelError::bad_signature_1,      ChannelError::same_participants,
+    ChannelError::capacity_too_small,      ChannelError::capacity_too_large,   ChannelError::too_many_channels,
+    ChannelError::duplicate_channel,       ChannelError::fund_not_opening,     ChannelError::funding_expired,
+    ChannelError::update_not_active,       ChannelError::stale_sequence,       ChannelError::coop_not_active,
+    ChannelError::coop_stale_sequence,     ChannelError::force_not_active,     ChannelError::force_stale_sequence,
+    ChannelError::challenge_not_disputing, ChannelError::challenge_too_late,   ChannelError::challenge_stale_sequence,
+    ChannelError::settle_not_disputing,    ChannelError::settle_too_early,     ChannelError::timeout_wrong_phase,
+    ChannelError::timeout_not_reached};
+
+}  // namespace l2
+
+namespace l2::ref::payment_channel {
+
+using Signature = bip340::Signature;
+
+inline constexpr std::string_view id_tag = "L2/payment_channel/id";
+inline constexpr std::string_view state_tag = "L2/payment_channel/state";
+inline constexpr std::string_view close_tag = "L2/payment_channel/close";
+inline constexpr std::string_view root_tag = "L2/payment_channel/adjudicator";
+
+// ---------------------------------------------------------------------------------------------
+// State. spec: payment_channel.md#state
+
+// The sketch's ChannelState: the phase of one channel.
+enum class ChannelState : u8 { opening, active, disputing, closed, settled };
+L2_REFLECT_ENUM(ChannelState, opening, active, disputing, closed, settled)
+
+// spec: payment_channel.md#layer2config
+struct Layer2Config {
+  BOOST_HANA_DEFINE_STRUCT(Layer2Config, (u64, max_channels_per_user), (u64, channel_timeout_blocks),
+                           (u64, dispute_period_blocks), (u64, min_channel_capacity), (u64, max_channel_capacity));
+};
+
+// spec: payment_channel.md#paymentchannel
+struct PaymentChannel {
+  BOOST_HANA_DEFINE_STRUCT(PaymentChannel, (Hash32, channel_id), (std::array<Hash32, 2>, participants),
+                           (std::array<u64, 2>, balances), (u64, total_capacity), (ChannelState, state),
+                           (u64, sequence), (u64, created_at), (u64, timeout_height), (u64, dispute_deadline),
+                           (std::optional<Hash32>, funding_tx_hash));
+};
+
+// spec: payment_channel.md#adjudicator
+struct Adjudicator {
+  BOOST_HANA_DEFINE_STRUCT(Adjudicator, (u64, chain_id), (Hash32, adjudicator_id), (Layer2Config, config),
+                           (std::vector<PaymentChannel>, channels));
+};
+
+// The L1 view a transition may read. spec: payment_channel.md#env
+struct Env {
+  u64 height = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Inputs. spec: payment_channel.md#inputs
+
+struct OpenInput {
+  BOOST_HANA_DEFINE_STRUCT(OpenInput, (std::array<Hash32, 2>, participants), (std::array<u64, 2>, balances),
+                           (u64, total_capacity), (u64, nonce));
+};
+
+struct FundInput {
+  BOOST_HANA_DEFINE_STRUCT(FundInput, (Hash32, channel_id), (Hash32, funding_tx_hash));
+};
+
+// A state signed by both participants: an update, a cooperative close, a force-close or a challenge.
+struct OffChainTransaction {
+  BOOST_HANA_DEFINE_STRUCT(OffChainTransaction, (Hash32, channel_id), (u64, sequence_number),
+                           (std::array<u64, 2>, new_balances), (std::array<Signature, 2>, signatures));
+};
+
+struct ChannelRef {
+  BOOST_HANA_DEFINE_STRUCT(ChannelRef, (Hash32, channel_id));
+};
+
+// ---------------------------------------------------------------------------------------------
+// Identifiers and digests. spec: payment_channel.md#identifiers-and-digests
+
+struct ChannelIdPreimage {
+  BOOST_HANA_DEFINE_STRUCT(ChannelIdPreimage, (u64, chain_id), (Hash32, adjudicator_id),
+                           (std::array<Hash32, 2>, participants), (u64, nonce));
+};
+
+struct SignedStateBody {
+  BOOST_HANA_DEFINE_STRUCT(SignedStateBody, (u64, chain_id), (Hash32, channel_id), (u64, sequence),
+                           (std::array<u64, 2>, balances));
+};
+
+// spec: payment_channel.md#channel_id
+constexpr Hash32 channel_id(u64 chain_id, const Hash32& adjudicator_id, const std::array<Hash32, 2>& participants,
+                            u64 nonce) {
+  return tagged_hash(id_tag, reflect::encode(ChannelIdPreimage{chain_id, adjudicator_id, participants, nonce}));
+}
+
+// What both participants sign to agree on a state that may still be disputed (update, force-close,
+// challenge). spec: payment_channel.md#state_digest
+constexpr Hash32 state_digest(u64 chain_id, const Hash32& channel, u64 sequence, const std::array<u64, 2>& balances) {
+  return tagged_hash(state_tag, reflect::encode(SignedStateBody{chain_id, channel, sequence, balances}));
+}
+
+// What both participants sign to end the channel at once. Its own tag keeps an old co-signed state
+// from being replayed as a cooperative close, which would skip the dispute window.
+// spec: payment_channel.md#close_digest
+constexpr Hash32 close_digest(u64 chain_id, const Hash32& channel, u64 sequence, const std::array<u64, 2>& balances) {
+  return tagged_hash(close_tag, reflect::encode(SignedStateBody{chain_id, channel, sequence, balances}));
+}
+
+// spec: payment_channel.md#state_root
+constexpr Hash32 state_root(const Adjudicator& adjudicator) {
+  return tagged_hash(root_tag, reflect::encode(adjudicator));
+}
+
+// A SignatureCheck answers: is `signature` the key holder's signature of `digest`?
+template <class F>
+concept SignatureCheck = requires(const F& check, const Hash32& pubkey, const Hash32& digest, const Signature& sig) {
+  { check(pubkey, digest, sig) } -> std::same_as<bool>;
+};
+
+// BIP-340 over the 32-byte digest. spec: crypto_schnorr.md#verify
+struct Bip340Check {
+  constexpr bool operator()(const Hash32& pubkey, const Hash32& digest, const Signature& signature) const {
+    return bip340::verify(pubkey, digest, signature) == PrimitiveError::none;
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Helpers shared by the transitions.
+
+constexpr u64 saturating_add(u64 a, u64 b) {
+  const Checked sum = checked_add(a, b);
+  return sum.overflow ? u64_max : sum.value;
+}
+
+constexpr bool is_live(ChannelState state) {
+  return state == ChannelState::opening || state == ChannelState::active || state == ChannelState::disputing;
+}
+
+// Index of the channel with this id, or nullopt.
+constexpr std::optional<std::size_t> find_channel(const Adjudicator& adjudicator, const Hash32& id) {
+  for (std::size_t i = 0; i < adjudicator.channels.size(); ++i)
+    if (adjudicator.channels[i].channel_id == id) return i;
+  return std::nullopt;
+}
+
+constexpr u64 live_channels_of(const Adjudicator& adjudicator, const Hash32& user) {
+  u64 count = 0;
+  for (const PaymentChannel& channel : adjudicator.channels)
+    if (is_live(channel.state) && (channel.participants[0] == user || channel.participants[1] == user)) ++count;
+  return count;
+}
+
+// spec: payment_channel.md#check_balances
+constexpr ChannelError check_balances(const std::array<u64, 2>& balances, u64 total_capacity) {
+  const Checked sum = checked_add(balances[0], balances[1]);
+  // Verify: balances[0] + balances[1] <= UINT64_MAX [PC-BAL-1]
+  if (sum.overflow) return ChannelError::balance_overflow;
+  // Verify: balances[0] + balances[1] == total_capacity [PC-BAL-2]
+  if (sum.value != total_capacity) return ChannelError::balance_mismatch;
+  return ChannelError::none;
+}
+
+// spec: payment_channel.md#check_signatures
+template <SignatureCheck Check>
+constexpr ChannelError check_signatures(const PaymentChannel& channel, const Hash32& digest,
+                                        const std::array<Signature, 2>& signatures, const Check& signature_check) {
+  // Verify: signatures[0] is participants[0]'s signature of the digest [PC-SIG-1]
+  if (!signature_check(channel.participants[0], digest, signatures[0])) return ChannelError::bad_signature_0;
+  // Verify: signatures[1] is participants[1]'s signature of the digest [PC-SIG-2]
+  if (!signature_check(channel.participants[1], digest, signatures[1])) return ChannelError::bad_signature_1;
+  return ChannelError::none;
+}
+
+// Balances, then both signatures over `digest`: the common tail of every co-signed input.
+template <SignatureCheck Check>
+constexpr ChannelError check_cosigned(const PaymentChannel& channel, const OffChainTransaction& tx, const Hash32& digest,
+                                      const Check& signature_check) {
+  if (const ChannelError e = check_balances(tx.new_balances, channel.total_capacity); e != ChannelError::none) return e;
+  return check_signatures(channel, digest, tx.signatures, signature_check);
+}
+
+constexpr Hash32 state_digest_of(const Adjudicator& adjudicator, const OffChainTransaction& tx) {
+  return state_digest(adjudicator.chain_id, tx.channel_id, tx.sequence_number, tx.new_balances);
+}
+
+constexpr Adjudicator with_channel(Adjudicator adjudicator, std::size_t index, const PaymentChannel& channel) {
+  adjudicator.channels[index] = channel;
+  return adjudicator;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transitions. spec: payment_channel.md#transitions
+
+// spec: payment_channel.md#apply_open
+constexpr Result<Adjudicator, ChannelError> apply_open(const Adjudicator& adjudicator, const OpenInput& in,
+                                                       const Env& env) {
+  const Layer2Config& config = adjudicator.config;
+  // Verify: participants[0] != participants[1] [PC-OPEN-1]
+  if (in.participants[0] == in.participants[1]) return ChannelError::same_participants;
+  if (const ChannelError e = check_balances(in.balances, in.total_capacity); e != ChannelError::none) return e;
+  // Verify: total_capacity >= min_channel_capacity [PC-OPEN-2]
+  if (in.total_capacity < config.min_channel_capacity) return ChannelError::capacity_too_small;
+  // Verify: total_capacity <= max_channel_capacity [PC-OPEN-3]
+  if (in.total_capacity > config.max_channel_capacity) return ChannelError::capacity_too_large;
+  // Verify: each participant has fewer than max_channels_per_user live channels [PC-OPEN-4]
+  for (const Hash32& user : in.participants)
+    if (live_channels_of(adjudicator, user) >= config.max_channels_per_user) return ChannelError::too_many_channels;
+  const Hash32 id = channel_id(adjudicator.chain_id, adjudicator.adjudicator_id, in.participants, in.nonce);
+  // Verify: no registered channel has the derived channel_id [PC-OPEN-5]
+  if (find_channel(adjudicator, id)) return ChannelError::duplicate_channel;
+
+  PaymentChannel channel{};
+  channel.channel_id = id;
+  channel.participants = in.participants;
+  channel.balances = in.balances;
+  channel.total_capacity = in.total_capacity;
+  channel.state = ChannelState::opening;
+  channel.sequence = 0;
+  channel.created_at = env.height;
+  channel.timeout_height = saturating_add(env.height, config.channel_timeout_blocks);
+  channel.dispute_deadline = 0;
+  channel.funding_tx_hash = std::nullopt;
+  Adjudicator next = adjudicator;
+  next.channels.push_back(channel);
+  return next;
+}
+
+// spec: payment_channel.md#apply_fund
+constexpr Result<Adjudicator, ChannelError> apply_fund(const Adjudicator& adjudicator, const FundInput& in,
+                                                       const Env& env) {
+  const auto index = find_channel(adjudicator, in.channel_id);
+  // Verify: the channel is registered [PC-CHAN-1]
+  if (!index) return ChannelError::unknown_channel;
+  PaymentChannel channel = adjudicator.channels[*index];
+  // Verify: the channel is Opening [PC-FUND-1]
+  if (channel.state != ChannelState::opening) return ChannelError::fund_not_opening;
+  // Verify: height < timeout_height [PC-FUND-2]
+  if (env.height >= channel.timeout_height) return ChannelError::funding_expired;
+
+  channel.state = ChannelState::active;
+  channel.funding_tx_hash = in.funding_tx_hash;
+  return with_channel(adjudicator, *index, channel);
+}
+
+// spec: payment_channel.md#apply_update
+template <SignatureCheck Check = Bip340Check>
+constexpr Result<Adjudicator, ChannelError> apply_update(const Adjudicator& adjudicator, const OffChainTransaction& in,
+                                                         const Env& /*env*/, const Check& signature_check = {}) {
+  const auto index = find_channel(adjudicator, in.channel_id);
+  // Verify: the channel is registered [PC-CHAN-1]
+  if (!index) return ChannelError::unknown_channel;
+  PaymentChannel channel = adjudicator.channels[*index];
+  // Verify: the channel is Active [PC-UPD-1]
+  if (channel.state != ChannelState::active) return ChannelError::update_not_active;
+  // Verify: sequence_number > sequence [PC-UPD-2]
+  if (in.sequence_number <= channel.sequence) return ChannelError::stale_sequence;
+  const Hash32 digest = state_digest_of(adjudicator, in);
+  if (const ChannelError e = check_cosigned(channel, in, digest, signature_check); e != ChannelError::none) return e;
+
+  channel.sequence = in.sequence_number;
+  channel.balances = in.new_balances;
+  return with_channel(adjudicator, *index, channel);
+}
+
+// spec: payment_channel.md#apply_cooperative_close
+template <SignatureCheck Check = Bip340Check>
+constexpr Result<Adjudicator, ChannelError> apply_cooperative_close(const Adjudicator& adjudicator,
+                                                                    const OffChainTransaction& in, const Env& /*env*/,
+                                                                    const Check& signature_check = {}) {
+  const auto index = find_channel(adjudicator, in.channel_id);
+  // Verify: the channel is registered [PC-CHAN-1]
+  if (!index) return ChannelError::unknown_channel;
+  PaymentChannel channel = adjudicator.channels[*index];
+  // Verify: the channel is Active [PC-COOP-1]
+  if (channel.state != ChannelState::active) return ChannelError::coop_not_active;
+  // Verify: sequence_number > sequence [PC-COOP-2]
+  if (in.sequence_number <= channel.sequence) return ChannelError::coop_stale_sequence;
+  const Hash32 digest = close_digest(adjudicator.chain_id, in.channel_id, in.sequence_number, in.new_balances);
+  if (const ChannelError e = check_cosigned(channel, in, digest, signature_check); e != ChannelError::none) return e;
+
+  channel.sequence = in.sequence_number;
+  channel.balances = in.new_balances;
+  channel.state = ChannelState::settled;
+  return with_channel(adjudicator, *index, channel);
+}
+
+// spec: payment_channel.md#apply_force_close
+template <SignatureCheck Check = Bip340Check>
+constexpr Result<Adjudicator, ChannelError> apply_force_close(const Adjudicator& adjudicator,
+                                                              const OffChainTransaction& in, const Env& env,
+                                                              const Check& signature_check = {}) {
+  const auto index = find_channel(adjudicator, in.channel_id);
+  // Verify: the channel is registered [PC-CHAN-1]
+  if (!index) return ChannelError::unknown_channel;
+  PaymentChannel channel = adjudicator.channels[*index];
+  // Verify: the channel is Active [PC-FORCE-1]
+  if (channel.state != ChannelState::active) return ChannelError::force_not_active;
+  // Verify: sequence_number >= sequence [PC-FORCE-2]
+  if (in.sequence_number < channel.sequence) return ChannelError::force_stale_sequence;
+  const Hash32 digest = state_digest_of(adjudicator, in);
+  if (const ChannelError e = check_cosigned(channel, in, digest, signature_check); e != ChannelError::none) return e;
+
+  channel.sequence = in.sequence_number;
+  channel.balances = in.new_balances;
+  channel.state = ChannelState::disputing;
+  channel.dispute_deadline = saturating_add(env.height, adjudicator.config.dispute_period_blocks);
+  return with_channel(adjudicator, *index, channel);
+}
+
+// spec: payment_channel.md#apply_challenge
+template <SignatureCheck Check = Bip340Check>
+constexpr Result<Adjudicator, ChannelError> apply_challenge(const Adjudicator& adjudicator,
+                                                            const OffChainTransaction& in, const Env& env,
+                                                            const Check& signature_check = {}) {
+  const auto index = find_channel(adjudicator, in.channel_id);
+  // Verify: the channel is registered [PC-CHAN-1]
+  if (!index) return ChannelError::unknown_channel;
+  PaymentChannel channel = adjudicator.channels[*index];
+  // Verify: the channel is Disputing [PC-CHAL-1]
+  if (channel.state != ChannelState::disputing) return ChannelError::challenge_not_disputing;
+  // Verify: height <= dispute_deadline [PC-CHAL-2]
+  if (env.height > channel.dispute_deadline) return ChannelError::challenge_too_late;
+  // Verify: sequence_number > sequence [PC-CHAL-3]
+  if (in.sequence_number <= channel.sequence) return ChannelError::challenge_stale_sequence;
+  const Hash32 digest = state_digest_of(adjudicator, in);
+  if (const ChannelError e = check_cosigned(channel, in, digest, signature_check); e != ChannelError::none) return e;
+
+  // The deadline stays where the force-close put it, so repeated challenges cannot stretch the window.
+  channel.sequence = in.sequence_number;
+  channel.balances = in.new_balances;
+  return with_channel(adjudicator, *index, channel);
+}
+
+// spec: payment_channel.md#apply_settle
+constexpr Result<Adjudicator, ChannelError> apply_settle(const Adjudicator& adjudicator, const ChannelRef& in,
+                                                         const Env& env) {
+  const auto index = find_channel(adjudicator, in.channel_id);
+  // Verify: the channel is registered [PC-CHAN-1]
+  if (!index) return ChannelError::unknown_channel;
+  PaymentChannel channel = adjudicator.channels[*index];
+  // Verify: the channel is Disputing [PC-SETTLE-1]
+  if (channel.state != ChannelState::disputing) return ChannelError::settle_not_disputing;
+  // Verify: height >= dispute_deadline [PC-SETTLE-2]
+  if (env.height < channel.dispute_deadline) return ChannelError::settle_too_early;
+
+  channel.state = ChannelState::settled;
+  return with_channel(adjudicator, *index, channel);
+}
+
+// spec: payment_channel.md#apply_timeout
+constexpr Result<Adjudicator, ChannelError> apply_timeout(const Adjudicator& adjudicator, const ChannelRef& in,
+                                                          const Env& env) {
+  const auto index = find_channel(adjudicator, in.channel_id);
+  // Verify: the channel is registered [PC-CHAN-1]
+  if (!index) return ChannelError::unknown_channel;
+  PaymentChannel channel = adjudicator.channels[*index];
+  // Verify: the channel is Opening or Active [PC-TIMEOUT-1]
+  if (channel.state != ChannelState::opening && channel.state != ChannelState::active)
+    return ChannelError::timeout_wrong_phase;
+  // Verify: height >= timeout_height [PC-TIMEOUT-2]
+  if (env.height < channel.timeout_height) return ChannelError::timeout_not_reached;
+
+  if (channel.state == ChannelState::opening) {
+    channel.state = ChannelState::closed;  // never funded: nothing is locked, nothing to pay out
+  } else {
+    // The registered state goes to dispute, so a newer co-signed state can still win.
+    channel.state = ChannelState::disputing;
+    channel.dispute_deadline = saturating_add(env.height, adjudicator.config.dispute_period_blocks);
+  }
+  return with_channel(adjudicator, *index, channel);
+}
+
+}  // namespace l2::ref::payment_channel
