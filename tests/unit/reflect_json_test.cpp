@@ -90,6 +90,18 @@ TEST(ReflectJson, MalformedTextIsAnErrorNotAnException) {
   }
 }
 
+// Found by fuzz/codec_fuzz.cpp: a long string is quoted in the message only in part, and the cut
+// fell inside a two-byte character; dumping that half character used to throw.
+TEST(ReflectJson, MessagesQuotingCutTextNeverThrow) {
+  const std::string text = "\"" + std::string(39, 'r') + "\xc9\xad" + std::string(10, 'r') + "\"";
+  const auto parsed = codec::parse_json<Everything>(text);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_TRUE(parsed.error().message.starts_with("the top-level value: expected an object, got string"))
+      << parsed.error().message;
+  const auto hex = codec::from_json<Everything>(json{{"version", "\xc9\xad"}});
+  EXPECT_FALSE(hex.ok());
+}
+
 TEST(ReflectJson, WrongTypesNameTheFieldAndWhatCame) {
   expect_error("/version", "\"1\"", "version", R"(field "version": expected an unsigned integer for u8, got string "1")");
   expect_error("/final", "1", "final", R"(field "final": expected true or false, got number 1)");

@@ -43,6 +43,12 @@ constexpr std::string_view unsigned_name() {
 
 inline bool is_lowercase_hex_digit(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
 
+// JSON text for messages. Text cut mid-character, or a single byte of a multi-byte character, is
+// not valid UTF-8: replacing it (U+FFFD) keeps message building from ever throwing.
+inline std::string dump_for_message(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 // What a JSON value is, for "got ..." in messages: `number 300`, `string "abc"`, `array`, ...
 inline std::string describe(const nlohmann::json& value) {
   constexpr std::size_t longest_quoted_string = 40;
@@ -51,11 +57,11 @@ inline std::string describe(const nlohmann::json& value) {
     case nlohmann::json::value_t::boolean: return value.get<bool>() ? "true" : "false";
     case nlohmann::json::value_t::number_unsigned:
     case nlohmann::json::value_t::number_integer:
-    case nlohmann::json::value_t::number_float: return "number " + value.dump();
+    case nlohmann::json::value_t::number_float: return "number " + dump_for_message(value);
     case nlohmann::json::value_t::string: {
       const auto& text = value.get_ref<const std::string&>();
-      if (text.size() <= longest_quoted_string) return "string " + value.dump();
-      return "string " + nlohmann::json(text.substr(0, longest_quoted_string)).dump() + "... (" +
+      if (text.size() <= longest_quoted_string) return "string " + dump_for_message(value);
+      return "string " + dump_for_message(nlohmann::json(text.substr(0, longest_quoted_string))) + "... (" +
              std::to_string(text.size()) + " characters)";
     }
     case nlohmann::json::value_t::array: return "an array of " + std::to_string(value.size()) + " elements";
@@ -132,7 +138,7 @@ inline bool read_u64(const nlohmann::json& json, u64& out, Reader& reader) {
     if (c < '0' || c > '9') return reader.fail(problem);
     const auto digit = static_cast<u64>(c - '0');
     if (value > (std::numeric_limits<u64>::max() - digit) / 10)
-      return reader.fail("decimal string " + json.dump() + " is out of range for u64 (at most 18446744073709551615)");
+      return reader.fail("decimal string " + dump_for_message(json) + " is out of range for u64 (at most 18446744073709551615)");
     value = value * 10 + digit;
   }
   out = value;
@@ -170,7 +176,7 @@ inline bool read_hex(const nlohmann::json& json, Bytes& out, std::optional<std::
     return reader.fail(expected + ", got " + std::to_string(text.size()) + " characters");
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (!is_lowercase_hex_digit(text[i]))
-      return reader.fail(expected + ", got " + nlohmann::json(std::string(1, text[i])).dump() + " at position " +
+      return reader.fail(expected + ", got " + dump_for_message(nlohmann::json(std::string(1, text[i]))) + " at position " +
                          std::to_string(i) + " (only 0-9 and a-f are allowed)");
   }
   return hex_decode(text, out) || reader.fail(expected + ", got " + describe(json));
