@@ -1,6 +1,6 @@
 // The formal layer's core: a proof obligation is a claim whose NEGATION is asserted into a Z3
 // solver; the claim is proved when the solver answers unsat. `unknown` or a timeout is a failure.
-// spec: formal.md
+// spec: README.md#the-formal-layer
 #pragma once
 
 #include <chrono>
