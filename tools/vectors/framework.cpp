@@ -158,6 +158,16 @@ std::optional<std::string> read_file(const fs::path& path) {
   return buffer.str();
 }
 
+// Every regular file under `root`, as `/`-separated paths relative to it; empty if `root` is no directory.
+std::set<std::string> list_files(const fs::path& root) {
+  std::set<std::string> files;
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) return files;
+  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+    if (it->is_regular_file()) files.insert(fs::relative(it->path(), root).generic_string());
+  return files;
+}
+
 json u64_json(std::uint64_t value) { return std::to_string(value); }
 
 std::optional<std::uint64_t> parse_u64(const json& value) {
@@ -290,14 +300,12 @@ VerifyReport verify(const fs::path& dir, const std::vector<Impl>& impls, const L
   VerifyReport report;
   auto fail = [&](std::string message) { report.failures.push_back(std::move(message)); };
 
-  std::set<std::string> present;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     fail(dir.string() + ": not a directory");
     return report;
   }
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-    if (it->is_regular_file()) present.insert(fs::relative(it->path(), dir).generic_string());
+  const std::set<std::string> present = list_files(dir);
   std::set<std::string> read;
 
   const auto index_text = read_file(dir / "index.json");
@@ -406,16 +414,8 @@ std::vector<std::string> drift(const fs::path& committed, const Log& log) {
   const GenerateReport generated = generate(fresh, Profile::small, log);
   for (const auto& error : generated.errors) differences.push_back("generator: " + error);
 
-  auto list = [](const fs::path& root) {
-    std::set<std::string> files;
-    std::error_code ec;
-    if (!fs::is_directory(root, ec)) return files;
-    for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-      if (it->is_regular_file()) files.insert(fs::relative(it->path(), root).generic_string());
-    return files;
-  };
-  const auto old_files = list(committed);
-  const auto new_files = list(fresh);
+  const auto old_files = list_files(committed);
+  const auto new_files = list_files(fresh);
   for (const auto& path : new_files) {
     if (!old_files.count(path)) differences.push_back(path + ": generated but not committed");
     else if (read_file(committed / path) != read_file(fresh / path)) differences.push_back(path + ": differs from a fresh generation");
