@@ -845,7 +845,7 @@ void diff_elements(DiffWriter& writer, const List& a, const List& b) {
   const std::size_t common = a.size() < b.size() ? a.size() : b.size();
   for (std::size_t i = 0; i < common; ++i) {
     const std::size_t path_length = writer.path.size();
-    writer.path += "[" + std::to_string(i) + "]";
+    writer.path.append("[").append(std::to_string(i)).append("]");  // piecewise: GCC 12 -O3 false -Wrestrict
     detail::diff_value(writer, a[i], b[i]);
     writer.path.resize(path_length);
   }

@@ -94,7 +94,7 @@ class Reader {
   }
   std::size_t enter_index(std::size_t index) {
     const std::size_t saved = path_.size();
-    path_ += "[" + std::to_string(index) + "]";
+    path_.append("[").append(std::to_string(index)).append("]");  // piecewise: GCC 12 -O3 false -Wrestrict
     return saved;
   }
   void leave(std::size_t saved) { path_.resize(saved); }
@@ -335,7 +335,7 @@ class TextChecks {
         if (!path.empty()) path += '.';
         path += frames_[i].current_key;
       } else {
-        path += "[" + std::to_string(frames_[i].index) + "]";
+        path.append("[").append(std::to_string(frames_[i].index)).append("]");  // piecewise: GCC 12 -O3 false -Wrestrict
       }
     }
     return path;
