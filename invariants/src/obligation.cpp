@@ -32,6 +32,18 @@ std::string Obligation::id() const {
   return out;
 }
 
+Obligation make_obligation(std::string mechanism, std::string invariant, std::string transition, Kind kind,
+                           std::string statement, std::function<void(z3::context&, z3::solver&)> assert_negation) {
+  Obligation o;
+  o.mechanism = std::move(mechanism);
+  o.invariant = std::move(invariant);
+  o.transition = std::move(transition);
+  o.kind = kind;
+  o.statement = std::move(statement);
+  o.assert_negation = std::move(assert_negation);
+  return o;
+}
+
 ObligationResult discharge(const Obligation& obligation, std::chrono::milliseconds timeout) {
   ObligationResult result;
   result.obligation = &obligation;
@@ -57,6 +69,7 @@ ObligationResult discharge(const Obligation& obligation, std::chrono::millisecon
           text << decl.name().str() << " = " << model.get_const_interp(decl) << "\n";
         }
         result.counterexample = text.str();
+        if (obligation.witness) result.witness = obligation.witness(model);
         break;
       }
       case z3::unknown:

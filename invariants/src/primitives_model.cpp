@@ -10,17 +10,6 @@ namespace {
 
 z3::expr u64_max(z3::context& ctx) { return ctx.bv_val(static_cast<std::uint64_t>(-1), 64); }
 
-Obligation make(std::string invariant, std::string transition, std::string statement,
-                std::function<void(z3::context&, z3::solver&)> negation) {
-  Obligation o;
-  o.mechanism = "primitives";
-  o.invariant = std::move(invariant);
-  o.transition = std::move(transition);
-  o.kind = Kind::safety;
-  o.statement = std::move(statement);
-  o.assert_negation = std::move(negation);
-  return o;
-}
 
 }  // namespace
 
@@ -28,7 +17,7 @@ std::vector<Obligation> primitives_obligations() {
   std::vector<Obligation> list;
 
   // checked_add: `if (a > u64_max - b) overflow` [CHK-ADD-1]
-  list.push_back(make("overflow_detected_exactly", "checked_add",
+  list.push_back(make_obligation("primitives", "overflow_detected_exactly", "checked_add", Kind::safety,
                       "checked_add reports overflow iff a + b >= 2^64, and otherwise returns a + b",
                       [](z3::context& ctx, z3::solver& s) {
                         const z3::expr a = ctx.bv_const("a", 64), b = ctx.bv_const("b", 64);
@@ -40,7 +29,7 @@ std::vector<Obligation> primitives_obligations() {
                       }));
 
   // checked_sub: `if (a < b) overflow` [CHK-SUB-1]
-  list.push_back(make("underflow_detected_exactly", "checked_sub",
+  list.push_back(make_obligation("primitives", "underflow_detected_exactly", "checked_sub", Kind::safety,
                       "checked_sub reports underflow iff a - b < 0, and otherwise returns a - b",
                       [](z3::context& ctx, z3::solver& s) {
                         const z3::expr a = ctx.bv_const("a", 64), b = ctx.bv_const("b", 64);
@@ -55,7 +44,7 @@ std::vector<Obligation> primitives_obligations() {
   // multiplier against a divider does not finish, so the claim is stated over the integers, where
   // u64_max / a is Euclidean division: u64_max = q * a + r with 0 <= r < a. The reference's test is
   // b > q; the true condition is a * b > u64_max.
-  list.push_back(make("overflow_detected_exactly", "checked_mul",
+  list.push_back(make_obligation("primitives", "overflow_detected_exactly", "checked_mul", Kind::safety,
                       "checked_mul reports overflow iff a * b > UINT64_MAX (a != 0; Euclidean quotient)",
                       [](z3::context& ctx, z3::solver& s) {
                         const z3::expr a = ctx.int_const("a"), b = ctx.int_const("b");
@@ -68,7 +57,7 @@ std::vector<Obligation> primitives_obligations() {
                         s.add(ref_overflow != true_overflow);
                       }));
   // a == 0 never overflows and the reference skips the division: covered by its `a != 0` guard.
-  list.push_back(make("zero_never_overflows", "checked_mul",
+  list.push_back(make_obligation("primitives", "zero_never_overflows", "checked_mul", Kind::safety,
                       "checked_mul with a == 0 returns 0 without overflow for every b",
                       [](z3::context& ctx, z3::solver& s) {
                         const z3::expr a = ctx.bv_val(0, 64), b = ctx.bv_const("b", 64);
@@ -79,7 +68,7 @@ std::vector<Obligation> primitives_obligations() {
   // checked_mul_div: with P = a * numerator as a 128-bit value (hi, lo), the reference rejects
   // when `hi >= denominator`. The lemma: for d != 0, floor(P / d) < 2^64 iff hi < d. The 128-bit
   // product itself is left free: the lemma holds for every P, so for the true product too.
-  list.push_back(make("quotient_fits_exactly", "checked_mul_div",
+  list.push_back(make_obligation("primitives", "quotient_fits_exactly", "checked_mul_div", Kind::safety,
                       "for d != 0, floor(P / d) fits in 64 bits iff the high half of P is below d",
                       [](z3::context& ctx, z3::solver& s) {
                         const z3::expr product = ctx.bv_const("product", 128);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "l2/ref/payment_channel.hpp"
+#include "l2/test/payment_channel_actions.hpp"
 #include "l2/test/toy_signature.hpp"
 
 namespace {
@@ -27,102 +28,15 @@ using pc::Env;
 using pc::OffChainTransaction;
 using Outcome = l2::Result<Adjudicator, ChannelError>;
 
-constexpr l2::test::ToySignatureCheck toy{};
-
-Hash32 key(l2::u8 tag) {
-  Hash32 k{};
-  k.fill(tag);
-  return k;
-}
-const Hash32 keys[3] = {key(0xa1), key(0xb2), key(0xc3)};
-
-Adjudicator empty_adjudicator() {
-  Adjudicator a{};
-  a.chain_id = 1;
-  a.adjudicator_id = key(0xdd);
-  a.config = pc::Layer2Config{3, 200, 30, 1, l2::u64_max};
-  return a;
-}
-
-// One random action. Fields are drawn independently and interpreted against the current state,
-// so most actions are plausible (a real channel, a nearby sequence) and many are deliberately not.
-struct Action {
-  int op = 0;                // open, fund, update, cooperative_close, force_close, challenge, settle, timeout
-  int channel = 0;           // index into the registered channels; past the end means an unknown id
-  int pair = 0;              // which two of the three keys open a channel
-  u64 nonce = 0;
-  int sequence_step = 0;     // new sequence = registered + step - 1 (so -1, 0, +1, +2, ...)
-  u64 split = 0;             // balances[0] = split % (capacity + 1), the rest to balances[1]
-  int balance_error = 0;     // 0: exact sum; 1: +1; 2: -1; 3: UINT64_MAX in slot 0
-  int signature_fault = 0;   // 0: both valid; 1: slot 0 bad; 2: slot 1 duplicated from slot 0; 3: wrong digest kind
-  u64 capacity = 0;
-  u64 height_step = 0;
-};
-
-rc::Gen<Action> action_gen() {
-  return rc::gen::build<Action>(
-      // Opening and funding come often enough that most traces reach disputes and settlements.
-      rc::gen::set(&Action::op, rc::gen::weightedElement<int>({{3, 0}, {3, 1}, {3, 2}, {1, 3}, {2, 4}, {3, 5}, {2, 6}, {1, 7}})),
-      rc::gen::set(&Action::channel, rc::gen::weightedElement<int>({{4, 0}, {2, 1}, {1, 2}})),
-      rc::gen::set(&Action::pair, rc::gen::inRange(0, 3)), rc::gen::set(&Action::nonce, rc::gen::inRange<u64>(0, 3)),
-      rc::gen::set(&Action::sequence_step, rc::gen::inRange(0, 4)),
-      rc::gen::set(&Action::split, rc::gen::arbitrary<u64>()),
-      rc::gen::set(&Action::balance_error, rc::gen::weightedElement<int>({{6, 0}, {1, 1}, {1, 2}, {1, 3}})),
-      rc::gen::set(&Action::signature_fault, rc::gen::weightedElement<int>({{6, 0}, {1, 1}, {1, 2}, {1, 3}})),
-      // Capacities around the boundaries: the smallest channel, a round one, and UINT64_MAX where
-      // any unchecked sum of balances overflows.
-      rc::gen::set(&Action::capacity, rc::gen::element<u64>(u64{1}, u64{2}, u64{10000}, l2::u64_max - 1, l2::u64_max)),
-      // Heights mostly creep, sometimes jump by most of a dispute window (30) or past a channel's lifetime (200).
-      rc::gen::set(&Action::height_step, rc::gen::weightedElement<u64>({{6, 0}, {6, 1}, {1, 10}, {1, 29}, {1, 30}, {1, 31}, {1, 201}})));
-}
-
-struct Trace {
-  Adjudicator state = empty_adjudicator();
-  u64 height = 1;
-};
-
-OffChainTransaction cosigned_tx(const Adjudicator& a, const Action& act, const Hash32& id, const pc::PaymentChannel* channel) {
-  const u64 registered = channel ? channel->sequence : 0;
-  const u64 capacity = channel ? channel->total_capacity : act.capacity;
-  const u64 sequence = registered + static_cast<u64>(act.sequence_step) - 1;  // registered 0, step 0: wraps to max, rejected or accepted as "newer"
-  std::array<u64, 2> balances{act.split % (capacity == l2::u64_max ? capacity : capacity + 1), 0};
-  balances[1] = capacity - balances[0];
-  if (act.balance_error == 1) balances[1] += 1;  // may wrap; either way the sum is not the capacity
-  if (act.balance_error == 2) balances[1] -= 1;
-  if (act.balance_error == 3) balances[0] = l2::u64_max;
-  const bool close = act.op == 3;
-  const bool wrong_kind = act.signature_fault == 3;
-  const Hash32 digest = (close != wrong_kind) ? pc::close_digest(a.chain_id, id, sequence, balances)
-                                              : pc::state_digest(a.chain_id, id, sequence, balances);
-  const Hash32 p0 = channel ? channel->participants[0] : keys[0];
-  const Hash32 p1 = channel ? channel->participants[1] : keys[1];
-  OffChainTransaction tx{id, sequence, balances, {l2::test::toy_sign(p0, digest), l2::test::toy_sign(p1, digest)}};
-  if (act.signature_fault == 1) tx.signatures[0][40] ^= 1;
-  if (act.signature_fault == 2) tx.signatures[1] = tx.signatures[0];
-  return tx;
-}
+using l2::test::pc_actions::Action;
+using l2::test::pc_actions::action_gen;
+using l2::test::pc_actions::empty_adjudicator;
+using l2::test::pc_actions::key;
+using l2::test::pc_actions::keys;
+using l2::test::pc_actions::toy;
 
 Outcome apply(const Adjudicator& a, const Action& act, u64 height) {
-  const std::size_t index = static_cast<std::size_t>(act.channel);
-  const pc::PaymentChannel* channel = index < a.channels.size() ? &a.channels[index] : nullptr;
-  const Hash32 id = channel ? channel->channel_id : key(0xee);
-  const Env env{height};
-  switch (act.op) {
-    case 0: {
-      const Hash32 first = keys[act.pair], second = keys[(act.pair + 1 + act.pair / 2) % 3];
-      const u64 to_first = act.split % (act.capacity == l2::u64_max ? act.capacity : act.capacity + 1);
-      std::array<u64, 2> balances{to_first, act.capacity - to_first};
-      if (act.balance_error == 1) balances[1] += 1;
-      return pc::apply_open(a, pc::OpenInput{{first, act.signature_fault == 2 ? first : second}, balances, act.capacity, act.nonce}, env);
-    }
-    case 1: return pc::apply_fund(a, pc::FundInput{id, key(0x0f)}, env);
-    case 2: return pc::apply_update(a, cosigned_tx(a, act, id, channel), env, toy);
-    case 3: return pc::apply_cooperative_close(a, cosigned_tx(a, act, id, channel), env, toy);
-    case 4: return pc::apply_force_close(a, cosigned_tx(a, act, id, channel), env, toy);
-    case 5: return pc::apply_challenge(a, cosigned_tx(a, act, id, channel), env, toy);
-    case 6: return pc::apply_settle(a, pc::ChannelRef{id}, env);
-    default: return pc::apply_timeout(a, pc::ChannelRef{id}, env);
-  }
+  return l2::test::pc_actions::apply_reference(a, l2::test::pc_actions::to_step(a, act, height));
 }
 
 bool terminal(ChannelState s) { return s == ChannelState::closed || s == ChannelState::settled; }
@@ -191,16 +105,14 @@ RC_GTEST_PROP(PaymentChannelProperty, RandomTracesKeepTheInvariants, ()) {
   const auto actions = *rc::gen::container<std::vector<Action>>(*rc::gen::inRange<std::size_t>(20, 80), action_gen());
   // Every trace starts with one funded channel between keys 0 and 1, so that random actions reach
   // updates, disputes and settlements instead of mostly failing to find a channel.
-  Trace trace;
-  const Hash32 first = pc::channel_id(trace.state.chain_id, trace.state.adjudicator_id, {keys[0], keys[1]}, 0);
-  trace.state = pc::apply_open(trace.state, pc::OpenInput{{keys[0], keys[1]}, {6000, 4000}, 10000, 0}, Env{1}).value();
-  trace.state = pc::apply_fund(trace.state, pc::FundInput{first, key(0x0f)}, Env{1}).value();
+  Adjudicator state = l2::test::pc_actions::adjudicator_with_one_funded_channel();
+  u64 height = 1;
   std::size_t accepted = 0, challenges = 0, settlements = 0;
   for (const Action& act : actions) {
-    trace.height += act.height_step;
-    const Adjudicator before = trace.state;
-    const Outcome result = apply(trace.state, act, trace.height);
-    RC_ASSERT(l2::reflect::equal(before, trace.state));  // the pre-state is never touched
+    height += act.height_step;
+    const Adjudicator before = state;
+    const Outcome result = apply(state, act, height);
+    RC_ASSERT(l2::reflect::equal(before, state));  // the pre-state is never touched
     if (!result.ok()) {
       RC_ASSERT(result.error() != ChannelError::none);
       continue;
@@ -209,8 +121,8 @@ RC_GTEST_PROP(PaymentChannelProperty, RandomTracesKeepTheInvariants, ()) {
     if (act.op == 5) ++challenges;
     if (act.op == 6) ++settlements;
     check_step(before, result.value(), act);
-    trace.state = result.value();
-    check_no_funds_locked_forever(trace.state, trace.height);
+    state = result.value();
+    check_no_funds_locked_forever(state, height);
   }
   RC_CLASSIFY(accepted == 0, "no step accepted");
   RC_CLASSIFY(challenges > 0, "a challenge was accepted");
@@ -219,7 +131,7 @@ RC_GTEST_PROP(PaymentChannelProperty, RandomTracesKeepTheInvariants, ()) {
 
 // Latest state wins: the honest participant holds the latest co-signed state (sequence n). The
 // other publishes any older co-signed state it kept (sequence k <= n) and keeps challenging with
-// old states; the honest answer, at any height up to and including the deadline, is what settles.
+// old states; the honest answer, at any height below the deadline, is what settles.
 RC_GTEST_PROP(PaymentChannelProperty, LatestStateWinsWithinTheWindow, ()) {
   Adjudicator a = empty_adjudicator();
   const Hash32 id = pc::channel_id(a.chain_id, a.adjudicator_id, {keys[0], keys[1]}, 0);
@@ -238,7 +150,7 @@ RC_GTEST_PROP(PaymentChannelProperty, LatestStateWinsWithinTheWindow, ()) {
   const u64 deadline = a.channels[0].dispute_deadline;
   RC_ASSERT(deadline == force_height + a.config.dispute_period_blocks);
 
-  const u64 answer_height = *rc::gen::inRange<u64>(force_height, deadline + 1);
+  const u64 answer_height = *rc::gen::inRange<u64>(force_height, deadline);
   a = pc::apply_challenge(a, latest, Env{answer_height}, toy).value();
   const auto replays = *rc::gen::container<std::vector<u64>>(*rc::gen::inRange<std::size_t>(0, 5), rc::gen::inRange<u64>(0, latest_sequence + 1));
   for (const u64 old_sequence : replays) {

@@ -23,13 +23,9 @@ using pc::Env;
 using pc::OffChainTransaction;
 
 using l2::test::toy_sign;
-constexpr l2::test::ToySignatureCheck toy{};
+using l2::test::toy;
 
-constexpr Hash32 key(l2::u8 tag) {
-  Hash32 k{};
-  for (auto& b : k) b = tag;
-  return k;
-}
+using l2::test::key;
 constexpr Hash32 alice = key(0xa1);
 constexpr Hash32 bob = key(0xb2);
 constexpr u64 chain = 1;
@@ -162,14 +158,17 @@ constexpr Adjudicator after_stale_force_close() {
 static_assert(only(after_stale_force_close()).state == ChannelState::disputing);
 static_assert(only(after_stale_force_close()).dispute_deadline == 344);
 
-constexpr bool challenge_at_deadline_then_settle_pays_latest() {
-  Adjudicator a = pc::apply_challenge(after_stale_force_close(), cosigned(2, 2000, 8000), Env{344}, toy).value();
+constexpr bool challenge_before_deadline_then_settle_pays_latest() {
+  Adjudicator a = pc::apply_challenge(after_stale_force_close(), cosigned(2, 2000, 8000), Env{343}, toy).value();
   if (pc::apply_settle(a, pc::ChannelRef{first_channel_id()}, Env{343}).error() != ChannelError::settle_too_early) return false;
   a = pc::apply_settle(a, pc::ChannelRef{first_channel_id()}, Env{344}).value();
   return only(a).state == ChannelState::settled && only(a).balances[0] == 2000 && only(a).balances[1] == 8000 &&
          only(a).sequence == 2;
 }
-static_assert(challenge_at_deadline_then_settle_pays_latest());
+static_assert(challenge_before_deadline_then_settle_pays_latest());
+// The window is half-open: at the deadline only settle is accepted, so the two never race in one block.
+static_assert(pc::apply_challenge(after_stale_force_close(), cosigned(2, 2000, 8000), Env{344}, toy).error() ==
+              ChannelError::challenge_too_late);
 static_assert(pc::apply_challenge(after_stale_force_close(), cosigned(2, 2000, 8000), Env{345}, toy).error() ==
               ChannelError::challenge_too_late);
 static_assert(pc::apply_challenge(after_stale_force_close(), cosigned(1, 2000, 8000), Env{300}, toy).error() ==

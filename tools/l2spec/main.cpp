@@ -95,6 +95,11 @@ int main(int argc, char** argv) {
   prove->add_option("--smt2", prove_options.smt2_dir, "Also write each obligation as a standalone SMT-LIB2 file into DIR");
   prove->add_option("--timeout", prove_options.timeout_seconds, "Seconds per obligation")->capture_default_str();
   prove->add_option("--filter", prove_options.filter, "Only obligations whose id contains this text");
+  prove->add_option("--counterexamples", prove_options.counterexample_dir,
+                    "Write each counterexample as a replayable vector case <obligation id>.json into DIR");
+  prove->add_option("--weaken", prove_options.weaken,
+                    "Prove the payment-channel obligations against a deliberately weakened rule instead "
+                    "(update_accepts_equal_sequence | challenge_accepted_at_deadline); expect counterexamples");
 
   TraceOptions trace_options{source_dir, source_dir + "/vectors", false};
   auto* trace = app.add_subcommand("trace", "The matrix from each spec rule to its code, model, tests and vectors; fails where a "

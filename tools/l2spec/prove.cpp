@@ -6,12 +6,33 @@
 
 #include "commands.hpp"
 #include "l2/inv/obligation.hpp"
+#include "l2/inv/payment_channel_model.hpp"
 
 namespace l2::cli {
 
 int run_prove(const ProveOptions& options, nlohmann::json* summary) {
+  std::vector<inv::Obligation> all;
+  if (options.weaken.empty()) {
+    all = inv::all_obligations();
+  } else {
+    const auto weakening = inv::payment_channel::parse_weakening(options.weaken);
+    if (!weakening) {
+      std::cerr << "l2spec prove: unknown weakening \"" << options.weaken
+                << "\" (known: update_accepts_equal_sequence, challenge_accepted_at_deadline)\n";
+      return exit_usage;
+    }
+    all = inv::payment_channel::obligations(*weakening);
+  }
+  if (!options.counterexample_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.counterexample_dir, ec);
+    if (ec) {
+      std::cerr << "l2spec prove: cannot create " << options.counterexample_dir << ": " << ec.message() << "\n";
+      return exit_usage;
+    }
+  }
   std::vector<inv::Obligation> obligations;
-  for (auto& obligation : inv::all_obligations())
+  for (auto& obligation : all)
     if (options.filter.empty() || obligation.id().find(options.filter) != std::string::npos) obligations.push_back(obligation);
   if (obligations.empty()) {
     std::cerr << "l2spec prove: no obligation matches \"" << options.filter << "\"\n";
@@ -35,23 +56,29 @@ int run_prove(const ProveOptions& options, nlohmann::json* summary) {
   nlohmann::json rows = nlohmann::json::array();
   std::size_t failed = 0;
   double total_seconds = 0;
-  if (!options.json) std::printf("%-12s %-30s %-18s %-12s %-15s %8s\n", "mechanism", "invariant", "transition", "kind", "result", "seconds");
+  if (!options.json) std::printf("%-16s %-26s %-18s %-12s %-15s %8s\n", "mechanism", "invariant", "transition", "kind", "result", "seconds");
   for (std::size_t i = 0; i < obligations.size(); ++i) {
     const auto& obligation = obligations[i];
     if (options.json) say("[" + std::to_string(i + 1) + "/" + std::to_string(obligations.size()) + "] " + obligation.id());
     const inv::ObligationResult result = inv::discharge(obligation, timeout);
     total_seconds += result.seconds;
+    if (!result.witness.empty() && !options.counterexample_dir.empty()) {
+      const auto path = std::filesystem::path(options.counterexample_dir) / (obligation.id() + ".json");
+      std::ofstream(path) << result.witness;
+      say("wrote the counterexample as a vector case: " + path.string());
+    }
     if (result.verdict != inv::Verdict::proved) ++failed;
     const std::string verdict(inv::verdict_name(result.verdict));
     rows.push_back({{"mechanism", obligation.mechanism}, {"invariant", obligation.invariant},
                     {"transition", obligation.transition}, {"kind", inv::kind_name(obligation.kind)},
                     {"result", verdict}, {"seconds", result.seconds}});
     if (!options.json) {
-      std::printf("%-12s %-30s %-18s %-12s %-15s %8.3f\n", obligation.mechanism.c_str(), obligation.invariant.c_str(),
+      std::printf("%-16s %-26s %-18s %-12s %-15s %8.3f\n", obligation.mechanism.c_str(), obligation.invariant.c_str(),
                   obligation.transition.c_str(), std::string(inv::kind_name(obligation.kind)).c_str(), verdict.c_str(),
                   result.seconds);
       if (result.verdict == inv::Verdict::counterexample) std::printf("  counterexample:\n%s", result.counterexample.c_str());
       if (result.verdict == inv::Verdict::unknown) std::printf("  reason: %s\n", result.reason.c_str());
+      if (!result.witness.empty()) std::printf("  as a vector case:\n%s", result.witness.c_str());
       std::fflush(stdout);
     }
   }

@@ -231,6 +231,7 @@ GenerateReport generate(const fs::path& out_dir, Profile profile, const Log& log
         const std::string path = mechanism.name + "/states/" + state.name + ".json";
         const std::string text = dump_canonical(document);
         if (!write_file(out_dir / path, text)) report.errors.push_back("cannot write " + path);
+        written.insert(path);
         shared[state.name] = state.state;
         index_files.push_back({{"path", path}, {"sha256", file_sha256_hex(text)}, {"kind", "state"},
                                {"mechanism", mechanism.name}, {"rules", json::array()}, {"outcome", "ok"}});
@@ -284,6 +285,18 @@ GenerateReport generate(const fs::path& out_dir, Profile profile, const Log& log
       index_files.push_back({{"path", path}, {"sha256", file_sha256_hex(text)}, {"kind", "case"},
                              {"mechanism", mechanism.name}, {"rules", spec.rules}, {"outcome", final_outcome(steps)}});
       ++report.cases;
+    }
+  }
+  // A case that was renamed or dropped must not linger: `verify` rejects unlisted files. Only the
+  // generated mechanisms' folders are cleaned; anything else in out_dir is left alone.
+  for (const std::string& path : list_files(out_dir)) {
+    const bool owned = std::any_of(mechanisms().begin(), mechanisms().end(), [&](const Mechanism& m) {
+      return path.rfind(m.name + "/", 0) == 0;
+    });
+    if (owned && !written.count(path) && path.size() > 5 && path.substr(path.size() - 5) == ".json") {
+      std::error_code ec;
+      fs::remove(out_dir / path, ec);
+      log("removed " + path + " (no longer generated)");
     }
   }
   std::sort(index_files.begin(), index_files.end(),

@@ -10,8 +10,12 @@
 #include <utility>
 #include <vector>
 
+#include "l2/inv/payment_channel_model.hpp"
+#include "l2/opt/channel_hub.hpp"
+#include "l2/opt/schnorr.hpp"
 #include "l2/ref/payment_channel.hpp"
 #include "l2/ref/schnorr.hpp"
+#include "l2/vectors/payment_channel_scenario.hpp"
 #include "l2/vectors/typed_ops.hpp"
 
 namespace l2::vectors {
@@ -25,17 +29,23 @@ using E = ChannelError;
 constexpr std::string_view mechanism_name = "payment_channel";
 constexpr u64 chain_id = 1;
 
-// ---- Op handlers: reference only for now ----
+// ---- Op handlers: the reference, and the optimized channel hub (l2/opt/channel_hub.hpp) ----
 
+// `item` tags the input with its op for the hub, which loads the pre-state, processes the one item
+// and exports the adjudicator.
 template <class In>
 OpHandler op(std::string name, std::string summary,
-             std::function<Result<Adjudicator, E>(const Adjudicator&, const In&, const pc::Env&)> apply) {
+             std::function<Result<Adjudicator, E>(const Adjudicator&, const In&, const pc::Env&)> apply,
+             opt::ChannelItem (*item)(const In&, u64)) {
   return transition_op<Adjudicator, In, E>(
       std::move(name), std::move(summary),
       TransitionFn<Adjudicator, In, E>([apply](const Adjudicator& state, const In& in, u64 height) {
         return apply(state, in, pc::Env{height});
       }),
-      nullptr, std::function<Hash32(const Adjudicator&)>(pc::state_root));
+      TransitionFn<Adjudicator, In, E>([item](const Adjudicator& state, const In& in, u64 height) {
+        return opt::apply_item(state, item(in, height));
+      }),
+      std::function<Hash32(const Adjudicator&)>(pc::state_root));
 }
 
 std::vector<OpHandler> ops() {
@@ -44,79 +54,69 @@ std::vector<OpHandler> ops() {
   list.push_back(op<pc::OpenInput>("open", "register a channel [PC-OPEN-1..5, PC-BAL-1..2]",
                                    [](const Adjudicator& a, const pc::OpenInput& in, const pc::Env& env) {
                                      return pc::apply_open(a, in, env);
-                                   }));
+                                   },
+                                   opt::ChannelItem::open));
   list.push_back(op<pc::FundInput>("fund", "confirm the funding transaction [PC-CHAN-1, PC-FUND-1..2]",
                                    [](const Adjudicator& a, const pc::FundInput& in, const pc::Env& env) {
                                      return pc::apply_fund(a, in, env);
-                                   }));
+                                   },
+                                   opt::ChannelItem::fund));
   list.push_back(op<Tx>("update", "register a newer co-signed state [PC-UPD-1..2, PC-BAL, PC-SIG]",
-                        [](const Adjudicator& a, const Tx& in, const pc::Env& env) { return pc::apply_update(a, in, env); }));
+                        [](const Adjudicator& a, const Tx& in, const pc::Env& env) { return pc::apply_update(a, in, env); },
+                        opt::ChannelItem::update));
   list.push_back(op<Tx>("cooperative_close", "settle at once on a co-signed close [PC-COOP-1..2, PC-BAL, PC-SIG]",
                         [](const Adjudicator& a, const Tx& in, const pc::Env& env) {
                           return pc::apply_cooperative_close(a, in, env);
-                        }));
+                        },
+                        opt::ChannelItem::cooperative_close));
   list.push_back(op<Tx>("force_close", "publish a co-signed state and open the dispute window [PC-FORCE-1..2]",
-                        [](const Adjudicator& a, const Tx& in, const pc::Env& env) { return pc::apply_force_close(a, in, env); }));
+                        [](const Adjudicator& a, const Tx& in, const pc::Env& env) { return pc::apply_force_close(a, in, env); },
+                        opt::ChannelItem::force_close));
   list.push_back(op<Tx>("challenge", "replace the disputed state with a newer one [PC-CHAL-1..3]",
-                        [](const Adjudicator& a, const Tx& in, const pc::Env& env) { return pc::apply_challenge(a, in, env); }));
+                        [](const Adjudicator& a, const Tx& in, const pc::Env& env) { return pc::apply_challenge(a, in, env); },
+                        opt::ChannelItem::challenge));
   list.push_back(op<pc::ChannelRef>("settle", "pay out a disputed channel after its deadline [PC-SETTLE-1..2]",
                                     [](const Adjudicator& a, const pc::ChannelRef& in, const pc::Env& env) {
                                       return pc::apply_settle(a, in, env);
-                                    }));
+                                    },
+                                    opt::ChannelItem::settle));
   list.push_back(op<pc::ChannelRef>("timeout", "end a channel whose lifetime is over [PC-TIMEOUT-1..2]",
                                     [](const Adjudicator& a, const pc::ChannelRef& in, const pc::Env& env) {
                                       return pc::apply_timeout(a, in, env);
-                                    }));
+                                    },
+                                    opt::ChannelItem::timeout));
   return list;
 }
 
 // ---- Cases ----
 
-pc::Layer2Config default_config() {
-  pc::Layer2Config config{};
-  config.max_channels_per_user = 2;
-  config.channel_timeout_blocks = 1000;
-  config.dispute_period_blocks = 144;
-  config.min_channel_capacity = 1000;
-  config.max_channel_capacity = 1'000'000;
-  return config;
-}
+using pc_scenario::default_config;
 
-// Heights used throughout: open at 100 (timeout_height 1100), fund at 101, force-close at 200
-// (dispute_deadline 344).
-constexpr u64 open_height = 100;
-constexpr u64 fund_height = 101;
-constexpr u64 timeout_height = 1100;
-constexpr u64 force_height = 200;
-constexpr u64 deadline = 344;
-
-enum class Digest { state, close };
+using pc_scenario::Digest;
+using pc_scenario::open_height;
+using pc_scenario::fund_height;
+using pc_scenario::timeout_height;
+using pc_scenario::force_height;
+using pc_scenario::deadline;
 
 // One case under construction: its keys (participants 0 and 1, and an outsider 2) and steps.
 class Scenario {
  public:
-  Scenario(CaseSpec& spec, const pc::Layer2Config& config) : spec_(spec) {
-    for (u32 i = 0; i < 3; ++i) {
-      secret_[i] = ref::bip340::secret_from_seed(spec.seed, i);
-      pubkey_[i] = ref::bip340::pubkey_from_secret(secret_[i]).value();
-    }
-    Adjudicator empty{};
-    empty.chain_id = chain_id;
-    empty.adjudicator_id = ref::tagged_hash("L2/vectors/adjudicator", spec.seed);
-    empty.config = config;
+  Scenario(CaseSpec& spec, const pc::Layer2Config& config) : spec_(spec), keys_(spec.seed) {
+    const Adjudicator empty = pc_scenario::empty_adjudicator(spec.seed, config);
     adjudicator_id_ = empty.adjudicator_id;
     spec.pre_state = codec::to_json(empty);
   }
 
-  const Hash32& pubkey(std::size_t i) const { return pubkey_[i]; }
-  Hash32 id(u64 nonce = 0) const { return pc::channel_id(chain_id, adjudicator_id_, {pubkey_[0], pubkey_[1]}, nonce); }
+  const Hash32& pubkey(std::size_t i) const { return keys_.pubkey(i); }
+  Hash32 id(u64 nonce = 0) const { return pc::channel_id(chain_id, adjudicator_id_, {pubkey(0), pubkey(1)}, nonce); }
 
   Scenario& step(std::string op, u64 height, json input) {
     spec_.steps.push_back(Step{std::move(op), height, std::move(input)});
     return *this;
   }
   Scenario& open(u64 height, std::array<u64, 2> balances, u64 capacity, u64 nonce = 0) {
-    return step("open", height, codec::to_json(pc::OpenInput{{pubkey_[0], pubkey_[1]}, balances, capacity, nonce}));
+    return step("open", height, codec::to_json(pc::OpenInput{{pubkey(0), pubkey(1)}, balances, capacity, nonce}));
   }
   // open at 100 and fund at 101: an Active channel with balances 6000 / 4000.
   Scenario& open_and_fund(u64 nonce = 0) {
@@ -135,7 +135,7 @@ class Scenario {
                                  : pc::state_digest(chain, channel, sequence, balances);
   }
   pc::Signature sign(std::size_t signer, const Hash32& digest) const {
-    return ref::bip340::sign(secret_[signer], digest, Hash32{}).value();
+    return keys_.sign(signer, digest);
   }
   // A state of channel `nonce` signed by both participants.
   OffChainTransaction cosigned(u64 sequence, std::array<u64, 2> balances, Digest kind = Digest::state, u64 nonce = 0) const {
@@ -148,8 +148,7 @@ class Scenario {
 
  private:
   CaseSpec& spec_;
-  Hash32 secret_[3]{};
-  Hash32 pubkey_[3]{};
+  pc_scenario::Keys<3> keys_;
   Hash32 adjudicator_id_{};
 };
 
@@ -157,26 +156,13 @@ class CaseList {
  public:
   Scenario add(std::string suite, std::string name, std::string description, std::vector<std::string> rules,
                const pc::Layer2Config& config = default_config()) {
-    auto spec = std::make_unique<CaseSpec>();
-    spec->seed = case_seed(mechanism_name, suite, name);
-    spec->suite = std::move(suite);
-    spec->name = std::move(name);
-    spec->description = std::move(description);
-    spec->rules = std::move(rules);
-    specs_.push_back(std::move(spec));
-    return Scenario(*specs_.back(), config);
+    return Scenario(book_.add(std::move(suite), std::move(name), std::move(description), std::move(rules)), config);
   }
-  void mark_adversarial(std::string attack, std::string party) {
-    specs_.back()->adversarial = Adversarial{std::move(attack), std::move(party)};
-  }
-  std::vector<CaseSpec> take() {
-    std::vector<CaseSpec> out;
-    for (auto& spec : specs_) out.push_back(std::move(*spec));
-    return out;
-  }
+  void mark_adversarial(std::string attack, std::string party) { book_.mark_adversarial(std::move(attack), std::move(party)); }
+  std::vector<CaseSpec> take() { return book_.take(); }
 
  private:
-  std::vector<std::unique_ptr<CaseSpec>> specs_;  // stable addresses while Scenarios point at them
+  pc_scenario::CaseBook book_{std::string(mechanism_name)};  // stable addresses while Scenarios point at them
 };
 
 void open_cases(CaseList& cases) {
@@ -428,11 +414,20 @@ void adversarial_cases(CaseList& cases) {
     cases.mark_adversarial(stale + " (e.g. a node restored from an old backup)", "participant 0");
   }
   {
-    auto s = cases.add("adversarial", "challenge_at_deadline", "a challenge included at exactly dispute_deadline is accepted",
+    auto s = cases.add("adversarial", "challenge_one_block_before_deadline",
+                       "a challenge included at dispute_deadline - 1 is accepted, and settle at the deadline pays it",
                        {"PC-CHAL-2"});
     s.open_and_fund().signed_step("force_close", force_height, s.cosigned(1, {9000, 1000}));
-    s.signed_step("challenge", deadline, s.cosigned(2, {2000, 8000})).ref_op("settle", deadline);
+    s.signed_step("challenge", deadline - 1, s.cosigned(2, {2000, 8000})).ref_op("settle", deadline);
     cases.mark_adversarial(stale + " answered at the last possible block", "participant 0");
+  }
+  {
+    auto s = cases.add("adversarial", "invalid_challenge_at_deadline",
+                       "a challenge at exactly dispute_deadline is too late: that height belongs to settle",
+                       {"PC-CHAL-2"});
+    s.open_and_fund().signed_step("force_close", force_height, s.cosigned(1, {9000, 1000}));
+    s.signed_step("challenge", deadline, s.cosigned(2, {2000, 8000}));
+    cases.mark_adversarial(stale + " answered in the block where settle is already allowed", "participant 0");
   }
   {
     auto s = cases.add("adversarial", "invalid_challenge_after_deadline", "a challenge at dispute_deadline + 1 is too late",
@@ -448,7 +443,7 @@ void adversarial_cases(CaseList& cases) {
     s.open_and_fund().signed_step("force_close", force_height, s.cosigned(1, {9000, 1000}));
     s.signed_step("challenge", 300, s.cosigned(2, {8000, 2000}));
     s.signed_step("challenge", 330, s.cosigned(3, {7000, 3000}));
-    s.signed_step("challenge", deadline, s.cosigned(4, {1000, 9000})).ref_op("settle", deadline);
+    s.signed_step("challenge", deadline - 1, s.cosigned(4, {1000, 9000})).ref_op("settle", deadline);
     cases.mark_adversarial("griefing by repeated challenges", "both participants");
   }
   {
@@ -521,12 +516,57 @@ std::vector<CaseSpec> all_cases(Profile) {
   return cases.take();
 }
 
+// ---- The Z3 model as an implementation: `vectors verify --impl model` ----
+// Each step is projected onto the model's variables and the solver is asked for the model's
+// outcome, then asked to rule out any other; the outcome is lifted back to an adjudicator. The
+// abstract signature check takes its value from BIP-340 (libsecp256k1) on the concrete digest.
+
+namespace model = inv::payment_channel;
+
+template <class In>
+StepResult model_step(model::Op op, const json& state, const json& input, u64 height) {
+  thread_local model::Engine engine(model::Weakening::none, [](const Hash32& key, const Hash32& digest, const pc::Signature& sig) {
+    return opt::schnorr::verify(key, digest, sig) == PrimitiveError::none;
+  });
+  auto decoded_state = codec::from_json<Adjudicator>(state);
+  if (!decoded_state.ok()) return StepResult{true, Outcome::malformed("pre-state: " + decoded_state.error().message)};
+  auto decoded = codec::from_json<In>(input);
+  if (!decoded.ok()) return StepResult{true, Outcome::malformed(decoded.error().message)};
+  const model::Engine::Outcome outcome = engine.apply(decoded_state.value(), model::Step{op, decoded.value(), height});
+  if (!outcome.problem.empty()) return StepResult{true, Outcome::invalid("MODEL_FAILURE", "", outcome.problem)};
+  if (outcome.error != E::none) return StepResult{true, rejection(outcome.error)};
+  return StepResult{true, Outcome::ok(codec::to_json(outcome.post), to_hex(pc::state_root(outcome.post)))};
+}
+
+StepResult model_apply(model::Op op, const json& state, const json& input, u64 height) {
+  switch (op) {
+    case model::Op::open: return model_step<pc::OpenInput>(op, state, input, height);
+    case model::Op::fund: return model_step<pc::FundInput>(op, state, input, height);
+    case model::Op::settle:
+    case model::Op::timeout: return model_step<pc::ChannelRef>(op, state, input, height);
+    default: return model_step<OffChainTransaction>(op, state, input, height);
+  }
+}
+
+std::vector<OpHandler> with_model(std::vector<OpHandler> handlers) {
+  for (OpHandler& handler : handlers) {
+    const auto op = model::parse_op(handler.op);
+    if (!op) continue;
+    handler.apply = [inner = std::move(handler.apply), op = *op](Impl impl, const json& state, const json& input,
+                                                                   u64 height) -> StepResult {
+      if (impl != Impl::model) return inner(impl, state, input, height);
+      return model_apply(op, state, input, height);
+    };
+  }
+  return handlers;
+}
+
 }  // namespace pcv
 
 Mechanism payment_channel_mechanism() {
   Mechanism mechanism;
   mechanism.name = std::string(pcv::mechanism_name);
-  mechanism.ops = pcv::ops();
+  mechanism.ops = pcv::with_model(pcv::ops());
   mechanism.cases = pcv::all_cases;
   mechanism.shared_states = [](Profile) { return std::vector<SharedState>{}; };
   return mechanism;

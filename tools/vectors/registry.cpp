@@ -3,7 +3,8 @@
 namespace l2::vectors {
 
 const std::vector<Mechanism>& mechanisms() {
-  static const std::vector<Mechanism> all = {primitives_mechanism(), payment_channel_mechanism()};
+  static const std::vector<Mechanism> all = {primitives_mechanism(), payment_channel_mechanism(), watchtower_mechanism(),
+                                             channel_factory_mechanism()};
   return all;
 }
 

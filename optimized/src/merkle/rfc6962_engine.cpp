@@ -12,6 +12,7 @@
 #include <tbb/task_arena.h>
 
 #include "l2/opt/merkle.hpp"
+#include "../threads.hpp"
 
 namespace l2::opt {
 
@@ -52,9 +53,7 @@ void for_each_chunk(std::size_t count, std::size_t grain, bool parallel, const B
 template <class Work>
 auto with_threads(unsigned threads, bool big_enough, const Work& work) {
   if (threads == 1 || !big_enough) return work(false);
-  if (threads == 0) return work(true);
-  tbb::task_arena arena(static_cast<int>(std::min<unsigned>(threads, INT_MAX)));
-  return arena.execute([&work] { return work(true); });
+  return detail::in_arena(threads, [&work] { return work(true); });
 }
 
 // parents[i] = node(children[2i], children[2i+1]); an odd last child moves up unchanged, which

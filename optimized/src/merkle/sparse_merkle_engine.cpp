@@ -21,6 +21,7 @@
 #include <tbb/task_arena.h>
 
 #include "l2/opt/sparse_merkle.hpp"
+#include "../threads.hpp"
 
 namespace l2::opt::smt {
 namespace detail {
@@ -330,11 +331,8 @@ void Tree::apply_batch(std::span<const Update> updates, unsigned threads) {
   };
   if (threads == 1 || updates.size() < min_updates_for_threads) {
     apply_all(false);
-  } else if (threads == 0) {
-    apply_all(true);
   } else {
-    tbb::task_arena arena(static_cast<int>(std::min<unsigned>(threads, INT_MAX)));
-    arena.execute([&] { apply_all(true); });
+    opt::detail::in_arena(threads, [&] { apply_all(true); });
   }
 }
 

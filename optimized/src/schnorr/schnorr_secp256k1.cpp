@@ -17,6 +17,7 @@
 #include <tbb/task_arena.h>
 
 #include "l2/opt/schnorr.hpp"
+#include "../threads.hpp"
 
 namespace l2::opt::schnorr {
 namespace {
@@ -129,19 +130,28 @@ PrimitiveError verify(const Hash32& pubkey, std::span<const u8> msg, const Signa
   return PrimitiveError::none;
 }
 
+static_assert(sizeof(ParsedPubkey::opaque) == sizeof(secp256k1_xonly_pubkey),
+              "ParsedPubkey carries a secp256k1_xonly_pubkey byte for byte");
+
+std::optional<ParsedPubkey> parse_pubkey(const Hash32& pubkey) {
+  secp256k1_xonly_pubkey xonly;
+  // SIG-VER-1, as in verify().
+  if (secp256k1_xonly_pubkey_parse(context(), &xonly, pubkey.data()) != 1) return std::nullopt;
+  ParsedPubkey parsed{};
+  std::memcpy(parsed.opaque.data(), &xonly, sizeof xonly);
+  return parsed;
+}
+
+// secp256k1_schnorrsig_verify itself rejects r >= p and s >= n (SIG-VER-2, SIG-VER-3), so with a
+// parsed key its answer alone is verify()'s valid-or-not.
+bool verify_parsed(const ParsedPubkey& key, std::span<const u8> msg, const Signature& sig) {
+  secp256k1_xonly_pubkey xonly;
+  std::memcpy(&xonly, key.opaque.data(), sizeof xonly);
+  return secp256k1_schnorrsig_verify(context(), sig.data(), msg.data(), msg.size(), &xonly) == 1;
+}
+
 namespace {
 
-// Runs work() on the calling thread's default arena (threads == 0) or inside an arena of at
-// most `threads` threads.
-template <class Work>
-void with_threads(unsigned threads, const Work& work) {
-  if (threads == 0) {
-    work();
-    return;
-  }
-  tbb::task_arena arena(static_cast<int>(std::min<unsigned>(threads, INT_MAX)));
-  arena.execute(work);
-}
 
 }  // namespace
 
@@ -154,7 +164,7 @@ void verify_batch(std::span<const VerifyItem> items, std::span<PrimitiveError> r
     verify_range(0, count);
     return;
   }
-  with_threads(threads, [&] {
+  detail::in_arena(threads, [&] {
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, count, verify_batch_grain),
                       [&](const tbb::blocked_range<std::size_t>& range) { verify_range(range.begin(), range.end()); });
   });
@@ -173,7 +183,7 @@ bool verify_all(std::span<const VerifyItem> items, unsigned threads) {
     verify_range(0, items.size());
     return all_valid.load();
   }
-  with_threads(threads, [&] {
+  detail::in_arena(threads, [&] {
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, items.size(), verify_batch_grain),
                       [&](const tbb::blocked_range<std::size_t>& range) { verify_range(range.begin(), range.end()); });
   });

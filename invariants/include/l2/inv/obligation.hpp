@@ -28,6 +28,9 @@ struct Obligation {
   std::string statement;   // one line, for the report
   // Asserts the negation of the claim: every model of these assertions is a counterexample.
   std::function<void(z3::context&, z3::solver&)> assert_negation;
+  // Optional: renders a counterexample (a model of the negation) as a replayable vector case, as
+  // JSON text; "" when the model's values cannot be realised concretely.
+  std::function<std::string(const z3::model&)> witness;
 
   // File-system-safe identifier: <mechanism>__<invariant>__<transition>__<kind>.
   std::string id() const;
@@ -39,7 +42,11 @@ struct ObligationResult {
   double seconds = 0;
   std::string counterexample;  // the model, one "name = value" per line, when verdict == counterexample
   std::string reason;          // Z3's reason for unknown, when verdict == unknown
+  std::string witness;         // the counterexample as a vector case (JSON), when the obligation can render one
 };
+
+Obligation make_obligation(std::string mechanism, std::string invariant, std::string transition, Kind kind,
+                           std::string statement, std::function<void(z3::context&, z3::solver&)> assert_negation);
 
 // Runs one obligation in a fresh context. `timeout` bounds the solver; hitting it is `unknown`.
 ObligationResult discharge(const Obligation& obligation, std::chrono::milliseconds timeout);
@@ -53,5 +60,7 @@ std::vector<Obligation> all_obligations();
 
 // The obligations of each mechanism.
 std::vector<Obligation> primitives_obligations();
+std::vector<Obligation> payment_channel_obligations();
+std::vector<Obligation> channel_factory_obligations();
 
 }  // namespace l2::inv

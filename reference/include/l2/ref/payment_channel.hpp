@@ -82,7 +82,7 @@ constexpr ErrorInfo error_info(ChannelError e) {
     case force_not_active: return {"PC_FORCE_NOT_ACTIVE", "PC-FORCE-1", "only an Active channel can be force-closed"};
     case force_stale_sequence: return {"PC_FORCE_STALE_SEQUENCE", "PC-FORCE-2", "force-close sequence is below the registered sequence"};
     case challenge_not_disputing: return {"PC_CHALLENGE_NOT_DISPUTING", "PC-CHAL-1", "only a Disputing channel can be challenged"};
-    case challenge_too_late: return {"PC_CHALLENGE_TOO_LATE", "PC-CHAL-2", "challenge after dispute_deadline"};
+    case challenge_too_late: return {"PC_CHALLENGE_TOO_LATE", "PC-CHAL-2", "challenge at or after dispute_deadline"};
     case challenge_stale_sequence: return {"PC_CHALLENGE_STALE_SEQUENCE", "PC-CHAL-3", "challenge sequence is not above the disputed sequence"};
     case settle_not_disputing: return {"PC_SETTLE_NOT_DISPUTING", "PC-SETTLE-1", "only a Disputing channel can be settled"};
     case settle_too_early: return {"PC_SETTLE_TOO_EARLY", "PC-SETTLE-2", "settle before dispute_deadline"};
@@ -412,8 +412,8 @@ constexpr Result<Adjudicator, ChannelError> apply_challenge(const Adjudicator& a
   PaymentChannel channel = adjudicator.channels[*index];
   // Verify: the channel is Disputing [PC-CHAL-1]
   if (channel.state != ChannelState::disputing) return ChannelError::challenge_not_disputing;
-  // Verify: height <= dispute_deadline [PC-CHAL-2]
-  if (env.height > channel.dispute_deadline) return ChannelError::challenge_too_late;
+  // Verify: height < dispute_deadline [PC-CHAL-2]
+  if (env.height >= channel.dispute_deadline) return ChannelError::challenge_too_late;
   // Verify: sequence_number > sequence [PC-CHAL-3]
   if (in.sequence_number <= channel.sequence) return ChannelError::challenge_stale_sequence;
   const Hash32 digest = state_digest_of(adjudicator, in);

@@ -103,6 +103,8 @@ struct Mechanism {
 const std::vector<Mechanism>& mechanisms();
 Mechanism primitives_mechanism();
 Mechanism payment_channel_mechanism();
+Mechanism watchtower_mechanism();
+Mechanism channel_factory_mechanism();
 
 // Deterministic randomness for generators: every value derives from the case seed.
 class Drbg {

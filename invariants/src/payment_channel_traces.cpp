@@ -1,0 +1,139 @@
+// Trace validation for `l2spec audit`: pseudo-random traces through the reference and the model.
+// The RapidCheck property (tests/property/payment_channel_model_property_test.cpp) does the same
+// with shrinking; this one is deterministic and needs no test framework.
+// spec: payment_channel.md#the-z3-model
+#include <random>
+
+#include "l2/inv/payment_channel_model.hpp"
+
+namespace l2::inv::payment_channel {
+namespace {
+
+using Outcome = Result<pc::Adjudicator, ChannelError>;
+
+class Random {
+ public:
+  explicit Random(std::uint64_t seed) : engine_(seed) {}
+  u64 below(u64 bound) { return std::uniform_int_distribution<u64>(0, bound - 1)(engine_); }
+  u64 any() { return engine_(); }
+  // One of `values`, with the given weights.
+  template <class T, std::size_t N>
+  T weighted(const std::array<std::pair<u64, T>, N>& choices) {
+    u64 total = 0;
+    for (const auto& choice : choices) total += choice.first;
+    u64 pick = below(total);
+    for (const auto& choice : choices) {
+      if (pick < choice.first) return choice.second;
+      pick -= choice.first;
+    }
+    return choices.back().second;
+  }
+
+ private:
+  std::mt19937_64 engine_;
+};
+
+Hash32 filled(u8 tag) {
+  Hash32 h{};
+  h.fill(tag);
+  return h;
+}
+
+const std::array<Hash32, 3> trace_keys = {filled(0xa1), filled(0xb2), filled(0xc3)};
+
+std::array<u64, 2> split(Random& r, u64 capacity) {
+  const u64 first = capacity == u64_max ? r.any() : r.below(capacity + 1);
+  std::array<u64, 2> balances{first, capacity - first};
+  switch (r.below(9)) {
+    case 0: balances[1] += 1; break;  // may wrap; either way the sum is not the capacity
+    case 1: balances[1] -= 1; break;
+    case 2: balances[0] = u64_max; break;
+    default: break;
+  }
+  return balances;
+}
+
+Step random_step(Random& r, const pc::Adjudicator& a, u64 height) {
+  Step step;
+  step.height = height;
+  step.op = r.weighted<Op, 8>({{{3, Op::open}, {3, Op::fund}, {3, Op::update}, {1, Op::cooperative_close},
+                                {2, Op::force_close}, {3, Op::challenge}, {2, Op::settle}, {1, Op::timeout}}});
+  const std::size_t index = static_cast<std::size_t>(r.weighted<u64, 3>({{{4, 0}, {2, 1}, {1, 2}}}));
+  const pc::PaymentChannel* channel = index < a.channels.size() ? &a.channels[index] : nullptr;
+  const Hash32 id = channel ? channel->channel_id : filled(0xee);
+  const u64 capacity = r.weighted<u64, 5>({{{1, 1}, {1, 2}, {1, 10000}, {1, u64_max - 1}, {1, u64_max}}});
+  switch (step.op) {
+    case Op::open: {
+      const std::size_t first = static_cast<std::size_t>(r.below(3));
+      const std::size_t second = r.below(8) == 0 ? first : (first + 1 + r.below(2)) % 3;
+      step.input = pc::OpenInput{{trace_keys[first], trace_keys[second]}, split(r, capacity), capacity, r.below(3)};
+      break;
+    }
+    case Op::fund: step.input = pc::FundInput{id, filled(0x0f)}; break;
+    case Op::settle:
+    case Op::timeout: step.input = pc::ChannelRef{id}; break;
+    default: {
+      const u64 registered = channel ? channel->sequence : 0;
+      pc::OffChainTransaction tx{id, registered + r.below(4) - 1, split(r, channel ? channel->total_capacity : capacity), {}};
+      const bool close = (step.op == Op::cooperative_close) != (r.below(9) == 0);  // sometimes the other tag
+      const Hash32 digest = close ? pc::close_digest(a.chain_id, id, tx.sequence_number, tx.new_balances)
+                                  : pc::state_digest(a.chain_id, id, tx.sequence_number, tx.new_balances);
+      const Hash32 p0 = channel ? channel->participants[0] : trace_keys[0];
+      const Hash32 p1 = channel ? channel->participants[1] : trace_keys[1];
+      tx.signatures = {SymbolicSignature::sign(p0, digest), SymbolicSignature::sign(p1, digest)};
+      switch (r.below(9)) {
+        case 0: tx.signatures[0][40] ^= 1; break;
+        case 1: tx.signatures[1] = tx.signatures[0]; break;
+        case 2: std::swap(tx.signatures[0], tx.signatures[1]); break;
+        default: break;
+      }
+      step.input = tx;
+    }
+  }
+  return step;
+}
+
+std::string code_of(ChannelError e) { return std::string(error_info(e).code); }
+
+}  // namespace
+
+TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, std::size_t max_steps,
+                                       const std::function<void(std::size_t done)>& progress) {
+  TraceValidation report;
+  Engine engine(Weakening::none, SymbolicSignature{});
+  Random r(seed);
+  for (std::size_t t = 0; t < traces; ++t) {
+    pc::Adjudicator state{};
+    state.chain_id = 1;
+    state.adjudicator_id = filled(0xdd);
+    state.config = pc::Layer2Config{3, 200, 30, 1, u64_max};
+    // One funded channel to start from, so that traces reach disputes and settlements.
+    state = pc::apply_open(state, pc::OpenInput{{trace_keys[0], trace_keys[1]}, {6000, 4000}, 10000, 0}, pc::Env{1}).value();
+    state = pc::apply_fund(state, pc::FundInput{state.channels[0].channel_id, filled(0x0f)}, pc::Env{1}).value();
+    u64 height = 1;
+    const std::size_t length = 1 + static_cast<std::size_t>(r.below(max_steps));
+    for (std::size_t s = 0; s < length; ++s) {
+      height += r.weighted<u64, 7>({{{6, 0}, {6, 1}, {1, 10}, {1, 29}, {1, 30}, {1, 31}, {1, 201}}});
+      const Step step = random_step(r, state, height);
+      const Outcome reference = apply_reference(state, step, SymbolicSignature{});
+      const Engine::Outcome modelled = engine.apply(state, step);
+      ++report.steps;
+      const ChannelError expected = reference.ok() ? ChannelError::none : reference.error();
+      const bool same = modelled.problem.empty() && !modelled.ambiguous && modelled.error == expected &&
+                        reflect::equal(modelled.post, reference.ok() ? reference.value() : state);
+      if (!same) ++report.disagreements;
+      if (!same && report.failures.size() < 10)
+        report.failures.push_back("trace " + std::to_string(t) + " step " + std::to_string(s) + " (" +
+                                  std::string(op_name(step.op)) + "): reference " + code_of(expected) + ", model " +
+                                  code_of(modelled.error) + (modelled.problem.empty() ? "" : " (" + modelled.problem + ")"));
+      if (!reference.ok()) continue;
+      ++report.accepted;
+      state = reference.value();
+    }
+    ++report.traces;
+    if (progress) progress(report.traces);
+  }
+  return report;
+}
+
+}  // namespace l2::inv::payment_channel

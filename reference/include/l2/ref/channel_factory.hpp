@@ -1,0 +1,325 @@
+// Channel factories: one on-chain deposit, shared by 2..16 participants, funds several two-party
+// sub-channels at once. The factory contract embeds the payment-channel adjudicator of
+// l2/ref/payment_channel.hpp: an allocation co-signed by every factory participant appends its
+// sub-channels to that adjudicator as Active channels, after which they are ordinary channels.
+//
+// The rule auditors care about is conservation: the sub-channel capacities plus the fee equal the
+// deposit exactly (checked sums, so an overflow cannot wrap into a "matching" total), and each
+// deposit funds sub-channels once.
+// spec: channel_factory.md
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include <boost/hana/define_struct.hpp>
+
+#include "l2/ref/bytes.hpp"
+#include "l2/ref/checked.hpp"
+#include "l2/ref/errors.hpp"
+#include "l2/ref/payment_channel.hpp"
+#include "l2/ref/reflect.hpp"
+#include "l2/ref/result.hpp"
+#include "l2/ref/sha256.hpp"
+
+namespace l2 {
+
+// spec: channel_factory.md#errors
+enum class FactoryError : u8 {
+  none = 0,
+  participant_count,       // PCF-REG-1
+  duplicate_participant,   // PCF-REG-2
+  fee_above_deposit,       // PCF-REG-3
+  duplicate_factory,       // PCF-REG-4
+  unknown_factory,         // PCF-FAC-1
+  already_allocated,       // PCF-ALLOC-1
+  empty_allocation,        // PCF-ALLOC-2
+  signature_count,         // PCF-SIG-1
+  sub_same_participants,   // PCF-SUB-1
+  not_a_member,            // PCF-SUB-2
+  sub_balance_overflow,    // PCF-SUB-3
+  sub_balance_mismatch,    // PCF-SUB-4
+  sub_capacity_too_small,  // PCF-SUB-5
+  sub_capacity_too_large,  // PCF-SUB-6
+  sub_too_many_channels,   // PCF-SUB-7
+  duplicate_sub_channel,   // PCF-SUB-8
+  allocation_overflow,     // PCF-ALLOC-3
+  over_allocation,         // PCF-ALLOC-4
+  under_allocation,        // PCF-ALLOC-5
+  bad_signature,           // PCF-SIG-2
+};
+
+constexpr ErrorInfo error_info(FactoryError e) {
+  using enum FactoryError;
+  switch (e) {
+    case none: return {"OK", "", "no error"};
+    case participant_count: return {"PCF_PARTICIPANT_COUNT", "PCF-REG-1", "a factory needs 2 to max_factory_participants participants"};
+    case duplicate_participant: return {"PCF_DUPLICATE_PARTICIPANT", "PCF-REG-2", "a key appears twice among the factory participants"};
+    case fee_above_deposit: return {"PCF_FEE_ABOVE_DEPOSIT", "PCF-REG-3", "the fee exceeds the deposit, so no allocation could ever balance"};
+    case duplicate_factory: return {"PCF_DUPLICATE_FACTORY", "PCF-REG-4", "a factory with the derived factory_id already exists"};
+    case unknown_factory: return {"PCF_UNKNOWN_FACTORY", "PCF-FAC-1", "no factory with this factory_id is registered"};
+    case already_allocated: return {"PCF_ALREADY_ALLOCATED", "PCF-ALLOC-1", "the factory's deposit already funded its sub-channels"};
+    case empty_allocation: return {"PCF_EMPTY_ALLOCATION", "PCF-ALLOC-2", "an allocation must fund at least one sub-channel"};
+    case signature_count: return {"PCF_SIGNATURE_COUNT", "PCF-SIG-1", "the allocation needs exactly one signature per factory participant"};
+    case sub_same_participants: return {"PCF_SUB_SAME_PARTICIPANTS", "PCF-SUB-1", "a sub-channel's two participants are the same key"};
+    case not_a_member: return {"PCF_NOT_A_MEMBER", "PCF-SUB-2", "a sub-channel participant is not a factory participant"};
+    case sub_balance_overflow: return {"PCF_SUB_BALANCE_OVERFLOW", "PCF-SUB-3", "a sub-channel's balances sum past UINT64_MAX"};
+    case sub_balance_mismatch: return {"PCF_SUB_BALANCE_MISMATCH", "PCF-SUB-4", "a sub-channel's balances do not sum to its total_capacity"};
+    case sub_capacity_too_small: return {"PCF_SUB_CAPACITY_TOO_SMALL", "PCF-SUB-5", "a sub-channel's capacity is below min_channel_capacity"};
+    case sub_capacity_too_large: return {"PCF_SUB_CAPACITY_TOO_LARGE", "PCF-SUB-6", "a sub-channel's capacity is above max_channel_capacity"};
+    case sub_too_many_channels: return {"PCF_SUB_TOO_MANY_CHANNELS", "PCF-SUB-7", "a sub-channel participant would exceed max_channels_per_user live channels"};
+    case duplicate_sub_channel: return {"PCF_DUPLICATE_SUB_CHANNEL", "PCF-SUB-8", "a derived sub-channel id is already registered or repeats in the allocation"};
+    case allocation_overflow: return {"PCF_ALLOCATION_OVERFLOW", "PCF-ALLOC-3", "fee plus the sub-channel capacities exceeds UINT64_MAX"};
+    case over_allocation: return {"PCF_OVER_ALLOCATION", "PCF-ALLOC-4", "fee plus the sub-channel capacities exceeds the deposit"};
+    case under_allocation: return {"PCF_UNDER_ALLOCATION", "PCF-ALLOC-5", "fee plus the sub-channel capacities is below the deposit"};
+    case bad_signature: return {"PCF_BAD_SIGNATURE", "PCF-SIG-2", "a signature is not its participant's signature of the allocation_digest"};
+  }
+  return {"UNKNOWN", "", "unknown error"};
+}
+
+inline constexpr std::array<FactoryError, 20> all_factory_errors = {
+    FactoryError::participant_count,      FactoryError::duplicate_participant,  FactoryError::fee_above_deposit,
+    FactoryError::duplicate_factory,      FactoryError::unknown_factory,        FactoryError::already_allocated,
+    FactoryError::empty_allocation,       FactoryError::signature_count,        FactoryError::sub_same_participants,
+    FactoryError::not_a_member,           FactoryError::sub_balance_overflow,   FactoryError::sub_balance_mismatch,
+    FactoryError::sub_capacity_too_small, FactoryError::sub_capacity_too_large, FactoryError::sub_too_many_channels,
+    FactoryError::duplicate_sub_channel,  FactoryError::allocation_overflow,    FactoryError::over_allocation,
+    FactoryError::under_allocation,       FactoryError::bad_signature};
+
+}  // namespace l2
+
+namespace l2::ref::channel_factory {
+
+using payment_channel::Adjudicator;
+using payment_channel::Bip340Check;
+using payment_channel::ChannelState;
+using payment_channel::Env;
+using payment_channel::PaymentChannel;
+using payment_channel::Signature;
+using payment_channel::SignatureCheck;
+
+inline constexpr std::string_view id_tag = "L2/channel_factory/id";
+inline constexpr std::string_view sub_channel_tag = "L2/channel_factory/sub_channel";
+inline constexpr std::string_view allocation_tag = "L2/channel_factory/allocation";
+inline constexpr std::string_view root_tag = "L2/channel_factory/registry";
+
+// Bounds the signatures one allocation verifies. spec: channel_factory.md#apply_register_factory
+inline constexpr std::size_t max_factory_participants = 16;
+
+// ---------------------------------------------------------------------------------------------
+// State. spec: channel_factory.md#state
+
+// The sketch's ChannelFactory. factory_address is factory_id; channel_templates are not kept (the
+// sub-channels they created live in the adjudicator); used_channels lists the sub-channel ids the
+// deposit funded, and is empty until the one allocation.
+// spec: channel_factory.md#channelfactory
+struct ChannelFactory {
+  BOOST_HANA_DEFINE_STRUCT(ChannelFactory, (Hash32, factory_id), (std::vector<Hash32>, participants),
+                           (u64, deposited_amount), (u64, fee), (Hash32, deposit_tx_hash),
+                           (std::vector<Hash32>, used_channels));
+};
+
+// The factory contract: every factory, and the adjudicator that holds every channel (sub-channels
+// and channels opened directly). spec: channel_factory.md#factoryregistry
+struct FactoryRegistry {
+  BOOST_HANA_DEFINE_STRUCT(FactoryRegistry, (Adjudicator, adjudicator), (std::vector<ChannelFactory>, factories));
+};
+
+// ---------------------------------------------------------------------------------------------
+// Inputs. spec: channel_factory.md#inputs
+
+// The L1 reports that the deposit transaction confirmed with deposited_amount.
+struct RegisterFactoryInput {
+  BOOST_HANA_DEFINE_STRUCT(RegisterFactoryInput, (std::vector<Hash32>, participants), (u64, deposited_amount),
+                           (u64, fee), (u64, nonce), (Hash32, deposit_tx_hash));
+};
+
+// One sub-channel of an allocation: the fields of a payment-channel open (the sketch's ChannelTemplate).
+using ChannelTemplate = payment_channel::OpenInput;
+
+// signatures[i] is participants[i]'s signature of the allocation_digest.
+struct AllocateInput {
+  BOOST_HANA_DEFINE_STRUCT(AllocateInput, (Hash32, factory_id), (std::vector<ChannelTemplate>, channels),
+                           (std::vector<Signature>, signatures));
+};
+
+// ---------------------------------------------------------------------------------------------
+// Identifiers and digests. spec: channel_factory.md#identifiers-and-digests
+
+struct FactoryIdPreimage {
+  BOOST_HANA_DEFINE_STRUCT(FactoryIdPreimage, (u64, chain_id), (Hash32, adjudicator_id), (std::vector<Hash32>, participants),
+                           (u64, nonce));
+};
+
+struct SubChannelIdPreimage {
+  BOOST_HANA_DEFINE_STRUCT(SubChannelIdPreimage, (Hash32, factory_id), (std::array<Hash32, 2>, participants), (u64, nonce));
+};
+
+struct AllocationBody {
+  BOOST_HANA_DEFINE_STRUCT(AllocationBody, (u64, chain_id), (Hash32, factory_id), (u64, deposited_amount), (u64, fee),
+                           (std::vector<ChannelTemplate>, channels));
+};
+
+// spec: channel_factory.md#factory_id
+constexpr Hash32 factory_id(u64 chain_id, const Hash32& adjudicator_id, const std::vector<Hash32>& participants, u64 nonce) {
+  return tagged_hash(id_tag, reflect::encode(FactoryIdPreimage{chain_id, adjudicator_id, participants, nonce}));
+}
+
+// Binds the factory, so nobody can take a sub-channel's id first with a direct open and block
+// the allocation (open needs no signature). spec: channel_factory.md#sub_channel_id
+constexpr Hash32 sub_channel_id(const Hash32& factory, const std::array<Hash32, 2>& participants, u64 nonce) {
+  return tagged_hash(sub_channel_tag, reflect::encode(SubChannelIdPreimage{factory, participants, nonce}));
+}
+
+// What every factory participant signs. spec: channel_factory.md#allocation_digest
+constexpr Hash32 allocation_digest(u64 chain_id, const Hash32& factory, u64 deposited_amount, u64 fee,
+                                   const std::vector<ChannelTemplate>& channels) {
+  return tagged_hash(allocation_tag, reflect::encode(AllocationBody{chain_id, factory, deposited_amount, fee, channels}));
+}
+
+// spec: channel_factory.md#state_root
+constexpr Hash32 state_root(const FactoryRegistry& registry) { return tagged_hash(root_tag, reflect::encode(registry)); }
+
+// ---------------------------------------------------------------------------------------------
+// Helpers shared by the transitions.
+
+constexpr std::optional<std::size_t> find_factory(const FactoryRegistry& registry, const Hash32& id) {
+  for (std::size_t i = 0; i < registry.factories.size(); ++i)
+    if (registry.factories[i].factory_id == id) return i;
+  return std::nullopt;
+}
+
+constexpr bool is_member(const ChannelFactory& factory, const Hash32& key) {
+  for (const Hash32& participant : factory.participants)
+    if (participant == key) return true;
+  return false;
+}
+
+// fee + the sum of the templates' total_capacity, with checked arithmetic.
+constexpr Checked allocation_total(u64 fee, const std::vector<ChannelTemplate>& channels) {
+  Checked total{fee, false};
+  for (const ChannelTemplate& channel : channels) {
+    total = checked_add(total.value, channel.total_capacity);
+    if (total.overflow) return total;
+  }
+  return total;
+}
+
+// The rules one template must pass. `adjudicator` already holds the sub-channels of the templates
+// before this one, so the per-user limit and id freshness count them too.
+// spec: channel_factory.md#check_template
+constexpr FactoryError check_template(const Adjudicator& adjudicator, const ChannelFactory& factory,
+                                      const ChannelTemplate& channel) {
+  const payment_channel::Layer2Config& config = adjudicator.config;
+  // Verify: participants[0] != participants[1] [PCF-SUB-1]
+  if (channel.participants[0] == channel.participants[1]) return FactoryError::sub_same_participants;
+  // Verify: both participants are factory participants [PCF-SUB-2]
+  if (!is_member(factory, channel.participants[0]) || !is_member(factory, channel.participants[1]))
+    return FactoryError::not_a_member;
+  const Checked sum = checked_add(channel.balances[0], channel.balances[1]);
+  // Verify: balances[0] + balances[1] <= UINT64_MAX [PCF-SUB-3]
+  if (sum.overflow) return FactoryError::sub_balance_overflow;
+  // Verify: balances[0] + balances[1] == total_capacity [PCF-SUB-4]
+  if (sum.value != channel.total_capacity) return FactoryError::sub_balance_mismatch;
+  // Verify: total_capacity >= min_channel_capacity [PCF-SUB-5]
+  if (channel.total_capacity < config.min_channel_capacity) return FactoryError::sub_capacity_too_small;
+  // Verify: total_capacity <= max_channel_capacity [PCF-SUB-6]
+  if (channel.total_capacity > config.max_channel_capacity) return FactoryError::sub_capacity_too_large;
+  // Verify: each participant has fewer than max_channels_per_user live channels [PCF-SUB-7]
+  for (const Hash32& user : channel.participants)
+    if (payment_channel::live_channels_of(adjudicator, user) >= config.max_channels_per_user)
+      return FactoryError::sub_too_many_channels;
+  const Hash32 id = sub_channel_id(factory.factory_id, channel.participants, channel.nonce);
+  // Verify: no registered channel, and no earlier template, has the derived sub-channel id [PCF-SUB-8]
+  if (payment_channel::find_channel(adjudicator, id)) return FactoryError::duplicate_sub_channel;
+  return FactoryError::none;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transitions. spec: channel_factory.md#transitions
+
+// spec: channel_factory.md#apply_register_factory
+constexpr Result<FactoryRegistry, FactoryError> apply_register_factory(const FactoryRegistry& registry,
+                                                                       const RegisterFactoryInput& in, const Env& /*env*/) {
+  const std::size_t count = in.participants.size();
+  // Verify: 2 <= len(participants) <= max_factory_participants [PCF-REG-1]
+  if (count < 2 || count > max_factory_participants) return FactoryError::participant_count;
+  // Verify: the participants are distinct [PCF-REG-2]
+  for (std::size_t i = 0; i < count; ++i)
+    for (std::size_t j = i + 1; j < count; ++j)
+      if (in.participants[i] == in.participants[j]) return FactoryError::duplicate_participant;
+  // Verify: fee <= deposited_amount [PCF-REG-3]
+  if (in.fee > in.deposited_amount) return FactoryError::fee_above_deposit;
+  const Hash32 id =
+      factory_id(registry.adjudicator.chain_id, registry.adjudicator.adjudicator_id, in.participants, in.nonce);
+  // Verify: no registered factory has the derived factory_id [PCF-REG-4]
+  if (find_factory(registry, id)) return FactoryError::duplicate_factory;
+
+  ChannelFactory factory{};
+  factory.factory_id = id;
+  factory.participants = in.participants;
+  factory.deposited_amount = in.deposited_amount;
+  factory.fee = in.fee;
+  factory.deposit_tx_hash = in.deposit_tx_hash;
+  factory.used_channels = {};
+  FactoryRegistry next = registry;
+  next.factories.push_back(factory);
+  return next;
+}
+
+// spec: channel_factory.md#apply_allocate
+template <SignatureCheck Check = Bip340Check>
+constexpr Result<FactoryRegistry, FactoryError> apply_allocate(const FactoryRegistry& registry, const AllocateInput& in,
+                                                               const Env& env, const Check& signature_check = {}) {
+  const auto index = find_factory(registry, in.factory_id);
+  // Verify: the factory is registered [PCF-FAC-1]
+  if (!index) return FactoryError::unknown_factory;
+  ChannelFactory factory = registry.factories[*index];
+  // Verify: the factory has not allocated: used_channels is empty [PCF-ALLOC-1]
+  if (!factory.used_channels.empty()) return FactoryError::already_allocated;
+  // Verify: the allocation names at least one sub-channel [PCF-ALLOC-2]
+  if (in.channels.empty()) return FactoryError::empty_allocation;
+  // Verify: len(signatures) == len(participants) [PCF-SIG-1]
+  if (in.signatures.size() != factory.participants.size()) return FactoryError::signature_count;
+
+  // Sub-channels are appended one by one, so each template is checked against the ones before it.
+  Adjudicator adjudicator = registry.adjudicator;
+  for (const ChannelTemplate& channel : in.channels) {
+    if (const FactoryError e = check_template(adjudicator, factory, channel); e != FactoryError::none) return e;
+    PaymentChannel sub{};
+    sub.channel_id = sub_channel_id(factory.factory_id, channel.participants, channel.nonce);
+    sub.participants = channel.participants;
+    sub.balances = channel.balances;
+    sub.total_capacity = channel.total_capacity;
+    sub.state = ChannelState::active;
+    sub.sequence = 0;
+    sub.created_at = env.height;
+    sub.timeout_height = payment_channel::saturating_add(env.height, adjudicator.config.channel_timeout_blocks);
+    sub.dispute_deadline = 0;
+    sub.funding_tx_hash = factory.deposit_tx_hash;
+    adjudicator.channels.push_back(sub);
+    factory.used_channels.push_back(sub.channel_id);
+  }
+  const Checked total = allocation_total(factory.fee, in.channels);
+  // Verify: fee + sum(total_capacity) <= UINT64_MAX [PCF-ALLOC-3]
+  if (total.overflow) return FactoryError::allocation_overflow;
+  // Verify: fee + sum(total_capacity) <= deposited_amount [PCF-ALLOC-4]
+  if (total.value > factory.deposited_amount) return FactoryError::over_allocation;
+  // Verify: fee + sum(total_capacity) >= deposited_amount [PCF-ALLOC-5]
+  if (total.value < factory.deposited_amount) return FactoryError::under_allocation;
+  const Hash32 digest = allocation_digest(registry.adjudicator.chain_id, factory.factory_id, factory.deposited_amount,
+                                          factory.fee, in.channels);
+  // Verify: signatures[i] is participants[i]'s signature of the allocation_digest, for every i [PCF-SIG-2]
+  for (std::size_t i = 0; i < factory.participants.size(); ++i)
+    if (!signature_check(factory.participants[i], digest, in.signatures[i])) return FactoryError::bad_signature;
+
+  FactoryRegistry next = registry;
+  next.adjudicator = adjudicator;
+  next.factories[*index] = factory;
+  return next;
+}
+
+}  // namespace l2::ref::channel_factory

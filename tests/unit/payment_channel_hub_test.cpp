@@ -1,0 +1,294 @@
+// The channel hub (l2::opt::ChannelHub) by hand: lossless conversion from and to the reference's
+// Adjudicator (including states the protocol cannot reach), and the cases where processing a whole
+// stream at once could go wrong: a channel opened earlier or later in the same stream, a rejected
+// open, the per-user limit freed by a close, the order of the balance and signature rules. Each
+// case is also run through the reference's fold, with real BIP-340 signatures from libsecp256k1.
+// The random interleavings are in tests/property/payment_channel_hub_differential_test.cpp.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "l2/opt/channel_hub.hpp"
+#include "l2/opt/schnorr.hpp"
+#include "l2/ref/payment_channel.hpp"
+#include "l2/test/libsecp256k1_oracle.hpp"
+
+namespace {
+
+using l2::Bytes;
+using l2::ChannelError;
+using l2::Hash32;
+using l2::u64;
+namespace pc = l2::ref::payment_channel;
+namespace opt = l2::opt;
+namespace oracle = l2::test::libsecp256k1;
+using pc::Adjudicator;
+using pc::ChannelState;
+using pc::OffChainTransaction;
+using Outcome = l2::Result<Adjudicator, ChannelError>;
+
+// Field-equal, printing both values in full on failure. (Not EXPECT_SAME_FIELDS: GCC 12 at -O3
+// reports a false -Wrestrict inside reflect::diff's string concatenation when it is inlined here.)
+template <class T>
+::testing::AssertionResult same_fields(const char* expression_a, const char* expression_b, const T& a, const T& b) {
+  if (l2::reflect::equal(a, b)) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << expression_a << " and " << expression_b << " differ:\n  "
+                                       << l2::reflect::to_text(a) << "\n  " << l2::reflect::to_text(b);
+}
+#define EXPECT_SAME_FIELDS(a, b) EXPECT_PRED_FORMAT2(same_fields, a, b)
+
+std::string code(ChannelError e) { return std::string(l2::error_info(e).code); }
+
+std::vector<std::string> codes(const std::vector<ChannelError>& errors) {
+  std::vector<std::string> out;
+  for (const ChannelError e : errors) out.push_back(code(e));
+  return out;
+}
+
+class ChannelHubTest : public ::testing::Test {
+ protected:
+  ChannelHubTest() {
+    const Bytes seed = l2::bytes_of("payment_channel_hub_test");
+    for (l2::u32 i = 0; i < 3; ++i) {
+      secret[i] = l2::ref::bip340::secret_from_seed(seed, i);
+      key[i] = oracle::pubkey(secret[i]).value();
+    }
+    empty.chain_id = 7;
+    empty.adjudicator_id = oracle::tagged_hash("test/adjudicator", seed);
+    empty.config = pc::Layer2Config{2, 1000, 144, 1000, 1'000'000};
+  }
+
+  Hash32 id(std::size_t first, std::size_t second, u64 nonce = 0) const {
+    return pc::channel_id(empty.chain_id, empty.adjudicator_id, {key[first], key[second]}, nonce);
+  }
+  opt::ChannelItem open(std::size_t first, std::size_t second, u64 nonce = 0, u64 height = 100) const {
+    return opt::ChannelItem::open(pc::OpenInput{{key[first], key[second]}, {6000, 4000}, 10000, nonce}, height);
+  }
+  opt::ChannelItem fund(std::size_t first, std::size_t second, u64 nonce = 0, u64 height = 101) const {
+    return opt::ChannelItem::fund(pc::FundInput{id(first, second, nonce), Hash32{}}, height);
+  }
+  // A state of channel (first, second, nonce) signed by both participants.
+  OffChainTransaction cosigned(std::size_t first, std::size_t second, u64 sequence, std::array<u64, 2> balances,
+                               bool close = false, u64 nonce = 0) const {
+    const Hash32 channel = id(first, second, nonce);
+    const Hash32 digest = close ? pc::close_digest(empty.chain_id, channel, sequence, balances)
+                                : pc::state_digest(empty.chain_id, channel, sequence, balances);
+    return OffChainTransaction{channel, sequence, balances,
+                               {oracle::sign(secret[first], digest, Hash32{}).value(),
+                                oracle::sign(secret[second], digest, Hash32{}).value()}};
+  }
+
+  // The reference's fold over the stream: its errors, and its final state in `state`.
+  static std::vector<ChannelError> reference_fold(Adjudicator& state, const std::vector<opt::ChannelItem>& stream) {
+    std::vector<ChannelError> errors;
+    for (const opt::ChannelItem& item : stream) {
+      const pc::Env env{item.height()};
+      const opt::ChannelItem::Input& in = item.input();
+      Outcome outcome = ChannelError::none;
+      switch (item.op()) {
+        case opt::ChannelOp::open: outcome = pc::apply_open(state, std::get<pc::OpenInput>(in), env); break;
+        case opt::ChannelOp::fund: outcome = pc::apply_fund(state, std::get<pc::FundInput>(in), env); break;
+        case opt::ChannelOp::update: outcome = pc::apply_update(state, std::get<OffChainTransaction>(in), env); break;
+        case opt::ChannelOp::cooperative_close:
+          outcome = pc::apply_cooperative_close(state, std::get<OffChainTransaction>(in), env);
+          break;
+        case opt::ChannelOp::force_close: outcome = pc::apply_force_close(state, std::get<OffChainTransaction>(in), env); break;
+        case opt::ChannelOp::challenge: outcome = pc::apply_challenge(state, std::get<OffChainTransaction>(in), env); break;
+        case opt::ChannelOp::settle: outcome = pc::apply_settle(state, std::get<pc::ChannelRef>(in), env); break;
+        case opt::ChannelOp::timeout: outcome = pc::apply_timeout(state, std::get<pc::ChannelRef>(in), env); break;
+      }
+      errors.push_back(outcome.ok() ? ChannelError::none : outcome.error());
+      if (outcome.ok()) state = outcome.value();
+    }
+    return errors;
+  }
+
+  // Processes `stream` from `start` on the hub (on 2 threads) and expects `expected` codes; the
+  // reference must say the same, and both must end in the same adjudicator.
+  void expect_stream(const Adjudicator& start, const std::vector<opt::ChannelItem>& stream,
+                     const std::vector<ChannelError>& expected) {
+    Adjudicator reference = start;
+    const std::vector<ChannelError> reference_errors = reference_fold(reference, stream);
+    ASSERT_EQ(codes(reference_errors), codes(expected)) << "the case does not test what it claims";
+    opt::ChannelHub hub(start, 2);
+    EXPECT_EQ(codes(hub.process(stream, 2)), codes(expected));
+    const Adjudicator exported = hub.to_adjudicator();
+    EXPECT_SAME_FIELDS(reference, exported);
+    EXPECT_EQ(pc::state_root(exported), pc::state_root(reference));
+  }
+
+  Hash32 secret[3]{};
+  Hash32 key[3]{};
+  Adjudicator empty{};
+};
+
+TEST_F(ChannelHubTest, ConversionIsLosslessForAnyRepresentableState) {
+  Adjudicator a = empty;
+  // Every phase, with and without a funding hash, a duplicated id (the reference only ever finds
+  // the first), a channel with itself and a key off the curve: none reachable, all representable.
+  const ChannelState phases[] = {ChannelState::opening, ChannelState::active, ChannelState::disputing,
+                                 ChannelState::closed, ChannelState::settled};
+  for (std::size_t i = 0; i < 5; ++i) {
+    pc::PaymentChannel c{};
+    c.channel_id = id(0, 1, i);
+    c.participants = {key[0], key[1]};
+    c.balances = {l2::u64_max - i, i};
+    c.total_capacity = l2::u64_max;
+    c.state = phases[i];
+    c.sequence = i == 4 ? l2::u64_max : i;
+    c.created_at = 10 + i;
+    c.timeout_height = 1010 + i;
+    c.dispute_deadline = i == 2 ? 300 : 0;
+    if (i % 2 == 1) c.funding_tx_hash = oracle::tagged_hash("test/funding", c.channel_id);
+    a.channels.push_back(c);
+  }
+  pc::PaymentChannel duplicate = a.channels[1];
+  duplicate.balances = {1, 2};
+  a.channels.push_back(duplicate);
+  pc::PaymentChannel with_itself = a.channels[0];
+  with_itself.channel_id = id(2, 2);
+  with_itself.participants = {key[2], key[2]};
+  a.channels.push_back(with_itself);
+  pc::PaymentChannel off_curve = a.channels[1];
+  off_curve.channel_id = id(0, 2);
+  off_curve.participants[1] = Hash32{};  // x = 0: 0^3 + 7 is not a square mod p
+  ASSERT_FALSE(oracle::pubkey_parses(off_curve.participants[1]));
+  a.channels.push_back(off_curve);
+
+  for (const unsigned threads : {0u, 1u, 2u}) {
+    const opt::ChannelHub hub(a, threads);
+    ASSERT_EQ(hub.channel_count(), a.channels.size());
+    for (std::size_t i = 0; i < a.channels.size(); ++i) EXPECT_SAME_FIELDS(a.channels[i], hub.channel(i));
+    const Adjudicator exported = hub.to_adjudicator();
+    EXPECT_SAME_FIELDS(a, exported);
+    EXPECT_EQ(pc::state_root(exported), pc::state_root(a));
+  }
+  opt::ChannelHub hub(a);
+  EXPECT_TRUE(hub.process({}).empty());
+  EXPECT_SAME_FIELDS(a, hub.to_adjudicator());
+}
+
+TEST_F(ChannelHubTest, OpenFundAndUpdateInOneStream) {
+  expect_stream(empty,
+                {open(0, 1), fund(0, 1), opt::ChannelItem::update(cosigned(0, 1, 1, {5000, 5000}), 102),
+                 opt::ChannelItem::update(cosigned(0, 1, 2, {1, 9999}), 103)},
+                {ChannelError::none, ChannelError::none, ChannelError::none, ChannelError::none});
+}
+
+TEST_F(ChannelHubTest, AnUpdateBeforeItsOpenInTheStreamFindsNoChannel) {
+  // The hub verifies the stream's signatures up front; the update's keys are known only from the
+  // open that comes after it, which must not make the update count.
+  const auto update = opt::ChannelItem::update(cosigned(0, 1, 1, {5000, 5000}), 102);
+  expect_stream(empty, {update, open(0, 1), fund(0, 1), update},
+                {ChannelError::unknown_channel, ChannelError::none, ChannelError::none, ChannelError::none});
+}
+
+TEST_F(ChannelHubTest, AnUpdateOfARejectedOpenFindsNoChannel) {
+  Adjudicator limited = empty;
+  limited.config.max_channels_per_user = 1;
+  expect_stream(limited,
+                {open(0, 1), open(0, 2), fund(0, 2), opt::ChannelItem::update(cosigned(0, 2, 1, {5000, 5000}), 102)},
+                {ChannelError::none, ChannelError::too_many_channels, ChannelError::unknown_channel,
+                 ChannelError::unknown_channel});
+}
+
+TEST_F(ChannelHubTest, EndingAChannelFreesItsSlotsForTheLimit) {
+  Adjudicator limited = empty;
+  limited.config.max_channels_per_user = 1;
+  // Channel (0, 1) closes cooperatively, (0, 2) then fits; (2, 1) fits only once the unfunded
+  // (0, 2) has timed out to closed.
+  expect_stream(limited,
+                {open(0, 1), open(0, 2), fund(0, 1),
+                 opt::ChannelItem::cooperative_close(cosigned(0, 1, 1, {5000, 5000}, true), 102), open(0, 2, 0, 103),
+                 open(2, 1, 0, 103), opt::ChannelItem::timeout(pc::ChannelRef{id(0, 2)}, 1103), open(2, 1, 0, 1104)},
+                {ChannelError::none, ChannelError::too_many_channels, ChannelError::none, ChannelError::none,
+                 ChannelError::none, ChannelError::too_many_channels, ChannelError::none, ChannelError::none});
+}
+
+TEST_F(ChannelHubTest, RulesKeepTheReferenceOrder) {
+  Adjudicator active = empty;
+  reference_fold(active, {open(0, 1), fund(0, 1)});
+  OffChainTransaction both_bad = cosigned(0, 1, 1, {5000, 5000});
+  both_bad.signatures[0][10] ^= 1;
+  both_bad.signatures[1][10] ^= 1;
+  OffChainTransaction second_bad = cosigned(0, 1, 1, {5000, 5000});
+  second_bad.signatures[1] = second_bad.signatures[0];
+  OffChainTransaction unbalanced_and_bad = both_bad;
+  unbalanced_and_bad.new_balances = {5000, 5001};
+  OffChainTransaction stale_and_bad = both_bad;
+  stale_and_bad.sequence_number = 0;
+  OffChainTransaction state_as_close = cosigned(0, 1, 1, {5000, 5000});
+  expect_stream(active,
+                {opt::ChannelItem::update(both_bad, 102), opt::ChannelItem::update(second_bad, 102),
+                 opt::ChannelItem::update(unbalanced_and_bad, 102), opt::ChannelItem::update(stale_and_bad, 102),
+                 opt::ChannelItem::cooperative_close(state_as_close, 102),
+                 opt::ChannelItem::challenge(state_as_close, 102), opt::ChannelItem::update(state_as_close, 102)},
+                {ChannelError::bad_signature_0, ChannelError::bad_signature_1, ChannelError::balance_mismatch,
+                 ChannelError::stale_sequence, ChannelError::bad_signature_0, ChannelError::challenge_not_disputing,
+                 ChannelError::none});
+}
+
+TEST_F(ChannelHubTest, DisputeWindowEdges) {
+  Adjudicator active = empty;
+  reference_fold(active, {open(0, 1), fund(0, 1)});
+  const u64 force_height = 200, deadline = 344;
+  expect_stream(active,
+                {opt::ChannelItem::force_close(cosigned(0, 1, 1, {9000, 1000}), force_height),
+                 opt::ChannelItem::settle(pc::ChannelRef{id(0, 1)}, deadline - 1),
+                 opt::ChannelItem::challenge(cosigned(0, 1, 2, {2000, 8000}), deadline - 1),
+                 opt::ChannelItem::challenge(cosigned(0, 1, 3, {1000, 9000}), deadline),
+                 opt::ChannelItem::settle(pc::ChannelRef{id(0, 1)}, deadline),
+                 opt::ChannelItem::timeout(pc::ChannelRef{id(0, 1)}, deadline)},
+                {ChannelError::none, ChannelError::settle_too_early, ChannelError::none,
+                 ChannelError::challenge_too_late, ChannelError::none, ChannelError::timeout_wrong_phase});
+}
+
+TEST_F(ChannelHubTest, ApplyItemIsADropInForTheReference) {
+  Adjudicator opened = empty;
+  reference_fold(opened, {open(0, 1)});
+  const Outcome funded = opt::apply_item(opened, fund(0, 1));
+  ASSERT_TRUE(funded.ok());
+  EXPECT_SAME_FIELDS(pc::apply_fund(opened, pc::FundInput{id(0, 1), Hash32{}}, pc::Env{101}).value(), funded.value());
+  EXPECT_EQ(code(opt::apply_item(opened, fund(0, 1, 0, 1100)).error()), code(ChannelError::funding_expired));
+  EXPECT_EQ(code(opt::apply_item(empty, fund(0, 1)).error()), code(ChannelError::unknown_channel));
+}
+
+TEST_F(ChannelHubTest, OpNamesAreTheVectorOpNames) {
+  EXPECT_EQ(opt::op_name(opt::ChannelOp::open), "open");
+  EXPECT_EQ(opt::op_name(opt::ChannelOp::cooperative_close), "cooperative_close");
+  EXPECT_EQ(opt::op_name(opt::ChannelOp::timeout), "timeout");
+  const auto item = opt::ChannelItem::challenge(cosigned(0, 1, 1, {1, 9999}), 42);
+  EXPECT_EQ(item.op(), opt::ChannelOp::challenge);
+  EXPECT_EQ(item.height(), 42u);
+  EXPECT_TRUE(std::holds_alternative<OffChainTransaction>(item.input()));
+}
+
+// The hub verifies under keys parsed once (schnorr::parse_pubkey, verify_parsed); that must say
+// valid exactly when schnorr::verify says none.
+TEST_F(ChannelHubTest, ParsedKeyVerificationAgreesWithVerify) {
+  const Hash32 digest = oracle::tagged_hash("test/message", l2::bytes_of("m"));
+  const auto signature = oracle::sign(secret[0], digest, Hash32{}).value();
+  const auto parsed = opt::schnorr::parse_pubkey(key[0]);
+  ASSERT_TRUE(parsed.has_value());
+  std::vector<l2::ByteArray<64>> signatures = {signature};
+  signatures.push_back(signature);
+  signatures.back()[63] ^= 1;  // the equation fails
+  signatures.push_back(signature);
+  std::fill(signatures.back().begin(), signatures.back().begin() + 32, l2::u8{0xFF});  // r >= p
+  signatures.push_back(signature);
+  std::fill(signatures.back().begin() + 32, signatures.back().end(), l2::u8{0xFF});  // s >= n
+  for (const auto& s : signatures) {
+    EXPECT_EQ(opt::schnorr::verify_parsed(*parsed, digest, s),
+              opt::schnorr::verify(key[0], digest, s) == l2::PrimitiveError::none);
+  }
+  EXPECT_TRUE(opt::schnorr::verify_parsed(*parsed, digest, signature));
+  EXPECT_FALSE(opt::schnorr::verify_parsed(*opt::schnorr::parse_pubkey(key[1]), digest, signature));
+  EXPECT_FALSE(opt::schnorr::parse_pubkey(Hash32{}).has_value());
+  EXPECT_EQ(opt::schnorr::verify(Hash32{}, digest, signature), l2::PrimitiveError::sig_pubkey_not_on_curve);
+}
+
+}  // namespace
