@@ -118,6 +118,11 @@ std::vector<Obligation> channel_factory_obligations() {
                           solver.add(!distinct);
                         }));
   }
+  // Premises: an allocation of n sub-channels can be accepted at all (with the ids modelled).
+  for (Obligation& o : list) {
+    const unsigned n = static_cast<unsigned>(std::stoul(o.transition.substr(std::string("allocate_").size())));
+    o.assert_premise = [n](z3::context& ctx, z3::solver& solver) { solver.add(allocation(ctx, solver, n, true).accepted); };
+  }
   // A factory's fee never exceeds its deposit [PCF-REG-3], so some allocation can always balance it.
   list.push_back(make_obligation("channel_factory", "fee_within_deposit", "register_factory", Kind::initiation,
                       "a registered factory is unallocated and has fee <= deposited_amount, so deposited_amount - fee is "
@@ -130,6 +135,9 @@ std::vector<Obligation> channel_factory_obligations() {
                         const expr capacity = deposit - fee;
                         solver.add(!(z3::zext(fee, 1) + z3::zext(capacity, 1) == z3::zext(deposit, 1)));
                       }));
+  list.back().assert_premise = [](z3::context& ctx, z3::solver& solver) {
+    solver.add(!z3::ugt(ctx.bv_const("fee", 64), ctx.bv_const("deposited_amount", 64)));
+  };
   return list;
 }
 

@@ -58,6 +58,17 @@ ObligationResult discharge(const Obligation& obligation, std::chrono::millisecon
     switch (solver.check()) {
       case z3::unsat:
         result.verdict = Verdict::proved;
+        if (obligation.assert_premise) {
+          z3::solver premise(ctx);
+          premise.set(params);
+          obligation.assert_premise(ctx, premise);
+          const z3::check_result reachable = premise.check();
+          if (reachable != z3::sat) {
+            result.verdict = Verdict::unknown;
+            result.reason = reachable == z3::unsat ? "vacuous: the premises are unsatisfiable, so the claim says nothing"
+                                                   : "the premises' satisfiability is unknown: " + premise.reason_unknown();
+          }
+        }
         break;
       case z3::sat: {
         result.verdict = Verdict::counterexample;

@@ -496,12 +496,17 @@ Engine::Outcome Engine::apply(const pc::Adjudicator& a, const Step& step) {
 
 namespace {
 
+// `claim` false builds an obligation's premise instead of its negation: the same hypotheses,
+// with a reachability condition in place of the negated claim. A premise Z3 cannot satisfy would
+// make the proof vacuous (obligation.hpp).
 struct Context {
   z3::context& ctx;
   z3::solver& solver;
   Builder b;
   Config cfg;
-  Context(z3::context& c, z3::solver& s) : ctx(c), solver(s), b(c), cfg(b.config("cfg")) {}
+  bool claim = true;
+  Context(z3::context& c, z3::solver& s, bool negate_claim)
+      : ctx(c), solver(s), b(c), cfg(b.config("cfg")), claim(negate_claim) {}
 };
 
 // ---- Counterexamples as vectors ----
@@ -782,7 +787,8 @@ void assert_replay_negation(Context& c, Op op, Weakening weakening) {
   c.solver.add(s.in.sig1 == (signed_digest[1] == checked_digest));
   s.out = b.step(c.cfg, s.pre, s.in, weakening);
   c.solver.add(s.in.op == b.opcode(op));
-  c.solver.add(replayed);
+  // Premise: with signatures made for the checked tuple itself, the step can be accepted.
+  c.solver.add(c.claim ? replayed : !replayed);
   c.solver.add(accepted(c, s.out));
 }
 
@@ -849,7 +855,7 @@ void assert_latest_state_negation(Context& c, Weakening weakening) {
   const Chan& end = u.states.back();
   c.solver.add(honest_acted);
   c.solver.add(end.phase == b.phase(ChannelState::settled));
-  c.solver.add(!(end.sequence == h_seq && end.b0 == h_b0 && end.b1 == h_b1));
+  if (c.claim) c.solver.add(!(end.sequence == h_seq && end.b0 == h_b0 && end.b1 == h_b1));
 }
 
 // No funds locked forever: one participant alone, reacting to whatever the other does, ends the
@@ -879,7 +885,8 @@ void assert_unilateral_negation(Context& c, Weakening weakening) {
   const Chan& end = u.states.back();
   const expr ended = end.phase == b.phase(ChannelState::closed) || end.phase == b.phase(ChannelState::settled);
   c.solver.add(z3::uge(moves, c.ctx.bv_val(2, 8)));
-  c.solver.add(move_rejected || !ended || (end.funded && end.phase != b.phase(ChannelState::settled)));
+  if (c.claim) c.solver.add(move_rejected || !ended || (end.funded && end.phase != b.phase(ChannelState::settled)));
+  else c.solver.add(b.live(u.start.phase) && u.start.funded);
 }
 
 // The watchtower's answer (watchtower.md#respond) is always accepted by the adjudicator: an
@@ -902,7 +909,8 @@ void assert_watchtower_negation(Context& c, Weakening weakening) {
   c.solver.add(z3::ult(pre.sequence, in.sequence));
   c.solver.add(z3::ult(in.height, pre.deadline));
   const Out out = b.step(c.cfg, pre, in, weakening);
-  c.solver.add(!(out.error == b.code(E::none) && out.post.sequence == in.sequence && out.post.b0 == in.b0 &&
+  if (c.claim)
+    c.solver.add(!(out.error == b.code(E::none) && out.post.sequence == in.sequence && out.post.b0 == in.b0 &&
                  out.post.b1 == in.b1 && out.post.phase == b.phase(ChannelState::disputing)));
 }
 
@@ -915,10 +923,14 @@ std::vector<Obligation> obligations(Weakening weakening) {
   auto add = [&](std::string invariant, std::string transition, Kind kind, std::string statement,
                  std::function<void(Context&)> negation, std::size_t witness_steps = 0, bool open_first = false) {
     list.push_back(make_obligation(std::string(mechanism_name), std::move(invariant), std::move(transition), kind,
-                                   std::move(statement), [negation = std::move(negation)](z3::context& ctx, z3::solver& solver) {
-                                     Context c(ctx, solver);
+                                   std::move(statement), [negation](z3::context& ctx, z3::solver& solver) {
+                                     Context c(ctx, solver, true);
                                      negation(c);
                                    }));
+    list.back().assert_premise = [negation](z3::context& ctx, z3::solver& solver) {
+      Context c(ctx, solver, false);
+      negation(c);
+    };
     if (witness_steps > 0)
       list.back().witness = [=, id = list.back().id(), statement = list.back().statement](const z3::model& m) {
         return render_counterexample(m, id, statement, weakening, witness_steps, open_first);
@@ -933,8 +945,9 @@ std::vector<Obligation> obligations(Weakening weakening) {
         const OneStep s = one_step(c, Op::open, weakening);
         c.solver.add(!s.pre.exists);
         c.solver.add(accepted(c, s.out));
-        c.solver.add(!(c.b.invariant(s.out.post) && s.out.post.exists && s.out.post.phase == c.b.phase(ChannelState::opening) &&
-                       s.out.post.sequence == c.b.u64v(0) && !s.out.post.funded));
+        if (c.claim)
+          c.solver.add(!(c.b.invariant(s.out.post) && s.out.post.exists && s.out.post.phase == c.b.phase(ChannelState::opening) &&
+                         s.out.post.sequence == c.b.u64v(0) && !s.out.post.funded));
       },
       1, true);
 
@@ -945,7 +958,8 @@ std::vector<Obligation> obligations(Weakening weakening) {
       add(inv.name, std::string(op_name(op)), Kind::consecution, inv.statement,
           [op, weakening, claim = inv.claim](Context& c) {
             const OneStep s = one_step(c, op, weakening);
-            c.solver.add(!claim(c, s, op));
+            // Premise: the transition can accept a step from a state that satisfies the invariant.
+            c.solver.add(c.claim ? !claim(c, s, op) : accepted(c, s.out));
           },
           1, op == Op::open);
   }

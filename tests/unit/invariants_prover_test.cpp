@@ -50,6 +50,36 @@ TEST(InvariantsProver, ATimeoutIsUnknownNeverProved) {
   EXPECT_NE(result.verdict, l2::inv::Verdict::proved);
 }
 
+// A claim whose hypotheses contradict each other is "proved" by any solver; the premise check
+// turns that into a failure.
+TEST(InvariantsProver, AVacuousProofIsAFailure) {
+  l2::inv::Obligation vacuous;
+  vacuous.mechanism = "primitives";
+  vacuous.invariant = "nonsense";
+  vacuous.transition = "vacuity_probe";
+  vacuous.statement = "every u64 below zero is above UINT64_MAX - 1";
+  const auto hypotheses = [](z3::context& ctx, z3::solver& s) {
+    s.add(z3::ult(ctx.bv_const("a", 64), ctx.bv_val(0, 64)));
+  };
+  vacuous.assert_negation = [hypotheses](z3::context& ctx, z3::solver& s) {
+    hypotheses(ctx, s);
+    s.add(!z3::ugt(ctx.bv_const("a", 64), ctx.bv_val(static_cast<std::uint64_t>(-2), 64)));
+  };
+  EXPECT_EQ(l2::inv::discharge(vacuous, 60s).verdict, l2::inv::Verdict::proved) << "without a premise check it passes";
+  vacuous.assert_premise = hypotheses;
+  const auto result = l2::inv::discharge(vacuous, 60s);
+  EXPECT_EQ(result.verdict, l2::inv::Verdict::unknown);
+  EXPECT_NE(result.reason.find("vacuous"), std::string::npos) << result.reason;
+}
+
+// Every mechanism obligation states its premises, so none can pass vacuously.
+TEST(InvariantsProver, MechanismObligationsCarryPremises) {
+  for (const auto& obligation : l2::inv::all_obligations())
+    if (obligation.mechanism != "primitives") {
+      EXPECT_TRUE(static_cast<bool>(obligation.assert_premise)) << obligation.id();
+    }
+}
+
 TEST(InvariantsProver, ObligationIdsAreFileSafeAndUnique) {
   std::set<std::string> ids;
   for (const auto& obligation : l2::inv::all_obligations()) {

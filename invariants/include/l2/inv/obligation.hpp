@@ -28,6 +28,11 @@ struct Obligation {
   std::string statement;   // one line, for the report
   // Asserts the negation of the claim: every model of these assertions is a counterexample.
   std::function<void(z3::context&, z3::solver&)> assert_negation;
+  // Optional: asserts the claim's hypotheses alone (with a reachability condition where the claim
+  // is conditional). After a proof, discharge checks that Z3 can satisfy them: a claim whose
+  // premises are contradictory is vacuously "proved" and proves nothing, so that is a failure
+  // (verdict unknown, reason "vacuous ...").
+  std::function<void(z3::context&, z3::solver&)> assert_premise;
   // Optional: renders a counterexample (a model of the negation) as a replayable vector case, as
   // JSON text; "" when the model's values cannot be realised concretely.
   std::function<std::string(const z3::model&)> witness;
