@@ -93,6 +93,9 @@ int run_audit(const AuditOptions& options) {
     const int code = run_trace(TraceOptions{options.source, vectors_dir, false}, &report["trace"]);
     detail = std::to_string(report["trace"]["rules"].size()) + " rules, " +
              std::to_string(report["trace"]["problems"].size()) + " problems";
+    if (!report["trace"]["pending"].empty())
+      detail += ", " + std::to_string(report["trace"]["pending"].size()) + " pending (in progress: " +
+                report["trace"]["in_progress"].get<std::string>() + ")";
     return code;
   });
 
