@@ -31,7 +31,7 @@
 #include <variant>
 #include <vector>
 
-#include "l2/opt/channel_hub.hpp"
+#include "l2/opt/payment_channel_hub.hpp"
 #include "l2/opt/schnorr.hpp"
 #include "l2/ref/payment_channel.hpp"
 #include "l2/ref/schnorr.hpp"

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "l2/opt/channel_hub.hpp"
+#include "l2/opt/payment_channel_hub.hpp"
 #include "l2/ref/payment_channel.hpp"
 #include "l2/test/libsecp256k1_oracle.hpp"
 

@@ -12,7 +12,7 @@
 #include <variant>
 #include <vector>
 
-#include "l2/opt/channel_hub.hpp"
+#include "l2/opt/payment_channel_hub.hpp"
 #include "l2/opt/schnorr.hpp"
 #include "l2/ref/payment_channel.hpp"
 #include "l2/test/libsecp256k1_oracle.hpp"

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "l2/inv/payment_channel_model.hpp"
-#include "l2/opt/channel_hub.hpp"
+#include "l2/opt/payment_channel_hub.hpp"
 #include "l2/opt/schnorr.hpp"
 #include "l2/ref/payment_channel.hpp"
 #include "l2/ref/schnorr.hpp"
@@ -29,7 +29,7 @@ using E = ChannelError;
 constexpr std::string_view mechanism_name = "payment_channel";
 constexpr u64 chain_id = 1;
 
-// ---- Op handlers: the reference, and the optimized channel hub (l2/opt/channel_hub.hpp) ----
+// ---- Op handlers: the reference, and the optimized channel hub (l2/opt/payment_channel_hub.hpp) ----
 
 // `item` tags the input with its op for the hub, which loads the pre-state, processes the one item
 // and exports the adjudicator.

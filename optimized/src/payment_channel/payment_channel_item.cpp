@@ -3,7 +3,7 @@
 // height. No hardware feature: the named constructors only keep the tag and the input's type in step.
 #include <utility>
 
-#include "l2/opt/channel_hub.hpp"
+#include "l2/opt/payment_channel_hub.hpp"
 
 namespace l2::opt {
 

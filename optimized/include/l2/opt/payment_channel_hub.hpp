@@ -6,7 +6,7 @@
 // Exploits a structure-of-arrays channel table with hash lookups (the reference scans every
 // channel), public keys parsed once per channel, multi-buffer SHA-256 for the signed digests, and
 // oneTBB threads across the signatures of a whole stream, verified before the stream is applied.
-// spec: payment_channel_hub.md
+// spec: payment_channel.md#the-channel-hub-the-optimized-engine
 #pragma once
 
 #include <cstddef>
@@ -86,7 +86,7 @@ class ChannelHub {
   struct FirstWordHash {
     std::size_t operator()(const Hash32& key) const;
   };
-  // What the signature pre-pass found for one stream; see channel_hub.cpp.
+  // What the signature pre-pass found for one stream; see payment_channel_hub.cpp.
   struct Plan;
 
   Plan prepare(std::span<const ChannelItem> stream) const;

@@ -6,7 +6,7 @@
 // signature's validity depends only on key, digest and signature, and a channel's keys never
 // change), libsecp256k1 with each key parsed once, multi-buffer SHA-256 (midstate64_many) for the
 // digests, and a structure-of-arrays table with hash lookups for everything else.
-// spec: payment_channel_hub.md
+// spec: payment_channel.md#the-channel-hub-the-optimized-engine
 #include <algorithm>
 #include <array>
 #include <cassert>
@@ -18,7 +18,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
-#include "l2/opt/channel_hub.hpp"
+#include "l2/opt/payment_channel_hub.hpp"
 #include "l2/opt/merkle.hpp"
 #include "l2/opt/sha256.hpp"
 #include "l2/ref/checked.hpp"
