@@ -14,26 +14,6 @@
 
 namespace l2::inv::payment_channel {
 
-std::string_view op_name(Op op) {
-  switch (op) {
-    case Op::open: return "open";
-    case Op::fund: return "fund";
-    case Op::update: return "update";
-    case Op::cooperative_close: return "cooperative_close";
-    case Op::force_close: return "force_close";
-    case Op::challenge: return "challenge";
-    case Op::settle: return "settle";
-    case Op::timeout: return "timeout";
-  }
-  return "unknown";
-}
-
-std::optional<Op> parse_op(std::string_view name) {
-  for (std::size_t i = 0; i < op_count; ++i)
-    if (op_name(static_cast<Op>(i)) == name) return static_cast<Op>(i);
-  return std::nullopt;
-}
-
 std::string_view weakening_name(Weakening weakening) {
   switch (weakening) {
     case Weakening::none: return "none";

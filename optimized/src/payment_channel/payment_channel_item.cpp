@@ -9,20 +9,6 @@ namespace l2::opt {
 
 namespace pc = ref::payment_channel;
 
-std::string_view op_name(ChannelOp op) {
-  switch (op) {
-    case ChannelOp::open: return "open";
-    case ChannelOp::fund: return "fund";
-    case ChannelOp::update: return "update";
-    case ChannelOp::cooperative_close: return "cooperative_close";
-    case ChannelOp::force_close: return "force_close";
-    case ChannelOp::challenge: return "challenge";
-    case ChannelOp::settle: return "settle";
-    case ChannelOp::timeout: return "timeout";
-  }
-  return "unknown";
-}
-
 ChannelItem ChannelItem::open(const pc::OpenInput& input, u64 height) { return {ChannelOp::open, height, input}; }
 ChannelItem ChannelItem::fund(const pc::FundInput& input, u64 height) { return {ChannelOp::fund, height, input}; }
 ChannelItem ChannelItem::update(const pc::OffChainTransaction& input, u64 height) {

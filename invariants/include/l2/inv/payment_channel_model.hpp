@@ -30,11 +30,11 @@ namespace l2::inv::payment_channel {
 
 namespace pc = l2::ref::payment_channel;
 
-// The adjudicator's transitions, in the spec's order. The value is the model's op code.
-enum class Op : u8 { open, fund, update, cooperative_close, force_close, challenge, settle, timeout };
-inline constexpr std::size_t op_count = 8;
-std::string_view op_name(Op op);
-std::optional<Op> parse_op(std::string_view name);
+// The adjudicator's transitions, as the reference defines them; the value is the model's op code.
+using Op = pc::ChannelOp;
+inline constexpr std::size_t op_count = pc::channel_op_count;
+using pc::op_name;
+using pc::parse_op;
 
 // One concrete step: the op and its input (OpenInput, FundInput, OffChainTransaction or ChannelRef).
 struct Step {

@@ -24,11 +24,9 @@
 
 namespace l2::opt {
 
-// The eight adjudicator operations, named as in the vectors.
-enum class ChannelOp : u8 { open, fund, update, cooperative_close, force_close, challenge, settle, timeout };
-
-// "open", "fund", "update", "cooperative_close", "force_close", "challenge", "settle", "timeout".
-std::string_view op_name(ChannelOp op);
+// The eight adjudicator operations and their names, as the reference defines them.
+using ref::payment_channel::ChannelOp;
+using ref::payment_channel::op_name;
 
 // One input of a stream: an operation, its reference input struct and the L1 height it is
 // included at. Built only through the named constructors, so the operation always matches the

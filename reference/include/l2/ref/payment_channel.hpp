@@ -121,6 +121,20 @@ inline constexpr std::string_view root_tag = "L2/payment_channel/adjudicator";
 enum class ChannelState : u8 { opening, active, disputing, closed, settled };
 L2_REFLECT_ENUM(ChannelState, opening, active, disputing, closed, settled)
 
+// The adjudicator's transitions, in the spec's order; their names are the vectors' op names.
+// spec: payment_channel.md#vector-operations-mechanism-payment_channel
+enum class ChannelOp : u8 { open, fund, update, cooperative_close, force_close, challenge, settle, timeout };
+L2_REFLECT_ENUM(ChannelOp, open, fund, update, cooperative_close, force_close, challenge, settle, timeout)
+inline constexpr std::size_t channel_op_count = 8;
+
+constexpr std::string_view op_name(ChannelOp op) { return reflect::enum_name(op); }
+
+constexpr std::optional<ChannelOp> parse_op(std::string_view name) {
+  for (std::size_t i = 0; i < channel_op_count; ++i)
+    if (op_name(static_cast<ChannelOp>(i)) == name) return static_cast<ChannelOp>(i);
+  return std::nullopt;
+}
+
 // spec: payment_channel.md#layer2config
 struct Layer2Config {
   BOOST_HANA_DEFINE_STRUCT(Layer2Config, (u64, max_channels_per_user), (u64, channel_timeout_blocks),
