@@ -29,6 +29,9 @@ constexpr Checked checked_sub(std::uint64_t a, std::uint64_t b) {
   return {a - b, false};
 }
 
+// min(a + b, UINT64_MAX): a deadline that cannot be reached is "never", not an early wrap.
+constexpr std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) { return a > u64_max - b ? u64_max : a + b; }
+
 // Verify: a * b <= UINT64_MAX [CHK-MUL-1]
 constexpr Checked checked_mul(std::uint64_t a, std::uint64_t b) {
   if (a != 0 && b > u64_max / a) return {0, true};

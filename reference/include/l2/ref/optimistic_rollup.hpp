@@ -9,9 +9,8 @@
 // The rules are written once (execute_transaction) over an account store with two
 // implementations: the witness cursor (stateless) and the full tree (stateful).
 //
-// Not here yet: the L1 rollup contract (operator stake, batch submission, challenges, fraud-proof
-// resolution, finalization, withdrawal payout). The spec fixes them and the error enum already
-// carries their codes.
+// The L1 rollup contract (operator stake, batch submission, challenges, fraud-proof resolution,
+// finalization, withdrawal payout) is in optimistic_rollup_contract.hpp.
 // spec: optimistic_rollup.md
 #pragma once
 
@@ -66,7 +65,8 @@ enum class RollupError : u8 {
   account_exists,                  // OR-DEP-5
   unknown_account,                 // OR-DEP-6
   deposit_balance_overflow,        // OR-DEP-7
-  // L1 contract (reference: to come)
+  // L1 contract (reference: optimistic_rollup_contract.hpp)
+  config_invalid,                  // OR-DEPLOY-1
   not_operator,                    // OR-STAKE-1
   stake_below_minimum,             // OR-STAKE-2
   stake_overflow,                  // OR-STAKE-3
@@ -92,6 +92,7 @@ enum class RollupError : u8 {
   challenge_bond_too_small,        // OR-CHAL-3
   challenge_type_not_applicable,   // OR-CHAL-4
   challenge_duplicate,             // OR-CHAL-5
+  challenge_bond_overflow,         // OR-CHAL-6
   unknown_challenge,               // OR-RES-1
   challenge_expired,               // OR-RES-2
   evidence_mismatch,               // OR-RES-3
@@ -115,6 +116,7 @@ enum class RollupError : u8 {
   pay_tx_not_included,             // OR-PAY-2
   pay_not_withdrawal,              // OR-PAY-3
   pay_already_paid,                // OR-PAY-4
+  pay_escrow_insufficient,         // OR-PAY-5
 };
 
 constexpr ErrorInfo error_info(RollupError e) {
@@ -144,12 +146,13 @@ constexpr ErrorInfo error_info(RollupError e) {
     case account_exists: return {"OR_ACCOUNT_EXISTS", "OR-DEP-5", "an account-creating deposit names an occupied slot"};
     case unknown_account: return {"OR_UNKNOWN_ACCOUNT", "OR-DEP-6", "a top-up deposit names an empty slot"};
     case deposit_balance_overflow: return {"OR_DEPOSIT_BALANCE_OVERFLOW", "OR-DEP-7", "the account's balance + deposit amount exceeds UINT64_MAX"};
+    case config_invalid: return {"OR_CONFIG_INVALID", "OR-DEPLOY-1", "penalty_percentage is above 100"};
     case not_operator: return {"OR_NOT_OPERATOR", "OR-STAKE-1", "only the rollup's operator may stake"};
     case stake_below_minimum: return {"OR_STAKE_BELOW_MINIMUM", "OR-STAKE-2", "the first stake is below minimum_stake"};
-    case stake_overflow: return {"OR_STAKE_OVERFLOW", "OR-STAKE-3", "stake + added amount exceeds UINT64_MAX"};
+    case stake_overflow: return {"OR_STAKE_OVERFLOW", "OR-STAKE-3", "the contract's holdings + added stake exceed UINT64_MAX"};
     case stake_locked: return {"OR_STAKE_LOCKED", "OR-UNSTAKE-1", "the stake is withdrawn before stake_unlock_height"};
     case batches_pending: return {"OR_BATCHES_PENDING", "OR-UNSTAKE-2", "the stake is withdrawn while a batch is not final"};
-    case escrow_overflow: return {"OR_ESCROW_OVERFLOW", "OR-BRIDGE-1", "escrow + deposit amount exceeds UINT64_MAX"};
+    case escrow_overflow: return {"OR_ESCROW_OVERFLOW", "OR-BRIDGE-1", "the contract's holdings + deposit amount exceed UINT64_MAX"};
     case deposit_unknown_account: return {"OR_DEPOSIT_UNKNOWN_ACCOUNT", "OR-BRIDGE-2", "a top-up deposit names an index L1 never assigned"};
     case accounts_exhausted: return {"OR_ACCOUNTS_EXHAUSTED", "OR-BRIDGE-3", "every account index is assigned"};
     case operator_understaked: return {"OR_OPERATOR_UNDERSTAKED", "OR-BATCH-1", "the operator's stake is below minimum_stake"};
@@ -169,6 +172,7 @@ constexpr ErrorInfo error_info(RollupError e) {
     case challenge_bond_too_small: return {"OR_CHALLENGE_BOND_TOO_SMALL", "OR-CHAL-3", "the bond is below min_challenge_bond"};
     case challenge_type_not_applicable: return {"OR_CHALLENGE_TYPE_NOT_APPLICABLE", "OR-CHAL-4", "data_withholding does not apply to this rollup"};
     case challenge_duplicate: return {"OR_CHALLENGE_DUPLICATE", "OR-CHAL-5", "a challenge with this challenge_id is already open"};
+    case challenge_bond_overflow: return {"OR_CHALLENGE_BOND_OVERFLOW", "OR-CHAL-6", "the contract's holdings + bond exceed UINT64_MAX"};
     case unknown_challenge: return {"OR_UNKNOWN_CHALLENGE", "OR-RES-1", "no open challenge has this challenge_id"};
     case challenge_expired: return {"OR_CHALLENGE_EXPIRED", "OR-RES-2", "the challenge is resolved or withdrawn at or after its deadline"};
     case evidence_mismatch: return {"OR_EVIDENCE_MISMATCH", "OR-RES-3", "the revealed fraud proof does not hash to the committed evidence"};
@@ -192,12 +196,13 @@ constexpr ErrorInfo error_info(RollupError e) {
     case pay_tx_not_included: return {"OR_PAY_TX_NOT_INCLUDED", "OR-PAY-2", "the withdrawal is not at the claimed index of the batch's transactions_root"};
     case pay_not_withdrawal: return {"OR_PAY_NOT_WITHDRAWAL", "OR-PAY-3", "the included transaction is not a withdrawal"};
     case pay_already_paid: return {"OR_PAY_ALREADY_PAID", "OR-PAY-4", "the withdrawal was already paid"};
+    case pay_escrow_insufficient: return {"OR_PAY_ESCROW_INSUFFICIENT", "OR-PAY-5", "the escrow is below the amount: only an unchallenged fraud can lead here"};
   }
   return {"UNKNOWN", "", "unknown error"};
 }
 
 inline constexpr auto all_rollup_errors = [] {
-  std::array<RollupError, static_cast<std::size_t>(RollupError::pay_already_paid)> errors{};
+  std::array<RollupError, static_cast<std::size_t>(RollupError::pay_escrow_insufficient)> errors{};
   for (std::size_t i = 0; i < errors.size(); ++i) errors[i] = static_cast<RollupError>(i + 1);
   return errors;
 }();

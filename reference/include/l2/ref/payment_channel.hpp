@@ -235,10 +235,7 @@ struct Bip340Check {
 // ---------------------------------------------------------------------------------------------
 // Helpers shared by the transitions.
 
-constexpr u64 saturating_add(u64 a, u64 b) {
-  const Checked sum = checked_add(a, b);
-  return sum.overflow ? u64_max : sum.value;
-}
+using l2::saturating_add;
 
 constexpr bool is_live(ChannelState state) {
   return state == ChannelState::opening || state == ChannelState::active || state == ChannelState::disputing;
