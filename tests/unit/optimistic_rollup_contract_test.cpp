@@ -350,6 +350,7 @@ TEST_F(RollupContractTest, OpenChallengeRules) {
   contract = ok(orl::apply_open_challenge(contract, input(FraudProofType::double_spend, 100), env(11)), 100, &before);
   EXPECT_EQ(contract.batches[0].open_challenges, 1u);
   EXPECT_EQ(contract.challenges[0].deadline, 21u);
+  EXPECT_EQ(contract.challenges[0].opened_at, 11u);
   EXPECT_EQ(orl::apply_open_challenge(contract, input(FraudProofType::invalid_signature, 100), env(12)).error(),
             RollupError::challenge_duplicate);
   // A final batch cannot be challenged.
@@ -380,7 +381,7 @@ TEST_F(RollupContractTest, InvalidRootIsProvenAndSlashed) {
   EXPECT_EQ(orl::find_fraud(contract, contract.batches[0], posted[0], states_before[0]), std::nullopt)
       << "the honest batch has no fault";
   EXPECT_EQ(orl::verify_fraud_proof(contract, contract.batches[1],
-                                    orl::Challenge{{}, proof->batch_id, challenger_address, proof->proof_type, {}, 0, 0},
+                                    orl::Challenge{{}, proof->batch_id, challenger_address, proof->proof_type, {}, 0, 0, 0},
                                     *proof),
             RollupError::none);
 
@@ -482,7 +483,7 @@ TEST_F(RollupContractTest, FraudProofVerifierRules) {
   const orl::BatchRecord& record = contract.batches[1];
   const FraudProof good = *proof_against(1);
   ASSERT_EQ(good.transaction_fault->transaction_index, 1u);
-  const orl::Challenge challenge{{}, record.batch_id, challenger_address, good.proof_type, {}, 0, 0};
+  const orl::Challenge challenge{{}, record.batch_id, challenger_address, good.proof_type, {}, 0, 0, 0};
   auto verdict = [&](const FraudProof& p) { return code(orl::verify_fraud_proof(contract, record, challenge, p)); };
   EXPECT_EQ(verdict(good), code(RollupError::none));
 
@@ -537,7 +538,7 @@ TEST_F(RollupContractTest, IgnoredDepositIsATimeoutViolation) {
   EXPECT_EQ(proof->proof_type, FraudProofType::timeout_violation);
   EXPECT_EQ(proof->timeout_fault->deposit_index, 2u);
   const orl::BatchRecord& record = contract.batches[0];
-  const orl::Challenge challenge{{}, record.batch_id, challenger_address, proof->proof_type, {}, 0, 0};
+  const orl::Challenge challenge{{}, record.batch_id, challenger_address, proof->proof_type, {}, 0, 0, 0};
   auto verdict = [&](const FraudProof& p) { return code(orl::verify_fraud_proof(contract, record, challenge, p)); };
   EXPECT_EQ(verdict(*proof), code(RollupError::none));
   FraudProof p = *proof;
@@ -567,6 +568,8 @@ TEST_F(RollupContractTest, ResolveExpireAndWithdrawRules) {
   const Hash32 id = open(proof, 11);  // deadline 21
   EXPECT_EQ(orl::apply_resolve_challenge(contract, {Hash32{9}, proof}, env(12)).error(), RollupError::unknown_challenge);
   EXPECT_EQ(orl::apply_resolve_challenge(contract, {id, proof}, env(21)).error(), RollupError::challenge_expired);
+  // Attack: a copy of a revealed proof, committed and revealed in one block, would overtake it.
+  EXPECT_EQ(orl::apply_resolve_challenge(contract, {id, proof}, env(11)).error(), RollupError::reveal_too_early);
   FraudProof other = proof;
   other.proof_type = FraudProofType::double_spend;
   EXPECT_EQ(orl::apply_resolve_challenge(contract, {id, other}, env(12)).error(), RollupError::evidence_mismatch);

@@ -95,7 +95,8 @@ enum class RollupError : u8 {
   challenge_bond_overflow,         // OR-CHAL-6
   unknown_challenge,               // OR-RES-1
   challenge_expired,               // OR-RES-2
-  evidence_mismatch,               // OR-RES-3
+  reveal_too_early,                // OR-RES-3
+  evidence_mismatch,               // OR-RES-4
   fraud_batch_mismatch,            // OR-FP-1
   fraud_evidence_shape,            // OR-FP-2
   fraud_tx_not_included,           // OR-FP-3
@@ -175,7 +176,8 @@ constexpr ErrorInfo error_info(RollupError e) {
     case challenge_bond_overflow: return {"OR_CHALLENGE_BOND_OVERFLOW", "OR-CHAL-6", "the contract's holdings + bond exceed UINT64_MAX"};
     case unknown_challenge: return {"OR_UNKNOWN_CHALLENGE", "OR-RES-1", "no open challenge has this challenge_id"};
     case challenge_expired: return {"OR_CHALLENGE_EXPIRED", "OR-RES-2", "the challenge is resolved or withdrawn at or after its deadline"};
-    case evidence_mismatch: return {"OR_EVIDENCE_MISMATCH", "OR-RES-3", "the revealed fraud proof does not hash to the committed evidence"};
+    case reveal_too_early: return {"OR_REVEAL_TOO_EARLY", "OR-RES-3", "the proof is revealed in the block that opened the challenge"};
+    case evidence_mismatch: return {"OR_EVIDENCE_MISMATCH", "OR-RES-4", "the revealed fraud proof does not hash to the committed evidence"};
     case fraud_batch_mismatch: return {"OR_FRAUD_BATCH_MISMATCH", "OR-FP-1", "the proof names another batch or another type than the challenge"};
     case fraud_evidence_shape: return {"OR_FRAUD_EVIDENCE_SHAPE", "OR-FP-2", "the proof does not carry exactly the evidence its type needs"};
     case fraud_tx_not_included: return {"OR_FRAUD_TX_NOT_INCLUDED", "OR-FP-3", "the transaction is not at transaction_index in transactions_root"};

@@ -64,10 +64,12 @@ struct BatchRecord {
                            (u64, open_challenges));
 };
 
-// challenge_id == evidence: the commitment names the challenge.
+// challenge_id == evidence: the commitment names the challenge. The proof may be revealed only in a
+// block after opened_at, so a proof seen in the mempool cannot be committed and revealed ahead of it.
 struct Challenge {
   BOOST_HANA_DEFINE_STRUCT(Challenge, (Hash32, challenge_id), (Hash32, challenged_object), (Hash32, challenger),
-                           (FraudProofType, proof_type), (Hash32, evidence), (u64, deadline), (u64, bond_amount));
+                           (FraudProofType, proof_type), (Hash32, evidence), (u64, opened_at), (u64, deadline),
+                           (u64, bond_amount));
 };
 
 struct PaidWithdrawal {
@@ -248,10 +250,12 @@ constexpr std::optional<std::size_t> find_challenge(const OptimisticRollup& c, c
 }
 
 // The deposits L1 had recorded when batch `record` was submitted. spec: optimistic_rollup.md#l1view
+// (A record never counts more deposits than exist; the bound only keeps a hand-made state safe.)
 constexpr std::vector<Hash32> deposit_ids_at(const OptimisticRollup& c, const BatchRecord& record) {
+  const u64 count = std::min<u64>(record.deposits_recorded, c.deposits.size());
   std::vector<Hash32> ids;
-  ids.reserve(record.deposits_recorded);
-  for (u64 k = 0; k < record.deposits_recorded; ++k) ids.push_back(c.deposits[k].deposit_id);
+  ids.reserve(count);
+  for (u64 k = 0; k < count; ++k) ids.push_back(c.deposits[k].deposit_id);
   return ids;
 }
 
@@ -270,6 +274,11 @@ constexpr std::vector<Hash32> transaction_leaf_hashes(std::span<const Transactio
 }
 
 constexpr Effects effects_of(OptimisticRollup contract) { return Effects{std::move(contract), {}, {}}; }
+
+// Records value leaving the contract; a zero amount moves nothing and is not a payout.
+constexpr void pay(Effects& effects, const Hash32& to, u64 amount) {
+  if (amount != 0) effects.payouts.push_back(Payout{to, amount});
+}
 
 // Closes challenge `k`: removes it and decrements its batch's open count.
 constexpr Challenge close_challenge(OptimisticRollup& c, std::size_t k) {
@@ -324,7 +333,7 @@ constexpr Transition apply_unstake(const OptimisticRollup& contract, const Env& 
   if (oldest_pending(contract)) return RollupError::batches_pending;
 
   Effects effects = effects_of(contract);
-  effects.payouts.push_back(Payout{contract.operator_key, contract.stake});
+  pay(effects, contract.operator_key, contract.stake);
   effects.contract.stake = 0;
   effects.contract.staked = false;
   return effects;
@@ -335,7 +344,7 @@ constexpr Transition apply_claim_rewards(const OptimisticRollup& contract, const
   if (env.caller != contract.operator_key) return RollupError::not_operator;
 
   Effects effects = effects_of(contract);
-  effects.payouts.push_back(Payout{contract.operator_key, contract.rewards.challenge_bonds});
+  pay(effects, contract.operator_key, contract.rewards.challenge_bonds);
   effects.contract.rewards.challenge_bonds = 0;
   return effects;
 }
@@ -438,7 +447,7 @@ constexpr Transition apply_open_challenge(const OptimisticRollup& contract, cons
   if (!holdings_can_take(contract, in.value)) return RollupError::challenge_bond_overflow;
 
   OptimisticRollup c = contract;
-  c.challenges.push_back(Challenge{in.evidence, in.batch_id, env.caller, in.proof_type, in.evidence,
+  c.challenges.push_back(Challenge{in.evidence, in.batch_id, env.caller, in.proof_type, in.evidence, env.height,
                                    saturating_add(env.height, c.config.resolution_period_blocks), in.value});
   c.batches[*batch].open_challenges += 1;
   return effects_of(std::move(c));
@@ -487,7 +496,8 @@ constexpr RollupError verify_timeout_fault(const OptimisticRollup& c, const Batc
   // Verify: the state header opens the batch's post_state_root [OR-FP-9]
   if (state_root(fault.post_state) != record.header.post_state_root) return RollupError::fraud_bad_state_opening;
   // Verify: the deposit was recorded before the batch and overdue at submission [OR-FP-10]
-  if (fault.deposit_index >= record.deposits_recorded) return RollupError::fraud_deposit_not_overdue;
+  if (fault.deposit_index >= record.deposits_recorded || fault.deposit_index >= c.deposits.size())
+    return RollupError::fraud_deposit_not_overdue;
   const Checked due = checked_add(c.deposits[fault.deposit_index].recorded_at, c.config.deposit_inclusion_blocks);
   if (due.overflow || due.value > record.submitted_at) return RollupError::fraud_deposit_not_overdue;
   // Verify: the post-state has not credited it [OR-FP-11]
@@ -529,8 +539,8 @@ constexpr Effects confirm_fraud(const OptimisticRollup& contract, std::size_t ch
   const u64 reward = slashed / 2;
   c.stake -= slashed;
   c.treasury += slashed - reward;
-  effects.payouts.push_back(Payout{challenge.challenger, challenge.bond_amount});
-  effects.payouts.push_back(Payout{challenge.challenger, reward});
+  pay(effects, challenge.challenger, challenge.bond_amount);
+  pay(effects, challenge.challenger, reward);
   effects.resolutions.push_back(ChallengeResolution{challenge.challenge_id, ResolutionKind::fraud_confirmed, slashed,
                                                     challenge.bond_amount + reward, 0, RollupError::none});
 
@@ -546,7 +556,7 @@ constexpr Effects confirm_fraud(const OptimisticRollup& contract, std::size_t ch
     }
     const Challenge refunded = c.challenges[k];
     c.challenges.erase(c.challenges.begin() + static_cast<std::ptrdiff_t>(k));
-    effects.payouts.push_back(Payout{refunded.challenger, refunded.bond_amount});
+    pay(effects, refunded.challenger, refunded.bond_amount);
     effects.resolutions.push_back(ChallengeResolution{refunded.challenge_id, ResolutionKind::challenge_withdrawn, 0,
                                                       refunded.bond_amount, 0, RollupError::none});
   }
@@ -567,20 +577,23 @@ template <SignatureCheck Check = Bip340Check>
 constexpr Transition apply_resolve_challenge(const OptimisticRollup& contract, const ResolveChallengeInput& in,
                                              const Env& env, const Check& signature_check = {}) {
   const auto index = find_challenge(contract, in.challenge_id);
-  // Verify: an open challenge has this challenge_id [OR-RES-1]
-  if (!index) return RollupError::unknown_challenge;
+  // An open challenge's batch is pending: a challenge is opened on a pending batch, finalization
+  // waits for its challenges, and a revert closes the challenges of the batches it removes. The
+  // check only keeps a hand-made state safe.
+  const auto batch = index ? find_pending_batch(contract, contract.challenges[*index].challenged_object) : std::nullopt;
+  // Verify: an open challenge on a pending batch has this challenge_id [OR-RES-1]
+  if (!index || !batch) return RollupError::unknown_challenge;
   const Challenge& challenge = contract.challenges[*index];
   // Verify: height < the challenge's deadline [OR-RES-2]
   if (env.height >= challenge.deadline) return RollupError::challenge_expired;
-  // Verify: the proof is the one committed, by this challenger [OR-RES-3]
+  // Verify: height > opened_at: the reveal is in a later block than the commitment [OR-RES-3]
+  if (env.height <= challenge.opened_at) return RollupError::reveal_too_early;
+  // Verify: the proof is the one committed, by this challenger [OR-RES-4]
   if (evidence_commitment(challenge.challenger, in.proof) != challenge.evidence) return RollupError::evidence_mismatch;
 
-  // An open challenge's batch is pending: a challenge is opened on a pending batch, finalization
-  // waits for its challenges, and a revert closes the challenges of the batches it removes.
-  const std::size_t batch = *find_pending_batch(contract, challenge.challenged_object);
-  const RollupError verdict = verify_fraud_proof(contract, contract.batches[batch], challenge, in.proof,
+  const RollupError verdict = verify_fraud_proof(contract, contract.batches[*batch], challenge, in.proof,
                                                  signature_check);
-  if (verdict == RollupError::none) return confirm_fraud(contract, *index, batch);
+  if (verdict == RollupError::none) return confirm_fraud(contract, *index, *batch);
   return reject_challenge(contract, *index, verdict);
 }
 
@@ -606,7 +619,7 @@ constexpr Transition apply_withdraw_challenge(const OptimisticRollup& contract, 
 
   Effects effects = effects_of(contract);
   const Challenge challenge = close_challenge(effects.contract, *index);
-  effects.payouts.push_back(Payout{challenge.challenger, challenge.bond_amount});
+  pay(effects, challenge.challenger, challenge.bond_amount);
   effects.resolutions.push_back(ChallengeResolution{challenge.challenge_id, ResolutionKind::challenge_withdrawn, 0,
                                                     challenge.bond_amount, 0, RollupError::none});
   return effects;
@@ -658,7 +671,7 @@ constexpr Transition apply_pay_withdrawal(const OptimisticRollup& contract, cons
   Effects effects = effects_of(contract);
   effects.contract.escrow -= w.amount;
   effects.contract.paid.push_back(key);
-  effects.payouts.push_back(Payout{w.l1_recipient, w.amount});
+  pay(effects, w.l1_recipient, w.amount);
   return effects;
 }
 

@@ -105,6 +105,7 @@ Mechanism primitives_mechanism();
 Mechanism payment_channel_mechanism();
 Mechanism watchtower_mechanism();
 Mechanism channel_factory_mechanism();
+Mechanism optimistic_rollup_mechanism();
 
 // Deterministic randomness for generators: every value derives from the case seed.
 class Drbg {
