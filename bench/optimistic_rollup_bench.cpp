@@ -17,6 +17,18 @@
 //     of 64 transfers over 4096 accounts: the reference is too slow and too large in memory for the
 //     2^20-account case (it copies its State, sorted vectors of every account and tree node, for
 //     each transaction), so the ratio of the two items_per_second is read on this smaller one.
+//   BM_optimistic_rollup_fraud_proof_generate/engine_end and /engine_middle: l2::opt::find_fraud
+//     on 2 threads over a batch of 10^4 signed transfers (distinct senders) on the 2^20-account
+//     state, whose claimed root after transaction 9990 (end) or 5000 (middle) is corrupted: the
+//     replay of the batch, the roll-back to the state before the faulty transaction, its witness
+//     and the three RFC 6962 audit paths. Each iteration starts from a copy of the true pre-state,
+//     made with the timing paused. proof_bytes: reflect::encode(proof).size().
+//     /execute_batch_baseline: execute_batch of the true batch under the same conditions.
+//   BM_optimistic_rollup_fraud_proof_verify/reference and /optimized: the L1 verifier on that
+//     proof (end case): l2::ref::optimistic_rollup::verify_fraud_proof (the reference's BIP-340 and
+//     SHA-256) and l2::opt::verify_fraud_proof (the same rules, libsecp256k1). The reference's
+//     find_fraud cannot run on 2^20 accounts (a State copy per transaction), so generation has no
+//     reference case; the property test holds the two to the same bytes on small states.
 //
 // The target: every transfer carries one signature and the engine must verify it, so on T threads
 // the most it can do is T x (one-thread verify rate) transfers/s. The engine cases report the
@@ -42,11 +54,16 @@
 #include <memory>
 #include <numeric>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "l2/opt/optimistic_rollup.hpp"
+#include "l2/opt/optimistic_rollup_fraud.hpp"
+#include "bare_verify.hpp"
 #include "l2/opt/schnorr.hpp"
 #include "l2/ref/optimistic_rollup.hpp"
+#include "l2/ref/optimistic_rollup_contract.hpp"
+#include "l2/ref/reflect.hpp"
 #include "l2/ref/schnorr.hpp"
 
 namespace {
@@ -55,6 +72,9 @@ using l2::Hash32;
 using l2::u64;
 namespace orl = l2::ref::optimistic_rollup;
 namespace opt = l2::opt;
+using l2::bench::BareSignature;
+using l2::bench::calibration_sample;
+using l2::bench::time_bare_verifies;
 using orl::Account;
 using orl::AccountIndex;
 using orl::Transaction;
@@ -165,13 +185,6 @@ const BigWorkload& big_workload() {
   return made;
 }
 
-// What the bare verify sees: the parsed key, the digest and the signature of each transfer.
-struct BareSignature {
-  secp256k1_xonly_pubkey key;
-  Hash32 digest;
-  orl::Signature signature;
-};
-
 const std::vector<BareSignature>& bare_signatures() {
   static const std::vector<BareSignature> made = [] {
     std::vector<BareSignature> out;
@@ -190,37 +203,7 @@ const std::vector<BareSignature>& bare_signatures() {
   return made;
 }
 
-bool bare_verify(const secp256k1_context* context, const BareSignature& s) {
-  return secp256k1_schnorrsig_verify(context, s.signature.data(), s.digest.data(), s.digest.size(), &s.key) == 1;
-}
-
-// Signatures verified bare, on the calling thread, after each engine iteration (timing paused): the
-// limit is measured interleaved with the engine, so both see the same machine.
-constexpr std::size_t calibration_sample = 256;
-
-double time_bare_verifies(const secp256k1_context* context, std::size_t first) {
-  const auto& signatures = bare_signatures();
-  const auto start = std::chrono::steady_clock::now();
-  for (std::size_t i = 0; i < calibration_sample; ++i)
-    benchmark::DoNotOptimize(bare_verify(context, signatures[(first + i) % signatures.size()]));
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-void BM_optimistic_rollup_verify(benchmark::State& state) {
-  const auto& signatures = bare_signatures();
-  secp256k1_context* context = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
-  std::size_t next = 0;
-  std::size_t failures = 0;
-  for (auto _ : state) {
-    const bool valid = bare_verify(context, signatures[next]);
-    next = (next + 1) % signatures.size();
-    failures += valid ? 0 : 1;
-    benchmark::DoNotOptimize(valid);
-  }
-  secp256k1_context_destroy(context);
-  if (failures != 0) state.SkipWithError("a valid signature failed to verify");
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
-}
+void BM_optimistic_rollup_verify(benchmark::State& state) { l2::bench::run_bare_verify(state, bare_signatures()); }
 BENCHMARK(BM_optimistic_rollup_verify)->Name("BM_optimistic_rollup_verify/libsecp256k1")->UseRealTime();
 
 void BM_optimistic_rollup_transfers(benchmark::State& state, unsigned threads) {
@@ -250,7 +233,7 @@ void BM_optimistic_rollup_transfers(benchmark::State& state, unsigned threads) {
     rejected += outcome.ok() ? 0 : 1;
     transfers += batch.size();
     state.PauseTiming();
-    calibration_seconds += time_bare_verifies(context, calibrated);
+    calibration_seconds += time_bare_verifies(context, bare_signatures(), calibrated);
     calibrated += calibration_sample;
     state.ResumeTiming();
   }
@@ -324,5 +307,140 @@ BENCHMARK_CAPTURE(BM_optimistic_rollup_small_batch, reference, SmallBackend::ref
 BENCHMARK_CAPTURE(BM_optimistic_rollup_small_batch, engine_2threads, SmallBackend::engine_2threads)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
+
+// ---- Fraud proofs over the 2^20-account state ----------------------------------------------------
+
+constexpr std::size_t fraud_batch_transfers = 10'000;
+
+struct FraudWorkload {
+  orl::OptimisticRollup contract;
+  orl::BatchRecord record;
+  orl::Batch true_batch;  // the honest roots
+};
+
+// The batch and a contract that accepted it (built directly: no deposits, nothing else recorded).
+const FraudWorkload& fraud_workload() {
+  static const FraudWorkload made = [] {
+    const BigWorkload& big = big_workload();
+    FraudWorkload w;
+    w.contract.chain_id = params().chain_id;
+    w.contract.rollup_id = params().rollup_id;
+    w.contract.operator_key = keys().pubkeys[0];
+    std::mt19937_64 random(4);
+    std::vector<AccountIndex> everyone(big_account_count - 1);
+    std::iota(everyone.begin(), everyone.end(), AccountIndex{1});
+    std::shuffle(everyone.begin(), everyone.end(), random);
+    everyone.resize(fraud_batch_transfers);
+    std::vector<Transaction> transactions = transfer_batch(everyone, 0, big_account_count, random);
+    opt::RollupEngine engine = *big.pristine;
+    opt::RollupBatchOutcome outcome = engine.execute_batch(params(), orl::L1View{}, transactions, 2);
+    if (!outcome.ok()) std::abort();
+    w.true_batch = orl::Batch{orl::batch_header_for(w.contract, transactions, outcome.state_roots), {},
+                              std::move(transactions), std::move(outcome.state_roots)};
+    return w;
+  }();
+  return made;
+}
+
+// The batch with the root after transaction `faulty` corrupted, and its record.
+struct CorruptedBatch {
+  orl::Batch batch;
+  orl::BatchRecord record;
+};
+
+CorruptedBatch corrupted_at(std::size_t faulty) {
+  const FraudWorkload& w = fraud_workload();
+  CorruptedBatch out{w.true_batch, {}};
+  out.batch.state_roots[faulty + 1][0] ^= 0x01;
+  out.batch.header = orl::batch_header_for(w.contract, out.batch.transactions, out.batch.state_roots);
+  out.record.header = out.batch.header;
+  out.record.batch_id = orl::batch_id(out.batch.header);
+  return out;
+}
+
+void BM_optimistic_rollup_fraud_proof_generate(benchmark::State& state, std::size_t faulty) {
+  const BigWorkload& big = big_workload();
+  const FraudWorkload& w = fraud_workload();
+  const CorruptedBatch bad = corrupted_at(faulty);
+  std::size_t proof_bytes = 0;
+  bool wrong = false;
+  for (auto _ : state) {
+    state.PauseTiming();
+    opt::RollupEngine engine = *big.pristine;
+    state.ResumeTiming();
+    const auto proof = opt::find_fraud(w.contract, bad.record, bad.batch, engine, 2);
+    state.PauseTiming();
+    wrong = wrong || !proof || !proof->transaction_fault || proof->transaction_fault->transaction_index != faulty;
+    if (proof) proof_bytes = l2::reflect::encode(*proof).size();
+    state.ResumeTiming();
+  }
+  if (wrong) state.SkipWithError("find_fraud did not find the corrupted root");
+  state.counters["proof_bytes"] = static_cast<double>(proof_bytes);
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * fraud_batch_transfers));  // the whole batch is replayed
+}
+BENCHMARK_CAPTURE(BM_optimistic_rollup_fraud_proof_generate, engine_end, fraud_batch_transfers - 10)
+    ->Name("BM_optimistic_rollup_fraud_proof_generate/engine_end")
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_optimistic_rollup_fraud_proof_generate, engine_middle, fraud_batch_transfers / 2)
+    ->Name("BM_optimistic_rollup_fraud_proof_generate/engine_middle")
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+// The baseline for the two above: execute_batch of the same (true) batch, from a fresh copy of the
+// pre-state made with the timing paused, as they start. Their excess over it is the proof's cost.
+void BM_optimistic_rollup_fraud_proof_generate_baseline(benchmark::State& state) {
+  const BigWorkload& big = big_workload();
+  const FraudWorkload& w = fraud_workload();
+  bool rejected = false;
+  for (auto _ : state) {
+    state.PauseTiming();
+    opt::RollupEngine engine = *big.pristine;
+    state.ResumeTiming();
+    const opt::RollupBatchOutcome outcome = engine.execute_batch(params(), orl::L1View{}, w.true_batch.transactions, 2);
+    rejected = rejected || !outcome.ok();
+    benchmark::DoNotOptimize(outcome.state_roots.data());
+  }
+  if (rejected) state.SkipWithError("a valid batch was rejected");
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * fraud_batch_transfers));
+}
+BENCHMARK(BM_optimistic_rollup_fraud_proof_generate_baseline)
+    ->Name("BM_optimistic_rollup_fraud_proof_generate/execute_batch_baseline")
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+enum class VerifyBackend { reference, optimized };
+
+void BM_optimistic_rollup_fraud_proof_verify(benchmark::State& state, VerifyBackend backend) {
+  const FraudWorkload& w = fraud_workload();
+  static const auto made = [] {
+    CorruptedBatch bad = corrupted_at(fraud_batch_transfers - 10);
+    opt::RollupEngine engine = *big_workload().pristine;
+    auto proof = opt::find_fraud(fraud_workload().contract, bad.record, bad.batch, engine, 2);
+    return std::pair{std::move(bad), std::move(proof)};
+  }();
+  const auto& [bad, proof] = made;
+  if (!proof) {
+    state.SkipWithError("no proof");
+    return;
+  }
+  const orl::Challenge challenge{{}, bad.record.batch_id, Hash32{0xc1}, proof->proof_type, {}, 0, 0, 0};
+  bool rejected = false;
+  for (auto _ : state) {
+    const l2::RollupError verdict = backend == VerifyBackend::reference
+                                        ? orl::verify_fraud_proof(w.contract, bad.record, challenge, *proof)
+                                        : opt::verify_fraud_proof(w.contract, bad.record, challenge, *proof);
+    rejected = rejected || verdict != l2::RollupError::none;
+    benchmark::DoNotOptimize(verdict);
+  }
+  if (rejected) state.SkipWithError("the proof was rejected");
+  state.counters["proof_bytes"] = static_cast<double>(l2::reflect::encode(*proof).size());
+}
+BENCHMARK_CAPTURE(BM_optimistic_rollup_fraud_proof_verify, reference, VerifyBackend::reference)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_optimistic_rollup_fraud_proof_verify, optimized, VerifyBackend::optimized)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace

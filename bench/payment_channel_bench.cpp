@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "l2/opt/payment_channel_hub.hpp"
+#include "bare_verify.hpp"
 #include "l2/opt/schnorr.hpp"
 #include "l2/ref/payment_channel.hpp"
 #include "l2/ref/schnorr.hpp"
@@ -43,6 +44,9 @@ using l2::Hash32;
 using l2::u64;
 namespace pc = l2::ref::payment_channel;
 namespace opt = l2::opt;
+using l2::bench::BareSignature;
+using l2::bench::calibration_sample;
+using l2::bench::time_bare_verifies;
 
 constexpr std::size_t channel_count = 1024;
 constexpr std::size_t update_count = 4096;
@@ -96,14 +100,6 @@ const Workload& workload() {
   return made;
 }
 
-// What the bare verify sees: the parsed key, the digest and the signature of every signature in the
-// stream.
-struct BareSignature {
-  secp256k1_xonly_pubkey key;
-  Hash32 digest;
-  pc::Signature signature;
-};
-
 const std::vector<BareSignature>& bare_signatures() {
   static const std::vector<BareSignature> made = [] {
     const Workload& w = workload();
@@ -127,39 +123,7 @@ const std::vector<BareSignature>& bare_signatures() {
   return made;
 }
 
-// One verification; false if the signature fails.
-bool bare_verify(const secp256k1_context* context, const BareSignature& s) {
-  return secp256k1_schnorrsig_verify(context, s.signature.data(), s.digest.data(), s.digest.size(), &s.key) == 1;
-}
-
-// Signatures verified bare, on the calling thread, after each hub iteration (timing paused): the
-// limit is measured interleaved with the hub, so both see the same machine.
-constexpr std::size_t calibration_sample = 256;
-
-// Seconds taken by calibration_sample bare verifications starting at `first`.
-double time_bare_verifies(const secp256k1_context* context, std::size_t first) {
-  const auto& signatures = bare_signatures();
-  const auto start = std::chrono::steady_clock::now();
-  for (std::size_t i = 0; i < calibration_sample; ++i)
-    benchmark::DoNotOptimize(bare_verify(context, signatures[(first + i) % signatures.size()]));
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-void BM_payment_channel_verify(benchmark::State& state) {
-  const auto& signatures = bare_signatures();
-  secp256k1_context* context = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
-  std::size_t next = 0;
-  std::size_t failures = 0;
-  for (auto _ : state) {
-    const bool valid = bare_verify(context, signatures[next]);
-    next = (next + 1) % signatures.size();
-    failures += valid ? 0 : 1;
-    benchmark::DoNotOptimize(valid);
-  }
-  secp256k1_context_destroy(context);
-  if (failures != 0) state.SkipWithError("a valid signature failed to verify");
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
-}
+void BM_payment_channel_verify(benchmark::State& state) { l2::bench::run_bare_verify(state, bare_signatures()); }
 BENCHMARK(BM_payment_channel_verify)->Name("BM_payment_channel_verify/libsecp256k1")->UseRealTime();
 
 enum class UpdateBackend { hub_2threads, hub_1thread, reference };
@@ -209,7 +173,7 @@ void BM_payment_channel_update(benchmark::State& state, UpdateBackend backend) {
     rejected += run_hub(loaded, w.updates, threads);
     hub_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     state.PauseTiming();
-    calibration_seconds += time_bare_verifies(context, calibrated);
+    calibration_seconds += time_bare_verifies(context, bare_signatures(), calibrated);
     calibrated += calibration_sample;
     state.ResumeTiming();
   }

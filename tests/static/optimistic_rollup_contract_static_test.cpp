@@ -102,8 +102,8 @@ constexpr Checks checks() {
   r.finalize_with_open_challenge = error_of(orl::apply_finalize(challenged, {40, challenger}));
   r.pay_before_final = error_of(orl::apply_pay_withdrawal(c, {0, 0, {}, {}}, {12, challenger}));
   r.expired_bond_to_rewards =
-      orl::apply_expire_challenge(challenged, {key(0xe0)}, {22, challenger}).value().contract.rewards.challenge_bonds;
-  r.withdrawn_refund = orl::apply_withdraw_challenge(challenged, {key(0xe0)}, {21, challenger}).value().payouts[0].amount;
+      orl::apply_expire_challenge(challenged, {orl::challenge_id(challenger, key(0xe0))}, {22, challenger}).value().contract.rewards.challenge_bonds;
+  r.withdrawn_refund = orl::apply_withdraw_challenge(challenged, {orl::challenge_id(challenger, key(0xe0))}, {21, challenger}).value().payouts[0].amount;
   return r;
 }
 

@@ -138,13 +138,13 @@ class RollupContractTest : public ::testing::Test {
     posted.push_back(batch);
   }
 
-  // Commits to `proof` as `who` and opens the challenge.
+  // Commits to `proof` as `who` and opens the challenge; returns its id.
   Hash32 open(const FraudProof& proof, u64 height, const Hash32& who = challenger_address, u64 bond = 100) {
     const Hash32 evidence = orl::evidence_commitment(who, proof);
     const OptimisticRollup before = contract;
     contract = ok(orl::apply_open_challenge(contract, {proof.batch_id, proof.proof_type, evidence, bond}, env(height, who)),
                   bond, &before);
-    return evidence;
+    return orl::challenge_id(who, evidence);
   }
   Effects resolve(const Hash32& id, const FraudProof& proof, u64 height) {
     const OptimisticRollup before = contract;
@@ -173,12 +173,22 @@ TEST(RollupContractErrors, EveryCodeIsARowOfTheSpec) {
 
 // ---- deployment and stake ----
 
-TEST_F(RollupContractTest, DeploymentRefusesAPenaltyAboveAHundredPercent) {
-  orl::RollupConfig bad = config;
-  bad.stake.penalty_percentage = 101;
-  EXPECT_EQ(orl::deploy(chain, Hash32{}, key[0], 0, bad).error(), RollupError::config_invalid);
-  bad.stake.penalty_percentage = 100;
-  const auto deployed = orl::deploy(chain, Hash32{}, key[0], 0, bad);
+TEST_F(RollupContractTest, DeploymentRefusesAConfigWithoutWorkingFraudProofs) {
+  auto refused = [&](auto change) {
+    orl::RollupConfig bad = config;
+    change(bad);
+    return orl::deploy(chain, Hash32{}, key[0], 0, bad).error() == RollupError::config_invalid;
+  };
+  EXPECT_TRUE(refused([](orl::RollupConfig& c) { c.stake.penalty_percentage = 101; }));
+  EXPECT_TRUE(refused([](orl::RollupConfig& c) { c.max_batch_size = 0; }));
+  EXPECT_TRUE(refused([](orl::RollupConfig& c) { c.challenge_period_blocks = 0; }));
+  EXPECT_TRUE(refused([](orl::RollupConfig& c) { c.resolution_period_blocks = 1; }));
+  orl::RollupConfig edge = config;
+  edge.stake.penalty_percentage = 100;
+  edge.max_batch_size = 1;
+  edge.challenge_period_blocks = 1;
+  edge.resolution_period_blocks = 2;
+  const auto deployed = orl::deploy(chain, Hash32{}, key[0], 0, edge);
   ASSERT_TRUE(deployed.ok());
   EXPECT_EQ(deployed.value().last_state_root, State::genesis(key[0]).root());
   EXPECT_EQ(deployed.value().next_account_index, 1u);
@@ -353,6 +363,10 @@ TEST_F(RollupContractTest, OpenChallengeRules) {
   EXPECT_EQ(contract.challenges[0].opened_at, 11u);
   EXPECT_EQ(orl::apply_open_challenge(contract, input(FraudProofType::invalid_signature, 100), env(12)).error(),
             RollupError::challenge_duplicate);
+  // Attack: evidence squatting. Another party opening the same evidence first does not make this
+  // challenger's open a duplicate: each challenge is its opener's.
+  EXPECT_EQ(contract.challenges[0].challenge_id, orl::challenge_id(Hash32{0xaa}, Hash32{0x77}));
+  EXPECT_TRUE(orl::apply_open_challenge(contract, input(FraudProofType::double_spend, 100), env(12, challenger_address)).ok());
   // A final batch cannot be challenged.
   contract.challenges.clear();
   contract.batches[0].open_challenges = 0;

@@ -37,6 +37,7 @@
 #include <utility>
 #include <vector>
 
+#include "l2/opt/optimistic_rollup_fraud.hpp"
 #include "l2/ref/merkle.hpp"
 #include "l2/ref/optimistic_rollup.hpp"
 #include "l2/ref/optimistic_rollup_contract.hpp"
@@ -64,7 +65,9 @@ using pc_scenario::CaseBook;
 constexpr std::string_view mechanism_name = "optimistic_rollup";
 constexpr u64 u64_max = std::numeric_limits<u64>::max();
 
-// ---- Op handlers: the reference only (the optimized rollup engine and the model have no vectors yet) ----
+// ---- Op handlers: the reference; the optimized engine for verify_fraud_proof and apply_tx (the
+// L1 verifier and the stateless step with libsecp256k1, l2/opt/optimistic_rollup_fraud.hpp); the
+// other ops have no optimized or model engine yet ----
 
 Hash32 contract_state_root(const ContractEffects& state) { return orl::contract_root(state.contract); }
 
@@ -112,7 +115,18 @@ Result<ApplyTxOutput, E> reference_apply_tx(const ApplyTxInput& in) {
   return ApplyTxOutput{result.value()};
 }
 
-Result<ContractEffects, E> reference_verify(const ContractEffects& state, const VerifyFraudProofInput& in) {
+Result<ApplyTxOutput, E> optimized_apply_tx(const ApplyTxInput& in) {
+  const auto result =
+      opt::apply_encoded_tx(in.params, orl::L1View{in.deposit_ids}, in.pre_root, in.witness, in.transaction);
+  if (!result.ok()) return result.error();
+  return ApplyTxOutput{result.value()};
+}
+
+using FraudVerifier = E (*)(const OptimisticRollup&, const orl::BatchRecord&, const orl::Challenge&, const FraudProof&);
+
+// The op around a verifier: the challenge and its batch looked up as apply_resolve_challenge does.
+Result<ContractEffects, E> verify_with(FraudVerifier verifier, const ContractEffects& state,
+                                       const VerifyFraudProofInput& in) {
   const OptimisticRollup& c = state.contract;
   const auto challenge = orl::find_challenge(c, in.challenge_id);
   // The challenge must be open [OR-RES-1]
@@ -120,9 +134,20 @@ Result<ContractEffects, E> reference_verify(const ContractEffects& state, const 
   const auto batch = orl::find_pending_batch(c, c.challenges[*challenge].challenged_object);
   // An open challenge's batch is pending in any state the contract reaches; a hand-made state may not.
   if (!batch) return E::challenge_unknown_batch;
-  const E verdict = orl::verify_fraud_proof(c, c.batches[*batch], c.challenges[*challenge], in.proof);
+  const E verdict = verifier(c, c.batches[*batch], c.challenges[*challenge], in.proof);
   if (verdict != E::none) return verdict;
   return ContractEffects{c, {}, {}};
+}
+
+Result<ContractEffects, E> reference_verify(const ContractEffects& state, const VerifyFraudProofInput& in) {
+  return verify_with(
+      [](const OptimisticRollup& c, const orl::BatchRecord& record, const orl::Challenge& challenge,
+         const FraudProof& proof) { return orl::verify_fraud_proof(c, record, challenge, proof); },
+      state, in);
+}
+
+Result<ContractEffects, E> optimized_verify(const ContractEffects& state, const VerifyFraudProofInput& in) {
+  return verify_with(opt::verify_fraud_proof, state, in);
 }
 
 std::vector<OpHandler> ops() {
@@ -185,10 +210,12 @@ std::vector<OpHandler> ops() {
       "verify_fraud_proof", "check a proof against an open challenge's batch; ok = fraud confirmed [OR-FP-1..11]",
       TransitionFn<ContractEffects, VerifyFraudProofInput, E>(
           [](const ContractEffects& state, const VerifyFraudProofInput& in, u64) { return reference_verify(state, in); }),
-      nullptr, std::function<Hash32(const ContractEffects&)>(contract_state_root)));
+      TransitionFn<ContractEffects, VerifyFraudProofInput, E>(
+          [](const ContractEffects& state, const VerifyFraudProofInput& in, u64) { return optimized_verify(state, in); }),
+      std::function<Hash32(const ContractEffects&)>(contract_state_root)));
   list.push_back(stateless_op<ApplyTxInput, ApplyTxOutput, E>(
       "apply_tx", "the stateless L2 step over encoded transaction bytes [OR-TX, OR-WIT, OR-SEND, OR-XFER, OR-FEE, OR-DEP]",
-      PureFn<ApplyTxInput, ApplyTxOutput, E>(reference_apply_tx), nullptr));
+      PureFn<ApplyTxInput, ApplyTxOutput, E>(reference_apply_tx), PureFn<ApplyTxInput, ApplyTxOutput, E>(optimized_apply_tx)));
   return list;
 }
 
@@ -550,7 +577,7 @@ class Scenario {
   // Opens a challenge committing to `proof` as `caller`; returns the challenge id via `id`.
   Scenario& commit(u64 height, const Hash32& caller, const FraudProof& proof, Hash32* id = nullptr, E expect = E::none) {
     const Hash32 evidence = orl::evidence_commitment(caller, proof);
-    if (id != nullptr) *id = evidence;
+    if (id != nullptr) *id = orl::challenge_id(caller, evidence);
     return open(height, caller, proof.batch_id, proof.proof_type, evidence, bond, expect);
   }
   Scenario& resolve(u64 height, const Hash32& caller, const Hash32& challenge_id, const FraudProof& proof,
@@ -664,6 +691,31 @@ void deploy_cases(CaseList& cases, const Worlds& w) {
       .deploy(deploy_height, deploy_input(w, 100));
   Scenario(cases.add("deploy", "invalid_penalty_101", "penalty_percentage 101", {"OR-DEPLOY-1"}))
       .deploy(deploy_height, deploy_input(w, 101), E::config_invalid);
+  {
+    // Periods and sizes at which fraud proofs cannot work, and the smallest ones at which they can.
+    struct Edge {
+      const char* name;
+      const char* description;
+      u64 max_batch_size, challenge_period_blocks, resolution_period_blocks;
+      E expect;
+    };
+    const Edge edges[] = {
+        {"smallest_working_config", "max_batch_size 1, challenge_period_blocks 1, resolution_period_blocks 2", 1, 1, 2,
+         E::none},
+        {"invalid_max_batch_size_0", "max_batch_size 0: no batch could hold a transaction", 0, 1, 2, E::config_invalid},
+        {"invalid_challenge_period_0", "challenge_period_blocks 0: no challenge could be opened", 1, 0, 2,
+         E::config_invalid},
+        {"invalid_resolution_period_1", "resolution_period_blocks 1: no reveal could follow its commitment in time", 1,
+         1, 1, E::config_invalid},
+    };
+    for (const Edge& edge : edges) {
+      DeployInput input = deploy_input(w, 50);
+      input.config.max_batch_size = edge.max_batch_size;
+      input.config.challenge_period_blocks = edge.challenge_period_blocks;
+      input.config.resolution_period_blocks = edge.resolution_period_blocks;
+      Scenario(cases.add("deploy", edge.name, edge.description, {"OR-DEPLOY-1"})).deploy(deploy_height, input, edge.expect);
+    }
+  }
   {
     Scenario s(cases.add("deploy", "malformed_penalty_256", "penalty_percentage 256 does not fit its u8", {"OR-DEPLOY-1"}));
     json input = codec::to_json(deploy_input(w, 50));
@@ -912,6 +964,11 @@ void submit_cases(CaseList& cases, const Worlds& w) {
 
 // ---- Cases: challenges, finality, payouts ----
 
+// The id of the challenge `caller` opens by committing to `proof`.
+Hash32 committed_id(const Hash32& caller, const FraudProof& proof) {
+  return orl::challenge_id(caller, orl::evidence_commitment(caller, proof));
+}
+
 void challenge_cases(CaseList& cases, const Worlds& w) {
   const World& b0 = w.one_batch;
   const Hash32 batch0_id = b0.contract.batches[0].batch_id;
@@ -961,7 +1018,7 @@ void challenge_cases(CaseList& cases, const Worlds& w) {
 void resolve_cases(CaseList& cases, const Worlds& w) {
   const World& bad = w.fraud_invalid_root;
   const FraudProof proof = w.fraud_proof(bad, 1);
-  const Hash32 id = orl::evidence_commitment(w.key(challenger), proof);
+  const Hash32 id = committed_id(w.key(challenger), proof);
   Scenario(cases.add("resolve_challenge", "resolve_at_deadline_minus_1",
                      "a challenge opened at 150 (deadline 170) is revealed at 169: fraud confirmed",
                      concat({rule_range("OR-RES", 1, 4), transaction_fault_rules})),
@@ -1008,7 +1065,7 @@ void resolve_cases(CaseList& cases, const Worlds& w) {
 void expire_and_withdraw_cases(CaseList& cases, const Worlds& w) {
   const World& b0 = w.one_batch;
   const FraudProof frivolous = w.frivolous_proof();
-  const Hash32 id = orl::evidence_commitment(w.key(challenger), frivolous);
+  const Hash32 id = committed_id(w.key(challenger), frivolous);
   Scenario(cases.add("expire_challenge", "expire_at_deadline",
                      "a challenge opened at 150 and never revealed expires at its deadline 170: the bond is forfeited",
                      {"OR-RES-1", "OR-EXP-1"}),
@@ -1050,7 +1107,7 @@ void expire_and_withdraw_cases(CaseList& cases, const Worlds& w) {
 void finalize_cases(CaseList& cases, const Worlds& w) {
   const World& b0 = w.one_batch;
   const FraudProof frivolous = w.frivolous_proof();
-  const Hash32 id = orl::evidence_commitment(w.key(challenger), frivolous);
+  const Hash32 id = committed_id(w.key(challenger), frivolous);
   Scenario(cases.add("finalize", "finalize_at_deadline", "batch 0 becomes final at its challenge_deadline, 200",
                      rule_range("OR-FIN", 1, 3)),
            b0, "one_batch")
@@ -1247,7 +1304,7 @@ void verify_cases(CaseList& cases, const Worlds& w) {
   Scenario(cases.add("verify_fraud_proof", "invalid_unknown_challenge", "a proof for a challenge that was never opened",
                      {"OR-RES-1"}),
            b0, "one_batch")
-      .verify(151, orl::evidence_commitment(w.key(challenger), base), base, E::unknown_challenge);
+      .verify(151, committed_id(w.key(challenger), base), base, E::unknown_challenge);
 }
 
 // ---- Cases: the stateless L2 step ----
@@ -1475,7 +1532,7 @@ void adversarial_cases(CaseList& cases, const Worlds& w) {
   const std::vector<std::string> resolve_rules = concat({rule_range("OR-CHAL", 1, 6), rule_range("OR-RES", 1, 4)});
   const World& bad = w.fraud_invalid_root;
   const FraudProof root_proof = w.fraud_proof(bad, 1);
-  const Hash32 root_id = orl::evidence_commitment(w.key(challenger), root_proof);
+  const Hash32 root_id = committed_id(w.key(challenger), root_proof);
 
   Scenario(cases.add("adversarial", "fraudulent_root_proven",
                      "batch 1 posts a post-root crediting the operator 1000000; the challenger proves it: half the slash "
@@ -1495,7 +1552,7 @@ void adversarial_cases(CaseList& cases, const Worlds& w) {
                        concat({resolve_rules, transaction_fault_rules})),
              sig, "fraud_invalid_signature")
         .commit(150, w.key(challenger), proof)
-        .resolve(155, w.key(challenger), orl::evidence_commitment(w.key(challenger), proof), proof)
+        .resolve(155, w.key(challenger), committed_id(w.key(challenger), proof), proof)
         .expect_resolutions({ResolutionKind::fraud_confirmed});
     cases.mark_adversarial("invalid signature inside a batch", "operator");
   }
@@ -1507,7 +1564,7 @@ void adversarial_cases(CaseList& cases, const Worlds& w) {
                        concat({resolve_rules, transaction_fault_rules})),
              ds, "fraud_double_spend")
         .commit(150, w.key(challenger), proof)
-        .resolve(155, w.key(challenger), orl::evidence_commitment(w.key(challenger), proof), proof)
+        .resolve(155, w.key(challenger), committed_id(w.key(challenger), proof), proof)
         .expect_resolutions({ResolutionKind::fraud_confirmed});
     cases.mark_adversarial("double spend: a transfer replayed in a later batch", "operator");
   }
@@ -1520,7 +1577,7 @@ void adversarial_cases(CaseList& cases, const Worlds& w) {
                        concat({resolve_rules, timeout_fault_rules})),
              to, "fraud_timeout")
         .commit(150, w.key(challenger), proof)
-        .resolve(155, w.key(challenger), orl::evidence_commitment(w.key(challenger), proof), proof)
+        .resolve(155, w.key(challenger), committed_id(w.key(challenger), proof), proof)
         .expect_resolutions({ResolutionKind::fraud_confirmed});
     cases.mark_adversarial("operator ignores a deposit past its inclusion deadline (censorship of entry)", "operator");
   }
@@ -1549,7 +1606,7 @@ void adversarial_cases(CaseList& cases, const Worlds& w) {
   {
     const World& b0 = w.one_batch;
     const FraudProof frivolous = w.frivolous_proof();
-    const Hash32 id = orl::evidence_commitment(w.key(challenger), frivolous);
+    const Hash32 id = committed_id(w.key(challenger), frivolous);
     Scenario(cases.add("adversarial", "frivolous_challenge",
                        "a proof against bob's valid deposit in batch 0 is rejected (OR_FRAUD_NO_FAULT); the operator "
                        "claims the 1000 bond",
@@ -1573,7 +1630,7 @@ void adversarial_cases(CaseList& cases, const Worlds& w) {
              b0, "one_batch")
         .commit(batch0_deadline - 1, w.key(watcher), frivolous)
         .finalize(batch0_deadline, w.key(alice), E::challenges_open)
-        .withdraw(batch0_deadline + 18, w.key(watcher), orl::evidence_commitment(w.key(watcher), frivolous))
+        .withdraw(batch0_deadline + 18, w.key(watcher), committed_id(w.key(watcher), frivolous))
         .finalize(batch0_deadline + 18, w.key(alice));
     cases.mark_adversarial("challenge griefing: open, then withdraw, to delay finality", "challenger");
   }
@@ -1648,7 +1705,7 @@ void adversarial_cases(CaseList& cases, const Worlds& w) {
         .commit(151, w.key(watcher), on_batch2)
         .commit(152, w.key(watcher), on_batch0)
         .commit(153, w.key(watcher), proof1)
-        .resolve(155, w.key(challenger), orl::evidence_commitment(w.key(challenger), proof1), proof1)
+        .resolve(155, w.key(challenger), committed_id(w.key(challenger), proof1), proof1)
         .expect_resolutions({ResolutionKind::fraud_confirmed, ResolutionKind::challenge_withdrawn,
                              ResolutionKind::challenge_withdrawn});
     cases.mark_adversarial("revert cascade over three batches", "operator");
@@ -1667,7 +1724,7 @@ void adversarial_cases(CaseList& cases, const Worlds& w) {
   {
     // The challenger's reveal is pending in block 155; the watcher copies the proof, commits it under
     // its own address and tries to reveal it in the same block, ahead of the original.
-    const Hash32 copy_id = orl::evidence_commitment(w.key(watcher), root_proof);
+    const Hash32 copy_id = committed_id(w.key(watcher), root_proof);
     Scenario(cases.add("adversarial", "copied_proof_cannot_overtake_the_reveal",
                        "a copy of a revealed proof, committed and revealed by the watcher in the block of the "
                        "original reveal, is refused (OR-RES-3); the original reveal confirms the fraud and the "
@@ -1682,21 +1739,21 @@ void adversarial_cases(CaseList& cases, const Worlds& w) {
     cases.mark_adversarial("front-running a revealed proof by committing a copy", "watcher");
   }
   {
-    FraudProof recommitted = root_proof;  // an extra opening, which re-execution ignores, gives a fresh commitment
-    recommitted.transaction_fault->witness.accounts.push_back(recommitted.transaction_fault->witness.accounts.back());
+    const Hash32 root_evidence = orl::evidence_commitment(w.key(challenger), root_proof);
+    const Hash32 squatted_id = orl::challenge_id(w.key(watcher), root_evidence);
     Scenario(cases.add("adversarial", "copied_commitment_cannot_be_revealed",
-                       "the watcher opens a challenge with the challenger's commitment first: the challenger's open is a "
-                       "duplicate and the watcher cannot reveal it (OR-RES-4); the challenger recommits a variant, wins, "
-                       "and the watcher's challenge on the removed batch is refunded",
+                       "the watcher copies the challenger's commitment from the mempool and opens it first: the "
+                       "challenge is the watcher's own (OR-CHAL-5 is per challenger), so the challenger's open still "
+                       "succeeds, the watcher cannot reveal (OR-RES-4), the challenger wins, and the watcher's "
+                       "challenge on the removed batch is refunded",
                        concat({{"OR-CHAL-5", "OR-RES-4"}, resolve_rules, transaction_fault_rules})),
              bad, "fraud_invalid_root")
-        .open(150, w.key(watcher), root_proof.batch_id, root_proof.proof_type, root_id, bond)
-        .commit(150, w.key(challenger), root_proof, nullptr, E::challenge_duplicate)
-        .resolve(151, w.key(watcher), root_id, root_proof, E::evidence_mismatch)
-        .commit(152, w.key(challenger), recommitted)
-        .resolve(153, w.key(challenger), orl::evidence_commitment(w.key(challenger), recommitted), recommitted)
+        .open(150, w.key(watcher), root_proof.batch_id, root_proof.proof_type, root_evidence, bond)
+        .commit(150, w.key(challenger), root_proof)
+        .resolve(151, w.key(watcher), squatted_id, root_proof, E::evidence_mismatch)
+        .resolve(152, w.key(challenger), root_id, root_proof)
         .expect_resolutions({ResolutionKind::fraud_confirmed, ResolutionKind::challenge_withdrawn});
-    cases.mark_adversarial("copying a challenger's commitment", "watcher");
+    cases.mark_adversarial("evidence squatting: copying a challenger's commitment", "watcher");
   }
 
   // Signatures replayed across rollups, chains and transaction kinds (the stateless step).

@@ -9,6 +9,9 @@
 // with keys parsed once; SHA-NI for the digests) while the chunks already verified are applied in
 // order on one thread at a time, each transaction's writes rehashed along their paths in the
 // account tree (RollupAccountTree::update), the nodes the paths share once.
+// The same run serves the challenger (replay_batch, l2::ref::optimistic_rollup::find_fraud's
+// replay): the journal is indexed by transaction, so the writes after the first fault can be rolled
+// back alone and the engine left just before it.
 // spec: optimistic_rollup.md#the-stateful-form
 #include <algorithm>
 #include <array>

@@ -147,7 +147,7 @@ constexpr ErrorInfo error_info(RollupError e) {
     case account_exists: return {"OR_ACCOUNT_EXISTS", "OR-DEP-5", "an account-creating deposit names an occupied slot"};
     case unknown_account: return {"OR_UNKNOWN_ACCOUNT", "OR-DEP-6", "a top-up deposit names an empty slot"};
     case deposit_balance_overflow: return {"OR_DEPOSIT_BALANCE_OVERFLOW", "OR-DEP-7", "the account's balance + deposit amount exceeds UINT64_MAX"};
-    case config_invalid: return {"OR_CONFIG_INVALID", "OR-DEPLOY-1", "penalty_percentage is above 100"};
+    case config_invalid: return {"OR_CONFIG_INVALID", "OR-DEPLOY-1", "penalty_percentage is above 100, or max_batch_size, challenge_period_blocks or resolution_period_blocks is too small to work"};
     case not_operator: return {"OR_NOT_OPERATOR", "OR-STAKE-1", "only the rollup's operator may stake"};
     case stake_below_minimum: return {"OR_STAKE_BELOW_MINIMUM", "OR-STAKE-2", "the first stake is below minimum_stake"};
     case stake_overflow: return {"OR_STAKE_OVERFLOW", "OR-STAKE-3", "the contract's holdings + added stake exceed UINT64_MAX"};
@@ -172,7 +172,7 @@ constexpr ErrorInfo error_info(RollupError e) {
     case challenge_too_late: return {"OR_CHALLENGE_TOO_LATE", "OR-CHAL-2", "challenge at or after the batch's challenge_deadline"};
     case challenge_bond_too_small: return {"OR_CHALLENGE_BOND_TOO_SMALL", "OR-CHAL-3", "the bond is below min_challenge_bond"};
     case challenge_type_not_applicable: return {"OR_CHALLENGE_TYPE_NOT_APPLICABLE", "OR-CHAL-4", "data_withholding does not apply to this rollup"};
-    case challenge_duplicate: return {"OR_CHALLENGE_DUPLICATE", "OR-CHAL-5", "a challenge with this challenge_id is already open"};
+    case challenge_duplicate: return {"OR_CHALLENGE_DUPLICATE", "OR-CHAL-5", "this challenger already has an open challenge with this evidence"};
     case challenge_bond_overflow: return {"OR_CHALLENGE_BOND_OVERFLOW", "OR-CHAL-6", "the contract's holdings + bond exceed UINT64_MAX"};
     case unknown_challenge: return {"OR_UNKNOWN_CHALLENGE", "OR-RES-1", "no open challenge has this challenge_id"};
     case challenge_expired: return {"OR_CHALLENGE_EXPIRED", "OR-RES-2", "the challenge is resolved or withdrawn at or after its deadline"};

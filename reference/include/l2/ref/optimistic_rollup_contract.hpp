@@ -37,6 +37,7 @@ namespace l2::ref::optimistic_rollup {
 
 inline constexpr std::string_view evidence_tag = "L2/optimistic_rollup/evidence";
 inline constexpr std::string_view contract_tag = "L2/optimistic_rollup/contract";
+inline constexpr std::string_view challenge_tag = "L2/optimistic_rollup/challenge";
 
 // ---------------------------------------------------------------------------------------------
 // Configuration and contract state. spec: optimistic_rollup.md#configuration
@@ -64,8 +65,9 @@ struct BatchRecord {
                            (u64, open_challenges));
 };
 
-// challenge_id == evidence: the commitment names the challenge. The proof may be revealed only in a
-// block after opened_at, so a proof seen in the mempool cannot be committed and revealed ahead of it.
+// challenge_id = H(challenger, evidence): a challenge is one party's commitment, so nobody can take
+// another's evidence. The proof may be revealed only in a block after opened_at, so a proof seen in
+// the mempool cannot be committed and revealed ahead of it.
 struct Challenge {
   BOOST_HANA_DEFINE_STRUCT(Challenge, (Hash32, challenge_id), (Hash32, challenged_object), (Hash32, challenger),
                            (FraudProofType, proof_type), (Hash32, evidence), (u64, opened_at), (u64, deadline),
@@ -158,6 +160,15 @@ struct ResolveChallengeInput {
 struct EvidencePreimage {
   BOOST_HANA_DEFINE_STRUCT(EvidencePreimage, (Hash32, challenger), (FraudProof, proof));
 };
+
+struct ChallengeIdPreimage {
+  BOOST_HANA_DEFINE_STRUCT(ChallengeIdPreimage, (Hash32, challenger), (Hash32, evidence));
+};
+
+// spec: optimistic_rollup.md#optimisticrollup-contract-state
+constexpr Hash32 challenge_id(const Hash32& challenger, const Hash32& evidence) {
+  return tagged_hash(challenge_tag, reflect::encode(ChallengeIdPreimage{challenger, evidence}));
+}
 
 // spec: optimistic_rollup.md#optimisticrollup-contract-state
 constexpr Hash32 evidence_commitment(const Hash32& challenger, const FraudProof& proof) {
@@ -293,8 +304,11 @@ constexpr Challenge close_challenge(OptimisticRollup& c, std::size_t k) {
 
 constexpr Result<OptimisticRollup, RollupError> deploy(u64 chain_id, const Hash32& contract, const Hash32& operator_key,
                                                        u64 deployment_nonce, const RollupConfig& config) {
-  // Verify: penalty_percentage <= 100 [OR-DEPLOY-1]
-  if (config.stake.penalty_percentage > 100) return RollupError::config_invalid;
+  // Verify: penalty_percentage <= 100, a batch may hold a transaction, a challenge can be opened, and
+  // a challenge opened at h can be revealed at h + 1 before its deadline [OR-DEPLOY-1]
+  if (config.stake.penalty_percentage > 100 || config.max_batch_size == 0 || config.challenge_period_blocks == 0 ||
+      config.resolution_period_blocks < 2)
+    return RollupError::config_invalid;
   OptimisticRollup c{};
   c.chain_id = chain_id;
   c.contract = contract;
@@ -441,13 +455,14 @@ constexpr Transition apply_open_challenge(const OptimisticRollup& contract, cons
   if (in.value < contract.config.min_challenge_bond) return RollupError::challenge_bond_too_small;
   // Verify: the type applies to this rollup: not data_withholding [OR-CHAL-4]
   if (in.proof_type == FraudProofType::data_withholding) return RollupError::challenge_type_not_applicable;
-  // Verify: no open challenge has challenge_id = evidence [OR-CHAL-5]
-  if (find_challenge(contract, in.evidence)) return RollupError::challenge_duplicate;
+  const Hash32 id = challenge_id(env.caller, in.evidence);
+  // Verify: no open challenge has challenge_id = H(caller, evidence) [OR-CHAL-5]
+  if (find_challenge(contract, id)) return RollupError::challenge_duplicate;
   // Verify: holdings + bond <= UINT64_MAX [OR-CHAL-6]
   if (!holdings_can_take(contract, in.value)) return RollupError::challenge_bond_overflow;
 
   OptimisticRollup c = contract;
-  c.challenges.push_back(Challenge{in.evidence, in.batch_id, env.caller, in.proof_type, in.evidence, env.height,
+  c.challenges.push_back(Challenge{id, in.batch_id, env.caller, in.proof_type, in.evidence, env.height,
                                    saturating_add(env.height, c.config.resolution_period_blocks), in.value});
   c.batches[*batch].open_challenges += 1;
   return effects_of(std::move(c));
