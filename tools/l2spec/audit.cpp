@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "l2/inv/optimistic_rollup_model.hpp"
 #include "l2/inv/payment_channel_model.hpp"
 
 namespace l2::cli {
@@ -76,6 +77,20 @@ int run_audit(const AuditOptions& options) {
     for (const auto& failure : result.failures) std::cout << "FAIL " << failure << "\n";
     report["model_traces"] = {{"traces", result.traces}, {"steps", result.steps}, {"accepted", result.accepted},
                               {"disagreements", result.disagreements}, {"failures", result.failures}};
+    detail = std::to_string(result.traces) + " traces, " + std::to_string(result.steps) + " steps (" +
+             std::to_string(result.accepted) + " accepted), " + std::to_string(result.disagreements) + " disagreements";
+    std::cout << detail << "\n";
+    return result.disagreements == 0 ? exit_ok : exit_check_failed;
+  });
+  run("trace validation: random optimistic-rollup traces, reference vs Z3 model", [&](std::string& detail) {
+    constexpr std::size_t traces = 600;
+    const auto result = inv::optimistic_rollup::validate_random_traces(20261124, traces, 40, [](std::size_t done) {
+      if (done % 150 == 0) say("  " + std::to_string(done) + "/" + std::to_string(traces) + " traces");
+    });
+    for (const auto& failure : result.failures) std::cout << "FAIL " << failure << "\n";
+    report["rollup_model_traces"] = {{"traces", result.traces}, {"steps", result.steps}, {"accepted", result.accepted},
+                                     {"disagreements", result.disagreements}, {"failures", result.failures},
+                                     {"outcomes", result.outcomes}};
     detail = std::to_string(result.traces) + " traces, " + std::to_string(result.steps) + " steps (" +
              std::to_string(result.accepted) + " accepted), " + std::to_string(result.disagreements) + " disagreements";
     std::cout << detail << "\n";

@@ -98,8 +98,11 @@ int main(int argc, char** argv) {
   prove->add_option("--counterexamples", prove_options.counterexample_dir,
                     "Write each counterexample as a replayable vector case <obligation id>.json into DIR");
   prove->add_option("--weaken", prove_options.weaken,
-                    "Prove the payment-channel obligations against a deliberately weakened rule instead "
-                    "(update_accepts_equal_sequence | challenge_accepted_at_deadline); expect counterexamples");
+                    "Prove one mechanism's obligations against a deliberately weakened rule instead; expect "
+                    "counterexamples. Payment channel: update_accepts_equal_sequence | "
+                    "challenge_accepted_at_deadline; optimistic rollup: finalize_ignores_open_challenges | "
+                    "optimistic_rollup:challenge_accepted_at_deadline | challenge_id_is_evidence (a "
+                    "payment_channel: or optimistic_rollup: prefix picks the mechanism)");
 
   TraceOptions trace_options{source_dir, source_dir + "/vectors", false};
   auto* trace = app.add_subcommand("trace", "The matrix from each spec rule to its code, model, tests and vectors; fails where a "

@@ -3,9 +3,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <string_view>
+#include <utility>
 
 #include "commands.hpp"
 #include "l2/inv/obligation.hpp"
+#include "l2/inv/optimistic_rollup_model.hpp"
 #include "l2/inv/payment_channel_model.hpp"
 
 namespace l2::cli {
@@ -15,13 +19,30 @@ int run_prove(const ProveOptions& options, nlohmann::json* summary) {
   if (options.weaken.empty()) {
     all = inv::all_obligations();
   } else {
-    const auto weakening = inv::payment_channel::parse_weakening(options.weaken);
-    if (!weakening) {
+    // NAME is a payment-channel weakening, else an optimistic-rollup one; a "payment_channel:" or
+    // "optimistic_rollup:" prefix picks the mechanism (both have challenge_accepted_at_deadline).
+    std::string_view name = options.weaken;
+    bool channel = true, rollup = true;
+    for (const auto& [prefix, is_channel] : {std::pair<std::string_view, bool>{"payment_channel:", true},
+                                            std::pair<std::string_view, bool>{"optimistic_rollup:", false}})
+      if (name.substr(0, prefix.size()) == prefix) {
+        name.remove_prefix(prefix.size());
+        channel = is_channel;
+        rollup = !is_channel;
+      }
+    const auto channel_weakening = channel ? inv::payment_channel::parse_weakening(name) : std::nullopt;
+    const auto rollup_weakening = rollup && !channel_weakening ? inv::optimistic_rollup::parse_weakening(name) : std::nullopt;
+    if (channel_weakening) {
+      all = inv::payment_channel::obligations(*channel_weakening);
+    } else if (rollup_weakening) {
+      all = inv::optimistic_rollup::obligations(*rollup_weakening);
+    } else {
       std::cerr << "l2spec prove: unknown weakening \"" << options.weaken
-                << "\" (known: update_accepts_equal_sequence, challenge_accepted_at_deadline)\n";
+                << "\" (payment channel: update_accepts_equal_sequence, challenge_accepted_at_deadline; optimistic "
+                   "rollup: finalize_ignores_open_challenges, optimistic_rollup:challenge_accepted_at_deadline, "
+                   "challenge_id_is_evidence)\n";
       return exit_usage;
     }
-    all = inv::payment_channel::obligations(*weakening);
   }
   if (!options.counterexample_dir.empty()) {
     std::error_code ec;

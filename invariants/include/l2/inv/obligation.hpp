@@ -67,5 +67,6 @@ std::vector<Obligation> all_obligations();
 std::vector<Obligation> primitives_obligations();
 std::vector<Obligation> payment_channel_obligations();
 std::vector<Obligation> channel_factory_obligations();
+std::vector<Obligation> optimistic_rollup_obligations();
 
 }  // namespace l2::inv
