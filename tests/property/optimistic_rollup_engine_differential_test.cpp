@@ -27,6 +27,7 @@
 
 #include "l2/opt/optimistic_rollup.hpp"
 #include "l2/ref/optimistic_rollup.hpp"
+#include "l2/test/key_pool.hpp"
 #include "l2/test/libsecp256k1_oracle.hpp"
 
 namespace {
@@ -50,32 +51,12 @@ using orl::Withdrawal;
 
 // ---- Keys -------------------------------------------------------------------------------------
 
-constexpr std::size_t signer_count = 6;
-// A 32-byte "key" that is no x coordinate on the curve: an account can hold it (a deposit checks no
-// key), and then every signature for that account fails.
-constexpr std::size_t off_curve = signer_count;
+using Keys = l2::test::KeyPool<6>;
+constexpr std::size_t signer_count = Keys::signer_count;
+constexpr std::size_t off_curve = Keys::off_curve;  // a key no signature verifies under
 
-struct KeyPool {
-  std::array<Hash32, signer_count> secret{};
-  std::array<Hash32, signer_count + 1> pubkey{};
-};
-
-const KeyPool& pool() {
-  static const KeyPool keys = [] {
-    KeyPool made;
-    const l2::Bytes seed = l2::bytes_of("optimistic_rollup_engine_differential");
-    for (std::size_t i = 0; i < signer_count; ++i) {
-      made.secret[i] = l2::ref::bip340::secret_from_seed(seed, static_cast<u32>(i));
-      made.pubkey[i] = oracle::pubkey(made.secret[i]).value();
-    }
-    Hash32 x{};
-    for (u8 low = 2;; ++low) {
-      x[31] = low;
-      if (!oracle::pubkey_parses(x)) break;
-    }
-    made.pubkey[off_curve] = x;
-    return made;
-  }();
+const Keys& pool() {
+  static const Keys keys = Keys::make("optimistic_rollup_engine_differential");
   return keys;
 }
 
