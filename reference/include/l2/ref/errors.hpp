@@ -28,6 +28,8 @@ enum class PrimitiveError : std::uint8_t {
   u64_sub_underflow,                // CHK-SUB-1
   u64_mul_overflow,                 // CHK-MUL-1
   u64_mul_div_overflow,             // CHK-MULDIV-1
+  aead_input_too_short,             // AEAD-OPEN-1
+  aead_tag_mismatch,                // AEAD-OPEN-2
 };
 
 struct ErrorInfo {
@@ -73,11 +75,15 @@ constexpr ErrorInfo error_info(PrimitiveError e) {
       return {"U64_MUL_OVERFLOW", "CHK-MUL-1", "a * b exceeds UINT64_MAX"};
     case PrimitiveError::u64_mul_div_overflow:
       return {"U64_MUL_DIV_OVERFLOW", "CHK-MULDIV-1", "denominator is 0 or floor(a * b / d) exceeds UINT64_MAX"};
+    case PrimitiveError::aead_input_too_short:
+      return {"AEAD_INPUT_TOO_SHORT", "AEAD-OPEN-1", "sealed input is shorter than the 16-byte tag"};
+    case PrimitiveError::aead_tag_mismatch:
+      return {"AEAD_TAG_MISMATCH", "AEAD-OPEN-2", "Poly1305 tag over the aad and ciphertext differs from the received tag"};
   }
   return {"UNKNOWN", "", "unknown error"};
 }
 
-inline constexpr std::array<PrimitiveError, 17> all_primitive_errors = {
+inline constexpr std::array<PrimitiveError, 19> all_primitive_errors = {
     PrimitiveError::merkle_index_out_of_range, PrimitiveError::merkle_proof_length,
     PrimitiveError::merkle_root_mismatch,      PrimitiveError::merkle_consistency_sizes,
     PrimitiveError::merkle_consistency_proof_length, PrimitiveError::merkle_consistency_mismatch,
@@ -86,6 +92,7 @@ inline constexpr std::array<PrimitiveError, 17> all_primitive_errors = {
     PrimitiveError::sig_r_out_of_range,        PrimitiveError::sig_s_out_of_range,
     PrimitiveError::sig_invalid,               PrimitiveError::u64_add_overflow,
     PrimitiveError::u64_sub_underflow,         PrimitiveError::u64_mul_overflow,
-    PrimitiveError::u64_mul_div_overflow};
+    PrimitiveError::u64_mul_div_overflow,      PrimitiveError::aead_input_too_short,
+    PrimitiveError::aead_tag_mismatch};
 
 }  // namespace l2
