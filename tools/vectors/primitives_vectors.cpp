@@ -1,23 +1,29 @@
 // Vectors for the primitives: SHA-256, tagged hashes, RFC 6962 trees, the sparse Merkle tree,
-// BIP-340 Schnorr and checked uint64 arithmetic. Each op runs on the reference and, where an
-// engine exists, on the optimized library. spec: primitives.md, merkle.md, crypto_schnorr.md
+// BIP-340 Schnorr, checked uint64 arithmetic and the ChaCha20-Poly1305 AEAD. Each op runs on the
+// reference and, where an engine exists, on the optimized library. spec: primitives.md,
+// merkle.md, crypto_schnorr.md
 #include <boost/hana.hpp>
 
+#include <algorithm>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "l2/opt/aead.hpp"
 #include "l2/opt/merkle.hpp"
 #include "l2/opt/schnorr.hpp"
 #include "l2/opt/sha256.hpp"
 #include "l2/opt/sparse_merkle.hpp"
+#include "l2/ref/chacha20_poly1305.hpp"
 #include "l2/ref/checked.hpp"
 #include "l2/ref/errors.hpp"
 #include "l2/ref/merkle.hpp"
 #include "l2/ref/schnorr.hpp"
 #include "l2/ref/sparse_merkle.hpp"
 #include "l2/vectors/bip340_published_vectors.hpp"
+#include "l2/vectors/rfc8439_published_vectors.hpp"
 #include "l2/vectors/typed_ops.hpp"
 
 namespace l2::vectors {
@@ -105,6 +111,19 @@ struct MulDivInput {
 };
 struct U64Output {
   BOOST_HANA_DEFINE_STRUCT(U64Output, (u64, value));
+};
+struct AeadSealInput {
+  BOOST_HANA_DEFINE_STRUCT(AeadSealInput, (ByteArray<32>, key), (ByteArray<12>, nonce), (Bytes, aad), (Bytes, plaintext));
+};
+struct AeadSealOutput {
+  BOOST_HANA_DEFINE_STRUCT(AeadSealOutput, (Bytes, ciphertext_and_tag));
+};
+struct AeadOpenInput {
+  BOOST_HANA_DEFINE_STRUCT(AeadOpenInput, (ByteArray<32>, key), (ByteArray<12>, nonce), (Bytes, aad),
+                           (Bytes, ciphertext_and_tag));
+};
+struct AeadOpenOutput {
+  BOOST_HANA_DEFINE_STRUCT(AeadOpenOutput, (Bytes, plaintext));
 };
 
 // One value of every field kind, for the canonical-decoding vectors (spec: encoding.md#decoding).
@@ -405,6 +424,32 @@ std::vector<OpHandler> ops() {
         return U64Output{result.value};
       }),
       nullptr));
+
+  list.push_back(stateless_op<AeadSealInput, AeadSealOutput, E>(
+      "aead_seal", "RFC 8439 ChaCha20-Poly1305 encryption: ciphertext || tag [AEAD-SEAL-1]",
+      Fn<AeadSealInput, AeadSealOutput>([](const AeadSealInput& in) -> Result<AeadSealOutput, E> {
+        return AeadSealOutput{ref::chacha20_poly1305::seal(in.key, in.nonce, in.aad, in.plaintext)};
+      }),
+      Fn<AeadSealInput, AeadSealOutput>([](const AeadSealInput& in) -> Result<AeadSealOutput, E> {
+        const auto sealed = opt::aead::seal(in.key, in.nonce, in.aad, in.plaintext);
+        // OpenSSL failing (out of memory) has no code of its own; as `none` it shows up as a
+        // mismatch against the expected outcome, never as a pass.
+        if (!sealed) return E::none;
+        return AeadSealOutput{*sealed};
+      })));
+
+  list.push_back(stateless_op<AeadOpenInput, AeadOpenOutput, E>(
+      "aead_open", "RFC 8439 ChaCha20-Poly1305 decryption of ciphertext || tag [AEAD-OPEN-1, AEAD-OPEN-2]",
+      Fn<AeadOpenInput, AeadOpenOutput>([](const AeadOpenInput& in) -> Result<AeadOpenOutput, E> {
+        const auto opened = ref::chacha20_poly1305::open(in.key, in.nonce, in.aad, in.ciphertext_and_tag);
+        if (!opened.ok()) return opened.error();
+        return AeadOpenOutput{opened.value()};
+      }),
+      Fn<AeadOpenInput, AeadOpenOutput>([](const AeadOpenInput& in) -> Result<AeadOpenOutput, E> {
+        const auto opened = opt::aead::open(in.key, in.nonce, in.aad, in.ciphertext_and_tag);
+        if (!opened.ok()) return opened.error();
+        return AeadOpenOutput{opened.value()};
+      })));
   return list;
 }
 
@@ -941,6 +986,174 @@ void encoding_cases(CaseList& cases) {
                  "canonical_decode", json{{"encoding", "0x00"}});
 }
 
+// "§2.8.2" -> "2_8_2", "A.5" -> "a_5": a section as part of a case name.
+std::string section_slug(std::string_view section) {
+  std::string slug;
+  for (const char c : section) {
+    if (c >= '0' && c <= '9') slug += c;
+    else if (c >= 'A' && c <= 'Z') slug += static_cast<char>(c - 'A' + 'a');
+    else if (c == '.') slug += '_';
+  }
+  return slug;
+}
+
+AeadSealInput seeded_seal_input(Drbg& rng, std::size_t aad_length, std::size_t plaintext_length) {
+  AeadSealInput in;
+  in.key = rng.next32();
+  const Bytes nonce = rng.next_bytes(in.nonce.size());
+  std::copy(nonce.begin(), nonce.end(), in.nonce.begin());
+  in.aad = rng.next_bytes(aad_length);
+  in.plaintext = rng.next_bytes(plaintext_length);
+  return in;
+}
+
+AeadOpenInput sealed_by_reference(const AeadSealInput& in) {
+  return AeadOpenInput{in.key, in.nonce, in.aad, ref::chacha20_poly1305::seal(in.key, in.nonce, in.aad, in.plaintext)};
+}
+
+void aead_cases(CaseList& cases, Profile profile) {
+  const std::vector<std::string> seal_rules = {"AEAD-SEAL-1"};
+  const std::vector<std::string> open_rules = {"AEAD-OPEN-1", "AEAD-OPEN-2"};
+  const std::vector<std::string> length_rule = {"AEAD-OPEN-1"};
+  const Adversarial forger{"a forged or tampered ciphertext", "sender"};
+
+  // RFC 8439's two AEAD vectors, sealed and opened.
+  for (const auto& v : rfc8439_published::aeads) {
+    const std::string name = "rfc8439_" + section_slug(v.section);
+    const std::string what = "RFC 8439 " + std::string(v.section) + " published vector: " + std::string(v.comment);
+    AeadSealInput in;
+    hex_decode(v.key_hex, in.key);
+    hex_decode(v.nonce_hex, in.nonce);
+    in.aad = hex_bytes(v.aad_hex);
+    in.plaintext = hex_bytes(v.plaintext_hex);
+    cases.one_step("aead_seal", name, what, seal_rules, "aead_seal", codec::to_json(in));
+    AeadOpenInput sealed{in.key, in.nonce, in.aad, hex_bytes(std::string(v.ciphertext_hex) + std::string(v.tag_hex))};
+    cases.one_step("aead_open", name, what, open_rules, "aead_open", codec::to_json(sealed));
+    if (section_slug(v.section) == "a_5") {
+      sealed.ciphertext_and_tag.back() ^= 0x80;
+      cases.one_step("aead_open", "invalid_" + name + "_flipped_tag_bit", what + ", with the tag's last bit flipped", open_rules,
+                     "aead_open", codec::to_json(sealed)).adversarial = forger;
+    }
+  }
+
+  // Lengths around Poly1305's 16-byte block (and the padding unit) and ChaCha20's 64-byte block:
+  // a partial block or a padding bug shows at one below, at and one above.
+  std::vector<std::size_t> lengths = {0, 1, 15, 16, 17, 63, 64, 65, 128};
+  if (profile == Profile::large)
+    for (std::size_t n = 2; n <= 300; ++n)
+      if (std::find(lengths.begin(), lengths.end(), n) == lengths.end()) lengths.push_back(n);
+  for (const std::size_t length : lengths) {
+    const std::string n = std::to_string(length);
+    CaseSpec& by_plaintext = cases.add("aead_seal", "plaintext_length_" + n,
+                                       "seal " + n + " seeded plaintext bytes with 17 bytes of aad", seal_rules);
+    Drbg plaintext_rng(by_plaintext.seed);
+    by_plaintext.steps.push_back(Step{"aead_seal", 0, codec::to_json(seeded_seal_input(plaintext_rng, 17, length))});
+    CaseSpec& by_aad = cases.add("aead_seal", "aad_length_" + n, "seal 17 seeded plaintext bytes with " + n + " bytes of aad",
+                                 seal_rules);
+    Drbg aad_rng(by_aad.seed);
+    by_aad.steps.push_back(Step{"aead_seal", 0, codec::to_json(seeded_seal_input(aad_rng, length, 17))});
+    CaseSpec& opened = cases.add("aead_open", "plaintext_length_" + n,
+                                 "open the seal of " + n + " seeded plaintext bytes (" + std::to_string(length + 16) +
+                                     " bytes with the tag)", open_rules);
+    Drbg open_rng(opened.seed);
+    opened.steps.push_back(Step{"aead_open", 0, codec::to_json(sealed_by_reference(seeded_seal_input(open_rng, 13, length)))});
+  }
+
+  // Every way to be rejected, from one genuine message: 16 bytes of aad, 20 of plaintext.
+  Drbg rng(case_seed(mechanism_name, "aead_open", "tampering"));
+  const AeadSealInput message = seeded_seal_input(rng, 16, 20);
+  const AeadOpenInput genuine = sealed_by_reference(message);
+  const auto add_invalid = [&](const std::string& name, const std::string& what, const std::vector<std::string>& rules,
+                               const std::function<void(AeadOpenInput&)>& change) {
+    AeadOpenInput in = genuine;
+    change(in);
+    cases.one_step("aead_open", name, what, rules, "aead_open", codec::to_json(in)).adversarial = forger;
+  };
+  add_invalid("invalid_empty_input", "no bytes at all: no tag", length_rule, [](AeadOpenInput& in) { in.ciphertext_and_tag.clear(); });
+  add_invalid("invalid_1_byte", "one byte: no tag", length_rule, [](AeadOpenInput& in) { in.ciphertext_and_tag.resize(1); });
+  add_invalid("invalid_15_bytes", "15 bytes, one short of a tag", length_rule,
+              [](AeadOpenInput& in) { in.ciphertext_and_tag.resize(15); });
+  add_invalid("invalid_16_zero_bytes", "16 zero bytes: a tag-sized input with the wrong tag for an empty ciphertext", open_rules,
+              [](AeadOpenInput& in) { in.ciphertext_and_tag.assign(16, 0); });
+  add_invalid("invalid_flipped_bit_in_first_ciphertext_byte", "one bit of the first ciphertext byte flipped", open_rules,
+              [](AeadOpenInput& in) { in.ciphertext_and_tag.front() ^= 0x01; });
+  add_invalid("invalid_flipped_bit_in_last_ciphertext_byte", "one bit of the last ciphertext byte flipped", open_rules,
+              [](AeadOpenInput& in) { in.ciphertext_and_tag[in.ciphertext_and_tag.size() - 17] ^= 0x80; });
+  add_invalid("invalid_flipped_bit_in_first_tag_byte", "one bit of the first tag byte flipped", open_rules,
+              [](AeadOpenInput& in) { in.ciphertext_and_tag[in.ciphertext_and_tag.size() - 16] ^= 0x01; });
+  add_invalid("invalid_flipped_bit_in_last_tag_byte", "one bit of the last tag byte flipped", open_rules,
+              [](AeadOpenInput& in) { in.ciphertext_and_tag.back() ^= 0x80; });
+  add_invalid("invalid_flipped_bit_in_aad", "one bit of the aad flipped", open_rules, [](AeadOpenInput& in) { in.aad[5] ^= 0x04; });
+  add_invalid("invalid_flipped_bit_in_nonce", "one bit of the nonce flipped", open_rules,
+              [](AeadOpenInput& in) { in.nonce[11] ^= 0x80; });
+  add_invalid("invalid_flipped_bit_in_key", "one bit of the key flipped", open_rules, [](AeadOpenInput& in) { in.key[0] ^= 0x01; });
+  add_invalid("invalid_truncated_by_one_byte", "the last tag byte missing", open_rules,
+              [](AeadOpenInput& in) { in.ciphertext_and_tag.pop_back(); });
+  add_invalid("invalid_one_byte_appended", "a zero byte after the tag", open_rules,
+              [](AeadOpenInput& in) { in.ciphertext_and_tag.push_back(0); });
+  add_invalid("invalid_aad_moved_into_ciphertext",
+              "the last 8 aad bytes moved to the front of the ciphertext: same bytes, another Poly1305 layout", open_rules,
+              [](AeadOpenInput& in) {
+                Bytes moved(in.aad.begin() + 8, in.aad.end());
+                append(moved, in.ciphertext_and_tag);
+                in.aad.resize(8);
+                in.ciphertext_and_tag = moved;
+              });
+  add_invalid("invalid_empty_aad", "the aad left out", open_rules, [](AeadOpenInput& in) { in.aad.clear(); });
+  {
+    // 15 and 16 zero bytes of aad pad to the same block; only the length block tells them apart.
+    AeadSealInput zeros = message;
+    zeros.aad.assign(16, 0);
+    AeadOpenInput in = sealed_by_reference(zeros);
+    in.aad.assign(15, 0);
+    cases.one_step("aead_open", "invalid_aad_15_zeros_for_16", "sealed with 16 zero bytes of aad, opened with 15", open_rules,
+                   "aead_open", codec::to_json(in)).adversarial = forger;
+  }
+  {
+    AeadSealInput other = message;
+    other.plaintext[0] ^= 0x01;
+    const Bytes other_sealed = sealed_by_reference(other).ciphertext_and_tag;
+    AeadOpenInput in = genuine;
+    std::copy(other_sealed.end() - 16, other_sealed.end(), in.ciphertext_and_tag.end() - 16);
+    cases.one_step("aead_open", "invalid_tag_of_another_message", "the ciphertext with the tag of a different plaintext",
+                   open_rules, "aead_open", codec::to_json(in)).adversarial = forger;
+  }
+  {
+    AeadOpenInput in = genuine;
+    in.key = rng.next32();
+    cases.one_step("aead_open", "invalid_wrong_key", "a blob sealed under another key", open_rules, "aead_open",
+                   codec::to_json(in)).adversarial = Adversarial{"a blob sealed under another key", "sender"};
+  }
+  cases.one_step("aead_open", "tampering_base", "the genuine message the invalid_* cases change", open_rules, "aead_open",
+                 codec::to_json(genuine));
+
+  // Inputs that do not decode.
+  const json good_seal = codec::to_json(message);
+  const auto with = [](json input, const std::string& field, json value) {
+    input[field] = std::move(value);
+    return input;
+  };
+  cases.one_step("aead_seal", "malformed_key_31_bytes", "a 31-byte key", seal_rules, "aead_seal",
+                 with(good_seal, "key", to_hex(message.key).substr(2)));
+  cases.one_step("aead_seal", "malformed_nonce_8_bytes", "a 64-bit nonce, as in the original ChaCha20, not this AEAD's 96 bits",
+                 seal_rules, "aead_seal", with(good_seal, "nonce", to_hex(message.nonce).substr(8)));
+  cases.one_step("aead_seal", "malformed_nonce_24_bytes", "a 192-bit nonce, as in XChaCha20, not this AEAD's 96 bits", seal_rules,
+                 "aead_seal", with(good_seal, "nonce", to_hex(message.nonce) + to_hex(message.nonce)));
+  cases.one_step("aead_seal", "malformed_plaintext_odd_hex", "plaintext hex with an odd number of digits", seal_rules, "aead_seal",
+                 with(good_seal, "plaintext", "abc"));
+  {
+    json missing = good_seal;
+    missing.erase("aad");
+    cases.one_step("aead_seal", "malformed_missing_aad", "no aad field: an empty aad is written \"\"", seal_rules, "aead_seal",
+                   missing);
+  }
+  const json good_open = codec::to_json(genuine);
+  cases.one_step("aead_open", "malformed_key_33_bytes", "a 33-byte key", open_rules, "aead_open",
+                 with(good_open, "key", to_hex(genuine.key) + "00"));
+  cases.one_step("aead_open", "malformed_uppercase_hex", "ciphertext_and_tag hex must be lowercase", open_rules, "aead_open",
+                 with(good_open, "ciphertext_and_tag", "ABCDEF"));
+}
+
 std::vector<CaseSpec> all_cases(Profile profile) {
   CaseList cases;
   encoding_cases(cases);
@@ -950,6 +1163,7 @@ std::vector<CaseSpec> all_cases(Profile profile) {
   smt_cases(cases, profile);
   schnorr_cases(cases);
   checked_cases(cases);
+  aead_cases(cases, profile);
   return cases.take();
 }
 
