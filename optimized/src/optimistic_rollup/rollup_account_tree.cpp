@@ -11,7 +11,6 @@
 // spec: merkle.md#account-tree-sparse-merkle-tree
 #include <algorithm>
 #include <bit>
-#include <cassert>
 #include <cstring>
 
 #include <tbb/blocked_range.h>
@@ -20,6 +19,7 @@
 #include "l2/opt/merkle.hpp"
 #include "l2/opt/optimistic_rollup.hpp"
 #include "../threads.hpp"
+#include "l2/ref/verify_check.hpp"
 #include "rollup_hashes.hpp"
 
 namespace l2::opt {
@@ -84,7 +84,7 @@ Hash32 RollupAccountTree::node_hash(const Hash32& left, const Hash32& right) con
 }
 
 void RollupAccountTree::assign(unsigned dense_height, std::span<const smt::Update> entries, unsigned threads) {
-  assert(dense_height <= max_dense_height);
+  L2_VERIFY_CHECK(dense_height <= max_dense_height);
   dense_height_ = dense_height;
   levels_.assign(dense_height + 1, Level{});
   levels_[0].assign(dense_size(), empty_hashes_[0]);
@@ -117,7 +117,7 @@ void RollupAccountTree::assign(unsigned dense_height, std::span<const smt::Updat
 }
 
 void RollupAccountTree::grow_dense(unsigned dense_height, std::span<const smt::Update> moved) {
-  assert(dense_height >= dense_height_ && dense_height <= max_dense_height);
+  L2_VERIFY_CHECK(dense_height >= dense_height_ && dense_height <= max_dense_height);
   if (dense_height == dense_height_) return;
   const unsigned old_height = dense_height_;
   dense_height_ = dense_height;

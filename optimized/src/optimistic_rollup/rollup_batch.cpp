@@ -16,7 +16,6 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <cassert>
 #include <optional>
 #include <unordered_map>
 
@@ -26,6 +25,7 @@
 #include "l2/opt/merkle.hpp"
 #include "l2/opt/optimistic_rollup.hpp"
 #include "l2/ref/checked.hpp"
+#include "l2/ref/verify_check.hpp"
 #include "rollup_hashes.hpp"
 #include "../threads.hpp"
 
@@ -100,7 +100,7 @@ class RollupEngine::Batch {
           return;
         }
       }
-      assert(count_ < writes_.size());
+      L2_VERIFY_CHECK(count_ < writes_.size());
       writes_[count_++] = {index, account};
     }
     std::span<const AccountEntry> writes() const { return {writes_.data(), count_}; }
@@ -368,8 +368,8 @@ RollupError RollupEngine::Batch::debit_sender(Overlay& overlay, const TxPlan& pl
   if (!opened) return RollupError::unknown_sender;
   Account sender = *opened;
   // The pre-pass named this sender's key (see plan()).
-  assert(plan.signer != Signer::none);
-  assert(plan.signer != Signer::raw || *plan.raw == sender.owner);
+  L2_VERIFY_CHECK(plan.signer != Signer::none);
+  L2_VERIFY_CHECK(plan.signer != Signer::raw || *plan.raw == sender.owner);
   // Verify: the signature is the sender's BIP-340 signature of the digest [OR-SEND-2]
   if (plan.signature_valid == 0) return RollupError::bad_signature;
   // Verify: nonce >= sender.nonce, else the transaction is a replay [OR-SEND-3]

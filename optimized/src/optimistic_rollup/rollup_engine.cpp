@@ -8,13 +8,13 @@
 // spec: optimistic_rollup.md#l2-state
 #include <algorithm>
 #include <bit>
-#include <cassert>
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
 #include "l2/opt/merkle.hpp"
 #include "l2/opt/optimistic_rollup.hpp"
+#include "l2/ref/verify_check.hpp"
 #include "rollup_hashes.hpp"
 #include "../threads.hpp"
 
@@ -175,7 +175,7 @@ void RollupEngine::store(AccountIndex index, const Account& account, const schno
     record->present = 1;
     record->key_on_curve = key_on_curve ? 1 : 0;
     if (key_on_curve) {
-      assert(key != nullptr);
+      L2_VERIFY_CHECK(key != nullptr);
       if (index < dense_.size()) {
         dense_keys_[index] = *key;
       } else {
