@@ -58,7 +58,7 @@ struct Workload {
   std::vector<opt::ChannelItem> updates;  // update i: channel i % channel_count, sequence i / channel_count + 1
 };
 
-// Deterministic from a fixed seed; built once (about 10k signatures).
+// Deterministic from a fixed seed; built once (about 10k signatures: 2 per open, 2 per update).
 const Workload& workload() {
   static const Workload made = [] {
     Workload w;
@@ -66,7 +66,7 @@ const Workload& workload() {
     pc::Adjudicator empty{};
     empty.chain_id = 1;
     empty.adjudicator_id = l2::ref::tagged_hash("bench/adjudicator", seed);
-    empty.config = pc::Layer2Config{4, 1'000'000, 144, 1000, capacity};
+    empty.config = pc::Layer2Config{4, 1'000'000, 144, 1000, capacity, 6, 100};
 
     std::vector<Hash32> secrets(2 * channel_count);
     std::vector<opt::ChannelItem> setup;
@@ -78,11 +78,16 @@ const Workload& workload() {
         keys[k] = opt::schnorr::pubkey_from_secret(secrets[2 * c + k]).value();
       }
       ids[c] = pc::channel_id(empty.chain_id, empty.adjudicator_id, keys, 0);
-      setup.push_back(opt::ChannelItem::open(pc::OpenInput{keys, {capacity / 2, capacity / 2}, capacity, 0}, open_height));
-      setup.push_back(opt::ChannelItem::fund(pc::FundInput{ids[c], ids[c]}, open_height + 1));
+      const std::array<u64, 2> opening_balances{capacity / 2, capacity / 2};
+      const Hash32 opening = pc::state_digest(empty.chain_id, ids[c], 0, opening_balances);
+      const pc::OpenInput open{keys, opening_balances, capacity, 0,
+                               {opt::schnorr::sign(secrets[2 * c], opening, Hash32{}).value(),
+                                opt::schnorr::sign(secrets[2 * c + 1], opening, Hash32{}).value()}};
+      setup.push_back(opt::ChannelItem::of<pc::Open>(open, open_height));
+      setup.push_back(opt::ChannelItem::of<pc::Fund>(pc::FundInput{ids[c], capacity}, open_height + 1));
     }
     opt::ChannelHub hub(empty, 1);
-    hub.process(setup, 1);
+    hub.process(setup, 1);  // a rejected open or fund shows as "a valid update was rejected" below
     w.active = hub.to_adjudicator();
 
     for (std::size_t i = 0; i < update_count; ++i) {
@@ -93,7 +98,7 @@ const Workload& workload() {
       const pc::OffChainTransaction tx{ids[c], sequence, balances,
                                        {opt::schnorr::sign(secrets[2 * c], digest, Hash32{}).value(),
                                         opt::schnorr::sign(secrets[2 * c + 1], digest, Hash32{}).value()}};
-      w.updates.push_back(opt::ChannelItem::update(tx, open_height + 2));
+      w.updates.push_back(opt::ChannelItem::of<pc::Update>(tx, open_height + 2));
     }
     return w;
   }();

@@ -1,5 +1,6 @@
 // Z3 model of the payment-channel adjudicator: the transition relation of one channel, the
-// obligations over it, trace validation of concrete steps, and counterexamples as vectors.
+// obligations over it (and over several channel slots where a quota is shared), trace validation of
+// concrete steps, and counterexamples as vectors.
 // spec: payment_channel.md#the-z3-model, README.md#the-formal-layer
 #include "l2/inv/payment_channel_model.hpp"
 
@@ -11,6 +12,7 @@
 
 #include "l2/codec/json.hpp"
 #include "l2/ref/schnorr.hpp"
+#include "l2/ref/verify_check.hpp"
 
 namespace l2::inv::payment_channel {
 
@@ -19,14 +21,24 @@ std::string_view weakening_name(Weakening weakening) {
     case Weakening::none: return "none";
     case Weakening::update_accepts_equal_sequence: return "update_accepts_equal_sequence";
     case Weakening::challenge_accepted_at_deadline: return "challenge_accepted_at_deadline";
+    case Weakening::open_unsigned: return "open_unsigned";
+    case Weakening::dispute_period_at_bound: return "dispute_period_at_bound";
   }
   return "unknown";
 }
 
 std::optional<Weakening> parse_weakening(std::string_view name) {
-  for (Weakening w : {Weakening::none, Weakening::update_accepts_equal_sequence, Weakening::challenge_accepted_at_deadline})
+  if (name == weakening_name(Weakening::none)) return Weakening::none;
+  for (Weakening w : all_weakenings)
     if (weakening_name(w) == name) return w;
   return std::nullopt;
+}
+
+bool input_matches_op(const Step& step) {
+  if (!pc::Operations::valid(step.op)) return false;
+  return pc::Operations::visit(step.op, [&](auto op) {
+    return std::holds_alternative<typename decltype(op)::type::Input>(step.input);
+  });
 }
 
 namespace {
@@ -41,18 +53,20 @@ constexpr std::string_view mechanism_name = "payment_channel";
 // Symbolic state. Every u64 is a 64-bit bit-vector; keys, ids and hashes are 256-bit ones.
 
 struct Config {
-  expr chain_id, max_per_user, timeout_blocks, dispute_blocks, min_capacity, max_capacity;
+  expr chain_id, max_per_user, timeout_blocks, dispute_blocks, min_capacity, max_capacity, censorship_bound,
+      allocation_window;
 };
 
 // The addressed channel. `exists` is false when no channel has the addressed id.
 struct Chan {
-  expr exists, phase, p0, p1, b0, b1, capacity, sequence, created_at, timeout_height, deadline, funded, funding;
+  expr exists, phase, p0, p1, b0, b1, capacity, sequence, created_at, timeout_height, deadline;
 };
 
 // A step's input: the fields of every op's input, of which each op reads its own, plus the
-// abstract signature verdicts and, for open, the live-channel counts of its two keys.
+// abstract signature verdicts (of the opening state for open, of the co-signed state otherwise)
+// and, for open, the live-channel counts of its two keys. `value` is fund's payment.
 struct In {
-  expr op, height, sequence, b0, b1, capacity, p0, p1, funding, sig0, sig1, live0, live1;
+  expr op, height, sequence, b0, b1, capacity, p0, p1, value, sig0, sig1, live0, live1;
 };
 
 struct Out {
@@ -69,6 +83,10 @@ class Builder {
   expr code(E e) { return ctx_.bv_val(static_cast<unsigned>(e), 8); }
   expr phase(ChannelState s) { return ctx_.bv_val(static_cast<unsigned>(s), 8); }
   expr opcode(Op op) { return ctx_.bv_val(static_cast<unsigned>(op), 8); }
+  template <class Operation>
+  expr opcode() {
+    return opcode(op_code<Operation>);
+  }
   expr zero256() { return ctx_.bv_val(0, 256); }
   expr u64max() { return u64v(u64_max); }
 
@@ -81,20 +99,20 @@ class Builder {
   expr boolean(const std::string& name) { return ctx_.bool_const(name.c_str()); }
 
   Config config(const std::string& p) {
-    return {bv(p + ".chain_id", 64),       bv(p + ".max_channels_per_user", 64), bv(p + ".channel_timeout_blocks", 64),
-            bv(p + ".dispute_period_blocks", 64), bv(p + ".min_channel_capacity", 64), bv(p + ".max_channel_capacity", 64)};
+    return {bv(p + ".chain_id", 64),          bv(p + ".max_channels_per_user", 64), bv(p + ".channel_timeout_blocks", 64),
+            bv(p + ".dispute_period_blocks", 64), bv(p + ".min_channel_capacity", 64),  bv(p + ".max_channel_capacity", 64),
+            bv(p + ".censorship_bound_blocks", 64), bv(p + ".allocation_window_blocks", 64)};
   }
   Chan chan(const std::string& p) {
-    return {boolean(p + ".exists"),     bv(p + ".phase", 8),          bv(p + ".participant0", 256),
-            bv(p + ".participant1", 256), bv(p + ".balance0", 64),     bv(p + ".balance1", 64),
-            bv(p + ".total_capacity", 64), bv(p + ".sequence", 64),    bv(p + ".created_at", 64),
-            bv(p + ".timeout_height", 64), bv(p + ".dispute_deadline", 64), boolean(p + ".funded"),
-            bv(p + ".funding_tx_hash", 256)};
+    return {boolean(p + ".exists"),       bv(p + ".phase", 8),          bv(p + ".participant0", 256),
+            bv(p + ".participant1", 256), bv(p + ".balance0", 64),      bv(p + ".balance1", 64),
+            bv(p + ".total_capacity", 64), bv(p + ".sequence", 64),     bv(p + ".created_at", 64),
+            bv(p + ".timeout_height", 64), bv(p + ".dispute_deadline", 64)};
   }
   In input(const std::string& p) {
     return {bv(p + ".op", 8),          bv(p + ".height", 64),        bv(p + ".sequence_number", 64),
             bv(p + ".balance0", 64),   bv(p + ".balance1", 64),      bv(p + ".total_capacity", 64),
-            bv(p + ".participant0", 256), bv(p + ".participant1", 256), bv(p + ".funding_tx_hash", 256),
+            bv(p + ".participant0", 256), bv(p + ".participant1", 256), bv(p + ".value", 64),
             boolean(p + ".signature0_valid"), boolean(p + ".signature1_valid"), bv(p + ".live0", 64), bv(p + ".live1", 64)};
   }
 
@@ -104,13 +122,12 @@ class Builder {
             z3::ite(c, a.b0, b.b0),             z3::ite(c, a.b1, b.b1),
             z3::ite(c, a.capacity, b.capacity), z3::ite(c, a.sequence, b.sequence),
             z3::ite(c, a.created_at, b.created_at), z3::ite(c, a.timeout_height, b.timeout_height),
-            z3::ite(c, a.deadline, b.deadline), z3::ite(c, a.funded, b.funded),
-            z3::ite(c, a.funding, b.funding)};
+            z3::ite(c, a.deadline, b.deadline)};
   }
   expr same(const Chan& a, const Chan& b) {
     return a.exists == b.exists && a.phase == b.phase && a.p0 == b.p0 && a.p1 == b.p1 && a.b0 == b.b0 && a.b1 == b.b1 &&
            a.capacity == b.capacity && a.sequence == b.sequence && a.created_at == b.created_at &&
-           a.timeout_height == b.timeout_height && a.deadline == b.deadline && a.funded == b.funded && a.funding == b.funding;
+           a.timeout_height == b.timeout_height && a.deadline == b.deadline;
   }
 
   // The error of the first failing check, in the order given; `none` when all pass.
@@ -120,111 +137,31 @@ class Builder {
     return result;
   }
 
-  // The transition relation: for each op, its checks in the reference's order and its effect.
+  // The deployment rules, check_config in the reference's order [PC-DEPLOY-1..6]: the first failing
+  // rule's code, or none.
+  expr config_error(const Config& cfg, Weakening weakening) {
+    const expr dispute_short = weakening == Weakening::dispute_period_at_bound
+                                   ? z3::ult(cfg.dispute_blocks, cfg.censorship_bound)
+                                   : z3::ule(cfg.dispute_blocks, cfg.censorship_bound);
+    return first_failure({{cfg.censorship_bound == u64v(0), E::config_censorship_bound},
+                          {dispute_short, E::config_dispute_period},
+                          {z3::ule(cfg.timeout_blocks, cfg.censorship_bound), E::config_channel_timeout},
+                          {cfg.min_capacity == u64v(0) || z3::ugt(cfg.min_capacity, cfg.max_capacity), E::config_capacity_range},
+                          {cfg.max_per_user == u64v(0), E::config_channel_limit},
+                          {z3::ule(cfg.allocation_window, cfg.censorship_bound), E::config_allocation_window}});
+  }
+  // The configurations the adversarial obligations range over.
+  expr config_valid(const Config& cfg, Weakening weakening) { return config_error(cfg, weakening) == code(E::none); }
+
+  // The transition relation: for each op of the table, its checks in the reference's order and
+  // its effect. A table entry without an effect here does not compile.
   Out step(const Config& cfg, const Chan& pre, const In& in, Weakening weakening) {
-    const expr unknown = !pre.exists;  // [PC-CHAN-1]
-    const expr sum = in.b0 + in.b1;
-    // check_balances against a capacity, then check_signatures [PC-BAL-1, PC-BAL-2, PC-SIG-1, PC-SIG-2]
-    auto cosigned = [&](std::vector<std::pair<expr, E>> checks) {
-      checks.emplace_back(overflows(in.b0, in.b1), E::balance_overflow);
-      checks.emplace_back(sum != pre.capacity, E::balance_mismatch);
-      checks.emplace_back(!in.sig0, E::bad_signature_0);
-      checks.emplace_back(!in.sig1, E::bad_signature_1);
-      return first_failure(checks);
-    };
-    auto with = [&](Chan c, auto&& edit) {
-      edit(c);
-      return c;
-    };
-    // open [PC-OPEN-1, PC-BAL-1, PC-BAL-2, PC-OPEN-2, PC-OPEN-3, PC-OPEN-4, PC-OPEN-5]
-    const expr open_error = first_failure({{in.p0 == in.p1, E::same_participants},
-                                           {overflows(in.b0, in.b1), E::balance_overflow},
-                                           {sum != in.capacity, E::balance_mismatch},
-                                           {z3::ult(in.capacity, cfg.min_capacity), E::capacity_too_small},
-                                           {z3::ugt(in.capacity, cfg.max_capacity), E::capacity_too_large},
-                                           {z3::uge(in.live0, cfg.max_per_user) || z3::uge(in.live1, cfg.max_per_user),
-                                            E::too_many_channels},
-                                           {pre.exists, E::duplicate_channel}});
-    const Chan opened{ctx_.bool_val(true), phase(ChannelState::opening), in.p0, in.p1, in.b0, in.b1, in.capacity,
-                      u64v(0), in.height, saturating_add(in.height, cfg.timeout_blocks), u64v(0),
-                      ctx_.bool_val(false), zero256()};
-
-    // fund [PC-CHAN-1, PC-FUND-1, PC-FUND-2]
-    const expr fund_error = first_failure({{unknown, E::unknown_channel},
-                                           {pre.phase != phase(ChannelState::opening), E::fund_not_opening},
-                                           {z3::uge(in.height, pre.timeout_height), E::funding_expired}});
-    const Chan funded = with(pre, [&](Chan& c) {
-      c.phase = phase(ChannelState::active);
-      c.funded = ctx_.bool_val(true);
-      c.funding = in.funding;
-    });
-
-    const Chan registered = with(pre, [&](Chan& c) {
-      c.sequence = in.sequence;
-      c.b0 = in.b0;
-      c.b1 = in.b1;
-    });
-
-    // update [PC-CHAN-1, PC-UPD-1, PC-UPD-2, then the co-signed checks]
-    const expr update_stale = weakening == Weakening::update_accepts_equal_sequence ? z3::ult(in.sequence, pre.sequence)
-                                                                                     : z3::ule(in.sequence, pre.sequence);
-    const expr update_error = cosigned({{unknown, E::unknown_channel},
-                                        {pre.phase != phase(ChannelState::active), E::update_not_active},
-                                        {update_stale, E::stale_sequence}});
-
-    // cooperative_close [PC-CHAN-1, PC-COOP-1, PC-COOP-2, then the co-signed checks]
-    const expr coop_error = cosigned({{unknown, E::unknown_channel},
-                                      {pre.phase != phase(ChannelState::active), E::coop_not_active},
-                                      {z3::ule(in.sequence, pre.sequence), E::coop_stale_sequence}});
-    const Chan closed_cooperatively = with(registered, [&](Chan& c) { c.phase = phase(ChannelState::settled); });
-
-    // force_close [PC-CHAN-1, PC-FORCE-1, PC-FORCE-2, then the co-signed checks]
-    const expr force_error = cosigned({{unknown, E::unknown_channel},
-                                       {pre.phase != phase(ChannelState::active), E::force_not_active},
-                                       {z3::ult(in.sequence, pre.sequence), E::force_stale_sequence}});
-    const Chan disputed = with(registered, [&](Chan& c) {
-      c.phase = phase(ChannelState::disputing);
-      c.deadline = saturating_add(in.height, cfg.dispute_blocks);
-    });
-
-    // challenge [PC-CHAL-1, PC-CHAL-2, PC-CHAL-3, then the co-signed checks]
-    const expr too_late = weakening == Weakening::challenge_accepted_at_deadline ? z3::ugt(in.height, pre.deadline)
-                                                                                 : z3::uge(in.height, pre.deadline);
-    const expr challenge_error = cosigned({{unknown, E::unknown_channel},
-                                           {pre.phase != phase(ChannelState::disputing), E::challenge_not_disputing},
-                                           {too_late, E::challenge_too_late},
-                                           {z3::ule(in.sequence, pre.sequence), E::challenge_stale_sequence}});
-
-    // settle [PC-CHAN-1, PC-SETTLE-1, PC-SETTLE-2]
-    const expr settle_error = first_failure({{unknown, E::unknown_channel},
-                                             {pre.phase != phase(ChannelState::disputing), E::settle_not_disputing},
-                                             {z3::ult(in.height, pre.deadline), E::settle_too_early}});
-    const Chan settled = with(pre, [&](Chan& c) { c.phase = phase(ChannelState::settled); });
-
-    // timeout [PC-CHAN-1, PC-TIMEOUT-1, PC-TIMEOUT-2]
-    const expr was_opening = pre.phase == phase(ChannelState::opening);
-    const expr timeout_error =
-        first_failure({{unknown, E::unknown_channel},
-                       {!was_opening && pre.phase != phase(ChannelState::active), E::timeout_wrong_phase},
-                       {z3::ult(in.height, pre.timeout_height), E::timeout_not_reached}});
-    const Chan timed_out = with(pre, [&](Chan& c) {
-      c.phase = z3::ite(was_opening, phase(ChannelState::closed), phase(ChannelState::disputing));
-      c.deadline = z3::ite(was_opening, pre.deadline, saturating_add(in.height, cfg.dispute_blocks));
-    });
-
-    const std::array<std::pair<expr, Chan>, op_count> effects = {{
-        {open_error, opened},
-        {fund_error, funded},
-        {update_error, registered},
-        {coop_error, closed_cooperatively},
-        {force_error, disputed},
-        {challenge_error, registered},
-        {settle_error, settled},
-        {timeout_error, timed_out},
-    }};
-    expr error = effects[op_count - 1].first;
-    Chan next = effects[op_count - 1].second;
-    for (std::size_t i = op_count - 1; i-- > 0;) {
+    Transition t{*this, cfg, pre, in, weakening};
+    std::vector<std::pair<expr, Chan>> effects;
+    pc::Operations::for_each([&](auto op) { effects.push_back(t.effect(op)); });
+    expr error = effects.back().first;
+    Chan next = effects.back().second;
+    for (std::size_t i = effects.size() - 1; i-- > 0;) {
       const expr is_op = in.op == opcode(static_cast<Op>(i));
       error = z3::ite(is_op, effects[i].first, error);
       next = select(is_op, effects[i].second, next);
@@ -237,21 +174,136 @@ class Builder {
     return phase_value == phase(ChannelState::opening) || phase_value == phase(ChannelState::active) ||
            phase_value == phase(ChannelState::disputing);
   }
+  // The adjudicator holds the channel's capacity (payment_channel.md#paymentchannel).
+  expr holds_capacity(const Chan& c) {
+    return c.exists && (c.phase == phase(ChannelState::active) || c.phase == phase(ChannelState::disputing));
+  }
 
   // Conservation of one channel: its balances add up to its capacity without overflow.
   expr conserved(const Chan& c) { return z3::implies(c.exists, !overflows(c.b0, c.b1) && c.b0 + c.b1 == c.capacity); }
 
-  // Well-formedness: a known phase, and funded exactly when the channel got past `opening` by funding.
-  expr well_formed(const Chan& c) {
-    const expr funded_phase = c.phase == phase(ChannelState::active) || c.phase == phase(ChannelState::disputing) ||
-                              c.phase == phase(ChannelState::settled);
-    return z3::implies(c.exists, z3::ule(c.phase, phase(ChannelState::settled)) && c.funded == funded_phase);
-  }
+  // Well-formedness: a known phase.
+  expr well_formed(const Chan& c) { return z3::implies(c.exists, z3::ule(c.phase, phase(ChannelState::settled))); }
 
   // The state invariant every reachable channel satisfies.
   expr invariant(const Chan& c) { return conserved(c) && well_formed(c); }
 
  private:
+  // One step's effects, op by op, overloaded on the table's operation types.
+  struct Transition {
+    Builder& b;
+    const Config& cfg;
+    const Chan& pre;
+    const In& in;
+    Weakening weakening;
+
+    using Effect = std::pair<expr, Chan>;
+    expr unknown() const { return !pre.exists; }  // [PC-CHAN-1]
+    expr sum() const { return in.b0 + in.b1; }
+
+    // check_balances against the channel's capacity, then check_signatures
+    // [PC-BAL-1, PC-BAL-2, PC-SIG-1, PC-SIG-2]
+    expr cosigned(std::vector<std::pair<expr, E>> checks) const {
+      checks.emplace_back(b.overflows(in.b0, in.b1), E::balance_overflow);
+      checks.emplace_back(sum() != pre.capacity, E::balance_mismatch);
+      checks.emplace_back(!in.sig0, E::bad_signature_0);
+      checks.emplace_back(!in.sig1, E::bad_signature_1);
+      return b.first_failure(checks);
+    }
+    Chan registered() const {
+      Chan c = pre;
+      c.sequence = in.sequence;
+      c.b0 = in.b0;
+      c.b1 = in.b1;
+      return c;
+    }
+    Chan with_phase(Chan c, ChannelState phase) const {
+      c.phase = b.phase(phase);
+      return c;
+    }
+
+    // open [PC-OPEN-1, PC-BAL-1, PC-BAL-2, PC-OPEN-2, PC-OPEN-3, PC-OPEN-4, PC-OPEN-5, PC-SIG-1, PC-SIG-2]
+    Effect effect(std::type_identity<pc::Open>) const {
+      std::vector<std::pair<expr, E>> checks = {
+          {in.p0 == in.p1, E::same_participants},
+          {b.overflows(in.b0, in.b1), E::balance_overflow},
+          {sum() != in.capacity, E::balance_mismatch},
+          {z3::ult(in.capacity, cfg.min_capacity), E::capacity_too_small},
+          {z3::ugt(in.capacity, cfg.max_capacity), E::capacity_too_large},
+          {z3::uge(in.live0, cfg.max_per_user) || z3::uge(in.live1, cfg.max_per_user), E::too_many_channels},
+          {pre.exists, E::duplicate_channel}};
+      if (weakening != Weakening::open_unsigned) {
+        checks.emplace_back(!in.sig0, E::bad_signature_0);
+        checks.emplace_back(!in.sig1, E::bad_signature_1);
+      }
+      const Chan opened{b.ctx().bool_val(true), b.phase(ChannelState::opening), in.p0, in.p1, in.b0, in.b1, in.capacity,
+                        b.u64v(0), in.height, b.saturating_add(in.height, cfg.timeout_blocks), b.u64v(0)};
+      return {b.first_failure(checks), opened};
+    }
+    // fund [PC-CHAN-1, PC-FUND-1, PC-FUND-2, PC-FUND-3]
+    Effect effect(std::type_identity<pc::Fund>) const {
+      return {b.first_failure({{unknown(), E::unknown_channel},
+                               {pre.phase != b.phase(ChannelState::opening), E::fund_not_opening},
+                               {z3::uge(in.height, pre.timeout_height), E::funding_expired},
+                               {in.value != pre.capacity, E::fund_wrong_amount}}),
+              with_phase(pre, ChannelState::active)};
+    }
+    // update [PC-CHAN-1, PC-UPD-1, PC-UPD-2, then the co-signed checks]
+    Effect effect(std::type_identity<pc::Update>) const {
+      const expr stale = weakening == Weakening::update_accepts_equal_sequence ? z3::ult(in.sequence, pre.sequence)
+                                                                               : z3::ule(in.sequence, pre.sequence);
+      return {cosigned({{unknown(), E::unknown_channel},
+                        {pre.phase != b.phase(ChannelState::active), E::update_not_active},
+                        {stale, E::stale_sequence}}),
+              registered()};
+    }
+    // cooperative_close [PC-CHAN-1, PC-COOP-1, PC-COOP-2, then the co-signed checks]
+    Effect effect(std::type_identity<pc::CooperativeClose>) const {
+      const expr open_phase = pre.phase == b.phase(ChannelState::active) || pre.phase == b.phase(ChannelState::disputing);
+      return {cosigned({{unknown(), E::unknown_channel},
+                        {!open_phase, E::coop_wrong_phase},
+                        {z3::ule(in.sequence, pre.sequence), E::coop_stale_sequence}}),
+              with_phase(registered(), ChannelState::settled)};
+    }
+    // force_close [PC-CHAN-1, PC-FORCE-1, PC-FORCE-2, then the co-signed checks]
+    Effect effect(std::type_identity<pc::ForceClose>) const {
+      Chan disputed = with_phase(registered(), ChannelState::disputing);
+      disputed.deadline = b.saturating_add(in.height, cfg.dispute_blocks);
+      return {cosigned({{unknown(), E::unknown_channel},
+                        {pre.phase != b.phase(ChannelState::active), E::force_not_active},
+                        {z3::ult(in.sequence, pre.sequence), E::force_stale_sequence}}),
+              disputed};
+    }
+    // challenge [PC-CHAL-1, PC-CHAL-2, PC-CHAL-3, then the co-signed checks]
+    Effect effect(std::type_identity<pc::Challenge>) const {
+      const expr too_late = weakening == Weakening::challenge_accepted_at_deadline ? z3::ugt(in.height, pre.deadline)
+                                                                                   : z3::uge(in.height, pre.deadline);
+      return {cosigned({{unknown(), E::unknown_channel},
+                        {pre.phase != b.phase(ChannelState::disputing), E::challenge_not_disputing},
+                        {too_late, E::challenge_too_late},
+                        {z3::ule(in.sequence, pre.sequence), E::challenge_stale_sequence}}),
+              registered()};
+    }
+    // settle [PC-CHAN-1, PC-SETTLE-1, PC-SETTLE-2]
+    Effect effect(std::type_identity<pc::Settle>) const {
+      return {b.first_failure({{unknown(), E::unknown_channel},
+                               {pre.phase != b.phase(ChannelState::disputing), E::settle_not_disputing},
+                               {z3::ult(in.height, pre.deadline), E::settle_too_early}}),
+              with_phase(pre, ChannelState::settled)};
+    }
+    // timeout [PC-CHAN-1, PC-TIMEOUT-1, PC-TIMEOUT-2]
+    Effect effect(std::type_identity<pc::Timeout>) const {
+      const expr was_opening = pre.phase == b.phase(ChannelState::opening);
+      Chan timed_out = pre;
+      timed_out.phase = z3::ite(was_opening, b.phase(ChannelState::closed), b.phase(ChannelState::disputing));
+      timed_out.deadline = z3::ite(was_opening, pre.deadline, b.saturating_add(in.height, cfg.dispute_blocks));
+      return {b.first_failure({{unknown(), E::unknown_channel},
+                               {!was_opening && pre.phase != b.phase(ChannelState::active), E::timeout_wrong_phase},
+                               {z3::ult(in.height, pre.timeout_height), E::timeout_not_reached}}),
+              timed_out};
+    }
+  };
+
   z3::context& ctx_;
 };
 
@@ -271,8 +323,8 @@ expr hash_bv(z3::context& ctx, const Hash32& h) {
 
 Chan evaluated(const z3::model& m, const Chan& c) {
   auto v = [&](const expr& e) { return m.eval(e, true); };
-  return {v(c.exists),   v(c.phase),    v(c.p0),         v(c.p1),           v(c.b0),     v(c.b1),     v(c.capacity),
-          v(c.sequence), v(c.created_at), v(c.timeout_height), v(c.deadline), v(c.funded), v(c.funding)};
+  return {v(c.exists),   v(c.phase),      v(c.p0),             v(c.p1),       v(c.b0), v(c.b1), v(c.capacity),
+          v(c.sequence), v(c.created_at), v(c.timeout_height), v(c.deadline)};
 }
 
 std::uint64_t eval_u64(const z3::model& m, const expr& e) { return m.eval(e, true).get_numeral_uint64(); }
@@ -288,17 +340,18 @@ Hash32 eval_hash(const z3::model& m, const expr& e) {
 
 // The rules each op's checks cite, for a counterexample vector's "rules".
 std::vector<std::string> rules_of(Op op) {
-  switch (op) {
-    case Op::open: return {"PC-OPEN-1", "PC-OPEN-2", "PC-OPEN-3", "PC-OPEN-4", "PC-OPEN-5", "PC-BAL-1", "PC-BAL-2"};
-    case Op::fund: return {"PC-CHAN-1", "PC-FUND-1", "PC-FUND-2"};
-    case Op::update: return {"PC-CHAN-1", "PC-UPD-1", "PC-UPD-2", "PC-BAL-1", "PC-BAL-2", "PC-SIG-1", "PC-SIG-2"};
-    case Op::cooperative_close: return {"PC-CHAN-1", "PC-COOP-1", "PC-COOP-2", "PC-BAL-1", "PC-BAL-2", "PC-SIG-1", "PC-SIG-2"};
-    case Op::force_close: return {"PC-CHAN-1", "PC-FORCE-1", "PC-FORCE-2", "PC-BAL-1", "PC-BAL-2", "PC-SIG-1", "PC-SIG-2"};
-    case Op::challenge: return {"PC-CHAN-1", "PC-CHAL-1", "PC-CHAL-2", "PC-CHAL-3", "PC-BAL-1", "PC-BAL-2", "PC-SIG-1", "PC-SIG-2"};
-    case Op::settle: return {"PC-CHAN-1", "PC-SETTLE-1", "PC-SETTLE-2"};
-    case Op::timeout: return {"PC-CHAN-1", "PC-TIMEOUT-1", "PC-TIMEOUT-2"};
-  }
-  return {};
+  if (op == op_code<pc::Open>)
+    return {"PC-OPEN-1", "PC-OPEN-2", "PC-OPEN-3", "PC-OPEN-4", "PC-OPEN-5", "PC-BAL-1", "PC-BAL-2", "PC-SIG-1", "PC-SIG-2"};
+  if (op == op_code<pc::Fund>) return {"PC-CHAN-1", "PC-FUND-1", "PC-FUND-2", "PC-FUND-3"};
+  if (op == op_code<pc::Update>) return {"PC-CHAN-1", "PC-UPD-1", "PC-UPD-2", "PC-BAL-1", "PC-BAL-2", "PC-SIG-1", "PC-SIG-2"};
+  if (op == op_code<pc::CooperativeClose>)
+    return {"PC-CHAN-1", "PC-COOP-1", "PC-COOP-2", "PC-BAL-1", "PC-BAL-2", "PC-SIG-1", "PC-SIG-2"};
+  if (op == op_code<pc::ForceClose>)
+    return {"PC-CHAN-1", "PC-FORCE-1", "PC-FORCE-2", "PC-BAL-1", "PC-BAL-2", "PC-SIG-1", "PC-SIG-2"};
+  if (op == op_code<pc::Challenge>)
+    return {"PC-CHAN-1", "PC-CHAL-1", "PC-CHAL-2", "PC-CHAL-3", "PC-BAL-1", "PC-BAL-2", "PC-SIG-1", "PC-SIG-2"};
+  if (op == op_code<pc::Settle>) return {"PC-CHAN-1", "PC-SETTLE-1", "PC-SETTLE-2"};
+  return {"PC-CHAN-1", "PC-TIMEOUT-1", "PC-TIMEOUT-2"};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -309,13 +362,13 @@ struct Projection {
   Hash32 id{};
   bool sig0 = false, sig1 = false;
   u64 live0 = 0, live1 = 0;
-  Hash32 p0{}, p1{}, funding{};
-  u64 sequence = 0, b0 = 0, b1 = 0, capacity = 0;
+  Hash32 p0{}, p1{};
+  u64 sequence = 0, b0 = 0, b1 = 0, capacity = 0, value = 0;
 };
 
 Hash32 signed_digest(const pc::Adjudicator& a, Op op, const pc::OffChainTransaction& tx) {
-  return op == Op::cooperative_close ? pc::close_digest(a.chain_id, tx.channel_id, tx.sequence_number, tx.new_balances)
-                                     : pc::state_digest(a.chain_id, tx.channel_id, tx.sequence_number, tx.new_balances);
+  return op == op_code<pc::CooperativeClose> ? pc::close_digest(a.chain_id, tx.channel_id, tx.sequence_number, tx.new_balances)
+                                             : pc::state_digest(a.chain_id, tx.channel_id, tx.sequence_number, tx.new_balances);
 }
 
 Projection project(const pc::Adjudicator& a, const Step& step, const SignatureOracle& oracle) {
@@ -329,9 +382,12 @@ Projection project(const pc::Adjudicator& a, const Step& step, const SignatureOr
     p.capacity = open->total_capacity;
     p.live0 = pc::live_channels_of(a, p.p0);
     p.live1 = pc::live_channels_of(a, p.p1);
+    const Hash32 digest = pc::state_digest(a.chain_id, p.id, 0, open->balances);
+    p.sig0 = oracle(p.p0, digest, open->signatures[0]);
+    p.sig1 = oracle(p.p1, digest, open->signatures[1]);
   } else if (const auto* fund = std::get_if<pc::FundInput>(&step.input)) {
     p.id = fund->channel_id;
-    p.funding = fund->funding_tx_hash;
+    p.value = fund->value;
   } else if (const auto* tx = std::get_if<pc::OffChainTransaction>(&step.input)) {
     p.id = tx->channel_id;
     p.sequence = tx->sequence_number;
@@ -348,16 +404,6 @@ Projection project(const pc::Adjudicator& a, const Step& step, const SignatureOr
     p.sig1 = oracle(c.participants[1], digest, tx->signatures[1]);
   }
   return p;
-}
-
-bool input_matches_op(const Step& step) {
-  switch (step.op) {
-    case Op::open: return std::holds_alternative<pc::OpenInput>(step.input);
-    case Op::fund: return std::holds_alternative<pc::FundInput>(step.input);
-    case Op::settle:
-    case Op::timeout: return std::holds_alternative<pc::ChannelRef>(step.input);
-    default: return std::holds_alternative<pc::OffChainTransaction>(step.input);
-  }
 }
 
 }  // namespace
@@ -401,6 +447,8 @@ Engine::Outcome Engine::apply(const pc::Adjudicator& a, const Step& step) {
   m.fix(m.cfg.dispute_blocks, a.config.dispute_period_blocks);
   m.fix(m.cfg.min_capacity, a.config.min_channel_capacity);
   m.fix(m.cfg.max_capacity, a.config.max_channel_capacity);
+  m.fix(m.cfg.censorship_bound, a.config.censorship_bound_blocks);
+  m.fix(m.cfg.allocation_window, a.config.allocation_window_blocks);
   m.fix_bool(m.pre.exists, p.index.has_value());
   const pc::PaymentChannel none{};
   const pc::PaymentChannel& c = p.index ? a.channels[*p.index] : none;
@@ -414,8 +462,6 @@ Engine::Outcome Engine::apply(const pc::Adjudicator& a, const Step& step) {
   m.fix(m.pre.created_at, c.created_at);
   m.fix(m.pre.timeout_height, c.timeout_height);
   m.fix(m.pre.deadline, c.dispute_deadline);
-  m.fix_bool(m.pre.funded, c.funding_tx_hash.has_value());
-  m.fix(m.pre.funding, c.funding_tx_hash.value_or(Hash32{}));
   m.solver.add(m.in.op == m.b.opcode(step.op));
   m.fix(m.in.height, step.height);
   m.fix(m.in.sequence, p.sequence);
@@ -424,7 +470,7 @@ Engine::Outcome Engine::apply(const pc::Adjudicator& a, const Step& step) {
   m.fix(m.in.capacity, p.capacity);
   m.fix(m.in.p0, p.p0);
   m.fix(m.in.p1, p.p1);
-  m.fix(m.in.funding, p.funding);
+  m.fix(m.in.value, p.value);
   m.fix_bool(m.in.sig0, p.sig0);
   m.fix_bool(m.in.sig1, p.sig1);
   m.fix(m.in.live0, p.live0);
@@ -448,7 +494,6 @@ Engine::Outcome Engine::apply(const pc::Adjudicator& a, const Step& step) {
   next.created_at = eval_u64(model, post.created_at);
   next.timeout_height = eval_u64(model, post.timeout_height);
   next.dispute_deadline = eval_u64(model, post.deadline);
-  next.funding_tx_hash = eval_bool(model, post.funded) ? std::optional<Hash32>(eval_hash(model, post.funding)) : std::nullopt;
 
   // Exactly one outcome: no other error code or post-state satisfies the relation.
   m.solver.add(m.out.error != m.ctx.bv_val(static_cast<unsigned>(error), 8) || !m.b.same(post, evaluated(model, post)));
@@ -462,13 +507,32 @@ Engine::Outcome Engine::apply(const pc::Adjudicator& a, const Step& step) {
 
   result.error = static_cast<E>(error);
   if (result.error != E::none) return result;
-  if (step.op == Op::open) {
+  if (step.op == op_code<pc::Open>) {
     next.channel_id = p.id;
     result.post.channels.push_back(next);
   } else {
     result.post.channels[*p.index] = next;
   }
   return result;
+}
+
+ChannelError deploy_error(const pc::Layer2Config& config, Weakening weakening) {
+  z3::context ctx;
+  Builder b(ctx);
+  const Config cfg = b.config("cfg");
+  z3::solver solver(ctx);
+  const std::array<std::pair<const expr*, u64>, 7> values = {{{&cfg.max_per_user, config.max_channels_per_user},
+                                                               {&cfg.timeout_blocks, config.channel_timeout_blocks},
+                                                               {&cfg.dispute_blocks, config.dispute_period_blocks},
+                                                               {&cfg.min_capacity, config.min_channel_capacity},
+                                                               {&cfg.max_capacity, config.max_channel_capacity},
+                                                               {&cfg.censorship_bound, config.censorship_bound_blocks},
+                                                               {&cfg.allocation_window, config.allocation_window_blocks}}};
+  for (const auto& [variable, value] : values) solver.add(*variable == b.u64v(value));
+  // Every variable is fixed, so the one model exists.
+  const z3::check_result answer = solver.check();
+  L2_VERIFY_CHECK(answer == z3::sat);
+  return static_cast<E>(eval_u64(solver.get_model(), b.config_error(cfg, weakening)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -491,12 +555,13 @@ struct Context {
 
 // ---- Counterexamples as vectors ----
 
+// Keys 0 and 1 are a channel's participants, 2 an outsider; more for the multi-channel obligation.
 struct Keys {
-  std::array<Hash32, 3> secret{}, pubkey{};
-  explicit Keys(const Hash32& seed) {
-    for (u32 i = 0; i < 3; ++i) {
-      secret[i] = ref::bip340::secret_from_seed(seed, i);
-      pubkey[i] = ref::bip340::pubkey_from_secret(secret[i]).value();
+  std::vector<Hash32> secret, pubkey;
+  Keys(const Hash32& seed, u32 count) {
+    for (u32 i = 0; i < count; ++i) {
+      secret.push_back(ref::bip340::secret_from_seed(seed, i));
+      pubkey.push_back(ref::bip340::pubkey_from_secret(secret.back()).value());
     }
   }
   pc::Signature sign(std::size_t who, const Hash32& digest) const {
@@ -504,30 +569,102 @@ struct Keys {
   }
 };
 
-nlohmann::json expect_json(const Engine::Outcome& outcome) {
-  if (outcome.error == E::none)
-    return {{"outcome", "ok"}, {"post_state", codec::to_json(outcome.post)}, {"state_root", to_hex(pc::state_root(outcome.post))}};
-  const ErrorInfo info = error_info(outcome.error);
+Hash32 seed_of(const std::string& id) {
+  const std::string text = "l2spec/prove/counterexample/" + id;
+  return ref::sha256(std::span<const u8>(reinterpret_cast<const u8*>(text.data()), text.size()));
+}
+
+nlohmann::json expect_json(ChannelError error, const pc::Adjudicator& post) {
+  if (error == E::none)
+    return {{"outcome", "ok"}, {"post_state", codec::to_json(post)}, {"state_root", to_hex(pc::state_root(post))}};
+  const ErrorInfo info = error_info(error);
   return {{"outcome", "invalid"}, {"error", std::string(info.code)}, {"rule", std::string(info.rule_id)}, {"reason", std::string(info.summary)}};
 }
 
-// The model's trace (pre-state and step variables named `<prefix><i>.*`) realised with real keys
-// and signatures, then replayed through the (possibly weakened) model for the expected outcomes.
+pc::Layer2Config config_of(const z3::model& model, const Config& cfg) {
+  return {eval_u64(model, cfg.max_per_user),      eval_u64(model, cfg.timeout_blocks),   eval_u64(model, cfg.dispute_blocks),
+          eval_u64(model, cfg.min_capacity),      eval_u64(model, cfg.max_capacity),     eval_u64(model, cfg.censorship_bound),
+          eval_u64(model, cfg.allocation_window)};
+}
+
+// A vector case of mechanism payment_channel, suite counterexample: the trace replayed through the
+// (possibly weakened) model for the expected outcomes, so that the case says what the model says.
+std::string counterexample_case(const std::string& id, const std::string& statement, Weakening weakening,
+                                const Hash32& seed, const pc::Adjudicator& pre, const std::vector<Step>& trace) {
+  Engine engine(weakening);
+  nlohmann::json json_steps = nlohmann::json::array();
+  std::vector<std::string> rules;
+  pc::Adjudicator state = pre;
+  for (const Step& step : trace) {
+    const Engine::Outcome outcome = engine.apply(state, step);
+    if (!outcome.problem.empty()) return "";
+    nlohmann::json input = std::visit([](const auto& value) { return codec::to_json(value); }, step.input);
+    json_steps.push_back({{"op", std::string(op_name(step.op))}, {"height", std::to_string(step.height)},
+                          {"input", input}, {"expect", expect_json(outcome.error, outcome.post)}});
+    for (const std::string& rule : rules_of(step.op))
+      if (std::find(rules.begin(), rules.end(), rule) == rules.end()) rules.push_back(rule);
+    if (outcome.error == E::none) state = outcome.post;
+  }
+  std::string name;
+  for (char ch : id) name += (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : (std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_');
+  std::string description = "counterexample to " + id + ": " + statement + ". Expected outcomes are the model's";
+  if (weakening != Weakening::none) description += " with the rule weakening " + std::string(weakening_name(weakening));
+  const nlohmann::json document = {{"schema", "l2spec/case"},  {"schema_version", "1.0.0"},
+                                   {"generator", "l2spec prove"}, {"mechanism", std::string(mechanism_name)},
+                                   {"suite", "counterexample"},  {"case", name},
+                                   {"description", description}, {"rules", rules},
+                                   {"seed", to_hex(seed)},       {"pre_state", codec::to_json(pre)},
+                                   {"steps", json_steps}};
+  return document.dump(2) + "\n";
+}
+
+// The concrete input of the model's step `in`, addressed to channel `addressed` whose participants
+// are `participants`: a slot the model found valid is signed by that participant, an invalid one by
+// the outsider (key `outsider`).
+Step concrete_step(const z3::model& model, const In& in, const pc::Adjudicator& a, const Keys& keys,
+                   const std::array<std::size_t, 2>& signer, std::size_t outsider, const Hash32& addressed, u64 nonce) {
+  Step step;
+  const u64 opcode = eval_u64(model, in.op);
+  step.op = static_cast<Op>(opcode);
+  step.height = eval_u64(model, in.height);
+  const std::array<u64, 2> balances{eval_u64(model, in.b0), eval_u64(model, in.b1)};
+  auto sign_slots = [&](const Hash32& digest) {
+    return std::array<pc::Signature, 2>{keys.sign(eval_bool(model, in.sig0) ? signer[0] : outsider, digest),
+                                        keys.sign(eval_bool(model, in.sig1) ? signer[1] : outsider, digest)};
+  };
+  if (step.op == op_code<pc::Open>) {
+    const std::array<Hash32, 2> participants{keys.pubkey[signer[0]],
+                                             eval_bool(model, in.p0 == in.p1) ? keys.pubkey[signer[0]] : keys.pubkey[signer[1]]};
+    const Hash32 id = pc::channel_id(a.chain_id, a.adjudicator_id, participants, nonce);
+    step.input = pc::OpenInput{participants, balances, eval_u64(model, in.capacity), nonce,
+                               sign_slots(pc::state_digest(a.chain_id, id, 0, balances))};
+  } else if (step.op == op_code<pc::Fund>) {
+    step.input = pc::FundInput{addressed, eval_u64(model, in.value)};
+  } else if (pc::is_cosigned(step.op)) {
+    pc::OffChainTransaction tx{addressed, eval_u64(model, in.sequence), balances, {}};
+    tx.signatures = sign_slots(signed_digest(a, step.op, tx));
+    step.input = tx;
+  } else {
+    step.input = pc::ChannelRef{addressed};
+  }
+  return step;
+}
+
+// The model's single-channel trace (pre-state "pre", steps "s0", "s1", ...) realised with real keys
+// and signatures. The channel is between keys 0 and 1 with nonce 0.
 std::string render_counterexample(const z3::model& model, const std::string& id, const std::string& statement,
                                   Weakening weakening, std::size_t steps, bool first_step_is_open) {
   z3::context& ctx = model.ctx();
   Builder b(ctx);
   const Config cfg = b.config("cfg");
   const Chan pre = b.chan("pre");
-  const std::string seed_text = "l2spec/prove/counterexample/" + id;
-  const Hash32 seed = ref::sha256(std::span<const u8>(reinterpret_cast<const u8*>(seed_text.data()), seed_text.size()));
-  const Keys keys(seed);
+  const Hash32 seed = seed_of(id);
+  const Keys keys(seed, 3);
 
   pc::Adjudicator a{};
   a.chain_id = eval_u64(model, cfg.chain_id);
   a.adjudicator_id = ref::tagged_hash("L2/prove/adjudicator", seed);
-  a.config = {eval_u64(model, cfg.max_per_user), eval_u64(model, cfg.timeout_blocks), eval_u64(model, cfg.dispute_blocks),
-              eval_u64(model, cfg.min_capacity), eval_u64(model, cfg.max_capacity)};
+  a.config = config_of(model, cfg);
   const std::array<Hash32, 2> participants{keys.pubkey[0], keys.pubkey[1]};
   const Hash32 id_of_channel = pc::channel_id(a.chain_id, a.adjudicator_id, participants, 0);
   const Hash32 absent_id = ref::tagged_hash("L2/prove/absent", seed);
@@ -557,65 +694,19 @@ std::string render_counterexample(const z3::model& model, const std::string& id,
     c.created_at = eval_u64(model, pre.created_at);
     c.timeout_height = eval_u64(model, pre.timeout_height);
     c.dispute_deadline = eval_u64(model, pre.deadline);
-    if (eval_bool(model, pre.funded)) c.funding_tx_hash = eval_hash(model, pre.funding);
     a.channels.push_back(c);
   }
-  const Hash32 addressed = eval_bool(model, pre.exists) ? id_of_channel : absent_id;
-
+  // An open in the trace registers the channel, which later steps then address.
+  bool registered = eval_bool(model, pre.exists);
   std::vector<Step> trace;
   for (std::size_t i = 0; i < steps; ++i) {
     const In in = b.input("s" + std::to_string(i));
-    const u64 opcode = eval_u64(model, in.op);
-    if (opcode >= op_count) return "";
-    Step step;
-    step.op = static_cast<Op>(opcode);
-    step.height = eval_u64(model, in.height);
-    switch (step.op) {
-      case Op::open: {
-        const Hash32 second = eval_bool(model, in.p0 == in.p1) ? keys.pubkey[0] : keys.pubkey[1];
-        step.input = pc::OpenInput{{keys.pubkey[0], second}, {eval_u64(model, in.b0), eval_u64(model, in.b1)},
-                                   eval_u64(model, in.capacity), 0};
-        break;
-      }
-      case Op::fund: step.input = pc::FundInput{addressed, eval_hash(model, in.funding)}; break;
-      case Op::settle:
-      case Op::timeout: step.input = pc::ChannelRef{addressed}; break;
-      default: {
-        pc::OffChainTransaction tx{addressed, eval_u64(model, in.sequence), {eval_u64(model, in.b0), eval_u64(model, in.b1)}, {}};
-        const Hash32 digest = signed_digest(a, step.op, tx);
-        tx.signatures[0] = keys.sign(eval_bool(model, in.sig0) ? 0 : 2, digest);
-        tx.signatures[1] = keys.sign(eval_bool(model, in.sig1) ? 1 : 2, digest);
-        step.input = tx;
-      }
-    }
+    if (eval_u64(model, in.op) >= op_count) return "";
+    const Step step = concrete_step(model, in, a, keys, {0, 1}, 2, registered ? id_of_channel : absent_id, 0);
+    if (step.op == op_code<pc::Open>) registered = true;
     trace.push_back(step);
   }
-
-  Engine engine(weakening);
-  nlohmann::json json_steps = nlohmann::json::array();
-  std::vector<std::string> rules;
-  pc::Adjudicator state = a;
-  for (const Step& step : trace) {
-    const Engine::Outcome outcome = engine.apply(state, step);
-    if (!outcome.problem.empty()) return "";
-    nlohmann::json input = std::visit([](const auto& value) { return codec::to_json(value); }, step.input);
-    json_steps.push_back({{"op", std::string(op_name(step.op))}, {"height", std::to_string(step.height)},
-                          {"input", input}, {"expect", expect_json(outcome)}});
-    for (const std::string& rule : rules_of(step.op))
-      if (std::find(rules.begin(), rules.end(), rule) == rules.end()) rules.push_back(rule);
-    if (outcome.error == E::none) state = outcome.post;
-  }
-  std::string name;
-  for (char ch : id) name += (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : (std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_');
-  std::string description = "counterexample to " + id + ": " + statement + ". Expected outcomes are the model's";
-  if (weakening != Weakening::none) description += " with the rule weakening " + std::string(weakening_name(weakening));
-  const nlohmann::json document = {{"schema", "l2spec/case"},  {"schema_version", "1.0.0"},
-                                   {"generator", "l2spec prove"}, {"mechanism", std::string(mechanism_name)},
-                                   {"suite", "counterexample"},  {"case", name},
-                                   {"description", description}, {"rules", rules},
-                                   {"seed", to_hex(seed)},       {"pre_state", codec::to_json(a)},
-                                   {"steps", json_steps}};
-  return document.dump(2) + "\n";
+  return counterexample_case(id, statement, weakening, seed, a, trace);
 }
 
 // A single step from an invariant-satisfying pre-state, as the trace "s0".
@@ -662,19 +753,18 @@ std::vector<Invariant> step_invariants() {
                     const expr from = s.pre.phase, to = s.out.post.phase;
                     auto edge = [&](ChannelState x, ChannelState y) { return from == b.phase(x) && to == b.phase(y); };
                     expr allowed = c.ctx.bool_val(false);
-                    switch (op) {
-                      case Op::open: allowed = !s.pre.exists && to == b.phase(ChannelState::opening); break;
-                      case Op::fund: allowed = edge(ChannelState::opening, ChannelState::active); break;
-                      case Op::update: allowed = edge(ChannelState::active, ChannelState::active); break;
-                      case Op::cooperative_close: allowed = edge(ChannelState::active, ChannelState::settled); break;
-                      case Op::force_close: allowed = edge(ChannelState::active, ChannelState::disputing); break;
-                      case Op::challenge: allowed = edge(ChannelState::disputing, ChannelState::disputing); break;
-                      case Op::settle: allowed = edge(ChannelState::disputing, ChannelState::settled); break;
-                      case Op::timeout:
-                        allowed = edge(ChannelState::opening, ChannelState::closed) ||
-                                  edge(ChannelState::active, ChannelState::disputing);
-                        break;
-                    }
+                    if (op == op_code<pc::Open>) allowed = !s.pre.exists && to == b.phase(ChannelState::opening);
+                    if (op == op_code<pc::Fund>) allowed = edge(ChannelState::opening, ChannelState::active);
+                    if (op == op_code<pc::Update>) allowed = edge(ChannelState::active, ChannelState::active);
+                    if (op == op_code<pc::CooperativeClose>)
+                      allowed = edge(ChannelState::active, ChannelState::settled) ||
+                                edge(ChannelState::disputing, ChannelState::settled);
+                    if (op == op_code<pc::ForceClose>) allowed = edge(ChannelState::active, ChannelState::disputing);
+                    if (op == op_code<pc::Challenge>) allowed = edge(ChannelState::disputing, ChannelState::disputing);
+                    if (op == op_code<pc::Settle>) allowed = edge(ChannelState::disputing, ChannelState::settled);
+                    if (op == op_code<pc::Timeout>)
+                      allowed = edge(ChannelState::opening, ChannelState::closed) ||
+                                edge(ChannelState::active, ChannelState::disputing);
                     return z3::ite(accepted(c, s.out), allowed && s.out.post.exists && b.well_formed(s.out.post),
                                    b.same(s.out.post, s.pre));
                   }});
@@ -684,7 +774,8 @@ std::vector<Invariant> step_invariants() {
                   [](Context& c, const OneStep& s, Op op) {
                     Builder& b = c.b;
                     const expr ok = accepted(c, s.out);
-                    const bool strict = op == Op::update || op == Op::cooperative_close || op == Op::challenge;
+                    const bool strict = op == op_code<pc::Update> || op == op_code<pc::CooperativeClose> ||
+                                        op == op_code<pc::Challenge>;
                     const expr terminal = s.pre.phase == b.phase(ChannelState::closed) ||
                                           s.pre.phase == b.phase(ChannelState::settled);
                     return z3::implies(ok && s.pre.exists, z3::uge(s.out.post.sequence, s.pre.sequence)) &&
@@ -693,31 +784,49 @@ std::vector<Invariant> step_invariants() {
                   }});
   list.push_back({"dispute_window",
                   "entering disputing sets dispute_deadline = min(height + dispute_period_blocks, UINT64_MAX); the "
-                  "deadline never moves; a disputed state changes only below the deadline and settles only at or after it",
+                  "deadline never moves; a disputed state is replaced only below the deadline and settles unchanged "
+                  "only at or after it",
                   [](Context& c, const OneStep& s, Op) {
                     Builder& b = c.b;
                     const expr ok = accepted(c, s.out);
                     const expr was = s.pre.exists && s.pre.phase == b.phase(ChannelState::disputing);
                     const expr is = s.out.post.phase == b.phase(ChannelState::disputing);
+                    const expr unchanged = s.out.post.sequence == s.pre.sequence && s.out.post.b0 == s.pre.b0 &&
+                                           s.out.post.b1 == s.pre.b1;
                     const expr height = s.in.height;
                     return z3::implies(ok && was, s.out.post.deadline == s.pre.deadline) &&
                            z3::implies(ok && !was && is, s.out.post.deadline == b.saturating_add(height, c.cfg.dispute_blocks) &&
                                                              z3::uge(s.out.post.deadline, height)) &&
-                           z3::implies(ok && was && s.out.post.phase == b.phase(ChannelState::settled),
+                           z3::implies(ok && was && s.out.post.phase == b.phase(ChannelState::settled) && unchanged,
                                        z3::uge(height, s.pre.deadline)) &&
                            z3::implies(ok && was && is, z3::ult(height, s.pre.deadline));
                   }});
   list.push_back({"per_user_limit",
-                  "no key is in more than max_channels_per_user live channels: open adds one live channel per key only "
-                  "below the limit, and no other step makes a channel live",
+                  "open adds one live channel per key only below max_channels_per_user, and no other step makes a "
+                  "channel live",
                   [](Context& c, const OneStep& s, Op op) {
                     Builder& b = c.b;
                     const expr ok = accepted(c, s.out);
-                    if (op == Op::open)
+                    if (op == op_code<pc::Open>)
                       return z3::implies(ok, z3::ule(s.in.live0 + 1, c.cfg.max_per_user) &&
                                                  z3::ule(s.in.live1 + 1, c.cfg.max_per_user) &&
                                                  z3::ugt(s.in.live0 + 1, s.in.live0) && z3::ugt(s.in.live1 + 1, s.in.live1));
                     return z3::implies(s.out.post.exists && b.live(s.out.post.phase), s.pre.exists && b.live(s.pre.phase));
+                  }});
+  list.push_back({"funds_in_funds_out",
+                  "a channel starts holding value only by fund, paying exactly total_capacity, and stops only by "
+                  "settling, paying out balances that sum to total_capacity",
+                  [](Context& c, const OneStep& s, Op op) {
+                    Builder& b = c.b;
+                    const expr ok = accepted(c, s.out);
+                    const expr held = b.holds_capacity(s.pre), holds = b.holds_capacity(s.out.post);
+                    const expr starts = op == op_code<pc::Fund> ? s.in.value == s.pre.capacity : c.ctx.bool_val(false);
+                    const expr pays_out = s.out.post.phase == b.phase(ChannelState::settled) &&
+                                          !b.overflows(s.out.post.b0, s.out.post.b1) &&
+                                          s.out.post.b0 + s.out.post.b1 == s.out.post.capacity;
+                    const expr fund_holds = op == op_code<pc::Fund> ? z3::implies(ok, holds) : c.ctx.bool_val(true);
+                    return z3::implies(ok && !held && holds, starts) && z3::implies(ok && held && !holds, pays_out) &&
+                           fund_holds;
                   }});
   return list;
 }
@@ -725,7 +834,8 @@ std::vector<Invariant> step_invariants() {
 // Replay binding: the digest is an uninterpreted function, injective by ground instances of its
 // inverse functions (collision resistance), and each key's signature validates exactly the one
 // digest its holder signed (unforgeability). A step whose signatures were made for any other
-// (tag, chain, channel, sequence, balances) is rejected.
+// (tag, chain, channel, sequence, balances) is rejected. For open the checked tuple is the opening
+// state: the state tag, the derived channel id and sequence 0.
 void assert_replay_negation(Context& c, Op op, Weakening weakening) {
   Builder& b = c.b;
   z3::sort bv8 = c.ctx.bv_sort(8), bv64 = c.ctx.bv_sort(64), bv256 = c.ctx.bv_sort(256);
@@ -746,8 +856,9 @@ void assert_replay_negation(Context& c, Op op, Weakening weakening) {
   OneStep s{b.chan("pre"), b.input("s0"), Out{c.ctx.bv_val(0, 8), b.chan("unused")}};
   const expr state_tag = c.ctx.bv_val(0, 8), close_tag = c.ctx.bv_val(1, 8);
   const expr channel = b.bv("channel_id", 256);
-  const std::array<expr, 6> checked{op == Op::cooperative_close ? close_tag : state_tag, c.cfg.chain_id, channel,
-                                    s.in.sequence, s.in.b0, s.in.b1};
+  const bool is_open = op == op_code<pc::Open>;
+  const std::array<expr, 6> checked{op == op_code<pc::CooperativeClose> ? close_tag : state_tag, c.cfg.chain_id, channel,
+                                    is_open ? b.u64v(0) : s.in.sequence, s.in.b0, s.in.b1};
   const expr checked_digest = make_digest(checked);
   std::array<expr, 2> signed_digest{checked_digest, checked_digest};
   expr replayed = c.ctx.bool_val(false);
@@ -762,7 +873,6 @@ void assert_replay_negation(Context& c, Op op, Weakening weakening) {
     replayed = replayed || differs;
   }
   // The signature in slot i validates iff its digest is the checked one.
-  s.in = b.input("s0");
   c.solver.add(s.in.sig0 == (signed_digest[0] == checked_digest));
   c.solver.add(s.in.sig1 == (signed_digest[1] == checked_digest));
   s.out = b.step(c.cfg, s.pre, s.in, weakening);
@@ -772,24 +882,32 @@ void assert_replay_negation(Context& c, Op op, Weakening weakening) {
   c.solver.add(accepted(c, s.out));
 }
 
-// Bounded model checking over `depth` steps of one channel from an invariant-satisfying state.
+// Bounded model checking over `depth` steps of one channel. `with_open`: the trace may open the
+// channel (an open then names the channel's fixed participants, so it addresses this channel's
+// id); otherwise the channel exists and open, which would address another id, is left out.
 struct Unrolled {
   Chan start;
   std::vector<In> inputs;
   std::vector<Chan> states;  // states[i] is before step i; states[depth] is the end
+  expr participant0, participant1;
 };
 
-Unrolled unroll(Context& c, std::size_t depth, Weakening weakening) {
-  Unrolled u{c.b.chan("pre"), {}, {}};
-  c.solver.add(c.b.invariant(u.start) && u.start.exists);
+Unrolled unroll(Context& c, std::size_t depth, Weakening weakening, bool with_open) {
+  Builder& b = c.b;
+  Unrolled u{b.chan("pre"), {}, {}, b.bv("channel.participant0", 256), b.bv("channel.participant1", 256)};
+  c.solver.add(b.invariant(u.start));
+  c.solver.add(u.participant0 != u.participant1);
+  c.solver.add(z3::implies(u.start.exists, u.start.p0 == u.participant0 && u.start.p1 == u.participant1));
+  if (!with_open) c.solver.add(u.start.exists);
   u.states.push_back(u.start);
   for (std::size_t i = 0; i < depth; ++i) {
-    const In in = c.b.input("s" + std::to_string(i));
-    // Open addresses a different channel id, so it is left out: it cannot touch this one.
-    c.solver.add(z3::uge(in.op, c.b.opcode(Op::fund)) && z3::ule(in.op, c.b.opcode(Op::timeout)));
+    const In in = b.input("s" + std::to_string(i));
+    c.solver.add(z3::ult(in.op, c.ctx.bv_val(static_cast<unsigned>(op_count), 8)));
+    if (with_open) c.solver.add(z3::implies(in.op == b.opcode<pc::Open>(), in.p0 == u.participant0 && in.p1 == u.participant1));
+    else c.solver.add(in.op != b.opcode<pc::Open>());
     if (i > 0) c.solver.add(z3::uge(in.height, u.inputs.back().height));  // time never runs backwards
     u.inputs.push_back(in);
-    u.states.push_back(c.b.step(c.cfg, u.states.back(), in, weakening).post);
+    u.states.push_back(b.step(c.cfg, u.states.back(), in, weakening).post);
   }
   return u;
 }
@@ -797,57 +915,86 @@ Unrolled unroll(Context& c, std::size_t depth, Weakening weakening) {
 constexpr std::size_t latest_state_depth = 6;
 constexpr std::size_t unilateral_depth = 6;
 
-// Latest state wins: the honest participant holds the latest co-signed state (sequence H). Its
-// key signed no later state and exactly one state at H; it signed no cooperative close. The other
-// participant signs anything. In every trace of `latest_state_depth` steps in which the honest
-// participant, having seen the dispute, submits its state as a challenge at a height PC-CHAL-2
-// admits, a channel that ends settled pays the honest state.
-void assert_latest_state_negation(Context& c, Weakening weakening) {
+// The honest participant's signing discipline (payment_channel.md#threat-model): it signs one state
+// per sequence number below the latest, `at(seq)` (an uninterpreted choice), exactly `latest` at
+// its sequence, nothing above, and no cooperative close; every state it signs splits the channel's
+// capacity.
+struct HonestSigner {
+  expr sequence, balance0, balance1, capacity;
+  z3::func_decl at0, at1;
+
+  HonestSigner(Builder& b, z3::context& ctx)
+      : sequence(b.bv("honest.sequence", 64)),
+        balance0(b.bv("honest.balance0", 64)),
+        balance1(b.bv("honest.balance1", 64)),
+        capacity(b.bv("honest.capacity", 64)),
+        at0(ctx.function("honest.state_at.balance0", ctx.bv_sort(64), ctx.bv_sort(64))),
+        at1(ctx.function("honest.state_at.balance1", ctx.bv_sort(64), ctx.bv_sort(64))) {}
+
+  expr signed_state(Builder& b, const expr& seq, const expr& b0, const expr& b1) const {
+    const expr splits = !b.overflows(b0, b1) && b0 + b1 == capacity;
+    return splits && ((z3::ult(seq, sequence) && b0 == at0(seq) && b1 == at1(seq)) ||
+                      (seq == sequence && b0 == balance0 && b1 == balance1));
+  }
+  // Whether a signature by the honest key on this step's digest can be valid.
+  expr may_sign(Builder& b, const In& in) const {
+    return z3::ite(in.op == b.opcode<pc::Open>(), signed_state(b, b.u64v(0), in.b0, in.b1),
+                   z3::ite(in.op == b.opcode<pc::CooperativeClose>(), b.ctx().bool_val(false),
+                           signed_state(b, in.sequence, in.b0, in.b1)));
+  }
+};
+
+// Latest state wins. The honest participant holds its latest co-signed state and follows the
+// signing discipline; the other participant signs anything, and any party submits anything,
+// including the open of the channel. In every trace of `latest_state_depth` steps in which the
+// honest participant, having seen the dispute, submits its state as a challenge at a height
+// PC-CHAL-2 admits, a channel that ends settled pays the honest state. `at_opening`: the latest
+// state is the opening state itself (sequence 0), and the trace starts before the open.
+void assert_latest_state_negation(Context& c, Weakening weakening, bool at_opening) {
   Builder& b = c.b;
-  const Unrolled u = unroll(c, latest_state_depth, weakening);
+  const Unrolled u = unroll(c, latest_state_depth, weakening, true);
   const expr honest_is_1 = b.boolean("honest_is_participant1");
-  const expr h_seq = b.bv("honest.sequence", 64), h_b0 = b.bv("honest.balance0", 64), h_b1 = b.bv("honest.balance1", 64);
-  c.solver.add(!b.overflows(h_b0, h_b1) && h_b0 + h_b1 == u.start.capacity);
-  auto cosigned = [&](const expr& seq, const expr& b0, const expr& b1) {
-    return z3::ule(seq, h_seq) && z3::implies(seq == h_seq, b0 == h_b0 && b1 == h_b1);
-  };
-  // The registered state is one both signed (sequence 0 is the opening split both agreed to).
-  c.solver.add(cosigned(u.start.sequence, u.start.b0, u.start.b1));
-  c.solver.add(u.start.phase == b.phase(ChannelState::active) || u.start.phase == b.phase(ChannelState::disputing));
+  const HonestSigner honest(b, c.ctx);
+  c.solver.add(!b.overflows(honest.balance0, honest.balance1) && honest.balance0 + honest.balance1 == honest.capacity);
+  // A channel that exists already registered a state both signed (the consent invariant).
+  c.solver.add(z3::implies(u.start.exists, honest.signed_state(b, u.start.sequence, u.start.b0, u.start.b1) &&
+                                               u.start.capacity == honest.capacity));
+  if (at_opening) c.solver.add(honest.sequence == b.u64v(0) && !u.start.exists);
   expr honest_acted = c.ctx.bool_val(false);
   expr dispute_seen = c.ctx.bool_val(false);
   for (std::size_t i = 0; i < latest_state_depth; ++i) {
     const In& in = u.inputs[i];
     const Chan& before = u.states[i];
-    dispute_seen = dispute_seen || before.phase == b.phase(ChannelState::disputing);
-    const expr honest = b.boolean("s" + std::to_string(i) + ".honest");
+    dispute_seen = dispute_seen || (before.exists && before.phase == b.phase(ChannelState::disputing));
+    const expr is_honest_step = b.boolean("s" + std::to_string(i) + ".honest");
     const expr honest_signature = z3::ite(honest_is_1, in.sig1, in.sig0);
-    c.solver.add(z3::implies(honest, in.op == b.opcode(Op::challenge) && in.sequence == h_seq && in.b0 == h_b0 &&
-                                         in.b1 == h_b1 && in.sig0 && in.sig1));
-    c.solver.add(z3::implies(!honest && honest_signature && in.op == b.opcode(Op::cooperative_close), c.ctx.bool_val(false)));
-    c.solver.add(z3::implies(!honest && honest_signature, cosigned(in.sequence, in.b0, in.b1)));
+    c.solver.add(z3::implies(is_honest_step, in.op == b.opcode<pc::Challenge>() && in.sequence == honest.sequence &&
+                                                 in.b0 == honest.balance0 && in.b1 == honest.balance1 && in.sig0 &&
+                                                 in.sig1));
+    c.solver.add(z3::implies(!is_honest_step && honest_signature, honest.may_sign(b, in)));
     const expr in_window = weakening == Weakening::challenge_accepted_at_deadline ? z3::ule(in.height, before.deadline)
                                                                                  : z3::ult(in.height, before.deadline);
     // The honest participant saw the dispute and submits at a height inside the window; the other
     // may still order its own steps of the same block first.
-    honest_acted = honest_acted || (honest && dispute_seen && in_window);
+    honest_acted = honest_acted || (is_honest_step && dispute_seen && in_window);
   }
   const Chan& end = u.states.back();
   c.solver.add(honest_acted);
-  c.solver.add(end.phase == b.phase(ChannelState::settled));
-  if (c.claim) c.solver.add(!(end.sequence == h_seq && end.b0 == h_b0 && end.b1 == h_b1));
+  c.solver.add(end.exists && end.phase == b.phase(ChannelState::settled));
+  if (c.claim) c.solver.add(!(end.sequence == honest.sequence && end.b0 == honest.balance0 && end.b1 == honest.balance1));
 }
 
 // No funds locked forever: one participant alone, reacting to whatever the other does, ends the
 // channel. Its move needs no signature: on an opening or active channel, `timeout` at
 // max(now, timeout_height); on a disputing one, `settle` at max(now, dispute_deadline). In every
 // trace of `unilateral_depth` steps with at least two such moves, the channel ends closed or
-// settled, settled if it was ever funded, and no such move on a live channel is rejected.
+// settled, settled if it ever held value, and no such move on a live channel is rejected.
 void assert_unilateral_negation(Context& c, Weakening weakening) {
   Builder& b = c.b;
-  const Unrolled u = unroll(c, unilateral_depth, weakening);
+  const Unrolled u = unroll(c, unilateral_depth, weakening, false);
   expr moves = c.ctx.bv_val(0, 8);
   expr move_rejected = c.ctx.bool_val(false);
+  expr held = b.holds_capacity(u.start);
   for (std::size_t i = 0; i < unilateral_depth; ++i) {
     const In& in = u.inputs[i];
     const Chan& before = u.states[i];
@@ -856,37 +1003,37 @@ void assert_unilateral_negation(Context& c, Weakening weakening) {
     const expr disputing = before.phase == b.phase(ChannelState::disputing);
     const expr bound = z3::ite(disputing, before.deadline, before.timeout_height);
     const expr height = z3::ite(z3::uge(previous, bound), previous, bound);
-    c.solver.add(z3::implies(mine, in.op == z3::ite(disputing, b.opcode(Op::settle), b.opcode(Op::timeout)) &&
+    c.solver.add(z3::implies(mine, in.op == z3::ite(disputing, b.opcode<pc::Settle>(), b.opcode<pc::Timeout>()) &&
                                        in.height == height));
     const Out out = b.step(c.cfg, before, in, weakening);
     move_rejected = move_rejected || (mine && b.live(before.phase) && out.error != b.code(E::none));
     moves = moves + z3::ite(mine, c.ctx.bv_val(1, 8), c.ctx.bv_val(0, 8));
+    held = held || b.holds_capacity(u.states[i + 1]);
   }
   const Chan& end = u.states.back();
   const expr ended = end.phase == b.phase(ChannelState::closed) || end.phase == b.phase(ChannelState::settled);
   c.solver.add(z3::uge(moves, c.ctx.bv_val(2, 8)));
-  if (c.claim) c.solver.add(move_rejected || !ended || (end.funded && end.phase != b.phase(ChannelState::settled)));
-  else c.solver.add(b.live(u.start.phase) && u.start.funded);
+  if (c.claim) c.solver.add(move_rejected || !ended || (held && end.phase != b.phase(ChannelState::settled)));
+  else c.solver.add(b.live(u.start.phase) && b.holds_capacity(u.start));
 }
 
-// The watchtower's answer (watchtower.md#respond) is always accepted by the adjudicator: an
-// appointment passed WT-APPT-5..7 when it was taken (balances sum to the channel's capacity, both
-// signatures valid over the state digest; a signature's validity is a pure function of key, digest
-// and signature, and the keys, chain and channel id never change), and respond checks WT-RESP-2..4
-// (disputing, registered sequence below the appointment's, height below the deadline). So the
-// challenge it submits passes every PC-CHAL and PC-BAL/PC-SIG rule, WT-RESP-5 is unreachable, and
-// the registered state becomes the appointment.
+// The watchtower's answer (watchtower.md#apply_respond) is always accepted by the adjudicator:
+// find_latest checked the answer's balances against the channel's capacity and both its signatures
+// over the state digest, and respond checks WT-RESP-1..3 (disputing, the published state is the
+// registered one and the answer is newer, height below the deadline). So the challenge it submits
+// passes every PC-CHAL and PC-BAL/PC-SIG rule, the adjudicator never rejects it, and the registered state
+// becomes the answer.
 void assert_watchtower_negation(Context& c, Weakening weakening) {
   Builder& b = c.b;
   const Chan pre = b.chan("pre");
   const In in = b.input("s0");
   c.solver.add(b.invariant(pre));
-  c.solver.add(in.op == b.opcode(Op::challenge));
-  // The appointment's own checks [WT-APPT-5, WT-APPT-6, WT-APPT-7].
+  c.solver.add(in.op == b.opcode<pc::Challenge>());
+  // find_latest's checks of a reached state.
   c.solver.add(!b.overflows(in.b0, in.b1) && in.b0 + in.b1 == pre.capacity && in.sig0 && in.sig1);
-  // respond's checks [WT-RESP-2, WT-RESP-3, WT-RESP-4].
-  c.solver.add(pre.exists && pre.phase == b.phase(ChannelState::disputing));
   c.solver.add(z3::ult(pre.sequence, in.sequence));
+  // respond's checks [WT-RESP-1, WT-RESP-3].
+  c.solver.add(pre.exists && pre.phase == b.phase(ChannelState::disputing));
   c.solver.add(z3::ult(in.height, pre.deadline));
   const Out out = b.step(c.cfg, pre, in, weakening);
   if (c.claim)
@@ -894,14 +1041,214 @@ void assert_watchtower_negation(Context& c, Weakening weakening) {
                  out.post.b1 == in.b1 && out.post.phase == b.phase(ChannelState::disputing)));
 }
 
+// ---- honest_open_succeeds: two honest keys, and the channels anyone else opens first ----
+
+constexpr std::size_t squatter_opens = 2;
+
+// The state the obligation tracks: the channel slot with the honest opening's id, and the live
+// counts of the two honest keys. Other channels matter only through those counts.
+struct Quota {
+  Chan honest_slot;
+  expr live_a, live_b;
+};
+
+// The honest pair A, B (participants 0 and 1 of the opening O) signed only O's opening state.
+// Squatters then submit `squatter_opens` opens with any keys and any signatures; an open names the
+// id of O exactly when its participants are (A, B) and its nonce O's; a key other than A and B has
+// any live count and any signature verdict. Then the honest open of O: it is accepted, or a copy of
+// it registered O with O's opening balances already. Nobody without A's or B's signature uses up
+// their quota, and nobody registers O's id with another split.
+void assert_honest_open_negation(Context& c, Weakening weakening) {
+  Builder& b = c.b;
+  const expr A = b.bv("honest.participant0", 256), B = b.bv("honest.participant1", 256);
+  In honest = b.input("honest");
+  c.solver.add(b.config_valid(c.cfg, weakening));
+  c.solver.add(honest.op == b.opcode<pc::Open>() && honest.p0 == A && honest.p1 == B && A != B && honest.sig0 &&
+               honest.sig1);
+  // The opening is valid on its own: its balances sum to a capacity within the bounds.
+  c.solver.add(!b.overflows(honest.b0, honest.b1) && honest.b0 + honest.b1 == honest.capacity &&
+               z3::uge(honest.capacity, c.cfg.min_capacity) && z3::ule(honest.capacity, c.cfg.max_capacity));
+  Quota q{b.chan("o"), b.bv("live.a", 64), b.bv("live.b", 64)};
+  c.solver.add(!q.honest_slot.exists);
+  // Both have room for O.
+  c.solver.add(z3::ult(q.live_a, c.cfg.max_per_user) && z3::ult(q.live_b, c.cfg.max_per_user));
+  const expr initial_live_a = q.live_a;
+  expr names_a = c.ctx.bool_val(false);
+  for (std::size_t i = 0; i < squatter_opens; ++i) {
+    const std::string p = "s" + std::to_string(i);
+    const In in = b.input(p);
+    c.solver.add(in.op == b.opcode<pc::Open>());
+    const expr targets = b.boolean(p + ".targets_honest_id");
+    c.solver.add(z3::implies(targets, in.p0 == A && in.p1 == B));
+    // A's and B's signatures validate only O's opening state.
+    const expr honest_state = targets && in.b0 == honest.b0 && in.b1 == honest.b1;
+    for (const auto& [key, verdict] : {std::pair{in.p0, in.sig0}, std::pair{in.p1, in.sig1}})
+      c.solver.add(z3::implies(key == A || key == B, verdict == honest_state));
+    for (const auto& [key, live] : {std::pair{in.p0, in.live0}, std::pair{in.p1, in.live1}})
+      c.solver.add(z3::implies(key == A, live == q.live_a) && z3::implies(key == B, live == q.live_b));
+    const Chan other = b.chan(p + ".other");  // the slot of another id: registered or not
+    c.solver.add(b.invariant(other));
+    const Out out = b.step(c.cfg, b.select(targets, q.honest_slot, other), in, weakening);
+    const expr ok = out.error == b.code(E::none);
+    q.honest_slot = b.select(targets && ok, out.post, q.honest_slot);
+    auto bump = [&](const expr& live, const expr& key) {
+      return live + z3::ite(ok && (in.p0 == key || in.p1 == key), b.u64v(1), b.u64v(0));
+    };
+    q.live_a = bump(q.live_a, A);
+    q.live_b = bump(q.live_b, B);
+    names_a = names_a || in.p0 == A || in.p1 == A;
+  }
+  honest.live0 = q.live_a;
+  honest.live1 = q.live_b;
+  const Out last = b.step(c.cfg, q.honest_slot, honest, weakening);
+  const expr succeeded = last.error == b.code(E::none) ||
+                         (q.honest_slot.exists && q.honest_slot.b0 == honest.b0 && q.honest_slot.b1 == honest.b1 &&
+                          q.honest_slot.capacity == honest.capacity);
+  if (c.claim) {
+    c.solver.add(!succeeded);
+  } else {
+    // The boundary: A has exactly one slot left, and a squatter's open names A.
+    c.solver.add(initial_live_a + 1 == c.cfg.max_per_user && names_a);
+  }
+}
+
+// The squatters' opens and the honest open realised: A and B are keys 0 and 1, every other key the
+// model names is a key of its own, each live count is that many channels with an outsider.
+std::string render_honest_open(const z3::model& model, const std::string& id, const std::string& statement,
+                               Weakening weakening) {
+  z3::context& ctx = model.ctx();
+  Builder b(ctx);
+  const Config cfg = b.config("cfg");
+  const Hash32 seed = seed_of(id);
+  const std::size_t outsider = 2;
+  // Keys: 0 = A, 1 = B, 2 = the outsider who signs invalid slots, 3.. = other keys named by squatters.
+  const Keys keys(seed, 3 + 2 * squatter_opens + 1);
+  pc::Adjudicator a{};
+  a.chain_id = eval_u64(model, cfg.chain_id);
+  a.adjudicator_id = ref::tagged_hash("L2/prove/adjudicator", seed);
+  a.config = config_of(model, cfg);
+  const expr A = b.bv("honest.participant0", 256), B = b.bv("honest.participant1", 256);
+  // The rules compare a live count only with max_channels_per_user, and the squatters add at most
+  // squatter_opens channels, so a smaller limit with the same room below it for A and B (room
+  // beyond the squatters' reach stays beyond it) is the same counterexample in realisable numbers.
+  const u64 model_limit = eval_u64(model, cfg.max_per_user);
+  const u64 limit = std::min<u64>(model_limit, squatter_opens + 1);
+  auto realisable = [&](const expr& live) {
+    const u64 room = model_limit - eval_u64(model, live);
+    return room >= limit ? 0 : limit - room;
+  };
+  a.config.max_channels_per_user = limit;
+  const u64 live_a = realisable(b.bv("live.a", 64)), live_b = realisable(b.bv("live.b", 64));
+  const std::size_t filler_key = keys.pubkey.size() - 1;
+  for (std::size_t who = 0; who < 2; ++who)
+    for (u64 n = 0; n < (who == 0 ? live_a : live_b); ++n) {
+      pc::PaymentChannel filler{};
+      filler.participants = {keys.pubkey[who], keys.pubkey[filler_key]};
+      filler.channel_id = pc::channel_id(a.chain_id, a.adjudicator_id, filler.participants, 1000 + n);
+      filler.state = ChannelState::opening;
+      a.channels.push_back(filler);
+    }
+  const In honest = b.input("honest");
+  const u64 honest_nonce = 7;
+  std::vector<Step> trace;
+  for (std::size_t i = 0; i < squatter_opens; ++i) {
+    const std::string p = "s" + std::to_string(i);
+    const In in = b.input(p);
+    const bool targets = eval_bool(model, b.boolean(p + ".targets_honest_id"));
+    auto key_of = [&](const expr& key, std::size_t fresh) -> std::size_t {
+      if (eval_bool(model, key == A)) return 0;
+      if (eval_bool(model, key == B)) return 1;
+      return fresh;
+    };
+    std::array<std::size_t, 2> signer{key_of(in.p0, 3 + 2 * i), key_of(in.p1, 4 + 2 * i)};
+    if (eval_bool(model, in.p0 == in.p1)) signer[1] = signer[0];
+    const std::array<Hash32, 2> participants{keys.pubkey[signer[0]], keys.pubkey[signer[1]]};
+    const std::array<u64, 2> balances{eval_u64(model, in.b0), eval_u64(model, in.b1)};
+    const u64 nonce = targets ? honest_nonce : 100 + i;
+    const Hash32 digest = pc::state_digest(a.chain_id, pc::channel_id(a.chain_id, a.adjudicator_id, participants, nonce), 0,
+                                           balances);
+    Step step;
+    step.op = op_code<pc::Open>;
+    step.height = 1 + i;
+    step.input = pc::OpenInput{participants, balances, eval_u64(model, in.capacity), nonce,
+                               {keys.sign(eval_bool(model, in.sig0) ? signer[0] : outsider, digest),
+                                keys.sign(eval_bool(model, in.sig1) ? signer[1] : outsider, digest)}};
+    trace.push_back(step);
+  }
+  const std::array<Hash32, 2> pair{keys.pubkey[0], keys.pubkey[1]};
+  const std::array<u64, 2> balances{eval_u64(model, honest.b0), eval_u64(model, honest.b1)};
+  const Hash32 digest =
+      pc::state_digest(a.chain_id, pc::channel_id(a.chain_id, a.adjudicator_id, pair, honest_nonce), 0, balances);
+  Step open_step;
+  open_step.op = op_code<pc::Open>;
+  open_step.height = 1 + squatter_opens;
+  open_step.input = pc::OpenInput{pair, balances, eval_u64(model, honest.capacity), honest_nonce,
+                                  {keys.sign(0, digest), keys.sign(1, digest)}};
+  trace.push_back(open_step);
+  return counterexample_case(id, statement, weakening, seed, a, trace);
+}
+
+// ---- The deployment rules keep the dispute window longer than the censorship bound ----
+
+// For every configuration deploy accepts, a dispute that starts at height h and an answer that L1
+// includes at i, h < i <= h + censorship_bound_blocks: PC-CHAL-2 accepts the answer (i <
+// dispute_deadline). Heights below UINT64_MAX - dispute_period_blocks (no saturation).
+void assert_window_covers_censorship_negation(Context& c, Weakening weakening) {
+  Builder& b = c.b;
+  const expr start = b.bv("dispute_start", 64), included = b.bv("answer_included", 64);
+  c.solver.add(b.config_valid(c.cfg, weakening));
+  c.solver.add(!b.overflows(start, c.cfg.dispute_blocks));
+  c.solver.add(z3::ugt(included, start) && z3::ule(included - start, c.cfg.censorship_bound));
+  const expr deadline = b.saturating_add(start, c.cfg.dispute_blocks);
+  if (c.claim) c.solver.add(z3::uge(included, deadline));
+  else c.solver.add(included - start == c.cfg.censorship_bound);  // the boundary: the last block of the bound
+}
+
+// Its counterexample as a trace: the weakened configuration, a channel opened and funded, a stale
+// force-close at h, the honest challenge included at h + censorship_bound_blocks (too late), and
+// the settle of the stale state in that block. Deployment is not a model transition, so the
+// expected outcomes come from the reference, run with the model's configuration.
+std::string render_window_counterexample(const z3::model& model, const std::string& id, const std::string& statement,
+                                         Weakening weakening) {
+  Builder b(model.ctx());
+  const Config cfg = b.config("cfg");
+  const Hash32 seed = seed_of(id);
+  const Keys keys(seed, 3);
+  pc::Adjudicator a{};
+  a.chain_id = 1;
+  a.adjudicator_id = ref::tagged_hash("L2/prove/adjudicator", seed);
+  a.config = config_of(model, cfg);
+  // Small numbers that keep the model's boundary: dispute_period_blocks == censorship_bound_blocks.
+  a.config.censorship_bound_blocks = a.config.dispute_period_blocks = 6;
+  a.config.channel_timeout_blocks = 1000;
+  a.config.allocation_window_blocks = 100;
+  a.config.min_channel_capacity = 1;
+  a.config.max_channel_capacity = 1'000'000;
+  a.config.max_channels_per_user = 2;
+  const std::array<Hash32, 2> pair{keys.pubkey[0], keys.pubkey[1]};
+  const Hash32 channel = pc::channel_id(a.chain_id, a.adjudicator_id, pair, 0);
+  auto cosigned = [&](u64 sequence, std::array<u64, 2> balances) {
+    const Hash32 digest = pc::state_digest(a.chain_id, channel, sequence, balances);
+    return std::array<pc::Signature, 2>{keys.sign(0, digest), keys.sign(1, digest)};
+  };
+  const u64 start = 200;
+  std::vector<Step> trace;
+  trace.push_back(Step{op_code<pc::Open>, pc::OpenInput{pair, {600, 400}, 1000, 0, cosigned(0, {600, 400})}, 100});
+  trace.push_back(Step{op_code<pc::Fund>, pc::FundInput{channel, 1000}, 101});
+  trace.push_back(Step{op_code<pc::ForceClose>, pc::OffChainTransaction{channel, 0, {600, 400}, cosigned(0, {600, 400})}, start});
+  const u64 late = start + a.config.censorship_bound_blocks;
+  trace.push_back(Step{op_code<pc::Settle>, pc::ChannelRef{channel}, late});
+  trace.push_back(Step{op_code<pc::Challenge>, pc::OffChainTransaction{channel, 1, {100, 900}, cosigned(1, {100, 900})}, late});
+  return counterexample_case(id, statement, weakening, seed, a, trace);
+}
+
 }  // namespace
 
 std::vector<Obligation> obligations(Weakening weakening) {
   std::vector<Obligation> list;
-  // One obligation; `witness_steps` > 0 renders its counterexamples as vector cases of that many
-  // steps (trace "s0", "s1", ...), the first an open when `open_first`.
+  using Renderer = std::function<std::string(const z3::model&, const std::string& id, const std::string& statement)>;
   auto add = [&](std::string invariant, std::string transition, Kind kind, std::string statement,
-                 std::function<void(Context&)> negation, std::size_t witness_steps = 0, bool open_first = false) {
+                 std::function<void(Context&)> negation, Renderer render = nullptr) {
     list.push_back(make_obligation(std::string(mechanism_name), std::move(invariant), std::move(transition), kind,
                                    std::move(statement), [negation](z3::context& ctx, z3::solver& solver) {
                                      Context c(ctx, solver, true);
@@ -911,25 +1258,30 @@ std::vector<Obligation> obligations(Weakening weakening) {
       Context c(ctx, solver, false);
       negation(c);
     };
-    if (witness_steps > 0)
-      list.back().witness = [=, id = list.back().id(), statement = list.back().statement](const z3::model& m) {
-        return render_counterexample(m, id, statement, weakening, witness_steps, open_first);
+    if (render)
+      list.back().witness = [render, id = list.back().id(), statement = list.back().statement](const z3::model& m) {
+        return render(m, id, statement);
       };
   };
+  // Counterexamples of a single-channel trace of `steps` steps, the first an open when `open_first`.
+  auto trace_of = [weakening](std::size_t steps, bool open_first) -> Renderer {
+    return [=](const z3::model& m, const std::string& id, const std::string& statement) {
+      return render_counterexample(m, id, statement, weakening, steps, open_first);
+    };
+  };
 
-  // Initiation: the empty adjudicator has no channel; every channel `open` creates satisfies the
-  // state invariant and starts at sequence 0, unfunded, with no deadline.
-  add("state_invariant", "open", Kind::initiation,
-      "a channel created by open is conserved and well formed, opening, sequence 0, unfunded",
+  // Initiation: the deployed adjudicator has no channel; every channel `open` creates satisfies the
+  // state invariant and starts at sequence 0, opening, with no deadline.
+  add("state_invariant", "open", Kind::initiation, "a channel created by open is conserved and well formed, opening, sequence 0",
       [weakening](Context& c) {
-        const OneStep s = one_step(c, Op::open, weakening);
+        const OneStep s = one_step(c, op_code<pc::Open>, weakening);
         c.solver.add(!s.pre.exists);
         c.solver.add(accepted(c, s.out));
         if (c.claim)
           c.solver.add(!(c.b.invariant(s.out.post) && s.out.post.exists && s.out.post.phase == c.b.phase(ChannelState::opening) &&
-                         s.out.post.sequence == c.b.u64v(0) && !s.out.post.funded));
+                         s.out.post.sequence == c.b.u64v(0)));
       },
-      1, true);
+      trace_of(1, true));
 
   // Consecution: each invariant against each transition.
   for (std::size_t t = 0; t < op_count; ++t) {
@@ -941,31 +1293,58 @@ std::vector<Obligation> obligations(Weakening weakening) {
             // Premise: the transition can accept a step from a state that satisfies the invariant.
             c.solver.add(c.claim ? !claim(c, s, op) : accepted(c, s.out));
           },
-          1, op == Op::open);
+          trace_of(1, op == op_code<pc::Open>));
   }
 
-  // Replay binding, for every co-signed transition.
-  for (Op op : {Op::update, Op::cooperative_close, Op::force_close, Op::challenge})
+  // Replay binding, for the open and every co-signed transition.
+  for (std::size_t t = 0; t < op_count; ++t) {
+    const Op op = static_cast<Op>(t);
+    if (op != op_code<pc::Open> && !pc::is_cosigned(op)) continue;
     add("replay_binding", std::string(op_name(op)), Kind::safety,
         "signatures made for any other (tag, chain_id, channel_id, sequence, balances) are rejected",
         [op, weakening](Context& c) { assert_replay_negation(c, op, weakening); });
+  }
 
   add("watchtower_answer_accepted", "respond", Kind::safety,
-      "a watchtower answer that passed WT-APPT-5..7 and WT-RESP-2..4 is accepted as a challenge and registers the "
-      "appointment, so WT-RESP-5 is unreachable",
+      "a watchtower answer that passed find_latest's checks and WT-RESP-1..3 is accepted as a challenge and registers "
+      "it: the adjudicator never rejects the tower's answer",
       [weakening](Context& c) { assert_watchtower_negation(c, weakening); });
 
   add("latest_state_wins", "trace", Kind::bmc,
       "depth " + std::to_string(latest_state_depth) +
-          ": if the honest participant, having seen the dispute, challenges with its latest co-signed state at a height "
-          "the window admits, a channel that ends settled pays that state",
-      [weakening](Context& c) { assert_latest_state_negation(c, weakening); }, latest_state_depth);
+          ", open included, the other party unconstrained: if the honest participant, having seen the dispute, "
+          "challenges with its latest co-signed state at a height the window admits, a channel that ends settled pays "
+          "that state",
+      [weakening](Context& c) { assert_latest_state_negation(c, weakening, false); }, trace_of(latest_state_depth, false));
+
+  add("latest_state_wins_at_opening", "trace", Kind::bmc,
+      "depth " + std::to_string(latest_state_depth) +
+          ", from before the open: if the honest participant's latest co-signed state is the opening state, a "
+          "channel that ends settled pays the opening balances it signed",
+      [weakening](Context& c) { assert_latest_state_negation(c, weakening, true); }, trace_of(latest_state_depth, false));
 
   add("no_funds_locked_forever", "trace", Kind::bmc,
       "depth " + std::to_string(unilateral_depth) +
           ": either participant alone (timeout, then settle, no signature) ends any live channel in two moves whatever "
-          "the other does; a funded channel ends settled",
-      [weakening](Context& c) { assert_unilateral_negation(c, weakening); }, unilateral_depth);
+          "the other does; a channel that ever held value ends settled",
+      [weakening](Context& c) { assert_unilateral_negation(c, weakening); }, trace_of(unilateral_depth, false));
+
+  add("honest_open_succeeds", "trace", Kind::bmc,
+      std::to_string(squatter_opens) +
+          " opens by anyone first, any keys, any signatures: the honest pair's co-signed open is accepted or already "
+          "registered with its balances; no open without a key's signature uses up that key's quota",
+      [weakening](Context& c) { assert_honest_open_negation(c, weakening); },
+      [weakening](const z3::model& m, const std::string& id, const std::string& statement) {
+        return render_honest_open(m, id, statement, weakening);
+      });
+
+  add("dispute_window_covers_censorship", "deploy", Kind::safety,
+      "for every configuration PC-DEPLOY accepts, an answer included within censorship_bound_blocks of a dispute's "
+      "start is inside the dispute window",
+      [weakening](Context& c) { assert_window_covers_censorship_negation(c, weakening); },
+      [weakening](const z3::model& m, const std::string& id, const std::string& statement) {
+        return render_window_counterexample(m, id, statement, weakening);
+      });
   return list;
 }
 

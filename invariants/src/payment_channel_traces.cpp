@@ -53,42 +53,54 @@ std::array<u64, 2> split(Random& r, u64 capacity) {
   return balances;
 }
 
+// Both signatures of `digest` by `participants`, sometimes spoiled: a flipped bit, one signature
+// in both slots, or the two swapped.
+std::array<pc::Signature, 2> signatures_of(Random& r, const std::array<Hash32, 2>& participants, const Hash32& digest) {
+  std::array<pc::Signature, 2> signatures{SymbolicSignature::sign(participants[0], digest),
+                                          SymbolicSignature::sign(participants[1], digest)};
+  switch (r.below(9)) {
+    case 0: signatures[0][40] ^= 1; break;
+    case 1: signatures[1] = signatures[0]; break;
+    case 2: std::swap(signatures[0], signatures[1]); break;
+    default: break;
+  }
+  return signatures;
+}
+
 Step random_step(Random& r, const pc::Adjudicator& a, u64 height) {
   Step step;
   step.height = height;
-  step.op = r.weighted<Op, 8>({{{3, Op::open}, {3, Op::fund}, {3, Op::update}, {1, Op::cooperative_close},
-                                {2, Op::force_close}, {3, Op::challenge}, {2, Op::settle}, {1, Op::timeout}}});
+  step.op = r.weighted<Op, 8>({{{3, op_code<pc::Open>}, {3, op_code<pc::Fund>}, {3, op_code<pc::Update>},
+                                {1, op_code<pc::CooperativeClose>}, {2, op_code<pc::ForceClose>}, {3, op_code<pc::Challenge>},
+                                {2, op_code<pc::Settle>}, {1, op_code<pc::Timeout>}}});
   const std::size_t index = static_cast<std::size_t>(r.weighted<u64, 3>({{{4, 0}, {2, 1}, {1, 2}}}));
   const pc::PaymentChannel* channel = index < a.channels.size() ? &a.channels[index] : nullptr;
   const Hash32 id = channel ? channel->channel_id : filled(0xee);
   const u64 capacity = r.weighted<u64, 5>({{{1, 1}, {1, 2}, {1, 10000}, {1, u64_max - 1}, {1, u64_max}}});
-  switch (step.op) {
-    case Op::open: {
-      const std::size_t first = static_cast<std::size_t>(r.below(3));
-      const std::size_t second = r.below(8) == 0 ? first : (first + 1 + r.below(2)) % 3;
-      step.input = pc::OpenInput{{trace_keys[first], trace_keys[second]}, split(r, capacity), capacity, r.below(3)};
-      break;
-    }
-    case Op::fund: step.input = pc::FundInput{id, filled(0x0f)}; break;
-    case Op::settle:
-    case Op::timeout: step.input = pc::ChannelRef{id}; break;
-    default: {
-      const u64 registered = channel ? channel->sequence : 0;
-      pc::OffChainTransaction tx{id, registered + r.below(4) - 1, split(r, channel ? channel->total_capacity : capacity), {}};
-      const bool close = (step.op == Op::cooperative_close) != (r.below(9) == 0);  // sometimes the other tag
-      const Hash32 digest = close ? pc::close_digest(a.chain_id, id, tx.sequence_number, tx.new_balances)
-                                  : pc::state_digest(a.chain_id, id, tx.sequence_number, tx.new_balances);
-      const Hash32 p0 = channel ? channel->participants[0] : trace_keys[0];
-      const Hash32 p1 = channel ? channel->participants[1] : trace_keys[1];
-      tx.signatures = {SymbolicSignature::sign(p0, digest), SymbolicSignature::sign(p1, digest)};
-      switch (r.below(9)) {
-        case 0: tx.signatures[0][40] ^= 1; break;
-        case 1: tx.signatures[1] = tx.signatures[0]; break;
-        case 2: std::swap(tx.signatures[0], tx.signatures[1]); break;
-        default: break;
-      }
-      step.input = tx;
-    }
+  if (step.op == op_code<pc::Open>) {
+    const std::size_t first = static_cast<std::size_t>(r.below(3));
+    const std::size_t second = r.below(8) == 0 ? first : (first + 1 + r.below(2)) % 3;
+    const std::array<Hash32, 2> participants{trace_keys[first], trace_keys[second]};
+    const std::array<u64, 2> balances = split(r, capacity);
+    const u64 nonce = r.below(3);
+    const Hash32 opened = pc::channel_id(a.chain_id, a.adjudicator_id, participants, nonce);
+    // Sometimes signed over another sequence than 0, which is no opening state.
+    const Hash32 digest = pc::state_digest(a.chain_id, opened, r.below(9) == 0 ? 1 : 0, balances);
+    step.input = pc::OpenInput{participants, balances, capacity, nonce, signatures_of(r, participants, digest)};
+  } else if (step.op == op_code<pc::Fund>) {
+    const u64 owed = channel ? channel->total_capacity : capacity;
+    step.input = pc::FundInput{id, r.weighted<u64, 4>({{{6, owed}, {1, owed - 1}, {1, owed + 1}, {1, 0}}})};
+  } else if (!pc::is_cosigned(step.op)) {
+    step.input = pc::ChannelRef{id};
+  } else {
+    const u64 registered = channel ? channel->sequence : 0;
+    pc::OffChainTransaction tx{id, registered + r.below(4) - 1, split(r, channel ? channel->total_capacity : capacity), {}};
+    const bool close = (step.op == op_code<pc::CooperativeClose>) != (r.below(9) == 0);  // sometimes the other tag
+    const Hash32 digest = close ? pc::close_digest(a.chain_id, id, tx.sequence_number, tx.new_balances)
+                                : pc::state_digest(a.chain_id, id, tx.sequence_number, tx.new_balances);
+    const std::array<Hash32, 2> participants = channel ? channel->participants : std::array<Hash32, 2>{trace_keys[0], trace_keys[1]};
+    tx.signatures = signatures_of(r, participants, digest);
+    step.input = tx;
   }
   return step;
 }
@@ -106,10 +118,15 @@ TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, s
     pc::Adjudicator state{};
     state.chain_id = 1;
     state.adjudicator_id = filled(0xdd);
-    state.config = pc::Layer2Config{3, 200, 30, 1, u64_max};
+    state.config = pc::Layer2Config{3, 200, 30, 1, u64_max, 6, 20};
     // One funded channel to start from, so that traces reach disputes and settlements.
-    state = pc::apply_open(state, pc::OpenInput{{trace_keys[0], trace_keys[1]}, {6000, 4000}, 10000, 0}, pc::Env{1}).value();
-    state = pc::apply_fund(state, pc::FundInput{state.channels[0].channel_id, filled(0x0f)}, pc::Env{1}).value();
+    const std::array<Hash32, 2> pair{trace_keys[0], trace_keys[1]};
+    const Hash32 first = pc::channel_id(state.chain_id, state.adjudicator_id, pair, 0);
+    const Hash32 opening = pc::state_digest(state.chain_id, first, 0, {6000, 4000});
+    const pc::OpenInput open{pair, {6000, 4000}, 10000, 0,
+                             {SymbolicSignature::sign(pair[0], opening), SymbolicSignature::sign(pair[1], opening)}};
+    state = pc::apply_open(state, open, pc::Env{1}, SymbolicSignature{}).value();
+    state = pc::apply_fund(state, pc::FundInput{first, 10000}, pc::Env{1}).value();
     u64 height = 1;
     const std::size_t length = 1 + static_cast<std::size_t>(r.below(max_steps));
     for (std::size_t s = 0; s < length; ++s) {

@@ -1,10 +1,12 @@
 // Differential test: the channel hub (l2::opt::ChannelHub) against the fold of the reference's
-// apply_* over the same stream, with real BIP-340 signatures. Each case loads a random adjudicator
-// (any phase, boundary heights, and states the protocol cannot reach: a duplicated channel id, a
-// channel with itself, a key off the curve) and runs a random interleaving of all eight ops over
-// its channels and the ones the stream opens, valid and invalid mixed: stale and wrapped
-// sequences, balances at capacity ± 1 and UINT64_MAX, flipped, duplicated, swapped, replayed and
-// out-of-range signatures, unknown channels, heights at timeouts and deadlines ± 1. The hub sees
+// operations (pc::Operations) over the same stream, with real BIP-340 signatures. Each case loads a
+// random adjudicator (any phase, boundary heights, and states the protocol cannot reach: a
+// duplicated channel id, a channel with itself, a key off the curve, a configuration deploy
+// refuses) and runs a random interleaving of all eight ops over its channels and the ones the
+// stream opens, valid and invalid mixed: signed opens and copies of earlier opens, fund values at
+// capacity ± 1, stale and wrapped sequences, balances at capacity ± 1 and UINT64_MAX, missing,
+// flipped, duplicated, swapped, replayed and out-of-range signatures on opens and co-signed
+// states, unknown channels, heights at timeouts and deadlines ± 1. The hub sees
 // the whole stream at once (its signatures verified up front, in parallel), so every item whose
 // verdict the hub must take from an earlier open in the same stream, or must not take from a later
 // one, is covered. Per-item error codes and the final adjudicator must equal the reference's,
@@ -75,19 +77,10 @@ struct OracleCheck {
 template <class Check>
 Outcome reference_apply(const Adjudicator& a, const opt::ChannelItem& item, const Check& check) {
   const pc::Env env{item.height()};
-  const opt::ChannelItem::Input& input = item.input();
-  switch (item.op()) {
-    case opt::ChannelOp::open: return pc::apply_open(a, std::get<pc::OpenInput>(input), env);
-    case opt::ChannelOp::fund: return pc::apply_fund(a, std::get<pc::FundInput>(input), env);
-    case opt::ChannelOp::update: return pc::apply_update(a, std::get<OffChainTransaction>(input), env, check);
-    case opt::ChannelOp::cooperative_close:
-      return pc::apply_cooperative_close(a, std::get<OffChainTransaction>(input), env, check);
-    case opt::ChannelOp::force_close: return pc::apply_force_close(a, std::get<OffChainTransaction>(input), env, check);
-    case opt::ChannelOp::challenge: return pc::apply_challenge(a, std::get<OffChainTransaction>(input), env, check);
-    case opt::ChannelOp::settle: return pc::apply_settle(a, std::get<pc::ChannelRef>(input), env);
-    case opt::ChannelOp::timeout: return pc::apply_timeout(a, std::get<pc::ChannelRef>(input), env);
-  }
-  return ChannelError::none;
+  return pc::Operations::visit(item.op(), [&](auto op) -> pc::Transition {
+    using Operation = typename decltype(op)::type;
+    return Operation::apply(a, std::get<typename Operation::Input>(item.input()), env, check);
+  });
 }
 
 std::string code(ChannelError e) { return std::string(l2::error_info(e).code); }
@@ -203,6 +196,8 @@ struct Setup {
   u64 channel_timeout_blocks = 0;
   u64 dispute_period_blocks = 0;
   bool unbounded_capacity = false;
+  u64 censorship_bound_blocks = 0;   // the hub never reads these two; they must survive the round trip
+  u64 allocation_window_blocks = 0;
 };
 
 struct LoadedChannel {
@@ -213,7 +208,6 @@ struct LoadedChannel {
   u64 capacity = 0;
   u64 split = 0;
   int timing = 0;        // timeout_height and dispute_deadline relative to base_height
-  bool funded = false;
   int oddity = 0;        // 0: none; 1: the previous channel's id again; 2: both participants one key
 };
 
@@ -232,7 +226,11 @@ rc::Gen<Setup> setup_gen() {
       // UINT64_MAX: timeout_height and dispute_deadline saturate instead of wrapping.
       rc::gen::set(&Setup::channel_timeout_blocks, rc::gen::element<u64>(u64{0}, u64{50}, u64{200}, u64{l2::u64_max})),
       rc::gen::set(&Setup::dispute_period_blocks, rc::gen::element<u64>(u64{0}, u64{10}, u64{30}, u64{l2::u64_max})),
-      rc::gen::set(&Setup::unbounded_capacity, rc::gen::arbitrary<bool>()));
+      rc::gen::set(&Setup::unbounded_capacity, rc::gen::arbitrary<bool>()),
+      // Windows of 0 (no window at all: the deadline is the dispute's own block) are refused by
+      // deploy, but the hub loads any representable adjudicator and must still agree.
+      rc::gen::set(&Setup::censorship_bound_blocks, rc::gen::element<u64>(u64{0}, u64{1}, u64{6}, u64{l2::u64_max})),
+      rc::gen::set(&Setup::allocation_window_blocks, rc::gen::element<u64>(u64{0}, u64{7}, u64{100}, u64{l2::u64_max})));
 }
 
 rc::Gen<LoadedChannel> loaded_channel_gen() {
@@ -247,7 +245,6 @@ rc::Gen<LoadedChannel> loaded_channel_gen() {
       rc::gen::set(&LoadedChannel::capacity, rc::gen::element<u64>(u64{min_capacity}, u64{10000}, u64{l2::u64_max})),
       rc::gen::set(&LoadedChannel::split, rc::gen::arbitrary<u64>()),
       rc::gen::set(&LoadedChannel::timing, rc::gen::inRange(0, 5)),
-      rc::gen::set(&LoadedChannel::funded, rc::gen::arbitrary<bool>()),
       rc::gen::set(&LoadedChannel::oddity, rc::gen::weightedElement<int>({{10, 0}, {1, 1}, {1, 2}})));
 }
 
@@ -257,8 +254,13 @@ Adjudicator make_pre_state(const Setup& setup, const std::vector<LoadedChannel>&
   Adjudicator a{};
   a.chain_id = 7;
   a.adjudicator_id = oracle::tagged_hash("test/hub_adjudicator", l2::bytes_of("differential"));
-  a.config = pc::Layer2Config{setup.max_channels_per_user, setup.channel_timeout_blocks, setup.dispute_period_blocks,
-                              min_capacity, setup.unbounded_capacity ? l2::u64_max : u64{1'000'000}};
+  a.config = pc::Layer2Config{setup.max_channels_per_user,
+                              setup.channel_timeout_blocks,
+                              setup.dispute_period_blocks,
+                              min_capacity,
+                              setup.unbounded_capacity ? l2::u64_max : u64{1'000'000},
+                              setup.censorship_bound_blocks,
+                              setup.allocation_window_blocks};
   // At, just before and just after base_height, where the stream's heights start; and further off.
   constexpr std::array<u64, 5> near_base = {base_height - 1, base_height, base_height + 1, base_height + 5,
                                             base_height + 60};
@@ -278,7 +280,6 @@ Adjudicator make_pre_state(const Setup& setup, const std::vector<LoadedChannel>&
     const u64 near = near_base[static_cast<std::size_t>(c.timing)];
     channel.timeout_height = near;
     channel.dispute_deadline = channel.state == ChannelState::disputing ? near : 0;
-    if (c.funded) channel.funding_tx_hash = oracle::tagged_hash("test/funding", channel.channel_id);
     a.channels.push_back(channel);
   }
   return a;
@@ -290,7 +291,7 @@ Adjudicator make_pre_state(const Setup& setup, const std::vector<LoadedChannel>&
 // far, so most items are plausible (a real channel, the next sequence, a fresh signature) and many
 // deliberately are not.
 struct Action {
-  int op = 0;
+  int op = 0;              // the table's ops 0..7; 8: a copy of an earlier open of the stream
   std::size_t target = 0;  // which channel: see StreamBuilder::target_id
   std::size_t first = 0, second = 1;
   u64 nonce = 0;
@@ -299,6 +300,7 @@ struct Action {
   int balance_fault = 0;
   int sequence_step = 0;
   int signature_fault = 0;
+  int value_fault = 0;     // fund: 0 the capacity; 1 capacity - 1; 2 capacity + 1; 3 nothing; 4 UINT64_MAX
   int height_mode = 0;
   u64 height_jump = 0;
   unsigned salt = 0;  // uniform, unlike arbitrary<>, which starts small: picks bytes and variants
@@ -306,7 +308,8 @@ struct Action {
 
 rc::Gen<Action> action_gen() {
   return rc::gen::build<Action>(
-      rc::gen::set(&Action::op, rc::gen::weightedElement<int>({{3, 0}, {3, 1}, {6, 2}, {1, 3}, {2, 4}, {3, 5}, {2, 6}, {1, 7}})),
+      rc::gen::set(&Action::op,
+                   rc::gen::weightedElement<int>({{3, 0}, {3, 1}, {6, 2}, {1, 3}, {2, 4}, {3, 5}, {2, 6}, {1, 7}, {1, 8}})),
       rc::gen::set(&Action::target, rc::gen::inRange<std::size_t>(0, 1000)),
       rc::gen::set(&Action::first, participant_gen()), rc::gen::set(&Action::second, participant_gen()),
       rc::gen::set(&Action::nonce, rc::gen::inRange<u64>(0, 4)),
@@ -315,7 +318,10 @@ rc::Gen<Action> action_gen() {
       rc::gen::set(&Action::balance_fault, rc::gen::weightedElement<int>({{12, 0}, {1, 1}, {1, 2}, {1, 3}, {1, 4}})),
       rc::gen::set(&Action::sequence_step, rc::gen::weightedElement<int>({{1, 0}, {1, 1}, {8, 2}, {2, 3}, {1, 4}})),
       rc::gen::set(&Action::signature_fault,
-                   rc::gen::weightedElement<int>({{20, 0}, {1, 1}, {1, 2}, {1, 3}, {1, 4}, {1, 5}, {1, 6}, {1, 7}, {1, 8}, {1, 9}, {1, 10}})),
+                   rc::gen::weightedElement<int>({{24, 0}, {1, 1}, {1, 2}, {1, 3}, {1, 4}, {1, 5}, {1, 6}, {1, 7},
+                                                  {1, 8}, {1, 9}, {1, 10}, {1, 11}, {1, 12}})),
+      // A fund one unit off the capacity either way: an off-by-one in PC-FUND-3 accepts it.
+      rc::gen::set(&Action::value_fault, rc::gen::weightedElement<int>({{8, 0}, {1, 1}, {1, 2}, {1, 3}, {1, 4}})),
       rc::gen::set(&Action::height_mode, rc::gen::weightedElement<int>({{6, 0}, {6, 1}, {2, 2}, {2, 3}, {2, 4}})),
       rc::gen::set(&Action::height_jump, rc::gen::element<u64>(u64{2}, u64{10}, u64{29}, u64{30}, u64{31}, u64{201})),
       rc::gen::set(&Action::salt, rc::gen::inRange<unsigned>(0, 1u << 16)));
@@ -342,17 +348,24 @@ class StreamBuilder {
     const pc::PaymentChannel* target = nullptr;
     const Hash32 id = target_id(act);
     if (const auto index = pc::find_channel(state_, id)) target = &state_.channels[*index];
+    const bool target_disputing = target != nullptr && target->state == ChannelState::disputing;
     next_height(act, target);
+    const bool copied_open = act.op == 8 && !opens_.empty();
     opt::ChannelItem item = make_item(act, id, target);
     const Outcome outcome = reference_apply(state_, item, OracleCheck{});
+    const bool is_open = item.op() == pc::op_code<pc::Open>;
     if (outcome.ok()) {
       state_ = outcome.value();
       ++accepted_;
-      const bool cosigned_op = act.op >= 2 && act.op <= 5;
-      if (cosigned_op && std::find(loaded_ids_.begin(), loaded_ids_.end(), id) == loaded_ids_.end())
+      if (pc::is_cosigned(item.op()) && std::find(loaded_ids_.begin(), loaded_ids_.end(), id) == loaded_ids_.end())
         ++accepted_on_new_channels_;
+      if (item.op() == pc::op_code<pc::CooperativeClose> && target_disputing) ++disputes_closed_cooperatively_;
+      if (copied_open) ++copied_opens_accepted_;
     } else if (outcome.error() == ChannelError::bad_signature_0 || outcome.error() == ChannelError::bad_signature_1) {
       ++signature_rejections_;
+      if (is_open) ++open_signature_rejections_;
+    } else if (outcome.error() == ChannelError::fund_wrong_amount) {
+      ++wrong_fund_values_;
     }
     stream_.push_back(std::move(item));
   }
@@ -362,6 +375,11 @@ class StreamBuilder {
   // Signed states accepted on channels the stream itself opened: their keys come from the stream.
   std::size_t accepted_on_new_channels() const { return accepted_on_new_channels_; }
   std::size_t signature_rejections() const { return signature_rejections_; }
+  std::size_t open_signature_rejections() const { return open_signature_rejections_; }
+  std::size_t wrong_fund_values() const { return wrong_fund_values_; }
+  std::size_t disputes_closed_cooperatively() const { return disputes_closed_cooperatively_; }
+  // A copy of an earlier open accepted: the earlier one was rejected (its id is still free).
+  std::size_t copied_opens_accepted() const { return copied_opens_accepted_; }
 
  private:
   void see(const Hash32& id, std::array<std::size_t, 2> signers) {
@@ -448,30 +466,75 @@ class StreamBuilder {
 
   opt::ChannelItem make_item(const Action& act, const Hash32& id, const pc::PaymentChannel* target) {
     switch (act.op) {
+      case 8:
+        // Anyone may submit a signed open again: a copy is a duplicate if the first was accepted,
+        // and may succeed if it was rejected (a quota freed since, a timeout passed).
+        if (!opens_.empty()) return opt::ChannelItem::of<pc::Open>(opens_[act.salt % opens_.size()], height_);
+        [[fallthrough]];
       case 0: {
         const std::size_t second = second_participant(act);
-        const pc::OpenInput in{{pool().pubkey[act.first], pool().pubkey[second]},
-                               balances_for(act, capacity_of(act.capacity_choice)), capacity_of(act.capacity_choice),
-                               act.nonce};
-        see(pc::channel_id(state_.chain_id, state_.adjudicator_id, in.participants, in.nonce), {act.first, second});
-        return opt::ChannelItem::open(in, height_);
+        const u64 capacity = capacity_of(act.capacity_choice);
+        pc::OpenInput in{{pool().pubkey[act.first], pool().pubkey[second]}, balances_for(act, capacity), capacity,
+                         act.nonce, {}};
+        const Hash32 opened = pc::channel_id(state_.chain_id, state_.adjudicator_id, in.participants, in.nonce);
+        see(opened, {act.first, second});
+        in.signatures = sign_state(act, opened, 0, in.balances, false, {act.first, second});
+        opens_.push_back(in);
+        return opt::ChannelItem::of<pc::Open>(in, height_);
       }
-      case 1: {
-        Hash32 funding{};
-        funding.fill(static_cast<u8>(act.salt));
-        return opt::ChannelItem::fund(pc::FundInput{id, funding}, height_);
-      }
-      case 6: return opt::ChannelItem::settle(pc::ChannelRef{id}, height_);
-      case 7: return opt::ChannelItem::timeout(pc::ChannelRef{id}, height_);
+      case 1: return opt::ChannelItem::of<pc::Fund>(pc::FundInput{id, fund_value(act, target)}, height_);
+      case 6: return opt::ChannelItem::of<pc::Settle>(pc::ChannelRef{id}, height_);
+      case 7: return opt::ChannelItem::of<pc::Timeout>(pc::ChannelRef{id}, height_);
       default: break;
     }
     const OffChainTransaction tx = cosigned(act, id, target);
     switch (act.op) {
-      case 2: return opt::ChannelItem::update(tx, height_);
-      case 3: return opt::ChannelItem::cooperative_close(tx, height_);
-      case 4: return opt::ChannelItem::force_close(tx, height_);
-      default: return opt::ChannelItem::challenge(tx, height_);
+      case 2: return opt::ChannelItem::of<pc::Update>(tx, height_);
+      case 3: return opt::ChannelItem::of<pc::CooperativeClose>(tx, height_);
+      case 4: return opt::ChannelItem::of<pc::ForceClose>(tx, height_);
+      default: return opt::ChannelItem::of<pc::Challenge>(tx, height_);
     }
+  }
+
+  static u64 fund_value(const Action& act, const pc::PaymentChannel* target) {
+    const u64 capacity = target ? target->total_capacity : 10000;
+    switch (act.value_fault) {
+      case 1: return capacity - 1;
+      case 2: return capacity + 1;  // wraps to 0 at UINT64_MAX: still not the capacity
+      case 3: return 0;
+      case 4: return l2::u64_max;
+      default: return capacity;
+    }
+  }
+
+  // Both signers' signatures of a state of `channel` (the close tag if `close`), with the action's
+  // signature fault applied: the signed state or tag changed, or the signatures themselves.
+  std::array<pc::Signature, 2> sign_state(const Action& act, const Hash32& channel, u64 sequence,
+                                          const std::array<u64, 2>& balances, bool close,
+                                          const std::array<std::size_t, 2>& signers) const {
+    const bool close_tag = close != (act.signature_fault == 5);  // fault 5: the other digest kind
+    const auto digest_of = [&](const Hash32& id, u64 seq, const std::array<u64, 2>& signed_balances) {
+      return close_tag ? pc::close_digest(state_.chain_id, id, seq, signed_balances)
+                       : pc::state_digest(state_.chain_id, id, seq, signed_balances);
+    };
+    Hash32 digest = digest_of(channel, sequence, balances);
+    if (act.signature_fault == 7) digest = digest_of(channel, sequence + 1, balances);  // another state of this channel
+    if (act.signature_fault == 8) digest = digest_of(ids_[act.salt % ids_.size()], sequence, balances);  // maybe another channel
+    if (act.signature_fault == 12) digest = digest_of(channel, sequence, {balances[1], balances[0]});  // the split reversed
+    std::array<pc::Signature, 2> signatures{sign(signers[0], digest), sign(signers[1], digest)};
+    const std::size_t byte = act.salt % 64;
+    switch (act.signature_fault) {
+      case 1: signatures[0][byte] ^= 0x01; break;
+      case 2: signatures[1][byte] ^= 0x80; break;
+      case 3: signatures[1] = signatures[0]; break;
+      case 4: std::swap(signatures[0], signatures[1]); break;
+      case 6: signatures[1] = sign((signers[1] + 1 + act.salt % 3) % signer_count, digest); break;  // maybe an outsider
+      case 9: std::fill(signatures[0].begin(), signatures[0].begin() + 32, u8{0xFF}); break;  // r >= p
+      case 10: std::fill(signatures[1].begin() + 32, signatures[1].end(), u8{0xFF}); break;   // s >= n
+      case 11: signatures[act.salt % 2] = {}; break;  // a signature missing
+      default: break;
+    }
+    return signatures;
   }
 
   OffChainTransaction cosigned(const Action& act, const Hash32& id, const pc::PaymentChannel* target) const {
@@ -482,28 +545,7 @@ class StreamBuilder {
     const std::array<u64, 2> balances = balances_for(act, capacity);
     const auto found = signers_.find(id);
     const std::array<std::size_t, 2> signers = found != signers_.end() ? found->second : std::array<std::size_t, 2>{0, 1};
-
-    const bool close = (act.op == 3) != (act.signature_fault == 5);  // fault 5: the other digest kind
-    const auto digest_of = [&](const Hash32& channel, u64 seq) {
-      return close ? pc::close_digest(state_.chain_id, channel, seq, balances)
-                   : pc::state_digest(state_.chain_id, channel, seq, balances);
-    };
-    Hash32 digest = digest_of(id, sequence);
-    if (act.signature_fault == 7) digest = digest_of(id, sequence + 1);  // another state of this channel
-    if (act.signature_fault == 8) digest = digest_of(ids_[act.salt % ids_.size()], sequence);  // maybe another channel
-    OffChainTransaction tx{id, sequence, balances, {sign(signers[0], digest), sign(signers[1], digest)}};
-    const std::size_t byte = act.salt % 64;
-    switch (act.signature_fault) {
-      case 1: tx.signatures[0][byte] ^= 0x01; break;
-      case 2: tx.signatures[1][byte] ^= 0x80; break;
-      case 3: tx.signatures[1] = tx.signatures[0]; break;
-      case 4: std::swap(tx.signatures[0], tx.signatures[1]); break;
-      case 6: tx.signatures[1] = sign((signers[1] + 1 + act.salt % 3) % signer_count, digest); break;  // maybe an outsider
-      case 9: std::fill(tx.signatures[0].begin(), tx.signatures[0].begin() + 32, u8{0xFF}); break;  // r >= p
-      case 10: std::fill(tx.signatures[1].begin() + 32, tx.signatures[1].end(), u8{0xFF}); break;   // s >= n
-      default: break;
-    }
-    return tx;
+    return OffChainTransaction{id, sequence, balances, sign_state(act, id, sequence, balances, act.op == 3, signers)};
   }
 
   Adjudicator state_;
@@ -512,9 +554,14 @@ class StreamBuilder {
   std::vector<Hash32> ids_;                                  // every id seen, in first-seen order
   std::map<Hash32, std::array<std::size_t, 2>> signers_;    // id -> pool indices of its participants
   std::vector<Hash32> loaded_ids_;
+  std::vector<pc::OpenInput> opens_;                       // every open of the stream, accepted or not
   std::size_t accepted_ = 0;
   std::size_t accepted_on_new_channels_ = 0;
   std::size_t signature_rejections_ = 0;
+  std::size_t open_signature_rejections_ = 0;
+  std::size_t wrong_fund_values_ = 0;
+  std::size_t disputes_closed_cooperatively_ = 0;
+  std::size_t copied_opens_accepted_ = 0;
 };
 
 RC_GTEST_PROP(PaymentChannelHubDifferential, RandomInterleavingsMatchTheReference, ()) {
@@ -537,6 +584,11 @@ RC_GTEST_PROP(PaymentChannelHubDifferential, RandomInterleavingsMatchTheReferenc
   RC_CLASSIFY(builder.accepted() * 5 >= stream.size(), "a fifth or more accepted");
   RC_CLASSIFY(builder.accepted_on_new_channels() > 0, "a signed state accepted on a channel opened in the stream");
   RC_CLASSIFY(builder.signature_rejections() > 0, "a signature rejection");
+  RC_CLASSIFY(builder.open_signature_rejections() > 0, "an open rejected for its signatures");
+  RC_CLASSIFY(builder.wrong_fund_values() > 0, "a fund rejected for its value");
+  RC_CLASSIFY(builder.disputes_closed_cooperatively() > 0, "a dispute ended by a cooperative close");
+  RC_CLASSIFY(builder.copied_opens_accepted() > 0, "a copy of an earlier, rejected open accepted");
+  RC_CLASSIFY(pc::check_config(pre_state.config) == ChannelError::none, "a configuration deploy accepts");
 }
 
 }  // namespace

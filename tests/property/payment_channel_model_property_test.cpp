@@ -67,7 +67,7 @@ TEST(PaymentChannelModel, AWeakenedModelDisagreesWithTheReference) {
   const pc::PaymentChannel& channel = state.channels[0];
   const std::array<l2::u64, 2> balances{5000, 5000};
   const l2::Hash32 digest = pc::state_digest(state.chain_id, channel.channel_id, channel.sequence, balances);
-  const Step step{model::Op::update,
+  const Step step{pc::op_code<pc::Update>,
                   pc::OffChainTransaction{channel.channel_id, channel.sequence, balances,
                                           {l2::test::toy_sign(keys[0], digest), l2::test::toy_sign(keys[1], digest)}},
                   5};

@@ -1,15 +1,18 @@
 // Random traces through the payment-channel adjudicator, mixing valid and invalid inputs, keep the
-// named invariants: conservation, sequence monotonicity, a fixed dispute deadline, the per-user
+// named invariants: conservation, funds in and out, consent (an open is registered only with both
+// signatures of its opening state), sequence monotonicity, a fixed dispute deadline, the per-user
 // limit, and "no funds locked forever" (from every reached state either participant alone ends
 // every channel). Traces use l2::test::ToySignatureCheck so that thousands of steps stay fast; the
-// last property runs real BIP-340 signatures to check what the toy cannot: a signature binds the
-// exact state it signed.
+// last two properties run real BIP-340 signatures to check what the toy cannot: a signature binds
+// the exact state it signed, the opening state included.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "l2/ref/payment_channel.hpp"
@@ -30,7 +33,12 @@ using Outcome = l2::Result<Adjudicator, ChannelError>;
 
 using l2::test::pc_actions::Action;
 using l2::test::pc_actions::action_gen;
+using l2::test::pc_actions::challenge_action;
+using l2::test::pc_actions::cooperative_close_action;
 using l2::test::pc_actions::empty_adjudicator;
+using l2::test::pc_actions::open_action;
+using l2::test::pc_actions::settle_action;
+using l2::test::pc_actions::update_action;
 using l2::test::pc_actions::key;
 using l2::test::pc_actions::keys;
 using l2::test::pc_actions::toy;
@@ -65,11 +73,30 @@ void check_step(const Adjudicator& before, const Adjudicator& after, const Actio
     RC_ASSERT(!terminal(b.state) || l2::reflect::equal(b, c));  // nothing is accepted once ended
     if (b.state == ChannelState::disputing && c.state == ChannelState::disputing)
       RC_ASSERT(c.dispute_deadline == b.dispute_deadline);  // the window never moves
-    if (c.state == ChannelState::settled && b.state != ChannelState::settled) RC_ASSERT(b.state != ChannelState::opening);
+    // Funds in, funds out: only a funded channel pays out (settles), only an unfunded one closes,
+    // and only fund moves a channel from opening to holding its capacity.
+    if (c.state == ChannelState::settled && b.state != ChannelState::settled) RC_ASSERT(pc::holds_capacity(b.state));
+    if (c.state == ChannelState::closed && b.state != ChannelState::closed) RC_ASSERT(b.state == ChannelState::opening);
+    if (pc::holds_capacity(c.state) && b.state == ChannelState::opening) RC_ASSERT(act.op == l2::test::pc_actions::fund_action);
   }
   const std::size_t target = static_cast<std::size_t>(act.channel);
-  if ((act.op == 2 || act.op == 3 || act.op == 5) && target < before.channels.size())
+  if ((act.op == update_action || act.op == cooperative_close_action || act.op == challenge_action) &&
+      target < before.channels.size())
     RC_ASSERT(after.channels[target].sequence > before.channels[target].sequence);
+  if (after.channels.size() > before.channels.size()) {
+    // Consent: the new channel's opening balances carry both participants' signatures.
+    RC_ASSERT(act.op == open_action);
+    const pc::PaymentChannel& opened = after.channels.back();
+    RC_ASSERT(opened.participants[0] != opened.participants[1]);
+    RC_ASSERT(opened.sequence == 0u);
+    RC_ASSERT(opened.state == ChannelState::opening);
+    RC_ASSERT(std::count_if(before.channels.begin(), before.channels.end(),
+                            [&](const pc::PaymentChannel& c) { return c.channel_id == opened.channel_id; }) == 0);
+    const Hash32 opening = pc::state_digest(after.chain_id, opened.channel_id, 0, opened.balances);
+    const pc::OpenInput in = l2::test::pc_actions::open_input(before, act);
+    RC_ASSERT(toy(opened.participants[0], opening, in.signatures[0]));
+    RC_ASSERT(toy(opened.participants[1], opening, in.signatures[1]));
+  }
   for (const Hash32& user : keys) RC_ASSERT(pc::live_channels_of(after, user) <= after.config.max_channels_per_user);
 }
 
@@ -79,6 +106,7 @@ void check_no_funds_locked_forever(const Adjudicator& start, u64 height) {
   Adjudicator a = start;
   std::size_t steps = 0;
   for (std::size_t i = 0; i < a.channels.size(); ++i) {
+    const bool funded = pc::holds_capacity(start.channels[i].state) || start.channels[i].state == ChannelState::settled;
     const Hash32 id = a.channels[i].channel_id;
     if (a.channels[i].state == ChannelState::opening || a.channels[i].state == ChannelState::active) {
       height = std::max(height, a.channels[i].timeout_height);
@@ -95,7 +123,8 @@ void check_no_funds_locked_forever(const Adjudicator& start, u64 height) {
       ++steps;
     }
     RC_ASSERT(terminal(a.channels[i].state));
-    RC_ASSERT(!a.channels[i].funding_tx_hash.has_value() || a.channels[i].state == ChannelState::settled);
+    // A funded channel pays out; an unfunded one took nothing and ends closed.
+    RC_ASSERT(a.channels[i].state == (funded ? ChannelState::settled : ChannelState::closed));
   }
   RC_ASSERT(steps <= 2 * a.channels.size());
   check_conservation(a);
@@ -107,7 +136,7 @@ RC_GTEST_PROP(PaymentChannelProperty, RandomTracesKeepTheInvariants, ()) {
   // updates, disputes and settlements instead of mostly failing to find a channel.
   Adjudicator state = l2::test::pc_actions::adjudicator_with_one_funded_channel();
   u64 height = 1;
-  std::size_t accepted = 0, challenges = 0, settlements = 0;
+  std::size_t accepted = 0, challenges = 0, settlements = 0, opens = 0, disputed_closes = 0;
   for (const Action& act : actions) {
     height += act.height_step;
     const Adjudicator before = state;
@@ -118,8 +147,11 @@ RC_GTEST_PROP(PaymentChannelProperty, RandomTracesKeepTheInvariants, ()) {
       continue;
     }
     ++accepted;
-    if (act.op == 5) ++challenges;
-    if (act.op == 6) ++settlements;
+    if (act.op == challenge_action) ++challenges;
+    if (act.op == settle_action) ++settlements;
+    if (act.op == open_action) ++opens;
+    const std::size_t target = static_cast<std::size_t>(act.channel);
+    if (act.op == cooperative_close_action && state.channels[target].state == ChannelState::disputing) ++disputed_closes;
     check_step(before, result.value(), act);
     state = result.value();
     check_no_funds_locked_forever(state, height);
@@ -127,16 +159,16 @@ RC_GTEST_PROP(PaymentChannelProperty, RandomTracesKeepTheInvariants, ()) {
   RC_CLASSIFY(accepted == 0, "no step accepted");
   RC_CLASSIFY(challenges > 0, "a challenge was accepted");
   RC_CLASSIFY(settlements > 0, "a dispute settled");
+  RC_CLASSIFY(opens > 0, "a signed open was accepted");
+  RC_CLASSIFY(disputed_closes > 0, "a dispute ended by a cooperative close");
 }
 
 // Latest state wins: the honest participant holds the latest co-signed state (sequence n). The
 // other publishes any older co-signed state it kept (sequence k <= n) and keeps challenging with
 // old states; the honest answer, at any height below the deadline, is what settles.
 RC_GTEST_PROP(PaymentChannelProperty, LatestStateWinsWithinTheWindow, ()) {
-  Adjudicator a = empty_adjudicator();
-  const Hash32 id = pc::channel_id(a.chain_id, a.adjudicator_id, {keys[0], keys[1]}, 0);
-  a = pc::apply_open(a, pc::OpenInput{{keys[0], keys[1]}, {6000, 4000}, 10000, 0}, Env{1}).value();
-  a = pc::apply_fund(a, pc::FundInput{id, key(0x0f)}, Env{1}).value();
+  Adjudicator a = l2::test::pc_actions::adjudicator_with_one_funded_channel();
+  const Hash32 id = a.channels[0].channel_id;
   const auto signed_state = [&](u64 sequence, u64 to_first) {
     const std::array<u64, 2> balances{to_first, 10000 - to_first};
     const Hash32 digest = pc::state_digest(a.chain_id, id, sequence, balances);
@@ -164,6 +196,106 @@ RC_GTEST_PROP(PaymentChannelProperty, LatestStateWinsWithinTheWindow, ()) {
   RC_ASSERT(a.channels[0].balances == latest.new_balances);
 }
 
+// A cooperative close is what both participants want, so it ends a dispute at any height: before
+// the deadline, at it, after it, long after it. It still has to be newer than the disputed state.
+RC_GTEST_PROP(PaymentChannelProperty, CooperativeCloseEndsADisputeAtAnyHeight, ()) {
+  Adjudicator a = l2::test::pc_actions::adjudicator_with_one_funded_channel();
+  const Hash32 id = a.channels[0].channel_id;
+  const auto signed_state = [&](u64 sequence, u64 to_first, bool close) {
+    const std::array<u64, 2> balances{to_first, 10000 - to_first};
+    const Hash32 digest = close ? pc::close_digest(a.chain_id, id, sequence, balances)
+                                : pc::state_digest(a.chain_id, id, sequence, balances);
+    return OffChainTransaction{id, sequence, balances, {l2::test::toy_sign(keys[0], digest), l2::test::toy_sign(keys[1], digest)}};
+  };
+  const u64 disputed_sequence = *rc::gen::inRange<u64>(0, 100);
+  const u64 force_height = *rc::gen::inRange<u64>(2, 1000);
+  a = pc::apply_force_close(a, signed_state(disputed_sequence, *rc::gen::inRange<u64>(0, 10001), false),
+                            Env{force_height}, toy).value();
+  const u64 deadline = a.channels[0].dispute_deadline;
+  const u64 live_before = pc::live_channels_of(a, keys[0]);
+
+  // The window's edges (deadline - 1 is the last challenge height, deadline the first settle
+  // height), the dispute's own block, and any later height.
+  const u64 close_height = *rc::gen::oneOf(rc::gen::element<u64>(u64{force_height}, deadline - 1, u64{deadline}, deadline + 1),
+                                           rc::gen::inRange<u64>(force_height, deadline + 10000));
+  // Sequences around the disputed one: -1 and 0 are stale, +1 is the first accepted.
+  const u64 close_sequence = *rc::gen::inRange<u64>(disputed_sequence == 0 ? 0 : disputed_sequence - 1, disputed_sequence + 3);
+  const OffChainTransaction close = signed_state(close_sequence, *rc::gen::inRange<u64>(0, 10001), true);
+  const Outcome closed = pc::apply_cooperative_close(a, close, Env{close_height}, toy);
+  if (close_sequence <= disputed_sequence) {
+    RC_ASSERT(closed.error() == ChannelError::coop_stale_sequence);
+    return;
+  }
+  RC_ASSERT(closed.ok());
+  const pc::PaymentChannel& c = closed.value().channels[0];
+  RC_ASSERT(c.state == ChannelState::settled);
+  RC_ASSERT(c.balances == close.new_balances);
+  RC_ASSERT(c.sequence == close_sequence);
+  RC_ASSERT(c.dispute_deadline == deadline);
+  RC_ASSERT(pc::live_channels_of(closed.value(), keys[0]) == live_before - 1);
+  RC_ASSERT(pc::apply_settle(closed.value(), pc::ChannelRef{id}, Env{close_height}).error() ==
+            ChannelError::settle_not_disputing);
+  RC_ASSERT(pc::apply_challenge(closed.value(), signed_state(close_sequence + 1, 0, false), Env{close_height}, toy).error() ==
+            ChannelError::challenge_not_disputing);
+}
+
+pc::Signature bip340_sign(const Hash32& secret, const Hash32& digest) {
+  return l2::ref::bip340::sign(secret, digest, Hash32{}).value();
+}
+
+// An open signed with real BIP-340 by both participants over its sequence-0 state.
+pc::OpenInput signed_open(const Adjudicator& a, const std::array<Hash32, 2>& secrets, const std::array<Hash32, 2>& participants,
+                          const std::array<u64, 2>& balances, u64 nonce) {
+  const Hash32 id = pc::channel_id(a.chain_id, a.adjudicator_id, participants, nonce);
+  const Hash32 digest = pc::state_digest(a.chain_id, id, 0, balances);
+  return pc::OpenInput{participants, balances, balances[0] + balances[1], nonce,
+                       {bip340_sign(secrets[0], digest), bip340_sign(secrets[1], digest)}};
+}
+
+// Real BIP-340: an open is registered for exactly the opening state both keys signed. Another split
+// of the same capacity, another nonce, the participants in the other order, another chain or
+// adjudicator: participant 0's signature fails first. An outsider's signature in slot 1 fails PC-SIG-2.
+RC_GTEST_PROP(PaymentChannelProperty, Bip340OpeningSignaturesBindTheOpeningState, ()) {
+  const l2::Bytes seed = *rc::gen::container<l2::Bytes>(8, rc::gen::arbitrary<l2::u8>());
+  std::array<Hash32, 3> secret{}, pubkey{};
+  for (l2::u32 i = 0; i < 3; ++i) {
+    secret[i] = l2::ref::bip340::secret_from_seed(seed, i);
+    pubkey[i] = l2::ref::bip340::pubkey_from_secret(secret[i]).value();
+  }
+  const Adjudicator a = empty_adjudicator();
+  const u64 capacity = *rc::gen::element<u64>(u64{1}, u64{10000}, l2::u64_max);
+  const u64 to_p0 = *rc::gen::inRange<u64>(0, capacity);
+  const std::array<u64, 2> balances{to_p0, capacity - to_p0};
+  const u64 nonce = *rc::gen::arbitrary<u64>();
+  const pc::OpenInput good = signed_open(a, {secret[0], secret[1]}, {pubkey[0], pubkey[1]}, balances, nonce);
+  const Outcome opened = pc::apply_open(a, good, Env{3});
+  RC_ASSERT(opened.ok());
+  RC_ASSERT(opened.value().channels[0].balances == balances);
+
+  pc::OpenInput changed = good;
+  Adjudicator target = a;
+  const int field = *rc::gen::inRange(0, 6);
+  switch (field) {
+    case 0:  // one unit moved to the other participant: the same capacity, another split
+      changed.balances = balances[1] > 0 ? std::array<u64, 2>{balances[0] + 1, balances[1] - 1}
+                                         : std::array<u64, 2>{balances[0] - 1, balances[1] + 1};
+      break;
+    case 1: changed.nonce = nonce + 1; break;
+    case 2:
+      std::swap(changed.participants[0], changed.participants[1]);
+      std::swap(changed.signatures[0], changed.signatures[1]);
+      break;
+    case 3: target.chain_id = a.chain_id + 1; break;
+    case 4: target.adjudicator_id[0] ^= 1; break;
+    default: {
+      const Hash32 id = pc::channel_id(a.chain_id, a.adjudicator_id, good.participants, nonce);
+      changed.signatures[1] = bip340_sign(secret[2], pc::state_digest(a.chain_id, id, 0, balances));
+    }
+  }
+  const Outcome replayed = pc::apply_open(target, changed, Env{3});
+  RC_ASSERT(replayed.error() == (field == 5 ? ChannelError::bad_signature_1 : ChannelError::bad_signature_0));
+}
+
 // Real BIP-340: a co-signed update is accepted for exactly the state both keys signed, and changing
 // any signed field or the chain makes participant 0's signature fail first.
 RC_GTEST_PROP(PaymentChannelProperty, Bip340SignaturesBindTheSignedState, ()) {
@@ -172,9 +304,9 @@ RC_GTEST_PROP(PaymentChannelProperty, Bip340SignaturesBindTheSignedState, ()) {
   const Hash32 p0 = l2::ref::bip340::pubkey_from_secret(secret0).value(), p1 = l2::ref::bip340::pubkey_from_secret(secret1).value();
   Adjudicator a = empty_adjudicator();
   const u64 capacity = *rc::gen::element<u64>(u64{1}, u64{10000}, l2::u64_max);
-  a = pc::apply_open(a, pc::OpenInput{{p0, p1}, {capacity, 0}, capacity, 0}, Env{1}).value();
+  a = pc::apply_open(a, signed_open(a, {secret0, secret1}, {p0, p1}, {capacity, 0}, 0), Env{1}).value();
   const Hash32 id = a.channels[0].channel_id;
-  a = pc::apply_fund(a, pc::FundInput{id, Hash32{}}, Env{2}).value();
+  a = pc::apply_fund(a, pc::FundInput{id, capacity}, Env{2}).value();
 
   const u64 sequence = *rc::gen::inRange<u64>(1, l2::u64_max);
   const u64 to_p0 = *rc::gen::inRange<u64>(0, capacity);

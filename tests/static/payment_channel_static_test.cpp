@@ -8,6 +8,12 @@
 // tests/unit/payment_channel_test.cpp.
 #include <gtest/gtest.h>
 
+#include <array>
+#include <cstddef>
+#include <string_view>
+#include <type_traits>
+#include <variant>
+
 #include "l2/ref/payment_channel.hpp"
 #include "l2/test/toy_signature.hpp"
 
@@ -28,24 +34,43 @@ using l2::test::toy;
 using l2::test::key;
 constexpr Hash32 alice = key(0xa1);
 constexpr Hash32 bob = key(0xb2);
+constexpr Hash32 carol = key(0xc3);
 constexpr u64 chain = 1;
+constexpr Hash32 adjudicator_id = key(0xcc);
 
-constexpr Adjudicator empty_adjudicator() {
-  Adjudicator a{};
-  a.chain_id = chain;
-  a.adjudicator_id = key(0xcc);
-  a.config = pc::Layer2Config{2, 1000, 144, 1000, 1'000'000};
-  return a;
+// The vectors' configuration (payment_channel.md#vector-operations): censorship bound 6.
+constexpr pc::Layer2Config valid_config() { return pc::Layer2Config{2, 1000, 144, 1000, 1'000'000, 6, 100}; }
+
+constexpr ChannelError deploy_error(const pc::Layer2Config& config) {
+  const auto r = pc::deploy(pc::DeployInput{chain, adjudicator_id, config});
+  return r.ok() ? ChannelError::none : r.error();
 }
 
-constexpr pc::OpenInput open_input(u64 nonce) { return pc::OpenInput{{alice, bob}, {6000, 4000}, 10000, nonce}; }
+constexpr Adjudicator empty_adjudicator() { return pc::deploy(pc::DeployInput{chain, adjudicator_id, valid_config()}).value(); }
 
-constexpr Hash32 first_channel_id() { return pc::channel_id(chain, key(0xcc), {alice, bob}, 7); }
+constexpr Hash32 channel_of(const std::array<Hash32, 2>& participants, u64 nonce) {
+  return pc::channel_id(chain, adjudicator_id, participants, nonce);
+}
+constexpr Hash32 first_channel_id() { return channel_of({alice, bob}, 7); }
+
+// An open of (participants, nonce) with both participants' toy signatures of its sequence-0 state.
+constexpr pc::OpenInput signed_open(const std::array<Hash32, 2>& participants, u64 nonce,
+                                    const std::array<u64, 2>& balances = {6000, 4000}, u64 capacity = 10000) {
+  const Hash32 opening = pc::state_digest(chain, channel_of(participants, nonce), 0, balances);
+  return pc::OpenInput{participants, balances, capacity, nonce,
+                       {toy_sign(participants[0], opening), toy_sign(participants[1], opening)}};
+}
+constexpr pc::OpenInput open_input(u64 nonce) { return signed_open({alice, bob}, nonce); }
+
+constexpr ChannelError open_error(const Adjudicator& a, const pc::OpenInput& in, u64 height = 100) {
+  const auto r = pc::apply_open(a, in, Env{height}, toy);
+  return r.ok() ? ChannelError::none : r.error();
+}
+constexpr Adjudicator opened(u64 nonce = 7) { return pc::apply_open(empty_adjudicator(), open_input(nonce), Env{100}, toy).value(); }
 
 // Open at height 100 and fund at 101: an Active channel, sequence 0, balances 6000/4000.
 constexpr Adjudicator active_channel() {
-  Adjudicator a = pc::apply_open(empty_adjudicator(), open_input(7), Env{100}).value();
-  return pc::apply_fund(a, pc::FundInput{first_channel_id(), key(0xf0)}, Env{101}).value();
+  return pc::apply_fund(opened(), pc::FundInput{first_channel_id(), 10000}, Env{101}).value();
 }
 
 constexpr OffChainTransaction cosigned(u64 sequence, u64 to_alice, u64 to_bob, bool close = false) {
@@ -57,56 +82,278 @@ constexpr OffChainTransaction cosigned(u64 sequence, u64 to_alice, u64 to_bob, b
 
 constexpr const pc::PaymentChannel& only(const Adjudicator& a) { return a.channels[0]; }
 
-// ---- open and fund [PC-OPEN-1, PC-OPEN-2, PC-OPEN-3, PC-OPEN-4, PC-OPEN-5, PC-BAL-1, PC-BAL-2, PC-FUND-1, PC-FUND-2] ----
+// ---- deploy [PC-DEPLOY-1, PC-DEPLOY-2, PC-DEPLOY-3, PC-DEPLOY-4, PC-DEPLOY-5, PC-DEPLOY-6] ----
+constexpr bool deploy_creates_an_empty_adjudicator() {
+  const Adjudicator a = empty_adjudicator();
+  return a.chain_id == chain && a.adjudicator_id == adjudicator_id && a.channels.empty() &&
+         l2::reflect::equal(a.config, valid_config());
+}
+static_assert(deploy_creates_an_empty_adjudicator());
+static_assert(deploy_error(valid_config()) == ChannelError::none);
+
+constexpr pc::Layer2Config with_censorship_bound(u64 v) { auto c = valid_config(); c.censorship_bound_blocks = v; return c; }
+constexpr pc::Layer2Config with_dispute_period(u64 v) { auto c = valid_config(); c.dispute_period_blocks = v; return c; }
+constexpr pc::Layer2Config with_channel_timeout(u64 v) { auto c = valid_config(); c.channel_timeout_blocks = v; return c; }
+constexpr pc::Layer2Config with_capacities(u64 min, u64 max) {
+  auto c = valid_config();
+  c.min_channel_capacity = min;
+  c.max_channel_capacity = max;
+  return c;
+}
+constexpr pc::Layer2Config with_channel_limit(u64 v) { auto c = valid_config(); c.max_channels_per_user = v; return c; }
+constexpr pc::Layer2Config with_allocation_window(u64 v) { auto c = valid_config(); c.allocation_window_blocks = v; return c; }
+
+// PC-DEPLOY-1: the bound is at least 1 (no L1 includes a transaction in the block it reacts to).
+static_assert(deploy_error(with_censorship_bound(0)) == ChannelError::config_censorship_bound);
+static_assert(deploy_error(with_censorship_bound(1)) == ChannelError::none);
+static_assert(deploy_error(with_censorship_bound(2)) == ChannelError::none);
+// A bound no window can exceed: PC-DEPLOY-2 is the first to refuse it.
+static_assert(deploy_error(with_censorship_bound(l2::u64_max)) == ChannelError::config_dispute_period);
+// PC-DEPLOY-2..3, 6: each window is strictly above the bound (6): bound - 1 and bound fail, bound + 1 passes.
+static_assert(deploy_error(with_dispute_period(0)) == ChannelError::config_dispute_period);
+static_assert(deploy_error(with_dispute_period(5)) == ChannelError::config_dispute_period);
+static_assert(deploy_error(with_dispute_period(6)) == ChannelError::config_dispute_period);
+static_assert(deploy_error(with_dispute_period(7)) == ChannelError::none);
+static_assert(deploy_error(with_dispute_period(l2::u64_max)) == ChannelError::none);
+static_assert(deploy_error(with_channel_timeout(5)) == ChannelError::config_channel_timeout);
+static_assert(deploy_error(with_channel_timeout(6)) == ChannelError::config_channel_timeout);
+static_assert(deploy_error(with_channel_timeout(7)) == ChannelError::none);
+static_assert(deploy_error(with_allocation_window(5)) == ChannelError::config_allocation_window);
+static_assert(deploy_error(with_allocation_window(6)) == ChannelError::config_allocation_window);
+static_assert(deploy_error(with_allocation_window(7)) == ChannelError::none);
+// PC-DEPLOY-4: 1 <= min <= max, at min 0 / 1 and at min = max - 1, max, max + 1.
+static_assert(deploy_error(with_capacities(0, 1'000'000)) == ChannelError::config_capacity_range);
+static_assert(deploy_error(with_capacities(1, 1'000'000)) == ChannelError::none);
+static_assert(deploy_error(with_capacities(2, 1'000'000)) == ChannelError::none);
+static_assert(deploy_error(with_capacities(999'999, 1'000'000)) == ChannelError::none);
+static_assert(deploy_error(with_capacities(1'000'000, 1'000'000)) == ChannelError::none);
+static_assert(deploy_error(with_capacities(1'000'001, 1'000'000)) == ChannelError::config_capacity_range);
+static_assert(deploy_error(with_capacities(0, 0)) == ChannelError::config_capacity_range);
+static_assert(deploy_error(with_capacities(l2::u64_max, l2::u64_max)) == ChannelError::none);
+// PC-DEPLOY-5: at least one channel per user.
+static_assert(deploy_error(with_channel_limit(0)) == ChannelError::config_channel_limit);
+static_assert(deploy_error(with_channel_limit(1)) == ChannelError::none);
+static_assert(deploy_error(with_channel_limit(2)) == ChannelError::none);
+
+// A configuration that breaks rule `rule` (1..6) and touches no other field.
+constexpr pc::Layer2Config break_rule(pc::Layer2Config c, std::size_t rule) {
+  switch (rule) {
+    case 1: c.censorship_bound_blocks = 0; break;
+    case 2: c.dispute_period_blocks = c.censorship_bound_blocks; break;
+    case 3: c.channel_timeout_blocks = c.censorship_bound_blocks; break;
+    case 4: c.min_channel_capacity = 0; break;
+    case 5: c.max_channels_per_user = 0; break;
+    default: c.allocation_window_blocks = c.censorship_bound_blocks; break;
+  }
+  return c;
+}
+constexpr std::array<ChannelError, 7> deploy_rule_error = {
+    ChannelError::none,                  ChannelError::config_censorship_bound, ChannelError::config_dispute_period,
+    ChannelError::config_channel_timeout, ChannelError::config_capacity_range,  ChannelError::config_channel_limit,
+    ChannelError::config_allocation_window};
+// The rules are checked in the spec's order: of any two broken rules, the earlier one is reported.
+constexpr bool the_first_broken_deploy_rule_is_reported() {
+  for (std::size_t first = 1; first <= 6; ++first) {
+    if (deploy_error(break_rule(valid_config(), first)) != deploy_rule_error[first]) return false;
+    for (std::size_t second = first + 1; second <= 6; ++second)
+      if (deploy_error(break_rule(break_rule(valid_config(), first), second)) != deploy_rule_error[first]) return false;
+  }
+  return true;
+}
+static_assert(the_first_broken_deploy_rule_is_reported());
+
+// Why PC-DEPLOY-2 is `>`: with the smallest window the bound allows, an honest challenge sent after
+// the force-close's block lands by force height + bound, which is still below the deadline.
+constexpr bool the_smallest_dispute_window_admits_an_honest_answer() {
+  Adjudicator a = pc::deploy(pc::DeployInput{chain, adjudicator_id, with_dispute_period(7)}).value();
+  a = pc::apply_open(a, open_input(7), Env{100}, toy).value();
+  a = pc::apply_fund(a, pc::FundInput{first_channel_id(), 10000}, Env{101}).value();
+  a = pc::apply_force_close(a, cosigned(1, 9000, 1000), Env{200}, toy).value();
+  if (only(a).dispute_deadline != 207) return false;
+  return pc::apply_challenge(a, cosigned(2, 2000, 8000), Env{200 + 6}, toy).ok() &&
+         pc::apply_challenge(a, cosigned(2, 2000, 8000), Env{200 + 7}, toy).error() == ChannelError::challenge_too_late;
+}
+static_assert(the_smallest_dispute_window_admits_an_honest_answer());
+
+// ---- the operations table and the error list ----
+static_assert(pc::channel_op_count == 8);
+// The op names of payment_channel.md#vector-operations, in the spec's order.
+static_assert(pc::op_name(pc::op_code<pc::Open>) == "open");
+static_assert(pc::op_name(pc::op_code<pc::Fund>) == "fund");
+static_assert(pc::op_name(pc::op_code<pc::Update>) == "update");
+static_assert(pc::op_name(pc::op_code<pc::CooperativeClose>) == "cooperative_close");
+static_assert(pc::op_name(pc::op_code<pc::ForceClose>) == "force_close");
+static_assert(pc::op_name(pc::op_code<pc::Challenge>) == "challenge");
+static_assert(pc::op_name(pc::op_code<pc::Settle>) == "settle");
+static_assert(pc::op_name(pc::op_code<pc::Timeout>) == "timeout");
+static_assert(pc::Operations::index(pc::op_code<pc::Open>) == 0 && pc::Operations::index(pc::op_code<pc::Timeout>) == 7);
+static_assert(pc::parse_op("cooperative_close") == pc::op_code<pc::CooperativeClose>);
+static_assert(!pc::parse_op("deploy").has_value());  // no pre-state: not a transition of the table
+static_assert(!pc::parse_op("Open").has_value());
+static_assert(!pc::parse_op("").has_value());
+static_assert(std::is_same_v<pc::Open::Input, pc::OpenInput> && std::is_same_v<pc::Fund::Input, pc::FundInput> &&
+              std::is_same_v<pc::Challenge::Input, OffChainTransaction> && std::is_same_v<pc::Timeout::Input, pc::ChannelRef>);
+static_assert(std::variant_size_v<pc::Operations::InputVariant> == 4);
+static_assert(pc::is_cosigned(pc::op_code<pc::Update>) && pc::is_cosigned(pc::op_code<pc::CooperativeClose>) &&
+              pc::is_cosigned(pc::op_code<pc::ForceClose>) && pc::is_cosigned(pc::op_code<pc::Challenge>));
+static_assert(!pc::is_cosigned(pc::op_code<pc::Open>) && !pc::is_cosigned(pc::op_code<pc::Fund>) &&
+              !pc::is_cosigned(pc::op_code<pc::Settle>) && !pc::is_cosigned(pc::op_code<pc::Timeout>));
+
+// 32 rule rows in payment_channel.md#errors; the derived list holds every code but `none`, and no
+// code follows its last entry (a code added after it would be missing from the list).
+static_assert(l2::all_channel_errors.size() == 32);
+static_assert(l2::all_channel_errors.front() == ChannelError::config_censorship_bound);
+static_assert(l2::all_channel_errors.back() == ChannelError::timeout_not_reached);
+constexpr bool every_listed_error_is_a_pc_rule() {
+  for (const ChannelError e : l2::all_channel_errors)
+    if (e == ChannelError::none || l2::error_info(e).code == "UNKNOWN" || !l2::error_info(e).rule_id.starts_with("PC-"))
+      return false;
+  return true;
+}
+static_assert(every_listed_error_is_a_pc_rule());
+static_assert(l2::error_info(static_cast<ChannelError>(l2::all_channel_errors.size() + 1)).code == "UNKNOWN");
+
+// ---- open [PC-OPEN-1, PC-OPEN-2, PC-OPEN-3, PC-OPEN-4, PC-OPEN-5, PC-BAL-1, PC-BAL-2, PC-SIG-1, PC-SIG-2] ----
 constexpr bool open_registers_an_opening_channel() {
-  const auto r = pc::apply_open(empty_adjudicator(), open_input(7), Env{100});
+  const auto r = pc::apply_open(empty_adjudicator(), open_input(7), Env{100}, toy);
   if (!r.ok() || r.value().channels.size() != 1) return false;
   const pc::PaymentChannel& c = only(r.value());
   return c.channel_id == first_channel_id() && c.state == ChannelState::opening && c.sequence == 0 &&
-         c.created_at == 100 && c.timeout_height == 1100 && c.total_capacity == 10000 && !c.funding_tx_hash;
+         c.created_at == 100 && c.timeout_height == 1100 && c.total_capacity == 10000 && c.balances[0] == 6000 &&
+         c.balances[1] == 4000 && c.dispute_deadline == 0;
 }
 static_assert(open_registers_an_opening_channel());
-static_assert(pc::apply_open(empty_adjudicator(), pc::OpenInput{{alice, alice}, {6000, 4000}, 10000, 7}, Env{100}).error() ==
-              ChannelError::same_participants);
-static_assert(pc::apply_open(empty_adjudicator(), pc::OpenInput{{alice, bob}, {l2::u64_max, 1}, 0, 7}, Env{100}).error() ==
-              ChannelError::balance_overflow);
-static_assert(pc::apply_open(empty_adjudicator(), pc::OpenInput{{alice, bob}, {6000, 4000}, 10001, 7}, Env{100}).error() ==
-              ChannelError::balance_mismatch);
-static_assert(pc::apply_open(empty_adjudicator(), pc::OpenInput{{alice, bob}, {999, 0}, 999, 7}, Env{100}).error() ==
-              ChannelError::capacity_too_small);
-static_assert(pc::apply_open(empty_adjudicator(), pc::OpenInput{{alice, bob}, {1000, 0}, 1000, 7}, Env{100}).ok());
-static_assert(pc::apply_open(empty_adjudicator(), pc::OpenInput{{alice, bob}, {1'000'000, 1}, 1'000'001, 7}, Env{100}).error() ==
+static_assert(open_error(empty_adjudicator(), signed_open({alice, alice}, 7)) == ChannelError::same_participants);
+static_assert(open_error(empty_adjudicator(), signed_open({alice, bob}, 7, {l2::u64_max, 1}, 0)) == ChannelError::balance_overflow);
+static_assert(open_error(empty_adjudicator(), signed_open({alice, bob}, 7, {6000, 4000}, 10001)) == ChannelError::balance_mismatch);
+static_assert(open_error(empty_adjudicator(), signed_open({alice, bob}, 7, {6000, 4000}, 9999)) == ChannelError::balance_mismatch);
+static_assert(open_error(empty_adjudicator(), signed_open({alice, bob}, 7, {999, 0}, 999)) == ChannelError::capacity_too_small);
+static_assert(open_error(empty_adjudicator(), signed_open({alice, bob}, 7, {1000, 0}, 1000)) == ChannelError::none);
+static_assert(open_error(empty_adjudicator(), signed_open({alice, bob}, 7, {1001, 0}, 1001)) == ChannelError::none);
+static_assert(open_error(empty_adjudicator(), signed_open({alice, bob}, 7, {999'999, 0}, 999'999)) == ChannelError::none);
+static_assert(open_error(empty_adjudicator(), signed_open({alice, bob}, 7, {1'000'000, 0}, 1'000'000)) == ChannelError::none);
+static_assert(open_error(empty_adjudicator(), signed_open({alice, bob}, 7, {1'000'000, 1}, 1'000'001)) ==
               ChannelError::capacity_too_large);
-static_assert(pc::apply_open(empty_adjudicator(), pc::OpenInput{{alice, bob}, {1'000'000, 0}, 1'000'000, 7}, Env{100}).ok());
 
 constexpr ChannelError third_channel_for_alice() {
-  Adjudicator a = pc::apply_open(empty_adjudicator(), open_input(1), Env{100}).value();
-  a = pc::apply_open(a, open_input(2), Env{100}).value();
-  return pc::apply_open(a, open_input(3), Env{100}).error();
+  Adjudicator a = pc::apply_open(empty_adjudicator(), open_input(1), Env{100}, toy).value();
+  a = pc::apply_open(a, open_input(2), Env{100}, toy).value();
+  return open_error(a, open_input(3));
 }
 static_assert(third_channel_for_alice() == ChannelError::too_many_channels);
 
 // A settled channel no longer counts against the limit.
 constexpr bool settled_channel_frees_a_slot() {
-  Adjudicator a = pc::apply_open(active_channel(), open_input(2), Env{100}).value();
+  Adjudicator a = pc::apply_open(active_channel(), open_input(2), Env{100}, toy).value();
   a = pc::apply_cooperative_close(a, cosigned(1, 5000, 5000, true), Env{102}, toy).value();
-  return pc::apply_open(a, open_input(3), Env{103}).ok();
+  return open_error(a, open_input(3), 103) == ChannelError::none;
 }
 static_assert(settled_channel_frees_a_slot());
-static_assert(pc::apply_open(active_channel(), open_input(7), Env{100}).error() == ChannelError::duplicate_channel);
+static_assert(open_error(active_channel(), open_input(7)) == ChannelError::duplicate_channel);
 
+// The opening signatures [PC-SIG-1, PC-SIG-2]: both participants, over state_digest(chain, id, 0, balances).
+constexpr Hash32 opening_digest = pc::state_digest(chain, channel_of({alice, bob}, 7), 0, {6000, 4000});
+constexpr ChannelError open_signed_with(const pc::Signature& s0, const pc::Signature& s1) {
+  pc::OpenInput in = open_input(7);
+  in.signatures = {s0, s1};
+  return open_error(empty_adjudicator(), in);
+}
+static_assert(open_signed_with(toy_sign(alice, opening_digest), toy_sign(bob, opening_digest)) == ChannelError::none);
+static_assert(open_signed_with({}, {}) == ChannelError::bad_signature_0);  // no signatures at all
+static_assert(open_signed_with(toy_sign(alice, opening_digest), {}) == ChannelError::bad_signature_1);
+static_assert(open_signed_with(toy_sign(alice, opening_digest), toy_sign(alice, opening_digest)) == ChannelError::bad_signature_1);
+static_assert(open_signed_with(toy_sign(bob, opening_digest), toy_sign(bob, opening_digest)) == ChannelError::bad_signature_0);
+static_assert(open_signed_with(toy_sign(bob, opening_digest), toy_sign(alice, opening_digest)) == ChannelError::bad_signature_0);
+static_assert(open_signed_with(toy_sign(alice, opening_digest), toy_sign(carol, opening_digest)) == ChannelError::bad_signature_1);
+// Signed over another split of the same capacity, over sequence 1, or as a close: not this opening state.
+constexpr Hash32 other_split = pc::state_digest(chain, channel_of({alice, bob}, 7), 0, {5000, 5000});
+constexpr Hash32 other_sequence = pc::state_digest(chain, channel_of({alice, bob}, 7), 1, {6000, 4000});
+constexpr Hash32 as_close = pc::close_digest(chain, channel_of({alice, bob}, 7), 0, {6000, 4000});
+constexpr Hash32 other_nonce = pc::state_digest(chain, channel_of({alice, bob}, 8), 0, {6000, 4000});
+static_assert(open_signed_with(toy_sign(alice, other_split), toy_sign(bob, other_split)) == ChannelError::bad_signature_0);
+static_assert(open_signed_with(toy_sign(alice, other_sequence), toy_sign(bob, other_sequence)) == ChannelError::bad_signature_0);
+static_assert(open_signed_with(toy_sign(alice, as_close), toy_sign(bob, as_close)) == ChannelError::bad_signature_0);
+static_assert(open_signed_with(toy_sign(alice, other_nonce), toy_sign(bob, other_nonce)) == ChannelError::bad_signature_0);
+static_assert(open_signed_with(toy_sign(alice, opening_digest), toy_sign(bob, other_split)) == ChannelError::bad_signature_1);
+
+// Signatures are checked last: an unsigned open that breaks another rule gets that rule's code.
+constexpr pc::OpenInput unsigned_open(const std::array<Hash32, 2>& participants, u64 nonce,
+                                      const std::array<u64, 2>& balances = {6000, 4000}, u64 capacity = 10000) {
+  pc::OpenInput in = signed_open(participants, nonce, balances, capacity);
+  in.signatures = {};
+  return in;
+}
+static_assert(open_error(empty_adjudicator(), unsigned_open({alice, alice}, 7)) == ChannelError::same_participants);
+static_assert(open_error(empty_adjudicator(), unsigned_open({alice, bob}, 7, {6000, 4000}, 10001)) == ChannelError::balance_mismatch);
+static_assert(open_error(empty_adjudicator(), unsigned_open({alice, bob}, 7, {999, 0}, 999)) == ChannelError::capacity_too_small);
+static_assert(open_error(empty_adjudicator(), unsigned_open({alice, bob}, 7, {1'000'001, 0}, 1'000'001)) ==
+              ChannelError::capacity_too_large);
+static_assert(open_error(active_channel(), unsigned_open({alice, bob}, 7)) == ChannelError::duplicate_channel);
+constexpr ChannelError unsigned_open_over_the_limit() {
+  Adjudicator a = pc::apply_open(empty_adjudicator(), open_input(1), Env{100}, toy).value();
+  a = pc::apply_open(a, open_input(2), Env{100}, toy).value();
+  return open_error(a, unsigned_open({alice, bob}, 3));
+}
+static_assert(unsigned_open_over_the_limit() == ChannelError::too_many_channels);
+
+// A copy of a signed open registers the same channel; the second submission is a harmless duplicate,
+// and so is a resubmission after the channel ended.
+constexpr bool a_copied_open_is_a_harmless_duplicate() {
+  const Adjudicator a = opened();
+  if (open_error(a, open_input(7), 150) != ChannelError::duplicate_channel) return false;
+  const Adjudicator closed = pc::apply_timeout(a, pc::ChannelRef{first_channel_id()}, Env{1100}).value();
+  return only(closed).state == ChannelState::closed &&
+         open_error(closed, open_input(7), 1101) == ChannelError::duplicate_channel;
+}
+static_assert(a_copied_open_is_a_harmless_duplicate());
+
+// Quota squatting: carol opens channels naming alice, signed by carol alone, in either slot. None
+// registers, so alice's own two opens (her limit) still succeed.
+constexpr bool opens_without_a_keys_signature_cannot_use_its_quota() {
+  Adjudicator a = empty_adjudicator();
+  for (u64 nonce = 0; nonce < 3; ++nonce) {
+    pc::OpenInput slot0 = signed_open({alice, carol}, nonce);
+    slot0.signatures[0] = toy_sign(carol, pc::state_digest(chain, channel_of({alice, carol}, nonce), 0, {6000, 4000}));
+    pc::OpenInput slot1 = signed_open({carol, alice}, nonce);
+    slot1.signatures[1] = slot1.signatures[0];
+    if (open_error(a, slot0) != ChannelError::bad_signature_0) return false;
+    if (open_error(a, slot1) != ChannelError::bad_signature_1) return false;
+  }
+  if (pc::live_channels_of(a, alice) != 0) return false;
+  a = pc::apply_open(a, open_input(1), Env{100}, toy).value();
+  return open_error(a, open_input(2)) == ChannelError::none;
+}
+static_assert(opens_without_a_keys_signature_cannot_use_its_quota());
+
+// The opening signatures are the co-signed sequence-0 state: they can be published as it.
+constexpr bool the_opening_signatures_are_the_sequence_0_state() {
+  const pc::OpenInput in = open_input(7);
+  const auto r = pc::apply_force_close(active_channel(), OffChainTransaction{first_channel_id(), 0, in.balances, in.signatures},
+                                       Env{200}, toy);
+  return r.ok() && only(r.value()).state == ChannelState::disputing && only(r.value()).balances[0] == 6000;
+}
+static_assert(the_opening_signatures_are_the_sequence_0_state());
+
+// ---- fund [PC-CHAN-1, PC-FUND-1, PC-FUND-2, PC-FUND-3] ----
 static_assert(only(active_channel()).state == ChannelState::active);
-static_assert(pc::apply_fund(active_channel(), pc::FundInput{first_channel_id(), key(1)}, Env{102}).error() ==
-              ChannelError::fund_not_opening);
-static_assert(pc::apply_fund(empty_adjudicator(), pc::FundInput{first_channel_id(), key(1)}, Env{102}).error() ==
-              ChannelError::unknown_channel);
-constexpr ChannelError fund_at(u64 height) {
-  const Adjudicator a = pc::apply_open(empty_adjudicator(), open_input(7), Env{100}).value();
-  const auto r = pc::apply_fund(a, pc::FundInput{first_channel_id(), key(1)}, Env{height});
+constexpr ChannelError fund_error(const Adjudicator& a, u64 value, u64 height = 101, const Hash32& id = first_channel_id()) {
+  const auto r = pc::apply_fund(a, pc::FundInput{id, value}, Env{height});
   return r.ok() ? ChannelError::none : r.error();
 }
-static_assert(fund_at(1099) == ChannelError::none);  // the last block before timeout_height 1100
-static_assert(fund_at(1100) == ChannelError::funding_expired);
+static_assert(fund_error(active_channel(), 10000, 102) == ChannelError::fund_not_opening);
+static_assert(fund_error(empty_adjudicator(), 10000, 102) == ChannelError::unknown_channel);
+static_assert(fund_error(opened(), 10000, 1099) == ChannelError::none);  // the last block before timeout_height 1100
+static_assert(fund_error(opened(), 10000, 1100) == ChannelError::funding_expired);
+static_assert(fund_error(opened(), 10000, 1101) == ChannelError::funding_expired);
+// PC-FUND-3: exactly the capacity, at capacity - 1, capacity and capacity + 1.
+static_assert(fund_error(opened(), 9999) == ChannelError::fund_wrong_amount);
+static_assert(fund_error(opened(), 10000) == ChannelError::none);
+static_assert(fund_error(opened(), 10001) == ChannelError::fund_wrong_amount);
+static_assert(fund_error(opened(), 0) == ChannelError::fund_wrong_amount);
+static_assert(fund_error(opened(), l2::u64_max) == ChannelError::fund_wrong_amount);
+// The order: phase, then height, then value.
+static_assert(fund_error(active_channel(), 9999, 102) == ChannelError::fund_not_opening);
+static_assert(fund_error(opened(), 9999, 1100) == ChannelError::funding_expired);
 
 // ---- update and cooperative close [PC-UPD-1, PC-UPD-2, PC-COOP-1, PC-COOP-2, PC-SIG-1, PC-SIG-2] ----
 constexpr bool update_then_cooperative_close() {
@@ -139,6 +386,8 @@ static_assert(pc::apply_cooperative_close(active_channel(), cosigned(1, 9000, 10
               ChannelError::bad_signature_0);
 static_assert(pc::apply_cooperative_close(active_channel(), cosigned(0, 9000, 1000, true), Env{110}, toy).error() ==
               ChannelError::coop_stale_sequence);
+static_assert(pc::apply_cooperative_close(opened(), cosigned(1, 9000, 1000, true), Env{110}, toy).error() ==
+              ChannelError::coop_wrong_phase);
 // Replay binding: the digest changes with the chain, the channel, the sequence and each balance.
 static_assert(pc::state_digest(2, first_channel_id(), 1, {5000, 5000}) != digest_1);
 static_assert(pc::state_digest(chain, pc::channel_id(chain, key(0xcc), {alice, bob}, 8), 1, {5000, 5000}) != digest_1);
@@ -181,8 +430,44 @@ static_assert(pc::apply_settle(active_channel(), pc::ChannelRef{first_channel_id
               ChannelError::settle_not_disputing);
 static_assert(pc::apply_update(after_stale_force_close(), cosigned(2, 2000, 8000), Env{300}, toy).error() ==
               ChannelError::update_not_active);
-static_assert(pc::apply_cooperative_close(after_stale_force_close(), cosigned(2, 2000, 8000, true), Env{300}, toy).error() ==
-              ChannelError::coop_not_active);
+
+// ---- a cooperative close ends a dispute [PC-COOP-1, PC-COOP-2] ----
+// At any height: before the deadline, at deadline - 1, at it, after it. The disputed state is
+// sequence 1, so the close must be at least 2.
+constexpr bool cooperative_close_during_dispute_at(u64 height) {
+  const auto r = pc::apply_cooperative_close(after_stale_force_close(), cosigned(2, 2500, 7500, true), Env{height}, toy);
+  if (!r.ok()) return false;
+  const pc::PaymentChannel& c = only(r.value());
+  return c.state == ChannelState::settled && c.sequence == 2 && c.balances[0] == 2500 && c.balances[1] == 7500 &&
+         c.dispute_deadline == 344 && pc::live_channels_of(r.value(), alice) == 0 &&
+         pc::apply_settle(r.value(), pc::ChannelRef{first_channel_id()}, Env{height}).error() ==
+             ChannelError::settle_not_disputing;
+}
+static_assert(cooperative_close_during_dispute_at(201));
+static_assert(cooperative_close_during_dispute_at(343));
+static_assert(cooperative_close_during_dispute_at(344));
+static_assert(cooperative_close_during_dispute_at(345));
+static_assert(cooperative_close_during_dispute_at(l2::u64_max));
+// Stale: the disputed sequence itself and the one below it.
+static_assert(pc::apply_cooperative_close(after_stale_force_close(), cosigned(1, 2500, 7500, true), Env{300}, toy).error() ==
+              ChannelError::coop_stale_sequence);
+static_assert(pc::apply_cooperative_close(after_stale_force_close(), cosigned(0, 2500, 7500, true), Env{300}, toy).error() ==
+              ChannelError::coop_stale_sequence);
+// Still the close tag: the newer co-signed state itself is not a close.
+static_assert(pc::apply_cooperative_close(after_stale_force_close(), cosigned(2, 2500, 7500), Env{300}, toy).error() ==
+              ChannelError::bad_signature_0);
+constexpr ChannelError cooperative_close_after_settle() {
+  const Adjudicator a = pc::apply_settle(after_stale_force_close(), pc::ChannelRef{first_channel_id()}, Env{344}).value();
+  return pc::apply_cooperative_close(a, cosigned(2, 2500, 7500, true), Env{345}, toy).error();
+}
+static_assert(cooperative_close_after_settle() == ChannelError::coop_wrong_phase);
+// A dispute started by timeout ends by a cooperative close too.
+constexpr bool cooperative_close_ends_a_timeout_dispute() {
+  const Adjudicator a = pc::apply_timeout(active_channel(), pc::ChannelRef{first_channel_id()}, Env{1100}).value();
+  const auto r = pc::apply_cooperative_close(a, cosigned(1, 0, 10000, true), Env{1101}, toy);
+  return r.ok() && only(r.value()).state == ChannelState::settled;
+}
+static_assert(cooperative_close_ends_a_timeout_dispute());
 
 constexpr ChannelError force_close_below_registered() {
   const Adjudicator a = pc::apply_update(active_channel(), cosigned(2, 2000, 8000), Env{150}, toy).value();
@@ -193,10 +478,13 @@ static_assert(force_close_below_registered() == ChannelError::force_stale_sequen
 
 // ---- timeout: nothing stays locked [PC-TIMEOUT-1, PC-TIMEOUT-2] ----
 constexpr bool unfunded_channel_times_out_to_closed() {
-  const Adjudicator a = pc::apply_open(empty_adjudicator(), open_input(7), Env{100}).value();
+  const Adjudicator a = opened();
   const pc::ChannelRef ref{first_channel_id()};
   if (pc::apply_timeout(a, ref, Env{1099}).error() != ChannelError::timeout_not_reached) return false;
-  return only(pc::apply_timeout(a, ref, Env{1100}).value()).state == ChannelState::closed;
+  const Adjudicator closed = pc::apply_timeout(a, ref, Env{1100}).value();
+  return only(closed).state == ChannelState::closed &&
+         pc::apply_cooperative_close(closed, cosigned(1, 5000, 5000, true), Env{1101}, toy).error() ==
+             ChannelError::coop_wrong_phase;
 }
 static_assert(unfunded_channel_times_out_to_closed());
 

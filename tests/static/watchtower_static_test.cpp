@@ -1,10 +1,14 @@
 // Watchtower scenarios checked at compile time: this file compiling is the test passing.
 //
-// As in payment_channel_static_test.cpp, signatures are l2::test::ToySignatureCheck stand-ins
-// (valid exactly for the signer's key and the digest), so phases, heights, sequence numbers,
-// digests and which key must sign are all real while constant evaluation stays fast. The same
-// scenarios with BIP-340 signatures run in tests/unit/watchtower_test.cpp.
+// Signatures are l2::test::ToySignatureCheck stand-ins (l2::inv::SymbolicSignature: valid exactly
+// for the signer's key and the digest), as in payment_channel_static_test.cpp, so that constant
+// evaluation stays fast. Everything else is the reference as it runs: the locators, the blob keys
+// and the ChaCha20-Poly1305 seal and open of every blob, the digests, the slots, the heights. Each
+// scenario is kept to a chain of two or three appointments so the file compiles in seconds. The
+// same scenarios with BIP-340 signatures run in tests/unit/watchtower_test.cpp.
 #include <gtest/gtest.h>
+
+#include <array>
 
 #include "l2/ref/payment_channel.hpp"
 #include "l2/ref/watchtower.hpp"
@@ -12,156 +16,250 @@
 
 namespace {
 
+using l2::Bytes;
 using l2::Hash32;
 using l2::u64;
 using l2::WatchtowerError;
 namespace pc = l2::ref::payment_channel;
 namespace wt = l2::ref::watchtower;
-using pc::Adjudicator;
 using pc::ChannelState;
 using pc::Env;
 using pc::OffChainTransaction;
-using wt::WatchtowerService;
 using wt::WatchtowerWorld;
 
-using l2::test::toy_sign;
-using l2::test::toy;
-
 using l2::test::key;
-constexpr Hash32 alice = key(0xa1);  // publishes stale states
-constexpr Hash32 bob = key(0xb2);    // the tower's client
+using l2::test::toy;
+using l2::test::toy_sign;
+
+constexpr Hash32 alice = key(0xa1);  // the counterparty: publishes stale states
+constexpr Hash32 bob = key(0xb2);    // the tower's client, participant 1
+constexpr Hash32 eve = key(0xee);    // an outsider with slots of her own
 constexpr u64 chain = 1;
+constexpr Hash32 adjudicator_id = key(0xcc);
+constexpr Hash32 tower_id = key(0x70);
+constexpr Hash32 other_tower_id = key(0x71);
+constexpr std::size_t client = 1;
+constexpr u64 force_height = 200;
+constexpr u64 deadline = 344;  // force_height + dispute_period_blocks (144)
 
-constexpr Hash32 channel() { return pc::channel_id(chain, key(0xcc), {alice, bob}, 7); }
-constexpr pc::ChannelRef ref{channel()};
-
-// Open at 100 and fund at 101: Active, sequence 0, balances 6000 / 4000.
-constexpr Adjudicator active_channel() {
-  Adjudicator a{};
-  a.chain_id = chain;
-  a.adjudicator_id = key(0xcc);
-  a.config = pc::Layer2Config{2, 1000, 144, 1000, 1'000'000};
-  a = pc::apply_open(a, pc::OpenInput{{alice, bob}, {6000, 4000}, 10000, 7}, Env{100}).value();
-  return pc::apply_fund(a, pc::FundInput{channel(), key(0xf0)}, Env{101}).value();
+// A step the scenario needs: a rejection makes the evaluation non-constant, so the file does not
+// compile (a default value would hide it).
+template <class T, class E>
+constexpr T must(const l2::Result<T, E>& result) {
+  if (!result.ok()) throw "a step the scenario needs was rejected";
+  return result.value();
+}
+template <class T, class E>
+constexpr E error_of(const l2::Result<T, E>& result) {
+  return result.ok() ? E::none : result.error();
 }
 
-constexpr OffChainTransaction cosigned(u64 sequence, u64 to_alice, u64 to_bob) {
-  const std::array<u64, 2> balances{to_alice, to_bob};
+constexpr Hash32 channel() { return pc::channel_id(chain, adjudicator_id, {alice, bob}, 7); }
+
+// s_k: sequence k, balances 6000 - 1000 k / 4000 + 1000 k, co-signed. s_0 is the opening state.
+constexpr OffChainTransaction signed_state(u64 sequence, std::array<u64, 2> balances) {
   const Hash32 digest = pc::state_digest(chain, channel(), sequence, balances);
   return OffChainTransaction{channel(), sequence, balances, {toy_sign(alice, digest), toy_sign(bob, digest)}};
 }
+constexpr OffChainTransaction state(u64 k) { return signed_state(k, {6000 - 1000 * k, 4000 + 1000 * k}); }
 
-constexpr WatchtowerError appoint_error(const WatchtowerService& tower, const OffChainTransaction& tx, const Adjudicator& a) {
-  const auto r = wt::apply_appoint(tower, tx, a, Env{110}, toy);
-  return r.ok() ? WatchtowerError::none : r.error();
-}
-
-constexpr WatchtowerService holding(u64 sequence, u64 to_alice, u64 to_bob) {
-  return wt::apply_appoint(WatchtowerService{}, cosigned(sequence, to_alice, to_bob), active_channel(), Env{110}, toy).value();
-}
-
-// ---- apply_appoint [WT-APPT-1, WT-APPT-2, WT-APPT-3, WT-APPT-4, WT-APPT-5, WT-APPT-6, WT-APPT-7] ----
-static_assert(appoint_error({}, cosigned(1, 5000, 5000), active_channel()) == WatchtowerError::none);
-static_assert(holding(1, 5000, 5000).appointments.size() == 1);
-
-constexpr bool newer_appointment_replaces_held() {
-  const WatchtowerService t = wt::apply_appoint(holding(1, 5000, 5000), cosigned(4, 0, 10000), active_channel(), Env{111}, toy).value();
-  return t.appointments.size() == 1 && t.appointments[0].sequence_number == 4 && t.appointments[0].new_balances[1] == 10000;
-}
-static_assert(newer_appointment_replaces_held());
-
-constexpr Adjudicator empty_chain() {
-  Adjudicator a = active_channel();
-  a.channels.clear();
-  return a;
-}
-static_assert(appoint_error({}, cosigned(1, 5000, 5000), empty_chain()) == WatchtowerError::unknown_channel);
-
-constexpr Adjudicator settled_channel() {
-  const std::array<u64, 2> balances{5000, 5000};
-  const Hash32 d = pc::close_digest(chain, channel(), 1, balances);
-  return pc::apply_cooperative_close(active_channel(), OffChainTransaction{channel(), 1, balances, {toy_sign(alice, d), toy_sign(bob, d)}},
-                                     Env{110}, toy)
-      .value();
-}
-static_assert(settled_channel().channels[0].state == ChannelState::settled);
-static_assert(appoint_error({}, cosigned(2, 5000, 5000), settled_channel()) == WatchtowerError::channel_ended);
-
-static_assert(appoint_error(holding(3, 5000, 5000), cosigned(2, 5000, 5000), active_channel()) == WatchtowerError::stale_appointment);
-static_assert(appoint_error(holding(3, 5000, 5000), cosigned(3, 1, 9999), active_channel()) == WatchtowerError::stale_appointment);
-static_assert(appoint_error({}, cosigned(0, 6000, 4000), active_channel()) == WatchtowerError::behind_chain);
-static_assert(appoint_error({}, cosigned(1, 5000, 5001), active_channel()) == WatchtowerError::bad_balances);
-static_assert(appoint_error({}, cosigned(1, l2::u64_max, 1), active_channel()) == WatchtowerError::bad_balances);
-
-constexpr WatchtowerError appoint_with(const pc::Signature& s0, const pc::Signature& s1) {
-  OffChainTransaction tx = cosigned(1, 5000, 5000);
-  tx.signatures = {s0, s1};
-  return appoint_error({}, tx, active_channel());
-}
-constexpr Hash32 digest_1 = pc::state_digest(chain, channel(), 1, {5000, 5000});
-static_assert(appoint_with(toy_sign(bob, digest_1), toy_sign(bob, digest_1)) == WatchtowerError::bad_signature_0);
-static_assert(appoint_with(toy_sign(alice, digest_1), toy_sign(alice, digest_1)) == WatchtowerError::bad_signature_1);
-static_assert(appoint_with(toy_sign(alice, pc::close_digest(chain, channel(), 1, {5000, 5000})), toy_sign(bob, digest_1)) ==
-              WatchtowerError::bad_signature_0);
-
-// ---- respond and apply_respond [WT-RESP-1, WT-RESP-2, WT-RESP-3, WT-RESP-4, WT-RESP-5] ----
-// The client (bob) holds sequence 2 at the tower; alice publishes sequence 1 at 200: deadline 344.
-constexpr WatchtowerWorld breached() {
+// Opened on s_0 at 100, funded at 101; bob has 5 slots at the tower.
+constexpr WatchtowerWorld funded() {
+  pc::Layer2Config config{};
+  config.max_channels_per_user = 2;
+  config.channel_timeout_blocks = 1000;
+  config.dispute_period_blocks = 144;
+  config.min_channel_capacity = 1000;
+  config.max_channel_capacity = 1'000'000;
+  config.censorship_bound_blocks = 6;
+  config.allocation_window_blocks = 100;
   WatchtowerWorld w{};
-  w.adjudicator = pc::apply_force_close(active_channel(), cosigned(1, 9000, 1000), Env{200}, toy).value();
-  w.tower = holding(2, 2000, 8000);
+  w.adjudicator = must(pc::deploy(pc::DeployInput{chain, adjudicator_id, config}));
+  w.tower.tower_id = tower_id;
+  const OffChainTransaction opening = state(0);
+  w.adjudicator = must(pc::apply_open(w.adjudicator, pc::OpenInput{{alice, bob}, opening.new_balances, 10000, 7, opening.signatures},
+                                      Env{100}, toy));
+  w.adjudicator = must(pc::apply_fund(w.adjudicator, pc::FundInput{channel(), 10000}, Env{101}));
+  return must(wt::apply_register_user(w, wt::RegisterUserInput{bob, 5}, Env{99}));
+}
+
+constexpr WatchtowerWorld with_user(const WatchtowerWorld& w, const Hash32& user, u64 slots) {
+  return must(wt::apply_register_user(w, wt::RegisterUserInput{user, slots}, Env{99}));
+}
+constexpr wt::AppointInput filing(const Hash32& user, const Hash32& where, const Bytes& blob, const Hash32& signer,
+                                  const Hash32& tower = tower_id) {
+  return wt::AppointInput{user, where, blob, toy_sign(signer, wt::appointment_digest(tower, where, blob))};
+}
+constexpr wt::AppointInput filing(const Hash32& user, const wt::ClientAppointment& a) { return filing(user, a.locator, a.blob, user); }
+constexpr WatchtowerWorld file(const WatchtowerWorld& w, const Hash32& user, const wt::ClientAppointment& a) {
+  return must(wt::apply_appoint(w, filing(user, a), Env{102}, toy));
+}
+// What bob files when he co-signs s_{k+1}: that state under his own signature of s_k.
+constexpr wt::ClientAppointment link(u64 k) { return wt::appointment_for(state(k), client, state(k + 1)); }
+constexpr WatchtowerWorld chain_to(u64 latest, WatchtowerWorld w = funded()) {
+  for (u64 k = 0; k < latest; ++k) w = file(w, bob, link(k));
   return w;
 }
-constexpr WatchtowerError respond_error(const WatchtowerWorld& w, u64 height) {
-  const auto r = wt::apply_respond(w, ref, Env{height}, toy);
-  return r.ok() ? WatchtowerError::none : r.error();
+constexpr WatchtowerWorld force_closed(WatchtowerWorld w, u64 k) {
+  w.adjudicator = must(pc::apply_force_close(w.adjudicator, state(k), Env{force_height}, toy));
+  return w;
+}
+constexpr auto respond(const WatchtowerWorld& w, const OffChainTransaction& published, u64 height) {
+  return wt::apply_respond(w, wt::RespondInput{published}, Env{height}, toy);
 }
 
+constexpr u64 slots_of(const WatchtowerWorld& w, const Hash32& user) {
+  const auto index = wt::find_user(w.tower, user);
+  return index ? w.tower.users[*index].slots : 0;
+}
+
+// ---- keys, locators and blobs ----
+static_assert(wt::appointment_blob_size == 200);
+static_assert(wt::locator(state(0).signatures[1]) != wt::blob_key(state(0).signatures[1]));
+static_assert(wt::locator(state(0).signatures[0]) != wt::locator(state(0).signatures[1]));
+static_assert(link(0).locator == wt::locator(state(0).signatures[1]));
+static_assert(link(0).blob.size() == wt::appointment_blob_size);
+constexpr bool blob_opens_under_its_key_only() {
+  const pc::Signature own = state(0).signatures[1];
+  const Bytes blob = link(0).blob;
+  const auto opened = l2::ref::chacha20_poly1305::open(wt::blob_key(own), wt::blob_nonce, wt::locator(own), blob);
+  const auto with_locator = l2::ref::chacha20_poly1305::open(wt::locator(own), wt::blob_nonce, wt::locator(own), blob);
+  return opened.ok() && opened.value() == l2::reflect::encode(state(1)) && !with_locator.ok();
+}
+static_assert(blob_opens_under_its_key_only());
+
+// ---- apply_register_user [WT-USER-1, WT-USER-2] ----
+constexpr WatchtowerError register_error(u64 held, u64 slots) {
+  WatchtowerWorld w{};
+  if (held != 0) w = with_user(w, eve, held);
+  return error_of(wt::apply_register_user(w, wt::RegisterUserInput{eve, slots}, Env{99}));
+}
+static_assert(register_error(0, 0) == WatchtowerError::user_no_slots);
+static_assert(register_error(3, 0) == WatchtowerError::user_no_slots);
+static_assert(register_error(0, 1) == WatchtowerError::none);
+static_assert(register_error(0, l2::u64_max) == WatchtowerError::none);
+static_assert(register_error(l2::u64_max - 1, 1) == WatchtowerError::none);
+static_assert(register_error(l2::u64_max - 1, 2) == WatchtowerError::user_slots_overflow);
+static_assert(register_error(l2::u64_max, 1) == WatchtowerError::user_slots_overflow);
+static_assert(slots_of(with_user(with_user(WatchtowerWorld{}, eve, 10), eve, 5), eve) == 15);
+
+// ---- apply_appoint [WT-APPT-1, WT-APPT-2, WT-APPT-3, WT-APPT-4, WT-APPT-5] ----
+constexpr WatchtowerError appoint_error(const WatchtowerWorld& w, const wt::AppointInput& in) {
+  return error_of(wt::apply_appoint(w, in, Env{102}, toy));
+}
+constexpr bool appoint_files_and_takes_a_slot() {
+  const WatchtowerWorld w = file(funded(), bob, link(0));
+  return w.tower.appointments.size() == 1 && w.tower.appointments[0].locator == link(0).locator &&
+         w.tower.appointments[0].user == bob && w.tower.appointments[0].blob == link(0).blob && slots_of(w, bob) == 4;
+}
+static_assert(appoint_files_and_takes_a_slot());
+static_assert(appoint_error(funded(), filing(eve, link(0))) == WatchtowerError::unknown_user);
+constexpr WatchtowerError appoint_blob_of_size(std::size_t size) {
+  Bytes blob = link(0).blob;
+  blob.resize(size, 0);
+  return appoint_error(funded(), filing(bob, link(0).locator, blob, bob));
+}
+static_assert(appoint_blob_of_size(199) == WatchtowerError::blob_size);
+static_assert(appoint_blob_of_size(200) == WatchtowerError::none);
+static_assert(appoint_blob_of_size(201) == WatchtowerError::blob_size);
+static_assert(appoint_error(file(funded(), bob, link(0)), filing(bob, link(0))) == WatchtowerError::duplicate_locator);
+// Duplicates are per user: eve under bob's locator is accepted.
+static_assert(appoint_error(file(with_user(funded(), eve, 1), bob, link(0)), filing(eve, link(0))) == WatchtowerError::none);
+constexpr WatchtowerWorld eve_used_her_slot() { return file(with_user(funded(), eve, 1), eve, link(0)); }
+static_assert(slots_of(eve_used_her_slot(), eve) == 0);
+static_assert(appoint_error(eve_used_her_slot(), filing(eve, link(1))) == WatchtowerError::no_slots);
+// WT-APPT-3 before WT-APPT-4.
+static_assert(appoint_error(eve_used_her_slot(), filing(eve, link(0))) == WatchtowerError::duplicate_locator);
+static_assert(appoint_error(funded(), filing(bob, link(0).locator, link(0).blob, eve)) == WatchtowerError::bad_appointment_signature);
+static_assert(appoint_error(funded(), filing(bob, link(0).locator, link(0).blob, bob, other_tower_id)) ==
+              WatchtowerError::bad_appointment_signature);
+
+// ---- apply_release [WT-REL-1, WT-REL-2] ----
+constexpr wt::ReleaseInput releasing(const Hash32& user, const Hash32& where, const Hash32& signer,
+                                     const Hash32& tower = tower_id) {
+  return wt::ReleaseInput{user, where, toy_sign(signer, wt::release_digest(tower, user, where))};
+}
+constexpr WatchtowerError release_error(const WatchtowerWorld& w, const wt::ReleaseInput& in) {
+  return error_of(wt::apply_release(w, in, Env{150}, toy));
+}
+constexpr bool release_gives_the_slot_back() {
+  const WatchtowerWorld w = must(wt::apply_release(chain_to(2), releasing(bob, link(0).locator, bob), Env{150}, toy));
+  return w.tower.appointments.size() == 1 && w.tower.appointments[0].locator == link(1).locator && slots_of(w, bob) == 4;
+}
+static_assert(release_gives_the_slot_back());
+static_assert(release_error(chain_to(1), releasing(bob, link(1).locator, bob)) == WatchtowerError::no_appointment);
+static_assert(release_error(with_user(chain_to(1), eve, 1), releasing(eve, link(0).locator, eve)) == WatchtowerError::no_appointment);
+static_assert(release_error(chain_to(1), releasing(bob, link(0).locator, alice)) == WatchtowerError::bad_release_signature);
+static_assert(release_error(chain_to(1), releasing(bob, link(0).locator, bob, other_tower_id)) ==
+              WatchtowerError::bad_release_signature);
+
+// ---- apply_respond [WT-RESP-1, WT-RESP-2, WT-RESP-3, WT-RESP-4] ----
+
+// Bob filed s_0 .. s_3 and went offline; alice force-closes on s_1. At the last block the tower
+// opens s_2, then s_3, and registers s_3; settle pays it.
 constexpr bool breach_answered_while_client_offline() {
-  WatchtowerWorld w = wt::apply_respond(breached(), ref, Env{343}, toy).value();
-  if (w.adjudicator.channels[0].sequence != 2 || w.adjudicator.channels[0].dispute_deadline != 344) return false;
-  const Adjudicator paid = pc::apply_settle(w.adjudicator, ref, Env{344}).value();
-  return paid.channels[0].state == ChannelState::settled && paid.channels[0].balances[0] == 2000 &&
-         paid.channels[0].balances[1] == 8000;
+  const WatchtowerWorld w = must(respond(force_closed(chain_to(3), 1), state(1), deadline - 1));
+  const pc::PaymentChannel& c = w.adjudicator.channels[0];
+  if (c.sequence != 3 || c.dispute_deadline != deadline || c.balances != state(3).new_balances) return false;
+  // The two opened appointments are gone and their slots are back; s_0 -> s_1 was not reachable.
+  if (w.tower.appointments.size() != 1 || w.tower.appointments[0].locator != link(0).locator || slots_of(w, bob) != 4)
+    return false;
+  const pc::Adjudicator paid = must(pc::apply_settle(w.adjudicator, pc::ChannelRef{channel()}, Env{deadline}));
+  return paid.channels[0].state == ChannelState::settled && paid.channels[0].balances == state(3).new_balances;
 }
 static_assert(breach_answered_while_client_offline());
-static_assert(respond_error(breached(), 344) == WatchtowerError::response_too_late);
-static_assert(respond_error(breached(), 345) == WatchtowerError::response_too_late);
+static_assert(error_of(respond(force_closed(chain_to(2), 1), state(1), deadline)) == WatchtowerError::response_too_late);
+static_assert(error_of(respond(force_closed(chain_to(2), 1), state(1), deadline + 1)) == WatchtowerError::response_too_late);
 
-constexpr WatchtowerWorld without_appointment() {
-  WatchtowerWorld w = breached();
-  w.tower.appointments.clear();
-  return w;
+// The opening state published by a timeout: the chain starts at the open's signatures.
+constexpr u64 opening_breach_answer() {
+  WatchtowerWorld w = chain_to(2);
+  w.adjudicator = must(pc::apply_timeout(w.adjudicator, pc::ChannelRef{channel()}, Env{1100}));
+  return must(respond(w, state(0), 1101)).adjudicator.channels[0].sequence;
 }
-static_assert(respond_error(without_appointment(), 250) == WatchtowerError::no_appointment);
+static_assert(opening_breach_answer() == 2);
 
-constexpr WatchtowerWorld not_disputed() {
-  WatchtowerWorld w{};
-  w.adjudicator = active_channel();
-  w.tower = holding(2, 2000, 8000);
-  return w;
+static_assert(error_of(respond(chain_to(2), state(0), 150)) == WatchtowerError::not_disputing);
+constexpr OffChainTransaction other_channel_state() {
+  OffChainTransaction s = state(1);
+  s.channel_id = key(0x99);
+  return s;
 }
-static_assert(respond_error(not_disputed(), 250) == WatchtowerError::not_disputing);
+static_assert(error_of(respond(force_closed(chain_to(2), 1), other_channel_state(), 250)) == WatchtowerError::not_disputing);
+static_assert(error_of(respond(force_closed(chain_to(2), 1), state(0), 250)) == WatchtowerError::not_published_state);
+static_assert(error_of(respond(force_closed(chain_to(2), 1), signed_state(1, {8000, 2000}), 250)) ==
+              WatchtowerError::not_published_state);
+static_assert(error_of(respond(force_closed(chain_to(2), 2), state(2), 250)) == WatchtowerError::nothing_newer);
+// WT-RESP-3 before WT-RESP-4.
+static_assert(error_of(respond(force_closed(chain_to(2), 2), state(2), deadline)) == WatchtowerError::response_too_late);
 
-constexpr WatchtowerWorld latest_published() {
-  WatchtowerWorld w = not_disputed();
-  w.adjudicator = pc::apply_force_close(w.adjudicator, cosigned(2, 2000, 8000), Env{200}, toy).value();
-  return w;
-}
-static_assert(respond_error(latest_published(), 250) == WatchtowerError::no_breach);
+// ---- attacks ----
 
-constexpr WatchtowerError respond_twice() {
-  const WatchtowerWorld w = wt::apply_respond(breached(), ref, Env{250}, toy).value();
-  return respond_error(w, 251);
+// Alice squats bob's locator of s_1 with junk first; bob's own filing there still answers.
+constexpr u64 squatted_answer() {
+  wt::ClientAppointment junk = link(1);
+  junk.blob[40] ^= 0x04;
+  const WatchtowerWorld w = file(with_user(funded(), alice, 1), alice, junk);
+  return must(respond(force_closed(chain_to(2, w), 1), state(1), 250)).adjudicator.channels[0].sequence;
 }
-static_assert(respond_twice() == WatchtowerError::no_breach);
+static_assert(squatted_answer() == 2);
 
-constexpr WatchtowerWorld corrupted_store() {
-  WatchtowerWorld w = breached();
-  w.tower.appointments[0].signatures[1][40] ^= 0x01;
-  return w;
+// Alice files a valid encryption of the older s_0 under bob's locator of s_1: it is not newer.
+constexpr u64 older_state_answer() {
+  const pc::Signature own = state(1).signatures[1];
+  WatchtowerWorld w = with_user(chain_to(2), alice, 1);
+  w = must(wt::apply_appoint(w, filing(alice, wt::locator(own), wt::seal_blob(own, state(0)), alice), Env{103}, toy));
+  return must(respond(force_closed(w, 1), state(1), 250)).adjudicator.channels[0].sequence;
 }
-static_assert(respond_error(corrupted_store(), 250) == WatchtowerError::challenge_rejected);
+static_assert(older_state_answer() == 2);
+
+// A corrupted blob as the only appointment under the locator opens nothing.
+constexpr WatchtowerError only_corrupted_blob() {
+  wt::ClientAppointment corrupted = link(1);
+  corrupted.blob[17] ^= 0x01;
+  return error_of(respond(force_closed(file(chain_to(1), bob, corrupted), 1), state(1), 250));
+}
+static_assert(only_corrupted_blob() == WatchtowerError::nothing_newer);
 
 }  // namespace
 

@@ -33,7 +33,7 @@ l2::inv::ObligationResult prove(model::Weakening weakening, const std::string& i
 }
 
 TEST(OptimisticRollupModel, EveryObligationIsProvedWithSatisfiablePremises) {
-  const auto obligations = l2::inv::optimistic_rollup_obligations();
+  const auto obligations = l2::inv::optimistic_rollup::obligations();
   ASSERT_FALSE(obligations.empty());
   for (const auto& obligation : obligations) {
     EXPECT_EQ(obligation.mechanism, "optimistic_rollup");

@@ -1,8 +1,10 @@
 // The channel hub (l2::opt::ChannelHub) by hand: lossless conversion from and to the reference's
 // Adjudicator (including states the protocol cannot reach), and the cases where processing a whole
-// stream at once could go wrong: a channel opened earlier or later in the same stream, a rejected
-// open, the per-user limit freed by a close, the order of the balance and signature rules. Each
-// case is also run through the reference's fold, with real BIP-340 signatures from libsecp256k1.
+// stream at once could go wrong: a channel opened earlier or later in the same stream, an open
+// rejected for its signatures and then opened by a correctly signed one, a copied open, the per-user
+// limit freed by a close (a cooperative close during a dispute included), fund values around the
+// capacity, the order of the balance and signature rules. Each case is also run through the
+// reference's fold, with real BIP-340 signatures from libsecp256k1.
 // The random interleavings are in tests/property/payment_channel_hub_differential_test.cpp.
 #include <gtest/gtest.h>
 
@@ -57,19 +59,30 @@ class ChannelHubTest : public ::testing::Test {
       secret[i] = l2::ref::bip340::secret_from_seed(seed, i);
       key[i] = oracle::pubkey(secret[i]).value();
     }
-    empty.chain_id = 7;
-    empty.adjudicator_id = oracle::tagged_hash("test/adjudicator", seed);
-    empty.config = pc::Layer2Config{2, 1000, 144, 1000, 1'000'000};
+    empty = pc::deploy(pc::DeployInput{7, oracle::tagged_hash("test/adjudicator", seed),
+                                       pc::Layer2Config{2, 1000, 144, 1000, 1'000'000, 6, 100}})
+                .value();
   }
 
   Hash32 id(std::size_t first, std::size_t second, u64 nonce = 0) const {
     return pc::channel_id(empty.chain_id, empty.adjudicator_id, {key[first], key[second]}, nonce);
   }
-  opt::ChannelItem open(std::size_t first, std::size_t second, u64 nonce = 0, u64 height = 100) const {
-    return opt::ChannelItem::open(pc::OpenInput{{key[first], key[second]}, {6000, 4000}, 10000, nonce}, height);
+  pc::Signature sign(std::size_t signer, const Hash32& digest) const {
+    return oracle::sign(secret[signer], digest, Hash32{}).value();
   }
-  opt::ChannelItem fund(std::size_t first, std::size_t second, u64 nonce = 0, u64 height = 101) const {
-    return opt::ChannelItem::fund(pc::FundInput{id(first, second, nonce), Hash32{}}, height);
+  // Channel (first, second, nonce) opened with `balances`, both participants' signatures of its
+  // sequence-0 state.
+  pc::OpenInput open_input(std::size_t first, std::size_t second, u64 nonce = 0,
+                           std::array<u64, 2> balances = {6000, 4000}) const {
+    const Hash32 opening = pc::state_digest(empty.chain_id, id(first, second, nonce), 0, balances);
+    return pc::OpenInput{{key[first], key[second]}, balances, balances[0] + balances[1], nonce,
+                         {sign(first, opening), sign(second, opening)}};
+  }
+  opt::ChannelItem open(std::size_t first, std::size_t second, u64 nonce = 0, u64 height = 100) const {
+    return opt::ChannelItem::of<pc::Open>(open_input(first, second, nonce), height);
+  }
+  opt::ChannelItem fund(std::size_t first, std::size_t second, u64 nonce = 0, u64 height = 101, u64 value = 10000) const {
+    return opt::ChannelItem::of<pc::Fund>(pc::FundInput{id(first, second, nonce), value}, height);
   }
   // A state of channel (first, second, nonce) signed by both participants.
   OffChainTransaction cosigned(std::size_t first, std::size_t second, u64 sequence, std::array<u64, 2> balances,
@@ -77,9 +90,7 @@ class ChannelHubTest : public ::testing::Test {
     const Hash32 channel = id(first, second, nonce);
     const Hash32 digest = close ? pc::close_digest(empty.chain_id, channel, sequence, balances)
                                 : pc::state_digest(empty.chain_id, channel, sequence, balances);
-    return OffChainTransaction{channel, sequence, balances,
-                               {oracle::sign(secret[first], digest, Hash32{}).value(),
-                                oracle::sign(secret[second], digest, Hash32{}).value()}};
+    return OffChainTransaction{channel, sequence, balances, {sign(first, digest), sign(second, digest)}};
   }
 
   // The reference's fold over the stream: its errors, and its final state in `state`.
@@ -87,20 +98,10 @@ class ChannelHubTest : public ::testing::Test {
     std::vector<ChannelError> errors;
     for (const opt::ChannelItem& item : stream) {
       const pc::Env env{item.height()};
-      const opt::ChannelItem::Input& in = item.input();
-      Outcome outcome = ChannelError::none;
-      switch (item.op()) {
-        case opt::ChannelOp::open: outcome = pc::apply_open(state, std::get<pc::OpenInput>(in), env); break;
-        case opt::ChannelOp::fund: outcome = pc::apply_fund(state, std::get<pc::FundInput>(in), env); break;
-        case opt::ChannelOp::update: outcome = pc::apply_update(state, std::get<OffChainTransaction>(in), env); break;
-        case opt::ChannelOp::cooperative_close:
-          outcome = pc::apply_cooperative_close(state, std::get<OffChainTransaction>(in), env);
-          break;
-        case opt::ChannelOp::force_close: outcome = pc::apply_force_close(state, std::get<OffChainTransaction>(in), env); break;
-        case opt::ChannelOp::challenge: outcome = pc::apply_challenge(state, std::get<OffChainTransaction>(in), env); break;
-        case opt::ChannelOp::settle: outcome = pc::apply_settle(state, std::get<pc::ChannelRef>(in), env); break;
-        case opt::ChannelOp::timeout: outcome = pc::apply_timeout(state, std::get<pc::ChannelRef>(in), env); break;
-      }
+      const Outcome outcome = pc::Operations::visit(item.op(), [&](auto op) -> pc::Transition {
+        using Operation = typename decltype(op)::type;
+        return Operation::apply(state, std::get<typename Operation::Input>(item.input()), env);
+      });
       errors.push_back(outcome.ok() ? ChannelError::none : outcome.error());
       if (outcome.ok()) state = outcome.value();
     }
@@ -128,8 +129,13 @@ class ChannelHubTest : public ::testing::Test {
 
 TEST_F(ChannelHubTest, ConversionIsLosslessForAnyRepresentableState) {
   Adjudicator a = empty;
-  // Every phase, with and without a funding hash, a duplicated id (the reference only ever finds
-  // the first), a channel with itself and a key off the curve: none reachable, all representable.
+  // Every phase, a duplicated id (the reference only ever finds the first), a channel with itself
+  // and a key off the curve: none reachable, all representable. The configuration is one deploy
+  // refuses (no censorship bound, no dispute window), which the hub must carry through unchanged.
+  a.config.censorship_bound_blocks = 0;
+  a.config.dispute_period_blocks = 0;
+  a.config.allocation_window_blocks = l2::u64_max;
+  ASSERT_NE(pc::check_config(a.config), ChannelError::none);
   const ChannelState phases[] = {ChannelState::opening, ChannelState::active, ChannelState::disputing,
                                  ChannelState::closed, ChannelState::settled};
   for (std::size_t i = 0; i < 5; ++i) {
@@ -143,7 +149,6 @@ TEST_F(ChannelHubTest, ConversionIsLosslessForAnyRepresentableState) {
     c.created_at = 10 + i;
     c.timeout_height = 1010 + i;
     c.dispute_deadline = i == 2 ? 300 : 0;
-    if (i % 2 == 1) c.funding_tx_hash = oracle::tagged_hash("test/funding", c.channel_id);
     a.channels.push_back(c);
   }
   pc::PaymentChannel duplicate = a.channels[1];
@@ -174,15 +179,15 @@ TEST_F(ChannelHubTest, ConversionIsLosslessForAnyRepresentableState) {
 
 TEST_F(ChannelHubTest, OpenFundAndUpdateInOneStream) {
   expect_stream(empty,
-                {open(0, 1), fund(0, 1), opt::ChannelItem::update(cosigned(0, 1, 1, {5000, 5000}), 102),
-                 opt::ChannelItem::update(cosigned(0, 1, 2, {1, 9999}), 103)},
+                {open(0, 1), fund(0, 1), opt::ChannelItem::of<pc::Update>(cosigned(0, 1, 1, {5000, 5000}), 102),
+                 opt::ChannelItem::of<pc::Update>(cosigned(0, 1, 2, {1, 9999}), 103)},
                 {ChannelError::none, ChannelError::none, ChannelError::none, ChannelError::none});
 }
 
 TEST_F(ChannelHubTest, AnUpdateBeforeItsOpenInTheStreamFindsNoChannel) {
   // The hub verifies the stream's signatures up front; the update's keys are known only from the
   // open that comes after it, which must not make the update count.
-  const auto update = opt::ChannelItem::update(cosigned(0, 1, 1, {5000, 5000}), 102);
+  const auto update = opt::ChannelItem::of<pc::Update>(cosigned(0, 1, 1, {5000, 5000}), 102);
   expect_stream(empty, {update, open(0, 1), fund(0, 1), update},
                 {ChannelError::unknown_channel, ChannelError::none, ChannelError::none, ChannelError::none});
 }
@@ -191,7 +196,7 @@ TEST_F(ChannelHubTest, AnUpdateOfARejectedOpenFindsNoChannel) {
   Adjudicator limited = empty;
   limited.config.max_channels_per_user = 1;
   expect_stream(limited,
-                {open(0, 1), open(0, 2), fund(0, 2), opt::ChannelItem::update(cosigned(0, 2, 1, {5000, 5000}), 102)},
+                {open(0, 1), open(0, 2), fund(0, 2), opt::ChannelItem::of<pc::Update>(cosigned(0, 2, 1, {5000, 5000}), 102)},
                 {ChannelError::none, ChannelError::too_many_channels, ChannelError::unknown_channel,
                  ChannelError::unknown_channel});
 }
@@ -203,8 +208,8 @@ TEST_F(ChannelHubTest, EndingAChannelFreesItsSlotsForTheLimit) {
   // (0, 2) has timed out to closed.
   expect_stream(limited,
                 {open(0, 1), open(0, 2), fund(0, 1),
-                 opt::ChannelItem::cooperative_close(cosigned(0, 1, 1, {5000, 5000}, true), 102), open(0, 2, 0, 103),
-                 open(2, 1, 0, 103), opt::ChannelItem::timeout(pc::ChannelRef{id(0, 2)}, 1103), open(2, 1, 0, 1104)},
+                 opt::ChannelItem::of<pc::CooperativeClose>(cosigned(0, 1, 1, {5000, 5000}, true), 102), open(0, 2, 0, 103),
+                 open(2, 1, 0, 103), opt::ChannelItem::of<pc::Timeout>(pc::ChannelRef{id(0, 2)}, 1103), open(2, 1, 0, 1104)},
                 {ChannelError::none, ChannelError::too_many_channels, ChannelError::none, ChannelError::none,
                  ChannelError::none, ChannelError::too_many_channels, ChannelError::none, ChannelError::none});
 }
@@ -223,10 +228,10 @@ TEST_F(ChannelHubTest, RulesKeepTheReferenceOrder) {
   stale_and_bad.sequence_number = 0;
   OffChainTransaction state_as_close = cosigned(0, 1, 1, {5000, 5000});
   expect_stream(active,
-                {opt::ChannelItem::update(both_bad, 102), opt::ChannelItem::update(second_bad, 102),
-                 opt::ChannelItem::update(unbalanced_and_bad, 102), opt::ChannelItem::update(stale_and_bad, 102),
-                 opt::ChannelItem::cooperative_close(state_as_close, 102),
-                 opt::ChannelItem::challenge(state_as_close, 102), opt::ChannelItem::update(state_as_close, 102)},
+                {opt::ChannelItem::of<pc::Update>(both_bad, 102), opt::ChannelItem::of<pc::Update>(second_bad, 102),
+                 opt::ChannelItem::of<pc::Update>(unbalanced_and_bad, 102), opt::ChannelItem::of<pc::Update>(stale_and_bad, 102),
+                 opt::ChannelItem::of<pc::CooperativeClose>(state_as_close, 102),
+                 opt::ChannelItem::of<pc::Challenge>(state_as_close, 102), opt::ChannelItem::of<pc::Update>(state_as_close, 102)},
                 {ChannelError::bad_signature_0, ChannelError::bad_signature_1, ChannelError::balance_mismatch,
                  ChannelError::stale_sequence, ChannelError::bad_signature_0, ChannelError::challenge_not_disputing,
                  ChannelError::none});
@@ -237,14 +242,120 @@ TEST_F(ChannelHubTest, DisputeWindowEdges) {
   reference_fold(active, {open(0, 1), fund(0, 1)});
   const u64 force_height = 200, deadline = 344;
   expect_stream(active,
-                {opt::ChannelItem::force_close(cosigned(0, 1, 1, {9000, 1000}), force_height),
-                 opt::ChannelItem::settle(pc::ChannelRef{id(0, 1)}, deadline - 1),
-                 opt::ChannelItem::challenge(cosigned(0, 1, 2, {2000, 8000}), deadline - 1),
-                 opt::ChannelItem::challenge(cosigned(0, 1, 3, {1000, 9000}), deadline),
-                 opt::ChannelItem::settle(pc::ChannelRef{id(0, 1)}, deadline),
-                 opt::ChannelItem::timeout(pc::ChannelRef{id(0, 1)}, deadline)},
+                {opt::ChannelItem::of<pc::ForceClose>(cosigned(0, 1, 1, {9000, 1000}), force_height),
+                 opt::ChannelItem::of<pc::Settle>(pc::ChannelRef{id(0, 1)}, deadline - 1),
+                 opt::ChannelItem::of<pc::Challenge>(cosigned(0, 1, 2, {2000, 8000}), deadline - 1),
+                 opt::ChannelItem::of<pc::Challenge>(cosigned(0, 1, 3, {1000, 9000}), deadline),
+                 opt::ChannelItem::of<pc::Settle>(pc::ChannelRef{id(0, 1)}, deadline),
+                 opt::ChannelItem::of<pc::Timeout>(pc::ChannelRef{id(0, 1)}, deadline)},
                 {ChannelError::none, ChannelError::settle_too_early, ChannelError::none,
                  ChannelError::challenge_too_late, ChannelError::none, ChannelError::timeout_wrong_phase});
+}
+
+// The hub verifies an open's signatures up front. An open rejected for its signatures registers
+// nothing, so an update naming its id finds no channel, and a later, correctly signed open of the
+// same id registers it with the update's keys; a copy of that open is then a duplicate.
+TEST_F(ChannelHubTest, SignedOpensInOneStream) {
+  pc::OpenInput unsigned_open = open_input(0, 1);
+  unsigned_open.signatures = {};
+  pc::OpenInput outsider_in_slot_1 = open_input(0, 1);
+  outsider_in_slot_1.signatures[1] = sign(2, pc::state_digest(empty.chain_id, id(0, 1), 0, {6000, 4000}));
+  pc::OpenInput other_split = open_input(0, 1);
+  other_split.balances = {4000, 6000};
+  pc::OpenInput other_sequence = open_input(0, 1);
+  const Hash32 sequence_1 = pc::state_digest(empty.chain_id, id(0, 1), 1, {6000, 4000});
+  other_sequence.signatures = {sign(0, sequence_1), sign(1, sequence_1)};
+  const auto update = opt::ChannelItem::of<pc::Update>(cosigned(0, 1, 1, {5000, 5000}), 102);
+  expect_stream(empty,
+                {opt::ChannelItem::of<pc::Open>(unsigned_open, 100), opt::ChannelItem::of<pc::Open>(outsider_in_slot_1, 100),
+                 opt::ChannelItem::of<pc::Open>(other_split, 100), opt::ChannelItem::of<pc::Open>(other_sequence, 100),
+                 update, fund(0, 1), open(0, 1), open(0, 1), fund(0, 1), update},
+                {ChannelError::bad_signature_0, ChannelError::bad_signature_1, ChannelError::bad_signature_0,
+                 ChannelError::bad_signature_0, ChannelError::unknown_channel, ChannelError::unknown_channel,
+                 ChannelError::none, ChannelError::duplicate_channel, ChannelError::none, ChannelError::none});
+}
+
+// An unsigned open that also breaks another rule gets that rule's code: the hub, like the
+// reference, reads the signature verdict only after PC-OPEN-5.
+TEST_F(ChannelHubTest, OpenSignaturesAreCheckedLast) {
+  const auto without_signatures = [](pc::OpenInput in, u64 height = 100) {
+    in.signatures = {};
+    return opt::ChannelItem::of<pc::Open>(in, height);
+  };
+  pc::OpenInput same_key = open_input(2, 2);
+  pc::OpenInput too_small = open_input(0, 2, 5, {999, 0});
+  pc::OpenInput mismatch = open_input(0, 2, 6);
+  mismatch.total_capacity = 10001;
+  expect_stream(empty,
+                {open(0, 1), without_signatures(open_input(0, 1)), without_signatures(same_key),
+                 without_signatures(mismatch), without_signatures(too_small), open(0, 2),
+                 without_signatures(open_input(0, 2, 1)), without_signatures(open_input(1, 2))},
+                {ChannelError::none, ChannelError::duplicate_channel, ChannelError::same_participants,
+                 ChannelError::balance_mismatch, ChannelError::capacity_too_small, ChannelError::none,
+                 ChannelError::too_many_channels, ChannelError::bad_signature_0});
+}
+
+// Quota squatting in one stream: an outsider's opens naming key 0 without its signature are
+// rejected, so key 0's own open still fits its limit of one.
+TEST_F(ChannelHubTest, OpensWithoutAKeysSignatureCannotUseItsQuota) {
+  Adjudicator limited = empty;
+  limited.config.max_channels_per_user = 1;
+  pc::OpenInput victim_first = open_input(0, 2);
+  victim_first.signatures[0] = sign(2, pc::state_digest(empty.chain_id, id(0, 2), 0, {6000, 4000}));
+  pc::OpenInput victim_second = open_input(2, 0, 1);
+  victim_second.signatures[1] = victim_second.signatures[0];
+  expect_stream(limited,
+                {opt::ChannelItem::of<pc::Open>(victim_first, 100), opt::ChannelItem::of<pc::Open>(victim_second, 100),
+                 open(0, 1), open(0, 2, 2)},
+                {ChannelError::bad_signature_0, ChannelError::bad_signature_1, ChannelError::none,
+                 ChannelError::too_many_channels});
+}
+
+// A key that is not on the curve: no signature verifies under it, in either slot of an open.
+TEST_F(ChannelHubTest, AnOpenNamingAKeyOffTheCurveFails) {
+  const Hash32 off_curve{};  // x = 0: 0^3 + 7 is not a square mod p
+  ASSERT_FALSE(oracle::pubkey_parses(off_curve));
+  const auto open_with = [&](const std::array<Hash32, 2>& participants, std::size_t signer0, std::size_t signer1) {
+    const Hash32 opening = pc::state_digest(
+        empty.chain_id, pc::channel_id(empty.chain_id, empty.adjudicator_id, participants, 0), 0, {6000, 4000});
+    return opt::ChannelItem::of<pc::Open>(
+        pc::OpenInput{participants, {6000, 4000}, 10000, 0, {sign(signer0, opening), sign(signer1, opening)}}, 100);
+  };
+  expect_stream(empty, {open_with({off_curve, key[1]}, 0, 1), open_with({key[0], off_curve}, 0, 1), open_with({key[0], key[1]}, 0, 1)},
+                {ChannelError::bad_signature_0, ChannelError::bad_signature_1, ChannelError::none});
+}
+
+TEST_F(ChannelHubTest, FundValuesAroundTheCapacity) {
+  expect_stream(empty,
+                {open(0, 1), fund(0, 1, 0, 101, 9999), fund(0, 1, 0, 101, 10001), fund(0, 1, 0, 101, 0),
+                 fund(0, 1, 0, 101, l2::u64_max), fund(0, 1, 0, 101, 10000), fund(0, 1, 0, 102, 10000),
+                 // Two channels opened at 102 (timeout_height 1102): funded in the last block, and too late.
+                 open(0, 2, 0, 102), open(1, 2, 0, 102), fund(0, 2, 0, 1101, 10000), fund(1, 2, 0, 1102, 9999),
+                 fund(1, 2, 0, 1102, 10000)},
+                {ChannelError::none, ChannelError::fund_wrong_amount, ChannelError::fund_wrong_amount,
+                 ChannelError::fund_wrong_amount, ChannelError::fund_wrong_amount, ChannelError::none,
+                 ChannelError::fund_not_opening, ChannelError::none, ChannelError::none, ChannelError::none,
+                 ChannelError::funding_expired, ChannelError::funding_expired});
+}
+
+// A cooperative close ends a dispute at any height, and frees both keys' slots at once.
+TEST_F(ChannelHubTest, CooperativeCloseDuringADispute) {
+  Adjudicator limited = empty;
+  limited.config.max_channels_per_user = 1;
+  const u64 force_height = 200, deadline = 344;
+  expect_stream(limited,
+                {open(0, 1), fund(0, 1), opt::ChannelItem::of<pc::ForceClose>(cosigned(0, 1, 1, {9000, 1000}), force_height),
+                 opt::ChannelItem::of<pc::CooperativeClose>(cosigned(0, 1, 1, {5000, 5000}, true), deadline + 1),
+                 open(0, 2, 0, deadline + 1),
+                 opt::ChannelItem::of<pc::CooperativeClose>(cosigned(0, 1, 2, {5000, 5000}, true), deadline + 1),
+                 opt::ChannelItem::of<pc::Settle>(pc::ChannelRef{id(0, 1)}, deadline + 1), open(2, 1, 0, deadline + 1),
+                 fund(2, 1, 0, deadline + 2), opt::ChannelItem::of<pc::ForceClose>(cosigned(2, 1, 0, {6000, 4000}), 400),
+                 opt::ChannelItem::of<pc::CooperativeClose>(cosigned(2, 1, 1, {1, 9999}, true), 401),
+                 opt::ChannelItem::of<pc::Challenge>(cosigned(2, 1, 2, {2, 9998}), 402), open(0, 2, 0, 403)},
+                {ChannelError::none, ChannelError::none, ChannelError::none, ChannelError::coop_stale_sequence,
+                 ChannelError::too_many_channels, ChannelError::none, ChannelError::settle_not_disputing,
+                 ChannelError::none, ChannelError::none, ChannelError::none, ChannelError::none,
+                 ChannelError::challenge_not_disputing, ChannelError::none});
 }
 
 TEST_F(ChannelHubTest, ApplyItemIsADropInForTheReference) {
@@ -252,19 +363,35 @@ TEST_F(ChannelHubTest, ApplyItemIsADropInForTheReference) {
   reference_fold(opened, {open(0, 1)});
   const Outcome funded = opt::apply_item(opened, fund(0, 1));
   ASSERT_TRUE(funded.ok());
-  EXPECT_SAME_FIELDS(pc::apply_fund(opened, pc::FundInput{id(0, 1), Hash32{}}, pc::Env{101}).value(), funded.value());
+  EXPECT_SAME_FIELDS(pc::apply_fund(opened, pc::FundInput{id(0, 1), 10000}, pc::Env{101}).value(), funded.value());
   EXPECT_EQ(code(opt::apply_item(opened, fund(0, 1, 0, 1100)).error()), code(ChannelError::funding_expired));
+  EXPECT_EQ(code(opt::apply_item(opened, fund(0, 1, 0, 101, 9999)).error()), code(ChannelError::fund_wrong_amount));
   EXPECT_EQ(code(opt::apply_item(empty, fund(0, 1)).error()), code(ChannelError::unknown_channel));
+  const Outcome registered = opt::apply_item(empty, open(0, 1));
+  ASSERT_TRUE(registered.ok());
+  EXPECT_SAME_FIELDS(opened, registered.value());
+  pc::OpenInput unsigned_open = open_input(0, 1);
+  unsigned_open.signatures = {};
+  EXPECT_EQ(code(opt::apply_item(empty, opt::ChannelItem::of<pc::Open>(unsigned_open, 100)).error()),
+            code(ChannelError::bad_signature_0));
 }
 
 TEST_F(ChannelHubTest, OpNamesAreTheVectorOpNames) {
-  EXPECT_EQ(opt::op_name(opt::ChannelOp::open), "open");
-  EXPECT_EQ(opt::op_name(opt::ChannelOp::cooperative_close), "cooperative_close");
-  EXPECT_EQ(opt::op_name(opt::ChannelOp::timeout), "timeout");
-  const auto item = opt::ChannelItem::challenge(cosigned(0, 1, 1, {1, 9999}), 42);
-  EXPECT_EQ(item.op(), opt::ChannelOp::challenge);
+  // payment_channel.md#vector-operations, in the spec's order.
+  const std::vector<std::string> spec_names = {"open",        "fund",      "update", "cooperative_close",
+                                               "force_close", "challenge", "settle", "timeout"};
+  ASSERT_EQ(pc::channel_op_count, spec_names.size());
+  for (std::size_t i = 0; i < spec_names.size(); ++i)
+    EXPECT_EQ(opt::op_name(static_cast<opt::ChannelOp>(i)), spec_names[i]);
+  const auto item = opt::ChannelItem::of<pc::Challenge>(cosigned(0, 1, 1, {1, 9999}), 42);
+  EXPECT_EQ(item.op(), pc::op_code<pc::Challenge>);
+  EXPECT_EQ(opt::op_name(item.op()), "challenge");
   EXPECT_EQ(item.height(), 42u);
   EXPECT_TRUE(std::holds_alternative<OffChainTransaction>(item.input()));
+  const auto fund_item = fund(0, 1, 0, 43, 12345);
+  EXPECT_EQ(opt::op_name(fund_item.op()), "fund");
+  ASSERT_TRUE(std::holds_alternative<pc::FundInput>(fund_item.input()));
+  EXPECT_EQ(std::get<pc::FundInput>(fund_item.input()).value, 12345u);
 }
 
 // The hub verifies under keys parsed once (schnorr::parse_pubkey, verify_parsed); that must say

@@ -1,7 +1,9 @@
-// The formal layer's counterexample path, shown on two deliberately weakened rules: the prover
-// finds the violation, prints it as a vector case, and that case replays step for step in a
-// reference with the same weakening and shows the violation there; the real reference rejects
-// it. Also: every payment-channel obligation exported as SMT-LIB2 is answered `unsat` by a stock z3.
+// The formal layer's counterexample path, shown on every deliberately weakened payment-channel
+// rule, the drafts the adversarial review found among them: the prover finds the violation, prints
+// it as a vector case, and that case replays step for step in a reference with the same weakening
+// and shows the violation there; the real reference rejects it. Also: every payment-channel
+// obligation is proved with satisfiable premises, and every one exported as SMT-LIB2 is answered
+// `unsat` by a stock z3.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -14,6 +16,7 @@
 
 #include "l2/codec/json.hpp"
 #include "l2/inv/obligation.hpp"
+#include "l2/inv/channel_factory_model.hpp"
 #include "l2/inv/payment_channel_model.hpp"
 #include "l2/vectors/framework.hpp"
 
@@ -69,20 +72,34 @@ Outcome challenge_accepted_at_deadline(const pc::Adjudicator& a, const pc::OffCh
   return result;
 }
 
+// A signature check that accepts everything: apply_open with it is open without PC-SIG-1/2, the
+// draft the adversarial review found (findings 3 and 4).
+struct AcceptsAnySignature {
+  constexpr bool operator()(const l2::Hash32&, const l2::Hash32&, const pc::Signature&) const { return true; }
+};
+
+// The real reference, through the operations table.
+Outcome apply_real(const pc::Adjudicator& a, const std::string& op, const json& input, u64 height) {
+  const auto code = pc::parse_op(op);
+  EXPECT_TRUE(code.has_value()) << op;
+  return pc::Operations::visit(*code, [&](auto operation) -> Outcome {
+    using Op = typename decltype(operation)::type;
+    return Op::apply(a, l2::codec::from_json<typename Op::Input>(input).value(), pc::Env{height});
+  });
+}
+
 using Applier = std::function<Outcome(const pc::Adjudicator&, const std::string& op, const json& input, u64 height)>;
 
-Outcome apply_real(const pc::Adjudicator& a, const std::string& op, const json& input, u64 height) {
-  const pc::Env env{height};
-  if (op == "open") return pc::apply_open(a, l2::codec::from_json<pc::OpenInput>(input).value(), env);
-  if (op == "fund") return pc::apply_fund(a, l2::codec::from_json<pc::FundInput>(input).value(), env);
-  if (op == "settle") return pc::apply_settle(a, l2::codec::from_json<pc::ChannelRef>(input).value(), env);
-  if (op == "timeout") return pc::apply_timeout(a, l2::codec::from_json<pc::ChannelRef>(input).value(), env);
-  const auto tx = l2::codec::from_json<pc::OffChainTransaction>(input).value();
-  if (op == "update") return pc::apply_update(a, tx, env);
-  if (op == "cooperative_close") return pc::apply_cooperative_close(a, tx, env);
-  if (op == "force_close") return pc::apply_force_close(a, tx, env);
-  return pc::apply_challenge(a, tx, env);
+// The reference with one op replaced.
+Applier with_op(const std::string& replaced, std::function<Outcome(const pc::Adjudicator&, const json&, u64)> replacement) {
+  return [replaced, replacement](const pc::Adjudicator& a, const std::string& op, const json& input, u64 height) {
+    return op == replaced ? replacement(a, input, height) : apply_real(a, op, input, height);
+  };
 }
+
+const Applier open_unsigned = with_op("open", [](const pc::Adjudicator& a, const json& input, u64 height) {
+  return pc::apply_open(a, l2::codec::from_json<pc::OpenInput>(input).value(), pc::Env{height}, AcceptsAnySignature{});
+});
 
 // Replays a vector case; returns the states after each step and whether every outcome matched.
 struct Replay {
@@ -125,20 +142,25 @@ json parse_case(const std::string& text) {
   return document;
 }
 
+// The weakening's counterexample, found and rendered as a vector case.
+json counterexample(model::Weakening weakening, const std::string& id) {
+  const auto result = prove(weakening, id);
+  EXPECT_EQ(result.verdict, l2::inv::Verdict::counterexample) << id;
+  EXPECT_FALSE(result.witness.empty()) << result.counterexample;
+  return result.witness.empty() ? json() : parse_case(result.witness);
+}
+
 TEST(PaymentChannelCounterexample, EqualSequenceUpdateIsFoundAndReplays) {
-  const auto result = prove(model::Weakening::update_accepts_equal_sequence,
-                            "payment_channel__sequence_monotonicity__update__consecution");
-  ASSERT_EQ(result.verdict, l2::inv::Verdict::counterexample);
-  ASSERT_FALSE(result.witness.empty()) << result.counterexample;
-  const json document = parse_case(result.witness);
+  const json document = counterexample(model::Weakening::update_accepts_equal_sequence,
+                                       "payment_channel__sequence_monotonicity__update__consecution");
+  ASSERT_FALSE(document.is_null());
   ASSERT_EQ(document.at("steps").size(), 1u);
 
   // In a reference with the same weakening the case replays exactly, and shows the violation: an
   // accepted update that leaves the sequence where it was, so two different states share it.
-  const Replay weak = replay(document, [](const pc::Adjudicator& a, const std::string& op, const json& input, u64 height) {
-    if (op == "update") return update_accepting_equal_sequence(a, l2::codec::from_json<pc::OffChainTransaction>(input).value());
-    return apply_real(a, op, input, height);
-  });
+  const Replay weak = replay(document, with_op("update", [](const pc::Adjudicator& a, const json& input, u64) {
+    return update_accepting_equal_sequence(a, l2::codec::from_json<pc::OffChainTransaction>(input).value());
+  }));
   ASSERT_TRUE(weak.matches) << weak.mismatch;
   ASSERT_TRUE(weak.outcomes[0].ok());
   const auto tx = l2::codec::from_json<pc::OffChainTransaction>(document["steps"][0]["input"]).value();
@@ -153,49 +175,134 @@ TEST(PaymentChannelCounterexample, EqualSequenceUpdateIsFoundAndReplays) {
   EXPECT_EQ(real.outcomes[0].error(), ChannelError::stale_sequence);
 }
 
-TEST(PaymentChannelCounterexample, ChallengeAtTheDeadlineLosesTheLatestState) {
-  const auto result = prove(model::Weakening::challenge_accepted_at_deadline, "payment_channel__latest_state_wins__trace__bmc");
-  ASSERT_EQ(result.verdict, l2::inv::Verdict::counterexample);
-  ASSERT_FALSE(result.witness.empty()) << result.counterexample;
-  const json document = parse_case(result.witness);
+// Under the draft's PC-CHAL-2 a challenge is accepted at the deadline itself, the height that also
+// admits settle: the dispute-window invariant fails for challenge.
+TEST(PaymentChannelCounterexample, ChallengeAtTheDeadlineChangesASettleableState) {
+  const json document = counterexample(model::Weakening::challenge_accepted_at_deadline,
+                                       "payment_channel__dispute_window__challenge__consecution");
+  ASSERT_FALSE(document.is_null());
+  const Replay weak = replay(document, with_op("challenge", [](const pc::Adjudicator& a, const json& input, u64 height) {
+    return challenge_accepted_at_deadline(a, l2::codec::from_json<pc::OffChainTransaction>(input).value(), height);
+  }));
+  ASSERT_TRUE(weak.matches) << weak.mismatch;
+  ASSERT_TRUE(weak.outcomes[0].ok());
+  const auto tx = l2::codec::from_json<pc::OffChainTransaction>(document["steps"][0]["input"]).value();
+  const auto index = pc::find_channel(weak.states[0], tx.channel_id);
+  ASSERT_TRUE(index.has_value());
+  const u64 height = std::stoull(document["steps"][0]["height"].get<std::string>());
+  EXPECT_GE(height, weak.states[0].channels[*index].dispute_deadline) << "accepted where settle is already allowed";
+  const Replay real = replay(document, apply_real);
+  EXPECT_EQ(real.outcomes[0].error(), ChannelError::challenge_too_late);
+}
 
-  const Replay weak = replay(document, [](const pc::Adjudicator& a, const std::string& op, const json& input, u64 height) {
-    if (op == "challenge")
-      return challenge_accepted_at_deadline(a, l2::codec::from_json<pc::OffChainTransaction>(input).value(), height);
-    return apply_real(a, op, input, height);
-  });
+// The same draft loses the latest state: in the deadline block a settle ordered before the honest
+// challenge pays a stale state.
+TEST(PaymentChannelCounterexample, ChallengeAtTheDeadlineLosesTheLatestState) {
+  const json document =
+      counterexample(model::Weakening::challenge_accepted_at_deadline, "payment_channel__latest_state_wins__trace__bmc");
+  ASSERT_FALSE(document.is_null());
+  const Replay weak = replay(document, with_op("challenge", [](const pc::Adjudicator& a, const json& input, u64 height) {
+    return challenge_accepted_at_deadline(a, l2::codec::from_json<pc::OffChainTransaction>(input).value(), height);
+  }));
   ASSERT_TRUE(weak.matches) << weak.mismatch;
 
-  // The violation: the channel ends settled on a state older than one a participant submitted as
-  // a challenge inside the (weakened) window, i.e. at a height <= dispute_deadline.
+  // The violation: a channel that ends settled on a state older than one a participant submitted
+  // as a challenge inside the (weakened) window, i.e. at a height <= dispute_deadline.
   const auto& steps = document.at("steps");
   const pc::Adjudicator& end = weak.states.back();
-  ASSERT_EQ(end.channels.size(), weak.states[0].channels.size());
-  const auto tx0 = std::find_if(steps.begin(), steps.end(), [](const json& s) { return s.at("op") != "fund" && s.at("input").contains("channel_id"); });
-  ASSERT_NE(tx0, steps.end());
-  const auto index = pc::find_channel(end, l2::codec::from_json<pc::ChannelRef>(json{{"channel_id", (*tx0)["input"]["channel_id"]}}).value().channel_id);
-  ASSERT_TRUE(index.has_value());
-  const pc::PaymentChannel& settled = end.channels[*index];
+  ASSERT_FALSE(end.channels.empty());
+  const pc::PaymentChannel& settled = end.channels.back();
   ASSERT_EQ(settled.state, pc::ChannelState::settled);
   bool newer_state_lost = false;
-  for (std::size_t i = 0; i < steps.size(); ++i) {
-    if (steps[i].at("op") != "challenge") continue;
-    const auto tx = l2::codec::from_json<pc::OffChainTransaction>(steps[i].at("input")).value();
-    const u64 height = std::stoull(steps[i].at("height").get<std::string>());
+  for (const json& step : steps) {
+    if (step.at("op") != "challenge") continue;
+    const auto tx = l2::codec::from_json<pc::OffChainTransaction>(step.at("input")).value();
+    const u64 height = std::stoull(step.at("height").get<std::string>());
     if (height <= settled.dispute_deadline && tx.sequence_number > settled.sequence) {
       newer_state_lost = true;
       // It is the race at the deadline block: settle was ordered first in the block the draft
-      // still counted as inside the window. The real window ends one block earlier, so under the
-      // real rule this honest answer was late and the trace is no counterexample.
+      // still counted as inside the window.
       EXPECT_EQ(height, settled.dispute_deadline);
     }
   }
-  EXPECT_TRUE(newer_state_lost) << result.witness;
-
+  EXPECT_TRUE(newer_state_lost) << document.dump(2);
   // The trace's steps are legal under the real rules too (the late challenge fails either way);
   // what the fix changes is that no height admits both a challenge and a settle.
   EXPECT_TRUE(replay(document, apply_real).matches);
-  EXPECT_EQ(prove(model::Weakening::none, "payment_channel__latest_state_wins__trace__bmc").verdict, l2::inv::Verdict::proved);
+}
+
+// Review finding 4: an open whose balances nobody co-signed. The counterexample opens the channel
+// with a split the honest participant never signed, and the channel settles on it.
+TEST(PaymentChannelCounterexample, AnUnsignedOpeningSplitSettles) {
+  const json document =
+      counterexample(model::Weakening::open_unsigned, "payment_channel__latest_state_wins_at_opening__trace__bmc");
+  ASSERT_FALSE(document.is_null());
+  const Replay weak = replay(document, open_unsigned);
+  ASSERT_TRUE(weak.matches) << weak.mismatch;
+  const auto& steps = document.at("steps");
+  std::size_t open_step = steps.size();
+  for (std::size_t i = 0; i < steps.size(); ++i)
+    if (steps[i].at("op") == "open" && weak.outcomes[i].ok()) open_step = i;
+  ASSERT_LT(open_step, steps.size()) << "the trace opens the channel";
+  const pc::Adjudicator& end = weak.states.back();
+  ASSERT_EQ(end.channels.back().state, pc::ChannelState::settled);
+  // The open that registered the channel carries a signature that does not verify: the real
+  // reference refuses it.
+  const auto open = l2::codec::from_json<pc::OpenInput>(steps[open_step].at("input")).value();
+  const Outcome real = pc::apply_open(weak.states[open_step], open, pc::Env{0});
+  ASSERT_FALSE(real.ok());
+  EXPECT_TRUE(real.error() == ChannelError::bad_signature_0 || real.error() == ChannelError::bad_signature_1)
+      << l2::error_info(real.error()).code;
+}
+
+// Review finding 3: opens that name a key without its signature fill its quota, and the honest
+// pair's co-signed open is refused.
+TEST(PaymentChannelCounterexample, UnsignedOpensFillAQuota) {
+  const json document = counterexample(model::Weakening::open_unsigned, "payment_channel__honest_open_succeeds__trace__bmc");
+  ASSERT_FALSE(document.is_null());
+  const Replay weak = replay(document, open_unsigned);
+  ASSERT_TRUE(weak.matches) << weak.mismatch;
+  const auto& steps = document.at("steps");
+  ASSERT_GE(steps.size(), 2u);
+  // The last step is the honest open; under the draft it fails, and not because the channel is
+  // already registered with its own balances.
+  const Outcome& honest = weak.outcomes.back();
+  ASSERT_FALSE(honest.ok());
+  EXPECT_TRUE(honest.error() == ChannelError::too_many_channels || honest.error() == ChannelError::duplicate_channel)
+      << l2::error_info(honest.error()).code;
+  // Under the real rules the squatters' opens without the honest keys' signatures are refused,
+  // and the honest open is accepted.
+  const Replay real = replay(document, apply_real);
+  EXPECT_TRUE(real.outcomes.back().ok()) << l2::error_info(real.outcomes.back().error()).code;
+}
+
+// The review's configuration finding: a dispute window no longer than the censorship bound. An
+// honest answer included at start + bound lands at the deadline, after the stale state settled.
+TEST(PaymentChannelCounterexample, ADisputeWindowAtTheCensorshipBoundLosesTheAnswer) {
+  const json document = counterexample(model::Weakening::dispute_period_at_bound,
+                                       "payment_channel__dispute_window_covers_censorship__deploy__safety");
+  ASSERT_FALSE(document.is_null());
+  const Replay replayed = replay(document, apply_real);
+  ASSERT_TRUE(replayed.matches) << replayed.mismatch;
+  const pc::Adjudicator& start = replayed.states.front();
+  EXPECT_EQ(start.config.dispute_period_blocks, start.config.censorship_bound_blocks);
+  // The honest challenge, included censorship_bound_blocks after the force-close, is too late.
+  EXPECT_EQ(replayed.outcomes.back().error(), ChannelError::challenge_not_disputing);
+  EXPECT_EQ(replayed.states.back().channels.back().state, pc::ChannelState::settled);
+  // The real deployment rules refuse that configuration.
+  const auto deployed = pc::deploy(pc::DeployInput{start.chain_id, start.adjudicator_id, start.config});
+  ASSERT_FALSE(deployed.ok());
+  EXPECT_EQ(deployed.error(), ChannelError::config_dispute_period);
+}
+
+TEST(PaymentChannelModel, EveryObligationIsProvedWithSatisfiablePremises) {
+  for (const auto& obligation : model::obligations()) {
+    ASSERT_TRUE(static_cast<bool>(obligation.assert_premise)) << obligation.id();
+    l2::inv::ObligationResult result = l2::inv::discharge(obligation, std::chrono::seconds(300));
+    result.obligation = nullptr;
+    EXPECT_EQ(result.verdict, l2::inv::Verdict::proved) << obligation.id() << ": " << result.reason << "\n"
+                                                         << result.counterexample;
+  }
 }
 
 // Every payment-channel and channel-factory obligation, written as a standalone SMT-LIB2 file, is
@@ -204,7 +311,7 @@ TEST(PaymentChannelSmt2, StockZ3ProvesEveryExport) {
   const auto dir = std::filesystem::temp_directory_path() / ("l2spec_pc_smt2_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::vector<l2::inv::Obligation> obligations = model::obligations();
-  for (auto& obligation : l2::inv::channel_factory_obligations()) obligations.push_back(obligation);
+  for (auto& obligation : l2::inv::channel_factory::obligations()) obligations.push_back(obligation);
   for (const auto& obligation : obligations) {
     const auto path = dir / (obligation.id() + ".smt2");
     std::ofstream(path) << l2::inv::to_smt2(obligation);

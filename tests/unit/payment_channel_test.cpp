@@ -1,5 +1,6 @@
 // The payment-channel adjudicator with real BIP-340 signatures: every rule accepts and rejects, the
-// named attacks fail, and a rejected input leaves the adjudicator exactly as it was. Signatures
+// named attacks fail (spec: payment_channel.md#attacks-considered), and a rejected input leaves the
+// adjudicator exactly as it was. Signatures
 // and tagged hashes are also produced by libsecp256k1 (an independent implementation), so the
 // digest layout and the signature check are not only tested against themselves.
 #include <gtest/gtest.h>
@@ -42,25 +43,39 @@ class PaymentChannelTest : public ::testing::Test {
  protected:
   PaymentChannelTest() {
     const Bytes seed = l2::bytes_of("payment_channel_test");
-    for (l2::u32 i = 0; i < 3; ++i) {
+    for (l2::u32 i = 0; i < 4; ++i) {
       secret[i] = l2::ref::bip340::secret_from_seed(seed, i);
       key[i] = l2::ref::bip340::pubkey_from_secret(secret[i]).value();
     }
-    empty.chain_id = chain;
-    empty.adjudicator_id = l2::ref::tagged_hash("test/adjudicator", seed);
-    empty.config = pc::Layer2Config{2, 1000, 144, 1000, 1'000'000};
+    empty = pc::deploy(pc::DeployInput{chain, l2::ref::tagged_hash("test/adjudicator", seed), config()}).value();
   }
+
+  // The vectors' configuration (payment_channel.md#vector-operations).
+  static pc::Layer2Config config() { return pc::Layer2Config{2, 1000, 144, 1000, 1'000'000, 6, 100}; }
 
   Hash32 id(u64 nonce = 0, u64 on_chain = chain) const {
     return pc::channel_id(on_chain, empty.adjudicator_id, {key[0], key[1]}, nonce);
   }
+  // An open of signers (first, second): both sign its sequence-0 state.
+  pc::OpenInput signed_open(std::size_t first, std::size_t second, u64 nonce = 0,
+                            std::array<u64, 2> balances = {6000, 4000}, u64 capacity = 10000) const {
+    const std::array<Hash32, 2> participants{key[first], key[second]};
+    const Hash32 opening =
+        pc::state_digest(chain, pc::channel_id(chain, empty.adjudicator_id, participants, nonce), 0, balances);
+    return pc::OpenInput{participants, balances, capacity, nonce, {sign(first, opening), sign(second, opening)}};
+  }
   pc::OpenInput open_input(u64 nonce = 0, std::array<u64, 2> balances = {6000, 4000}, u64 capacity = 10000) const {
-    return pc::OpenInput{{key[0], key[1]}, balances, capacity, nonce};
+    return signed_open(0, 1, nonce, balances, capacity);
+  }
+  // What an open's participants sign: the sequence-0 state of the channel it derives.
+  Hash32 opening_digest(const pc::OpenInput& in) const {
+    return pc::state_digest(chain, pc::channel_id(chain, empty.adjudicator_id, in.participants, in.nonce), 0, in.balances);
   }
   Adjudicator opened(u64 nonce = 0) const { return pc::apply_open(empty, open_input(nonce), Env{open_height}).value(); }
   Adjudicator active(u64 nonce = 0) const { return activate(opened(nonce), nonce); }
   Adjudicator activate(const Adjudicator& a, u64 nonce = 0) const {
-    return pc::apply_fund(a, pc::FundInput{id(nonce), Hash32{0x42}}, Env{open_height + 1}).value();
+    const u64 capacity = a.channels.at(*pc::find_channel(a, id(nonce))).total_capacity;
+    return pc::apply_fund(a, pc::FundInput{id(nonce), capacity}, Env{open_height + 1}).value();
   }
 
   // Signed with libsecp256k1 so that the reference's verification is checked against an independent signer.
@@ -77,8 +92,8 @@ class PaymentChannelTest : public ::testing::Test {
     return pc::apply_force_close(active(), cosigned(sequence, balances), Env{force_height}).value();
   }
 
-  Hash32 secret[3]{};
-  Hash32 key[3]{};
+  Hash32 secret[4]{};
+  Hash32 key[4]{};  // 0 and 1 open the channels; 2 and 3 are outsiders
   Adjudicator empty{};
 };
 
@@ -144,7 +159,120 @@ TEST(PaymentChannelErrors, EveryCodeIsARowOfTheSpecAndDistinct) {
   l2::test::expect_rule_table_matches(l2::all_channel_errors, "payment_channel.md", "PC");
 }
 
-// ---- open [PC-OPEN-1, PC-OPEN-2, PC-OPEN-3, PC-OPEN-4, PC-OPEN-5, PC-BAL-1, PC-BAL-2] ----
+// ---- deploy [PC-DEPLOY-1, PC-DEPLOY-2, PC-DEPLOY-3, PC-DEPLOY-4, PC-DEPLOY-5, PC-DEPLOY-6] ----
+
+ChannelError deploy_error(const pc::Layer2Config& config) {
+  const Outcome r = pc::deploy(pc::DeployInput{chain, Hash32{1}, config});
+  return r.ok() ? ChannelError::none : r.error();
+}
+
+TEST_F(PaymentChannelTest, DeployCreatesAnEmptyAdjudicator) {
+  const Outcome deployed = pc::deploy(pc::DeployInput{chain, empty.adjudicator_id, config()});
+  ASSERT_TRUE(deployed.ok());
+  EXPECT_EQ(deployed.value().chain_id, chain);
+  EXPECT_EQ(deployed.value().adjudicator_id, empty.adjudicator_id);
+  L2_EXPECT_FIELDS_EQ(deployed.value().config, config());
+  EXPECT_TRUE(deployed.value().channels.empty());
+  // The root by hand (encoding.md): chain_id, adjudicator_id, the seven config fields in the order
+  // of payment_channel.md#layer2config, and a u32 count of zero channels; hashed by libsecp256k1.
+  Bytes encoded;
+  l2::put_u64_be(encoded, chain);
+  l2::append(encoded, empty.adjudicator_id);
+  for (const u64 field : {u64{2}, u64{1000}, u64{144}, u64{1000}, u64{1'000'000}, u64{6}, u64{100}})
+    l2::put_u64_be(encoded, field);
+  for (int i = 0; i < 4; ++i) encoded.push_back(0);
+  ASSERT_EQ(encoded.size(), 8u + 32u + 7u * 8u + 4u);
+  EXPECT_EQ(pc::state_root(deployed.value()), oracle::tagged_hash("L2/payment_channel/adjudicator", encoded));
+}
+
+// Each bound at -1, 0 and +1, every other field valid; each window against a censorship bound of 6.
+TEST_F(PaymentChannelTest, DeployRuleBoundaries) {
+  struct Case {
+    const char* what;
+    u64 pc::Layer2Config::*field;
+    u64 value;
+    ChannelError expected;
+  };
+  const Case cases[] = {
+      {"censorship bound 0", &pc::Layer2Config::censorship_bound_blocks, 0, ChannelError::config_censorship_bound},
+      {"censorship bound 1", &pc::Layer2Config::censorship_bound_blocks, 1, ChannelError::none},
+      {"censorship bound 2", &pc::Layer2Config::censorship_bound_blocks, 2, ChannelError::none},
+      {"censorship bound UINT64_MAX", &pc::Layer2Config::censorship_bound_blocks, l2::u64_max,
+       ChannelError::config_dispute_period},
+      {"dispute period 0", &pc::Layer2Config::dispute_period_blocks, 0, ChannelError::config_dispute_period},
+      {"dispute period bound - 1", &pc::Layer2Config::dispute_period_blocks, 5, ChannelError::config_dispute_period},
+      {"dispute period = bound", &pc::Layer2Config::dispute_period_blocks, 6, ChannelError::config_dispute_period},
+      {"dispute period bound + 1", &pc::Layer2Config::dispute_period_blocks, 7, ChannelError::none},
+      {"channel timeout bound - 1", &pc::Layer2Config::channel_timeout_blocks, 5, ChannelError::config_channel_timeout},
+      {"channel timeout = bound", &pc::Layer2Config::channel_timeout_blocks, 6, ChannelError::config_channel_timeout},
+      {"channel timeout bound + 1", &pc::Layer2Config::channel_timeout_blocks, 7, ChannelError::none},
+      {"min capacity 0", &pc::Layer2Config::min_channel_capacity, 0, ChannelError::config_capacity_range},
+      {"min capacity 1", &pc::Layer2Config::min_channel_capacity, 1, ChannelError::none},
+      {"min capacity = max - 1", &pc::Layer2Config::min_channel_capacity, 999'999, ChannelError::none},
+      {"min capacity = max", &pc::Layer2Config::min_channel_capacity, 1'000'000, ChannelError::none},
+      {"min capacity = max + 1", &pc::Layer2Config::min_channel_capacity, 1'000'001, ChannelError::config_capacity_range},
+      {"max capacity = min - 1", &pc::Layer2Config::max_channel_capacity, 999, ChannelError::config_capacity_range},
+      {"max capacity = min", &pc::Layer2Config::max_channel_capacity, 1000, ChannelError::none},
+      {"channel limit 0", &pc::Layer2Config::max_channels_per_user, 0, ChannelError::config_channel_limit},
+      {"channel limit 1", &pc::Layer2Config::max_channels_per_user, 1, ChannelError::none},
+      {"allocation window bound - 1", &pc::Layer2Config::allocation_window_blocks, 5, ChannelError::config_allocation_window},
+      {"allocation window = bound", &pc::Layer2Config::allocation_window_blocks, 6, ChannelError::config_allocation_window},
+      {"allocation window bound + 1", &pc::Layer2Config::allocation_window_blocks, 7, ChannelError::none},
+  };
+  for (const Case& c : cases) {
+    pc::Layer2Config changed = config();
+    changed.*c.field = c.value;
+    EXPECT_EQ(l2::error_info(deploy_error(changed)).code, l2::error_info(c.expected).code) << c.what;
+    EXPECT_EQ(pc::check_config(changed), deploy_error(changed)) << c.what;
+  }
+}
+
+// Of two broken rules, deploy reports the one the spec lists first.
+TEST_F(PaymentChannelTest, DeployReportsTheFirstBrokenRule) {
+  const auto broken = [](pc::Layer2Config c, std::size_t rule) {
+    switch (rule) {
+      case 1: c.censorship_bound_blocks = 0; break;
+      case 2: c.dispute_period_blocks = c.censorship_bound_blocks; break;
+      case 3: c.channel_timeout_blocks = c.censorship_bound_blocks; break;
+      case 4: c.min_channel_capacity = c.max_channel_capacity + 1; break;
+      case 5: c.max_channels_per_user = 0; break;
+      default: c.allocation_window_blocks = c.censorship_bound_blocks; break;
+    }
+    return c;
+  };
+  const ChannelError rule_error[] = {ChannelError::none,
+                                     ChannelError::config_censorship_bound,
+                                     ChannelError::config_dispute_period,
+                                     ChannelError::config_channel_timeout,
+                                     ChannelError::config_capacity_range,
+                                     ChannelError::config_channel_limit,
+                                     ChannelError::config_allocation_window};
+  for (std::size_t first = 1; first <= 6; ++first) {
+    EXPECT_EQ(deploy_error(broken(config(), first)), rule_error[first]) << "rule " << first;
+    for (std::size_t second = first + 1; second <= 6; ++second)
+      EXPECT_EQ(deploy_error(broken(broken(config(), first), second)), rule_error[first]) << first << " and " << second;
+  }
+}
+
+// PC-DEPLOY-2 and -3 are what make the windows work: with each window at its smallest (bound + 1),
+// an honest answer sent after the block that opened the window lands inside it.
+TEST_F(PaymentChannelTest, TheSmallestWindowsStillAdmitAnHonestAnswer) {
+  pc::Layer2Config tight = config();
+  tight.dispute_period_blocks = tight.censorship_bound_blocks + 1;
+  tight.channel_timeout_blocks = tight.censorship_bound_blocks + 1;
+  const u64 bound = tight.censorship_bound_blocks;
+  Adjudicator a = pc::deploy(pc::DeployInput{chain, empty.adjudicator_id, tight}).value();
+  a = pc::apply_open(a, open_input(), Env{open_height}).value();
+  // The funder saw the open at open_height: its fund lands by open_height + bound.
+  a = pc::apply_fund(a, pc::FundInput{id(), 10000}, Env{open_height + bound}).value();
+  a = pc::apply_force_close(a, cosigned(1, {9000, 1000}), Env{force_height}).value();
+  expect_rejected(a, ChannelError::challenge_too_late,
+                  [&](const Adjudicator& s) { return pc::apply_challenge(s, cosigned(2, {2000, 8000}), Env{force_height + bound + 1}); });
+  a = pc::apply_challenge(a, cosigned(2, {2000, 8000}), Env{force_height + bound}).value();
+  EXPECT_EQ(only(a).balances, (std::array<u64, 2>{2000, 8000}));
+}
+
+// ---- open [PC-OPEN-1, PC-OPEN-2, PC-OPEN-3, PC-OPEN-4, PC-OPEN-5, PC-BAL-1, PC-BAL-2, PC-SIG-1, PC-SIG-2] ----
 
 TEST_F(PaymentChannelTest, OpenRegistersAnOpeningChannel) {
   const Adjudicator a = opened();
@@ -155,13 +283,14 @@ TEST_F(PaymentChannelTest, OpenRegistersAnOpeningChannel) {
   EXPECT_EQ(c.created_at, open_height);
   EXPECT_EQ(c.timeout_height, timeout_height);
   EXPECT_EQ(c.balances, (std::array<u64, 2>{6000, 4000}));
-  EXPECT_FALSE(c.funding_tx_hash.has_value());
+  EXPECT_EQ(c.total_capacity, 10000u);
+  EXPECT_EQ(c.participants, (std::array<Hash32, 2>{key[0], key[1]}));
+  EXPECT_EQ(c.dispute_deadline, 0u);
 }
 
 TEST_F(PaymentChannelTest, OpenRejections) {
-  expect_rejected(empty, ChannelError::same_participants, [&](const Adjudicator& a) {
-    return pc::apply_open(a, pc::OpenInput{{key[0], key[0]}, {6000, 4000}, 10000, 0}, Env{open_height});
-  });
+  expect_rejected(empty, ChannelError::same_participants,
+                  [&](const Adjudicator& a) { return pc::apply_open(a, signed_open(0, 0), Env{open_height}); });
   expect_rejected(empty, ChannelError::balance_overflow, [&](const Adjudicator& a) {
     return pc::apply_open(a, open_input(0, {l2::u64_max, 1}, 0), Env{open_height});
   });
@@ -178,16 +307,17 @@ TEST_F(PaymentChannelTest, OpenRejections) {
     return pc::apply_open(a, open_input(0, {1'000'001, 0}, 1'000'001), Env{open_height});
   });
   EXPECT_TRUE(pc::apply_open(empty, open_input(0, {1000, 0}, 1000), Env{open_height}).ok());
+  EXPECT_TRUE(pc::apply_open(empty, open_input(0, {1001, 0}, 1001), Env{open_height}).ok());
+  EXPECT_TRUE(pc::apply_open(empty, open_input(0, {0, 999'999}, 999'999), Env{open_height}).ok());
   EXPECT_TRUE(pc::apply_open(empty, open_input(0, {0, 1'000'000}, 1'000'000), Env{open_height}).ok());
 
   const Adjudicator two = pc::apply_open(opened(1), open_input(2), Env{open_height}).value();
   expect_rejected(two, ChannelError::too_many_channels,
                   [&](const Adjudicator& a) { return pc::apply_open(a, open_input(3), Env{open_height}); });
   // The limit is per key: participant 1 with a fresh partner is also at its limit.
-  expect_rejected(two, ChannelError::too_many_channels, [&](const Adjudicator& a) {
-    return pc::apply_open(a, pc::OpenInput{{key[2], key[1]}, {6000, 4000}, 10000, 0}, Env{open_height});
-  });
-  EXPECT_TRUE(pc::apply_open(two, pc::OpenInput{{key[2], Hash32{9}}, {6000, 4000}, 10000, 0}, Env{open_height}).ok());
+  expect_rejected(two, ChannelError::too_many_channels,
+                  [&](const Adjudicator& a) { return pc::apply_open(a, signed_open(2, 1), Env{open_height}); });
+  EXPECT_TRUE(pc::apply_open(two, signed_open(2, 3), Env{open_height}).ok());
   expect_rejected(opened(4), ChannelError::duplicate_channel,
                   [&](const Adjudicator& a) { return pc::apply_open(a, open_input(4), Env{open_height + 5}); });
 }
@@ -201,19 +331,176 @@ TEST_F(PaymentChannelTest, SettledAndClosedChannelsFreeTheirSlot) {
   EXPECT_TRUE(pc::apply_open(a, open_input(4), Env{timeout_height}).ok());
 }
 
-// ---- fund [PC-CHAN-1, PC-FUND-1, PC-FUND-2] ----
+// ---- signed opens [PC-SIG-1, PC-SIG-2 over the sequence-0 state] ----
+
+TEST_F(PaymentChannelTest, OpenNeedsBothSignaturesOfTheOpeningState) {
+  const Hash32 opening = pc::state_digest(chain, id(), 0, {6000, 4000});
+  const auto with = [&](const pc::Signature& s0, const pc::Signature& s1) {
+    pc::OpenInput in = open_input();
+    in.signatures = {s0, s1};
+    return in;
+  };
+  ASSERT_TRUE(pc::apply_open(empty, with(sign(0, opening), sign(1, opening)), Env{open_height}).ok());
+  struct Case {
+    const char* what;
+    pc::OpenInput input;
+    ChannelError expected;
+  };
+  const Hash32 other_split = pc::state_digest(chain, id(), 0, {5000, 5000});
+  const Hash32 other_sequence = pc::state_digest(chain, id(), 1, {6000, 4000});
+  const Hash32 as_close = pc::close_digest(chain, id(), 0, {6000, 4000});
+  const Hash32 other_nonce = pc::state_digest(chain, id(1), 0, {6000, 4000});
+  const Hash32 other_chain = pc::state_digest(chain + 1, id(0, chain + 1), 0, {6000, 4000});
+  const Case cases[] = {
+      {"no signatures", with({}, {}), ChannelError::bad_signature_0},
+      {"only participant 0's", with(sign(0, opening), {}), ChannelError::bad_signature_1},
+      {"participant 0's in both slots", with(sign(0, opening), sign(0, opening)), ChannelError::bad_signature_1},
+      {"participant 1's in both slots", with(sign(1, opening), sign(1, opening)), ChannelError::bad_signature_0},
+      {"swapped", with(sign(1, opening), sign(0, opening)), ChannelError::bad_signature_0},
+      {"an outsider in slot 0", with(sign(2, opening), sign(1, opening)), ChannelError::bad_signature_0},
+      {"an outsider in slot 1", with(sign(0, opening), sign(2, opening)), ChannelError::bad_signature_1},
+      {"another split of the capacity", with(sign(0, other_split), sign(1, other_split)), ChannelError::bad_signature_0},
+      {"participant 1 signed another split", with(sign(0, opening), sign(1, other_split)), ChannelError::bad_signature_1},
+      {"sequence 1 instead of 0", with(sign(0, other_sequence), sign(1, other_sequence)), ChannelError::bad_signature_0},
+      {"the close tag", with(sign(0, as_close), sign(1, as_close)), ChannelError::bad_signature_0},
+      {"another nonce's channel", with(sign(0, other_nonce), sign(1, other_nonce)), ChannelError::bad_signature_0},
+      {"another chain", with(sign(0, other_chain), sign(1, other_chain)), ChannelError::bad_signature_0},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    expect_rejected(empty, c.expected, [&](const Adjudicator& a) { return pc::apply_open(a, c.input, Env{open_height}); });
+  }
+  // Signed balances moved to the other participant: the same capacity, a split nobody signed.
+  pc::OpenInput moved = open_input();
+  moved.balances = {4000, 6000};
+  expect_rejected(empty, ChannelError::bad_signature_0,
+                  [&](const Adjudicator& a) { return pc::apply_open(a, moved, Env{open_height}); });
+}
+
+// Signatures come last: an open that is unsigned and also breaks another rule gets that rule's code.
+TEST_F(PaymentChannelTest, OpenChecksSignaturesAfterEveryOtherRule) {
+  const auto unsigned_open = [&](pc::OpenInput in) {
+    in.signatures = {};
+    return in;
+  };
+  const auto open_with = [&](const pc::OpenInput& in) {
+    return [in](const Adjudicator& a) { return pc::apply_open(a, in, Env{open_height}); };
+  };
+  expect_rejected(empty, ChannelError::same_participants, open_with(unsigned_open(signed_open(0, 0))));
+  expect_rejected(empty, ChannelError::balance_overflow, open_with(unsigned_open(open_input(0, {l2::u64_max, 1}, 0))));
+  expect_rejected(empty, ChannelError::balance_mismatch, open_with(unsigned_open(open_input(0, {6000, 4000}, 10001))));
+  expect_rejected(empty, ChannelError::capacity_too_small, open_with(unsigned_open(open_input(0, {999, 0}, 999))));
+  expect_rejected(empty, ChannelError::capacity_too_large,
+                  open_with(unsigned_open(open_input(0, {1'000'001, 0}, 1'000'001))));
+  const Adjudicator two = pc::apply_open(opened(1), open_input(2), Env{open_height}).value();
+  expect_rejected(two, ChannelError::too_many_channels, open_with(unsigned_open(open_input(3))));
+  expect_rejected(opened(), ChannelError::duplicate_channel, open_with(unsigned_open(open_input())));
+}
+
+// Anyone may submit a signed open. A copy submitted first (a front-runner) registers exactly the
+// channel the participants signed; whichever comes second fails PC-OPEN-5 and changes nothing,
+// and the signed open cannot register its channel again once it has ended.
+TEST_F(PaymentChannelTest, ACopiedOpenIsAHarmlessDuplicate) {
+  const Adjudicator first = pc::apply_open(empty, open_input(), Env{open_height}).value();
+  const Adjudicator copy_first = pc::apply_open(empty, pc::OpenInput(open_input()), Env{open_height}).value();
+  L2_EXPECT_FIELDS_EQ(first, copy_first);
+  expect_rejected(first, ChannelError::duplicate_channel,
+                  [&](const Adjudicator& s) { return pc::apply_open(s, open_input(), Env{open_height}); });
+  expect_rejected(first, ChannelError::duplicate_channel,
+                  [&](const Adjudicator& s) { return pc::apply_open(s, open_input(), Env{open_height + 500}); });
+  const Adjudicator closed = pc::apply_timeout(first, pc::ChannelRef{id()}, Env{timeout_height}).value();
+  expect_rejected(closed, ChannelError::duplicate_channel,
+                  [&](const Adjudicator& s) { return pc::apply_open(s, open_input(), Env{timeout_height + 1}); });
+  Adjudicator settled = pc::apply_cooperative_close(active(), cosigned(1, {5000, 5000}, Digest::close), Env{110}).value();
+  expect_rejected(settled, ChannelError::duplicate_channel,
+                  [&](const Adjudicator& s) { return pc::apply_open(s, open_input(), Env{111}); });
+}
+
+// Quota squatting (review finding 3): an outsider (key 2) opens channels naming the victim (key 0)
+// in either slot, with every signature but the victim's. None registers, so the victim's quota is
+// untouched and both of its own opens (max_channels_per_user = 2) succeed.
+TEST_F(PaymentChannelTest, AnOpenWithoutAKeysSignatureCannotUseItsQuota) {
+  for (u64 nonce = 0; nonce < 4; ++nonce) {
+    pc::OpenInput victim_first = signed_open(0, 2, nonce);
+    victim_first.signatures[0] = sign(3, opening_digest(victim_first));
+    pc::OpenInput victim_second = signed_open(2, 0, nonce);
+    victim_second.signatures[1] = sign(2, opening_digest(victim_second));
+    pc::OpenInput victim_unsigned = signed_open(2, 0, nonce);
+    victim_unsigned.signatures[1] = {};
+    expect_rejected(empty, ChannelError::bad_signature_0,
+                    [&](const Adjudicator& s) { return pc::apply_open(s, victim_first, Env{open_height}); });
+    expect_rejected(empty, ChannelError::bad_signature_1,
+                    [&](const Adjudicator& s) { return pc::apply_open(s, victim_second, Env{open_height}); });
+    expect_rejected(empty, ChannelError::bad_signature_1,
+                    [&](const Adjudicator& s) { return pc::apply_open(s, victim_unsigned, Env{open_height}); });
+  }
+  EXPECT_EQ(pc::live_channels_of(empty, key[0]), 0u);
+  Adjudicator a = pc::apply_open(empty, open_input(1), Env{open_height}).value();
+  a = pc::apply_open(a, open_input(2), Env{open_height}).value();
+  EXPECT_EQ(pc::live_channels_of(a, key[0]), 2u);
+}
+
+// The opening balances are the co-signed sequence-0 state: its signatures publish it in a dispute,
+// and a counterparty cannot open with a split the other did not sign (review finding 4).
+TEST_F(PaymentChannelTest, TheOpeningSignaturesAreTheSequence0State) {
+  const pc::OpenInput in = open_input();
+  const Adjudicator a =
+      pc::apply_force_close(active(), OffChainTransaction{id(), 0, in.balances, in.signatures}, Env{force_height}).value();
+  EXPECT_EQ(only(a).state, ChannelState::disputing);
+  EXPECT_EQ(only(a).balances, (std::array<u64, 2>{6000, 4000}));
+  // Participant 0 alone cannot register its preferred split: participant 1's slot fails.
+  const Hash32 preferred = pc::state_digest(chain, id(), 0, {10000, 0});
+  pc::OpenInput greedy = open_input(0, {10000, 0});
+  greedy.signatures = {sign(0, preferred), in.signatures[1]};
+  expect_rejected(empty, ChannelError::bad_signature_1,
+                  [&](const Adjudicator& s) { return pc::apply_open(s, greedy, Env{open_height}); });
+}
+
+// ---- fund [PC-CHAN-1, PC-FUND-1, PC-FUND-2, PC-FUND-3] ----
 
 TEST_F(PaymentChannelTest, FundActivatesBeforeTimeout) {
-  const Adjudicator a = pc::apply_fund(opened(), pc::FundInput{id(), Hash32{1}}, Env{timeout_height - 1}).value();
+  const Adjudicator a = pc::apply_fund(opened(), pc::FundInput{id(), 10000}, Env{timeout_height - 1}).value();
   EXPECT_EQ(only(a).state, ChannelState::active);
-  EXPECT_EQ(only(a).funding_tx_hash, Hash32{1});
+  // Nothing else of the channel changes.
+  pc::PaymentChannel expected = only(opened());
+  expected.state = ChannelState::active;
+  L2_EXPECT_FIELDS_EQ(expected, only(a));
   expect_rejected(opened(), ChannelError::funding_expired, [&](const Adjudicator& s) {
-    return pc::apply_fund(s, pc::FundInput{id(), Hash32{1}}, Env{timeout_height});
+    return pc::apply_fund(s, pc::FundInput{id(), 10000}, Env{timeout_height});
   });
+  expect_rejected(opened(), ChannelError::funding_expired, [&](const Adjudicator& s) {
+    return pc::apply_fund(s, pc::FundInput{id(), 10000}, Env{timeout_height + 1});
+  });
+  // A second payment for the same channel is refused: value is taken once.
   expect_rejected(a, ChannelError::fund_not_opening,
-                  [&](const Adjudicator& s) { return pc::apply_fund(s, pc::FundInput{id(), Hash32{1}}, Env{102}); });
+                  [&](const Adjudicator& s) { return pc::apply_fund(s, pc::FundInput{id(), 10000}, Env{102}); });
   expect_rejected(a, ChannelError::unknown_channel,
-                  [&](const Adjudicator& s) { return pc::apply_fund(s, pc::FundInput{id(1), Hash32{1}}, Env{102}); });
+                  [&](const Adjudicator& s) { return pc::apply_fund(s, pc::FundInput{id(1), 10000}, Env{102}); });
+}
+
+TEST_F(PaymentChannelTest, FundValueIsExactlyTheCapacity) {
+  expect_rejected(opened(), ChannelError::fund_wrong_amount,
+                  [&](const Adjudicator& s) { return pc::apply_fund(s, pc::FundInput{id(), 9999}, Env{102}); });
+  EXPECT_TRUE(pc::apply_fund(opened(), pc::FundInput{id(), 10000}, Env{102}).ok());
+  expect_rejected(opened(), ChannelError::fund_wrong_amount,
+                  [&](const Adjudicator& s) { return pc::apply_fund(s, pc::FundInput{id(), 10001}, Env{102}); });
+  expect_rejected(opened(), ChannelError::fund_wrong_amount,
+                  [&](const Adjudicator& s) { return pc::apply_fund(s, pc::FundInput{id(), 0}, Env{102}); });
+  expect_rejected(opened(), ChannelError::fund_wrong_amount,
+                  [&](const Adjudicator& s) { return pc::apply_fund(s, pc::FundInput{id(), l2::u64_max}, Env{102}); });
+  // The order is PC-FUND-1, PC-FUND-2, PC-FUND-3: a late or repeated payment of a wrong value
+  // reports the phase or the height.
+  expect_rejected(active(), ChannelError::fund_not_opening,
+                  [&](const Adjudicator& s) { return pc::apply_fund(s, pc::FundInput{id(), 9999}, Env{102}); });
+  expect_rejected(opened(), ChannelError::funding_expired,
+                  [&](const Adjudicator& s) { return pc::apply_fund(s, pc::FundInput{id(), 9999}, Env{timeout_height}); });
+  // At the top of the range: UINT64_MAX - 1 and UINT64_MAX (the capacity).
+  Adjudicator unbounded = empty;
+  unbounded.config.max_channel_capacity = l2::u64_max;
+  const Adjudicator big = pc::apply_open(unbounded, open_input(0, {l2::u64_max, 0}, l2::u64_max), Env{open_height}).value();
+  expect_rejected(big, ChannelError::fund_wrong_amount,
+                  [&](const Adjudicator& s) { return pc::apply_fund(s, pc::FundInput{id(), l2::u64_max - 1}, Env{102}); });
+  EXPECT_TRUE(pc::apply_fund(big, pc::FundInput{id(), l2::u64_max}, Env{102}).ok());
 }
 
 // ---- update [PC-UPD-1, PC-UPD-2, PC-SIG-1, PC-SIG-2] ----
@@ -313,8 +600,15 @@ TEST_F(PaymentChannelTest, CooperativeCloseSettlesAtOnce) {
   a = pc::apply_cooperative_close(a, cosigned(2, {2500, 7500}, Digest::close), Env{111}).value();
   EXPECT_EQ(only(a).state, ChannelState::settled);
   EXPECT_EQ(only(a).balances, (std::array<u64, 2>{2500, 7500}));
-  expect_rejected(a, ChannelError::coop_not_active, [&](const Adjudicator& s) {
+  expect_rejected(a, ChannelError::coop_wrong_phase, [&](const Adjudicator& s) {
     return pc::apply_cooperative_close(s, cosigned(3, {0, 10000}, Digest::close), Env{112});
+  });
+  expect_rejected(opened(), ChannelError::coop_wrong_phase, [&](const Adjudicator& s) {
+    return pc::apply_cooperative_close(s, cosigned(1, {0, 10000}, Digest::close), Env{112});
+  });
+  const Adjudicator closed = pc::apply_timeout(opened(), pc::ChannelRef{id()}, Env{timeout_height}).value();
+  expect_rejected(closed, ChannelError::coop_wrong_phase, [&](const Adjudicator& s) {
+    return pc::apply_cooperative_close(s, cosigned(1, {0, 10000}, Digest::close), Env{timeout_height});
   });
   expect_rejected(pc::apply_update(active(), cosigned(3, {5000, 5000}), Env{110}).value(), ChannelError::coop_stale_sequence,
                   [&](const Adjudicator& s) {
@@ -327,6 +621,54 @@ TEST_F(PaymentChannelTest, CooperativeCloseSettlesAtOnce) {
   // ...and a close signature is not a state that could be published in a dispute.
   expect_rejected(active(), ChannelError::bad_signature_0, [&](const Adjudicator& s) {
     return pc::apply_force_close(s, cosigned(1, {9000, 1000}, Digest::close), Env{110});
+  });
+}
+
+// A dispute both parties want to end: a cooperative close is accepted while disputing, at any
+// height (PC-COOP-1), if it is newer than the disputed state (PC-COOP-2).
+TEST_F(PaymentChannelTest, CooperativeCloseEndsADisputeBeforeAndAfterTheDeadline) {
+  const Adjudicator disputed = force_closed({9000, 1000}, 1);
+  for (const u64 height : {force_height, force_height + 1, deadline - 1, deadline, deadline + 1, l2::u64_max}) {
+    SCOPED_TRACE(height);
+    const Outcome closed = pc::apply_cooperative_close(disputed, cosigned(2, {2500, 7500}, Digest::close), Env{height});
+    ASSERT_TRUE(closed.ok());
+    pc::PaymentChannel expected = only(disputed);
+    expected.state = ChannelState::settled;
+    expected.sequence = 2;
+    expected.balances = {2500, 7500};  // the deadline stays as it was: nothing reads it once settled
+    L2_EXPECT_FIELDS_EQ(expected, only(closed.value()));
+    EXPECT_EQ(pc::live_channels_of(closed.value(), key[0]), 0u);
+    expect_rejected(closed.value(), ChannelError::settle_not_disputing,
+                    [&](const Adjudicator& s) { return pc::apply_settle(s, pc::ChannelRef{id()}, Env{height}); });
+    expect_rejected(closed.value(), ChannelError::challenge_not_disputing,
+                    [&](const Adjudicator& s) { return pc::apply_challenge(s, cosigned(3, {0, 10000}), Env{height}); });
+  }
+  // A dispute that a timeout started ends the same way.
+  const Adjudicator timed_out = pc::apply_timeout(active(), pc::ChannelRef{id()}, Env{timeout_height}).value();
+  EXPECT_TRUE(pc::apply_cooperative_close(timed_out, cosigned(1, {0, 10000}, Digest::close), Env{timeout_height + 1}).ok());
+}
+
+TEST_F(PaymentChannelTest, StaleCooperativeCloseDuringADispute) {
+  // The disputed state is sequence 3, published after a challenge: the close must be at least 4.
+  const Adjudicator disputed = pc::apply_challenge(force_closed({9000, 1000}, 1), cosigned(3, {4000, 6000}), Env{210}).value();
+  for (const u64 stale : {u64{0}, u64{2}, u64{3}}) {
+    SCOPED_TRACE(stale);
+    expect_rejected(disputed, ChannelError::coop_stale_sequence, [&](const Adjudicator& s) {
+      return pc::apply_cooperative_close(s, cosigned(stale, {2500, 7500}, Digest::close), Env{220});
+    });
+  }
+  EXPECT_TRUE(pc::apply_cooperative_close(disputed, cosigned(4, {2500, 7500}, Digest::close), Env{220}).ok());
+  // Still the close tag: the newer co-signed state itself is a challenge, not a close.
+  expect_rejected(disputed, ChannelError::bad_signature_0, [&](const Adjudicator& s) {
+    return pc::apply_cooperative_close(s, cosigned(4, {2500, 7500}, Digest::state), Env{220});
+  });
+  expect_rejected(disputed, ChannelError::balance_mismatch, [&](const Adjudicator& s) {
+    return pc::apply_cooperative_close(s, cosigned(4, {2500, 7501}, Digest::close), Env{220});
+  });
+  // Once settled there is nothing to close.
+  const Adjudicator settled = pc::apply_settle(disputed, pc::ChannelRef{id()}, Env{deadline}).value();
+  expect_rejected(settled, ChannelError::coop_wrong_phase, [&](const Adjudicator& s) {
+    return pc::apply_cooperative_close(s, cosigned(4, {2500, 7500}, Digest::close), Env{deadline + 1});
   });
 }
 
@@ -410,7 +752,7 @@ TEST_F(PaymentChannelTest, TimeoutEndsChannelsWithoutTheOtherParty) {
   expect_rejected(closed, ChannelError::timeout_wrong_phase,
                   [&](const Adjudicator& s) { return pc::apply_timeout(s, pc::ChannelRef{id()}, Env{timeout_height + 1}); });
   expect_rejected(closed, ChannelError::fund_not_opening,
-                  [&](const Adjudicator& s) { return pc::apply_fund(s, pc::FundInput{id(), Hash32{}}, Env{timeout_height + 1}); });
+                  [&](const Adjudicator& s) { return pc::apply_fund(s, pc::FundInput{id(), 10000}, Env{timeout_height + 1}); });
 
   Adjudicator a = pc::apply_timeout(active(), pc::ChannelRef{id()}, Env{timeout_height + 10}).value();
   EXPECT_EQ(only(a).state, ChannelState::disputing);

@@ -25,7 +25,7 @@ struct ProveOptions {
   double timeout_seconds = 300;
   std::string filter;
   std::string counterexample_dir;  // write each counterexample that can be realised as a vector case here
-  std::string weaken;              // a deliberately weakened rule (payment_channel only), to show the prover's teeth
+  std::string weaken;              // a deliberately weakened rule ([mechanism:]name), to show the prover's teeth
 };
 // Runs the obligations; fills `summary` (for the audit report) when given.
 int run_prove(const ProveOptions& options, nlohmann::json* summary = nullptr);

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "l2/inv/registry.hpp"
 
 namespace l2::cli {
 
@@ -97,12 +98,12 @@ int main(int argc, char** argv) {
   prove->add_option("--filter", prove_options.filter, "Only obligations whose id contains this text");
   prove->add_option("--counterexamples", prove_options.counterexample_dir,
                     "Write each counterexample as a replayable vector case <obligation id>.json into DIR");
+  std::string weakenings;
+  for (const l2::inv::ModelEntry& model : l2::inv::models())
+    for (const std::string& name : model.weakenings) weakenings += (weakenings.empty() ? "" : " | ") + model.mechanism + ":" + name;
   prove->add_option("--weaken", prove_options.weaken,
                     "Prove one mechanism's obligations against a deliberately weakened rule instead; expect "
-                    "counterexamples. Payment channel: update_accepts_equal_sequence | "
-                    "challenge_accepted_at_deadline; optimistic rollup: finalize_ignores_open_challenges | "
-                    "optimistic_rollup:challenge_accepted_at_deadline | challenge_id_is_evidence (a "
-                    "payment_channel: or optimistic_rollup: prefix picks the mechanism)");
+                    "counterexamples. The mechanism prefix may be left out where the name is unique: " + weakenings);
 
   TraceOptions trace_options{source_dir, source_dir + "/vectors", false};
   auto* trace = app.add_subcommand("trace", "The matrix from each spec rule to its code, model, tests and vectors; fails where a "

@@ -3,14 +3,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <optional>
-#include <string_view>
-#include <utility>
+#include <string>
 
 #include "commands.hpp"
 #include "l2/inv/obligation.hpp"
-#include "l2/inv/optimistic_rollup_model.hpp"
-#include "l2/inv/payment_channel_model.hpp"
+#include "l2/inv/registry.hpp"
 
 namespace l2::cli {
 
@@ -19,30 +16,21 @@ int run_prove(const ProveOptions& options, nlohmann::json* summary) {
   if (options.weaken.empty()) {
     all = inv::all_obligations();
   } else {
-    // NAME is a payment-channel weakening, else an optimistic-rollup one; a "payment_channel:" or
-    // "optimistic_rollup:" prefix picks the mechanism (both have challenge_accepted_at_deadline).
-    std::string_view name = options.weaken;
-    bool channel = true, rollup = true;
-    for (const auto& [prefix, is_channel] : {std::pair<std::string_view, bool>{"payment_channel:", true},
-                                            std::pair<std::string_view, bool>{"optimistic_rollup:", false}})
-      if (name.substr(0, prefix.size()) == prefix) {
-        name.remove_prefix(prefix.size());
-        channel = is_channel;
-        rollup = !is_channel;
-      }
-    const auto channel_weakening = channel ? inv::payment_channel::parse_weakening(name) : std::nullopt;
-    const auto rollup_weakening = rollup && !channel_weakening ? inv::optimistic_rollup::parse_weakening(name) : std::nullopt;
-    if (channel_weakening) {
-      all = inv::payment_channel::obligations(*channel_weakening);
-    } else if (rollup_weakening) {
-      all = inv::optimistic_rollup::obligations(*rollup_weakening);
-    } else {
-      std::cerr << "l2spec prove: unknown weakening \"" << options.weaken
-                << "\" (payment channel: update_accepts_equal_sequence, challenge_accepted_at_deadline; optimistic "
-                   "rollup: finalize_ignores_open_challenges, optimistic_rollup:challenge_accepted_at_deadline, "
-                   "challenge_id_is_evidence)\n";
+    const inv::WeakenedObligations found = inv::find_weakening(options.weaken);
+    if (found.entries.empty()) {
+      std::string known;
+      for (const inv::ModelEntry& model : inv::models())
+        for (const std::string& name : model.weakenings) known += " " + model.mechanism + ":" + name;
+      std::cerr << "l2spec prove: unknown weakening \"" << options.weaken << "\"; known:" << known << "\n";
       return exit_usage;
     }
+    if (found.entries.size() > 1) {
+      std::cerr << "l2spec prove: the weakening \"" << options.weaken << "\" exists in";
+      for (const inv::ModelEntry* model : found.entries) std::cerr << " " << model->mechanism;
+      std::cerr << "; prefix it with the mechanism, e.g. " << found.entries.front()->mechanism << ":" << found.name << "\n";
+      return exit_usage;
+    }
+    all = found.entries.front()->weakened(found.name);
   }
   if (!options.counterexample_dir.empty()) {
     std::error_code ec;

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "l2/opt/payment_channel_hub.hpp"
 #include "l2/ref/channel_factory.hpp"
 #include "l2/ref/payment_channel.hpp"
 #include "l2/vectors/payment_channel_scenario.hpp"
@@ -27,25 +28,34 @@ using E = FactoryError;
 
 constexpr std::string_view mechanism_name = "channel_factory";
 
-// ---- Op handlers: reference only for now ----
+// ---- Op handlers, derived from the operations table ----
+
+// The optimized implementation: the channel hub for the payment-channel ops on the registry's
+// adjudicator; register_factory, allocate and refund_factory have no engine there
+// (channel_factory.md#engines).
+struct HubOnAdjudicator {
+  template <class Op>
+  StepResult operator()(std::type_identity<Op>, const FactoryRegistry& registry, const typename Op::Input& in, u64 height) const {
+    if constexpr (requires { typename Op::ChannelOperation; }) {
+      const auto next = opt::apply_item(registry.adjudicator, opt::ChannelItem::of<typename Op::ChannelOperation>(in, height));
+      if (!next) return StepResult{true, rejection(next.error())};
+      FactoryRegistry out = registry;
+      out.adjudicator = next.value();
+      return transition_result(Result<FactoryRegistry, ChannelError>(out),
+                               std::function<Hash32(const FactoryRegistry&)>(pcf::state_root));
+    } else {
+      return StepResult{false, {}};
+    }
+  }
+};
 
 std::vector<OpHandler> ops() {
-  const std::function<Hash32(const FactoryRegistry&)> root = [](const FactoryRegistry& r) { return pcf::state_root(r); };
+  const std::function<Hash32(const FactoryRegistry&)> root = pcf::state_root;
   std::vector<OpHandler> list;
-  list.push_back(transition_op<FactoryRegistry, pcf::RegisterFactoryInput, E>(
-      "register_factory", "record a confirmed factory deposit [PCF-REG-1..4]",
-      TransitionFn<FactoryRegistry, pcf::RegisterFactoryInput, E>(
-          [](const FactoryRegistry& r, const pcf::RegisterFactoryInput& in, u64 height) {
-            return pcf::apply_register_factory(r, in, pc::Env{height});
-          }),
-      nullptr, root));
-  list.push_back(transition_op<FactoryRegistry, AllocateInput, E>(
-      "allocate", "fund the sub-channels of a co-signed allocation [PCF-FAC-1, PCF-ALLOC-1..5, PCF-SUB-1..8, PCF-SIG-1..2]",
-      TransitionFn<FactoryRegistry, AllocateInput, E>([](const FactoryRegistry& r, const AllocateInput& in, u64 height) {
-        return pcf::apply_allocate(r, in, pc::Env{height});
-      }),
-      nullptr, root));
-  for (OpHandler& op : pc_scenario::embedded_channel_ops<FactoryRegistry>(root)) list.push_back(std::move(op));
+  list.push_back(pc_scenario::deploy_op<FactoryRegistry, ChannelError>(pcf::deploy, root, nullptr, nullptr));
+  for (OpHandler& handler :
+       table_ops<pcf::Operations, FactoryRegistry>(root, [](u64 height) { return pc::Env{height}; }, HubOnAdjudicator{}))
+    list.push_back(std::move(handler));
   return list;
 }
 
@@ -56,9 +66,12 @@ constexpr u64 register_height = 100;
 constexpr u64 allocate_height = 101;
 constexpr u64 deposit = 30000;
 constexpr u64 fee = 500;
+constexpr u64 allocation_deadline = register_height + 100;  // allocation_window_blocks 100
+constexpr std::size_t funder = 0;
 constexpr std::size_t outsider = 3;
 
 // One case under construction: keys 0, 1 and 2 are the factory's participants, key 3 an outsider.
+// The funder is key 0, a member.
 class Scenario {
  public:
   Scenario(CaseSpec& spec, const pc::Layer2Config& config = pc_scenario::default_config())
@@ -71,18 +84,33 @@ class Scenario {
 
   const Hash32& key(std::size_t i) const { return keys_.pubkey(i); }
   std::vector<Hash32> members() const { return {key(0), key(1), key(2)}; }
-  Hash32 factory(u64 nonce = 0) const { return pcf::factory_id(chain_id, adjudicator_id_, members(), nonce); }
+  // A registration of the members' factory, paying exactly the deposit.
+  pcf::RegisterFactoryInput terms(u64 deposited = deposit, u64 factory_fee = fee, u64 nonce = 0) const {
+    return pcf::RegisterFactoryInput{members(), deposited, factory_fee, key(funder), nonce, deposited};
+  }
+  Hash32 factory(u64 nonce = 0, u64 deposited = deposit, u64 factory_fee = fee) const {
+    return pcf::factory_id(chain_id, adjudicator_id_, terms(deposited, factory_fee, nonce));
+  }
 
   Scenario& step(std::string op, u64 height, json input) {
     spec_.steps.push_back(Step{std::move(op), height, std::move(input)});
     return *this;
   }
+  Scenario& register_factory(u64 height, const pcf::RegisterFactoryInput& in) {
+    return step("register_factory", height, codec::to_json(in));
+  }
   Scenario& register_factory(u64 height, const std::vector<Hash32>& participants, u64 deposited, u64 factory_fee,
                              u64 nonce = 0) {
-    const Hash32 tx = ref::tagged_hash("L2/vectors/deposit_tx", reflect::encode(pcf::RegisterFactoryInput{
-                                                                        participants, deposited, factory_fee, nonce, Hash32{}}));
-    return step("register_factory", height,
-                codec::to_json(pcf::RegisterFactoryInput{participants, deposited, factory_fee, nonce, tx}));
+    return register_factory(height, pcf::RegisterFactoryInput{participants, deposited, factory_fee, key(funder), nonce, deposited});
+  }
+  Scenario& refund(u64 height, const Hash32& factory_id) {
+    return step("refund_factory", height, codec::to_json(pcf::FactoryRef{factory_id}));
+  }
+  // A direct channel between keys a and b, its opening state signed by both.
+  Scenario& open_direct(u64 height, std::size_t a, std::size_t b, u64 nonce) {
+    const std::array<Hash32, 2> pair{key(a), key(b)};
+    const Hash32 d = pc::state_digest(chain_id, pc::channel_id(chain_id, adjudicator_id_, pair, nonce), 0, {6000, 4000});
+    return step("open", height, codec::to_json(pc::OpenInput{pair, {6000, 4000}, 10000, nonce, {keys_.sign(a, d), keys_.sign(b, d)}}));
   }
   // The usual factory: keys 0, 1, 2; deposit 30000; fee 500.
   Scenario& register_default(u64 nonce = 0) { return register_factory(register_height, members(), deposit, fee, nonce); }
@@ -99,8 +127,9 @@ class Scenario {
   // The allocation signed by keys 0, 1, 2 for factory `nonce` with the given deposit and fee.
   AllocateInput allocation(const std::vector<ChannelTemplate>& channels, u64 nonce = 0, u64 deposited = deposit,
                            u64 factory_fee = fee) const {
-    const Hash32 d = pcf::allocation_digest(chain_id, factory(nonce), deposited, factory_fee, channels);
-    return AllocateInput{factory(nonce), channels, {keys_.sign(0, d), keys_.sign(1, d), keys_.sign(2, d)}};
+    const Hash32 id = factory(nonce, deposited, factory_fee);
+    const Hash32 d = pcf::allocation_digest(chain_id, id, deposited, factory_fee, channels);
+    return AllocateInput{id, channels, {keys_.sign(0, d), keys_.sign(1, d), keys_.sign(2, d)}};
   }
   Scenario& allocate(u64 height, const AllocateInput& in) { return step("allocate", height, codec::to_json(in)); }
 
@@ -136,8 +165,8 @@ std::vector<Hash32> many_keys(const CaseSpec& spec, std::size_t n) {
 
 void register_cases(CaseBook& cases) {
   {
-    Scenario s(cases.add("register_factory", "basic", "three participants, deposit 30000, fee 500",
-                         {"PCF-REG-1", "PCF-REG-2", "PCF-REG-3", "PCF-REG-4"}));
+    Scenario s(cases.add("register_factory", "basic", "three participants pay in 30000, fee 500, funder participant 0",
+                         {"PCF-REG-1", "PCF-REG-2", "PCF-REG-3", "PCF-REG-4", "PCF-REG-5", "PCF-REG-6"}));
     s.register_default();
   }
   {
@@ -163,30 +192,56 @@ void register_cases(CaseBook& cases) {
     s.register_factory(register_height, {s.key(0), s.key(1), s.key(1)}, deposit, fee);
   }
   {
-    Scenario s(cases.add("register_factory", "fee_equals_deposit", "fee == deposited_amount is accepted", {"PCF-REG-3"}));
-    s.register_factory(register_height, s.members(), deposit, deposit);
-  }
-  {
-    Scenario s(cases.add("register_factory", "invalid_fee_above_deposit",
-                         "fee = deposited_amount + 1: no allocation could ever balance", {"PCF-REG-3"}));
+    Scenario s(cases.add("register_factory", "invalid_fee_above_deposit", "fee = deposited_amount + 1", {"PCF-REG-3"}));
     s.register_factory(register_height, s.members(), deposit, deposit + 1);
   }
   {
-    Scenario s(cases.add("register_factory", "invalid_duplicate_factory", "the same participants and nonce twice",
+    Scenario s(cases.add("register_factory", "invalid_fee_equals_deposit",
+                         "fee == deposited_amount: nothing left for a sub-channel", {"PCF-REG-5"}));
+    s.register_factory(register_height, s.members(), deposit, deposit);
+  }
+  {
+    Scenario s(cases.add("register_factory", "deposit_minus_fee_at_min",
+                         "deposited_amount - fee == min_channel_capacity (1000): exactly one minimal sub-channel",
+                         {"PCF-REG-3", "PCF-REG-5"}));
+    s.register_factory(register_height, s.members(), 1500, fee);
+  }
+  {
+    Scenario s(cases.add("register_factory", "invalid_deposit_minus_fee_below_min",
+                         "deposited_amount - fee == min_channel_capacity - 1", {"PCF-REG-5"}));
+    s.register_factory(register_height, s.members(), 1499, fee);
+  }
+  for (const auto& [name, value, description] :
+       {std::tuple{"invalid_value_deposit_minus_1", deposit - 1, "a payment one below the deposit it declares"},
+        std::tuple{"invalid_value_deposit_plus_1", deposit + 1, "a payment one above the deposit it declares"},
+        std::tuple{"invalid_value_zero", u64{0}, "a deposit reported but not paid"}}) {
+    Scenario s(cases.add("register_factory", name, description, {"PCF-REG-6"}));
+    pcf::RegisterFactoryInput in = s.terms();
+    in.value = value;
+    s.register_factory(register_height, in);
+  }
+  {
+    Scenario s(cases.add("register_factory", "invalid_duplicate_factory", "the same terms registered twice",
                          {"PCF-REG-4"}));
     s.register_default(4).register_factory(register_height + 1, s.members(), deposit, fee, 4);
   }
   {
+    Scenario s(cases.add("register_factory", "same_members_other_terms",
+                         "the members' participants and nonce with another deposit: another factory id, accepted",
+                         {"PCF-REG-4"}));
+    s.register_default().register_factory(register_height + 1, s.members(), deposit + 1000, fee);
+  }
+  {
     Scenario s(cases.add("register_factory", "malformed_short_key", "a 31-byte participant key", {"PCF-REG-1"}));
-    json input = codec::to_json(pcf::RegisterFactoryInput{s.members(), deposit, fee, 0, Hash32{}});
+    json input = codec::to_json(s.terms());
     input["participants"][2] = input["participants"][2].get<std::string>().substr(2);
     s.step("register_factory", register_height, input);
   }
 }
 
 const std::vector<std::string> all_allocate_rules = {
-    "PCF-FAC-1", "PCF-ALLOC-1", "PCF-ALLOC-2", "PCF-ALLOC-3", "PCF-ALLOC-4", "PCF-ALLOC-5", "PCF-SIG-1", "PCF-SIG-2",
-    "PCF-SUB-1", "PCF-SUB-2",   "PCF-SUB-3",   "PCF-SUB-4",   "PCF-SUB-5",   "PCF-SUB-6",   "PCF-SUB-7", "PCF-SUB-8"};
+    "PCF-FAC-1", "PCF-ALLOC-1", "PCF-ALLOC-2", "PCF-ALLOC-3", "PCF-ALLOC-4", "PCF-ALLOC-5", "PCF-ALLOC-6", "PCF-SIG-1",
+    "PCF-SIG-2", "PCF-SUB-1",   "PCF-SUB-2",   "PCF-SUB-3",   "PCF-SUB-4",   "PCF-SUB-5",   "PCF-SUB-6",   "PCF-SUB-8"};
 
 void allocate_cases(CaseBook& cases) {
   {
@@ -221,8 +276,8 @@ void allocate_cases(CaseBook& cases) {
     Scenario s(cases.add("allocate", "direct_channel_does_not_block",
                          "keys 0 and 1 first open a direct channel with nonce 0; the factory's sub-channel (0, 1, nonce 0) "
                          "has another id and is still funded",
-                         {"PCF-SUB-8", "PCF-SUB-7"}));
-    s.step("open", 99, codec::to_json(pc::OpenInput{{s.key(0), s.key(1)}, {6000, 4000}, 10000, 0}));
+                         {"PCF-SUB-8"}));
+    s.open_direct(99, 0, 1, 0);
     s.register_default().allocate(allocate_height, s.allocation({s.sub(0, 1, {20000, 9500})}));
   }
   {
@@ -245,7 +300,22 @@ void allocate_cases(CaseBook& cases) {
   }
   {
     Scenario s(cases.add("allocate", "invalid_empty_allocation", "an allocation with no sub-channel", {"PCF-ALLOC-2"}));
-    s.register_factory(register_height, s.members(), fee, fee).allocate(allocate_height, s.allocation({}, 0, fee, fee));
+    s.register_default().allocate(allocate_height, s.allocation({}));
+  }
+  {
+    Scenario s(cases.add("allocate", "at_deadline_minus_1", "the allocation at allocation_deadline - 1 is accepted",
+                         {"PCF-ALLOC-6"}));
+    s.register_default().allocate(allocation_deadline - 1, s.allocation(s.exact()));
+  }
+  {
+    Scenario s(cases.add("allocate", "invalid_at_deadline", "the allocation at allocation_deadline: refund's height",
+                         {"PCF-ALLOC-6"}));
+    s.register_default().allocate(allocation_deadline, s.allocation(s.exact()));
+  }
+  {
+    Scenario s(cases.add("allocate", "invalid_after_deadline", "the allocation at allocation_deadline + 1",
+                         {"PCF-ALLOC-6"}));
+    s.register_default().allocate(allocation_deadline + 1, s.allocation(s.exact()));
   }
   {
     Scenario s(cases.add("allocate", "invalid_missing_signature", "participant 2's signature left out", {"PCF-SIG-1"}));
@@ -301,8 +371,7 @@ void allocate_cases(CaseBook& cases) {
   {
     Scenario s(cases.add("allocate", "invalid_capacity_below_min", "a sub-channel of min_channel_capacity - 1",
                          {"PCF-SUB-5"}));
-    s.register_factory(register_height, s.members(), 1499, fee)
-        .allocate(allocate_height, s.allocation({s.sub(0, 2, {0, 999})}, 0, 1499, fee));
+    s.register_default().allocate(allocate_height, s.allocation({s.sub(0, 2, {0, 999}), s.sub(0, 1, {20000, 8501})}));
   }
   {
     Scenario s(cases.add("allocate", "invalid_capacity_above_max", "a sub-channel of max_channel_capacity + 1",
@@ -312,19 +381,21 @@ void allocate_cases(CaseBook& cases) {
         .allocate(allocate_height, s.allocation({s.sub(1, 2, {1'000'001, 0})}, 0, big, fee));
   }
   {
-    Scenario s(cases.add("allocate", "invalid_too_many_channels",
-                         "a fourth sub-channel (0, 1, nonce 1) gives key 0 a third live channel", {"PCF-SUB-7"}));
+    Scenario s(cases.add("allocate", "above_channel_limit",
+                         "a fourth sub-channel (0, 1, nonce 1) gives key 0 three live channels: an allocation every "
+                         "member signed is not held to max_channels_per_user",
+                         {"PCF-SUB-8", "PCF-ALLOC-5"}));
     s.register_factory(register_height, s.members(), deposit + 1000, fee)
         .allocate(allocate_height, s.allocation({s.sub(0, 1, {6000, 4000}), s.sub(1, 2, {5000, 5000}),
                                                  s.sub(2, 0, {9000, 500}), s.sub(0, 1, {500, 500}, 1)},
                                                 0, deposit + 1000, fee));
   }
   {
-    Scenario s(cases.add("allocate", "invalid_limit_counts_direct_channels",
-                         "key 1 already has a direct channel: the allocation's second sub-channel is its third",
-                         {"PCF-SUB-7"}));
-    s.step("open", 99, codec::to_json(pc::OpenInput{{s.key(0), s.key(1)}, {6000, 4000}, 10000, 0}));
-    s.register_default().allocate(allocate_height, s.allocation(s.exact()));
+    Scenario s(cases.add("allocate", "invalid_open_after_allocation_over_limit",
+                         "after the exact allocation each key is in two live channels, so a direct open of keys 0 and 1 "
+                         "is over max_channels_per_user",
+                         {"PCF-ALLOC-5", "PC-OPEN-4"}));
+    s.register_default().allocate(allocate_height, s.allocation(s.exact())).open_direct(allocate_height + 1, 0, 1, 9);
   }
   {
     Scenario s(cases.add("allocate", "malformed_short_signature", "a 63-byte allocation signature", {"PCF-SIG-2"}));
@@ -390,6 +461,34 @@ void adversarial_cases(CaseBook& cases) {
     cases.mark_adversarial("a sub-channel paying an outsider", "participant 0");
   }
   {
+    Scenario s(cases.add("adversarial", "squatting_registration_is_another_factory",
+                         "an outsider first registers the members' participants and nonce with a dust deposit and itself "
+                         "as funder: that is another factory id, and the members' own registration and allocation go "
+                         "through (review finding 2)",
+                         {"PCF-REG-4", "PCF-ALLOC-5", "PCF-SIG-2"}));
+    s.register_factory(register_height - 1, pcf::RegisterFactoryInput{s.members(), 1000, 0, s.key(outsider), 0, 1000});
+    s.register_default().allocate(allocate_height, s.allocation(s.exact()));
+    cases.mark_adversarial("squatting the factory id with a dust deposit", "outsider");
+  }
+  {
+    Scenario s(cases.add("adversarial", "full_quota_does_not_block_allocation",
+                         "member 2 fills its own quota with two direct channels before the allocation; the allocation, "
+                         "which gives it two more sub-channels, is still accepted (review finding 3)",
+                         {"PC-OPEN-4", "PCF-ALLOC-5"}));
+    s.open_direct(98, 2, outsider, 1).open_direct(98, 2, outsider, 2);
+    s.register_default().allocate(allocate_height, s.allocation(s.exact()));
+    cases.mark_adversarial("a member filling its own channel quota to block the group's allocation", "participant 2");
+  }
+  {
+    Scenario s(cases.add("adversarial", "unsigned_allocation_is_refunded",
+                         "one member never signs the allocation; after the window the funder gets the whole deposit back",
+                         {"PCF-SIG-1", "PCF-REFUND-2"}));
+    AllocateInput partial = s.allocation(s.exact());
+    partial.signatures.pop_back();
+    s.register_default().allocate(allocate_height, partial).refund(allocation_deadline, s.factory());
+    cases.mark_adversarial("an unresponsive member holding the deposit hostage", "participant 2");
+  }
+  {
     Scenario s(cases.add("adversarial", "invalid_allocation_replayed_to_other_factory",
                          "an allocation signed for factory nonce 0 replayed to factory nonce 1 of the same keys",
                          {"PCF-SIG-2", "PCF-ALLOC-5"}));
@@ -397,9 +496,45 @@ void adversarial_cases(CaseBook& cases) {
     s.register_factory(register_height, s.members(), 10500, fee, 0).register_factory(register_height, s.members(), 10500, fee, 1);
     AllocateInput replay = s.allocation(one, 0, 10500, fee);
     s.allocate(allocate_height, replay);
-    replay.factory_id = s.factory(1);
+    replay.factory_id = s.factory(1, 10500, fee);
     s.allocate(allocate_height + 1, replay);
     cases.mark_adversarial("an allocation replayed to another factory", "participant 0");
+  }
+}
+
+void refund_cases(CaseBook& cases) {
+  {
+    Scenario s(cases.add("refund_factory", "at_deadline", "nobody allocated: the funder is repaid at allocation_deadline",
+                         {"PCF-FAC-1", "PCF-REFUND-1", "PCF-REFUND-2"}));
+    s.register_default().refund(allocation_deadline, s.factory());
+  }
+  {
+    Scenario s(cases.add("refund_factory", "invalid_one_block_early", "a refund at allocation_deadline - 1",
+                         {"PCF-REFUND-2"}));
+    s.register_default().refund(allocation_deadline - 1, s.factory());
+  }
+  {
+    Scenario s(cases.add("refund_factory", "after_deadline", "a refund at allocation_deadline + 1", {"PCF-REFUND-2"}));
+    s.register_default().refund(allocation_deadline + 1, s.factory());
+  }
+  {
+    Scenario s(cases.add("refund_factory", "invalid_after_allocation", "the factory allocated; its deposit is spent",
+                         {"PCF-REFUND-1"}));
+    s.register_default().allocate(allocate_height, s.allocation(s.exact())).refund(allocation_deadline, s.factory());
+  }
+  {
+    Scenario s(cases.add("refund_factory", "invalid_twice", "a second refund of the same deposit", {"PCF-REFUND-1"}));
+    s.register_default().refund(allocation_deadline, s.factory()).refund(allocation_deadline + 1, s.factory());
+  }
+  {
+    Scenario s(cases.add("refund_factory", "invalid_unknown_factory", "a refund of a factory never registered",
+                         {"PCF-FAC-1"}));
+    s.register_default().refund(allocation_deadline, s.factory(7));
+  }
+  {
+    Scenario s(cases.add("refund_factory", "invalid_allocation_after_refund",
+                         "the refunded factory's allocation arrives later: the deposit left already", {"PCF-REFUND-1", "PCF-ALLOC-1"}));
+    s.register_default().refund(allocation_deadline, s.factory()).allocate(allocation_deadline + 1, s.allocation(s.exact()));
   }
 }
 
@@ -407,6 +542,7 @@ std::vector<CaseSpec> all_cases(Profile) {
   CaseBook cases{std::string(mechanism_name)};
   register_cases(cases);
   allocate_cases(cases);
+  refund_cases(cases);
   adversarial_cases(cases);
   return cases.take();
 }

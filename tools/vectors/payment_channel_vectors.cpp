@@ -5,8 +5,10 @@
 // spec: payment_channel.md
 #include <boost/hana.hpp>
 
-#include <string>
+#include <map>
 #include <memory>
+#include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -29,62 +31,51 @@ using E = ChannelError;
 constexpr std::string_view mechanism_name = "payment_channel";
 constexpr u64 chain_id = 1;
 
-// ---- Op handlers: the reference, and the optimized channel hub (l2/opt/payment_channel_hub.hpp) ----
+// ---- Op handlers: derived from the operations table. The optimized engine is the channel hub
+// (l2/opt/payment_channel_hub.hpp), the model engine the Z3 model (l2/inv/payment_channel_model.hpp).
 
-// `item` tags the input with its op for the hub, which loads the pre-state, processes the one item
-// and exports the adjudicator.
-template <class In>
-OpHandler op(std::string name, std::string summary,
-             std::function<Result<Adjudicator, E>(const Adjudicator&, const In&, const pc::Env&)> apply,
-             opt::ChannelItem (*item)(const In&, u64)) {
-  return transition_op<Adjudicator, In, E>(
-      std::move(name), std::move(summary),
-      TransitionFn<Adjudicator, In, E>([apply](const Adjudicator& state, const In& in, u64 height) {
-        return apply(state, in, pc::Env{height});
-      }),
-      TransitionFn<Adjudicator, In, E>([item](const Adjudicator& state, const In& in, u64 height) {
-        return opt::apply_item(state, item(in, height));
-      }),
-      std::function<Hash32(const Adjudicator&)>(pc::state_root));
-}
+namespace model = inv::payment_channel;
+
+// The hub loads the pre-state, processes the one item and exports the adjudicator.
+struct HubEngine {
+  template <class Op>
+  StepResult operator()(std::type_identity<Op>, const Adjudicator& state, const typename Op::Input& in, u64 height) const {
+    return transition_result(opt::apply_item(state, opt::ChannelItem::of<Op>(in, height)),
+                             std::function<Hash32(const Adjudicator&)>(pc::state_root));
+  }
+};
+
+// The model: the step is projected onto the model's variables, the solver is asked for the model's
+// outcome and then to rule out any other; the outcome is lifted back to an adjudicator. The
+// abstract signature check takes its value from BIP-340 (libsecp256k1) on the concrete digest.
+struct ModelEngine {
+  template <class Op>
+  StepResult operator()(std::type_identity<Op>, const Adjudicator& state, const typename Op::Input& in, u64 height) const {
+    thread_local model::Engine engine(model::Weakening::none, [](const Hash32& key, const Hash32& digest, const pc::Signature& sig) {
+      return opt::schnorr::verify(key, digest, sig) == PrimitiveError::none;
+    });
+    const model::Engine::Outcome outcome = engine.apply(state, model::Step{pc::op_code<Op>, in, height});
+    if (!outcome.problem.empty()) return StepResult{true, Outcome::invalid("MODEL_FAILURE", "", outcome.problem)};
+    if (outcome.error != E::none) return StepResult{true, rejection(outcome.error)};
+    return StepResult{true, Outcome::ok(codec::to_json(outcome.post), to_hex(pc::state_root(outcome.post)))};
+  }
+};
 
 std::vector<OpHandler> ops() {
-  using Tx = OffChainTransaction;
+  const std::function<Hash32(const Adjudicator&)> root = pc::state_root;
   std::vector<OpHandler> list;
-  list.push_back(op<pc::OpenInput>("open", "register a channel [PC-OPEN-1..5, PC-BAL-1..2]",
-                                   [](const Adjudicator& a, const pc::OpenInput& in, const pc::Env& env) {
-                                     return pc::apply_open(a, in, env);
-                                   },
-                                   opt::ChannelItem::open));
-  list.push_back(op<pc::FundInput>("fund", "confirm the funding transaction [PC-CHAN-1, PC-FUND-1..2]",
-                                   [](const Adjudicator& a, const pc::FundInput& in, const pc::Env& env) {
-                                     return pc::apply_fund(a, in, env);
-                                   },
-                                   opt::ChannelItem::fund));
-  list.push_back(op<Tx>("update", "register a newer co-signed state [PC-UPD-1..2, PC-BAL, PC-SIG]",
-                        [](const Adjudicator& a, const Tx& in, const pc::Env& env) { return pc::apply_update(a, in, env); },
-                        opt::ChannelItem::update));
-  list.push_back(op<Tx>("cooperative_close", "settle at once on a co-signed close [PC-COOP-1..2, PC-BAL, PC-SIG]",
-                        [](const Adjudicator& a, const Tx& in, const pc::Env& env) {
-                          return pc::apply_cooperative_close(a, in, env);
-                        },
-                        opt::ChannelItem::cooperative_close));
-  list.push_back(op<Tx>("force_close", "publish a co-signed state and open the dispute window [PC-FORCE-1..2]",
-                        [](const Adjudicator& a, const Tx& in, const pc::Env& env) { return pc::apply_force_close(a, in, env); },
-                        opt::ChannelItem::force_close));
-  list.push_back(op<Tx>("challenge", "replace the disputed state with a newer one [PC-CHAL-1..3]",
-                        [](const Adjudicator& a, const Tx& in, const pc::Env& env) { return pc::apply_challenge(a, in, env); },
-                        opt::ChannelItem::challenge));
-  list.push_back(op<pc::ChannelRef>("settle", "pay out a disputed channel after its deadline [PC-SETTLE-1..2]",
-                                    [](const Adjudicator& a, const pc::ChannelRef& in, const pc::Env& env) {
-                                      return pc::apply_settle(a, in, env);
-                                    },
-                                    opt::ChannelItem::settle));
-  list.push_back(op<pc::ChannelRef>("timeout", "end a channel whose lifetime is over [PC-TIMEOUT-1..2]",
-                                    [](const Adjudicator& a, const pc::ChannelRef& in, const pc::Env& env) {
-                                      return pc::apply_timeout(a, in, env);
-                                    },
-                                    opt::ChannelItem::timeout));
+  // The hub starts from a deployed adjudicator; it has no engine for deploy (payment_channel.md#guarantees).
+  list.push_back(pc_scenario::deploy_op<Adjudicator, E>(
+      pc::deploy, root, nullptr,
+      [](const pc::DeployInput& in) -> StepResult {
+        const E error = model::deploy_error(in.config);
+        if (error != E::none) return StepResult{true, rejection(error)};
+        const Adjudicator deployed{in.chain_id, in.adjudicator_id, in.config, {}};
+        return StepResult{true, Outcome::ok(codec::to_json(deployed), to_hex(pc::state_root(deployed)))};
+      }));
+  for (OpHandler& handler : table_ops<pc::Operations, Adjudicator>(root, [](u64 height) { return pc::Env{height}; },
+                                                                    HubEngine{}, ModelEngine{}))
+    list.push_back(std::move(handler));
   return list;
 }
 
@@ -115,16 +106,23 @@ class Scenario {
     spec_.steps.push_back(Step{std::move(op), height, std::move(input)});
     return *this;
   }
+  // The open of channel `nonce` between participants 0 and 1, its opening state signed by both.
+  pc::OpenInput opening(std::array<u64, 2> balances, u64 capacity, u64 nonce = 0) const {
+    const Hash32 d = pc::state_digest(chain_id, id(nonce), 0, balances);
+    return pc::OpenInput{{pubkey(0), pubkey(1)}, balances, capacity, nonce, {sign(0, d), sign(1, d)}};
+  }
   Scenario& open(u64 height, std::array<u64, 2> balances, u64 capacity, u64 nonce = 0) {
-    return step("open", height, codec::to_json(pc::OpenInput{{pubkey(0), pubkey(1)}, balances, capacity, nonce}));
+    capacity_[nonce] = capacity;
+    return step("open", height, codec::to_json(opening(balances, capacity, nonce)));
   }
   // open at 100 and fund at 101: an Active channel with balances 6000 / 4000.
   Scenario& open_and_fund(u64 nonce = 0) {
     open(open_height, {6000, 4000}, 10000, nonce);
     return fund(fund_height, nonce);
   }
-  Scenario& fund(u64 height, u64 nonce = 0) {
-    return step("fund", height, codec::to_json(pc::FundInput{id(nonce), ref::tagged_hash("L2/vectors/funding_tx", id(nonce))}));
+  // Pays the capacity the channel was opened with (or `value`).
+  Scenario& fund(u64 height, u64 nonce = 0, std::optional<u64> value = std::nullopt) {
+    return step("fund", height, codec::to_json(pc::FundInput{id(nonce), value.value_or(capacity_[nonce])}));
   }
   Scenario& ref_op(std::string op, u64 height, u64 nonce = 0) {
     return step(std::move(op), height, codec::to_json(pc::ChannelRef{id(nonce)}));
@@ -145,11 +143,20 @@ class Scenario {
   Scenario& signed_step(std::string op, u64 height, const OffChainTransaction& tx) {
     return step(std::move(op), height, codec::to_json(tx));
   }
+  // An open between keys `who` (participants in that order) whose signature slots are made by
+  // `signers` over the opening state of `balances`: an honest open has signers == who.
+  pc::OpenInput opening_by(std::array<std::size_t, 2> who, std::array<std::size_t, 2> signers, std::array<u64, 2> balances,
+                           u64 capacity, u64 nonce) const {
+    const std::array<Hash32, 2> participants{pubkey(who[0]), pubkey(who[1])};
+    const Hash32 d = pc::state_digest(chain_id, pc::channel_id(chain_id, adjudicator_id_, participants, nonce), 0, balances);
+    return pc::OpenInput{participants, balances, capacity, nonce, {sign(signers[0], d), sign(signers[1], d)}};
+  }
 
  private:
   CaseSpec& spec_;
   pc_scenario::Keys<3> keys_;
   Hash32 adjudicator_id_{};
+  std::map<u64, u64> capacity_;  // nonce -> the capacity its open declared
 };
 
 class CaseList {
@@ -158,6 +165,13 @@ class CaseList {
                const pc::Layer2Config& config = default_config()) {
     return Scenario(book_.add(std::move(suite), std::move(name), std::move(description), std::move(rules)), config);
   }
+  // A case with no pre-state whose one step deploys `config`, on the adjudicator id other cases use.
+  CaseSpec& deploy(std::string name, std::string description, std::vector<std::string> rules, const pc::Layer2Config& config) {
+    CaseSpec& spec = book_.add("deploy", std::move(name), std::move(description), std::move(rules));
+    const pc::Adjudicator empty = pc_scenario::empty_adjudicator(spec.seed, config);
+    spec.steps.push_back(Step{"deploy", 1, codec::to_json(pc::DeployInput{empty.chain_id, empty.adjudicator_id, config})});
+    return spec;
+  }
   void mark_adversarial(std::string attack, std::string party) { book_.mark_adversarial(std::move(attack), std::move(party)); }
   std::vector<CaseSpec> take() { return book_.take(); }
 
@@ -165,10 +179,97 @@ class CaseList {
   pc_scenario::CaseBook book_{std::string(mechanism_name)};  // stable addresses while Scenarios point at them
 };
 
+// Every deployment rule at its boundary: the bound itself, one below and one above.
+void deploy_cases(CaseList& cases) {
+  const std::vector<std::string> all_rules = {"PC-DEPLOY-1", "PC-DEPLOY-2", "PC-DEPLOY-3",
+                                              "PC-DEPLOY-4", "PC-DEPLOY-5", "PC-DEPLOY-6"};
+  cases.deploy("basic", "the vectors' configuration: bound 6, dispute period 144, timeout 1000, capacities 1000..1000000, "
+               "2 channels per user, allocation window 100", all_rules, default_config());
+  // The smallest working configuration: every window one block above a bound of one block.
+  pc::Layer2Config tight{1, 2, 2, 1, 1, 1, 2};
+  cases.deploy("smallest_windows", "censorship bound 1, every window 2, capacity exactly 1, one channel per user", all_rules,
+               tight);
+  auto with = [](pc::Layer2Config config, auto edit) {
+    edit(config);
+    return config;
+  };
+  const pc::Layer2Config base = default_config();
+  cases.deploy("invalid_censorship_bound_0", "censorship_bound_blocks 0 states an L1 that includes nothing",
+               {"PC-DEPLOY-1"}, with(base, [](auto& c) { c.censorship_bound_blocks = 0; }));
+  cases.deploy("invalid_dispute_period_at_bound", "dispute_period_blocks == censorship_bound_blocks: an honest answer "
+               "may land at the deadline", {"PC-DEPLOY-2"}, with(base, [](auto& c) { c.dispute_period_blocks = 6; }));
+  cases.deploy("invalid_dispute_period_below_bound", "dispute_period_blocks = censorship_bound_blocks - 1",
+               {"PC-DEPLOY-2"}, with(base, [](auto& c) { c.dispute_period_blocks = 5; }));
+  cases.deploy("invalid_dispute_period_0", "dispute_period_blocks 0: no dispute window at all", {"PC-DEPLOY-2"},
+               with(base, [](auto& c) { c.dispute_period_blocks = 0; }));
+  cases.deploy("dispute_period_one_above_bound", "dispute_period_blocks = censorship_bound_blocks + 1", {"PC-DEPLOY-2"},
+               with(base, [](auto& c) { c.dispute_period_blocks = 7; }));
+  cases.deploy("invalid_channel_timeout_at_bound", "channel_timeout_blocks == censorship_bound_blocks", {"PC-DEPLOY-3"},
+               with(base, [](auto& c) { c.channel_timeout_blocks = 6; }));
+  cases.deploy("channel_timeout_one_above_bound", "channel_timeout_blocks = censorship_bound_blocks + 1", {"PC-DEPLOY-3"},
+               with(base, [](auto& c) { c.channel_timeout_blocks = 7; }));
+  cases.deploy("invalid_min_capacity_0", "min_channel_capacity 0 admits zero-value channels", {"PC-DEPLOY-4"},
+               with(base, [](auto& c) { c.min_channel_capacity = 0; }));
+  cases.deploy("min_capacity_equals_max", "a single allowed capacity", {"PC-DEPLOY-4"},
+               with(base, [](auto& c) { c.min_channel_capacity = c.max_channel_capacity; }));
+  cases.deploy("invalid_min_capacity_above_max", "min_channel_capacity = max_channel_capacity + 1: no capacity fits",
+               {"PC-DEPLOY-4"}, with(base, [](auto& c) { c.min_channel_capacity = c.max_channel_capacity + 1; }));
+  cases.deploy("invalid_channel_limit_0", "max_channels_per_user 0 refuses every channel", {"PC-DEPLOY-5"},
+               with(base, [](auto& c) { c.max_channels_per_user = 0; }));
+  cases.deploy("invalid_allocation_window_at_bound", "allocation_window_blocks == censorship_bound_blocks",
+               {"PC-DEPLOY-6"}, with(base, [](auto& c) { c.allocation_window_blocks = 6; }));
+  cases.deploy("allocation_window_one_above_bound", "allocation_window_blocks = censorship_bound_blocks + 1",
+               {"PC-DEPLOY-6"}, with(base, [](auto& c) { c.allocation_window_blocks = 7; }));
+  {
+    CaseSpec& spec = cases.deploy("then_open", "deploy, then open and fund a channel on the new adjudicator",
+                                  {"PC-DEPLOY-1", "PC-OPEN-1", "PC-SIG-1", "PC-SIG-2", "PC-FUND-3"}, base);
+    Scenario probe(spec, base);  // keys and ids of this case; deploy cases keep no pre-state
+    spec.pre_state = nullptr;
+    const pc::OpenInput open = probe.opening({6000, 4000}, 10000);
+    spec.steps.push_back(Step{"open", open_height, codec::to_json(open)});
+    spec.steps.push_back(Step{"fund", fund_height, codec::to_json(pc::FundInput{probe.id(), 10000})});
+  }
+  {
+    CaseSpec& spec = cases.deploy("malformed_missing_field", "a configuration without censorship_bound_blocks",
+                                  {"PC-DEPLOY-1"}, base);
+    spec.steps.back().input["config"].erase("censorship_bound_blocks");
+  }
+}
+
 void open_cases(CaseList& cases) {
-  cases.add("open", "basic", "open a 10000 channel split 6000 / 4000",
-            {"PC-OPEN-1", "PC-OPEN-2", "PC-OPEN-3", "PC-OPEN-4", "PC-OPEN-5", "PC-BAL-1", "PC-BAL-2"})
+  cases.add("open", "basic", "open a 10000 channel split 6000 / 4000, the opening state signed by both",
+            {"PC-OPEN-1", "PC-OPEN-2", "PC-OPEN-3", "PC-OPEN-4", "PC-OPEN-5", "PC-BAL-1", "PC-BAL-2", "PC-SIG-1", "PC-SIG-2"})
       .open(open_height, {6000, 4000}, 10000);
+  {
+    auto s = cases.add("open", "invalid_signature_0_missing", "participant 0's slot signed by an outsider", {"PC-SIG-1"});
+    s.step("open", open_height, codec::to_json(s.opening_by({0, 1}, {2, 1}, {6000, 4000}, 10000, 0)));
+  }
+  {
+    auto s = cases.add("open", "invalid_signature_1_missing", "participant 1's slot signed by participant 0", {"PC-SIG-2"});
+    s.step("open", open_height, codec::to_json(s.opening_by({0, 1}, {0, 0}, {6000, 4000}, 10000, 0)));
+  }
+  {
+    auto s = cases.add("open", "invalid_signed_other_balances", "both signed 5000 / 5000; the open says 6000 / 4000",
+                       {"PC-SIG-1"});
+    pc::OpenInput open = s.opening({5000, 5000}, 10000);
+    open.balances = {6000, 4000};
+    s.step("open", open_height, codec::to_json(open));
+  }
+  {
+    auto s = cases.add("open", "invalid_signed_sequence_1", "both signed the state with sequence 1, not the opening state",
+                       {"PC-SIG-1"});
+    pc::OpenInput open = s.opening({6000, 4000}, 10000);
+    const Hash32 d = pc::state_digest(chain_id, s.id(), 1, {6000, 4000});
+    open.signatures = {s.sign(0, d), s.sign(1, d)};
+    s.step("open", open_height, codec::to_json(open));
+  }
+  {
+    auto s = cases.add("open", "invalid_signed_other_nonce", "the signatures of the opening of nonce 1 on nonce 2",
+                       {"PC-SIG-1"});
+    pc::OpenInput open = s.opening({6000, 4000}, 10000, 1);
+    open.nonce = 2;
+    s.step("open", open_height, codec::to_json(open));
+  }
   cases.add("open", "capacity_at_min", "capacity exactly min_channel_capacity (1000) is accepted", {"PC-OPEN-2"})
       .open(open_height, {1000, 0}, 1000);
   cases.add("open", "capacity_at_max", "capacity exactly max_channel_capacity is accepted", {"PC-OPEN-3"})
@@ -183,7 +284,7 @@ void open_cases(CaseList& cases) {
       .open(open_height, {5999, 4000}, 10000);
   {
     auto s = cases.add("open", "invalid_same_participants", "a channel with oneself", {"PC-OPEN-1"});
-    s.step("open", open_height, codec::to_json(pc::OpenInput{{s.pubkey(0), s.pubkey(0)}, {6000, 4000}, 10000, 0}));
+    s.step("open", open_height, codec::to_json(s.opening_by({0, 0}, {0, 0}, {6000, 4000}, 10000, 0)));
   }
   cases.add("open", "limit_reached_exactly", "two channels between the same keys: exactly max_channels_per_user",
             {"PC-OPEN-4", "PC-OPEN-5"})
@@ -206,15 +307,25 @@ void open_cases(CaseList& cases) {
       .open(open_height + 1, {6000, 4000}, 10000, 9);
   {
     auto s = cases.add("open", "malformed_short_key", "a 31-byte participant key", {"PC-OPEN-1"});
-    json input = codec::to_json(pc::OpenInput{{s.pubkey(0), s.pubkey(1)}, {6000, 4000}, 10000, 0});
+    json input = codec::to_json(s.opening({6000, 4000}, 10000));
     input["participants"][0] = input["participants"][0].get<std::string>().substr(2);
     s.step("open", open_height, input);
   }
 }
 
 void fund_cases(CaseList& cases) {
-  cases.add("fund", "basic", "fund an Opening channel at the next block", {"PC-CHAN-1", "PC-FUND-1", "PC-FUND-2"})
+  cases.add("fund", "basic", "pay exactly the capacity into an Opening channel at the next block",
+            {"PC-CHAN-1", "PC-FUND-1", "PC-FUND-2", "PC-FUND-3"})
       .open_and_fund();
+  cases.add("fund", "invalid_value_capacity_minus_1", "pay capacity - 1", {"PC-FUND-3"})
+      .open(open_height, {6000, 4000}, 10000)
+      .fund(fund_height, 0, 9999);
+  cases.add("fund", "invalid_value_capacity_plus_1", "pay capacity + 1", {"PC-FUND-3"})
+      .open(open_height, {6000, 4000}, 10000)
+      .fund(fund_height, 0, 10001);
+  cases.add("fund", "invalid_value_zero", "report a funding without paying anything", {"PC-FUND-3"})
+      .open(open_height, {6000, 4000}, 10000)
+      .fund(fund_height, 0, 0);
   cases.add("fund", "last_block_before_timeout", "funding confirmed at timeout_height - 1", {"PC-FUND-2"})
       .open(open_height, {6000, 4000}, 10000)
       .fund(timeout_height - 1);
@@ -292,6 +403,26 @@ void close_cases(CaseList& cases) {
                        {"PC-COOP-1", "PC-COOP-2", "PC-BAL-1", "PC-BAL-2", "PC-SIG-1", "PC-SIG-2"});
     s.open_and_fund().signed_step("update", 110, s.cosigned(1, {5000, 5000}));
     s.signed_step("cooperative_close", 111, s.cosigned(2, {2500, 7500}, Digest::close));
+  }
+  {
+    auto s = cases.add("cooperative_close", "during_dispute",
+                       "a force-close on sequence 1, then both sign a close at sequence 2 before the deadline",
+                       {"PC-COOP-1", "PC-COOP-2", "PC-SIG-1", "PC-SIG-2"});
+    s.open_and_fund().signed_step("force_close", force_height, s.cosigned(1, {7000, 3000}));
+    s.signed_step("cooperative_close", force_height + 1, s.cosigned(2, {5000, 5000}, Digest::close));
+  }
+  {
+    auto s = cases.add("cooperative_close", "during_dispute_after_deadline",
+                       "a disputing channel past its deadline, not yet settled, closed cooperatively",
+                       {"PC-COOP-1", "PC-COOP-2"});
+    s.open_and_fund().signed_step("force_close", force_height, s.cosigned(1, {7000, 3000}));
+    s.signed_step("cooperative_close", deadline + 10, s.cosigned(2, {5000, 5000}, Digest::close));
+  }
+  {
+    auto s = cases.add("cooperative_close", "invalid_during_dispute_stale", "a close at the disputed sequence",
+                       {"PC-COOP-2"});
+    s.open_and_fund().signed_step("force_close", force_height, s.cosigned(1, {7000, 3000}));
+    s.signed_step("cooperative_close", force_height + 1, s.cosigned(1, {5000, 5000}, Digest::close));
   }
   {
     auto s = cases.add("cooperative_close", "invalid_not_active", "closing an unfunded channel", {"PC-COOP-1"});
@@ -403,6 +534,47 @@ void dispute_cases(CaseList& cases) {
 }
 
 void adversarial_cases(CaseList& cases) {
+  {
+    auto s = cases.add("adversarial", "unsigned_opening_split_is_refused",
+                       "participant 1 opens first with a 1000 / 9000 split participant 0 never signed; the co-signed "
+                       "6000 / 4000 opening then registers the channel",
+                       {"PC-SIG-1", "PC-OPEN-5"});
+    s.step("open", open_height, codec::to_json(s.opening_by({0, 1}, {2, 1}, {1000, 9000}, 10000, 0)));
+    s.open(open_height, {6000, 4000}, 10000).fund(fund_height);
+    cases.mark_adversarial("opening a channel with a split nobody co-signed (review finding 4)", "participant 1");
+  }
+  {
+    auto s = cases.add("adversarial", "invalid_quota_squatting_without_signature",
+                       "an outsider opens a channel naming participant 0 without its signature", {"PC-SIG-1"});
+    s.step("open", open_height, codec::to_json(s.opening_by({0, 2}, {2, 2}, {500, 500}, 1000, 5)));
+    cases.mark_adversarial("filling a victim's channel quota with opens it never signed (review finding 3)", "outsider");
+  }
+  {
+    auto s = cases.add("adversarial", "quota_squatting_leaves_the_honest_open",
+                       "two opens naming participant 0 without its signature are refused, so its two real channels "
+                       "still fit under max_channels_per_user = 2",
+                       {"PC-SIG-1", "PC-SIG-2", "PC-OPEN-4"});
+    s.step("open", open_height, codec::to_json(s.opening_by({0, 2}, {2, 2}, {500, 500}, 1000, 5)));
+    s.step("open", open_height, codec::to_json(s.opening_by({2, 0}, {2, 1}, {500, 500}, 1000, 6)));
+    s.open(open_height + 1, {6000, 4000}, 10000, 1).open(open_height + 1, {6000, 4000}, 10000, 2);
+    cases.mark_adversarial("filling a victim's channel quota with opens it never signed (review finding 3)", "outsider");
+  }
+  {
+    auto s = cases.add("adversarial", "copied_open_registers_the_same_channel",
+                       "a copy of the signed open, submitted first, registers exactly the channel the participants "
+                       "signed; the original is a harmless duplicate",
+                       {"PC-OPEN-5", "PC-SIG-1", "PC-SIG-2"});
+    s.open(open_height, {6000, 4000}, 10000).open(open_height, {6000, 4000}, 10000).fund(fund_height);
+    cases.mark_adversarial("front-running a signed open", "outsider");
+  }
+  {
+    auto s = cases.add("adversarial", "invalid_reopen_after_settle",
+                       "the channel settles cooperatively; its signed opening replayed later cannot register it again",
+                       {"PC-OPEN-5"});
+    s.open_and_fund().signed_step("cooperative_close", 110, s.cosigned(1, {5000, 5000}, Digest::close));
+    s.open(120, {6000, 4000}, 10000);
+    cases.mark_adversarial("a signed opening replayed after the channel ended", "participant 1");
+  }
   const std::string stale = "a stale-state broadcast";
   {
     auto s = cases.add("adversarial", "stale_force_close_answered_by_challenge",
@@ -507,6 +679,7 @@ void adversarial_cases(CaseList& cases) {
 
 std::vector<CaseSpec> all_cases(Profile) {
   CaseList cases;
+  deploy_cases(cases);
   open_cases(cases);
   fund_cases(cases);
   update_cases(cases);
@@ -516,57 +689,12 @@ std::vector<CaseSpec> all_cases(Profile) {
   return cases.take();
 }
 
-// ---- The Z3 model as an implementation: `vectors verify --impl model` ----
-// Each step is projected onto the model's variables and the solver is asked for the model's
-// outcome, then asked to rule out any other; the outcome is lifted back to an adjudicator. The
-// abstract signature check takes its value from BIP-340 (libsecp256k1) on the concrete digest.
-
-namespace model = inv::payment_channel;
-
-template <class In>
-StepResult model_step(model::Op op, const json& state, const json& input, u64 height) {
-  thread_local model::Engine engine(model::Weakening::none, [](const Hash32& key, const Hash32& digest, const pc::Signature& sig) {
-    return opt::schnorr::verify(key, digest, sig) == PrimitiveError::none;
-  });
-  auto decoded_state = codec::from_json<Adjudicator>(state);
-  if (!decoded_state.ok()) return StepResult{true, Outcome::malformed("pre-state: " + decoded_state.error().message)};
-  auto decoded = codec::from_json<In>(input);
-  if (!decoded.ok()) return StepResult{true, Outcome::malformed(decoded.error().message)};
-  const model::Engine::Outcome outcome = engine.apply(decoded_state.value(), model::Step{op, decoded.value(), height});
-  if (!outcome.problem.empty()) return StepResult{true, Outcome::invalid("MODEL_FAILURE", "", outcome.problem)};
-  if (outcome.error != E::none) return StepResult{true, rejection(outcome.error)};
-  return StepResult{true, Outcome::ok(codec::to_json(outcome.post), to_hex(pc::state_root(outcome.post)))};
-}
-
-StepResult model_apply(model::Op op, const json& state, const json& input, u64 height) {
-  switch (op) {
-    case model::Op::open: return model_step<pc::OpenInput>(op, state, input, height);
-    case model::Op::fund: return model_step<pc::FundInput>(op, state, input, height);
-    case model::Op::settle:
-    case model::Op::timeout: return model_step<pc::ChannelRef>(op, state, input, height);
-    default: return model_step<OffChainTransaction>(op, state, input, height);
-  }
-}
-
-std::vector<OpHandler> with_model(std::vector<OpHandler> handlers) {
-  for (OpHandler& handler : handlers) {
-    const auto op = model::parse_op(handler.op);
-    if (!op) continue;
-    handler.apply = [inner = std::move(handler.apply), op = *op](Impl impl, const json& state, const json& input,
-                                                                   u64 height) -> StepResult {
-      if (impl != Impl::model) return inner(impl, state, input, height);
-      return model_apply(op, state, input, height);
-    };
-  }
-  return handlers;
-}
-
 }  // namespace pcv
 
 Mechanism payment_channel_mechanism() {
   Mechanism mechanism;
   mechanism.name = std::string(pcv::mechanism_name);
-  mechanism.ops = pcv::with_model(pcv::ops());
+  mechanism.ops = pcv::ops();
   mechanism.cases = pcv::all_cases;
   mechanism.shared_states = [](Profile) { return std::vector<SharedState>{}; };
   return mechanism;

@@ -1,361 +1,407 @@
 // Vectors for the watchtower: every op runs on the WatchtowerWorld of l2/ref/watchtower.hpp (the
-// payment-channel adjudicator plus one tower). Cases build a channel step by step, hand the tower
-// appointments, and have a counterparty publish stale states; heights are chosen so that the
-// dispute deadline is hit at -1, 0 and +1. Keys derive from the case seed; the reference signs at
-// generation time. spec: watchtower.md
+// payment-channel adjudicator plus one tower). Cases register users, file encrypted appointments,
+// have the counterparty publish stale states, and let the tower respond; heights are chosen so that
+// the dispute deadline is hit at -1, 0 and +1. Keys derive from the case seed; the reference signs
+// and seals at generation time. spec: watchtower.md
 #include <array>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "l2/opt/payment_channel_hub.hpp"
 #include "l2/ref/payment_channel.hpp"
 #include "l2/ref/watchtower.hpp"
 #include "l2/vectors/payment_channel_scenario.hpp"
 #include "l2/vectors/typed_ops.hpp"
 
 namespace l2::vectors {
-namespace wtv {
+namespace watchtower_vectors {
 
 namespace pc = ref::payment_channel;
 namespace wt = ref::watchtower;
 using pc::OffChainTransaction;
 using pc_scenario::CaseBook;
 using wt::WatchtowerWorld;
-using E = WatchtowerError;
 
 constexpr std::string_view mechanism_name = "watchtower";
 
-// ---- Op handlers: reference only for now ----
+// ---- Op handlers, derived from the operations table ----
+
+// The optimized implementation: the channel hub for the payment-channel ops on the world's
+// adjudicator; the tower's own ops have no engine there (watchtower.md#engines).
+struct HubOnAdjudicator {
+  template <class Op>
+  StepResult operator()(std::type_identity<Op>, const WatchtowerWorld& world, const typename Op::Input& in, u64 height) const {
+    const std::function<Hash32(const WatchtowerWorld&)> root = wt::state_root;
+    if constexpr (requires { typename Op::ChannelOperation; }) {
+      const auto next = opt::apply_item(world.adjudicator, opt::ChannelItem::of<typename Op::ChannelOperation>(in, height));
+      if (!next) return StepResult{true, rejection(next.error())};
+      WatchtowerWorld out = world;
+      out.adjudicator = next.value();
+      return transition_result(Result<WatchtowerWorld, ChannelError>(out), root);
+    } else {
+      return StepResult{false, {}};
+    }
+  }
+};
 
 std::vector<OpHandler> ops() {
-  const std::function<Hash32(const WatchtowerWorld&)> root = [](const WatchtowerWorld& world) { return wt::state_root(world); };
-  std::vector<OpHandler> list = pc_scenario::embedded_channel_ops<WatchtowerWorld>(root);
-  list.push_back(transition_op<WatchtowerWorld, wt::Appointment, E>(
-      "appoint", "hand the tower the latest co-signed state [WT-APPT-1..7]",
-      TransitionFn<WatchtowerWorld, wt::Appointment, E>(
-          [](const WatchtowerWorld& world, const wt::Appointment& in, u64 height) {
-            return wt::apply_appoint(world, in, pc::Env{height});
-          }),
-      nullptr, root));
-  list.push_back(transition_op<WatchtowerWorld, pc::ChannelRef, E>(
-      "respond", "the tower answers a stale force-close with its appointment [WT-RESP-1..5]",
-      TransitionFn<WatchtowerWorld, pc::ChannelRef, E>(
-          [](const WatchtowerWorld& world, const pc::ChannelRef& in, u64 height) {
-            return wt::apply_respond(world, in, pc::Env{height});
-          }),
-      nullptr, root));
-  return list;
+  const std::function<Hash32(const WatchtowerWorld&)> root = wt::state_root;
+  return table_ops<wt::Operations, WatchtowerWorld>(root, [](u64 height) { return pc::Env{height}; }, HubOnAdjudicator{});
 }
 
 // ---- Cases ----
 
 constexpr u64 chain_id = 1;
-using pc_scenario::Digest;
-using pc_scenario::open_height;
-using pc_scenario::fund_height;
-using pc_scenario::timeout_height;
-using pc_scenario::force_height;
 using pc_scenario::deadline;
+using pc_scenario::force_height;
+using pc_scenario::fund_height;
+using pc_scenario::open_height;
 
-// One case under construction: keys 0 and 1 are the channel's participants (0 publishes stale
-// states, 1 is the tower's client), key 2 an outsider.
+// Keys: 0 is the counterparty (it publishes stale states), 1 the tower's client, 2 an outsider.
+constexpr std::size_t counterparty = 0;
+constexpr std::size_t client = 1;
+constexpr std::size_t outsider = 2;
+
+// The channel's states: s_k has sequence k and balances 6000 - 1000 k / 4000 + 1000 k; s_0 is the
+// opening state.
+std::array<u64, 2> balances_at(u64 sequence) { return {6000 - 1000 * sequence, 4000 + 1000 * sequence}; }
+
 class Scenario {
  public:
-  Scenario(CaseSpec& spec, const pc::Layer2Config& config = pc_scenario::default_config())
-      : spec_(spec), keys_(spec.seed) {
+  explicit Scenario(CaseSpec& spec) : spec_(spec), keys_(spec.seed) {
     WatchtowerWorld world{};
-    world.adjudicator = pc_scenario::empty_adjudicator(spec.seed, config);
+    world.adjudicator = pc_scenario::empty_adjudicator(spec.seed, pc_scenario::default_config());
+    world.tower.tower_id = ref::tagged_hash("L2/vectors/tower", spec.seed);
     adjudicator_id_ = world.adjudicator.adjudicator_id;
+    tower_id_ = world.tower.tower_id;
     spec.pre_state = codec::to_json(world);
   }
 
-  Hash32 id(u64 nonce = 0) const {
-    return pc::channel_id(chain_id, adjudicator_id_, {keys_.pubkey(0), keys_.pubkey(1)}, nonce);
-  }
-  const pc_scenario::Keys<3>& keys() const { return keys_; }
+  const Hash32& pubkey(std::size_t i) const { return keys_.pubkey(i); }
+  const Hash32& tower_id() const { return tower_id_; }
+  Hash32 id() const { return pc::channel_id(chain_id, adjudicator_id_, {pubkey(0), pubkey(1)}, 0); }
 
   Scenario& step(std::string op, u64 height, json input) {
     spec_.steps.push_back(Step{std::move(op), height, std::move(input)});
     return *this;
   }
-  Scenario& open(u64 height, std::array<u64, 2> balances, u64 capacity, u64 nonce = 0) {
-    return step("open", height, codec::to_json(pc::OpenInput{{keys_.pubkey(0), keys_.pubkey(1)}, balances, capacity, nonce}));
-  }
-  Scenario& fund(u64 height, u64 nonce = 0) {
-    return step("fund", height, codec::to_json(pc::FundInput{id(nonce), ref::tagged_hash("L2/vectors/funding_tx", id(nonce))}));
-  }
-  // open at 100 and fund at 101: an Active channel with balances 6000 / 4000.
-  Scenario& open_and_fund(u64 nonce = 0) {
-    open(open_height, {6000, 4000}, 10000, nonce);
-    return fund(fund_height, nonce);
-  }
-  Scenario& ref_op(std::string op, u64 height, u64 nonce = 0) {
-    return step(std::move(op), height, codec::to_json(pc::ChannelRef{id(nonce)}));
-  }
-  Scenario& signed_step(std::string op, u64 height, const OffChainTransaction& tx) {
-    return step(std::move(op), height, codec::to_json(tx));
-  }
-  Scenario& appoint(u64 height, const OffChainTransaction& tx) { return signed_step("appoint", height, tx); }
-  Scenario& respond(u64 height, u64 nonce = 0) { return ref_op("respond", height, nonce); }
 
-  // A state of channel `nonce` signed by both participants.
-  OffChainTransaction cosigned(u64 sequence, std::array<u64, 2> balances, Digest kind = Digest::state, u64 nonce = 0,
-                               u64 signed_chain = chain_id) const {
-    const Hash32 d = kind == Digest::close ? pc::close_digest(signed_chain, id(nonce), sequence, balances)
-                                           : pc::state_digest(signed_chain, id(nonce), sequence, balances);
-    return OffChainTransaction{id(nonce), sequence, balances, {keys_.sign(0, d), keys_.sign(1, d)}};
+  // The state with this sequence, co-signed by both participants.
+  OffChainTransaction state(u64 sequence) const {
+    const Hash32 d = pc::state_digest(chain_id, id(), sequence, balances_at(sequence));
+    return OffChainTransaction{id(), sequence, balances_at(sequence), {keys_.sign(0, d), keys_.sign(1, d)}};
   }
+
+  // The channel opened on s_0 and funded.
+  Scenario& open_and_fund() {
+    const OffChainTransaction opening = state(0);
+    step("open", open_height, codec::to_json(pc::OpenInput{{pubkey(0), pubkey(1)}, opening.new_balances, 10000, 0,
+                                                          opening.signatures}));
+    return step("fund", fund_height, codec::to_json(pc::FundInput{id(), 10000}));
+  }
+  Scenario& register_user(std::size_t user, u64 slots, u64 height = 99) {
+    return step("register_user", height, codec::to_json(wt::RegisterUserInput{pubkey(user), slots}));
+  }
+  // The user's appointment, signed by `signer` for the tower `tower`.
+  wt::AppointInput filing(std::size_t user, const Hash32& where, const Bytes& blob, std::size_t signer,
+                          const Hash32& tower) const {
+    return wt::AppointInput{pubkey(user), where, blob, keys_.sign(signer, wt::appointment_digest(tower, where, blob))};
+  }
+  Scenario& file(std::size_t user, const Hash32& where, const Bytes& blob, u64 height) {
+    return step("appoint", height, codec::to_json(filing(user, where, blob, user, tower_id_)));
+  }
+  // What the client files when it co-signs s_{sequence + 1}: that state, under the key of its own
+  // signature of s_sequence.
+  wt::ClientAppointment chain_link(u64 sequence) const { return wt::appointment_for(state(sequence), client, state(sequence + 1)); }
+  Scenario& client_files(u64 sequence, u64 height) {
+    const wt::ClientAppointment link = chain_link(sequence);
+    return file(client, link.locator, link.blob, height);
+  }
+  // The client's chain s_0 -> s_1 -> ... -> s_latest, filed at heights 102, 103, ...
+  Scenario& client_files_chain(u64 latest) {
+    for (u64 k = 0; k < latest; ++k) client_files(k, 102 + k);
+    return *this;
+  }
+  Scenario& release(std::size_t user, const Hash32& where, std::size_t signer, u64 height) {
+    const wt::ReleaseInput in{pubkey(user), where, keys_.sign(signer, wt::release_digest(tower_id_, pubkey(user), where))};
+    return step("release", height, codec::to_json(in));
+  }
+  Scenario& force_close(u64 sequence, u64 height = force_height) {
+    return step("force_close", height, codec::to_json(state(sequence)));
+  }
+  Scenario& respond(const OffChainTransaction& published, u64 height) {
+    return step("respond", height, codec::to_json(wt::RespondInput{published}));
+  }
+  Scenario& respond(u64 published_sequence, u64 height) { return respond(state(published_sequence), height); }
 
  private:
   CaseSpec& spec_;
   pc_scenario::Keys<3> keys_;
   Hash32 adjudicator_id_{};
+  Hash32 tower_id_{};
 };
 
-const std::vector<std::string> all_appoint_rules = {"WT-APPT-1", "WT-APPT-2", "WT-APPT-3", "WT-APPT-4",
-                                                    "WT-APPT-5", "WT-APPT-6", "WT-APPT-7"};
+const std::vector<std::string> all_appoint_rules = {"WT-APPT-1", "WT-APPT-2", "WT-APPT-3", "WT-APPT-4", "WT-APPT-5"};
+const std::vector<std::string> all_respond_rules = {"WT-RESP-1", "WT-RESP-2", "WT-RESP-3", "WT-RESP-4"};
+
+void register_cases(CaseBook& cases) {
+  Scenario(cases.add("register_user", "basic", "the client buys 10 slots", {"WT-USER-1", "WT-USER-2"}))
+      .register_user(client, 10);
+  Scenario(cases.add("register_user", "adds_slots", "10 slots, then 5 more: 15", {"WT-USER-1", "WT-USER-2"}))
+      .register_user(client, 10)
+      .register_user(client, 5);
+  Scenario(cases.add("register_user", "invalid_zero_slots", "a registration of 0 slots", {"WT-USER-1"}))
+      .register_user(client, 0);
+  Scenario(cases.add("register_user", "slots_at_uint64_max", "UINT64_MAX slots in one registration", {"WT-USER-2"}))
+      .register_user(client, u64_max);
+  Scenario(cases.add("register_user", "invalid_slots_overflow", "UINT64_MAX slots, then one more", {"WT-USER-2"}))
+      .register_user(client, u64_max)
+      .register_user(client, 1);
+  Scenario(cases.add("register_user", "slots_up_to_uint64_max", "UINT64_MAX - 1 slots, then one more: exactly UINT64_MAX",
+                     {"WT-USER-2"}))
+      .register_user(client, u64_max - 1)
+      .register_user(client, 1);
+}
 
 void appoint_cases(CaseBook& cases) {
   {
-    Scenario s(cases.add("appoint", "basic", "the client appoints the tower with its off-chain sequence 1", all_appoint_rules));
-    s.open_and_fund().appoint(110, s.cosigned(1, {5000, 5000}));
+    Scenario s(cases.add("appoint", "basic", "the client files s_1 under its signature of the opening state",
+                         all_appoint_rules));
+    s.register_user(client, 2).open_and_fund().client_files(0, 102);
   }
   {
-    Scenario s(cases.add("appoint", "refresh_replaces_held",
-                         "appointments at sequences 1, 2 and 5: the tower holds only sequence 5", {"WT-APPT-3"}));
-    s.open_and_fund().appoint(110, s.cosigned(1, {5000, 5000})).appoint(111, s.cosigned(2, {4000, 6000}));
-    s.appoint(112, s.cosigned(5, {1000, 9000}));
-  }
-  {
-    Scenario s(cases.add("appoint", "two_channels", "one tower holds one appointment for each of two channels",
-                         {"WT-APPT-1", "WT-APPT-3"}));
-    s.open_and_fund(1).open_and_fund(2);
-    s.appoint(110, s.cosigned(1, {5000, 5000}, Digest::state, 1)).appoint(111, s.cosigned(1, {3000, 7000}, Digest::state, 2));
-  }
-  {
-    Scenario s(cases.add("appoint", "opening_channel", "an appointment before funding is accepted: the channel is live",
-                         {"WT-APPT-2"}));
-    s.open(open_height, {6000, 4000}, 10000).appoint(110, s.cosigned(1, {5000, 5000}));
-  }
-  {
-    Scenario s(cases.add("appoint", "during_dispute", "the client appoints the tower after seeing a stale force-close",
-                         {"WT-APPT-2", "WT-APPT-4"}));
-    s.open_and_fund().signed_step("force_close", force_height, s.cosigned(1, {9000, 1000}));
-    s.appoint(force_height + 1, s.cosigned(2, {2000, 8000}));
-  }
-  {
-    Scenario s(cases.add("appoint", "invalid_unknown_channel", "an appointment for a channel that was never opened",
-                         {"WT-APPT-1"}));
-    s.open_and_fund().appoint(110, s.cosigned(1, {5000, 5000}, Digest::state, 5));
-  }
-  {
-    Scenario s(cases.add("appoint", "invalid_settled_channel", "an appointment for a cooperatively settled channel",
-                         {"WT-APPT-2", "PC-COOP-1", "PC-COOP-2"}));
-    s.open_and_fund().signed_step("cooperative_close", 110, s.cosigned(1, {5000, 5000}, Digest::close));
-    s.appoint(111, s.cosigned(2, {4000, 6000}));
-  }
-  {
-    Scenario s(cases.add("appoint", "invalid_closed_channel", "an appointment for a channel that timed out unfunded (Closed)",
-                         {"WT-APPT-2", "PC-TIMEOUT-1", "PC-TIMEOUT-2"}));
-    s.open(open_height, {6000, 4000}, 10000).ref_op("timeout", timeout_height);
-    s.appoint(timeout_height + 1, s.cosigned(1, {5000, 5000}));
-  }
-  {
-    Scenario s(cases.add("appoint", "invalid_stale_appointment", "sequence 2 after the tower holds sequence 3",
-                         {"WT-APPT-3"}));
-    s.open_and_fund().appoint(110, s.cosigned(3, {5000, 5000})).appoint(111, s.cosigned(2, {9000, 1000}));
-  }
-  {
-    Scenario s(cases.add("appoint", "invalid_equal_sequence", "a second appointment at the held sequence 3, other balances",
-                         {"WT-APPT-3"}));
-    s.open_and_fund().appoint(110, s.cosigned(3, {5000, 5000})).appoint(111, s.cosigned(3, {9000, 1000}));
-  }
-  {
-    Scenario s(cases.add("appoint", "invalid_behind_chain", "sequence 3 after sequence 4 was registered on chain",
-                         {"WT-APPT-4", "PC-UPD-1", "PC-UPD-2"}));
-    s.open_and_fund().signed_step("update", 110, s.cosigned(4, {7000, 3000}));
-    s.appoint(111, s.cosigned(3, {5000, 5000}));
-  }
-  {
-    Scenario s(cases.add("appoint", "invalid_opening_state", "the sequence-0 opening state: no force-close can be older",
+    Scenario s(cases.add("appoint", "last_slot", "a user with one slot files one appointment and has none left",
                          {"WT-APPT-4"}));
-    s.open_and_fund().appoint(110, s.cosigned(0, {6000, 4000}));
+    s.register_user(client, 1).open_and_fund().client_files(0, 102);
   }
   {
-    Scenario s(cases.add("appoint", "invalid_bad_balances", "co-signed balances summing to capacity + 1", {"WT-APPT-5"}));
-    s.open_and_fund().appoint(110, s.cosigned(1, {5001, 5000}));
+    Scenario s(cases.add("appoint", "invalid_no_slots", "a user with one slot files a second appointment", {"WT-APPT-4"}));
+    s.register_user(client, 1).open_and_fund().client_files(0, 102).client_files(1, 103);
   }
   {
-    pc::Layer2Config unbounded = pc_scenario::default_config();
-    unbounded.max_channel_capacity = u64_max;
-    Scenario s(cases.add("appoint", "invalid_balances_overflow",
-                         "co-signed balances UINT64_MAX / 1 in a UINT64_MAX channel would wrap to 0", {"WT-APPT-5"}),
-               unbounded);
-    s.open(open_height, {u64_max, 0}, u64_max).fund(fund_height).appoint(110, s.cosigned(1, {u64_max, 1}));
+    Scenario s(cases.add("appoint", "invalid_unknown_user", "an appointment from a key the tower never registered",
+                         {"WT-APPT-1"}));
+    s.open_and_fund().client_files(0, 102);
   }
   {
-    Scenario s(cases.add("appoint", "invalid_bad_signature_0", "one bit of signature 0 flipped", {"WT-APPT-6"}));
-    OffChainTransaction tx = s.cosigned(1, {5000, 5000});
-    tx.signatures[0][63] ^= 0x01;
-    s.open_and_fund().appoint(110, tx);
+    Scenario s(cases.add("appoint", "invalid_blob_size_199", "a blob one byte short of appointment_blob_size",
+                         {"WT-APPT-2"}));
+    wt::ClientAppointment link = s.chain_link(0);
+    link.blob.pop_back();
+    s.register_user(client, 2).open_and_fund().file(client, link.locator, link.blob, 102);
   }
   {
-    Scenario s(cases.add("appoint", "invalid_bad_signature_1", "signature 1 taken from another state", {"WT-APPT-7"}));
-    OffChainTransaction tx = s.cosigned(1, {5000, 5000});
-    tx.signatures[1] = s.cosigned(2, {5000, 5000}).signatures[1];
-    s.open_and_fund().appoint(110, tx);
+    Scenario s(cases.add("appoint", "invalid_blob_size_201", "a blob one byte over appointment_blob_size", {"WT-APPT-2"}));
+    wt::ClientAppointment link = s.chain_link(0);
+    link.blob.push_back(0);
+    s.register_user(client, 2).open_and_fund().file(client, link.locator, link.blob, 102);
   }
   {
-    Scenario s(cases.add("appoint", "invalid_close_signatures",
-                         "a co-signed cooperative close is not an appointment: the tower must never hold one",
-                         {"WT-APPT-6"}));
-    s.open_and_fund().appoint(110, s.cosigned(1, {5000, 5000}, Digest::close));
+    Scenario s(cases.add("appoint", "invalid_duplicate_locator", "the same locator filed twice by one user",
+                         {"WT-APPT-3"}));
+    s.register_user(client, 3).open_and_fund().client_files(0, 102).client_files(0, 103);
   }
   {
-    Scenario s(cases.add("appoint", "invalid_other_chain", "a state co-signed under chain_id 2", {"WT-APPT-6"}));
-    s.open_and_fund().appoint(110, s.cosigned(1, {5000, 5000}, Digest::state, 0, 2));
+    Scenario s(cases.add("appoint", "duplicate_locator_of_another_user",
+                         "the counterparty files under the client's locator first; the client's own filing is still "
+                         "accepted, since duplicates are per user",
+                         {"WT-APPT-3"}));
+    const wt::ClientAppointment link = s.chain_link(0);
+    s.register_user(client, 2).register_user(counterparty, 2).open_and_fund();
+    s.file(counterparty, link.locator, link.blob, 102).file(client, link.locator, link.blob, 103);
   }
   {
-    Scenario s(cases.add("appoint", "malformed_short_signature", "a 63-byte signature", {"WT-APPT-6"}));
-    json input = codec::to_json(s.cosigned(1, {5000, 5000}));
-    input["signatures"][0] = input["signatures"][0].get<std::string>().substr(2);
-    s.open_and_fund().step("appoint", 110, input);
+    Scenario s(cases.add("appoint", "invalid_bad_signature", "the client's appointment signed by an outsider",
+                         {"WT-APPT-5"}));
+    const wt::ClientAppointment link = s.chain_link(0);
+    s.register_user(client, 2).open_and_fund();
+    s.step("appoint", 102, codec::to_json(s.filing(client, link.locator, link.blob, outsider, s.tower_id())));
+  }
+  {
+    Scenario s(cases.add("appoint", "malformed_odd_hex_blob", "a blob with an odd number of hex digits", {"WT-APPT-2"}));
+    const wt::ClientAppointment link = s.chain_link(0);
+    json input = codec::to_json(s.filing(client, link.locator, link.blob, client, s.tower_id()));
+    input["blob"] = input["blob"].get<std::string>().substr(1);
+    s.register_user(client, 2).step("appoint", 102, input);
   }
 }
 
-const std::vector<std::string> all_respond_rules = {"WT-RESP-1", "WT-RESP-2", "WT-RESP-3", "WT-RESP-4", "WT-RESP-5"};
+void release_cases(CaseBook& cases) {
+  {
+    Scenario s(cases.add("release", "basic", "the client releases its appointment and gets its slot back",
+                         {"WT-REL-1", "WT-REL-2"}));
+    s.register_user(client, 1).open_and_fund().client_files(0, 102).release(client, s.chain_link(0).locator, client, 103);
+  }
+  {
+    Scenario s(cases.add("release", "invalid_no_appointment", "a release of a locator the user never filed",
+                         {"WT-REL-1"}));
+    s.register_user(client, 1).release(client, s.chain_link(0).locator, client, 103);
+  }
+  {
+    Scenario s(cases.add("release", "invalid_other_users_appointment",
+                         "the counterparty releases under its own key a locator only the client filed", {"WT-REL-1"}));
+    s.register_user(client, 1).register_user(counterparty, 1).open_and_fund().client_files(0, 102);
+    s.release(counterparty, s.chain_link(0).locator, counterparty, 103);
+  }
+  {
+    Scenario s(cases.add("release", "invalid_bad_signature", "the counterparty signs a release of the client's appointment",
+                         {"WT-REL-2"}));
+    s.register_user(client, 1).open_and_fund().client_files(0, 102).release(client, s.chain_link(0).locator, counterparty, 103);
+  }
+}
 
 void respond_cases(CaseBook& cases) {
   {
-    Scenario s(cases.add("respond", "basic", "the tower answers a published sequence 1 with its sequence 2",
+    Scenario s(cases.add("respond", "basic",
+                         "the client filed s_0 -> s_1 -> s_2; the counterparty force-closes on s_1; the tower "
+                         "answers with s_2",
                          all_respond_rules));
-    s.open_and_fund().appoint(110, s.cosigned(2, {2000, 8000}));
-    s.signed_step("force_close", force_height, s.cosigned(1, {9000, 1000})).respond(force_height + 1);
+    s.register_user(client, 5).open_and_fund().client_files_chain(2).force_close(1).respond(1, force_height + 1);
   }
   {
-    Scenario s(cases.add("respond", "after_timeout",
-                         "the channel times out on its registered sequence 0; the tower answers with sequence 3",
-                         {"WT-RESP-2", "WT-RESP-3", "WT-RESP-4", "PC-TIMEOUT-1", "PC-TIMEOUT-2", "PC-SETTLE-2"}));
-    s.open_and_fund().appoint(110, s.cosigned(3, {1000, 9000})).ref_op("timeout", timeout_height);
-    s.respond(timeout_height + 1).ref_op("settle", timeout_height + 144);
+    Scenario s(cases.add("respond", "invalid_not_disputing", "a response while the channel is active", {"WT-RESP-1"}));
+    s.register_user(client, 5).open_and_fund().client_files_chain(2).respond(0, 150);
   }
   {
-    Scenario s(cases.add("respond", "invalid_no_appointment", "a force-close of a channel the tower was never told about",
+    Scenario s(cases.add("respond", "invalid_unknown_channel", "a response about a channel that was never opened",
                          {"WT-RESP-1"}));
-    s.open_and_fund().signed_step("force_close", force_height, s.cosigned(1, {9000, 1000})).respond(force_height + 1);
+    s.register_user(client, 5).respond(1, 150);
   }
   {
-    Scenario s(cases.add("respond", "invalid_not_disputing", "the channel is Active: there is nothing to answer",
-                         {"WT-RESP-2"}));
-    s.open_and_fund().appoint(110, s.cosigned(2, {2000, 8000})).respond(111);
+    Scenario s(cases.add("respond", "invalid_not_published_state",
+                         "the tower is handed s_0 as the published state while s_1 is registered", {"WT-RESP-2"}));
+    s.register_user(client, 5).open_and_fund().client_files_chain(2).force_close(1).respond(0, force_height + 1);
   }
   {
-    Scenario s(cases.add("respond", "invalid_after_settle",
-                         "a response after the channel settled finds it Settled",
-                         {"WT-RESP-2", "PC-SETTLE-1", "PC-SETTLE-2"}));
-    s.open_and_fund().appoint(110, s.cosigned(2, {2000, 8000}));
-    s.signed_step("force_close", force_height, s.cosigned(1, {9000, 1000})).ref_op("settle", deadline).respond(deadline + 1);
+    Scenario s(cases.add("respond", "invalid_nothing_newer",
+                         "the counterparty force-closes on the latest state: nothing to answer", {"WT-RESP-4"}));
+    s.register_user(client, 5).open_and_fund().client_files_chain(2).force_close(2).respond(2, force_height + 1);
   }
   {
-    Scenario s(cases.add("respond", "invalid_no_breach", "the counterparty published the latest state, sequence 2",
-                         {"WT-RESP-3"}));
-    s.open_and_fund().appoint(110, s.cosigned(2, {2000, 8000}));
-    s.signed_step("force_close", force_height, s.cosigned(2, {2000, 8000})).respond(force_height + 1);
+    Scenario s(cases.add("respond", "invalid_twice", "a second response finds the answer already registered",
+                         {"WT-RESP-2", "WT-RESP-4"}));
+    s.register_user(client, 5).open_and_fund().client_files_chain(2).force_close(1);
+    s.respond(1, force_height + 1).respond(2, force_height + 2);
   }
   {
-    Scenario s(cases.add("respond", "invalid_twice", "a second response after the first registered the appointment",
-                         {"WT-RESP-3"}));
-    s.open_and_fund().appoint(110, s.cosigned(2, {2000, 8000}));
-    s.signed_step("force_close", force_height, s.cosigned(1, {9000, 1000})).respond(force_height + 1).respond(force_height + 2);
+    Scenario s(cases.add("respond", "corrupted_blob_is_skipped",
+                         "an outsider's corrupted blob under the client's locator does not open and is skipped; the "
+                         "client's own appointment answers",
+                         all_respond_rules));
+    wt::ClientAppointment junk = s.chain_link(1);
+    junk.blob[17] ^= 0x01;
+    s.register_user(client, 5).register_user(outsider, 5).open_and_fund();
+    s.file(outsider, junk.locator, junk.blob, 101).client_files_chain(2).force_close(1).respond(1, force_height + 1);
   }
   {
-    CaseSpec& spec = cases.add("respond", "invalid_challenge_rejected",
-                               "a tower store not filled by appoint (signature 1 corrupted): the adjudicator rejects the "
-                               "response",
-                               {"WT-RESP-5"});
-    Scenario s(spec);
-    OffChainTransaction corrupted = s.cosigned(2, {2000, 8000});
-    corrupted.signatures[1][0] ^= 0x01;
-    spec.pre_state["tower"]["appointments"] = json::array({codec::to_json(corrupted)});
-    s.open_and_fund().signed_step("force_close", force_height, s.cosigned(1, {9000, 1000})).respond(force_height + 1);
+    Scenario s(cases.add("respond", "invalid_only_corrupted_blob", "the only blob under the locator is corrupted",
+                         {"WT-RESP-4"}));
+    wt::ClientAppointment link = s.chain_link(1);
+    link.blob[0] ^= 0x80;
+    s.register_user(client, 5).open_and_fund().client_files(0, 102).file(client, link.locator, link.blob, 103);
+    s.force_close(1).respond(1, force_height + 1);
+  }
+  {
+    Scenario s(cases.add("respond", "invalid_after_release",
+                         "the client released its appointment for s_1 -> s_2 before the breach", {"WT-REL-1", "WT-RESP-4"}));
+    s.register_user(client, 5).open_and_fund().client_files_chain(2).release(client, s.chain_link(1).locator, client, 150);
+    s.force_close(1).respond(1, force_height + 1);
   }
 }
 
 void adversarial_cases(CaseBook& cases) {
-  const std::string stale = "a stale-state broadcast while the client is offline";
+  const std::string offline = "a stale force-close while the client is offline";
   {
     Scenario s(cases.add("adversarial", "breach_answered_while_client_offline",
-                         "sequence 1 is registered on chain; off chain the parties reach sequences 2 and 3 and the client "
-                         "appoints the tower after each, then goes offline; participant 0 force-closes on sequence 1; the "
-                         "tower responds with sequence 3 and settle pays it",
-                         {"WT-APPT-3", "WT-APPT-4", "WT-RESP-1", "WT-RESP-2", "WT-RESP-3", "WT-RESP-4", "WT-RESP-5",
-                          "PC-FORCE-2", "PC-SETTLE-2"}));
-    s.open_and_fund().signed_step("update", 110, s.cosigned(1, {9000, 1000}));
-    s.appoint(120, s.cosigned(2, {5000, 5000})).appoint(130, s.cosigned(3, {2000, 8000}));
-    // From here on the client (participant 1) sends nothing: every later step is participant 0's,
-    // the tower's, or a settle anyone may submit.
-    s.signed_step("force_close", force_height, s.cosigned(1, {9000, 1000}));
-    s.respond(250).ref_op("settle", deadline);
-    cases.mark_adversarial(stale, "participant 0");
+                         "the client filed s_0 .. s_3 and went offline; the counterparty force-closes on s_1; the tower "
+                         "opens s_2, then s_3, and answers with s_3; settle pays s_3",
+                         {"WT-RESP-1", "WT-RESP-2", "WT-RESP-3", "WT-RESP-4", "PC-SETTLE-2"}));
+    s.register_user(client, 5).open_and_fund().client_files_chain(3).force_close(1).respond(1, force_height + 1);
+    s.step("settle", deadline, codec::to_json(pc::ChannelRef{s.id()}));
+    cases.mark_adversarial(offline, "counterparty");
   }
   {
-    Scenario s(cases.add("adversarial", "response_one_block_before_deadline",
-                         "the tower sees the breach only at dispute_deadline - 1 and still answers; settle at the "
-                         "deadline pays sequence 2",
-                         {"WT-RESP-4", "PC-SETTLE-2"}));
-    s.open_and_fund().appoint(110, s.cosigned(2, {2000, 8000}));
-    s.signed_step("force_close", force_height, s.cosigned(1, {9000, 1000})).respond(deadline - 1).ref_op("settle", deadline);
-    cases.mark_adversarial(stale + ", answered at the last possible block", "participant 0");
+    Scenario s(cases.add("adversarial", "opening_state_breach_answered",
+                         "the channel times out on its opening state after three updates off chain; the tower's chain "
+                         "starts at the opening's signatures and answers with s_3",
+                         {"WT-RESP-1", "WT-RESP-2", "WT-RESP-4", "PC-TIMEOUT-2"}));
+    s.register_user(client, 5).open_and_fund().client_files_chain(3);
+    s.step("timeout", pc_scenario::timeout_height, codec::to_json(pc::ChannelRef{s.id()}));
+    s.respond(0, pc_scenario::timeout_height + 1);
+    cases.mark_adversarial(offline + " (the opening state published by a timeout)", "counterparty");
   }
   {
-    Scenario s(cases.add("adversarial", "invalid_response_at_deadline",
-                         "at dispute_deadline the height belongs to settle: the tower no longer answers",
+    Scenario s(cases.add("adversarial", "response_one_block_before_deadline", "the tower answers at dispute_deadline - 1",
+                         {"WT-RESP-3"}));
+    s.register_user(client, 5).open_and_fund().client_files_chain(2).force_close(1).respond(1, deadline - 1);
+    cases.mark_adversarial(offline + ", seen at the last block", "counterparty");
+  }
+  {
+    Scenario s(cases.add("adversarial", "invalid_response_at_deadline", "the tower answers at dispute_deadline: too late",
+                         {"WT-RESP-3"}));
+    s.register_user(client, 5).open_and_fund().client_files_chain(2).force_close(1).respond(1, deadline);
+    cases.mark_adversarial(offline + ", answered too late", "counterparty");
+  }
+  {
+    Scenario s(cases.add("adversarial", "invalid_response_after_deadline", "the tower answers at dispute_deadline + 1",
+                         {"WT-RESP-3"}));
+    s.register_user(client, 5).open_and_fund().client_files_chain(2).force_close(1).respond(1, deadline + 1);
+    cases.mark_adversarial(offline + ", answered too late", "counterparty");
+  }
+  {
+    Scenario s(cases.add("adversarial", "counterparty_locator_squatting_fails",
+                         "the counterparty, who knows every signature, files junk under the locator of the client's "
+                         "signature of s_1 before the client files s_2 there; the tower still answers with s_3",
+                         {"WT-APPT-3", "WT-RESP-4"}));
+    wt::ClientAppointment junk = s.chain_link(1);
+    junk.blob[40] ^= 0x04;
+    s.register_user(client, 5).register_user(counterparty, 5).open_and_fund();
+    s.file(counterparty, junk.locator, junk.blob, 101).client_files_chain(3).force_close(1).respond(1, force_height + 1);
+    cases.mark_adversarial("squatting the client's locator at the tower (the weakening locator_duplicates_global)",
+                           "counterparty");
+  }
+  {
+    Scenario s(cases.add("adversarial", "older_state_blob_is_ignored",
+                         "the counterparty files a valid blob holding s_1 again under the client's locator of s_1; it "
+                         "is not newer and is skipped, and the client's chain answers with s_3",
                          {"WT-RESP-4"}));
-    s.open_and_fund().appoint(110, s.cosigned(2, {2000, 8000}));
-    s.signed_step("force_close", force_height, s.cosigned(1, {9000, 1000})).respond(deadline);
-    cases.mark_adversarial(stale + ", seen at the deadline", "participant 0");
+    const OffChainTransaction s1 = s.state(1);
+    const Bytes older = wt::seal_blob(s1.signatures[client], s1);
+    s.register_user(client, 5).register_user(counterparty, 5).open_and_fund();
+    s.file(counterparty, wt::locator(s1.signatures[client]), older, 101).client_files_chain(3).force_close(1);
+    s.respond(1, force_height + 1);
+    cases.mark_adversarial("a blob that opens to an older co-signed state", "counterparty");
   }
   {
-    Scenario s(cases.add("adversarial", "invalid_response_after_deadline",
-                         "at dispute_deadline + 1 the tower no longer answers", {"WT-RESP-4"}));
-    s.open_and_fund().appoint(110, s.cosigned(2, {2000, 8000}));
-    s.signed_step("force_close", force_height, s.cosigned(1, {9000, 1000})).respond(deadline + 1);
-    cases.mark_adversarial(stale + ", seen one block too late", "participant 0");
-  }
-  {
-    Scenario s(cases.add("adversarial", "invalid_replayed_old_appointment",
-                         "an attacker replays the client's old appointment (sequence 2) after sequence 3; the tower keeps "
-                         "sequence 3",
-                         {"WT-APPT-3"}));
-    s.open_and_fund().appoint(110, s.cosigned(2, {5000, 5000})).appoint(111, s.cosigned(3, {2000, 8000}));
-    s.appoint(112, s.cosigned(2, {5000, 5000}));
-    cases.mark_adversarial("a stale appointment replayed to overwrite a newer one", "network attacker");
-  }
-  {
-    Scenario s(cases.add("adversarial", "invalid_forged_appointment",
-                         "an outsider signs in participant 1's slot to plant a state the client never signed",
-                         {"WT-APPT-7"}));
-    const Hash32 d = pc::state_digest(chain_id, s.id(), 1, {10000, 0});
-    s.open_and_fund().appoint(110, OffChainTransaction{s.id(), 1, {10000, 0}, {s.keys().sign(0, d), s.keys().sign(2, d)}});
-    cases.mark_adversarial("a forged appointment", "outsider");
+    Scenario s(cases.add("adversarial", "invalid_appointment_for_another_tower",
+                         "an appointment the client signed for another tower, replayed to this one", {"WT-APPT-5"}));
+    const wt::ClientAppointment link = s.chain_link(0);
+    s.register_user(client, 2).open_and_fund();
+    s.step("appoint", 102,
+           codec::to_json(s.filing(client, link.locator, link.blob, client, ref::tagged_hash("L2/vectors/other_tower", s.id()))));
+    cases.mark_adversarial("an appointment replayed from another tower", "tower operator");
   }
 }
 
 std::vector<CaseSpec> all_cases(Profile) {
   CaseBook cases{std::string(mechanism_name)};
+  register_cases(cases);
   appoint_cases(cases);
+  release_cases(cases);
   respond_cases(cases);
   adversarial_cases(cases);
   return cases.take();
 }
 
-}  // namespace wtv
+}  // namespace watchtower_vectors
 
 Mechanism watchtower_mechanism() {
   Mechanism mechanism;
-  mechanism.name = std::string(wtv::mechanism_name);
-  mechanism.ops = wtv::ops();
-  mechanism.cases = wtv::all_cases;
+  mechanism.name = std::string(watchtower_vectors::mechanism_name);
+  mechanism.ops = watchtower_vectors::ops();
+  mechanism.cases = watchtower_vectors::all_cases;
   mechanism.shared_states = [](Profile) { return std::vector<SharedState>{}; };
   return mechanism;
 }

@@ -1,7 +1,7 @@
-// The channel hub: must match the fold of l2::ref::payment_channel::apply_open, apply_fund,
-// apply_update, apply_cooperative_close, apply_force_close, apply_challenge, apply_settle and
-// apply_timeout (reference/include/l2/ref/payment_channel.hpp) over a stream, errors and their
-// order included.
+// The channel hub: must match the fold of l2::ref::payment_channel::Operations (apply_open,
+// apply_fund, apply_update, apply_cooperative_close, apply_force_close, apply_challenge,
+// apply_settle and apply_timeout in reference/include/l2/ref/payment_channel.hpp) over a stream,
+// errors and their order included.
 // Exploits oneTBB threads across every signature of the stream (verified up front, since a
 // signature's validity depends only on key, digest and signature, and a channel's keys never
 // change), libsecp256k1 with each key parsed once, multi-buffer SHA-256 (midstate64_many) for the
@@ -9,8 +9,6 @@
 // spec: payment_channel.md#the-channel-hub-the-optimized-engine
 #include <algorithm>
 #include <array>
-#include <cassert>
-#include <climits>
 #include <cstring>
 #include <optional>
 
@@ -22,6 +20,7 @@
 #include "l2/opt/merkle.hpp"
 #include "l2/opt/sha256.hpp"
 #include "l2/ref/checked.hpp"
+#include "l2/ref/verify_check.hpp"
 #include "../threads.hpp"
 
 namespace l2::opt {
@@ -89,20 +88,18 @@ Hash32 derive_channel_id(const sha256::Kernel& kernel, u64 chain_id, const Hash3
 // digest is one compression continuing its tag's midstate.
 using SignedBody = std::array<u8, 64>;
 
-SignedBody signed_body(u64 chain_id, const pc::OffChainTransaction& tx) {
+SignedBody signed_body(u64 chain_id, const Hash32& channel_id, u64 sequence, const std::array<u64, 2>& balances) {
   SignedBody body{};
   u8* out = put_u64(body.data(), chain_id);
-  out = put_hash(out, tx.channel_id);
-  out = put_u64(out, tx.sequence_number);
-  out = put_u64(out, tx.new_balances[0]);
-  put_u64(out, tx.new_balances[1]);
+  out = put_hash(out, channel_id);
+  out = put_u64(out, sequence);
+  out = put_u64(out, balances[0]);
+  put_u64(out, balances[1]);
   return body;
 }
 
-bool is_cosigned(ChannelOp op) {
-  return op == ChannelOp::update || op == ChannelOp::cooperative_close || op == ChannelOp::force_close ||
-         op == ChannelOp::challenge;
-}
+using pc::is_cosigned;
+using pc::op_code;
 
 
 // Verification jobs per TBB task: a job is up to two verifications (tens of microseconds each),
@@ -141,10 +138,20 @@ KeyPair parse_pair(const Hash32& first, const Hash32& second) {
   return pair;
 }
 
-// Verdict bits of a co-signed item.
+// Verdict bits of a signed item: an open (its opening state) or a co-signed state.
 constexpr u8 verdict_computed = 1;
 constexpr u8 verdict_signature0_valid = 2;
 constexpr u8 verdict_signature1_valid = 4;
+
+// check_signatures read from a verdict the pre-pass computed.
+ChannelError signature_verdict(u8 verdict) {
+  L2_VERIFY_CHECK((verdict & verdict_computed) != 0);
+  // Verify: signatures[0] is participants[0]'s signature of the digest [PC-SIG-1]
+  if ((verdict & verdict_signature0_valid) == 0) return ChannelError::bad_signature_0;
+  // Verify: signatures[1] is participants[1]'s signature of the digest [PC-SIG-2]
+  if ((verdict & verdict_signature1_valid) == 0) return ChannelError::bad_signature_1;
+  return ChannelError::none;
+}
 
 }  // namespace
 
@@ -154,8 +161,9 @@ constexpr u8 verdict_signature1_valid = 4;
 // the verdicts on its two signatures. Built by prepare() against the state before the stream, filled
 // in by verify_signatures(), read by apply().
 struct ChannelHub::Plan {
-  // A co-signed item whose signatures the reference may reach: its channel exists before the
-  // stream (`channel` is its index) or is opened earlier in the stream (`open_position`).
+  // A signed item whose signatures the reference may reach: an open (`open_position` is its own
+  // position), or a co-signed item whose channel exists before the stream (`channel` is its index)
+  // or is opened earlier in the stream (`open_position`).
   struct VerifyJob {
     std::size_t position;
     std::optional<std::size_t> channel;
@@ -163,7 +171,8 @@ struct ChannelHub::Plan {
   };
 
   std::vector<Hash32> item_hash;         // open: its channel_id; co-signed with a job: its digest
-  std::vector<u8> verdict;               // co-signed with a job: verdict_* bits
+  std::vector<Hash32> open_digest;       // open: the state_digest of its opening balances
+  std::vector<u8> verdict;               // signed item with a job: verdict_* bits
   std::vector<std::size_t> open_ordinal;  // open: index into opens / open_keys
   std::vector<std::size_t> opens;        // stream positions of the opens
   std::vector<KeyPair> open_keys;        // participants of each open, parsed
@@ -174,22 +183,28 @@ ChannelHub::Plan ChannelHub::prepare(std::span<const ChannelItem> stream) const 
   const sha256::Kernel& kernel = default_merkle_kernel();
   Plan plan;
   plan.item_hash.resize(stream.size());
+  plan.open_digest.resize(stream.size());
   plan.verdict.assign(stream.size(), 0);
   plan.open_ordinal.assign(stream.size(), 0);
   // channel_id -> the first open in the stream that derives it. The id binds the participants, so
   // every open deriving it names the same keys (up to a SHA-256 collision).
   std::unordered_map<Hash32, std::size_t, FirstWordHash> opened_in_stream;
-  std::array<std::vector<SignedBody>, 2> bodies;            // [0]: state tag, [1]: close tag
-  std::array<std::vector<std::size_t>, 2> body_positions;
+  // Digests to compute, per tag ([0]: state, [1]: close): the body and where the digest goes.
+  std::array<std::vector<SignedBody>, 2> bodies;
+  std::array<std::vector<Hash32*>, 2> digest_slots;
 
   for (std::size_t position = 0; position < stream.size(); ++position) {
     const ChannelItem& item = stream[position];
-    if (item.op() == ChannelOp::open) {
+    if (item.op() == op_code<pc::Open>) {
       const auto& in = std::get<pc::OpenInput>(item.input());
       plan.item_hash[position] = derive_channel_id(kernel, chain_id_, adjudicator_id_, in.participants, in.nonce);
       opened_in_stream.emplace(plan.item_hash[position], position);
       plan.open_ordinal[position] = plan.opens.size();
       plan.opens.push_back(position);
+      // The opening state: sequence 0 and the open's balances, under the state tag.
+      bodies[0].push_back(signed_body(chain_id_, plan.item_hash[position], 0, in.balances));
+      digest_slots[0].push_back(&plan.open_digest[position]);
+      plan.jobs.push_back(Plan::VerifyJob{position, std::nullopt, position});
       continue;
     }
     if (!is_cosigned(item.op())) continue;
@@ -205,9 +220,9 @@ ChannelHub::Plan ChannelHub::prepare(std::span<const ChannelItem> stream) const 
     } else {
       continue;  // unknown when applied: PC-CHAN-1 comes first
     }
-    const std::size_t tag = item.op() == ChannelOp::cooperative_close ? 1 : 0;
-    bodies[tag].push_back(signed_body(chain_id_, tx));
-    body_positions[tag].push_back(position);
+    const std::size_t tag = item.op() == op_code<pc::CooperativeClose> ? 1 : 0;
+    bodies[tag].push_back(signed_body(chain_id_, tx.channel_id, tx.sequence_number, tx.new_balances));
+    digest_slots[tag].push_back(&plan.item_hash[position]);
     plan.jobs.push_back(job);
   }
 
@@ -218,7 +233,7 @@ ChannelHub::Plan ChannelHub::prepare(std::span<const ChannelItem> stream) const 
       kernel.midstate64_many(tag == 1 ? close_tag().midstate : state_tag().midstate, bodies[tag][0].data(),
                              digests[0].data(), digests.size());
     }
-    for (std::size_t i = 0; i < digests.size(); ++i) plan.item_hash[body_positions[tag][i]] = digests[i];
+    for (std::size_t i = 0; i < digests.size(); ++i) *digest_slots[tag][i] = digests[i];
   }
   plan.open_keys.resize(plan.opens.size());
   return plan;
@@ -234,16 +249,19 @@ void ChannelHub::verify_signatures(std::span<const ChannelItem> stream, Plan& pl
       return;
     }
     const Plan::VerifyJob& job = plan.jobs[i];
-    const auto& tx = std::get<pc::OffChainTransaction>(stream[job.position].input());
-    const Hash32& digest = plan.item_hash[job.position];
+    const ChannelItem& item = stream[job.position];
+    const bool is_open = item.op() == op_code<pc::Open>;
+    const std::array<pc::Signature, 2>& signatures = is_open ? std::get<pc::OpenInput>(item.input()).signatures
+                                                              : std::get<pc::OffChainTransaction>(item.input()).signatures;
+    const Hash32& digest = is_open ? plan.open_digest[job.position] : plan.item_hash[job.position];
     // The reference checks signature 1 only after signature 0 passed, so its verdict is needed only then.
     const auto valid = [&](std::size_t k) {
       if (job.channel) {
         const std::size_t slot = 2 * *job.channel + k;
-        return key_on_curve_[slot] != 0 && schnorr::verify_parsed(parsed_keys_[slot], digest, tx.signatures[k]);
+        return key_on_curve_[slot] != 0 && schnorr::verify_parsed(parsed_keys_[slot], digest, signatures[k]);
       }
       const auto& open = std::get<pc::OpenInput>(stream[job.open_position].input());
-      return schnorr::verify(open.participants[k], digest, tx.signatures[k]) == PrimitiveError::none;
+      return schnorr::verify(open.participants[k], digest, signatures[k]) == PrimitiveError::none;
     };
     u8 verdict = verdict_computed;
     if (valid(0)) {
@@ -265,13 +283,12 @@ std::size_t ChannelHub::FirstWordHash::operator()(const Hash32& key) const {
 ChannelHub::ChannelHub(const pc::Adjudicator& adjudicator, unsigned threads)
     : chain_id_(adjudicator.chain_id), adjudicator_id_(adjudicator.adjudicator_id), config_(adjudicator.config) {
   const std::size_t count = adjudicator.channels.size();
-  for (auto* column : {&channel_ids_, &participant0_, &participant1_, &funding_tx_hash_}) column->reserve(count);
+  for (auto* column : {&channel_ids_, &participant0_, &participant1_}) column->reserve(count);
   for (auto* column : {&balance0_, &balance1_, &total_capacity_, &sequence_, &created_at_, &timeout_height_,
                        &dispute_deadline_}) {
     column->reserve(count);
   }
   phase_.reserve(count);
-  has_funding_tx_.reserve(count);
   index_of_.reserve(count);
   for (const pc::PaymentChannel& channel : adjudicator.channels) append_channel(channel);
 
@@ -300,8 +317,6 @@ void ChannelHub::append_channel(const pc::PaymentChannel& channel) {
   created_at_.push_back(channel.created_at);
   timeout_height_.push_back(channel.timeout_height);
   dispute_deadline_.push_back(channel.dispute_deadline);
-  has_funding_tx_.push_back(channel.funding_tx_hash.has_value() ? 1 : 0);
-  funding_tx_hash_.push_back(channel.funding_tx_hash.value_or(Hash32{}));
   index_of_.emplace(channel.channel_id, index);  // keeps the first of duplicate ids, as the scan finds it
   if (pc::is_live(channel.state)) {
     // The reference counts a channel once per key it names, even if both slots hold that key.
@@ -331,7 +346,6 @@ pc::PaymentChannel ChannelHub::channel(std::size_t index) const {
   channel.created_at = created_at_[index];
   channel.timeout_height = timeout_height_[index];
   channel.dispute_deadline = dispute_deadline_[index];
-  if (has_funding_tx_[index] != 0) channel.funding_tx_hash = funding_tx_hash_[index];
   return channel;
 }
 
@@ -357,31 +371,26 @@ std::vector<ChannelError> ChannelHub::process(std::span<const ChannelItem> strea
 }
 
 ChannelError ChannelHub::apply(const ChannelItem& item, std::size_t position, const Plan& plan) {
-  switch (item.op()) {
-    case ChannelOp::open: return apply_open(std::get<pc::OpenInput>(item.input()), item.height(), position, plan);
-    case ChannelOp::fund: {
-      const auto& in = std::get<pc::FundInput>(item.input());
-      const std::size_t* index = find(in.channel_id);
-      // Verify: the channel is registered [PC-CHAN-1]
-      if (index == nullptr) return ChannelError::unknown_channel;
-      // Verify: the channel is Opening [PC-FUND-1]
-      if (phase_[*index] != ChannelState::opening) return ChannelError::fund_not_opening;
-      // Verify: height < timeout_height [PC-FUND-2]
-      if (item.height() >= timeout_height_[*index]) return ChannelError::funding_expired;
-      phase_[*index] = ChannelState::active;
-      has_funding_tx_[*index] = 1;
-      funding_tx_hash_[*index] = in.funding_tx_hash;
-      return ChannelError::none;
-    }
-    case ChannelOp::update:
-    case ChannelOp::cooperative_close:
-    case ChannelOp::force_close:
-    case ChannelOp::challenge:
-      return apply_cosigned(item.op(), std::get<pc::OffChainTransaction>(item.input()), item.height(), position, plan);
-    case ChannelOp::settle:
-    case ChannelOp::timeout:
-      return apply_ref(item.op(), std::get<pc::ChannelRef>(item.input()).channel_id, item.height());
-  }
+  const ChannelOp op = item.op();
+  if (op == op_code<pc::Open>) return apply_open(std::get<pc::OpenInput>(item.input()), item.height(), position, plan);
+  if (op == op_code<pc::Fund>) return apply_fund(std::get<pc::FundInput>(item.input()), item.height());
+  if (is_cosigned(op))
+    return apply_cosigned(op, std::get<pc::OffChainTransaction>(item.input()), item.height(), position, plan);
+  return apply_ref(op, std::get<pc::ChannelRef>(item.input()).channel_id, item.height());
+}
+
+// spec: payment_channel.md#apply_fund
+ChannelError ChannelHub::apply_fund(const pc::FundInput& in, u64 height) {
+  const std::size_t* index = find(in.channel_id);
+  // Verify: the channel is registered [PC-CHAN-1]
+  if (index == nullptr) return ChannelError::unknown_channel;
+  // Verify: the channel is Opening [PC-FUND-1]
+  if (phase_[*index] != ChannelState::opening) return ChannelError::fund_not_opening;
+  // Verify: height < timeout_height [PC-FUND-2]
+  if (height >= timeout_height_[*index]) return ChannelError::funding_expired;
+  // Verify: the value paid in is exactly total_capacity [PC-FUND-3]
+  if (in.value != total_capacity_[*index]) return ChannelError::fund_wrong_amount;
+  phase_[*index] = ChannelState::active;
   return ChannelError::none;
 }
 
@@ -403,6 +412,7 @@ ChannelError ChannelHub::apply_open(const pc::OpenInput& in, u64 height, std::si
   const Hash32& id = plan.item_hash[position];
   // Verify: no registered channel has the derived channel_id [PC-OPEN-5]
   if (find(id) != nullptr) return ChannelError::duplicate_channel;
+  if (const ChannelError e = signature_verdict(plan.verdict[position]); e != ChannelError::none) return e;
 
   pc::PaymentChannel channel{};
   channel.channel_id = id;
@@ -414,7 +424,6 @@ ChannelError ChannelHub::apply_open(const pc::OpenInput& in, u64 height, std::si
   channel.created_at = height;
   channel.timeout_height = pc::saturating_add(height, config_.channel_timeout_blocks);
   channel.dispute_deadline = 0;
-  channel.funding_tx_hash = std::nullopt;
   append_channel(channel);
   const KeyPair& keys = plan.open_keys[plan.open_ordinal[position]];
   for (std::size_t k = 0; k < 2; ++k) {
@@ -434,52 +443,42 @@ ChannelError ChannelHub::apply_cosigned(ChannelOp op, const pc::OffChainTransact
   const std::size_t index = *found;
   const ChannelState phase = phase_[index];
   const u64 sequence = sequence_[index];
-  switch (op) {
-    case ChannelOp::update:
-      // Verify: the channel is Active [PC-UPD-1]
-      if (phase != ChannelState::active) return ChannelError::update_not_active;
-      // Verify: sequence_number > sequence [PC-UPD-2]
-      if (in.sequence_number <= sequence) return ChannelError::stale_sequence;
-      break;
-    case ChannelOp::cooperative_close:
-      // Verify: the channel is Active [PC-COOP-1]
-      if (phase != ChannelState::active) return ChannelError::coop_not_active;
-      // Verify: sequence_number > sequence [PC-COOP-2]
-      if (in.sequence_number <= sequence) return ChannelError::coop_stale_sequence;
-      break;
-    case ChannelOp::force_close:
-      // Verify: the channel is Active [PC-FORCE-1]
-      if (phase != ChannelState::active) return ChannelError::force_not_active;
-      // Verify: sequence_number >= sequence [PC-FORCE-2]
-      if (in.sequence_number < sequence) return ChannelError::force_stale_sequence;
-      break;
-    default:  // challenge
-      // Verify: the channel is Disputing [PC-CHAL-1]
-      if (phase != ChannelState::disputing) return ChannelError::challenge_not_disputing;
-      // Verify: height < dispute_deadline [PC-CHAL-2]
-      if (height >= dispute_deadline_[index]) return ChannelError::challenge_too_late;
-      // Verify: sequence_number > sequence [PC-CHAL-3]
-      if (in.sequence_number <= sequence) return ChannelError::challenge_stale_sequence;
-      break;
+  if (op == op_code<pc::Update>) {
+    // Verify: the channel is Active [PC-UPD-1]
+    if (phase != ChannelState::active) return ChannelError::update_not_active;
+    // Verify: sequence_number > sequence [PC-UPD-2]
+    if (in.sequence_number <= sequence) return ChannelError::stale_sequence;
+  } else if (op == op_code<pc::CooperativeClose>) {
+    // Verify: the channel is Active or Disputing [PC-COOP-1]
+    if (!pc::holds_capacity(phase)) return ChannelError::coop_wrong_phase;
+    // Verify: sequence_number > sequence [PC-COOP-2]
+    if (in.sequence_number <= sequence) return ChannelError::coop_stale_sequence;
+  } else if (op == op_code<pc::ForceClose>) {
+    // Verify: the channel is Active [PC-FORCE-1]
+    if (phase != ChannelState::active) return ChannelError::force_not_active;
+    // Verify: sequence_number >= sequence [PC-FORCE-2]
+    if (in.sequence_number < sequence) return ChannelError::force_stale_sequence;
+  } else {  // challenge
+    // Verify: the channel is Disputing [PC-CHAL-1]
+    if (phase != ChannelState::disputing) return ChannelError::challenge_not_disputing;
+    // Verify: height < dispute_deadline [PC-CHAL-2]
+    if (height >= dispute_deadline_[index]) return ChannelError::challenge_too_late;
+    // Verify: sequence_number > sequence [PC-CHAL-3]
+    if (in.sequence_number <= sequence) return ChannelError::challenge_stale_sequence;
   }
   if (const ChannelError e = pc::check_balances(in.new_balances, total_capacity_[index]); e != ChannelError::none)
     return e;
-  const u8 verdict = plan.verdict[position];
   // Every co-signed item that gets here had a job: its channel existed before the stream or was
   // opened earlier in it, and its balances matched the capacity.
-  assert((verdict & verdict_computed) != 0);
-  // Verify: signatures[0] is participants[0]'s signature of the digest [PC-SIG-1]
-  if ((verdict & verdict_signature0_valid) == 0) return ChannelError::bad_signature_0;
-  // Verify: signatures[1] is participants[1]'s signature of the digest [PC-SIG-2]
-  if ((verdict & verdict_signature1_valid) == 0) return ChannelError::bad_signature_1;
+  if (const ChannelError e = signature_verdict(plan.verdict[position]); e != ChannelError::none) return e;
 
   sequence_[index] = in.sequence_number;
   balance0_[index] = in.new_balances[0];
   balance1_[index] = in.new_balances[1];
-  if (op == ChannelOp::cooperative_close) {
+  if (op == op_code<pc::CooperativeClose>) {
     phase_[index] = ChannelState::settled;
     leave_live(index);
-  } else if (op == ChannelOp::force_close) {
+  } else if (op == op_code<pc::ForceClose>) {
     phase_[index] = ChannelState::disputing;
     dispute_deadline_[index] = pc::saturating_add(height, config_.dispute_period_blocks);
   }
@@ -494,7 +493,7 @@ ChannelError ChannelHub::apply_ref(ChannelOp op, const Hash32& channel_id, u64 h
   if (found == nullptr) return ChannelError::unknown_channel;
   const std::size_t index = *found;
   const ChannelState phase = phase_[index];
-  if (op == ChannelOp::settle) {
+  if (op == op_code<pc::Settle>) {
     // Verify: the channel is Disputing [PC-SETTLE-1]
     if (phase != ChannelState::disputing) return ChannelError::settle_not_disputing;
     // Verify: height >= dispute_deadline [PC-SETTLE-2]

@@ -59,14 +59,10 @@ ObligationResult discharge(const Obligation& obligation, std::chrono::millisecon
 // A standalone SMT-LIB2 script for the obligation; a stock `z3 FILE` answers `unsat` iff proved.
 std::string to_smt2(const Obligation& obligation);
 
-// Every obligation of every mechanism, in a fixed order. Adding a mechanism adds one line to
-// invariants/src/registry.cpp.
+// Every obligation of every mechanism, in the registry's order (l2/inv/registry.hpp).
 std::vector<Obligation> all_obligations();
 
-// The obligations of each mechanism.
+// The primitives' obligations (invariants/src/primitives_model.cpp).
 std::vector<Obligation> primitives_obligations();
-std::vector<Obligation> payment_channel_obligations();
-std::vector<Obligation> channel_factory_obligations();
-std::vector<Obligation> optimistic_rollup_obligations();
 
 }  // namespace l2::inv

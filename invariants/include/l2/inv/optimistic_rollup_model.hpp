@@ -44,6 +44,9 @@ enum class Weakening {
 };
 std::string_view weakening_name(Weakening weakening);
 std::optional<Weakening> parse_weakening(std::string_view name);
+inline constexpr std::array<Weakening, 3> all_weakenings = {
+    Weakening::finalize_ignores_open_challenges, Weakening::challenge_accepted_at_deadline,
+    Weakening::challenge_id_is_evidence};
 
 // Every obligation of the mechanism: initiation and consecution of the contract invariants
 // against each contract transition, fraud-proof soundness and (bounded) completeness, L2

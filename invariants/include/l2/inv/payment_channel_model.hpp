@@ -5,7 +5,9 @@
 // rule that fails, in the reference's order) and the post-state. Channels are independent except
 // through `open`'s per-user limit and duplicate check, which the model reads as two inputs (the
 // live-channel counts of the two keys) and the addressed channel's existence. A step never touches
-// another channel (the frame), which trace validation checks against the reference.
+// another channel (the frame), which trace validation checks against the reference. The one
+// obligation about several channels (a quota two channels share, honest_open_succeeds) composes
+// this relation over several channel slots.
 //
 // Signatures and hashes are abstracted as the design says: a signature check is a Boolean per
 // slot, free unless an obligation constrains it; where a claim is about what was signed, the
@@ -14,6 +16,7 @@
 // signed (BIP-340 unforgeability).
 #pragma once
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -30,34 +33,33 @@ namespace l2::inv::payment_channel {
 
 namespace pc = l2::ref::payment_channel;
 
-// The adjudicator's transitions, as the reference defines them; the value is the model's op code.
+// The adjudicator's transitions, as the reference's operations table defines them; an op's code in
+// the model is its code in the table.
 using Op = pc::ChannelOp;
 inline constexpr std::size_t op_count = pc::channel_op_count;
+using pc::op_code;
 using pc::op_name;
 using pc::parse_op;
 
-// One concrete step: the op and its input (OpenInput, FundInput, OffChainTransaction or ChannelRef).
+// One concrete step: the op, its input (the op's Input type) and its height.
 struct Step {
-  Op op = Op::open;
-  std::variant<pc::OpenInput, pc::FundInput, pc::OffChainTransaction, pc::ChannelRef> input;
+  Op op{};
+  pc::Operations::InputVariant input;
   u64 height = 0;
 };
 
-// The reference's outcome for a step: the apply_<op> the step names, with `check` for signatures.
+// The input's type is the one the op's table entry declares.
+bool input_matches_op(const Step& step);
+
+// The reference's outcome for a step: the table's apply for the op the step names, with `check` for
+// signatures. Contract: input_matches_op(step).
 template <pc::SignatureCheck Check>
 Result<pc::Adjudicator, ChannelError> apply_reference(const pc::Adjudicator& a, const Step& step, const Check& check) {
   const pc::Env env{step.height};
-  switch (step.op) {
-    case Op::open: return pc::apply_open(a, std::get<pc::OpenInput>(step.input), env);
-    case Op::fund: return pc::apply_fund(a, std::get<pc::FundInput>(step.input), env);
-    case Op::update: return pc::apply_update(a, std::get<pc::OffChainTransaction>(step.input), env, check);
-    case Op::cooperative_close: return pc::apply_cooperative_close(a, std::get<pc::OffChainTransaction>(step.input), env, check);
-    case Op::force_close: return pc::apply_force_close(a, std::get<pc::OffChainTransaction>(step.input), env, check);
-    case Op::challenge: return pc::apply_challenge(a, std::get<pc::OffChainTransaction>(step.input), env, check);
-    case Op::settle: return pc::apply_settle(a, std::get<pc::ChannelRef>(step.input), env);
-    case Op::timeout: return pc::apply_timeout(a, std::get<pc::ChannelRef>(step.input), env);
-  }
-  return ChannelError::unknown_channel;
+  return pc::Operations::visit(step.op, [&](auto op) -> pc::Transition {
+    using Operation = typename decltype(op)::type;
+    return Operation::apply(a, std::get<typename Operation::Input>(step.input), env, check);
+  });
 }
 
 // A rule deliberately weakened, to show that the prover and the counterexample path have teeth.
@@ -66,13 +68,22 @@ enum class Weakening {
   none,
   update_accepts_equal_sequence,   // PC-UPD-2 as `>=` instead of `>`
   challenge_accepted_at_deadline,  // PC-CHAL-2 as `height <= dispute_deadline` (the earlier draft)
+  open_unsigned,                   // open without PC-SIG (the draft the review found: findings 3 and 4)
+  dispute_period_at_bound,         // PC-DEPLOY-2 as `dispute_period_blocks >= censorship_bound_blocks`
 };
 std::string_view weakening_name(Weakening weakening);
 std::optional<Weakening> parse_weakening(std::string_view name);
+inline constexpr std::array<Weakening, 4> all_weakenings = {
+    Weakening::update_accepts_equal_sequence, Weakening::challenge_accepted_at_deadline, Weakening::open_unsigned,
+    Weakening::dispute_period_at_bound};
 
 // Every obligation of the mechanism: initiation, consecution of each invariant against each
 // transition, replay binding, and the bounded model checks.
 std::vector<Obligation> obligations(Weakening weakening = Weakening::none);
+
+// The deployment rules as the model states them, evaluated for a concrete configuration: the code
+// of the first rule that refuses it, or ChannelError::none (`vectors verify --impl model` of deploy).
+ChannelError deploy_error(const pc::Layer2Config& config, Weakening weakening = Weakening::none);
 
 // The signature oracle that gives the model's abstract check its concrete value in trace
 // validation: is `signature` the holder of `pubkey`'s signature of `digest`?
@@ -99,17 +110,6 @@ class Engine {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
-};
-
-// A counterexample of an obligation as concrete steps: the pre-state and the steps to replay,
-// with real BIP-340 signatures from keys derived from `seed` (participant i signs a slot the model
-// found valid; an outsider signs a slot it found invalid). Present when the model's values can be
-// realised (e.g. open's live-channel counts are small enough to build).
-struct Counterexample {
-  std::string obligation;   // the obligation id
-  std::string statement;
-  pc::Adjudicator pre;
-  std::vector<Step> steps;
 };
 
 }  // namespace l2::inv::payment_channel

@@ -1,7 +1,7 @@
-// Optimized payment-channel adjudicator, "the channel hub": must match the fold of
-// l2::ref::payment_channel::apply_open, apply_fund, apply_update, apply_cooperative_close,
-// apply_force_close, apply_challenge, apply_settle and apply_timeout
-// (reference/include/l2/ref/payment_channel.hpp) over a stream of inputs: the same error code for
+// Optimized payment-channel adjudicator, "the channel hub": must match the fold of the operations
+// of l2::ref::payment_channel::Operations (apply_open, apply_fund, apply_update,
+// apply_cooperative_close, apply_force_close, apply_challenge, apply_settle, apply_timeout in
+// reference/include/l2/ref/payment_channel.hpp) over a stream of inputs: the same error code for
 // every input, in the same order, and the same final adjudicator, bit for bit.
 // Exploits a structure-of-arrays channel table with hash lookups (the reference scans every
 // channel), public keys parsed once per channel, multi-buffer SHA-256 for the signed digests, and
@@ -24,31 +24,25 @@
 
 namespace l2::opt {
 
-// The eight adjudicator operations and their names, as the reference defines them.
+// The adjudicator's operations and their codes, as the reference's table defines them.
 using ref::payment_channel::ChannelOp;
 using ref::payment_channel::op_name;
 
 // One input of a stream: an operation, its reference input struct and the L1 height it is
-// included at. Built only through the named constructors, so the operation always matches the
-// input's type.
+// included at. Built only through `of<Op>`, so the operation always matches the input's type.
 class ChannelItem {
  public:
-  using Input = std::variant<ref::payment_channel::OpenInput, ref::payment_channel::FundInput,
-                             ref::payment_channel::OffChainTransaction, ref::payment_channel::ChannelRef>;
+  using Operations = ref::payment_channel::Operations;
+  using Input = Operations::InputVariant;
 
-  static ChannelItem open(const ref::payment_channel::OpenInput& input, u64 height);
-  static ChannelItem fund(const ref::payment_channel::FundInput& input, u64 height);
-  static ChannelItem update(const ref::payment_channel::OffChainTransaction& input, u64 height);
-  static ChannelItem cooperative_close(const ref::payment_channel::OffChainTransaction& input, u64 height);
-  static ChannelItem force_close(const ref::payment_channel::OffChainTransaction& input, u64 height);
-  static ChannelItem challenge(const ref::payment_channel::OffChainTransaction& input, u64 height);
-  static ChannelItem settle(const ref::payment_channel::ChannelRef& input, u64 height);
-  static ChannelItem timeout(const ref::payment_channel::ChannelRef& input, u64 height);
+  template <class Op>
+  static ChannelItem of(const typename Op::Input& input, u64 height) {
+    return ChannelItem(ref::payment_channel::op_code<Op>, height, input);
+  }
 
   ChannelOp op() const { return op_; }
   u64 height() const { return height_; }
-  // OpenInput for open, FundInput for fund, OffChainTransaction for update, cooperative_close,
-  // force_close and challenge, ChannelRef for settle and timeout.
+  // The op's reference input struct (Op::Input of the op the code names).
   const Input& input() const { return input_; }
 
  private:
@@ -92,6 +86,7 @@ class ChannelHub {
   ChannelError apply(const ChannelItem& item, std::size_t position, const Plan& plan);
   ChannelError apply_open(const ref::payment_channel::OpenInput& in, u64 height, std::size_t position,
                           const Plan& plan);
+  ChannelError apply_fund(const ref::payment_channel::FundInput& in, u64 height);
   ChannelError apply_cosigned(ChannelOp op, const ref::payment_channel::OffChainTransaction& in, u64 height,
                               std::size_t position, const Plan& plan);
   ChannelError apply_ref(ChannelOp op, const Hash32& channel_id, u64 height);
@@ -115,8 +110,6 @@ class ChannelHub {
   std::vector<u64> created_at_;
   std::vector<u64> timeout_height_;
   std::vector<u64> dispute_deadline_;
-  std::vector<u8> has_funding_tx_;
-  std::vector<Hash32> funding_tx_hash_;
   // parsed_keys_[2 i + k] is participant k of channel i after lift_x; key_on_curve_[2 i + k] says
   // whether it parsed (a key off the curve fails every signature, as in the reference).
   std::vector<schnorr::ParsedPubkey> parsed_keys_;

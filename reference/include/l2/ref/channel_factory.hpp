@@ -3,9 +3,11 @@
 // l2/ref/payment_channel.hpp: an allocation co-signed by every factory participant appends its
 // sub-channels to that adjudicator as Active channels, after which they are ordinary channels.
 //
-// The rule auditors care about is conservation: the sub-channel capacities plus the fee equal the
-// deposit exactly (checked sums, so an overflow cannot wrap into a "matching" total), and each
-// deposit funds sub-channels once.
+// The rules auditors care about are conservation (the sub-channel capacities plus the fee equal the
+// deposit exactly, with checked sums, so an overflow cannot wrap into a "matching" total), single
+// use (each deposit funds sub-channels once), and recovery: the deposit is value paid into the
+// contract under terms the factory id binds (participants, amount, fee, funder), so nobody can
+// squat an id with other terms, and a deposit no allocation used goes back to its funder.
 // spec: channel_factory.md
 #pragma once
 
@@ -20,6 +22,7 @@
 #include "l2/ref/bytes.hpp"
 #include "l2/ref/checked.hpp"
 #include "l2/ref/errors.hpp"
+#include "l2/ref/operations.hpp"
 #include "l2/ref/payment_channel.hpp"
 #include "l2/ref/reflect.hpp"
 #include "l2/ref/result.hpp"
@@ -34,8 +37,11 @@ enum class FactoryError : u8 {
   duplicate_participant,   // PCF-REG-2
   fee_above_deposit,       // PCF-REG-3
   duplicate_factory,       // PCF-REG-4
+  deposit_too_small,       // PCF-REG-5
+  deposit_wrong_amount,    // PCF-REG-6
   unknown_factory,         // PCF-FAC-1
-  already_allocated,       // PCF-ALLOC-1
+  factory_not_open,       // PCF-ALLOC-1
+  allocation_too_late,     // PCF-ALLOC-6
   empty_allocation,        // PCF-ALLOC-2
   signature_count,         // PCF-SIG-1
   sub_same_participants,   // PCF-SUB-1
@@ -44,12 +50,13 @@ enum class FactoryError : u8 {
   sub_balance_mismatch,    // PCF-SUB-4
   sub_capacity_too_small,  // PCF-SUB-5
   sub_capacity_too_large,  // PCF-SUB-6
-  sub_too_many_channels,   // PCF-SUB-7
   duplicate_sub_channel,   // PCF-SUB-8
   allocation_overflow,     // PCF-ALLOC-3
   over_allocation,         // PCF-ALLOC-4
   under_allocation,        // PCF-ALLOC-5
   bad_signature,           // PCF-SIG-2
+  refund_not_open,         // PCF-REFUND-1
+  refund_too_early,        // PCF-REFUND-2
 };
 
 constexpr ErrorInfo error_info(FactoryError e) {
@@ -60,8 +67,11 @@ constexpr ErrorInfo error_info(FactoryError e) {
     case duplicate_participant: return {"PCF_DUPLICATE_PARTICIPANT", "PCF-REG-2", "a key appears twice among the factory participants"};
     case fee_above_deposit: return {"PCF_FEE_ABOVE_DEPOSIT", "PCF-REG-3", "the fee exceeds the deposit, so no allocation could ever balance"};
     case duplicate_factory: return {"PCF_DUPLICATE_FACTORY", "PCF-REG-4", "a factory with the derived factory_id already exists"};
+    case deposit_too_small: return {"PCF_DEPOSIT_TOO_SMALL", "PCF-REG-5", "deposited_amount - fee is below min_channel_capacity: no sub-channel could be funded"};
+    case deposit_wrong_amount: return {"PCF_DEPOSIT_WRONG_AMOUNT", "PCF-REG-6", "the value paid in is not exactly deposited_amount"};
     case unknown_factory: return {"PCF_UNKNOWN_FACTORY", "PCF-FAC-1", "no factory with this factory_id is registered"};
-    case already_allocated: return {"PCF_ALREADY_ALLOCATED", "PCF-ALLOC-1", "the factory's deposit already funded its sub-channels"};
+    case factory_not_open: return {"PCF_FACTORY_NOT_OPEN", "PCF-ALLOC-1", "the factory allocated or was refunded already: its deposit left"};
+    case allocation_too_late: return {"PCF_ALLOCATION_TOO_LATE", "PCF-ALLOC-6", "allocation at or after the factory's allocation_deadline"};
     case empty_allocation: return {"PCF_EMPTY_ALLOCATION", "PCF-ALLOC-2", "an allocation must fund at least one sub-channel"};
     case signature_count: return {"PCF_SIGNATURE_COUNT", "PCF-SIG-1", "the allocation needs exactly one signature per factory participant"};
     case sub_same_participants: return {"PCF_SUB_SAME_PARTICIPANTS", "PCF-SUB-1", "a sub-channel's two participants are the same key"};
@@ -70,24 +80,22 @@ constexpr ErrorInfo error_info(FactoryError e) {
     case sub_balance_mismatch: return {"PCF_SUB_BALANCE_MISMATCH", "PCF-SUB-4", "a sub-channel's balances do not sum to its total_capacity"};
     case sub_capacity_too_small: return {"PCF_SUB_CAPACITY_TOO_SMALL", "PCF-SUB-5", "a sub-channel's capacity is below min_channel_capacity"};
     case sub_capacity_too_large: return {"PCF_SUB_CAPACITY_TOO_LARGE", "PCF-SUB-6", "a sub-channel's capacity is above max_channel_capacity"};
-    case sub_too_many_channels: return {"PCF_SUB_TOO_MANY_CHANNELS", "PCF-SUB-7", "a sub-channel participant would exceed max_channels_per_user live channels"};
     case duplicate_sub_channel: return {"PCF_DUPLICATE_SUB_CHANNEL", "PCF-SUB-8", "a derived sub-channel id is already registered or repeats in the allocation"};
     case allocation_overflow: return {"PCF_ALLOCATION_OVERFLOW", "PCF-ALLOC-3", "fee plus the sub-channel capacities exceeds UINT64_MAX"};
     case over_allocation: return {"PCF_OVER_ALLOCATION", "PCF-ALLOC-4", "fee plus the sub-channel capacities exceeds the deposit"};
     case under_allocation: return {"PCF_UNDER_ALLOCATION", "PCF-ALLOC-5", "fee plus the sub-channel capacities is below the deposit"};
     case bad_signature: return {"PCF_BAD_SIGNATURE", "PCF-SIG-2", "a signature is not its participant's signature of the allocation_digest"};
+    case refund_not_open: return {"PCF_REFUND_NOT_OPEN", "PCF-REFUND-1", "the factory was allocated or refunded already"};
+    case refund_too_early: return {"PCF_REFUND_TOO_EARLY", "PCF-REFUND-2", "refund before the factory's allocation_deadline"};
   }
   return {"UNKNOWN", "", "unknown error"};
 }
 
-inline constexpr std::array<FactoryError, 20> all_factory_errors = {
-    FactoryError::participant_count,      FactoryError::duplicate_participant,  FactoryError::fee_above_deposit,
-    FactoryError::duplicate_factory,      FactoryError::unknown_factory,        FactoryError::already_allocated,
-    FactoryError::empty_allocation,       FactoryError::signature_count,        FactoryError::sub_same_participants,
-    FactoryError::not_a_member,           FactoryError::sub_balance_overflow,   FactoryError::sub_balance_mismatch,
-    FactoryError::sub_capacity_too_small, FactoryError::sub_capacity_too_large, FactoryError::sub_too_many_channels,
-    FactoryError::duplicate_sub_channel,  FactoryError::allocation_overflow,    FactoryError::over_allocation,
-    FactoryError::under_allocation,       FactoryError::bad_signature};
+inline constexpr auto all_factory_errors = [] {
+  std::array<FactoryError, static_cast<std::size_t>(FactoryError::refund_too_early)> errors{};
+  for (std::size_t i = 0; i < errors.size(); ++i) errors[i] = static_cast<FactoryError>(i + 1);
+  return errors;
+}();
 
 }  // namespace l2
 
@@ -114,12 +122,13 @@ inline constexpr std::size_t max_factory_participants = 16;
 
 // The sketch's ChannelFactory. factory_address is factory_id; channel_templates are not kept (the
 // sub-channels they created live in the adjudicator); used_channels lists the sub-channel ids the
-// deposit funded, and is empty until the one allocation.
+// deposit funded, and is empty until the one allocation. The funder receives the fee when the
+// factory allocates, or the whole deposit back if it is still unallocated at allocation_deadline.
 // spec: channel_factory.md#channelfactory
 struct ChannelFactory {
   BOOST_HANA_DEFINE_STRUCT(ChannelFactory, (Hash32, factory_id), (std::vector<Hash32>, participants),
-                           (u64, deposited_amount), (u64, fee), (Hash32, deposit_tx_hash),
-                           (std::vector<Hash32>, used_channels));
+                           (u64, deposited_amount), (u64, fee), (Hash32, funder), (u64, allocation_deadline),
+                           (std::vector<Hash32>, used_channels), (bool, refunded));
 };
 
 // The factory contract: every factory, and the adjudicator that holds every channel (sub-channels
@@ -131,14 +140,18 @@ struct FactoryRegistry {
 // ---------------------------------------------------------------------------------------------
 // Inputs. spec: channel_factory.md#inputs
 
-// The L1 reports that the deposit transaction confirmed with deposited_amount.
+// The deposit: `value` is the value attached to the L1 call, and must be deposited_amount.
 struct RegisterFactoryInput {
   BOOST_HANA_DEFINE_STRUCT(RegisterFactoryInput, (std::vector<Hash32>, participants), (u64, deposited_amount),
-                           (u64, fee), (u64, nonce), (Hash32, deposit_tx_hash));
+                           (u64, fee), (Hash32, funder), (u64, nonce), (u64, value));
 };
 
-// One sub-channel of an allocation: the fields of a payment-channel open (the sketch's ChannelTemplate).
-using ChannelTemplate = payment_channel::OpenInput;
+// One sub-channel of an allocation: the fields of a payment-channel open without its signatures
+// (the sketch's ChannelTemplate); the allocation's signatures cover it.
+struct ChannelTemplate {
+  BOOST_HANA_DEFINE_STRUCT(ChannelTemplate, (std::array<Hash32, 2>, participants), (std::array<u64, 2>, balances),
+                           (u64, total_capacity), (u64, nonce));
+};
 
 // signatures[i] is participants[i]'s signature of the allocation_digest.
 struct AllocateInput {
@@ -146,12 +159,16 @@ struct AllocateInput {
                            (std::vector<Signature>, signatures));
 };
 
+struct FactoryRef {
+  BOOST_HANA_DEFINE_STRUCT(FactoryRef, (Hash32, factory_id));
+};
+
 // ---------------------------------------------------------------------------------------------
 // Identifiers and digests. spec: channel_factory.md#identifiers-and-digests
 
 struct FactoryIdPreimage {
   BOOST_HANA_DEFINE_STRUCT(FactoryIdPreimage, (u64, chain_id), (Hash32, adjudicator_id), (std::vector<Hash32>, participants),
-                           (u64, nonce));
+                           (u64, nonce), (u64, deposited_amount), (u64, fee), (Hash32, funder));
 };
 
 struct SubChannelIdPreimage {
@@ -163,13 +180,16 @@ struct AllocationBody {
                            (std::vector<ChannelTemplate>, channels));
 };
 
+// Binds every term of the deposit, so a registration under the same id is the same factory:
+// nobody can take an id first with a dust deposit or another fee or funder.
 // spec: channel_factory.md#factory_id
-constexpr Hash32 factory_id(u64 chain_id, const Hash32& adjudicator_id, const std::vector<Hash32>& participants, u64 nonce) {
-  return tagged_hash(id_tag, reflect::encode(FactoryIdPreimage{chain_id, adjudicator_id, participants, nonce}));
+constexpr Hash32 factory_id(u64 chain_id, const Hash32& adjudicator_id, const RegisterFactoryInput& terms) {
+  return tagged_hash(id_tag, reflect::encode(FactoryIdPreimage{chain_id, adjudicator_id, terms.participants, terms.nonce,
+                                                               terms.deposited_amount, terms.fee, terms.funder}));
 }
 
 // Binds the factory, so nobody can take a sub-channel's id first with a direct open and block
-// the allocation (open needs no signature). spec: channel_factory.md#sub_channel_id
+// the allocation. spec: channel_factory.md#sub_channel_id
 constexpr Hash32 sub_channel_id(const Hash32& factory, const std::array<Hash32, 2>& participants, u64 nonce) {
   return tagged_hash(sub_channel_tag, reflect::encode(SubChannelIdPreimage{factory, participants, nonce}));
 }
@@ -198,6 +218,9 @@ constexpr bool is_member(const ChannelFactory& factory, const Hash32& key) {
   return false;
 }
 
+// Open: registered, and neither allocated nor refunded. Only an open factory holds its deposit.
+constexpr bool is_open(const ChannelFactory& factory) { return factory.used_channels.empty() && !factory.refunded; }
+
 // fee + the sum of the templates' total_capacity, with checked arithmetic.
 constexpr Checked allocation_total(u64 fee, const std::vector<ChannelTemplate>& channels) {
   Checked total{fee, false};
@@ -209,7 +232,9 @@ constexpr Checked allocation_total(u64 fee, const std::vector<ChannelTemplate>& 
 }
 
 // The rules one template must pass. `adjudicator` already holds the sub-channels of the templates
-// before this one, so the per-user limit and id freshness count them too.
+// before this one, so id freshness counts them too. The per-user limit of PC-OPEN-4 is not applied:
+// every member signed the allocation, and a member who could fill its own quota first would
+// otherwise block the whole group's allocation (it still counts these channels for later opens).
 // spec: channel_factory.md#check_template
 constexpr FactoryError check_template(const Adjudicator& adjudicator, const ChannelFactory& factory,
                                       const ChannelTemplate& channel) {
@@ -228,10 +253,6 @@ constexpr FactoryError check_template(const Adjudicator& adjudicator, const Chan
   if (channel.total_capacity < config.min_channel_capacity) return FactoryError::sub_capacity_too_small;
   // Verify: total_capacity <= max_channel_capacity [PCF-SUB-6]
   if (channel.total_capacity > config.max_channel_capacity) return FactoryError::sub_capacity_too_large;
-  // Verify: each participant has fewer than max_channels_per_user live channels [PCF-SUB-7]
-  for (const Hash32& user : channel.participants)
-    if (payment_channel::live_channels_of(adjudicator, user) >= config.max_channels_per_user)
-      return FactoryError::sub_too_many_channels;
   const Hash32 id = sub_channel_id(factory.factory_id, channel.participants, channel.nonce);
   // Verify: no registered channel, and no earlier template, has the derived sub-channel id [PCF-SUB-8]
   if (payment_channel::find_channel(adjudicator, id)) return FactoryError::duplicate_sub_channel;
@@ -239,11 +260,22 @@ constexpr FactoryError check_template(const Adjudicator& adjudicator, const Chan
 }
 
 // ---------------------------------------------------------------------------------------------
+// Deployment. spec: channel_factory.md#deploy
+
+// The registry embeds a freshly deployed adjudicator; its configuration carries the allocation
+// window, so the payment channel's deployment rules (PC-DEPLOY-1..6) are the registry's.
+constexpr Result<FactoryRegistry, ChannelError> deploy(const payment_channel::DeployInput& in) {
+  const auto adjudicator = payment_channel::deploy(in);
+  if (!adjudicator) return adjudicator.error();
+  return FactoryRegistry{adjudicator.value(), {}};
+}
+
+// ---------------------------------------------------------------------------------------------
 // Transitions. spec: channel_factory.md#transitions
 
 // spec: channel_factory.md#apply_register_factory
 constexpr Result<FactoryRegistry, FactoryError> apply_register_factory(const FactoryRegistry& registry,
-                                                                       const RegisterFactoryInput& in, const Env& /*env*/) {
+                                                                       const RegisterFactoryInput& in, const Env& env) {
   const std::size_t count = in.participants.size();
   // Verify: 2 <= len(participants) <= max_factory_participants [PCF-REG-1]
   if (count < 2 || count > max_factory_participants) return FactoryError::participant_count;
@@ -253,8 +285,12 @@ constexpr Result<FactoryRegistry, FactoryError> apply_register_factory(const Fac
       if (in.participants[i] == in.participants[j]) return FactoryError::duplicate_participant;
   // Verify: fee <= deposited_amount [PCF-REG-3]
   if (in.fee > in.deposited_amount) return FactoryError::fee_above_deposit;
-  const Hash32 id =
-      factory_id(registry.adjudicator.chain_id, registry.adjudicator.adjudicator_id, in.participants, in.nonce);
+  // Verify: deposited_amount - fee >= min_channel_capacity: one sub-channel at least can be funded [PCF-REG-5]
+  if (in.deposited_amount - in.fee < registry.adjudicator.config.min_channel_capacity)
+    return FactoryError::deposit_too_small;
+  // Verify: the value paid in is exactly deposited_amount [PCF-REG-6]
+  if (in.value != in.deposited_amount) return FactoryError::deposit_wrong_amount;
+  const Hash32 id = factory_id(registry.adjudicator.chain_id, registry.adjudicator.adjudicator_id, in);
   // Verify: no registered factory has the derived factory_id [PCF-REG-4]
   if (find_factory(registry, id)) return FactoryError::duplicate_factory;
 
@@ -263,8 +299,10 @@ constexpr Result<FactoryRegistry, FactoryError> apply_register_factory(const Fac
   factory.participants = in.participants;
   factory.deposited_amount = in.deposited_amount;
   factory.fee = in.fee;
-  factory.deposit_tx_hash = in.deposit_tx_hash;
+  factory.funder = in.funder;
+  factory.allocation_deadline = payment_channel::saturating_add(env.height, registry.adjudicator.config.allocation_window_blocks);
   factory.used_channels = {};
+  factory.refunded = false;
   FactoryRegistry next = registry;
   next.factories.push_back(factory);
   return next;
@@ -278,8 +316,10 @@ constexpr Result<FactoryRegistry, FactoryError> apply_allocate(const FactoryRegi
   // Verify: the factory is registered [PCF-FAC-1]
   if (!index) return FactoryError::unknown_factory;
   ChannelFactory factory = registry.factories[*index];
-  // Verify: the factory has not allocated: used_channels is empty [PCF-ALLOC-1]
-  if (!factory.used_channels.empty()) return FactoryError::already_allocated;
+  // Verify: the factory is open, neither allocated nor refunded: a deposit leaves once [PCF-ALLOC-1]
+  if (!is_open(factory)) return FactoryError::factory_not_open;
+  // Verify: height < allocation_deadline [PCF-ALLOC-6]
+  if (env.height >= factory.allocation_deadline) return FactoryError::allocation_too_late;
   // Verify: the allocation names at least one sub-channel [PCF-ALLOC-2]
   if (in.channels.empty()) return FactoryError::empty_allocation;
   // Verify: len(signatures) == len(participants) [PCF-SIG-1]
@@ -299,7 +339,6 @@ constexpr Result<FactoryRegistry, FactoryError> apply_allocate(const FactoryRegi
     sub.created_at = env.height;
     sub.timeout_height = payment_channel::saturating_add(env.height, adjudicator.config.channel_timeout_blocks);
     sub.dispute_deadline = 0;
-    sub.funding_tx_hash = factory.deposit_tx_hash;
     adjudicator.channels.push_back(sub);
     factory.used_channels.push_back(sub.channel_id);
   }
@@ -316,10 +355,77 @@ constexpr Result<FactoryRegistry, FactoryError> apply_allocate(const FactoryRegi
   for (std::size_t i = 0; i < factory.participants.size(); ++i)
     if (!signature_check(factory.participants[i], digest, in.signatures[i])) return FactoryError::bad_signature;
 
+  // The sub-channels now hold the deposit less the fee, which is paid to the funder.
   FactoryRegistry next = registry;
   next.adjudicator = adjudicator;
   next.factories[*index] = factory;
   return next;
 }
+
+// spec: channel_factory.md#apply_refund_factory
+constexpr Result<FactoryRegistry, FactoryError> apply_refund_factory(const FactoryRegistry& registry,
+                                                                     const FactoryRef& in, const Env& env) {
+  const auto index = find_factory(registry, in.factory_id);
+  // Verify: the factory is registered [PCF-FAC-1]
+  if (!index) return FactoryError::unknown_factory;
+  const ChannelFactory& factory = registry.factories[*index];
+  // Verify: the factory is neither allocated nor refunded [PCF-REFUND-1]
+  if (!is_open(factory)) return FactoryError::refund_not_open;
+  // Verify: height >= allocation_deadline [PCF-REFUND-2]
+  if (env.height < factory.allocation_deadline) return FactoryError::refund_too_early;
+
+  // The whole deposit is paid back to the funder.
+  FactoryRegistry next = registry;
+  next.factories[*index].refunded = true;
+  return next;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The operations table. spec: channel_factory.md#vector-operations-mechanism-channel_factory
+
+using Transition = Result<FactoryRegistry, FactoryError>;
+
+struct RegisterFactory {
+  static constexpr std::string_view name = "register_factory";
+  using State = FactoryRegistry;
+  using Input = RegisterFactoryInput;
+  template <SignatureCheck Check = Bip340Check>
+  static constexpr Transition apply(const State& s, const Input& in, const Env& env, const Check& = {}) {
+    return apply_register_factory(s, in, env);
+  }
+};
+
+struct Allocate {
+  static constexpr std::string_view name = "allocate";
+  using State = FactoryRegistry;
+  using Input = AllocateInput;
+  template <SignatureCheck Check = Bip340Check>
+  static constexpr Transition apply(const State& s, const Input& in, const Env& env, const Check& check = {}) {
+    return apply_allocate(s, in, env, check);
+  }
+};
+
+struct RefundFactory {
+  static constexpr std::string_view name = "refund_factory";
+  using State = FactoryRegistry;
+  using Input = FactoryRef;
+  template <SignatureCheck Check = Bip340Check>
+  static constexpr Transition apply(const State& s, const Input& in, const Env& env, const Check& = {}) {
+    return apply_refund_factory(s, in, env);
+  }
+};
+
+template <class Op>
+using OnRegistryAdjudicator = payment_channel::OnAdjudicator<Op, FactoryRegistry>;
+
+// The registry's operations: its own, then every payment-channel op on the embedded adjudicator.
+using Operations = OperationTable<RegisterFactory, Allocate, RefundFactory,
+                                  OnRegistryAdjudicator<payment_channel::Open>, OnRegistryAdjudicator<payment_channel::Fund>,
+                                  OnRegistryAdjudicator<payment_channel::Update>,
+                                  OnRegistryAdjudicator<payment_channel::CooperativeClose>,
+                                  OnRegistryAdjudicator<payment_channel::ForceClose>,
+                                  OnRegistryAdjudicator<payment_channel::Challenge>,
+                                  OnRegistryAdjudicator<payment_channel::Settle>,
+                                  OnRegistryAdjudicator<payment_channel::Timeout>>;
 
 }  // namespace l2::ref::channel_factory

@@ -1,6 +1,8 @@
 // Two-party payment channels: the on-chain adjudicator as a pure state machine. Each transition
 // apply_<op>(adjudicator, input, env [, signature_check]) returns the new adjudicator or the error
-// code of the first rule that rejects the input; a rejection never changes the state.
+// code of the first rule that rejects the input; a rejection never changes the state. `deploy`
+// creates the adjudicator and refuses a configuration that would remove the dispute window.
+// `Operations` lists the transitions once; everything that dispatches on an op derives from it.
 //
 // The state has a small fixed shape per channel (u64 amounts and heights, 32-byte keys and IDs, an
 // explicit phase) so that the Z3 model can mirror it field for field. Signatures are checked by a
@@ -22,6 +24,7 @@
 #include "l2/ref/bytes.hpp"
 #include "l2/ref/checked.hpp"
 #include "l2/ref/errors.hpp"
+#include "l2/ref/operations.hpp"
 #include "l2/ref/reflect.hpp"
 #include "l2/ref/result.hpp"
 #include "l2/ref/schnorr.hpp"
@@ -32,6 +35,12 @@ namespace l2 {
 // spec: payment_channel.md#errors
 enum class ChannelError : u8 {
   none = 0,
+  config_censorship_bound,      // PC-DEPLOY-1
+  config_dispute_period,        // PC-DEPLOY-2
+  config_channel_timeout,       // PC-DEPLOY-3
+  config_capacity_range,        // PC-DEPLOY-4
+  config_channel_limit,         // PC-DEPLOY-5
+  config_allocation_window,     // PC-DEPLOY-6
   unknown_channel,              // PC-CHAN-1
   balance_overflow,             // PC-BAL-1
   balance_mismatch,             // PC-BAL-2
@@ -44,9 +53,10 @@ enum class ChannelError : u8 {
   duplicate_channel,            // PC-OPEN-5
   fund_not_opening,             // PC-FUND-1
   funding_expired,              // PC-FUND-2
+  fund_wrong_amount,            // PC-FUND-3
   update_not_active,            // PC-UPD-1
   stale_sequence,               // PC-UPD-2
-  coop_not_active,              // PC-COOP-1
+  coop_wrong_phase,             // PC-COOP-1
   coop_stale_sequence,          // PC-COOP-2
   force_not_active,             // PC-FORCE-1
   force_stale_sequence,         // PC-FORCE-2
@@ -63,6 +73,12 @@ constexpr ErrorInfo error_info(ChannelError e) {
   using enum ChannelError;
   switch (e) {
     case none: return {"OK", "", "no error"};
+    case config_censorship_bound: return {"PC_CONFIG_CENSORSHIP_BOUND", "PC-DEPLOY-1", "censorship_bound_blocks is 0"};
+    case config_dispute_period: return {"PC_CONFIG_DISPUTE_PERIOD", "PC-DEPLOY-2", "dispute_period_blocks is not above censorship_bound_blocks"};
+    case config_channel_timeout: return {"PC_CONFIG_CHANNEL_TIMEOUT", "PC-DEPLOY-3", "channel_timeout_blocks is not above censorship_bound_blocks"};
+    case config_capacity_range: return {"PC_CONFIG_CAPACITY_RANGE", "PC-DEPLOY-4", "min_channel_capacity is 0 or above max_channel_capacity"};
+    case config_channel_limit: return {"PC_CONFIG_CHANNEL_LIMIT", "PC-DEPLOY-5", "max_channels_per_user is 0"};
+    case config_allocation_window: return {"PC_CONFIG_ALLOCATION_WINDOW", "PC-DEPLOY-6", "allocation_window_blocks is not above censorship_bound_blocks"};
     case unknown_channel: return {"PC_UNKNOWN_CHANNEL", "PC-CHAN-1", "no channel with this channel_id is registered"};
     case balance_overflow: return {"PC_BALANCE_OVERFLOW", "PC-BAL-1", "balances[0] + balances[1] exceeds UINT64_MAX"};
     case balance_mismatch: return {"PC_BALANCE_MISMATCH", "PC-BAL-2", "balances[0] + balances[1] differs from total_capacity"};
@@ -74,10 +90,11 @@ constexpr ErrorInfo error_info(ChannelError e) {
     case too_many_channels: return {"PC_TOO_MANY_CHANNELS", "PC-OPEN-4", "a participant already has max_channels_per_user live channels"};
     case duplicate_channel: return {"PC_DUPLICATE_CHANNEL", "PC-OPEN-5", "a channel with the derived channel_id already exists"};
     case fund_not_opening: return {"PC_FUND_NOT_OPENING", "PC-FUND-1", "only an Opening channel can be funded"};
-    case funding_expired: return {"PC_FUNDING_EXPIRED", "PC-FUND-2", "funding confirmed at or after timeout_height"};
+    case funding_expired: return {"PC_FUNDING_EXPIRED", "PC-FUND-2", "funding at or after timeout_height"};
+    case fund_wrong_amount: return {"PC_FUND_WRONG_AMOUNT", "PC-FUND-3", "the value paid in is not exactly total_capacity"};
     case update_not_active: return {"PC_UPDATE_NOT_ACTIVE", "PC-UPD-1", "only an Active channel accepts updates"};
     case stale_sequence: return {"PC_STALE_SEQUENCE", "PC-UPD-2", "update sequence is not above the registered sequence"};
-    case coop_not_active: return {"PC_COOP_NOT_ACTIVE", "PC-COOP-1", "only an Active channel can be closed cooperatively"};
+    case coop_wrong_phase: return {"PC_COOP_WRONG_PHASE", "PC-COOP-1", "only an Active or Disputing channel can be closed cooperatively"};
     case coop_stale_sequence: return {"PC_COOP_STALE_SEQUENCE", "PC-COOP-2", "closing sequence is not above the registered sequence"};
     case force_not_active: return {"PC_FORCE_NOT_ACTIVE", "PC-FORCE-1", "only an Active channel can be force-closed"};
     case force_stale_sequence: return {"PC_FORCE_STALE_SEQUENCE", "PC-FORCE-2", "force-close sequence is below the registered sequence"};
@@ -92,16 +109,11 @@ constexpr ErrorInfo error_info(ChannelError e) {
   return {"UNKNOWN", "", "unknown error"};
 }
 
-inline constexpr std::array<ChannelError, 25> all_channel_errors = {
-    ChannelError::unknown_channel,         ChannelError::balance_overflow,     ChannelError::balance_mismatch,
-    ChannelError::bad_signature_0,         ChannelError::bad_signature_1,      ChannelError::same_participants,
-    ChannelError::capacity_too_small,      ChannelError::capacity_too_large,   ChannelError::too_many_channels,
-    ChannelError::duplicate_channel,       ChannelError::fund_not_opening,     ChannelError::funding_expired,
-    ChannelError::update_not_active,       ChannelError::stale_sequence,       ChannelError::coop_not_active,
-    ChannelError::coop_stale_sequence,     ChannelError::force_not_active,     ChannelError::force_stale_sequence,
-    ChannelError::challenge_not_disputing, ChannelError::challenge_too_late,   ChannelError::challenge_stale_sequence,
-    ChannelError::settle_not_disputing,    ChannelError::settle_too_early,     ChannelError::timeout_wrong_phase,
-    ChannelError::timeout_not_reached};
+inline constexpr auto all_channel_errors = [] {
+  std::array<ChannelError, static_cast<std::size_t>(ChannelError::timeout_not_reached)> errors{};
+  for (std::size_t i = 0; i < errors.size(); ++i) errors[i] = static_cast<ChannelError>(i + 1);
+  return errors;
+}();
 
 }  // namespace l2
 
@@ -121,32 +133,18 @@ inline constexpr std::string_view root_tag = "L2/payment_channel/adjudicator";
 enum class ChannelState : u8 { opening, active, disputing, closed, settled };
 L2_REFLECT_ENUM(ChannelState, opening, active, disputing, closed, settled)
 
-// The adjudicator's transitions, in the spec's order; their names are the vectors' op names.
-// spec: payment_channel.md#vector-operations-mechanism-payment_channel
-enum class ChannelOp : u8 { open, fund, update, cooperative_close, force_close, challenge, settle, timeout };
-L2_REFLECT_ENUM(ChannelOp, open, fund, update, cooperative_close, force_close, challenge, settle, timeout)
-inline constexpr std::size_t channel_op_count = 8;
-
-constexpr std::string_view op_name(ChannelOp op) { return reflect::enum_name(op); }
-
-constexpr std::optional<ChannelOp> parse_op(std::string_view name) {
-  for (std::size_t i = 0; i < channel_op_count; ++i)
-    if (op_name(static_cast<ChannelOp>(i)) == name) return static_cast<ChannelOp>(i);
-  return std::nullopt;
-}
-
 // spec: payment_channel.md#layer2config
 struct Layer2Config {
   BOOST_HANA_DEFINE_STRUCT(Layer2Config, (u64, max_channels_per_user), (u64, channel_timeout_blocks),
-                           (u64, dispute_period_blocks), (u64, min_channel_capacity), (u64, max_channel_capacity));
+                           (u64, dispute_period_blocks), (u64, min_channel_capacity), (u64, max_channel_capacity),
+                           (u64, censorship_bound_blocks), (u64, allocation_window_blocks));
 };
 
 // spec: payment_channel.md#paymentchannel
 struct PaymentChannel {
   BOOST_HANA_DEFINE_STRUCT(PaymentChannel, (Hash32, channel_id), (std::array<Hash32, 2>, participants),
                            (std::array<u64, 2>, balances), (u64, total_capacity), (ChannelState, state),
-                           (u64, sequence), (u64, created_at), (u64, timeout_height), (u64, dispute_deadline),
-                           (std::optional<Hash32>, funding_tx_hash));
+                           (u64, sequence), (u64, created_at), (u64, timeout_height), (u64, dispute_deadline));
 };
 
 // spec: payment_channel.md#adjudicator
@@ -163,13 +161,20 @@ struct Env {
 // ---------------------------------------------------------------------------------------------
 // Inputs. spec: payment_channel.md#inputs
 
-struct OpenInput {
-  BOOST_HANA_DEFINE_STRUCT(OpenInput, (std::array<Hash32, 2>, participants), (std::array<u64, 2>, balances),
-                           (u64, total_capacity), (u64, nonce));
+struct DeployInput {
+  BOOST_HANA_DEFINE_STRUCT(DeployInput, (u64, chain_id), (Hash32, adjudicator_id), (Layer2Config, config));
 };
 
+// The opening state, co-signed: signatures[i] is participants[i]'s signature of the sequence-0
+// state_digest of `balances`.
+struct OpenInput {
+  BOOST_HANA_DEFINE_STRUCT(OpenInput, (std::array<Hash32, 2>, participants), (std::array<u64, 2>, balances),
+                           (u64, total_capacity), (u64, nonce), (std::array<Signature, 2>, signatures));
+};
+
+// The capacity paid into the adjudicator: `value` is the value attached to the L1 call.
 struct FundInput {
-  BOOST_HANA_DEFINE_STRUCT(FundInput, (Hash32, channel_id), (Hash32, funding_tx_hash));
+  BOOST_HANA_DEFINE_STRUCT(FundInput, (Hash32, channel_id), (u64, value));
 };
 
 // A state signed by both participants: an update, a cooperative close, a force-close or a challenge.
@@ -201,8 +206,8 @@ constexpr Hash32 channel_id(u64 chain_id, const Hash32& adjudicator_id, const st
   return tagged_hash(id_tag, reflect::encode(ChannelIdPreimage{chain_id, adjudicator_id, participants, nonce}));
 }
 
-// What both participants sign to agree on a state that may still be disputed (update, force-close,
-// challenge). spec: payment_channel.md#state_digest
+// What both participants sign to agree on a state that may still be disputed (open at sequence 0,
+// update, force-close, challenge). spec: payment_channel.md#state_digest
 constexpr Hash32 state_digest(u64 chain_id, const Hash32& channel, u64 sequence, const std::array<u64, 2>& balances) {
   return tagged_hash(state_tag, reflect::encode(SignedStateBody{chain_id, channel, sequence, balances}));
 }
@@ -241,6 +246,11 @@ constexpr bool is_live(ChannelState state) {
   return state == ChannelState::opening || state == ChannelState::active || state == ChannelState::disputing;
 }
 
+// A channel holds its capacity in the adjudicator exactly while funded and not yet paid out.
+constexpr bool holds_capacity(ChannelState state) {
+  return state == ChannelState::active || state == ChannelState::disputing;
+}
+
 // Index of the channel with this id, or nullopt.
 constexpr std::optional<std::size_t> find_channel(const Adjudicator& adjudicator, const Hash32& id) {
   for (std::size_t i = 0; i < adjudicator.channels.size(); ++i)
@@ -267,12 +277,12 @@ constexpr ChannelError check_balances(const std::array<u64, 2>& balances, u64 to
 
 // spec: payment_channel.md#check_signatures
 template <SignatureCheck Check>
-constexpr ChannelError check_signatures(const PaymentChannel& channel, const Hash32& digest,
+constexpr ChannelError check_signatures(const std::array<Hash32, 2>& participants, const Hash32& digest,
                                         const std::array<Signature, 2>& signatures, const Check& signature_check) {
   // Verify: signatures[0] is participants[0]'s signature of the digest [PC-SIG-1]
-  if (!signature_check(channel.participants[0], digest, signatures[0])) return ChannelError::bad_signature_0;
+  if (!signature_check(participants[0], digest, signatures[0])) return ChannelError::bad_signature_0;
   // Verify: signatures[1] is participants[1]'s signature of the digest [PC-SIG-2]
-  if (!signature_check(channel.participants[1], digest, signatures[1])) return ChannelError::bad_signature_1;
+  if (!signature_check(participants[1], digest, signatures[1])) return ChannelError::bad_signature_1;
   return ChannelError::none;
 }
 
@@ -281,7 +291,7 @@ template <SignatureCheck Check>
 constexpr ChannelError check_cosigned(const PaymentChannel& channel, const OffChainTransaction& tx, const Hash32& digest,
                                       const Check& signature_check) {
   if (const ChannelError e = check_balances(tx.new_balances, channel.total_capacity); e != ChannelError::none) return e;
-  return check_signatures(channel, digest, tx.signatures, signature_check);
+  return check_signatures(channel.participants, digest, tx.signatures, signature_check);
 }
 
 constexpr Hash32 state_digest_of(const Adjudicator& adjudicator, const OffChainTransaction& tx) {
@@ -294,11 +304,38 @@ constexpr Adjudicator with_channel(Adjudicator adjudicator, std::size_t index, c
 }
 
 // ---------------------------------------------------------------------------------------------
+// Deployment. spec: payment_channel.md#deploy
+
+// The configuration rules, shared by every contract that embeds this adjudicator.
+constexpr ChannelError check_config(const Layer2Config& config) {
+  // Verify: censorship_bound_blocks >= 1 [PC-DEPLOY-1]
+  if (config.censorship_bound_blocks == 0) return ChannelError::config_censorship_bound;
+  // Verify: dispute_period_blocks > censorship_bound_blocks [PC-DEPLOY-2]
+  if (config.dispute_period_blocks <= config.censorship_bound_blocks) return ChannelError::config_dispute_period;
+  // Verify: channel_timeout_blocks > censorship_bound_blocks [PC-DEPLOY-3]
+  if (config.channel_timeout_blocks <= config.censorship_bound_blocks) return ChannelError::config_channel_timeout;
+  // Verify: 1 <= min_channel_capacity <= max_channel_capacity [PC-DEPLOY-4]
+  if (config.min_channel_capacity == 0 || config.min_channel_capacity > config.max_channel_capacity)
+    return ChannelError::config_capacity_range;
+  // Verify: max_channels_per_user >= 1 [PC-DEPLOY-5]
+  if (config.max_channels_per_user == 0) return ChannelError::config_channel_limit;
+  // Verify: allocation_window_blocks > censorship_bound_blocks [PC-DEPLOY-6]
+  if (config.allocation_window_blocks <= config.censorship_bound_blocks) return ChannelError::config_allocation_window;
+  return ChannelError::none;
+}
+
+constexpr Result<Adjudicator, ChannelError> deploy(const DeployInput& in) {
+  if (const ChannelError e = check_config(in.config); e != ChannelError::none) return e;
+  return Adjudicator{in.chain_id, in.adjudicator_id, in.config, {}};
+}
+
+// ---------------------------------------------------------------------------------------------
 // Transitions. spec: payment_channel.md#transitions
 
 // spec: payment_channel.md#apply_open
+template <SignatureCheck Check = Bip340Check>
 constexpr Result<Adjudicator, ChannelError> apply_open(const Adjudicator& adjudicator, const OpenInput& in,
-                                                       const Env& env) {
+                                                       const Env& env, const Check& signature_check = {}) {
   const Layer2Config& config = adjudicator.config;
   // Verify: participants[0] != participants[1] [PC-OPEN-1]
   if (in.participants[0] == in.participants[1]) return ChannelError::same_participants;
@@ -313,6 +350,12 @@ constexpr Result<Adjudicator, ChannelError> apply_open(const Adjudicator& adjudi
   const Hash32 id = channel_id(adjudicator.chain_id, adjudicator.adjudicator_id, in.participants, in.nonce);
   // Verify: no registered channel has the derived channel_id [PC-OPEN-5]
   if (find_channel(adjudicator, id)) return ChannelError::duplicate_channel;
+  // Both participants signed the opening balances as the sequence-0 state, so no open can register
+  // a split, or use up a key's channel quota, without that key's consent.
+  const Hash32 digest = state_digest(adjudicator.chain_id, id, 0, in.balances);
+  if (const ChannelError e = check_signatures(in.participants, digest, in.signatures, signature_check);
+      e != ChannelError::none)
+    return e;
 
   PaymentChannel channel{};
   channel.channel_id = id;
@@ -324,7 +367,6 @@ constexpr Result<Adjudicator, ChannelError> apply_open(const Adjudicator& adjudi
   channel.created_at = env.height;
   channel.timeout_height = saturating_add(env.height, config.channel_timeout_blocks);
   channel.dispute_deadline = 0;
-  channel.funding_tx_hash = std::nullopt;
   Adjudicator next = adjudicator;
   next.channels.push_back(channel);
   return next;
@@ -341,9 +383,10 @@ constexpr Result<Adjudicator, ChannelError> apply_fund(const Adjudicator& adjudi
   if (channel.state != ChannelState::opening) return ChannelError::fund_not_opening;
   // Verify: height < timeout_height [PC-FUND-2]
   if (env.height >= channel.timeout_height) return ChannelError::funding_expired;
+  // Verify: the value paid in is exactly total_capacity [PC-FUND-3]
+  if (in.value != channel.total_capacity) return ChannelError::fund_wrong_amount;
 
   channel.state = ChannelState::active;
-  channel.funding_tx_hash = in.funding_tx_hash;
   return with_channel(adjudicator, *index, channel);
 }
 
@@ -376,8 +419,8 @@ constexpr Result<Adjudicator, ChannelError> apply_cooperative_close(const Adjudi
   // Verify: the channel is registered [PC-CHAN-1]
   if (!index) return ChannelError::unknown_channel;
   PaymentChannel channel = adjudicator.channels[*index];
-  // Verify: the channel is Active [PC-COOP-1]
-  if (channel.state != ChannelState::active) return ChannelError::coop_not_active;
+  // Verify: the channel is Active or Disputing [PC-COOP-1]
+  if (!holds_capacity(channel.state)) return ChannelError::coop_wrong_phase;
   // Verify: sequence_number > sequence [PC-COOP-2]
   if (in.sequence_number <= channel.sequence) return ChannelError::coop_stale_sequence;
   const Hash32 digest = close_digest(adjudicator.chain_id, in.channel_id, in.sequence_number, in.new_balances);
@@ -430,7 +473,7 @@ constexpr Result<Adjudicator, ChannelError> apply_challenge(const Adjudicator& a
   const Hash32 digest = state_digest_of(adjudicator, in);
   if (const ChannelError e = check_cosigned(channel, in, digest, signature_check); e != ChannelError::none) return e;
 
-  // The deadline stays where the force-close put it, so repeated challenges cannot stretch the window.
+  // The deadline stays where the dispute put it, so repeated challenges cannot stretch the window.
   channel.sequence = in.sequence_number;
   channel.balances = in.new_balances;
   return with_channel(adjudicator, *index, channel);
@@ -473,6 +516,130 @@ constexpr Result<Adjudicator, ChannelError> apply_timeout(const Adjudicator& adj
     channel.dispute_deadline = saturating_add(env.height, adjudicator.config.dispute_period_blocks);
   }
   return with_channel(adjudicator, *index, channel);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The operations table. spec: payment_channel.md#vector-operations-mechanism-payment_channel
+//
+// Every operation takes a SignatureCheck, so that one call shape fits all; the ones that check no
+// signature ignore it.
+
+using Transition = Result<Adjudicator, ChannelError>;
+
+struct Open {
+  static constexpr std::string_view name = "open";
+  using State = Adjudicator;
+  using Input = OpenInput;
+  template <SignatureCheck Check = Bip340Check>
+  static constexpr Transition apply(const State& s, const Input& in, const Env& env, const Check& check = {}) {
+    return apply_open(s, in, env, check);
+  }
+};
+
+struct Fund {
+  static constexpr std::string_view name = "fund";
+  using State = Adjudicator;
+  using Input = FundInput;
+  template <SignatureCheck Check = Bip340Check>
+  static constexpr Transition apply(const State& s, const Input& in, const Env& env, const Check& = {}) {
+    return apply_fund(s, in, env);
+  }
+};
+
+struct Update {
+  static constexpr std::string_view name = "update";
+  using State = Adjudicator;
+  using Input = OffChainTransaction;
+  template <SignatureCheck Check = Bip340Check>
+  static constexpr Transition apply(const State& s, const Input& in, const Env& env, const Check& check = {}) {
+    return apply_update(s, in, env, check);
+  }
+};
+
+struct CooperativeClose {
+  static constexpr std::string_view name = "cooperative_close";
+  using State = Adjudicator;
+  using Input = OffChainTransaction;
+  template <SignatureCheck Check = Bip340Check>
+  static constexpr Transition apply(const State& s, const Input& in, const Env& env, const Check& check = {}) {
+    return apply_cooperative_close(s, in, env, check);
+  }
+};
+
+struct ForceClose {
+  static constexpr std::string_view name = "force_close";
+  using State = Adjudicator;
+  using Input = OffChainTransaction;
+  template <SignatureCheck Check = Bip340Check>
+  static constexpr Transition apply(const State& s, const Input& in, const Env& env, const Check& check = {}) {
+    return apply_force_close(s, in, env, check);
+  }
+};
+
+struct Challenge {
+  static constexpr std::string_view name = "challenge";
+  using State = Adjudicator;
+  using Input = OffChainTransaction;
+  template <SignatureCheck Check = Bip340Check>
+  static constexpr Transition apply(const State& s, const Input& in, const Env& env, const Check& check = {}) {
+    return apply_challenge(s, in, env, check);
+  }
+};
+
+struct Settle {
+  static constexpr std::string_view name = "settle";
+  using State = Adjudicator;
+  using Input = ChannelRef;
+  template <SignatureCheck Check = Bip340Check>
+  static constexpr Transition apply(const State& s, const Input& in, const Env& env, const Check& = {}) {
+    return apply_settle(s, in, env);
+  }
+};
+
+struct Timeout {
+  static constexpr std::string_view name = "timeout";
+  using State = Adjudicator;
+  using Input = ChannelRef;
+  template <SignatureCheck Check = Bip340Check>
+  static constexpr Transition apply(const State& s, const Input& in, const Env& env, const Check& = {}) {
+    return apply_timeout(s, in, env);
+  }
+};
+
+// The adjudicator's transitions in the spec's order. An op's code is its index here; the vectors,
+// the model, the channel hub and the embedding mechanisms all dispatch through this table.
+using Operations = OperationTable<Open, Fund, Update, CooperativeClose, ForceClose, Challenge, Settle, Timeout>;
+using ChannelOp = Operations::Code;
+inline constexpr std::size_t channel_op_count = Operations::count;
+
+constexpr std::string_view op_name(ChannelOp op) { return Operations::name(op); }
+constexpr std::optional<ChannelOp> parse_op(std::string_view name) { return Operations::parse(name); }
+template <class Op>
+inline constexpr ChannelOp op_code = Operations::code_of<Op>();
+
+// A payment-channel operation applied to the adjudicator a larger state embeds (the watchtower's
+// world, the factory registry); the rest of that state is unchanged. Its errors are the PC_* codes.
+template <class Op, class World>
+struct OnAdjudicator {
+  using ChannelOperation = Op;
+  static constexpr std::string_view name = Op::name;
+  using State = World;
+  using Input = typename Op::Input;
+  template <SignatureCheck Check = Bip340Check>
+  static constexpr Result<World, ChannelError> apply(const World& world, const Input& in, const Env& env,
+                                                     const Check& check = {}) {
+    const Transition next = Op::apply(world.adjudicator, in, env, check);
+    if (!next) return next.error();
+    World out = world;
+    out.adjudicator = next.value();
+    return out;
+  }
+};
+
+// Whether the op's input is a state both participants signed (the hub verifies those in bulk).
+constexpr bool is_cosigned(ChannelOp op) {
+  return op == op_code<Update> || op == op_code<CooperativeClose> || op == op_code<ForceClose> ||
+         op == op_code<Challenge>;
 }
 
 }  // namespace l2::ref::payment_channel

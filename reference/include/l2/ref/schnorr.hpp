@@ -60,6 +60,12 @@ constexpr bool is_even_point_with_x(const secp256k1::JacobianPoint& point, const
 
 }  // namespace detail
 
+// SIG-VER-1 alone: the x-only key is the x coordinate of a curve point, so it can sign.
+// spec: crypto_schnorr.md#lift_x
+constexpr bool pubkey_on_curve(const Hash32& pubkey) {
+  return secp256k1::lift_x(secp256k1::from_be_bytes(pubkey)).has_value();
+}
+
 // BIP-340 Verify(pk, m, sig). Returns none for a valid signature, else the first failing rule.
 // spec: crypto_schnorr.md#verify
 constexpr PrimitiveError verify(const Hash32& pubkey, std::span<const u8> msg, const Signature& sig) {

@@ -27,6 +27,8 @@ inline pc::Layer2Config default_config() {
   config.dispute_period_blocks = 144;
   config.min_channel_capacity = 1000;
   config.max_channel_capacity = 1'000'000;
+  config.censorship_bound_blocks = 6;
+  config.allocation_window_blocks = 100;
   return config;
 }
 
@@ -42,67 +44,31 @@ inline constexpr u64 deadline = 344;
 // Which digest a co-signed state is signed over: state_digest or close_digest.
 enum class Digest { state, close };
 
-// An empty adjudicator on chain 1 whose id derives from the case seed.
+// A deployed adjudicator on chain 1 whose id derives from the case seed.
 inline pc::Adjudicator empty_adjudicator(const Hash32& seed, const pc::Layer2Config& config) {
-  pc::Adjudicator empty{};
-  empty.chain_id = 1;
-  empty.adjudicator_id = ref::tagged_hash("L2/vectors/adjudicator", seed);
-  empty.config = config;
-  return empty;
+  return pc::Adjudicator{1, ref::tagged_hash("L2/vectors/adjudicator", seed), config, {}};
 }
 
-template <class In>
-using ChannelFn = std::function<Result<pc::Adjudicator, ChannelError>(const pc::Adjudicator&, const In&, const pc::Env&)>;
-
-// One payment-channel op applied to `World::adjudicator`; the rest of the world is unchanged.
-template <class World, class In>
-OpHandler embedded_channel_op(std::string name, std::string summary, ChannelFn<In> apply,
-                              std::function<Hash32(const World&)> state_root) {
-  using E = ChannelError;
-  return transition_op<World, In, E>(
-      std::move(name), std::move(summary),
-      TransitionFn<World, In, E>([apply = std::move(apply)](const World& world, const In& in, u64 height) -> Result<World, E> {
-        const Result<pc::Adjudicator, E> next = apply(world.adjudicator, in, pc::Env{height});
-        if (!next.ok()) return next.error();
-        World out = world;
-        out.adjudicator = next.value();
-        return out;
-      }),
-      nullptr, std::move(state_root));
-}
-
-// Every payment-channel op, on the embedded adjudicator; rejections carry the PC_* codes.
-template <class World>
-std::vector<OpHandler> embedded_channel_ops(const std::function<Hash32(const World&)>& state_root) {
-  using Tx = pc::OffChainTransaction;
-  using Adj = pc::Adjudicator;
-  using pc::Env;
-  std::vector<OpHandler> list;
-  list.push_back(embedded_channel_op<World, pc::OpenInput>(
-      "open", "payment_channel open on the embedded adjudicator [PC-OPEN-1..5]",
-      [](const Adj& a, const pc::OpenInput& in, const Env& env) { return pc::apply_open(a, in, env); }, state_root));
-  list.push_back(embedded_channel_op<World, pc::FundInput>(
-      "fund", "payment_channel fund on the embedded adjudicator [PC-FUND-1..2]",
-      [](const Adj& a, const pc::FundInput& in, const Env& env) { return pc::apply_fund(a, in, env); }, state_root));
-  list.push_back(embedded_channel_op<World, Tx>(
-      "update", "payment_channel update on the embedded adjudicator [PC-UPD-1..2]",
-      [](const Adj& a, const Tx& in, const Env& env) { return pc::apply_update(a, in, env); }, state_root));
-  list.push_back(embedded_channel_op<World, Tx>(
-      "cooperative_close", "payment_channel cooperative_close on the embedded adjudicator [PC-COOP-1..2]",
-      [](const Adj& a, const Tx& in, const Env& env) { return pc::apply_cooperative_close(a, in, env); }, state_root));
-  list.push_back(embedded_channel_op<World, Tx>(
-      "force_close", "payment_channel force_close on the embedded adjudicator [PC-FORCE-1..2]",
-      [](const Adj& a, const Tx& in, const Env& env) { return pc::apply_force_close(a, in, env); }, state_root));
-  list.push_back(embedded_channel_op<World, Tx>(
-      "challenge", "payment_channel challenge on the embedded adjudicator [PC-CHAL-1..3]",
-      [](const Adj& a, const Tx& in, const Env& env) { return pc::apply_challenge(a, in, env); }, state_root));
-  list.push_back(embedded_channel_op<World, pc::ChannelRef>(
-      "settle", "payment_channel settle on the embedded adjudicator [PC-SETTLE-1..2]",
-      [](const Adj& a, const pc::ChannelRef& in, const Env& env) { return pc::apply_settle(a, in, env); }, state_root));
-  list.push_back(embedded_channel_op<World, pc::ChannelRef>(
-      "timeout", "payment_channel timeout on the embedded adjudicator [PC-TIMEOUT-1..2]",
-      [](const Adj& a, const pc::ChannelRef& in, const Env& env) { return pc::apply_timeout(a, in, env); }, state_root));
-  return list;
+// A `deploy` handler: no pre-state; the post-state is the new state, committed by `state_root`.
+// `optimized` and `model` are engines `(const DeployInput&) -> StepResult`, empty for none.
+template <class State, class E>
+OpHandler deploy_op(std::function<Result<State, E>(const pc::DeployInput&)> reference,
+                    std::function<Hash32(const State&)> state_root,
+                    std::function<StepResult(const pc::DeployInput&)> optimized,
+                    std::function<StepResult(const pc::DeployInput&)> model) {
+  OpHandler handler;
+  handler.op = "deploy";
+  handler.summary = "deploy";
+  handler.apply = [=](Impl impl, const json& state, const json& input, u64) -> StepResult {
+    const auto* engine = impl == Impl::optimized ? &optimized : impl == Impl::model ? &model : nullptr;
+    if (engine != nullptr && !*engine) return StepResult{false, {}};
+    if (!state.is_null()) return StepResult{true, Outcome::malformed("deploy takes no pre-state")};
+    auto decoded = codec::from_json<pc::DeployInput>(input);
+    if (!decoded.ok()) return StepResult{true, Outcome::malformed(decoded.error().message)};
+    if (engine != nullptr) return (*engine)(decoded.value());
+    return transition_result(reference(decoded.value()), state_root);
+  };
+  return handler;
 }
 
 // Cases under construction. Each CaseSpec keeps its address while later cases are added, so a

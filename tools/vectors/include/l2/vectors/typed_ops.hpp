@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "l2/codec/json.hpp"
@@ -81,6 +82,53 @@ OpHandler transition_op(std::string op, std::string summary, TransitionFn<State,
     return StepResult{true, Outcome::ok(codec::to_json(result.value()), to_hex(state_root(result.value())))};
   };
   return handler;
+}
+
+// The outcome of an accepted or rejected transition, with the post-state's commitment.
+template <class State, class E>
+StepResult transition_result(const Result<State, E>& result, const std::function<Hash32(const State&)>& state_root) {
+  if (!result.ok()) return StepResult{true, rejection(result.error())};
+  return StepResult{true, Outcome::ok(codec::to_json(result.value()), to_hex(state_root(result.value())))};
+}
+
+// An implementation with no engine for any op of a table.
+struct NoEngine {};
+
+// The vector handlers of a mechanism's operations table (l2/ref/operations.hpp): one per op, named
+// by the table, decoding the table's input type. The reference is Op::apply with the Env that
+// `env_of(height)` makes; `optimized` and `model` are engines, callables
+// `(std::type_identity<Op>, const State&, const Op::Input&, u64 height) -> StepResult`, or NoEngine
+// when that implementation has none. An engine may also decline one op by returning a StepResult
+// with applicable = false.
+template <class Table, class State, class EnvOf, class Optimized = NoEngine, class Model = NoEngine>
+std::vector<OpHandler> table_ops(std::function<Hash32(const State&)> state_root, EnvOf env_of, Optimized optimized = {},
+                                 Model model = {}) {
+  std::vector<OpHandler> handlers;
+  Table::for_each([&](auto op) {
+    using Op = typename decltype(op)::type;
+    using In = typename Op::Input;
+    static_assert(std::is_same_v<typename Op::State, State>, "every op of the table acts on the same state");
+    OpHandler handler;
+    handler.op = std::string(Op::name);
+    handler.summary = "apply_" + handler.op;
+    handler.apply = [=](Impl impl, const json& state, const json& input, std::uint64_t height) -> StepResult {
+      constexpr bool has_optimized = !std::is_same_v<Optimized, NoEngine>;
+      constexpr bool has_model = !std::is_same_v<Model, NoEngine>;
+      if ((impl == Impl::optimized && !has_optimized) || (impl == Impl::model && !has_model)) return StepResult{false, {}};
+      auto decoded_state = codec::from_json<State>(state);
+      if (!decoded_state.ok()) return StepResult{true, Outcome::malformed("pre-state: " + decoded_state.error().message)};
+      auto decoded = codec::from_json<In>(input);
+      if (!decoded.ok()) return StepResult{true, Outcome::malformed(decoded.error().message)};
+      if (impl == Impl::optimized) {
+        if constexpr (has_optimized) return optimized(std::type_identity<Op>{}, decoded_state.value(), decoded.value(), height);
+      } else if (impl == Impl::model) {
+        if constexpr (has_model) return model(std::type_identity<Op>{}, decoded_state.value(), decoded.value(), height);
+      }
+      return transition_result(Op::apply(decoded_state.value(), decoded.value(), env_of(height)), state_root);
+    };
+    handlers.push_back(std::move(handler));
+  });
+  return handlers;
 }
 
 }  // namespace l2::vectors
