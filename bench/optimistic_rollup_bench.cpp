@@ -1,5 +1,7 @@
-// The optimistic rollup's L2 batches: signed transfers per second through the rollup engine
-// (l2::opt::RollupEngine::execute_batch), with its baselines in the same run.
+// The optimistic rollup's L2 batches: signed transfers per second through the optimized engine
+// (l2::opt::optimistic_rollup::Engine::execute_batch), and the L1 contract's heavy entry points
+// (submit_batch's data check, the fraud-proof verifier, resolve_challenge), with their baselines in
+// the same run.
 //
 //   BM_optimistic_rollup_verify/libsecp256k1: bare secp256k1_schnorrsig_verify on one thread, key
 //     already parsed, over the benchmark batches' own signatures: the hardware limit, in
@@ -17,7 +19,7 @@
 //     of 64 transfers over 4096 accounts: the reference is too slow and too large in memory for the
 //     2^20-account case (it copies its State, sorted vectors of every account and tree node, for
 //     each transaction), so the ratio of the two items_per_second is read on this smaller one.
-//   BM_optimistic_rollup_fraud_proof_generate/engine_end and /engine_middle: l2::opt::find_fraud
+//   BM_optimistic_rollup_fraud_proof_generate/engine_end and /engine_middle: optimistic_rollup::find_fraud
 //     on 2 threads over a batch of 10^4 signed transfers (distinct senders) on the 2^20-account
 //     state, whose claimed root after transaction 9990 (end) or 5000 (middle) is corrupted: the
 //     replay of the batch, the roll-back to the state before the faulty transaction, its witness
@@ -26,9 +28,18 @@
 //     /execute_batch_baseline: execute_batch of the true batch under the same conditions.
 //   BM_optimistic_rollup_fraud_proof_verify/reference and /optimized: the L1 verifier on that
 //     proof (end case): l2::ref::optimistic_rollup::verify_fraud_proof (the reference's BIP-340 and
-//     SHA-256) and l2::opt::verify_fraud_proof (the same rules, libsecp256k1). The reference's
-//     find_fraud cannot run on 2^20 accounts (a State copy per transaction), so generation has no
-//     reference case; the property test holds the two to the same bytes on small states.
+//     SHA-256) and l2::opt::optimistic_rollup::verify_fraud_proof (SHA-256 kernels, libsecp256k1).
+//     The reference's find_fraud cannot run on 2^20 accounts (a State copy per transaction), so
+//     generation has no reference case; the property test holds the two to the same bytes on small
+//     states.
+//   BM_optimistic_rollup_resolve_challenge/reference and /optimized: apply_resolve_challenge with
+//     that proof, revealed for a challenge opened with its evidence: the evidence commitment (a hash
+//     of the whole encoded proof), the verifier, and the slash and revert.
+//   BM_optimistic_rollup_submit_batch/reference and /optimized, at 64, 1024 and 8192 transfers:
+//     apply_submit_batch of an honest batch signed by the operator: its data check (the RFC 6962
+//     roots of the posted transactions and of the n + 1 state roots, batch_id, the operator's
+//     signature), then the record. items_per_second counts transactions; the optimized engine runs
+//     on one thread (threads = 1), as the reference does.
 //
 // The target: every transfer carries one signature and the engine must verify it, so on T threads
 // the most it can do is T x (one-thread verify rate) transfers/s. The engine cases report the
@@ -53,13 +64,15 @@
 #include <cstdint>
 #include <memory>
 #include <numeric>
+#include <optional>
 #include <random>
 #include <utility>
 #include <vector>
 
-#include "l2/opt/optimistic_rollup.hpp"
-#include "l2/opt/optimistic_rollup_fraud.hpp"
 #include "bare_verify.hpp"
+#include "l2/opt/optimistic_rollup.hpp"
+#include "l2/opt/optimistic_rollup_contract.hpp"
+#include "l2/opt/optimistic_rollup_fraud.hpp"
 #include "l2/opt/schnorr.hpp"
 #include "l2/ref/optimistic_rollup.hpp"
 #include "l2/ref/optimistic_rollup_contract.hpp"
@@ -71,7 +84,7 @@ namespace {
 using l2::Hash32;
 using l2::u64;
 namespace orl = l2::ref::optimistic_rollup;
-namespace opt = l2::opt;
+namespace optimized = l2::opt::optimistic_rollup;
 using l2::bench::BareSignature;
 using l2::bench::calibration_sample;
 using l2::bench::time_bare_verifies;
@@ -157,7 +170,7 @@ std::vector<Transaction> transfer_batch(const std::vector<AccountIndex>& senders
 // ---- The 2^20-account workload ------------------------------------------------------------------
 
 struct BigWorkload {
-  std::unique_ptr<opt::RollupEngine> pristine;     // 2^20 accounts, every nonce 0
+  std::unique_ptr<optimized::Engine> pristine;     // 2^20 accounts, every nonce 0
   std::vector<std::vector<Transaction>> batches;  // batch k: sender set k % sender_sets, nonce k / sender_sets
 };
 
@@ -165,10 +178,10 @@ struct BigWorkload {
 const BigWorkload& big_workload() {
   static const BigWorkload made = [] {
     BigWorkload w;
-    std::vector<opt::RollupEngine::AccountEntry> accounts(big_account_count);
+    std::vector<optimized::Engine::AccountEntry> accounts(big_account_count);
     for (std::size_t i = 0; i < big_account_count; ++i)
       accounts[i] = {static_cast<AccountIndex>(i), Account{opening_balance, 0, keys().pubkeys[i % key_count]}};
-    w.pristine = std::make_unique<opt::RollupEngine>(accounts, 0, 0);
+    w.pristine = std::make_unique<optimized::Engine>(accounts, orl::Counters{}, 0);
 
     std::mt19937_64 random(20);
     std::vector<AccountIndex> everyone(big_account_count - 1);
@@ -209,7 +222,7 @@ BENCHMARK(BM_optimistic_rollup_verify)->Name("BM_optimistic_rollup_verify/libsec
 void BM_optimistic_rollup_transfers(benchmark::State& state, unsigned threads) {
   const BigWorkload& w = big_workload();
   static_cast<void>(bare_signatures());
-  opt::RollupEngine engine = *w.pristine;
+  optimized::Engine engine = *w.pristine;
   const orl::L1View l1{};
   secp256k1_context* context = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
   std::size_t next_batch = 0;
@@ -227,7 +240,7 @@ void BM_optimistic_rollup_transfers(benchmark::State& state, unsigned threads) {
     }
     const std::vector<Transaction>& batch = w.batches[next_batch++];
     const auto start = std::chrono::steady_clock::now();
-    const opt::RollupBatchOutcome outcome = engine.execute_batch(params(), l1, batch, threads);
+    const optimized::BatchOutcome outcome = engine.execute_batch(params(), l1, batch, threads);
     engine_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     benchmark::DoNotOptimize(outcome.state_roots.data());
     rejected += outcome.ok() ? 0 : 1;
@@ -282,7 +295,7 @@ enum class SmallBackend { reference, engine_2threads };
 void BM_optimistic_rollup_small_batch(benchmark::State& state, SmallBackend backend) {
   const SmallWorkload& w = small_workload();
   const orl::L1View l1{};
-  const opt::RollupEngine loaded(w.state, 2);
+  const optimized::Engine loaded(w.state, 2);
   std::size_t rejected = 0;
   for (auto _ : state) {
     if (backend == SmallBackend::reference) {
@@ -293,8 +306,8 @@ void BM_optimistic_rollup_small_batch(benchmark::State& state, SmallBackend back
     }
     // A fresh copy each time (the nonces only move forward once), included in the timing: the
     // reference copies its pre-state too.
-    opt::RollupEngine engine = loaded;
-    const opt::RollupBatchOutcome outcome = engine.execute_batch(params(), l1, w.batch, 2);
+    optimized::Engine engine = loaded;
+    const optimized::BatchOutcome outcome = engine.execute_batch(params(), l1, w.batch, 2);
     rejected += outcome.ok() ? 0 : 1;
     benchmark::DoNotOptimize(outcome.state_roots.data());
   }
@@ -332,10 +345,10 @@ const FraudWorkload& fraud_workload() {
     std::shuffle(everyone.begin(), everyone.end(), random);
     everyone.resize(fraud_batch_transfers);
     std::vector<Transaction> transactions = transfer_batch(everyone, 0, big_account_count, random);
-    opt::RollupEngine engine = *big.pristine;
-    opt::RollupBatchOutcome outcome = engine.execute_batch(params(), orl::L1View{}, transactions, 2);
+    optimized::Engine engine = *big.pristine;
+    optimized::BatchOutcome outcome = engine.execute_batch(params(), orl::L1View{}, transactions, 2);
     if (!outcome.ok()) std::abort();
-    w.true_batch = orl::Batch{orl::batch_header_for(w.contract, transactions, outcome.state_roots), {},
+    w.true_batch = orl::Batch{orl::batch_header_for(w.contract, transactions, outcome.state_roots, 0), {},
                               std::move(transactions), std::move(outcome.state_roots)};
     return w;
   }();
@@ -352,7 +365,7 @@ CorruptedBatch corrupted_at(std::size_t faulty) {
   const FraudWorkload& w = fraud_workload();
   CorruptedBatch out{w.true_batch, {}};
   out.batch.state_roots[faulty + 1][0] ^= 0x01;
-  out.batch.header = orl::batch_header_for(w.contract, out.batch.transactions, out.batch.state_roots);
+  out.batch.header = orl::batch_header_for(w.contract, out.batch.transactions, out.batch.state_roots, 0);
   out.record.header = out.batch.header;
   out.record.batch_id = orl::batch_id(out.batch.header);
   return out;
@@ -366,9 +379,9 @@ void BM_optimistic_rollup_fraud_proof_generate(benchmark::State& state, std::siz
   bool wrong = false;
   for (auto _ : state) {
     state.PauseTiming();
-    opt::RollupEngine engine = *big.pristine;
+    optimized::Engine engine = *big.pristine;
     state.ResumeTiming();
-    const auto proof = opt::find_fraud(w.contract, bad.record, bad.batch, engine, 2);
+    const auto proof = optimized::find_fraud(w.contract, bad.record, bad.batch, engine, 2);
     state.PauseTiming();
     wrong = wrong || !proof || !proof->transaction_fault || proof->transaction_fault->transaction_index != faulty;
     if (proof) proof_bytes = l2::reflect::encode(*proof).size();
@@ -395,9 +408,9 @@ void BM_optimistic_rollup_fraud_proof_generate_baseline(benchmark::State& state)
   bool rejected = false;
   for (auto _ : state) {
     state.PauseTiming();
-    opt::RollupEngine engine = *big.pristine;
+    optimized::Engine engine = *big.pristine;
     state.ResumeTiming();
-    const opt::RollupBatchOutcome outcome = engine.execute_batch(params(), orl::L1View{}, w.true_batch.transactions, 2);
+    const optimized::BatchOutcome outcome = engine.execute_batch(params(), orl::L1View{}, w.true_batch.transactions, 2);
     rejected = rejected || !outcome.ok();
     benchmark::DoNotOptimize(outcome.state_roots.data());
   }
@@ -411,15 +424,20 @@ BENCHMARK(BM_optimistic_rollup_fraud_proof_generate_baseline)
 
 enum class VerifyBackend { reference, optimized };
 
-void BM_optimistic_rollup_fraud_proof_verify(benchmark::State& state, VerifyBackend backend) {
-  const FraudWorkload& w = fraud_workload();
+// The corrupted batch of the end case and the proof against it.
+const std::pair<CorruptedBatch, std::optional<orl::FraudProof>>& end_case_proof() {
   static const auto made = [] {
     CorruptedBatch bad = corrupted_at(fraud_batch_transfers - 10);
-    opt::RollupEngine engine = *big_workload().pristine;
-    auto proof = opt::find_fraud(fraud_workload().contract, bad.record, bad.batch, engine, 2);
+    optimized::Engine engine = *big_workload().pristine;
+    auto proof = optimized::find_fraud(fraud_workload().contract, bad.record, bad.batch, engine, 2);
     return std::pair{std::move(bad), std::move(proof)};
   }();
-  const auto& [bad, proof] = made;
+  return made;
+}
+
+void BM_optimistic_rollup_fraud_proof_verify(benchmark::State& state, VerifyBackend backend) {
+  const FraudWorkload& w = fraud_workload();
+  const auto& [bad, proof] = end_case_proof();
   if (!proof) {
     state.SkipWithError("no proof");
     return;
@@ -429,7 +447,7 @@ void BM_optimistic_rollup_fraud_proof_verify(benchmark::State& state, VerifyBack
   for (auto _ : state) {
     const l2::RollupError verdict = backend == VerifyBackend::reference
                                         ? orl::verify_fraud_proof(w.contract, bad.record, challenge, *proof)
-                                        : opt::verify_fraud_proof(w.contract, bad.record, challenge, *proof);
+                                        : optimized::verify_fraud_proof(w.contract, bad.record, challenge, *proof);
     rejected = rejected || verdict != l2::RollupError::none;
     benchmark::DoNotOptimize(verdict);
   }
@@ -440,6 +458,117 @@ BENCHMARK_CAPTURE(BM_optimistic_rollup_fraud_proof_verify, reference, VerifyBack
     ->UseRealTime()
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_optimistic_rollup_fraud_proof_verify, optimized, VerifyBackend::optimized)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+
+// ---- The contract's heavy entry points ----------------------------------------------------------
+
+// The operator's stake and a configuration the records below satisfy.
+orl::OptimisticRollup staked_contract() {
+  orl::OptimisticRollup c = fraud_workload().contract;
+  c.config.max_batch_size = std::size_t{1} << 20;
+  c.config.challenge_period_blocks = 100;
+  c.config.resolution_period_blocks = 50;
+  c.config.sequencing_window_blocks = 10;
+  c.config.stake = orl::StakeRequirements{1000, 50, 30};
+  c.stake = 1000;
+  c.staked = true;
+  c.next_account_index = big_account_count;
+  return c;
+}
+
+void BM_optimistic_rollup_resolve_challenge(benchmark::State& state, VerifyBackend backend) {
+  const auto& [bad, proof] = end_case_proof();
+  if (!proof) {
+    state.SkipWithError("no proof");
+    return;
+  }
+  // The corrupted batch recorded at height 1, a challenge opened at 2 with the proof's evidence,
+  // revealed at 3.
+  orl::OptimisticRollup c = staked_contract();
+  orl::BatchRecord record = bad.record;
+  record.submitted_at = 1;
+  record.challenge_deadline = 101;
+  record.open_challenges = 1;
+  c.batches = {record};
+  c.last_state_root = record.header.post_state_root;
+  const Hash32 challenger = keys().pubkeys[1];
+  const Hash32 evidence = orl::evidence_commitment(challenger, *proof);
+  const Hash32 id = orl::challenge_id(challenger, evidence);
+  c.challenges = {orl::Challenge{id, record.batch_id, challenger, proof->proof_type, evidence, 2, 52, 100}};
+  const orl::ResolveChallengeInput in{challenger, id, *proof};
+  const orl::Env env{3};
+  bool wrong = false;
+  for (auto _ : state) {
+    const orl::Transition t = backend == VerifyBackend::reference ? orl::apply_resolve_challenge(c, in, env)
+                                                                   : optimized::apply_resolve_challenge(c, in, env);
+    wrong = wrong || !t.ok() || t.value().resolutions.empty() ||
+            t.value().resolutions.front().kind != orl::ResolutionKind::fraud_confirmed;
+    benchmark::DoNotOptimize(t.ok());
+  }
+  if (wrong) state.SkipWithError("the fraud was not confirmed");
+  state.counters["proof_bytes"] = static_cast<double>(l2::reflect::encode(*proof).size());
+}
+BENCHMARK_CAPTURE(BM_optimistic_rollup_resolve_challenge, reference, VerifyBackend::reference)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_optimistic_rollup_resolve_challenge, optimized, VerifyBackend::optimized)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+
+struct SubmitWorkload {
+  orl::OptimisticRollup contract;
+  orl::SubmitBatchInput input;
+  orl::Env env;
+};
+
+// An honest batch of the first `transfers` transfers of the first pre-signed batch, with its true
+// roots from the 2^20-account state, signed by the operator (key 0) and built on origin 5.
+SubmitWorkload make_submit_workload(std::size_t transfers) {
+  const BigWorkload& big = big_workload();
+  SubmitWorkload w;
+  w.contract = staked_contract();
+  std::vector<Transaction> transactions(big.batches.front().begin(),
+                                        big.batches.front().begin() + static_cast<std::ptrdiff_t>(transfers));
+  optimized::Engine engine = *big.pristine;
+  optimized::BatchOutcome outcome = engine.execute_batch(params(), orl::L1View{}, transactions, 2);
+  if (!outcome.ok()) std::abort();
+  w.contract.last_state_root = outcome.state_roots.front();
+  orl::Batch batch{orl::batch_header_for(w.contract, transactions, outcome.state_roots, 5), {}, std::move(transactions),
+                   std::move(outcome.state_roots)};
+  const Hash32 id = orl::batch_id(batch.header);
+  if (secp256k1_schnorrsig_sign32(signing_context(), batch.signature.data(), id.data(), &keys().keypairs[0],
+                                  Hash32{}.data()) != 1)
+    std::abort();
+  w.input = orl::SubmitBatchInput{keys().pubkeys[0], std::move(batch)};
+  w.env = orl::Env{6};
+  return w;
+}
+
+void BM_optimistic_rollup_submit_batch(benchmark::State& state, VerifyBackend backend) {
+  const auto transfers = static_cast<std::size_t>(state.range(0));
+  const SubmitWorkload w = make_submit_workload(transfers);
+  bool rejected = false;
+  for (auto _ : state) {
+    const orl::Transition t = backend == VerifyBackend::reference
+                                  ? orl::apply_submit_batch(w.contract, w.input, w.env)
+                                  : optimized::apply_submit_batch(w.contract, w.input, w.env, 1);
+    rejected = rejected || !t.ok();
+    benchmark::DoNotOptimize(t.ok());
+  }
+  if (rejected) state.SkipWithError("an honest batch was rejected");
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * transfers));
+}
+BENCHMARK_CAPTURE(BM_optimistic_rollup_submit_batch, reference, VerifyBackend::reference)
+    ->Arg(64)
+    ->Arg(1024)
+    ->Arg(8192)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_optimistic_rollup_submit_batch, optimized, VerifyBackend::optimized)
+    ->Arg(64)
+    ->Arg(1024)
+    ->Arg(8192)
     ->UseRealTime()
     ->Unit(benchmark::kMicrosecond);
 

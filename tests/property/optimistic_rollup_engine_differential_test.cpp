@@ -1,17 +1,20 @@
-// Differential test: the rollup engine (l2::opt::RollupEngine::execute_batch) against
-// l2::ref::optimistic_rollup::execute_batch, with real BIP-340 signatures from deterministic keys.
-// Each case loads a random pre-state (genesis, up to a dozen more accounts at dense and sparse
+// Differential test: the optimistic-rollup engine (l2::opt::optimistic_rollup::Engine::execute_batch)
+// against l2::ref::optimistic_rollup::execute_batch, with real BIP-340 signatures from deterministic
+// keys. Each case loads a random pre-state (genesis, up to a dozen more accounts at dense and sparse
 // indices up to UINT32_MAX, balances and nonces at 0, 1 and UINT64_MAX, now and then a key off the
-// curve or no fee account, a deposit counter with pending recorded deposits) and runs a batch of
+// curve or no fee account, both counters with pending recorded deposits and forced exits) and runs
+// a batch of
 // 1..200 transactions built against the reference state reached so far, so that most are valid
 // (new accounts created by deposits and then spending in the same batch, transfers to oneself and
 // to and from the fee account), with at most a few faults injected: forged, misdirected and
 // out-of-range signatures, replayed and skipped nonces, overspending, unknown senders and
 // recipients, deposits out of order, credited twice, mismatching, unrecorded, creating an existing
-// account or topping up an empty slot, malformed kind/body combinations, amount + fee overflows and
-// balance overflows. The engine must give every intermediate root, the post-state and the error
-// code the reference gives, the index of the transaction the reference fails on, and after a
-// rejection the pre-state; on one thread and on two, in one call or split into two.
+// account or topping up an empty slot, forced exits (by the owner, by someone else, of empty slots)
+// out of order, processed twice, mismatching, unrecorded or with a wrong amount, malformed
+// kind/body combinations, amount + fee overflows and balance overflows. The engine must give every
+// intermediate root, the post-state and the error code the reference gives, the index of the
+// transaction the reference fails on, and after a rejection the pre-state; on one thread and on
+// two, in one call or split into two, on a SHA-256 kernel drawn from those this CPU supports.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
@@ -26,6 +29,7 @@
 #include <vector>
 
 #include "l2/opt/optimistic_rollup.hpp"
+#include "l2/opt/sha256.hpp"
 #include "l2/ref/optimistic_rollup.hpp"
 #include "l2/test/key_pool.hpp"
 #include "l2/test/libsecp256k1_oracle.hpp"
@@ -39,10 +43,12 @@ using l2::u64;
 using l2::u8;
 namespace orl = l2::ref::optimistic_rollup;
 namespace oracle = l2::test::libsecp256k1;
-using l2::opt::RollupEngine;
+using l2::opt::optimistic_rollup::Engine;
 using orl::Account;
 using orl::AccountIndex;
+using orl::Counters;
 using orl::Deposit;
+using orl::ForcedExit;
 using orl::State;
 using orl::Transaction;
 using orl::Transfer;
@@ -110,6 +116,8 @@ struct Setup {
   int fee_balance_choice = 0;
   u64 deposits_credited = 0;
   std::size_t pending_deposits = 0;  // recorded by L1, not yet credited: the batch credits them in order
+  u64 forced_exits_processed = 0;
+  std::size_t pending_forced_exits = 0;  // likewise for forced-exit requests
   std::vector<LoadedAccount> accounts;
 };
 
@@ -144,6 +152,8 @@ rc::Gen<Setup> setup_gen() {
       rc::gen::set(&Setup::fee_balance_choice, rc::gen::weightedElement<int>({{12, 0}, {8, 3}, {1, 5}, {1, 6}})),
       rc::gen::set(&Setup::deposits_credited, uniform<u64>(0, 4)),
       rc::gen::set(&Setup::pending_deposits, uniform<std::size_t>(0, 4)),
+      rc::gen::set(&Setup::forced_exits_processed, uniform<u64>(0, 3)),
+      rc::gen::set(&Setup::pending_forced_exits, uniform<std::size_t>(0, 3)),
       rc::gen::set(&Setup::accounts,
                    rc::gen::container<std::vector<LoadedAccount>>(*uniform<std::size_t>(0, 13),
                                                                    loaded_account_gen())));
@@ -158,10 +168,14 @@ AccountIndex index_of(const LoadedAccount& a, std::size_t position) {
   }
 }
 
-// What L1 recorded: the ids of every deposit so far, and the content of those not yet credited.
+// What L1 recorded: the ids of every deposit and forced exit so far, and the content of those not
+// yet processed.
 struct L1Log {
   std::vector<Hash32> ids;
   std::vector<std::optional<Deposit>> contents;  // known content (pending deposits and the batch's)
+  std::vector<Hash32> forced_exit_ids;
+  std::vector<std::optional<ForcedExit>> forced_exit_contents;  // the amount is decided at execution
+  orl::L1View view() const { return orl::L1View{ids, forced_exit_ids}; }
 };
 
 // ---- The batch --------------------------------------------------------------------------------
@@ -187,11 +201,16 @@ enum Fault : int {
   topup_empty_slot,
   topup_overflow,
   credit_overflow,     // a transfer to the richest account, and no fee or amount trimmed to fit
+  forced_exit_out_of_order,
+  forced_exit_processed_twice,
+  forced_exit_mismatch,
+  forced_exit_not_recorded,
+  forced_exit_wrong_amount,
   fault_count,
 };
 
 struct Action {
-  int kind = 0;  // 0 transfer, 1 withdrawal, 2 creating deposit, 3 top-up deposit
+  int kind = 0;  // 0 transfer, 1 withdrawal, 2 creating deposit, 3 top-up deposit, 4 forced exit
   std::size_t from_pick = 0;
   std::size_t to_pick = 0;
   int amount_choice = 0;
@@ -211,7 +230,7 @@ rc::Gen<int> fault_gen(int fault_weight) {
 
 rc::Gen<Action> action_gen(int fault_weight) {
   return rc::gen::build<Action>(
-      rc::gen::set(&Action::kind, rc::gen::weightedElement<int>({{12, 0}, {3, 1}, {3, 2}, {2, 3}})),
+      rc::gen::set(&Action::kind, rc::gen::weightedElement<int>({{12, 0}, {3, 1}, {3, 2}, {2, 3}, {3, 4}})),
       rc::gen::set(&Action::from_pick, uniform<std::size_t>(0, 1000)),
       rc::gen::set(&Action::to_pick, uniform<std::size_t>(0, 1000)),
       rc::gen::set(&Action::amount_choice, rc::gen::weightedElement<int>({{2, 0}, {8, 1}, {1, 2}, {1, 3}})),
@@ -227,8 +246,7 @@ class BatchBuilder {
   void add(const Action& act) {
     Transaction tx = make(act);
     if (!stopped_) {
-      const orl::L1View l1{log_.ids};
-      auto next = orl::apply_tx(params(), l1, state_, tx, OracleCheck{});
+      auto next = orl::apply_tx(params(), log_.view(), state_, tx, OracleCheck{});
       if (next.ok()) {
         state_ = std::move(next).value();
         if (tx.kind == TxKind::transfer && tx.transfer->from != 0 && created_.count(tx.transfer->from) != 0)
@@ -280,6 +298,7 @@ class BatchBuilder {
     switch (act.kind) {
       case 2:
       case 3: return make_deposit(act, accounts);
+      case 4: return make_forced_exit(act, accounts);
       default: break;
     }
     if (accounts.empty()) return make_deposit(act, accounts);
@@ -440,6 +459,50 @@ class BatchBuilder {
     return orl::make_transaction(d);
   }
 
+  // A forced exit of an account (usually one that exists, sometimes an empty slot), requested by its
+  // owner or by someone else, with the amount the reference will require unless a fault says otherwise.
+  Transaction make_forced_exit(const Action& act, const std::vector<AccountIndex>& accounts) {
+    const u64 processed = state_.forced_exits_processed();
+    const bool pending = processed < log_.forced_exit_ids.size() && log_.forced_exit_contents[processed].has_value();
+    ForcedExit e{};
+    if (pending) {
+      e = *log_.forced_exit_contents[processed];  // L1 recorded it before the batch
+    } else {
+      e.request_index = processed;
+      e.from = accounts.empty() || act.salt % 6 == 0 ? absent(act.salt) : accounts[act.from_pick % accounts.size()];
+      const std::optional<Account> account = state_.account(e.from);
+      // The owner asks two times in three; otherwise another key (which may happen to be the owner's).
+      e.requester = account && act.salt % 3 != 0 ? account->owner : pool().pubkey[act.new_owner];
+      e.l1_recipient = oracle::tagged_hash("test/forced_exit_recipient", l2::Bytes{static_cast<u8>(act.salt)});
+    }
+    const std::optional<Account> account = state_.account(e.from);
+    e.amount = account && account->owner == e.requester ? account->balance : 0;
+    const bool recordable = processed == log_.forced_exit_ids.size() && !forced_exit_log_frozen_;
+    switch (act.fault) {
+      case forced_exit_out_of_order: e.request_index = processed + 1 + act.salt % 2; break;
+      case forced_exit_processed_twice:
+        if (processed > 0) e.request_index = processed - 1 - act.salt % processed;
+        break;
+      default: break;
+    }
+    if (act.fault == forced_exit_not_recorded && recordable) {
+      forced_exit_log_frozen_ = true;
+    } else if (recordable && e.request_index == processed) {
+      log_.forced_exit_ids.push_back(orl::forced_exit_id(params(), e));
+      log_.forced_exit_contents.push_back(e);
+    }
+    if (act.fault == forced_exit_mismatch) {
+      if (act.salt % 2 == 0) {
+        e.l1_recipient[act.salt % 32] ^= 0x01;
+      } else {
+        e.from += 1;
+      }
+    }
+    // 0 for the owner's account, one more or one less than the balance, or the balance for a non-owner.
+    if (act.fault == forced_exit_wrong_amount) e.amount = e.amount == 0 ? 1 + (account ? account->balance : 0) : e.amount - 1;
+    return orl::make_transaction(e);
+  }
+
   State state_;
   L1Log& log_;
   std::vector<Transaction> batch_;
@@ -447,6 +510,7 @@ class BatchBuilder {
   AccountIndex next_small_ = 1;
   bool stopped_ = false;
   bool log_frozen_ = false;
+  bool forced_exit_log_frozen_ = false;
   std::size_t spent_from_new_accounts_ = 0;
 };
 
@@ -470,7 +534,7 @@ Reached fold_reference(const State& pre_state, const orl::L1View& l1, const std:
 
 std::string describe(const Transaction& tx) { return l2::reflect::to_text(tx); }
 
-void expect_same_state(const RollupEngine& engine, const State& state, const std::string& how) {
+void expect_same_state(const Engine& engine, const State& state, const std::string& how) {
   const auto accounts = engine.accounts();
   RC_ASSERT(accounts.size() == state.accounts().size());
   for (std::size_t i = 0; i < accounts.size(); ++i) {
@@ -480,13 +544,16 @@ void expect_same_state(const RollupEngine& engine, const State& state, const std
               l2::reflect::to_text(accounts[i].second));
   }
   RC_ASSERT(engine.deposits_credited() == state.deposits_credited());
+  RC_ASSERT(engine.forced_exits_processed() == state.forced_exits_processed());
   RC_ASSERT(engine.state_root() == state.root());
 }
 
-// How the engine is driven: `threads`, and the batch cut into two calls at `split` (none: one call).
+// How the engine is driven: `threads`, the batch cut into two calls at `split` (none: one call), and
+// the SHA-256 kernel.
 struct EngineRun {
   unsigned threads = 0;
   std::optional<std::size_t> split;
+  const l2::opt::sha256::Kernel* kernel = nullptr;
 };
 
 void expect_matches_reference(const State& pre_state, const orl::L1View& l1, const std::vector<Transaction>& batch,
@@ -498,9 +565,9 @@ void expect_matches_reference(const State& pre_state, const orl::L1View& l1, con
 
   for (const EngineRun& run : runs) {
     std::ostringstream how_text;
-    how_text << " (threads " << run.threads << ", " << (run.split ? 2 : 1) << " calls)";
+    how_text << " (threads " << run.threads << ", " << (run.split ? 2 : 1) << " calls, kernel " << run.kernel->name << ")";
     const std::string how = how_text.str();
-    RollupEngine engine(pre_state, run.threads);
+    Engine engine(pre_state, run.threads, *run.kernel);
     const std::size_t split = run.split.value_or(batch.size());
     const std::span<const Transaction> all(batch);
     auto outcome = engine.execute_batch(params(), l1, all.first(split), run.threads);
@@ -554,7 +621,7 @@ State make_pre_state(const Setup& setup, L1Log& log) {
     state.put(index_of(a, i), Account{balance_of(a.balance_choice), nonces[static_cast<std::size_t>(a.nonce_choice)],
                                       pool().pubkey[a.owner]});
   }
-  state.set_deposits_credited(setup.deposits_credited);
+  state.set_counters(Counters{setup.deposits_credited, setup.forced_exits_processed});
   // Credited deposits: only their ids matter now. Pending ones: recorded with their content.
   for (u64 k = 0; k < setup.deposits_credited; ++k) {
     log.ids.push_back(oracle::tagged_hash("test/old_deposit", l2::Bytes{static_cast<u8>(k)}));
@@ -569,6 +636,18 @@ State make_pre_state(const Setup& setup, L1Log& log) {
     }
     log.ids.push_back(orl::deposit_id(params(), d));
     log.contents.emplace_back(d);
+  }
+  for (u64 k = 0; k < setup.forced_exits_processed; ++k) {
+    log.forced_exit_ids.push_back(oracle::tagged_hash("test/old_forced_exit", l2::Bytes{static_cast<u8>(k)}));
+    log.forced_exit_contents.emplace_back(std::nullopt);
+  }
+  // Pending requests of accounts 1, 2 and 3 (which may not exist), by their owners' keys 1, 2, 3;
+  // the amount is decided when the batch runs.
+  for (std::size_t k = 0; k < setup.pending_forced_exits; ++k) {
+    const ForcedExit e{setup.forced_exits_processed + k, static_cast<AccountIndex>(1 + k), pool().pubkey[1 + k],
+                       Hash32{static_cast<u8>(0xe0 + k)}, 0};
+    log.forced_exit_ids.push_back(orl::forced_exit_id(params(), e));
+    log.forced_exit_contents.emplace_back(e);
   }
   return state;
 }
@@ -586,16 +665,21 @@ RC_GTEST_PROP(OptimisticRollupEngineDifferential, RandomBatchesMatchTheReference
   BatchBuilder builder(pre_state, log);
   for (const Action& act : actions) builder.add(act);
   const std::vector<Transaction>& batch = builder.batch();
-  const orl::L1View l1{log.ids};
+  const orl::L1View l1 = log.view();
 
   const std::size_t split = *uniform<std::size_t>(0, batch.size() + 1);
-  expect_matches_reference(pre_state, l1, batch, {EngineRun{2, std::nullopt}, EngineRun{1, split}});
+  const std::vector<const l2::opt::sha256::Kernel*> kernels = l2::opt::sha256::supported_kernels();
+  const auto* kernel = *rc::gen::elementOf(kernels);
+  expect_matches_reference(pre_state, l1, batch, {EngineRun{2, std::nullopt, kernel}, EngineRun{1, split, kernel}});
 
   const Reached reached = fold_reference(pre_state, l1, batch);
   RC_CLASSIFY(reached.error == RollupError::none, "valid batch");
   RC_CLASSIFY(reached.error != RollupError::none, "rejected: " + code(reached.error));
   RC_CLASSIFY(reached.applied >= 50, "50 or more transactions applied");
   RC_CLASSIFY(builder.spent_from_new_accounts() > 0, "a signed transaction from an account the batch created");
+  RC_CLASSIFY(std::any_of(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(reached.applied),
+                          [](const Transaction& tx) { return tx.kind == TxKind::forced_exit; }),
+              "a forced exit applied");
 }
 
 }  // namespace

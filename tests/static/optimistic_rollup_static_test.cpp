@@ -1,6 +1,6 @@
 // Optimistic-rollup L2 transactions checked at compile time: this file compiling is the test passing.
 //
-// Every transaction runs with l2::test::ToySignatureCheck in place of BIP-340 (constant-evaluating
+// Every transaction runs with l2::test::rollup::SymbolicCheck in place of BIP-340 (constant-evaluating
 // BIP-340 costs seconds per signature); everything else is real: the account tree, the state
 // root, the digests, the witnesses and which key must have signed. Constant evaluation of SHA-256
 // is slow, so each scenario below is one evaluation that builds its states once and returns a
@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "l2/ref/optimistic_rollup.hpp"
-#include "l2/test/toy_signature.hpp"
+#include "l2/test/optimistic_rollup_symbolic_signature.hpp"
 
 namespace {
 
@@ -29,9 +29,11 @@ using orl::Transaction;
 using orl::Transfer;
 using orl::Withdrawal;
 
-using l2::test::key;
-using l2::test::toy;
-using l2::test::toy_sign;
+constexpr Hash32 key(l2::u8 tag) { return l2::test::rollup::filled(tag); }
+constexpr auto toy = l2::test::rollup::symbolic;
+constexpr orl::Signature toy_sign(const Hash32& pubkey, const Hash32& digest) {
+  return l2::test::rollup::symbolic_sign(pubkey, digest);
+}
 
 constexpr Hash32 operator_key = key(0x0f);
 constexpr Hash32 alice = key(0xa1);
@@ -47,7 +49,11 @@ constexpr Deposit deposit_bob{1, bob_index, bob, 500};
 constexpr Deposit top_up_alice{2, alice_index, std::nullopt, 50};
 constexpr std::array<Hash32, 3> deposit_log{orl::deposit_id(params, deposit_alice), orl::deposit_id(params, deposit_bob),
                                             orl::deposit_id(params, top_up_alice)};
-constexpr L1View l1{deposit_log};
+// L1's forced exits: alice asks for her own account, bob for alice's.
+constexpr orl::ForcedExit exit_alice{0, alice_index, alice, key(0xe1), 0};
+constexpr orl::ForcedExit exit_by_bob{1, alice_index, bob, key(0xe2), 0};
+constexpr std::array<Hash32, 2> exit_log{orl::forced_exit_id(params, exit_alice), orl::forced_exit_id(params, exit_by_bob)};
+constexpr L1View l1{deposit_log, exit_log};
 
 constexpr Transaction transfer(orl::AccountIndex from, orl::AccountIndex to, u64 amount, u64 fee, u64 nonce,
                                const Hash32& signer) {
@@ -106,17 +112,18 @@ constexpr DepositChecks check_deposits() {
   DepositChecks c;
   const State genesis = State::genesis(operator_key);
   c.genesis_holds_only_the_fee_account = genesis.accounts().size() == 1 && at(genesis, orl::fee_account).owner == operator_key &&
-                                         at(genesis, orl::fee_account).balance == 0 && genesis.deposits_credited() == 0;
+                                         at(genesis, orl::fee_account).balance == 0 && genesis.deposits_credited() == 0 &&
+                                         genesis.forced_exits_processed() == 0;
   const State s = funded();
   c.deposits_create_accounts = at(s, alice_index).balance == 1000 && at(s, alice_index).owner == alice &&
                                at(s, alice_index).nonce == 0 && at(s, bob_index).balance == 500 &&
                                s.deposits_credited() == 2;
   const State topped = orl::apply_tx(params, l1, s, orl::make_transaction(top_up_alice), toy).value();
   c.top_up_credits = at(topped, alice_index).balance == 1050 && at(topped, alice_index).owner == alice &&
-                     topped.deposits_credited() == 3;
+                     topped.deposits_credited() == 3 && topped.forced_exits_processed() == 0;
   // Same accounts, different counter: different roots.
   State recount = s;
-  recount.set_deposits_credited(3);
+  recount.set_counters(orl::Counters{3, 0});
   c.root_commits_to_the_deposit_counter = recount.root() != s.root() && recount.header().accounts_root == s.header().accounts_root;
   c.stateless_matches_stateful = stateless_agrees(s, orl::make_transaction(top_up_alice)) &&
                                  stateless_agrees(genesis, orl::make_transaction(deposit_alice));
@@ -124,20 +131,20 @@ constexpr DepositChecks check_deposits() {
   c.replayed = error_of(s, orl::make_transaction(deposit_alice));
   c.skipped = error_of(orl::apply_tx(params, l1, genesis, orl::make_transaction(deposit_alice), toy).value(),
                        orl::make_transaction(top_up_alice));
-  c.unrecorded = error_of(s, orl::make_transaction(top_up_alice), L1View{std::span(deposit_log).first(2)});
+  c.unrecorded = error_of(s, orl::make_transaction(top_up_alice), L1View{std::span(deposit_log).first(2), exit_log});
   c.altered = error_of(s, orl::make_transaction(Deposit{2, alice_index, std::nullopt, 51}));
 
   // L1 records deposits the contract would never assign (a creation at a taken slot, a top-up of
   // an empty one): the L2 rules must still refuse them.
   const Deposit create_at_bob{2, bob_index, alice, 5};
   const std::array<Hash32, 3> log_taken{deposit_log[0], deposit_log[1], orl::deposit_id(params, create_at_bob)};
-  c.slot_taken = error_of(s, orl::make_transaction(create_at_bob), L1View{log_taken});
+  c.slot_taken = error_of(s, orl::make_transaction(create_at_bob), L1View{log_taken, exit_log});
   const Deposit top_up_empty{2, 7, std::nullopt, 5};
   const std::array<Hash32, 3> log_empty{deposit_log[0], deposit_log[1], orl::deposit_id(params, top_up_empty)};
-  c.top_up_of_nobody = error_of(s, orl::make_transaction(top_up_empty), L1View{log_empty});
+  c.top_up_of_nobody = error_of(s, orl::make_transaction(top_up_empty), L1View{log_empty, exit_log});
   const Deposit top_up_max{2, alice_index, std::nullopt, l2::u64_max - 999};  // 1000 + this = 2^64
   const std::array<Hash32, 3> log_max{deposit_log[0], deposit_log[1], orl::deposit_id(params, top_up_max)};
-  c.overflow = error_of(s, orl::make_transaction(top_up_max), L1View{log_max});
+  c.overflow = error_of(s, orl::make_transaction(top_up_max), L1View{log_max, exit_log});
   return c;
 }
 
@@ -293,6 +300,68 @@ static_assert(withdrawals.transfer_signature_reused == RollupError::bad_signatur
 static_assert(withdrawals.replayed == RollupError::nonce_replayed);
 static_assert(withdrawals.too_much == RollupError::insufficient_balance);
 
+// ---- forced exits [OR-FEX-1 .. OR-FEX-5] ----
+struct ForcedExitChecks {
+  bool owner_takes_the_whole_balance = false;
+  bool someone_elses_is_a_no_op = false;
+  bool root_commits_to_the_exit_counter = false;
+  bool stateless_matches_stateful = false;
+  bool reads_only_the_account = false;
+  RollupError processed_twice = RollupError::none;
+  RollupError skipped = RollupError::none;
+  RollupError unrecorded = RollupError::none;
+  RollupError other_recipient = RollupError::none;
+  RollupError one_less = RollupError::none;
+  RollupError one_more = RollupError::none;
+  RollupError non_owner_takes_something = RollupError::none;
+};
+
+constexpr Transaction forced_exit(orl::ForcedExit e, u64 amount) {
+  e.amount = amount;
+  return orl::make_transaction(e);
+}
+
+constexpr ForcedExitChecks check_forced_exits() {
+  ForcedExitChecks c;
+  const State s = funded();
+  const State exited = orl::apply_tx(params, l1, s, forced_exit(exit_alice, 1000), toy).value();
+  c.owner_takes_the_whole_balance = at(exited, alice_index).balance == 0 && at(exited, alice_index).owner == alice &&
+                                    at(exited, alice_index).nonce == 0 && at(exited, bob_index).balance == 500 &&
+                                    exited.deposits_credited() == 2 && exited.forced_exits_processed() == 1;
+  const State noop = orl::apply_tx(params, l1, exited, forced_exit(exit_by_bob, 0), toy).value();
+  c.someone_elses_is_a_no_op = noop.header().accounts_root == exited.header().accounts_root &&
+                               noop.forced_exits_processed() == 2 && noop.deposits_credited() == 2;
+  c.root_commits_to_the_exit_counter = noop.root() != exited.root();
+  c.stateless_matches_stateful = stateless_agrees(s, forced_exit(exit_alice, 1000)) &&
+                                 stateless_agrees(exited, forced_exit(exit_by_bob, 0)) &&
+                                 stateless_agrees(s, forced_exit(exit_alice, 999));
+  c.reads_only_the_account = orl::witness_for(params, l1, s, forced_exit(exit_alice, 1000), toy).accounts.size() == 1;
+  c.processed_twice = error_of(exited, forced_exit(exit_alice, 0));
+  c.skipped = error_of(s, forced_exit(exit_by_bob, 0));
+  c.unrecorded = error_of(exited, forced_exit(exit_by_bob, 0), L1View{deposit_log, std::span(exit_log).first(1)});
+  orl::ForcedExit redirected = exit_alice;
+  redirected.l1_recipient = key(0xe2);
+  c.other_recipient = error_of(s, forced_exit(redirected, 1000));
+  c.one_less = error_of(s, forced_exit(exit_alice, 999));
+  c.one_more = error_of(s, forced_exit(exit_alice, 1001));
+  c.non_owner_takes_something = error_of(exited, forced_exit(exit_by_bob, 1));
+  return c;
+}
+
+constexpr ForcedExitChecks forced_exits = check_forced_exits();
+static_assert(forced_exits.owner_takes_the_whole_balance);
+static_assert(forced_exits.someone_elses_is_a_no_op);
+static_assert(forced_exits.root_commits_to_the_exit_counter);
+static_assert(forced_exits.stateless_matches_stateful);
+static_assert(forced_exits.reads_only_the_account);
+static_assert(forced_exits.processed_twice == RollupError::forced_exit_already_processed);
+static_assert(forced_exits.skipped == RollupError::forced_exit_out_of_order);
+static_assert(forced_exits.unrecorded == RollupError::forced_exit_not_recorded);
+static_assert(forced_exits.other_recipient == RollupError::forced_exit_mismatch);
+static_assert(forced_exits.one_less == RollupError::forced_exit_wrong_amount);
+static_assert(forced_exits.one_more == RollupError::forced_exit_wrong_amount);
+static_assert(forced_exits.non_owner_takes_something == RollupError::forced_exit_wrong_amount);
+
 // ---- the witness rules of the stateless step [OR-WIT-1 .. OR-WIT-4] ----
 struct WitnessChecks {
   RollupError wrong_pre_root = RollupError::none;
@@ -392,12 +461,18 @@ static_assert(orl::fault_type(RollupError::bad_signature) == orl::FraudProofType
 static_assert(orl::fault_type(RollupError::nonce_replayed) == orl::FraudProofType::double_spend);
 static_assert(orl::fault_type(RollupError::insufficient_balance) == orl::FraudProofType::double_spend);
 static_assert(orl::fault_type(RollupError::deposit_already_credited) == orl::FraudProofType::double_spend);
+static_assert(orl::fault_type(RollupError::forced_exit_already_processed) == orl::FraudProofType::double_spend);
+static_assert(orl::fault_type(RollupError::forced_exit_wrong_amount) == orl::FraudProofType::invalid_transition);
+static_assert(orl::fault_type(RollupError::deposit_out_of_order) == orl::FraudProofType::invalid_transition);
 static_assert(orl::fault_type(RollupError::nonce_gap) == orl::FraudProofType::invalid_transition);
 static_assert(orl::fault_type(RollupError::tx_malformed) == orl::FraudProofType::invalid_transition);
 static_assert(orl::is_witness_error(RollupError::witness_root_mismatch));
 static_assert(!orl::is_transaction_error(RollupError::witness_missing));
 static_assert(orl::is_transaction_error(RollupError::deposit_balance_overflow));
 static_assert(!orl::is_transaction_error(RollupError::batch_empty));
+static_assert(orl::is_transaction_error(RollupError::forced_exit_wrong_amount));
+static_assert(!orl::is_transaction_error(RollupError::config_censorship_bound));
+static_assert(l2::last_transaction_error == RollupError::forced_exit_wrong_amount);
 
 }  // namespace
 

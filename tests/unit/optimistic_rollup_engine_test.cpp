@@ -1,10 +1,13 @@
-// The rollup engine (l2::opt::RollupEngine) on hand-built batches against
+// The optimistic-rollup engine (l2::opt::optimistic_rollup::Engine) on hand-built batches against
 // l2::ref::optimistic_rollup::execute_batch with the reference's own BIP-340: the same roots and
 // post-state for valid batches; for an invalid one the same code, the index of the failing
 // transaction, and the engine back in its pre-state (it rolls back). Cases cover each kind of
-// transaction, aliasing (to oneself, to and from the fee account), accounts created earlier in
-// the same batch and then used, sparse indices up to UINT32_MAX, keys off the curve, a state
-// without a fee account, and batches long enough for the multi-threaded pipeline, failing late.
+// transaction, forced exits (by the owner, by anyone else, of an empty slot, of the fee account, of
+// an account the batch created, every OR-FEX rule at its boundaries), aliasing (to oneself, to and
+// from the fee account), accounts created earlier in the same batch and then used, sparse indices
+// up to UINT32_MAX, keys off the curve, a state without a fee account, and batches long enough for
+// the multi-threaded pipeline, failing late. Every engine run is repeated on each SHA-256 kernel
+// this CPU supports (the tree's and the tagged hashes' kernels follow it).
 #include <gtest/gtest.h>
 
 #include <array>
@@ -14,6 +17,7 @@
 #include <vector>
 
 #include "l2/opt/optimistic_rollup.hpp"
+#include "l2/opt/sha256.hpp"
 #include "l2/ref/optimistic_rollup.hpp"
 #include "l2/test/libsecp256k1_oracle.hpp"
 
@@ -24,10 +28,14 @@ using l2::RollupError;
 using l2::u64;
 namespace orl = l2::ref::optimistic_rollup;
 namespace oracle = l2::test::libsecp256k1;
-using l2::opt::RollupEngine;
+using l2::opt::optimistic_rollup::AccountTree;
+using l2::opt::optimistic_rollup::BatchOutcome;
+using l2::opt::optimistic_rollup::Engine;
 using orl::Account;
 using orl::AccountIndex;
+using orl::Counters;
 using orl::Deposit;
+using orl::ForcedExit;
 using orl::State;
 using orl::Transaction;
 using orl::Transfer;
@@ -40,22 +48,25 @@ constexpr AccountIndex far = 0xFFFFFFFFu;  // the last index: lives in the engin
 
 std::string code(RollupError e) { return std::string(l2::error_info(e).code); }
 
+std::vector<const l2::opt::sha256::Kernel*> supported_kernels() { return l2::opt::sha256::supported_kernels(); }
+
 // The reference's accounts and the engine's, by index.
-void expect_same_state(const RollupEngine& engine, const State& state) {
-  const std::vector<RollupEngine::AccountEntry> accounts = engine.accounts();
+void expect_same_state(const Engine& engine, const State& state) {
+  const std::vector<Engine::AccountEntry> accounts = engine.accounts();
   ASSERT_EQ(accounts.size(), state.accounts().size());
   for (std::size_t i = 0; i < accounts.size(); ++i) {
     EXPECT_EQ(accounts[i].first, state.accounts()[i].first);
     EXPECT_TRUE(l2::reflect::equal(accounts[i].second, state.accounts()[i].second)) << "account " << accounts[i].first;
   }
   EXPECT_EQ(engine.deposits_credited(), state.deposits_credited());
+  EXPECT_EQ(engine.forced_exits_processed(), state.forced_exits_processed());
   EXPECT_EQ(engine.state_root(), state.root());
   EXPECT_EQ(engine.account_count(), state.accounts().size());
 }
 
-class RollupEngineTest : public ::testing::Test {
+class OptimisticRollupEngineTest : public ::testing::Test {
  protected:
-  RollupEngineTest() {
+  OptimisticRollupEngineTest() {
     const l2::Bytes seed = l2::bytes_of("optimistic_rollup_engine_test");
     for (l2::u32 i = 0; i < 4; ++i) {
       secret[i] = l2::ref::bip340::secret_from_seed(seed, i);
@@ -76,6 +87,14 @@ class RollupEngineTest : public ::testing::Test {
     deposit_log[d.deposit_index] = orl::deposit_id(params, d);
     return orl::make_transaction(d);
   }
+  // Appends the forced exit's id to L1's log, as L1 records the request (the amount is not part of
+  // the id), and returns the transaction.
+  Transaction requested(const ForcedExit& e) {
+    if (forced_exit_log.size() <= e.request_index) forced_exit_log.resize(e.request_index + 1);
+    forced_exit_log[e.request_index] = orl::forced_exit_id(params, e);
+    return orl::make_transaction(e);
+  }
+  orl::L1View l1() const { return orl::L1View{deposit_log, forced_exit_log}; }
   Transaction transfer(AccountIndex from, AccountIndex to, u64 amount, u64 fee, u64 nonce, std::size_t signer) const {
     Transfer t{from, to, amount, fee, nonce, {}};
     t.signature = oracle::sign(secret[signer], orl::transfer_digest(params, t), Hash32{}).value();
@@ -87,23 +106,26 @@ class RollupEngineTest : public ::testing::Test {
     return orl::make_transaction(w);
   }
 
-  // The reference and the engine (loaded with `pre`, on `threads`) on the same batch. Returns the
-  // engine's outcome after checking it against the reference.
-  l2::opt::RollupBatchOutcome expect_matches_reference(const State& pre, const std::vector<Transaction>& batch,
-                                                       unsigned threads = 2) const {
-    const orl::L1View l1{deposit_log};
-    const auto expected = orl::execute_batch(params, l1, pre, batch);
-    RollupEngine engine(pre, threads);
-    const auto outcome = engine.execute_batch(params, l1, batch, threads);
-    if (expected.ok()) {
-      EXPECT_TRUE(outcome.ok()) << "engine rejected transaction " << outcome.failed_transaction << " with "
-                                << code(outcome.error);
-      EXPECT_EQ(outcome.state_roots, expected.value().state_roots);
-      expect_same_state(engine, expected.value().post_state);
-    } else {
-      EXPECT_EQ(code(outcome.error), code(expected.error()));
-      EXPECT_TRUE(outcome.state_roots.empty());
-      expect_same_state(engine, pre);  // rolled back
+  // The reference and the engine (loaded with `pre`, on `threads`, on each supported kernel) on the
+  // same batch. Returns the engine's outcome after checking it against the reference.
+  BatchOutcome expect_matches_reference(const State& pre, const std::vector<Transaction>& batch,
+                                        unsigned threads = 2) const {
+    const auto expected = orl::execute_batch(params, l1(), pre, batch);
+    BatchOutcome outcome;
+    for (const l2::opt::sha256::Kernel* kernel : supported_kernels()) {
+      SCOPED_TRACE(std::string("kernel ") + std::string(kernel->name));
+      Engine engine(pre, threads, *kernel);
+      outcome = engine.execute_batch(params, l1(), batch, threads);
+      if (expected.ok()) {
+        EXPECT_TRUE(outcome.ok()) << "engine rejected transaction " << outcome.failed_transaction << " with "
+                                  << code(outcome.error);
+        EXPECT_EQ(outcome.state_roots, expected.value().state_roots);
+        expect_same_state(engine, expected.value().post_state);
+      } else {
+        EXPECT_EQ(code(outcome.error), code(expected.error()));
+        EXPECT_TRUE(outcome.state_roots.empty());
+        expect_same_state(engine, pre);  // rolled back
+      }
     }
     return outcome;
   }
@@ -124,21 +146,22 @@ class RollupEngineTest : public ::testing::Test {
   Hash32 off_curve_key{};
   orl::L2Params params{};
   std::vector<Hash32> deposit_log;
+  std::vector<Hash32> forced_exit_log;
 };
 
-TEST_F(RollupEngineTest, GenesisIsTheReferenceGenesis) {
-  const RollupEngine engine = RollupEngine::genesis(key[0]);
+TEST_F(OptimisticRollupEngineTest, GenesisIsTheReferenceGenesis) {
+  const Engine engine = Engine::genesis(key[0]);
   expect_same_state(engine, State::genesis(key[0]));
   EXPECT_EQ(engine.header().accounts_root, State::genesis(key[0]).header().accounts_root);
 }
 
-TEST_F(RollupEngineTest, LoadsAndExportsAnyState) {
+TEST_F(OptimisticRollupEngineTest, LoadsAndExportsAnyState) {
   State state = State::genesis(key[0]);
   state.put(alice, Account{l2::u64_max, l2::u64_max, key[1]});
   state.put(70000, Account{5, 0, off_curve_key});  // above the dense floor with few accounts: sparse
   state.put(far, Account{0, 3, key[2]});
-  state.set_deposits_credited(9);
-  const RollupEngine engine(state, 2);
+  state.set_counters(Counters{9, l2::u64_max});
+  const Engine engine(state, 2);
   expect_same_state(engine, state);
   const State exported = engine.to_state();
   EXPECT_EQ(exported.root(), state.root());
@@ -149,21 +172,31 @@ TEST_F(RollupEngineTest, LoadsAndExportsAnyState) {
     EXPECT_EQ(opening.account.has_value(), state.account(index).has_value());
   }
   // From a list with a repeated index: the last entry wins.
-  const std::vector<RollupEngine::AccountEntry> entries = {{alice, Account{1, 0, key[1]}}, {0, Account{0, 0, key[0]}},
-                                                           {alice, Account{2, 0, key[1]}}};
-  const RollupEngine listed(entries, 0, 1);
+  const std::vector<Engine::AccountEntry> entries = {{alice, Account{1, 0, key[1]}}, {0, Account{0, 0, key[0]}},
+                                                     {alice, Account{2, 0, key[1]}}};
+  const Engine listed(entries, Counters{3, 5}, 1);
   EXPECT_EQ(listed.account(alice)->balance, 2u);
   EXPECT_EQ(listed.account_count(), 2u);
+  EXPECT_EQ(listed.counters().deposits_credited, 3u);
+  EXPECT_EQ(listed.forced_exits_processed(), 5u);
+  // Both counters are committed: the root differs from the same accounts with other counters.
+  State with_counters;
+  with_counters.put(0, Account{0, 0, key[0]});
+  with_counters.put(alice, Account{2, 0, key[1]});
+  with_counters.set_counters(Counters{3, 5});
+  EXPECT_EQ(listed.state_root(), with_counters.root());
+  with_counters.set_counters(Counters{3, 4});
+  EXPECT_NE(listed.state_root(), with_counters.root());
 }
 
-TEST_F(RollupEngineTest, EmptyBatchYieldsThePreRoot) {
+TEST_F(OptimisticRollupEngineTest, EmptyBatchYieldsThePreRoot) {
   const State genesis = State::genesis(key[0]);
   const auto outcome = expect_matches_reference(genesis, {});
   ASSERT_TRUE(outcome.ok());
   EXPECT_EQ(outcome.state_roots, std::vector<Hash32>{genesis.root()});
 }
 
-TEST_F(RollupEngineTest, DepositsThenTransfersFromTheNewAccountsInOneBatch) {
+TEST_F(OptimisticRollupEngineTest, DepositsThenTransfersFromTheNewAccountsInOneBatch) {
   const State genesis = State::genesis(key[0]);
   const std::vector<Transaction> batch = {
       recorded(Deposit{0, alice, key[1], 1000}),
@@ -181,7 +214,7 @@ TEST_F(RollupEngineTest, DepositsThenTransfersFromTheNewAccountsInOneBatch) {
   EXPECT_EQ(outcome.state_roots.size(), batch.size() + 1);
 }
 
-TEST_F(RollupEngineTest, TheOperatorSpendsItsFees) {
+TEST_F(OptimisticRollupEngineTest, TheOperatorSpendsItsFees) {
   State state = State::genesis(key[0]);
   state.put(0, Account{100, 0, key[0]});
   state.put(alice, Account{10, 0, key[1]});
@@ -190,13 +223,13 @@ TEST_F(RollupEngineTest, TheOperatorSpendsItsFees) {
   EXPECT_TRUE(expect_matches_reference(state, batch).ok());
 }
 
-TEST_F(RollupEngineTest, EachRejectionStopsTheBatchAndRollsBack) {
+TEST_F(OptimisticRollupEngineTest, EachRejectionStopsTheBatchAndRollsBack) {
   State pre = State::genesis(key[0]);
   pre.put(alice, Account{1000, 4, key[1]});
   pre.put(bob, Account{l2::u64_max - 1, 0, key[2]});
   pre.put(3, Account{50, l2::u64_max, key[3]});
   pre.put(4, Account{50, 0, off_curve_key});
-  pre.set_deposits_credited(1);
+  pre.set_counters(Counters{1, 0});
   deposit_log = {Hash32{0x01}};
   const Transaction ok = transfer(alice, 0, 1, 1, 4, 1);  // applied before each fault, then rolled back
   const auto at_1 = [&](const Transaction& fault) { return std::vector<Transaction>{ok, fault, ok}; };
@@ -237,7 +270,95 @@ TEST_F(RollupEngineTest, EachRejectionStopsTheBatchAndRollsBack) {
                      RollupError::fee_balance_overflow);
 }
 
-TEST_F(RollupEngineTest, SecondCreationOfASlotInOneBatchIsRejected) {
+// A forced exit moves the whole balance out when its requester owns the account and nothing
+// otherwise; it reads one slot, writes it only when it moves funds, keeps the nonce, and advances
+// forced_exits_processed either way.
+TEST_F(OptimisticRollupEngineTest, ForcedExitsMatchTheReference) {
+  State pre = State::genesis(key[0]);
+  pre.put(0, Account{40, 0, key[0]});
+  pre.put(alice, Account{1000, 3, key[1]});
+  pre.put(bob, Account{0, 0, key[2]});
+  pre.put(far, Account{77, 1, key[3]});
+  pre.set_counters(Counters{0, 2});
+  forced_exit_log = {Hash32{0x0e}, Hash32{0x0f}};  // requests 0 and 1, processed before
+  const Hash32 to{0xb1};
+  const std::vector<Transaction> batch = {
+      requested(ForcedExit{2, alice, key[1], to, 1000}),  // by the owner: the whole balance
+      requested(ForcedExit{3, bob, key[1], to, 0}),       // by someone else: a no-op
+      requested(ForcedExit{4, 9, key[1], to, 0}),         // of an empty slot: a no-op
+      requested(ForcedExit{5, far, key[3], to, 77}),      // a slot of the engine's sparse map
+      requested(ForcedExit{6, 0, key[0], to, 40}),        // the fee account, by the operator
+      requested(ForcedExit{7, alice, key[1], to, 0}),     // the owner again, after the first: 0 now
+      recorded(Deposit{0, 5, key[2], 300}),               // an account the batch creates...
+      requested(ForcedExit{8, 5, key[2], to, 300}),       // ...forced out in the same batch
+      transfer(alice, bob, 0, 0, 3, 1),                   // the exit left alice's nonce at 3
+      transfer(bob, alice, 0, 0, 0, 2),
+  };
+  const auto outcome = expect_matches_reference(pre, batch);
+  ASSERT_TRUE(outcome.ok()) << code(outcome.error) << " at " << outcome.failed_transaction;
+  // A no-op changes the root through the counter alone.
+  EXPECT_NE(outcome.state_roots[1], outcome.state_roots[2]);
+  // Spending what left: alice's balance is 0.
+  expect_rejected_at(pre, {requested(ForcedExit{2, alice, key[1], to, 1000}), transfer(alice, bob, 1, 0, 3, 1)}, 1,
+                     RollupError::insufficient_balance);
+}
+
+// OR-FEX-1..5, each rejected at its boundary (-1 and +1) with the passing value (0) beside it.
+TEST_F(OptimisticRollupEngineTest, EachForcedExitRuleRejectsAtItsBoundary) {
+  State pre = State::genesis(key[0]);
+  pre.put(alice, Account{1000, 0, key[1]});
+  pre.put(bob, Account{5, 0, key[2]});
+  pre.set_counters(Counters{0, 2});
+  forced_exit_log = {Hash32{0x0e}, Hash32{0x0f}};
+  const Hash32 to{0xb1};
+  const Transaction ok = transfer(alice, 0, 1, 1, 0, 1);
+  const auto at_1 = [&](const Transaction& fault) { return std::vector<Transaction>{ok, fault, ok}; };
+  const auto passes = [&](const Transaction& tx) {
+    const auto outcome = expect_matches_reference(pre, {ok, tx});
+    EXPECT_TRUE(outcome.ok()) << code(outcome.error);
+  };
+
+  // OR-FEX-1 and OR-FEX-2: the index is forced_exits_processed (2), not 1 or 0, nor 3.
+  expect_rejected_at(pre, at_1(requested(ForcedExit{1, bob, key[2], to, 5})), 1,
+                     RollupError::forced_exit_already_processed);
+  expect_rejected_at(pre, at_1(requested(ForcedExit{0, bob, key[2], to, 5})), 1,
+                     RollupError::forced_exit_already_processed);
+  expect_rejected_at(pre, at_1(requested(ForcedExit{3, bob, key[2], to, 5})), 1, RollupError::forced_exit_out_of_order);
+  // OR-FEX-3: index 2 of a view of 2 requests is not recorded; of 3 it is.
+  forced_exit_log.resize(2);
+  expect_rejected_at(pre, at_1(orl::make_transaction(ForcedExit{2, bob, key[2], to, 5})), 1,
+                     RollupError::forced_exit_not_recorded);
+  passes(requested(ForcedExit{2, bob, key[2], to, 5}));
+  // OR-FEX-4: the id binds the account, the requester and the recipient; not the amount.
+  expect_rejected_at(pre, at_1(orl::make_transaction(ForcedExit{2, alice, key[2], to, 0})), 1,
+                     RollupError::forced_exit_mismatch);
+  expect_rejected_at(pre, at_1(orl::make_transaction(ForcedExit{2, bob, key[1], to, 0})), 1,
+                     RollupError::forced_exit_mismatch);
+  expect_rejected_at(pre, at_1(orl::make_transaction(ForcedExit{2, bob, key[2], Hash32{0xb2}, 5})), 1,
+                     RollupError::forced_exit_mismatch);
+  // OR-FEX-5 for the owner: the whole balance 5, not 4 or 6 or 0 or UINT64_MAX.
+  for (const u64 amount : {u64{4}, u64{6}, u64{0}, l2::u64_max})
+    expect_rejected_at(pre, at_1(orl::make_transaction(ForcedExit{2, bob, key[2], to, amount})), 1,
+                       RollupError::forced_exit_wrong_amount);
+  // For anyone else: 0, not 1 nor the balance.
+  passes(requested(ForcedExit{2, bob, key[1], to, 0}));
+  for (const u64 amount : {u64{1}, u64{5}})
+    expect_rejected_at(pre, at_1(orl::make_transaction(ForcedExit{2, bob, key[1], to, amount})), 1,
+                       RollupError::forced_exit_wrong_amount);
+  // For an empty slot: 0, not 1.
+  passes(requested(ForcedExit{2, 9, key[1], to, 0}));
+  expect_rejected_at(pre, at_1(orl::make_transaction(ForcedExit{2, 9, key[1], to, 1})), 1,
+                     RollupError::forced_exit_wrong_amount);
+  // OR-TX-1: the forced_exit kind without its body, or with a second body.
+  Transaction bodiless = requested(ForcedExit{2, bob, key[2], to, 5});
+  bodiless.forced_exit.reset();
+  expect_rejected_at(pre, at_1(bodiless), 1, RollupError::tx_malformed);
+  Transaction two_bodies = requested(ForcedExit{2, bob, key[2], to, 5});
+  two_bodies.withdrawal = orl::Withdrawal{bob, to, 5, 0, 0, {}};
+  expect_rejected_at(pre, at_1(two_bodies), 1, RollupError::tx_malformed);
+}
+
+TEST_F(OptimisticRollupEngineTest, SecondCreationOfASlotInOneBatchIsRejected) {
   const State genesis = State::genesis(key[0]);
   const std::vector<Transaction> batch = {recorded(Deposit{0, alice, key[1], 10}), recorded(Deposit{1, alice, key[2], 10}),
                                           transfer(alice, 0, 1, 0, 0, 2)};
@@ -246,7 +367,7 @@ TEST_F(RollupEngineTest, SecondCreationOfASlotInOneBatchIsRejected) {
 
 // Long enough for the pipeline (many chunks) on two threads, failing in a late chunk: every earlier
 // chunk's writes, a creation in the sparse map included, must be undone.
-TEST_F(RollupEngineTest, LateRejectionInALongBatchRollsEverythingBack) {
+TEST_F(OptimisticRollupEngineTest, LateRejectionInALongBatchRollsEverythingBack) {
   State pre = State::genesis(key[0]);
   pre.put(alice, Account{1'000'000, 0, key[1]});
   pre.put(bob, Account{1'000'000, 0, key[2]});
@@ -265,13 +386,13 @@ TEST_F(RollupEngineTest, LateRejectionInALongBatchRollsEverythingBack) {
   EXPECT_EQ(one_thread.failed_transaction, batch.size() - 1);
 }
 
-TEST_F(RollupEngineTest, ConsecutiveBatchesContinueFromTheEnginesState) {
+TEST_F(OptimisticRollupEngineTest, ConsecutiveBatchesContinueFromTheEnginesState) {
   State state = State::genesis(key[0]);
-  RollupEngine engine(state, 2);
+  Engine engine(state, 2);
   const std::vector<Transaction> first = {recorded(Deposit{0, alice, key[1], 100})};
   const std::vector<Transaction> second = {transfer(alice, 0, 10, 1, 0, 1), withdrawal(alice, 5, 0, 1, 1)};
   for (const auto* batch : {&first, &second}) {
-    const orl::L1View view{deposit_log};
+    const orl::L1View view = l1();
     auto expected = orl::execute_batch(params, view, state, *batch);
     ASSERT_TRUE(expected.ok());
     const auto outcome = engine.execute_batch(params, view, *batch, 2);
@@ -286,12 +407,12 @@ TEST_F(RollupEngineTest, ConsecutiveBatchesContinueFromTheEnginesState) {
 // table to reach it; then a batch of deposits grows the table and the account moves in, key and
 // all. Too large for the reference: the engine is held to a fresh load of the same accounts, and
 // its rollback to its own pre-state.
-TEST_F(RollupEngineTest, GrowingTheDenseRangeMovesOutlyingAccounts) {
+TEST_F(OptimisticRollupEngineTest, GrowingTheDenseRangeMovesOutlyingAccounts) {
   constexpr AccountIndex outlier = 100000;
-  std::vector<RollupEngine::AccountEntry> accounts;
+  std::vector<Engine::AccountEntry> accounts;
   for (AccountIndex index = 0; index < 40000; ++index) accounts.push_back({index, Account{10, 0, key[index % 3]}});
   accounts.push_back({outlier, Account{500, 0, key[1]}});
-  RollupEngine engine(accounts, 0, 2);
+  Engine engine(accounts, Counters{}, 2);
   ASSERT_EQ(engine.dense_capacity(), std::size_t{1} << 16);  // the outlier is outside
   const Hash32 pre_root = engine.state_root();
 
@@ -299,21 +420,21 @@ TEST_F(RollupEngineTest, GrowingTheDenseRangeMovesOutlyingAccounts) {
   for (AccountIndex index = 40000; index < 65601; ++index)
     batch.push_back(recorded(Deposit{index - 40000u, index, key[2], 1}));
   batch.push_back(transfer(outlier, 65600, 7, 1, 0, 1));  // signed by the moved account's key
-  const orl::L1View l1{deposit_log};
+  const orl::L1View view = l1();
 
   std::vector<Transaction> failing = batch;
   failing.push_back(transfer(outlier, 1, 1, 0, 0, 1));  // nonce replayed
-  const auto rejected = engine.execute_batch(params, l1, failing, 2);
+  const auto rejected = engine.execute_batch(params, view, failing, 2);
   EXPECT_EQ(code(rejected.error), code(RollupError::nonce_replayed));
   EXPECT_EQ(rejected.failed_transaction, failing.size() - 1);
   EXPECT_EQ(engine.state_root(), pre_root);
   EXPECT_EQ(engine.account_count(), accounts.size());
 
-  const auto outcome = engine.execute_batch(params, l1, batch, 2);
+  const auto outcome = engine.execute_batch(params, view, batch, 2);
   ASSERT_TRUE(outcome.ok()) << code(outcome.error) << " at " << outcome.failed_transaction;
   EXPECT_EQ(engine.dense_capacity(), std::size_t{1} << 17);  // and now inside
   EXPECT_EQ(engine.account(outlier)->balance, 492u);
-  const RollupEngine reloaded(engine.accounts(), engine.deposits_credited(), 2);
+  const Engine reloaded(engine.accounts(), engine.counters(), 2);
   EXPECT_EQ(outcome.state_roots.back(), reloaded.state_root());
   EXPECT_EQ(engine.state_root(), reloaded.state_root());
   for (const AccountIndex index : {AccountIndex{0}, AccountIndex{65600}, outlier, AccountIndex{131071}, far})
@@ -322,10 +443,10 @@ TEST_F(RollupEngineTest, GrowingTheDenseRangeMovesOutlyingAccounts) {
 
 // ---- The account tree -------------------------------------------------------------------------
 
-// RollupAccountTree against opt::smt::Tree (itself held to the reference elsewhere) and, on a few
+// AccountTree against opt::smt::Tree (itself held to the reference elsewhere) and, on a few
 // slots, against ref::smt::Tree: the same root and proofs after every kind of change, with slots in
 // the dense range, above it, at UINT32_MAX, and moving from above it into it as it grows.
-class RollupAccountTreeTest : public ::testing::Test {
+class OptimisticRollupAccountTreeTest : public ::testing::Test {
  protected:
   static Hash32 value(std::uint64_t seed) {
     Hash32 v{};
@@ -359,12 +480,12 @@ class RollupAccountTreeTest : public ::testing::Test {
     return moved;
   }
 
-  l2::opt::RollupAccountTree tree;
+  AccountTree tree;
   l2::opt::smt::Tree oracle;
   std::vector<AccountIndex> probes = {0, 1, 2, 3, 5, 6, 7, 8, 13, 15, 16, 17, 31, 100, 1000, 4097, 70000, 0x7FFFFFFF, far};
 };
 
-TEST_F(RollupAccountTreeTest, MatchesTheGeneralTreeThroughEveryKindOfChange) {
+TEST_F(OptimisticRollupAccountTreeTest, MatchesTheGeneralTreeThroughEveryKindOfChange) {
   expect_same();  // empty, dense height 0
   using Update = l2::opt::smt::Update;
   const std::vector<Update> first = {{0, value(1)}, {5, value(2)}, {far, value(3)}};
@@ -400,7 +521,7 @@ TEST_F(RollupAccountTreeTest, MatchesTheGeneralTreeThroughEveryKindOfChange) {
   EXPECT_EQ(reference.prove(far).siblings, tree.prove(far).siblings);
 }
 
-TEST_F(RollupAccountTreeTest, AssignBuildsWhatUpdatesBuild) {
+TEST_F(OptimisticRollupAccountTreeTest, AssignBuildsWhatUpdatesBuild) {
   std::vector<l2::opt::smt::Update> entries;
   for (AccountIndex index = 0; index < 5000; index += 3) entries.push_back({index, value(index)});
   entries.push_back({70000, value(1)});

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <atomic>
 #include <cstdlib>
 #include <new>
@@ -292,6 +293,101 @@ TEST(ReflectEncoding, TopLevelListPathsStartWithTheIndex) {
   EXPECT_EQ(decoded.error(), (DecodeError{DecodeErrorCode::invalid_enum, reflect::FieldPath("[1].phase"), 16}));
 }
 
+// RFC 3629 read as a definition rather than as the table is_utf8 follows: a lead's high bits give
+// the sequence length, each further byte is 10xxxxxx, and the code point they spell must need that
+// many bytes, be at most U+10FFFF and not be a surrogate.
+bool utf8_by_definition(const std::vector<u8>& bytes) {
+  std::size_t at = 0;
+  while (at < bytes.size()) {
+    const u8 lead = bytes[at];
+    std::size_t length = 0;
+    u32 code_point = 0;
+    if ((lead & 0x80) == 0x00) {
+      length = 1;
+      code_point = lead;
+    } else if ((lead & 0xe0) == 0xc0) {
+      length = 2;
+      code_point = lead & 0x1fu;
+    } else if ((lead & 0xf0) == 0xe0) {
+      length = 3;
+      code_point = lead & 0x0fu;
+    } else if ((lead & 0xf8) == 0xf0) {
+      length = 4;
+      code_point = lead & 0x07u;
+    } else {
+      return false;
+    }
+    if (bytes.size() - at < length) return false;
+    for (std::size_t i = 1; i < length; ++i) {
+      if ((bytes[at + i] & 0xc0) != 0x80) return false;
+      code_point = (code_point << 6) | (bytes[at + i] & 0x3fu);
+    }
+    const u32 smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code_point < smallest[length] || code_point > 0x10ffff || (code_point >= 0xd800 && code_point <= 0xdfff)) return false;
+    at += length;
+  }
+  return true;
+}
+
+bool is_utf8(const std::vector<u8>& bytes) {
+  return reflect::is_utf8(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
+TEST(ReflectEncoding, Utf8CheckAgreesWithTheDefinitionOnEveryShortText) {
+  // Every text of 1, 2 and 3 bytes, and every 4-byte text whose lead is f0..f7 with the first
+  // continuation byte free and the other two at the edges of the continuation range.
+  std::size_t disagreements = 0;
+  std::size_t accepted = 0;
+  std::vector<u8> text;
+  for (u32 length = 1; length <= 3; ++length) {
+    text.assign(length, 0);
+    for (u32 value = 0; value < (1u << (8 * length)); ++value) {
+      for (u32 i = 0; i < length; ++i) text[i] = static_cast<u8>(value >> (8 * (length - 1 - i)));
+      const bool expected = utf8_by_definition(text);
+      accepted += expected ? 1 : 0;
+      if (is_utf8(text) != expected && ++disagreements <= 5) ADD_FAILURE() << "disagree on " << to_hex(text);
+    }
+  }
+  // 128 one-byte texts; 128^2 + 1920 two-byte ones; 128^3 + 2 * 128 * 1920 + 61440 three-byte ones.
+  EXPECT_EQ(accepted, 128u + (16384u + 1920u) + (2097152u + 491520u + 61440u));
+  constexpr std::array<u8, 4> continuation_edges = {0x7f, 0x80, 0xbf, 0xc0};
+  for (u32 lead = 0xf0; lead <= 0xf7; ++lead)
+    for (u32 second = 0; second <= 0xff; ++second)
+      for (u8 third : continuation_edges)
+        for (u8 fourth : continuation_edges) {
+          text = {static_cast<u8>(lead), static_cast<u8>(second), third, fourth};
+          if (is_utf8(text) != utf8_by_definition(text) && ++disagreements <= 5) ADD_FAILURE() << "disagree on " << to_hex(text);
+        }
+  EXPECT_EQ(disagreements, 0u);
+}
+
+TEST(ReflectEncoding, Utf8BoundariesFromTheStandardsTable) {
+  // Table 3-7 of the Unicode Standard, at the edge of each row and one step outside it.
+  for (std::string_view hex : {"7f", "c280", "dfbf", "e0a080", "e0bfbf", "e18080", "ecbfbf", "ed8080", "ed9fbf", "ee8080",
+                               "efbfbf", "f0908080", "f0bfbfbf", "f1808080", "f3bfbfbf", "f4808080", "f48fbfbf", ""})
+    EXPECT_TRUE(is_utf8(bytes_from_hex(hex))) << hex;
+  for (std::string_view hex : {"80", "bf", "c0af", "c1bf", "c27f", "c2c0", "e09fbf", "eda080", "edbfbf", "f08fbfbf",
+                               "f4908080", "f5808080", "ff", "e282", "f09f98", "c3"})
+    EXPECT_FALSE(is_utf8(bytes_from_hex(hex))) << hex;
+}
+
+TEST(ReflectEncoding, TextThatIsNotUtf8IsInvalidAtItsLengthPrefix) {
+  // memo is "hi" at bytes 31..32 after its length prefix at 27.
+  EXPECT_EQ(decode_error_of(with_byte(31, 0xff)), (DecodeError{DecodeErrorCode::invalid_utf8, reflect::FieldPath("memo"), 27}));
+  EXPECT_EQ(decode_error_of(with_byte(32, 0xc3)), (DecodeError{DecodeErrorCode::invalid_utf8, reflect::FieldPath("memo"), 27}));
+  EXPECT_EQ(reflect::decode<std::string>(bytes_from_hex("00000003eda080")).error(),
+            (DecodeError{DecodeErrorCode::invalid_utf8, reflect::FieldPath{}, 0}));
+  EXPECT_EQ(reflect::describe(reflect::decode<std::string>(bytes_from_hex("0000000180")).error()),
+            "DECODE_INVALID_UTF8 at the top-level value (offset 0)");
+  // A byte string is not text: the same bytes decode.
+  EXPECT_TRUE(reflect::decode<Bytes>(bytes_from_hex("00000003eda080")).ok());
+  const auto text = reflect::decode<std::string>(bytes_from_hex("00000006" "c3a9" "f09f9880"));
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(text.value(), "\xc3\xa9\xf0\x9f\x98\x80");
+  // The length is checked before the bytes are: a long length over bad bytes is too large.
+  EXPECT_EQ(reflect::decode<std::string>(bytes_from_hex("00000009ff")).error().code, DecodeErrorCode::length_too_large);
+}
+
 TEST(ReflectEncoding, DecodeErrorInfoNamesEveryCode) {
   for (DecodeErrorCode code : reflect::all_decode_errors) {
     const ErrorInfo info = reflect::decode_error_info(code);
@@ -300,6 +396,8 @@ TEST(ReflectEncoding, DecodeErrorInfoNamesEveryCode) {
     EXPECT_FALSE(info.summary.empty());
   }
   EXPECT_EQ(reflect::decode_error_info(DecodeErrorCode::length_too_large).code, "DECODE_LENGTH_TOO_LARGE");
+  EXPECT_EQ(reflect::decode_error_info(DecodeErrorCode::invalid_utf8).code, "DECODE_INVALID_UTF8");
+  EXPECT_EQ(reflect::decode_error_info(DecodeErrorCode::invalid_utf8).rule_id, "ENC-TEXT-1");
 }
 
 TEST(ReflectVisitors, FieldNamesAndOrderComeFromTheDeclaration) {

@@ -80,6 +80,7 @@ void expect_error(const std::string& pointer, const std::string& replacement, st
   EXPECT_EQ(error.message, message) << pointer << " = " << replacement;
 }
 
+// JSON-DOC-1
 TEST(ReflectJson, MalformedTextIsAnErrorNotAnException) {
   for (std::string_view text : {"", "{", "{\"version\": 1,}", "[1, 2", "nul", "{\"a\" 1}", "\"\xff\""}) {
     const auto parsed = codec::parse_json<Everything>(text);
@@ -102,6 +103,7 @@ TEST(ReflectJson, MessagesQuotingCutTextNeverThrow) {
   EXPECT_FALSE(hex.ok());
 }
 
+// JSON-INT-1, JSON-BOOL-1, JSON-STR-1, JSON-LIST-1, JSON-STRUCT-1
 TEST(ReflectJson, WrongTypesNameTheFieldAndWhatCame) {
   expect_error("/version", "\"1\"", "version", R"(field "version": expected an unsigned integer for u8, got string "1")");
   expect_error("/final", "1", "final", R"(field "final": expected true or false, got number 1)");
@@ -115,6 +117,7 @@ TEST(ReflectJson, WrongTypesNameTheFieldAndWhatCame) {
   EXPECT_EQ(top.error().message, "the top-level value: expected an object, got an array of 0 elements");
 }
 
+// JSON-INT-1
 TEST(ReflectJson, SmallIntegersMustBeInRangeWholeAndUnsigned) {
   expect_error("/version", "256", "version", R"(field "version": number 256 is out of range for u8 (at most 255))");
   expect_error("/flags", "65536", "flags", R"(field "flags": number 65536 is out of range for u16 (at most 65535))");
@@ -143,6 +146,7 @@ TEST(ReflectJson, DocumentsBuiltFromSignedIntsAreRead) {
   EXPECT_EQ(negative.error().message, R"(field "account": expected an unsigned integer for u32, got number -7)");
 }
 
+// JSON-U64-1
 TEST(ReflectJson, U64IsACanonicalDecimalString) {
   expect_error("/amount", "1", "amount", R"(field "amount": expected a decimal string for u64, got number 1)");
   expect_error("/steps/0/fee", "5", "steps[0].fee", R"(field "steps[0].fee": expected a decimal string for u64, got number 5)");
@@ -161,6 +165,7 @@ TEST(ReflectJson, U64IsACanonicalDecimalString) {
   EXPECT_EQ(zero.value(), 0u);
 }
 
+// JSON-HEX-1
 TEST(ReflectJson, HexIsLowercaseAndExactlySized) {
   expect_error("/tag", "\"deadbee\"", "tag",
                R"(field "tag": expected a string of 8 lowercase hex digits for a 4-byte array, got 7 characters)");
@@ -178,18 +183,21 @@ TEST(ReflectJson, HexIsLowercaseAndExactlySized) {
                R"(field "payload": expected a string of an even number of lowercase hex digits, got an array of 2 elements)");
 }
 
+// JSON-ENUM-1
 TEST(ReflectJson, EnumsAreWrittenByName) {
   expect_error("/phase", "\"Closing\"", "phase", R"(field "phase": expected one of "open", "closing", "closed", got string "Closing")");
   expect_error("/steps/0/phase", "2", "steps[0].phase",
                R"(field "steps[0].phase": expected one of "open", "closing", "closed", got number 2)");
 }
 
+// JSON-LIST-1
 TEST(ReflectJson, FixedListsNeedExactlyTheirLength) {
   expect_error("/pair", "[1]", "pair", R"(field "pair": expected an array of exactly 2 elements, got 1)");
   expect_error("/pair", "[1, 2, 3]", "pair", R"(field "pair": expected an array of exactly 2 elements, got 3)");
   expect_error("/pair/1", "65536", "pair[1]", R"(field "pair[1]": number 65536 is out of range for u16 (at most 65535))");
 }
 
+// JSON-STRUCT-1
 TEST(ReflectJson, MissingAndUnknownFieldsAreNamed) {
   expect_error("/owner/amount", "<remove>", "owner.amount", R"(field "owner.amount" is missing)");
   expect_error("/steps/0/fee", "<remove>", "steps[0].fee", R"(field "steps[0].fee" is missing)");
@@ -199,6 +207,7 @@ TEST(ReflectJson, MissingAndUnknownFieldsAreNamed) {
                R"(field "extra" is not a field of this object (its fields are: version, flags, nonce, amount, final, phase, tag, payload, memo, ids, pair, limit, backup, owner, steps))");
 }
 
+// JSON-OPT-1
 TEST(ReflectJson, OptionalIsNullOrTheValue) {
   expect_error("/limit", "\"x\"", "limit",
                R"(field "limit": expected a decimal string for u64 (digits only, no sign, no leading zeros), got string "x")");
@@ -213,6 +222,61 @@ TEST(ReflectJson, DuplicateKeysAreRejectedWithTheirPath) {
   ASSERT_FALSE(parsed.ok());
   EXPECT_EQ(parsed.error().field, "steps[1].balances[0].account");
   EXPECT_EQ(parsed.error().message, R"(field "steps[1].balances[0].account" appears twice in the same object)");
+}
+
+TEST(ReflectJson, DuplicateKeysAreRejectedAtTheTopLevelAndInsideAnyValue) {
+  const auto top = codec::parse_json<Balance>(R"({"account": 1, "amount": "2", "account": 1})");
+  ASSERT_FALSE(top.ok());
+  EXPECT_EQ(top.error().field, "account");
+  EXPECT_EQ(top.error().message, R"(field "account" appears twice in the same object)");
+  // Inside a key that is no field: the repeat is found first, in the text.
+  const auto unknown = codec::parse_json<Balance>(R"({"account": 1, "amount": "2", "x": {"y": 1, "y": 1}})");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().field, "x.y");
+  // The same keys in two different objects are no repeat.
+  EXPECT_TRUE(codec::parse_json<std::vector<Balance>>(R"([{"account": 1, "amount": "2"}, {"account": 1, "amount": "2"}])").ok());
+}
+
+// nlohmann::json::parse alone accepts all of these; every consumer-facing reader uses parse_document.
+TEST(ReflectJson, ParseDocumentRejectsWhatAPlainParseAccepts) {
+  for (std::string_view text : {R"({"a": 1, "a": 2})", "[-0]", "\xef\xbb\xbf{}"}) {
+    EXPECT_FALSE(json::parse(text, nullptr, /*allow_exceptions=*/false).is_discarded()) << text;
+    const auto parsed = codec::parse_document(text);
+    EXPECT_FALSE(parsed.ok()) << text;
+  }
+  EXPECT_EQ(codec::parse_document("[-0]").error().field, "[0]");
+  EXPECT_EQ(codec::parse_document("\xef\xbb\xbf{}").error().message,
+            "malformed JSON: the text starts with a UTF-8 byte-order mark (RFC 8259 §8.1)");
+  const auto good = codec::parse_document(R"( {"a": [0, -1, 1.5, "-0"], "b": {"a": null}} )");
+  ASSERT_TRUE(good.ok()) << good.error().message;
+  EXPECT_EQ(good.value(), json::parse(R"({"a": [0, -1, 1.5, "-0"], "b": {"a": null}})"));
+}
+
+TEST(ReflectJson, TextThatIsNotUtf8OrALoneSurrogateIsMalformed) {
+  for (std::string_view text : {R"("\ud800")", R"("\udc00")", R"("\ud800\u0041")", R"("\udbff\udbff")", "\"\xff\"",
+                                "\"\xc0\xaf\"", "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"", "\"\xe2\x82\""}) {
+    const auto parsed = codec::parse_json<std::string>(text);
+    ASSERT_FALSE(parsed.ok()) << text;
+    EXPECT_EQ(parsed.error().field, "");
+    EXPECT_TRUE(parsed.error().message.starts_with("malformed JSON: ")) << parsed.error().message;
+    // The message quotes what was read, with the ill-formed bytes replaced: it is text itself.
+    EXPECT_TRUE(reflect::is_utf8(parsed.error().message)) << parsed.error().message;
+  }
+  const auto pair = codec::parse_json<std::string>(R"("\ud83d\ude00\u00e9")");
+  ASSERT_TRUE(pair.ok()) << pair.error().message;
+  EXPECT_EQ(pair.value(), "\xf0\x9f\x98\x80\xc3\xa9");
+}
+
+// Parsed text is always UTF-8; a document built in C++ can hold any bytes, which have no JSON form.
+TEST(ReflectJson, TextBuiltInCxxMustBeUtf8Too) {
+  json document = json::parse(everything_json);
+  document["memo"] = std::string("h\xffi");
+  const auto parsed = codec::from_json<Everything>(document);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().field, "memo");
+  EXPECT_EQ(parsed.error().message, R"(field "memo": expected a string, got bytes that are not well-formed UTF-8)");
+  document["memo"] = std::string("h\xc3\xa9");
+  EXPECT_TRUE(codec::from_json<Everything>(document).ok());
 }
 
 TEST(ReflectJson, LongStringsAreShortenedInMessages) {

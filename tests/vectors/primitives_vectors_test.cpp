@@ -43,11 +43,10 @@ class ScratchVectors : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  // Rewrites a case and fixes its hash in the index, so only the intended change is tested.
-  void rewrite_case(const std::string& path, const std::function<void(json&)>& edit) {
-    json document = json::parse(read(dir_ / path));
-    edit(document);
-    const std::string text = l2::vectors::dump_canonical(document);
+  // Rewrites a file's text and fixes its hash in the index, so only the intended change is tested.
+  void rewrite_text(const std::string& path, const std::function<void(std::string&)>& edit) {
+    std::string text = read(dir_ / path);
+    edit(text);
     write(dir_ / path, text);
     json index = json::parse(read(dir_ / "index.json"));
     for (auto& entry : index["files"])
@@ -56,6 +55,22 @@ class ScratchVectors : public ::testing::Test {
         entry["sha256"] = l2::to_hex(l2::opt::sha256::hash(std::span<const l2::u8>(data, text.size())));
       }
     write(dir_ / "index.json", l2::vectors::dump_canonical(index));
+  }
+  void rewrite_case(const std::string& path, const std::function<void(json&)>& edit) {
+    rewrite_text(path, [&](std::string& text) {
+      json document = json::parse(text);
+      edit(document);
+      text = l2::vectors::dump_canonical(document);
+    });
+  }
+  // Replaces the one occurrence of `from` in the file's text.
+  void replace_once(const std::string& path, const std::string& from, const std::string& to) {
+    rewrite_text(path, [&](std::string& text) {
+      const std::size_t at = text.find(from);
+      ASSERT_NE(at, std::string::npos) << from << " not in " << path;
+      ASSERT_EQ(text.find(from, at + 1), std::string::npos) << from << " twice in " << path;
+      text.replace(at, from.size(), to);
+    });
   }
 
   l2::vectors::VerifyReport verify_all() { return l2::vectors::verify(dir_, {Impl::reference, Impl::optimized}, quiet); }
@@ -142,6 +157,77 @@ TEST_F(ScratchVectors, MissingSharedStateFails) {
   ASSERT_TRUE(fs::exists(state));
   fs::remove(state);
   EXPECT_FALSE(verify_all().ok());
+}
+
+// A plain JSON parser reads "index": -0 as 0, and keeps the last of two equal keys; both would
+// replay as if nothing were wrong. The files are read strictly, as encoding.md#json-text requires.
+// One scratch directory serves every change, each undone before the next.
+TEST_F(ScratchVectors, CaseFilesAndTheIndexAreReadStrictly) {
+  const std::string index = read(dir_ / "index.json");
+  const auto expect_one_failure = [&](const std::string& expected) {
+    const auto report = verify_all();
+    ASSERT_EQ(report.failures.size(), 1u) << expected;
+    EXPECT_NE(report.failures[0].find(expected), std::string::npos) << report.failures[0];
+  };
+  const std::string membership = "primitives/smt_membership/verify_0.json";
+  const std::string membership_text = read(dir_ / membership);
+  replace_once(membership, "\"index\": 0", "\"index\": -0");
+  expect_one_failure(membership + ": field \"steps[0].input.index\" is the number -0");
+  write(dir_ / membership, membership_text);
+  write(dir_ / "index.json", index);
+
+  const std::string digest = "primitives/sha256/nist_abc.json";
+  const std::string digest_text = read(dir_ / digest);
+  replace_once(digest, "\"message\": \"616263\"", "\"message\": \"00\", \"message\": \"616263\"");
+  expect_one_failure(digest + ": field \"steps[0].input.message\" appears twice");
+  write(dir_ / digest, digest_text);
+  write(dir_ / "index.json", index);
+
+  std::string doubled = index;
+  doubled.replace(doubled.find("\"profile\""), 0, "\"profile\": \"large\", ");
+  write(dir_ / "index.json", doubled);
+  expect_one_failure("index.json: field \"profile\" appears twice");
+  write(dir_ / "index.json", index);
+  EXPECT_TRUE(verify_all().ok());
+}
+
+// The schemas ship beside the vectors, byte for byte the files of spec/schema/; the index lists
+// them, and they are read like every other file.
+TEST_F(ScratchVectors, SchemasShipBesideTheVectorsAndAreRead) {
+  const json index = json::parse(read(dir_ / "index.json"));
+  ASSERT_EQ(index["schemas"].size(), 3u);
+  std::size_t found = 0;
+  for (const auto& entry : fs::directory_iterator(source_dir() / "spec/schema")) {
+    const std::string file = entry.path().filename().string();
+    const std::string name = file.substr(0, file.find('.'));
+    const std::string text = read(entry.path());
+    EXPECT_EQ(read(dir_ / "schema" / file), text) << file;
+    for (const auto& listed : index["schemas"])
+      if (listed["path"] == "schema/" + file) {
+        ++found;
+        EXPECT_EQ(listed["schema"], "l2spec/" + name);
+        const auto* data = reinterpret_cast<const l2::u8*>(text.data());
+        EXPECT_EQ(listed["sha256"], l2::to_hex(l2::opt::sha256::hash(std::span<const l2::u8>(data, text.size()))));
+      }
+  }
+  EXPECT_EQ(found, 3u);
+
+  const auto expect_one_failure = [&](const std::string& expected) {
+    const auto report = verify_all();
+    ASSERT_EQ(report.failures.size(), 1u) << expected;
+    EXPECT_NE(report.failures[0].find(expected), std::string::npos) << report.failures[0];
+  };
+  const std::string case_schema = read(dir_ / "schema/case.schema.json");
+  write(dir_ / "schema/case.schema.json", case_schema + " ");
+  expect_one_failure("schema/case.schema.json: content hash differs from index.json");
+  fs::remove(dir_ / "schema/case.schema.json");
+  expect_one_failure("schema/case.schema.json: listed in index.json but missing");
+  write(dir_ / "schema/case.schema.json", case_schema);
+  write(dir_ / "schema/old.schema.json", "{}");
+  expect_one_failure("schema/old.schema.json: present in the directory but never read");
+  l2::vectors::generate(dir_, l2::vectors::Profile::small, quiet);
+  EXPECT_FALSE(fs::exists(dir_ / "schema/old.schema.json"));
+  EXPECT_TRUE(verify_all().ok());
 }
 
 TEST(PrimitivesVectors, SchemasRejectWhatTheyShould) {

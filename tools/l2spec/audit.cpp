@@ -1,6 +1,7 @@
 // l2spec audit: the main job. Each stage prints progress; the report goes to Markdown, HTML and JSON.
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -113,6 +114,31 @@ int run_audit(const AuditOptions& options) {
                 report["trace"]["in_progress"].get<std::string>() + ")";
     return code;
   });
+
+  if (options.mutants) {
+    run("mutation campaign (tools/mutate), time-boxed", [&](std::string& detail) {
+      const auto out = options.report_dir / "mutants";
+      const std::string command = "python3 \"" + (options.source / "tools" / "mutate" / "mutate.py").string() +
+                                  "\" --source \"" + options.source.string() + "\" --report \"" + out.string() +
+                                  "\" --budget " + std::to_string(static_cast<long>(options.mutants_budget_seconds));
+      const int status = std::system(command.c_str());
+      std::ifstream in(out / "mutants.json");
+      const nlohmann::json campaign = nlohmann::json::parse(in, nullptr, false);
+      if (campaign.is_discarded()) {
+        detail = "no report (the schematized build failed?)";
+        return exit_check_failed;
+      }
+      report["mutants"] = campaign["mechanisms"];
+      auto percent = [](const nlohmann::json& rate) {
+        return rate.is_number() ? std::to_string(static_cast<int>(rate.get<double>() * 1000) / 10.0).substr(0, 5) + "%"
+                                : std::string("n/a");
+      };
+      for (const auto& [mechanism, summary] : campaign["mechanisms"].items())
+        detail += (detail.empty() ? "" : "; ") + mechanism + " " + percent(summary["vector_kill_rate"]) + " by the vectors, " +
+                  percent(summary["suite_kill_rate"]) + " by the suite";
+      return status == 0 ? exit_ok : exit_check_failed;
+    });
+  }
 
   bool ok = true;
   nlohmann::json stage_rows = nlohmann::json::array();

@@ -43,7 +43,19 @@ struct AuditOptions {
   std::filesystem::path source;
   std::filesystem::path report_dir;
   double timeout_seconds = 300;
+  bool mutants = false;               // also run the mutation campaign (tools/mutate), time-boxed
+  double mutants_budget_seconds = 3600;
 };
 int run_audit(const AuditOptions& options);
+
+// The vector side of the mutation campaign; only an l2spec built from a schematized tree runs it.
+struct MutateOptions {
+  std::filesystem::path plan;     // {"mutants": [{"id", "mechanism"}]}: the mutants to run
+  std::filesystem::path vectors;  // the committed vectors
+  int jobs = 1;
+  double timeout_seconds = 0;  // per mutant; 0: ten times the baseline replay, at least 10 s
+  double deadline = 0;         // Unix time after which no mutant starts; 0: none
+};
+int run_mutate(const MutateOptions& options);
 
 }  // namespace l2::cli

@@ -119,6 +119,23 @@ int main(int argc, char** argv) {
   audit->add_option("--source", audit_options.source, "Source tree")->capture_default_str();
   audit->add_option("--report", audit_options.report_dir, "Report directory (default: <source>/build/audit)");
   audit->add_option("--timeout", audit_options.timeout_seconds, "Seconds per proof obligation")->capture_default_str();
+  audit->add_flag("--mutants", audit_options.mutants,
+                  "Also run the mutation campaign (tools/mutate: ./l2 mutate), time-boxed by --mutants-budget");
+  audit->add_option("--mutants-budget", audit_options.mutants_budget_seconds,
+                    "Seconds the mutation campaign may take, its build aside")
+      ->capture_default_str();
+
+  MutateOptions mutate_options{"", source_dir + "/vectors"};
+  auto* mutate = app.add_subcommand(
+      "mutate", "The vector side of the mutation campaign: replay the vectors on the reference under each mutant of "
+                "PLAN, one JSON line per mutant. Needs an l2spec built from a schematized tree: use ./l2 mutate");
+  mutate->add_option("--plan", mutate_options.plan, "JSON {\"mutants\": [{\"id\", \"mechanism\"}]}")->required();
+  mutate->add_option("--vectors", mutate_options.vectors, "The committed vectors")->capture_default_str();
+  mutate->add_option("--jobs", mutate_options.jobs, "Mutants replayed at once")->capture_default_str();
+  mutate->add_option("--timeout", mutate_options.timeout_seconds,
+                     "Seconds per mutant (0: ten times the baseline replay, at least 10)")
+      ->capture_default_str();
+  mutate->add_option("--deadline", mutate_options.deadline, "Unix time after which no mutant starts (0: none)");
 
   try {
     app.parse(argc, argv);
@@ -138,6 +155,7 @@ int main(int argc, char** argv) {
     if (*prove) return run_prove(prove_options);
     if (*trace) return run_trace(trace_options);
     if (app.got_subcommand("kernels")) return run_kernels();
+    if (*mutate) return run_mutate(mutate_options);
     if (*audit) {
       if (audit_options.report_dir.empty()) audit_options.report_dir = audit_options.source / "build" / "audit";
       return run_audit(audit_options);

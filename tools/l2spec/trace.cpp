@@ -125,6 +125,8 @@ int run_trace(const TraceOptions& options, nlohmann::json* summary) {
     return exit_usage;
   }
   for (const auto& [id, n] : mentions(options.source / "reference", rules)) rules[id].code_refs = n;
+  // The JSON mapping's reference code is the codec (spec/encoding.md names it).
+  for (const auto& [id, n] : mentions(options.source / "tools/include/l2/codec", rules)) rules[id].code_refs += n;
   for (const auto& [id, n] : mentions(options.source / "invariants", rules)) rules[id].model_refs = n;
   for (const auto& [id, n] : mentions(options.source / "tests", rules)) rules[id].test_refs = n;
 

@@ -20,7 +20,6 @@ namespace pcfv {
 
 namespace pc = ref::payment_channel;
 namespace pcf = ref::channel_factory;
-using pc_scenario::CaseBook;
 using pcf::AllocateInput;
 using pcf::ChannelTemplate;
 using pcf::FactoryRegistry;
@@ -52,7 +51,7 @@ struct HubOnAdjudicator {
 std::vector<OpHandler> ops() {
   const std::function<Hash32(const FactoryRegistry&)> root = pcf::state_root;
   std::vector<OpHandler> list;
-  list.push_back(pc_scenario::deploy_op<FactoryRegistry, ChannelError>(pcf::deploy, root, nullptr, nullptr));
+  list.push_back(deploy_op<pc::DeployInput, FactoryRegistry, ChannelError>(pcf::deploy, root, nullptr, nullptr));
   for (OpHandler& handler :
        table_ops<pcf::Operations, FactoryRegistry>(root, [](u64 height) { return pc::Env{height}; }, HubOnAdjudicator{}))
     list.push_back(std::move(handler));

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "l2/codec/json.hpp"
 #include "l2/opt/sha256.hpp"
 #include "l2/ref/sha256.hpp"
 
@@ -214,12 +215,36 @@ std::string final_outcome(const json& steps) {
   return steps.empty() ? std::string("ok") : steps.back()["expect"]["outcome"].get<std::string>();
 }
 
+// Where a vector directory ships the JSON Schema named `name` ("case", "state", "index").
+std::string schema_path(std::string_view name) { return "schema/" + std::string(name) + ".schema.json"; }
+
+// A file of a vector directory, parsed strictly (spec: encoding.md#json-text): a repeated key or a
+// -0 makes the whole file unreadable, as it would for any conforming consumer.
+std::optional<json> parse_file(const std::string& path, const std::string& text, const std::function<void(std::string)>& fail) {
+  auto document = codec::parse_document(text);
+  if (!document.ok()) {
+    fail(path + ": " + document.error().message);
+    return std::nullopt;
+  }
+  return std::move(document).value();
+}
+
 }  // namespace
 
 GenerateReport generate(const fs::path& out_dir, Profile profile, const Log& log) {
   GenerateReport report;
   json index_files = json::array();
   std::set<std::string> written;
+
+  // The schemas travel with the vectors, so a directory is self-describing (spec: vectors.md#layout).
+  json index_schemas = json::array();
+  for (const auto& [name, text] : embedded_schemas()) {
+    const std::string path = schema_path(name);
+    const std::string content(text);
+    if (!write_file(out_dir / path, content)) report.errors.push_back("cannot write " + path);
+    written.insert(path);
+    index_schemas.push_back({{"schema", "l2spec/" + std::string(name)}, {"path", path}, {"sha256", file_sha256_hex(content)}});
+  }
 
   for (const Mechanism& mechanism : mechanisms()) {
     std::map<std::string, json> shared;
@@ -287,12 +312,14 @@ GenerateReport generate(const fs::path& out_dir, Profile profile, const Log& log
       ++report.cases;
     }
   }
-  // A case that was renamed or dropped must not linger: `verify` rejects unlisted files. Only the
-  // generated mechanisms' folders are cleaned; anything else in out_dir is left alone.
+  // A case (or schema) that was renamed or dropped must not linger: `verify` rejects unlisted files.
+  // Only the generated mechanisms' folders and schema/ are cleaned; anything else in out_dir is left
+  // alone.
   for (const std::string& path : list_files(out_dir)) {
-    const bool owned = std::any_of(mechanisms().begin(), mechanisms().end(), [&](const Mechanism& m) {
-      return path.rfind(m.name + "/", 0) == 0;
-    });
+    const bool owned = path.rfind("schema/", 0) == 0 ||
+                       std::any_of(mechanisms().begin(), mechanisms().end(), [&](const Mechanism& m) {
+                         return path.rfind(m.name + "/", 0) == 0;
+                       });
     if (owned && !written.count(path) && path.size() > 5 && path.substr(path.size() - 5) == ".json") {
       std::error_code ec;
       fs::remove(out_dir / path, ec);
@@ -302,7 +329,8 @@ GenerateReport generate(const fs::path& out_dir, Profile profile, const Log& log
   std::sort(index_files.begin(), index_files.end(),
             [](const json& a, const json& b) { return a["path"].get<std::string>() < b["path"].get<std::string>(); });
   const json index = {{"schema", index_schema}, {"schema_version", schema_version}, {"generator", generator_version},
-                      {"profile", profile == Profile::small ? "small" : "large"}, {"files", index_files}};
+                      {"profile", profile == Profile::small ? "small" : "large"}, {"files", index_files},
+                      {"schemas", index_schemas}};
   if (!write_file(out_dir / "index.json", dump_canonical(index))) report.errors.push_back("cannot write index.json");
   log("wrote " + std::to_string(report.cases) + " cases and " + std::to_string(report.states) + " shared states to " +
       out_dir.string());
@@ -328,13 +356,25 @@ VerifyReport verify(const fs::path& dir, const std::vector<Impl>& impls, const L
   }
   read.insert("index.json");
   ++report.files;
-  const json index = json::parse(*index_text, nullptr, false);
-  if (index.is_discarded()) {
-    fail("index.json: malformed JSON");
-    return report;
-  }
+  const std::optional<json> parsed_index = parse_file("index.json", *index_text, fail);
+  if (!parsed_index) return report;
+  const json& index = *parsed_index;
   for (const auto& violation : validate_schema("index", index)) fail("index.json: schema violation: " + violation);
   if (!report.failures.empty()) return report;
+
+  // The schemas shipped beside the vectors: read, hashed and parsed like every other file.
+  for (const json& entry : index.value("schemas", json::array())) {
+    const std::string path = entry["path"].get<std::string>();
+    const auto text = read_file(dir / path);
+    if (!text) {
+      fail(path + ": listed in index.json but missing");
+      continue;
+    }
+    read.insert(path);
+    ++report.files;
+    if (file_sha256_hex(*text) != entry["sha256"].get<std::string>()) fail(path + ": content hash differs from index.json");
+    parse_file(path, *text, fail);
+  }
 
   std::map<std::string, json> documents;  // path -> parsed document
   for (const json& entry : index["files"]) {
@@ -347,11 +387,9 @@ VerifyReport verify(const fs::path& dir, const std::vector<Impl>& impls, const L
     read.insert(path);
     ++report.files;
     if (file_sha256_hex(*text) != entry["sha256"].get<std::string>()) fail(path + ": content hash differs from index.json");
-    json document = json::parse(*text, nullptr, false);
-    if (document.is_discarded()) {
-      fail(path + ": malformed JSON");
-      continue;
-    }
+    std::optional<json> parsed = parse_file(path, *text, fail);
+    if (!parsed) continue;
+    json document = std::move(*parsed);
     const std::string kind = entry["kind"].get<std::string>();
     const auto violations = validate_schema(kind == "state" ? "state" : "case", document);
     for (const auto& violation : violations) fail(path + ": schema violation: " + violation);

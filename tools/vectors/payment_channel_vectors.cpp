@@ -65,7 +65,7 @@ std::vector<OpHandler> ops() {
   const std::function<Hash32(const Adjudicator&)> root = pc::state_root;
   std::vector<OpHandler> list;
   // The hub starts from a deployed adjudicator; it has no engine for deploy (payment_channel.md#guarantees).
-  list.push_back(pc_scenario::deploy_op<Adjudicator, E>(
+  list.push_back(deploy_op<pc::DeployInput, Adjudicator, E>(
       pc::deploy, root, nullptr,
       [](const pc::DeployInput& in) -> StepResult {
         const E error = model::deploy_error(in.config);
@@ -176,7 +176,7 @@ class CaseList {
   std::vector<CaseSpec> take() { return book_.take(); }
 
  private:
-  pc_scenario::CaseBook book_{std::string(mechanism_name)};  // stable addresses while Scenarios point at them
+  CaseBook book_{std::string(mechanism_name)};  // stable addresses while Scenarios point at them
 };
 
 // Every deployment rule at its boundary: the bound itself, one below and one above.

@@ -77,13 +77,16 @@ struct SmtSetInput {
 struct SmtProveInput {
   BOOST_HANA_DEFINE_STRUCT(SmtProveInput, (std::vector<SmtLeaf>, leaves), (u32, index));
 };
+// A sparse-tree path: exactly one sibling per level, so a proof of another length does not decode
+// (spec: merkle.md#smt-proof). The rollup's AccountWitness carries the same type.
+using SmtSiblings = std::array<Hash32, ref::smt::depth>;
 struct SmtOpening {
   BOOST_HANA_DEFINE_STRUCT(SmtOpening, (Hash32, root), (u32, index), (std::optional<Hash32>, value),
-                           (std::vector<Hash32>, siblings));
+                           (SmtSiblings, siblings));
 };
 struct SmtUpdateInput {
   BOOST_HANA_DEFINE_STRUCT(SmtUpdateInput, (Hash32, old_root), (u32, index), (std::optional<Hash32>, old_value),
-                           (std::optional<Hash32>, new_value), (std::vector<Hash32>, siblings));
+                           (std::optional<Hash32>, new_value), (SmtSiblings, siblings));
 };
 struct SmtRootOutput {
   BOOST_HANA_DEFINE_STRUCT(SmtRootOutput, (Hash32, root));
@@ -141,6 +144,47 @@ struct DecodeInput {
   BOOST_HANA_DEFINE_STRUCT(DecodeInput, (Bytes, encoding));
 };
 
+// The JSON mapping's vectors (spec: encoding.md#json-mapping): a JSON text, as its bytes so that
+// text which is not UTF-8 can be carried too, read as the type named `type`.
+struct JsonDecodeInput {
+  BOOST_HANA_DEFINE_STRUCT(JsonDecodeInput, (std::string, type), (Bytes, document));
+};
+struct EncodingOutput {
+  BOOST_HANA_DEFINE_STRUCT(EncodingOutput, (Bytes, encoding));
+};
+
+// Reads a JSON text strictly as T and returns its canonical encoding.
+template <class T>
+Result<Bytes, codec::JsonError> json_to_encoding(std::string_view text) {
+  const auto value = codec::parse_json<T>(text);
+  if (!value.ok()) return value.error();
+  return reflect::encode(value.value());
+}
+
+using JsonReader = Result<Bytes, codec::JsonError> (*)(std::string_view text);
+
+// The types json_decode reads, by their names in the type notation of spec/encoding.md.
+const std::vector<std::pair<std::string_view, JsonReader>>& json_decode_types() {
+  static const std::vector<std::pair<std::string_view, JsonReader>> types = {
+      {"u8", json_to_encoding<u8>},
+      {"u16", json_to_encoding<u16>},
+      {"u32", json_to_encoding<u32>},
+      {"u64", json_to_encoding<u64>},
+      {"bool", json_to_encoding<bool>},
+      {"string", json_to_encoding<std::string>},
+      {"bytes", json_to_encoding<Bytes>},
+      {"bytes4", json_to_encoding<ByteArray<4>>},
+      {"hash32", json_to_encoding<Hash32>},
+      {"[u32]", json_to_encoding<std::vector<u32>>},
+      {"[u16; 2]", json_to_encoding<std::array<u16, 2>>},
+      {"optional u64", json_to_encoding<std::optional<u64>>},
+      {"sample_phase", json_to_encoding<SamplePhase>},
+      {"sample_inner", json_to_encoding<SampleInner>},
+      {"sample", json_to_encoding<EncodingSample>},
+  };
+  return types;
+}
+
 using E = PrimitiveError;
 template <class In, class Out>
 using Fn = PureFn<In, Out, E>;
@@ -154,15 +198,7 @@ std::vector<Hash32> ref_leaf_hashes(const std::vector<Bytes>& leaves) {
   return out;
 }
 
-// The sparse-tree proof travels as a list so that a wrong length is an input error the decoder
-// reports, not a silent truncation.
-std::optional<ref::smt::Proof> proof_of(u32 index, const std::vector<Hash32>& siblings) {
-  if (siblings.size() != ref::smt::depth) return std::nullopt;
-  ref::smt::Proof proof;
-  proof.index = index;
-  for (std::size_t h = 0; h < ref::smt::depth; ++h) proof.siblings[h] = siblings[h];
-  return proof;
-}
+ref::smt::Proof proof_of(u32 index, const SmtSiblings& siblings) { return ref::smt::Proof{index, siblings}; }
 
 std::vector<ref::smt::Leaf> leaves_of(const std::vector<SmtLeaf>& leaves) {
   std::vector<ref::smt::Leaf> out;
@@ -297,22 +333,21 @@ std::vector<OpHandler> ops() {
       "smt_prove", "open one slot of the sparse tree: its value (or none) and siblings [SMT-ROOT-1]",
       Fn<SmtProveInput, SmtOpening>([](const SmtProveInput& in) -> Result<SmtOpening, E> {
         const ref::smt::Tree tree = ref_tree_of(in.leaves);
-        const ref::smt::Proof proof = tree.prove(in.index);
-        return SmtOpening{tree.root(), in.index, tree.get(in.index), {proof.siblings.begin(), proof.siblings.end()}};
+        return SmtOpening{tree.root(), in.index, tree.get(in.index), tree.prove(in.index).siblings};
       }),
       Fn<SmtProveInput, SmtOpening>([](const SmtProveInput& in) -> Result<SmtOpening, E> {
         const opt::smt::Tree tree = opt_tree_of(in.leaves);
-        const opt::smt::Proof proof = tree.prove(in.index);
-        return SmtOpening{tree.root(), in.index, tree.get(in.index), {proof.siblings.begin(), proof.siblings.end()}};
+        return SmtOpening{tree.root(), in.index, tree.get(in.index), tree.prove(in.index).siblings};
       })));
 
   list.push_back(stateless_op<SmtOpening, Accepted, E>(
       "smt_verify_membership", "check that a slot holds a value under a root [SMT-PRF-1]",
       Fn<SmtOpening, Accepted>([](const SmtOpening& in) -> Result<Accepted, E> {
-        const auto proof = proof_of(in.index, in.siblings);
-        // A membership claim without a value, or with the wrong number of siblings, is no proof.
-        if (!proof || !in.value) return E::smt_root_mismatch;
-        const E error = ref::smt::verify_membership(in.root, *proof, *in.value);
+        // A membership claim without a value claims no membership: whatever the siblings, it
+        // reaches no root as a member (spec: merkle.md#verify_membership).
+        // Verify: the opening names a value [SMT-PRF-1]
+        if (!in.value) return E::smt_root_mismatch;
+        const E error = ref::smt::verify_membership(in.root, proof_of(in.index, in.siblings), *in.value);
         if (error != E::none) return error;
         return Accepted{true};
       }),
@@ -321,9 +356,7 @@ std::vector<OpHandler> ops() {
   list.push_back(stateless_op<SmtOpening, Accepted, E>(
       "smt_verify_non_membership", "check that a slot is empty under a root [SMT-PRF-1, SMT-NON-1]",
       Fn<SmtOpening, Accepted>([](const SmtOpening& in) -> Result<Accepted, E> {
-        const auto proof = proof_of(in.index, in.siblings);
-        if (!proof) return E::smt_root_mismatch;
-        const E error = ref::smt::verify_non_membership(in.root, *proof, in.value);
+        const E error = ref::smt::verify_non_membership(in.root, proof_of(in.index, in.siblings), in.value);
         if (error != E::none) return error;
         return Accepted{true};
       }),
@@ -332,9 +365,8 @@ std::vector<OpHandler> ops() {
   list.push_back(stateless_op<SmtUpdateInput, SmtRootOutput, E>(
       "smt_update_from_proof", "stateless single-slot update checked against the old root [SMT-UPD-1]",
       Fn<SmtUpdateInput, SmtRootOutput>([](const SmtUpdateInput& in) -> Result<SmtRootOutput, E> {
-        const auto proof = proof_of(in.index, in.siblings);
-        if (!proof) return E::smt_root_mismatch;
-        const auto root = ref::smt::verified_root_after_update(in.old_root, *proof, in.old_value, in.new_value);
+        const auto root =
+            ref::smt::verified_root_after_update(in.old_root, proof_of(in.index, in.siblings), in.old_value, in.new_value);
         if (!root.ok()) return root.error();
         return SmtRootOutput{root.value()};
       }),
@@ -399,6 +431,29 @@ std::vector<OpHandler> ops() {
         return StepResult{true, Outcome::invalid(std::string(info.code), std::string(info.rule_id), reflect::describe(value.error()))};
       }
       return StepResult{true, Outcome::ok(codec::to_json(value.value()), to_hex(output_root(value.value())))};
+    };
+    list.push_back(decode);
+  }
+
+  {
+    // The JSON mapping has no error codes of its own: every rejection is `malformed`.
+    OpHandler decode;
+    decode.op = "json_decode";
+    decode.summary = "read a JSON text as a named type and return its canonical encoding [JSON-*]";
+    decode.apply = [](Impl impl, const json& state, const json& input, u64) -> StepResult {
+      if (impl != Impl::reference) return StepResult{false, {}};
+      if (!state.is_null()) return StepResult{true, Outcome::malformed("this operation takes no pre-state")};
+      const auto decoded_input = codec::from_json<JsonDecodeInput>(input);
+      if (!decoded_input.ok()) return StepResult{true, Outcome::malformed(decoded_input.error().message)};
+      const JsonDecodeInput& in = decoded_input.value();
+      const auto& types = json_decode_types();
+      const auto type = std::find_if(types.begin(), types.end(), [&](const auto& entry) { return entry.first == in.type; });
+      if (type == types.end()) return StepResult{true, Outcome::malformed("type \"" + in.type + "\" is not one json_decode reads")};
+      const std::string text(in.document.begin(), in.document.end());
+      const auto encoding = type->second(text);
+      if (!encoding.ok()) return StepResult{true, Outcome::malformed(encoding.error().message)};
+      const EncodingOutput output{encoding.value()};
+      return StepResult{true, Outcome::ok(codec::to_json(output), to_hex(output_root(output)))};
     };
     list.push_back(decode);
   }
@@ -664,8 +719,14 @@ void rfc6962_cases(CaseList& cases, Profile profile) {
                    {"MRK-INC-2"}, "rfc6962_verify_inclusion", codec::to_json(bad)).adversarial =
         Adversarial{"second-preimage: an interior node passed off as a leaf", "prover"};
   }
+  // Asking for a proof outside the tree is rejected with the verifier's code (merkle.md#inclusion_proof);
+  // prove_7_of_8 is the last index accepted.
   cases.one_step("rfc6962_inclusion", "invalid_prove_index_out_of_range", "asking for the path of a leaf past the end",
                  {"MRK-INC-1"}, "rfc6962_inclusion_proof", codec::to_json(InclusionProofInput{leaves, 8}));
+  cases.one_step("rfc6962_inclusion", "invalid_prove_empty_tree", "asking for the path of leaf 0 of the empty tree",
+                 {"MRK-INC-1"}, "rfc6962_inclusion_proof", codec::to_json(InclusionProofInput{{}, 0}));
+  cases.one_step("rfc6962_inclusion", "invalid_prove_index_max", "asking for the path of leaf UINT64_MAX",
+                 {"MRK-INC-1"}, "rfc6962_inclusion_proof", codec::to_json(InclusionProofInput{leaves, UINT64_MAX}));
 
   // Tampered consistency proofs.
   const Consistency good_consistency = reference_consistency(leaves, 3);
@@ -705,8 +766,14 @@ void rfc6962_cases(CaseList& cases, Profile profile) {
                    "equal sizes need equal roots and an empty proof", {"MRK-CON-3"}, "rfc6962_verify_consistency",
                    codec::to_json(same)).adversarial = rewriter;
   }
+  // Outside 0 < old_size <= size the request is rejected with the verifier's code
+  // (merkle.md#consistency_proof); prove_1_to_8 and prove_8_to_8 are the sizes accepted at each end.
   cases.one_step("rfc6962_consistency", "invalid_prove_old_size_zero", "asking for a proof from size 0",
                  {"MRK-CON-1"}, "rfc6962_consistency_proof", codec::to_json(ConsistencyProofInput{leaves, 0}));
+  cases.one_step("rfc6962_consistency", "invalid_prove_old_size_above_size", "asking for a proof from size 9 to size 8",
+                 {"MRK-CON-1"}, "rfc6962_consistency_proof", codec::to_json(ConsistencyProofInput{leaves, 9}));
+  cases.one_step("rfc6962_consistency", "invalid_prove_empty_tree", "asking for a proof from size 0 to the empty tree",
+                 {"MRK-CON-1"}, "rfc6962_consistency_proof", codec::to_json(ConsistencyProofInput{{}, 0}));
 }
 
 // Slots that share long path prefixes or sit at the edges catch bit-order and boundary bugs.
@@ -746,7 +813,7 @@ void smt_cases(CaseList& cases, Profile profile) {
 
   auto opening = [&](u32 slot) {
     const ref::smt::Proof proof = tree.prove(slot);
-    return SmtOpening{tree.root(), slot, tree.get(slot), {proof.siblings.begin(), proof.siblings.end()}};
+    return SmtOpening{tree.root(), slot, tree.get(slot), proof.siblings};
   };
   const Adversarial forger{"a forged account opening against the committed state root", "prover"};
   for (u32 slot : {0u, 0xffffffffu, 12345u}) {
@@ -766,10 +833,24 @@ void smt_cases(CaseList& cases, Profile profile) {
     bad.index = 3;  // same siblings, neighbouring slot: the index is bound into the leaf hash
     cases.one_step("smt_membership", "invalid_moved_to_other_slot", "a value's proof replayed for another slot",
                    {"SMT-PRF-1"}, "smt_verify_membership", codec::to_json(bad)).adversarial = forger;
-    bad = opening(1);
-    bad.siblings.pop_back();
-    cases.one_step("smt_membership", "invalid_short_proof", "31 siblings instead of 32", {"SMT-PRF-1"},
-                   "smt_verify_membership", codec::to_json(bad)).adversarial = forger;
+    // A path has exactly 32 siblings: 31 or 33 is not a proof of this tree and does not decode.
+    json short_proof = codec::to_json(opening(1));
+    short_proof["siblings"].erase(short_proof["siblings"].size() - 1);
+    cases.one_step("smt_membership", "malformed_31_siblings", "31 siblings instead of 32", {"SMT-PRF-1"},
+                   "smt_verify_membership", short_proof).adversarial = forger;
+    json long_proof = codec::to_json(opening(1));
+    long_proof["siblings"].push_back(long_proof["siblings"].back());
+    cases.one_step("smt_membership", "malformed_33_siblings", "33 siblings instead of 32", {"SMT-PRF-1"},
+                   "smt_verify_membership", long_proof).adversarial = forger;
+    // A null value claims no membership: rejected even when the siblings open an empty slot honestly.
+    cases.one_step("smt_membership", "invalid_null_value_empty_slot",
+                   "membership claimed with a null value for an empty slot, with its correct siblings", {"SMT-PRF-1"},
+                   "smt_verify_membership", codec::to_json(opening(4))).adversarial = forger;
+    bad = opening(2);
+    bad.value.reset();
+    cases.one_step("smt_membership", "invalid_null_value_occupied_slot",
+                   "membership claimed with a null value for an occupied slot", {"SMT-PRF-1"}, "smt_verify_membership",
+                   codec::to_json(bad)).adversarial = forger;
   }
   cases.one_step("smt_non_membership", "verify_empty_slot", "a correct proof of absence verifies",
                  {"SMT-PRF-1", "SMT-NON-1"}, "smt_verify_non_membership", codec::to_json(opening(4)));
@@ -814,13 +895,18 @@ void smt_cases(CaseList& cases, Profile profile) {
   for (u32 slot : {4u, 2u}) {
     const ref::smt::Proof proof = tree.prove(slot);
     Drbg rng(case_seed(mechanism_name, "smt_update", "from_proof_" + std::to_string(slot)));
-    SmtUpdateInput update{tree.root(), slot, tree.get(slot), rng.next32(), {proof.siblings.begin(), proof.siblings.end()}};
+    SmtUpdateInput update{tree.root(), slot, tree.get(slot), rng.next32(), proof.siblings};
     cases.one_step("smt_update", "from_proof_" + std::to_string(slot), "stateless update from a proof equals set()",
                    {"SMT-UPD-1", "SMT-PRF-1"}, "smt_update_from_proof", codec::to_json(update));
     update.old_value = std::nullopt;
-    if (slot == 2)
+    if (slot == 2) {
       cases.one_step("smt_update", "invalid_from_proof_wrong_old_value", "the opening does not match the old root",
                      {"SMT-PRF-1"}, "smt_update_from_proof", codec::to_json(update)).adversarial = forger;
+      json short_proof = codec::to_json(update);
+      short_proof["siblings"].erase(short_proof["siblings"].size() - 1);
+      cases.one_step("smt_update", "malformed_from_proof_31_siblings", "an update proof with 31 siblings instead of 32",
+                     {"SMT-UPD-1"}, "smt_update_from_proof", short_proof);
+    }
   }
 }
 
@@ -948,7 +1034,8 @@ void checked_cases(CaseList& cases) {
 }
 
 void encoding_cases(CaseList& cases) {
-  const std::vector<std::string> all_rules = {"ENC-INT-1", "ENC-BOOL-1", "ENC-ENUM-1", "ENC-OPT-1", "ENC-LEN-1", "ENC-END-1"};
+  const std::vector<std::string> all_rules = {"ENC-INT-1", "ENC-BOOL-1", "ENC-ENUM-1", "ENC-OPT-1",
+                                              "ENC-LEN-1", "ENC-TEXT-1", "ENC-END-1"};
   const EncodingSample sample{7, UINT64_MAX - 1, true, SamplePhase::closed, {0xde, 0xad, 0xbe, 0xef}, bytes_of("pay"), "bob",
                               {1, 0xffffffffu}, {{3, std::nullopt}, {0xffff, 42u}}};
   const Bytes good = reflect::encode(sample);
@@ -984,6 +1071,219 @@ void encoding_cases(CaseList& cases) {
   add("invalid_trailing_byte", "one byte after the value", {"ENC-END-1"}, bad);
   cases.one_step("canonical_decode", "malformed_encoding_not_hex", "the encoding field is not hex", {"ENC-INT-1"},
                  "canonical_decode", json{{"encoding", "0x00"}});
+
+  // The label is text: its bytes must be well-formed UTF-8 (ENC-TEXT-1), failing at its length
+  // prefix, offset 22. Each sequence sits at a boundary of RFC 3629's table.
+  const auto with_label = [&](std::string label) {
+    EncodingSample changed = sample;
+    changed.label = std::move(label);
+    return reflect::encode(changed);
+  };
+  add("text_utf8_boundaries",
+      "a label of the first and last code point of every UTF-8 length, and both sides of the surrogates",
+      {"ENC-TEXT-1"},
+      with_label("\x7f" "\xc2\x80" "\xdf\xbf" "\xe0\xa0\x80" "\xed\x9f\xbf" "\xee\x80\x80" "\xef\xbf\xbf"
+                 "\xf0\x90\x80\x80" "\xf4\x8f\xbf\xbf"));
+  add("text_nul_byte", "a label holding U+0000, which is a code point like any other", {"ENC-TEXT-1"},
+      with_label(std::string("a\0b", 3)));
+  struct IllFormed {
+    const char* name;
+    const char* what;
+    std::string bytes;
+  };
+  const IllFormed ill_formed[] = {
+      {"continuation_byte_alone", "a continuation byte 0x80 with no lead", "\x80"},
+      {"byte_ff", "the byte 0xff, never part of UTF-8", "\xff"},
+      {"overlong_two_bytes", "c0 af: '/' written in two bytes (overlong)", "\xc0\xaf"},
+      {"overlong_three_bytes", "e0 9f bf: U+07FF written in three bytes (overlong)", "\xe0\x9f\xbf"},
+      {"overlong_four_bytes", "f0 8f bf bf: U+FFFF written in four bytes (overlong)", "\xf0\x8f\xbf\xbf"},
+      {"surrogate_d800", "ed a0 80: the surrogate U+D800", "\xed\xa0\x80"},
+      {"surrogate_dfff", "ed bf bf: the surrogate U+DFFF", "\xed\xbf\xbf"},
+      {"above_10ffff", "f4 90 80 80: U+110000, past the last code point", "\xf4\x90\x80\x80"},
+      {"cut_short", "e2 82: the first two bytes of a three-byte sequence at the end of the text", "ok\xe2\x82"},
+      {"missing_continuation", "c3 41: a two-byte lead followed by an ASCII letter", "\xc3\x41"},
+  };
+  for (const IllFormed& text : ill_formed)
+    add("invalid_text_" + std::string(text.name), std::string("a label that is not UTF-8: ") + text.what, {"ENC-TEXT-1"},
+        with_label(text.bytes));
+}
+
+// The JSON mapping, one rule at a time: what each rule accepts at its boundaries, and every
+// rejection encoding.md#json-mapping specifies. A case's JSON text is in its description when it is
+// printable; the input carries its bytes.
+void json_cases(CaseList& cases) {
+  struct JsonCase {
+    const char* suite;
+    const char* name;  // malformed_* for a rejection
+    const char* rule;
+    const char* type;
+    std::string text;
+    const char* what;
+  };
+  const std::string sample =
+      R"({"version": 7, "amount": "18446744073709551614", "flag": true, "phase": "closed", "tag": "deadbeef",)"
+      R"( "payload": "706179", "label": "bob", "items": [1, 4294967295],)"
+      R"( "inners": [{"weight": 3, "limit": null}, {"weight": 65535, "limit": 42}]})";
+  const JsonCase rows[] = {
+      // JSON-DOC-1: one RFC 8259 value in UTF-8, nothing around it but whitespace.
+      {"json_document", "whitespace_everywhere", "JSON-DOC-1", "sample_inner", " \t\n\r{ \"weight\" :1 ,\n\"limit\": null }\r\n",
+       "space, tab, newline and carriage return around every token"},
+      {"json_document", "malformed_empty", "JSON-DOC-1", "u32", "", "an empty text"},
+      {"json_document", "malformed_only_whitespace", "JSON-DOC-1", "u32", " \n", "whitespace and no value"},
+      {"json_document", "malformed_unclosed_object", "JSON-DOC-1", "sample_inner", R"({"weight": 1, "limit": null)",
+       "an object without its closing brace"},
+      {"json_document", "malformed_trailing_comma", "JSON-DOC-1", "sample_inner", R"({"weight": 1, "limit": null,})",
+       "a comma before the closing brace"},
+      {"json_document", "malformed_two_values", "JSON-DOC-1", "u32", "1 2", "a second value after the first"},
+      {"json_document", "malformed_comment", "JSON-DOC-1", "u32", "/* one */ 1", "a comment, which JSON does not have"},
+      {"json_document", "malformed_single_quotes", "JSON-DOC-1", "sample_inner", "{'weight': 1, 'limit': null}",
+       "keys in single quotes"},
+      {"json_document", "malformed_byte_order_mark", "JSON-DOC-1", "u32", "\xef\xbb\xbf" "1",
+       "a UTF-8 byte-order mark (ef bb bf) before the value"},
+      {"json_document", "malformed_leading_zero_number", "JSON-DOC-1", "u32", "01", "the number 01: JSON numbers have no leading zero"},
+      {"json_document", "malformed_nan", "JSON-DOC-1", "u32", "NaN", "NaN is not JSON"},
+      {"json_document", "malformed_true_capitalised", "JSON-DOC-1", "bool", "True", "True is not a JSON literal"},
+      {"json_document", "malformed_not_utf8", "JSON-DOC-1", "string", "\"\xff\"", "a string holding the byte ff, never UTF-8"},
+      {"json_document", "malformed_overlong_utf8", "JSON-DOC-1", "string", "\"\xc0\xaf\"",
+       "a string holding c0 af, an overlong '/'"},
+      {"json_document", "malformed_utf8_surrogate", "JSON-DOC-1", "string", "\"\xed\xa0\x80\"",
+       "a string holding ed a0 80, the surrogate U+D800 encoded as UTF-8"},
+      {"json_document", "malformed_lone_high_surrogate", "JSON-DOC-1", "string", R"("\ud800")",
+       "the escape \\ud800 with no low surrogate after it"},
+      {"json_document", "malformed_lone_low_surrogate", "JSON-DOC-1", "string", R"("\udc00")",
+       "the escape \\udc00 with no high surrogate before it"},
+      {"json_document", "malformed_high_surrogate_then_letter", "JSON-DOC-1", "string", R"("\ud800\u0041")",
+       "the escape \\ud800 followed by \\u0041, not a low surrogate"},
+      {"json_document", "malformed_control_character", "JSON-DOC-1", "string", "\"a\x01" "b\"",
+       "a string holding the raw control character 01, which must be escaped"},
+      {"json_document", "malformed_unknown_escape", "JSON-DOC-1", "string", R"("\x41")", "the escape \\x, which JSON does not have"},
+      {"json_document", "malformed_number_overflow", "JSON-DOC-1", "u32", "1e400", "a number too large for any reader"},
+      // JSON-INT-1: u8, u16, u32.
+      {"json_integer", "u8_zero", "JSON-INT-1", "u8", "0", "u8 0"},
+      {"json_integer", "u8_max", "JSON-INT-1", "u8", "255", "u8 255, the largest"},
+      {"json_integer", "u16_max", "JSON-INT-1", "u16", "65535", "u16 65535, the largest"},
+      {"json_integer", "u32_max", "JSON-INT-1", "u32", "4294967295", "u32 4294967295, the largest"},
+      {"json_integer", "malformed_u8_256", "JSON-INT-1", "u8", "256", "u8 256, one past the largest"},
+      {"json_integer", "malformed_u16_65536", "JSON-INT-1", "u16", "65536", "u16 65536, one past the largest"},
+      {"json_integer", "malformed_u32_4294967296", "JSON-INT-1", "u32", "4294967296", "u32 2^32, one past the largest"},
+      {"json_integer", "malformed_u32_2_pow_64", "JSON-INT-1", "u32", "18446744073709551616", "2^64 as a JSON number"},
+      {"json_integer", "malformed_negative_one", "JSON-INT-1", "u32", "-1", "u32 -1"},
+      {"json_integer", "malformed_negative_zero", "JSON-INT-1", "u32", "-0", "u32 -0: 0 has one spelling"},
+      {"json_integer", "malformed_negative_zero_u8", "JSON-INT-1", "u8", "-0", "u8 -0"},
+      {"json_integer", "malformed_negative_zero_in_struct", "JSON-INT-1", "sample_inner", R"({"weight": -0, "limit": null})",
+       "a u16 field written -0"},
+      {"json_integer", "malformed_fraction", "JSON-INT-1", "u32", "1.5", "u32 1.5"},
+      {"json_integer", "malformed_zero_fraction", "JSON-INT-1", "u32", "1.0", "u32 1.0: an integer has no fraction"},
+      {"json_integer", "malformed_exponent", "JSON-INT-1", "u32", "1e2", "u32 1e2: an integer has no exponent"},
+      {"json_integer", "malformed_exponent_capital", "JSON-INT-1", "u32", "1E2", "u32 1E2"},
+      {"json_integer", "malformed_string", "JSON-INT-1", "u32", R"("1")", "u32 as the string \"1\""},
+      {"json_integer", "malformed_bool", "JSON-INT-1", "u8", "true", "u8 as true"},
+      {"json_integer", "malformed_null", "JSON-INT-1", "u16", "null", "u16 as null"},
+      {"json_integer", "malformed_array", "JSON-INT-1", "u32", "[1]", "u32 as an array"},
+      // JSON-U64-1: a canonical decimal string.
+      {"json_u64", "zero", "JSON-U64-1", "u64", R"("0")", "u64 \"0\""},
+      {"json_u64", "max", "JSON-U64-1", "u64", R"("18446744073709551615")", "u64 2^64 - 1, the largest"},
+      {"json_u64", "malformed_number", "JSON-U64-1", "u64", "5", "u64 as the number 5"},
+      {"json_u64", "malformed_empty_string", "JSON-U64-1", "u64", R"("")", "u64 \"\""},
+      {"json_u64", "malformed_leading_zero", "JSON-U64-1", "u64", R"("01")", "u64 \"01\""},
+      {"json_u64", "malformed_double_zero", "JSON-U64-1", "u64", R"("00")", "u64 \"00\""},
+      {"json_u64", "malformed_plus_sign", "JSON-U64-1", "u64", R"("+1")", "u64 \"+1\""},
+      {"json_u64", "malformed_minus_sign", "JSON-U64-1", "u64", R"("-1")", "u64 \"-1\""},
+      {"json_u64", "malformed_negative_zero", "JSON-U64-1", "u64", R"("-0")", "u64 \"-0\""},
+      {"json_u64", "malformed_leading_space", "JSON-U64-1", "u64", R"(" 1")", "u64 \" 1\""},
+      {"json_u64", "malformed_trailing_space", "JSON-U64-1", "u64", R"("1 ")", "u64 \"1 \""},
+      {"json_u64", "malformed_hex", "JSON-U64-1", "u64", R"("0x10")", "u64 \"0x10\""},
+      {"json_u64", "malformed_exponent", "JSON-U64-1", "u64", R"("1e3")", "u64 \"1e3\""},
+      {"json_u64", "malformed_fraction", "JSON-U64-1", "u64", R"("1.0")", "u64 \"1.0\""},
+      {"json_u64", "malformed_2_pow_64", "JSON-U64-1", "u64", R"("18446744073709551616")", "u64 2^64, one past the largest"},
+      {"json_u64", "malformed_20_nines", "JSON-U64-1", "u64", R"("99999999999999999999")", "u64 of twenty nines"},
+      {"json_u64", "malformed_null", "JSON-U64-1", "u64", "null", "u64 as null"},
+      // JSON-BOOL-1.
+      {"json_bool", "true", "JSON-BOOL-1", "bool", "true", "true"},
+      {"json_bool", "false", "JSON-BOOL-1", "bool", "false", "false"},
+      {"json_bool", "malformed_one", "JSON-BOOL-1", "bool", "1", "bool as the number 1"},
+      {"json_bool", "malformed_zero", "JSON-BOOL-1", "bool", "0", "bool as the number 0"},
+      {"json_bool", "malformed_string", "JSON-BOOL-1", "bool", R"("true")", "bool as the string \"true\""},
+      {"json_bool", "malformed_null", "JSON-BOOL-1", "bool", "null", "bool as null"},
+      // JSON-STR-1: text.
+      {"json_text", "escapes", "JSON-STR-1", "string", R"("\u00e9\ud83d\ude00\n\"\\\/\u0000")",
+       "escapes: \\u00e9, a surrogate pair for U+1F600, \\n, quote, backslash, slash and \\u0000"},
+      {"json_text", "raw_utf8", "JSON-STR-1", "string", "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"",
+       "U+00E9, U+20AC and U+1F600 written as raw UTF-8"},
+      {"json_text", "empty", "JSON-STR-1", "string", R"("")", "the empty text"},
+      {"json_text", "malformed_number", "JSON-STR-1", "string", "5", "text as the number 5"},
+      {"json_text", "malformed_null", "JSON-STR-1", "string", "null", "text as null"},
+      {"json_text", "malformed_array", "JSON-STR-1", "string", R"(["a"])", "text as an array"},
+      // JSON-ENUM-1.
+      {"json_enum", "first_name", "JSON-ENUM-1", "sample_phase", R"("opening")", "the name of value 0"},
+      {"json_enum", "last_name", "JSON-ENUM-1", "sample_phase", R"("closed")", "the name of the last value"},
+      {"json_enum", "malformed_capitalised", "JSON-ENUM-1", "sample_phase", R"("Closed")", "\"Closed\": names are case-sensitive"},
+      {"json_enum", "malformed_number", "JSON-ENUM-1", "sample_phase", "2", "the number 2 for \"closed\""},
+      {"json_enum", "malformed_unknown_name", "JSON-ENUM-1", "sample_phase", R"("settled")", "a name the enumeration lacks"},
+      {"json_enum", "malformed_padded_name", "JSON-ENUM-1", "sample_phase", R"(" closed")", "a name with a leading space"},
+      {"json_enum", "malformed_empty_name", "JSON-ENUM-1", "sample_phase", R"("")", "the empty name"},
+      {"json_enum", "malformed_null", "JSON-ENUM-1", "sample_phase", "null", "null"},
+      // JSON-HEX-1: byte strings and fixed byte arrays.
+      {"json_bytes", "empty", "JSON-HEX-1", "bytes", R"("")", "the empty byte string"},
+      {"json_bytes", "every_digit", "JSON-HEX-1", "bytes", R"("0123456789abcdef")", "every hex digit"},
+      {"json_bytes", "bytes4", "JSON-HEX-1", "bytes4", R"("deadbeef")", "four bytes as eight digits"},
+      {"json_bytes", "hash32", "JSON-HEX-1", "hash32", "\"" + std::string(64, 'f') + "\"", "32 bytes as 64 digits"},
+      {"json_bytes", "malformed_odd_length", "JSON-HEX-1", "bytes", R"("abc")", "three digits"},
+      {"json_bytes", "malformed_uppercase", "JSON-HEX-1", "bytes", R"("ABCD")", "uppercase digits"},
+      {"json_bytes", "malformed_mixed_case", "JSON-HEX-1", "bytes", R"("aBcd")", "one uppercase digit"},
+      {"json_bytes", "malformed_prefix", "JSON-HEX-1", "bytes", R"("0x00")", "a 0x prefix"},
+      {"json_bytes", "malformed_not_hex", "JSON-HEX-1", "bytes", R"("0g")", "the letter g"},
+      {"json_bytes", "malformed_space", "JSON-HEX-1", "bytes", R"("00 ff")", "a space between bytes"},
+      {"json_bytes", "malformed_array_of_numbers", "JSON-HEX-1", "bytes", "[0, 255]", "bytes as an array of numbers"},
+      {"json_bytes", "malformed_null", "JSON-HEX-1", "bytes", "null", "bytes as null"},
+      {"json_bytes", "malformed_bytes4_short", "JSON-HEX-1", "bytes4", R"("deadbe")", "a 4-byte array of 3 bytes"},
+      {"json_bytes", "malformed_bytes4_long", "JSON-HEX-1", "bytes4", R"("deadbeef00")", "a 4-byte array of 5 bytes"},
+      {"json_bytes", "malformed_bytes4_odd", "JSON-HEX-1", "bytes4", R"("deadbeef0")", "a 4-byte array of 9 digits"},
+      {"json_bytes", "malformed_bytes4_uppercase", "JSON-HEX-1", "bytes4", R"("DEADBEEF")", "a 4-byte array in uppercase"},
+      {"json_bytes", "malformed_hash32_short", "JSON-HEX-1", "hash32", "\"" + std::string(62, 'f') + "\"",
+       "a hash32 of 31 bytes"},
+      {"json_bytes", "malformed_hash32_long", "JSON-HEX-1", "hash32", "\"" + std::string(66, 'f') + "\"",
+       "a hash32 of 33 bytes"},
+      // JSON-LIST-1: lists and fixed lists.
+      {"json_list", "empty", "JSON-LIST-1", "[u32]", "[]", "the empty list"},
+      {"json_list", "two_elements", "JSON-LIST-1", "[u32]", "[0, 4294967295]", "two u32 elements"},
+      {"json_list", "fixed_two", "JSON-LIST-1", "[u16; 2]", "[1, 65535]", "a fixed list of exactly 2"},
+      {"json_list", "malformed_object", "JSON-LIST-1", "[u32]", "{}", "a list as an object"},
+      {"json_list", "malformed_string", "JSON-LIST-1", "[u32]", R"("[]")", "a list as a string"},
+      {"json_list", "malformed_null", "JSON-LIST-1", "[u32]", "null", "a list as null"},
+      {"json_list", "malformed_bad_element", "JSON-LIST-1", "[u32]", "[1, -1]", "a list whose second element is -1"},
+      {"json_list", "malformed_fixed_one", "JSON-LIST-1", "[u16; 2]", "[1]", "a fixed list of 2 with 1 element"},
+      {"json_list", "malformed_fixed_three", "JSON-LIST-1", "[u16; 2]", "[1, 2, 3]", "a fixed list of 2 with 3 elements"},
+      {"json_list", "malformed_fixed_empty", "JSON-LIST-1", "[u16; 2]", "[]", "a fixed list of 2 with none"},
+      // Optional values: null or the value's own form.
+      {"json_optional", "absent", "JSON-OPT-1", "optional u64", "null", "null: absent"},
+      {"json_optional", "present", "JSON-OPT-1", "optional u64", R"("5")", "present: the u64's own form"},
+      {"json_optional", "malformed_present_as_number", "JSON-OPT-1", "optional u64", "5", "a present u64 as a number"},
+      {"json_optional", "malformed_empty_array", "JSON-OPT-1", "optional u64", "[]", "an empty array for absent"},
+      {"json_optional", "malformed_empty_string", "JSON-OPT-1", "optional u64", R"("")", "the empty string for absent"},
+      // JSON-STRUCT-1: exactly the fields, each once.
+      {"json_struct", "every_kind", "JSON-STRUCT-1", "sample", sample, "the canonical_decode sample, a field of every kind"},
+      {"json_struct", "keys_in_any_order", "JSON-STRUCT-1", "sample_inner", R"({"limit": 5, "weight": 2})",
+       "the fields in the opposite order"},
+      {"json_struct", "malformed_duplicate_key", "JSON-STRUCT-1", "sample_inner", R"({"weight": 1, "weight": 1, "limit": null})",
+       "weight given twice with the same value"},
+      {"json_struct", "malformed_duplicate_key_last_differs", "JSON-STRUCT-1", "sample_inner",
+       R"({"weight": 1, "limit": null, "weight": 2})", "weight given twice: a reader that keeps the last would read 2"},
+      {"json_struct", "malformed_duplicate_key_nested", "JSON-STRUCT-1", "sample",
+       sample.substr(0, sample.size() - 3) + R"(, "limit": 42}]})", "a key given twice inside an element of a list"},
+      {"json_struct", "malformed_missing_field", "JSON-STRUCT-1", "sample_inner", R"({"weight": 1})",
+       "the optional field limit left out: an absent value is written null"},
+      {"json_struct", "malformed_unknown_field", "JSON-STRUCT-1", "sample_inner", R"({"weight": 1, "limit": null, "extra": 0})",
+       "a key that is not a field"},
+      {"json_struct", "malformed_field_name_case", "JSON-STRUCT-1", "sample_inner", R"({"Weight": 1, "limit": null})",
+       "a field name in another case"},
+      {"json_struct", "malformed_array", "JSON-STRUCT-1", "sample_inner", "[1, null]", "a struct as an array of its fields"},
+      {"json_struct", "malformed_null", "JSON-STRUCT-1", "sample_inner", "null", "a struct as null"},
+  };
+  for (const JsonCase& row : rows) {
+    cases.one_step(row.suite, row.name, std::string(row.what) + " (read as " + row.type + ")", {row.rule}, "json_decode",
+                   codec::to_json(JsonDecodeInput{row.type, bytes_of(row.text)}));
+  }
 }
 
 // "§2.8.2" -> "2_8_2", "A.5" -> "a_5": a section as part of a case name.
@@ -1157,6 +1457,7 @@ void aead_cases(CaseList& cases, Profile profile) {
 std::vector<CaseSpec> all_cases(Profile profile) {
   CaseList cases;
   encoding_cases(cases);
+  json_cases(cases);
   sha256_cases(cases, profile);
   tagged_hash_cases(cases);
   rfc6962_cases(cases, profile);

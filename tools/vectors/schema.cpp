@@ -13,8 +13,6 @@
 
 namespace l2::vectors {
 
-std::vector<std::pair<std::string_view, std::string_view>> embedded_schemas();  // generated
-
 namespace {
 
 const valijson::Schema* find_schema(std::string_view name) {

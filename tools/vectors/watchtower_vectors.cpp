@@ -21,7 +21,6 @@ namespace watchtower_vectors {
 namespace pc = ref::payment_channel;
 namespace wt = ref::watchtower;
 using pc::OffChainTransaction;
-using pc_scenario::CaseBook;
 using wt::WatchtowerWorld;
 
 constexpr std::string_view mechanism_name = "watchtower";

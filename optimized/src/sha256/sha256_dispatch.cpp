@@ -7,6 +7,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "l2/opt/sha256_finish.hpp"
 #include "sha256_kernels.hpp"
 
 #if L2_SHA256_X86_KERNELS
@@ -224,6 +225,25 @@ Midstate midstate_of_tag(std::string_view tag) {
   detail::portable::compress_blocks(state, prefix, 1);
   for (std::size_t i = 0; i < 8; ++i) mid.words[i] = state[i];
   return mid;
+}
+
+const Kernel& finishing_kernel(const Kernel& kernel) {
+  if (&kernel == &detail::portable_kernel) return kernel;
+#if L2_SHA256_X86_KERNELS
+  if (&kernel == &detail::shani_kernel) return kernel;
+#endif
+  return detail::single_stream_kernel();
+}
+
+void finish_many(const Kernel& kernel, const Midstate& start, const u8* const* blocks, std::size_t block_count,
+                 u8* const* out, std::size_t count) {
+#if L2_SHA256_X86_KERNELS
+  if (&finishing_kernel(kernel) == &detail::shani_kernel) {
+    detail::shani::finish_many(start, blocks, block_count, out, count);
+    return;
+  }
+#endif
+  detail::portable::finish_many(start, blocks, block_count, out, count);
 }
 
 void hash64_many(const u8* in, u8* out, std::size_t n) { active_kernel().hash64_many(in, out, n); }

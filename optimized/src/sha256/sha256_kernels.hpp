@@ -64,8 +64,11 @@ inline constexpr Words64 padding_wk_after_128 = make_padding_block_wk(128);
 inline constexpr std::size_t rfc6962_node_message_bytes = 65;
 
 // What each kernel file exports. Signatures match the Kernel function pointers.
+// finish_many: sha256_finish.hpp's, for one kernel.
 namespace portable {
 void compress_blocks(u32 state[8], const u8* blocks, std::size_t block_count);
+void finish_many(const Midstate& start, const u8* const* blocks, std::size_t block_count, u8* const* out,
+                 std::size_t count);
 void hash_one(const u8* data, std::size_t len, u8* out);
 void hash64_many(const u8* in, u8* out, std::size_t n);
 void rfc6962_node_many(const u8* in, u8* out, std::size_t n);
@@ -76,6 +79,8 @@ void midstate64_many(const Midstate& mid, const u8* in, u8* out, std::size_t n);
 #define L2_SHA256_X86_KERNELS 1
 namespace shani {
 void hash_one(const u8* data, std::size_t len, u8* out);
+void finish_many(const Midstate& start, const u8* const* blocks, std::size_t block_count, u8* const* out,
+                 std::size_t count);
 void hash64_many(const u8* in, u8* out, std::size_t n);
 void rfc6962_node_many(const u8* in, u8* out, std::size_t n);
 void midstate64_many(const Midstate& mid, const u8* in, u8* out, std::size_t n);

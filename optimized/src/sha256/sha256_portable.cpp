@@ -129,4 +129,14 @@ void midstate64_many(const Midstate& mid, const u8* in, u8* out, std::size_t n) 
   }
 }
 
+void finish_many(const Midstate& start, const u8* const* blocks, std::size_t block_count, u8* const* out,
+                 std::size_t count) {
+  for (std::size_t j = 0; j < count; ++j) {
+    u32 state[8];
+    std::memcpy(state, &start, sizeof state);
+    compress_blocks(state, blocks[j], block_count);
+    store_digest(state, out[j]);
+  }
+}
+
 }  // namespace l2::opt::sha256::detail::portable

@@ -1,7 +1,9 @@
-// The Z3 model of the optimistic rollup (spec: optimistic_rollup.md, README.md#the-formal-layer):
-// the L1 rollup contract's transition relation over bounded arrays of 64-bit bit-vectors, the
-// fraud-proof verifier over a small L2 state, and the named obligations over both. The abstraction
-// and its bounds are described at the top of invariants/src/optimistic_rollup_model.cpp.
+// The Z3 model of the optimistic rollup (spec: optimistic_rollup.md#the-z3-model, README.md#the-formal-layer):
+// the L1 rollup contract's transition relation, op by op through the reference's operations table,
+// over bounded batch and challenge slots; the fraud-proof verifier over a small L2 state; the named
+// obligations over both, the adversarial liveness checks among them; and an engine that runs
+// concrete steps through the relation. The abstraction and its bounds are described at the top of
+// invariants/src/optimistic_rollup/contract_model.hpp and l2_model.hpp.
 #pragma once
 
 #include <array>
@@ -11,170 +13,168 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
-#include <utility>
+#include <variant>
 #include <vector>
 
 #include "l2/inv/obligation.hpp"
+#include "l2/ref/optimistic_rollup.hpp"
+#include "l2/ref/optimistic_rollup_contract.hpp"
 
 namespace l2::inv::optimistic_rollup {
 
-// The model's bounds. The contract model holds at most `batch_slots` recorded batches and
-// `challenge_slots` open challenges (a step that would exceed them is outside the model); the
-// L2 model has `account_slots` account slots; completeness is checked end to end, by bounded
-// model checking, for every batch of 1 to `completeness_max_transactions` transactions, over
-// completeness_accounts(n) account slots (fewer for the longest batches, to keep the check fast;
-// the one-step completeness obligations hold for any batch size).
+namespace orl = l2::ref::optimistic_rollup;
+
+// The model's bounds. The obligations' contract model holds at most `batch_slots` recorded batches
+// and `challenge_slots` open challenges (a step that would need one more is outside the model); the
+// engine sizes its slots to each concrete state instead. The L2 model has `account_slots` account
+// slots; completeness is checked end to end, by bounded model checking, for every batch of 1 to
+// `completeness_max_transactions` transactions over completeness_accounts(n) slots (the one-step
+// completeness obligations hold for any batch size).
 inline constexpr std::size_t batch_slots = 3;
 inline constexpr std::size_t challenge_slots = 3;
 inline constexpr std::size_t account_slots = 3;
 inline constexpr std::size_t completeness_max_transactions = 3;
 constexpr std::size_t completeness_accounts(std::size_t transactions) { return transactions < 3 ? 3 : 2; }
-// The honest-challenger bounded model check: steps of the trace, the honest ones included.
+// The adversarial bounded model checks: steps of the trace, the honest ones included.
 inline constexpr std::size_t honest_challenger_depth = 4;
+inline constexpr std::size_t no_batch_after_revert_depth = 3;
+inline constexpr std::size_t honest_operator_depth = 4;
 
-// A rule deliberately weakened, to show that the obligations have teeth. Never used outside
-// tests and `l2spec prove --weaken`.
+// A rule deliberately weakened, to show that the obligations have teeth. Never used outside tests
+// and `l2spec prove --weaken`.
 enum class Weakening {
   none,
   finalize_ignores_open_challenges,  // OR-FIN-3 dropped
   challenge_accepted_at_deadline,    // OR-CHAL-2 as `height <= challenge_deadline`
   challenge_id_is_evidence,          // OR-CHAL-5 as first specified: challenge_id = evidence, whoever commits it
+  reverted_batch_replayable,         // OR-BATCH-13 dropped (review finding 1)
+  overdue_at_inclusion,              // OR-FP-10 judged at the batch's inclusion height (review finding 5)
 };
 std::string_view weakening_name(Weakening weakening);
 std::optional<Weakening> parse_weakening(std::string_view name);
-inline constexpr std::array<Weakening, 3> all_weakenings = {
+inline constexpr std::array<Weakening, 5> all_weakenings = {
     Weakening::finalize_ignores_open_challenges, Weakening::challenge_accepted_at_deadline,
-    Weakening::challenge_id_is_evidence};
+    Weakening::challenge_id_is_evidence, Weakening::reverted_batch_replayable, Weakening::overdue_at_inclusion};
 
-// Every obligation of the mechanism: initiation and consecution of the contract invariants
-// against each contract transition, fraud-proof soundness and (bounded) completeness, L2
-// conservation and exactly-once deposits, and the honest-challenger bounded model check (which
-// holds whatever anyone else commits: under Weakening::challenge_id_is_evidence, a copy of the
-// honest commitment taken from the mempool blocks the honest challenge and it has a counterexample).
+// Every obligation of the mechanism: initiation and consecution of the contract invariants against
+// each of the 15 contract transitions, fraud-proof soundness and (bounded) completeness, L2
+// conservation and exactly-once processing of deposits and forced exits, and the adversarial
+// liveness obligations (honest_challenger_wins, no_batch_after_revert, honest_operator_not_slashed,
+// honest_user_exits), in which every step but the honest party's is any call by anyone. Each
+// obligation that a weakening breaks renders its counterexample as a vector case (Obligation::witness).
 std::vector<Obligation> obligations(Weakening weakening = Weakening::none);
 
-// ---- Trace validation: concrete steps of the reference contract checked against the model.
-//
-// A concrete contract state, call and outcome in the model's terms: hashes are 64-bit values from
-// an interning table (equal hashes, equal values; distinct hashes, distinct values), the records
-// are the model's slots (batch k in slot k; each open challenge in the slot the model assigned
-// it), and every check of posted data or of a proof is its verdict computed by the reference.
+// The deployment rules OR-DEPLOY-1..11 as the model states them, evaluated for a concrete
+// configuration: the code of the first rule that refuses it, or RollupError::none (`vectors verify
+// --impl model` of deploy).
+RollupError deploy_error(const orl::RollupConfig& config, Weakening weakening = Weakening::none);
 
-// The contract's entry points, in the model's op-code order.
-enum class ContractOp : std::uint8_t {
-  stake,
-  unstake,
-  claim_rewards,
-  deposit_new_account,
-  deposit_top_up,
-  submit_batch,
-  open_challenge,
-  resolve_challenge,
-  expire_challenge,
-  withdraw_challenge,
-  finalize,
-  pay_withdrawal,
-};
-std::string_view contract_op_name(ContractOp op);
+// ---- The engine: concrete steps through the model.
 
-struct ConcreteConfig {
-  std::uint64_t minimum_stake = 0, stake_lock_period = 0;
-  std::uint8_t penalty_percentage = 0;
-  std::uint64_t max_batch_size = 0, challenge_period_blocks = 0, resolution_period_blocks = 0,
-                min_challenge_bond = 0, operator_key = 0, genesis_root = 0;
+// The contract's transitions, as the reference's operations table defines them; an op's code in the
+// model is its code in the table.
+using Op = orl::ContractOp;
+inline constexpr std::size_t op_count = orl::Operations::count;
+using orl::op_code;
+
+// One concrete contract step: the op, its input (the op's Input type) and its height.
+struct Step {
+  Op op{};
+  orl::Operations::InputVariant input;
+  u64 height = 0;
 };
 
-struct ConcreteBatch {
-  std::uint64_t number = 0, prev = 0, post = 0, id = 0, count = 0, submitted_at = 0, deadline = 0,
-                deposits_recorded = 0;
-  bool final = false;
-  std::uint64_t open_challenges = 0, finalized_at = 0;  // finalized_at: ghost
-  bool valid = true;                                      // ghost: no fraud proof exists against it
-};
+// The input's type is the one the op's table entry declares.
+bool input_matches_op(const Step& step);
 
-struct ConcreteChallenge {
-  bool open = false;
-  std::uint64_t id = 0, batch_id = 0, challenger = 0;
-  std::uint8_t proof_type = 0;
-  std::uint64_t evidence = 0, deadline = 0, bond = 0, opened_at = 0;
-};
+// The reference's outcome for a step, with `check` for signatures. Contract: input_matches_op(step).
+template <orl::SignatureCheck Check>
+orl::Transition apply_reference(const orl::OptimisticRollup& c, const Step& step, const Check& check) {
+  const orl::Env env{step.height};
+  return orl::Operations::visit(step.op, [&](auto op) -> orl::Transition {
+    using Operation = typename decltype(op)::type;
+    return Operation::apply(c, std::get<typename Operation::Input>(step.input), env, check);
+  });
+}
 
-struct ConcreteContract {
-  std::uint64_t stake = 0;
-  bool staked = false;
-  std::uint64_t unlock = 0, escrow = 0, deposit_count = 0, next_account_index = 0, last_root = 0, batch_count = 0;
-  std::array<ConcreteBatch, batch_slots> batches{};
-  std::array<ConcreteChallenge, challenge_slots> challenges{};
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> paid;  // (batch_number, transaction_index)
-  std::uint64_t rewards = 0, treasury = 0, holdings = 0;
-};
+// The signature oracle that gives the model's abstract signature verdicts their concrete value: is
+// `signature` the holder of `pubkey`'s signature of `digest`?
+using SignatureOracle = std::function<bool(const Hash32& pubkey, const Hash32& digest, const orl::Signature& signature)>;
 
-struct ConcreteCall {
-  ContractOp op = ContractOp::stake;
-  std::uint64_t height = 0, caller = 0, value = 0, top_up_to = 0;
-  // submit_batch: the header's fields, the data's lengths, the verdicts of OR-BATCH-2, 8, 10..12,
-  // batch_id(header), and the ghost `valid`.
-  std::uint64_t number = 0, prev = 0, post = 0, count = 0, header_rest = 0, tx_len = 0, state_roots_len = 0;
-  bool header_ok = false, tx_root_ok = false, endpoints_ok = false, state_roots_ok = false, signature_ok = false,
-       valid = true;
-  std::uint64_t header_id = 0;
-  // open_challenge: its input and challenge_id(caller, evidence).
-  std::uint64_t batch_id = 0;
-  std::uint8_t proof_type = 0;
-  std::uint64_t evidence = 0, open_id = 0;
-  // resolve / expire / withdraw: the id; the proof (a hash of its encoding), evidence_commitment of
-  // the addressed challenge's challenger and the proof, verify_fraud_proof's verdict, the slash.
-  std::uint64_t challenge_id = 0, proof = 0, commitment = 0;
-  std::uint8_t fp_error = 0;
-  std::uint64_t slashed = 0;
-  // pay_withdrawal: the key, the OR-PAY-2 and OR-PAY-3 verdicts, the withdrawal's amount.
-  std::uint64_t pay_batch = 0, pay_index = 0;
-  bool included = false, is_withdrawal = false;
-  std::uint64_t amount = 0;
-};
-
-// The reference's outcome: its error code, and on success the post-state and the value paid out.
-struct ConcreteOutcome {
-  std::uint8_t error = 0;
-  ConcreteContract post;
-  std::uint64_t payout = 0;
-};
-
-// Checks concrete steps against the model's transition relation with one Z3 context: the
-// relation, with every input and verdict fixed, must admit `expected` and no other outcome.
-class ConcreteChecker {
+// Runs concrete steps through the model with one Z3 context. For each step the concrete values are
+// projected onto the model's variables (hashes interned: equal hashes, equal values; every check of
+// posted data, of a signature, of a Merkle opening and of a transaction fault is its verdict, computed
+// by the reference with `oracle`), the solver is asked for the model's outcome, then asked to rule
+// out any other, and the outcome is lifted back to concrete values. A second admitted outcome is
+// reported as `ambiguous`, which would be a modelling error.
+class Engine {
  public:
-  ConcreteChecker();
-  ~ConcreteChecker();
-  ConcreteChecker(const ConcreteChecker&) = delete;
-  ConcreteChecker& operator=(const ConcreteChecker&) = delete;
-  // "" when the model admits exactly `expected`; otherwise what went wrong.
-  std::string check(const ConcreteConfig& config, const ConcreteContract& pre, const ConcreteCall& call,
-                    const ConcreteOutcome& expected);
-  // deploy's configuration check [OR-DEPLOY-1]: "" when the model's verdict is `expected_error`.
-  std::string check_deploy(const ConcreteConfig& config, std::uint8_t expected_error);
+  explicit Engine(Weakening weakening = Weakening::none, SignatureOracle oracle = orl::Bip340Check{});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  struct Outcome {
+    RollupError error = RollupError::none;
+    orl::Effects effects;    // the post-state, payouts and resolutions; the pre-state and none when error != none
+    bool ambiguous = false;  // the model admits more than one outcome (never expected)
+    std::string problem;     // why the step could not be modelled (e.g. an unknown Z3 answer)
+  };
+  // A contract op.
+  Outcome apply(const orl::OptimisticRollup& pre, const Step& step);
+
+  // The stateless step (vector op apply_tx): the post-root, or the first failing rule.
+  struct TransactionOutcome {
+    RollupError error = RollupError::none;
+    Hash32 post_root{};
+    bool ambiguous = false;
+    std::string problem;
+  };
+  TransactionOutcome apply_tx(const orl::L2Params& params, std::span<const Hash32> deposit_ids,
+                              std::span<const Hash32> forced_exit_ids, const Hash32& pre_root,
+                              const orl::TxWitness& witness, std::span<const u8> transaction);
+
+  // The read-only verifier (vector op verify_fraud_proof): RollupError::none for a confirmed fraud,
+  // else the OR-FP rule that rejects the proof, OR-RES-1 (unknown_challenge) for an unknown
+  // challenge, or OR-CHAL-1 (challenge_unknown_batch) for a challenge whose batch is not pending.
+  struct VerdictOutcome {
+    RollupError error = RollupError::none;
+    bool ambiguous = false;
+    std::string problem;
+  };
+  VerdictOutcome verify_fraud_proof(const orl::OptimisticRollup& contract, const Hash32& challenge_id,
+                                    const orl::FraudProof& proof);
+
+  struct Impl;  // opaque: the Z3 context and the cached relations
 
  private:
-  struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// ---- Trace validation: pseudo-random reference traces through the engine.
 
 struct TraceValidation {
   std::size_t traces = 0;
   std::size_t steps = 0;
   std::size_t accepted = 0;
   std::size_t disagreements = 0;
-  std::vector<std::string> failures;  // the first ten disagreements, each naming trace, step and outcomes
+  std::size_t stateless_steps = 0;              // apply_tx and verify_fraud_proof steps checked besides
+  std::vector<std::string> failures;            // the first ten disagreements, each naming trace, step and outcomes
   std::map<std::string, std::size_t> outcomes;  // "op: error code" (or "op: ok") -> steps
 };
 
 // Replays `traces` pseudo-random traces (deterministic in `seed`) of up to `max_steps` reference
-// contract calls (with the toy signature check), from deploy, through the model: honest and
-// fraudulent batches, honest, copied and junk challenges and proofs, heights around every
-// deadline, values up to UINT64_MAX. Traces stay inside the model's batch and challenge slots.
-// `progress` is called after each trace.
+// contract calls (with the symbolic signature check) from deploy through the engine, comparing every
+// step's outcome (error code, post-state, payouts and resolutions) with the reference's. Calls mix
+// valid and invalid ones: honest and fraudulent batches (minted balances, unsigned transfers, skipped
+// and overdue requests), origins at the sequencing window's edges, forced exits, honest, copied and
+// junk challenges and proofs, freezes, exits and reclaims, heights at every deadline -1/0/+1, values
+// up to UINT64_MAX, configurations deploy refuses. Every `apply_tx` of a batch being built and every
+// fraud proof a challenger reveals also goes through the engine's stateless ops. `progress` is called
+// after each trace.
 TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, std::size_t max_steps,
                                        const std::function<void(std::size_t done)>& progress = {});
 

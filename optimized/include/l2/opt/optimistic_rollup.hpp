@@ -1,12 +1,14 @@
-// Optimized optimistic-rollup batch engine, "the rollup engine": must match
+// Optimized optimistic-rollup batch engine, l2::opt::optimistic_rollup::Engine: must match
 // l2::ref::optimistic_rollup::execute_batch (reference/include/l2/ref/optimistic_rollup.hpp) bit for
-// bit: for a valid batch the same n + 1 intermediate state roots and the same post-state; for an
-// invalid one the same RollupError, that of the first transaction the reference rejects.
+// bit: for a valid batch the same n + 1 intermediate state roots and the same post-state (accounts
+// and both counters); for an invalid one the same RollupError, that of the first transaction the
+// reference rejects (transfers, withdrawals, deposits and forced exits alike).
 // Exploits a flat account table indexed by account index (one cache line per account), each owner
 // key parsed once (libsecp256k1's lift_x) when its account is loaded or created, an account tree
 // whose dense range is a complete binary tree in flat per-level arrays (each transaction's paths
 // rehashed with no lookup, the nodes they share once; opt::smt::Tree for outlying indices), the tags'
-// midstates and SHA-NI with four messages in lockstep for every hash, and a oneTBB pipeline in which
+// midstates and the SHA-256 dispatcher's finishing kernel (SHA-NI, four messages in lockstep) for
+// every hash, and a oneTBB pipeline in which
 // every thread verifies signatures while one thread at a time applies the transactions in order.
 // spec: optimistic_rollup.md#the-stateful-form
 #pragma once
@@ -19,15 +21,16 @@
 #include <utility>
 #include <vector>
 
+#include "l2/opt/merkle.hpp"
 #include "l2/opt/schnorr.hpp"
 #include "l2/opt/sha256.hpp"
 #include "l2/opt/sparse_merkle.hpp"
 #include "l2/ref/bytes.hpp"
 #include "l2/ref/optimistic_rollup.hpp"
 
-namespace l2::opt {
+namespace l2::opt::optimistic_rollup {
 
-// The rollup engine's account tree: the depth-32 sparse Merkle tree of
+// The engine's account tree: the depth-32 sparse Merkle tree of
 // reference/include/l2/ref/sparse_merkle.hpp (the same root and proofs as l2::ref::smt::Tree
 // holding the same slots), laid out for one small update per transaction. Account indices are
 // handed out in order, so the slots [0, 2^dense_height) are kept as a complete binary tree in flat
@@ -36,13 +39,15 @@ namespace l2::opt {
 // opt::smt::Tree::apply_batch call costs ~12 us of bookkeeping whatever its size, more than the
 // hashing of three paths). Slots above the dense range (a far outlier) live in an opt::smt::Tree;
 // the dense subtree is its leftmost subtree of height dense_height, and the root folds the two.
-class RollupAccountTree {
+class AccountTree {
  public:
   using Index = smt::Index;
   // The dense range never covers more than 2^max_dense_height slots.
   static constexpr unsigned max_dense_height = 30;
 
-  RollupAccountTree();  // empty, dense_height 0, through default_merkle_kernel()
+  // Empty, dense_height 0. Every hash goes through `kernel` (and its finishing kernel,
+  // sha256_finish.hpp); the root and proofs never depend on it.
+  explicit AccountTree(const sha256::Kernel& kernel = default_merkle_kernel());
 
   unsigned dense_height() const { return dense_height_; }
   std::size_t dense_size() const { return std::size_t{1} << dense_height_; }
@@ -103,7 +108,7 @@ class RollupAccountTree {
 // holds the n + 1 roots, state_roots[0] the root before the batch), or transaction
 // failed_transaction was rejected with `error`, the first failing rule's code, and the engine holds
 // the state it had before the call (state_roots is then empty, as the reference returns no roots).
-struct RollupBatchOutcome {
+struct BatchOutcome {
   RollupError error = RollupError::none;
   std::size_t failed_transaction = 0;
   std::vector<Hash32> state_roots;
@@ -111,27 +116,31 @@ struct RollupBatchOutcome {
   bool ok() const { return error == RollupError::none; }
 };
 
-// The L2 state of one optimistic rollup (accounts, account tree, deposits_credited), laid out for
+// The L2 state of one optimistic rollup (accounts, account tree, deposits_credited,
+// forced_exits_processed), laid out for
 // throughput. It converts losslessly from and to ref::optimistic_rollup::State, so its state_root()
 // is the reference's State::root(). Copies are deep and independent.
-class RollupEngine {
+class Engine {
  public:
   using AccountIndex = ref::optimistic_rollup::AccountIndex;
   using Account = ref::optimistic_rollup::Account;
   using AccountEntry = std::pair<AccountIndex, Account>;
 
-  // The genesis state: account 0 (balance 0, nonce 0, owner = operator_key), no deposit credited.
+  // The genesis state: account 0 (balance 0, nonce 0, owner = operator_key), both counters 0.
   // spec: optimistic_rollup.md#genesis
-  static RollupEngine genesis(const Hash32& operator_key);
+  static Engine genesis(const Hash32& operator_key, const sha256::Kernel& kernel = default_merkle_kernel());
 
   // Loads every account of `state` (any State the reference can hold, reachable or not: no fee
   // account, keys off the curve, balances and nonces at UINT64_MAX). Keys are parsed and the tree
-  // is built on at most `threads` TBB threads (0 = TBB's default).
-  explicit RollupEngine(const ref::optimistic_rollup::State& state, unsigned threads = 0);
+  // is built on at most `threads` TBB threads (0 = TBB's default). Every hash goes through `kernel`
+  // (for the tree and, through sha256::finishing_kernel, the tagged hashes); no result depends on it.
+  explicit Engine(const ref::optimistic_rollup::State& state, unsigned threads = 0,
+                  const sha256::Kernel& kernel = default_merkle_kernel());
   // The same from the accounts themselves: when an index repeats, the last entry wins. What a
   // benchmark or an operator restarting from a snapshot uses; 2^20 accounts load in a few seconds
   // of CPU, most of it parsing their keys.
-  RollupEngine(std::span<const AccountEntry> accounts, u64 deposits_credited, unsigned threads = 0);
+  Engine(std::span<const AccountEntry> accounts, const ref::optimistic_rollup::Counters& counters,
+         unsigned threads = 0, const sha256::Kernel& kernel = default_merkle_kernel());
 
   // ref::optimistic_rollup::execute_batch(params, l1, <this state>, transactions), applied to this
   // engine: on success the engine holds the post-state. On a rejection the engine rolls back every
@@ -139,7 +148,7 @@ class RollupEngine {
   // Signatures are verified on at most `threads` TBB threads (0 = TBB's default, 1 = the calling
   // thread only); results never depend on `threads`. No signature after the first malformed
   // transaction, or after a rejection the engine has already seen, is verified.
-  RollupBatchOutcome execute_batch(const ref::optimistic_rollup::L2Params& params,
+  BatchOutcome execute_batch(const ref::optimistic_rollup::L2Params& params,
                                    const ref::optimistic_rollup::L1View& l1,
                                    std::span<const ref::optimistic_rollup::Transaction> transactions,
                                    unsigned threads = 0);
@@ -151,7 +160,7 @@ class RollupEngine {
   // is no such i). failed_transaction = i (transactions.size() if none); error = the rejection's
   // code, none for a root mismatch or no fault; state_roots = the n + 1 roots if every transaction
   // passed, else empty. A missing claimed root (claimed_roots.size() <= i + 1) counts as a mismatch.
-  RollupBatchOutcome replay_batch(const ref::optimistic_rollup::L2Params& params,
+  BatchOutcome replay_batch(const ref::optimistic_rollup::L2Params& params,
                                   const ref::optimistic_rollup::L1View& l1,
                                   std::span<const ref::optimistic_rollup::Transaction> transactions,
                                   std::span<const Hash32> claimed_roots, unsigned threads = 0);
@@ -174,8 +183,13 @@ class RollupEngine {
   // The slots [0, dense_capacity()) live in the flat table and the tree's dense range; the others
   // in a hash map and the tree's outer part. Layout only: nothing observable depends on it.
   std::size_t dense_capacity() const { return dense_.size(); }
-  u64 deposits_credited() const { return deposits_credited_; }
-  ref::optimistic_rollup::StateHeader header() const { return {tree_.root(), deposits_credited_}; }
+  u64 deposits_credited() const { return counters_.deposits_credited; }
+  u64 forced_exits_processed() const { return counters_.forced_exits_processed; }
+  const ref::optimistic_rollup::Counters& counters() const { return counters_; }
+  ref::optimistic_rollup::StateHeader header() const {
+    return {tree_.root(), counters_.deposits_credited, counters_.forced_exits_processed};
+  }
+  const sha256::Kernel& kernel() const { return *kernel_; }
   // state_root(header()). spec: optimistic_rollup.md#state_root
   Hash32 state_root() const;
 
@@ -199,12 +213,12 @@ class RollupEngine {
     Record record;
     schnorr::ParsedPubkey key{};
   };
-  // One execute_batch call: its plan, its pipeline and its journal; see rollup_batch.cpp.
+  // One execute_batch call: its plan, its pipeline and its journal; see batch.cpp.
   class Batch;
-  // The AccountStore witness_for runs the reference rules over; see rollup_witness.cpp.
+  // The AccountStore witness_for runs the reference rules over; see witness.cpp.
   class WitnessStore;
 
-  RollupEngine();
+  explicit Engine(const sha256::Kernel& kernel);
   void load(std::span<const AccountEntry> accounts, unsigned threads);
   // Grows the dense table (and the tree's dense range) to the next power of two that covers
   // `index`, if that keeps it at most about twice as large as `expected_accounts` (or below a
@@ -224,9 +238,10 @@ class RollupEngine {
   std::vector<Record, smt::detail::HugePageAllocator<Record>> dense_;
   std::vector<schnorr::ParsedPubkey, smt::detail::HugePageAllocator<schnorr::ParsedPubkey>> dense_keys_;
   std::unordered_map<AccountIndex, SparseSlot> sparse_;
-  RollupAccountTree tree_;
+  const sha256::Kernel* kernel_;
+  AccountTree tree_;
   std::size_t account_count_ = 0;
-  u64 deposits_credited_ = 0;
+  ref::optimistic_rollup::Counters counters_;
 };
 
-}  // namespace l2::opt
+}  // namespace l2::opt::optimistic_rollup

@@ -21,6 +21,7 @@
 
 #include "l2/ref/bytes.hpp"
 #include "l2/ref/checked.hpp"
+#include "l2/ref/error_table.hpp"
 #include "l2/ref/errors.hpp"
 #include "l2/ref/operations.hpp"
 #include "l2/ref/payment_channel.hpp"
@@ -31,71 +32,34 @@
 namespace l2 {
 
 // spec: channel_factory.md#errors
-enum class FactoryError : u8 {
-  none = 0,
-  participant_count,       // PCF-REG-1
-  duplicate_participant,   // PCF-REG-2
-  fee_above_deposit,       // PCF-REG-3
-  duplicate_factory,       // PCF-REG-4
-  deposit_too_small,       // PCF-REG-5
-  deposit_wrong_amount,    // PCF-REG-6
-  unknown_factory,         // PCF-FAC-1
-  factory_not_open,       // PCF-ALLOC-1
-  allocation_too_late,     // PCF-ALLOC-6
-  empty_allocation,        // PCF-ALLOC-2
-  signature_count,         // PCF-SIG-1
-  sub_same_participants,   // PCF-SUB-1
-  not_a_member,            // PCF-SUB-2
-  sub_balance_overflow,    // PCF-SUB-3
-  sub_balance_mismatch,    // PCF-SUB-4
-  sub_capacity_too_small,  // PCF-SUB-5
-  sub_capacity_too_large,  // PCF-SUB-6
-  duplicate_sub_channel,   // PCF-SUB-8
-  allocation_overflow,     // PCF-ALLOC-3
-  over_allocation,         // PCF-ALLOC-4
-  under_allocation,        // PCF-ALLOC-5
-  bad_signature,           // PCF-SIG-2
-  refund_not_open,         // PCF-REFUND-1
-  refund_too_early,        // PCF-REFUND-2
-};
+#define L2_FACTORY_ERRORS(X) \
+  X(participant_count, "PCF-REG-1", "a factory needs 2 to max_factory_participants participants") \
+  X(duplicate_participant, "PCF-REG-2", "a key appears twice among the factory participants") \
+  X(fee_above_deposit, "PCF-REG-3", "the fee exceeds the deposit, so no allocation could ever balance") \
+  X(duplicate_factory, "PCF-REG-4", "a factory with the derived factory_id already exists") \
+  X(deposit_too_small, "PCF-REG-5", "deposited_amount - fee is below min_channel_capacity: no sub-channel could be funded") \
+  X(deposit_wrong_amount, "PCF-REG-6", "the value paid in is not exactly deposited_amount") \
+  X(unknown_factory, "PCF-FAC-1", "no factory with this factory_id is registered") \
+  X(factory_not_open, "PCF-ALLOC-1", "the factory allocated or was refunded already: its deposit left") \
+  X(allocation_too_late, "PCF-ALLOC-6", "allocation at or after the factory's allocation_deadline") \
+  X(empty_allocation, "PCF-ALLOC-2", "an allocation must fund at least one sub-channel") \
+  X(signature_count, "PCF-SIG-1", "the allocation needs exactly one signature per factory participant") \
+  X(sub_same_participants, "PCF-SUB-1", "a sub-channel's two participants are the same key") \
+  X(not_a_member, "PCF-SUB-2", "a sub-channel participant is not a factory participant") \
+  X(sub_balance_overflow, "PCF-SUB-3", "a sub-channel's balances sum past UINT64_MAX") \
+  X(sub_balance_mismatch, "PCF-SUB-4", "a sub-channel's balances do not sum to its total_capacity") \
+  X(sub_capacity_too_small, "PCF-SUB-5", "a sub-channel's capacity is below min_channel_capacity") \
+  X(sub_capacity_too_large, "PCF-SUB-6", "a sub-channel's capacity is above max_channel_capacity") \
+  X(duplicate_sub_channel, "PCF-SUB-8", "a derived sub-channel id is already registered or repeats in the allocation") \
+  X(allocation_overflow, "PCF-ALLOC-3", "fee plus the sub-channel capacities exceeds UINT64_MAX") \
+  X(over_allocation, "PCF-ALLOC-4", "fee plus the sub-channel capacities exceeds the deposit") \
+  X(under_allocation, "PCF-ALLOC-5", "fee plus the sub-channel capacities is below the deposit") \
+  X(bad_signature, "PCF-SIG-2", "a signature is not its participant's signature of the allocation_digest") \
+  X(refund_not_open, "PCF-REFUND-1", "the factory was allocated or refunded already") \
+  X(refund_too_early, "PCF-REFUND-2", "refund before the factory's allocation_deadline")
+L2_ERROR_ENUM(FactoryError, "PCF_", L2_FACTORY_ERRORS)
 
-constexpr ErrorInfo error_info(FactoryError e) {
-  using enum FactoryError;
-  switch (e) {
-    case none: return {"OK", "", "no error"};
-    case participant_count: return {"PCF_PARTICIPANT_COUNT", "PCF-REG-1", "a factory needs 2 to max_factory_participants participants"};
-    case duplicate_participant: return {"PCF_DUPLICATE_PARTICIPANT", "PCF-REG-2", "a key appears twice among the factory participants"};
-    case fee_above_deposit: return {"PCF_FEE_ABOVE_DEPOSIT", "PCF-REG-3", "the fee exceeds the deposit, so no allocation could ever balance"};
-    case duplicate_factory: return {"PCF_DUPLICATE_FACTORY", "PCF-REG-4", "a factory with the derived factory_id already exists"};
-    case deposit_too_small: return {"PCF_DEPOSIT_TOO_SMALL", "PCF-REG-5", "deposited_amount - fee is below min_channel_capacity: no sub-channel could be funded"};
-    case deposit_wrong_amount: return {"PCF_DEPOSIT_WRONG_AMOUNT", "PCF-REG-6", "the value paid in is not exactly deposited_amount"};
-    case unknown_factory: return {"PCF_UNKNOWN_FACTORY", "PCF-FAC-1", "no factory with this factory_id is registered"};
-    case factory_not_open: return {"PCF_FACTORY_NOT_OPEN", "PCF-ALLOC-1", "the factory allocated or was refunded already: its deposit left"};
-    case allocation_too_late: return {"PCF_ALLOCATION_TOO_LATE", "PCF-ALLOC-6", "allocation at or after the factory's allocation_deadline"};
-    case empty_allocation: return {"PCF_EMPTY_ALLOCATION", "PCF-ALLOC-2", "an allocation must fund at least one sub-channel"};
-    case signature_count: return {"PCF_SIGNATURE_COUNT", "PCF-SIG-1", "the allocation needs exactly one signature per factory participant"};
-    case sub_same_participants: return {"PCF_SUB_SAME_PARTICIPANTS", "PCF-SUB-1", "a sub-channel's two participants are the same key"};
-    case not_a_member: return {"PCF_NOT_A_MEMBER", "PCF-SUB-2", "a sub-channel participant is not a factory participant"};
-    case sub_balance_overflow: return {"PCF_SUB_BALANCE_OVERFLOW", "PCF-SUB-3", "a sub-channel's balances sum past UINT64_MAX"};
-    case sub_balance_mismatch: return {"PCF_SUB_BALANCE_MISMATCH", "PCF-SUB-4", "a sub-channel's balances do not sum to its total_capacity"};
-    case sub_capacity_too_small: return {"PCF_SUB_CAPACITY_TOO_SMALL", "PCF-SUB-5", "a sub-channel's capacity is below min_channel_capacity"};
-    case sub_capacity_too_large: return {"PCF_SUB_CAPACITY_TOO_LARGE", "PCF-SUB-6", "a sub-channel's capacity is above max_channel_capacity"};
-    case duplicate_sub_channel: return {"PCF_DUPLICATE_SUB_CHANNEL", "PCF-SUB-8", "a derived sub-channel id is already registered or repeats in the allocation"};
-    case allocation_overflow: return {"PCF_ALLOCATION_OVERFLOW", "PCF-ALLOC-3", "fee plus the sub-channel capacities exceeds UINT64_MAX"};
-    case over_allocation: return {"PCF_OVER_ALLOCATION", "PCF-ALLOC-4", "fee plus the sub-channel capacities exceeds the deposit"};
-    case under_allocation: return {"PCF_UNDER_ALLOCATION", "PCF-ALLOC-5", "fee plus the sub-channel capacities is below the deposit"};
-    case bad_signature: return {"PCF_BAD_SIGNATURE", "PCF-SIG-2", "a signature is not its participant's signature of the allocation_digest"};
-    case refund_not_open: return {"PCF_REFUND_NOT_OPEN", "PCF-REFUND-1", "the factory was allocated or refunded already"};
-    case refund_too_early: return {"PCF_REFUND_TOO_EARLY", "PCF-REFUND-2", "refund before the factory's allocation_deadline"};
-  }
-  return {"UNKNOWN", "", "unknown error"};
-}
-
-inline constexpr auto all_factory_errors = [] {
-  std::array<FactoryError, static_cast<std::size_t>(FactoryError::refund_too_early)> errors{};
-  for (std::size_t i = 0; i < errors.size(); ++i) errors[i] = static_cast<FactoryError>(i + 1);
-  return errors;
-}();
+inline constexpr auto all_factory_errors = all_errors(FactoryError{});
 
 }  // namespace l2
 

@@ -28,6 +28,7 @@
 
 #include "l2/ref/bytes.hpp"
 #include "l2/ref/checked.hpp"
+#include "l2/ref/error_table.hpp"
 #include "l2/ref/errors.hpp"
 #include "l2/ref/merkle.hpp"
 #include "l2/ref/reflect.hpp"
@@ -39,178 +40,125 @@
 namespace l2 {
 
 // spec: optimistic_rollup.md#errors
-enum class RollupError : u8 {
-  none = 0,
-  // L2 transactions (reference: this header)
-  tx_malformed,                    // OR-TX-1
-  witness_state_mismatch,          // OR-WIT-1
-  witness_missing,                 // OR-WIT-2
-  witness_wrong_account,           // OR-WIT-3
-  witness_root_mismatch,           // OR-WIT-4
-  unknown_sender,                  // OR-SEND-1
-  bad_signature,                   // OR-SEND-2
-  nonce_replayed,                  // OR-SEND-3
-  nonce_gap,                       // OR-SEND-4
-  nonce_exhausted,                 // OR-SEND-5
-  amount_overflow,                 // OR-SEND-6
-  insufficient_balance,            // OR-SEND-7
-  unknown_recipient,               // OR-XFER-1
-  recipient_balance_overflow,      // OR-XFER-2
-  no_fee_account,                  // OR-FEE-1
-  fee_balance_overflow,            // OR-FEE-2
-  deposit_already_credited,        // OR-DEP-1
-  deposit_out_of_order,            // OR-DEP-2
-  deposit_not_recorded,            // OR-DEP-3
-  deposit_mismatch,                // OR-DEP-4
-  account_exists,                  // OR-DEP-5
-  unknown_account,                 // OR-DEP-6
-  deposit_balance_overflow,        // OR-DEP-7
-  // L1 contract (reference: optimistic_rollup_contract.hpp)
-  config_invalid,                  // OR-DEPLOY-1
-  not_operator,                    // OR-STAKE-1
-  stake_below_minimum,             // OR-STAKE-2
-  stake_overflow,                  // OR-STAKE-3
-  stake_locked,                    // OR-UNSTAKE-1
-  batches_pending,                 // OR-UNSTAKE-2
-  escrow_overflow,                 // OR-BRIDGE-1
-  deposit_unknown_account,         // OR-BRIDGE-2
-  accounts_exhausted,              // OR-BRIDGE-3
-  operator_understaked,            // OR-BATCH-1
-  batch_wrong_rollup,              // OR-BATCH-2
-  batch_out_of_order,              // OR-BATCH-3
-  batch_prev_root_mismatch,        // OR-BATCH-4
-  batch_empty,                     // OR-BATCH-5
-  batch_too_large,                 // OR-BATCH-6
-  batch_count_mismatch,            // OR-BATCH-7
-  batch_tx_root_mismatch,          // OR-BATCH-8
-  batch_state_root_count,          // OR-BATCH-9
-  batch_state_root_endpoints,      // OR-BATCH-10
-  batch_state_roots_mismatch,      // OR-BATCH-11
-  bad_operator_signature,          // OR-BATCH-12
-  challenge_unknown_batch,         // OR-CHAL-1
-  challenge_too_late,              // OR-CHAL-2
-  challenge_bond_too_small,        // OR-CHAL-3
-  challenge_type_not_applicable,   // OR-CHAL-4
-  challenge_duplicate,             // OR-CHAL-5
-  challenge_bond_overflow,         // OR-CHAL-6
-  unknown_challenge,               // OR-RES-1
-  challenge_expired,               // OR-RES-2
-  reveal_too_early,                // OR-RES-3
-  evidence_mismatch,               // OR-RES-4
-  fraud_batch_mismatch,            // OR-FP-1
-  fraud_evidence_shape,            // OR-FP-2
-  fraud_tx_not_included,           // OR-FP-3
-  fraud_pre_root_not_included,     // OR-FP-4
-  fraud_post_root_not_included,    // OR-FP-5
-  fraud_bad_witness,               // OR-FP-6
-  fraud_no_fault,                  // OR-FP-7
-  fraud_type_mismatch,             // OR-FP-8
-  fraud_bad_state_opening,         // OR-FP-9
-  fraud_deposit_not_overdue,       // OR-FP-10
-  fraud_deposit_credited,          // OR-FP-11
-  challenge_not_expired,           // OR-EXP-1
-  not_challenger,                  // OR-WDC-1
-  nothing_to_finalize,             // OR-FIN-1
-  challenge_period_open,           // OR-FIN-2
-  challenges_open,                 // OR-FIN-3
-  pay_batch_not_final,             // OR-PAY-1
-  pay_tx_not_included,             // OR-PAY-2
-  pay_not_withdrawal,              // OR-PAY-3
-  pay_already_paid,                // OR-PAY-4
-  pay_escrow_insufficient,         // OR-PAY-5
-};
+#define L2_ROLLUP_ERRORS(X) \
+  X(tx_malformed, "OR-TX-1", "the transaction does not decode, or its kind does not name its one present body") \
+  X(witness_state_mismatch, "OR-WIT-1", "the witness's state header does not hash to the pre-state root") \
+  X(witness_missing, "OR-WIT-2", "the transaction reads more accounts than the witness opens") \
+  X(witness_wrong_account, "OR-WIT-3", "the next account opening is for another index than the one read") \
+  X(witness_root_mismatch, "OR-WIT-4", "the account opening does not lead to the current accounts root") \
+  X(unknown_sender, "OR-SEND-1", "the sending account does not exist") \
+  X(bad_signature, "OR-SEND-2", "the signature is not the sender's BIP-340 signature of the transaction digest") \
+  X(nonce_replayed, "OR-SEND-3", "the nonce is below the sender's nonce: the transaction was already applied") \
+  X(nonce_gap, "OR-SEND-4", "the nonce is above the sender's nonce") \
+  X(nonce_exhausted, "OR-SEND-5", "the sender's nonce is UINT64_MAX and cannot advance") \
+  X(amount_overflow, "OR-SEND-6", "amount + fee exceeds UINT64_MAX") \
+  X(insufficient_balance, "OR-SEND-7", "the sender's balance is below amount + fee") \
+  X(unknown_recipient, "OR-XFER-1", "the receiving account does not exist") \
+  X(recipient_balance_overflow, "OR-XFER-2", "the recipient's balance + amount exceeds UINT64_MAX") \
+  X(no_fee_account, "OR-FEE-1", "the operator's fee account (index 0) does not exist") \
+  X(fee_balance_overflow, "OR-FEE-2", "the fee account's balance + fee exceeds UINT64_MAX") \
+  X(deposit_already_credited, "OR-DEP-1", "the deposit's index is below deposits_credited: it was credited before") \
+  X(deposit_out_of_order, "OR-DEP-2", "the deposit's index is above deposits_credited: an earlier deposit was skipped") \
+  X(deposit_not_recorded, "OR-DEP-3", "L1 had recorded no deposit with this index when the batch was submitted") \
+  X(deposit_mismatch, "OR-DEP-4", "the deposit's id differs from the id L1 recorded at its index") \
+  X(account_exists, "OR-DEP-5", "an account-creating deposit names an occupied slot") \
+  X(unknown_account, "OR-DEP-6", "a top-up deposit names an empty slot") \
+  X(deposit_balance_overflow, "OR-DEP-7", "the account's balance + deposit amount exceeds UINT64_MAX") \
+  X(forced_exit_already_processed, "OR-FEX-1", "the request's index is below forced_exits_processed: it was processed before") \
+  X(forced_exit_out_of_order, "OR-FEX-2", "the request's index is above forced_exits_processed: an earlier request was skipped") \
+  X(forced_exit_not_recorded, "OR-FEX-3", "L1 had recorded no forced exit with this index in the batch's L1 view") \
+  X(forced_exit_mismatch, "OR-FEX-4", "the forced exit's id differs from the id L1 recorded at its index") \
+  X(forced_exit_wrong_amount, "OR-FEX-5", "the amount is not the account's whole balance (its owner requested) or 0 (anyone else did)") \
+  X(config_censorship_bound, "OR-DEPLOY-1", "censorship_bound_blocks is 0") \
+  X(config_batch_size, "OR-DEPLOY-2", "max_batch_size is 0") \
+  X(config_challenge_period, "OR-DEPLOY-3", "challenge_period_blocks is not above censorship_bound_blocks") \
+  X(config_resolution_period, "OR-DEPLOY-4", "resolution_period_blocks is not above censorship_bound_blocks") \
+  X(config_sequencing_window, "OR-DEPLOY-5", "sequencing_window_blocks is below censorship_bound_blocks") \
+  X(config_escape_delay, "OR-DEPLOY-6", "escape_delay_blocks is not above queue_inclusion_blocks + sequencing_window_blocks") \
+  X(config_penalty, "OR-DEPLOY-7", "penalty_percentage is not in 1..100") \
+  X(config_slash, "OR-DEPLOY-8", "a slash of minimum_stake would not pay both the challenger and the treasury") \
+  X(config_challenge_bond, "OR-DEPLOY-9", "min_challenge_bond is 0") \
+  X(config_min_deposit, "OR-DEPLOY-10", "min_deposit is 0") \
+  X(config_forced_exit_fee, "OR-DEPLOY-11", "forced_exit_fee is 0") \
+  X(rollup_frozen, "OR-FROZEN-1", "the rollup is frozen: no batch, deposit or forced exit is taken") \
+  X(not_operator, "OR-STAKE-1", "only the rollup's operator may stake") \
+  X(stake_below_minimum, "OR-STAKE-2", "the first stake is below minimum_stake") \
+  X(stake_overflow, "OR-STAKE-3", "the contract's holdings + added stake exceed UINT64_MAX") \
+  X(stake_locked, "OR-UNSTAKE-1", "the stake is withdrawn before stake_unlock_height") \
+  X(batches_pending, "OR-UNSTAKE-2", "the stake is withdrawn while a batch is not final") \
+  X(escrow_overflow, "OR-BRIDGE-1", "the contract's holdings + deposit amount exceed UINT64_MAX") \
+  X(deposit_unknown_account, "OR-BRIDGE-2", "a top-up deposit names an index L1 never assigned") \
+  X(accounts_exhausted, "OR-BRIDGE-3", "every account index is assigned") \
+  X(deposit_below_minimum, "OR-BRIDGE-4", "the deposit is below min_deposit") \
+  X(deposit_owner_invalid, "OR-BRIDGE-5", "the new account's owner is not an x-only key on the curve") \
+  X(forced_exit_fee, "OR-FEXQ-1", "the value paid is not exactly forced_exit_fee") \
+  X(forced_exit_unknown_account, "OR-FEXQ-2", "a forced exit names an index L1 never assigned") \
+  X(operator_understaked, "OR-BATCH-1", "the operator's stake is below minimum_stake") \
+  X(batch_wrong_rollup, "OR-BATCH-2", "the header names another chain or rollup") \
+  X(batch_out_of_order, "OR-BATCH-3", "batch_number is not the next batch number") \
+  X(batch_prev_root_mismatch, "OR-BATCH-4", "prev_state_root is not the last accepted post_state_root") \
+  X(batch_empty, "OR-BATCH-5", "the batch has no transaction") \
+  X(batch_too_large, "OR-BATCH-6", "the batch has more than max_batch_size transactions") \
+  X(batch_count_mismatch, "OR-BATCH-7", "transaction_count differs from the number of posted transactions") \
+  X(batch_tx_root_mismatch, "OR-BATCH-8", "transactions_root is not the RFC 6962 root of the posted transactions") \
+  X(batch_state_root_count, "OR-BATCH-9", "the intermediate state roots are not transaction_count + 1") \
+  X(batch_state_root_endpoints, "OR-BATCH-10", "the first and last intermediate roots are not prev_state_root and post_state_root") \
+  X(batch_state_roots_mismatch, "OR-BATCH-11", "state_roots_root is not the RFC 6962 root of the posted intermediate roots") \
+  X(bad_operator_signature, "OR-BATCH-12", "the signature is not the operator's BIP-340 signature of batch_id") \
+  X(batch_wrong_epoch, "OR-BATCH-13", "the header's epoch is not the contract's: the batch was built before a revert") \
+  X(batch_origin_in_future, "OR-BATCH-14", "l1_origin_height is not below the submission height") \
+  X(batch_origin_stale, "OR-BATCH-15", "the batch lands more than sequencing_window_blocks after its L1 origin") \
+  X(challenge_unknown_batch, "OR-CHAL-1", "no pending batch has this batch_id") \
+  X(challenge_too_late, "OR-CHAL-2", "challenge at or after the batch's challenge_deadline") \
+  X(challenge_bond_too_small, "OR-CHAL-3", "the bond is below min_challenge_bond") \
+  X(challenge_type_not_applicable, "OR-CHAL-4", "data_withholding does not apply to this rollup") \
+  X(challenge_duplicate, "OR-CHAL-5", "this challenger already has an open challenge with this evidence") \
+  X(unknown_challenge, "OR-RES-1", "no open challenge has this challenge_id") \
+  X(challenge_expired, "OR-RES-2", "the challenge is resolved or withdrawn at or after its deadline") \
+  X(reveal_too_early, "OR-RES-3", "the proof is revealed in the block that opened the challenge") \
+  X(evidence_mismatch, "OR-RES-4", "the revealed fraud proof does not hash to the committed evidence") \
+  X(fraud_batch_mismatch, "OR-FP-1", "the proof names another batch or another type than the challenge") \
+  X(fraud_evidence_shape, "OR-FP-2", "the proof does not carry exactly the evidence its type needs") \
+  X(fraud_tx_not_included, "OR-FP-3", "the transaction is not at transaction_index in transactions_root") \
+  X(fraud_pre_root_not_included, "OR-FP-4", "the pre-root is not at transaction_index in state_roots_root") \
+  X(fraud_post_root_not_included, "OR-FP-5", "the post-root is not at transaction_index + 1 in state_roots_root") \
+  X(fraud_bad_witness, "OR-FP-6", "re-execution stopped on a witness rule: the proof, not the batch, is wrong") \
+  X(fraud_no_fault, "OR-FP-7", "the transaction is valid and the claimed post-root is the true one") \
+  X(fraud_type_mismatch, "OR-FP-8", "the fault found is not of the proof's type") \
+  X(fraud_bad_state_opening, "OR-FP-9", "the state header does not hash to the batch's post_state_root") \
+  X(fraud_request_not_overdue, "OR-FP-10", "the request was not overdue at the batch's L1 origin") \
+  X(fraud_request_processed, "OR-FP-11", "the batch's post-state has processed the request") \
+  X(challenge_not_expired, "OR-EXP-1", "the challenge is expired before its deadline") \
+  X(not_challenger, "OR-WDC-1", "only the challenger may withdraw its challenge") \
+  X(nothing_to_finalize, "OR-FIN-1", "no batch is pending") \
+  X(challenge_period_open, "OR-FIN-2", "the oldest pending batch's challenge_deadline is not reached") \
+  X(challenges_open, "OR-FIN-3", "the oldest pending batch has an open challenge") \
+  X(pay_batch_not_final, "OR-PAY-1", "the withdrawal's batch is not final") \
+  X(pay_tx_not_included, "OR-PAY-2", "the withdrawal is not at the claimed index of the batch's transactions_root") \
+  X(pay_not_withdrawal, "OR-PAY-3", "the included transaction is neither a withdrawal nor a forced exit") \
+  X(pay_already_paid, "OR-PAY-4", "the withdrawal was already paid") \
+  X(pay_escrow_insufficient, "OR-PAY-5", "the escrow is below the amount: only an unchallenged fraud can lead here") \
+  X(already_frozen, "OR-FRZ-1", "the rollup is frozen already") \
+  X(freeze_unknown_request, "OR-FRZ-2", "no deposit or forced exit has this index") \
+  X(freeze_not_overdue, "OR-FRZ-3", "the request was recorded less than escape_delay_blocks ago") \
+  X(freeze_bad_state_opening, "OR-FRZ-4", "the state header does not hash to last_state_root") \
+  X(freeze_request_processed, "OR-FRZ-5", "the latest accepted state has processed the request") \
+  X(not_frozen, "OR-EXIT-1", "exits and reclaims are open only once the rollup is frozen") \
+  X(exit_batches_pending, "OR-EXIT-2", "a batch is still pending: the last state is not final yet") \
+  X(exit_bad_state_opening, "OR-EXIT-3", "the state header does not hash to last_state_root") \
+  X(exit_bad_account_proof, "OR-EXIT-4", "the account's sparse-tree opening does not lead to the state's accounts_root") \
+  X(exit_already_exited, "OR-EXIT-5", "this account index has exited already") \
+  X(exit_escrow_insufficient, "OR-EXIT-6", "the escrow is below the balance: only an unchallenged fraud can lead here") \
+  X(reclaim_unknown_deposit, "OR-RECL-1", "no deposit has this index") \
+  X(reclaim_deposit_credited, "OR-RECL-2", "the final state credited the deposit on L2: it leaves by an exit") \
+  X(reclaim_already_reclaimed, "OR-RECL-3", "the deposit was reclaimed already") \
+  X(reclaim_escrow_insufficient, "OR-RECL-4", "the escrow is below the deposit: only an unchallenged fraud can lead here")
+L2_ERROR_ENUM(RollupError, "OR_", L2_ROLLUP_ERRORS)
 
-constexpr ErrorInfo error_info(RollupError e) {
-  using enum RollupError;
-  switch (e) {
-    case none: return {"OK", "", "no error"};
-    case tx_malformed: return {"OR_TX_MALFORMED", "OR-TX-1", "the transaction does not decode, or its kind does not name its one present body"};
-    case witness_state_mismatch: return {"OR_WITNESS_STATE_MISMATCH", "OR-WIT-1", "the witness's state header does not hash to the pre-state root"};
-    case witness_missing: return {"OR_WITNESS_MISSING", "OR-WIT-2", "the transaction reads more accounts than the witness opens"};
-    case witness_wrong_account: return {"OR_WITNESS_WRONG_ACCOUNT", "OR-WIT-3", "the next account opening is for another index than the one read"};
-    case witness_root_mismatch: return {"OR_WITNESS_ROOT_MISMATCH", "OR-WIT-4", "the account opening does not lead to the current accounts root"};
-    case unknown_sender: return {"OR_UNKNOWN_SENDER", "OR-SEND-1", "the sending account does not exist"};
-    case bad_signature: return {"OR_BAD_SIGNATURE", "OR-SEND-2", "the signature is not the sender's BIP-340 signature of the transaction digest"};
-    case nonce_replayed: return {"OR_NONCE_REPLAYED", "OR-SEND-3", "the nonce is below the sender's nonce: the transaction was already applied"};
-    case nonce_gap: return {"OR_NONCE_GAP", "OR-SEND-4", "the nonce is above the sender's nonce"};
-    case nonce_exhausted: return {"OR_NONCE_EXHAUSTED", "OR-SEND-5", "the sender's nonce is UINT64_MAX and cannot advance"};
-    case amount_overflow: return {"OR_AMOUNT_OVERFLOW", "OR-SEND-6", "amount + fee exceeds UINT64_MAX"};
-    case insufficient_balance: return {"OR_INSUFFICIENT_BALANCE", "OR-SEND-7", "the sender's balance is below amount + fee"};
-    case unknown_recipient: return {"OR_UNKNOWN_RECIPIENT", "OR-XFER-1", "the receiving account does not exist"};
-    case recipient_balance_overflow: return {"OR_RECIPIENT_BALANCE_OVERFLOW", "OR-XFER-2", "the recipient's balance + amount exceeds UINT64_MAX"};
-    case no_fee_account: return {"OR_NO_FEE_ACCOUNT", "OR-FEE-1", "the operator's fee account (index 0) does not exist"};
-    case fee_balance_overflow: return {"OR_FEE_BALANCE_OVERFLOW", "OR-FEE-2", "the fee account's balance + fee exceeds UINT64_MAX"};
-    case deposit_already_credited: return {"OR_DEPOSIT_ALREADY_CREDITED", "OR-DEP-1", "the deposit's index is below deposits_credited: it was credited before"};
-    case deposit_out_of_order: return {"OR_DEPOSIT_OUT_OF_ORDER", "OR-DEP-2", "the deposit's index is above deposits_credited: an earlier deposit was skipped"};
-    case deposit_not_recorded: return {"OR_DEPOSIT_NOT_RECORDED", "OR-DEP-3", "L1 had recorded no deposit with this index when the batch was submitted"};
-    case deposit_mismatch: return {"OR_DEPOSIT_MISMATCH", "OR-DEP-4", "the deposit's id differs from the id L1 recorded at its index"};
-    case account_exists: return {"OR_ACCOUNT_EXISTS", "OR-DEP-5", "an account-creating deposit names an occupied slot"};
-    case unknown_account: return {"OR_UNKNOWN_ACCOUNT", "OR-DEP-6", "a top-up deposit names an empty slot"};
-    case deposit_balance_overflow: return {"OR_DEPOSIT_BALANCE_OVERFLOW", "OR-DEP-7", "the account's balance + deposit amount exceeds UINT64_MAX"};
-    case config_invalid: return {"OR_CONFIG_INVALID", "OR-DEPLOY-1", "penalty_percentage is above 100, or max_batch_size, challenge_period_blocks or resolution_period_blocks is too small to work"};
-    case not_operator: return {"OR_NOT_OPERATOR", "OR-STAKE-1", "only the rollup's operator may stake"};
-    case stake_below_minimum: return {"OR_STAKE_BELOW_MINIMUM", "OR-STAKE-2", "the first stake is below minimum_stake"};
-    case stake_overflow: return {"OR_STAKE_OVERFLOW", "OR-STAKE-3", "the contract's holdings + added stake exceed UINT64_MAX"};
-    case stake_locked: return {"OR_STAKE_LOCKED", "OR-UNSTAKE-1", "the stake is withdrawn before stake_unlock_height"};
-    case batches_pending: return {"OR_BATCHES_PENDING", "OR-UNSTAKE-2", "the stake is withdrawn while a batch is not final"};
-    case escrow_overflow: return {"OR_ESCROW_OVERFLOW", "OR-BRIDGE-1", "the contract's holdings + deposit amount exceed UINT64_MAX"};
-    case deposit_unknown_account: return {"OR_DEPOSIT_UNKNOWN_ACCOUNT", "OR-BRIDGE-2", "a top-up deposit names an index L1 never assigned"};
-    case accounts_exhausted: return {"OR_ACCOUNTS_EXHAUSTED", "OR-BRIDGE-3", "every account index is assigned"};
-    case operator_understaked: return {"OR_OPERATOR_UNDERSTAKED", "OR-BATCH-1", "the operator's stake is below minimum_stake"};
-    case batch_wrong_rollup: return {"OR_BATCH_WRONG_ROLLUP", "OR-BATCH-2", "the header names another chain or rollup"};
-    case batch_out_of_order: return {"OR_BATCH_OUT_OF_ORDER", "OR-BATCH-3", "batch_number is not the next batch number"};
-    case batch_prev_root_mismatch: return {"OR_BATCH_PREV_ROOT_MISMATCH", "OR-BATCH-4", "prev_state_root is not the last accepted post_state_root"};
-    case batch_empty: return {"OR_BATCH_EMPTY", "OR-BATCH-5", "the batch has no transaction"};
-    case batch_too_large: return {"OR_BATCH_TOO_LARGE", "OR-BATCH-6", "the batch has more than max_batch_size transactions"};
-    case batch_count_mismatch: return {"OR_BATCH_COUNT_MISMATCH", "OR-BATCH-7", "transaction_count differs from the number of posted transactions"};
-    case batch_tx_root_mismatch: return {"OR_BATCH_TX_ROOT_MISMATCH", "OR-BATCH-8", "transactions_root is not the RFC 6962 root of the posted transactions"};
-    case batch_state_root_count: return {"OR_BATCH_STATE_ROOT_COUNT", "OR-BATCH-9", "the intermediate state roots are not transaction_count + 1"};
-    case batch_state_root_endpoints: return {"OR_BATCH_STATE_ROOT_ENDPOINTS", "OR-BATCH-10", "the first and last intermediate roots are not prev_state_root and post_state_root"};
-    case batch_state_roots_mismatch: return {"OR_BATCH_STATE_ROOTS_MISMATCH", "OR-BATCH-11", "state_roots_root is not the RFC 6962 root of the posted intermediate roots"};
-    case bad_operator_signature: return {"OR_BAD_OPERATOR_SIGNATURE", "OR-BATCH-12", "the signature is not the operator's BIP-340 signature of batch_id"};
-    case challenge_unknown_batch: return {"OR_CHALLENGE_UNKNOWN_BATCH", "OR-CHAL-1", "no pending batch has this batch_id"};
-    case challenge_too_late: return {"OR_CHALLENGE_TOO_LATE", "OR-CHAL-2", "challenge at or after the batch's challenge_deadline"};
-    case challenge_bond_too_small: return {"OR_CHALLENGE_BOND_TOO_SMALL", "OR-CHAL-3", "the bond is below min_challenge_bond"};
-    case challenge_type_not_applicable: return {"OR_CHALLENGE_TYPE_NOT_APPLICABLE", "OR-CHAL-4", "data_withholding does not apply to this rollup"};
-    case challenge_duplicate: return {"OR_CHALLENGE_DUPLICATE", "OR-CHAL-5", "this challenger already has an open challenge with this evidence"};
-    case challenge_bond_overflow: return {"OR_CHALLENGE_BOND_OVERFLOW", "OR-CHAL-6", "the contract's holdings + bond exceed UINT64_MAX"};
-    case unknown_challenge: return {"OR_UNKNOWN_CHALLENGE", "OR-RES-1", "no open challenge has this challenge_id"};
-    case challenge_expired: return {"OR_CHALLENGE_EXPIRED", "OR-RES-2", "the challenge is resolved or withdrawn at or after its deadline"};
-    case reveal_too_early: return {"OR_REVEAL_TOO_EARLY", "OR-RES-3", "the proof is revealed in the block that opened the challenge"};
-    case evidence_mismatch: return {"OR_EVIDENCE_MISMATCH", "OR-RES-4", "the revealed fraud proof does not hash to the committed evidence"};
-    case fraud_batch_mismatch: return {"OR_FRAUD_BATCH_MISMATCH", "OR-FP-1", "the proof names another batch or another type than the challenge"};
-    case fraud_evidence_shape: return {"OR_FRAUD_EVIDENCE_SHAPE", "OR-FP-2", "the proof does not carry exactly the evidence its type needs"};
-    case fraud_tx_not_included: return {"OR_FRAUD_TX_NOT_INCLUDED", "OR-FP-3", "the transaction is not at transaction_index in transactions_root"};
-    case fraud_pre_root_not_included: return {"OR_FRAUD_PRE_ROOT_NOT_INCLUDED", "OR-FP-4", "the pre-root is not at transaction_index in state_roots_root"};
-    case fraud_post_root_not_included: return {"OR_FRAUD_POST_ROOT_NOT_INCLUDED", "OR-FP-5", "the post-root is not at transaction_index + 1 in state_roots_root"};
-    case fraud_bad_witness: return {"OR_FRAUD_BAD_WITNESS", "OR-FP-6", "re-execution stopped on a witness rule: the proof, not the batch, is wrong"};
-    case fraud_no_fault: return {"OR_FRAUD_NO_FAULT", "OR-FP-7", "the transaction is valid and the claimed post-root is the true one"};
-    case fraud_type_mismatch: return {"OR_FRAUD_TYPE_MISMATCH", "OR-FP-8", "the fault found is not of the proof's type"};
-    case fraud_bad_state_opening: return {"OR_FRAUD_BAD_STATE_OPENING", "OR-FP-9", "the state header does not hash to the batch's post_state_root"};
-    case fraud_deposit_not_overdue: return {"OR_FRAUD_DEPOSIT_NOT_OVERDUE", "OR-FP-10", "the deposit was not overdue when the batch was submitted"};
-    case fraud_deposit_credited: return {"OR_FRAUD_DEPOSIT_CREDITED", "OR-FP-11", "the batch's post-state has credited the deposit"};
-    case challenge_not_expired: return {"OR_CHALLENGE_NOT_EXPIRED", "OR-EXP-1", "the challenge is expired before its deadline"};
-    case not_challenger: return {"OR_NOT_CHALLENGER", "OR-WDC-1", "only the challenger may withdraw its challenge"};
-    case nothing_to_finalize: return {"OR_NOTHING_TO_FINALIZE", "OR-FIN-1", "no batch is pending"};
-    case challenge_period_open: return {"OR_CHALLENGE_PERIOD_OPEN", "OR-FIN-2", "the oldest pending batch's challenge_deadline is not reached"};
-    case challenges_open: return {"OR_CHALLENGES_OPEN", "OR-FIN-3", "the oldest pending batch has an open challenge"};
-    case pay_batch_not_final: return {"OR_PAY_BATCH_NOT_FINAL", "OR-PAY-1", "the withdrawal's batch is not final"};
-    case pay_tx_not_included: return {"OR_PAY_TX_NOT_INCLUDED", "OR-PAY-2", "the withdrawal is not at the claimed index of the batch's transactions_root"};
-    case pay_not_withdrawal: return {"OR_PAY_NOT_WITHDRAWAL", "OR-PAY-3", "the included transaction is not a withdrawal"};
-    case pay_already_paid: return {"OR_PAY_ALREADY_PAID", "OR-PAY-4", "the withdrawal was already paid"};
-    case pay_escrow_insufficient: return {"OR_PAY_ESCROW_INSUFFICIENT", "OR-PAY-5", "the escrow is below the amount: only an unchallenged fraud can lead here"};
-  }
-  return {"UNKNOWN", "", "unknown error"};
-}
-
-inline constexpr auto all_rollup_errors = [] {
-  std::array<RollupError, static_cast<std::size_t>(RollupError::pay_escrow_insufficient)> errors{};
-  for (std::size_t i = 0; i < errors.size(); ++i) errors[i] = static_cast<RollupError>(i + 1);
-  return errors;
-}();
+inline constexpr auto all_rollup_errors = all_errors(RollupError{});
 
 // The L2-transaction rules: the ones this header's apply_tx returns.
-inline constexpr RollupError last_transaction_error = RollupError::deposit_balance_overflow;
+inline constexpr RollupError last_transaction_error = RollupError::forced_exit_wrong_amount;
 
 }  // namespace l2
 
@@ -225,6 +173,7 @@ inline constexpr std::string_view state_tag = "L2/optimistic_rollup/state";
 inline constexpr std::string_view transfer_tag = "L2/optimistic_rollup/transfer";
 inline constexpr std::string_view withdrawal_tag = "L2/optimistic_rollup/withdrawal";
 inline constexpr std::string_view deposit_tag = "L2/optimistic_rollup/deposit";
+inline constexpr std::string_view forced_exit_tag = "L2/optimistic_rollup/forced_exit";
 inline constexpr std::string_view batch_tag = "L2/optimistic_rollup/batch";
 
 // Fees are credited to this account, the operator's, which genesis creates.
@@ -239,10 +188,11 @@ struct Account {
   BOOST_HANA_DEFINE_STRUCT(Account, (u64, balance), (u64, nonce), (Hash32, owner));
 };
 
-// What the state root commits to: the account tree and how many L1 deposits have been credited.
-// spec: optimistic_rollup.md#state_root
+// What the state root commits to: the account tree, and how many of L1's deposits and forced
+// exits the L2 has processed, each in L1's order. spec: optimistic_rollup.md#state_root
 struct StateHeader {
-  BOOST_HANA_DEFINE_STRUCT(StateHeader, (Hash32, accounts_root), (u64, deposits_credited));
+  BOOST_HANA_DEFINE_STRUCT(StateHeader, (Hash32, accounts_root), (u64, deposits_credited),
+                           (u64, forced_exits_processed));
 };
 
 // What every transaction is bound to. spec: optimistic_rollup.md#l2params
@@ -250,17 +200,18 @@ struct L2Params {
   BOOST_HANA_DEFINE_STRUCT(L2Params, (u64, chain_id), (Hash32, rollup_id));
 };
 
-// The L1 view a transaction may read: the ids of the deposits L1 had recorded, in order, when the
-// batch was submitted. spec: optimistic_rollup.md#l1view
+// The L1 view a transaction may read: the ids of the deposits and of the forced exits L1 had
+// recorded, in order, at the batch's L1 origin. spec: optimistic_rollup.md#l1view
 struct L1View {
   std::span<const Hash32> deposit_ids;
+  std::span<const Hash32> forced_exit_ids;
 };
 
 // ---------------------------------------------------------------------------------------------
 // Transactions. spec: optimistic_rollup.md#transactions
 
-enum class TxKind : u8 { transfer, deposit, withdrawal };
-L2_REFLECT_ENUM(TxKind, transfer, deposit, withdrawal)
+enum class TxKind : u8 { transfer, deposit, withdrawal, forced_exit };
+L2_REFLECT_ENUM(TxKind, transfer, deposit, withdrawal, forced_exit)
 
 struct Transfer {
   BOOST_HANA_DEFINE_STRUCT(Transfer, (AccountIndex, from), (AccountIndex, to), (u64, amount), (u64, fee),
@@ -278,16 +229,32 @@ struct Withdrawal {
                            (u64, nonce), (Signature, signature));
 };
 
+// The L2 side of an L1 forced-exit request: the whole balance of `from` leaves L2 for
+// `l1_recipient` if `requester` owns the account, and nothing otherwise. Not signed: it is
+// authorised by the L1 record it must match, which the requester made as the L1 caller.
+struct ForcedExit {
+  BOOST_HANA_DEFINE_STRUCT(ForcedExit, (u64, request_index), (AccountIndex, from), (Hash32, requester),
+                           (Hash32, l1_recipient), (u64, amount));
+};
+
 // A tagged union: `kind` names the one body that is present.
 struct Transaction {
   BOOST_HANA_DEFINE_STRUCT(Transaction, (TxKind, kind), (std::optional<Transfer>, transfer),
-                           (std::optional<Deposit>, deposit), (std::optional<Withdrawal>, withdrawal));
+                           (std::optional<Deposit>, deposit), (std::optional<Withdrawal>, withdrawal),
+                           (std::optional<ForcedExit>, forced_exit));
 };
 
-constexpr Transaction make_transaction(const Transfer& body) { return {TxKind::transfer, body, std::nullopt, std::nullopt}; }
-constexpr Transaction make_transaction(const Deposit& body) { return {TxKind::deposit, std::nullopt, body, std::nullopt}; }
+constexpr Transaction make_transaction(const Transfer& body) {
+  return {TxKind::transfer, body, std::nullopt, std::nullopt, std::nullopt};
+}
+constexpr Transaction make_transaction(const Deposit& body) {
+  return {TxKind::deposit, std::nullopt, body, std::nullopt, std::nullopt};
+}
 constexpr Transaction make_transaction(const Withdrawal& body) {
-  return {TxKind::withdrawal, std::nullopt, std::nullopt, body};
+  return {TxKind::withdrawal, std::nullopt, std::nullopt, body, std::nullopt};
+}
+constexpr Transaction make_transaction(const ForcedExit& body) {
+  return {TxKind::forced_exit, std::nullopt, std::nullopt, std::nullopt, body};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -329,6 +296,12 @@ struct DepositBody {
                            (std::optional<Hash32>, new_owner), (u64, amount));
 };
 
+// The amount is not part of the id: the L2 decides it from the account it opens.
+struct ForcedExitBody {
+  BOOST_HANA_DEFINE_STRUCT(ForcedExitBody, (u64, chain_id), (Hash32, rollup_id), (u64, request_index),
+                           (AccountIndex, from), (Hash32, requester), (Hash32, l1_recipient));
+};
+
 // spec: optimistic_rollup.md#rollup_id
 constexpr Hash32 rollup_id(u64 chain_id, const Hash32& contract, const Hash32& operator_key, u64 nonce) {
   return tagged_hash(id_tag, reflect::encode(RollupIdPreimage{chain_id, contract, operator_key, nonce}));
@@ -358,6 +331,12 @@ constexpr Hash32 deposit_id(const L2Params& params, const Deposit& d) {
                                                               d.new_owner, d.amount}));
 }
 
+// The id L1 records when it takes a forced-exit request. spec: optimistic_rollup.md#forced_exit_id
+constexpr Hash32 forced_exit_id(const L2Params& params, const ForcedExit& e) {
+  return tagged_hash(forced_exit_tag, reflect::encode(ForcedExitBody{params.chain_id, params.rollup_id, e.request_index,
+                                                                     e.from, e.requester, e.l1_recipient}));
+}
+
 // A transaction's leaf in the batch's transactions root: RFC 6962 over its canonical encoding.
 // spec: optimistic_rollup.md#transactions_root
 constexpr Hash32 transaction_leaf_hash(std::span<const u8> encoded_transaction) {
@@ -382,11 +361,13 @@ constexpr Hash32 state_roots_root(std::span<const Hash32> state_roots) {
 // ---------------------------------------------------------------------------------------------
 // Batches. spec: optimistic_rollup.md#batch
 
-// What the operator signs (its batch_id) and what L1 keeps of a batch.
+// What the operator signs (its batch_id) and what L1 keeps of a batch. `epoch` is the number of
+// confirmed frauds when the batch was built, so a batch a revert removed is never valid again;
+// `l1_origin_height` is the L1 block whose deposits and forced exits the batch was built on.
 struct BatchHeader {
-  BOOST_HANA_DEFINE_STRUCT(BatchHeader, (u64, chain_id), (Hash32, rollup_id), (u64, batch_number),
-                           (Hash32, prev_state_root), (Hash32, post_state_root), (Hash32, transactions_root),
-                           (u64, transaction_count), (Hash32, state_roots_root));
+  BOOST_HANA_DEFINE_STRUCT(BatchHeader, (u64, chain_id), (Hash32, rollup_id), (u64, batch_number), (u64, epoch),
+                           (u64, l1_origin_height), (Hash32, prev_state_root), (Hash32, post_state_root),
+                           (Hash32, transactions_root), (u64, transaction_count), (Hash32, state_roots_root));
 };
 
 // The batch as posted to L1: the header, the operator's signature of its batch_id, and the data
@@ -425,7 +406,8 @@ constexpr FraudProofType fault_type(RollupError e) {
     case RollupError::bad_signature: return FraudProofType::invalid_signature;
     case RollupError::nonce_replayed:
     case RollupError::insufficient_balance:
-    case RollupError::deposit_already_credited: return FraudProofType::double_spend;
+    case RollupError::deposit_already_credited:
+    case RollupError::forced_exit_already_processed: return FraudProofType::double_spend;
     default: return FraudProofType::invalid_transition;
   }
 }
@@ -459,9 +441,10 @@ concept AccountStore = requires(S& store, AccountIndex index, const Account& acc
 // Exactly the body named by `kind` is present.
 constexpr bool has_only_its_body(const Transaction& tx) {
   switch (tx.kind) {
-    case TxKind::transfer: return tx.transfer.has_value() && !tx.deposit && !tx.withdrawal;
-    case TxKind::deposit: return tx.deposit.has_value() && !tx.transfer && !tx.withdrawal;
-    case TxKind::withdrawal: return tx.withdrawal.has_value() && !tx.transfer && !tx.deposit;
+    case TxKind::transfer: return tx.transfer.has_value() && !tx.deposit && !tx.withdrawal && !tx.forced_exit;
+    case TxKind::deposit: return tx.deposit.has_value() && !tx.transfer && !tx.withdrawal && !tx.forced_exit;
+    case TxKind::withdrawal: return tx.withdrawal.has_value() && !tx.transfer && !tx.deposit && !tx.forced_exit;
+    case TxKind::forced_exit: return tx.forced_exit.has_value() && !tx.transfer && !tx.deposit && !tx.withdrawal;
   }
   return false;
 }
@@ -588,17 +571,50 @@ constexpr RollupError apply_deposit(Store& store, const L2Params& params, const 
   return RollupError::none;
 }
 
-// One transaction against a store. On success the store holds the post-state and
-// deposits_credited is updated; on an error both are to be discarded.
-// spec: optimistic_rollup.md#apply_tx
+// spec: optimistic_rollup.md#apply_forced_exit
+template <AccountStore Store>
+constexpr RollupError apply_forced_exit(Store& store, const L2Params& params, const L1View& l1,
+                                        u64& forced_exits_processed, const ForcedExit& e) {
+  // Verify: request_index >= forced_exits_processed, else it was processed before [OR-FEX-1]
+  if (e.request_index < forced_exits_processed) return RollupError::forced_exit_already_processed;
+  // Verify: request_index <= forced_exits_processed [OR-FEX-2]
+  if (e.request_index > forced_exits_processed) return RollupError::forced_exit_out_of_order;
+  // Verify: L1 had recorded a forced exit with this index in the batch's L1 view [OR-FEX-3]
+  if (e.request_index >= l1.forced_exit_ids.size()) return RollupError::forced_exit_not_recorded;
+  // Verify: forced_exit_id(e) is the id L1 recorded at request_index [OR-FEX-4]
+  if (forced_exit_id(params, e) != l1.forced_exit_ids[e.request_index]) return RollupError::forced_exit_mismatch;
+  const auto opened = store.open(e.from);
+  if (!opened) return opened.error();
+  const bool owned = opened.value() && opened.value()->owner == e.requester;
+  // Verify: amount is the whole balance if the requester owns the account, else 0 [OR-FEX-5]
+  if (e.amount != (owned ? opened.value()->balance : 0)) return RollupError::forced_exit_wrong_amount;
+  if (owned) {
+    Account account = *opened.value();
+    account.balance = 0;  // the whole balance leaves L2; L1 pays it once the batch is final
+    store.write(e.from, account);
+  }
+  // request_index < forced_exit_ids.size() <= SIZE_MAX, so the count cannot overflow.
+  forced_exits_processed = e.request_index + 1;
+  return RollupError::none;
+}
+
+// How many of L1's deposits and forced exits the state has processed.
+struct Counters {
+  u64 deposits_credited = 0;
+  u64 forced_exits_processed = 0;
+};
+
+// One transaction against a store. On success the store holds the post-state and the counters are
+// updated; on an error both are to be discarded. spec: optimistic_rollup.md#apply_tx
 template <AccountStore Store, SignatureCheck Check>
-constexpr RollupError execute_transaction(Store& store, const L2Params& params, const L1View& l1,
-                                          u64& deposits_credited, const Transaction& tx, const Check& signature_check) {
+constexpr RollupError execute_transaction(Store& store, const L2Params& params, const L1View& l1, Counters& counters,
+                                          const Transaction& tx, const Check& signature_check) {
   if (const RollupError e = check_shape(tx); e != RollupError::none) return e;
   switch (tx.kind) {
     case TxKind::transfer: return apply_transfer(store, params, *tx.transfer, signature_check);
-    case TxKind::deposit: return apply_deposit(store, params, l1, deposits_credited, *tx.deposit);
+    case TxKind::deposit: return apply_deposit(store, params, l1, counters.deposits_credited, *tx.deposit);
     case TxKind::withdrawal: return apply_withdrawal(store, params, *tx.withdrawal, signature_check);
+    case TxKind::forced_exit: return apply_forced_exit(store, params, l1, counters.forced_exits_processed, *tx.forced_exit);
   }
   return RollupError::tx_malformed;
 }
@@ -659,11 +675,10 @@ constexpr Result<Hash32, RollupError> apply_tx(const L2Params& params, const L1V
   // Verify: the witness's state header hashes to pre_root [OR-WIT-1]
   if (state_root(witness.pre_state) != pre_root) return RollupError::witness_state_mismatch;
   WitnessCursor cursor(witness.pre_state.accounts_root, witness.accounts);
-  u64 deposits_credited = witness.pre_state.deposits_credited;
-  if (const RollupError e = execute_transaction(cursor, params, l1, deposits_credited, tx, signature_check);
-      e != RollupError::none)
+  Counters counters{witness.pre_state.deposits_credited, witness.pre_state.forced_exits_processed};
+  if (const RollupError e = execute_transaction(cursor, params, l1, counters, tx, signature_check); e != RollupError::none)
     return e;
-  return state_root(StateHeader{cursor.accounts_root(), deposits_credited});
+  return state_root(StateHeader{cursor.accounts_root(), counters.deposits_credited, counters.forced_exits_processed});
 }
 
 // The same step over the transaction's canonical bytes, as a batch commits to them.
@@ -682,7 +697,7 @@ constexpr Result<Hash32, RollupError> apply_encoded_tx(const L2Params& params, c
 // The stateful form. spec: optimistic_rollup.md#the-stateful-form
 
 // The full L2 state: the account tree (slot values are account_value(account)), the accounts
-// themselves, and the deposit counter.
+// themselves, and the counters of processed L1 requests.
 class State {
  public:
   using Entry = std::pair<AccountIndex, Account>;
@@ -702,8 +717,12 @@ class State {
     return it->second;
   }
   constexpr std::span<const Entry> accounts() const { return accounts_; }
-  constexpr u64 deposits_credited() const { return deposits_credited_; }
-  constexpr StateHeader header() const { return StateHeader{tree_.root(), deposits_credited_}; }
+  constexpr u64 deposits_credited() const { return counters_.deposits_credited; }
+  constexpr u64 forced_exits_processed() const { return counters_.forced_exits_processed; }
+  constexpr const Counters& counters() const { return counters_; }
+  constexpr StateHeader header() const {
+    return StateHeader{tree_.root(), counters_.deposits_credited, counters_.forced_exits_processed};
+  }
   constexpr Hash32 root() const { return state_root(header()); }
 
   constexpr smt::Proof prove(AccountIndex index) const { return tree_.prove(index); }
@@ -717,14 +736,14 @@ class State {
       accounts_.insert(it, {index, value});
     }
   }
-  constexpr void set_deposits_credited(u64 count) { deposits_credited_ = count; }
+  constexpr void set_counters(const Counters& counters) { counters_ = counters; }
 
  private:
   static constexpr bool before(const Entry& entry, AccountIndex wanted) { return entry.first < wanted; }
 
   smt::Tree tree_;
   std::vector<Entry> accounts_;  // sorted by index
-  u64 deposits_credited_ = 0;
+  Counters counters_;
 };
 
 // The state as a store; records an opening of every read, so that the stateful run yields the
@@ -758,11 +777,10 @@ constexpr Result<Execution, RollupError> execute_tx(const L2Params& params, cons
                                                     const Transaction& tx, const Check& signature_check = {}) {
   Execution execution{pre_state, TxWitness{pre_state.header(), {}}};
   StateStore store(execution.post_state);
-  u64 deposits_credited = pre_state.deposits_credited();
-  if (const RollupError e = execute_transaction(store, params, l1, deposits_credited, tx, signature_check);
-      e != RollupError::none)
+  Counters counters = pre_state.counters();
+  if (const RollupError e = execute_transaction(store, params, l1, counters, tx, signature_check); e != RollupError::none)
     return e;
-  execution.post_state.set_deposits_credited(deposits_credited);
+  execution.post_state.set_counters(counters);
   execution.witness.accounts = store.take_openings();
   return execution;
 }
@@ -783,8 +801,8 @@ constexpr TxWitness witness_for(const L2Params& params, const L1View& l1, const 
                                 const Check& signature_check = {}) {
   State scratch = pre_state;
   StateStore store(scratch);
-  u64 deposits_credited = pre_state.deposits_credited();
-  static_cast<void>(execute_transaction(store, params, l1, deposits_credited, tx, signature_check));
+  Counters counters = pre_state.counters();
+  static_cast<void>(execute_transaction(store, params, l1, counters, tx, signature_check));
   return TxWitness{pre_state.header(), store.take_openings()};
 }
 

@@ -1,13 +1,17 @@
-// Optimistic rollup: the L1 rollup contract. It takes deposits into escrow, holds the operator's
-// stake, accepts batches whose commitments match the posted data (it executes nothing), takes
-// bonded challenges, re-executes the one transaction a fraud proof names (verify_fraud_proof,
-// through optimistic_rollup.hpp's stateless apply_tx), slashes and reverts on a confirmed fraud,
-// finalizes batches in order after their challenge period, and pays withdrawals from final
-// batches only.
+// Optimistic rollup: the L1 rollup contract. It takes deposits into escrow and forced-exit
+// requests into its queues, holds the operator's stake, accepts batches whose commitments match the
+// posted data (it executes nothing), takes bonded challenges, re-executes the one transaction a
+// fraud proof names (verify_fraud_proof, through optimistic_rollup.hpp's stateless apply_tx),
+// slashes and reverts on a confirmed fraud, finalizes batches in order after their challenge
+// period, and pays withdrawals from final batches only. If the latest accepted state leaves a queued
+// request unprocessed for escape_delay_blocks, anyone freezes the rollup; once no batch is pending,
+// every account exits once against the last final state, and every uncredited deposit goes back.
 //
-// Every entry point is a pure function (contract, input, env) -> Effects | RollupError. Effects
-// carry the new contract state, the payments the call makes (value leaving the contract) and the
-// challenge resolutions it produced, so conservation is a statement about one step's effects.
+// Every entry point is a pure function (contract, input, env) -> Effects | RollupError. The input
+// names the L1 caller (and, for a payable entry point, the value attached); env is the block
+// height. Effects carry the new contract state, the payments the call makes (value leaving the
+// contract) and the challenge resolutions it produced, so conservation is a statement about one
+// step's effects.
 //
 // The challenger's side (find_fraud) and the operator's side (make_batch) are here too: they are
 // what the tests, the vectors and the benchmarks use to build honest and adversarial inputs.
@@ -28,10 +32,12 @@
 #include "l2/ref/bytes.hpp"
 #include "l2/ref/checked.hpp"
 #include "l2/ref/merkle.hpp"
+#include "l2/ref/operations.hpp"
 #include "l2/ref/optimistic_rollup.hpp"
 #include "l2/ref/reflect.hpp"
 #include "l2/ref/result.hpp"
 #include "l2/ref/schnorr.hpp"
+#include "l2/ref/sparse_merkle.hpp"
 
 namespace l2::ref::optimistic_rollup {
 
@@ -50,19 +56,27 @@ struct StakeRequirements {
 
 struct RollupConfig {
   BOOST_HANA_DEFINE_STRUCT(RollupConfig, (u64, max_batch_size), (u64, challenge_period_blocks),
-                           (u64, resolution_period_blocks), (u64, deposit_inclusion_blocks), (u64, min_challenge_bond),
+                           (u64, resolution_period_blocks), (u64, queue_inclusion_blocks),
+                           (u64, sequencing_window_blocks), (u64, escape_delay_blocks), (u64, censorship_bound_blocks),
+                           (u64, min_challenge_bond), (u64, min_deposit), (u64, forced_exit_fee),
                            (StakeRequirements, stake));
 };
 
 // spec: optimistic_rollup.md#optimisticrollup-contract-state
 struct DepositRecord {
-  BOOST_HANA_DEFINE_STRUCT(DepositRecord, (Hash32, deposit_id), (u64, recorded_at));
+  BOOST_HANA_DEFINE_STRUCT(DepositRecord, (Hash32, deposit_id), (u64, recorded_at), (Hash32, depositor), (u64, amount));
 };
 
+struct ForcedExitRecord {
+  BOOST_HANA_DEFINE_STRUCT(ForcedExitRecord, (Hash32, request_id), (u64, recorded_at));
+};
+
+// deposits_visible and forced_exits_visible: how many of each queue the batch's L1 view holds,
+// the requests recorded at or below the header's l1_origin_height.
 struct BatchRecord {
   BOOST_HANA_DEFINE_STRUCT(BatchRecord, (BatchHeader, header), (Hash32, batch_id), (u64, submitted_at),
-                           (u64, challenge_deadline), (u64, deposits_recorded), (bool, final),
-                           (u64, open_challenges));
+                           (u64, challenge_deadline), (u64, deposits_visible), (u64, forced_exits_visible),
+                           (bool, final), (u64, open_challenges));
 };
 
 // challenge_id = H(challenger, evidence): a challenge is one party's commitment, so nobody can take
@@ -74,59 +88,95 @@ struct Challenge {
                            (u64, bond_amount));
 };
 
+// A withdrawal or forced exit paid out of a final batch.
 struct PaidWithdrawal {
   BOOST_HANA_DEFINE_STRUCT(PaidWithdrawal, (u64, batch_number), (u64, transaction_index));
-};
-
-// The operator's L1 income: bonds forfeited by rejected challenges. Batch and priority fees are L2
-// balances of the fee account. spec: optimistic_rollup.md#optimisticrollup-contract-state
-struct OperatorRewards {
-  BOOST_HANA_DEFINE_STRUCT(OperatorRewards, (u64, challenge_bonds));
 };
 
 struct OptimisticRollup {
   BOOST_HANA_DEFINE_STRUCT(OptimisticRollup, (u64, chain_id), (Hash32, contract), (Hash32, rollup_id),
                            (Hash32, operator_key), (RollupConfig, config), (u64, stake), (bool, staked),
-                           (u64, stake_unlock_height), (u64, escrow), (std::vector<DepositRecord>, deposits),
+                           (u64, stake_unlock_height), (u64, escrow), (u64, treasury), (u64, epoch),
+                           (std::vector<DepositRecord>, deposits), (std::vector<ForcedExitRecord>, forced_exits),
                            (u64, next_account_index), (Hash32, last_state_root), (std::vector<BatchRecord>, batches),
-                           (std::vector<Challenge>, challenges), (std::vector<PaidWithdrawal>, paid),
-                           (OperatorRewards, rewards), (u64, treasury));
+                           (std::vector<Challenge>, challenges), (std::vector<PaidWithdrawal>, paid), (bool, frozen),
+                           (std::vector<AccountIndex>, exited), (std::vector<u64>, reclaimed));
 };
 
-// The L1 call context: the block height and the caller. Value attached to a call is an input of
-// the three payable entry points only (stake, deposits, open_challenge); the others cannot carry
-// any. spec: optimistic_rollup.md#env
+// The L1 block a call is included in. The caller and the value attached are the inputs' own.
+// spec: optimistic_rollup.md#env
 struct Env {
-  BOOST_HANA_DEFINE_STRUCT(Env, (u64, height), (Hash32, caller));
+  BOOST_HANA_DEFINE_STRUCT(Env, (u64, height));
 };
 
 // ---------------------------------------------------------------------------------------------
-// Inputs. spec: optimistic_rollup.md#the-l1-rollup-contract
+// Inputs. Each names the L1 `caller`; a payable entry point's input names the `value` attached.
+// spec: optimistic_rollup.md#inputs
+
+struct DeployInput {
+  BOOST_HANA_DEFINE_STRUCT(DeployInput, (u64, chain_id), (Hash32, contract), (Hash32, operator_key),
+                           (u64, deployment_nonce), (RollupConfig, config));
+};
+
+// unstake, finalize: the caller alone.
+struct CallerInput {
+  BOOST_HANA_DEFINE_STRUCT(CallerInput, (Hash32, caller));
+};
 
 struct StakeInput {
-  BOOST_HANA_DEFINE_STRUCT(StakeInput, (u64, value));
+  BOOST_HANA_DEFINE_STRUCT(StakeInput, (Hash32, caller), (u64, value));
 };
 
 struct DepositNewAccountInput {
-  BOOST_HANA_DEFINE_STRUCT(DepositNewAccountInput, (Hash32, owner), (u64, value));
+  BOOST_HANA_DEFINE_STRUCT(DepositNewAccountInput, (Hash32, caller), (Hash32, owner), (u64, value));
 };
 
 struct DepositTopUpInput {
-  BOOST_HANA_DEFINE_STRUCT(DepositTopUpInput, (AccountIndex, to), (u64, value));
+  BOOST_HANA_DEFINE_STRUCT(DepositTopUpInput, (Hash32, caller), (AccountIndex, to), (u64, value));
 };
 
-struct OpenChallengeInput {
-  BOOST_HANA_DEFINE_STRUCT(OpenChallengeInput, (Hash32, batch_id), (FraudProofType, proof_type), (Hash32, evidence),
+// The caller asks for the whole balance of `from`, which the L2 pays only if the caller owns it.
+struct RequestForcedExitInput {
+  BOOST_HANA_DEFINE_STRUCT(RequestForcedExitInput, (Hash32, caller), (AccountIndex, from), (Hash32, l1_recipient),
                            (u64, value));
 };
 
+struct SubmitBatchInput {
+  BOOST_HANA_DEFINE_STRUCT(SubmitBatchInput, (Hash32, caller), (Batch, batch));
+};
+
+struct OpenChallengeInput {
+  BOOST_HANA_DEFINE_STRUCT(OpenChallengeInput, (Hash32, caller), (Hash32, batch_id), (FraudProofType, proof_type),
+                           (Hash32, evidence), (u64, value));
+};
+
+// expire_challenge, withdraw_challenge
 struct ChallengeRef {
-  BOOST_HANA_DEFINE_STRUCT(ChallengeRef, (Hash32, challenge_id));
+  BOOST_HANA_DEFINE_STRUCT(ChallengeRef, (Hash32, caller), (Hash32, challenge_id));
 };
 
 struct PayWithdrawalInput {
-  BOOST_HANA_DEFINE_STRUCT(PayWithdrawalInput, (u64, batch_number), (u64, transaction_index), (Bytes, transaction),
-                           (std::vector<Hash32>, proof));
+  BOOST_HANA_DEFINE_STRUCT(PayWithdrawalInput, (Hash32, caller), (u64, batch_number), (u64, transaction_index),
+                           (Bytes, transaction), (std::vector<Hash32>, proof));
+};
+
+// Which L1 queue a request is in.
+enum class QueueKind : u8 { deposits, forced_exits };
+L2_REFLECT_ENUM(QueueKind, deposits, forced_exits)
+
+// The request `index` of `queue`, and the opening of the state that has not processed it.
+struct FreezeInput {
+  BOOST_HANA_DEFINE_STRUCT(FreezeInput, (Hash32, caller), (QueueKind, queue), (u64, index), (StateHeader, post_state));
+};
+
+// One account of the last final state, opened against it.
+struct ExitInput {
+  BOOST_HANA_DEFINE_STRUCT(ExitInput, (Hash32, caller), (StateHeader, post_state), (AccountIndex, account_index),
+                           (Account, account), (std::array<Hash32, smt::depth>, siblings));
+};
+
+struct ReclaimDepositInput {
+  BOOST_HANA_DEFINE_STRUCT(ReclaimDepositInput, (Hash32, caller), (StateHeader, post_state), (u64, deposit_index));
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -141,9 +191,10 @@ struct TransactionFault {
                            (std::vector<Hash32>, post_state_root_proof), (TxWitness, witness));
 };
 
-// An overdue deposit and the opening of the batch's post-state header that shows it uncredited.
+// A request overdue at the batch's L1 origin, and the opening of the batch's post-state header that
+// shows it unprocessed.
 struct TimeoutFault {
-  BOOST_HANA_DEFINE_STRUCT(TimeoutFault, (u64, deposit_index), (StateHeader, post_state));
+  BOOST_HANA_DEFINE_STRUCT(TimeoutFault, (QueueKind, queue), (u64, index), (StateHeader, post_state));
 };
 
 struct FraudProof {
@@ -153,7 +204,7 @@ struct FraudProof {
 };
 
 struct ResolveChallengeInput {
-  BOOST_HANA_DEFINE_STRUCT(ResolveChallengeInput, (Hash32, challenge_id), (FraudProof, proof));
+  BOOST_HANA_DEFINE_STRUCT(ResolveChallengeInput, (Hash32, caller), (Hash32, challenge_id), (FraudProof, proof));
 };
 
 // What the evidence commitment hashes: the challenger, then the proof.
@@ -165,12 +216,12 @@ struct ChallengeIdPreimage {
   BOOST_HANA_DEFINE_STRUCT(ChallengeIdPreimage, (Hash32, challenger), (Hash32, evidence));
 };
 
-// spec: optimistic_rollup.md#optimisticrollup-contract-state
+// spec: optimistic_rollup.md#challenge
 constexpr Hash32 challenge_id(const Hash32& challenger, const Hash32& evidence) {
   return tagged_hash(challenge_tag, reflect::encode(ChallengeIdPreimage{challenger, evidence}));
 }
 
-// spec: optimistic_rollup.md#optimisticrollup-contract-state
+// spec: optimistic_rollup.md#challenge
 constexpr Hash32 evidence_commitment(const Hash32& challenger, const FraudProof& proof) {
   return tagged_hash(evidence_tag, reflect::encode(EvidencePreimage{challenger, proof}));
 }
@@ -183,13 +234,15 @@ struct Payout {
   BOOST_HANA_DEFINE_STRUCT(Payout, (Hash32, to), (u64, amount));
 };
 
-// The sketch's ChallengeResolution: FraudConfirmed, ChallengeRejected, ChallengeWithdrawn.
-enum class ResolutionKind : u8 { fraud_confirmed, challenge_rejected, challenge_withdrawn };
-L2_REFLECT_ENUM(ResolutionKind, fraud_confirmed, challenge_rejected, challenge_withdrawn)
+// The sketch's ChallengeResolution: FraudConfirmed, ChallengeRejected, ChallengeWithdrawn, plus
+// BatchReverted for a challenge whose batch another fraud proof removed.
+enum class ResolutionKind : u8 { fraud_confirmed, challenge_rejected, challenge_withdrawn, batch_reverted };
+L2_REFLECT_ENUM(ResolutionKind, fraud_confirmed, challenge_rejected, challenge_withdrawn, batch_reverted)
 
 // fraud_confirmed: `slashed_amount` taken from the stake, `paid_to_challenger` = bond + half of it;
-// challenge_rejected: `forfeited_bond` to the operator's rewards, `reason` the rule that rejected;
-// challenge_withdrawn: `paid_to_challenger` = the bond refunded.
+// challenge_rejected and challenge_withdrawn: `forfeited_bond` paid to the operator (`reason` is the
+// rule that rejected the proof, or OR_CHALLENGE_EXPIRED); batch_reverted: `paid_to_challenger` =
+// the bond refunded.
 struct ChallengeResolution {
   Hash32 challenge_id{};
   ResolutionKind kind = ResolutionKind::fraud_confirmed;
@@ -220,17 +273,13 @@ constexpr L2Params params_of(const OptimisticRollup& c) { return L2Params{c.chai
 // spec: optimistic_rollup.md#genesis
 constexpr Hash32 genesis_root(const Hash32& operator_key) { return State::genesis(operator_key).root(); }
 
-// Everything the contract holds. The payable entry points keep it <= UINT64_MAX, so no field and no
-// internal move can overflow. spec: optimistic_rollup.md#conservation
+// What the contract holds besides the challenge bonds: escrow, stake and treasury. The payable
+// entry points that add to it keep it <= UINT64_MAX, so no field and no internal move (a slash)
+// can overflow. Bonds are held apart, each in its own challenge: a full escrow never blocks a
+// challenge. spec: optimistic_rollup.md#holdings
 constexpr Checked holdings(const OptimisticRollup& c) {
-  Checked sum = checked_add(c.escrow, c.stake);
-  for (const u64 part : {c.rewards.challenge_bonds, c.treasury}) {
-    if (!sum.overflow) sum = checked_add(sum.value, part);
-  }
-  for (const Challenge& challenge : c.challenges) {
-    if (!sum.overflow) sum = checked_add(sum.value, challenge.bond_amount);
-  }
-  return sum;
+  const Checked sum = checked_add(c.escrow, c.stake);
+  return sum.overflow ? sum : checked_add(sum.value, c.treasury);
 }
 
 constexpr bool holdings_can_take(const OptimisticRollup& c, u64 value) {
@@ -260,14 +309,45 @@ constexpr std::optional<std::size_t> find_challenge(const OptimisticRollup& c, c
   return std::nullopt;
 }
 
-// The deposits L1 had recorded when batch `record` was submitted. spec: optimistic_rollup.md#l1view
-// (A record never counts more deposits than exist; the bound only keeps a hand-made state safe.)
-constexpr std::vector<Hash32> deposit_ids_at(const OptimisticRollup& c, const BatchRecord& record) {
-  const u64 count = std::min<u64>(record.deposits_recorded, c.deposits.size());
-  std::vector<Hash32> ids;
-  ids.reserve(count);
-  for (u64 k = 0; k < count; ++k) ids.push_back(c.deposits[k].deposit_id);
+// How many requests of a queue were recorded at or below `height` (queues are in recording order).
+template <class Record>
+constexpr u64 recorded_by(const std::vector<Record>& queue, u64 height) {
+  u64 count = 0;
+  while (count < queue.size() && queue[count].recorded_at <= height) ++count;
+  return count;
+}
+
+// The ids the batch `record` may read: the first deposits_visible deposits and
+// forced_exits_visible forced exits. spec: optimistic_rollup.md#l1view
+// (A record never counts more than exist; the bound only keeps a hand-made state safe.)
+struct L1Ids {
+  std::vector<Hash32> deposit_ids;
+  std::vector<Hash32> forced_exit_ids;
+  constexpr L1View view() const { return L1View{deposit_ids, forced_exit_ids}; }
+};
+
+constexpr L1Ids l1_ids_at(const OptimisticRollup& c, const BatchRecord& record) {
+  L1Ids ids;
+  for (u64 k = 0; k < std::min<u64>(record.deposits_visible, c.deposits.size()); ++k)
+    ids.deposit_ids.push_back(c.deposits[k].deposit_id);
+  for (u64 k = 0; k < std::min<u64>(record.forced_exits_visible, c.forced_exits.size()); ++k)
+    ids.forced_exit_ids.push_back(c.forced_exits[k].request_id);
   return ids;
+}
+
+// The recording height of request `index` of `queue`, if there is one.
+constexpr std::optional<u64> recorded_at(const OptimisticRollup& c, QueueKind queue, u64 index) {
+  if (queue == QueueKind::deposits) {
+    if (index < c.deposits.size()) return c.deposits[index].recorded_at;
+  } else if (index < c.forced_exits.size()) {
+    return c.forced_exits[index].recorded_at;
+  }
+  return std::nullopt;
+}
+
+// How many requests of `queue` the state with this header has processed.
+constexpr u64 processed(const StateHeader& header, QueueKind queue) {
+  return queue == QueueKind::deposits ? header.deposits_credited : header.forced_exits_processed;
 }
 
 constexpr std::vector<Hash32> state_root_leaf_hashes(std::span<const Hash32> state_roots) {
@@ -302,21 +382,46 @@ constexpr Challenge close_challenge(OptimisticRollup& c, std::size_t k) {
 // ---------------------------------------------------------------------------------------------
 // Deployment. spec: optimistic_rollup.md#deployment
 
-constexpr Result<OptimisticRollup, RollupError> deploy(u64 chain_id, const Hash32& contract, const Hash32& operator_key,
-                                                       u64 deployment_nonce, const RollupConfig& config) {
-  // Verify: penalty_percentage <= 100, a batch may hold a transaction, a challenge can be opened, and
-  // a challenge opened at h can be revealed at h + 1 before its deadline [OR-DEPLOY-1]
-  if (config.stake.penalty_percentage > 100 || config.max_batch_size == 0 || config.challenge_period_blocks == 0 ||
-      config.resolution_period_blocks < 2)
-    return RollupError::config_invalid;
+// The configuration rules, each a bound the protocol needs to work against an L1 that may delay
+// an honest transaction by censorship_bound_blocks.
+constexpr RollupError check_config(const RollupConfig& config) {
+  // Verify: censorship_bound_blocks >= 1 [OR-DEPLOY-1]
+  if (config.censorship_bound_blocks == 0) return RollupError::config_censorship_bound;
+  // Verify: max_batch_size >= 1 [OR-DEPLOY-2]
+  if (config.max_batch_size == 0) return RollupError::config_batch_size;
+  // Verify: challenge_period_blocks > censorship_bound_blocks [OR-DEPLOY-3]
+  if (config.challenge_period_blocks <= config.censorship_bound_blocks) return RollupError::config_challenge_period;
+  // Verify: resolution_period_blocks > censorship_bound_blocks [OR-DEPLOY-4]
+  if (config.resolution_period_blocks <= config.censorship_bound_blocks) return RollupError::config_resolution_period;
+  // Verify: sequencing_window_blocks >= censorship_bound_blocks [OR-DEPLOY-5]
+  if (config.sequencing_window_blocks < config.censorship_bound_blocks) return RollupError::config_sequencing_window;
+  const Checked honest_latest = checked_add(config.queue_inclusion_blocks, config.sequencing_window_blocks);
+  // Verify: escape_delay_blocks > queue_inclusion_blocks + sequencing_window_blocks [OR-DEPLOY-6]
+  if (honest_latest.overflow || config.escape_delay_blocks <= honest_latest.value) return RollupError::config_escape_delay;
+  const u8 penalty = config.stake.penalty_percentage;
+  // Verify: 1 <= penalty_percentage <= 100 [OR-DEPLOY-7]
+  if (penalty == 0 || penalty > 100) return RollupError::config_penalty;
+  // Verify: floor(minimum_stake * penalty_percentage / 100) >= 2 [OR-DEPLOY-8]
+  if (checked_mul_div(config.stake.minimum_stake, penalty, 100).value < 2) return RollupError::config_slash;
+  // Verify: min_challenge_bond >= 1 [OR-DEPLOY-9]
+  if (config.min_challenge_bond == 0) return RollupError::config_challenge_bond;
+  // Verify: min_deposit >= 1 [OR-DEPLOY-10]
+  if (config.min_deposit == 0) return RollupError::config_min_deposit;
+  // Verify: forced_exit_fee >= 1 [OR-DEPLOY-11]
+  if (config.forced_exit_fee == 0) return RollupError::config_forced_exit_fee;
+  return RollupError::none;
+}
+
+constexpr Result<OptimisticRollup, RollupError> deploy(const DeployInput& in) {
+  if (const RollupError e = check_config(in.config); e != RollupError::none) return e;
   OptimisticRollup c{};
-  c.chain_id = chain_id;
-  c.contract = contract;
-  c.rollup_id = rollup_id(chain_id, contract, operator_key, deployment_nonce);
-  c.operator_key = operator_key;
-  c.config = config;
+  c.chain_id = in.chain_id;
+  c.contract = in.contract;
+  c.rollup_id = rollup_id(in.chain_id, in.contract, in.operator_key, in.deployment_nonce);
+  c.operator_key = in.operator_key;
+  c.config = in.config;
   c.next_account_index = 1;  // account 0 is the fee account, created at genesis
-  c.last_state_root = genesis_root(operator_key);
+  c.last_state_root = genesis_root(in.operator_key);
   return c;
 }
 
@@ -325,7 +430,7 @@ constexpr Result<OptimisticRollup, RollupError> deploy(u64 chain_id, const Hash3
 
 constexpr Transition apply_stake(const OptimisticRollup& contract, const StakeInput& in, const Env& env) {
   // Verify: the caller is the operator [OR-STAKE-1]
-  if (env.caller != contract.operator_key) return RollupError::not_operator;
+  if (in.caller != contract.operator_key) return RollupError::not_operator;
   // Verify: a first stake is at least minimum_stake [OR-STAKE-2]
   if (!contract.staked && in.value < contract.config.stake.minimum_stake) return RollupError::stake_below_minimum;
   // Verify: holdings + value <= UINT64_MAX [OR-STAKE-3]
@@ -338,9 +443,9 @@ constexpr Transition apply_stake(const OptimisticRollup& contract, const StakeIn
   return effects_of(std::move(c));
 }
 
-constexpr Transition apply_unstake(const OptimisticRollup& contract, const Env& env) {
+constexpr Transition apply_unstake(const OptimisticRollup& contract, const CallerInput& in, const Env& env) {
   // Verify: the caller is the operator [OR-STAKE-1]
-  if (env.caller != contract.operator_key) return RollupError::not_operator;
+  if (in.caller != contract.operator_key) return RollupError::not_operator;
   // Verify: height >= stake_unlock_height [OR-UNSTAKE-1]
   if (env.height < contract.stake_unlock_height) return RollupError::stake_locked;
   // Verify: no batch is pending [OR-UNSTAKE-2]
@@ -353,67 +458,96 @@ constexpr Transition apply_unstake(const OptimisticRollup& contract, const Env& 
   return effects;
 }
 
-constexpr Transition apply_claim_rewards(const OptimisticRollup& contract, const Env& env) {
-  // Verify: the caller is the operator [OR-STAKE-1]
-  if (env.caller != contract.operator_key) return RollupError::not_operator;
-
-  Effects effects = effects_of(contract);
-  pay(effects, contract.operator_key, contract.rewards.challenge_bonds);
-  effects.contract.rewards.challenge_bonds = 0;
-  return effects;
-}
-
 // ---------------------------------------------------------------------------------------------
-// Deposits into escrow. spec: optimistic_rollup.md#apply_deposit_l1
+// Deposits into escrow and forced-exit requests. spec: optimistic_rollup.md#apply_deposit_l1
 
-constexpr Effects record_deposit(const OptimisticRollup& contract, AccountIndex to,
+constexpr Effects record_deposit(const OptimisticRollup& contract, const Hash32& depositor, AccountIndex to,
                                  const std::optional<Hash32>& new_owner, u64 amount, const Env& env) {
   OptimisticRollup c = contract;
   const Deposit deposit{c.deposits.size(), to, new_owner, amount};
-  c.deposits.push_back(DepositRecord{deposit_id(params_of(c), deposit), env.height});
+  c.deposits.push_back(DepositRecord{deposit_id(params_of(c), deposit), env.height, depositor, amount});
   c.escrow += amount;
   return effects_of(std::move(c));
 }
 
 constexpr Transition apply_deposit_new_account(const OptimisticRollup& contract, const DepositNewAccountInput& in,
                                                const Env& env) {
+  // Verify: the rollup is not frozen [OR-FROZEN-1]
+  if (contract.frozen) return RollupError::rollup_frozen;
+  // Verify: value >= min_deposit [OR-BRIDGE-4]
+  if (in.value < contract.config.min_deposit) return RollupError::deposit_below_minimum;
   // Verify: holdings + amount <= UINT64_MAX [OR-BRIDGE-1]
   if (!holdings_can_take(contract, in.value)) return RollupError::escrow_overflow;
   // Verify: an account index is left to assign [OR-BRIDGE-3]
   if (contract.next_account_index > std::numeric_limits<AccountIndex>::max()) return RollupError::accounts_exhausted;
+  // Verify: the owner is an x-only key on the curve, which can sign for the account [OR-BRIDGE-5]
+  if (!bip340::pubkey_on_curve(in.owner)) return RollupError::deposit_owner_invalid;
 
   const auto to = static_cast<AccountIndex>(contract.next_account_index);
-  Effects effects = record_deposit(contract, to, in.owner, in.value, env);
+  Effects effects = record_deposit(contract, in.caller, to, in.owner, in.value, env);
   effects.contract.next_account_index += 1;
   return effects;
 }
 
 constexpr Transition apply_deposit_top_up(const OptimisticRollup& contract, const DepositTopUpInput& in,
                                           const Env& env) {
+  // Verify: the rollup is not frozen [OR-FROZEN-1]
+  if (contract.frozen) return RollupError::rollup_frozen;
+  // Verify: value >= min_deposit [OR-BRIDGE-4]
+  if (in.value < contract.config.min_deposit) return RollupError::deposit_below_minimum;
   // Verify: holdings + amount <= UINT64_MAX [OR-BRIDGE-1]
   if (!holdings_can_take(contract, in.value)) return RollupError::escrow_overflow;
   // Verify: the index was assigned by L1 (or is account 0) [OR-BRIDGE-2]
   if (in.to >= contract.next_account_index) return RollupError::deposit_unknown_account;
-  return record_deposit(contract, in.to, std::nullopt, in.value, env);
+  return record_deposit(contract, in.caller, in.to, std::nullopt, in.value, env);
+}
+
+// spec: optimistic_rollup.md#apply_request_forced_exit
+constexpr Transition apply_request_forced_exit(const OptimisticRollup& contract, const RequestForcedExitInput& in,
+                                               const Env& env) {
+  // Verify: the rollup is not frozen [OR-FROZEN-1]
+  if (contract.frozen) return RollupError::rollup_frozen;
+  // Verify: value == forced_exit_fee [OR-FEXQ-1]
+  if (in.value != contract.config.forced_exit_fee) return RollupError::forced_exit_fee;
+  // Verify: the index was assigned by L1 (or is account 0) [OR-FEXQ-2]
+  if (in.from >= contract.next_account_index) return RollupError::forced_exit_unknown_account;
+
+  Effects effects = effects_of(contract);
+  OptimisticRollup& c = effects.contract;
+  const ForcedExit request{c.forced_exits.size(), in.from, in.caller, in.l1_recipient, 0};
+  c.forced_exits.push_back(ForcedExitRecord{forced_exit_id(params_of(c), request), env.height});
+  // The fee pays the operator for the transaction it must now include.
+  pay(effects, c.operator_key, in.value);
+  return effects;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Batch submission. spec: optimistic_rollup.md#apply_submit_batch
 
 template <SignatureCheck Check = Bip340Check>
-constexpr Transition apply_submit_batch(const OptimisticRollup& contract, const Batch& batch, const Env& env,
+constexpr Transition apply_submit_batch(const OptimisticRollup& contract, const SubmitBatchInput& in, const Env& env,
                                         const Check& signature_check = {}) {
+  const Batch& batch = in.batch;
   const BatchHeader& header = batch.header;
+  // Verify: the rollup is not frozen [OR-FROZEN-1]
+  if (contract.frozen) return RollupError::rollup_frozen;
   // Verify: the operator is staked at least minimum_stake [OR-BATCH-1]
   if (!contract.staked || contract.stake < contract.config.stake.minimum_stake)
     return RollupError::operator_understaked;
   // Verify: the header names this chain and rollup [OR-BATCH-2]
   if (header.chain_id != contract.chain_id || header.rollup_id != contract.rollup_id)
     return RollupError::batch_wrong_rollup;
+  // Verify: the header's epoch is the contract's: no batch built before a revert [OR-BATCH-13]
+  if (header.epoch != contract.epoch) return RollupError::batch_wrong_epoch;
   // Verify: batch_number == len(batches) [OR-BATCH-3]
   if (header.batch_number != contract.batches.size()) return RollupError::batch_out_of_order;
   // Verify: prev_state_root == last_state_root [OR-BATCH-4]
   if (header.prev_state_root != contract.last_state_root) return RollupError::batch_prev_root_mismatch;
+  // Verify: l1_origin_height < height: the batch was built on a block already on L1 [OR-BATCH-14]
+  if (header.l1_origin_height >= env.height) return RollupError::batch_origin_in_future;
+  // Verify: height <= l1_origin_height + sequencing_window_blocks [OR-BATCH-15]
+  if (env.height > saturating_add(header.l1_origin_height, contract.config.sequencing_window_blocks))
+    return RollupError::batch_origin_stale;
   // Verify: at least one transaction [OR-BATCH-5]
   if (batch.transactions.empty()) return RollupError::batch_empty;
   // Verify: at most max_batch_size transactions [OR-BATCH-6]
@@ -434,9 +568,9 @@ constexpr Transition apply_submit_batch(const OptimisticRollup& contract, const 
   if (!signature_check(contract.operator_key, id, batch.signature)) return RollupError::bad_operator_signature;
 
   OptimisticRollup c = contract;
-  c.batches.push_back(BatchRecord{header, id, env.height,
-                                  saturating_add(env.height, c.config.challenge_period_blocks), c.deposits.size(),
-                                  false, 0});
+  c.batches.push_back(BatchRecord{header, id, env.height, saturating_add(env.height, c.config.challenge_period_blocks),
+                                  recorded_by(c.deposits, header.l1_origin_height),
+                                  recorded_by(c.forced_exits, header.l1_origin_height), false, 0});
   c.last_state_root = header.post_state_root;
   return effects_of(std::move(c));
 }
@@ -455,14 +589,12 @@ constexpr Transition apply_open_challenge(const OptimisticRollup& contract, cons
   if (in.value < contract.config.min_challenge_bond) return RollupError::challenge_bond_too_small;
   // Verify: the type applies to this rollup: not data_withholding [OR-CHAL-4]
   if (in.proof_type == FraudProofType::data_withholding) return RollupError::challenge_type_not_applicable;
-  const Hash32 id = challenge_id(env.caller, in.evidence);
+  const Hash32 id = challenge_id(in.caller, in.evidence);
   // Verify: no open challenge has challenge_id = H(caller, evidence) [OR-CHAL-5]
   if (find_challenge(contract, id)) return RollupError::challenge_duplicate;
-  // Verify: holdings + bond <= UINT64_MAX [OR-CHAL-6]
-  if (!holdings_can_take(contract, in.value)) return RollupError::challenge_bond_overflow;
 
   OptimisticRollup c = contract;
-  c.challenges.push_back(Challenge{id, in.batch_id, env.caller, in.proof_type, in.evidence, env.height,
+  c.challenges.push_back(Challenge{id, in.batch_id, in.caller, in.proof_type, in.evidence, env.height,
                                    saturating_add(env.height, c.config.resolution_period_blocks), in.value});
   c.batches[*batch].open_challenges += 1;
   return effects_of(std::move(c));
@@ -493,9 +625,9 @@ constexpr RollupError verify_transaction_fault(const OptimisticRollup& c, const 
                                 header.state_roots_root) != PrimitiveError::none)
     return RollupError::fraud_post_root_not_included;
 
-  const std::vector<Hash32> deposit_ids = deposit_ids_at(c, record);
-  const auto result = apply_encoded_tx(params_of(c), L1View{deposit_ids}, fault.pre_state_root, fault.witness,
-                                       fault.transaction, signature_check);
+  const L1Ids ids = l1_ids_at(c, record);
+  const auto result =
+      apply_encoded_tx(params_of(c), ids.view(), fault.pre_state_root, fault.witness, fault.transaction, signature_check);
   // Verify: the re-execution did not stop on a witness rule [OR-FP-6]
   if (!result && is_witness_error(result.error())) return RollupError::fraud_bad_witness;
   // Verify: a valid transaction's true post-root differs from the claimed one [OR-FP-7]
@@ -506,17 +638,24 @@ constexpr RollupError verify_transaction_fault(const OptimisticRollup& c, const 
   return RollupError::none;
 }
 
+// Whether request `index` of `queue` was overdue for the batch: in its L1 view, and recorded
+// queue_inclusion_blocks or more before its L1 origin (an overflowing sum is not overdue).
+constexpr bool overdue_for(const OptimisticRollup& c, const BatchRecord& record, QueueKind queue, u64 index) {
+  const u64 visible = queue == QueueKind::deposits ? record.deposits_visible : record.forced_exits_visible;
+  const std::optional<u64> recorded = recorded_at(c, queue, index);
+  if (index >= visible || !recorded) return false;
+  const Checked due = checked_add(*recorded, c.config.queue_inclusion_blocks);
+  return !due.overflow && due.value <= record.header.l1_origin_height;
+}
+
 constexpr RollupError verify_timeout_fault(const OptimisticRollup& c, const BatchRecord& record,
                                            const TimeoutFault& fault) {
   // Verify: the state header opens the batch's post_state_root [OR-FP-9]
   if (state_root(fault.post_state) != record.header.post_state_root) return RollupError::fraud_bad_state_opening;
-  // Verify: the deposit was recorded before the batch and overdue at submission [OR-FP-10]
-  if (fault.deposit_index >= record.deposits_recorded || fault.deposit_index >= c.deposits.size())
-    return RollupError::fraud_deposit_not_overdue;
-  const Checked due = checked_add(c.deposits[fault.deposit_index].recorded_at, c.config.deposit_inclusion_blocks);
-  if (due.overflow || due.value > record.submitted_at) return RollupError::fraud_deposit_not_overdue;
-  // Verify: the post-state has not credited it [OR-FP-11]
-  if (fault.post_state.deposits_credited > fault.deposit_index) return RollupError::fraud_deposit_credited;
+  // Verify: the request is in the batch's L1 view and was overdue at its L1 origin [OR-FP-10]
+  if (!overdue_for(c, record, fault.queue, fault.index)) return RollupError::fraud_request_not_overdue;
+  // Verify: the post-state has not processed it [OR-FP-11]
+  if (processed(fault.post_state, fault.queue) > fault.index) return RollupError::fraud_request_processed;
   return RollupError::none;
 }
 
@@ -541,7 +680,7 @@ constexpr RollupError verify_fraud_proof(const OptimisticRollup& c, const BatchR
 // Resolution. spec: optimistic_rollup.md#apply_resolve_challenge
 
 // FraudConfirmed: slash, pay the challenger, remove batch k and every later one, refund the other
-// challenges on removed batches.
+// challenges on removed batches, and start a new epoch, in which no removed batch is valid again.
 constexpr Effects confirm_fraud(const OptimisticRollup& contract, std::size_t challenge_index,
                                 std::size_t batch_index) {
   Effects effects = effects_of(contract);
@@ -549,7 +688,7 @@ constexpr Effects confirm_fraud(const OptimisticRollup& contract, std::size_t ch
   const Challenge challenge = c.challenges[challenge_index];
   c.challenges.erase(c.challenges.begin() + static_cast<std::ptrdiff_t>(challenge_index));
 
-  // penalty_percentage <= 100 (OR-DEPLOY-1), so the quotient fits.
+  // penalty_percentage <= 100 (OR-DEPLOY-7), so the quotient fits.
   const u64 slashed = checked_mul_div(c.stake, c.config.stake.penalty_percentage, 100).value;
   const u64 reward = slashed / 2;
   c.stake -= slashed;
@@ -561,6 +700,7 @@ constexpr Effects confirm_fraud(const OptimisticRollup& contract, std::size_t ch
 
   // The revert cascade: the batch and every later one go; the chain resumes from its prev root.
   c.last_state_root = c.batches[batch_index].header.prev_state_root;
+  c.epoch += 1;  // one per confirmed fraud: cannot overflow before 2^64 slashes
   std::vector<Hash32> removed;
   for (std::size_t k = batch_index; k < c.batches.size(); ++k) removed.push_back(c.batches[k].batch_id);
   c.batches.resize(batch_index);
@@ -572,19 +712,19 @@ constexpr Effects confirm_fraud(const OptimisticRollup& contract, std::size_t ch
     const Challenge refunded = c.challenges[k];
     c.challenges.erase(c.challenges.begin() + static_cast<std::ptrdiff_t>(k));
     pay(effects, refunded.challenger, refunded.bond_amount);
-    effects.resolutions.push_back(ChallengeResolution{refunded.challenge_id, ResolutionKind::challenge_withdrawn, 0,
+    effects.resolutions.push_back(ChallengeResolution{refunded.challenge_id, ResolutionKind::batch_reverted, 0,
                                                       refunded.bond_amount, 0, RollupError::none});
   }
   return effects;
 }
 
-// ChallengeRejected: the bond goes to the operator's rewards.
-constexpr Effects reject_challenge(const OptimisticRollup& contract, std::size_t challenge_index, RollupError reason) {
+// The challenge ends without a fraud: its bond is paid to the operator at once.
+constexpr Effects forfeit_challenge(const OptimisticRollup& contract, std::size_t challenge_index, ResolutionKind kind,
+                                    RollupError reason) {
   Effects effects = effects_of(contract);
   const Challenge challenge = close_challenge(effects.contract, challenge_index);
-  effects.contract.rewards.challenge_bonds += challenge.bond_amount;
-  effects.resolutions.push_back(ChallengeResolution{challenge.challenge_id, ResolutionKind::challenge_rejected, 0, 0,
-                                                    challenge.bond_amount, reason});
+  pay(effects, effects.contract.operator_key, challenge.bond_amount);
+  effects.resolutions.push_back(ChallengeResolution{challenge.challenge_id, kind, 0, 0, challenge.bond_amount, reason});
   return effects;
 }
 
@@ -609,7 +749,7 @@ constexpr Transition apply_resolve_challenge(const OptimisticRollup& contract, c
   const RollupError verdict = verify_fraud_proof(contract, contract.batches[*batch], challenge, in.proof,
                                                  signature_check);
   if (verdict == RollupError::none) return confirm_fraud(contract, *index, *batch);
-  return reject_challenge(contract, *index, verdict);
+  return forfeit_challenge(contract, *index, ResolutionKind::challenge_rejected, verdict);
 }
 
 // spec: optimistic_rollup.md#apply_expire_challenge-and-apply_withdraw_challenge
@@ -619,31 +759,27 @@ constexpr Transition apply_expire_challenge(const OptimisticRollup& contract, co
   if (!index) return RollupError::unknown_challenge;
   // Verify: height >= the challenge's deadline [OR-EXP-1]
   if (env.height < contract.challenges[*index].deadline) return RollupError::challenge_not_expired;
-  return reject_challenge(contract, *index, RollupError::challenge_expired);
+  return forfeit_challenge(contract, *index, ResolutionKind::challenge_rejected, RollupError::challenge_expired);
 }
 
+// The challenger gives up before its deadline. The bond goes to the operator, as for a rejected
+// proof: a challenge delays finality, so withdrawing one must not be free.
 constexpr Transition apply_withdraw_challenge(const OptimisticRollup& contract, const ChallengeRef& in,
                                               const Env& env) {
   const auto index = find_challenge(contract, in.challenge_id);
   // Verify: an open challenge has this challenge_id [OR-RES-1]
   if (!index) return RollupError::unknown_challenge;
   // Verify: the caller is the challenger [OR-WDC-1]
-  if (env.caller != contract.challenges[*index].challenger) return RollupError::not_challenger;
+  if (in.caller != contract.challenges[*index].challenger) return RollupError::not_challenger;
   // Verify: height < the challenge's deadline [OR-RES-2]
   if (env.height >= contract.challenges[*index].deadline) return RollupError::challenge_expired;
-
-  Effects effects = effects_of(contract);
-  const Challenge challenge = close_challenge(effects.contract, *index);
-  pay(effects, challenge.challenger, challenge.bond_amount);
-  effects.resolutions.push_back(ChallengeResolution{challenge.challenge_id, ResolutionKind::challenge_withdrawn, 0,
-                                                    challenge.bond_amount, 0, RollupError::none});
-  return effects;
+  return forfeit_challenge(contract, *index, ResolutionKind::challenge_withdrawn, RollupError::none);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Finality and payout. spec: optimistic_rollup.md#apply_finalize
 
-constexpr Transition apply_finalize(const OptimisticRollup& contract, const Env& env) {
+constexpr Transition apply_finalize(const OptimisticRollup& contract, const CallerInput& /*in*/, const Env& env) {
   const auto oldest = oldest_pending(contract);
   // Verify: some batch is pending [OR-FIN-1]
   if (!oldest) return RollupError::nothing_to_finalize;
@@ -658,6 +794,20 @@ constexpr Transition apply_finalize(const OptimisticRollup& contract, const Env&
   return effects_of(std::move(c));
 }
 
+// What leaves L2 in a transaction of a final batch: a withdrawal's or a forced exit's recipient
+// and amount.
+struct Outflow {
+  Hash32 l1_recipient{};
+  u64 amount = 0;
+};
+
+constexpr std::optional<Outflow> outflow_of(const Transaction& tx) {
+  if (check_shape(tx) != RollupError::none) return std::nullopt;
+  if (tx.kind == TxKind::withdrawal) return Outflow{tx.withdrawal->l1_recipient, tx.withdrawal->amount};
+  if (tx.kind == TxKind::forced_exit) return Outflow{tx.forced_exit->l1_recipient, tx.forced_exit->amount};
+  return std::nullopt;
+}
+
 // spec: optimistic_rollup.md#apply_pay_withdrawal
 constexpr Transition apply_pay_withdrawal(const OptimisticRollup& contract, const PayWithdrawalInput& in,
                                           const Env& /*env*/) {
@@ -670,46 +820,183 @@ constexpr Transition apply_pay_withdrawal(const OptimisticRollup& contract, cons
                                 in.proof, header.transactions_root) != PrimitiveError::none)
     return RollupError::pay_tx_not_included;
   const auto decoded = reflect::decode<Transaction>(in.transaction);
-  // Verify: it decodes to a well-formed withdrawal [OR-PAY-3]
-  if (!decoded || check_shape(decoded.value()) != RollupError::none || decoded.value().kind != TxKind::withdrawal)
-    return RollupError::pay_not_withdrawal;
+  const std::optional<Outflow> outflow = decoded ? outflow_of(decoded.value()) : std::nullopt;
+  // Verify: it decodes to a well-formed withdrawal or forced exit [OR-PAY-3]
+  if (!outflow) return RollupError::pay_not_withdrawal;
   const PaidWithdrawal key{in.batch_number, in.transaction_index};
   // Verify: it was not paid before [OR-PAY-4]
   if (std::any_of(contract.paid.begin(), contract.paid.end(), [&](const PaidWithdrawal& p) {
         return p.batch_number == key.batch_number && p.transaction_index == key.transaction_index;
       }))
     return RollupError::pay_already_paid;
-  const Withdrawal& w = *decoded.value().withdrawal;
   // Verify: escrow >= amount [OR-PAY-5]
-  if (contract.escrow < w.amount) return RollupError::pay_escrow_insufficient;
+  if (contract.escrow < outflow->amount) return RollupError::pay_escrow_insufficient;
 
   Effects effects = effects_of(contract);
-  effects.contract.escrow -= w.amount;
+  effects.contract.escrow -= outflow->amount;
   effects.contract.paid.push_back(key);
-  pay(effects, w.l1_recipient, w.amount);
+  pay(effects, outflow->l1_recipient, outflow->amount);
   return effects;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The escape hatch. spec: optimistic_rollup.md#the-escape-hatch
+
+// Anyone freezes the rollup when the latest accepted state leaves a request unprocessed
+// escape_delay_blocks after it was recorded: the operator stalled or censors.
+constexpr Transition apply_freeze(const OptimisticRollup& contract, const FreezeInput& in, const Env& env) {
+  // Verify: the rollup is not frozen already [OR-FRZ-1]
+  if (contract.frozen) return RollupError::already_frozen;
+  const std::optional<u64> recorded = recorded_at(contract, in.queue, in.index);
+  // Verify: the queue holds a request with this index [OR-FRZ-2]
+  if (!recorded) return RollupError::freeze_unknown_request;
+  const Checked due = checked_add(*recorded, contract.config.escape_delay_blocks);
+  // Verify: recorded_at + escape_delay_blocks <= height (an overflowing sum is never due) [OR-FRZ-3]
+  if (due.overflow || env.height < due.value) return RollupError::freeze_not_overdue;
+  // Verify: the state header opens last_state_root [OR-FRZ-4]
+  if (state_root(in.post_state) != contract.last_state_root) return RollupError::freeze_bad_state_opening;
+  // Verify: that state has not processed the request [OR-FRZ-5]
+  if (processed(in.post_state, in.queue) > in.index) return RollupError::freeze_request_processed;
+
+  OptimisticRollup c = contract;
+  c.frozen = true;
+  return effects_of(std::move(c));
+}
+
+// OR-EXIT-1..3, shared by exit and reclaim_deposit: frozen, nothing pending, and `post_state` opens
+// the last final state.
+constexpr RollupError check_final_state(const OptimisticRollup& c, const StateHeader& post_state) {
+  // Verify: the rollup is frozen [OR-EXIT-1]
+  if (!c.frozen) return RollupError::not_frozen;
+  // Verify: no batch is pending, so last_state_root is final [OR-EXIT-2]
+  if (oldest_pending(c)) return RollupError::exit_batches_pending;
+  // Verify: the state header opens last_state_root [OR-EXIT-3]
+  if (state_root(post_state) != c.last_state_root) return RollupError::exit_bad_state_opening;
+  return RollupError::none;
+}
+
+// One account leaves with its whole balance of the last final state, paid to its owner.
+constexpr Transition apply_exit(const OptimisticRollup& contract, const ExitInput& in, const Env& /*env*/) {
+  if (const RollupError e = check_final_state(contract, in.post_state); e != RollupError::none) return e;
+  smt::Proof opening;
+  opening.index = in.account_index;
+  opening.siblings = in.siblings;
+  // Verify: the account's opening leads to the state's accounts_root [OR-EXIT-4]
+  if (smt::root_from_proof(opening, account_value(in.account)) != in.post_state.accounts_root)
+    return RollupError::exit_bad_account_proof;
+  // Verify: the account has not exited [OR-EXIT-5]
+  if (std::find(contract.exited.begin(), contract.exited.end(), in.account_index) != contract.exited.end())
+    return RollupError::exit_already_exited;
+  // Verify: escrow >= balance [OR-EXIT-6]
+  if (contract.escrow < in.account.balance) return RollupError::exit_escrow_insufficient;
+
+  Effects effects = effects_of(contract);
+  effects.contract.escrow -= in.account.balance;
+  effects.contract.exited.push_back(in.account_index);
+  pay(effects, in.account.owner, in.account.balance);
+  return effects;
+}
+
+// A deposit the last final state never credited goes back to whoever paid it.
+constexpr Transition apply_reclaim_deposit(const OptimisticRollup& contract, const ReclaimDepositInput& in,
+                                           const Env& /*env*/) {
+  if (const RollupError e = check_final_state(contract, in.post_state); e != RollupError::none) return e;
+  // Verify: a deposit has this index [OR-RECL-1]
+  if (in.deposit_index >= contract.deposits.size()) return RollupError::reclaim_unknown_deposit;
+  // Verify: the final state has not credited it [OR-RECL-2]
+  if (in.deposit_index < in.post_state.deposits_credited) return RollupError::reclaim_deposit_credited;
+  // Verify: it was not reclaimed before [OR-RECL-3]
+  if (std::find(contract.reclaimed.begin(), contract.reclaimed.end(), in.deposit_index) != contract.reclaimed.end())
+    return RollupError::reclaim_already_reclaimed;
+  const DepositRecord& deposit = contract.deposits[in.deposit_index];
+  // Verify: escrow >= amount [OR-RECL-4]
+  if (contract.escrow < deposit.amount) return RollupError::reclaim_escrow_insufficient;
+
+  Effects effects = effects_of(contract);
+  effects.contract.escrow -= deposit.amount;
+  effects.contract.reclaimed.push_back(in.deposit_index);
+  pay(effects, deposit.depositor, deposit.amount);
+  return effects;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The operations table. spec: optimistic_rollup.md#vector-operations-mechanism-optimistic_rollup
+//
+// Every contract operation takes a SignatureCheck, so that one call shape fits all; the ones that
+// check no signature ignore it.
+
+#define L2_ROLLUP_OPERATION(Type, op_name, InputType, call)                                                  \
+  struct Type {                                                                                              \
+    static constexpr std::string_view name = op_name;                                                       \
+    using State = OptimisticRollup;                                                                          \
+    using Input = InputType;                                                                                 \
+    template <SignatureCheck Check = Bip340Check>                                                            \
+    static constexpr Transition apply(const State& c, const Input& in, const Env& env, const Check& check = {}) { \
+      static_cast<void>(check);                                                                              \
+      return call;                                                                                           \
+    }                                                                                                        \
+  };
+
+L2_ROLLUP_OPERATION(Stake, "stake", StakeInput, apply_stake(c, in, env))
+L2_ROLLUP_OPERATION(Unstake, "unstake", CallerInput, apply_unstake(c, in, env))
+L2_ROLLUP_OPERATION(DepositNewAccount, "deposit_new_account", DepositNewAccountInput, apply_deposit_new_account(c, in, env))
+L2_ROLLUP_OPERATION(DepositTopUp, "deposit_top_up", DepositTopUpInput, apply_deposit_top_up(c, in, env))
+L2_ROLLUP_OPERATION(RequestForcedExit, "request_forced_exit", RequestForcedExitInput, apply_request_forced_exit(c, in, env))
+L2_ROLLUP_OPERATION(SubmitBatch, "submit_batch", SubmitBatchInput, apply_submit_batch(c, in, env, check))
+L2_ROLLUP_OPERATION(OpenChallenge, "open_challenge", OpenChallengeInput, apply_open_challenge(c, in, env))
+L2_ROLLUP_OPERATION(ResolveChallenge, "resolve_challenge", ResolveChallengeInput, apply_resolve_challenge(c, in, env, check))
+L2_ROLLUP_OPERATION(ExpireChallenge, "expire_challenge", ChallengeRef, apply_expire_challenge(c, in, env))
+L2_ROLLUP_OPERATION(WithdrawChallenge, "withdraw_challenge", ChallengeRef, apply_withdraw_challenge(c, in, env))
+L2_ROLLUP_OPERATION(Finalize, "finalize", CallerInput, apply_finalize(c, in, env))
+L2_ROLLUP_OPERATION(PayWithdrawal, "pay_withdrawal", PayWithdrawalInput, apply_pay_withdrawal(c, in, env))
+L2_ROLLUP_OPERATION(Freeze, "freeze", FreezeInput, apply_freeze(c, in, env))
+L2_ROLLUP_OPERATION(Exit, "exit", ExitInput, apply_exit(c, in, env))
+L2_ROLLUP_OPERATION(ReclaimDeposit, "reclaim_deposit", ReclaimDepositInput, apply_reclaim_deposit(c, in, env))
+
+#undef L2_ROLLUP_OPERATION
+
+// The contract's entry points in the spec's order (deploy, which creates the contract, apart). An
+// op's code is its index here; the vectors, the Z3 model and its trace validation dispatch
+// through this table.
+using Operations = OperationTable<Stake, Unstake, DepositNewAccount, DepositTopUp, RequestForcedExit, SubmitBatch,
+                                  OpenChallenge, ResolveChallenge, ExpireChallenge, WithdrawChallenge, Finalize,
+                                  PayWithdrawal, Freeze, Exit, ReclaimDeposit>;
+using ContractOp = Operations::Code;
+template <class Op>
+inline constexpr ContractOp op_code = Operations::code_of<Op>();
 
 // ---------------------------------------------------------------------------------------------
 // The operator's and the challenger's sides. spec: optimistic_rollup.md#building-batches-and-proofs
 
 // The header of a batch over `transactions` with intermediate roots `state_roots` (n + 1 of them),
-// numbered to follow the contract's last batch.
+// numbered to follow the contract's last batch, in the current epoch, built on L1 block
+// `l1_origin_height`.
 constexpr BatchHeader batch_header_for(const OptimisticRollup& c, std::span<const Transaction> transactions,
-                                       std::span<const Hash32> state_roots) {
-  return BatchHeader{c.chain_id,          c.rollup_id,       c.batches.size(),
-                     state_roots.front(), state_roots.back(), transactions_root(transactions),
-                     transactions.size(), state_roots_root(state_roots)};
+                                       std::span<const Hash32> state_roots, u64 l1_origin_height) {
+  return BatchHeader{c.chain_id,           c.rollup_id,         c.batches.size(),
+                     c.epoch,              l1_origin_height,    state_roots.front(),
+                     state_roots.back(),   transactions_root(transactions), transactions.size(),
+                     state_roots_root(state_roots)};
 }
 
 // The posted batch, signed with the operator's secret key (aux_rand: the BIP-340 auxiliary
 // randomness). Contract: state_roots.size() == transactions.size() + 1.
 constexpr Batch make_batch(const OptimisticRollup& c, std::vector<Transaction> transactions,
-                           std::vector<Hash32> state_roots, const Hash32& operator_secret, const Hash32& aux_rand) {
-  Batch batch{batch_header_for(c, transactions, state_roots), {}, std::move(transactions), std::move(state_roots)};
+                           std::vector<Hash32> state_roots, u64 l1_origin_height, const Hash32& operator_secret,
+                           const Hash32& aux_rand) {
+  Batch batch{batch_header_for(c, transactions, state_roots, l1_origin_height), {}, std::move(transactions),
+              std::move(state_roots)};
   const Hash32 id = batch_id(batch.header);
   batch.signature = bip340::sign(operator_secret, id, aux_rand).value();
   return batch;
+}
+
+// The L1 view a batch built on `l1_origin_height` would get: what the operator executes against.
+constexpr L1Ids l1_ids_for_origin(const OptimisticRollup& c, u64 l1_origin_height) {
+  BatchRecord record{};
+  record.deposits_visible = recorded_by(c.deposits, l1_origin_height);
+  record.forced_exits_visible = recorded_by(c.forced_exits, l1_origin_height);
+  return l1_ids_at(c, record);
 }
 
 // The transaction fault at index i of `batch`, whose true pre-state `state` has root state_roots[i].
@@ -717,7 +1004,7 @@ template <SignatureCheck Check = Bip340Check>
 constexpr TransactionFault transaction_fault_at(const OptimisticRollup& c, const BatchRecord& record,
                                                 const Batch& batch, u64 i, const State& state,
                                                 const Check& signature_check = {}) {
-  const std::vector<Hash32> deposit_ids = deposit_ids_at(c, record);
+  const L1Ids ids = l1_ids_at(c, record);
   const std::vector<Hash32> tx_leaves = transaction_leaf_hashes(batch.transactions);
   const std::vector<Hash32> root_leaves = state_root_leaf_hashes(batch.state_roots);
   return TransactionFault{i,
@@ -727,7 +1014,7 @@ constexpr TransactionFault transaction_fault_at(const OptimisticRollup& c, const
                           rfc6962::inclusion_proof(root_leaves, i),
                           batch.state_roots[i + 1],
                           rfc6962::inclusion_proof(root_leaves, i + 1),
-                          witness_for(params_of(c), L1View{deposit_ids}, state, batch.transactions[i], signature_check)};
+                          witness_for(params_of(c), ids.view(), state, batch.transactions[i], signature_check)};
 }
 
 // The honest challenger's search: replays `batch` (recorded as `record`) from `pre_state`, the true
@@ -738,11 +1025,10 @@ template <SignatureCheck Check = Bip340Check>
 constexpr std::optional<FraudProof> find_fraud(const OptimisticRollup& c, const BatchRecord& record, const Batch& batch,
                                                const State& pre_state, const Check& signature_check = {}) {
   if (batch.state_roots.empty() || pre_state.root() != batch.state_roots.front()) return std::nullopt;
-  const std::vector<Hash32> deposit_ids = deposit_ids_at(c, record);
-  const L1View l1{deposit_ids};
+  const L1Ids ids = l1_ids_at(c, record);
   State state = pre_state;
   for (u64 i = 0; i < batch.transactions.size(); ++i) {
-    auto next = apply_tx(params_of(c), l1, state, batch.transactions[i], signature_check);
+    auto next = apply_tx(params_of(c), ids.view(), state, batch.transactions[i], signature_check);
     if (!next || next.value().root() != batch.state_roots[i + 1]) {
       const FraudProofType type = next ? FraudProofType::invalid_transition : fault_type(next.error());
       return FraudProof{record.batch_id, type, transaction_fault_at(c, record, batch, i, state, signature_check),
@@ -750,12 +1036,13 @@ constexpr std::optional<FraudProof> find_fraud(const OptimisticRollup& c, const 
     }
     state = std::move(next).value();
   }
-  // Every step is right; what is left is a deposit the operator should have credited.
-  for (u64 k = state.deposits_credited(); k < record.deposits_recorded; ++k) {
-    const Checked due = checked_add(c.deposits[k].recorded_at, c.config.deposit_inclusion_blocks);
-    if (!due.overflow && due.value <= record.submitted_at) {
-      return FraudProof{record.batch_id, FraudProofType::timeout_violation, std::nullopt,
-                        TimeoutFault{k, state.header()}};
+  // Every step is right; what is left is a request the operator should have processed.
+  for (const QueueKind queue : {QueueKind::deposits, QueueKind::forced_exits}) {
+    const u64 visible = queue == QueueKind::deposits ? record.deposits_visible : record.forced_exits_visible;
+    for (u64 k = processed(state.header(), queue); k < visible; ++k) {
+      if (overdue_for(c, record, queue, k))
+        return FraudProof{record.batch_id, FraudProofType::timeout_violation, std::nullopt,
+                          TimeoutFault{queue, k, state.header()}};
     }
   }
   return std::nullopt;

@@ -23,6 +23,7 @@
 
 #include "l2/ref/bytes.hpp"
 #include "l2/ref/checked.hpp"
+#include "l2/ref/error_table.hpp"
 #include "l2/ref/errors.hpp"
 #include "l2/ref/operations.hpp"
 #include "l2/ref/reflect.hpp"
@@ -33,87 +34,42 @@
 namespace l2 {
 
 // spec: payment_channel.md#errors
-enum class ChannelError : u8 {
-  none = 0,
-  config_censorship_bound,      // PC-DEPLOY-1
-  config_dispute_period,        // PC-DEPLOY-2
-  config_channel_timeout,       // PC-DEPLOY-3
-  config_capacity_range,        // PC-DEPLOY-4
-  config_channel_limit,         // PC-DEPLOY-5
-  config_allocation_window,     // PC-DEPLOY-6
-  unknown_channel,              // PC-CHAN-1
-  balance_overflow,             // PC-BAL-1
-  balance_mismatch,             // PC-BAL-2
-  bad_signature_0,              // PC-SIG-1
-  bad_signature_1,              // PC-SIG-2
-  same_participants,            // PC-OPEN-1
-  capacity_too_small,           // PC-OPEN-2
-  capacity_too_large,           // PC-OPEN-3
-  too_many_channels,            // PC-OPEN-4
-  duplicate_channel,            // PC-OPEN-5
-  fund_not_opening,             // PC-FUND-1
-  funding_expired,              // PC-FUND-2
-  fund_wrong_amount,            // PC-FUND-3
-  update_not_active,            // PC-UPD-1
-  stale_sequence,               // PC-UPD-2
-  coop_wrong_phase,             // PC-COOP-1
-  coop_stale_sequence,          // PC-COOP-2
-  force_not_active,             // PC-FORCE-1
-  force_stale_sequence,         // PC-FORCE-2
-  challenge_not_disputing,      // PC-CHAL-1
-  challenge_too_late,           // PC-CHAL-2
-  challenge_stale_sequence,     // PC-CHAL-3
-  settle_not_disputing,         // PC-SETTLE-1
-  settle_too_early,             // PC-SETTLE-2
-  timeout_wrong_phase,          // PC-TIMEOUT-1
-  timeout_not_reached,          // PC-TIMEOUT-2
-};
+#define L2_CHANNEL_ERRORS(X) \
+  X(config_censorship_bound, "PC-DEPLOY-1", "censorship_bound_blocks is 0") \
+  X(config_dispute_period, "PC-DEPLOY-2", "dispute_period_blocks is not above censorship_bound_blocks") \
+  X(config_channel_timeout, "PC-DEPLOY-3", "channel_timeout_blocks is not above censorship_bound_blocks") \
+  X(config_capacity_range, "PC-DEPLOY-4", "min_channel_capacity is 0 or above max_channel_capacity") \
+  X(config_channel_limit, "PC-DEPLOY-5", "max_channels_per_user is 0") \
+  X(config_allocation_window, "PC-DEPLOY-6", "allocation_window_blocks is not above censorship_bound_blocks") \
+  X(unknown_channel, "PC-CHAN-1", "no channel with this channel_id is registered") \
+  X(balance_overflow, "PC-BAL-1", "balances[0] + balances[1] exceeds UINT64_MAX") \
+  X(balance_mismatch, "PC-BAL-2", "balances[0] + balances[1] differs from total_capacity") \
+  X(bad_signature_0, "PC-SIG-1", "signatures[0] is not participants[0]'s BIP-340 signature of the digest") \
+  X(bad_signature_1, "PC-SIG-2", "signatures[1] is not participants[1]'s BIP-340 signature of the digest") \
+  X(same_participants, "PC-OPEN-1", "both participants are the same key") \
+  X(capacity_too_small, "PC-OPEN-2", "total_capacity is below min_channel_capacity") \
+  X(capacity_too_large, "PC-OPEN-3", "total_capacity is above max_channel_capacity") \
+  X(too_many_channels, "PC-OPEN-4", "a participant already has max_channels_per_user live channels") \
+  X(duplicate_channel, "PC-OPEN-5", "a channel with the derived channel_id already exists") \
+  X(fund_not_opening, "PC-FUND-1", "only an Opening channel can be funded") \
+  X(funding_expired, "PC-FUND-2", "funding at or after timeout_height") \
+  X(fund_wrong_amount, "PC-FUND-3", "the value paid in is not exactly total_capacity") \
+  X(update_not_active, "PC-UPD-1", "only an Active channel accepts updates") \
+  X(stale_sequence, "PC-UPD-2", "update sequence is not above the registered sequence") \
+  X(coop_wrong_phase, "PC-COOP-1", "only an Active or Disputing channel can be closed cooperatively") \
+  X(coop_stale_sequence, "PC-COOP-2", "closing sequence is not above the registered sequence") \
+  X(force_not_active, "PC-FORCE-1", "only an Active channel can be force-closed") \
+  X(force_stale_sequence, "PC-FORCE-2", "force-close sequence is below the registered sequence") \
+  X(challenge_not_disputing, "PC-CHAL-1", "only a Disputing channel can be challenged") \
+  X(challenge_too_late, "PC-CHAL-2", "challenge at or after dispute_deadline") \
+  X(challenge_stale_sequence, "PC-CHAL-3", "challenge sequence is not above the disputed sequence") \
+  X(settle_not_disputing, "PC-SETTLE-1", "only a Disputing channel can be settled") \
+  X(settle_too_early, "PC-SETTLE-2", "settle before dispute_deadline") \
+  X(timeout_wrong_phase, "PC-TIMEOUT-1", "only an Opening or Active channel can time out") \
+  X(timeout_not_reached, "PC-TIMEOUT-2", "height is below timeout_height")
+L2_ERROR_ENUM(ChannelError, "PC_", L2_CHANNEL_ERRORS)
 
-constexpr ErrorInfo error_info(ChannelError e) {
-  using enum ChannelError;
-  switch (e) {
-    case none: return {"OK", "", "no error"};
-    case config_censorship_bound: return {"PC_CONFIG_CENSORSHIP_BOUND", "PC-DEPLOY-1", "censorship_bound_blocks is 0"};
-    case config_dispute_period: return {"PC_CONFIG_DISPUTE_PERIOD", "PC-DEPLOY-2", "dispute_period_blocks is not above censorship_bound_blocks"};
-    case config_channel_timeout: return {"PC_CONFIG_CHANNEL_TIMEOUT", "PC-DEPLOY-3", "channel_timeout_blocks is not above censorship_bound_blocks"};
-    case config_capacity_range: return {"PC_CONFIG_CAPACITY_RANGE", "PC-DEPLOY-4", "min_channel_capacity is 0 or above max_channel_capacity"};
-    case config_channel_limit: return {"PC_CONFIG_CHANNEL_LIMIT", "PC-DEPLOY-5", "max_channels_per_user is 0"};
-    case config_allocation_window: return {"PC_CONFIG_ALLOCATION_WINDOW", "PC-DEPLOY-6", "allocation_window_blocks is not above censorship_bound_blocks"};
-    case unknown_channel: return {"PC_UNKNOWN_CHANNEL", "PC-CHAN-1", "no channel with this channel_id is registered"};
-    case balance_overflow: return {"PC_BALANCE_OVERFLOW", "PC-BAL-1", "balances[0] + balances[1] exceeds UINT64_MAX"};
-    case balance_mismatch: return {"PC_BALANCE_MISMATCH", "PC-BAL-2", "balances[0] + balances[1] differs from total_capacity"};
-    case bad_signature_0: return {"PC_BAD_SIGNATURE_0", "PC-SIG-1", "signatures[0] is not participants[0]'s BIP-340 signature of the digest"};
-    case bad_signature_1: return {"PC_BAD_SIGNATURE_1", "PC-SIG-2", "signatures[1] is not participants[1]'s BIP-340 signature of the digest"};
-    case same_participants: return {"PC_SAME_PARTICIPANTS", "PC-OPEN-1", "both participants are the same key"};
-    case capacity_too_small: return {"PC_CAPACITY_TOO_SMALL", "PC-OPEN-2", "total_capacity is below min_channel_capacity"};
-    case capacity_too_large: return {"PC_CAPACITY_TOO_LARGE", "PC-OPEN-3", "total_capacity is above max_channel_capacity"};
-    case too_many_channels: return {"PC_TOO_MANY_CHANNELS", "PC-OPEN-4", "a participant already has max_channels_per_user live channels"};
-    case duplicate_channel: return {"PC_DUPLICATE_CHANNEL", "PC-OPEN-5", "a channel with the derived channel_id already exists"};
-    case fund_not_opening: return {"PC_FUND_NOT_OPENING", "PC-FUND-1", "only an Opening channel can be funded"};
-    case funding_expired: return {"PC_FUNDING_EXPIRED", "PC-FUND-2", "funding at or after timeout_height"};
-    case fund_wrong_amount: return {"PC_FUND_WRONG_AMOUNT", "PC-FUND-3", "the value paid in is not exactly total_capacity"};
-    case update_not_active: return {"PC_UPDATE_NOT_ACTIVE", "PC-UPD-1", "only an Active channel accepts updates"};
-    case stale_sequence: return {"PC_STALE_SEQUENCE", "PC-UPD-2", "update sequence is not above the registered sequence"};
-    case coop_wrong_phase: return {"PC_COOP_WRONG_PHASE", "PC-COOP-1", "only an Active or Disputing channel can be closed cooperatively"};
-    case coop_stale_sequence: return {"PC_COOP_STALE_SEQUENCE", "PC-COOP-2", "closing sequence is not above the registered sequence"};
-    case force_not_active: return {"PC_FORCE_NOT_ACTIVE", "PC-FORCE-1", "only an Active channel can be force-closed"};
-    case force_stale_sequence: return {"PC_FORCE_STALE_SEQUENCE", "PC-FORCE-2", "force-close sequence is below the registered sequence"};
-    case challenge_not_disputing: return {"PC_CHALLENGE_NOT_DISPUTING", "PC-CHAL-1", "only a Disputing channel can be challenged"};
-    case challenge_too_late: return {"PC_CHALLENGE_TOO_LATE", "PC-CHAL-2", "challenge at or after dispute_deadline"};
-    case challenge_stale_sequence: return {"PC_CHALLENGE_STALE_SEQUENCE", "PC-CHAL-3", "challenge sequence is not above the disputed sequence"};
-    case settle_not_disputing: return {"PC_SETTLE_NOT_DISPUTING", "PC-SETTLE-1", "only a Disputing channel can be settled"};
-    case settle_too_early: return {"PC_SETTLE_TOO_EARLY", "PC-SETTLE-2", "settle before dispute_deadline"};
-    case timeout_wrong_phase: return {"PC_TIMEOUT_WRONG_PHASE", "PC-TIMEOUT-1", "only an Opening or Active channel can time out"};
-    case timeout_not_reached: return {"PC_TIMEOUT_NOT_REACHED", "PC-TIMEOUT-2", "height is below timeout_height"};
-  }
-  return {"UNKNOWN", "", "unknown error"};
-}
-
-inline constexpr auto all_channel_errors = [] {
-  std::array<ChannelError, static_cast<std::size_t>(ChannelError::timeout_not_reached)> errors{};
-  for (std::size_t i = 0; i < errors.size(); ++i) errors[i] = static_cast<ChannelError>(i + 1);
-  return errors;
-}();
+inline constexpr auto all_channel_errors = all_errors(ChannelError{});
 
 }  // namespace l2
 

@@ -346,8 +346,9 @@ inline constexpr std::size_t min_encoded_size = detail::min_encoded_size<T>();
 
 // ---------------------------------------------------------------------------------------------
 // Canonical encoding. spec: encoding.md#canonical-encoding
-// Precondition (caller contract, ENC-LEN-0): every byte string, text and list holds fewer than 2^32
-// elements; a longer one has no encoding.
+// Preconditions (caller contract): every byte string, text and list holds fewer than 2^32
+// elements (ENC-LEN-0), and every text is well-formed UTF-8 (ENC-TEXT-0); other values have no
+// encoding.
 
 template <class T>
 constexpr void encode_into(Bytes& out, const T& value);
@@ -441,6 +442,7 @@ enum class DecodeErrorCode : u8 {
   invalid_enum,          // ENC-ENUM-1: an enum value at or above EnumTraits<E>::count
   invalid_optional_tag,  // ENC-OPT-1: an optional tag other than 0x00 / 0x01
   length_too_large,      // ENC-LEN-1: a length or count the remaining input cannot hold
+  invalid_utf8,          // ENC-TEXT-1: a text whose bytes are not well-formed UTF-8
 };
 
 constexpr ErrorInfo decode_error_info(DecodeErrorCode code) {
@@ -458,13 +460,55 @@ constexpr ErrorInfo decode_error_info(DecodeErrorCode code) {
       return {"DECODE_INVALID_OPTIONAL_TAG", "ENC-OPT-1", "an optional tag is neither 0x00 nor 0x01"};
     case DecodeErrorCode::length_too_large:
       return {"DECODE_LENGTH_TOO_LARGE", "ENC-LEN-1", "a length or count exceeds what the remaining input can hold"};
+    case DecodeErrorCode::invalid_utf8:
+      return {"DECODE_INVALID_UTF8", "ENC-TEXT-1", "a text is not well-formed UTF-8"};
   }
   return {"UNKNOWN", "", "unknown error"};
 }
 
-inline constexpr std::array<DecodeErrorCode, 6> all_decode_errors = {
+inline constexpr std::array<DecodeErrorCode, 7> all_decode_errors = {
     DecodeErrorCode::truncated,    DecodeErrorCode::trailing_bytes,       DecodeErrorCode::invalid_bool,
-    DecodeErrorCode::invalid_enum, DecodeErrorCode::invalid_optional_tag, DecodeErrorCode::length_too_large};
+    DecodeErrorCode::invalid_enum, DecodeErrorCode::invalid_optional_tag, DecodeErrorCode::length_too_large,
+    DecodeErrorCode::invalid_utf8};
+
+// Whether `text` is well-formed UTF-8 (RFC 3629; the Unicode Standard, table 3-7): no overlong
+// form, no surrogate code point (U+D800..U+DFFF), nothing above U+10FFFF, no sequence cut short.
+// spec: encoding.md#byte-strings-and-text
+constexpr bool is_utf8(std::string_view text) {
+  const auto byte_at = [&](std::size_t i) { return static_cast<u8>(text[i]); };
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const u8 lead = byte_at(at);
+    // The lead fixes the number of continuation bytes and the range of the first one, which is
+    // what excludes overlong forms (after e0, f0), surrogates (after ed) and U+110000 up (after f4).
+    std::size_t continuation = 0;
+    u8 first_low = 0x80;
+    u8 first_high = 0xbf;
+    if (lead <= 0x7f) {
+      continuation = 0;
+    } else if (lead >= 0xc2 && lead <= 0xdf) {
+      continuation = 1;
+    } else if (lead >= 0xe0 && lead <= 0xef) {
+      continuation = 2;
+      if (lead == 0xe0) first_low = 0xa0;
+      if (lead == 0xed) first_high = 0x9f;
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+      continuation = 3;
+      if (lead == 0xf0) first_low = 0x90;
+      if (lead == 0xf4) first_high = 0x8f;
+    } else {
+      return false;  // a continuation byte, an overlong two-byte lead (c0, c1), or f5..ff
+    }
+    if (text.size() - at - 1 < continuation) return false;
+    for (std::size_t i = 1; i <= continuation; ++i) {
+      const u8 low = i == 1 ? first_low : u8{0x80};
+      const u8 high = i == 1 ? first_high : u8{0xbf};
+      if (byte_at(at + i) < low || byte_at(at + i) > high) return false;
+    }
+    at += continuation + 1;
+  }
+  return true;
+}
 
 // A dotted field path such as "steps[2].balances[1]"; "" is the top-level value. It is a small
 // string class rather than std::string only because clang 14 with libstdc++ 12 cannot hold a
@@ -607,6 +651,15 @@ constexpr DecodeError decode_byte_string(Reader& in, Sequence& out) {
   return decoded();
 }
 
+// spec: encoding.md#byte-strings-and-text
+constexpr DecodeError decode_text(Reader& in, std::string& out) {
+  const std::size_t start = in.position();
+  if (DecodeError error = decode_byte_string(in, out); failed(error)) return error;
+  // Verify: the text's bytes are well-formed UTF-8 [ENC-TEXT-1]
+  if (!is_utf8(out)) return failure(DecodeErrorCode::invalid_utf8, start);
+  return decoded();
+}
+
 // spec: encoding.md#lists
 template <DynamicList List>
 constexpr DecodeError decode_list(Reader& in, List& out) {
@@ -681,8 +734,10 @@ constexpr DecodeError decode_value(Reader& in, T& out) {
     return decode_enum(in, out);
   } else if constexpr (FixedBytes<T>) {
     return decode_fixed_bytes(in, out);
-  } else if constexpr (ByteString<T> || Text<T>) {
+  } else if constexpr (ByteString<T>) {
     return decode_byte_string(in, out);
+  } else if constexpr (Text<T>) {
+    return decode_text(in, out);
   } else if constexpr (DynamicList<T>) {
     return decode_list(in, out);
   } else if constexpr (FixedList<T>) {

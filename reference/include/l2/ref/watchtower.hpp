@@ -26,6 +26,7 @@
 #include "l2/ref/bytes.hpp"
 #include "l2/ref/chacha20_poly1305.hpp"
 #include "l2/ref/checked.hpp"
+#include "l2/ref/error_table.hpp"
 #include "l2/ref/errors.hpp"
 #include "l2/ref/operations.hpp"
 #include "l2/ref/payment_channel.hpp"
@@ -37,49 +38,23 @@
 namespace l2 {
 
 // spec: watchtower.md#errors
-enum class WatchtowerError : u8 {
-  none = 0,
-  user_no_slots,               // WT-USER-1
-  user_slots_overflow,         // WT-USER-2
-  unknown_user,                // WT-APPT-1
-  blob_size,                   // WT-APPT-2
-  duplicate_locator,           // WT-APPT-3
-  no_slots,                    // WT-APPT-4
-  bad_appointment_signature,   // WT-APPT-5
-  no_appointment,              // WT-REL-1
-  bad_release_signature,       // WT-REL-2
-  not_disputing,               // WT-RESP-1
-  not_published_state,         // WT-RESP-2
-  response_too_late,           // WT-RESP-3
-  nothing_newer,               // WT-RESP-4
-};
+#define L2_WATCHTOWER_ERRORS(X) \
+  X(user_no_slots, "WT-USER-1", "a registration must add at least one slot") \
+  X(user_slots_overflow, "WT-USER-2", "the user's slots would exceed UINT64_MAX") \
+  X(unknown_user, "WT-APPT-1", "the appointment's user is not registered with the tower") \
+  X(blob_size, "WT-APPT-2", "the blob is not exactly appointment_blob_size bytes") \
+  X(duplicate_locator, "WT-APPT-3", "the user already holds an appointment under this locator") \
+  X(no_slots, "WT-APPT-4", "the user has no slot left") \
+  X(bad_appointment_signature, "WT-APPT-5", "the signature is not the user's signature of the appointment_digest") \
+  X(no_appointment, "WT-REL-1", "the user holds no appointment under this locator") \
+  X(bad_release_signature, "WT-REL-2", "the signature is not the user's signature of the release_digest") \
+  X(not_disputing, "WT-RESP-1", "the published state's channel is not registered and Disputing") \
+  X(not_published_state, "WT-RESP-2", "the published state is not the channel's registered state") \
+  X(response_too_late, "WT-RESP-3", "height is at or after the channel's dispute_deadline") \
+  X(nothing_newer, "WT-RESP-4", "the tower's appointments hold no valid state newer than the registered one")
+L2_ERROR_ENUM(WatchtowerError, "WT_", L2_WATCHTOWER_ERRORS)
 
-constexpr ErrorInfo error_info(WatchtowerError e) {
-  using enum WatchtowerError;
-  switch (e) {
-    case none: return {"OK", "", "no error"};
-    case user_no_slots: return {"WT_USER_NO_SLOTS", "WT-USER-1", "a registration must add at least one slot"};
-    case user_slots_overflow: return {"WT_USER_SLOTS_OVERFLOW", "WT-USER-2", "the user's slots would exceed UINT64_MAX"};
-    case unknown_user: return {"WT_UNKNOWN_USER", "WT-APPT-1", "the appointment's user is not registered with the tower"};
-    case blob_size: return {"WT_BLOB_SIZE", "WT-APPT-2", "the blob is not exactly appointment_blob_size bytes"};
-    case duplicate_locator: return {"WT_DUPLICATE_LOCATOR", "WT-APPT-3", "the user already holds an appointment under this locator"};
-    case no_slots: return {"WT_NO_SLOTS", "WT-APPT-4", "the user has no slot left"};
-    case bad_appointment_signature: return {"WT_BAD_APPOINTMENT_SIGNATURE", "WT-APPT-5", "the signature is not the user's signature of the appointment_digest"};
-    case no_appointment: return {"WT_NO_APPOINTMENT", "WT-REL-1", "the user holds no appointment under this locator"};
-    case bad_release_signature: return {"WT_BAD_RELEASE_SIGNATURE", "WT-REL-2", "the signature is not the user's signature of the release_digest"};
-    case not_disputing: return {"WT_NOT_DISPUTING", "WT-RESP-1", "the published state's channel is not registered and Disputing"};
-    case not_published_state: return {"WT_NOT_PUBLISHED_STATE", "WT-RESP-2", "the published state is not the channel's registered state"};
-    case response_too_late: return {"WT_RESPONSE_TOO_LATE", "WT-RESP-3", "height is at or after the channel's dispute_deadline"};
-    case nothing_newer: return {"WT_NOTHING_NEWER", "WT-RESP-4", "the tower's appointments hold no valid state newer than the registered one"};
-  }
-  return {"UNKNOWN", "", "unknown error"};
-}
-
-inline constexpr auto all_watchtower_errors = [] {
-  std::array<WatchtowerError, static_cast<std::size_t>(WatchtowerError::nothing_newer)> errors{};
-  for (std::size_t i = 0; i < errors.size(); ++i) errors[i] = static_cast<WatchtowerError>(i + 1);
-  return errors;
-}();
+inline constexpr auto all_watchtower_errors = all_errors(WatchtowerError{});
 
 }  // namespace l2
 

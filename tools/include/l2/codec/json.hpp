@@ -1,6 +1,8 @@
 // The JSON form of every reflected type, derived from l2/ref/reflect.hpp. Strict both ways: the
 // reader accepts exactly what the writer produces (modulo whitespace and key order) and reports
 // the first problem as a sentence naming the field path. Never throws past its API.
+// Every JSON text a consumer-facing reader takes goes through parse_document (or parse_json, which
+// calls it): nlohmann::json::parse alone keeps the last of two equal keys and reads -0 as 0.
 // spec: encoding.md#json-mapping
 #pragma once
 
@@ -47,6 +49,25 @@ inline bool is_lowercase_hex_digit(char c) { return (c >= '0' && c <= '9') || (c
 // not valid UTF-8: replacing it (U+FFFD) keeps message building from ever throwing.
 inline std::string dump_for_message(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// `text` with every byte that is not part of a well-formed UTF-8 sequence replaced by U+FFFD, so that
+// a message quoting raw input (nlohmann's "last read: ...") is itself valid text.
+inline std::string printable(std::string_view text) {
+  std::string out;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const auto lead = static_cast<u8>(text[at]);
+    const std::size_t length = lead < 0x80 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
+    if (length <= text.size() - at && reflect::is_utf8(text.substr(at, length))) {
+      out.append(text.substr(at, length));
+      at += length;
+    } else {
+      out.append("\xef\xbf\xbd");
+      ++at;
+    }
+  }
+  return out;
 }
 
 // What a JSON value is, for "got ..." in messages: `number 300`, `string "abc"`, `array`, ...
@@ -111,7 +132,8 @@ class Reader {
 template <class T>
 bool read(const nlohmann::json& json, T& out, Reader& reader);
 
-// spec: encoding.md#json-integers
+// A non-negative integer in range, without fraction or exponent [JSON-INT-1]; -0 is caught in the
+// text by TextChecks. spec: encoding.md#json-integers
 template <reflect::UnsignedInteger U>
 bool read_small_unsigned(const nlohmann::json& json, U& out, Reader& reader) {
   const std::string expected = "expected an unsigned integer for " + std::string(unsigned_name<U>());
@@ -126,7 +148,7 @@ bool read_small_unsigned(const nlohmann::json& json, U& out, Reader& reader) {
   return true;
 }
 
-// spec: encoding.md#json-integers
+// A canonical decimal string [JSON-U64-1]. spec: encoding.md#json-integers
 inline bool read_u64(const nlohmann::json& json, u64& out, Reader& reader) {
   if (!json.is_string()) return reader.fail("expected a decimal string for u64, got " + describe(json));
   const auto& text = json.get_ref<const std::string&>();
@@ -145,7 +167,7 @@ inline bool read_u64(const nlohmann::json& json, u64& out, Reader& reader) {
   return true;
 }
 
-// spec: encoding.md#json-enumerations
+// One of the enumeration's names [JSON-ENUM-1]. spec: encoding.md#json-enumerations
 template <reflect::EnumWithNames E>
 bool read_enum(const nlohmann::json& json, E& out, Reader& reader) {
   std::string choices;
@@ -163,8 +185,8 @@ bool read_enum(const nlohmann::json& json, E& out, Reader& reader) {
   return true;
 }
 
-// Lowercase hex only: one spelling per value keeps vector files byte-for-byte reproducible.
-// spec: encoding.md#json-bytes
+// Lowercase hex only: one spelling per value keeps vector files byte-for-byte reproducible
+// [JSON-HEX-1]. spec: encoding.md#json-bytes
 inline bool read_hex(const nlohmann::json& json, Bytes& out, std::optional<std::size_t> exact_bytes, Reader& reader) {
   const std::string expected = exact_bytes.has_value()
                                    ? "expected a string of " + std::to_string(2 * *exact_bytes) +
@@ -192,7 +214,8 @@ bool read_elements(const nlohmann::json& json, List& out, Reader& reader) {
   return true;
 }
 
-// spec: encoding.md#json-structs
+// An object with exactly the struct's fields as keys [JSON-STRUCT-1]; a key given twice is caught
+// in the text by TextChecks. spec: encoding.md#json-structs
 template <reflect::Reflected T>
 bool read_struct(const nlohmann::json& json, T& out, Reader& reader) {
   if (!json.is_object()) return reader.fail("expected an object, got " + describe(json));
@@ -230,6 +253,7 @@ bool read(const nlohmann::json& json, T& out, Reader& reader) {
   } else if constexpr (reflect::UnsignedInteger<T>) {
     return read_small_unsigned(json, out, reader);
   } else if constexpr (reflect::Boolean<T>) {
+    // [JSON-BOOL-1]
     if (!json.is_boolean()) return reader.fail("expected true or false, got " + describe(json));
     out = json.get<bool>();
     return true;
@@ -245,19 +269,26 @@ bool read(const nlohmann::json& json, T& out, Reader& reader) {
   } else if constexpr (reflect::ByteString<T>) {
     return read_hex(json, out, std::nullopt, reader);
   } else if constexpr (reflect::Text<T>) {
+    // [JSON-STR-1]. Parsed text is always UTF-8 (JSON-DOC-1); a document built in C++ may hold other
+    // bytes, which have no JSON form (and no canonical encoding, ENC-TEXT-0).
     if (!json.is_string()) return reader.fail("expected a string, got " + describe(json));
-    out = json.get<std::string>();
+    const auto& text = json.get_ref<const std::string&>();
+    if (!reflect::is_utf8(text)) return reader.fail("expected a string, got bytes that are not well-formed UTF-8");
+    out = text;
     return true;
   } else if constexpr (reflect::DynamicList<T>) {
+    // [JSON-LIST-1]
     if (!json.is_array()) return reader.fail("expected an array, got " + describe(json));
     out.assign(json.size(), typename T::value_type{});
     return read_elements(json, out, reader);
   } else if constexpr (reflect::FixedList<T>) {
+    // [JSON-LIST-1]
     const std::string expected = "expected an array of exactly " + std::to_string(out.size()) + " elements";
     if (!json.is_array()) return reader.fail(expected + ", got " + describe(json));
     if (json.size() != out.size()) return reader.fail(expected + ", got " + std::to_string(json.size()));
     return read_elements(json, out, reader);
   } else if constexpr (reflect::OptionalValue<T>) {
+    // null or the value's own form [JSON-OPT-1]
     if (json.is_null()) {
       out.reset();
       return true;
@@ -275,8 +306,10 @@ bool read(const nlohmann::json& json, T& out, Reader& reader) {
 }
 
 // Checks that need the JSON text, run as the parser's callback so that they know the path: an object
-// that repeats a key (nlohmann would keep the last silently, other readers may keep the first), and
-// the number -0 (which parses to a plain 0 and would otherwise slip through as a second spelling).
+// that repeats a key [JSON-STRUCT-1] (nlohmann would keep the last silently, other readers may keep
+// the first), and the number -0 [JSON-INT-1] (which parses to a plain 0 and would otherwise slip
+// through as a second spelling). Every object of the mapping is a struct and -0 is no value of any
+// type, so both are rejected wherever they appear.
 class TextChecks {
  public:
   bool on_event(nlohmann::json::parse_event_t event, const nlohmann::json& parsed) {
@@ -399,9 +432,17 @@ Result<T, JsonError> from_json(const nlohmann::json& json) {
   return value;
 }
 
-template <class T>
-Result<T, JsonError> parse_json(std::string_view text) {
-  L2_REFLECT_REQUIRE_ENCODABLE(T);
+// Parses one JSON text strictly [JSON-DOC-1]: RFC 8259 in UTF-8 (no ill-formed byte, no lone
+// surrogate escape), no byte-order mark, no comment, nothing but whitespace after the value; and,
+// through TextChecks, no object with a key twice and no number -0. Every reader of JSON text that
+// a consumer hands us (a vector file, an index, an input) parses with this.
+// spec: encoding.md#json-text
+inline Result<nlohmann::json, JsonError> parse_document(std::string_view text) {
+  // nlohmann skips a leading UTF-8 byte-order mark; RFC 8259 §8.1 forbids writing one, and common
+  // readers (JSON.parse, Python's json.loads) reject it, so it is an error here too.
+  constexpr std::string_view byte_order_mark = "\xef\xbb\xbf";
+  if (text.starts_with(byte_order_mark))
+    return JsonError{"", "malformed JSON: the text starts with a UTF-8 byte-order mark (RFC 8259 §8.1)"};
   json_detail::TextChecks text_checks;
   nlohmann::json parsed;
   try {
@@ -415,12 +456,20 @@ Result<T, JsonError> parse_json(std::string_view text) {
     // what() reads "[json.exception.parse_error.101] parse error at line 1, column 3: ..."
     std::string_view detail = error.what();
     if (const std::size_t bracket = detail.find("] "); bracket != std::string_view::npos) detail.remove_prefix(bracket + 2);
-    return JsonError{"", "malformed JSON: " + std::string(detail)};
+    return JsonError{"", "malformed JSON: " + json_detail::printable(detail)};
   } catch (const std::exception& error) {  // std::bad_alloc on absurd input
     return JsonError{"", "malformed JSON: " + std::string(error.what())};
   }
   if (std::optional<JsonError> problem = text_checks.error(); problem.has_value()) return *problem;
-  return from_json<T>(parsed);
+  return parsed;
+}
+
+template <class T>
+Result<T, JsonError> parse_json(std::string_view text) {
+  L2_REFLECT_REQUIRE_ENCODABLE(T);
+  auto document = parse_document(text);
+  if (!document.ok()) return document.error();
+  return from_json<T>(document.value());
 }
 
 }  // namespace l2::codec

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -22,7 +23,7 @@ using json = nlohmann::json;
 inline constexpr std::string_view case_schema = "l2spec/case";
 inline constexpr std::string_view state_schema = "l2spec/state";
 inline constexpr std::string_view index_schema = "l2spec/index";
-inline constexpr std::string_view schema_version = "1.0.0";
+inline constexpr std::string_view schema_version = "1.1.0";
 inline constexpr std::string_view generator_version = L2_GENERATOR_VERSION;
 
 enum class Impl { reference, optimized, model };
@@ -147,8 +148,12 @@ VerifyReport verify(const std::filesystem::path& dir, const std::vector<Impl>& i
 // Regenerates into a temporary directory and lists every file that differs from `committed`.
 std::vector<std::string> drift(const std::filesystem::path& committed, const Log& log);
 
-// JSON Schema validation against the schemas in spec/schema/ (compiled into the binary).
-// Returns the violations, empty when valid.
+// The JSON Schemas of spec/schema/, compiled into the binary by cmake/EmbedSchemas.cmake: (name,
+// text) pairs sorted by name, e.g. ("case", the text of case.schema.json). `generate` ships them
+// beside the vectors as schema/<name>.schema.json, and the index lists them.
+std::vector<std::pair<std::string_view, std::string_view>> embedded_schemas();
+
+// JSON Schema validation against the embedded schemas. Returns the violations, empty when valid.
 std::vector<std::string> validate_schema(std::string_view schema_name, const json& document);
 
 // Canonical file text: 2-space indent, sorted keys, trailing newline.

@@ -49,58 +49,6 @@ inline pc::Adjudicator empty_adjudicator(const Hash32& seed, const pc::Layer2Con
   return pc::Adjudicator{1, ref::tagged_hash("L2/vectors/adjudicator", seed), config, {}};
 }
 
-// A `deploy` handler: no pre-state; the post-state is the new state, committed by `state_root`.
-// `optimized` and `model` are engines `(const DeployInput&) -> StepResult`, empty for none.
-template <class State, class E>
-OpHandler deploy_op(std::function<Result<State, E>(const pc::DeployInput&)> reference,
-                    std::function<Hash32(const State&)> state_root,
-                    std::function<StepResult(const pc::DeployInput&)> optimized,
-                    std::function<StepResult(const pc::DeployInput&)> model) {
-  OpHandler handler;
-  handler.op = "deploy";
-  handler.summary = "deploy";
-  handler.apply = [=](Impl impl, const json& state, const json& input, u64) -> StepResult {
-    const auto* engine = impl == Impl::optimized ? &optimized : impl == Impl::model ? &model : nullptr;
-    if (engine != nullptr && !*engine) return StepResult{false, {}};
-    if (!state.is_null()) return StepResult{true, Outcome::malformed("deploy takes no pre-state")};
-    auto decoded = codec::from_json<pc::DeployInput>(input);
-    if (!decoded.ok()) return StepResult{true, Outcome::malformed(decoded.error().message)};
-    if (engine != nullptr) return (*engine)(decoded.value());
-    return transition_result(reference(decoded.value()), state_root);
-  };
-  return handler;
-}
-
-// Cases under construction. Each CaseSpec keeps its address while later cases are added, so a
-// builder may hold a reference to the one it fills.
-class CaseBook {
- public:
-  explicit CaseBook(std::string mechanism) : mechanism_(std::move(mechanism)) {}
-
-  CaseSpec& add(std::string suite, std::string name, std::string description, std::vector<std::string> rules) {
-    auto spec = std::make_unique<CaseSpec>();
-    spec->seed = case_seed(mechanism_, suite, name);
-    spec->suite = std::move(suite);
-    spec->name = std::move(name);
-    spec->description = std::move(description);
-    spec->rules = std::move(rules);
-    specs_.push_back(std::move(spec));
-    return *specs_.back();
-  }
-  void mark_adversarial(std::string attack, std::string party) {
-    specs_.back()->adversarial = Adversarial{std::move(attack), std::move(party)};
-  }
-  std::vector<CaseSpec> take() {
-    std::vector<CaseSpec> out;
-    for (auto& spec : specs_) out.push_back(std::move(*spec));
-    return out;
-  }
-
- private:
-  std::string mechanism_;
-  std::vector<std::unique_ptr<CaseSpec>> specs_;
-};
-
 // The case's keys: key i is secret_from_seed(case seed, i). Signatures use aux_rand = 0.
 template <std::size_t N>
 class Keys {

@@ -1,0 +1,273 @@
+// The engine: concrete contract steps through the model's transition relation, and deploy's
+// configuration rules evaluated by the model. spec: optimistic_rollup.md#the-z3-model
+#include "engine.hpp"
+
+#include <string>
+#include <type_traits>
+
+#include "l2/ref/merkle.hpp"
+#include "l2/ref/sparse_merkle.hpp"
+
+namespace l2::inv::optimistic_rollup {
+
+namespace model {
+
+u64 Reader::number(const expr& e) {
+  const expr v = model_.eval(e, true);
+  std::uint64_t out = 0;
+  if (!v.is_numeral_u64(out)) {
+    if (problem_.empty()) problem_ = "the model gives " + v.to_string() + " for " + e.to_string() + ", not a u64";
+    return 0;
+  }
+  return out;
+}
+
+unsigned Reader::small(const expr& e) { return static_cast<unsigned>(number(e)); }
+
+Hash32 Reader::hash(const expr& e) {
+  const std::uint64_t value = number(e);
+  const std::optional<Hash32> h = interner_.lookup(value);
+  if (!h) {
+    if (problem_.empty()) problem_ = "the model gives a hash no concrete value stands for: " + e.to_string();
+    return Hash32{};
+  }
+  return *h;
+}
+
+}  // namespace model
+
+std::string_view weakening_name(Weakening weakening) {
+  switch (weakening) {
+    case Weakening::none: return "none";
+    case Weakening::finalize_ignores_open_challenges: return "finalize_ignores_open_challenges";
+    case Weakening::challenge_accepted_at_deadline: return "challenge_accepted_at_deadline";
+    case Weakening::challenge_id_is_evidence: return "challenge_id_is_evidence";
+    case Weakening::reverted_batch_replayable: return "reverted_batch_replayable";
+    case Weakening::overdue_at_inclusion: return "overdue_at_inclusion";
+  }
+  return "unknown";
+}
+
+std::optional<Weakening> parse_weakening(std::string_view name) {
+  if (name == weakening_name(Weakening::none)) return Weakening::none;
+  for (Weakening w : all_weakenings)
+    if (weakening_name(w) == name) return w;
+  return std::nullopt;
+}
+
+bool input_matches_op(const Step& step) {
+  if (!orl::Operations::valid(step.op)) return false;
+  return orl::Operations::visit(step.op, [&](auto op) {
+    return std::holds_alternative<typename decltype(op)::type::Input>(step.input);
+  });
+}
+
+RollupError deploy_error(const orl::RollupConfig& config, Weakening weakening) {
+  z3::context ctx;
+  const model::ContractModel m(ctx, weakening);
+  const model::Config cfg = m.config("cfg");
+  z3::solver solver(ctx);
+  const std::array<std::pair<const z3::expr*, u64>, 12> values = {{{&cfg.max_batch_size, config.max_batch_size},
+                                                                   {&cfg.challenge_period, config.challenge_period_blocks},
+                                                                   {&cfg.resolution_period, config.resolution_period_blocks},
+                                                                   {&cfg.queue_inclusion, config.queue_inclusion_blocks},
+                                                                   {&cfg.sequencing_window, config.sequencing_window_blocks},
+                                                                   {&cfg.escape_delay, config.escape_delay_blocks},
+                                                                   {&cfg.censorship_bound, config.censorship_bound_blocks},
+                                                                   {&cfg.min_challenge_bond, config.min_challenge_bond},
+                                                                   {&cfg.min_deposit, config.min_deposit},
+                                                                   {&cfg.forced_exit_fee, config.forced_exit_fee},
+                                                                   {&cfg.minimum_stake, config.stake.minimum_stake},
+                                                                   {&cfg.stake_lock_period, config.stake.stake_lock_period}}};
+  for (const auto& [variable, value] : values) solver.add(*variable == m.u64v(value));
+  for (unsigned bit = 0; bit < 8; ++bit)
+    solver.add(cfg.penalty_bits[bit] == ctx.bool_val(((config.stake.penalty_percentage >> bit) & 1u) != 0));
+  // Every variable deploy reads is fixed, so the one model exists.
+  if (solver.check() != z3::sat) return RollupError::none;
+  return static_cast<RollupError>(solver.get_model().eval(m.deploy_error(cfg), true).get_numeral_uint64());
+}
+
+namespace {
+
+using z3::expr;
+using model::Interner;
+using model::Reader;
+
+// The outcome's terms, read from a model: the error, the post-state (recorded slots only), the record
+// or key the step appended, the payouts and the resolutions; and the same read back to concrete values.
+struct ReadOutcome {
+  std::vector<expr> terms;
+  std::vector<expr> values;
+  Engine::Outcome lifted;
+};
+
+ReadOutcome read_outcome(Engine::Impl::Relation& r, const z3::model& zm, const Interner& interner,
+                     const orl::OptimisticRollup& pre, const Step& step) {
+  ReadOutcome out;
+  Reader read(zm, interner);
+  const model::Step& s = r.out;
+  const model::Contract& post = s.post;
+  auto term = [&](const expr& e) {
+    out.terms.push_back(e);
+    out.values.push_back(read.value(e));
+  };
+  term(s.error);
+  out.lifted.error = static_cast<RollupError>(read.small(s.error));
+  orl::Effects& effects = out.lifted.effects;
+  effects.contract = pre;
+  orl::OptimisticRollup& c = effects.contract;
+  if (out.lifted.error != RollupError::none) return out;  // the relation leaves a rejected step's state alone
+
+  for (const expr& e : {post.stake, post.staked, post.unlock, post.escrow, post.treasury, post.epoch,
+                        post.next_account_index, post.last_root, post.frozen, post.batch_count, post.challenge_count,
+                        post.deposits.count, post.forced_exits.count})
+    term(e);
+  c.stake = read.number(post.stake);
+  c.staked = read.boolean(post.staked);
+  c.stake_unlock_height = read.number(post.unlock);
+  c.escrow = read.number(post.escrow);
+  c.treasury = read.number(post.treasury);
+  c.epoch = read.number(post.epoch);
+  c.next_account_index = read.number(post.next_account_index);
+  c.last_state_root = read.hash(post.last_root);
+  c.frozen = read.boolean(post.frozen);
+
+  if (read.number(post.deposits.count) == pre.deposits.size() + 1) {
+    const model::QueueEntry e = post.deposits.at(r.m.u64v(pre.deposits.size()));
+    for (const expr& x : {e.id, e.recorded_at, e.party, e.amount}) term(x);
+    c.deposits.push_back({read.hash(e.id), read.number(e.recorded_at), read.hash(e.party), read.number(e.amount)});
+  }
+  if (read.number(post.forced_exits.count) == pre.forced_exits.size() + 1) {
+    const model::QueueEntry e = post.forced_exits.at(r.m.u64v(pre.forced_exits.size()));
+    for (const expr& x : {e.id, e.recorded_at}) term(x);
+    c.forced_exits.push_back({read.hash(e.id), read.number(e.recorded_at)});
+  }
+
+  const u64 batches = read.number(post.batch_count);
+  c.batches.resize(batches);
+  for (std::size_t k = 0; k < batches && k < post.batches.size(); ++k) {
+    const model::BatchRecord& b = post.batches[k];
+    for (const expr& x : {b.chain_id, b.rollup_id, b.number, b.epoch, b.origin, b.prev, b.post, b.transactions_root,
+                          b.count, b.state_roots_root, b.id, b.submitted_at, b.deadline, b.deposits_visible,
+                          b.forced_exits_visible, b.final, b.open_challenges})
+      term(x);
+    orl::BatchRecord& x = c.batches[k];
+    x.header = {read.number(b.chain_id),        read.hash(b.rollup_id), read.number(b.number),
+                read.number(b.epoch),           read.number(b.origin),  read.hash(b.prev),
+                read.hash(b.post),              read.hash(b.transactions_root), read.number(b.count),
+                read.hash(b.state_roots_root)};
+    x.batch_id = read.hash(b.id);
+    x.submitted_at = read.number(b.submitted_at);
+    x.challenge_deadline = read.number(b.deadline);
+    x.deposits_visible = read.number(b.deposits_visible);
+    x.forced_exits_visible = read.number(b.forced_exits_visible);
+    x.final = read.boolean(b.final);
+    x.open_challenges = read.number(b.open_challenges);
+  }
+  const u64 challenges = read.number(post.challenge_count);
+  c.challenges.resize(challenges);
+  for (std::size_t y = 0; y < challenges && y < post.challenges.size(); ++y) {
+    const model::Challenge& m = post.challenges[y];
+    for (const expr& x : {m.id, m.batch_id, m.challenger, m.proof_type, m.evidence, m.opened_at, m.deadline, m.bond})
+      term(x);
+    c.challenges[y] = {read.hash(m.id),        read.hash(m.batch_id),    read.hash(m.challenger),
+                       static_cast<orl::FraudProofType>(read.small(m.proof_type)), read.hash(m.evidence),
+                       read.number(m.opened_at), read.number(m.deadline), read.number(m.bond)};
+  }
+
+  // The sets gain at most the step's own key.
+  std::visit(
+      [&](const auto& input) {
+        using Input = std::decay_t<decltype(input)>;
+        const model::ContractModel& m = r.m;
+        if constexpr (std::is_same_v<Input, orl::PayWithdrawalInput>) {
+          const expr in = post.paid.contains({m.u64v(input.batch_number), m.u64v(input.transaction_index)});
+          term(in);
+          const bool was = std::any_of(pre.paid.begin(), pre.paid.end(), [&](const orl::PaidWithdrawal& p) {
+            return p.batch_number == input.batch_number && p.transaction_index == input.transaction_index;
+          });
+          if (read.boolean(in) && !was) c.paid.push_back({input.batch_number, input.transaction_index});
+        } else if constexpr (std::is_same_v<Input, orl::ExitInput>) {
+          const expr in = post.exited.contains({m.u64v(input.account_index)});
+          term(in);
+          const bool was = std::find(pre.exited.begin(), pre.exited.end(), input.account_index) != pre.exited.end();
+          if (read.boolean(in) && !was) c.exited.push_back(input.account_index);
+        } else if constexpr (std::is_same_v<Input, orl::ReclaimDepositInput>) {
+          const expr in = post.reclaimed.contains({m.u64v(input.deposit_index)});
+          term(in);
+          const bool was = std::find(pre.reclaimed.begin(), pre.reclaimed.end(), input.deposit_index) != pre.reclaimed.end();
+          if (read.boolean(in) && !was) c.reclaimed.push_back(input.deposit_index);
+        }
+      },
+      step.input);
+
+  for (const model::Payout& p : s.payouts) {
+    term(p.amount);
+    const u64 amount = read.number(p.amount);
+    if (amount == 0) continue;  // a zero amount moves nothing and is not a payout
+    term(p.to);
+    effects.payouts.push_back({read.hash(p.to), amount});
+  }
+  for (const model::Resolution& res : s.resolutions) {
+    term(res.present);
+    if (!read.boolean(res.present)) continue;
+    for (const expr& x : {res.id, res.kind, res.slashed, res.paid_to_challenger, res.forfeited_bond, res.reason}) term(x);
+    effects.resolutions.push_back({read.hash(res.id), static_cast<orl::ResolutionKind>(read.small(res.kind)),
+                                   read.number(res.slashed), read.number(res.paid_to_challenger),
+                                   read.number(res.forfeited_bond), static_cast<RollupError>(read.small(res.reason))});
+  }
+  if (!read.ok()) out.lifted.problem = read.problem();
+  return out;
+}
+
+}  // namespace
+
+Engine::Engine(Weakening weakening, SignatureOracle oracle) : impl_(std::make_unique<Impl>(weakening, std::move(oracle))) {}
+Engine::~Engine() = default;
+
+Engine::Outcome Engine::apply(const orl::OptimisticRollup& pre, const Step& step) {
+  Outcome result;
+  result.effects.contract = pre;
+  if (!input_matches_op(step)) {
+    result.problem = "the input's type does not match op " + std::string(orl::Operations::name(step.op));
+    return result;
+  }
+  const model::Bounds bounds{std::max(batch_slots, pre.batches.size() + 1),
+                             std::max(challenge_slots, pre.challenges.size() + 1)};
+  Impl::Relation& r = impl_->relation(bounds);
+  r.solver.push();
+  detail::Projection project(r, impl_->interner, impl_->oracle);
+  project.config(pre);
+  project.contract(pre);
+  project.call(pre, step);
+
+  const z3::check_result first = r.solver.check();
+  if (first != z3::sat) {
+    result.problem = first == z3::unsat ? "the model admits no outcome: the step is outside its domain"
+                                        : "z3: " + r.solver.reason_unknown();
+    r.solver.pop();
+    return result;
+  }
+  const auto [terms, values, lifted] = read_outcome(r, r.solver.get_model(), impl_->interner, pre, step);
+  // Exactly one outcome: no other value of any outcome term satisfies the relation.
+  expr other = r.m.truth(false);
+  for (std::size_t i = 0; i < terms.size(); ++i) other = other || terms[i] != values[i];
+  r.solver.add(other);
+  const z3::check_result second = r.solver.check();
+  std::string differs;
+  if (second == z3::sat) {
+    const z3::model again = r.solver.get_model();
+    for (std::size_t i = 0; i < terms.size() && differs.empty(); ++i)
+      if (!z3::eq(again.eval(terms[i], true), values[i]))
+        differs = ": " + terms[i].to_string() + " may be " + values[i].to_string() + " or " + again.eval(terms[i], true).to_string();
+  }
+  r.solver.pop();
+  if (second != z3::unsat) {
+    result.ambiguous = second == z3::sat;
+    result.problem = second == z3::sat ? "the model admits a second outcome" + differs : "z3: " + r.solver.reason_unknown();
+    return result;
+  }
+  return lifted;
+}
+
+}  // namespace l2::inv::optimistic_rollup

@@ -1,0 +1,13 @@
+// The optimistic rollup's obligations, in one list. spec: optimistic_rollup.md#the-z3-model
+#include "obligations.hpp"
+
+namespace l2::inv::optimistic_rollup {
+
+std::vector<Obligation> obligations(Weakening weakening) {
+  std::vector<Obligation> list = model::contract_obligations(weakening);
+  for (Obligation& o : model::l2_obligations()) list.push_back(std::move(o));
+  for (Obligation& o : model::liveness_obligations(weakening)) list.push_back(std::move(o));
+  return list;
+}
+
+}  // namespace l2::inv::optimistic_rollup

@@ -1,0 +1,53 @@
+// The obligations' shared machinery: building an Obligation from a negation that can also state its
+// premise, and a context for the contract model. spec: optimistic_rollup.md#the-z3-model
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "contract_model.hpp"
+#include "l2_model.hpp"
+
+namespace l2::inv::optimistic_rollup::model {
+
+constexpr std::string_view mechanism_name = "optimistic_rollup";
+
+// A vector case rendered from a counterexample (JSON text), or "" when it cannot be realised.
+using Renderer = std::function<std::string(const z3::model&, const std::string& id, const std::string& statement)>;
+
+// `negation(ctx, solver, claim)`: with claim, the hypotheses and the negated claim (every model is a
+// counterexample); without, the hypotheses alone with the obligation's boundary, which must be
+// satisfiable (obligation.hpp: a vacuous proof is a failure).
+Obligation make(std::string invariant, std::string transition, Kind kind, std::string statement,
+                std::function<void(z3::context&, z3::solver&, bool claim)> negation, Renderer render = nullptr);
+
+// One contract obligation's context: the model (with the weakening), a deployed configuration, and
+// the claim-or-premise switch.
+struct Context {
+  z3::context& ctx;
+  z3::solver& solver;
+  ContractModel m;
+  Config cfg;
+  bool claim;
+  Context(z3::context& c, z3::solver& s, Weakening weakening, bool negate_claim)
+      : ctx(c), solver(s), m(c, weakening), cfg(m.config("cfg")), claim(negate_claim) {
+    solver.add(m.config_valid(cfg));
+  }
+};
+
+Obligation make_contract(std::string invariant, std::string transition, Kind kind, std::string statement,
+                         Weakening weakening, std::function<void(Context&)> negation, Renderer render = nullptr);
+
+// The parts of the mechanism's list.
+std::vector<Obligation> contract_obligations(Weakening weakening);
+std::vector<Obligation> l2_obligations();
+std::vector<Obligation> liveness_obligations(Weakening weakening);
+
+// Counterexamples as vector cases (counterexamples.cpp).
+Renderer one_step_renderer(Weakening weakening, Op op);
+Renderer honest_challenger_renderer(Weakening weakening);
+Renderer no_batch_after_revert_renderer(Weakening weakening);
+Renderer honest_operator_renderer(Weakening weakening);
+
+}  // namespace l2::inv::optimistic_rollup::model

@@ -1,0 +1,180 @@
+// Shared vocabulary of the optimistic rollup's two Z3 models (l2_model.hpp, contract_model.hpp):
+// numbers, hashes, codes, and the uninterpreted hash functions.
+// spec: optimistic_rollup.md#the-z3-model
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <z3++.h>
+
+#include "l2/inv/optimistic_rollup_model.hpp"
+
+namespace l2::inv::optimistic_rollup::model {
+
+using z3::expr;
+using E = RollupError;
+using FraudProofType = orl::FraudProofType;
+using ResolutionKind = orl::ResolutionKind;
+using QueueKind = orl::QueueKind;
+using TxKind = orl::TxKind;
+
+// Keys, roots, ids and evidence in both models. They are only compared for equality and passed
+// through uninterpreted functions, so any width with more values than the finitely many hash terms
+// of a query is equisatisfiable with 256 bits; 64 keeps the queries small.
+constexpr unsigned hash_bits = 64;
+
+class Symbols {
+ public:
+  explicit Symbols(z3::context& ctx) : ctx_(ctx) {}
+
+  z3::context& ctx() const { return ctx_; }
+  expr truth(bool b) const { return ctx_.bool_val(b); }
+  // Every u64 (amounts, heights, counts, nonces, indices) is read as an exact integer in [0,
+  // UINT64_MAX]. For such integers checked_add's test `a > UINT64_MAX - b` is exactly `a + b >
+  // UINT64_MAX`, checked_sub's `a < b` is `a - b < 0` and saturating_add is min(a + b, UINT64_MAX)
+  // (the primitives obligations prove the reference's tests), so every checked operation reads the
+  // same; the unchecked ones are claimed to stay in range. Sums and comparisons are then linear
+  // integer arithmetic: bit-blasted adders make the solver prove circuit equivalences, which it does
+  // badly.
+  expr u64(const std::string& name) const { return ctx_.int_const(name.c_str()); }
+  expr u64v(std::uint64_t v) const { return ctx_.int_val(v); }
+  expr u64max() const { return u64v(u64_max); }
+  expr is_u64(const expr& a) const { return a >= u64v(0) && a <= u64max(); }
+  expr is_u32(const expr& a) const { return a >= u64v(0) && a <= u64v(0xffffffffULL); }
+  expr hash(const std::string& name) const { return ctx_.bv_const(name.c_str(), hash_bits); }
+  expr hash_value(std::uint64_t v) const { return ctx_.bv_val(v, hash_bits); }
+  expr zero_hash() const { return ctx_.bv_val(0, hash_bits); }
+  expr code(E e) const { return ctx_.bv_val(static_cast<unsigned>(e), 8); }
+  expr type(FraudProofType t) const { return ctx_.bv_val(static_cast<unsigned>(t), 8); }
+  expr kind(TxKind k) const { return ctx_.bv_val(static_cast<unsigned>(k), 8); }
+  expr resolution(ResolutionKind k) const { return ctx_.bv_val(static_cast<unsigned>(k), 8); }
+  expr queue_kind(QueueKind q) const { return ctx_.bv_val(static_cast<unsigned>(q), 8); }
+  expr opcode(Op op) const { return ctx_.bv_val(static_cast<unsigned>(op), 8); }
+  template <class Operation>
+  expr opcode() const {
+    return opcode(op_code<Operation>);
+  }
+  expr index8(std::size_t i) const { return ctx_.bv_val(static_cast<unsigned>(i), 8); }
+
+  // checked_add's overflow test [CHK-ADD-1]; saturating_add.
+  expr overflows(const expr& a, const expr& b) const { return a + b > u64max(); }
+  expr saturating_add(const expr& a, const expr& b) const { return z3::ite(overflows(a, b), u64max(), a + b); }
+  expr max(const expr& a, const expr& b) const { return z3::ite(a >= b, a, b); }
+
+  expr bv(const std::string& name, unsigned width) const { return ctx_.bv_const(name.c_str(), width); }
+  expr boolean(const std::string& name) const { return ctx_.bool_const(name.c_str()); }
+
+  // The error of the first failing check, in the order given; `none` when all pass.
+  expr first_failure(const std::vector<std::pair<expr, E>>& checks) const {
+    expr result = code(E::none);
+    for (auto it = checks.rbegin(); it != checks.rend(); ++it) result = z3::ite(it->first, code(it->second), result);
+    return result;
+  }
+
+  expr all(const std::vector<expr>& conditions) const {
+    expr out = truth(true);
+    for (const expr& c : conditions) out = out && c;
+    return out;
+  }
+  expr any(const std::vector<expr>& conditions) const {
+    expr out = truth(false);
+    for (const expr& c : conditions) out = out || c;
+    return out;
+  }
+  // One-hot: out[k] holds when conditions[k] is the first that holds.
+  std::vector<expr> first_of(const std::vector<expr>& conditions) const {
+    std::vector<expr> out;
+    expr none_before = truth(true);
+    for (const expr& c : conditions) {
+      out.push_back(none_before && c);
+      none_before = none_before && !c;
+    }
+    return out;
+  }
+  // values[k] where onehot[k] holds (the last value when none does; callers guard that case).
+  expr pick(const std::vector<expr>& onehot, const std::vector<expr>& values) const {
+    expr out = values.back();
+    for (std::size_t k = values.size() - 1; k-- > 0;) out = z3::ite(onehot[k], values[k], out);
+    return out;
+  }
+  // The number of conditions that hold, as an integer.
+  expr count(const std::vector<expr>& conditions) const {
+    expr out = u64v(0);
+    for (const expr& c : conditions) out = out + z3::ite(c, u64v(1), u64v(0));
+    return out;
+  }
+
+ private:
+  z3::context& ctx_;
+};
+
+// The hash functions both models read, uninterpreted, declared once per context (a declaration is
+// its name and sorts, so every builder in a context gets the same functions). The collision
+// resistance a claim needs is asserted as ground instances of the inverse functions at the terms the
+// query builds.
+struct Hashes {
+  // state_root(StateHeader) over (accounts_root, deposits_credited, forced_exits_processed).
+  z3::func_decl state_root, state_root_accounts, state_root_deposits, state_root_forced_exits;
+  // batch_id(BatchHeader) over its ten fields, in the header's order.
+  z3::func_decl batch_id, batch_id_number, batch_id_epoch;
+  // challenge_id(challenger, evidence) and evidence_commitment(challenger, proof), a proof being a
+  // hash standing for its encoding.
+  z3::func_decl challenge_id, challenge_id_challenger, challenge_id_evidence;
+  z3::func_decl evidence, evidence_challenger, evidence_proof;
+  // deposit_id(index, to, creates, new_owner, amount) and forced_exit_id(index, from, requester,
+  // l1_recipient): the ids L1 records, under the rollup's fixed L2Params.
+  z3::func_decl deposit_id, forced_exit_id;
+  // bip340 lift_x succeeds [OR-BRIDGE-5].
+  z3::func_decl on_curve;
+
+  explicit Hashes(z3::context& ctx)
+      : state_root(function(ctx, "state_root", {hash(ctx), ctx.int_sort(), ctx.int_sort()}, hash(ctx))),
+        state_root_accounts(function(ctx, "state_root_inverse.accounts_root", {hash(ctx)}, hash(ctx))),
+        state_root_deposits(function(ctx, "state_root_inverse.deposits_credited", {hash(ctx)}, ctx.int_sort())),
+        state_root_forced_exits(function(ctx, "state_root_inverse.forced_exits_processed", {hash(ctx)}, ctx.int_sort())),
+        batch_id(function(ctx, "batch_id",
+                          {ctx.int_sort(), hash(ctx), ctx.int_sort(), ctx.int_sort(), ctx.int_sort(), hash(ctx), hash(ctx),
+                           hash(ctx), ctx.int_sort(), hash(ctx)},
+                          hash(ctx))),
+        batch_id_number(function(ctx, "batch_id_inverse.batch_number", {hash(ctx)}, ctx.int_sort())),
+        batch_id_epoch(function(ctx, "batch_id_inverse.epoch", {hash(ctx)}, ctx.int_sort())),
+        challenge_id(function(ctx, "challenge_id", {hash(ctx), hash(ctx)}, hash(ctx))),
+        challenge_id_challenger(function(ctx, "challenge_id_inverse.challenger", {hash(ctx)}, hash(ctx))),
+        challenge_id_evidence(function(ctx, "challenge_id_inverse.evidence", {hash(ctx)}, hash(ctx))),
+        evidence(function(ctx, "evidence_commitment", {hash(ctx), hash(ctx)}, hash(ctx))),
+        evidence_challenger(function(ctx, "evidence_commitment_inverse.challenger", {hash(ctx)}, hash(ctx))),
+        evidence_proof(function(ctx, "evidence_commitment_inverse.proof", {hash(ctx)}, hash(ctx))),
+        deposit_id(function(ctx, "deposit_id", {ctx.int_sort(), ctx.int_sort(), ctx.bool_sort(), hash(ctx), ctx.int_sort()},
+                            hash(ctx))),
+        forced_exit_id(function(ctx, "forced_exit_id", {ctx.int_sort(), ctx.int_sort(), hash(ctx), hash(ctx)}, hash(ctx))),
+        on_curve(function(ctx, "pubkey_on_curve", {hash(ctx)}, ctx.bool_sort())) {}
+
+  // batch_id over the header's fields, in BatchHeader's order.
+  expr batch_id_of(const std::vector<expr>& header) const {
+    z3::expr_vector args(batch_id.ctx());
+    for (const expr& e : header) args.push_back(e);
+    return batch_id(args);
+  }
+
+  // state_root(a, d, f) with its collision resistance at that term: the root gives back its header.
+  expr root_of(const expr& accounts_root, const expr& deposits, const expr& forced_exits, std::vector<expr>& facts) const {
+    const expr root = state_root(accounts_root, deposits, forced_exits);
+    facts.push_back(state_root_accounts(root) == accounts_root && state_root_deposits(root) == deposits &&
+                    state_root_forced_exits(root) == forced_exits);
+    return root;
+  }
+
+ private:
+  static z3::sort hash(z3::context& ctx) { return ctx.bv_sort(hash_bits); }
+  static z3::func_decl function(z3::context& ctx, const char* name, const std::vector<z3::sort>& domain,
+                                const z3::sort& range) {
+    z3::sort_vector sorts(ctx);
+    for (const z3::sort& s : domain) sorts.push_back(s);
+    return ctx.function(name, sorts, range);
+  }
+};
+
+}  // namespace l2::inv::optimistic_rollup::model

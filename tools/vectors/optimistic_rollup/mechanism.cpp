@@ -1,0 +1,36 @@
+// The optimistic rollup's entry in the vectors registry: its ops, its suites and its shared states.
+#include "world.hpp"
+
+namespace l2::vectors {
+
+namespace optimistic_rollup_vectors {
+namespace {
+
+std::vector<CaseSpec> all_cases(Profile) {
+  const Worlds& w = worlds();
+  CaseBook cases{std::string(mechanism_name)};
+  deploy_and_stake_cases(cases, w);
+  deposit_cases(cases, w);
+  submit_cases(cases, w);
+  challenge_cases(cases, w);
+  finality_cases(cases, w);
+  escape_hatch_cases(cases, w);
+  verify_cases(cases, w);
+  apply_tx_cases(cases, w);
+  adversarial_cases(cases, w);
+  return cases.take();
+}
+
+}  // namespace
+}  // namespace optimistic_rollup_vectors
+
+Mechanism optimistic_rollup_mechanism() {
+  Mechanism mechanism;
+  mechanism.name = std::string(optimistic_rollup_vectors::mechanism_name);
+  mechanism.ops = optimistic_rollup_vectors::operations();
+  mechanism.cases = optimistic_rollup_vectors::all_cases;
+  mechanism.shared_states = optimistic_rollup_vectors::shared_states;
+  return mechanism;
+}
+
+}  // namespace l2::vectors
