@@ -445,10 +445,10 @@ void BM_optimistic_rollup_fraud_proof_verify(benchmark::State& state, VerifyBack
   const orl::Challenge challenge{{}, bad.record.batch_id, Hash32{0xc1}, proof->proof_type, {}, 0, 0, 0};
   bool rejected = false;
   for (auto _ : state) {
-    const l2::RollupError verdict = backend == VerifyBackend::reference
+    const l2::OptimisticRollupError verdict = backend == VerifyBackend::reference
                                         ? orl::verify_fraud_proof(w.contract, bad.record, challenge, *proof)
                                         : optimized::verify_fraud_proof(w.contract, bad.record, challenge, *proof);
-    rejected = rejected || verdict != l2::RollupError::none;
+    rejected = rejected || verdict != l2::OptimisticRollupError::none;
     benchmark::DoNotOptimize(verdict);
   }
   if (rejected) state.SkipWithError("the proof was rejected");

@@ -59,7 +59,7 @@ Hash32 must_key(const Hash32& secret) {
 }
 
 template <class T>
-T must(l2::Result<T, l2::RollupError> result) {
+T must(l2::Result<T, l2::OptimisticRollupError> result) {
   if (!result.ok()) std::abort();
   return std::move(result).value();
 }

@@ -161,10 +161,7 @@ std::string_view weakening_name(Weakening weakening) {
 }
 
 std::optional<Weakening> parse_weakening(std::string_view name) {
-  if (name == weakening_name(Weakening::none)) return Weakening::none;
-  for (Weakening w : all_weakenings)
-    if (weakening_name(w) == name) return w;
-  return std::nullopt;
+  return parse_weakening_name(name, all_weakenings, weakening_name);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -515,6 +512,11 @@ std::vector<Obligation> obligations(Weakening weakening) {
     assert_funder_recovers_negation(ctx, solver, false);
   };
   return list;
+}
+
+ModelEntry registry_entry() {
+  ModelEntry entry = model_entry("channel_factory", all_weakenings, weakening_name, parse_weakening, obligations);
+  return entry;
 }
 
 }  // namespace l2::inv::channel_factory

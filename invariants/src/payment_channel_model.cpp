@@ -28,24 +28,16 @@ std::string_view weakening_name(Weakening weakening) {
 }
 
 std::optional<Weakening> parse_weakening(std::string_view name) {
-  if (name == weakening_name(Weakening::none)) return Weakening::none;
-  for (Weakening w : all_weakenings)
-    if (weakening_name(w) == name) return w;
-  return std::nullopt;
+  return parse_weakening_name(name, all_weakenings, weakening_name);
 }
 
-bool input_matches_op(const Step& step) {
-  if (!pc::Operations::valid(step.op)) return false;
-  return pc::Operations::visit(step.op, [&](auto op) {
-    return std::holds_alternative<typename decltype(op)::type::Input>(step.input);
-  });
-}
+bool input_matches_op(const Step& step) { return pc::Operations::input_matches(step.op, step.input); }
 
 namespace {
 
 using z3::expr;
 using pc::ChannelState;
-using E = ChannelError;
+using Error = ChannelError;
 
 constexpr std::string_view mechanism_name = "payment_channel";
 
@@ -80,7 +72,7 @@ class Builder {
 
   z3::context& ctx() { return ctx_; }
   expr u64v(u64 v) { return ctx_.bv_val(static_cast<std::uint64_t>(v), 64); }
-  expr code(E e) { return ctx_.bv_val(static_cast<unsigned>(e), 8); }
+  expr code(Error e) { return ctx_.bv_val(static_cast<unsigned>(e), 8); }
   expr phase(ChannelState s) { return ctx_.bv_val(static_cast<unsigned>(s), 8); }
   expr opcode(Op op) { return ctx_.bv_val(static_cast<unsigned>(op), 8); }
   template <class Operation>
@@ -131,8 +123,8 @@ class Builder {
   }
 
   // The error of the first failing check, in the order given; `none` when all pass.
-  expr first_failure(const std::vector<std::pair<expr, E>>& checks) {
-    expr result = code(E::none);
+  expr first_failure(const std::vector<std::pair<expr, Error>>& checks) {
+    expr result = code(Error::none);
     for (auto it = checks.rbegin(); it != checks.rend(); ++it) result = z3::ite(it->first, code(it->second), result);
     return result;
   }
@@ -143,15 +135,15 @@ class Builder {
     const expr dispute_short = weakening == Weakening::dispute_period_at_bound
                                    ? z3::ult(cfg.dispute_blocks, cfg.censorship_bound)
                                    : z3::ule(cfg.dispute_blocks, cfg.censorship_bound);
-    return first_failure({{cfg.censorship_bound == u64v(0), E::config_censorship_bound},
-                          {dispute_short, E::config_dispute_period},
-                          {z3::ule(cfg.timeout_blocks, cfg.censorship_bound), E::config_channel_timeout},
-                          {cfg.min_capacity == u64v(0) || z3::ugt(cfg.min_capacity, cfg.max_capacity), E::config_capacity_range},
-                          {cfg.max_per_user == u64v(0), E::config_channel_limit},
-                          {z3::ule(cfg.allocation_window, cfg.censorship_bound), E::config_allocation_window}});
+    return first_failure({{cfg.censorship_bound == u64v(0), Error::config_censorship_bound},
+                          {dispute_short, Error::config_dispute_period},
+                          {z3::ule(cfg.timeout_blocks, cfg.censorship_bound), Error::config_channel_timeout},
+                          {cfg.min_capacity == u64v(0) || z3::ugt(cfg.min_capacity, cfg.max_capacity), Error::config_capacity_range},
+                          {cfg.max_per_user == u64v(0), Error::config_channel_limit},
+                          {z3::ule(cfg.allocation_window, cfg.censorship_bound), Error::config_allocation_window}});
   }
   // The configurations the adversarial obligations range over.
-  expr config_valid(const Config& cfg, Weakening weakening) { return config_error(cfg, weakening) == code(E::none); }
+  expr config_valid(const Config& cfg, Weakening weakening) { return config_error(cfg, weakening) == code(Error::none); }
 
   // The transition relation: for each op of the table, its checks in the reference's order and
   // its effect. A table entry without an effect here does not compile.
@@ -167,7 +159,7 @@ class Builder {
       next = select(is_op, effects[i].second, next);
     }
     // A rejected step changes nothing.
-    return {error, select(error == code(E::none), next, pre)};
+    return {error, select(error == code(Error::none), next, pre)};
   }
 
   expr live(const expr& phase_value) {
@@ -203,11 +195,11 @@ class Builder {
 
     // check_balances against the channel's capacity, then check_signatures
     // [PC-BAL-1, PC-BAL-2, PC-SIG-1, PC-SIG-2]
-    expr cosigned(std::vector<std::pair<expr, E>> checks) const {
-      checks.emplace_back(b.overflows(in.b0, in.b1), E::balance_overflow);
-      checks.emplace_back(sum() != pre.capacity, E::balance_mismatch);
-      checks.emplace_back(!in.sig0, E::bad_signature_0);
-      checks.emplace_back(!in.sig1, E::bad_signature_1);
+    expr cosigned(std::vector<std::pair<expr, Error>> checks) const {
+      checks.emplace_back(b.overflows(in.b0, in.b1), Error::balance_overflow);
+      checks.emplace_back(sum() != pre.capacity, Error::balance_mismatch);
+      checks.emplace_back(!in.sig0, Error::bad_signature_0);
+      checks.emplace_back(!in.sig1, Error::bad_signature_1);
       return b.first_failure(checks);
     }
     Chan registered() const {
@@ -224,17 +216,17 @@ class Builder {
 
     // open [PC-OPEN-1, PC-BAL-1, PC-BAL-2, PC-OPEN-2, PC-OPEN-3, PC-OPEN-4, PC-OPEN-5, PC-SIG-1, PC-SIG-2]
     Effect effect(std::type_identity<pc::Open>) const {
-      std::vector<std::pair<expr, E>> checks = {
-          {in.p0 == in.p1, E::same_participants},
-          {b.overflows(in.b0, in.b1), E::balance_overflow},
-          {sum() != in.capacity, E::balance_mismatch},
-          {z3::ult(in.capacity, cfg.min_capacity), E::capacity_too_small},
-          {z3::ugt(in.capacity, cfg.max_capacity), E::capacity_too_large},
-          {z3::uge(in.live0, cfg.max_per_user) || z3::uge(in.live1, cfg.max_per_user), E::too_many_channels},
-          {pre.exists, E::duplicate_channel}};
+      std::vector<std::pair<expr, Error>> checks = {
+          {in.p0 == in.p1, Error::same_participants},
+          {b.overflows(in.b0, in.b1), Error::balance_overflow},
+          {sum() != in.capacity, Error::balance_mismatch},
+          {z3::ult(in.capacity, cfg.min_capacity), Error::capacity_too_small},
+          {z3::ugt(in.capacity, cfg.max_capacity), Error::capacity_too_large},
+          {z3::uge(in.live0, cfg.max_per_user) || z3::uge(in.live1, cfg.max_per_user), Error::too_many_channels},
+          {pre.exists, Error::duplicate_channel}};
       if (weakening != Weakening::open_unsigned) {
-        checks.emplace_back(!in.sig0, E::bad_signature_0);
-        checks.emplace_back(!in.sig1, E::bad_signature_1);
+        checks.emplace_back(!in.sig0, Error::bad_signature_0);
+        checks.emplace_back(!in.sig1, Error::bad_signature_1);
       }
       const Chan opened{b.ctx().bool_val(true), b.phase(ChannelState::opening), in.p0, in.p1, in.b0, in.b1, in.capacity,
                         b.u64v(0), in.height, b.saturating_add(in.height, cfg.timeout_blocks), b.u64v(0)};
@@ -242,53 +234,53 @@ class Builder {
     }
     // fund [PC-CHAN-1, PC-FUND-1, PC-FUND-2, PC-FUND-3]
     Effect effect(std::type_identity<pc::Fund>) const {
-      return {b.first_failure({{unknown(), E::unknown_channel},
-                               {pre.phase != b.phase(ChannelState::opening), E::fund_not_opening},
-                               {z3::uge(in.height, pre.timeout_height), E::funding_expired},
-                               {in.value != pre.capacity, E::fund_wrong_amount}}),
+      return {b.first_failure({{unknown(), Error::unknown_channel},
+                               {pre.phase != b.phase(ChannelState::opening), Error::fund_not_opening},
+                               {z3::uge(in.height, pre.timeout_height), Error::funding_expired},
+                               {in.value != pre.capacity, Error::fund_wrong_amount}}),
               with_phase(pre, ChannelState::active)};
     }
     // update [PC-CHAN-1, PC-UPD-1, PC-UPD-2, then the co-signed checks]
     Effect effect(std::type_identity<pc::Update>) const {
       const expr stale = weakening == Weakening::update_accepts_equal_sequence ? z3::ult(in.sequence, pre.sequence)
                                                                                : z3::ule(in.sequence, pre.sequence);
-      return {cosigned({{unknown(), E::unknown_channel},
-                        {pre.phase != b.phase(ChannelState::active), E::update_not_active},
-                        {stale, E::stale_sequence}}),
+      return {cosigned({{unknown(), Error::unknown_channel},
+                        {pre.phase != b.phase(ChannelState::active), Error::update_not_active},
+                        {stale, Error::stale_sequence}}),
               registered()};
     }
     // cooperative_close [PC-CHAN-1, PC-COOP-1, PC-COOP-2, then the co-signed checks]
     Effect effect(std::type_identity<pc::CooperativeClose>) const {
       const expr open_phase = pre.phase == b.phase(ChannelState::active) || pre.phase == b.phase(ChannelState::disputing);
-      return {cosigned({{unknown(), E::unknown_channel},
-                        {!open_phase, E::coop_wrong_phase},
-                        {z3::ule(in.sequence, pre.sequence), E::coop_stale_sequence}}),
+      return {cosigned({{unknown(), Error::unknown_channel},
+                        {!open_phase, Error::coop_wrong_phase},
+                        {z3::ule(in.sequence, pre.sequence), Error::coop_stale_sequence}}),
               with_phase(registered(), ChannelState::settled)};
     }
     // force_close [PC-CHAN-1, PC-FORCE-1, PC-FORCE-2, then the co-signed checks]
     Effect effect(std::type_identity<pc::ForceClose>) const {
       Chan disputed = with_phase(registered(), ChannelState::disputing);
       disputed.deadline = b.saturating_add(in.height, cfg.dispute_blocks);
-      return {cosigned({{unknown(), E::unknown_channel},
-                        {pre.phase != b.phase(ChannelState::active), E::force_not_active},
-                        {z3::ult(in.sequence, pre.sequence), E::force_stale_sequence}}),
+      return {cosigned({{unknown(), Error::unknown_channel},
+                        {pre.phase != b.phase(ChannelState::active), Error::force_not_active},
+                        {z3::ult(in.sequence, pre.sequence), Error::force_stale_sequence}}),
               disputed};
     }
     // challenge [PC-CHAL-1, PC-CHAL-2, PC-CHAL-3, then the co-signed checks]
     Effect effect(std::type_identity<pc::Challenge>) const {
       const expr too_late = weakening == Weakening::challenge_accepted_at_deadline ? z3::ugt(in.height, pre.deadline)
                                                                                    : z3::uge(in.height, pre.deadline);
-      return {cosigned({{unknown(), E::unknown_channel},
-                        {pre.phase != b.phase(ChannelState::disputing), E::challenge_not_disputing},
-                        {too_late, E::challenge_too_late},
-                        {z3::ule(in.sequence, pre.sequence), E::challenge_stale_sequence}}),
+      return {cosigned({{unknown(), Error::unknown_channel},
+                        {pre.phase != b.phase(ChannelState::disputing), Error::challenge_not_disputing},
+                        {too_late, Error::challenge_too_late},
+                        {z3::ule(in.sequence, pre.sequence), Error::challenge_stale_sequence}}),
               registered()};
     }
     // settle [PC-CHAN-1, PC-SETTLE-1, PC-SETTLE-2]
     Effect effect(std::type_identity<pc::Settle>) const {
-      return {b.first_failure({{unknown(), E::unknown_channel},
-                               {pre.phase != b.phase(ChannelState::disputing), E::settle_not_disputing},
-                               {z3::ult(in.height, pre.deadline), E::settle_too_early}}),
+      return {b.first_failure({{unknown(), Error::unknown_channel},
+                               {pre.phase != b.phase(ChannelState::disputing), Error::settle_not_disputing},
+                               {z3::ult(in.height, pre.deadline), Error::settle_too_early}}),
               with_phase(pre, ChannelState::settled)};
     }
     // timeout [PC-CHAN-1, PC-TIMEOUT-1, PC-TIMEOUT-2]
@@ -297,9 +289,9 @@ class Builder {
       Chan timed_out = pre;
       timed_out.phase = z3::ite(was_opening, b.phase(ChannelState::closed), b.phase(ChannelState::disputing));
       timed_out.deadline = z3::ite(was_opening, pre.deadline, b.saturating_add(in.height, cfg.dispute_blocks));
-      return {b.first_failure({{unknown(), E::unknown_channel},
-                               {!was_opening && pre.phase != b.phase(ChannelState::active), E::timeout_wrong_phase},
-                               {z3::ult(in.height, pre.timeout_height), E::timeout_not_reached}}),
+      return {b.first_failure({{unknown(), Error::unknown_channel},
+                               {!was_opening && pre.phase != b.phase(ChannelState::active), Error::timeout_wrong_phase},
+                               {z3::ult(in.height, pre.timeout_height), Error::timeout_not_reached}}),
               timed_out};
     }
   };
@@ -505,8 +497,8 @@ Engine::Outcome Engine::apply(const pc::Adjudicator& a, const Step& step) {
     return result;
   }
 
-  result.error = static_cast<E>(error);
-  if (result.error != E::none) return result;
+  result.error = static_cast<Error>(error);
+  if (result.error != Error::none) return result;
   if (step.op == op_code<pc::Open>) {
     next.channel_id = p.id;
     result.post.channels.push_back(next);
@@ -532,7 +524,7 @@ ChannelError deploy_error(const pc::Layer2Config& config, Weakening weakening) {
   // Every variable is fixed, so the one model exists.
   const z3::check_result answer = solver.check();
   L2_VERIFY_CHECK(answer == z3::sat);
-  return static_cast<E>(eval_u64(solver.get_model(), b.config_error(cfg, weakening)));
+  return static_cast<Error>(eval_u64(solver.get_model(), b.config_error(cfg, weakening)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -575,7 +567,7 @@ Hash32 seed_of(const std::string& id) {
 }
 
 nlohmann::json expect_json(ChannelError error, const pc::Adjudicator& post) {
-  if (error == E::none)
+  if (error == Error::none)
     return {{"outcome", "ok"}, {"post_state", codec::to_json(post)}, {"state_root", to_hex(pc::state_root(post))}};
   const ErrorInfo info = error_info(error);
   return {{"outcome", "invalid"}, {"error", std::string(info.code)}, {"rule", std::string(info.rule_id)}, {"reason", std::string(info.summary)}};
@@ -603,7 +595,7 @@ std::string counterexample_case(const std::string& id, const std::string& statem
                           {"input", input}, {"expect", expect_json(outcome.error, outcome.post)}});
     for (const std::string& rule : rules_of(step.op))
       if (std::find(rules.begin(), rules.end(), rule) == rules.end()) rules.push_back(rule);
-    if (outcome.error == E::none) state = outcome.post;
+    if (outcome.error == Error::none) state = outcome.post;
   }
   std::string name;
   for (char ch : id) name += (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : (std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_');
@@ -726,7 +718,7 @@ OneStep one_step(Context& c, Op op, Weakening weakening) {
   return s;
 }
 
-expr accepted(Context& c, const Out& out) { return out.error == c.b.code(E::none); }
+expr accepted(Context& c, const Out& out) { return out.error == c.b.code(Error::none); }
 
 // Two-state claims, each over one step from an invariant-satisfying pre-state.
 using Claim = std::function<expr(Context&, const OneStep&, Op)>;
@@ -1006,7 +998,7 @@ void assert_unilateral_negation(Context& c, Weakening weakening) {
     c.solver.add(z3::implies(mine, in.op == z3::ite(disputing, b.opcode<pc::Settle>(), b.opcode<pc::Timeout>()) &&
                                        in.height == height));
     const Out out = b.step(c.cfg, before, in, weakening);
-    move_rejected = move_rejected || (mine && b.live(before.phase) && out.error != b.code(E::none));
+    move_rejected = move_rejected || (mine && b.live(before.phase) && out.error != b.code(Error::none));
     moves = moves + z3::ite(mine, c.ctx.bv_val(1, 8), c.ctx.bv_val(0, 8));
     held = held || b.holds_capacity(u.states[i + 1]);
   }
@@ -1037,7 +1029,7 @@ void assert_watchtower_negation(Context& c, Weakening weakening) {
   c.solver.add(z3::ult(in.height, pre.deadline));
   const Out out = b.step(c.cfg, pre, in, weakening);
   if (c.claim)
-    c.solver.add(!(out.error == b.code(E::none) && out.post.sequence == in.sequence && out.post.b0 == in.b0 &&
+    c.solver.add(!(out.error == b.code(Error::none) && out.post.sequence == in.sequence && out.post.b0 == in.b0 &&
                  out.post.b1 == in.b1 && out.post.phase == b.phase(ChannelState::disputing)));
 }
 
@@ -1089,7 +1081,7 @@ void assert_honest_open_negation(Context& c, Weakening weakening) {
     const Chan other = b.chan(p + ".other");  // the slot of another id: registered or not
     c.solver.add(b.invariant(other));
     const Out out = b.step(c.cfg, b.select(targets, q.honest_slot, other), in, weakening);
-    const expr ok = out.error == b.code(E::none);
+    const expr ok = out.error == b.code(Error::none);
     q.honest_slot = b.select(targets && ok, out.post, q.honest_slot);
     auto bump = [&](const expr& live, const expr& key) {
       return live + z3::ite(ok && (in.p0 == key || in.p1 == key), b.u64v(1), b.u64v(0));
@@ -1101,7 +1093,7 @@ void assert_honest_open_negation(Context& c, Weakening weakening) {
   honest.live0 = q.live_a;
   honest.live1 = q.live_b;
   const Out last = b.step(c.cfg, q.honest_slot, honest, weakening);
-  const expr succeeded = last.error == b.code(E::none) ||
+  const expr succeeded = last.error == b.code(Error::none) ||
                          (q.honest_slot.exists && q.honest_slot.b0 == honest.b0 && q.honest_slot.b1 == honest.b1 &&
                           q.honest_slot.capacity == honest.capacity);
   if (c.claim) {
@@ -1346,6 +1338,12 @@ std::vector<Obligation> obligations(Weakening weakening) {
         return render_window_counterexample(m, id, statement, weakening);
       });
   return list;
+}
+
+ModelEntry registry_entry() {
+  ModelEntry entry = model_entry("payment_channel", all_weakenings, weakening_name, parse_weakening, obligations);
+  entry.trace_validation = trace_validation_stage(1000, 30, validate_random_traces);
+  return entry;
 }
 
 }  // namespace l2::inv::payment_channel

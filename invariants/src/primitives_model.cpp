@@ -4,6 +4,7 @@
 // later mechanism's amounts rest on these four functions.
 // spec: primitives.md#checked-arithmetic
 #include "l2/inv/obligation.hpp"
+#include "l2/inv/registry.hpp"
 
 namespace l2::inv {
 namespace {
@@ -81,5 +82,7 @@ std::vector<Obligation> primitives_obligations() {
                       }));
   return list;
 }
+
+ModelEntry primitives_model_entry() { return ModelEntry{"primitives", primitives_obligations, {}, nullptr, std::nullopt}; }
 
 }  // namespace l2::inv

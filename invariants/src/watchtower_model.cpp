@@ -28,10 +28,7 @@ std::string_view weakening_name(Weakening weakening) {
 }
 
 std::optional<Weakening> parse_weakening(std::string_view name) {
-  if (name == weakening_name(Weakening::none)) return Weakening::none;
-  for (Weakening w : all_weakenings)
-    if (weakening_name(w) == name) return w;
-  return std::nullopt;
+  return parse_weakening_name(name, all_weakenings, weakening_name);
 }
 
 Result<wt::WatchtowerWorld, WatchtowerError> appoint(const wt::WatchtowerWorld& world, const wt::AppointInput& in,
@@ -270,6 +267,11 @@ std::vector<Obligation> obligations(Weakening weakening) {
     return weakening == Weakening::none ? std::string() : render_answers_with_latest(id, statement, weakening);
   };
   return list;
+}
+
+ModelEntry registry_entry() {
+  ModelEntry entry = model_entry("watchtower", all_weakenings, weakening_name, parse_weakening, obligations);
+  return entry;
 }
 
 }  // namespace l2::inv::watchtower

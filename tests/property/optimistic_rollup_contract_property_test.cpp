@@ -37,7 +37,7 @@
 namespace {
 
 using l2::Hash32;
-using l2::RollupError;
+using l2::OptimisticRollupError;
 using l2::u64;
 namespace orl = l2::ref::optimistic_rollup;
 using l2::test::rollup::BuiltBatch;
@@ -276,7 +276,8 @@ class Run {
       const auto challenge = std::find_if(before.challenges.begin(), before.challenges.end(),
                                           [&](const orl::Challenge& c) { return c.challenge_id == r.challenge_id; });
       RC_ASSERT(challenge != before.challenges.end());
-      RC_ASSERT(r.paid_to_challenger == challenge->bond_amount + slashed / 2);
+      RC_ASSERT(r.refunded_bond == challenge->bond_amount);
+      RC_ASSERT(r.reward == slashed / 2);
       treasury_ += slashed - slashed / 2;
     }
     RC_ASSERT(after.treasury == treasury_);

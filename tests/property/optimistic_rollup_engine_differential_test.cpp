@@ -37,7 +37,7 @@
 namespace {
 
 using l2::Hash32;
-using l2::RollupError;
+using l2::OptimisticRollupError;
 using l2::u32;
 using l2::u64;
 using l2::u8;
@@ -92,7 +92,7 @@ struct OracleCheck {
   }
 };
 
-std::string code(RollupError e) { return std::string(l2::error_info(e).code); }
+std::string code(OptimisticRollupError e) { return std::string(l2::error_info(e).code); }
 
 // rc::gen::inRange scales its range with the test's size, which starts at 0: at small sizes every
 // batch would be one transaction long and every fault choice "none". These are uniform at any size.
@@ -519,7 +519,7 @@ class BatchBuilder {
 // Where the reference stops: the fold of apply_tx (what execute_batch is), with libsecp256k1.
 struct Reached {
   std::size_t applied = 0;
-  RollupError error = RollupError::none;
+  OptimisticRollupError error = OptimisticRollupError::none;
 };
 
 Reached fold_reference(const State& pre_state, const orl::L1View& l1, const std::vector<Transaction>& batch) {
@@ -529,7 +529,7 @@ Reached fold_reference(const State& pre_state, const orl::L1View& l1, const std:
     if (!next.ok()) return Reached{i, next.error()};
     state = std::move(next).value();
   }
-  return Reached{batch.size(), RollupError::none};
+  return Reached{batch.size(), OptimisticRollupError::none};
 }
 
 std::string describe(const Transaction& tx) { return l2::reflect::to_text(tx); }
@@ -561,7 +561,7 @@ void expect_matches_reference(const State& pre_state, const orl::L1View& l1, con
   // The reference with its own BIP-340, and where it stops.
   const auto expected = orl::execute_batch(params(), l1, pre_state, batch);
   const Reached reached = fold_reference(pre_state, l1, batch);
-  RC_ASSERT(code(expected.ok() ? RollupError::none : expected.error()) == code(reached.error));
+  RC_ASSERT(code(expected.ok() ? OptimisticRollupError::none : expected.error()) == code(reached.error));
 
   for (const EngineRun& run : runs) {
     std::ostringstream how_text;
@@ -673,8 +673,8 @@ RC_GTEST_PROP(OptimisticRollupEngineDifferential, RandomBatchesMatchTheReference
   expect_matches_reference(pre_state, l1, batch, {EngineRun{2, std::nullopt, kernel}, EngineRun{1, split, kernel}});
 
   const Reached reached = fold_reference(pre_state, l1, batch);
-  RC_CLASSIFY(reached.error == RollupError::none, "valid batch");
-  RC_CLASSIFY(reached.error != RollupError::none, "rejected: " + code(reached.error));
+  RC_CLASSIFY(reached.error == OptimisticRollupError::none, "valid batch");
+  RC_CLASSIFY(reached.error != OptimisticRollupError::none, "rejected: " + code(reached.error));
   RC_CLASSIFY(reached.applied >= 50, "50 or more transactions applied");
   RC_CLASSIFY(builder.spent_from_new_accounts() > 0, "a signed transaction from an account the batch created");
   RC_CLASSIFY(std::any_of(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(reached.applied),

@@ -40,7 +40,7 @@
 namespace {
 
 using l2::Hash32;
-using l2::RollupError;
+using l2::OptimisticRollupError;
 using l2::u32;
 using l2::u64;
 using l2::u8;
@@ -114,7 +114,7 @@ rc::Gen<T> uniform(T min, T max) {
   return rc::gen::resize(100, rc::gen::inRange<T>(min, static_cast<T>(max + 1)));
 }
 
-std::string code(RollupError e) { return std::string(l2::error_info(e).code); }
+std::string code(OptimisticRollupError e) { return std::string(l2::error_info(e).code); }
 
 enum class Attack { honest, corrupted_root, invalid_transaction, overdue_deposit, overdue_forced_exit };
 
@@ -316,10 +316,10 @@ Transaction invalid_transaction(const Builder& b, int fault, AccountIndex from, 
 
 // Both verifiers, and both stateless steps on the proof's transaction, on `proof`; returns the
 // reference's verdict.
-RollupError expect_same_verdict(const Scenario& s, const orl::Challenge& challenge, const FraudProof& proof) {
+OptimisticRollupError expect_same_verdict(const Scenario& s, const orl::Challenge& challenge, const FraudProof& proof) {
   const orl::BatchRecord& record = s.contract.batches[s.record_index];
-  const RollupError reference = orl::verify_fraud_proof(s.contract, record, challenge, proof);
-  const RollupError fast = optimized::verify_fraud_proof(s.contract, record, challenge, proof);
+  const OptimisticRollupError reference = orl::verify_fraud_proof(s.contract, record, challenge, proof);
+  const OptimisticRollupError fast = optimized::verify_fraud_proof(s.contract, record, challenge, proof);
   RC_ASSERT(code(fast) == code(reference));
   if (proof.transaction_fault) {
     const orl::L1Ids ids = orl::l1_ids_at(s.contract, record);
@@ -356,7 +356,7 @@ void flip(Hash32& h, u64 pick) { h[pick % 32] ^= static_cast<u8>(1u << (pick % 8
 void check_mutations(const Scenario& s, const FraudProof& proof) {
   const orl::BatchRecord& record = s.contract.batches[s.record_index];
   const orl::Challenge challenge{{}, record.batch_id, key(challenger), proof.proof_type, {}, 0, 0, 0};
-  RC_ASSERT(code(expect_same_verdict(s, challenge, proof)) == code(RollupError::none));
+  RC_ASSERT(code(expect_same_verdict(s, challenge, proof)) == code(OptimisticRollupError::none));
 
   const u64 pick = *uniform<u64>(0, 1u << 30);
   const int mutation = *uniform<int>(0, 14);
@@ -550,8 +550,8 @@ RC_GTEST_PROP(OptimisticRollupFraudDifferential, ProofsAndVerdictsMatchTheRefere
     const FraudProof frivolous = proof_at(s, *uniform<u64>(0, s.batch.transactions.size() - 1),
                                           static_cast<FraudProofType>(*uniform<int>(0, 2)));
     const orl::Challenge challenge{{}, record.batch_id, key(challenger), frivolous.proof_type, {}, 0, 0, 0};
-    const RollupError verdict = expect_same_verdict(s, challenge, frivolous);
-    RC_ASSERT(verdict == RollupError::fraud_no_fault || verdict == RollupError::fraud_type_mismatch);
+    const OptimisticRollupError verdict = expect_same_verdict(s, challenge, frivolous);
+    RC_ASSERT(verdict == OptimisticRollupError::fraud_no_fault || verdict == OptimisticRollupError::fraud_type_mismatch);
   }
 
   // From a state that is not the batch's prev root, neither searches, and the engine is untouched.
@@ -604,37 +604,37 @@ enum SubmitMutation : int {
 };
 
 // The rule each mutation reaches when it is applied alone to an honest submission.
-RollupError expected_code(int mutation) {
+OptimisticRollupError expected_code(int mutation) {
   switch (mutation) {
-    case submit_frozen: return RollupError::rollup_frozen;
+    case submit_frozen: return OptimisticRollupError::rollup_frozen;
     case submit_unstaked:
-    case submit_stake_below: return RollupError::operator_understaked;
+    case submit_stake_below: return OptimisticRollupError::operator_understaked;
     case submit_wrong_chain:
-    case submit_wrong_rollup: return RollupError::batch_wrong_rollup;
+    case submit_wrong_rollup: return OptimisticRollupError::batch_wrong_rollup;
     case submit_epoch_above:
-    case submit_epoch_below: return RollupError::batch_wrong_epoch;
+    case submit_epoch_below: return OptimisticRollupError::batch_wrong_epoch;
     case submit_number_above:
-    case submit_number_below: return RollupError::batch_out_of_order;
-    case submit_prev_root: return RollupError::batch_prev_root_mismatch;
+    case submit_number_below: return OptimisticRollupError::batch_out_of_order;
+    case submit_prev_root: return OptimisticRollupError::batch_prev_root_mismatch;
     case submit_origin_at_height:
-    case submit_origin_above: return RollupError::batch_origin_in_future;
-    case submit_origin_stale: return RollupError::batch_origin_stale;
-    case submit_empty: return RollupError::batch_empty;
-    case submit_too_large: return RollupError::batch_too_large;
+    case submit_origin_above: return OptimisticRollupError::batch_origin_in_future;
+    case submit_origin_stale: return OptimisticRollupError::batch_origin_stale;
+    case submit_empty: return OptimisticRollupError::batch_empty;
+    case submit_too_large: return OptimisticRollupError::batch_too_large;
     case submit_count_above:
-    case submit_count_below: return RollupError::batch_count_mismatch;
+    case submit_count_below: return OptimisticRollupError::batch_count_mismatch;
     case submit_transaction_edited:
-    case submit_tx_root: return RollupError::batch_tx_root_mismatch;
+    case submit_tx_root: return OptimisticRollupError::batch_tx_root_mismatch;
     case submit_root_missing:
-    case submit_root_extra: return RollupError::batch_state_root_count;
+    case submit_root_extra: return OptimisticRollupError::batch_state_root_count;
     case submit_first_root:
-    case submit_last_root: return RollupError::batch_state_root_endpoints;
+    case submit_last_root: return OptimisticRollupError::batch_state_root_endpoints;
     case submit_middle_root:
-    case submit_roots_root: return RollupError::batch_state_roots_mismatch;
+    case submit_roots_root: return OptimisticRollupError::batch_state_roots_mismatch;
     case submit_signature_flipped:
     case submit_signed_by_other:
-    case submit_unsigned_edit: return RollupError::bad_operator_signature;
-    default: return RollupError::none;
+    case submit_unsigned_edit: return OptimisticRollupError::bad_operator_signature;
+    default: return OptimisticRollupError::none;
   }
 }
 
@@ -775,7 +775,7 @@ TEST(OptimisticRollupContractDifferential, SubmitBatchEveryRuleAtItsBoundary) {
           SubmitCall call = honest;
           mutate(call, mutation, 7);
           const orl::Transition expected = submit_reference(call);
-          RC_ASSERT(code(expected.ok() ? RollupError::none : expected.error()) == code(expected_code(mutation)));
+          RC_ASSERT(code(expected.ok() ? OptimisticRollupError::none : expected.error()) == code(expected_code(mutation)));
           const orl::Transition got = submit_optimized(call, 1 + mutation % 2);
           if (!same_transition(expected, got))
             RC_FAIL("mutation " + std::to_string(mutation) + ": reference " + describe(expected) + ", optimized " +
@@ -796,7 +796,7 @@ TEST(OptimisticRollupContractDifferential, SubmitBatchEveryRuleAtItsBoundary) {
           mutate(call, earlier, 7);
           mutate(call, later, 7);
           const orl::Transition expected = submit_reference(call);
-          RC_ASSERT(code(expected.ok() ? RollupError::none : expected.error()) == code(expected_code(earlier)));
+          RC_ASSERT(code(expected.ok() ? OptimisticRollupError::none : expected.error()) == code(expected_code(earlier)));
           const orl::Transition got = submit_optimized(call, 1);
           if (!same_transition(expected, got))
             RC_FAIL("mutations " + std::to_string(earlier) + " and " + std::to_string(later) + ": reference " +

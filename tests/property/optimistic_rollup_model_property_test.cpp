@@ -35,10 +35,19 @@ TEST(OptimisticRollupModelTraces, AFixedSeedAgreesStepByStep) {
   EXPECT_EQ(report.disagreements, 0u) << failures(report);
 }
 
+// The seed on which RapidCheck found the model and the reference disagreeing: a confirmed fraud
+// whose bond was UINT64_MAX - 1 recorded bond + reward, which wrapped in the reference's u64
+// (the resolution now records refunded_bond and reward apart).
+TEST(OptimisticRollupModelTraces, TheSeedThatFoundTheWrappingResolutionAgrees) {
+  const auto report = model::validate_random_traces(111793468513549585ull, traces_per_case, max_steps);
+  EXPECT_EQ(report.disagreements, 0u) << failures(report);
+}
+
 RC_GTEST_PROP(OptimisticRollupModelTraces, TheModelGivesExactlyTheReferenceOutcome, ()) {
   const auto seed = *rc::gen::arbitrary<std::uint64_t>();
   const auto report = model::validate_random_traces(seed, traces_per_case, max_steps);
   RC_TAG(report.accepted > report.traces ? "past deploy" : "deploy only");
+  RC_LOG() << failures(report);
   RC_ASSERT(report.disagreements == 0u);
 }
 

@@ -15,7 +15,7 @@
 namespace {
 
 using l2::Hash32;
-using l2::RollupError;
+using l2::OptimisticRollupError;
 using l2::u64;
 namespace orl = l2::ref::optimistic_rollup;
 using l2::test::rollup::filled;
@@ -33,44 +33,44 @@ constexpr Hash32 off_curve = l2::from_hex<32>("fffffffffffffffffffffffffffffffff
 // censorship 6, bond 1000, deposit 100, fee 17, stake 10000 locked 500, penalty 50.
 constexpr orl::RollupConfig config{4, 100, 21, 10, 23, 40, 6, 1000, 100, 17, orl::StakeRequirements{10000, 500, 50}};
 
-constexpr RollupError error_of(const orl::Transition& t) { return t.ok() ? RollupError::none : t.error(); }
+constexpr OptimisticRollupError error_of(const orl::Transition& t) { return t.ok() ? OptimisticRollupError::none : t.error(); }
 
 // ---- deployment [OR-DEPLOY-1 .. OR-DEPLOY-11]: the configuration rules at every boundary ----
 
 template <class Change>
-constexpr RollupError with(Change change) {
+constexpr OptimisticRollupError with(Change change) {
   orl::RollupConfig c = config;
   change(c);
   return orl::check_config(c);
 }
 
-static_assert(orl::check_config(config) == RollupError::none);
-static_assert(with([](auto& c) { c.censorship_bound_blocks = 0; }) == RollupError::config_censorship_bound);
-static_assert(with([](auto& c) { c.censorship_bound_blocks = 1; }) == RollupError::none);
-static_assert(with([](auto& c) { c.max_batch_size = 0; }) == RollupError::config_batch_size);
-static_assert(with([](auto& c) { c.max_batch_size = 1; }) == RollupError::none);
-static_assert(with([](auto& c) { c.challenge_period_blocks = 5; }) == RollupError::config_challenge_period);
-static_assert(with([](auto& c) { c.challenge_period_blocks = 6; }) == RollupError::config_challenge_period);
-static_assert(with([](auto& c) { c.challenge_period_blocks = 7; }) == RollupError::none);
-static_assert(with([](auto& c) { c.resolution_period_blocks = 6; }) == RollupError::config_resolution_period);
-static_assert(with([](auto& c) { c.resolution_period_blocks = 7; }) == RollupError::none);
-static_assert(with([](auto& c) { c.sequencing_window_blocks = 5; }) == RollupError::config_sequencing_window);
-static_assert(with([](auto& c) { c.sequencing_window_blocks = 6; }) == RollupError::none);
-static_assert(with([](auto& c) { c.escape_delay_blocks = 33; }) == RollupError::config_escape_delay);
-static_assert(with([](auto& c) { c.escape_delay_blocks = 34; }) == RollupError::none);
+static_assert(orl::check_config(config) == OptimisticRollupError::none);
+static_assert(with([](auto& c) { c.censorship_bound_blocks = 0; }) == OptimisticRollupError::config_censorship_bound);
+static_assert(with([](auto& c) { c.censorship_bound_blocks = 1; }) == OptimisticRollupError::none);
+static_assert(with([](auto& c) { c.max_batch_size = 0; }) == OptimisticRollupError::config_batch_size);
+static_assert(with([](auto& c) { c.max_batch_size = 1; }) == OptimisticRollupError::none);
+static_assert(with([](auto& c) { c.challenge_period_blocks = 5; }) == OptimisticRollupError::config_challenge_period);
+static_assert(with([](auto& c) { c.challenge_period_blocks = 6; }) == OptimisticRollupError::config_challenge_period);
+static_assert(with([](auto& c) { c.challenge_period_blocks = 7; }) == OptimisticRollupError::none);
+static_assert(with([](auto& c) { c.resolution_period_blocks = 6; }) == OptimisticRollupError::config_resolution_period);
+static_assert(with([](auto& c) { c.resolution_period_blocks = 7; }) == OptimisticRollupError::none);
+static_assert(with([](auto& c) { c.sequencing_window_blocks = 5; }) == OptimisticRollupError::config_sequencing_window);
+static_assert(with([](auto& c) { c.sequencing_window_blocks = 6; }) == OptimisticRollupError::none);
+static_assert(with([](auto& c) { c.escape_delay_blocks = 33; }) == OptimisticRollupError::config_escape_delay);
+static_assert(with([](auto& c) { c.escape_delay_blocks = 34; }) == OptimisticRollupError::none);
 static_assert(with([](auto& c) {
                 c.queue_inclusion_blocks = l2::u64_max;
                 c.escape_delay_blocks = l2::u64_max;
-              }) == RollupError::config_escape_delay);
-static_assert(with([](auto& c) { c.stake.penalty_percentage = 0; }) == RollupError::config_penalty);
-static_assert(with([](auto& c) { c.stake.penalty_percentage = 100; }) == RollupError::none);
-static_assert(with([](auto& c) { c.stake.penalty_percentage = 101; }) == RollupError::config_penalty);
-static_assert(with([](auto& c) { c.stake.minimum_stake = 3; }) == RollupError::config_slash);
-static_assert(with([](auto& c) { c.stake.minimum_stake = 4; }) == RollupError::none);
-static_assert(with([](auto& c) { c.min_challenge_bond = 0; }) == RollupError::config_challenge_bond);
-static_assert(with([](auto& c) { c.min_deposit = 0; }) == RollupError::config_min_deposit);
-static_assert(with([](auto& c) { c.forced_exit_fee = 0; }) == RollupError::config_forced_exit_fee);
-static_assert(with([](auto& c) { c.forced_exit_fee = 1; }) == RollupError::none);
+              }) == OptimisticRollupError::config_escape_delay);
+static_assert(with([](auto& c) { c.stake.penalty_percentage = 0; }) == OptimisticRollupError::config_penalty);
+static_assert(with([](auto& c) { c.stake.penalty_percentage = 100; }) == OptimisticRollupError::none);
+static_assert(with([](auto& c) { c.stake.penalty_percentage = 101; }) == OptimisticRollupError::config_penalty);
+static_assert(with([](auto& c) { c.stake.minimum_stake = 3; }) == OptimisticRollupError::config_slash);
+static_assert(with([](auto& c) { c.stake.minimum_stake = 4; }) == OptimisticRollupError::none);
+static_assert(with([](auto& c) { c.min_challenge_bond = 0; }) == OptimisticRollupError::config_challenge_bond);
+static_assert(with([](auto& c) { c.min_deposit = 0; }) == OptimisticRollupError::config_min_deposit);
+static_assert(with([](auto& c) { c.forced_exit_fee = 0; }) == OptimisticRollupError::config_forced_exit_fee);
+static_assert(with([](auto& c) { c.forced_exit_fee = 1; }) == OptimisticRollupError::none);
 
 // ---- the scenario ----
 
@@ -89,23 +89,23 @@ constexpr bool conserves(const orl::OptimisticRollup& before, u64 value, const o
 
 struct Checks {
   bool deployed_at_genesis = false;
-  RollupError stake_by_outsider{}, first_stake_below_minimum{}, first_stake_at_minimum{};
+  OptimisticRollupError stake_by_outsider{}, first_stake_below_minimum{}, first_stake_at_minimum{};
   u64 unlock_height = 0;
-  RollupError unstake_locked{}, unstake_at_unlock{}, unstake_pending{};
-  RollupError deposit_below_minimum{}, deposit_at_minimum{}, top_up_unassigned{}, owner_off_curve{}, owner_on_curve{};
+  OptimisticRollupError unstake_locked{}, unstake_at_unlock{}, unstake_pending{};
+  OptimisticRollupError deposit_below_minimum{}, deposit_at_minimum{}, top_up_unassigned{}, owner_off_curve{}, owner_on_curve{};
   bool deposit_recorded = false;
-  RollupError fee_below{}, fee_above{}, fee_exact{}, exit_unassigned{};
+  OptimisticRollupError fee_below{}, fee_above{}, fee_exact{}, exit_unassigned{};
   bool fee_paid_to_operator = false;
-  RollupError freeze_before_due{}, freeze_at_due{}, freeze_unknown{};
-  RollupError submit_understaked{}, submit_wrong_epoch{}, origin_in_future{}, origin_at_window{}, origin_stale{},
+  OptimisticRollupError freeze_before_due{}, freeze_at_due{}, freeze_unknown{};
+  OptimisticRollupError submit_understaked{}, submit_wrong_epoch{}, origin_in_future{}, origin_at_window{}, origin_stale{},
       submit_forged{};
   u64 visible_at_origin_1 = 9, visible_at_origin_2 = 9, challenge_deadline = 0;
   bool batch_recorded = false;
-  RollupError challenge_before_deadline{}, challenge_at_deadline{}, challenge_after_deadline{}, small_bond{},
+  OptimisticRollupError challenge_before_deadline{}, challenge_at_deadline{}, challenge_after_deadline{}, small_bond{},
       withholding{};
-  RollupError finalize_before{}, finalize_at{}, finalize_with_open_challenge{};
+  OptimisticRollupError finalize_before{}, finalize_at{}, finalize_with_open_challenge{};
   bool withdrawn_bond_to_operator = false, expired_bond_to_operator = false;
-  RollupError exit_not_frozen{}, exit_pending{}, exit_ok{};
+  OptimisticRollupError exit_not_frozen{}, exit_pending{}, exit_ok{};
   bool reclaim_to_depositor = false;
   bool every_step_conserves = false;
 };
@@ -233,7 +233,7 @@ constexpr Checks checks() {
                                  withdrawn.value().contract.batches[0].open_challenges == 0;
   r.expired_bond_to_operator = expired.ok() && expired.value().payouts.size() == 1 &&
                                expired.value().payouts[0].to == operator_key && expired.value().payouts[0].amount == 1000 &&
-                               expired.value().resolutions[0].reason == RollupError::challenge_expired;
+                               expired.value().resolutions[0].reason == OptimisticRollupError::challenge_expired;
 
   // Frozen with a pending batch: no exit yet [OR-EXIT-2].
   orl::OptimisticRollup pending_frozen = c3;
@@ -249,47 +249,47 @@ constexpr Checks checks() {
 constexpr Checks result = checks();
 
 static_assert(result.deployed_at_genesis);
-static_assert(result.stake_by_outsider == RollupError::not_operator);                // OR-STAKE-1
-static_assert(result.first_stake_below_minimum == RollupError::stake_below_minimum);  // OR-STAKE-2
-static_assert(result.first_stake_at_minimum == RollupError::none);
+static_assert(result.stake_by_outsider == OptimisticRollupError::not_operator);                // OR-STAKE-1
+static_assert(result.first_stake_below_minimum == OptimisticRollupError::stake_below_minimum);  // OR-STAKE-2
+static_assert(result.first_stake_at_minimum == OptimisticRollupError::none);
 static_assert(result.unlock_height == 501);
-static_assert(result.unstake_locked == RollupError::stake_locked);  // OR-UNSTAKE-1
-static_assert(result.unstake_at_unlock == RollupError::none);
-static_assert(result.unstake_pending == RollupError::batches_pending);  // OR-UNSTAKE-2
-static_assert(result.deposit_below_minimum == RollupError::deposit_below_minimum);  // OR-BRIDGE-4
-static_assert(result.deposit_at_minimum == RollupError::none);
+static_assert(result.unstake_locked == OptimisticRollupError::stake_locked);  // OR-UNSTAKE-1
+static_assert(result.unstake_at_unlock == OptimisticRollupError::none);
+static_assert(result.unstake_pending == OptimisticRollupError::batches_pending);  // OR-UNSTAKE-2
+static_assert(result.deposit_below_minimum == OptimisticRollupError::deposit_below_minimum);  // OR-BRIDGE-4
+static_assert(result.deposit_at_minimum == OptimisticRollupError::none);
 static_assert(result.deposit_recorded);
-static_assert(result.top_up_unassigned == RollupError::deposit_unknown_account);  // OR-BRIDGE-2
-static_assert(result.owner_off_curve == RollupError::deposit_owner_invalid);       // OR-BRIDGE-5
-static_assert(result.owner_on_curve == RollupError::none);
-static_assert(result.fee_below == RollupError::forced_exit_fee);  // OR-FEXQ-1
-static_assert(result.fee_above == RollupError::forced_exit_fee);
-static_assert(result.fee_exact == RollupError::none);
+static_assert(result.top_up_unassigned == OptimisticRollupError::deposit_unknown_account);  // OR-BRIDGE-2
+static_assert(result.owner_off_curve == OptimisticRollupError::deposit_owner_invalid);       // OR-BRIDGE-5
+static_assert(result.owner_on_curve == OptimisticRollupError::none);
+static_assert(result.fee_below == OptimisticRollupError::forced_exit_fee);  // OR-FEXQ-1
+static_assert(result.fee_above == OptimisticRollupError::forced_exit_fee);
+static_assert(result.fee_exact == OptimisticRollupError::none);
 static_assert(result.fee_paid_to_operator);
-static_assert(result.exit_unassigned == RollupError::forced_exit_unknown_account);  // OR-FEXQ-2
-static_assert(result.freeze_before_due == RollupError::freeze_not_overdue);         // OR-FRZ-3
-static_assert(result.freeze_at_due == RollupError::none);
-static_assert(result.freeze_unknown == RollupError::freeze_unknown_request);  // OR-FRZ-2
-static_assert(result.exit_not_frozen == RollupError::not_frozen);             // OR-EXIT-1
-static_assert(result.exit_ok == RollupError::none);
-static_assert(result.exit_pending == RollupError::exit_batches_pending);  // OR-EXIT-2
+static_assert(result.exit_unassigned == OptimisticRollupError::forced_exit_unknown_account);  // OR-FEXQ-2
+static_assert(result.freeze_before_due == OptimisticRollupError::freeze_not_overdue);         // OR-FRZ-3
+static_assert(result.freeze_at_due == OptimisticRollupError::none);
+static_assert(result.freeze_unknown == OptimisticRollupError::freeze_unknown_request);  // OR-FRZ-2
+static_assert(result.exit_not_frozen == OptimisticRollupError::not_frozen);             // OR-EXIT-1
+static_assert(result.exit_ok == OptimisticRollupError::none);
+static_assert(result.exit_pending == OptimisticRollupError::exit_batches_pending);  // OR-EXIT-2
 static_assert(result.reclaim_to_depositor);
-static_assert(result.submit_understaked == RollupError::operator_understaked);  // OR-BATCH-1
-static_assert(result.submit_wrong_epoch == RollupError::batch_wrong_epoch);     // OR-BATCH-13
-static_assert(result.origin_in_future == RollupError::batch_origin_in_future);  // OR-BATCH-14
-static_assert(result.origin_at_window == RollupError::none);                    // 9 + 23
-static_assert(result.origin_stale == RollupError::batch_origin_stale);          // OR-BATCH-15
-static_assert(result.submit_forged == RollupError::bad_operator_signature);     // OR-BATCH-12
+static_assert(result.submit_understaked == OptimisticRollupError::operator_understaked);  // OR-BATCH-1
+static_assert(result.submit_wrong_epoch == OptimisticRollupError::batch_wrong_epoch);     // OR-BATCH-13
+static_assert(result.origin_in_future == OptimisticRollupError::batch_origin_in_future);  // OR-BATCH-14
+static_assert(result.origin_at_window == OptimisticRollupError::none);                    // 9 + 23
+static_assert(result.origin_stale == OptimisticRollupError::batch_origin_stale);          // OR-BATCH-15
+static_assert(result.submit_forged == OptimisticRollupError::bad_operator_signature);     // OR-BATCH-12
 static_assert(result.visible_at_origin_1 == 0 && result.visible_at_origin_2 == 1);
 static_assert(result.challenge_deadline == 110 && result.batch_recorded);
-static_assert(result.challenge_before_deadline == RollupError::none);          // deadline - 1
-static_assert(result.challenge_at_deadline == RollupError::challenge_too_late);  // OR-CHAL-2
-static_assert(result.challenge_after_deadline == RollupError::challenge_too_late);
-static_assert(result.small_bond == RollupError::challenge_bond_too_small);        // OR-CHAL-3
-static_assert(result.withholding == RollupError::challenge_type_not_applicable);  // OR-CHAL-4
-static_assert(result.finalize_before == RollupError::challenge_period_open);      // OR-FIN-2
-static_assert(result.finalize_at == RollupError::none);
-static_assert(result.finalize_with_open_challenge == RollupError::challenges_open);  // OR-FIN-3
+static_assert(result.challenge_before_deadline == OptimisticRollupError::none);          // deadline - 1
+static_assert(result.challenge_at_deadline == OptimisticRollupError::challenge_too_late);  // OR-CHAL-2
+static_assert(result.challenge_after_deadline == OptimisticRollupError::challenge_too_late);
+static_assert(result.small_bond == OptimisticRollupError::challenge_bond_too_small);        // OR-CHAL-3
+static_assert(result.withholding == OptimisticRollupError::challenge_type_not_applicable);  // OR-CHAL-4
+static_assert(result.finalize_before == OptimisticRollupError::challenge_period_open);      // OR-FIN-2
+static_assert(result.finalize_at == OptimisticRollupError::none);
+static_assert(result.finalize_with_open_challenge == OptimisticRollupError::challenges_open);  // OR-FIN-3
 static_assert(result.withdrawn_bond_to_operator);                                   // OR-WDC-1 effect
 static_assert(result.expired_bond_to_operator);                                     // OR-EXP-1 effect
 static_assert(result.every_step_conserves);

@@ -18,7 +18,7 @@
 namespace {
 
 using l2::Hash32;
-using l2::RollupError;
+using l2::OptimisticRollupError;
 using l2::u64;
 namespace orl = l2::ref::optimistic_rollup;
 using orl::Account;
@@ -74,9 +74,9 @@ constexpr State funded() {
   return orl::apply_tx(params, l1, s, orl::make_transaction(deposit_bob), toy).value();
 }
 
-constexpr RollupError error_of(const State& s, const Transaction& tx, const L1View& view = l1) {
+constexpr OptimisticRollupError error_of(const State& s, const Transaction& tx, const L1View& view = l1) {
   const auto r = orl::apply_tx(params, view, s, tx, toy);
-  return r.ok() ? RollupError::none : r.error();
+  return r.ok() ? OptimisticRollupError::none : r.error();
 }
 
 // The stateless step on the witness the stateful run recorded; the error, or none with the root
@@ -99,13 +99,13 @@ struct DepositChecks {
   bool top_up_credits = false;
   bool root_commits_to_the_deposit_counter = false;
   bool stateless_matches_stateful = false;
-  RollupError replayed = RollupError::none;
-  RollupError skipped = RollupError::none;
-  RollupError unrecorded = RollupError::none;
-  RollupError altered = RollupError::none;
-  RollupError slot_taken = RollupError::none;
-  RollupError top_up_of_nobody = RollupError::none;
-  RollupError overflow = RollupError::none;
+  OptimisticRollupError replayed = OptimisticRollupError::none;
+  OptimisticRollupError skipped = OptimisticRollupError::none;
+  OptimisticRollupError unrecorded = OptimisticRollupError::none;
+  OptimisticRollupError altered = OptimisticRollupError::none;
+  OptimisticRollupError slot_taken = OptimisticRollupError::none;
+  OptimisticRollupError top_up_of_nobody = OptimisticRollupError::none;
+  OptimisticRollupError overflow = OptimisticRollupError::none;
 };
 
 constexpr DepositChecks check_deposits() {
@@ -154,13 +154,13 @@ static_assert(deposits.deposits_create_accounts);
 static_assert(deposits.top_up_credits);
 static_assert(deposits.root_commits_to_the_deposit_counter);
 static_assert(deposits.stateless_matches_stateful);
-static_assert(deposits.replayed == RollupError::deposit_already_credited);
-static_assert(deposits.skipped == RollupError::deposit_out_of_order);
-static_assert(deposits.unrecorded == RollupError::deposit_not_recorded);
-static_assert(deposits.altered == RollupError::deposit_mismatch);
-static_assert(deposits.slot_taken == RollupError::account_exists);
-static_assert(deposits.top_up_of_nobody == RollupError::unknown_account);
-static_assert(deposits.overflow == RollupError::deposit_balance_overflow);
+static_assert(deposits.replayed == OptimisticRollupError::deposit_already_credited);
+static_assert(deposits.skipped == OptimisticRollupError::deposit_out_of_order);
+static_assert(deposits.unrecorded == OptimisticRollupError::deposit_not_recorded);
+static_assert(deposits.altered == OptimisticRollupError::deposit_mismatch);
+static_assert(deposits.slot_taken == OptimisticRollupError::account_exists);
+static_assert(deposits.top_up_of_nobody == OptimisticRollupError::unknown_account);
+static_assert(deposits.overflow == OptimisticRollupError::deposit_balance_overflow);
 
 // ---- transfers [OR-TX-1, OR-SEND-1 .. OR-SEND-7, OR-XFER-1, OR-XFER-2, OR-FEE-1, OR-FEE-2] ----
 struct TransferChecks {
@@ -169,20 +169,20 @@ struct TransferChecks {
   bool self_transfer_costs_the_fee = false;
   bool transfer_to_fee_account = false;
   bool zero_fee_leaves_fee_account = false;
-  RollupError replayed = RollupError::none;
-  RollupError gap = RollupError::none;
-  RollupError wrong_signer = RollupError::none;
-  RollupError other_rollup = RollupError::none;
-  RollupError no_sender = RollupError::none;
-  RollupError no_recipient = RollupError::none;
-  RollupError exact_balance = RollupError::none;
-  RollupError one_too_many = RollupError::none;
-  RollupError amount_plus_fee_overflows = RollupError::none;
-  RollupError nonce_at_max = RollupError::none;
-  RollupError recipient_overflows = RollupError::none;
-  RollupError fee_overflows = RollupError::none;
-  RollupError no_fee_account = RollupError::none;
-  RollupError malformed = RollupError::none;
+  OptimisticRollupError replayed = OptimisticRollupError::none;
+  OptimisticRollupError gap = OptimisticRollupError::none;
+  OptimisticRollupError wrong_signer = OptimisticRollupError::none;
+  OptimisticRollupError other_rollup = OptimisticRollupError::none;
+  OptimisticRollupError no_sender = OptimisticRollupError::none;
+  OptimisticRollupError no_recipient = OptimisticRollupError::none;
+  OptimisticRollupError exact_balance = OptimisticRollupError::none;
+  OptimisticRollupError one_too_many = OptimisticRollupError::none;
+  OptimisticRollupError amount_plus_fee_overflows = OptimisticRollupError::none;
+  OptimisticRollupError nonce_at_max = OptimisticRollupError::none;
+  OptimisticRollupError recipient_overflows = OptimisticRollupError::none;
+  OptimisticRollupError fee_overflows = OptimisticRollupError::none;
+  OptimisticRollupError no_fee_account = OptimisticRollupError::none;
+  OptimisticRollupError malformed = OptimisticRollupError::none;
   bool rejections_agree_stateless = false;
 };
 
@@ -251,29 +251,29 @@ static_assert(transfers.stateless_matches_stateful);
 static_assert(transfers.self_transfer_costs_the_fee);
 static_assert(transfers.transfer_to_fee_account);
 static_assert(transfers.zero_fee_leaves_fee_account);
-static_assert(transfers.replayed == RollupError::nonce_replayed);
-static_assert(transfers.gap == RollupError::nonce_gap);
-static_assert(transfers.wrong_signer == RollupError::bad_signature);
-static_assert(transfers.other_rollup == RollupError::bad_signature);
-static_assert(transfers.no_sender == RollupError::unknown_sender);
-static_assert(transfers.no_recipient == RollupError::unknown_recipient);
-static_assert(transfers.exact_balance == RollupError::none);  // 997 + 3 == 1000
-static_assert(transfers.one_too_many == RollupError::insufficient_balance);
-static_assert(transfers.amount_plus_fee_overflows == RollupError::amount_overflow);
-static_assert(transfers.nonce_at_max == RollupError::nonce_exhausted);
-static_assert(transfers.recipient_overflows == RollupError::recipient_balance_overflow);
-static_assert(transfers.fee_overflows == RollupError::fee_balance_overflow);
-static_assert(transfers.no_fee_account == RollupError::no_fee_account);
-static_assert(transfers.malformed == RollupError::tx_malformed);
+static_assert(transfers.replayed == OptimisticRollupError::nonce_replayed);
+static_assert(transfers.gap == OptimisticRollupError::nonce_gap);
+static_assert(transfers.wrong_signer == OptimisticRollupError::bad_signature);
+static_assert(transfers.other_rollup == OptimisticRollupError::bad_signature);
+static_assert(transfers.no_sender == OptimisticRollupError::unknown_sender);
+static_assert(transfers.no_recipient == OptimisticRollupError::unknown_recipient);
+static_assert(transfers.exact_balance == OptimisticRollupError::none);  // 997 + 3 == 1000
+static_assert(transfers.one_too_many == OptimisticRollupError::insufficient_balance);
+static_assert(transfers.amount_plus_fee_overflows == OptimisticRollupError::amount_overflow);
+static_assert(transfers.nonce_at_max == OptimisticRollupError::nonce_exhausted);
+static_assert(transfers.recipient_overflows == OptimisticRollupError::recipient_balance_overflow);
+static_assert(transfers.fee_overflows == OptimisticRollupError::fee_balance_overflow);
+static_assert(transfers.no_fee_account == OptimisticRollupError::no_fee_account);
+static_assert(transfers.malformed == OptimisticRollupError::tx_malformed);
 static_assert(transfers.rejections_agree_stateless);
 
 // ---- withdrawals [OR-SEND-*, OR-FEE-*] ----
 struct WithdrawalChecks {
   bool debits_amount_and_fee = false;
   bool stateless_matches_stateful = false;
-  RollupError transfer_signature_reused = RollupError::none;
-  RollupError replayed = RollupError::none;
-  RollupError too_much = RollupError::none;
+  OptimisticRollupError transfer_signature_reused = OptimisticRollupError::none;
+  OptimisticRollupError replayed = OptimisticRollupError::none;
+  OptimisticRollupError too_much = OptimisticRollupError::none;
 };
 
 constexpr WithdrawalChecks check_withdrawals() {
@@ -296,9 +296,9 @@ constexpr WithdrawalChecks check_withdrawals() {
 constexpr WithdrawalChecks withdrawals = check_withdrawals();
 static_assert(withdrawals.debits_amount_and_fee);
 static_assert(withdrawals.stateless_matches_stateful);
-static_assert(withdrawals.transfer_signature_reused == RollupError::bad_signature);
-static_assert(withdrawals.replayed == RollupError::nonce_replayed);
-static_assert(withdrawals.too_much == RollupError::insufficient_balance);
+static_assert(withdrawals.transfer_signature_reused == OptimisticRollupError::bad_signature);
+static_assert(withdrawals.replayed == OptimisticRollupError::nonce_replayed);
+static_assert(withdrawals.too_much == OptimisticRollupError::insufficient_balance);
 
 // ---- forced exits [OR-FEX-1 .. OR-FEX-5] ----
 struct ForcedExitChecks {
@@ -307,13 +307,13 @@ struct ForcedExitChecks {
   bool root_commits_to_the_exit_counter = false;
   bool stateless_matches_stateful = false;
   bool reads_only_the_account = false;
-  RollupError processed_twice = RollupError::none;
-  RollupError skipped = RollupError::none;
-  RollupError unrecorded = RollupError::none;
-  RollupError other_recipient = RollupError::none;
-  RollupError one_less = RollupError::none;
-  RollupError one_more = RollupError::none;
-  RollupError non_owner_takes_something = RollupError::none;
+  OptimisticRollupError processed_twice = OptimisticRollupError::none;
+  OptimisticRollupError skipped = OptimisticRollupError::none;
+  OptimisticRollupError unrecorded = OptimisticRollupError::none;
+  OptimisticRollupError other_recipient = OptimisticRollupError::none;
+  OptimisticRollupError one_less = OptimisticRollupError::none;
+  OptimisticRollupError one_more = OptimisticRollupError::none;
+  OptimisticRollupError non_owner_takes_something = OptimisticRollupError::none;
 };
 
 constexpr Transaction forced_exit(orl::ForcedExit e, u64 amount) {
@@ -354,23 +354,23 @@ static_assert(forced_exits.someone_elses_is_a_no_op);
 static_assert(forced_exits.root_commits_to_the_exit_counter);
 static_assert(forced_exits.stateless_matches_stateful);
 static_assert(forced_exits.reads_only_the_account);
-static_assert(forced_exits.processed_twice == RollupError::forced_exit_already_processed);
-static_assert(forced_exits.skipped == RollupError::forced_exit_out_of_order);
-static_assert(forced_exits.unrecorded == RollupError::forced_exit_not_recorded);
-static_assert(forced_exits.other_recipient == RollupError::forced_exit_mismatch);
-static_assert(forced_exits.one_less == RollupError::forced_exit_wrong_amount);
-static_assert(forced_exits.one_more == RollupError::forced_exit_wrong_amount);
-static_assert(forced_exits.non_owner_takes_something == RollupError::forced_exit_wrong_amount);
+static_assert(forced_exits.processed_twice == OptimisticRollupError::forced_exit_already_processed);
+static_assert(forced_exits.skipped == OptimisticRollupError::forced_exit_out_of_order);
+static_assert(forced_exits.unrecorded == OptimisticRollupError::forced_exit_not_recorded);
+static_assert(forced_exits.other_recipient == OptimisticRollupError::forced_exit_mismatch);
+static_assert(forced_exits.one_less == OptimisticRollupError::forced_exit_wrong_amount);
+static_assert(forced_exits.one_more == OptimisticRollupError::forced_exit_wrong_amount);
+static_assert(forced_exits.non_owner_takes_something == OptimisticRollupError::forced_exit_wrong_amount);
 
 // ---- the witness rules of the stateless step [OR-WIT-1 .. OR-WIT-4] ----
 struct WitnessChecks {
-  RollupError wrong_pre_root = RollupError::none;
-  RollupError lying_header = RollupError::none;
-  RollupError missing_opening = RollupError::none;
-  RollupError swapped_openings = RollupError::none;
-  RollupError tampered_sibling = RollupError::none;
-  RollupError inflated_balance = RollupError::none;
-  RollupError hidden_account = RollupError::none;
+  OptimisticRollupError wrong_pre_root = OptimisticRollupError::none;
+  OptimisticRollupError lying_header = OptimisticRollupError::none;
+  OptimisticRollupError missing_opening = OptimisticRollupError::none;
+  OptimisticRollupError swapped_openings = OptimisticRollupError::none;
+  OptimisticRollupError tampered_sibling = OptimisticRollupError::none;
+  OptimisticRollupError inflated_balance = OptimisticRollupError::none;
+  OptimisticRollupError hidden_account = OptimisticRollupError::none;
   bool extra_openings_ignored = false;
 };
 
@@ -382,7 +382,7 @@ constexpr WitnessChecks check_witnesses() {
   const Hash32 post = orl::apply_tx(params, l1, s, pay, toy).value().root();
   const auto run = [&](const orl::TxWitness& w, const Hash32& pre) {
     const auto r = orl::apply_tx(params, l1, pre, w, pay, toy);
-    return r.ok() ? RollupError::none : r.error();
+    return r.ok() ? OptimisticRollupError::none : r.error();
   };
   c.wrong_pre_root = run(good, State::genesis(operator_key).root());
   orl::TxWitness lying = good;
@@ -411,20 +411,20 @@ constexpr WitnessChecks check_witnesses() {
 }
 
 constexpr WitnessChecks witnesses = check_witnesses();
-static_assert(witnesses.wrong_pre_root == RollupError::witness_state_mismatch);
-static_assert(witnesses.lying_header == RollupError::witness_state_mismatch);
-static_assert(witnesses.missing_opening == RollupError::witness_missing);
-static_assert(witnesses.swapped_openings == RollupError::witness_wrong_account);
-static_assert(witnesses.tampered_sibling == RollupError::witness_root_mismatch);
-static_assert(witnesses.inflated_balance == RollupError::witness_root_mismatch);
-static_assert(witnesses.hidden_account == RollupError::witness_root_mismatch);
+static_assert(witnesses.wrong_pre_root == OptimisticRollupError::witness_state_mismatch);
+static_assert(witnesses.lying_header == OptimisticRollupError::witness_state_mismatch);
+static_assert(witnesses.missing_opening == OptimisticRollupError::witness_missing);
+static_assert(witnesses.swapped_openings == OptimisticRollupError::witness_wrong_account);
+static_assert(witnesses.tampered_sibling == OptimisticRollupError::witness_root_mismatch);
+static_assert(witnesses.inflated_balance == OptimisticRollupError::witness_root_mismatch);
+static_assert(witnesses.hidden_account == OptimisticRollupError::witness_root_mismatch);
 static_assert(witnesses.extra_openings_ignored);
 
 // ---- batches and the intermediate roots ----
 struct BatchChecks {
   bool roots_chain = false;
   bool each_step_re_executes = false;
-  RollupError invalid_inside = RollupError::none;
+  OptimisticRollupError invalid_inside = OptimisticRollupError::none;
 };
 
 constexpr BatchChecks check_batch() {
@@ -447,32 +447,32 @@ constexpr BatchChecks check_batch() {
   c.each_step_re_executes = all;
   const std::vector<Transaction> replaying{txs[0], txs[0]};
   const auto refused = orl::execute_batch(params, l1, s, replaying, toy);
-  c.invalid_inside = refused.ok() ? RollupError::none : refused.error();
+  c.invalid_inside = refused.ok() ? OptimisticRollupError::none : refused.error();
   return c;
 }
 
 constexpr BatchChecks batches = check_batch();
 static_assert(batches.roots_chain);
 static_assert(batches.each_step_re_executes);
-static_assert(batches.invalid_inside == RollupError::nonce_replayed);
+static_assert(batches.invalid_inside == OptimisticRollupError::nonce_replayed);
 
 // ---- classification of rejections for fraud proofs ----
-static_assert(orl::fault_type(RollupError::bad_signature) == orl::FraudProofType::invalid_signature);
-static_assert(orl::fault_type(RollupError::nonce_replayed) == orl::FraudProofType::double_spend);
-static_assert(orl::fault_type(RollupError::insufficient_balance) == orl::FraudProofType::double_spend);
-static_assert(orl::fault_type(RollupError::deposit_already_credited) == orl::FraudProofType::double_spend);
-static_assert(orl::fault_type(RollupError::forced_exit_already_processed) == orl::FraudProofType::double_spend);
-static_assert(orl::fault_type(RollupError::forced_exit_wrong_amount) == orl::FraudProofType::invalid_transition);
-static_assert(orl::fault_type(RollupError::deposit_out_of_order) == orl::FraudProofType::invalid_transition);
-static_assert(orl::fault_type(RollupError::nonce_gap) == orl::FraudProofType::invalid_transition);
-static_assert(orl::fault_type(RollupError::tx_malformed) == orl::FraudProofType::invalid_transition);
-static_assert(orl::is_witness_error(RollupError::witness_root_mismatch));
-static_assert(!orl::is_transaction_error(RollupError::witness_missing));
-static_assert(orl::is_transaction_error(RollupError::deposit_balance_overflow));
-static_assert(!orl::is_transaction_error(RollupError::batch_empty));
-static_assert(orl::is_transaction_error(RollupError::forced_exit_wrong_amount));
-static_assert(!orl::is_transaction_error(RollupError::config_censorship_bound));
-static_assert(l2::last_transaction_error == RollupError::forced_exit_wrong_amount);
+static_assert(orl::fault_type(OptimisticRollupError::bad_signature) == orl::FraudProofType::invalid_signature);
+static_assert(orl::fault_type(OptimisticRollupError::nonce_replayed) == orl::FraudProofType::double_spend);
+static_assert(orl::fault_type(OptimisticRollupError::insufficient_balance) == orl::FraudProofType::double_spend);
+static_assert(orl::fault_type(OptimisticRollupError::deposit_already_credited) == orl::FraudProofType::double_spend);
+static_assert(orl::fault_type(OptimisticRollupError::forced_exit_already_processed) == orl::FraudProofType::double_spend);
+static_assert(orl::fault_type(OptimisticRollupError::forced_exit_wrong_amount) == orl::FraudProofType::invalid_transition);
+static_assert(orl::fault_type(OptimisticRollupError::deposit_out_of_order) == orl::FraudProofType::invalid_transition);
+static_assert(orl::fault_type(OptimisticRollupError::nonce_gap) == orl::FraudProofType::invalid_transition);
+static_assert(orl::fault_type(OptimisticRollupError::tx_malformed) == orl::FraudProofType::invalid_transition);
+static_assert(orl::is_witness_error(OptimisticRollupError::witness_root_mismatch));
+static_assert(!orl::is_transaction_error(OptimisticRollupError::witness_missing));
+static_assert(orl::is_transaction_error(OptimisticRollupError::deposit_balance_overflow));
+static_assert(!orl::is_transaction_error(OptimisticRollupError::batch_empty));
+static_assert(orl::is_transaction_error(OptimisticRollupError::forced_exit_wrong_amount));
+static_assert(!orl::is_transaction_error(OptimisticRollupError::config_censorship_bound));
+static_assert(l2::last_transaction_error == OptimisticRollupError::forced_exit_wrong_amount);
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "l2/inv/obligation.hpp"
+#include "l2/vectors/registry.hpp"
 
 namespace {
 
@@ -74,7 +75,7 @@ TEST(InvariantsProver, AVacuousProofIsAFailure) {
 
 // Every mechanism obligation states its premises, so none can pass vacuously.
 TEST(InvariantsProver, MechanismObligationsCarryPremises) {
-  for (const auto& obligation : l2::inv::all_obligations())
+  for (const auto& obligation : l2::vectors::all_obligations())
     if (obligation.mechanism != "primitives") {
       EXPECT_TRUE(static_cast<bool>(obligation.assert_premise)) << obligation.id();
     }
@@ -82,7 +83,7 @@ TEST(InvariantsProver, MechanismObligationsCarryPremises) {
 
 TEST(InvariantsProver, ObligationIdsAreFileSafeAndUnique) {
   std::set<std::string> ids;
-  for (const auto& obligation : l2::inv::all_obligations()) {
+  for (const auto& obligation : l2::vectors::all_obligations()) {
     const std::string id = obligation.id();
     EXPECT_TRUE(ids.insert(id).second) << id;
     EXPECT_EQ(id.find_first_of("/ \\:"), std::string::npos) << id;

@@ -14,7 +14,7 @@
 namespace {
 
 using l2::Hash32;
-using l2::RollupError;
+using l2::OptimisticRollupError;
 using l2::u64;
 namespace orl = l2::ref::optimistic_rollup;
 using l2::test::rollup::code;
@@ -96,16 +96,16 @@ TEST_F(AdversarialTest, InvalidRevertedBatchReplayed) {
   // It matches batch_number 1 and prev_state_root again, and its signature is genuine.
   EXPECT_EQ(fraud.header.batch_number, w.contract.batches.size());
   EXPECT_EQ(fraud.header.prev_state_root, w.contract.last_state_root);
-  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(carol), fraud}, 10), RollupError::batch_wrong_epoch);
-  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), fraud}, 10), RollupError::batch_wrong_epoch);
+  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(carol), fraud}, 10), OptimisticRollupError::batch_wrong_epoch);
+  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), fraud}, 10), OptimisticRollupError::batch_wrong_epoch);
   // The removed batch is gone for challenges too, and its refunded challenges for every call.
-  EXPECT_EQ(w.refusal<orl::OpenChallenge>(w.open_input(carol, *proof, 1000), 10), RollupError::challenge_unknown_batch);
-  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), id, *proof}, 10), RollupError::unknown_challenge);
-  EXPECT_EQ(w.refusal<orl::ExpireChallenge>({key(carol), id}, 100), RollupError::unknown_challenge);
+  EXPECT_EQ(w.refusal<orl::OpenChallenge>(w.open_input(carol, *proof, 1000), 10), OptimisticRollupError::challenge_unknown_batch);
+  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), id, *proof}, 10), OptimisticRollupError::unknown_challenge);
+  EXPECT_EQ(w.refusal<orl::ExpireChallenge>({key(carol), id}, 100), OptimisticRollupError::unknown_challenge);
   // Edited into the new epoch, the operator's signature no longer matches.
   Batch edited = fraud;
   edited.header.epoch = 1;
-  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(carol), edited}, 10), RollupError::bad_operator_signature);
+  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(carol), edited}, 10), OptimisticRollupError::bad_operator_signature);
   // The corrected batch of the new epoch is accepted at the same number.
   const l2::test::rollup::BuiltBatch corrected = w.honest(9, {w.transfer(alice, alice_account, bob_account, 10, 0, 0)});
   EXPECT_EQ(corrected.batch.header.epoch, 1u);
@@ -140,7 +140,7 @@ TEST_F(ZeroQueueInclusionTest, DepositInTheBatchBlockIsNotOverdue) {
   const Effects e = w.resolve(id, timeout, 22);
   ASSERT_EQ(e.resolutions.size(), 1u);
   EXPECT_EQ(e.resolutions[0].kind, ResolutionKind::challenge_rejected);
-  EXPECT_EQ(code(e.resolutions[0].reason), code(RollupError::fraud_request_not_overdue));
+  EXPECT_EQ(code(e.resolutions[0].reason), code(OptimisticRollupError::fraud_request_not_overdue));
   EXPECT_EQ(w.contract.stake, 10000u);
   EXPECT_EQ(w.contract.batches.size(), 2u);
 }
@@ -177,14 +177,14 @@ TEST_F(AdversarialTest, BatchWaitingInTheQueueIsNotSlashable) {
                              orl::TimeoutFault{QueueKind::deposits, index, w.l2.header()}};
     const orl::Challenge c{{}, timeout.batch_id, key(watcher), timeout.proof_type, {}, 0, 0, 0};
     EXPECT_EQ(code(orl::verify_fraud_proof(w.contract, w.contract.batches[1], c, timeout)),
-              code(RollupError::fraud_request_not_overdue))
+              code(OptimisticRollupError::fraud_request_not_overdue))
         << index;
   }
   // One block later the batch is stale: the window bounds how long it can wait.
   World late = w;
   late.contract.batches.pop_back();
   late.contract.last_state_root = built.pre.root();
-  EXPECT_EQ(late.refusal<orl::SubmitBatch>({key(operator_party), built.batch}, 54), RollupError::batch_origin_stale);
+  EXPECT_EQ(late.refusal<orl::SubmitBatch>({key(operator_party), built.batch}, 54), OptimisticRollupError::batch_origin_stale);
 }
 
 // Medium: a user deposit that fills the holdings made every honest challenge fail. Bonds are held
@@ -194,8 +194,8 @@ TEST_F(AdversarialTest, FullHoldingsDoNotBlockAChallenge) {
   const u64 room = l2::u64_max - w.contract.escrow - w.contract.stake - w.contract.treasury;
   w.deposit_new(carol, carol, room, 7);
   ASSERT_EQ(orl::holdings(w.contract).value, l2::u64_max);
-  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), 0, 100}, 8), RollupError::escrow_overflow);
-  EXPECT_EQ(w.refusal<orl::Stake>({key(operator_party), 1}, 8), RollupError::stake_overflow);
+  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), 0, 100}, 8), OptimisticRollupError::escrow_overflow);
+  EXPECT_EQ(w.refusal<orl::Stake>({key(operator_party), 1}, 8), OptimisticRollupError::stake_overflow);
   const auto proof = w.fraud_in(1);
   ASSERT_TRUE(proof.has_value());
   const Hash32 id = w.open(challenger, *proof, 8, 1000);
@@ -204,7 +204,7 @@ TEST_F(AdversarialTest, FullHoldingsDoNotBlockAChallenge) {
   EXPECT_EQ(e.resolutions.at(0).kind, ResolutionKind::fraud_confirmed);
   EXPECT_EQ(e.resolutions.at(1).challenge_id, second);
   EXPECT_EQ(e.resolutions.at(1).kind, ResolutionKind::batch_reverted);
-  EXPECT_EQ(e.resolutions.at(1).paid_to_challenger, l2::u64_max);
+  EXPECT_EQ(e.resolutions.at(1).refunded_bond, l2::u64_max);
   EXPECT_EQ(w.contract.batches.size(), 1u);
 }
 
@@ -249,7 +249,7 @@ TEST_F(AdversarialTest, CopiedCommitmentIsTheCopiersOwnChallenge) {
   const Hash32 honest_id = orl::challenge_id(key(challenger), honest_in.evidence);
   EXPECT_NE(copy_id, honest_id);
   // The copier's challenge with the honest proof: the evidence binds the challenger.
-  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), copy_id, *proof}, 8), RollupError::evidence_mismatch);
+  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), copy_id, *proof}, 8), OptimisticRollupError::evidence_mismatch);
   const Effects e = w.resolve(honest_id, *proof, 8);
   EXPECT_EQ(e.resolutions.at(0).challenge_id, honest_id);
   EXPECT_EQ(e.resolutions.at(0).kind, ResolutionKind::fraud_confirmed);
@@ -267,7 +267,7 @@ TEST_F(AdversarialTest, ARevealedProofCannotBeOvertakenInItsBlock) {
   const Hash32 honest_id = w.open(challenger, *proof, 7);
   // At 9 the honest reveal is in the mempool; carol commits to the proof under her own name.
   const Hash32 copy_id = w.open(carol, *proof, 9);
-  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), copy_id, *proof}, 9), RollupError::reveal_too_early);
+  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), copy_id, *proof}, 9), OptimisticRollupError::reveal_too_early);
   const Effects e = w.resolve(honest_id, *proof, 9);
   EXPECT_EQ(e.payouts.at(0).to, key(challenger));
   EXPECT_EQ(e.resolutions.at(1).challenge_id, copy_id);
@@ -291,14 +291,14 @@ TEST_F(AdversarialTest, StalledOperatorUsersExit) {
   ASSERT_EQ(w.contract.escrow, 1800u);
   // Deposit 2 is due for a freeze at 10 + 40, the forced exit at 52.
   const orl::FreezeInput freeze{key(watcher), QueueKind::deposits, 2, last.header()};
-  EXPECT_EQ(w.refusal<orl::Freeze>(freeze, 49), RollupError::freeze_not_overdue);
+  EXPECT_EQ(w.refusal<orl::Freeze>(freeze, 49), OptimisticRollupError::freeze_not_overdue);
   w.accept<orl::Freeze>(freeze, 50);
-  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(alice), alice_account, 100}, 51), RollupError::rollup_frozen);
-  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), w.honest(50).batch}, 51), RollupError::rollup_frozen);
+  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(alice), alice_account, 100}, 51), OptimisticRollupError::rollup_frozen);
+  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), w.honest(50).batch}, 51), OptimisticRollupError::rollup_frozen);
   // The pending batches run their course.
   const orl::ExitInput alice_exit{key(alice), last.header(), alice_account, *last.account(alice_account),
                                   last.prove(alice_account).siblings};
-  EXPECT_EQ(w.refusal<orl::Exit>(alice_exit, 105), RollupError::exit_batches_pending);
+  EXPECT_EQ(w.refusal<orl::Exit>(alice_exit, 105), OptimisticRollupError::exit_batches_pending);
   w.accept<orl::Finalize>({key(watcher)}, 105);
   w.accept<orl::Finalize>({key(watcher)}, 106);
   // Bob's withdrawal from the final batch 1.
@@ -317,9 +317,9 @@ TEST_F(AdversarialTest, StalledOperatorUsersExit) {
   EXPECT_EQ(ledger.of(key(operator_party)), 4u + 17);
   EXPECT_EQ(w.contract.escrow, 0u);
   // Nothing is paid twice.
-  EXPECT_EQ(w.refusal<orl::Exit>(alice_exit, 109), RollupError::exit_already_exited);
-  EXPECT_EQ(w.refusal<orl::ReclaimDeposit>({key(watcher), last.header(), 2}, 109), RollupError::reclaim_already_reclaimed);
-  EXPECT_EQ(w.refusal<orl::Freeze>(freeze, 109), RollupError::already_frozen);
+  EXPECT_EQ(w.refusal<orl::Exit>(alice_exit, 109), OptimisticRollupError::exit_already_exited);
+  EXPECT_EQ(w.refusal<orl::ReclaimDeposit>({key(watcher), last.header(), 2}, 109), OptimisticRollupError::reclaim_already_reclaimed);
+  EXPECT_EQ(w.refusal<orl::Freeze>(freeze, 109), OptimisticRollupError::already_frozen);
 }
 
 // Missing escape hatch: the operator keeps posting but censors alice's withdrawal. Her forced exit
@@ -369,7 +369,7 @@ TEST_F(AdversarialTest, CensoredWithdrawalForcedOut) {
   EXPECT_EQ(paid.payouts[0].to, alice_recipient);
   EXPECT_EQ(paid.payouts[0].amount, 1000u);
   EXPECT_EQ(orl::apply_tx(processes.params(), orl::L1View{}, processes.l2, censored).error(),
-            RollupError::insufficient_balance);
+            OptimisticRollupError::insufficient_balance);
 }
 
 // Medium: the draft's windows were arithmetic minimums. A challenger whose commitment the L1

@@ -20,7 +20,7 @@ namespace {
 
 using l2::Bytes;
 using l2::Hash32;
-using l2::RollupError;
+using l2::OptimisticRollupError;
 using l2::u64;
 namespace orl = l2::ref::optimistic_rollup;
 namespace oracle = l2::test::libsecp256k1;
@@ -66,7 +66,8 @@ void expect_resolutions(const Effects& e, const std::vector<orl::ChallengeResolu
     EXPECT_EQ(r.challenge_id, expected[i].challenge_id) << i;
     EXPECT_EQ(r.kind, expected[i].kind) << i;
     EXPECT_EQ(r.slashed_amount, expected[i].slashed_amount) << i;
-    EXPECT_EQ(r.paid_to_challenger, expected[i].paid_to_challenger) << i;
+    EXPECT_EQ(r.refunded_bond, expected[i].refunded_bond) << i;
+    EXPECT_EQ(r.reward, expected[i].reward) << i;
     EXPECT_EQ(r.forfeited_bond, expected[i].forfeited_bond) << i;
     EXPECT_EQ(code(r.reason), code(expected[i].reason)) << i;
   }
@@ -135,14 +136,14 @@ TEST(RollupDeploy, CreatesTheContractWithEveryFieldAtItsStart) {
   EXPECT_EQ(orl::genesis_root(keys.pubkey[0]), expected.last_state_root);
 }
 
-RollupError deploy_error(void (*change)(orl::RollupConfig&)) {
+OptimisticRollupError deploy_error(void (*change)(orl::RollupConfig&)) {
   orl::RollupConfig config = test_config;
   change(config);
   const auto deployed = orl::deploy(orl::DeployInput{1, Hash32{}, Hash32{0x02}, 0, config});
   if (deployed.ok()) {
     EXPECT_TRUE(l2::reflect::equal(deployed.value().config, config));
   }
-  return deployed.ok() ? RollupError::none : deployed.error();
+  return deployed.ok() ? OptimisticRollupError::none : deployed.error();
 }
 
 TEST(RollupDeploy, EveryBoundIsRefusedAtItsBoundaryAndAcceptedInside) {
@@ -151,95 +152,95 @@ TEST(RollupDeploy, EveryBoundIsRefusedAtItsBoundaryAndAcceptedInside) {
   struct Case {
     const char* name;
     void (*change)(C&);
-    RollupError expected;
+    OptimisticRollupError expected;
   };
   // test_config: censorship 6, queue 10, window 23, escape 40, stake 10000 at 50%.
   const Case cases[] = {
-      {"censorship 0", [](C& c) { c.censorship_bound_blocks = 0; }, RollupError::config_censorship_bound},
-      {"censorship 1", [](C& c) { c.censorship_bound_blocks = 1; }, RollupError::none},
-      {"censorship 2", [](C& c) { c.censorship_bound_blocks = 2; }, RollupError::none},
-      {"batch 0", [](C& c) { c.max_batch_size = 0; }, RollupError::config_batch_size},
-      {"batch 1", [](C& c) { c.max_batch_size = 1; }, RollupError::none},
-      {"batch 2", [](C& c) { c.max_batch_size = 2; }, RollupError::none},
-      {"challenge 5", [](C& c) { c.challenge_period_blocks = 5; }, RollupError::config_challenge_period},
-      {"challenge 6", [](C& c) { c.challenge_period_blocks = 6; }, RollupError::config_challenge_period},
-      {"challenge 7", [](C& c) { c.challenge_period_blocks = 7; }, RollupError::none},
-      {"resolution 5", [](C& c) { c.resolution_period_blocks = 5; }, RollupError::config_resolution_period},
-      {"resolution 6", [](C& c) { c.resolution_period_blocks = 6; }, RollupError::config_resolution_period},
-      {"resolution 7", [](C& c) { c.resolution_period_blocks = 7; }, RollupError::none},
-      {"window 5", [](C& c) { c.sequencing_window_blocks = 5; }, RollupError::config_sequencing_window},
-      {"window 6", [](C& c) { c.sequencing_window_blocks = 6; }, RollupError::none},
-      {"window 7", [](C& c) { c.sequencing_window_blocks = 7; }, RollupError::none},
-      {"escape 32", [](C& c) { c.escape_delay_blocks = 32; }, RollupError::config_escape_delay},
-      {"escape 33", [](C& c) { c.escape_delay_blocks = 33; }, RollupError::config_escape_delay},
-      {"escape 34", [](C& c) { c.escape_delay_blocks = 34; }, RollupError::none},
-      {"queue 16", [](C& c) { c.queue_inclusion_blocks = 16; }, RollupError::none},
-      {"queue 17", [](C& c) { c.queue_inclusion_blocks = 17; }, RollupError::config_escape_delay},
-      {"queue 0", [](C& c) { c.queue_inclusion_blocks = 0; }, RollupError::none},
-      {"window 30", [](C& c) { c.sequencing_window_blocks = 30; }, RollupError::config_escape_delay},
+      {"censorship 0", [](C& c) { c.censorship_bound_blocks = 0; }, OptimisticRollupError::config_censorship_bound},
+      {"censorship 1", [](C& c) { c.censorship_bound_blocks = 1; }, OptimisticRollupError::none},
+      {"censorship 2", [](C& c) { c.censorship_bound_blocks = 2; }, OptimisticRollupError::none},
+      {"batch 0", [](C& c) { c.max_batch_size = 0; }, OptimisticRollupError::config_batch_size},
+      {"batch 1", [](C& c) { c.max_batch_size = 1; }, OptimisticRollupError::none},
+      {"batch 2", [](C& c) { c.max_batch_size = 2; }, OptimisticRollupError::none},
+      {"challenge 5", [](C& c) { c.challenge_period_blocks = 5; }, OptimisticRollupError::config_challenge_period},
+      {"challenge 6", [](C& c) { c.challenge_period_blocks = 6; }, OptimisticRollupError::config_challenge_period},
+      {"challenge 7", [](C& c) { c.challenge_period_blocks = 7; }, OptimisticRollupError::none},
+      {"resolution 5", [](C& c) { c.resolution_period_blocks = 5; }, OptimisticRollupError::config_resolution_period},
+      {"resolution 6", [](C& c) { c.resolution_period_blocks = 6; }, OptimisticRollupError::config_resolution_period},
+      {"resolution 7", [](C& c) { c.resolution_period_blocks = 7; }, OptimisticRollupError::none},
+      {"window 5", [](C& c) { c.sequencing_window_blocks = 5; }, OptimisticRollupError::config_sequencing_window},
+      {"window 6", [](C& c) { c.sequencing_window_blocks = 6; }, OptimisticRollupError::none},
+      {"window 7", [](C& c) { c.sequencing_window_blocks = 7; }, OptimisticRollupError::none},
+      {"escape 32", [](C& c) { c.escape_delay_blocks = 32; }, OptimisticRollupError::config_escape_delay},
+      {"escape 33", [](C& c) { c.escape_delay_blocks = 33; }, OptimisticRollupError::config_escape_delay},
+      {"escape 34", [](C& c) { c.escape_delay_blocks = 34; }, OptimisticRollupError::none},
+      {"queue 16", [](C& c) { c.queue_inclusion_blocks = 16; }, OptimisticRollupError::none},
+      {"queue 17", [](C& c) { c.queue_inclusion_blocks = 17; }, OptimisticRollupError::config_escape_delay},
+      {"queue 0", [](C& c) { c.queue_inclusion_blocks = 0; }, OptimisticRollupError::none},
+      {"window 30", [](C& c) { c.sequencing_window_blocks = 30; }, OptimisticRollupError::config_escape_delay},
       {"queue + window overflows",
        [](C& c) {
          c.queue_inclusion_blocks = max;
          c.escape_delay_blocks = max;
        },
-       RollupError::config_escape_delay},
+       OptimisticRollupError::config_escape_delay},
       {"queue + window = UINT64_MAX",
        [](C& c) {
          c.queue_inclusion_blocks = max - 23;
          c.escape_delay_blocks = max;
        },
-       RollupError::config_escape_delay},
+       OptimisticRollupError::config_escape_delay},
       {"queue + window = UINT64_MAX - 1",
        [](C& c) {
          c.queue_inclusion_blocks = max - 24;
          c.escape_delay_blocks = max;
        },
-       RollupError::none},
-      {"penalty 0", [](C& c) { c.stake.penalty_percentage = 0; }, RollupError::config_penalty},
-      {"penalty 1", [](C& c) { c.stake.penalty_percentage = 1; }, RollupError::none},
-      {"penalty 100", [](C& c) { c.stake.penalty_percentage = 100; }, RollupError::none},
-      {"penalty 101", [](C& c) { c.stake.penalty_percentage = 101; }, RollupError::config_penalty},
-      {"penalty 255", [](C& c) { c.stake.penalty_percentage = 255; }, RollupError::config_penalty},
-      {"slash of 3 at 50%", [](C& c) { c.stake.minimum_stake = 3; }, RollupError::config_slash},
-      {"slash of 4 at 50%", [](C& c) { c.stake.minimum_stake = 4; }, RollupError::none},
-      {"slash of 5 at 50%", [](C& c) { c.stake.minimum_stake = 5; }, RollupError::none},
-      {"slash of 0", [](C& c) { c.stake.minimum_stake = 0; }, RollupError::config_slash},
+       OptimisticRollupError::none},
+      {"penalty 0", [](C& c) { c.stake.penalty_percentage = 0; }, OptimisticRollupError::config_penalty},
+      {"penalty 1", [](C& c) { c.stake.penalty_percentage = 1; }, OptimisticRollupError::none},
+      {"penalty 100", [](C& c) { c.stake.penalty_percentage = 100; }, OptimisticRollupError::none},
+      {"penalty 101", [](C& c) { c.stake.penalty_percentage = 101; }, OptimisticRollupError::config_penalty},
+      {"penalty 255", [](C& c) { c.stake.penalty_percentage = 255; }, OptimisticRollupError::config_penalty},
+      {"slash of 3 at 50%", [](C& c) { c.stake.minimum_stake = 3; }, OptimisticRollupError::config_slash},
+      {"slash of 4 at 50%", [](C& c) { c.stake.minimum_stake = 4; }, OptimisticRollupError::none},
+      {"slash of 5 at 50%", [](C& c) { c.stake.minimum_stake = 5; }, OptimisticRollupError::none},
+      {"slash of 0", [](C& c) { c.stake.minimum_stake = 0; }, OptimisticRollupError::config_slash},
       {"slash of 199 at 1%",
        [](C& c) {
          c.stake.minimum_stake = 199;
          c.stake.penalty_percentage = 1;
        },
-       RollupError::config_slash},
+       OptimisticRollupError::config_slash},
       {"slash of 200 at 1%",
        [](C& c) {
          c.stake.minimum_stake = 200;
          c.stake.penalty_percentage = 1;
        },
-       RollupError::none},
+       OptimisticRollupError::none},
       {"slash of 1 at 100%",
        [](C& c) {
          c.stake.minimum_stake = 1;
          c.stake.penalty_percentage = 100;
        },
-       RollupError::config_slash},
+       OptimisticRollupError::config_slash},
       {"slash of 2 at 100%",
        [](C& c) {
          c.stake.minimum_stake = 2;
          c.stake.penalty_percentage = 100;
        },
-       RollupError::none},
+       OptimisticRollupError::none},
       {"slash of UINT64_MAX at 100%",
        [](C& c) {
          c.stake.minimum_stake = max;
          c.stake.penalty_percentage = 100;
        },
-       RollupError::none},
-      {"bond 0", [](C& c) { c.min_challenge_bond = 0; }, RollupError::config_challenge_bond},
-      {"bond 1", [](C& c) { c.min_challenge_bond = 1; }, RollupError::none},
-      {"min deposit 0", [](C& c) { c.min_deposit = 0; }, RollupError::config_min_deposit},
-      {"min deposit 1", [](C& c) { c.min_deposit = 1; }, RollupError::none},
-      {"fee 0", [](C& c) { c.forced_exit_fee = 0; }, RollupError::config_forced_exit_fee},
-      {"fee 1", [](C& c) { c.forced_exit_fee = 1; }, RollupError::none},
+       OptimisticRollupError::none},
+      {"bond 0", [](C& c) { c.min_challenge_bond = 0; }, OptimisticRollupError::config_challenge_bond},
+      {"bond 1", [](C& c) { c.min_challenge_bond = 1; }, OptimisticRollupError::none},
+      {"min deposit 0", [](C& c) { c.min_deposit = 0; }, OptimisticRollupError::config_min_deposit},
+      {"min deposit 1", [](C& c) { c.min_deposit = 1; }, OptimisticRollupError::none},
+      {"fee 0", [](C& c) { c.forced_exit_fee = 0; }, OptimisticRollupError::config_forced_exit_fee},
+      {"fee 1", [](C& c) { c.forced_exit_fee = 1; }, OptimisticRollupError::none},
   };
   for (const Case& c : cases) EXPECT_EQ(code(deploy_error(c.change)), code(c.expected)) << c.name;
 }
@@ -248,33 +249,33 @@ TEST(RollupDeploy, EveryBoundIsRefusedAtItsBoundaryAndAcceptedInside) {
 // the smallest configuration that passes all of them deploys.
 TEST(RollupDeploy, RulesAreCheckedInTheSpecsOrder) {
   orl::RollupConfig c{};
-  const auto step = [&](RollupError expected) {
+  const auto step = [&](OptimisticRollupError expected) {
     const auto deployed = orl::deploy(orl::DeployInput{1, Hash32{}, Hash32{0x02}, 0, c});
     EXPECT_EQ(code_of(deployed), code(expected));
   };
-  step(RollupError::config_censorship_bound);
+  step(OptimisticRollupError::config_censorship_bound);
   c.censorship_bound_blocks = 1;
-  step(RollupError::config_batch_size);
+  step(OptimisticRollupError::config_batch_size);
   c.max_batch_size = 1;
-  step(RollupError::config_challenge_period);
+  step(OptimisticRollupError::config_challenge_period);
   c.challenge_period_blocks = 2;
-  step(RollupError::config_resolution_period);
+  step(OptimisticRollupError::config_resolution_period);
   c.resolution_period_blocks = 2;
-  step(RollupError::config_sequencing_window);
+  step(OptimisticRollupError::config_sequencing_window);
   c.sequencing_window_blocks = 1;
-  step(RollupError::config_escape_delay);
+  step(OptimisticRollupError::config_escape_delay);
   c.escape_delay_blocks = 2;
-  step(RollupError::config_penalty);
+  step(OptimisticRollupError::config_penalty);
   c.stake.penalty_percentage = 100;
-  step(RollupError::config_slash);
+  step(OptimisticRollupError::config_slash);
   c.stake.minimum_stake = 2;
-  step(RollupError::config_challenge_bond);
+  step(OptimisticRollupError::config_challenge_bond);
   c.min_challenge_bond = 1;
-  step(RollupError::config_min_deposit);
+  step(OptimisticRollupError::config_min_deposit);
   c.min_deposit = 1;
-  step(RollupError::config_forced_exit_fee);
+  step(OptimisticRollupError::config_forced_exit_fee);
   c.forced_exit_fee = 1;
-  step(RollupError::none);
+  step(OptimisticRollupError::none);
 }
 
 // ---- stake and unstake [OR-STAKE-1 .. 3, OR-UNSTAKE-1 .. 2] ----
@@ -282,12 +283,12 @@ TEST(RollupDeploy, RulesAreCheckedInTheSpecsOrder) {
 TEST(RollupStake, FirstStakeNeedsTheMinimumAndTheOperator) {
   World w;
   const OptimisticRollup fresh = w.contract;
-  EXPECT_EQ(w.refusal<orl::Stake>({w.key(alice), 20000}, 10), RollupError::not_operator);
-  EXPECT_EQ(w.refusal<orl::Stake>({w.key(operator_party), 9999}, 10), RollupError::stake_below_minimum);
-  EXPECT_EQ(w.refusal<orl::Stake>({w.key(operator_party), 0}, 10), RollupError::stake_below_minimum);
-  EXPECT_EQ(w.refusal<orl::Stake>({w.key(operator_party), 10001}, 10), RollupError::none);
+  EXPECT_EQ(w.refusal<orl::Stake>({w.key(alice), 20000}, 10), OptimisticRollupError::not_operator);
+  EXPECT_EQ(w.refusal<orl::Stake>({w.key(operator_party), 9999}, 10), OptimisticRollupError::stake_below_minimum);
+  EXPECT_EQ(w.refusal<orl::Stake>({w.key(operator_party), 0}, 10), OptimisticRollupError::stake_below_minimum);
+  EXPECT_EQ(w.refusal<orl::Stake>({w.key(operator_party), 10001}, 10), OptimisticRollupError::none);
   // OR-STAKE-1 before OR-STAKE-2.
-  EXPECT_EQ(w.refusal<orl::Stake>({w.key(alice), 1}, 10), RollupError::not_operator);
+  EXPECT_EQ(w.refusal<orl::Stake>({w.key(alice), 1}, 10), OptimisticRollupError::not_operator);
 
   const Effects e = w.accept<orl::Stake>({w.key(operator_party), 10000}, 10);
   OptimisticRollup expected = fresh;
@@ -305,7 +306,7 @@ TEST(RollupStake, FirstStakeNeedsTheMinimumAndTheOperator) {
   const Effects zero = w.accept<orl::Stake>({w.key(operator_party), 0}, 20);
   expected.stake_unlock_height = 520;
   L2_EXPECT_FIELDS_EQ(expected, zero.contract);
-  EXPECT_EQ(w.refusal<orl::Stake>({w.key(bob), 1}, 21), RollupError::not_operator);
+  EXPECT_EQ(w.refusal<orl::Stake>({w.key(bob), 1}, 21), OptimisticRollupError::not_operator);
 }
 
 TEST(RollupStake, TheLockSaturatesAtUint64Max) {
@@ -326,29 +327,29 @@ TEST(RollupStake, HoldingsCapCountsEscrowStakeAndTreasuryButNotBonds) {
   c.escrow = 7000;
   c.treasury = 300;
   const u64 room = l2::u64_max - 7000 - 10000 - 300;
-  EXPECT_EQ(w.refusal<orl::Stake>({w.key(operator_party), room}, 2, &c), RollupError::none);
-  EXPECT_EQ(w.refusal<orl::Stake>({w.key(operator_party), room + 1}, 2, &c), RollupError::stake_overflow);
-  EXPECT_EQ(w.refusal<orl::Stake>({w.key(operator_party), l2::u64_max}, 2, &c), RollupError::stake_overflow);
+  EXPECT_EQ(w.refusal<orl::Stake>({w.key(operator_party), room}, 2, &c), OptimisticRollupError::none);
+  EXPECT_EQ(w.refusal<orl::Stake>({w.key(operator_party), room + 1}, 2, &c), OptimisticRollupError::stake_overflow);
+  EXPECT_EQ(w.refusal<orl::Stake>({w.key(operator_party), l2::u64_max}, 2, &c), OptimisticRollupError::stake_overflow);
   // A challenge's bond is held apart: it takes no room.
   c.challenges.push_back(orl::Challenge{Hash32{1}, Hash32{2}, w.key(carol), FraudProofType::invalid_transition,
                                         Hash32{3}, 1, 22, l2::u64_max});
-  EXPECT_EQ(w.refusal<orl::Stake>({w.key(operator_party), room}, 2, &c), RollupError::none);
+  EXPECT_EQ(w.refusal<orl::Stake>({w.key(operator_party), room}, 2, &c), OptimisticRollupError::none);
   // OR-STAKE-2 before OR-STAKE-3.
   c.staked = false;
-  EXPECT_EQ(w.refusal<orl::Stake>({w.key(operator_party), 9999}, 2, &c), RollupError::stake_below_minimum);
+  EXPECT_EQ(w.refusal<orl::Stake>({w.key(operator_party), 9999}, 2, &c), OptimisticRollupError::stake_below_minimum);
 }
 
 TEST_F(RollupContractTest, UnstakeWaitsForTheLockAndForPendingBatches) {
-  EXPECT_EQ(w.refusal<orl::Unstake>({key(alice)}, 600), RollupError::not_operator);
-  EXPECT_EQ(w.refusal<orl::Unstake>({key(operator_party)}, 500), RollupError::stake_locked);
-  EXPECT_EQ(w.refusal<orl::Unstake>({key(operator_party)}, 499), RollupError::stake_locked);
-  EXPECT_EQ(w.refusal<orl::Unstake>({key(operator_party)}, 501), RollupError::none);
-  EXPECT_EQ(w.refusal<orl::Unstake>({key(operator_party)}, 502), RollupError::none);
+  EXPECT_EQ(w.refusal<orl::Unstake>({key(alice)}, 600), OptimisticRollupError::not_operator);
+  EXPECT_EQ(w.refusal<orl::Unstake>({key(operator_party)}, 500), OptimisticRollupError::stake_locked);
+  EXPECT_EQ(w.refusal<orl::Unstake>({key(operator_party)}, 499), OptimisticRollupError::stake_locked);
+  EXPECT_EQ(w.refusal<orl::Unstake>({key(operator_party)}, 501), OptimisticRollupError::none);
+  EXPECT_EQ(w.refusal<orl::Unstake>({key(operator_party)}, 502), OptimisticRollupError::none);
   w.submit_honest(10);  // challenge deadline 110
-  EXPECT_EQ(w.refusal<orl::Unstake>({key(operator_party)}, 501), RollupError::batches_pending);
+  EXPECT_EQ(w.refusal<orl::Unstake>({key(operator_party)}, 501), OptimisticRollupError::batches_pending);
   // OR-STAKE-1, then OR-UNSTAKE-1, then OR-UNSTAKE-2.
-  EXPECT_EQ(w.refusal<orl::Unstake>({key(alice)}, 500), RollupError::not_operator);
-  EXPECT_EQ(w.refusal<orl::Unstake>({key(operator_party)}, 500), RollupError::stake_locked);
+  EXPECT_EQ(w.refusal<orl::Unstake>({key(alice)}, 500), OptimisticRollupError::not_operator);
+  EXPECT_EQ(w.refusal<orl::Unstake>({key(operator_party)}, 500), OptimisticRollupError::stake_locked);
   w.accept<orl::Finalize>({key(carol)}, 110);
 
   const OptimisticRollup before = w.contract;
@@ -361,8 +362,8 @@ TEST_F(RollupContractTest, UnstakeWaitsForTheLockAndForPendingBatches) {
   expect_resolutions(e, {});
   // Unstaked: no batch, and the next stake is a first stake again.
   EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), w.honest(600, {filler(0)}).batch}, 601),
-            RollupError::operator_understaked);
-  EXPECT_EQ(w.refusal<orl::Stake>({key(operator_party), 9999}, 602), RollupError::stake_below_minimum);
+            OptimisticRollupError::operator_understaked);
+  EXPECT_EQ(w.refusal<orl::Stake>({key(operator_party), 9999}, 602), OptimisticRollupError::stake_below_minimum);
   // An empty stake unstakes with no payout.
   const Effects again = w.accept<orl::Unstake>({key(operator_party)}, 603);
   expect_payouts(again, {});
@@ -398,20 +399,20 @@ TEST_F(RollupContractTest, DepositsRecordTheirIdAndTakeTheValueIntoEscrow) {
 
 TEST_F(RollupContractTest, DepositMinimumAndTargetRules) {
   for (const u64 value : {u64{0}, u64{99}}) {
-    EXPECT_EQ(w.refusal<orl::DepositNewAccount>({key(carol), key(carol), value}, 5), RollupError::deposit_below_minimum);
-    EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), alice_account, value}, 5), RollupError::deposit_below_minimum);
+    EXPECT_EQ(w.refusal<orl::DepositNewAccount>({key(carol), key(carol), value}, 5), OptimisticRollupError::deposit_below_minimum);
+    EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), alice_account, value}, 5), OptimisticRollupError::deposit_below_minimum);
   }
   for (const u64 value : {u64{100}, u64{101}}) {
-    EXPECT_EQ(w.refusal<orl::DepositNewAccount>({key(carol), key(carol), value}, 5), RollupError::none);
-    EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), alice_account, value}, 5), RollupError::none);
+    EXPECT_EQ(w.refusal<orl::DepositNewAccount>({key(carol), key(carol), value}, 5), OptimisticRollupError::none);
+    EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), alice_account, value}, 5), OptimisticRollupError::none);
   }
   // OR-BRIDGE-2 around next_account_index 3; account 0 exists from genesis.
-  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), 2, 100}, 5), RollupError::none);
-  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), 3, 100}, 5), RollupError::deposit_unknown_account);
-  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), 4, 100}, 5), RollupError::deposit_unknown_account);
-  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(operator_party), 0, 100}, 5), RollupError::none);
+  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), 2, 100}, 5), OptimisticRollupError::none);
+  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), 3, 100}, 5), OptimisticRollupError::deposit_unknown_account);
+  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), 4, 100}, 5), OptimisticRollupError::deposit_unknown_account);
+  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(operator_party), 0, 100}, 5), OptimisticRollupError::none);
   // OR-BRIDGE-4 before OR-BRIDGE-2.
-  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), 3, 99}, 5), RollupError::deposit_below_minimum);
+  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), 3, 99}, 5), OptimisticRollupError::deposit_below_minimum);
 }
 
 TEST_F(RollupContractTest, DepositHoldingsCap) {
@@ -419,17 +420,17 @@ TEST_F(RollupContractTest, DepositHoldingsCap) {
   c.treasury = 20;
   const u64 room = l2::u64_max - 1500 - 10000 - 20;
   c.escrow += room - 100;  // exactly 100 left
-  EXPECT_EQ(w.refusal<orl::DepositNewAccount>({key(carol), key(carol), 100}, 5, &c), RollupError::none);
-  EXPECT_EQ(w.refusal<orl::DepositNewAccount>({key(carol), key(carol), 101}, 5, &c), RollupError::escrow_overflow);
-  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), alice_account, 100}, 5, &c), RollupError::none);
-  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), alice_account, 101}, 5, &c), RollupError::escrow_overflow);
+  EXPECT_EQ(w.refusal<orl::DepositNewAccount>({key(carol), key(carol), 100}, 5, &c), OptimisticRollupError::none);
+  EXPECT_EQ(w.refusal<orl::DepositNewAccount>({key(carol), key(carol), 101}, 5, &c), OptimisticRollupError::escrow_overflow);
+  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), alice_account, 100}, 5, &c), OptimisticRollupError::none);
+  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), alice_account, 101}, 5, &c), OptimisticRollupError::escrow_overflow);
   // OR-BRIDGE-4 before OR-BRIDGE-1; OR-BRIDGE-1 before OR-BRIDGE-2.
-  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), alice_account, 99}, 5, &c), RollupError::deposit_below_minimum);
-  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), 9, 101}, 5, &c), RollupError::escrow_overflow);
+  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), alice_account, 99}, 5, &c), OptimisticRollupError::deposit_below_minimum);
+  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), 9, 101}, 5, &c), OptimisticRollupError::escrow_overflow);
   // Bonds take no room.
   c.challenges.push_back(orl::Challenge{Hash32{1}, Hash32{2}, key(carol), FraudProofType::invalid_transition, Hash32{3},
                                         1, 22, 5000});
-  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), alice_account, 100}, 5, &c), RollupError::none);
+  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), alice_account, 100}, 5, &c), OptimisticRollupError::none);
 }
 
 TEST_F(RollupContractTest, NewAccountIndicesAndOwners) {
@@ -441,22 +442,22 @@ TEST_F(RollupContractTest, NewAccountIndicesAndOwners) {
   EXPECT_EQ(last.value().contract.deposits.back().deposit_id,
             orl::deposit_id(params(), orl::Deposit{2, 0xffffffff, key(carol), 100}));
   c.next_account_index = u64{1} << 32;
-  EXPECT_EQ(w.refusal<orl::DepositNewAccount>({key(carol), key(carol), 100}, 5, &c), RollupError::accounts_exhausted);
+  EXPECT_EQ(w.refusal<orl::DepositNewAccount>({key(carol), key(carol), 100}, 5, &c), OptimisticRollupError::accounts_exhausted);
   // OR-BRIDGE-3 before OR-BRIDGE-5; a top-up of the last index still works.
   const Hash32 off_curve = w.keys.pubkey[l2::test::KeyPool<6>::off_curve];
-  EXPECT_EQ(w.refusal<orl::DepositNewAccount>({key(carol), off_curve, 100}, 5, &c), RollupError::accounts_exhausted);
-  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), 0xffffffff, 100}, 5, &c), RollupError::none);
+  EXPECT_EQ(w.refusal<orl::DepositNewAccount>({key(carol), off_curve, 100}, 5, &c), OptimisticRollupError::accounts_exhausted);
+  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), 0xffffffff, 100}, 5, &c), OptimisticRollupError::none);
 
   // OR-BRIDGE-5: keys libsecp256k1 cannot parse are refused; the parties' keys are accepted.
   ASSERT_FALSE(oracle::pubkey_parses(off_curve));
-  EXPECT_EQ(w.refusal<orl::DepositNewAccount>({key(carol), off_curve, 100}, 5), RollupError::deposit_owner_invalid);
+  EXPECT_EQ(w.refusal<orl::DepositNewAccount>({key(carol), off_curve, 100}, 5), OptimisticRollupError::deposit_owner_invalid);
   const Hash32 field_prime = l2::from_hex<32>("fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f");
   ASSERT_FALSE(oracle::pubkey_parses(field_prime));
-  EXPECT_EQ(w.refusal<orl::DepositNewAccount>({key(carol), field_prime, 100}, 5), RollupError::deposit_owner_invalid);
+  EXPECT_EQ(w.refusal<orl::DepositNewAccount>({key(carol), field_prime, 100}, 5), OptimisticRollupError::deposit_owner_invalid);
   for (std::size_t p = 0; p < 6; ++p)
-    EXPECT_EQ(w.refusal<orl::DepositNewAccount>({key(carol), w.keys.pubkey[p], 100}, 5), RollupError::none) << p;
+    EXPECT_EQ(w.refusal<orl::DepositNewAccount>({key(carol), w.keys.pubkey[p], 100}, 5), OptimisticRollupError::none) << p;
   // OR-BRIDGE-4 and -1 before OR-BRIDGE-5.
-  EXPECT_EQ(w.refusal<orl::DepositNewAccount>({key(carol), off_curve, 99}, 5), RollupError::deposit_below_minimum);
+  EXPECT_EQ(w.refusal<orl::DepositNewAccount>({key(carol), off_curve, 99}, 5), OptimisticRollupError::deposit_below_minimum);
 }
 
 // ---- forced-exit requests [OR-FEXQ-1, OR-FEXQ-2] ----
@@ -480,16 +481,16 @@ TEST_F(RollupContractTest, ForcedExitRequestRecordsItsIdAndPaysTheFeeToTheOperat
 TEST_F(RollupContractTest, ForcedExitRequestRules) {
   for (const u64 value : {u64{0}, u64{16}, u64{18}, l2::u64_max})
     EXPECT_EQ(w.refusal<orl::RequestForcedExit>({key(alice), alice_account, recipient, value}, 5),
-              RollupError::forced_exit_fee)
+              OptimisticRollupError::forced_exit_fee)
         << value;
-  EXPECT_EQ(w.refusal<orl::RequestForcedExit>({key(alice), 2, recipient, 17}, 5), RollupError::none);
+  EXPECT_EQ(w.refusal<orl::RequestForcedExit>({key(alice), 2, recipient, 17}, 5), OptimisticRollupError::none);
   EXPECT_EQ(w.refusal<orl::RequestForcedExit>({key(alice), 3, recipient, 17}, 5),
-            RollupError::forced_exit_unknown_account);
+            OptimisticRollupError::forced_exit_unknown_account);
   EXPECT_EQ(w.refusal<orl::RequestForcedExit>({key(alice), 4, recipient, 17}, 5),
-            RollupError::forced_exit_unknown_account);
-  EXPECT_EQ(w.refusal<orl::RequestForcedExit>({key(alice), 0, recipient, 17}, 5), RollupError::none);
+            OptimisticRollupError::forced_exit_unknown_account);
+  EXPECT_EQ(w.refusal<orl::RequestForcedExit>({key(alice), 0, recipient, 17}, 5), OptimisticRollupError::none);
   // OR-FEXQ-1 before OR-FEXQ-2.
-  EXPECT_EQ(w.refusal<orl::RequestForcedExit>({key(alice), 3, recipient, 16}, 5), RollupError::forced_exit_fee);
+  EXPECT_EQ(w.refusal<orl::RequestForcedExit>({key(alice), 3, recipient, 16}, 5), OptimisticRollupError::forced_exit_fee);
 }
 
 // ---- the frozen rule [OR-FROZEN-1] ----
@@ -503,32 +504,32 @@ TEST_F(RollupContractTest, AFrozenRollupTakesNoBatchDepositOrRequestButFinishesT
   frozen.frozen = true;
   const Batch next = w.honest(11, {filler(0)}).batch;
   // Checked first: inputs that break other rules too still get OR_ROLLUP_FROZEN.
-  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), next}, 12, &frozen), RollupError::rollup_frozen);
+  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), next}, 12, &frozen), OptimisticRollupError::rollup_frozen);
   Batch unsigned_batch = next;
   unsigned_batch.signature = {};
-  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(carol), unsigned_batch}, 12, &frozen), RollupError::rollup_frozen);
-  EXPECT_EQ(w.refusal<orl::DepositNewAccount>({key(carol), key(carol), 100}, 12, &frozen), RollupError::rollup_frozen);
-  EXPECT_EQ(w.refusal<orl::DepositNewAccount>({key(carol), key(carol), 1}, 12, &frozen), RollupError::rollup_frozen);
-  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), alice_account, 100}, 12, &frozen), RollupError::rollup_frozen);
-  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), 9, 1}, 12, &frozen), RollupError::rollup_frozen);
+  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(carol), unsigned_batch}, 12, &frozen), OptimisticRollupError::rollup_frozen);
+  EXPECT_EQ(w.refusal<orl::DepositNewAccount>({key(carol), key(carol), 100}, 12, &frozen), OptimisticRollupError::rollup_frozen);
+  EXPECT_EQ(w.refusal<orl::DepositNewAccount>({key(carol), key(carol), 1}, 12, &frozen), OptimisticRollupError::rollup_frozen);
+  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), alice_account, 100}, 12, &frozen), OptimisticRollupError::rollup_frozen);
+  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), 9, 1}, 12, &frozen), OptimisticRollupError::rollup_frozen);
   EXPECT_EQ(w.refusal<orl::RequestForcedExit>({key(alice), alice_account, recipient, 17}, 12, &frozen),
-            RollupError::rollup_frozen);
-  EXPECT_EQ(w.refusal<orl::RequestForcedExit>({key(alice), 9, recipient, 0}, 12, &frozen), RollupError::rollup_frozen);
+            OptimisticRollupError::rollup_frozen);
+  EXPECT_EQ(w.refusal<orl::RequestForcedExit>({key(alice), 9, recipient, 0}, 12, &frozen), OptimisticRollupError::rollup_frozen);
   // The same calls on the live rollup pass.
-  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), next}, 12), RollupError::none);
-  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), alice_account, 100}, 12), RollupError::none);
+  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), next}, 12), OptimisticRollupError::none);
+  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), alice_account, 100}, 12), OptimisticRollupError::none);
   // What is not a new batch or request still runs once frozen: stake, challenges, finality, payout.
-  EXPECT_EQ(w.refusal<orl::Stake>({key(operator_party), 5}, 12, &frozen), RollupError::none);
+  EXPECT_EQ(w.refusal<orl::Stake>({key(operator_party), 5}, 12, &frozen), OptimisticRollupError::none);
   EXPECT_EQ(w.refusal<orl::OpenChallenge>(w.open_input(bob, FraudProof{w.contract.batches[0].batch_id,
                                                                         FraudProofType::invalid_transition, std::nullopt,
                                                                         std::nullopt},
                                                        1000),
                                           12, &frozen),
-            RollupError::none);
-  EXPECT_EQ(w.refusal<orl::WithdrawChallenge>({key(carol), challenge}, 12, &frozen), RollupError::none);
-  EXPECT_EQ(w.refusal<orl::ExpireChallenge>({key(bob), challenge}, 32, &frozen), RollupError::none);
+            OptimisticRollupError::none);
+  EXPECT_EQ(w.refusal<orl::WithdrawChallenge>({key(carol), challenge}, 12, &frozen), OptimisticRollupError::none);
+  EXPECT_EQ(w.refusal<orl::ExpireChallenge>({key(bob), challenge}, 32, &frozen), OptimisticRollupError::none);
   OptimisticRollup closed = orl::apply_expire_challenge(frozen, {key(bob), challenge}, Env{32}).value().contract;
-  EXPECT_EQ(w.refusal<orl::Finalize>({key(bob)}, 110, &closed), RollupError::none);
+  EXPECT_EQ(w.refusal<orl::Finalize>({key(bob)}, 110, &closed), OptimisticRollupError::none);
 }
 
 // ---- batch submission [OR-BATCH-1 .. OR-BATCH-15] ----
@@ -587,20 +588,20 @@ TEST_F(RollupContractTest, ChallengeDeadlineSaturates) {
 
 TEST_F(RollupContractTest, SubmissionChecksTheOperatorAndTheHeader) {
   const Batch good = w.honest(9).batch;
-  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(carol), good}, 10), RollupError::none);
+  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(carol), good}, 10), OptimisticRollupError::none);
   // OR-BATCH-1: staked with at least minimum_stake.
   World unstaked;
   unstaked.deposits = w.deposits;
-  EXPECT_EQ(unstaked.refusal<orl::SubmitBatch>({key(operator_party), good}, 10), RollupError::operator_understaked);
+  EXPECT_EQ(unstaked.refusal<orl::SubmitBatch>({key(operator_party), good}, 10), OptimisticRollupError::operator_understaked);
   OptimisticRollup under = w.contract;
   under.stake = 9999;  // what a slash leaves
-  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), good}, 10, &under), RollupError::operator_understaked);
+  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), good}, 10, &under), OptimisticRollupError::operator_understaked);
   under.stake = 10000;
-  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), good}, 10, &under), RollupError::none);
+  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), good}, 10, &under), OptimisticRollupError::none);
   under.staked = false;  // a hand-made state: the stake is there, the flag says it was withdrawn
-  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), good}, 10, &under), RollupError::operator_understaked);
+  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), good}, 10, &under), OptimisticRollupError::operator_understaked);
 
-  const auto refused = [&](Batch b, RollupError e, bool resign) {
+  const auto refused = [&](Batch b, OptimisticRollupError e, bool resign) {
     if (resign) b = w.resigned(b);
     EXPECT_EQ(code(w.refusal<orl::SubmitBatch>({key(operator_party), b}, 10)), code(e));
   };
@@ -608,19 +609,19 @@ TEST_F(RollupContractTest, SubmissionChecksTheOperatorAndTheHeader) {
   for (const bool resign : {false, true}) {
     Batch b = good;
     b.header.chain_id += 1;
-    refused(b, RollupError::batch_wrong_rollup, resign);
+    refused(b, OptimisticRollupError::batch_wrong_rollup, resign);
     b = good;
     b.header.rollup_id[31] ^= 1;
-    refused(b, RollupError::batch_wrong_rollup, resign);
+    refused(b, OptimisticRollupError::batch_wrong_rollup, resign);
     b = good;
     b.header.epoch = 1;
-    refused(b, RollupError::batch_wrong_epoch, resign);
+    refused(b, OptimisticRollupError::batch_wrong_epoch, resign);
     b = good;
     b.header.batch_number = 1;
-    refused(b, RollupError::batch_out_of_order, resign);
+    refused(b, OptimisticRollupError::batch_out_of_order, resign);
     b = good;
     b.header.prev_state_root[0] ^= 1;
-    refused(b, RollupError::batch_prev_root_mismatch, resign);
+    refused(b, OptimisticRollupError::batch_prev_root_mismatch, resign);
   }
   // In that order: a header wrong in all of them names OR-BATCH-2, then -13, -3, -4.
   Batch b = good;
@@ -628,26 +629,26 @@ TEST_F(RollupContractTest, SubmissionChecksTheOperatorAndTheHeader) {
   b.header.epoch = 3;
   b.header.batch_number = 2;
   b.header.prev_state_root[0] ^= 1;
-  refused(b, RollupError::batch_wrong_rollup, true);
+  refused(b, OptimisticRollupError::batch_wrong_rollup, true);
   b.header.chain_id -= 1;
-  refused(b, RollupError::batch_wrong_epoch, true);
+  refused(b, OptimisticRollupError::batch_wrong_epoch, true);
   b.header.epoch = 0;
-  refused(b, RollupError::batch_out_of_order, true);
+  refused(b, OptimisticRollupError::batch_out_of_order, true);
   b.header.batch_number = 0;
-  refused(b, RollupError::batch_prev_root_mismatch, true);
+  refused(b, OptimisticRollupError::batch_prev_root_mismatch, true);
 }
 
 TEST_F(RollupContractTest, EpochMustBeTheContracts) {
   OptimisticRollup later = w.contract;
   later.epoch = 1;  // one confirmed fraud ago
   const Batch epoch0 = w.honest(9).batch;
-  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), epoch0}, 10, &later), RollupError::batch_wrong_epoch);
+  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), epoch0}, 10, &later), OptimisticRollupError::batch_wrong_epoch);
   for (const u64 epoch : {u64{1}, u64{2}}) {
     Batch b = epoch0;
     b.header.epoch = epoch;
     b = w.resigned(b);
     EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), b}, 10, &later),
-              epoch == 1 ? RollupError::none : RollupError::batch_wrong_epoch)
+              epoch == 1 ? OptimisticRollupError::none : OptimisticRollupError::batch_wrong_epoch)
         << epoch;
   }
 }
@@ -659,112 +660,112 @@ TEST_F(RollupContractTest, OriginMustBeAnEarlierBlockWithinTheSequencingWindow) 
     return code(w.refusal<orl::SubmitBatch>({key(operator_party), w.resigned(b)}, height));
   };
   // OR-BATCH-14: the origin is below the height.
-  EXPECT_EQ(at(49, 50), code(RollupError::none));
-  EXPECT_EQ(at(50, 50), code(RollupError::batch_origin_in_future));
-  EXPECT_EQ(at(51, 50), code(RollupError::batch_origin_in_future));
+  EXPECT_EQ(at(49, 50), code(OptimisticRollupError::none));
+  EXPECT_EQ(at(50, 50), code(OptimisticRollupError::batch_origin_in_future));
+  EXPECT_EQ(at(51, 50), code(OptimisticRollupError::batch_origin_in_future));
   // OR-BATCH-15: the height is at most origin + 23.
-  EXPECT_EQ(at(28, 50), code(RollupError::none));
-  EXPECT_EQ(at(27, 50), code(RollupError::none));
-  EXPECT_EQ(at(26, 50), code(RollupError::batch_origin_stale));
-  EXPECT_EQ(at(0, 23), code(RollupError::none));
-  EXPECT_EQ(at(0, 24), code(RollupError::batch_origin_stale));
+  EXPECT_EQ(at(28, 50), code(OptimisticRollupError::none));
+  EXPECT_EQ(at(27, 50), code(OptimisticRollupError::none));
+  EXPECT_EQ(at(26, 50), code(OptimisticRollupError::batch_origin_stale));
+  EXPECT_EQ(at(0, 23), code(OptimisticRollupError::none));
+  EXPECT_EQ(at(0, 24), code(OptimisticRollupError::batch_origin_stale));
   // origin + window past UINT64_MAX saturates: never stale.
-  EXPECT_EQ(at(l2::u64_max - 10, l2::u64_max), code(RollupError::none));
-  EXPECT_EQ(at(l2::u64_max - 23, l2::u64_max), code(RollupError::none));
-  EXPECT_EQ(at(l2::u64_max - 24, l2::u64_max), code(RollupError::batch_origin_stale));
+  EXPECT_EQ(at(l2::u64_max - 10, l2::u64_max), code(OptimisticRollupError::none));
+  EXPECT_EQ(at(l2::u64_max - 23, l2::u64_max), code(OptimisticRollupError::none));
+  EXPECT_EQ(at(l2::u64_max - 24, l2::u64_max), code(OptimisticRollupError::batch_origin_stale));
   // OR-BATCH-4 before OR-BATCH-14; OR-BATCH-14 before OR-BATCH-15 and the data rules.
   Batch b = w.honest(9).batch;
   b.header.prev_state_root[0] ^= 1;
   b.header.l1_origin_height = 60;
-  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), w.resigned(b)}, 50), RollupError::batch_prev_root_mismatch);
+  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), w.resigned(b)}, 50), OptimisticRollupError::batch_prev_root_mismatch);
   b = w.honest(9).batch;
   b.header.l1_origin_height = 60;
   b.transactions.clear();
-  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), w.resigned(b)}, 50), RollupError::batch_origin_in_future);
+  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), w.resigned(b)}, 50), OptimisticRollupError::batch_origin_in_future);
   b.header.l1_origin_height = 2;
-  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), w.resigned(b)}, 50), RollupError::batch_origin_stale);
+  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), w.resigned(b)}, 50), OptimisticRollupError::batch_origin_stale);
 }
 
 TEST_F(RollupContractTest, SubmissionChecksTheDataAgainstTheCommitments) {
   const Batch good = w.honest(9, {filler(0)}).batch;  // 3 transactions
-  const auto refused = [&](const Batch& b, RollupError e) {
+  const auto refused = [&](const Batch& b, OptimisticRollupError e) {
     EXPECT_EQ(code(w.refusal<orl::SubmitBatch>({key(operator_party), b}, 10)), code(e));
   };
   Batch b = good;
   b.transactions.clear();
-  refused(b, RollupError::batch_empty);
+  refused(b, OptimisticRollupError::batch_empty);
   // OR-BATCH-6 around max_batch_size 4: 5 is refused, 4 is accepted (below).
   b = good;
   b.transactions.assign(5, good.transactions[0]);
-  refused(b, RollupError::batch_too_large);
+  refused(b, OptimisticRollupError::batch_too_large);
   // OR-BATCH-7: the count is the posted list's, one more and one less.
   for (const u64 count : {u64{2}, u64{4}}) {
     b = good;
     b.header.transaction_count = count;
-    refused(b, RollupError::batch_count_mismatch);
+    refused(b, OptimisticRollupError::batch_count_mismatch);
   }
   b = good;
   b.transactions.pop_back();
-  refused(b, RollupError::batch_count_mismatch);
+  refused(b, OptimisticRollupError::batch_count_mismatch);
   // OR-BATCH-8
   b = good;
   std::swap(b.transactions[0], b.transactions[1]);
-  refused(b, RollupError::batch_tx_root_mismatch);
+  refused(b, OptimisticRollupError::batch_tx_root_mismatch);
   b = good;
   b.transactions[2].transfer->fee = 1;
-  refused(b, RollupError::batch_tx_root_mismatch);
+  refused(b, OptimisticRollupError::batch_tx_root_mismatch);
   // OR-BATCH-9: n + 1 roots, one fewer and one more.
   b = good;
   b.state_roots.pop_back();
-  refused(b, RollupError::batch_state_root_count);
+  refused(b, OptimisticRollupError::batch_state_root_count);
   b = good;
   b.state_roots.push_back(b.state_roots.back());
-  refused(b, RollupError::batch_state_root_count);
+  refused(b, OptimisticRollupError::batch_state_root_count);
   // OR-BATCH-10: each endpoint.
   b = good;
   b.state_roots.front()[0] ^= 1;
-  refused(b, RollupError::batch_state_root_endpoints);
+  refused(b, OptimisticRollupError::batch_state_root_endpoints);
   b = good;
   b.state_roots.back()[0] ^= 1;
-  refused(b, RollupError::batch_state_root_endpoints);
+  refused(b, OptimisticRollupError::batch_state_root_endpoints);
   // OR-BATCH-11: an intermediate root.
   b = good;
   b.state_roots[1][0] ^= 1;
-  refused(b, RollupError::batch_state_roots_mismatch);
+  refused(b, OptimisticRollupError::batch_state_roots_mismatch);
   b = good;
   b.header.state_roots_root[0] ^= 1;
-  refused(w.resigned(b), RollupError::batch_state_roots_mismatch);
+  refused(w.resigned(b), OptimisticRollupError::batch_state_roots_mismatch);
   // OR-BATCH-12: a flipped bit, another signer, a signature of another header.
   b = good;
   b.signature[5] ^= 1;
-  refused(b, RollupError::bad_operator_signature);
-  refused(w.resigned(good, carol), RollupError::bad_operator_signature);
+  refused(b, OptimisticRollupError::bad_operator_signature);
+  refused(w.resigned(good, carol), OptimisticRollupError::bad_operator_signature);
   b = good;
   b.signature = w.honest(8, {filler(0)}).batch.signature;
-  refused(b, RollupError::bad_operator_signature);
+  refused(b, OptimisticRollupError::bad_operator_signature);
   // The data rules in order: count before root, root before the roots' count, and so on.
   b = good;
   b.transactions.pop_back();
   b.state_roots.pop_back();
-  refused(b, RollupError::batch_count_mismatch);
+  refused(b, OptimisticRollupError::batch_count_mismatch);
   b = good;
   b.transactions[0] = good.transactions[1];
   b.state_roots.pop_back();
-  refused(b, RollupError::batch_tx_root_mismatch);
+  refused(b, OptimisticRollupError::batch_tx_root_mismatch);
   b = good;
   b.state_roots.pop_back();
   b.signature = {};
-  refused(b, RollupError::batch_state_root_count);
+  refused(b, OptimisticRollupError::batch_state_root_count);
   // Exactly max_batch_size transactions.
   const Batch four = w.honest(9, {filler(0), filler(1)}).batch;
   ASSERT_EQ(four.transactions.size(), 4u);
-  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), four}, 10), RollupError::none);
+  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), four}, 10), OptimisticRollupError::none);
 }
 
 TEST_F(RollupContractTest, BatchesChainInOrder) {
   w.submit_honest(10);
   // The same batch again is out of order; the next one must start from its post-root.
-  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), w.posted[0]}, 11), RollupError::batch_out_of_order);
+  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), w.posted[0]}, 11), OptimisticRollupError::batch_out_of_order);
   w.submit_honest(11, {w.transfer(alice, alice_account, bob_account, 10, 1, 0)});
   EXPECT_EQ(w.contract.batches[1].header.batch_number, 1u);
   EXPECT_EQ(w.contract.batches[1].header.prev_state_root, w.contract.batches[0].header.post_state_root);
@@ -804,12 +805,12 @@ TEST_F(RollupContractTest, ChallengeWindowIsHalfOpenAtTheDeadline) {
   w.submit_honest(10);  // challenge_deadline 110
   const FraudProof proof{w.contract.batches[0].batch_id, FraudProofType::invalid_transition, std::nullopt, std::nullopt};
   const orl::OpenChallengeInput in = w.open_input(challenger, proof, 1000);
-  EXPECT_EQ(w.refusal<orl::OpenChallenge>(in, 109), RollupError::none);
-  EXPECT_EQ(w.refusal<orl::OpenChallenge>(in, 110), RollupError::challenge_too_late);
-  EXPECT_EQ(w.refusal<orl::OpenChallenge>(in, 111), RollupError::challenge_too_late);
+  EXPECT_EQ(w.refusal<orl::OpenChallenge>(in, 109), OptimisticRollupError::none);
+  EXPECT_EQ(w.refusal<orl::OpenChallenge>(in, 110), OptimisticRollupError::challenge_too_late);
+  EXPECT_EQ(w.refusal<orl::OpenChallenge>(in, 111), OptimisticRollupError::challenge_too_late);
   // And finalization is possible exactly from the deadline.
-  EXPECT_EQ(w.refusal<orl::Finalize>({key(carol)}, 109), RollupError::challenge_period_open);
-  EXPECT_EQ(w.refusal<orl::Finalize>({key(carol)}, 110), RollupError::none);
+  EXPECT_EQ(w.refusal<orl::Finalize>({key(carol)}, 109), OptimisticRollupError::challenge_period_open);
+  EXPECT_EQ(w.refusal<orl::Finalize>({key(carol)}, 110), OptimisticRollupError::none);
 }
 
 TEST_F(RollupContractTest, OpenChallengeRules) {
@@ -819,45 +820,45 @@ TEST_F(RollupContractTest, OpenChallengeRules) {
     return orl::OpenChallengeInput{key(who), batch, type, Hash32{evidence}, bond};
   };
   EXPECT_EQ(w.refusal<orl::OpenChallenge>({key(carol), Hash32{1}, FraudProofType::invalid_transition, Hash32{}, 1000}, 11),
-            RollupError::challenge_unknown_batch);
+            OptimisticRollupError::challenge_unknown_batch);
   // OR-CHAL-3 around min_challenge_bond 1000; a bond of UINT64_MAX is held apart from holdings.
   EXPECT_EQ(w.refusal<orl::OpenChallenge>(input(carol, FraudProofType::invalid_transition, 999), 11),
-            RollupError::challenge_bond_too_small);
+            OptimisticRollupError::challenge_bond_too_small);
   EXPECT_EQ(w.refusal<orl::OpenChallenge>(input(carol, FraudProofType::invalid_transition, 0), 11),
-            RollupError::challenge_bond_too_small);
-  EXPECT_EQ(w.refusal<orl::OpenChallenge>(input(carol, FraudProofType::invalid_transition, 1000), 11), RollupError::none);
-  EXPECT_EQ(w.refusal<orl::OpenChallenge>(input(carol, FraudProofType::invalid_transition, 1001), 11), RollupError::none);
+            OptimisticRollupError::challenge_bond_too_small);
+  EXPECT_EQ(w.refusal<orl::OpenChallenge>(input(carol, FraudProofType::invalid_transition, 1000), 11), OptimisticRollupError::none);
+  EXPECT_EQ(w.refusal<orl::OpenChallenge>(input(carol, FraudProofType::invalid_transition, 1001), 11), OptimisticRollupError::none);
   EXPECT_EQ(w.refusal<orl::OpenChallenge>(input(carol, FraudProofType::invalid_transition, l2::u64_max), 11),
-            RollupError::none);
+            OptimisticRollupError::none);
   // OR-CHAL-4: every type but data_withholding.
   EXPECT_EQ(w.refusal<orl::OpenChallenge>(input(carol, FraudProofType::data_withholding, 1000), 11),
-            RollupError::challenge_type_not_applicable);
+            OptimisticRollupError::challenge_type_not_applicable);
   for (const FraudProofType type : {FraudProofType::invalid_transition, FraudProofType::invalid_signature,
                                     FraudProofType::double_spend, FraudProofType::timeout_violation})
-    EXPECT_EQ(w.refusal<orl::OpenChallenge>(input(carol, type, 1000), 11), RollupError::none);
+    EXPECT_EQ(w.refusal<orl::OpenChallenge>(input(carol, type, 1000), 11), OptimisticRollupError::none);
   // In order: OR-CHAL-2 before -3, -3 before -4.
   EXPECT_EQ(w.refusal<orl::OpenChallenge>(input(carol, FraudProofType::data_withholding, 1, 0x77), 110),
-            RollupError::challenge_too_late);
+            OptimisticRollupError::challenge_too_late);
   EXPECT_EQ(w.refusal<orl::OpenChallenge>(input(carol, FraudProofType::data_withholding, 1), 11),
-            RollupError::challenge_bond_too_small);
+            OptimisticRollupError::challenge_bond_too_small);
 
   // OR-CHAL-5: one party commits to one evidence once; other parties and other evidence are free.
   w.accept<orl::OpenChallenge>(input(carol, FraudProofType::double_spend, 1000), 11);
   EXPECT_EQ(w.refusal<orl::OpenChallenge>(input(carol, FraudProofType::invalid_signature, 1000), 12),
-            RollupError::challenge_duplicate);
-  EXPECT_EQ(w.refusal<orl::OpenChallenge>(input(challenger, FraudProofType::double_spend, 1000), 12), RollupError::none);
-  EXPECT_EQ(w.refusal<orl::OpenChallenge>(input(carol, FraudProofType::double_spend, 1000, 0x78), 12), RollupError::none);
+            OptimisticRollupError::challenge_duplicate);
+  EXPECT_EQ(w.refusal<orl::OpenChallenge>(input(challenger, FraudProofType::double_spend, 1000), 12), OptimisticRollupError::none);
+  EXPECT_EQ(w.refusal<orl::OpenChallenge>(input(carol, FraudProofType::double_spend, 1000, 0x78), 12), OptimisticRollupError::none);
   // OR-CHAL-4 before OR-CHAL-5.
   EXPECT_EQ(w.refusal<orl::OpenChallenge>(input(carol, FraudProofType::data_withholding, 1000), 12),
-            RollupError::challenge_type_not_applicable);
+            OptimisticRollupError::challenge_type_not_applicable);
   // Once the first is closed, the same commitment may be opened again.
   const Hash32 first = orl::challenge_id(key(carol), Hash32{0x77});
   w.accept<orl::WithdrawChallenge>({key(carol), first}, 12);
-  EXPECT_EQ(w.refusal<orl::OpenChallenge>(input(carol, FraudProofType::double_spend, 1000), 13), RollupError::none);
+  EXPECT_EQ(w.refusal<orl::OpenChallenge>(input(carol, FraudProofType::double_spend, 1000), 13), OptimisticRollupError::none);
   // A final batch cannot be challenged.
   w.accept<orl::Finalize>({key(carol)}, 110);
   EXPECT_EQ(w.refusal<orl::OpenChallenge>(input(bob, FraudProofType::double_spend, 1000), 109),
-            RollupError::challenge_unknown_batch);
+            OptimisticRollupError::challenge_unknown_batch);
 }
 
 TEST_F(RollupContractTest, ChallengeResolutionDeadlineSaturates) {
@@ -908,24 +909,24 @@ TEST_F(FraudProofTest, TheHonestProofConfirms) {
   EXPECT_EQ(good.transaction_fault->transaction, l2::reflect::encode(bad.transactions[1]));
   EXPECT_EQ(good.transaction_fault->pre_state_root, bad.state_roots[1]);
   EXPECT_EQ(good.transaction_fault->post_state_root, bad.state_roots[2]);
-  EXPECT_EQ(verdict(good), code(RollupError::none));
+  EXPECT_EQ(verdict(good), code(OptimisticRollupError::none));
   EXPECT_EQ(w.fraud_in(0), std::nullopt) << "the honest batch has no fault";
 }
 
 TEST_F(FraudProofTest, BatchAndShapeRules) {
   FraudProof p = good;
   p.batch_id = w.contract.batches[0].batch_id;
-  EXPECT_EQ(verdict(p), code(RollupError::fraud_batch_mismatch));
+  EXPECT_EQ(verdict(p), code(OptimisticRollupError::fraud_batch_mismatch));
   p = good;
   p.proof_type = FraudProofType::double_spend;
-  EXPECT_EQ(verdict(p), code(RollupError::fraud_batch_mismatch));
+  EXPECT_EQ(verdict(p), code(OptimisticRollupError::fraud_batch_mismatch));
   // OR-FP-2 for a transaction type: a timeout fault added, or the transaction fault missing.
   p = good;
   p.timeout_fault = orl::TimeoutFault{orl::QueueKind::deposits, 0, {}};
-  EXPECT_EQ(verdict(p), code(RollupError::fraud_evidence_shape));
+  EXPECT_EQ(verdict(p), code(OptimisticRollupError::fraud_evidence_shape));
   p = good;
   p.transaction_fault.reset();
-  EXPECT_EQ(verdict(p), code(RollupError::fraud_evidence_shape));
+  EXPECT_EQ(verdict(p), code(OptimisticRollupError::fraud_evidence_shape));
   // For the timeout type: a transaction fault instead, both, neither.
   const orl::Challenge timeout = challenge_for(FraudProofType::timeout_violation);
   const auto timeout_verdict = [&](const FraudProof& q) {
@@ -933,78 +934,81 @@ TEST_F(FraudProofTest, BatchAndShapeRules) {
   };
   p = good;
   p.proof_type = FraudProofType::timeout_violation;
-  EXPECT_EQ(timeout_verdict(p), code(RollupError::fraud_evidence_shape));
+  EXPECT_EQ(timeout_verdict(p), code(OptimisticRollupError::fraud_evidence_shape));
   p.timeout_fault = orl::TimeoutFault{orl::QueueKind::deposits, 0, {}};
-  EXPECT_EQ(timeout_verdict(p), code(RollupError::fraud_evidence_shape));
+  EXPECT_EQ(timeout_verdict(p), code(OptimisticRollupError::fraud_evidence_shape));
   p.transaction_fault.reset();
   p.timeout_fault.reset();
-  EXPECT_EQ(timeout_verdict(p), code(RollupError::fraud_evidence_shape));
+  EXPECT_EQ(timeout_verdict(p), code(OptimisticRollupError::fraud_evidence_shape));
   p.timeout_fault = orl::TimeoutFault{orl::QueueKind::deposits, 0, {}};
-  EXPECT_EQ(timeout_verdict(p), code(RollupError::fraud_bad_state_opening));
+  EXPECT_EQ(timeout_verdict(p), code(OptimisticRollupError::fraud_bad_state_opening));
 }
 
 TEST_F(FraudProofTest, InclusionRules) {
   FraudProof p = good;
   p.transaction_fault->transaction_index = 0;
-  EXPECT_EQ(verdict(p), code(RollupError::fraud_tx_not_included));
+  EXPECT_EQ(verdict(p), code(OptimisticRollupError::fraud_tx_not_included));
   p = good;
   p.transaction_fault->transaction_index = 2;  // = n: past the batch
-  EXPECT_EQ(verdict(p), code(RollupError::fraud_tx_not_included));
+  EXPECT_EQ(verdict(p), code(OptimisticRollupError::fraud_tx_not_included));
   p = good;
   p.transaction_fault->transaction.back() ^= 1;
-  EXPECT_EQ(verdict(p), code(RollupError::fraud_tx_not_included));
+  EXPECT_EQ(verdict(p), code(OptimisticRollupError::fraud_tx_not_included));
   p = good;
   p.transaction_fault->transaction_proof[0][0] ^= 1;
-  EXPECT_EQ(verdict(p), code(RollupError::fraud_tx_not_included));
+  EXPECT_EQ(verdict(p), code(OptimisticRollupError::fraud_tx_not_included));
   p = good;
   p.transaction_fault->pre_state_root = p.transaction_fault->post_state_root;
-  EXPECT_EQ(verdict(p), code(RollupError::fraud_pre_root_not_included));
+  EXPECT_EQ(verdict(p), code(OptimisticRollupError::fraud_pre_root_not_included));
   p = good;
   p.transaction_fault->pre_state_root_proof[0][0] ^= 1;
-  EXPECT_EQ(verdict(p), code(RollupError::fraud_pre_root_not_included));
+  EXPECT_EQ(verdict(p), code(OptimisticRollupError::fraud_pre_root_not_included));
   p = good;
   p.transaction_fault->post_state_root = p.transaction_fault->pre_state_root;
-  EXPECT_EQ(verdict(p), code(RollupError::fraud_post_root_not_included));
+  EXPECT_EQ(verdict(p), code(OptimisticRollupError::fraud_post_root_not_included));
   p = good;
   p.transaction_fault->post_state_root_proof.clear();
-  EXPECT_EQ(verdict(p), code(RollupError::fraud_post_root_not_included));
+  EXPECT_EQ(verdict(p), code(OptimisticRollupError::fraud_post_root_not_included));
   // The proofs in order: a wrong transaction with wrong roots is OR-FP-3, wrong roots OR-FP-4.
   p = good;
   p.transaction_fault->transaction.back() ^= 1;
   p.transaction_fault->pre_state_root[0] ^= 1;
-  EXPECT_EQ(verdict(p), code(RollupError::fraud_tx_not_included));
+  EXPECT_EQ(verdict(p), code(OptimisticRollupError::fraud_tx_not_included));
   p = good;
   p.transaction_fault->pre_state_root[0] ^= 1;
   p.transaction_fault->post_state_root[0] ^= 1;
-  EXPECT_EQ(verdict(p), code(RollupError::fraud_pre_root_not_included));
+  EXPECT_EQ(verdict(p), code(OptimisticRollupError::fraud_pre_root_not_included));
 }
 
 TEST_F(FraudProofTest, ReExecutionRules) {
   FraudProof p = good;
   p.transaction_fault->witness.accounts[0].account->balance += 1;  // a forged opening
-  EXPECT_EQ(verdict(p), code(RollupError::fraud_bad_witness));
+  EXPECT_EQ(verdict(p), code(OptimisticRollupError::fraud_bad_witness));
   p = good;
   p.transaction_fault->witness.accounts.pop_back();
-  EXPECT_EQ(verdict(p), code(RollupError::fraud_bad_witness));
+  EXPECT_EQ(verdict(p), code(OptimisticRollupError::fraud_bad_witness));
+  p = good;
+  p.transaction_fault->witness.accounts[0].index += 1;  // the first opening is of another account (OR-WIT-3)
+  EXPECT_EQ(verdict(p), code(OptimisticRollupError::fraud_bad_witness));
   p = good;
   p.transaction_fault->witness.pre_state.forced_exits_processed += 1;
-  EXPECT_EQ(verdict(p), code(RollupError::fraud_bad_witness));
+  EXPECT_EQ(verdict(p), code(OptimisticRollupError::fraud_bad_witness));
   // The same kind of proof against the first, correct step: no fault.
   const FraudProof at_zero{record().batch_id, FraudProofType::invalid_transition,
                            orl::transaction_fault_at(w.contract, record(), bad, 0, w.pre_states[1]), std::nullopt};
-  EXPECT_EQ(verdict(at_zero), code(RollupError::fraud_no_fault));
+  EXPECT_EQ(verdict(at_zero), code(OptimisticRollupError::fraud_no_fault));
   // A wrong result typed as a double spend, and a valid step typed as one.
   const orl::Challenge typed = challenge_for(FraudProofType::double_spend);
   p = good;
   p.proof_type = FraudProofType::double_spend;
-  EXPECT_EQ(code(orl::verify_fraud_proof(w.contract, record(), typed, p)), code(RollupError::fraud_type_mismatch));
+  EXPECT_EQ(code(orl::verify_fraud_proof(w.contract, record(), typed, p)), code(OptimisticRollupError::fraud_type_mismatch));
   FraudProof q = at_zero;
   q.proof_type = FraudProofType::double_spend;
-  EXPECT_EQ(code(orl::verify_fraud_proof(w.contract, record(), typed, q)), code(RollupError::fraud_no_fault));
+  EXPECT_EQ(code(orl::verify_fraud_proof(w.contract, record(), typed, q)), code(OptimisticRollupError::fraud_no_fault));
   // The proof's bytes must decode: a proof whose transaction is junk bytes is not included.
   p = good;
   p.transaction_fault->transaction = Bytes{0xff};
-  EXPECT_EQ(verdict(p), code(RollupError::fraud_tx_not_included));
+  EXPECT_EQ(verdict(p), code(OptimisticRollupError::fraud_tx_not_included));
 }
 
 // Each way an invalid transaction inside a batch is proven, with its type.
@@ -1099,8 +1103,8 @@ TEST_F(TimeoutTest, ARequestIsOverdueFromOriginRecordedAtPlusQueueInclusion) {
     const World saved = w;
     submit_ignoring(origin);
     EXPECT_EQ(w.fraud_in(0), std::nullopt) << origin;
-    EXPECT_EQ(verdict(fault(orl::QueueKind::deposits, 2)), code(RollupError::fraud_request_not_overdue)) << origin;
-    EXPECT_EQ(verdict(fault(orl::QueueKind::forced_exits, 0)), code(RollupError::fraud_request_not_overdue)) << origin;
+    EXPECT_EQ(verdict(fault(orl::QueueKind::deposits, 2)), code(OptimisticRollupError::fraud_request_not_overdue)) << origin;
+    EXPECT_EQ(verdict(fault(orl::QueueKind::forced_exits, 0)), code(OptimisticRollupError::fraud_request_not_overdue)) << origin;
     w = saved;
   }
   for (const u64 origin : {u64{15}, u64{16}}) {
@@ -1115,8 +1119,8 @@ TEST_F(TimeoutTest, ARequestIsOverdueFromOriginRecordedAtPlusQueueInclusion) {
     EXPECT_EQ(proof->timeout_fault->queue, orl::QueueKind::deposits);
     EXPECT_EQ(proof->timeout_fault->index, 2u);
     EXPECT_TRUE(l2::reflect::equal(proof->timeout_fault->post_state, w.l2.header()));
-    EXPECT_EQ(verdict(fault(orl::QueueKind::deposits, 2)), code(RollupError::none)) << origin;
-    EXPECT_EQ(verdict(fault(orl::QueueKind::forced_exits, 0)), code(RollupError::none)) << origin;
+    EXPECT_EQ(verdict(fault(orl::QueueKind::deposits, 2)), code(OptimisticRollupError::none)) << origin;
+    EXPECT_EQ(verdict(fault(orl::QueueKind::forced_exits, 0)), code(OptimisticRollupError::none)) << origin;
     w = saved;
   }
 }
@@ -1126,31 +1130,31 @@ TEST_F(TimeoutTest, TimeoutRules) {
   // OR-FP-9: the header must open the batch's post-state root.
   orl::TimeoutFault f = fault(orl::QueueKind::deposits, 2);
   f.post_state.deposits_credited = 3;
-  EXPECT_EQ(verdict(f), code(RollupError::fraud_bad_state_opening));
+  EXPECT_EQ(verdict(f), code(OptimisticRollupError::fraud_bad_state_opening));
   f = fault(orl::QueueKind::deposits, 2);
   f.post_state.forced_exits_processed = 1;
-  EXPECT_EQ(verdict(f), code(RollupError::fraud_bad_state_opening));
+  EXPECT_EQ(verdict(f), code(OptimisticRollupError::fraud_bad_state_opening));
   // OR-FP-10: an index past the view (3 deposits, 1 forced exit) is not overdue.
-  EXPECT_EQ(verdict(fault(orl::QueueKind::deposits, 3)), code(RollupError::fraud_request_not_overdue));
-  EXPECT_EQ(verdict(fault(orl::QueueKind::forced_exits, 1)), code(RollupError::fraud_request_not_overdue));
-  EXPECT_EQ(verdict(fault(orl::QueueKind::deposits, l2::u64_max)), code(RollupError::fraud_request_not_overdue));
+  EXPECT_EQ(verdict(fault(orl::QueueKind::deposits, 3)), code(OptimisticRollupError::fraud_request_not_overdue));
+  EXPECT_EQ(verdict(fault(orl::QueueKind::forced_exits, 1)), code(OptimisticRollupError::fraud_request_not_overdue));
+  EXPECT_EQ(verdict(fault(orl::QueueKind::deposits, l2::u64_max)), code(OptimisticRollupError::fraud_request_not_overdue));
   // OR-FP-11: the counter is above the index (deposits 0 and 1 were credited).
-  EXPECT_EQ(verdict(fault(orl::QueueKind::deposits, 1)), code(RollupError::fraud_request_processed));
-  EXPECT_EQ(verdict(fault(orl::QueueKind::deposits, 0)), code(RollupError::fraud_request_processed));
-  EXPECT_EQ(verdict(fault(orl::QueueKind::deposits, 2)), code(RollupError::none));
-  EXPECT_EQ(verdict(fault(orl::QueueKind::forced_exits, 0)), code(RollupError::none));
+  EXPECT_EQ(verdict(fault(orl::QueueKind::deposits, 1)), code(OptimisticRollupError::fraud_request_processed));
+  EXPECT_EQ(verdict(fault(orl::QueueKind::deposits, 0)), code(OptimisticRollupError::fraud_request_processed));
+  EXPECT_EQ(verdict(fault(orl::QueueKind::deposits, 2)), code(OptimisticRollupError::none));
+  EXPECT_EQ(verdict(fault(orl::QueueKind::forced_exits, 0)), code(OptimisticRollupError::none));
   // OR-FP-9 before -10 before -11.
   f = fault(orl::QueueKind::deposits, 9);
   f.post_state.accounts_root[0] ^= 1;
-  EXPECT_EQ(verdict(f), code(RollupError::fraud_bad_state_opening));
+  EXPECT_EQ(verdict(f), code(OptimisticRollupError::fraud_bad_state_opening));
 }
 
 TEST_F(TimeoutTest, TheQueueOfTheFaultIsTheOneItsCounterComesFrom) {
   // Credits all three deposits but skips the forced exit: only the forced-exit queue is overdue.
   const BuiltBatch built = w.honest(15, {first_two[0], first_two[1], orl::make_transaction(w.deposits[2])}, false);
   w.submit(built.batch, 16, built.pre, built.post);
-  EXPECT_EQ(verdict(fault(orl::QueueKind::deposits, 2)), code(RollupError::fraud_request_processed));
-  EXPECT_EQ(verdict(fault(orl::QueueKind::forced_exits, 0)), code(RollupError::none));
+  EXPECT_EQ(verdict(fault(orl::QueueKind::deposits, 2)), code(OptimisticRollupError::fraud_request_processed));
+  EXPECT_EQ(verdict(fault(orl::QueueKind::forced_exits, 0)), code(OptimisticRollupError::none));
   const auto proof = w.fraud_in(0);
   ASSERT_TRUE(proof.has_value());
   EXPECT_EQ(proof->timeout_fault->queue, orl::QueueKind::forced_exits);
@@ -1178,31 +1182,31 @@ TEST_F(RollupContractTest, AnOverdueSumPastUint64MaxIsNeverOverdue) {
 
 TEST_F(FraudProofTest, ResolveRules) {
   const Hash32 id = w.open(challenger, good, 10);  // opened_at 10, deadline 31
-  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), Hash32{9}, good}, 12), RollupError::unknown_challenge);
+  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), Hash32{9}, good}, 12), OptimisticRollupError::unknown_challenge);
   // OR-RES-2: revealed before the deadline.
-  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), id, good}, 31), RollupError::challenge_expired);
-  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), id, good}, 32), RollupError::challenge_expired);
-  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), id, good}, 30), RollupError::none);
+  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), id, good}, 31), OptimisticRollupError::challenge_expired);
+  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), id, good}, 32), OptimisticRollupError::challenge_expired);
+  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), id, good}, 30), OptimisticRollupError::none);
   // OR-RES-3: in a later block than the commitment.
-  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), id, good}, 10), RollupError::reveal_too_early);
-  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), id, good}, 9), RollupError::reveal_too_early);
-  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), id, good}, 11), RollupError::none);
+  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), id, good}, 10), OptimisticRollupError::reveal_too_early);
+  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), id, good}, 9), OptimisticRollupError::reveal_too_early);
+  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), id, good}, 11), OptimisticRollupError::none);
   // OR-RES-4: the proof committed to, by this challenger.
   FraudProof other = good;
   other.proof_type = FraudProofType::double_spend;
-  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), id, other}, 12), RollupError::evidence_mismatch);
+  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), id, other}, 12), OptimisticRollupError::evidence_mismatch);
   // OR-RES-2 before -3 before -4 (a hand-made challenge whose deadline is its opening block).
   OptimisticRollup c = w.contract;
   c.challenges[0].deadline = 10;
-  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), id, other}, 10, &c), RollupError::challenge_expired);
-  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), id, other}, 10), RollupError::reveal_too_early);
+  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), id, other}, 10, &c), OptimisticRollupError::challenge_expired);
+  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), id, other}, 10), OptimisticRollupError::reveal_too_early);
   // OR-RES-1 for a hand-made challenge whose batch is not pending.
   c = w.contract;
   c.challenges[0].challenged_object = Hash32{0x66};
-  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), id, good}, 12, &c), RollupError::unknown_challenge);
+  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), id, good}, 12, &c), OptimisticRollupError::unknown_challenge);
   c = w.contract;
   c.batches[1].final = true;
-  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), id, good}, 12, &c), RollupError::unknown_challenge);
+  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), id, good}, 12, &c), OptimisticRollupError::unknown_challenge);
 }
 
 // Batch 0 honest, 1 fraudulent, 2 built on it; four open challenges; the honest one on batch 1
@@ -1242,14 +1246,14 @@ TEST_F(RollupContractTest, ConfirmedFraudSlashesRevertsAndRefunds) {
   EXPECT_EQ(e.contract.batches[0].open_challenges, 1u);
   EXPECT_EQ(e.contract.challenges[0].challenge_id, survivor);
   expect_payouts(e, {{key(challenger), 1000}, {key(challenger), 2500}, {key(bob), 1500}, {key(watcher), 1200}});
-  expect_resolutions(e, {{id, ResolutionKind::fraud_confirmed, 5001, 3500, 0, RollupError::none},
-                         {on_batch2, ResolutionKind::batch_reverted, 0, 1500, 0, RollupError::none},
-                         {on_batch1, ResolutionKind::batch_reverted, 0, 1200, 0, RollupError::none}});
+  expect_resolutions(e, {{id, ResolutionKind::fraud_confirmed, 5001, 1000, 2500, 0, OptimisticRollupError::none},
+                         {on_batch2, ResolutionKind::batch_reverted, 0, 1500, 0, 0, OptimisticRollupError::none},
+                         {on_batch1, ResolutionKind::batch_reverted, 0, 1200, 0, 0, OptimisticRollupError::none}});
 
   // The chain resumes from batch 0 in epoch 1, batch number 1, once the operator is staked again.
   w.rewind();
   EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), w.honest(10, {filler(0)}).batch}, 11),
-            RollupError::operator_understaked);
+            OptimisticRollupError::operator_understaked);
   w.stake(4998, 11);
   const BuiltBatch next = w.honest(10, {filler(0)});
   EXPECT_EQ(next.batch.header.batch_number, 1u);
@@ -1281,7 +1285,8 @@ TEST_F(RollupContractTest, TheSlashRoundsTheChallengersHalfDown) {
     EXPECT_EQ(e.contract.treasury, c.slashed - c.half) << c.stake;
     expect_payouts(e, {{copy.key(challenger), 1000}, {copy.key(challenger), c.half}});
     EXPECT_EQ(e.resolutions.at(0).slashed_amount, c.slashed);
-    EXPECT_EQ(e.resolutions.at(0).paid_to_challenger, 1000 + c.half);
+    EXPECT_EQ(e.resolutions.at(0).refunded_bond, 1000u);
+    EXPECT_EQ(e.resolutions.at(0).reward, c.half);
   }
 }
 
@@ -1299,7 +1304,7 @@ TEST_F(FraudProofTest, ARejectedProofForfeitsTheBondToTheOperatorAtOnce) {
   L2_EXPECT_FIELDS_EQ(expected, e.contract);
   EXPECT_EQ(e.contract.challenges[0].challenge_id, other);
   expect_payouts(e, {{key(operator_party), 1234}});
-  expect_resolutions(e, {{id, ResolutionKind::challenge_rejected, 0, 0, 1234, RollupError::fraud_no_fault}});
+  expect_resolutions(e, {{id, ResolutionKind::challenge_rejected, 0, 0, 0, 1234, OptimisticRollupError::fraud_no_fault}});
   // The reason names the rule that rejected the proof.
   const Hash32 shaped = w.open(challenger, FraudProof{record().batch_id, FraudProofType::double_spend, std::nullopt,
                                                       std::nullopt},
@@ -1307,7 +1312,7 @@ TEST_F(FraudProofTest, ARejectedProofForfeitsTheBondToTheOperatorAtOnce) {
   const Effects rejected = w.resolve(shaped, FraudProof{record().batch_id, FraudProofType::double_spend, std::nullopt,
                                                         std::nullopt},
                                      13);
-  expect_resolutions(rejected, {{shaped, ResolutionKind::challenge_rejected, 0, 0, 1000, RollupError::fraud_evidence_shape}});
+  expect_resolutions(rejected, {{shaped, ResolutionKind::challenge_rejected, 0, 0, 0, 1000, OptimisticRollupError::fraud_evidence_shape}});
 }
 
 // ---- expire_challenge [OR-EXP-1] and withdraw_challenge [OR-WDC-1] ----
@@ -1318,10 +1323,10 @@ TEST_F(RollupContractTest, ExpireAndWithdrawForfeitTheBondToTheOperator) {
   const FraudProof junk{w.contract.batches[1].batch_id, FraudProofType::invalid_transition, std::nullopt, std::nullopt};
   const Hash32 id = w.open(challenger, junk, 12, 1500);  // deadline 33
   const Hash32 other = w.open(carol, junk, 12, 1000);
-  EXPECT_EQ(w.refusal<orl::ExpireChallenge>({key(bob), Hash32{9}}, 40), RollupError::unknown_challenge);
-  EXPECT_EQ(w.refusal<orl::ExpireChallenge>({key(bob), id}, 32), RollupError::challenge_not_expired);
-  EXPECT_EQ(w.refusal<orl::ExpireChallenge>({key(bob), id}, 12), RollupError::challenge_not_expired);
-  EXPECT_EQ(w.refusal<orl::ExpireChallenge>({key(bob), id}, 34), RollupError::none);
+  EXPECT_EQ(w.refusal<orl::ExpireChallenge>({key(bob), Hash32{9}}, 40), OptimisticRollupError::unknown_challenge);
+  EXPECT_EQ(w.refusal<orl::ExpireChallenge>({key(bob), id}, 32), OptimisticRollupError::challenge_not_expired);
+  EXPECT_EQ(w.refusal<orl::ExpireChallenge>({key(bob), id}, 12), OptimisticRollupError::challenge_not_expired);
+  EXPECT_EQ(w.refusal<orl::ExpireChallenge>({key(bob), id}, 34), OptimisticRollupError::none);
   const OptimisticRollup before = w.contract;
   const Effects expired = w.accept<orl::ExpireChallenge>({key(bob), id}, 33);
   OptimisticRollup expected = before;
@@ -1329,16 +1334,16 @@ TEST_F(RollupContractTest, ExpireAndWithdrawForfeitTheBondToTheOperator) {
   expected.batches[1].open_challenges = 1;
   L2_EXPECT_FIELDS_EQ(expected, expired.contract);
   expect_payouts(expired, {{key(operator_party), 1500}});
-  expect_resolutions(expired, {{id, ResolutionKind::challenge_rejected, 0, 0, 1500, RollupError::challenge_expired}});
+  expect_resolutions(expired, {{id, ResolutionKind::challenge_rejected, 0, 0, 0, 1500, OptimisticRollupError::challenge_expired}});
 
   // withdraw: the challenger only, before its deadline.
-  EXPECT_EQ(w.refusal<orl::WithdrawChallenge>({key(carol), Hash32{9}}, 20), RollupError::unknown_challenge);
-  EXPECT_EQ(w.refusal<orl::WithdrawChallenge>({key(challenger), other}, 20), RollupError::not_challenger);
-  EXPECT_EQ(w.refusal<orl::WithdrawChallenge>({key(operator_party), other}, 20), RollupError::not_challenger);
-  EXPECT_EQ(w.refusal<orl::WithdrawChallenge>({key(carol), other}, 33), RollupError::challenge_expired);
-  EXPECT_EQ(w.refusal<orl::WithdrawChallenge>({key(carol), other}, 34), RollupError::challenge_expired);
+  EXPECT_EQ(w.refusal<orl::WithdrawChallenge>({key(carol), Hash32{9}}, 20), OptimisticRollupError::unknown_challenge);
+  EXPECT_EQ(w.refusal<orl::WithdrawChallenge>({key(challenger), other}, 20), OptimisticRollupError::not_challenger);
+  EXPECT_EQ(w.refusal<orl::WithdrawChallenge>({key(operator_party), other}, 20), OptimisticRollupError::not_challenger);
+  EXPECT_EQ(w.refusal<orl::WithdrawChallenge>({key(carol), other}, 33), OptimisticRollupError::challenge_expired);
+  EXPECT_EQ(w.refusal<orl::WithdrawChallenge>({key(carol), other}, 34), OptimisticRollupError::challenge_expired);
   // OR-RES-1, then OR-WDC-1, then OR-RES-2.
-  EXPECT_EQ(w.refusal<orl::WithdrawChallenge>({key(bob), other}, 33), RollupError::not_challenger);
+  EXPECT_EQ(w.refusal<orl::WithdrawChallenge>({key(bob), other}, 33), OptimisticRollupError::not_challenger);
   const OptimisticRollup live = w.contract;
   const Effects withdrawn = w.accept<orl::WithdrawChallenge>({key(carol), other}, 32);
   expected = live;
@@ -1346,24 +1351,24 @@ TEST_F(RollupContractTest, ExpireAndWithdrawForfeitTheBondToTheOperator) {
   expected.batches[1].open_challenges = 0;
   L2_EXPECT_FIELDS_EQ(expected, withdrawn.contract);
   expect_payouts(withdrawn, {{key(operator_party), 1000}});
-  expect_resolutions(withdrawn, {{other, ResolutionKind::challenge_withdrawn, 0, 0, 1000, RollupError::none}});
-  EXPECT_EQ(w.refusal<orl::WithdrawChallenge>({key(carol), other}, 32), RollupError::unknown_challenge);
-  EXPECT_EQ(w.refusal<orl::ExpireChallenge>({key(carol), other}, 40), RollupError::unknown_challenge);
+  expect_resolutions(withdrawn, {{other, ResolutionKind::challenge_withdrawn, 0, 0, 0, 1000, OptimisticRollupError::none}});
+  EXPECT_EQ(w.refusal<orl::WithdrawChallenge>({key(carol), other}, 32), OptimisticRollupError::unknown_challenge);
+  EXPECT_EQ(w.refusal<orl::ExpireChallenge>({key(carol), other}, 40), OptimisticRollupError::unknown_challenge);
 }
 
 // ---- finalize [OR-FIN-1 .. OR-FIN-3] ----
 
 TEST_F(RollupContractTest, FinalizationIsInOrderAndWaitsForChallenges) {
-  EXPECT_EQ(w.refusal<orl::Finalize>({key(carol)}, 1000), RollupError::nothing_to_finalize);
+  EXPECT_EQ(w.refusal<orl::Finalize>({key(carol)}, 1000), OptimisticRollupError::nothing_to_finalize);
   w.submit_honest(10);                 // deadline 110
   w.submit_honest(12, {filler(0)});    // deadline 112
   const FraudProof junk{w.contract.batches[0].batch_id, FraudProofType::invalid_transition, std::nullopt, std::nullopt};
   const Hash32 id = w.open(challenger, junk, 100);  // deadline 121
-  EXPECT_EQ(w.refusal<orl::Finalize>({key(carol)}, 109), RollupError::challenge_period_open);
-  EXPECT_EQ(w.refusal<orl::Finalize>({key(carol)}, 110), RollupError::challenges_open);
-  EXPECT_EQ(w.refusal<orl::Finalize>({key(carol)}, 200), RollupError::challenges_open);
+  EXPECT_EQ(w.refusal<orl::Finalize>({key(carol)}, 109), OptimisticRollupError::challenge_period_open);
+  EXPECT_EQ(w.refusal<orl::Finalize>({key(carol)}, 110), OptimisticRollupError::challenges_open);
+  EXPECT_EQ(w.refusal<orl::Finalize>({key(carol)}, 200), OptimisticRollupError::challenges_open);
   w.accept<orl::ExpireChallenge>({key(carol), id}, 121);
-  EXPECT_EQ(w.refusal<orl::Finalize>({key(carol)}, 109), RollupError::challenge_period_open);
+  EXPECT_EQ(w.refusal<orl::Finalize>({key(carol)}, 109), OptimisticRollupError::challenge_period_open);
   const OptimisticRollup before = w.contract;
   const Effects e = w.accept<orl::Finalize>({key(carol)}, 121);
   OptimisticRollup expected = before;
@@ -1373,12 +1378,12 @@ TEST_F(RollupContractTest, FinalizationIsInOrderAndWaitsForChallenges) {
   expect_resolutions(e, {});
   // The next oldest is batch 1: its own deadline counts.
   OptimisticRollup early = w.contract;
-  EXPECT_EQ(w.refusal<orl::Finalize>({key(carol)}, 111), RollupError::challenge_period_open);
+  EXPECT_EQ(w.refusal<orl::Finalize>({key(carol)}, 111), OptimisticRollupError::challenge_period_open);
   early.batches[1].open_challenges = 1;  // hand-made
-  EXPECT_EQ(w.refusal<orl::Finalize>({key(carol)}, 112, &early), RollupError::challenges_open);
+  EXPECT_EQ(w.refusal<orl::Finalize>({key(carol)}, 112, &early), OptimisticRollupError::challenges_open);
   w.accept<orl::Finalize>({key(carol)}, 112);
   EXPECT_TRUE(w.contract.batches[1].final);
-  EXPECT_EQ(w.refusal<orl::Finalize>({key(carol)}, 1000), RollupError::nothing_to_finalize);
+  EXPECT_EQ(w.refusal<orl::Finalize>({key(carol)}, 1000), OptimisticRollupError::nothing_to_finalize);
 }
 
 // ---- pay_withdrawal [OR-PAY-1 .. OR-PAY-5] ----
@@ -1397,36 +1402,36 @@ TEST_F(RollupContractTest, WithdrawalsAndForcedExitsArePaidOnlyFromAFinalBatchAn
                                    l2::ref::rfc6962::inclusion_proof(leaves, index)};
   };
   w.accept<orl::Finalize>({key(carol)}, 105);
-  EXPECT_EQ(w.refusal<orl::PayWithdrawal>(pay(2), 109), RollupError::pay_batch_not_final);
+  EXPECT_EQ(w.refusal<orl::PayWithdrawal>(pay(2), 109), OptimisticRollupError::pay_batch_not_final);
   orl::PayWithdrawalInput unknown = pay(2);
   unknown.batch_number = 2;
-  EXPECT_EQ(w.refusal<orl::PayWithdrawal>(unknown, 109), RollupError::pay_batch_not_final);
+  EXPECT_EQ(w.refusal<orl::PayWithdrawal>(unknown, 109), OptimisticRollupError::pay_batch_not_final);
   w.accept<orl::Finalize>({key(carol)}, 110);
-  EXPECT_EQ(w.refusal<orl::PayWithdrawal>(unknown, 111), RollupError::pay_batch_not_final);
+  EXPECT_EQ(w.refusal<orl::PayWithdrawal>(unknown, 111), OptimisticRollupError::pay_batch_not_final);
   unknown.batch_number = l2::u64_max;
-  EXPECT_EQ(w.refusal<orl::PayWithdrawal>(unknown, 111), RollupError::pay_batch_not_final);
+  EXPECT_EQ(w.refusal<orl::PayWithdrawal>(unknown, 111), OptimisticRollupError::pay_batch_not_final);
   // The same bytes and proof against batch 0 are not included there.
   unknown.batch_number = 0;
-  EXPECT_EQ(w.refusal<orl::PayWithdrawal>(unknown, 111), RollupError::pay_tx_not_included);
+  EXPECT_EQ(w.refusal<orl::PayWithdrawal>(unknown, 111), OptimisticRollupError::pay_tx_not_included);
 
   // OR-PAY-2: another index, altered bytes, a bent proof.
   for (const u64 index : {u64{1}, u64{3}}) {
     orl::PayWithdrawalInput bad = pay(2);
     bad.transaction_index = index;
-    EXPECT_EQ(w.refusal<orl::PayWithdrawal>(bad, 111), RollupError::pay_tx_not_included) << index;
+    EXPECT_EQ(w.refusal<orl::PayWithdrawal>(bad, 111), OptimisticRollupError::pay_tx_not_included) << index;
   }
   orl::PayWithdrawalInput bad = pay(2);
   bad.transaction.back() ^= 1;
-  EXPECT_EQ(w.refusal<orl::PayWithdrawal>(bad, 111), RollupError::pay_tx_not_included);
+  EXPECT_EQ(w.refusal<orl::PayWithdrawal>(bad, 111), OptimisticRollupError::pay_tx_not_included);
   bad = pay(2);
   bad.proof[0][0] ^= 1;
-  EXPECT_EQ(w.refusal<orl::PayWithdrawal>(bad, 111), RollupError::pay_tx_not_included);
+  EXPECT_EQ(w.refusal<orl::PayWithdrawal>(bad, 111), OptimisticRollupError::pay_tx_not_included);
   // OR-PAY-3: a deposit is included but pays nothing.
   const auto first_leaves = orl::transaction_leaf_hashes(w.posted[0].transactions);
   EXPECT_EQ(w.refusal<orl::PayWithdrawal>({key(watcher), 0, 0, l2::reflect::encode(w.posted[0].transactions[0]),
                                            l2::ref::rfc6962::inclusion_proof(first_leaves, 0)},
                                           111),
-            RollupError::pay_not_withdrawal);
+            OptimisticRollupError::pay_not_withdrawal);
 
   // The withdrawal: 300 to its recipient (the fee stayed on L2).
   const OptimisticRollup before = w.contract;
@@ -1437,7 +1442,7 @@ TEST_F(RollupContractTest, WithdrawalsAndForcedExitsArePaidOnlyFromAFinalBatchAn
   L2_EXPECT_FIELDS_EQ(expected, paid.contract);
   expect_payouts(paid, {{recipient, 300}});
   expect_resolutions(paid, {});
-  EXPECT_EQ(w.refusal<orl::PayWithdrawal>(pay(2), 112), RollupError::pay_already_paid);
+  EXPECT_EQ(w.refusal<orl::PayWithdrawal>(pay(2), 112), OptimisticRollupError::pay_already_paid);
   // Bob's forced exit: his whole 500 to the recipient he named.
   const Effects exited = w.accept<orl::PayWithdrawal>(pay(0), 112);
   expected.escrow = 700;
@@ -1449,7 +1454,7 @@ TEST_F(RollupContractTest, WithdrawalsAndForcedExitsArePaidOnlyFromAFinalBatchAn
   expected.paid.push_back(orl::PaidWithdrawal{1, 1});
   L2_EXPECT_FIELDS_EQ(expected, noop.contract);
   expect_payouts(noop, {});
-  EXPECT_EQ(w.refusal<orl::PayWithdrawal>(pay(1), 114), RollupError::pay_already_paid);
+  EXPECT_EQ(w.refusal<orl::PayWithdrawal>(pay(1), 114), OptimisticRollupError::pay_already_paid);
 }
 
 TEST_F(RollupContractTest, PaidIsKeyedByBatchAndIndexAndTheEscrowCapsThePayout) {
@@ -1467,10 +1472,10 @@ TEST_F(RollupContractTest, PaidIsKeyedByBatchAndIndexAndTheEscrowCapsThePayout) 
   OptimisticRollup c = w.contract;
   c.paid.push_back(orl::PaidWithdrawal{0, 1});
   c.paid.push_back(orl::PaidWithdrawal{2, 1});
-  EXPECT_EQ(w.refusal<orl::PayWithdrawal>(pay(1, 1), 112, &c), RollupError::none);
+  EXPECT_EQ(w.refusal<orl::PayWithdrawal>(pay(1, 1), 112, &c), OptimisticRollupError::none);
   // OR-PAY-5 around the amount 200 (reachable only after an unwatched fraud).
   c.escrow = 199;
-  EXPECT_EQ(w.refusal<orl::PayWithdrawal>(pay(1, 1), 112, &c), RollupError::pay_escrow_insufficient);
+  EXPECT_EQ(w.refusal<orl::PayWithdrawal>(pay(1, 1), 112, &c), OptimisticRollupError::pay_escrow_insufficient);
   c.escrow = 200;
   const auto exact = orl::apply_pay_withdrawal(c, pay(1, 1), Env{112});
   ASSERT_TRUE(exact.ok());
@@ -1478,7 +1483,7 @@ TEST_F(RollupContractTest, PaidIsKeyedByBatchAndIndexAndTheEscrowCapsThePayout) 
   // OR-PAY-4 before OR-PAY-5.
   c = w.contract;
   c.escrow = 0;
-  EXPECT_EQ(w.refusal<orl::PayWithdrawal>(pay(0, 2), 112, &c), RollupError::pay_already_paid);
+  EXPECT_EQ(w.refusal<orl::PayWithdrawal>(pay(0, 2), 112, &c), OptimisticRollupError::pay_already_paid);
 }
 
 TEST_F(RollupContractTest, AMalformedTransactionInAFinalBatchIsNotAWithdrawal) {
@@ -1492,7 +1497,7 @@ TEST_F(RollupContractTest, AMalformedTransactionInAFinalBatchIsNotAWithdrawal) {
   EXPECT_EQ(w.refusal<orl::PayWithdrawal>({key(watcher), 0, 0, l2::reflect::encode(mixed),
                                            l2::ref::rfc6962::inclusion_proof(leaves, 0)},
                                           111),
-            RollupError::pay_not_withdrawal);
+            OptimisticRollupError::pay_not_withdrawal);
 }
 
 }  // namespace

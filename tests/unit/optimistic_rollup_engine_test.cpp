@@ -24,7 +24,7 @@
 namespace {
 
 using l2::Hash32;
-using l2::RollupError;
+using l2::OptimisticRollupError;
 using l2::u64;
 namespace orl = l2::ref::optimistic_rollup;
 namespace oracle = l2::test::libsecp256k1;
@@ -46,7 +46,7 @@ constexpr AccountIndex alice = 1;
 constexpr AccountIndex bob = 2;
 constexpr AccountIndex far = 0xFFFFFFFFu;  // the last index: lives in the engine's sparse map
 
-std::string code(RollupError e) { return std::string(l2::error_info(e).code); }
+std::string code(OptimisticRollupError e) { return std::string(l2::error_info(e).code); }
 
 std::vector<const l2::opt::sha256::Kernel*> supported_kernels() { return l2::opt::sha256::supported_kernels(); }
 
@@ -133,7 +133,7 @@ class OptimisticRollupEngineTest : public ::testing::Test {
   // Expects the batch to fail at `index` with `error`, and the prefix before it to pass with the
   // reference's roots.
   void expect_rejected_at(const State& pre, const std::vector<Transaction>& batch, std::size_t index,
-                          RollupError error) const {
+                          OptimisticRollupError error) const {
     const auto outcome = expect_matches_reference(pre, batch);
     EXPECT_EQ(code(outcome.error), code(error));
     EXPECT_EQ(outcome.failed_transaction, index);
@@ -236,38 +236,38 @@ TEST_F(OptimisticRollupEngineTest, EachRejectionStopsTheBatchAndRollsBack) {
 
   Transaction forged = transfer(alice, bob, 1, 0, 5, 1);
   forged.transfer->signature[5] ^= 1;
-  expect_rejected_at(pre, at_1(forged), 1, RollupError::bad_signature);
-  expect_rejected_at(pre, at_1(transfer(alice, bob, 1, 0, 5, 2)), 1, RollupError::bad_signature);  // bob signs
-  expect_rejected_at(pre, at_1(transfer(4, alice, 1, 0, 0, 0)), 1, RollupError::bad_signature);    // key off the curve
-  expect_rejected_at(pre, at_1(transfer(alice, bob, 1, 0, 4, 1)), 1, RollupError::nonce_replayed);
-  expect_rejected_at(pre, at_1(transfer(alice, bob, 1, 0, 6, 1)), 1, RollupError::nonce_gap);
-  expect_rejected_at(pre, at_1(transfer(3, alice, 1, 0, l2::u64_max, 3)), 1, RollupError::nonce_exhausted);
-  expect_rejected_at(pre, at_1(transfer(alice, 0, l2::u64_max, 1, 5, 1)), 1, RollupError::amount_overflow);
-  expect_rejected_at(pre, at_1(transfer(alice, 0, 998, 1, 5, 1)), 1, RollupError::insufficient_balance);
-  expect_rejected_at(pre, at_1(transfer(9, alice, 1, 0, 0, 1)), 1, RollupError::unknown_sender);
-  expect_rejected_at(pre, at_1(transfer(alice, 9, 1, 0, 5, 1)), 1, RollupError::unknown_recipient);
-  expect_rejected_at(pre, at_1(transfer(alice, bob, 2, 0, 5, 1)), 1, RollupError::recipient_balance_overflow);
-  expect_rejected_at(pre, at_1(recorded(Deposit{0, 7, key[3], 1})), 1, RollupError::deposit_already_credited);
-  expect_rejected_at(pre, at_1(recorded(Deposit{2, 7, key[3], 1})), 1, RollupError::deposit_out_of_order);
+  expect_rejected_at(pre, at_1(forged), 1, OptimisticRollupError::bad_signature);
+  expect_rejected_at(pre, at_1(transfer(alice, bob, 1, 0, 5, 2)), 1, OptimisticRollupError::bad_signature);  // bob signs
+  expect_rejected_at(pre, at_1(transfer(4, alice, 1, 0, 0, 0)), 1, OptimisticRollupError::bad_signature);    // key off the curve
+  expect_rejected_at(pre, at_1(transfer(alice, bob, 1, 0, 4, 1)), 1, OptimisticRollupError::nonce_replayed);
+  expect_rejected_at(pre, at_1(transfer(alice, bob, 1, 0, 6, 1)), 1, OptimisticRollupError::nonce_gap);
+  expect_rejected_at(pre, at_1(transfer(3, alice, 1, 0, l2::u64_max, 3)), 1, OptimisticRollupError::nonce_exhausted);
+  expect_rejected_at(pre, at_1(transfer(alice, 0, l2::u64_max, 1, 5, 1)), 1, OptimisticRollupError::amount_overflow);
+  expect_rejected_at(pre, at_1(transfer(alice, 0, 998, 1, 5, 1)), 1, OptimisticRollupError::insufficient_balance);
+  expect_rejected_at(pre, at_1(transfer(9, alice, 1, 0, 0, 1)), 1, OptimisticRollupError::unknown_sender);
+  expect_rejected_at(pre, at_1(transfer(alice, 9, 1, 0, 5, 1)), 1, OptimisticRollupError::unknown_recipient);
+  expect_rejected_at(pre, at_1(transfer(alice, bob, 2, 0, 5, 1)), 1, OptimisticRollupError::recipient_balance_overflow);
+  expect_rejected_at(pre, at_1(recorded(Deposit{0, 7, key[3], 1})), 1, OptimisticRollupError::deposit_already_credited);
+  expect_rejected_at(pre, at_1(recorded(Deposit{2, 7, key[3], 1})), 1, OptimisticRollupError::deposit_out_of_order);
   deposit_log.resize(1);
-  expect_rejected_at(pre, at_1(orl::make_transaction(Deposit{1, 7, key[3], 1})), 1, RollupError::deposit_not_recorded);
+  expect_rejected_at(pre, at_1(orl::make_transaction(Deposit{1, 7, key[3], 1})), 1, OptimisticRollupError::deposit_not_recorded);
   recorded(Deposit{1, 7, key[3], 1});
-  expect_rejected_at(pre, at_1(orl::make_transaction(Deposit{1, 7, key[3], 2})), 1, RollupError::deposit_mismatch);
-  expect_rejected_at(pre, at_1(recorded(Deposit{1, bob, key[3], 1})), 1, RollupError::account_exists);
-  expect_rejected_at(pre, at_1(recorded(Deposit{1, 7, std::nullopt, 1})), 1, RollupError::unknown_account);
-  expect_rejected_at(pre, at_1(recorded(Deposit{1, bob, std::nullopt, 2})), 1, RollupError::deposit_balance_overflow);
+  expect_rejected_at(pre, at_1(orl::make_transaction(Deposit{1, 7, key[3], 2})), 1, OptimisticRollupError::deposit_mismatch);
+  expect_rejected_at(pre, at_1(recorded(Deposit{1, bob, key[3], 1})), 1, OptimisticRollupError::account_exists);
+  expect_rejected_at(pre, at_1(recorded(Deposit{1, 7, std::nullopt, 1})), 1, OptimisticRollupError::unknown_account);
+  expect_rejected_at(pre, at_1(recorded(Deposit{1, bob, std::nullopt, 2})), 1, OptimisticRollupError::deposit_balance_overflow);
   Transaction malformed = ok;
   malformed.deposit = Deposit{1, 7, key[3], 1};
-  expect_rejected_at(pre, at_1(malformed), 1, RollupError::tx_malformed);
+  expect_rejected_at(pre, at_1(malformed), 1, OptimisticRollupError::tx_malformed);
 
   // The fee account's rules: a state without account 0, and one whose balance is at the top.
   State no_fee_account;
   no_fee_account.put(alice, Account{10, 0, key[1]});
-  expect_rejected_at(no_fee_account, {transfer(alice, alice, 1, 0, 0, 1)}, 0, RollupError::no_fee_account);
+  expect_rejected_at(no_fee_account, {transfer(alice, alice, 1, 0, 0, 1)}, 0, OptimisticRollupError::no_fee_account);
   State rich_operator = pre;
   rich_operator.put(0, Account{l2::u64_max, 0, key[0]});
   expect_rejected_at(rich_operator, {transfer(alice, bob, 0, 0, 4, 1), transfer(alice, bob, 0, 1, 5, 1)}, 1,
-                     RollupError::fee_balance_overflow);
+                     OptimisticRollupError::fee_balance_overflow);
 }
 
 // A forced exit moves the whole balance out when its requester owns the account and nothing
@@ -300,7 +300,7 @@ TEST_F(OptimisticRollupEngineTest, ForcedExitsMatchTheReference) {
   EXPECT_NE(outcome.state_roots[1], outcome.state_roots[2]);
   // Spending what left: alice's balance is 0.
   expect_rejected_at(pre, {requested(ForcedExit{2, alice, key[1], to, 1000}), transfer(alice, bob, 1, 0, 3, 1)}, 1,
-                     RollupError::insufficient_balance);
+                     OptimisticRollupError::insufficient_balance);
 }
 
 // OR-FEX-1..5, each rejected at its boundary (-1 and +1) with the passing value (0) beside it.
@@ -320,49 +320,49 @@ TEST_F(OptimisticRollupEngineTest, EachForcedExitRuleRejectsAtItsBoundary) {
 
   // OR-FEX-1 and OR-FEX-2: the index is forced_exits_processed (2), not 1 or 0, nor 3.
   expect_rejected_at(pre, at_1(requested(ForcedExit{1, bob, key[2], to, 5})), 1,
-                     RollupError::forced_exit_already_processed);
+                     OptimisticRollupError::forced_exit_already_processed);
   expect_rejected_at(pre, at_1(requested(ForcedExit{0, bob, key[2], to, 5})), 1,
-                     RollupError::forced_exit_already_processed);
-  expect_rejected_at(pre, at_1(requested(ForcedExit{3, bob, key[2], to, 5})), 1, RollupError::forced_exit_out_of_order);
+                     OptimisticRollupError::forced_exit_already_processed);
+  expect_rejected_at(pre, at_1(requested(ForcedExit{3, bob, key[2], to, 5})), 1, OptimisticRollupError::forced_exit_out_of_order);
   // OR-FEX-3: index 2 of a view of 2 requests is not recorded; of 3 it is.
   forced_exit_log.resize(2);
   expect_rejected_at(pre, at_1(orl::make_transaction(ForcedExit{2, bob, key[2], to, 5})), 1,
-                     RollupError::forced_exit_not_recorded);
+                     OptimisticRollupError::forced_exit_not_recorded);
   passes(requested(ForcedExit{2, bob, key[2], to, 5}));
   // OR-FEX-4: the id binds the account, the requester and the recipient; not the amount.
   expect_rejected_at(pre, at_1(orl::make_transaction(ForcedExit{2, alice, key[2], to, 0})), 1,
-                     RollupError::forced_exit_mismatch);
+                     OptimisticRollupError::forced_exit_mismatch);
   expect_rejected_at(pre, at_1(orl::make_transaction(ForcedExit{2, bob, key[1], to, 0})), 1,
-                     RollupError::forced_exit_mismatch);
+                     OptimisticRollupError::forced_exit_mismatch);
   expect_rejected_at(pre, at_1(orl::make_transaction(ForcedExit{2, bob, key[2], Hash32{0xb2}, 5})), 1,
-                     RollupError::forced_exit_mismatch);
+                     OptimisticRollupError::forced_exit_mismatch);
   // OR-FEX-5 for the owner: the whole balance 5, not 4 or 6 or 0 or UINT64_MAX.
   for (const u64 amount : {u64{4}, u64{6}, u64{0}, l2::u64_max})
     expect_rejected_at(pre, at_1(orl::make_transaction(ForcedExit{2, bob, key[2], to, amount})), 1,
-                       RollupError::forced_exit_wrong_amount);
+                       OptimisticRollupError::forced_exit_wrong_amount);
   // For anyone else: 0, not 1 nor the balance.
   passes(requested(ForcedExit{2, bob, key[1], to, 0}));
   for (const u64 amount : {u64{1}, u64{5}})
     expect_rejected_at(pre, at_1(orl::make_transaction(ForcedExit{2, bob, key[1], to, amount})), 1,
-                       RollupError::forced_exit_wrong_amount);
+                       OptimisticRollupError::forced_exit_wrong_amount);
   // For an empty slot: 0, not 1.
   passes(requested(ForcedExit{2, 9, key[1], to, 0}));
   expect_rejected_at(pre, at_1(orl::make_transaction(ForcedExit{2, 9, key[1], to, 1})), 1,
-                     RollupError::forced_exit_wrong_amount);
+                     OptimisticRollupError::forced_exit_wrong_amount);
   // OR-TX-1: the forced_exit kind without its body, or with a second body.
   Transaction bodiless = requested(ForcedExit{2, bob, key[2], to, 5});
   bodiless.forced_exit.reset();
-  expect_rejected_at(pre, at_1(bodiless), 1, RollupError::tx_malformed);
+  expect_rejected_at(pre, at_1(bodiless), 1, OptimisticRollupError::tx_malformed);
   Transaction two_bodies = requested(ForcedExit{2, bob, key[2], to, 5});
   two_bodies.withdrawal = orl::Withdrawal{bob, to, 5, 0, 0, {}};
-  expect_rejected_at(pre, at_1(two_bodies), 1, RollupError::tx_malformed);
+  expect_rejected_at(pre, at_1(two_bodies), 1, OptimisticRollupError::tx_malformed);
 }
 
 TEST_F(OptimisticRollupEngineTest, SecondCreationOfASlotInOneBatchIsRejected) {
   const State genesis = State::genesis(key[0]);
   const std::vector<Transaction> batch = {recorded(Deposit{0, alice, key[1], 10}), recorded(Deposit{1, alice, key[2], 10}),
                                           transfer(alice, 0, 1, 0, 0, 2)};
-  expect_rejected_at(genesis, batch, 1, RollupError::account_exists);
+  expect_rejected_at(genesis, batch, 1, OptimisticRollupError::account_exists);
 }
 
 // Long enough for the pipeline (many chunks) on two threads, failing in a late chunk: every earlier
@@ -380,7 +380,7 @@ TEST_F(OptimisticRollupEngineTest, LateRejectionInALongBatchRollsEverythingBack)
   EXPECT_TRUE(expect_matches_reference(pre, batch).ok());
   batch.push_back(transfer(far, alice, 1, 0, 0, 3));  // replayed
   const auto outcome = expect_matches_reference(pre, batch);
-  EXPECT_EQ(code(outcome.error), code(RollupError::nonce_replayed));
+  EXPECT_EQ(code(outcome.error), code(OptimisticRollupError::nonce_replayed));
   EXPECT_EQ(outcome.failed_transaction, batch.size() - 1);
   const auto one_thread = expect_matches_reference(pre, batch, 1);
   EXPECT_EQ(one_thread.failed_transaction, batch.size() - 1);
@@ -425,7 +425,7 @@ TEST_F(OptimisticRollupEngineTest, GrowingTheDenseRangeMovesOutlyingAccounts) {
   std::vector<Transaction> failing = batch;
   failing.push_back(transfer(outlier, 1, 1, 0, 0, 1));  // nonce replayed
   const auto rejected = engine.execute_batch(params, view, failing, 2);
-  EXPECT_EQ(code(rejected.error), code(RollupError::nonce_replayed));
+  EXPECT_EQ(code(rejected.error), code(OptimisticRollupError::nonce_replayed));
   EXPECT_EQ(rejected.failed_transaction, failing.size() - 1);
   EXPECT_EQ(engine.state_root(), pre_root);
   EXPECT_EQ(engine.account_count(), accounts.size());

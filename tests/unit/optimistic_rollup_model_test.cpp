@@ -25,6 +25,7 @@
 #include "l2/codec/json.hpp"
 #include "l2/inv/obligation.hpp"
 #include "l2/inv/registry.hpp"
+#include "l2/vectors/registry.hpp"
 #include "l2/ref/merkle.hpp"
 
 namespace {
@@ -32,7 +33,7 @@ namespace {
 namespace orl = l2::ref::optimistic_rollup;
 namespace model = l2::inv::optimistic_rollup;
 using l2::Hash32;
-using l2::RollupError;
+using l2::OptimisticRollupError;
 using l2::u64;
 using l2::inv::Verdict;
 using nlohmann::json;
@@ -69,7 +70,7 @@ TEST(OptimisticRollupModel, EveryObligationIsProvedWithSatisfiablePremises) {
 
 TEST(OptimisticRollupModel, TheSpecsNamedInvariantsAndAdversarialObligationsAreRegistered) {
   std::set<std::string> invariants;
-  for (const auto& obligation : l2::inv::all_obligations())
+  for (const auto& obligation : l2::vectors::all_obligations())
     if (obligation.mechanism == "optimistic_rollup") invariants.insert(obligation.invariant);
   for (const char* name :
        {"batches_chain", "finality_requires_challenge_period", "fraud_proof_soundness", "fraud_proof_completeness",
@@ -99,8 +100,12 @@ TEST(OptimisticRollupModel, WeakeningNamesRoundTripAndAreRegistered) {
   EXPECT_EQ(model::parse_weakening("none"), model::Weakening::none);
   for (auto w : model::all_weakenings) {
     EXPECT_EQ(model::parse_weakening(model::weakening_name(w)), w);
-    const auto found = l2::inv::find_weakening("optimistic_rollup:" + std::string(model::weakening_name(w)));
-    EXPECT_EQ(found.entries.size(), 1u) << model::weakening_name(w);
+    const auto models = l2::vectors::models();
+    std::vector<const l2::inv::ModelEntry*> entries;
+    for (const auto& entry : models) entries.push_back(&entry);
+    const auto found = l2::inv::find_weakening(entries, "optimistic_rollup:" + std::string(model::weakening_name(w)));
+    ASSERT_EQ(found.entries.size(), 1u) << model::weakening_name(w);
+    EXPECT_EQ(found.entries.front()->mechanism, "optimistic_rollup");
   }
   EXPECT_FALSE(model::parse_weakening("no_such_weakening").has_value());
 }
@@ -161,8 +166,8 @@ Outcome open_accepted_at_deadline(const orl::OptimisticRollup& c, const json& in
 Outcome open_keyed_by_evidence(const orl::OptimisticRollup& c, const json& input, u64 height) {
   const auto in = l2::codec::from_json<orl::OpenChallengeInput>(input).value();
   Outcome result = orl::apply_open_challenge(c, in, orl::Env{height});
-  if (!result.ok() && result.error() != RollupError::challenge_duplicate) return result;
-  if (orl::find_challenge(c, in.evidence)) return RollupError::challenge_duplicate;
+  if (!result.ok() && result.error() != OptimisticRollupError::challenge_duplicate) return result;
+  if (orl::find_challenge(c, in.evidence)) return OptimisticRollupError::challenge_duplicate;
   orl::Effects effects = result.value();
   effects.contract.challenges.back().challenge_id = in.evidence;
   return effects;
@@ -197,16 +202,17 @@ Outcome resolve_overdue_at_inclusion(const orl::OptimisticRollup& c, const json&
 // A resolution as the vectors write it (spec: vector operations, ResolutionRecord).
 struct ResolutionRecord {
   BOOST_HANA_DEFINE_STRUCT(ResolutionRecord, (Hash32, challenge_id), (orl::ResolutionKind, kind), (u64, slashed_amount),
-                           (u64, paid_to_challenger), (u64, forfeited_bond), (std::optional<std::string>, reason));
+                           (u64, refunded_bond), (u64, reward), (u64, forfeited_bond),
+                           (std::optional<std::string>, reason));
 };
 
 json effects_json(const orl::Effects& e) {
   json resolutions = json::array();
   for (const auto& r : e.resolutions) {
     std::optional<std::string> reason;
-    if (r.reason != RollupError::none) reason = std::string(l2::error_info(r.reason).code);
+    if (r.reason != OptimisticRollupError::none) reason = std::string(l2::error_info(r.reason).code);
     resolutions.push_back(l2::codec::to_json(ResolutionRecord{r.challenge_id, r.kind, r.slashed_amount,
-                                                              r.paid_to_challenger, r.forfeited_bond, reason}));
+                                                              r.refunded_bond, r.reward, r.forfeited_bond, reason}));
   }
   return {{"contract", l2::codec::to_json(e.contract)}, {"payouts", l2::codec::to_json(e.payouts)}, {"resolutions", resolutions}};
 }
@@ -294,11 +300,11 @@ TEST(OptimisticRollupCounterexample, FinalizingPastAnOpenChallengeLosesTheHonest
   EXPECT_TRUE(finalized.batches[0].final);
   EXPECT_EQ(finalized.batches[0].open_challenges, 1u) << "final with a challenge open: the violation";
   ASSERT_FALSE(weak.outcomes[2].ok());
-  EXPECT_EQ(weak.outcomes[2].error(), RollupError::unknown_challenge);
+  EXPECT_EQ(weak.outcomes[2].error(), OptimisticRollupError::unknown_challenge);
   // The real reference refuses the finalization, and the honest reveal then confirms the fraud.
   const Replay real = replay(document, apply_real);
   ASSERT_FALSE(real.outcomes[1].ok());
-  EXPECT_EQ(real.outcomes[1].error(), RollupError::challenges_open);
+  EXPECT_EQ(real.outcomes[1].error(), OptimisticRollupError::challenges_open);
   ASSERT_TRUE(real.outcomes[2].ok());
   EXPECT_EQ(real.outcomes[2].value().resolutions.front().kind, orl::ResolutionKind::fraud_confirmed);
   // The same weakening breaks challenges_well_formed and honest_challenger_wins.
@@ -321,7 +327,7 @@ TEST(OptimisticRollupCounterexample, AChallengeAtTheDeadlineIsAcceptedOnlyByTheD
       << "opened at the deadline, where finalize is already accepted";
   const Replay real = replay(document, apply_real);
   ASSERT_FALSE(real.outcomes[0].ok());
-  EXPECT_EQ(real.outcomes[0].error(), RollupError::challenge_too_late);
+  EXPECT_EQ(real.outcomes[0].error(), OptimisticRollupError::challenge_too_late);
 }
 
 // OR-CHAL-5 keyed by the evidence alone: a copy of the honest commitment mined first makes the honest
@@ -334,9 +340,9 @@ TEST(OptimisticRollupCounterexample, EvidenceSquattingFinalizesAFraudOnlyWhenCha
   ASSERT_TRUE(weak.matches) << weak.mismatch;
   ASSERT_EQ(weak.outcomes.size(), 5u);
   ASSERT_FALSE(weak.outcomes[1].ok());
-  EXPECT_EQ(weak.outcomes[1].error(), RollupError::challenge_duplicate);
+  EXPECT_EQ(weak.outcomes[1].error(), OptimisticRollupError::challenge_duplicate);
   ASSERT_FALSE(weak.outcomes[2].ok());
-  EXPECT_EQ(weak.outcomes[2].error(), RollupError::evidence_mismatch);
+  EXPECT_EQ(weak.outcomes[2].error(), OptimisticRollupError::evidence_mismatch);
   const orl::OptimisticRollup& end = weak.states.back();
   ASSERT_EQ(end.batches.size(), 1u);
   EXPECT_TRUE(end.batches[0].final) << "the fraudulent batch is final: the violation";
@@ -365,7 +371,7 @@ TEST(OptimisticRollupCounterexample, AReplayedRevertedBatchSlashesTheOperatorTwi
   EXPECT_EQ(weak.states.back().epoch, 2u) << "two slashes for one fraud";
   const Replay real = replay(document, apply_real);
   ASSERT_FALSE(real.outcomes[2].ok());
-  EXPECT_EQ(real.outcomes[2].error(), RollupError::batch_wrong_epoch);
+  EXPECT_EQ(real.outcomes[2].error(), OptimisticRollupError::batch_wrong_epoch);
   // The invariant's own consecution catches the same weakening.
   const json one_step = counterexample(model::Weakening::reverted_batch_replayable,
                                        "optimistic_rollup__epoch_binds_batches__submit_batch__consecution");
@@ -394,7 +400,7 @@ TEST(OptimisticRollupCounterexample, AnHonestBatchWaitingInTheQueueIsSlashedOnly
   const Replay real = replay(document, apply_real);
   ASSERT_TRUE(real.outcomes[2].ok());
   EXPECT_EQ(real.outcomes[2].value().resolutions.front().kind, orl::ResolutionKind::challenge_rejected);
-  EXPECT_EQ(real.outcomes[2].value().resolutions.front().reason, RollupError::fraud_request_not_overdue);
+  EXPECT_EQ(real.outcomes[2].value().resolutions.front().reason, OptimisticRollupError::fraud_request_not_overdue);
 }
 
 // ---- The engine.
@@ -417,12 +423,12 @@ struct World {
 };
 
 // Runs `step` through the reference and the engine, expects the same outcome, and moves the world on.
-void expect_same(model::Engine& engine, World& w, const model::Step& step, std::optional<RollupError> expected = std::nullopt) {
+void expect_same(model::Engine& engine, World& w, const model::Step& step, std::optional<OptimisticRollupError> expected = std::nullopt) {
   const orl::Transition reference = model::apply_reference(w.contract, step, orl::Bip340Check{});
   const model::Engine::Outcome got = engine.apply(w.contract, step);
   const std::string op(orl::Operations::name(step.op));
   ASSERT_TRUE(got.problem.empty()) << op << ": " << got.problem;
-  const RollupError want = reference.ok() ? RollupError::none : reference.error();
+  const OptimisticRollupError want = reference.ok() ? OptimisticRollupError::none : reference.error();
   if (expected) {
     ASSERT_EQ(want, *expected) << op << ": the scenario went wrong: " << l2::error_info(want).code;
   }
@@ -438,13 +444,13 @@ TEST(OptimisticRollupEngine, EveryContractOpGivesTheReferencesOutcome) {
   model::Engine engine;
   World w;
   const orl::L2Params params = orl::params_of(w.contract);
-  const auto ok = RollupError::none;
+  const auto ok = OptimisticRollupError::none;
   expect_same(engine, w, {model::op_code<orl::Stake>, orl::StakeInput{w.key[0], 10000}, 1}, ok);
-  expect_same(engine, w, {model::op_code<orl::Unstake>, orl::CallerInput{w.key[1]}, 1}, RollupError::not_operator);
+  expect_same(engine, w, {model::op_code<orl::Unstake>, orl::CallerInput{w.key[1]}, 1}, OptimisticRollupError::not_operator);
   expect_same(engine, w, {model::op_code<orl::DepositNewAccount>, orl::DepositNewAccountInput{w.key[1], w.key[1], 5000}, 2}, ok);
   expect_same(engine, w, {model::op_code<orl::DepositTopUp>, orl::DepositTopUpInput{w.key[2], 1, 1000}, 3}, ok);
   expect_same(engine, w, {model::op_code<orl::DepositTopUp>, orl::DepositTopUpInput{w.key[2], 2, 1000}, 3},
-              RollupError::deposit_unknown_account);
+              OptimisticRollupError::deposit_unknown_account);
   expect_same(engine, w, {model::op_code<orl::RequestForcedExit>, orl::RequestForcedExitInput{w.key[1], 1, w.key[1], 10}, 4}, ok);
 
   // An honest batch: both deposits and the forced exit, then a withdrawal of nothing by the operator.
@@ -468,16 +474,16 @@ TEST(OptimisticRollupEngine, EveryContractOpGivesTheReferencesOutcome) {
   const Hash32 batch = orl::batch_id(honest.header);
   expect_same(engine, w, {model::op_code<orl::OpenChallenge>, orl::OpenChallengeInput{w.key[3], batch, junk.proof_type, evidence, 1000}, 7}, ok);
   expect_same(engine, w, {model::op_code<orl::ResolveChallenge>, orl::ResolveChallengeInput{w.key[2], id, junk}, 7},
-              RollupError::reveal_too_early);
+              OptimisticRollupError::reveal_too_early);
   expect_same(engine, w, {model::op_code<orl::ResolveChallenge>, orl::ResolveChallengeInput{w.key[2], id, junk}, 8}, ok);
   const Hash32 other = Hash32{0x42};
   expect_same(engine, w, {model::op_code<orl::OpenChallenge>, orl::OpenChallengeInput{w.key[3], batch, orl::FraudProofType::double_spend, other, 1001}, 9}, ok);
   expect_same(engine, w, {model::op_code<orl::WithdrawChallenge>, orl::ChallengeRef{w.key[2], orl::challenge_id(w.key[3], other)}, 9},
-              RollupError::not_challenger);
+              OptimisticRollupError::not_challenger);
   expect_same(engine, w, {model::op_code<orl::WithdrawChallenge>, orl::ChallengeRef{w.key[3], orl::challenge_id(w.key[3], other)}, 9}, ok);
   expect_same(engine, w, {model::op_code<orl::OpenChallenge>, orl::OpenChallengeInput{w.key[2], batch, orl::FraudProofType::invalid_signature, other, 1000}, 10}, ok);
   expect_same(engine, w, {model::op_code<orl::ExpireChallenge>, orl::ChallengeRef{w.key[0], orl::challenge_id(w.key[2], other)}, 29},
-              RollupError::challenge_not_expired);
+              OptimisticRollupError::challenge_not_expired);
   expect_same(engine, w, {model::op_code<orl::ExpireChallenge>, orl::ChallengeRef{w.key[0], orl::challenge_id(w.key[2], other)}, 30}, ok);
 
   // A fraudulent second batch, reverted by the honest challenger: the slash, the epoch, the refunds.
@@ -496,29 +502,29 @@ TEST(OptimisticRollupEngine, EveryContractOpGivesTheReferencesOutcome) {
   expect_same(engine, w, {model::op_code<orl::ResolveChallenge>, orl::ResolveChallengeInput{w.key[1], orl::challenge_id(w.key[3], honest_evidence), proof}, 33}, ok);
   EXPECT_EQ(w.contract.epoch, 1u);
   EXPECT_EQ(w.contract.batches.size(), 1u);
-  expect_same(engine, w, {model::op_code<orl::SubmitBatch>, orl::SubmitBatchInput{w.key[2], fraud}, 34}, RollupError::operator_understaked);
+  expect_same(engine, w, {model::op_code<orl::SubmitBatch>, orl::SubmitBatchInput{w.key[2], fraud}, 34}, OptimisticRollupError::operator_understaked);
   expect_same(engine, w, {model::op_code<orl::Stake>, orl::StakeInput{w.key[0], 5000}, 34}, ok);
-  expect_same(engine, w, {model::op_code<orl::SubmitBatch>, orl::SubmitBatchInput{w.key[2], fraud}, 34}, RollupError::batch_wrong_epoch);
+  expect_same(engine, w, {model::op_code<orl::SubmitBatch>, orl::SubmitBatchInput{w.key[2], fraud}, 34}, OptimisticRollupError::batch_wrong_epoch);
 
   // Finality, the forced exit's payout, the freeze and the escape hatch.
-  expect_same(engine, w, {model::op_code<orl::Finalize>, orl::CallerInput{w.key[2]}, 105}, RollupError::challenge_period_open);
+  expect_same(engine, w, {model::op_code<orl::Finalize>, orl::CallerInput{w.key[2]}, 105}, OptimisticRollupError::challenge_period_open);
   expect_same(engine, w, {model::op_code<orl::Finalize>, orl::CallerInput{w.key[2]}, 106}, ok);
   const auto leaves = orl::transaction_leaf_hashes(honest.transactions);
   const orl::PayWithdrawalInput pay{w.key[2], 0, 2, l2::reflect::encode(honest.transactions[2]),
                                     l2::ref::rfc6962::inclusion_proof(leaves, 2)};
   expect_same(engine, w, {model::op_code<orl::PayWithdrawal>, pay, 107}, ok);
-  expect_same(engine, w, {model::op_code<orl::PayWithdrawal>, pay, 107}, RollupError::pay_already_paid);
+  expect_same(engine, w, {model::op_code<orl::PayWithdrawal>, pay, 107}, OptimisticRollupError::pay_already_paid);
   expect_same(engine, w, {model::op_code<orl::DepositNewAccount>, orl::DepositNewAccountInput{w.key[2], w.key[2], 700}, 108}, ok);
   expect_same(engine, w, {model::op_code<orl::Freeze>, orl::FreezeInput{w.key[1], orl::QueueKind::deposits, 2, w.state.header()}, 147},
-              RollupError::freeze_not_overdue);
+              OptimisticRollupError::freeze_not_overdue);
   expect_same(engine, w, {model::op_code<orl::Freeze>, orl::FreezeInput{w.key[1], orl::QueueKind::deposits, 2, w.state.header()}, 148}, ok);
-  expect_same(engine, w, {model::op_code<orl::SubmitBatch>, orl::SubmitBatchInput{w.key[0], fraud}, 149}, RollupError::rollup_frozen);
+  expect_same(engine, w, {model::op_code<orl::SubmitBatch>, orl::SubmitBatchInput{w.key[0], fraud}, 149}, OptimisticRollupError::rollup_frozen);
   const orl::Account fee = w.state.account(0).value();
   const orl::ExitInput exit{w.key[1], w.state.header(), 0, fee, w.state.prove(0).siblings};
   expect_same(engine, w, {model::op_code<orl::Exit>, exit, 149}, ok);
-  expect_same(engine, w, {model::op_code<orl::Exit>, exit, 149}, RollupError::exit_already_exited);
+  expect_same(engine, w, {model::op_code<orl::Exit>, exit, 149}, OptimisticRollupError::exit_already_exited);
   expect_same(engine, w, {model::op_code<orl::ReclaimDeposit>, orl::ReclaimDepositInput{w.key[0], w.state.header(), 1}, 150},
-              RollupError::reclaim_deposit_credited);
+              OptimisticRollupError::reclaim_deposit_credited);
   expect_same(engine, w, {model::op_code<orl::ReclaimDeposit>, orl::ReclaimDepositInput{w.key[0], w.state.header(), 2}, 150}, ok);
   expect_same(engine, w, {model::op_code<orl::Unstake>, orl::CallerInput{w.key[0]}, 600}, ok);
 }
@@ -547,18 +553,18 @@ TEST(OptimisticRollupEngine, ApplyTxGivesTheReferencesRootOrRule) {
     const orl::State* state;
     orl::Transaction tx;
     std::function<void(orl::TxWitness&, l2::Bytes&, Hash32&)> spoil;
-    RollupError expected;
+    OptimisticRollupError expected;
   };
   const std::vector<Case> cases{
-      {&w.state, deposit, [](auto&, auto&, auto&) {}, RollupError::none},
-      {&one, transfer, [](auto&, auto&, auto&) {}, RollupError::none},
-      {&one, orl::make_transaction(forged), [](auto&, auto&, auto&) {}, RollupError::bad_signature},
-      {&one, transfer, [](auto& opened, auto&, auto&) { opened.accounts[0].index = 2; }, RollupError::witness_wrong_account},
-      {&one, transfer, [](auto& opened, auto&, auto&) { opened.accounts.pop_back(); }, RollupError::witness_missing},
-      {&one, transfer, [](auto& opened, auto&, auto&) { opened.accounts[1].siblings[0][0] ^= 1; }, RollupError::witness_root_mismatch},
-      {&one, transfer, [](auto&, auto&, auto& root) { root[0] ^= 1; }, RollupError::witness_state_mismatch},
-      {&one, transfer, [](auto&, auto& bytes, auto&) { bytes.pop_back(); }, RollupError::tx_malformed},
-      {&w.state, deposit, [](auto& opened, auto&, auto&) { opened.pre_state.deposits_credited = 1; }, RollupError::witness_state_mismatch},
+      {&w.state, deposit, [](auto&, auto&, auto&) {}, OptimisticRollupError::none},
+      {&one, transfer, [](auto&, auto&, auto&) {}, OptimisticRollupError::none},
+      {&one, orl::make_transaction(forged), [](auto&, auto&, auto&) {}, OptimisticRollupError::bad_signature},
+      {&one, transfer, [](auto& opened, auto&, auto&) { opened.accounts[0].index = 2; }, OptimisticRollupError::witness_wrong_account},
+      {&one, transfer, [](auto& opened, auto&, auto&) { opened.accounts.pop_back(); }, OptimisticRollupError::witness_missing},
+      {&one, transfer, [](auto& opened, auto&, auto&) { opened.accounts[1].siblings[0][0] ^= 1; }, OptimisticRollupError::witness_root_mismatch},
+      {&one, transfer, [](auto&, auto&, auto& root) { root[0] ^= 1; }, OptimisticRollupError::witness_state_mismatch},
+      {&one, transfer, [](auto&, auto& bytes, auto&) { bytes.pop_back(); }, OptimisticRollupError::tx_malformed},
+      {&w.state, deposit, [](auto& opened, auto&, auto&) { opened.pre_state.deposits_credited = 1; }, OptimisticRollupError::witness_state_mismatch},
   };
   for (const Case& c : cases) {
     orl::TxWitness witness = orl::witness_for(params, view, *c.state, c.tx);
@@ -566,7 +572,7 @@ TEST(OptimisticRollupEngine, ApplyTxGivesTheReferencesRootOrRule) {
     Hash32 root = c.state->root();
     c.spoil(witness, bytes, root);
     const auto reference = orl::apply_encoded_tx(params, view, root, witness, bytes);
-    ASSERT_EQ(reference.ok() ? RollupError::none : reference.error(), c.expected);
+    ASSERT_EQ(reference.ok() ? OptimisticRollupError::none : reference.error(), c.expected);
     const auto got = engine.apply_tx(params, deposit_ids, {}, root, witness, bytes);
     ASSERT_TRUE(got.problem.empty()) << got.problem;
     EXPECT_EQ(got.error, c.expected) << l2::error_info(got.error).code;
@@ -612,20 +618,20 @@ TEST(OptimisticRollupEngine, VerifyFraudProofGivesTheReferencesVerdict) {
   other_root.transaction_fault->post_state_root = roots.front();
   cases.emplace_back(other_root, id);
   cases.emplace_back(orl::FraudProof{proof.batch_id, proof.proof_type, std::nullopt, orl::TimeoutFault{}}, id);
-  std::set<RollupError> seen;
+  std::set<OptimisticRollupError> seen;
   for (const auto& [p, challenge] : cases) {
     const auto index = orl::find_challenge(w.contract, challenge);
-    const RollupError reference =
+    const OptimisticRollupError reference =
         index ? orl::verify_fraud_proof(w.contract, w.contract.batches[0], w.contract.challenges[*index], p)
-              : RollupError::unknown_challenge;
+              : OptimisticRollupError::unknown_challenge;
     const auto got = engine.verify_fraud_proof(w.contract, challenge, p);
     ASSERT_TRUE(got.problem.empty()) << got.problem;
     EXPECT_EQ(got.error, reference) << l2::error_info(got.error).code << " vs " << l2::error_info(reference).code;
     seen.insert(reference);
   }
-  for (RollupError e : {RollupError::none, RollupError::unknown_challenge, RollupError::fraud_batch_mismatch,
-                        RollupError::fraud_type_mismatch, RollupError::fraud_bad_witness, RollupError::fraud_tx_not_included,
-                        RollupError::fraud_post_root_not_included, RollupError::fraud_evidence_shape})
+  for (OptimisticRollupError e : {OptimisticRollupError::none, OptimisticRollupError::unknown_challenge, OptimisticRollupError::fraud_batch_mismatch,
+                        OptimisticRollupError::fraud_type_mismatch, OptimisticRollupError::fraud_bad_witness, OptimisticRollupError::fraud_tx_not_included,
+                        OptimisticRollupError::fraud_post_root_not_included, OptimisticRollupError::fraud_evidence_shape})
     EXPECT_TRUE(seen.count(e)) << l2::error_info(e).code;
 }
 
@@ -652,14 +658,14 @@ TEST(OptimisticRollupEngine, DeployErrorIsTheReferencesAtEveryBoundary) {
   vary([](orl::RollupConfig& c, int d) { c.min_challenge_bond = static_cast<u64>(1 + d); });
   vary([](orl::RollupConfig& c, int d) { c.min_deposit = static_cast<u64>(1 + d); });
   vary([](orl::RollupConfig& c, int d) { c.forced_exit_fee = static_cast<u64>(1 + d); });
-  std::set<RollupError> seen;
+  std::set<OptimisticRollupError> seen;
   for (const orl::RollupConfig& c : configs) {
-    const RollupError reference = orl::check_config(c);
+    const OptimisticRollupError reference = orl::check_config(c);
     seen.insert(reference);
     EXPECT_EQ(model::deploy_error(c), reference) << l2::error_info(reference).code;
   }
-  for (RollupError e = RollupError::config_censorship_bound; e <= RollupError::config_forced_exit_fee;
-       e = static_cast<RollupError>(static_cast<int>(e) + 1))
+  for (OptimisticRollupError e = OptimisticRollupError::config_censorship_bound; e <= OptimisticRollupError::config_forced_exit_fee;
+       e = static_cast<OptimisticRollupError>(static_cast<int>(e) + 1))
     EXPECT_TRUE(seen.count(e)) << l2::error_info(e).code << " never reached";
 }
 

@@ -26,7 +26,7 @@ namespace {
 
 using l2::Bytes;
 using l2::Hash32;
-using l2::RollupError;
+using l2::OptimisticRollupError;
 using l2::u64;
 namespace orl = l2::ref::optimistic_rollup;
 namespace oracle = l2::test::libsecp256k1;
@@ -59,8 +59,8 @@ Hash32 openssl_sha256(const Bytes& data) {
   return out;
 }
 
-RollupError error_of(const l2::Result<Hash32, RollupError>& r) { return r.ok() ? RollupError::none : r.error(); }
-std::string code(RollupError e) { return std::string(l2::error_info(e).code); }
+OptimisticRollupError error_of(const l2::Result<Hash32, OptimisticRollupError>& r) { return r.ok() ? OptimisticRollupError::none : r.error(); }
+std::string code(OptimisticRollupError e) { return std::string(l2::error_info(e).code); }
 
 // The state root by the spec's formula from hand-listed accounts: the sparse tree over
 // account_value of each, then the 48-byte header under the state tag (hashed by libsecp256k1).
@@ -148,7 +148,7 @@ class OptimisticRollupTest : public ::testing::Test {
   // The rule's code from the stateful form; the stateless step on the witness the stateful run
   // read gives the same code; that witness opens exactly `reads` (the accounts read up to the
   // failing rule, in order).
-  void expect_rejected(const State& s, const Transaction& tx, RollupError expected, std::vector<AccountIndex> reads,
+  void expect_rejected(const State& s, const Transaction& tx, OptimisticRollupError expected, std::vector<AccountIndex> reads,
                        std::optional<L1View> view = std::nullopt) const {
     const L1View v = view.value_or(l1());
     const Hash32 root_before = s.root();
@@ -206,7 +206,7 @@ TEST(OptimisticRollupErrors, TheErrorsSectionListsEveryCodeInTheEnumsOrder) {
   const std::size_t section = spec.find("\n## Errors\n");
   ASSERT_NE(section, std::string::npos);
   std::size_t at = section;
-  for (const RollupError e : l2::all_rollup_errors) {
+  for (const OptimisticRollupError e : l2::all_rollup_errors) {
     const l2::ErrorInfo info = l2::error_info(e);
     const std::string row =
         "| `" + std::string(info.code) + "` | " + std::string(info.rule_id) + " | " + std::string(info.summary) + " |";
@@ -218,7 +218,7 @@ TEST(OptimisticRollupErrors, TheErrorsSectionListsEveryCodeInTheEnumsOrder) {
 
 TEST(OptimisticRollupErrors, TransactionAndWitnessErrorsAreTheL2Rules) {
   std::size_t witness = 0, transaction = 0;
-  for (const RollupError e : l2::all_rollup_errors) {
+  for (const OptimisticRollupError e : l2::all_rollup_errors) {
     const std::string_view rule = l2::error_info(e).rule_id;
     const bool l2_rule = rule.starts_with("OR-TX-") || rule.starts_with("OR-WIT-") || rule.starts_with("OR-SEND-") ||
                          rule.starts_with("OR-XFER-") || rule.starts_with("OR-FEE-") || rule.starts_with("OR-DEP-") ||
@@ -231,12 +231,12 @@ TEST(OptimisticRollupErrors, TransactionAndWitnessErrorsAreTheL2Rules) {
   // OR-TX-1, OR-SEND-1..7, OR-XFER-1..2, OR-FEE-1..2, OR-DEP-1..7, OR-FEX-1..5.
   EXPECT_EQ(witness, 4u);
   EXPECT_EQ(transaction, 1u + 7 + 2 + 2 + 7 + 5);
-  EXPECT_FALSE(orl::is_transaction_error(RollupError::none));
-  EXPECT_FALSE(orl::is_transaction_error(RollupError::config_censorship_bound));
+  EXPECT_FALSE(orl::is_transaction_error(OptimisticRollupError::none));
+  EXPECT_FALSE(orl::is_transaction_error(OptimisticRollupError::config_censorship_bound));
 }
 
 TEST(OptimisticRollupErrors, FaultTypesFollowTheSpecTable) {
-  for (const RollupError e : l2::all_rollup_errors) {
+  for (const OptimisticRollupError e : l2::all_rollup_errors) {
     if (!orl::is_transaction_error(e)) continue;
     const std::string_view rule = l2::error_info(e).rule_id;
     orl::FraudProofType expected = orl::FraudProofType::invalid_transition;
@@ -421,32 +421,32 @@ TEST_F(OptimisticRollupTest, DepositIndexMustBeExactlyTheNextToCredit) {
   const Deposit index3{3, alice, std::nullopt, 50};
   const std::vector<Hash32> log{deposit_log[0], orl::deposit_id(params, index1), deposit_log[2],
                                 orl::deposit_id(params, index3)};
-  expect_rejected(funded, orl::make_transaction(index1), RollupError::deposit_already_credited, {}, L1View{log, {}});
-  expect_rejected(funded, orl::make_transaction(deposits[0]), RollupError::deposit_already_credited, {});
-  expect_rejected(funded, orl::make_transaction(index3), RollupError::deposit_out_of_order, {}, L1View{log, {}});
+  expect_rejected(funded, orl::make_transaction(index1), OptimisticRollupError::deposit_already_credited, {}, L1View{log, {}});
+  expect_rejected(funded, orl::make_transaction(deposits[0]), OptimisticRollupError::deposit_already_credited, {});
+  expect_rejected(funded, orl::make_transaction(index3), OptimisticRollupError::deposit_out_of_order, {}, L1View{log, {}});
   expect_accepted(funded, deposit(2), {alice}, L1View{log, {}});
   // OR-DEP-3 at the end of the view: index 2 needs a view of 3 ids; 2 ids is one short.
-  expect_rejected(funded, deposit(2), RollupError::deposit_not_recorded, {},
+  expect_rejected(funded, deposit(2), OptimisticRollupError::deposit_not_recorded, {},
                   L1View{std::span(deposit_log).first(2), {}});
-  expect_rejected(funded, deposit(2), RollupError::deposit_not_recorded, {}, L1View{{}, exit_log});
+  expect_rejected(funded, deposit(2), OptimisticRollupError::deposit_not_recorded, {}, L1View{{}, exit_log});
   expect_accepted(funded, deposit(2), {alice}, L1View{std::span(deposit_log).first(3), {}});
 }
 
 TEST_F(OptimisticRollupTest, DepositMustMatchTheRecordedIdInEveryField) {
-  expect_rejected(funded, orl::make_transaction(Deposit{2, alice, std::nullopt, 49}), RollupError::deposit_mismatch, {});
-  expect_rejected(funded, orl::make_transaction(Deposit{2, alice, std::nullopt, 51}), RollupError::deposit_mismatch, {});
-  expect_rejected(funded, orl::make_transaction(Deposit{2, bob, std::nullopt, 50}), RollupError::deposit_mismatch, {});
-  expect_rejected(funded, orl::make_transaction(Deposit{2, alice, key(1), 50}), RollupError::deposit_mismatch, {});
+  expect_rejected(funded, orl::make_transaction(Deposit{2, alice, std::nullopt, 49}), OptimisticRollupError::deposit_mismatch, {});
+  expect_rejected(funded, orl::make_transaction(Deposit{2, alice, std::nullopt, 51}), OptimisticRollupError::deposit_mismatch, {});
+  expect_rejected(funded, orl::make_transaction(Deposit{2, bob, std::nullopt, 50}), OptimisticRollupError::deposit_mismatch, {});
+  expect_rejected(funded, orl::make_transaction(Deposit{2, alice, key(1), 50}), OptimisticRollupError::deposit_mismatch, {});
   // The id L1 recorded is the one at the deposit's index, not any in the view.
   const std::vector<Hash32> shifted{deposit_log[0], deposit_log[1], deposit_log[1], deposit_log[2]};
-  expect_rejected(funded, deposit(2), RollupError::deposit_mismatch, {}, L1View{shifted, {}});
+  expect_rejected(funded, deposit(2), OptimisticRollupError::deposit_mismatch, {}, L1View{shifted, {}});
   // A deposit recorded by another rollup or chain does not match this one's.
   const orl::L2Params other_rollup{chain, Hash32{0x01}};
   const std::vector<Hash32> foreign{deposit_log[0], deposit_log[1], orl::deposit_id(other_rollup, deposits[2])};
-  expect_rejected(funded, deposit(2), RollupError::deposit_mismatch, {}, L1View{foreign, {}});
+  expect_rejected(funded, deposit(2), OptimisticRollupError::deposit_mismatch, {}, L1View{foreign, {}});
   const std::vector<Hash32> other_chain{deposit_log[0], deposit_log[1],
                                         orl::deposit_id(orl::L2Params{chain + 1, params.rollup_id}, deposits[2])};
-  expect_rejected(funded, deposit(2), RollupError::deposit_mismatch, {}, L1View{other_chain, {}});
+  expect_rejected(funded, deposit(2), OptimisticRollupError::deposit_mismatch, {}, L1View{other_chain, {}});
 }
 
 TEST_F(OptimisticRollupTest, DepositAccountRules) {
@@ -456,11 +456,11 @@ TEST_F(OptimisticRollupTest, DepositAccountRules) {
   };
   const Deposit create_taken{2, bob, key(3), 5};
   const auto log_taken = with_third(create_taken);
-  expect_rejected(funded, orl::make_transaction(create_taken), RollupError::account_exists, {bob},
+  expect_rejected(funded, orl::make_transaction(create_taken), OptimisticRollupError::account_exists, {bob},
                   L1View{log_taken, {}});
   const Deposit create_fee_account{2, orl::fee_account, key(3), 5};
   const auto log_fee = with_third(create_fee_account);
-  expect_rejected(funded, orl::make_transaction(create_fee_account), RollupError::account_exists, {0},
+  expect_rejected(funded, orl::make_transaction(create_fee_account), OptimisticRollupError::account_exists, {0},
                   L1View{log_fee, {}});
   const Deposit create_free{2, empty_slot, key(3), 5};
   const auto log_free = with_third(create_free);
@@ -474,7 +474,7 @@ TEST_F(OptimisticRollupTest, DepositAccountRules) {
 
   const Deposit top_up_empty{2, empty_slot, std::nullopt, 5};
   const auto log_empty = with_third(top_up_empty);
-  expect_rejected(funded, orl::make_transaction(top_up_empty), RollupError::unknown_account, {empty_slot},
+  expect_rejected(funded, orl::make_transaction(top_up_empty), OptimisticRollupError::unknown_account, {empty_slot},
                   L1View{log_empty, {}});
 
   // OR-DEP-7: 1000 + amount <= UINT64_MAX, at the bound and one past it.
@@ -490,7 +490,7 @@ TEST_F(OptimisticRollupTest, DepositAccountRules) {
             l2::u64_max - 1);
   const Deposit past_max{2, alice, std::nullopt, l2::u64_max - 999};
   const auto log_past = with_third(past_max);
-  expect_rejected(funded, orl::make_transaction(past_max), RollupError::deposit_balance_overflow, {alice},
+  expect_rejected(funded, orl::make_transaction(past_max), OptimisticRollupError::deposit_balance_overflow, {alice},
                   L1View{log_past, {}});
 }
 
@@ -503,9 +503,9 @@ TEST_F(OptimisticRollupTest, ForcedExitByTheOwnerTakesTheWholeBalance) {
   expect_state(exited,
                {{0, operator_account(4)}, {alice, Account{0, 1, key(1)}}, {bob, Account{600, 0, key(2)}}}, 2, 1);
   // OR-FEX-5 around the balance: one less, one more, and nothing are all refused.
-  expect_rejected(s, forced_exit(0, 895), RollupError::forced_exit_wrong_amount, {alice});
-  expect_rejected(s, forced_exit(0, 897), RollupError::forced_exit_wrong_amount, {alice});
-  expect_rejected(s, forced_exit(0, 0), RollupError::forced_exit_wrong_amount, {alice});
+  expect_rejected(s, forced_exit(0, 895), OptimisticRollupError::forced_exit_wrong_amount, {alice});
+  expect_rejected(s, forced_exit(0, 897), OptimisticRollupError::forced_exit_wrong_amount, {alice});
+  expect_rejected(s, forced_exit(0, 0), OptimisticRollupError::forced_exit_wrong_amount, {alice});
   // The operator exits its own fee account the same way.
   const State op = expect_accepted(with_counters(s, 2, 3), forced_exit(3, 4), {0});
   expect_state(op, {{0, operator_account(0)}, {alice, Account{896, 1, key(1)}}, {bob, Account{600, 0, key(2)}}}, 2, 4);
@@ -522,29 +522,29 @@ TEST_F(OptimisticRollupTest, ForcedExitOfSomeoneElsesAccountIsANoOp) {
   expect_state(processed,
                {{0, operator_account()}, {alice, Account{1000, 0, key(1)}}, {bob, Account{500, 0, key(2)}}}, 2, 2);
   EXPECT_EQ(processed.header().accounts_root, s.header().accounts_root);
-  expect_rejected(s, forced_exit(1, 1000), RollupError::forced_exit_wrong_amount, {alice});
-  expect_rejected(s, forced_exit(1, 1), RollupError::forced_exit_wrong_amount, {alice});
+  expect_rejected(s, forced_exit(1, 1000), OptimisticRollupError::forced_exit_wrong_amount, {alice});
+  expect_rejected(s, forced_exit(1, 1), OptimisticRollupError::forced_exit_wrong_amount, {alice});
   // Carol asks for an empty slot: the same, after opening the empty slot.
   const State empty = expect_accepted(with_counters(funded, 2, 2), forced_exit(2, 0), {empty_slot});
   EXPECT_EQ(empty.header().accounts_root, funded.header().accounts_root);
   EXPECT_EQ(empty.forced_exits_processed(), 3u);
-  expect_rejected(with_counters(funded, 2, 2), forced_exit(2, 1), RollupError::forced_exit_wrong_amount, {empty_slot});
+  expect_rejected(with_counters(funded, 2, 2), forced_exit(2, 1), OptimisticRollupError::forced_exit_wrong_amount, {empty_slot});
 }
 
 TEST_F(OptimisticRollupTest, ForcedExitIndexMustBeExactlyTheNextToProcess) {
   const State s = with_counters(funded, 2, 1);
   // forced_exits_processed is 1: index 0 was processed (OR-FEX-1), 2 skips one (OR-FEX-2).
-  expect_rejected(s, forced_exit(0, 1000), RollupError::forced_exit_already_processed, {});
-  expect_rejected(s, forced_exit(2, 0), RollupError::forced_exit_out_of_order, {});
+  expect_rejected(s, forced_exit(0, 1000), OptimisticRollupError::forced_exit_already_processed, {});
+  expect_rejected(s, forced_exit(2, 0), OptimisticRollupError::forced_exit_out_of_order, {});
   expect_accepted(s, forced_exit(1, 0), {alice});
   // OR-FEX-3 at the end of the view: index 1 needs 2 ids; 1 id is one short.
-  expect_rejected(s, forced_exit(1, 0), RollupError::forced_exit_not_recorded, {},
+  expect_rejected(s, forced_exit(1, 0), OptimisticRollupError::forced_exit_not_recorded, {},
                   L1View{deposit_log, std::span(exit_log).first(1)});
-  expect_rejected(s, forced_exit(1, 0), RollupError::forced_exit_not_recorded, {}, L1View{exit_log, {}});
+  expect_rejected(s, forced_exit(1, 0), OptimisticRollupError::forced_exit_not_recorded, {}, L1View{exit_log, {}});
   expect_accepted(s, forced_exit(1, 0), {alice}, L1View{deposit_log, std::span(exit_log).first(2)});
   // The deposit counter does not stand in for the forced-exit counter, nor the reverse.
-  expect_rejected(with_counters(funded, 0, 2), forced_exit(1, 0), RollupError::forced_exit_already_processed, {});
-  expect_rejected(with_counters(genesis, 1, 0), deposit(0), RollupError::deposit_already_credited, {});
+  expect_rejected(with_counters(funded, 0, 2), forced_exit(1, 0), OptimisticRollupError::forced_exit_already_processed, {});
+  expect_rejected(with_counters(genesis, 1, 0), deposit(0), OptimisticRollupError::deposit_already_credited, {});
   expect_accepted(with_counters(genesis, 0, 2), deposit(0), {alice});
   expect_accepted(with_counters(genesis, 2, 0), forced_exit(0, 0), {alice});
 }
@@ -556,18 +556,18 @@ TEST_F(OptimisticRollupTest, ForcedExitMustMatchTheRecordedIdButNotItsAmount) {
     change(e);
     return orl::make_transaction(e);
   };
-  expect_rejected(funded, altered([](ForcedExit& e) { e.from = bob; }), RollupError::forced_exit_mismatch, {});
-  expect_rejected(funded, altered([&](ForcedExit& e) { e.requester = key(2); }), RollupError::forced_exit_mismatch, {});
-  expect_rejected(funded, altered([](ForcedExit& e) { e.l1_recipient[0] ^= 1; }), RollupError::forced_exit_mismatch,
+  expect_rejected(funded, altered([](ForcedExit& e) { e.from = bob; }), OptimisticRollupError::forced_exit_mismatch, {});
+  expect_rejected(funded, altered([&](ForcedExit& e) { e.requester = key(2); }), OptimisticRollupError::forced_exit_mismatch, {});
+  expect_rejected(funded, altered([](ForcedExit& e) { e.l1_recipient[0] ^= 1; }), OptimisticRollupError::forced_exit_mismatch,
                   {});
   // The id at the request's index, not another one in the view.
   const std::vector<Hash32> shifted{exit_log[1], exit_log[0]};
-  expect_rejected(funded, forced_exit(0, 1000), RollupError::forced_exit_mismatch, {}, L1View{deposit_log, shifted});
+  expect_rejected(funded, forced_exit(0, 1000), OptimisticRollupError::forced_exit_mismatch, {}, L1View{deposit_log, shifted});
   const orl::L2Params other_rollup{chain, Hash32{0x02}};
   const std::vector<Hash32> foreign{orl::forced_exit_id(other_rollup, exits[0])};
-  expect_rejected(funded, forced_exit(0, 1000), RollupError::forced_exit_mismatch, {}, L1View{deposit_log, foreign});
+  expect_rejected(funded, forced_exit(0, 1000), OptimisticRollupError::forced_exit_mismatch, {}, L1View{deposit_log, foreign});
   // The amount is not in the id: a wrong amount passes OR-FEX-4 and fails OR-FEX-5.
-  expect_rejected(funded, forced_exit(0, 999), RollupError::forced_exit_wrong_amount, {alice});
+  expect_rejected(funded, forced_exit(0, 999), OptimisticRollupError::forced_exit_wrong_amount, {alice});
   expect_accepted(funded, forced_exit(0, 1000), {alice});
 }
 
@@ -576,12 +576,12 @@ TEST_F(OptimisticRollupTest, ForcedExitMustMatchTheRecordedIdButNotItsAmount) {
 TEST_F(OptimisticRollupTest, ForcedExitOrderingAgainstDeposits) {
   const State before_deposit = expect_accepted(genesis, forced_exit(0, 0), {alice});
   expect_state(before_deposit, {{0, operator_account()}}, 0, 1);
-  expect_rejected(genesis, forced_exit(0, 1000), RollupError::forced_exit_wrong_amount, {alice});
+  expect_rejected(genesis, forced_exit(0, 1000), OptimisticRollupError::forced_exit_wrong_amount, {alice});
   const State then_deposit = expect_accepted(before_deposit, deposit(0), {alice});
   expect_state(then_deposit, {{0, operator_account()}, {alice, Account{1000, 0, key(1)}}}, 1, 1);
 
   const State deposited = apply(genesis, deposit(0));
-  expect_rejected(deposited, forced_exit(0, 0), RollupError::forced_exit_wrong_amount, {alice});
+  expect_rejected(deposited, forced_exit(0, 0), OptimisticRollupError::forced_exit_wrong_amount, {alice});
   const State after_deposit = expect_accepted(deposited, forced_exit(0, 1000), {alice});
   expect_state(after_deposit, {{0, operator_account()}, {alice, Account{0, 0, key(1)}}}, 1, 1);
   // A top-up credited after the exit stays on L2.
@@ -619,34 +619,34 @@ TEST_F(OptimisticRollupTest, AliasedAccountsAreReadAfterEarlierWrites) {
   State near_max = funded;
   near_max.put(orl::fee_account, operator_account(l2::u64_max - 10));
   expect_accepted(near_max, transfer(alice, orl::fee_account, 10, 0, 0, 1), {alice, 0, 0});
-  expect_rejected(near_max, transfer(alice, orl::fee_account, 10, 1, 0, 1), RollupError::fee_balance_overflow,
+  expect_rejected(near_max, transfer(alice, orl::fee_account, 10, 1, 0, 1), OptimisticRollupError::fee_balance_overflow,
                   {alice, 0, 0});
 }
 
 TEST_F(OptimisticRollupTest, SenderRules) {
   // OR-SEND-1
-  expect_rejected(funded, transfer(empty_slot, bob, 1, 0, 0, 1), RollupError::unknown_sender, {empty_slot});
+  expect_rejected(funded, transfer(empty_slot, bob, 1, 0, 0, 1), OptimisticRollupError::unknown_sender, {empty_slot});
   // OR-SEND-3 / -4 around the sender's nonce 2: 1 is a replay, 3 a gap, 2 is the next.
   State s = funded;
   s.put(alice, Account{1000, 2, key(1)});
-  expect_rejected(s, transfer(alice, bob, 1, 0, 1, 1), RollupError::nonce_replayed, {alice});
-  expect_rejected(s, transfer(alice, bob, 1, 0, 0, 1), RollupError::nonce_replayed, {alice});
-  expect_rejected(s, transfer(alice, bob, 1, 0, 3, 1), RollupError::nonce_gap, {alice});
+  expect_rejected(s, transfer(alice, bob, 1, 0, 1, 1), OptimisticRollupError::nonce_replayed, {alice});
+  expect_rejected(s, transfer(alice, bob, 1, 0, 0, 1), OptimisticRollupError::nonce_replayed, {alice});
+  expect_rejected(s, transfer(alice, bob, 1, 0, 3, 1), OptimisticRollupError::nonce_gap, {alice});
   EXPECT_EQ(expect_accepted(s, transfer(alice, bob, 1, 0, 2, 1), {alice, bob, 0}).account(alice)->nonce, 3u);
   // The signature is checked before the nonce: a replayed genuine transaction is a replay, a
   // forged one with a stale nonce is a bad signature.
-  expect_rejected(s, transfer(alice, bob, 1, 0, 1, 2), RollupError::bad_signature, {alice});
+  expect_rejected(s, transfer(alice, bob, 1, 0, 1, 2), OptimisticRollupError::bad_signature, {alice});
   // OR-SEND-5: the nonce cannot pass UINT64_MAX; one below it is the last usable.
   State exhausted = funded;
   exhausted.put(alice, Account{1000, l2::u64_max, key(1)});
-  expect_rejected(exhausted, transfer(alice, bob, 1, 0, l2::u64_max, 1), RollupError::nonce_exhausted, {alice});
-  expect_rejected(exhausted, transfer(alice, bob, 1, 0, l2::u64_max - 1, 1), RollupError::nonce_replayed, {alice});
+  expect_rejected(exhausted, transfer(alice, bob, 1, 0, l2::u64_max, 1), OptimisticRollupError::nonce_exhausted, {alice});
+  expect_rejected(exhausted, transfer(alice, bob, 1, 0, l2::u64_max - 1, 1), OptimisticRollupError::nonce_replayed, {alice});
   State almost = funded;
   almost.put(alice, Account{1000, l2::u64_max - 1, key(1)});
   EXPECT_EQ(expect_accepted(almost, transfer(alice, bob, 1, 0, l2::u64_max - 1, 1), {alice, bob, 0}).account(alice)->nonce,
             l2::u64_max);
   // OR-SEND-5 comes before OR-SEND-6 and -7.
-  expect_rejected(exhausted, transfer(alice, bob, l2::u64_max, 1, l2::u64_max, 1), RollupError::nonce_exhausted,
+  expect_rejected(exhausted, transfer(alice, bob, l2::u64_max, 1, l2::u64_max, 1), OptimisticRollupError::nonce_exhausted,
                   {alice});
 }
 
@@ -659,63 +659,63 @@ TEST_F(OptimisticRollupTest, AmountAndBalanceRules) {
   expect_state(all,
                {{0, operator_account(5)}, {alice, Account{0, 1, key(1)}}, {bob, Account{l2::u64_max - 5, 0, key(2)}}},
                2, 0);
-  expect_rejected(rich, transfer(alice, bob, l2::u64_max - 4, 5, 0, 1), RollupError::amount_overflow, {alice});
-  expect_rejected(rich, transfer(alice, bob, l2::u64_max, 1, 0, 1), RollupError::amount_overflow, {alice});
-  expect_rejected(rich, transfer(alice, bob, 1, l2::u64_max, 0, 1), RollupError::amount_overflow, {alice});
+  expect_rejected(rich, transfer(alice, bob, l2::u64_max - 4, 5, 0, 1), OptimisticRollupError::amount_overflow, {alice});
+  expect_rejected(rich, transfer(alice, bob, l2::u64_max, 1, 0, 1), OptimisticRollupError::amount_overflow, {alice});
+  expect_rejected(rich, transfer(alice, bob, 1, l2::u64_max, 0, 1), OptimisticRollupError::amount_overflow, {alice});
   // OR-SEND-6 before OR-SEND-7: a sender holding 1000 gets the overflow code.
-  expect_rejected(funded, transfer(alice, bob, l2::u64_max, 1, 0, 1), RollupError::amount_overflow, {alice});
+  expect_rejected(funded, transfer(alice, bob, l2::u64_max, 1, 0, 1), OptimisticRollupError::amount_overflow, {alice});
   // OR-SEND-7 around alice's 1000: 997 + 3 empties it, 998 + 3 is one too many, 996 + 3 leaves 1.
-  expect_rejected(funded, transfer(alice, bob, 998, 3, 0, 1), RollupError::insufficient_balance, {alice});
-  expect_rejected(funded, transfer(alice, bob, 1000, 1, 0, 1), RollupError::insufficient_balance, {alice});
+  expect_rejected(funded, transfer(alice, bob, 998, 3, 0, 1), OptimisticRollupError::insufficient_balance, {alice});
+  expect_rejected(funded, transfer(alice, bob, 1000, 1, 0, 1), OptimisticRollupError::insufficient_balance, {alice});
   EXPECT_EQ(expect_accepted(funded, transfer(alice, bob, 997, 3, 0, 1), {alice, bob, 0}).account(alice)->balance, 0u);
   EXPECT_EQ(expect_accepted(funded, transfer(alice, bob, 996, 3, 0, 1), {alice, bob, 0}).account(alice)->balance, 1u);
   // OR-SEND-7 before OR-XFER-1.
-  expect_rejected(funded, transfer(alice, empty_slot, 2000, 0, 0, 1), RollupError::insufficient_balance, {alice});
+  expect_rejected(funded, transfer(alice, empty_slot, 2000, 0, 0, 1), OptimisticRollupError::insufficient_balance, {alice});
 }
 
 TEST_F(OptimisticRollupTest, RecipientAndFeeRules) {
   // OR-XFER-1: the recipient is read after the debit.
-  expect_rejected(funded, transfer(alice, empty_slot, 1, 0, 0, 1), RollupError::unknown_recipient, {alice, empty_slot});
+  expect_rejected(funded, transfer(alice, empty_slot, 1, 0, 0, 1), OptimisticRollupError::unknown_recipient, {alice, empty_slot});
   // OR-XFER-2 around bob at UINT64_MAX - 1.
   State rich_bob = funded;
   rich_bob.put(bob, Account{l2::u64_max - 1, 0, key(2)});
   EXPECT_EQ(expect_accepted(rich_bob, transfer(alice, bob, 1, 0, 0, 1), {alice, bob, 0}).account(bob)->balance,
             l2::u64_max);
-  expect_rejected(rich_bob, transfer(alice, bob, 2, 0, 0, 1), RollupError::recipient_balance_overflow, {alice, bob});
+  expect_rejected(rich_bob, transfer(alice, bob, 2, 0, 0, 1), OptimisticRollupError::recipient_balance_overflow, {alice, bob});
   // OR-XFER-1 before OR-FEE-1.
   State no_operator;
   no_operator.put(alice, Account{1000, 0, key(1)});
   no_operator.put(bob, Account{0, 0, key(2)});
-  expect_rejected(no_operator, transfer(alice, empty_slot, 1, 0, 0, 1), RollupError::unknown_recipient,
+  expect_rejected(no_operator, transfer(alice, empty_slot, 1, 0, 0, 1), OptimisticRollupError::unknown_recipient,
                   {alice, empty_slot});
   // OR-FEE-1, read even for a zero fee.
-  expect_rejected(no_operator, transfer(alice, bob, 1, 0, 0, 1), RollupError::no_fee_account, {alice, bob, 0});
-  expect_rejected(no_operator, withdrawal(alice, 1, 0, 0, 1), RollupError::no_fee_account, {alice, 0});
+  expect_rejected(no_operator, transfer(alice, bob, 1, 0, 0, 1), OptimisticRollupError::no_fee_account, {alice, bob, 0});
+  expect_rejected(no_operator, withdrawal(alice, 1, 0, 0, 1), OptimisticRollupError::no_fee_account, {alice, 0});
   // OR-FEE-2 around the fee account at UINT64_MAX - 1.
   State rich_operator = funded;
   rich_operator.put(orl::fee_account, operator_account(l2::u64_max - 1));
   EXPECT_EQ(expect_accepted(rich_operator, transfer(alice, bob, 1, 1, 0, 1), {alice, bob, 0}).account(0)->balance,
             l2::u64_max);
-  expect_rejected(rich_operator, transfer(alice, bob, 1, 2, 0, 1), RollupError::fee_balance_overflow, {alice, bob, 0});
-  expect_rejected(rich_operator, withdrawal(alice, 1, 2, 0, 1), RollupError::fee_balance_overflow, {alice, 0});
+  expect_rejected(rich_operator, transfer(alice, bob, 1, 2, 0, 1), OptimisticRollupError::fee_balance_overflow, {alice, bob, 0});
+  expect_rejected(rich_operator, withdrawal(alice, 1, 2, 0, 1), OptimisticRollupError::fee_balance_overflow, {alice, 0});
   // A zero fee still reads account 0 and leaves it unchanged.
   const State free = expect_accepted(funded, transfer(alice, bob, 1, 0, 0, 1), {alice, bob, 0});
   expect_state(free, {{0, operator_account()}, {alice, Account{999, 1, key(1)}}, {bob, Account{501, 0, key(2)}}}, 2, 0);
 }
 
 TEST_F(OptimisticRollupTest, SignaturesAreBoundToOwnerRollupChainAndKind) {
-  expect_rejected(funded, transfer(alice, bob, 100, 3, 0, 2), RollupError::bad_signature, {alice});
-  expect_rejected(funded, transfer(alice, bob, 100, 3, 0, 3), RollupError::bad_signature, {alice});
+  expect_rejected(funded, transfer(alice, bob, 100, 3, 0, 2), OptimisticRollupError::bad_signature, {alice});
+  expect_rejected(funded, transfer(alice, bob, 100, 3, 0, 3), OptimisticRollupError::bad_signature, {alice});
   // An account whose key is not on the curve can never sign.
   State off_curve = funded;
   off_curve.put(alice, Account{1000, 0, keys.pubkey[Keys::off_curve]});
-  expect_rejected(off_curve, transfer(alice, bob, 1, 0, 0, 1), RollupError::bad_signature, {alice});
+  expect_rejected(off_curve, transfer(alice, bob, 1, 0, 0, 1), OptimisticRollupError::bad_signature, {alice});
 
   Transfer t{alice, bob, 100, 3, 0, {}};
   t.signature = sign(1, orl::transfer_digest(orl::L2Params{chain + 1, params.rollup_id}, t));
-  expect_rejected(funded, orl::make_transaction(t), RollupError::bad_signature, {alice});
+  expect_rejected(funded, orl::make_transaction(t), OptimisticRollupError::bad_signature, {alice});
   t.signature = sign(1, orl::transfer_digest(orl::L2Params{chain, Hash32{0x01}}, t));
-  expect_rejected(funded, orl::make_transaction(t), RollupError::bad_signature, {alice});
+  expect_rejected(funded, orl::make_transaction(t), OptimisticRollupError::bad_signature, {alice});
 
   // The signature of one transfer does not carry to another amount, fee, nonce, sender or recipient.
   const Transaction signed_tx = transfer(alice, bob, 100, 3, 0, 1);
@@ -726,20 +726,20 @@ TEST_F(OptimisticRollupTest, SignaturesAreBoundToOwnerRollupChainAndKind) {
     if (field == 2) changed.transfer->to = orl::fee_account;
     if (field == 3) changed.transfer->signature[63] ^= 1;
     if (field == 4) changed.transfer->nonce = 1;
-    expect_rejected(funded, changed, RollupError::bad_signature, {alice});
+    expect_rejected(funded, changed, OptimisticRollupError::bad_signature, {alice});
   }
   // The same for a withdrawal's recipient.
   Transaction redirected = withdrawal(alice, 100, 3, 0, 1);
   redirected.withdrawal->l1_recipient = bob_recipient;
-  expect_rejected(funded, redirected, RollupError::bad_signature, {alice});
+  expect_rejected(funded, redirected, OptimisticRollupError::bad_signature, {alice});
 
   // A transfer signature over the same numbers is not a withdrawal signature, nor the reverse.
   Withdrawal w{alice, alice_recipient, 100, 3, 0, {}};
   w.signature = sign(1, orl::transfer_digest(params, Transfer{alice, bob, 100, 3, 0, {}}));
-  expect_rejected(funded, orl::make_transaction(w), RollupError::bad_signature, {alice});
+  expect_rejected(funded, orl::make_transaction(w), OptimisticRollupError::bad_signature, {alice});
   Transfer from_withdrawal{alice, bob, 100, 3, 0, {}};
   from_withdrawal.signature = sign(1, orl::withdrawal_digest(params, Withdrawal{alice, alice_recipient, 100, 3, 0, {}}));
-  expect_rejected(funded, orl::make_transaction(from_withdrawal), RollupError::bad_signature, {alice});
+  expect_rejected(funded, orl::make_transaction(from_withdrawal), OptimisticRollupError::bad_signature, {alice});
 }
 
 // ---- withdrawals ----
@@ -748,13 +748,13 @@ TEST_F(OptimisticRollupTest, WithdrawalLeavesL2AndPaysTheFee) {
   const State after = expect_accepted(funded, withdrawal(alice, 200, 2, 0, 1), {alice, 0});
   expect_state(after, {{0, operator_account(2)}, {alice, Account{798, 1, key(1)}}, {bob, Account{500, 0, key(2)}}}, 2,
                0);
-  expect_rejected(after, withdrawal(alice, 200, 2, 0, 1), RollupError::nonce_replayed, {alice});
-  expect_rejected(funded, withdrawal(alice, 999, 2, 0, 1), RollupError::insufficient_balance, {alice});
+  expect_rejected(after, withdrawal(alice, 200, 2, 0, 1), OptimisticRollupError::nonce_replayed, {alice});
+  expect_rejected(funded, withdrawal(alice, 999, 2, 0, 1), OptimisticRollupError::insufficient_balance, {alice});
   EXPECT_EQ(expect_accepted(funded, withdrawal(alice, 998, 2, 0, 1), {alice, 0}).account(alice)->balance, 0u);
-  expect_rejected(funded, withdrawal(alice, 1, 0, 0, 2), RollupError::bad_signature, {alice});
-  expect_rejected(funded, withdrawal(empty_slot, 1, 0, 0, 1), RollupError::unknown_sender, {empty_slot});
-  expect_rejected(funded, withdrawal(alice, 1, 0, 1, 1), RollupError::nonce_gap, {alice});
-  expect_rejected(funded, withdrawal(alice, l2::u64_max, 1, 0, 1), RollupError::amount_overflow, {alice});
+  expect_rejected(funded, withdrawal(alice, 1, 0, 0, 2), OptimisticRollupError::bad_signature, {alice});
+  expect_rejected(funded, withdrawal(empty_slot, 1, 0, 0, 1), OptimisticRollupError::unknown_sender, {empty_slot});
+  expect_rejected(funded, withdrawal(alice, 1, 0, 1, 1), OptimisticRollupError::nonce_gap, {alice});
+  expect_rejected(funded, withdrawal(alice, l2::u64_max, 1, 0, 1), OptimisticRollupError::amount_overflow, {alice});
   // The operator withdraws its fees like any user.
   const State op = expect_accepted(after, withdrawal(orl::fee_account, 2, 0, 0, 0, operator_recipient), {0, 0});
   expect_state(op, {{0, operator_account(0, 1)}, {alice, Account{798, 1, key(1)}}, {bob, Account{500, 0, key(2)}}}, 2,
@@ -769,49 +769,49 @@ TEST_F(OptimisticRollupTest, WitnessRules) {
   ASSERT_EQ(good.accounts.size(), 3u);
   const Hash32 post = apply(funded, pay).root();
   const auto run = [&](const orl::TxWitness& w, const Hash32& pre) { return error_of(orl::apply_tx(params, l1(), pre, w, pay)); };
-  EXPECT_EQ(run(good, funded.root()), RollupError::none);
+  EXPECT_EQ(run(good, funded.root()), OptimisticRollupError::none);
   EXPECT_EQ(orl::apply_tx(params, l1(), funded.root(), good, pay).value(), post);
 
-  EXPECT_EQ(run(good, genesis.root()), RollupError::witness_state_mismatch);
+  EXPECT_EQ(run(good, genesis.root()), OptimisticRollupError::witness_state_mismatch);
   for (int field = 0; field < 3; ++field) {
     orl::TxWitness lying = good;
     if (field == 0) lying.pre_state.accounts_root[0] ^= 1;
     if (field == 1) lying.pre_state.deposits_credited += 1;
     if (field == 2) lying.pre_state.forced_exits_processed += 1;
-    EXPECT_EQ(run(lying, funded.root()), RollupError::witness_state_mismatch) << field;
+    EXPECT_EQ(run(lying, funded.root()), OptimisticRollupError::witness_state_mismatch) << field;
   }
   for (std::size_t keep = 0; keep < 3; ++keep) {
     orl::TxWitness short_witness = good;
     short_witness.accounts.resize(keep);
-    EXPECT_EQ(run(short_witness, funded.root()), RollupError::witness_missing) << keep;
+    EXPECT_EQ(run(short_witness, funded.root()), OptimisticRollupError::witness_missing) << keep;
   }
   orl::TxWitness swapped = good;
   std::swap(swapped.accounts[1], swapped.accounts[2]);
-  EXPECT_EQ(run(swapped, funded.root()), RollupError::witness_wrong_account);
+  EXPECT_EQ(run(swapped, funded.root()), OptimisticRollupError::witness_wrong_account);
   orl::TxWitness renamed = good;
   renamed.accounts[0].index = bob;  // bob's index on alice's opening
-  EXPECT_EQ(run(renamed, funded.root()), RollupError::witness_wrong_account);
+  EXPECT_EQ(run(renamed, funded.root()), OptimisticRollupError::witness_wrong_account);
   // Openings taken against the pre-state root: the second one is stale once the sender is written.
   orl::TxWitness stale = good;
   stale.accounts[1] = orl::AccountWitness{bob, funded.account(bob), funded.prove(bob).siblings};
-  EXPECT_EQ(run(stale, funded.root()), RollupError::witness_root_mismatch);
+  EXPECT_EQ(run(stale, funded.root()), OptimisticRollupError::witness_root_mismatch);
   for (std::size_t i = 0; i < 3; ++i) {
     orl::TxWitness inflated = good;
     inflated.accounts[i].account->balance += 1;
-    EXPECT_EQ(run(inflated, funded.root()), RollupError::witness_root_mismatch) << i;
+    EXPECT_EQ(run(inflated, funded.root()), OptimisticRollupError::witness_root_mismatch) << i;
     orl::TxWitness renonced = good;
     renonced.accounts[i].account->nonce += 1;
-    EXPECT_EQ(run(renonced, funded.root()), RollupError::witness_root_mismatch) << i;
+    EXPECT_EQ(run(renonced, funded.root()), OptimisticRollupError::witness_root_mismatch) << i;
     orl::TxWitness rekeyed = good;
     rekeyed.accounts[i].account->owner[0] ^= 1;
-    EXPECT_EQ(run(rekeyed, funded.root()), RollupError::witness_root_mismatch) << i;
+    EXPECT_EQ(run(rekeyed, funded.root()), OptimisticRollupError::witness_root_mismatch) << i;
     orl::TxWitness hidden = good;
     hidden.accounts[i].account = std::nullopt;
-    EXPECT_EQ(run(hidden, funded.root()), RollupError::witness_root_mismatch) << i;
+    EXPECT_EQ(run(hidden, funded.root()), OptimisticRollupError::witness_root_mismatch) << i;
     for (const std::size_t level : {std::size_t{0}, std::size_t{31}}) {
       orl::TxWitness bent = good;
       bent.accounts[i].siblings[level][0] ^= 0x80;
-      EXPECT_EQ(run(bent, funded.root()), RollupError::witness_root_mismatch) << i << " " << level;
+      EXPECT_EQ(run(bent, funded.root()), OptimisticRollupError::witness_root_mismatch) << i << " " << level;
     }
   }
   // Openings past the ones the transaction reads are ignored.
@@ -824,7 +824,7 @@ TEST_F(OptimisticRollupTest, WitnessRules) {
   const std::vector<Hash32> log{deposit_log[0], deposit_log[1], orl::deposit_id(params, create_taken)};
   orl::TxWitness fake{funded.header(), {orl::AccountWitness{bob, std::nullopt, funded.prove(bob).siblings}}};
   EXPECT_EQ(error_of(orl::apply_tx(params, L1View{log, {}}, funded.root(), fake, orl::make_transaction(create_taken))),
-            RollupError::witness_root_mismatch);
+            OptimisticRollupError::witness_root_mismatch);
   // Nor hide an owner from a forced exit, nor inflate the balance it must take.
   const Transaction exit = forced_exit(0, 1000);
   const orl::TxWitness exit_witness = orl::witness_for(params, l1(), funded, exit);
@@ -832,13 +832,13 @@ TEST_F(OptimisticRollupTest, WitnessRules) {
   orl::TxWitness no_owner = exit_witness;
   no_owner.accounts[0].account = std::nullopt;
   EXPECT_EQ(error_of(orl::apply_tx(params, l1(), funded.root(), no_owner, forced_exit(0, 0))),
-            RollupError::witness_root_mismatch);
+            OptimisticRollupError::witness_root_mismatch);
   orl::TxWitness inflated = exit_witness;
   inflated.accounts[0].account->balance = 5000;
   EXPECT_EQ(error_of(orl::apply_tx(params, l1(), funded.root(), inflated, forced_exit(0, 5000))),
-            RollupError::witness_root_mismatch);
+            OptimisticRollupError::witness_root_mismatch);
   EXPECT_EQ(error_of(orl::apply_tx(params, l1(), funded.root(), orl::TxWitness{funded.header(), {}}, exit)),
-            RollupError::witness_missing);
+            OptimisticRollupError::witness_missing);
 }
 
 // OR-DEP-1..4 and OR-FEX-1..4 read no account: the stateless step answers them with no opening.
@@ -847,24 +847,24 @@ TEST_F(OptimisticRollupTest, QueueRulesAreCheckedBeforeAnyOpening) {
   const auto run = [&](const Transaction& tx, const L1View& v) {
     return code(error_of(orl::apply_tx(params, v, funded.root(), bare, tx)));
   };
-  EXPECT_EQ(run(deposit(0), l1()), code(RollupError::deposit_already_credited));
-  EXPECT_EQ(run(orl::make_transaction(Deposit{3, alice, std::nullopt, 1}), l1()), code(RollupError::deposit_out_of_order));
-  EXPECT_EQ(run(deposit(2), L1View{std::span(deposit_log).first(2), exit_log}), code(RollupError::deposit_not_recorded));
-  EXPECT_EQ(run(orl::make_transaction(Deposit{2, alice, std::nullopt, 1}), l1()), code(RollupError::deposit_mismatch));
-  EXPECT_EQ(run(deposit(2), l1()), code(RollupError::witness_missing));
+  EXPECT_EQ(run(deposit(0), l1()), code(OptimisticRollupError::deposit_already_credited));
+  EXPECT_EQ(run(orl::make_transaction(Deposit{3, alice, std::nullopt, 1}), l1()), code(OptimisticRollupError::deposit_out_of_order));
+  EXPECT_EQ(run(deposit(2), L1View{std::span(deposit_log).first(2), exit_log}), code(OptimisticRollupError::deposit_not_recorded));
+  EXPECT_EQ(run(orl::make_transaction(Deposit{2, alice, std::nullopt, 1}), l1()), code(OptimisticRollupError::deposit_mismatch));
+  EXPECT_EQ(run(deposit(2), l1()), code(OptimisticRollupError::witness_missing));
   const orl::TxWitness bare_processed{StateHeader{funded.header().accounts_root, 2, 1}, {}};
   const Hash32 processed_root = orl::state_root(bare_processed.pre_state);
   const auto run_processed = [&](const Transaction& tx, const L1View& v) {
     return code(error_of(orl::apply_tx(params, v, processed_root, bare_processed, tx)));
   };
-  EXPECT_EQ(run_processed(forced_exit(0, 0), l1()), code(RollupError::forced_exit_already_processed));
-  EXPECT_EQ(run_processed(forced_exit(2, 0), l1()), code(RollupError::forced_exit_out_of_order));
+  EXPECT_EQ(run_processed(forced_exit(0, 0), l1()), code(OptimisticRollupError::forced_exit_already_processed));
+  EXPECT_EQ(run_processed(forced_exit(2, 0), l1()), code(OptimisticRollupError::forced_exit_out_of_order));
   EXPECT_EQ(run_processed(forced_exit(1, 0), L1View{deposit_log, std::span(exit_log).first(1)}),
-            code(RollupError::forced_exit_not_recorded));
+            code(OptimisticRollupError::forced_exit_not_recorded));
   ForcedExit other = exits[1];
   other.from = bob;
-  EXPECT_EQ(run_processed(orl::make_transaction(other), l1()), code(RollupError::forced_exit_mismatch));
-  EXPECT_EQ(run_processed(forced_exit(1, 0), l1()), code(RollupError::witness_missing));
+  EXPECT_EQ(run_processed(orl::make_transaction(other), l1()), code(OptimisticRollupError::forced_exit_mismatch));
+  EXPECT_EQ(run_processed(forced_exit(1, 0), l1()), code(OptimisticRollupError::witness_missing));
 }
 
 // ---- OR-TX-1: shape ----
@@ -873,13 +873,13 @@ TEST_F(OptimisticRollupTest, EveryKindNeedsExactlyItsOwnBody) {
   const Transaction bodies[4] = {transfer(alice, bob, 1, 0, 0, 1), deposit(2), withdrawal(alice, 1, 0, 0, 1),
                                  forced_exit(0, 1000)};
   for (int kind = 0; kind < 4; ++kind) {
-    EXPECT_EQ(orl::check_shape(bodies[kind]), RollupError::none) << kind;
+    EXPECT_EQ(orl::check_shape(bodies[kind]), OptimisticRollupError::none) << kind;
     Transaction missing = bodies[kind];
     missing.transfer.reset();
     missing.deposit.reset();
     missing.withdrawal.reset();
     missing.forced_exit.reset();
-    expect_rejected(funded, missing, RollupError::tx_malformed, {});
+    expect_rejected(funded, missing, OptimisticRollupError::tx_malformed, {});
     for (int extra = 0; extra < 4; ++extra) {
       if (extra == kind) continue;
       Transaction mixed = bodies[kind];
@@ -887,21 +887,21 @@ TEST_F(OptimisticRollupTest, EveryKindNeedsExactlyItsOwnBody) {
       if (extra == 1) mixed.deposit = bodies[1].deposit;
       if (extra == 2) mixed.withdrawal = bodies[2].withdrawal;
       if (extra == 3) mixed.forced_exit = bodies[3].forced_exit;
-      expect_rejected(funded, mixed, RollupError::tx_malformed, {});
+      expect_rejected(funded, mixed, OptimisticRollupError::tx_malformed, {});
       EXPECT_EQ(error_of(orl::apply_tx(params, l1(), funded.root(), orl::witness_for(params, l1(), funded, bodies[kind]),
                                        mixed)),
-                RollupError::tx_malformed)
+                OptimisticRollupError::tx_malformed)
           << kind << " with " << extra;
     }
     // The kind names another body than the one present.
     Transaction relabelled = bodies[kind];
     relabelled.kind = static_cast<orl::TxKind>((kind + 1) % 4);
-    expect_rejected(funded, relabelled, RollupError::tx_malformed, {});
+    expect_rejected(funded, relabelled, OptimisticRollupError::tx_malformed, {});
   }
   // OR-TX-1 comes before OR-WIT-1: a malformed transaction with a wrong pre-root is malformed.
   Transaction mixed = bodies[0];
   mixed.deposit = bodies[1].deposit;
-  EXPECT_EQ(error_of(orl::apply_tx(params, l1(), genesis.root(), orl::TxWitness{}, mixed)), RollupError::tx_malformed);
+  EXPECT_EQ(error_of(orl::apply_tx(params, l1(), genesis.root(), orl::TxWitness{}, mixed)), OptimisticRollupError::tx_malformed);
 }
 
 TEST_F(OptimisticRollupTest, EncodedTransactionsDecodeStrictly) {
@@ -922,20 +922,20 @@ TEST_F(OptimisticRollupTest, EncodedTransactionsDecodeStrictly) {
   const auto run = [&](const Bytes& b) { return error_of(orl::apply_encoded_tx(params, l1(), funded.root(), w, b)); };
   Bytes trailing = bytes;
   trailing.push_back(0);
-  EXPECT_EQ(run(trailing), RollupError::tx_malformed);
-  EXPECT_EQ(run(Bytes(bytes.begin(), bytes.end() - 1)), RollupError::tx_malformed);
-  EXPECT_EQ(run(Bytes{}), RollupError::tx_malformed);
+  EXPECT_EQ(run(trailing), OptimisticRollupError::tx_malformed);
+  EXPECT_EQ(run(Bytes(bytes.begin(), bytes.end() - 1)), OptimisticRollupError::tx_malformed);
+  EXPECT_EQ(run(Bytes{}), OptimisticRollupError::tx_malformed);
   Bytes bad_kind = bytes;
   bad_kind[0] = 4;  // one past forced_exit
-  EXPECT_EQ(run(bad_kind), RollupError::tx_malformed);
+  EXPECT_EQ(run(bad_kind), OptimisticRollupError::tx_malformed);
   Bytes wrong_kind = bytes;
   wrong_kind[0] = 2;  // says withdrawal, carries a transfer
-  EXPECT_EQ(run(wrong_kind), RollupError::tx_malformed);
+  EXPECT_EQ(run(wrong_kind), OptimisticRollupError::tx_malformed);
   wrong_kind[0] = 3;  // says forced exit, carries a transfer
-  EXPECT_EQ(run(wrong_kind), RollupError::tx_malformed);
+  EXPECT_EQ(run(wrong_kind), OptimisticRollupError::tx_malformed);
   Bytes bad_tag = bytes;
   bad_tag[1] = 2;  // an optional's presence byte is 0 or 1
-  EXPECT_EQ(run(bad_tag), RollupError::tx_malformed);
+  EXPECT_EQ(run(bad_tag), OptimisticRollupError::tx_malformed);
 }
 
 // ---- batches ----
@@ -978,9 +978,9 @@ TEST_F(OptimisticRollupTest, BatchRootsAndInclusionProofsLetEachStepBeReExecuted
 
   // A batch with an invalid transaction is not built: the operator must leave it out.
   const std::vector<Transaction> with_replay{txs[0], txs[0]};
-  EXPECT_EQ(orl::execute_batch(params, l1(), funded, with_replay).error(), RollupError::nonce_replayed);
+  EXPECT_EQ(orl::execute_batch(params, l1(), funded, with_replay).error(), OptimisticRollupError::nonce_replayed);
   const std::vector<Transaction> exit_twice{forced_exit(0, 1000), forced_exit(0, 0)};
-  EXPECT_EQ(orl::execute_batch(params, l1(), funded, exit_twice).error(), RollupError::forced_exit_already_processed);
+  EXPECT_EQ(orl::execute_batch(params, l1(), funded, exit_twice).error(), OptimisticRollupError::forced_exit_already_processed);
   const std::vector<Transaction> none;
   const auto empty = orl::execute_batch(params, l1(), funded, none);
   ASSERT_TRUE(empty.ok());

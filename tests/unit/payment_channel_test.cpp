@@ -742,6 +742,22 @@ TEST_F(PaymentChannelTest, ForceCloseRejections) {
                   [&](const Adjudicator& s) { return pc::apply_settle(s, pc::ChannelRef{id()}, Env{force_height}); });
 }
 
+TEST_F(PaymentChannelTest, EveryChannelOpNeedsARegisteredChannel) {
+  // PC-CHAN-1 for the ops the tests above do not reach it through: a valid, co-signed state of
+  // channel nonce 3, which was never opened, next to a registered channel in the phase the op wants.
+  expect_rejected(active(), ChannelError::unknown_channel, [&](const Adjudicator& s) {
+    return pc::apply_cooperative_close(s, cosigned(1, {5000, 5000}, Digest::close, 3), Env{110});
+  });
+  expect_rejected(active(), ChannelError::unknown_channel, [&](const Adjudicator& s) {
+    return pc::apply_force_close(s, cosigned(1, {9000, 1000}, Digest::state, 3), Env{force_height});
+  });
+  expect_rejected(force_closed(), ChannelError::unknown_channel, [&](const Adjudicator& s) {
+    return pc::apply_challenge(s, cosigned(2, {2000, 8000}, Digest::state, 3), Env{force_height + 1});
+  });
+  expect_rejected(opened(), ChannelError::unknown_channel,
+                  [&](const Adjudicator& s) { return pc::apply_timeout(s, pc::ChannelRef{id(3)}, Env{timeout_height}); });
+}
+
 // ---- timeout [PC-TIMEOUT-1, PC-TIMEOUT-2] ----
 
 TEST_F(PaymentChannelTest, TimeoutEndsChannelsWithoutTheOtherParty) {

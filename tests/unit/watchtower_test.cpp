@@ -759,6 +759,27 @@ TEST_F(WatchtowerTest, ACheckpointedStateStartsTheChainFromItsOwnSignatures) {
   EXPECT_EQ(answered.tower.appointments.size(), 2u) << "s_0 -> s_1 and s_1 -> s_2 were not opened";
 }
 
+TEST_F(WatchtowerTest, RespondRemovesExactlyTheOpenedAppointmentsWhateverTheirFilingOrder) {
+  // The chain filed newest link first, then another channel's appointment: the search from s_0
+  // opens the appointments at 2, 1 and 0, in that order. Whatever the order they were opened in,
+  // the response removes exactly those three (watchtower.md#apply_respond) and keeps the other.
+  WatchtowerWorld world = with_user(funded(), client, 5);
+  for (u64 k = 3; k-- > 0;) world = file(world, client, link(k));
+  const wt::ClientAppointment other_channel = link(0, 1);
+  world = file(world, client, other_channel);
+  world = force_closed(world, 0);
+  const auto answer = latest_from(world, state(0));
+  ASSERT_TRUE(answer.has_value());
+  ASSERT_EQ(answer->opened, (std::vector<std::size_t>{2, 1, 0}));
+
+  const WatchtowerWorld answered = must(respond(world, state(0), force_height + 1), "respond");
+  EXPECT_EQ(answered.adjudicator.channels[0].sequence, 3u);
+  ASSERT_EQ(answered.tower.appointments.size(), 1u);
+  EXPECT_EQ(answered.tower.appointments[0].locator, other_channel.locator);
+  EXPECT_EQ(answered.tower.appointments[0].blob, other_channel.blob);
+  EXPECT_EQ(slots_of(answered, client), 4u) << "5 slots, 4 filed, 3 given back";
+}
+
 TEST_F(WatchtowerTest, ResponseDeadlineBoundary) {
   const WatchtowerWorld world = breached(2, 1);
   const WatchtowerWorld last_block = must(respond(world, state(1), deadline - 1), "respond at deadline - 1");

@@ -1,4 +1,5 @@
 // l2spec audit: the main job. Each stage prints progress; the report goes to Markdown, HTML and JSON.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -6,8 +7,8 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "l2/inv/optimistic_rollup_model.hpp"
-#include "l2/inv/payment_channel_model.hpp"
+#include "l2/inv/registry.hpp"
+#include "l2/vectors/registry.hpp"
 
 namespace l2::cli {
 
@@ -70,33 +71,25 @@ int run_audit(const AuditOptions& options) {
     std::cout << detail << "\n";
     return result.ok() ? exit_ok : exit_check_failed;
   });
-  run("trace validation: random payment-channel traces, reference vs Z3 model", [&](std::string& detail) {
-    constexpr std::size_t traces = 1000;
-    const auto result = inv::payment_channel::validate_random_traces(20261124, traces, 30, [](std::size_t done) {
-      if (done % 200 == 0) say("  " + std::to_string(done) + "/" + std::to_string(traces) + " traces");
+  // Each mechanism whose model has a concrete engine: seeded random reference traces through it.
+  for (const inv::ModelEntry& model : vectors::models()) {
+    if (!model.trace_validation) continue;
+    const inv::TraceValidationStage& stage = *model.trace_validation;
+    run("trace validation: random " + model.mechanism + " traces, reference vs Z3 model", [&](std::string& detail) {
+      const std::size_t every = std::max<std::size_t>(1, stage.traces / 5);
+      const inv::TraceReport result = stage.run(20261124, stage.traces, stage.max_steps, [&](std::size_t done) {
+        if (done % every == 0) say("  " + std::to_string(done) + "/" + std::to_string(stage.traces) + " traces");
+      });
+      for (const auto& failure : result.failures) std::cout << "FAIL " << failure << "\n";
+      report["model_traces"][model.mechanism] = {
+          {"traces", result.traces},   {"steps", result.steps},       {"accepted", result.accepted},
+          {"disagreements", result.disagreements}, {"failures", result.failures}, {"outcomes", result.outcomes}};
+      detail = std::to_string(result.traces) + " traces, " + std::to_string(result.steps) + " steps (" +
+               std::to_string(result.accepted) + " accepted), " + std::to_string(result.disagreements) + " disagreements";
+      std::cout << detail << "\n";
+      return result.disagreements == 0 ? exit_ok : exit_check_failed;
     });
-    for (const auto& failure : result.failures) std::cout << "FAIL " << failure << "\n";
-    report["model_traces"] = {{"traces", result.traces}, {"steps", result.steps}, {"accepted", result.accepted},
-                              {"disagreements", result.disagreements}, {"failures", result.failures}};
-    detail = std::to_string(result.traces) + " traces, " + std::to_string(result.steps) + " steps (" +
-             std::to_string(result.accepted) + " accepted), " + std::to_string(result.disagreements) + " disagreements";
-    std::cout << detail << "\n";
-    return result.disagreements == 0 ? exit_ok : exit_check_failed;
-  });
-  run("trace validation: random optimistic-rollup traces, reference vs Z3 model", [&](std::string& detail) {
-    constexpr std::size_t traces = 600;
-    const auto result = inv::optimistic_rollup::validate_random_traces(20261124, traces, 40, [](std::size_t done) {
-      if (done % 150 == 0) say("  " + std::to_string(done) + "/" + std::to_string(traces) + " traces");
-    });
-    for (const auto& failure : result.failures) std::cout << "FAIL " << failure << "\n";
-    report["rollup_model_traces"] = {{"traces", result.traces}, {"steps", result.steps}, {"accepted", result.accepted},
-                                     {"disagreements", result.disagreements}, {"failures", result.failures},
-                                     {"outcomes", result.outcomes}};
-    detail = std::to_string(result.traces) + " traces, " + std::to_string(result.steps) + " steps (" +
-             std::to_string(result.accepted) + " accepted), " + std::to_string(result.disagreements) + " disagreements";
-    std::cout << detail << "\n";
-    return result.disagreements == 0 ? exit_ok : exit_check_failed;
-  });
+  }
   run("vectors drift", [&](std::string& detail) {
     const auto differences = vectors::drift(vectors_dir, log);
     for (const auto& difference : differences) std::cout << "DRIFT " << difference << "\n";

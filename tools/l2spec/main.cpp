@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "l2/inv/registry.hpp"
+#include "l2/vectors/registry.hpp"
 
 namespace l2::cli {
 
@@ -63,6 +64,12 @@ int main(int argc, char** argv) {
       "l2spec: a formally-checked reference for Layer-2 mechanisms.\n"
       "Exit codes: 0 all good, 1 a check failed, 2 a usage or input error."};
   app.require_subcommand(1);
+  std::string listing = "Mechanisms (the registry, tools/vectors/registry.cpp):";
+  for (const l2::vectors::Mechanism& mechanism : l2::vectors::mechanisms())
+    listing += "\n  " + mechanism.name + ": " + std::to_string(mechanism.ops.size()) + " vector ops, spec/" + mechanism.name +
+               ".md" + (mechanism.model ? ", a Z3 model" : "") +
+               (mechanism.bench_prefix.empty() ? "" : ", benchmarks " + mechanism.bench_prefix + "*");
+  app.footer(listing);
 
   auto* vectors_cmd = app.add_subcommand("vectors", "Generate, verify and drift-check the JSON test vectors (spec/vectors.md)");
   vectors_cmd->require_subcommand(1);
@@ -99,7 +106,7 @@ int main(int argc, char** argv) {
   prove->add_option("--counterexamples", prove_options.counterexample_dir,
                     "Write each counterexample as a replayable vector case <obligation id>.json into DIR");
   std::string weakenings;
-  for (const l2::inv::ModelEntry& model : l2::inv::models())
+  for (const l2::inv::ModelEntry& model : l2::vectors::models())
     for (const std::string& name : model.weakenings) weakenings += (weakenings.empty() ? "" : " | ") + model.mechanism + ":" + name;
   prove->add_option("--weaken", prove_options.weaken,
                     "Prove one mechanism's obligations against a deliberately weakened rule instead; expect "

@@ -8,18 +8,22 @@
 #include "commands.hpp"
 #include "l2/inv/obligation.hpp"
 #include "l2/inv/registry.hpp"
+#include "l2/vectors/registry.hpp"
 
 namespace l2::cli {
 
 int run_prove(const ProveOptions& options, nlohmann::json* summary) {
   std::vector<inv::Obligation> all;
   if (options.weaken.empty()) {
-    all = inv::all_obligations();
+    all = vectors::all_obligations();
   } else {
-    const inv::WeakenedObligations found = inv::find_weakening(options.weaken);
+    const std::vector<inv::ModelEntry> models = vectors::models();
+    std::vector<const inv::ModelEntry*> entries;
+    for (const inv::ModelEntry& model : models) entries.push_back(&model);
+    const inv::WeakenedObligations found = inv::find_weakening(entries, options.weaken);
     if (found.entries.empty()) {
       std::string known;
-      for (const inv::ModelEntry& model : inv::models())
+      for (const inv::ModelEntry& model : models)
         for (const std::string& name : model.weakenings) known += " " + model.mechanism + ":" + name;
       std::cerr << "l2spec prove: unknown weakening \"" << options.weaken << "\"; known:" << known << "\n";
       return exit_usage;

@@ -1,6 +1,10 @@
 // l2spec trace: the matrix from each spec rule to its code, model, tests and vectors.
 // Rules are the rows of the spec's rule tables: a Markdown table row whose first cell is a rule
-// ID such as `PC-UPD-3` (spec/vectors.md#rule-tables).
+// ID such as `PC-UPD-3` (spec/vectors.md#rule-tables). Then the faces check: every mechanism of
+// the registry has its seven faces, and every op an engine in every implementation, unless its
+// spec names why not (spec/adding_a_mechanism.md#the-faces-check).
+#include <algorithm>
+#include <array>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -10,6 +14,8 @@
 #include <string_view>
 
 #include "commands.hpp"
+#include "l2/inv/registry.hpp"
+#include "l2/vectors/registry.hpp"
 
 namespace l2::cli {
 
@@ -71,6 +77,140 @@ std::map<std::string, std::size_t> mentions(const fs::path& root, const std::map
   return counts;
 }
 
+
+// The cells of a Markdown table row, cleaned of backquotes, asterisks and outer spaces; empty for
+// a line that is not a table row.
+std::vector<std::string> table_cells(const std::string& line) {
+  std::vector<std::string> cells;
+  if (line.empty() || line[0] != '|') return cells;
+  auto clean = [](const std::string& cell) {
+    std::string out;
+    for (char c : cell)
+      if (c != '`' && c != '*') out += c;
+    const auto first = out.find_first_not_of(' ');
+    const auto last = out.find_last_not_of(' ');
+    if (first == std::string::npos) return cell.find('*') != std::string::npos ? std::string("*") : std::string();
+    return out.substr(first, last - first + 1);
+  };
+  std::string cell;
+  for (std::size_t i = 1; i < line.size(); ++i) {
+    if (line[i] == '|' && line[i - 1] != '\\') {
+      cells.push_back(clean(cell));
+      cell.clear();
+    } else {
+      cell += line[i];
+    }
+  }
+  return cells;
+}
+
+// The faces a mechanism may lack, or an op may have no engine in, when its spec says why.
+constexpr std::array<std::string_view, 6> exemptible_faces = {"reference", "optimized", "model", "vectors", "tests", "bench"};
+
+// A spec's table of missing faces: a header row `| operation | face | why ... |`, then rows naming
+// an op (or `*`: the whole mechanism), a face of exemptible_faces, and a non-empty reason.
+// Returns the exempted (op, face) pairs; a malformed row is a problem.
+std::set<std::pair<std::string, std::string>> exemptions(const std::string& spec_text, const std::string& spec_file,
+                                                         std::vector<std::string>& problems) {
+  std::set<std::pair<std::string, std::string>> out;
+  std::istringstream lines(spec_text);
+  std::string line;
+  bool in_table = false;
+  while (std::getline(lines, line)) {
+    const std::vector<std::string> cells = table_cells(line);
+    if (cells.empty()) {
+      in_table = false;
+      continue;
+    }
+    if (cells.size() >= 3 && cells[0] == "operation" && cells[1] == "face") {
+      in_table = true;
+      continue;
+    }
+    if (!in_table || cells[0].find_first_not_of("-: ") == std::string::npos) continue;
+    const bool known = std::find(exemptible_faces.begin(), exemptible_faces.end(), cells[1]) != exemptible_faces.end();
+    if (cells.size() < 3 || !known || cells[2].empty()) {
+      problems.push_back(spec_file + ": a row of the missing-faces table needs an op or *, a face (reference, optimized, "
+                         "model, vectors, tests, bench) and a reason: " + line);
+      continue;
+    }
+    // The first cell names one op, several separated by commas, or `*` for every op.
+    std::istringstream ops(cells[0]);
+    std::string op;
+    while (std::getline(ops, op, ',')) {
+      const auto first = op.find_first_not_of(' ');
+      if (first != std::string::npos) out.insert({op.substr(first, op.find_last_not_of(' ') - first + 1), cells[1]});
+    }
+  }
+  return out;
+}
+
+bool mentions_text(const std::vector<fs::path>& files, const std::string& text) {
+  return std::any_of(files.begin(), files.end(), [&](const fs::path& file) { return read_text(file).find(text) != std::string::npos; });
+}
+
+// The faces check of every mechanism in the registry. Appends its problems; returns a row per mechanism.
+nlohmann::json check_faces(const TraceOptions& options, const nlohmann::json& index, std::vector<std::string>& problems) {
+  const std::vector<fs::path> reference_headers = files_under(options.source / "reference/include", {".hpp"});
+  const std::vector<fs::path> bench_sources = files_under(options.source / "bench", {".cpp"});
+  const std::vector<fs::path> test_sources = files_under(options.source / "tests", {".cpp"});
+  std::map<std::string, std::size_t> cases;
+  for (const auto& entry : index["files"])
+    if (entry["kind"] == "case") ++cases[entry["path"].get<std::string>().substr(0, entry["path"].get<std::string>().find('/'))];
+
+  nlohmann::json rows = nlohmann::json::array();
+  for (const vectors::Mechanism& mechanism : vectors::mechanisms()) {
+    const std::string spec_file = "spec/" + mechanism.name + ".md";
+    const fs::path spec_path = options.source / spec_file;
+    if (!fs::is_regular_file(spec_path)) {
+      problems.push_back(mechanism.name + ": no spec (" + spec_file + ")");
+      continue;
+    }
+    const auto exempt = exemptions(read_text(spec_path), spec_file, problems);
+    auto require = [&](const std::string& op, const std::string& face, bool present, const std::string& what) {
+      if (present || exempt.count({op, face}) || exempt.count({"*", face})) return present;
+      problems.push_back(mechanism.name + ": " + what + ", and " + spec_file +
+                         " does not say why (a row of its `| operation | face | why ... |` table)");
+      return false;
+    };
+    std::size_t obligation_count = 0;
+    if (mechanism.model) obligation_count = mechanism.model().obligations().size();
+    nlohmann::json faces = {
+        {"reference", require("*", "reference", mentions_text(reference_headers, mechanism.name + ".md"),
+                              "no reference header names " + mechanism.name + ".md")},
+        {"model", require("*", "model", obligation_count > 0, "no obligations")},
+        {"vectors", require("*", "vectors", cases[mechanism.name] > 0, "no vector cases")},
+        {"tests", require("*", "tests",
+                          std::any_of(test_sources.begin(), test_sources.end(),
+                                      [&](const fs::path& f) { return f.filename().string().rfind(mechanism.name + "_", 0) == 0; }),
+                          "no test file tests/*/" + mechanism.name + "_*.cpp")},
+        {"bench", require("*", "bench", !mechanism.bench_prefix.empty() && mentions_text(bench_sources, mechanism.bench_prefix),
+                          "no benchmark in bench/")}};
+    nlohmann::json ops = nlohmann::json::object();
+    std::size_t optimized_engines = 0;
+    for (const vectors::OpHandler& handler : mechanism.ops) {
+      for (vectors::Impl impl : {vectors::Impl::optimized, vectors::Impl::model}) {
+        const std::string face(vectors::impl_name(impl));
+        const bool has = require(handler.op, face, handler.has_engine(impl), "op " + handler.op + " has no " + face + " engine");
+        ops[handler.op][face] = has;
+      }
+      if (handler.optimized_engine) ++optimized_engines;
+    }
+    faces["optimized"] = require("*", "optimized", optimized_engines > 0, "no op has an optimized engine");
+    // A row must stay true: it names an op of the mechanism, which lacks that engine.
+    for (const auto& [op, face] : exempt) {
+      if (op == "*" || (face != "optimized" && face != "model")) continue;
+      const vectors::OpHandler* handler = mechanism.find_op(op);
+      if (handler == nullptr)
+        problems.push_back(spec_file + ": the missing-faces table names " + op + ", which is not an op of " + mechanism.name);
+      else if (handler->has_engine(*vectors::parse_impl(face)))
+        problems.push_back(spec_file + ": the missing-faces table says " + op + " has no " + face + " engine, but it has one");
+    }
+    rows.push_back({{"mechanism", mechanism.name}, {"faces", faces}, {"obligations", obligation_count},
+                    {"cases", cases[mechanism.name]}, {"ops", ops}});
+  }
+  return rows;
+}
+
 }  // namespace
 
 int run_trace(const TraceOptions& options, nlohmann::json* summary) {
@@ -79,14 +219,7 @@ int run_trace(const TraceOptions& options, nlohmann::json* summary) {
   // that is an UPPER_SNAKE code name ("—" or no such cell: the rule rejects nothing by itself).
   const std::regex rule_id(R"(^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-[0-9]+$)");
   const std::regex code_name(R"(^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$)");
-  auto clean = [](std::string cell) {
-    std::string out;
-    for (char c : cell)
-      if (c != '`' && c != '*') out += c;
-    const auto first = out.find_first_not_of(' ');
-    const auto last = out.find_last_not_of(' ');
-    return first == std::string::npos ? std::string() : out.substr(first, last - first + 1);
-  };
+
   std::set<std::string> in_progress_files;
   for (const auto& file : files_under(options.source / "spec", {".md"})) {
     const std::string text = read_text(file);
@@ -96,17 +229,7 @@ int run_trace(const TraceOptions& options, nlohmann::json* summary) {
     std::istringstream lines(text);
     std::string line;
     while (std::getline(lines, line)) {
-      if (line.empty() || line[0] != '|') continue;
-      std::vector<std::string> cells;
-      std::string cell;
-      for (std::size_t i = 1; i < line.size(); ++i) {
-        if (line[i] == '|' && line[i - 1] != '\\') {
-          cells.push_back(clean(cell));
-          cell.clear();
-        } else {
-          cell += line[i];
-        }
-      }
+      const std::vector<std::string> cells = table_cells(line);
       if (cells.empty() || !std::regex_match(cells[0], rule_id)) continue;
       Rule& rule = rules[cells[0]];
       rule.id = cells[0];
@@ -187,6 +310,16 @@ int run_trace(const TraceOptions& options, nlohmann::json* summary) {
                     {"model", rule.model_refs}, {"tests", rule.test_refs}, {"positive_vectors", rule.positive},
                     {"negative_vectors", rule.negative}});
   }
+  const nlohmann::json faces = check_faces(options, index, problems);
+  if (!options.quiet) {
+    std::printf("\n%-20s %-10s %-10s %-10s %-10s %-10s %-10s\n", "mechanism", "reference", "optimized", "model", "vectors",
+                "tests", "bench");
+    for (const auto& row : faces) {
+      auto mark = [&](const char* face) { return row["faces"][face].get<bool>() ? "yes" : "named"; };
+      std::printf("%-20s %-10s %-10s %-10s %-10s %-10s %-10s\n", row["mechanism"].get<std::string>().c_str(), mark("reference"),
+                  mark("optimized"), mark("model"), mark("vectors"), mark("tests"), mark("bench"));
+    }
+  }
   for (const auto& problem : problems) std::printf("TRACE %s\n", problem.c_str());
   std::string files;
   for (const auto& file : in_progress_files) files += (files.empty() ? "" : ", ") + file;
@@ -194,7 +327,8 @@ int run_trace(const TraceOptions& options, nlohmann::json* summary) {
   else
     std::printf("%zu rules, %zu problems, %zu rules pending (in progress: %s)\n", rules.size(), problems.size(),
                 pending.size(), files.c_str());
-  if (summary != nullptr) *summary = {{"rules", rows}, {"problems", problems}, {"pending", pending}, {"in_progress", files}};
+  if (summary != nullptr)
+    *summary = {{"rules", rows}, {"faces", faces}, {"problems", problems}, {"pending", pending}, {"in_progress", files}};
   return problems.empty() ? exit_ok : exit_check_failed;
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """./l2 mutate: the mutation campaign of the reference (issue 10, item 8).
 
-  ./l2 mutate [--mechanism M ...] [--budget SECONDS] [--tests survivors|all|none] [--jobs N] [--list]
+  ./l2 mutate [--mechanism M ...] [--budget SECONDS] [--tests survivors|all|none] [--test-binaries REGEX]
+              [--jobs N] [--report DIR] [--list]
 
 1. Schemata (schemata.py): the reference headers are rewritten once, every mutation point behind a
    run-time selector, into a copy of the tree (build-mutants/source). Only files whose content
@@ -100,13 +101,15 @@ def sync_tree(source: Path, copy: Path, generated: dict[str, str]) -> int:
     return written
 
 
-def test_binaries(source: Path, mechanisms: list[str]) -> dict[str, list[str]]:
+def test_binaries(source: Path, mechanisms: list[str], only: str | None = None) -> dict[str, list[str]]:
+    """Per mechanism, its test binaries (those matching the regular expression `only`, if given)."""
     out: dict[str, list[str]] = {}
     for mechanism in mechanisms:
         names = []
         for folder in TEST_FOLDERS:
             for path in sorted((source / "tests" / folder).glob("*.cpp")):
-                if any(path.stem.startswith(p) for p in TEST_PREFIXES[mechanism]):
+                if any(path.stem.startswith(p) for p in TEST_PREFIXES[mechanism]) and (
+                        only is None or re.search(only, path.stem)):
                     names.append(path.stem)
         out[mechanism] = names
     return out
@@ -346,6 +349,8 @@ def main() -> int:
     parser.add_argument("--budget", type=float, default=3600, help="seconds for the mutant runs, the build aside (default 3600)")
     parser.add_argument("--tests", choices=["survivors", "all", "none"], default="survivors",
                         help="run the test binaries on the vectors' survivors (default), on every mutant, or not at all")
+    parser.add_argument("--test-binaries", metavar="REGEX",
+                        help="run only the test binaries whose name matches (default: all of the mechanism's)")
     parser.add_argument("--jobs", type=int, default=1, help="mutants replayed at once (default 1)")
     parser.add_argument("--build", type=Path, help="work directory (default: <source>/build-mutants)")
     parser.add_argument("--report", type=Path, help="report directory (default: <build>/report)")
@@ -381,7 +386,7 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
     (work / "plan.json").write_text(json.dumps([m.__dict__ | {"scope": m.scope} for m in mutants], indent=1))
     log(f"schematized tree {copy}: {written} files written")
-    binaries = test_binaries(source, mechanisms) if args.tests != "none" else {m: [] for m in mechanisms}
+    binaries = test_binaries(source, mechanisms, args.test_binaries) if args.tests != "none" else {m: [] for m in mechanisms}
     try:
         build(copy, build_dir, ["l2_optimized", "l2_invariants", "l2_vectors", "l2spec",
                                 *sorted({b for names in binaries.values() for b in names})])

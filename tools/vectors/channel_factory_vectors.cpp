@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "l2/inv/channel_factory_model.hpp"
 #include "l2/opt/payment_channel_hub.hpp"
 #include "l2/ref/channel_factory.hpp"
 #include "l2/ref/payment_channel.hpp"
@@ -16,44 +17,37 @@
 #include "l2/vectors/typed_ops.hpp"
 
 namespace l2::vectors {
-namespace pcfv {
+namespace channel_factory_vectors {
 
 namespace pc = ref::payment_channel;
 namespace pcf = ref::channel_factory;
 using pcf::AllocateInput;
 using pcf::ChannelTemplate;
 using pcf::FactoryRegistry;
-using E = FactoryError;
+using Error = FactoryError;
 
 constexpr std::string_view mechanism_name = "channel_factory";
 
 // ---- Op handlers, derived from the operations table ----
 
-// The optimized implementation: the channel hub for the payment-channel ops on the registry's
-// adjudicator; register_factory, allocate and refund_factory have no engine there
-// (channel_factory.md#engines).
-struct HubOnAdjudicator {
-  template <class Op>
-  StepResult operator()(std::type_identity<Op>, const FactoryRegistry& registry, const typename Op::Input& in, u64 height) const {
-    if constexpr (requires { typename Op::ChannelOperation; }) {
-      const auto next = opt::apply_item(registry.adjudicator, opt::ChannelItem::of<typename Op::ChannelOperation>(in, height));
-      if (!next) return StepResult{true, rejection(next.error())};
-      FactoryRegistry out = registry;
-      out.adjudicator = next.value();
-      return transition_result(Result<FactoryRegistry, ChannelError>(out),
-                               std::function<Hash32(const FactoryRegistry&)>(pcf::state_root));
-    } else {
-      return StepResult{false, {}};
-    }
-  }
-};
+// The payment-channel ops run on the adjudicator, in the channel hub and in the payment-channel
+// model; the mechanism's own ops have neither engine (spec: the missing-faces table).
+using HubOnAdjudicator = pc_scenario::ChannelOpsOnAdjudicator<Impl::optimized, FactoryRegistry, pcf::state_root>;
+using ModelOnAdjudicator = pc_scenario::ChannelOpsOnAdjudicator<Impl::model, FactoryRegistry, pcf::state_root>;
 
 std::vector<OpHandler> ops() {
   const std::function<Hash32(const FactoryRegistry&)> root = pcf::state_root;
   std::vector<OpHandler> list;
-  list.push_back(deploy_op<pc::DeployInput, FactoryRegistry, ChannelError>(pcf::deploy, root, nullptr, nullptr));
+  list.push_back(deploy_op<pc::DeployInput, FactoryRegistry, ChannelError>(
+      pcf::deploy, root, nullptr, [](const pc::DeployInput& in) {
+        return pc_scenario::channel_model_deploy(in, [](const pc::Adjudicator& adjudicator) {
+          const FactoryRegistry deployed{adjudicator, {}};
+          return StepResult{true, Outcome::ok(codec::to_json(deployed), to_hex(pcf::state_root(deployed)))};
+        });
+      }));
   for (OpHandler& handler :
-       table_ops<pcf::Operations, FactoryRegistry>(root, [](u64 height) { return pc::Env{height}; }, HubOnAdjudicator{}))
+       table_ops<pcf::Operations, FactoryRegistry>(root, [](u64 height) { return pc::Env{height}; }, HubOnAdjudicator{},
+                                                   ModelOnAdjudicator{}))
     list.push_back(std::move(handler));
   return list;
 }
@@ -546,14 +540,15 @@ std::vector<CaseSpec> all_cases(Profile) {
   return cases.take();
 }
 
-}  // namespace pcfv
+}  // namespace channel_factory_vectors
 
 Mechanism channel_factory_mechanism() {
   Mechanism mechanism;
-  mechanism.name = std::string(pcfv::mechanism_name);
-  mechanism.ops = pcfv::ops();
-  mechanism.cases = pcfv::all_cases;
+  mechanism.name = std::string(channel_factory_vectors::mechanism_name);
+  mechanism.ops = channel_factory_vectors::ops();
+  mechanism.cases = channel_factory_vectors::all_cases;
   mechanism.shared_states = [](Profile) { return std::vector<SharedState>{}; };
+  mechanism.model = inv::channel_factory::registry_entry;
   return mechanism;
 }
 

@@ -21,12 +21,12 @@
 #include "l2/vectors/typed_ops.hpp"
 
 namespace l2::vectors {
-namespace pcv {
+namespace payment_channel_vectors {
 
 namespace pc = ref::payment_channel;
 using pc::Adjudicator;
 using pc::OffChainTransaction;
-using E = ChannelError;
+using Error = ChannelError;
 
 constexpr std::string_view mechanism_name = "payment_channel";
 constexpr u64 chain_id = 1;
@@ -36,28 +36,15 @@ constexpr u64 chain_id = 1;
 
 namespace model = inv::payment_channel;
 
-// The hub loads the pre-state, processes the one item and exports the adjudicator.
-struct HubEngine {
+// The hub loads the pre-state, processes the one item and exports the adjudicator; the model
+// engine runs the step through the Z3 model (payment_channel_scenario.hpp's channel_step).
+template <Impl impl>
+struct ChannelEngine {
   template <class Op>
   StepResult operator()(std::type_identity<Op>, const Adjudicator& state, const typename Op::Input& in, u64 height) const {
-    return transition_result(opt::apply_item(state, opt::ChannelItem::of<Op>(in, height)),
-                             std::function<Hash32(const Adjudicator&)>(pc::state_root));
-  }
-};
-
-// The model: the step is projected onto the model's variables, the solver is asked for the model's
-// outcome and then to rule out any other; the outcome is lifted back to an adjudicator. The
-// abstract signature check takes its value from BIP-340 (libsecp256k1) on the concrete digest.
-struct ModelEngine {
-  template <class Op>
-  StepResult operator()(std::type_identity<Op>, const Adjudicator& state, const typename Op::Input& in, u64 height) const {
-    thread_local model::Engine engine(model::Weakening::none, [](const Hash32& key, const Hash32& digest, const pc::Signature& sig) {
-      return opt::schnorr::verify(key, digest, sig) == PrimitiveError::none;
+    return pc_scenario::channel_step<Op>(impl, state, in, height, [](const Adjudicator& post) {
+      return StepResult{true, Outcome::ok(codec::to_json(post), to_hex(pc::state_root(post)))};
     });
-    const model::Engine::Outcome outcome = engine.apply(state, model::Step{pc::op_code<Op>, in, height});
-    if (!outcome.problem.empty()) return StepResult{true, Outcome::invalid("MODEL_FAILURE", "", outcome.problem)};
-    if (outcome.error != E::none) return StepResult{true, rejection(outcome.error)};
-    return StepResult{true, Outcome::ok(codec::to_json(outcome.post), to_hex(pc::state_root(outcome.post)))};
   }
 };
 
@@ -65,16 +52,13 @@ std::vector<OpHandler> ops() {
   const std::function<Hash32(const Adjudicator&)> root = pc::state_root;
   std::vector<OpHandler> list;
   // The hub starts from a deployed adjudicator; it has no engine for deploy (payment_channel.md#guarantees).
-  list.push_back(deploy_op<pc::DeployInput, Adjudicator, E>(
-      pc::deploy, root, nullptr,
-      [](const pc::DeployInput& in) -> StepResult {
-        const E error = model::deploy_error(in.config);
-        if (error != E::none) return StepResult{true, rejection(error)};
-        const Adjudicator deployed{in.chain_id, in.adjudicator_id, in.config, {}};
-        return StepResult{true, Outcome::ok(codec::to_json(deployed), to_hex(pc::state_root(deployed)))};
-      }));
+  list.push_back(deploy_op<pc::DeployInput, Adjudicator, Error>(pc::deploy, root, nullptr, [](const pc::DeployInput& in) {
+    return pc_scenario::channel_model_deploy(in, [](const Adjudicator& deployed) {
+      return StepResult{true, Outcome::ok(codec::to_json(deployed), to_hex(pc::state_root(deployed)))};
+    });
+  }));
   for (OpHandler& handler : table_ops<pc::Operations, Adjudicator>(root, [](u64 height) { return pc::Env{height}; },
-                                                                    HubEngine{}, ModelEngine{}))
+                                                                    ChannelEngine<Impl::optimized>{}, ChannelEngine<Impl::model>{}))
     list.push_back(std::move(handler));
   return list;
 }
@@ -689,14 +673,16 @@ std::vector<CaseSpec> all_cases(Profile) {
   return cases.take();
 }
 
-}  // namespace pcv
+}  // namespace payment_channel_vectors
 
 Mechanism payment_channel_mechanism() {
   Mechanism mechanism;
-  mechanism.name = std::string(pcv::mechanism_name);
-  mechanism.ops = pcv::ops();
-  mechanism.cases = pcv::all_cases;
+  mechanism.name = std::string(payment_channel_vectors::mechanism_name);
+  mechanism.ops = payment_channel_vectors::ops();
+  mechanism.cases = payment_channel_vectors::all_cases;
   mechanism.shared_states = [](Profile) { return std::vector<SharedState>{}; };
+  mechanism.model = inv::payment_channel::registry_entry;
+  mechanism.bench_prefix = "BM_payment_channel";
   return mechanism;
 }
 

@@ -11,8 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "l2/inv/registry.hpp"
 #include "l2/opt/aead.hpp"
 #include "l2/opt/merkle.hpp"
+#include "l2/opt/merkle_proofs.hpp"
 #include "l2/opt/schnorr.hpp"
 #include "l2/opt/sha256.hpp"
 #include "l2/opt/sparse_merkle.hpp"
@@ -27,7 +29,7 @@
 #include "l2/vectors/typed_ops.hpp"
 
 namespace l2::vectors {
-namespace prim {
+namespace primitives_vectors {
 
 // ---- Inputs and outputs, declared once: encoding, JSON and state roots derive from these. ----
 
@@ -185,9 +187,9 @@ const std::vector<std::pair<std::string_view, JsonReader>>& json_decode_types() 
   return types;
 }
 
-using E = PrimitiveError;
+using Error = PrimitiveError;
 template <class In, class Out>
-using Fn = PureFn<In, Out, E>;
+using Fn = PureFn<In, Out, Error>;
 
 // ---- Conversions shared by both implementations ----
 
@@ -198,7 +200,31 @@ std::vector<Hash32> ref_leaf_hashes(const std::vector<Bytes>& leaves) {
   return out;
 }
 
+std::vector<Hash32> opt_leaf_hashes(const std::vector<Bytes>& leaves) {
+  const std::vector<std::span<const u8>> views(leaves.begin(), leaves.end());
+  std::vector<Hash32> out(leaves.size());
+  opt::rfc6962::leaf_hashes(opt::default_merkle_kernel(), views, out);
+  return out;
+}
+
 ref::smt::Proof proof_of(u32 index, const SmtSiblings& siblings) { return ref::smt::Proof{index, siblings}; }
+opt::smt::Proof opt_proof_of(u32 index, const SmtSiblings& siblings) { return opt::smt::Proof{index, siblings}; }
+
+Error opt_verify_membership(const Hash32& root, const opt::smt::Proof& proof, const Hash32& value) {
+  return opt::smt::verify_membership(root, proof, value);
+}
+
+// The smt_verify_membership op over either implementation's verify_membership (and its Proof).
+template <class Verify, class ProofOf>
+Result<Accepted, Error> membership_claim(const SmtOpening& in, const Verify& verify, const ProofOf& proof_of_opening) {
+  // A membership claim without a value claims no membership: whatever the siblings, it reaches
+  // no root as a member (spec: merkle.md#verify_membership).
+  // Verify: the opening names a value [SMT-PRF-1]
+  if (!in.value) return Error::smt_root_mismatch;
+  const Error error = verify(in.root, proof_of_opening(in.index, in.siblings), *in.value);
+  if (error != Error::none) return error;
+  return Accepted{true};
+}
 
 std::vector<ref::smt::Leaf> leaves_of(const std::vector<SmtLeaf>& leaves) {
   std::vector<ref::smt::Leaf> out;
@@ -234,21 +260,21 @@ Hash32 smt_state_root(const SmtState& state) { return state.root; }
 std::vector<OpHandler> ops() {
   std::vector<OpHandler> list;
 
-  list.push_back(stateless_op<MessageInput, DigestOutput, E>(
+  list.push_back(stateless_op<MessageInput, DigestOutput, Error>(
       "sha256", "SHA-256 of a message [HASH-SHA256-1]",
-      Fn<MessageInput, DigestOutput>([](const MessageInput& in) -> Result<DigestOutput, E> {
+      Fn<MessageInput, DigestOutput>([](const MessageInput& in) -> Result<DigestOutput, Error> {
         return DigestOutput{ref::sha256(in.message)};
       }),
-      Fn<MessageInput, DigestOutput>([](const MessageInput& in) -> Result<DigestOutput, E> {
+      Fn<MessageInput, DigestOutput>([](const MessageInput& in) -> Result<DigestOutput, Error> {
         return DigestOutput{opt::sha256::hash(in.message)};
       })));
 
-  list.push_back(stateless_op<TaggedInput, DigestOutput, E>(
+  list.push_back(stateless_op<TaggedInput, DigestOutput, Error>(
       "tagged_hash", "BIP-340 tagged hash [HASH-TAG-1]",
-      Fn<TaggedInput, DigestOutput>([](const TaggedInput& in) -> Result<DigestOutput, E> {
+      Fn<TaggedInput, DigestOutput>([](const TaggedInput& in) -> Result<DigestOutput, Error> {
         return DigestOutput{ref::tagged_hash(in.tag, in.message)};
       }),
-      Fn<TaggedInput, DigestOutput>([](const TaggedInput& in) -> Result<DigestOutput, E> {
+      Fn<TaggedInput, DigestOutput>([](const TaggedInput& in) -> Result<DigestOutput, Error> {
         const Hash32 tag_hash = opt::sha256::hash(bytes_of(in.tag));
         Bytes whole(tag_hash.begin(), tag_hash.end());
         append(whole, tag_hash);
@@ -256,65 +282,86 @@ std::vector<OpHandler> ops() {
         return DigestOutput{opt::sha256::hash(whole)};
       })));
 
-  list.push_back(stateless_op<LeavesInput, RootOutput, E>(
+  list.push_back(stateless_op<LeavesInput, RootOutput, Error>(
       "rfc6962_root", "RFC 6962 Merkle tree hash of a list [MRK-ROOT-1]",
-      Fn<LeavesInput, RootOutput>([](const LeavesInput& in) -> Result<RootOutput, E> {
+      Fn<LeavesInput, RootOutput>([](const LeavesInput& in) -> Result<RootOutput, Error> {
         return RootOutput{in.leaves.size(), ref::rfc6962::root(in.leaves)};
       }),
-      Fn<LeavesInput, RootOutput>([](const LeavesInput& in) -> Result<RootOutput, E> {
+      Fn<LeavesInput, RootOutput>([](const LeavesInput& in) -> Result<RootOutput, Error> {
         return RootOutput{in.leaves.size(), opt::rfc6962::root(std::span<const Bytes>(in.leaves))};
       })));
 
-  list.push_back(stateless_op<InclusionProofInput, Inclusion, E>(
+  list.push_back(stateless_op<InclusionProofInput, Inclusion, Error>(
       "rfc6962_inclusion_proof", "RFC 6962 audit path of one leaf [MRK-INC-1]",
-      Fn<InclusionProofInput, Inclusion>([](const InclusionProofInput& in) -> Result<Inclusion, E> {
+      Fn<InclusionProofInput, Inclusion>([](const InclusionProofInput& in) -> Result<Inclusion, Error> {
         const auto hashes = ref_leaf_hashes(in.leaves);
         // Verify: index < tree size [MRK-INC-1]
-        if (in.index >= hashes.size()) return E::merkle_index_out_of_range;
+        if (in.index >= hashes.size()) return Error::merkle_index_out_of_range;
         return Inclusion{in.index, hashes.size(), hashes[in.index], ref::rfc6962::inclusion_proof(hashes, in.index),
                          ref::rfc6962::root_from_leaf_hashes(hashes)};
       }),
-      nullptr));
+      Fn<InclusionProofInput, Inclusion>([](const InclusionProofInput& in) -> Result<Inclusion, Error> {
+        const auto hashes = opt_leaf_hashes(in.leaves);
+        const opt::rfc6962::Tree tree(hashes);
+        auto proof = tree.inclusion_proof(in.index);
+        if (!proof.ok()) return proof.error();
+        return Inclusion{in.index, tree.size(), hashes[in.index], std::move(proof).value(), tree.root()};
+      })));
 
-  list.push_back(stateless_op<Inclusion, Accepted, E>(
+  list.push_back(stateless_op<Inclusion, Accepted, Error>(
       "rfc6962_verify_inclusion", "RFC 6962 inclusion proof check [MRK-INC-1..3]",
-      Fn<Inclusion, Accepted>([](const Inclusion& in) -> Result<Accepted, E> {
-        const E error = ref::rfc6962::verify_inclusion(in.index, in.tree_size, in.leaf_hash, in.proof, in.root);
-        if (error != E::none) return error;
+      Fn<Inclusion, Accepted>([](const Inclusion& in) -> Result<Accepted, Error> {
+        const Error error = ref::rfc6962::verify_inclusion(in.index, in.tree_size, in.leaf_hash, in.proof, in.root);
+        if (error != Error::none) return error;
         return Accepted{true};
       }),
-      nullptr));
+      Fn<Inclusion, Accepted>([](const Inclusion& in) -> Result<Accepted, Error> {
+        const Error error = opt::rfc6962::verify_inclusion(in.index, in.tree_size, in.leaf_hash, in.proof, in.root);
+        if (error != Error::none) return error;
+        return Accepted{true};
+      })));
 
-  list.push_back(stateless_op<ConsistencyProofInput, Consistency, E>(
+  list.push_back(stateless_op<ConsistencyProofInput, Consistency, Error>(
       "rfc6962_consistency_proof", "RFC 6962 consistency proof between two sizes [MRK-CON-1]",
-      Fn<ConsistencyProofInput, Consistency>([](const ConsistencyProofInput& in) -> Result<Consistency, E> {
+      Fn<ConsistencyProofInput, Consistency>([](const ConsistencyProofInput& in) -> Result<Consistency, Error> {
         const auto hashes = ref_leaf_hashes(in.leaves);
         // Verify: 0 < old size <= new size [MRK-CON-1]
-        if (in.old_size == 0 || in.old_size > hashes.size()) return E::merkle_consistency_sizes;
+        if (in.old_size == 0 || in.old_size > hashes.size()) return Error::merkle_consistency_sizes;
         const std::span<const Hash32> old_part(hashes.data(), in.old_size);
         return Consistency{in.old_size, hashes.size(), ref::rfc6962::root_from_leaf_hashes(old_part),
                            ref::rfc6962::root_from_leaf_hashes(hashes), ref::rfc6962::consistency_proof(hashes, in.old_size)};
       }),
-      nullptr));
+      Fn<ConsistencyProofInput, Consistency>([](const ConsistencyProofInput& in) -> Result<Consistency, Error> {
+        const opt::rfc6962::Tree tree(opt_leaf_hashes(in.leaves));
+        auto proof = tree.consistency_proof(in.old_size);
+        if (!proof.ok()) return proof.error();
+        const auto old_root = tree.root_of_first(in.old_size);
+        if (!old_root.ok()) return old_root.error();
+        return Consistency{in.old_size, tree.size(), old_root.value(), tree.root(), std::move(proof).value()};
+      })));
 
-  list.push_back(stateless_op<Consistency, Accepted, E>(
+  list.push_back(stateless_op<Consistency, Accepted, Error>(
       "rfc6962_verify_consistency", "RFC 6962 consistency proof check [MRK-CON-1..3]",
-      Fn<Consistency, Accepted>([](const Consistency& in) -> Result<Accepted, E> {
-        const E error = ref::rfc6962::verify_consistency(in.old_size, in.new_size, in.old_root, in.new_root, in.proof);
-        if (error != E::none) return error;
+      Fn<Consistency, Accepted>([](const Consistency& in) -> Result<Accepted, Error> {
+        const Error error = ref::rfc6962::verify_consistency(in.old_size, in.new_size, in.old_root, in.new_root, in.proof);
+        if (error != Error::none) return error;
         return Accepted{true};
       }),
-      nullptr));
+      Fn<Consistency, Accepted>([](const Consistency& in) -> Result<Accepted, Error> {
+        const Error error = opt::rfc6962::verify_consistency(in.old_size, in.new_size, in.old_root, in.new_root, in.proof);
+        if (error != Error::none) return error;
+        return Accepted{true};
+      })));
 
-  list.push_back(transition_op<SmtState, SmtSetInput, E>(
+  list.push_back(transition_op<SmtState, SmtSetInput, Error>(
       "smt_set", "write (or erase, with a null value) one slot of the sparse tree [SMT-UPD-1]",
-      TransitionFn<SmtState, SmtSetInput, E>([](const SmtState& state, const SmtSetInput& in, u64) -> Result<SmtState, E> {
+      TransitionFn<SmtState, SmtSetInput, Error>([](const SmtState& state, const SmtSetInput& in, u64) -> Result<SmtState, Error> {
         ref::smt::Tree tree = ref_tree_of(state.leaves);
         if (in.value) tree.set(in.index, *in.value);
         else tree.erase(in.index);
         return state_of(tree.leaves(), tree.root());
       }),
-      TransitionFn<SmtState, SmtSetInput, E>([](const SmtState& state, const SmtSetInput& in, u64) -> Result<SmtState, E> {
+      TransitionFn<SmtState, SmtSetInput, Error>([](const SmtState& state, const SmtSetInput& in, u64) -> Result<SmtState, Error> {
         opt::smt::Tree tree = opt_tree_of(state.leaves);
         const opt::smt::Update update{in.index, in.value};
         tree.apply_batch(std::span<const opt::smt::Update>(&update, 1));
@@ -329,72 +376,77 @@ std::vector<OpHandler> ops() {
       }),
       std::function<Hash32(const SmtState&)>(smt_state_root)));
 
-  list.push_back(stateless_op<SmtProveInput, SmtOpening, E>(
+  list.push_back(stateless_op<SmtProveInput, SmtOpening, Error>(
       "smt_prove", "open one slot of the sparse tree: its value (or none) and siblings [SMT-ROOT-1]",
-      Fn<SmtProveInput, SmtOpening>([](const SmtProveInput& in) -> Result<SmtOpening, E> {
+      Fn<SmtProveInput, SmtOpening>([](const SmtProveInput& in) -> Result<SmtOpening, Error> {
         const ref::smt::Tree tree = ref_tree_of(in.leaves);
         return SmtOpening{tree.root(), in.index, tree.get(in.index), tree.prove(in.index).siblings};
       }),
-      Fn<SmtProveInput, SmtOpening>([](const SmtProveInput& in) -> Result<SmtOpening, E> {
+      Fn<SmtProveInput, SmtOpening>([](const SmtProveInput& in) -> Result<SmtOpening, Error> {
         const opt::smt::Tree tree = opt_tree_of(in.leaves);
         return SmtOpening{tree.root(), in.index, tree.get(in.index), tree.prove(in.index).siblings};
       })));
 
-  list.push_back(stateless_op<SmtOpening, Accepted, E>(
+  list.push_back(stateless_op<SmtOpening, Accepted, Error>(
       "smt_verify_membership", "check that a slot holds a value under a root [SMT-PRF-1]",
-      Fn<SmtOpening, Accepted>([](const SmtOpening& in) -> Result<Accepted, E> {
-        // A membership claim without a value claims no membership: whatever the siblings, it
-        // reaches no root as a member (spec: merkle.md#verify_membership).
-        // Verify: the opening names a value [SMT-PRF-1]
-        if (!in.value) return E::smt_root_mismatch;
-        const E error = ref::smt::verify_membership(in.root, proof_of(in.index, in.siblings), *in.value);
-        if (error != E::none) return error;
-        return Accepted{true};
+      Fn<SmtOpening, Accepted>([](const SmtOpening& in) -> Result<Accepted, Error> {
+        return membership_claim(in, ref::smt::verify_membership, proof_of);
       }),
-      nullptr));
+      Fn<SmtOpening, Accepted>([](const SmtOpening& in) -> Result<Accepted, Error> {
+        return membership_claim(in, opt_verify_membership, opt_proof_of);
+      })));
 
-  list.push_back(stateless_op<SmtOpening, Accepted, E>(
+  list.push_back(stateless_op<SmtOpening, Accepted, Error>(
       "smt_verify_non_membership", "check that a slot is empty under a root [SMT-PRF-1, SMT-NON-1]",
-      Fn<SmtOpening, Accepted>([](const SmtOpening& in) -> Result<Accepted, E> {
-        const E error = ref::smt::verify_non_membership(in.root, proof_of(in.index, in.siblings), in.value);
-        if (error != E::none) return error;
+      Fn<SmtOpening, Accepted>([](const SmtOpening& in) -> Result<Accepted, Error> {
+        const Error error = ref::smt::verify_non_membership(in.root, proof_of(in.index, in.siblings), in.value);
+        if (error != Error::none) return error;
         return Accepted{true};
       }),
-      nullptr));
+      Fn<SmtOpening, Accepted>([](const SmtOpening& in) -> Result<Accepted, Error> {
+        const Error error = opt::smt::verify_non_membership(in.root, opt_proof_of(in.index, in.siblings), in.value);
+        if (error != Error::none) return error;
+        return Accepted{true};
+      })));
 
-  list.push_back(stateless_op<SmtUpdateInput, SmtRootOutput, E>(
+  list.push_back(stateless_op<SmtUpdateInput, SmtRootOutput, Error>(
       "smt_update_from_proof", "stateless single-slot update checked against the old root [SMT-UPD-1]",
-      Fn<SmtUpdateInput, SmtRootOutput>([](const SmtUpdateInput& in) -> Result<SmtRootOutput, E> {
+      Fn<SmtUpdateInput, SmtRootOutput>([](const SmtUpdateInput& in) -> Result<SmtRootOutput, Error> {
         const auto root =
             ref::smt::verified_root_after_update(in.old_root, proof_of(in.index, in.siblings), in.old_value, in.new_value);
         if (!root.ok()) return root.error();
         return SmtRootOutput{root.value()};
       }),
-      nullptr));
+      Fn<SmtUpdateInput, SmtRootOutput>([](const SmtUpdateInput& in) -> Result<SmtRootOutput, Error> {
+        const auto root =
+            opt::smt::update_from_proof(in.old_root, opt_proof_of(in.index, in.siblings), in.old_value, in.new_value);
+        if (!root.ok()) return root.error();
+        return SmtRootOutput{root.value()};
+      })));
 
-  list.push_back(stateless_op<SecretKeyInput, PubkeyOutput, E>(
+  list.push_back(stateless_op<SecretKeyInput, PubkeyOutput, Error>(
       "schnorr_pubkey", "BIP-340 x-only public key of a secret key [SIG-KEY-1]",
-      Fn<SecretKeyInput, PubkeyOutput>([](const SecretKeyInput& in) -> Result<PubkeyOutput, E> {
+      Fn<SecretKeyInput, PubkeyOutput>([](const SecretKeyInput& in) -> Result<PubkeyOutput, Error> {
         const auto pubkey = ref::bip340::pubkey_from_secret(in.secret_key);
         if (!pubkey.ok()) return pubkey.error();
         return PubkeyOutput{pubkey.value()};
       }),
-      Fn<SecretKeyInput, PubkeyOutput>([](const SecretKeyInput& in) -> Result<PubkeyOutput, E> {
+      Fn<SecretKeyInput, PubkeyOutput>([](const SecretKeyInput& in) -> Result<PubkeyOutput, Error> {
         const auto pubkey = opt::schnorr::pubkey_from_secret(in.secret_key);
         if (!pubkey.ok()) return pubkey.error();
         return PubkeyOutput{pubkey.value()};
       })));
 
-  list.push_back(stateless_op<SignInput, SignOutput, E>(
+  list.push_back(stateless_op<SignInput, SignOutput, Error>(
       "schnorr_sign", "BIP-340 signature with auxiliary randomness [SIG-KEY-1, SIG-SIGN-1]",
-      Fn<SignInput, SignOutput>([](const SignInput& in) -> Result<SignOutput, E> {
+      Fn<SignInput, SignOutput>([](const SignInput& in) -> Result<SignOutput, Error> {
         const auto pubkey = ref::bip340::pubkey_from_secret(in.secret_key);
         if (!pubkey.ok()) return pubkey.error();
         const auto signature = ref::bip340::sign(in.secret_key, in.message, in.aux_rand);
         if (!signature.ok()) return signature.error();
         return SignOutput{pubkey.value(), signature.value()};
       }),
-      Fn<SignInput, SignOutput>([](const SignInput& in) -> Result<SignOutput, E> {
+      Fn<SignInput, SignOutput>([](const SignInput& in) -> Result<SignOutput, Error> {
         const auto pubkey = opt::schnorr::pubkey_from_secret(in.secret_key);
         if (!pubkey.ok()) return pubkey.error();
         const auto signature = opt::schnorr::sign(in.secret_key, in.message, in.aux_rand);
@@ -402,16 +454,16 @@ std::vector<OpHandler> ops() {
         return SignOutput{pubkey.value(), signature.value()};
       })));
 
-  list.push_back(stateless_op<VerifyInput, Accepted, E>(
+  list.push_back(stateless_op<VerifyInput, Accepted, Error>(
       "schnorr_verify", "BIP-340 verification [SIG-VER-1..4]",
-      Fn<VerifyInput, Accepted>([](const VerifyInput& in) -> Result<Accepted, E> {
-        const E error = ref::bip340::verify(in.pubkey, in.message, in.signature);
-        if (error != E::none) return error;
+      Fn<VerifyInput, Accepted>([](const VerifyInput& in) -> Result<Accepted, Error> {
+        const Error error = ref::bip340::verify(in.pubkey, in.message, in.signature);
+        if (error != Error::none) return error;
         return Accepted{true};
       }),
-      Fn<VerifyInput, Accepted>([](const VerifyInput& in) -> Result<Accepted, E> {
-        const E error = opt::schnorr::verify(in.pubkey, in.message, in.signature);
-        if (error != E::none) return error;
+      Fn<VerifyInput, Accepted>([](const VerifyInput& in) -> Result<Accepted, Error> {
+        const Error error = opt::schnorr::verify(in.pubkey, in.message, in.signature);
+        if (error != Error::none) return error;
         return Accepted{true};
       })));
 
@@ -458,49 +510,49 @@ std::vector<OpHandler> ops() {
     list.push_back(decode);
   }
 
-  auto checked_op = [](std::string op, std::string summary, auto fn, E error) {
-    return stateless_op<U64PairInput, U64Output, E>(
+  auto checked_op = [](std::string op, std::string summary, auto fn, Error error) {
+    return stateless_op<U64PairInput, U64Output, Error>(
         std::move(op), std::move(summary),
-        Fn<U64PairInput, U64Output>([fn, error](const U64PairInput& in) -> Result<U64Output, E> {
+        Fn<U64PairInput, U64Output>([fn, error](const U64PairInput& in) -> Result<U64Output, Error> {
           const Checked result = fn(in.a, in.b);
           if (result.overflow) return error;
           return U64Output{result.value};
         }),
         nullptr);
   };
-  list.push_back(checked_op("u64_add", "checked a + b [CHK-ADD-1]", checked_add, E::u64_add_overflow));
-  list.push_back(checked_op("u64_sub", "checked a - b [CHK-SUB-1]", checked_sub, E::u64_sub_underflow));
-  list.push_back(checked_op("u64_mul", "checked a * b [CHK-MUL-1]", checked_mul, E::u64_mul_overflow));
-  list.push_back(stateless_op<MulDivInput, U64Output, E>(
+  list.push_back(checked_op("u64_add", "checked a + b [CHK-ADD-1]", checked_add, Error::u64_add_overflow));
+  list.push_back(checked_op("u64_sub", "checked a - b [CHK-SUB-1]", checked_sub, Error::u64_sub_underflow));
+  list.push_back(checked_op("u64_mul", "checked a * b [CHK-MUL-1]", checked_mul, Error::u64_mul_overflow));
+  list.push_back(stateless_op<MulDivInput, U64Output, Error>(
       "u64_mul_div", "checked floor(a * numerator / denominator) [CHK-MULDIV-1]",
-      Fn<MulDivInput, U64Output>([](const MulDivInput& in) -> Result<U64Output, E> {
+      Fn<MulDivInput, U64Output>([](const MulDivInput& in) -> Result<U64Output, Error> {
         const Checked result = checked_mul_div(in.a, in.numerator, in.denominator);
-        if (result.overflow) return E::u64_mul_div_overflow;
+        if (result.overflow) return Error::u64_mul_div_overflow;
         return U64Output{result.value};
       }),
       nullptr));
 
-  list.push_back(stateless_op<AeadSealInput, AeadSealOutput, E>(
+  list.push_back(stateless_op<AeadSealInput, AeadSealOutput, Error>(
       "aead_seal", "RFC 8439 ChaCha20-Poly1305 encryption: ciphertext || tag [AEAD-SEAL-1]",
-      Fn<AeadSealInput, AeadSealOutput>([](const AeadSealInput& in) -> Result<AeadSealOutput, E> {
+      Fn<AeadSealInput, AeadSealOutput>([](const AeadSealInput& in) -> Result<AeadSealOutput, Error> {
         return AeadSealOutput{ref::chacha20_poly1305::seal(in.key, in.nonce, in.aad, in.plaintext)};
       }),
-      Fn<AeadSealInput, AeadSealOutput>([](const AeadSealInput& in) -> Result<AeadSealOutput, E> {
+      Fn<AeadSealInput, AeadSealOutput>([](const AeadSealInput& in) -> Result<AeadSealOutput, Error> {
         const auto sealed = opt::aead::seal(in.key, in.nonce, in.aad, in.plaintext);
         // OpenSSL failing (out of memory) has no code of its own; as `none` it shows up as a
         // mismatch against the expected outcome, never as a pass.
-        if (!sealed) return E::none;
+        if (!sealed) return Error::none;
         return AeadSealOutput{*sealed};
       })));
 
-  list.push_back(stateless_op<AeadOpenInput, AeadOpenOutput, E>(
+  list.push_back(stateless_op<AeadOpenInput, AeadOpenOutput, Error>(
       "aead_open", "RFC 8439 ChaCha20-Poly1305 decryption of ciphertext || tag [AEAD-OPEN-1, AEAD-OPEN-2]",
-      Fn<AeadOpenInput, AeadOpenOutput>([](const AeadOpenInput& in) -> Result<AeadOpenOutput, E> {
+      Fn<AeadOpenInput, AeadOpenOutput>([](const AeadOpenInput& in) -> Result<AeadOpenOutput, Error> {
         const auto opened = ref::chacha20_poly1305::open(in.key, in.nonce, in.aad, in.ciphertext_and_tag);
         if (!opened.ok()) return opened.error();
         return AeadOpenOutput{opened.value()};
       }),
-      Fn<AeadOpenInput, AeadOpenOutput>([](const AeadOpenInput& in) -> Result<AeadOpenOutput, E> {
+      Fn<AeadOpenInput, AeadOpenOutput>([](const AeadOpenInput& in) -> Result<AeadOpenOutput, Error> {
         const auto opened = opt::aead::open(in.key, in.nonce, in.aad, in.ciphertext_and_tag);
         if (!opened.ok()) return opened.error();
         return AeadOpenOutput{opened.value()};
@@ -1468,14 +1520,16 @@ std::vector<CaseSpec> all_cases(Profile profile) {
   return cases.take();
 }
 
-}  // namespace prim
+}  // namespace primitives_vectors
 
 Mechanism primitives_mechanism() {
   Mechanism mechanism;
-  mechanism.name = std::string(prim::mechanism_name);
-  mechanism.ops = prim::ops();
-  mechanism.cases = prim::all_cases;
-  mechanism.shared_states = prim::smt_shared_states;
+  mechanism.name = std::string(primitives_vectors::mechanism_name);
+  mechanism.ops = primitives_vectors::ops();
+  mechanism.cases = primitives_vectors::all_cases;
+  mechanism.shared_states = primitives_vectors::smt_shared_states;
+  mechanism.model = inv::primitives_model_entry;
+  mechanism.bench_prefix = "BM_primitives";
   return mechanism;
 }
 

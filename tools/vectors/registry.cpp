@@ -1,10 +1,41 @@
-#include "l2/vectors/framework.hpp"
+// The registry: one line per mechanism. Each line names the mechanism whose descriptor
+// `<name>_mechanism()` (framework.hpp's Mechanism) is defined in its own vectors file; the list's
+// order is the order of every listing (vectors, prove, audit, trace). spec: adding_a_mechanism.md#the-registry-line
+#include "l2/vectors/registry.hpp"
+
+#include "l2/inv/registry.hpp"
+
+#define L2_MECHANISMS(X) \
+  X(primitives)          \
+  X(payment_channel)     \
+  X(watchtower)          \
+  X(channel_factory)     \
+  X(optimistic_rollup)
 
 namespace l2::vectors {
 
+#define L2_DECLARE_MECHANISM(name) Mechanism name##_mechanism();
+L2_MECHANISMS(L2_DECLARE_MECHANISM)
+#undef L2_DECLARE_MECHANISM
+
 const std::vector<Mechanism>& mechanisms() {
-  static const std::vector<Mechanism> all = {primitives_mechanism(), payment_channel_mechanism(), watchtower_mechanism(),
-                                             channel_factory_mechanism(), optimistic_rollup_mechanism()};
+#define L2_LIST_MECHANISM(name) name##_mechanism(),
+  static const std::vector<Mechanism> all = {L2_MECHANISMS(L2_LIST_MECHANISM)};
+#undef L2_LIST_MECHANISM
+  return all;
+}
+
+std::vector<inv::ModelEntry> models() {
+  std::vector<inv::ModelEntry> all;
+  for (const Mechanism& mechanism : mechanisms())
+    if (mechanism.model) all.push_back(mechanism.model());
+  return all;
+}
+
+std::vector<inv::Obligation> all_obligations() {
+  std::vector<inv::Obligation> all;
+  for (const inv::ModelEntry& model : models())
+    for (inv::Obligation& obligation : model.obligations()) all.push_back(std::move(obligation));
   return all;
 }
 

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "l2/inv/watchtower_model.hpp"
 #include "l2/opt/payment_channel_hub.hpp"
 #include "l2/ref/payment_channel.hpp"
 #include "l2/ref/watchtower.hpp"
@@ -27,27 +28,15 @@ constexpr std::string_view mechanism_name = "watchtower";
 
 // ---- Op handlers, derived from the operations table ----
 
-// The optimized implementation: the channel hub for the payment-channel ops on the world's
-// adjudicator; the tower's own ops have no engine there (watchtower.md#engines).
-struct HubOnAdjudicator {
-  template <class Op>
-  StepResult operator()(std::type_identity<Op>, const WatchtowerWorld& world, const typename Op::Input& in, u64 height) const {
-    const std::function<Hash32(const WatchtowerWorld&)> root = wt::state_root;
-    if constexpr (requires { typename Op::ChannelOperation; }) {
-      const auto next = opt::apply_item(world.adjudicator, opt::ChannelItem::of<typename Op::ChannelOperation>(in, height));
-      if (!next) return StepResult{true, rejection(next.error())};
-      WatchtowerWorld out = world;
-      out.adjudicator = next.value();
-      return transition_result(Result<WatchtowerWorld, ChannelError>(out), root);
-    } else {
-      return StepResult{false, {}};
-    }
-  }
-};
+// The payment-channel ops run on the adjudicator, in the channel hub and in the payment-channel
+// model; the mechanism's own ops have neither engine (spec: the missing-faces table).
+using HubOnAdjudicator = pc_scenario::ChannelOpsOnAdjudicator<Impl::optimized, WatchtowerWorld, wt::state_root>;
+using ModelOnAdjudicator = pc_scenario::ChannelOpsOnAdjudicator<Impl::model, WatchtowerWorld, wt::state_root>;
 
 std::vector<OpHandler> ops() {
   const std::function<Hash32(const WatchtowerWorld&)> root = wt::state_root;
-  return table_ops<wt::Operations, WatchtowerWorld>(root, [](u64 height) { return pc::Env{height}; }, HubOnAdjudicator{});
+  return table_ops<wt::Operations, WatchtowerWorld>(root, [](u64 height) { return pc::Env{height}; }, HubOnAdjudicator{},
+                                                    ModelOnAdjudicator{});
 }
 
 // ---- Cases ----
@@ -402,6 +391,7 @@ Mechanism watchtower_mechanism() {
   mechanism.ops = watchtower_vectors::ops();
   mechanism.cases = watchtower_vectors::all_cases;
   mechanism.shared_states = [](Profile) { return std::vector<SharedState>{}; };
+  mechanism.model = inv::watchtower::registry_entry;
   return mechanism;
 }
 

@@ -40,12 +40,12 @@ struct ContractModel::Transition {
   std::size_t challenges() const { return m.bounds_.challenges; }
 
   Effect base() const {
-    Effect e{m.code(E::none), pre, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, {}, {},
+    Effect e{m.code(Error::none), pre, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, {}, {},
              m.truth(true), m.truth(false), m.u64v(0), m.u64v(0), {}};
     for (std::size_t i = 0; i < challenges() + 2; ++i) e.payouts.push_back({m.zero_hash(), m.u64v(0)});
     for (std::size_t i = 0; i < challenges() + 1; ++i)
       e.resolutions.push_back({m.truth(false), m.zero_hash(), m.resolution(ResolutionKind::fraud_confirmed), m.u64v(0),
-                               m.u64v(0), m.u64v(0), m.code(E::none)});
+                               m.u64v(0), m.u64v(0), m.u64v(0), m.code(Error::none)});
     for (std::size_t k = 0; k < batches(); ++k) e.removed.push_back(m.truth(false));
     return e;
   }
@@ -83,16 +83,16 @@ struct ContractModel::Transition {
       e.post.batches[k].open_challenges =
           z3::ite(batch[k], pre.batches[k].open_challenges - m.u64v(1), pre.batches[k].open_challenges);
     e.payouts[0] = {cfg.operator_key, c.bond};
-    e.resolutions[0] = {m.truth(true), c.id, m.resolution(kind), m.u64v(0), m.u64v(0), c.bond, reason};
+    e.resolutions[0] = {m.truth(true), c.id, m.resolution(kind), m.u64v(0), m.u64v(0), m.u64v(0), c.bond, reason};
     return e;
   }
 
   // stake [OR-STAKE-1, OR-STAKE-2, OR-STAKE-3]
   Effect effect(std::type_identity<orl::Stake>) const {
     Effect e = base();
-    e.error = m.first_failure({{not_operator(), E::not_operator},
-                               {!pre.staked && in.value < cfg.minimum_stake, E::stake_below_minimum},
-                               {holdings_overflow(), E::stake_overflow}});
+    e.error = m.first_failure({{not_operator(), Error::not_operator},
+                               {!pre.staked && in.value < cfg.minimum_stake, Error::stake_below_minimum},
+                               {holdings_overflow(), Error::stake_overflow}});
     e.post.stake = pre.stake + in.value;
     e.post.staked = m.truth(true);
     e.post.unlock = m.max(pre.unlock, m.saturating_add(in.height, cfg.stake_lock_period));
@@ -101,9 +101,9 @@ struct ContractModel::Transition {
   // unstake [OR-STAKE-1, OR-UNSTAKE-1, OR-UNSTAKE-2]
   Effect effect(std::type_identity<orl::Unstake>) const {
     Effect e = base();
-    e.error = m.first_failure({{not_operator(), E::not_operator},
-                               {in.height < pre.unlock, E::stake_locked},
-                               {m.any_pending(pre), E::batches_pending}});
+    e.error = m.first_failure({{not_operator(), Error::not_operator},
+                               {in.height < pre.unlock, Error::stake_locked},
+                               {m.any_pending(pre), Error::batches_pending}});
     e.post.stake = m.u64v(0);
     e.post.staked = m.truth(false);
     e.payouts[0] = {cfg.operator_key, pre.stake};
@@ -112,11 +112,11 @@ struct ContractModel::Transition {
   // deposit_new_account [OR-FROZEN-1, OR-BRIDGE-4, OR-BRIDGE-1, OR-BRIDGE-3, OR-BRIDGE-5]
   Effect effect(std::type_identity<orl::DepositNewAccount>) const {
     Effect e = base();
-    e.error = m.first_failure({{pre.frozen, E::rollup_frozen},
-                               {in.value < cfg.min_deposit, E::deposit_below_minimum},
-                               {holdings_overflow(), E::escrow_overflow},
-                               {pre.next_account_index > m.u64v(0xffffffffULL), E::accounts_exhausted},
-                               {!m.h.on_curve(in.owner), E::deposit_owner_invalid}});
+    e.error = m.first_failure({{pre.frozen, Error::rollup_frozen},
+                               {in.value < cfg.min_deposit, Error::deposit_below_minimum},
+                               {holdings_overflow(), Error::escrow_overflow},
+                               {pre.next_account_index > m.u64v(0xffffffffULL), Error::accounts_exhausted},
+                               {!m.h.on_curve(in.owner), Error::deposit_owner_invalid}});
     e.deposit = QueueEntry{m.h.deposit_id(pre.deposits.count, pre.next_account_index, m.truth(true), in.owner, in.value),
                            in.height, in.caller, in.value};
     e.post.escrow = pre.escrow + in.value;
@@ -126,10 +126,10 @@ struct ContractModel::Transition {
   // deposit_top_up [OR-FROZEN-1, OR-BRIDGE-4, OR-BRIDGE-1, OR-BRIDGE-2]
   Effect effect(std::type_identity<orl::DepositTopUp>) const {
     Effect e = base();
-    e.error = m.first_failure({{pre.frozen, E::rollup_frozen},
-                               {in.value < cfg.min_deposit, E::deposit_below_minimum},
-                               {holdings_overflow(), E::escrow_overflow},
-                               {in.account >= pre.next_account_index, E::deposit_unknown_account}});
+    e.error = m.first_failure({{pre.frozen, Error::rollup_frozen},
+                               {in.value < cfg.min_deposit, Error::deposit_below_minimum},
+                               {holdings_overflow(), Error::escrow_overflow},
+                               {in.account >= pre.next_account_index, Error::deposit_unknown_account}});
     e.deposit = QueueEntry{m.h.deposit_id(pre.deposits.count, in.account, m.truth(false), m.zero_hash(), in.value),
                            in.height, in.caller, in.value};
     e.post.escrow = pre.escrow + in.value;
@@ -138,9 +138,9 @@ struct ContractModel::Transition {
   // request_forced_exit [OR-FROZEN-1, OR-FEXQ-1, OR-FEXQ-2]
   Effect effect(std::type_identity<orl::RequestForcedExit>) const {
     Effect e = base();
-    e.error = m.first_failure({{pre.frozen, E::rollup_frozen},
-                               {in.value != cfg.forced_exit_fee, E::forced_exit_fee},
-                               {in.account >= pre.next_account_index, E::forced_exit_unknown_account}});
+    e.error = m.first_failure({{pre.frozen, Error::rollup_frozen},
+                               {in.value != cfg.forced_exit_fee, Error::forced_exit_fee},
+                               {in.account >= pre.next_account_index, Error::forced_exit_unknown_account}});
     e.forced_exit = QueueEntry{m.h.forced_exit_id(pre.forced_exits.count, in.account, in.caller, in.recipient),
                                in.height, m.zero_hash(), m.u64v(0)};
     e.payouts[0] = {cfg.operator_key, in.value};  // the fee pays the operator at once
@@ -149,24 +149,24 @@ struct ContractModel::Transition {
   // submit_batch [OR-FROZEN-1, OR-BATCH-1, 2, 13, 3, 4, 14, 15, 5..12]
   Effect effect(std::type_identity<orl::SubmitBatch>) const {
     Effect e = base();
-    std::vector<std::pair<expr, E>> checks{
-        {pre.frozen, E::rollup_frozen},
-        {!pre.staked || pre.stake < cfg.minimum_stake, E::operator_understaked},
-        {in.chain_id != cfg.chain_id || in.rollup_id != cfg.rollup_id, E::batch_wrong_rollup}};
-    if (m.weakening_ != Weakening::reverted_batch_replayable) checks.push_back({in.epoch != pre.epoch, E::batch_wrong_epoch});
-    const std::vector<std::pair<expr, E>> rest{
-        {in.number != pre.batch_count, E::batch_out_of_order},
-        {in.prev != pre.last_root, E::batch_prev_root_mismatch},
-        {in.origin >= in.height, E::batch_origin_in_future},
-        {in.height > m.saturating_add(in.origin, cfg.sequencing_window), E::batch_origin_stale},
-        {in.transactions_length == m.u64v(0), E::batch_empty},
-        {in.transactions_length > cfg.max_batch_size, E::batch_too_large},
-        {in.count != in.transactions_length, E::batch_count_mismatch},
-        {!in.transactions_root_ok, E::batch_tx_root_mismatch},
-        {in.state_roots_length != in.transactions_length + m.u64v(1), E::batch_state_root_count},
-        {in.first_root != in.prev || in.last_root != in.post, E::batch_state_root_endpoints},
-        {!in.state_roots_root_ok, E::batch_state_roots_mismatch},
-        {!in.signature_ok, E::bad_operator_signature}};
+    std::vector<std::pair<expr, Error>> checks{
+        {pre.frozen, Error::rollup_frozen},
+        {!pre.staked || pre.stake < cfg.minimum_stake, Error::operator_understaked},
+        {in.chain_id != cfg.chain_id || in.rollup_id != cfg.rollup_id, Error::batch_wrong_rollup}};
+    if (m.weakening_ != Weakening::reverted_batch_replayable) checks.push_back({in.epoch != pre.epoch, Error::batch_wrong_epoch});
+    const std::vector<std::pair<expr, Error>> rest{
+        {in.number != pre.batch_count, Error::batch_out_of_order},
+        {in.prev != pre.last_root, Error::batch_prev_root_mismatch},
+        {in.origin >= in.height, Error::batch_origin_in_future},
+        {in.height > m.saturating_add(in.origin, cfg.sequencing_window), Error::batch_origin_stale},
+        {in.transactions_length == m.u64v(0), Error::batch_empty},
+        {in.transactions_length > cfg.max_batch_size, Error::batch_too_large},
+        {in.count != in.transactions_length, Error::batch_count_mismatch},
+        {!in.transactions_root_ok, Error::batch_tx_root_mismatch},
+        {in.state_roots_length != in.transactions_length + m.u64v(1), Error::batch_state_root_count},
+        {in.first_root != in.prev || in.last_root != in.post, Error::batch_state_root_endpoints},
+        {!in.state_roots_root_ok, Error::batch_state_roots_mismatch},
+        {!in.signature_ok, Error::bad_operator_signature}};
     checks.insert(checks.end(), rest.begin(), rest.end());
     e.error = m.first_failure(checks);
     const expr id = m.h.batch_id_of({in.chain_id, in.rollup_id, in.number, in.epoch, in.origin, in.prev, in.post,
@@ -213,11 +213,11 @@ struct ContractModel::Transition {
     const expr id = challenge_id(in.caller, in.evidence);
     std::vector<expr> duplicates;
     for (std::size_t y = 0; y < challenges(); ++y) duplicates.push_back(m.is_open(pre, y) && pre.challenges[y].id == id);
-    e.error = m.first_failure({{!m.any(target), E::challenge_unknown_batch},
-                               {too_late, E::challenge_too_late},
-                               {in.value < cfg.min_challenge_bond, E::challenge_bond_too_small},
-                               {in.proof_type == m.type(FraudProofType::data_withholding), E::challenge_type_not_applicable},
-                               {m.any(duplicates), E::challenge_duplicate}});
+    e.error = m.first_failure({{!m.any(target), Error::challenge_unknown_batch},
+                               {too_late, Error::challenge_too_late},
+                               {in.value < cfg.min_challenge_bond, Error::challenge_bond_too_small},
+                               {in.proof_type == m.type(FraudProofType::data_withholding), Error::challenge_type_not_applicable},
+                               {m.any(duplicates), Error::challenge_duplicate}});
     e.domain = z3::ule(in.proof_type, m.type(FraudProofType::data_withholding)) &&
                pre.challenge_count < m.u64v(challenges()) && challenge_id_binds(id, in.caller, in.evidence);
     const Challenge opened{id,        in.batch_id, in.caller,
@@ -238,25 +238,25 @@ struct ContractModel::Transition {
     const Challenge c = m.pick_challenge(chosen, pre);
     const std::vector<expr> batch_of = m.batch_with(pre, c.batch_id, true);
     const BatchRecord batch = m.pick_batch(batch_of, pre);
-    e.error = m.first_failure({{!m.any(chosen) || !m.any(batch_of), E::unknown_challenge},
-                               {in.height >= c.deadline, E::challenge_expired},
-                               {in.height <= c.opened_at, E::reveal_too_early},
-                               {m.h.evidence(c.challenger, in.proof) != c.evidence, E::evidence_mismatch}});
+    e.error = m.first_failure({{!m.any(chosen) || !m.any(batch_of), Error::unknown_challenge},
+                               {in.height >= c.deadline, Error::challenge_expired},
+                               {in.height <= c.opened_at, Error::reveal_too_early},
+                               {m.h.evidence(c.challenger, in.proof) != c.evidence, Error::evidence_mismatch}});
     // verify_fraud_proof
     std::vector<expr> facts;
     const expr verdict = m.fraud_verdict(cfg, pre, c, batch, m.proof_fields(in), facts);
     e.domain = m.all(facts) && m.h.evidence_challenger(m.h.evidence(c.challenger, in.proof)) == c.challenger &&
                m.h.evidence_proof(m.h.evidence(c.challenger, in.proof)) == in.proof &&
-               (in.transaction_verdict == m.code(E::none) ||
-                (z3::uge(in.transaction_verdict, m.code(E::fraud_tx_not_included)) &&
-                 z3::ule(in.transaction_verdict, m.code(E::fraud_type_mismatch)))) &&
+               (in.transaction_verdict == m.code(Error::none) ||
+                (z3::uge(in.transaction_verdict, m.code(Error::fraud_tx_not_included)) &&
+                 z3::ule(in.transaction_verdict, m.code(Error::fraud_type_mismatch)))) &&
                z3::ule(in.proof_proof_type, m.type(FraudProofType::data_withholding)) &&
                z3::ule(in.queue, m.queue_kind(QueueKind::forced_exits)) && m.is_u64(in.index) &&
                m.is_u64(in.deposits_credited) && m.is_u64(in.forced_exits_processed);
     // The L2 model's soundness lemma: a transaction fault confirms only against a batch with a faulty
     // transaction (the ghost `transactions_valid` is false).
-    e.domain = e.domain && z3::implies(in.transaction_verdict == m.code(E::none) && m.any(batch_of), !batch.transactions_valid);
-    e.confirmed = verdict == m.code(E::none);
+    e.domain = e.domain && z3::implies(in.transaction_verdict == m.code(Error::none) && m.any(batch_of), !batch.transactions_valid);
+    e.confirmed = verdict == m.code(Error::none);
 
     // FraudConfirmed [confirm_fraud]: slashed = floor(stake * penalty_percentage / 100), exactly.
     const expr slashed = m.u64(in.prefix + ".slashed"), reward = m.u64(in.prefix + ".reward");
@@ -282,7 +282,7 @@ struct ContractModel::Transition {
     confirmed.payouts[0] = {c.challenger, c.bond};
     confirmed.payouts[1] = {c.challenger, reward};
     confirmed.resolutions[0] = {m.truth(true), c.id, m.resolution(ResolutionKind::fraud_confirmed), slashed,
-                                c.bond + reward, m.u64v(0), m.code(E::none)};
+                                c.bond,      reward, m.u64v(0), m.code(Error::none)};
     std::vector<expr> keep;
     for (std::size_t y = 0; y < challenges(); ++y) {
       const Challenge& other = pre.challenges[y];
@@ -293,9 +293,9 @@ struct ContractModel::Transition {
       const expr refunded = candidate && on_removed;
       keep.push_back(candidate && !on_removed);
       confirmed.payouts[2 + y] = {other.challenger, z3::ite(refunded, other.bond, m.u64v(0))};
-      confirmed.resolutions[1 + y] = {refunded,     other.id,  m.resolution(ResolutionKind::batch_reverted),
-                                      m.u64v(0),    other.bond, m.u64v(0),
-                                      m.code(E::none)};
+      confirmed.resolutions[1 + y] = {refunded,  other.id,  m.resolution(ResolutionKind::batch_reverted),
+                                      m.u64v(0), other.bond, m.u64v(0),
+                                      m.u64v(0), m.code(Error::none)};
     }
     keep_challenges(confirmed.post, keep);
 
@@ -306,18 +306,18 @@ struct ContractModel::Transition {
   Effect effect(std::type_identity<orl::ExpireChallenge>) const {
     const std::vector<expr> chosen = m.challenge_with(pre, in.challenge_id);
     const Challenge c = m.pick_challenge(chosen, pre);
-    Effect e = forfeit(base(), chosen, c, ResolutionKind::challenge_rejected, m.code(E::challenge_expired));
-    e.error = m.first_failure({{!m.any(chosen), E::unknown_challenge}, {in.height < c.deadline, E::challenge_not_expired}});
+    Effect e = forfeit(base(), chosen, c, ResolutionKind::challenge_rejected, m.code(Error::challenge_expired));
+    e.error = m.first_failure({{!m.any(chosen), Error::unknown_challenge}, {in.height < c.deadline, Error::challenge_not_expired}});
     return e;
   }
   // withdraw_challenge [OR-RES-1, OR-WDC-1, OR-RES-2]
   Effect effect(std::type_identity<orl::WithdrawChallenge>) const {
     const std::vector<expr> chosen = m.challenge_with(pre, in.challenge_id);
     const Challenge c = m.pick_challenge(chosen, pre);
-    Effect e = forfeit(base(), chosen, c, ResolutionKind::challenge_withdrawn, m.code(E::none));
-    e.error = m.first_failure({{!m.any(chosen), E::unknown_challenge},
-                               {in.caller != c.challenger, E::not_challenger},
-                               {in.height >= c.deadline, E::challenge_expired}});
+    Effect e = forfeit(base(), chosen, c, ResolutionKind::challenge_withdrawn, m.code(Error::none));
+    e.error = m.first_failure({{!m.any(chosen), Error::unknown_challenge},
+                               {in.caller != c.challenger, Error::not_challenger},
+                               {in.height >= c.deadline, Error::challenge_expired}});
     return e;
   }
   // finalize [OR-FIN-1..3]
@@ -325,10 +325,10 @@ struct ContractModel::Transition {
     Effect e = base();
     const std::vector<expr> oldest = m.oldest_pending(pre);
     const BatchRecord batch = m.pick_batch(oldest, pre);
-    std::vector<std::pair<expr, E>> checks{{!m.any(oldest), E::nothing_to_finalize},
-                                           {in.height < batch.deadline, E::challenge_period_open}};
+    std::vector<std::pair<expr, Error>> checks{{!m.any(oldest), Error::nothing_to_finalize},
+                                           {in.height < batch.deadline, Error::challenge_period_open}};
     if (m.weakening_ != Weakening::finalize_ignores_open_challenges)
-      checks.emplace_back(batch.open_challenges != m.u64v(0), E::challenges_open);
+      checks.emplace_back(batch.open_challenges != m.u64v(0), Error::challenges_open);
     e.error = m.first_failure(checks);
     for (std::size_t k = 0; k < batches(); ++k) {
       e.post.batches[k].final = pre.batches[k].final || oldest[k];
@@ -342,11 +342,11 @@ struct ContractModel::Transition {
     std::vector<expr> named;
     for (std::size_t k = 0; k < batches(); ++k) named.push_back(in.pay_batch == m.u64v(k) && m.recorded(pre, k));
     const BatchRecord batch = m.pick_batch(named, pre);
-    e.error = m.first_failure({{!(m.any(named) && batch.final), E::pay_batch_not_final},
-                               {!in.included, E::pay_tx_not_included},
-                               {!in.is_outflow, E::pay_not_withdrawal},
-                               {pre.paid.contains({in.pay_batch, in.pay_index}), E::pay_already_paid},
-                               {pre.escrow < in.amount, E::pay_escrow_insufficient}});
+    e.error = m.first_failure({{!(m.any(named) && batch.final), Error::pay_batch_not_final},
+                               {!in.included, Error::pay_tx_not_included},
+                               {!in.is_outflow, Error::pay_not_withdrawal},
+                               {pre.paid.contains({in.pay_batch, in.pay_index}), Error::pay_already_paid},
+                               {pre.escrow < in.amount, Error::pay_escrow_insufficient}});
     // An RFC 6962 inclusion exists only for an index inside the tree.
     e.domain = z3::implies(in.included && m.any(named), in.pay_index < batch.count) && m.is_u64(in.pay_batch) &&
                m.is_u64(in.pay_index) && m.is_u64(in.amount);
@@ -364,31 +364,31 @@ struct ContractModel::Transition {
     const expr recorded_at = z3::ite(forced, pre.forced_exits.at(in.index).recorded_at, pre.deposits.at(in.index).recorded_at);
     const expr processed = z3::ite(forced, in.forced_exits_processed, in.deposits_credited);
     const expr root = m.h.root_of(in.accounts_root, in.deposits_credited, in.forced_exits_processed, facts);
-    e.error = m.first_failure({{pre.frozen, E::already_frozen},
-                               {in.index >= length, E::freeze_unknown_request},
+    e.error = m.first_failure({{pre.frozen, Error::already_frozen},
+                               {in.index >= length, Error::freeze_unknown_request},
                                {m.overflows(recorded_at, cfg.escape_delay) || in.height < recorded_at + cfg.escape_delay,
-                                E::freeze_not_overdue},
-                               {root != pre.last_root, E::freeze_bad_state_opening},
-                               {processed > in.index, E::freeze_request_processed}});
+                                Error::freeze_not_overdue},
+                               {root != pre.last_root, Error::freeze_bad_state_opening},
+                               {processed > in.index, Error::freeze_request_processed}});
     e.domain = m.all(facts) && z3::ule(in.queue, m.queue_kind(QueueKind::forced_exits)) && m.is_u64(in.index) &&
                m.is_u64(in.deposits_credited) && m.is_u64(in.forced_exits_processed);
     e.post.frozen = m.truth(true);
     return e;
   }
   // exit and reclaim_deposit both first check OR-EXIT-1..3.
-  std::vector<std::pair<expr, E>> final_state_checks(std::vector<expr>& facts) const {
+  std::vector<std::pair<expr, Error>> final_state_checks(std::vector<expr>& facts) const {
     const expr root = m.h.root_of(in.accounts_root, in.deposits_credited, in.forced_exits_processed, facts);
-    return {{!pre.frozen, E::not_frozen}, {m.any_pending(pre), E::exit_batches_pending},
-            {root != pre.last_root, E::exit_bad_state_opening}};
+    return {{!pre.frozen, Error::not_frozen}, {m.any_pending(pre), Error::exit_batches_pending},
+            {root != pre.last_root, Error::exit_bad_state_opening}};
   }
   // exit [OR-EXIT-1..6]
   Effect effect(std::type_identity<orl::Exit>) const {
     Effect e = base();
     std::vector<expr> facts;
-    std::vector<std::pair<expr, E>> checks = final_state_checks(facts);
-    checks.emplace_back(!in.account_proof_ok, E::exit_bad_account_proof);
-    checks.emplace_back(pre.exited.contains({in.account}), E::exit_already_exited);
-    checks.emplace_back(pre.escrow < in.balance, E::exit_escrow_insufficient);
+    std::vector<std::pair<expr, Error>> checks = final_state_checks(facts);
+    checks.emplace_back(!in.account_proof_ok, Error::exit_bad_account_proof);
+    checks.emplace_back(pre.exited.contains({in.account}), Error::exit_already_exited);
+    checks.emplace_back(pre.escrow < in.balance, Error::exit_escrow_insufficient);
     e.error = m.first_failure(checks);
     e.domain = m.all(facts) && m.is_u32(in.account) && m.is_u64(in.balance) && m.is_u64(in.nonce) &&
                m.is_u64(in.deposits_credited) && m.is_u64(in.forced_exits_processed);
@@ -402,11 +402,11 @@ struct ContractModel::Transition {
     Effect e = base();
     std::vector<expr> facts;
     const QueueEntry deposit = pre.deposits.at(in.index);
-    std::vector<std::pair<expr, E>> checks = final_state_checks(facts);
-    checks.emplace_back(in.index >= pre.deposits.count, E::reclaim_unknown_deposit);
-    checks.emplace_back(in.index < in.deposits_credited, E::reclaim_deposit_credited);
-    checks.emplace_back(pre.reclaimed.contains({in.index}), E::reclaim_already_reclaimed);
-    checks.emplace_back(pre.escrow < deposit.amount, E::reclaim_escrow_insufficient);
+    std::vector<std::pair<expr, Error>> checks = final_state_checks(facts);
+    checks.emplace_back(in.index >= pre.deposits.count, Error::reclaim_unknown_deposit);
+    checks.emplace_back(in.index < in.deposits_credited, Error::reclaim_deposit_credited);
+    checks.emplace_back(pre.reclaimed.contains({in.index}), Error::reclaim_already_reclaimed);
+    checks.emplace_back(pre.escrow < deposit.amount, Error::reclaim_escrow_insufficient);
     e.error = m.first_failure(checks);
     e.domain = m.all(facts) && m.is_u64(in.index) && m.is_u64(in.deposits_credited) &&
                m.is_u64(in.forced_exits_processed);
@@ -439,7 +439,8 @@ struct ContractModel::Transition {
   Resolution select(const expr& c, const Resolution& a, const Resolution& b) const {
     auto s = [&](const expr& x, const expr& y) { return z3::ite(c, x, y); };
     return {s(a.present, b.present), s(a.id, b.id), s(a.kind, b.kind), s(a.slashed, b.slashed),
-            s(a.paid_to_challenger, b.paid_to_challenger), s(a.forfeited_bond, b.forfeited_bond), s(a.reason, b.reason)};
+            s(a.refunded_bond, b.refunded_bond), s(a.reward, b.reward), s(a.forfeited_bond, b.forfeited_bond),
+            s(a.reason, b.reason)};
   }
 };
 
@@ -503,7 +504,8 @@ Step ContractModel::step(const Config& cfg, const Contract& pre, const Call& in,
                                z3::ite(is_op, a.id, b.id),
                                z3::ite(is_op, a.kind, b.kind),
                                z3::ite(is_op, a.slashed, b.slashed),
-                               z3::ite(is_op, a.paid_to_challenger, b.paid_to_challenger),
+                               z3::ite(is_op, a.refunded_bond, b.refunded_bond),
+                               z3::ite(is_op, a.reward, b.reward),
                                z3::ite(is_op, a.forfeited_bond, b.forfeited_bond),
                                z3::ite(is_op, a.reason, b.reason)};
     }
@@ -520,7 +522,7 @@ Step ContractModel::step(const Config& cfg, const Contract& pre, const Call& in,
   // The environment: a known op, every u64 input in range, L1 heights never decrease.
   domain = domain && known && is_u64(in.height) && is_u64(in.value) && is_u32(in.account) && in.height >= pre.now;
 
-  const expr accepted = chosen.error == code(E::none);
+  const expr accepted = chosen.error == code(Error::none);
   Step out{chosen.error, select(accepted, chosen.post, pre), {}, {}, domain, accepted && chosen.confirmed, {},
            chosen.slashed, chosen.reward, u64v(0)};
   // Queues and sets: the record or key the accepted op appends.

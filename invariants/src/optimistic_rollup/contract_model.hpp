@@ -165,7 +165,7 @@ struct Payout {
 };
 
 struct Resolution {
-  expr present, id, kind, slashed, paid_to_challenger, forfeited_bond, reason;
+  expr present, id, kind, slashed, refunded_bond, reward, forfeited_bond, reason;
 };
 
 struct Step {
@@ -244,22 +244,22 @@ class ContractModel : public Symbols {
   // check_config, rule by rule in the reference's order [OR-DEPLOY-1..11].
   expr deploy_error(const Config& c) const {
     return first_failure(
-        {{c.censorship_bound == u64v(0), E::config_censorship_bound},                                  // [OR-DEPLOY-1]
-         {c.max_batch_size == u64v(0), E::config_batch_size},                                          // [OR-DEPLOY-2]
-         {c.challenge_period <= c.censorship_bound, E::config_challenge_period},                       // [OR-DEPLOY-3]
-         {c.resolution_period <= c.censorship_bound, E::config_resolution_period},                     // [OR-DEPLOY-4]
-         {c.sequencing_window < c.censorship_bound, E::config_sequencing_window},                      // [OR-DEPLOY-5]
+        {{c.censorship_bound == u64v(0), Error::config_censorship_bound},                                  // [OR-DEPLOY-1]
+         {c.max_batch_size == u64v(0), Error::config_batch_size},                                          // [OR-DEPLOY-2]
+         {c.challenge_period <= c.censorship_bound, Error::config_challenge_period},                       // [OR-DEPLOY-3]
+         {c.resolution_period <= c.censorship_bound, Error::config_resolution_period},                     // [OR-DEPLOY-4]
+         {c.sequencing_window < c.censorship_bound, Error::config_sequencing_window},                      // [OR-DEPLOY-5]
          {overflows(c.queue_inclusion, c.sequencing_window) ||
               c.escape_delay <= c.queue_inclusion + c.sequencing_window,
-          E::config_escape_delay},                                                                     // [OR-DEPLOY-6]
-         {c.penalty == u64v(0) || c.penalty > u64v(100), E::config_penalty},                           // [OR-DEPLOY-7]
-         {times_penalty(c, c.minimum_stake) < u64v(200), E::config_slash},                             // [OR-DEPLOY-8]
-         {c.min_challenge_bond == u64v(0), E::config_challenge_bond},                                  // [OR-DEPLOY-9]
-         {c.min_deposit == u64v(0), E::config_min_deposit},                                            // [OR-DEPLOY-10]
-         {c.forced_exit_fee == u64v(0), E::config_forced_exit_fee}});                                  // [OR-DEPLOY-11]
+          Error::config_escape_delay},                                                                     // [OR-DEPLOY-6]
+         {c.penalty == u64v(0) || c.penalty > u64v(100), Error::config_penalty},                           // [OR-DEPLOY-7]
+         {times_penalty(c, c.minimum_stake) < u64v(200), Error::config_slash},                             // [OR-DEPLOY-8]
+         {c.min_challenge_bond == u64v(0), Error::config_challenge_bond},                                  // [OR-DEPLOY-9]
+         {c.min_deposit == u64v(0), Error::config_min_deposit},                                            // [OR-DEPLOY-10]
+         {c.forced_exit_fee == u64v(0), Error::config_forced_exit_fee}});                                  // [OR-DEPLOY-11]
   }
   // The configurations the obligations range over: every one deploy accepts.
-  expr config_valid(const Config& c) const { return config_typing(c) && deploy_error(c) == code(E::none); }
+  expr config_valid(const Config& c) const { return config_typing(c) && deploy_error(c) == code(Error::none); }
 
   // ---- State.
 
@@ -585,12 +585,12 @@ class ContractModel : public Symbols {
     const expr is_timeout = p.proof_type == type(FraudProofType::timeout_violation);
     const expr root = h.root_of(p.accounts_root, p.deposits_credited, p.forced_exits_processed, facts);
     const expr processed = z3::ite(p.queue == queue_kind(QueueKind::forced_exits), p.forced_exits_processed, p.deposits_credited);
-    const expr timeout_error = first_failure({{root != b.post, E::fraud_bad_state_opening},
-                                              {!overdue(pre, cfg, b, p.queue, p.index), E::fraud_request_not_overdue},
-                                              {processed > p.index, E::fraud_request_processed}});
-    return z3::ite(p.batch_id != c.batch_id || p.proof_type != c.proof_type, code(E::fraud_batch_mismatch),
+    const expr timeout_error = first_failure({{root != b.post, Error::fraud_bad_state_opening},
+                                              {!overdue(pre, cfg, b, p.queue, p.index), Error::fraud_request_not_overdue},
+                                              {processed > p.index, Error::fraud_request_processed}});
+    return z3::ite(p.batch_id != c.batch_id || p.proof_type != c.proof_type, code(Error::fraud_batch_mismatch),
                    z3::ite(is_timeout != p.has_timeout_fault || is_timeout == p.has_transaction_fault,
-                           code(E::fraud_evidence_shape), z3::ite(is_timeout, timeout_error, p.transaction_verdict)));
+                           code(Error::fraud_evidence_shape), z3::ite(is_timeout, timeout_error, p.transaction_verdict)));
   }
 
  private:

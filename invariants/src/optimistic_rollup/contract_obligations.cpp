@@ -49,7 +49,7 @@ OneStep one_step(Context& c, Op op, unsigned parts) {
   return {pre, in, out, keys};
 }
 
-expr accepted(Context& c, const Step& out) { return out.error == c.m.code(E::none); }
+expr accepted(Context& c, const Step& out) { return out.error == c.m.code(Error::none); }
 
 using Claim = std::function<expr(Context&, const OneStep&, Op)>;
 

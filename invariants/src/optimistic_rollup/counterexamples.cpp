@@ -26,16 +26,17 @@ using ConcreteStep = optimistic_rollup::Step;
 // a resolution's reason as its stable error code.
 struct ResolutionRecord {
   BOOST_HANA_DEFINE_STRUCT(ResolutionRecord, (Hash32, challenge_id), (orl::ResolutionKind, kind), (u64, slashed_amount),
-                           (u64, paid_to_challenger), (u64, forfeited_bond), (std::optional<std::string>, reason));
+                           (u64, refunded_bond), (u64, reward), (u64, forfeited_bond),
+                           (std::optional<std::string>, reason));
 };
 
 nlohmann::json state_json(const orl::Effects& effects) {
   nlohmann::json resolutions = nlohmann::json::array();
   for (const orl::ChallengeResolution& r : effects.resolutions) {
     std::optional<std::string> reason;
-    if (r.reason != RollupError::none) reason = std::string(error_info(r.reason).code);
-    resolutions.push_back(codec::to_json(ResolutionRecord{r.challenge_id, r.kind, r.slashed_amount, r.paid_to_challenger,
-                                                          r.forfeited_bond, reason}));
+    if (r.reason != OptimisticRollupError::none) reason = std::string(error_info(r.reason).code);
+    resolutions.push_back(codec::to_json(ResolutionRecord{r.challenge_id, r.kind, r.slashed_amount, r.refunded_bond,
+                                                          r.reward, r.forfeited_bond, reason}));
   }
   return {{"contract", codec::to_json(effects.contract)}, {"payouts", codec::to_json(effects.payouts)},
           {"resolutions", resolutions}};
@@ -59,7 +60,7 @@ std::vector<std::string> rules_of(Op op) {
   if (op == op_code<orl::Exit>) families = {"OR-EXIT"};
   if (op == op_code<orl::ReclaimDeposit>) families = {"OR-EXIT-1", "OR-EXIT-2", "OR-EXIT-3", "OR-RECL"};
   std::vector<std::string> rules;
-  for (const RollupError e : all_rollup_errors) {
+  for (const OptimisticRollupError e : all_rollup_errors) {
     const std::string rule(error_info(e).rule_id);
     for (const std::string& family : families)
       if (rule == family || rule.rfind(family + "-", 0) == 0) rules.push_back(rule);
@@ -154,7 +155,7 @@ class World {
       const Engine::Outcome outcome = engine.apply(state, step);
       if (!outcome.problem.empty()) return "";
       nlohmann::json expect;
-      if (outcome.error == RollupError::none) {
+      if (outcome.error == OptimisticRollupError::none) {
         expect = {{"outcome", "ok"}, {"post_state", state_json(outcome.effects)},
                   {"state_root", to_hex(orl::contract_root(outcome.effects.contract))}};
         state = outcome.effects.contract;

@@ -49,20 +49,12 @@ std::string_view weakening_name(Weakening weakening) {
 }
 
 std::optional<Weakening> parse_weakening(std::string_view name) {
-  if (name == weakening_name(Weakening::none)) return Weakening::none;
-  for (Weakening w : all_weakenings)
-    if (weakening_name(w) == name) return w;
-  return std::nullopt;
+  return parse_weakening_name(name, all_weakenings, weakening_name);
 }
 
-bool input_matches_op(const Step& step) {
-  if (!orl::Operations::valid(step.op)) return false;
-  return orl::Operations::visit(step.op, [&](auto op) {
-    return std::holds_alternative<typename decltype(op)::type::Input>(step.input);
-  });
-}
+bool input_matches_op(const Step& step) { return orl::Operations::input_matches(step.op, step.input); }
 
-RollupError deploy_error(const orl::RollupConfig& config, Weakening weakening) {
+OptimisticRollupError deploy_error(const orl::RollupConfig& config, Weakening weakening) {
   z3::context ctx;
   const model::ContractModel m(ctx, weakening);
   const model::Config cfg = m.config("cfg");
@@ -83,8 +75,8 @@ RollupError deploy_error(const orl::RollupConfig& config, Weakening weakening) {
   for (unsigned bit = 0; bit < 8; ++bit)
     solver.add(cfg.penalty_bits[bit] == ctx.bool_val(((config.stake.penalty_percentage >> bit) & 1u) != 0));
   // Every variable deploy reads is fixed, so the one model exists.
-  if (solver.check() != z3::sat) return RollupError::none;
-  return static_cast<RollupError>(solver.get_model().eval(m.deploy_error(cfg), true).get_numeral_uint64());
+  if (solver.check() != z3::sat) return OptimisticRollupError::none;
+  return static_cast<OptimisticRollupError>(solver.get_model().eval(m.deploy_error(cfg), true).get_numeral_uint64());
 }
 
 namespace {
@@ -112,11 +104,11 @@ ReadOutcome read_outcome(Engine::Impl::Relation& r, const z3::model& zm, const I
     out.values.push_back(read.value(e));
   };
   term(s.error);
-  out.lifted.error = static_cast<RollupError>(read.small(s.error));
+  out.lifted.error = static_cast<OptimisticRollupError>(read.small(s.error));
   orl::Effects& effects = out.lifted.effects;
   effects.contract = pre;
   orl::OptimisticRollup& c = effects.contract;
-  if (out.lifted.error != RollupError::none) return out;  // the relation leaves a rejected step's state alone
+  if (out.lifted.error != OptimisticRollupError::none) return out;  // the relation leaves a rejected step's state alone
 
   for (const expr& e : {post.stake, post.staked, post.unlock, post.escrow, post.treasury, post.epoch,
                         post.next_account_index, post.last_root, post.frozen, post.batch_count, post.challenge_count,
@@ -211,10 +203,11 @@ ReadOutcome read_outcome(Engine::Impl::Relation& r, const z3::model& zm, const I
   for (const model::Resolution& res : s.resolutions) {
     term(res.present);
     if (!read.boolean(res.present)) continue;
-    for (const expr& x : {res.id, res.kind, res.slashed, res.paid_to_challenger, res.forfeited_bond, res.reason}) term(x);
+    for (const expr& x : {res.id, res.kind, res.slashed, res.refunded_bond, res.reward, res.forfeited_bond, res.reason})
+      term(x);
     effects.resolutions.push_back({read.hash(res.id), static_cast<orl::ResolutionKind>(read.small(res.kind)),
-                                   read.number(res.slashed), read.number(res.paid_to_challenger),
-                                   read.number(res.forfeited_bond), static_cast<RollupError>(read.small(res.reason))});
+                                   read.number(res.slashed), read.number(res.refunded_bond), read.number(res.reward),
+                                   read.number(res.forfeited_bond), static_cast<OptimisticRollupError>(read.small(res.reason))});
   }
   if (!read.ok()) out.lifted.problem = read.problem();
   return out;

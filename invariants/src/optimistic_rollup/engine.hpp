@@ -320,7 +320,7 @@ class Projection {
     const model::Call& x = r_.in;
     const orl::FraudProof& proof = in.proof;
     proof_fields(in.challenge_id, proof);
-    RollupError verdict = RollupError::none;
+    OptimisticRollupError verdict = OptimisticRollupError::none;
     if (const auto index = orl::find_challenge(c, in.challenge_id)) {
       const orl::Challenge& challenge = c.challenges[*index];
       hash(m_.h.evidence(m_.hash_value(interner_(challenge.challenger)), x.proof),

@@ -22,7 +22,7 @@ namespace l2::inv::optimistic_rollup {
 namespace {
 
 using z3::expr;
-using model::E;
+using model::Error;
 using model::Interner;
 using model::L2Model;
 using model::Reader;
@@ -45,14 +45,14 @@ struct CursorStore {
   expr current_root;
   std::vector<Write> writes;
 
-  std::pair<std::vector<std::pair<expr, E>>, model::Account> open(const expr& index) {
+  std::pair<std::vector<std::pair<expr, Error>>, model::Account> open(const expr& index) {
     const std::size_t j = next++;
     if (j >= openings->size())  // [OR-WIT-2]
-      return {{{m->truth(true), E::witness_missing}},
+      return {{{m->truth(true), Error::witness_missing}},
               {m->truth(false), m->u64v(0), m->u64v(0), m->zero_hash()}};
     const Opening& o = (*openings)[j];
-    return {{{o.index != index, E::witness_wrong_account},        // [OR-WIT-3]
-             {o.path_root != current_root, E::witness_root_mismatch}},  // [OR-WIT-4]
+    return {{{o.index != index, Error::witness_wrong_account},        // [OR-WIT-3]
+             {o.path_root != current_root, Error::witness_root_mismatch}},  // [OR-WIT-4]
             {o.exists, o.balance, o.nonce, o.owner}};
   }
   void write(const expr&, const model::Account& value, const expr& when) {
@@ -98,7 +98,7 @@ class TransactionBuilder {
   TransactionRelation build(const std::string& name, const orl::L2Params& params, std::span<const Hash32> deposit_ids,
                             std::span<const Hash32> forced_exit_ids, const Hash32& pre_root, const orl::TxWitness& witness,
                             std::span<const u8> encoded) {
-    TransactionRelation rel{l2_.code(E::none), l2_.zero_hash(), l2_.zero_hash(), l2_.u64v(0), l2_.u64v(0), {}, {}, {}, {}};
+    TransactionRelation rel{l2_.code(Error::none), l2_.zero_hash(), l2_.zero_hash(), l2_.u64v(0), l2_.u64v(0), {}, {}, {}, {}};
     for (std::size_t j = 0; j < witness.accounts.size(); ++j) {
       const orl::AccountWitness& w = witness.accounts[j];
       ref::smt::Proof proof;
@@ -118,7 +118,7 @@ class TransactionBuilder {
     }
     const model::Tx t = l2_.tx(name + ".transaction");
     const auto decoded = reflect::decode<orl::Transaction>(encoded);
-    const bool malformed = !decoded || orl::check_shape(decoded.value()) != RollupError::none;
+    const bool malformed = !decoded || orl::check_shape(decoded.value()) != OptimisticRollupError::none;
     solver_.add(t.malformed == ctx_.bool_val(malformed));
     if (!malformed) fix_transaction(t, decoded.value(), params, deposit_ids, forced_exit_ids, witness);
 
@@ -130,8 +130,8 @@ class TransactionBuilder {
     const L2Model::Run<CursorStore> run =
         l2_.run(start, l2_.u64v(header.deposits_credited), l2_.u64v(header.forced_exits_processed), t,
                 l2_.u64v(deposit_ids.size()), l2_.u64v(forced_exit_ids.size()));
-    rel.error = z3::ite(t.malformed, l2_.code(E::tx_malformed),  // [OR-TX-1]
-                        z3::ite(header_root != hash(pre_root), l2_.code(E::witness_state_mismatch),  // [OR-WIT-1]
+    rel.error = z3::ite(t.malformed, l2_.code(Error::tx_malformed),  // [OR-TX-1]
+                        z3::ite(header_root != hash(pre_root), l2_.code(Error::witness_state_mismatch),  // [OR-WIT-1]
                                 run.error));
     rel.accounts_root = run.store.current_root;
     rel.credited = run.credited;
@@ -290,13 +290,13 @@ Engine::TransactionOutcome Engine::apply_tx(const orl::L2Params& params, std::sp
   TransactionBuilder builder(impl_->ctx, solver, impl_->interner, impl_->oracle);
   const TransactionRelation rel =
       builder.build("apply_tx", params, deposit_ids, forced_exit_ids, pre_root, witness, transaction);
-  const expr accepted = rel.error == impl_->ctx.bv_val(static_cast<unsigned>(E::none), 8);
+  const expr accepted = rel.error == impl_->ctx.bv_val(static_cast<unsigned>(Error::none), 8);
   result.problem = settle(solver, impl_->interner, rel, accepted);
   if (!result.problem.empty()) return result;
   const z3::model m = solver.get_model();
   Reader read(m, impl_->interner);
-  result.error = static_cast<RollupError>(read.small(rel.error));
-  if (result.error == RollupError::none) result.post_root = read.hash(rel.post_root);
+  result.error = static_cast<OptimisticRollupError>(read.small(rel.error));
+  if (result.error == OptimisticRollupError::none) result.post_root = read.hash(rel.post_root);
   if (!read.ok()) {
     result.problem = read.problem();
     return result;
@@ -349,24 +349,24 @@ Engine::VerdictOutcome Engine::verify_fraud_proof(const orl::OptimisticRollup& c
     fault = builder.build("fault", orl::params_of(contract), ids.deposit_ids, ids.forced_exit_ids, f.pre_state_root,
                           f.witness, f.transaction);
     const expr run = fault->error;
-    accepted = run == m.code(E::none);
-    const expr witness_error = run == m.code(E::witness_state_mismatch) || run == m.code(E::witness_missing) ||
-                               run == m.code(E::witness_wrong_account) || run == m.code(E::witness_root_mismatch);
+    accepted = run == m.code(Error::none);
+    const expr witness_error = run == m.code(Error::witness_state_mismatch) || run == m.code(Error::witness_missing) ||
+                               run == m.code(Error::witness_wrong_account) || run == m.code(Error::witness_root_mismatch);
     const L2Model l2(ctx, r.solver);
     const expr found = z3::ite(accepted, m.type(model::FraudProofType::invalid_transition), l2.fault_type(run));
     fields.transaction_verdict = m.first_failure(
-        {{ctx.bool_val(!tx_included), E::fraud_tx_not_included},
-         {ctx.bool_val(!pre_included), E::fraud_pre_root_not_included},
-         {ctx.bool_val(!post_included), E::fraud_post_root_not_included},
-         {witness_error, E::fraud_bad_witness},
-         {accepted && fault->post_root == builder.hash(f.post_state_root), E::fraud_no_fault},
-         {found != fields.proof_type, E::fraud_type_mismatch}});
+        {{ctx.bool_val(!tx_included), Error::fraud_tx_not_included},
+         {ctx.bool_val(!pre_included), Error::fraud_pre_root_not_included},
+         {ctx.bool_val(!post_included), Error::fraud_post_root_not_included},
+         {witness_error, Error::fraud_bad_witness},
+         {accepted && fault->post_root == builder.hash(f.post_state_root), Error::fraud_no_fault},
+         {found != fields.proof_type, Error::fraud_type_mismatch}});
   }
   std::vector<expr> facts;
   const expr verdict = m.fraud_verdict(r.cfg, r.pre, challenge, batch, fields, facts);
   r.solver.add(m.all(facts));
-  const expr error = z3::ite(!m.any(chosen), m.code(E::unknown_challenge),
-                             z3::ite(!m.any(batch_of), m.code(E::challenge_unknown_batch), verdict));
+  const expr error = z3::ite(!m.any(chosen), m.code(Error::unknown_challenge),
+                             z3::ite(!m.any(batch_of), m.code(Error::challenge_unknown_batch), verdict));
 
   if (fault) {
     result.problem = settle(r.solver, impl_->interner, *fault, accepted);
@@ -377,7 +377,7 @@ Engine::VerdictOutcome Engine::verify_fraud_proof(const orl::OptimisticRollup& c
   }
   if (result.problem.empty()) {
     const z3::model zm = r.solver.get_model();
-    result.error = static_cast<RollupError>(zm.eval(error, true).get_numeral_uint64());
+    result.error = static_cast<OptimisticRollupError>(zm.eval(error, true).get_numeral_uint64());
     std::vector<expr> terms{error};
     if (fault)
       for (const expr& t : transaction_terms(zm, *fault, accepted)) terms.push_back(t);

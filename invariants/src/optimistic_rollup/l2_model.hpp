@@ -176,28 +176,28 @@ class L2Model : public Symbols {
   template <class Store>
   Run<Store> run(const Store& start, const expr& credited, const expr& processed, const Tx& t,
                  const expr& deposits_recorded, const expr& forced_exits_recorded) const {
-    using Checks = std::vector<std::pair<expr, E>>;
+    using Checks = std::vector<std::pair<expr, Error>>;
     auto append = [](Checks& to, const Checks& more) { to.insert(to.end(), more.begin(), more.end()); };
     // debit_sender [OR-SEND-1..7]
     auto debit = [&](Store& store, Checks& checks) {
       auto [opening, sender] = store.open(t.from);
       append(checks, opening);
       const expr total = t.amount + t.fee;
-      append(checks, {{!sender.exists, E::unknown_sender},
-                      {!t.signature_ok, E::bad_signature},
-                      {t.nonce < sender.nonce, E::nonce_replayed},
-                      {t.nonce > sender.nonce, E::nonce_gap},
-                      {sender.nonce == u64max(), E::nonce_exhausted},
-                      {overflows(t.amount, t.fee), E::amount_overflow},
-                      {sender.balance < total, E::insufficient_balance}});
+      append(checks, {{!sender.exists, Error::unknown_sender},
+                      {!t.signature_ok, Error::bad_signature},
+                      {t.nonce < sender.nonce, Error::nonce_replayed},
+                      {t.nonce > sender.nonce, Error::nonce_gap},
+                      {sender.nonce == u64max(), Error::nonce_exhausted},
+                      {overflows(t.amount, t.fee), Error::amount_overflow},
+                      {sender.balance < total, Error::insufficient_balance}});
       store.write(t.from, {sender.exists, sender.balance - total, sender.nonce + u64v(1), sender.owner}, truth(true));
     };
     // credit_fee [OR-FEE-1, OR-FEE-2]
     auto credit_fee = [&](Store& store, Checks& checks) {
       auto [opening, fee_account] = store.open(account_index(orl::fee_account));
       append(checks, opening);
-      append(checks, {{!fee_account.exists, E::no_fee_account},
-                      {overflows(fee_account.balance, t.fee), E::fee_balance_overflow}});
+      append(checks, {{!fee_account.exists, Error::no_fee_account},
+                      {overflows(fee_account.balance, t.fee), Error::fee_balance_overflow}});
       store.write(account_index(orl::fee_account), {fee_account.exists, fee_account.balance + t.fee, fee_account.nonce, fee_account.owner},
                   truth(true));
     };
@@ -209,8 +209,8 @@ class L2Model : public Symbols {
     {
       auto [opening, recipient] = transferred.open(t.to);
       append(transfer_checks, opening);
-      append(transfer_checks, {{!recipient.exists, E::unknown_recipient},
-                               {overflows(recipient.balance, t.amount), E::recipient_balance_overflow}});
+      append(transfer_checks, {{!recipient.exists, Error::unknown_recipient},
+                               {overflows(recipient.balance, t.amount), Error::recipient_balance_overflow}});
       transferred.write(t.to, {recipient.exists, recipient.balance + t.amount, recipient.nonce, recipient.owner},
                         truth(true));
     }
@@ -224,16 +224,16 @@ class L2Model : public Symbols {
 
     // apply_deposit [OR-DEP-1..4, then the read, OR-DEP-5..7]
     Store deposited = start;
-    Checks deposit_checks{{t.request_index < credited, E::deposit_already_credited},
-                          {t.request_index > credited, E::deposit_out_of_order},
-                          {t.request_index >= deposits_recorded, E::deposit_not_recorded},
-                          {!t.record_matches, E::deposit_mismatch}};
+    Checks deposit_checks{{t.request_index < credited, Error::deposit_already_credited},
+                          {t.request_index > credited, Error::deposit_out_of_order},
+                          {t.request_index >= deposits_recorded, Error::deposit_not_recorded},
+                          {!t.record_matches, Error::deposit_mismatch}};
     {
       auto [opening, target] = deposited.open(t.to);
       append(deposit_checks, opening);
-      append(deposit_checks, {{t.creates && target.exists, E::account_exists},
-                              {!t.creates && !target.exists, E::unknown_account},
-                              {!t.creates && overflows(target.balance, t.amount), E::deposit_balance_overflow}});
+      append(deposit_checks, {{t.creates && target.exists, Error::account_exists},
+                              {!t.creates && !target.exists, Error::unknown_account},
+                              {!t.creates && overflows(target.balance, t.amount), Error::deposit_balance_overflow}});
       deposited.write(t.to,
                       {truth(true), z3::ite(t.creates, t.amount, target.balance + t.amount),
                        z3::ite(t.creates, u64v(0), target.nonce), z3::ite(t.creates, t.new_owner, target.owner)},
@@ -243,22 +243,22 @@ class L2Model : public Symbols {
     // apply_forced_exit [OR-FEX-1..4, then the read, OR-FEX-5]: the whole balance of `from` leaves if
     // the requester owns the account; otherwise nothing is written.
     Store forced_out = start;
-    Checks forced_exit_checks{{t.request_index < processed, E::forced_exit_already_processed},
-                              {t.request_index > processed, E::forced_exit_out_of_order},
-                              {t.request_index >= forced_exits_recorded, E::forced_exit_not_recorded},
-                              {!t.record_matches, E::forced_exit_mismatch}};
+    Checks forced_exit_checks{{t.request_index < processed, Error::forced_exit_already_processed},
+                              {t.request_index > processed, Error::forced_exit_out_of_order},
+                              {t.request_index >= forced_exits_recorded, Error::forced_exit_not_recorded},
+                              {!t.record_matches, Error::forced_exit_mismatch}};
     {
       auto [opening, exiting] = forced_out.open(t.from);
       append(forced_exit_checks, opening);
       const expr owned = exiting.exists && exiting.owner == t.requester;
-      append(forced_exit_checks, {{t.amount != z3::ite(owned, exiting.balance, u64v(0)), E::forced_exit_wrong_amount}});
+      append(forced_exit_checks, {{t.amount != z3::ite(owned, exiting.balance, u64v(0)), Error::forced_exit_wrong_amount}});
       forced_out.write(t.from, {exiting.exists, u64v(0), exiting.nonce, exiting.owner}, owned);
     }
 
     const expr is_transfer = t.kind == kind(TxKind::transfer), is_deposit = t.kind == kind(TxKind::deposit),
                is_withdrawal = t.kind == kind(TxKind::withdrawal);
     const expr error = z3::ite(
-        t.malformed, code(E::tx_malformed),
+        t.malformed, code(Error::tx_malformed),
         z3::ite(is_transfer, first_failure(transfer_checks),
                 z3::ite(is_deposit, first_failure(deposit_checks),
                         z3::ite(is_withdrawal, first_failure(withdrawal_checks), first_failure(forced_exit_checks)))));
@@ -278,7 +278,7 @@ class L2Model : public Symbols {
   struct StateStore {
     const L2Model* m;
     L2State s;
-    std::pair<std::vector<std::pair<expr, E>>, Account> open(const expr& index) const { return {{}, m->read(s, index)}; }
+    std::pair<std::vector<std::pair<expr, Error>>, Account> open(const expr& index) const { return {{}, m->read(s, index)}; }
     void write(const expr& index, const Account& value, const expr& when) {
       s = when.is_true() ? m->write(s, index, value) : m->choose(when, m->write(s, index, value), s);
     }
@@ -291,15 +291,15 @@ class L2Model : public Symbols {
     L2State post = r.store.s;
     post.credited = r.credited;
     post.processed = r.processed;
-    return {r.error, choose(r.error == code(E::none), post, s), r.withdrawn, r.deposited};
+    return {r.error, choose(r.error == code(Error::none), post, s), r.withdrawn, r.deposited};
   }
 
   // fault_type [optimistic_rollup.md#fraudprooftype]; meaningful for a transaction error.
   expr fault_type(const expr& error) const {
-    return z3::ite(error == code(E::bad_signature), type(FraudProofType::invalid_signature),
-                   z3::ite(error == code(E::nonce_replayed) || error == code(E::insufficient_balance) ||
-                               error == code(E::deposit_already_credited) ||
-                               error == code(E::forced_exit_already_processed),
+    return z3::ite(error == code(Error::bad_signature), type(FraudProofType::invalid_signature),
+                   z3::ite(error == code(Error::nonce_replayed) || error == code(Error::insufficient_balance) ||
+                               error == code(Error::deposit_already_credited) ||
+                               error == code(Error::forced_exit_already_processed),
                            type(FraudProofType::double_spend), type(FraudProofType::invalid_transition)));
   }
 
@@ -320,23 +320,23 @@ class L2Model : public Symbols {
     // apply_tx on the proof's witness: check_shape first, then the witness rules.
     const Applied run = apply(p.witness, committed, facts.deposits_visible, facts.forced_exits_visible);
     const expr witness_opens = same(p.witness, pre_root);  // [OR-WIT-1..4], by injectivity
-    const expr result = z3::ite(committed.malformed, code(E::tx_malformed),
-                                z3::ite(witness_opens, run.error, code(E::witness_state_mismatch)));
-    const expr post_ok = result == code(E::none);
+    const expr result = z3::ite(committed.malformed, code(Error::tx_malformed),
+                                z3::ite(witness_opens, run.error, code(Error::witness_state_mismatch)));
+    const expr post_ok = result == code(Error::none);
     const expr expected_type = z3::ite(post_ok, type(FraudProofType::invalid_transition), fault_type(result));
-    const expr transaction_error = first_failure({{!p.tx_included, E::fraud_tx_not_included},
-                                                  {!p.pre_included, E::fraud_pre_root_not_included},
-                                                  {!p.post_included, E::fraud_post_root_not_included},
-                                                  {result == code(E::witness_state_mismatch), E::fraud_bad_witness},
-                                                  {post_ok && same(run.post, post_root), E::fraud_no_fault},
-                                                  {p.type != expected_type, E::fraud_type_mismatch}});
+    const expr transaction_error = first_failure({{!p.tx_included, Error::fraud_tx_not_included},
+                                                  {!p.pre_included, Error::fraud_pre_root_not_included},
+                                                  {!p.post_included, Error::fraud_post_root_not_included},
+                                                  {result == code(Error::witness_state_mismatch), Error::fraud_bad_witness},
+                                                  {post_ok && same(run.post, post_root), Error::fraud_no_fault},
+                                                  {p.type != expected_type, Error::fraud_type_mismatch}});
     const expr processed = z3::ite(p.forced_exits, p.post_state.processed, p.post_state.credited);
-    const expr timeout_error = first_failure({{!same(p.post_state, batch_post_root), E::fraud_bad_state_opening},
-                                              {!overdue(facts, p.forced_exits, p.index), E::fraud_request_not_overdue},
-                                              {processed > p.index, E::fraud_request_processed}});
+    const expr timeout_error = first_failure({{!same(p.post_state, batch_post_root), Error::fraud_bad_state_opening},
+                                              {!overdue(facts, p.forced_exits, p.index), Error::fraud_request_not_overdue},
+                                              {processed > p.index, Error::fraud_request_processed}});
     const expr shape_wrong = p.has_timeout_fault != is_timeout || p.has_transaction_fault != !is_timeout;
-    return z3::ite(!p.matches_challenge, code(E::fraud_batch_mismatch),
-                   z3::ite(shape_wrong, code(E::fraud_evidence_shape), z3::ite(is_timeout, timeout_error, transaction_error)));
+    return z3::ite(!p.matches_challenge, code(Error::fraud_batch_mismatch),
+                   z3::ite(shape_wrong, code(Error::fraud_evidence_shape), z3::ite(is_timeout, timeout_error, transaction_error)));
   }
 
   Proof proof(const std::string& p) const {

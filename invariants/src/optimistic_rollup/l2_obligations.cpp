@@ -20,13 +20,13 @@ void soundness_transaction_negation(z3::context& ctx, z3::solver& solver, bool c
   solver.add(m.well_formed(u) && m.tx_domain(t));
   const Applied step = m.apply(u, t, facts.deposits_visible, facts.forced_exits_visible);
   const L2State post_root = m.state("committed_post_root");
-  solver.add(!t.malformed && step.error == m.code(E::none) && m.same(post_root, step.post));
+  solver.add(!t.malformed && step.error == m.code(Error::none) && m.same(post_root, step.post));
   const Proof p = m.proof("proof");
   solver.add(m.well_formed(p.witness) && m.well_formed(p.post_state));
   solver.add(z3::ule(p.type, m.type(FraudProofType::timeout_violation)) &&
              p.type != m.type(FraudProofType::timeout_violation));
   const expr verdict = m.verify(p, t, u, post_root, m.state("batch_post_root"), facts);
-  if (claim) solver.add(verdict == m.code(E::none));
+  if (claim) solver.add(verdict == m.code(Error::none));
   else solver.add(t.kind == m.kind(TxKind::forced_exit));  // the boundary: the new kind
 }
 
@@ -44,7 +44,7 @@ void soundness_timeout_negation(z3::context& ctx, z3::solver& solver, bool claim
   solver.add(z3::implies(m.overdue(facts, p.forced_exits, p.index), processed > p.index));  // valid at that request
   const expr verdict =
       m.verify(p, m.tx("committed_tx"), m.state("committed_pre_root"), m.state("committed_post_root"), post, facts);
-  if (claim) solver.add(verdict == m.code(E::none));
+  if (claim) solver.add(verdict == m.code(Error::none));
   else solver.add(p.forced_exits && m.overdue(facts, p.forced_exits, p.index));  // the boundary: an overdue forced exit
 }
 
@@ -60,14 +60,14 @@ void completeness_transaction_negation(z3::context& ctx, z3::solver& solver, boo
   const L2State next_root = m.state("committed_post_root");  // any root, junk included
   solver.add(m.well_formed(u) && m.tx_domain(t));
   const Applied step = m.apply(u, t, facts.deposits_visible, facts.forced_exits_visible);
-  solver.add(!(!t.malformed && step.error == m.code(E::none) && m.same(step.post, next_root)));
+  solver.add(!(!t.malformed && step.error == m.code(Error::none) && m.same(step.post, next_root)));
   if (!claim) {
-    solver.add(t.kind == m.kind(TxKind::forced_exit) && step.error == m.code(E::forced_exit_already_processed));
+    solver.add(t.kind == m.kind(TxKind::forced_exit) && step.error == m.code(Error::forced_exit_already_processed));
     return;
   }
   for (FraudProofType type : transaction_types) {
     const Proof p = m.honest_proof(m.type(type), u, m.truth(false), m.u64v(0), u);
-    solver.add(m.verify(p, t, u, next_root, m.state("batch_post_root"), facts) != m.code(E::none));
+    solver.add(m.verify(p, t, u, next_root, m.state("batch_post_root"), facts) != m.code(Error::none));
   }
 }
 
@@ -87,7 +87,7 @@ void completeness_timeout_negation(z3::context& ctx, z3::solver& solver, bool cl
   }
   const Proof timeout = m.honest_proof(m.type(FraudProofType::timeout_violation), u, forced, index, u);
   solver.add(m.verify(timeout, m.tx("committed_tx"), m.state("committed_pre_root"), m.state("committed_post_root"), u,
-                      facts) != m.code(E::none));
+                      facts) != m.code(Error::none));
 }
 
 // Completeness end to end, by bounded model checking over a batch of n transactions and `accounts`
@@ -109,7 +109,7 @@ void completeness_negation(z3::context& ctx, z3::solver& solver, std::size_t n, 
   expr invalid = m.truth(false);
   for (std::size_t i = 0; i < n; ++i) {
     const Applied step = m.apply(states[i], txs[i], facts.deposits_visible, facts.forced_exits_visible);
-    invalid = invalid || !(m.same(states[i], roots[i]) && !txs[i].malformed && step.error == m.code(E::none) &&
+    invalid = invalid || !(m.same(states[i], roots[i]) && !txs[i].malformed && step.error == m.code(Error::none) &&
                            m.same(step.post, roots[i + 1]));
     states.push_back(step.post);  // apply leaves the state as it was on an error
   }
@@ -121,10 +121,10 @@ void completeness_negation(z3::context& ctx, z3::solver& solver, std::size_t n, 
   for (std::size_t i = 0; i < n; ++i)
     for (FraudProofType type : transaction_types) {
       const Proof p = m.honest_proof(m.type(type), states[i], m.truth(false), m.u64v(0), states[i]);
-      solver.add(m.verify(p, txs[i], roots[i], roots[i + 1], roots[n], facts) != m.code(E::none));
+      solver.add(m.verify(p, txs[i], roots[i], roots[i + 1], roots[n], facts) != m.code(Error::none));
     }
   const Proof timeout = m.honest_proof(m.type(FraudProofType::timeout_violation), states[n], forced, index, states[n]);
-  solver.add(m.verify(timeout, txs[0], roots[0], roots[1], roots[n], facts) != m.code(E::none));
+  solver.add(m.verify(timeout, txs[0], roots[0], roots[1], roots[n], facts) != m.code(Error::none));
 }
 
 // One valid transaction on any well-formed state.
@@ -141,7 +141,7 @@ ValidTx valid_transaction(L2Model& m) {
   const Tx tx = m.tx("tx");
   ValidTx v{pre, tx, m.apply(pre, tx, deposits_recorded, forced_exits_recorded), deposits_recorded, forced_exits_recorded};
   m.solver().add(m.well_formed(v.pre) && m.tx_domain(v.tx));
-  m.solver().add(v.step.error == m.code(E::none));
+  m.solver().add(v.step.error == m.code(Error::none));
   return v;
 }
 

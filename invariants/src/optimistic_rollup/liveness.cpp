@@ -48,7 +48,7 @@ Trace unroll(Context& c, std::size_t depth, unsigned parts) {
   return t;
 }
 
-expr accepted(const ContractModel& m, const Step& s) { return s.error == m.code(E::none); }
+expr accepted(const ContractModel& m, const Step& s) { return s.error == m.code(Error::none); }
 
 // A proof's fields are a function of the proof: wherever `proof` is revealed, its fields are `p`'s.
 void proof_is(Context& c, const Call& in, const expr& proof, const ContractModel::ProofFields& p) {
@@ -66,11 +66,11 @@ void proof_is(Context& c, const Call& in, const expr& proof, const ContractModel
 // The honest challenger (key `honest`) holds a proof P of an invalid pending batch B, of the type its
 // fault has: a transaction fault (B's ghost transactions_valid is false; the L2 model's completeness
 // lemma says the proof's re-execution confirms) or a timeout fault (a request overdue at B's origin
-// that B's post-state, which the challenger opens, has not processed). Its evidence is E = H(honest,
-// P), and it has no open challenge with E before. Step 1 is its open_challenge(B, E) at a height below
+// that B's post-state, which the challenger opens, has not processed). Its evidence is Error = H(honest,
+// P), and it has no open challenge with Error before. Step 1 is its open_challenge(B, Error) at a height below
 // B's challenge deadline, with any bond the rules take; step 3 its resolve_challenge with P at a height
 // above step 1's and below its challenge's deadline. Steps 0 and 2 are any call by anyone else, who may
-// copy E or P. Claim: B is reverted by the end and is never final before.
+// copy Error or P. Claim: B is reverted by the end and is never final before.
 void honest_challenger_negation(Context& c) {
   const ContractModel& m = c.m;
   constexpr std::size_t open_step = 1, resolve_step = 3;
@@ -100,10 +100,10 @@ void honest_challenger_negation(Context& c) {
   c.solver.add(z3::ite(timeout, opened_root == batch.post && m.overdue(start, c.cfg, batch, queue, index) && processed <= index,
                        !batch.transactions_valid));
   proof_is(c, t.calls[0], proof, {batch.id, type, !timeout, timeout, queue, index, opened_accounts, opened_deposits,
-                                  opened_forced, m.code(E::none)});
+                                  opened_forced, m.code(Error::none)});
   for (std::size_t i = 1; i < t.calls.size(); ++i)
     proof_is(c, t.calls[i], proof, {batch.id, type, !timeout, timeout, queue, index, opened_accounts, opened_deposits,
-                                    opened_forced, m.code(E::none)});
+                                    opened_forced, m.code(Error::none)});
   for (std::size_t y = 0; y < challenge_slots; ++y)
     c.solver.add(z3::implies(m.is_open(start, y), !(start.challenges[y].challenger == honest &&
                                                      start.challenges[y].evidence == evidence)));
@@ -277,7 +277,7 @@ void user_freezes_negation(Context& c) {
                !m.overflows(recorded_at, c.cfg.escape_delay) && in.height >= recorded_at + c.cfg.escape_delay);
   c.solver.add(m.h.state_root(in.accounts_root, in.deposits_credited, in.forced_exits_processed) == s.pre.last_root);
   c.solver.add(z3::ite(forced, in.forced_exits_processed, in.deposits_credited) <= in.index);
-  if (c.claim) c.solver.add(s.out.error != m.code(E::none));
+  if (c.claim) c.solver.add(s.out.error != m.code(Error::none));
   else c.solver.add(forced && in.height == recorded_at + c.cfg.escape_delay);  // the boundary: the first block
 }
 
@@ -292,7 +292,7 @@ void no_regress_negation(Context& c) {
                     z3::implies(past_challenge_deadlines(m, s.pre, s.in.height),
                                 past_challenge_deadlines(m, post, s.in.height));
   if (c.claim) c.solver.add(!kept);
-  else c.solver.add(s.out.error == m.code(E::none) && rank(m, s.pre) > m.u64v(0));
+  else c.solver.add(s.out.error == m.code(Error::none) && rank(m, s.pre) > m.u64v(0));
 }
 
 // Frozen, past every deadline, something pending: the user's call (expire the first open challenge,
@@ -305,7 +305,7 @@ void settle_negation(Context& c) {
                past_challenge_deadlines(m, s.pre, s.in.height) && rank(m, s.pre) > m.u64v(0));
   c.solver.add(z3::ite(open, s.in.op == m.opcode<orl::ExpireChallenge>() && s.in.challenge_id == s.pre.challenges[0].id,
                        s.in.op == m.opcode<orl::Finalize>()));
-  if (c.claim) c.solver.add(s.out.error != m.code(E::none) || rank(m, s.out.post) >= rank(m, s.pre));
+  if (c.claim) c.solver.add(s.out.error != m.code(Error::none) || rank(m, s.out.post) >= rank(m, s.pre));
   else c.solver.add(!open);
 }
 
@@ -320,8 +320,8 @@ void user_exits_negation(Context& c) {
   c.solver.add(s.pre.frozen && !m.any_pending(s.pre));
   c.solver.add(m.h.state_root(in.accounts_root, in.deposits_credited, in.forced_exits_processed) == s.pre.last_root &&
                in.account_proof_ok && !s.pre.exited.contains({in.account}));
-  const expr paid = s.out.error == m.code(E::none) && s.out.payouts[0].to == in.owner && s.out.payouts[0].amount == in.balance;
-  if (c.claim) c.solver.add(!(paid || s.out.error == m.code(E::exit_escrow_insufficient)));
+  const expr paid = s.out.error == m.code(Error::none) && s.out.payouts[0].to == in.owner && s.out.payouts[0].amount == in.balance;
+  if (c.claim) c.solver.add(!(paid || s.out.error == m.code(Error::exit_escrow_insufficient)));
   else c.solver.add(s.pre.escrow == in.balance);  // the boundary: the escrow exactly covers it
 }
 

@@ -10,4 +10,10 @@ std::vector<Obligation> obligations(Weakening weakening) {
   return list;
 }
 
+ModelEntry registry_entry() {
+  ModelEntry entry = model_entry("optimistic_rollup", all_weakenings, weakening_name, parse_weakening, obligations);
+  entry.trace_validation = trace_validation_stage(600, 40, validate_random_traces);
+  return entry;
+}
+
 }  // namespace l2::inv::optimistic_rollup

@@ -15,7 +15,7 @@
 namespace l2::inv::optimistic_rollup::model {
 
 using z3::expr;
-using E = RollupError;
+using Error = OptimisticRollupError;
 using FraudProofType = orl::FraudProofType;
 using ResolutionKind = orl::ResolutionKind;
 using QueueKind = orl::QueueKind;
@@ -47,7 +47,7 @@ class Symbols {
   expr hash(const std::string& name) const { return ctx_.bv_const(name.c_str(), hash_bits); }
   expr hash_value(std::uint64_t v) const { return ctx_.bv_val(v, hash_bits); }
   expr zero_hash() const { return ctx_.bv_val(0, hash_bits); }
-  expr code(E e) const { return ctx_.bv_val(static_cast<unsigned>(e), 8); }
+  expr code(Error e) const { return ctx_.bv_val(static_cast<unsigned>(e), 8); }
   expr type(FraudProofType t) const { return ctx_.bv_val(static_cast<unsigned>(t), 8); }
   expr kind(TxKind k) const { return ctx_.bv_val(static_cast<unsigned>(k), 8); }
   expr resolution(ResolutionKind k) const { return ctx_.bv_val(static_cast<unsigned>(k), 8); }
@@ -68,8 +68,8 @@ class Symbols {
   expr boolean(const std::string& name) const { return ctx_.bool_const(name.c_str()); }
 
   // The error of the first failing check, in the order given; `none` when all pass.
-  expr first_failure(const std::vector<std::pair<expr, E>>& checks) const {
-    expr result = code(E::none);
+  expr first_failure(const std::vector<std::pair<expr, Error>>& checks) const {
+    expr result = code(Error::none);
     for (auto it = checks.rbegin(); it != checks.rend(); ++it) result = z3::ite(it->first, code(it->second), result);
     return result;
   }

@@ -105,7 +105,7 @@ void check_apply_tx(Engine& engine, Checked& out, const orl::L2Params& params, c
   const Engine::TransactionOutcome got =
       engine.apply_tx(params, ids.deposit_ids, ids.forced_exit_ids, pre_root, witness, encoded);
   ++out.stateless;
-  const RollupError want = expected ? RollupError::none : expected.error();
+  const OptimisticRollupError want = expected ? OptimisticRollupError::none : expected.error();
   if (!got.problem.empty() || got.error != want || (expected && got.post_root != expected.value()))
     out.problems.push_back("apply_tx: reference " + std::string(error_info(want).code) + ", engine " +
                            std::string(error_info(got.error).code) + (got.problem.empty() ? "" : " (" + got.problem + ")"));
@@ -145,8 +145,6 @@ orl::Batch make_batch(Harness& h, Random& r, Engine& engine, Checked& checked, u
   for (u64 k = state.deposits_credited(); k < ids.deposit_ids.size(); ++k) {
     const orl::DepositRecord& d = c.deposits[k];
     if (!(overdue(d.recorded_at) ? !skip_overdue : r.one_in(2))) break;
-    const bool creates = k < h.owners.size() && false;
-    static_cast<void>(creates);
     // Rebuild the deposit's body from the record: the id binds it, so try both shapes.
     std::optional<orl::Transaction> tx;
     for (orl::AccountIndex to = 0; to < h.owners.size() && !tx; ++to) {
@@ -338,11 +336,11 @@ std::optional<Step> generate(Harness& h, Random& r, Engine& engine, Checked& che
       }
       // The read-only verifier on the same proof, through the engine.
       const Engine::VerdictOutcome got = engine.verify_fraud_proof(c, id, proof);
-      RollupError want = RollupError::unknown_challenge;
+      OptimisticRollupError want = OptimisticRollupError::unknown_challenge;
       if (index) {
         const auto batch = orl::find_pending_batch(c, c.challenges[*index].challenged_object);
         want = batch ? orl::verify_fraud_proof(c, c.batches[*batch], c.challenges[*index], proof, toy)
-                     : RollupError::challenge_unknown_batch;
+                     : OptimisticRollupError::challenge_unknown_batch;
       }
       ++checked.stateless;
       if (!got.problem.empty() || got.error != want)
@@ -473,9 +471,9 @@ TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, s
     const orl::DeployInput deploy{1, filled(0xcc), parties().operator_key, t, config};
     const auto deployed = orl::deploy(deploy);
     ++report.steps;
-    const RollupError want = deployed ? RollupError::none : deployed.error();
+    const OptimisticRollupError want = deployed ? OptimisticRollupError::none : deployed.error();
     ++report.outcomes["deploy: " + std::string(deployed ? "ok" : error_info(want).code)];
-    if (const RollupError got = deploy_error(config); got != want)
+    if (const OptimisticRollupError got = deploy_error(config); got != want)
       fail(t, 0, "deploy", "reference " + std::string(error_info(want).code) + ", model " + std::string(error_info(got).code));
     if (!deployed) {
       if (progress) progress(report.traces);
@@ -520,7 +518,7 @@ TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, s
       const Engine::Outcome model = engine.apply(c, *step);
       if (!model.problem.empty()) {
         fail(t, s, name, "reference " + describe(reference) + "; engine: " + model.problem);
-      } else if (model.error != (reference ? RollupError::none : reference.error())) {
+      } else if (model.error != (reference ? OptimisticRollupError::none : reference.error())) {
         fail(t, s, name, "reference " + describe(reference) + ", engine " + std::string(error_info(model.error).code));
       } else if (reference && !same_effects(reference.value(), model.effects)) {
         fail(t, s, name, "reference " + describe(reference) + ", engine ok with other effects: " +

@@ -7,12 +7,8 @@
 #include <memory>
 #include <vector>
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
-
 #include "l2/opt/merkle.hpp"
-#include "../threads.hpp"
+#include "rfc6962_levels.hpp"
 
 namespace l2::opt {
 
@@ -30,49 +26,17 @@ namespace {
 static_assert(sizeof(Hash32) == 32, "a level is hashed as one packed array of 32-byte nodes");
 
 using sha256::Kernel;
+using detail::empty_tree_root;
+using detail::for_each_chunk;
+using detail::hash_level;
+using detail::with_threads;
+using detail::worth_threads;
 
 // About 0.1 to 0.5 ms of hashing per task, enough to amortize TBB's cost per task.
 constexpr std::size_t pairs_per_task = 2048;
 constexpr std::size_t min_parallel_pairs = 2 * pairs_per_task;
 constexpr std::size_t leaves_per_task = 512;
 constexpr u8 leaf_prefix = 0x00;
-
-// Calls body(begin, end) on pieces of [0, count): split across the arena's threads when
-// `parallel` and there are at least two tasks' worth, else once on this thread.
-template <class Body>
-void for_each_chunk(std::size_t count, std::size_t grain, bool parallel, const Body& body) {
-  if (!parallel || count < 2 * grain) {
-    body(std::size_t{0}, count);
-    return;
-  }
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, count, grain),
-                    [&body](const tbb::blocked_range<std::size_t>& range) { body(range.begin(), range.end()); });
-}
-
-// Runs work(parallel) inside an arena of at most `threads` threads when the job is big enough.
-template <class Work>
-auto with_threads(unsigned threads, bool big_enough, const Work& work) {
-  if (threads == 1 || !big_enough) return work(false);
-  return detail::in_arena(threads, [&work] { return work(true); });
-}
-
-// parents[i] = node(children[2i], children[2i+1]); an odd last child moves up unchanged, which
-// gives exactly RFC 6962's split at the largest power of two below the size.
-void hash_level(const Kernel& kernel, const Hash32* children, std::size_t child_count, Hash32* parents,
-                bool parallel) {
-  const std::size_t pair_count = child_count / 2;
-  for_each_chunk(pair_count, pairs_per_task, parallel, [&](std::size_t begin, std::size_t end) {
-    kernel.rfc6962_node_many(children[2 * begin].data(), parents[begin].data(), end - begin);
-  });
-  if (child_count % 2 == 1) parents[pair_count] = children[child_count - 1];
-}
-
-Hash32 empty_tree_root(const Kernel& kernel) {
-  Hash32 digest{};
-  const u8 no_data = 0;
-  kernel.hash_one(&no_data, 0, digest.data());
-  return digest;
-}
 
 Hash32 reduce_levels(const Kernel& kernel, std::span<const Hash32> leaf_hashes, bool parallel) {
   const std::size_t leaf_count = leaf_hashes.size();
@@ -107,9 +71,29 @@ void hash_leaves(const Kernel& kernel, std::span<const std::span<const u8>> leav
   });
 }
 
+}  // namespace
+
+namespace detail {
+
+void hash_level(const Kernel& kernel, const Hash32* children, std::size_t child_count, Hash32* parents,
+                bool parallel) {
+  const std::size_t pair_count = child_count / 2;
+  for_each_chunk(pair_count, pairs_per_task, parallel, [&](std::size_t begin, std::size_t end) {
+    kernel.rfc6962_node_many(children[2 * begin].data(), parents[begin].data(), end - begin);
+  });
+  if (child_count % 2 == 1) parents[pair_count] = children[child_count - 1];
+}
+
+Hash32 empty_tree_root(const Kernel& kernel) {
+  Hash32 digest{};
+  const u8 no_data = 0;
+  kernel.hash_one(&no_data, 0, digest.data());
+  return digest;
+}
+
 bool worth_threads(std::size_t leaf_count) { return leaf_count / 2 >= min_parallel_pairs; }
 
-}  // namespace
+}  // namespace detail
 
 std::size_t parallel_min_pairs() { return min_parallel_pairs; }
 

@@ -21,6 +21,7 @@
 #include <tbb/task_arena.h>
 
 #include "l2/opt/sparse_merkle.hpp"
+#include "l2/ref/sha256.hpp"
 #include "../threads.hpp"
 
 namespace l2::opt::smt {
@@ -174,6 +175,20 @@ static_assert(sizeof(detail::NodePair) == 64, "a node pair is exactly one midsta
 
 constexpr std::string_view leaf_tag = "L2/smt/leaf";
 constexpr std::string_view node_tag = "L2/smt/node";
+// SHA256("L2/smt/leaf"), the first and second half of every leaf message: a constant.
+constexpr Hash32 leaf_tag_hash = ref::sha256(leaf_tag);
+
+// The SHA-256 state after the 64-byte prefix SHA256(tag) || SHA256(tag), computed at compile time.
+constexpr sha256::Midstate midstate_after_tag(std::string_view tag) {
+  const Hash32 tag_hash = ref::sha256(tag);
+  std::array<u8, 64> prefix{};
+  for (std::size_t i = 0; i < 32; ++i) prefix[i] = prefix[32 + i] = tag_hash[i];
+  std::array<std::uint32_t, 8> state = ref::sha256_detail::initial_state;
+  ref::sha256_compress(state, prefix.data());
+  return sha256::Midstate{state};
+}
+
+constexpr sha256::Midstate node_tag_midstate = midstate_after_tag(node_tag);
 constexpr std::size_t index_bytes = 4;
 constexpr std::size_t leaf_message_size = 64 + index_bytes + 32;
 // Parents hashed per midstate64_many call: a multiple of every kernel's lane count, and small
@@ -263,11 +278,9 @@ DirtyNodes changed_parents(const std::vector<std::uint32_t>& parent_prefixes, co
 
 Tree::Tree() : Tree(default_merkle_kernel()) {}
 
-Tree::Tree(const sha256::Kernel& kernel) : kernel_(&kernel), node_midstate_(sha256::midstate_of_tag(node_tag)) {
-  Hash32 leaf_tag_hash{};
-  kernel.hash_one(reinterpret_cast<const u8*>(leaf_tag.data()), leaf_tag.size(), leaf_tag_hash.data());
-  std::copy(leaf_tag_hash.begin(), leaf_tag_hash.end(), leaf_tag_prefix_.begin());
-  std::copy(leaf_tag_hash.begin(), leaf_tag_hash.end(), leaf_tag_prefix_.begin() + 32);
+const sha256::Midstate& detail::node_midstate() { return node_tag_midstate; }
+
+Tree::Tree(const sha256::Kernel& kernel) : kernel_(&kernel), node_midstate_(node_tag_midstate) {
   empty_hashes_[0] = Hash32{};
   for (std::size_t height = 0; height < depth; ++height) {
     const std::array<Hash32, 2> pair = {empty_hashes_[height], empty_hashes_[height]};
@@ -276,14 +289,15 @@ Tree::Tree(const sha256::Kernel& kernel) : kernel_(&kernel), node_midstate_(sha2
   root_ = empty_hashes_[depth];
 }
 
-Hash32 Tree::leaf_hash(Index index, const Hash32& value) const {
+Hash32 detail::leaf_hash(const sha256::Kernel& kernel, Index index, const Hash32& value) {
   std::array<u8, leaf_message_size> message;
-  std::copy(leaf_tag_prefix_.begin(), leaf_tag_prefix_.end(), message.begin());
+  std::copy(leaf_tag_hash.begin(), leaf_tag_hash.end(), message.begin());
+  std::copy(leaf_tag_hash.begin(), leaf_tag_hash.end(), message.begin() + 32);
   for (std::size_t byte = 0; byte < index_bytes; ++byte)
     message[64 + byte] = static_cast<u8>(index >> (8 * (index_bytes - 1 - byte)));
   std::copy(value.begin(), value.end(), message.begin() + 64 + index_bytes);
   Hash32 digest;
-  kernel_->hash_one(message.data(), message.size(), digest.data());
+  kernel.hash_one(message.data(), message.size(), digest.data());
   return digest;
 }
 
@@ -388,7 +402,7 @@ DirtyNodes Tree::update_leaf_pairs(const std::vector<const Update*>& writes, boo
           const bool was_present = (occupied & bit) != 0;
           if (update.value.has_value()) {
             if (was_present && pair.values[child] == *update.value) continue;
-            new_leaf_hashes[w] = leaf_hash(update.index, *update.value);
+            new_leaf_hashes[w] = detail::leaf_hash(*kernel_, update.index, *update.value);
             pair.values[child] = *update.value;
             pair.leaf_hashes[child] = new_leaf_hashes[w];
             occupied = static_cast<u8>(occupied | bit);

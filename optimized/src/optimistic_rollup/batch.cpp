@@ -122,11 +122,11 @@ class Engine::Batch {
   // Applies [begin, end) unless an earlier chunk failed; stops at the first rejection.
   void apply(std::size_t begin, std::size_t end);
   void prefetch(std::size_t position) const;
-  RollupError apply_one(std::size_t position);
-  RollupError debit_sender(Overlay& overlay, const TxPlan& plan, AccountIndex from, u64 amount, u64 fee, u64 nonce) const;
-  static RollupError credit_fee(Overlay& overlay, u64 fee);
-  RollupError apply_deposit(Overlay& overlay, const reference::Deposit& d, const TxPlan& plan) const;
-  RollupError apply_forced_exit(Overlay& overlay, const reference::ForcedExit& e, const TxPlan& plan) const;
+  OptimisticRollupError apply_one(std::size_t position);
+  OptimisticRollupError debit_sender(Overlay& overlay, const TxPlan& plan, AccountIndex from, u64 amount, u64 fee, u64 nonce) const;
+  static OptimisticRollupError credit_fee(Overlay& overlay, u64 fee);
+  OptimisticRollupError apply_deposit(Overlay& overlay, const reference::Deposit& d, const TxPlan& plan) const;
+  OptimisticRollupError apply_forced_exit(Overlay& overlay, const reference::ForcedExit& e, const TxPlan& plan) const;
   void commit(const Overlay& overlay, const TxPlan& plan);
   // Folds the pending dense roots into state roots, appended to roots_.
   void flush_roots();
@@ -156,7 +156,7 @@ class Engine::Batch {
   std::array<reference::Counters, fold_group> pending_counters_{};
   std::size_t pending_ = 0;
   std::atomic<bool> failed_{false};
-  RollupError error_ = RollupError::none;
+  OptimisticRollupError error_ = OptimisticRollupError::none;
   std::size_t failed_at_ = 0;
 };
 
@@ -183,7 +183,7 @@ std::size_t Engine::Batch::plan() {
   std::size_t creating = 0;
   for (std::size_t i = 0; i < transactions_.size(); ++i) {
     const reference::Transaction& tx = transactions_[i];
-    if (reference::check_shape(tx) != RollupError::none) {
+    if (reference::check_shape(tx) != OptimisticRollupError::none) {
       planned = i + 1;
       break;
     }
@@ -212,7 +212,7 @@ std::size_t Engine::Batch::plan() {
   for (std::size_t i = 0; i < planned; ++i) {
     if (i + lookahead < planned) prefetch_sender(i + lookahead);
     const reference::Transaction& tx = transactions_[i];
-    if (reference::check_shape(tx) != RollupError::none) break;
+    if (reference::check_shape(tx) != OptimisticRollupError::none) break;
     if (tx.kind == reference::TxKind::deposit) {
       const reference::Deposit& d = *tx.deposit;
       if (d.new_owner && !engine_.account(d.to)) created.emplace(d.to, &*d.new_owner);
@@ -264,7 +264,7 @@ void Engine::Batch::verify(std::size_t begin, std::size_t end) {
   for (std::size_t i = begin; i < end; ++i) {
     const reference::Transaction& tx = transactions_[i];
     TxPlan& p = plans_[i];
-    if (reference::check_shape(tx) != RollupError::none) continue;
+    if (reference::check_shape(tx) != OptimisticRollupError::none) continue;
     if (tx.kind == reference::TxKind::forced_exit) {
       const reference::ForcedExit& e = *tx.forced_exit;
       if (e.request_index < l1_.forced_exit_ids.size()) p.request_id = detail::forced_exit_id(*engine_.kernel_, params_, e);
@@ -317,8 +317,8 @@ void Engine::Batch::apply(std::size_t begin, std::size_t end) {
   if (begin < end) prefetch(begin);
   for (std::size_t i = begin; i < end; ++i) {
     if (i + 1 < plans_.size()) prefetch(i + 1);
-    const RollupError e = apply_one(i);
-    if (e != RollupError::none) {
+    const OptimisticRollupError e = apply_one(i);
+    if (e != OptimisticRollupError::none) {
       error_ = e;
       failed_at_ = i;
       failed_.store(true, std::memory_order_relaxed);
@@ -328,148 +328,148 @@ void Engine::Batch::apply(std::size_t begin, std::size_t end) {
 }
 
 // spec: optimistic_rollup.md#apply_tx
-RollupError Engine::Batch::apply_one(std::size_t position) {
+OptimisticRollupError Engine::Batch::apply_one(std::size_t position) {
   const reference::Transaction& tx = transactions_[position];
   const TxPlan& p = plans_[position];
-  if (const RollupError e = reference::check_shape(tx); e != RollupError::none) return e;
+  if (const OptimisticRollupError e = reference::check_shape(tx); e != OptimisticRollupError::none) return e;
   Overlay overlay(engine_);
   switch (tx.kind) {
     case reference::TxKind::transfer: {
       // spec: optimistic_rollup.md#apply_transfer
       const reference::Transfer& t = *tx.transfer;
-      if (const RollupError e = debit_sender(overlay, p, t.from, t.amount, t.fee, t.nonce); e != RollupError::none)
+      if (const OptimisticRollupError e = debit_sender(overlay, p, t.from, t.amount, t.fee, t.nonce); e != OptimisticRollupError::none)
         return e;
       const std::optional<Account> opened = overlay.read(t.to);
       // Verify: the receiving account exists [OR-XFER-1]
-      if (!opened) return RollupError::unknown_recipient;
+      if (!opened) return OptimisticRollupError::unknown_recipient;
       Account recipient = *opened;
       const Checked balance = checked_add(recipient.balance, t.amount);
       // Verify: recipient balance + amount <= UINT64_MAX [OR-XFER-2]
-      if (balance.overflow) return RollupError::recipient_balance_overflow;
+      if (balance.overflow) return OptimisticRollupError::recipient_balance_overflow;
       recipient.balance = balance.value;
       overlay.write(t.to, recipient);
-      if (const RollupError e = credit_fee(overlay, t.fee); e != RollupError::none) return e;
+      if (const OptimisticRollupError e = credit_fee(overlay, t.fee); e != OptimisticRollupError::none) return e;
       break;
     }
     case reference::TxKind::withdrawal: {
       // spec: optimistic_rollup.md#apply_withdrawal
       const reference::Withdrawal& w = *tx.withdrawal;
-      if (const RollupError e = debit_sender(overlay, p, w.from, w.amount, w.fee, w.nonce); e != RollupError::none)
+      if (const OptimisticRollupError e = debit_sender(overlay, p, w.from, w.amount, w.fee, w.nonce); e != OptimisticRollupError::none)
         return e;
-      if (const RollupError e = credit_fee(overlay, w.fee); e != RollupError::none) return e;
+      if (const OptimisticRollupError e = credit_fee(overlay, w.fee); e != OptimisticRollupError::none) return e;
       break;
     }
     case reference::TxKind::deposit: {
-      if (const RollupError e = apply_deposit(overlay, *tx.deposit, p); e != RollupError::none) return e;
+      if (const OptimisticRollupError e = apply_deposit(overlay, *tx.deposit, p); e != OptimisticRollupError::none) return e;
       engine_.counters_.deposits_credited = tx.deposit->deposit_index + 1;
       break;
     }
     case reference::TxKind::forced_exit: {
-      if (const RollupError e = apply_forced_exit(overlay, *tx.forced_exit, p); e != RollupError::none) return e;
+      if (const OptimisticRollupError e = apply_forced_exit(overlay, *tx.forced_exit, p); e != OptimisticRollupError::none) return e;
       engine_.counters_.forced_exits_processed = tx.forced_exit->request_index + 1;
       break;
     }
   }
   commit(overlay, p);
-  return RollupError::none;
+  return OptimisticRollupError::none;
 }
 
 // spec: optimistic_rollup.md#debit_sender
-RollupError Engine::Batch::debit_sender(Overlay& overlay, const TxPlan& plan, AccountIndex from, u64 amount,
+OptimisticRollupError Engine::Batch::debit_sender(Overlay& overlay, const TxPlan& plan, AccountIndex from, u64 amount,
                                               u64 fee, u64 nonce) const {
   const std::optional<Account> opened = overlay.read(from);
   // Verify: the sending account exists [OR-SEND-1]
-  if (!opened) return RollupError::unknown_sender;
+  if (!opened) return OptimisticRollupError::unknown_sender;
   Account sender = *opened;
   // The pre-pass named this sender's key (see plan()).
   L2_VERIFY_CHECK(plan.signer != Signer::none);
   L2_VERIFY_CHECK(plan.signer != Signer::raw || *plan.raw == sender.owner);
   // Verify: the signature is the sender's BIP-340 signature of the digest [OR-SEND-2]
-  if (plan.signature_valid == 0) return RollupError::bad_signature;
+  if (plan.signature_valid == 0) return OptimisticRollupError::bad_signature;
   // Verify: nonce >= sender.nonce, else the transaction is a replay [OR-SEND-3]
-  if (nonce < sender.nonce) return RollupError::nonce_replayed;
+  if (nonce < sender.nonce) return OptimisticRollupError::nonce_replayed;
   // Verify: nonce <= sender.nonce [OR-SEND-4]
-  if (nonce > sender.nonce) return RollupError::nonce_gap;
+  if (nonce > sender.nonce) return OptimisticRollupError::nonce_gap;
   const Checked next_nonce = checked_add(sender.nonce, 1);
   // Verify: sender.nonce + 1 <= UINT64_MAX [OR-SEND-5]
-  if (next_nonce.overflow) return RollupError::nonce_exhausted;
+  if (next_nonce.overflow) return OptimisticRollupError::nonce_exhausted;
   const Checked total = checked_add(amount, fee);
   // Verify: amount + fee <= UINT64_MAX [OR-SEND-6]
-  if (total.overflow) return RollupError::amount_overflow;
+  if (total.overflow) return OptimisticRollupError::amount_overflow;
   const Checked remaining = checked_sub(sender.balance, total.value);
   // Verify: sender.balance >= amount + fee [OR-SEND-7]
-  if (remaining.overflow) return RollupError::insufficient_balance;
+  if (remaining.overflow) return OptimisticRollupError::insufficient_balance;
   sender.balance = remaining.value;
   sender.nonce = next_nonce.value;
   overlay.write(from, sender);
-  return RollupError::none;
+  return OptimisticRollupError::none;
 }
 
 // spec: optimistic_rollup.md#credit_fee
-RollupError Engine::Batch::credit_fee(Overlay& overlay, u64 fee) {
+OptimisticRollupError Engine::Batch::credit_fee(Overlay& overlay, u64 fee) {
   const std::optional<Account> opened = overlay.read(reference::fee_account);
   // Verify: the fee account exists [OR-FEE-1]
-  if (!opened) return RollupError::no_fee_account;
+  if (!opened) return OptimisticRollupError::no_fee_account;
   Account operator_account = *opened;
   const Checked balance = checked_add(operator_account.balance, fee);
   // Verify: fee account balance + fee <= UINT64_MAX [OR-FEE-2]
-  if (balance.overflow) return RollupError::fee_balance_overflow;
+  if (balance.overflow) return OptimisticRollupError::fee_balance_overflow;
   operator_account.balance = balance.value;
   overlay.write(reference::fee_account, operator_account);
-  return RollupError::none;
+  return OptimisticRollupError::none;
 }
 
 // spec: optimistic_rollup.md#apply_deposit
-RollupError Engine::Batch::apply_deposit(Overlay& overlay, const reference::Deposit& d, const TxPlan& plan) const {
+OptimisticRollupError Engine::Batch::apply_deposit(Overlay& overlay, const reference::Deposit& d, const TxPlan& plan) const {
   const u64 deposits_credited = engine_.counters_.deposits_credited;
   // Verify: deposit_index >= deposits_credited, else it was credited before [OR-DEP-1]
-  if (d.deposit_index < deposits_credited) return RollupError::deposit_already_credited;
+  if (d.deposit_index < deposits_credited) return OptimisticRollupError::deposit_already_credited;
   // Verify: deposit_index <= deposits_credited [OR-DEP-2]
-  if (d.deposit_index > deposits_credited) return RollupError::deposit_out_of_order;
+  if (d.deposit_index > deposits_credited) return OptimisticRollupError::deposit_out_of_order;
   // Verify: L1 had recorded a deposit with this index when the batch was submitted [OR-DEP-3]
-  if (d.deposit_index >= l1_.deposit_ids.size()) return RollupError::deposit_not_recorded;
+  if (d.deposit_index >= l1_.deposit_ids.size()) return OptimisticRollupError::deposit_not_recorded;
   // Verify: deposit_id(d) is the id L1 recorded at deposit_index [OR-DEP-4]
-  if (plan.request_id != l1_.deposit_ids[d.deposit_index]) return RollupError::deposit_mismatch;
+  if (plan.request_id != l1_.deposit_ids[d.deposit_index]) return OptimisticRollupError::deposit_mismatch;
   const std::optional<Account> opened = overlay.read(d.to);
   Account account{};
   if (d.new_owner) {
     // Verify: an account-creating deposit names an empty slot [OR-DEP-5]
-    if (opened) return RollupError::account_exists;
+    if (opened) return OptimisticRollupError::account_exists;
     account = Account{d.amount, 0, *d.new_owner};
   } else {
     // Verify: a top-up deposit names an existing account [OR-DEP-6]
-    if (!opened) return RollupError::unknown_account;
+    if (!opened) return OptimisticRollupError::unknown_account;
     account = *opened;
     const Checked balance = checked_add(account.balance, d.amount);
     // Verify: balance + amount <= UINT64_MAX [OR-DEP-7]
-    if (balance.overflow) return RollupError::deposit_balance_overflow;
+    if (balance.overflow) return OptimisticRollupError::deposit_balance_overflow;
     account.balance = balance.value;
   }
   overlay.write(d.to, account);
-  return RollupError::none;
+  return OptimisticRollupError::none;
 }
 
 // spec: optimistic_rollup.md#apply_forced_exit
-RollupError Engine::Batch::apply_forced_exit(Overlay& overlay, const reference::ForcedExit& e, const TxPlan& plan) const {
+OptimisticRollupError Engine::Batch::apply_forced_exit(Overlay& overlay, const reference::ForcedExit& e, const TxPlan& plan) const {
   const u64 forced_exits_processed = engine_.counters_.forced_exits_processed;
   // Verify: request_index >= forced_exits_processed, else it was processed before [OR-FEX-1]
-  if (e.request_index < forced_exits_processed) return RollupError::forced_exit_already_processed;
+  if (e.request_index < forced_exits_processed) return OptimisticRollupError::forced_exit_already_processed;
   // Verify: request_index <= forced_exits_processed [OR-FEX-2]
-  if (e.request_index > forced_exits_processed) return RollupError::forced_exit_out_of_order;
+  if (e.request_index > forced_exits_processed) return OptimisticRollupError::forced_exit_out_of_order;
   // Verify: L1 had recorded a forced exit with this index in the batch's L1 view [OR-FEX-3]
-  if (e.request_index >= l1_.forced_exit_ids.size()) return RollupError::forced_exit_not_recorded;
+  if (e.request_index >= l1_.forced_exit_ids.size()) return OptimisticRollupError::forced_exit_not_recorded;
   // Verify: forced_exit_id(e) is the id L1 recorded at request_index [OR-FEX-4]
-  if (plan.request_id != l1_.forced_exit_ids[e.request_index]) return RollupError::forced_exit_mismatch;
+  if (plan.request_id != l1_.forced_exit_ids[e.request_index]) return OptimisticRollupError::forced_exit_mismatch;
   const std::optional<Account> opened = overlay.read(e.from);
   const bool owned = opened && opened->owner == e.requester;
   // Verify: amount is the whole balance if the requester owns the account, else 0 [OR-FEX-5]
-  if (e.amount != (owned ? opened->balance : 0)) return RollupError::forced_exit_wrong_amount;
+  if (e.amount != (owned ? opened->balance : 0)) return OptimisticRollupError::forced_exit_wrong_amount;
   if (owned) {
     Account account = *opened;
     account.balance = 0;
     overlay.write(e.from, account);
   }
-  return RollupError::none;
+  return OptimisticRollupError::none;
 }
 
 // The transaction passed: its writes go to the table (journaled) and, as one batch, to the tree;
@@ -547,14 +547,14 @@ BatchOutcome Engine::Batch::stop_at_first_fault(std::span<const Hash32> claimed_
   for (std::size_t i = 0; i < passed; ++i) {
     if (i + 1 >= claimed_roots.size() || roots_[i + 1] != claimed_roots[i + 1]) {
       roll_back(i, threads);
-      return BatchOutcome{RollupError::none, i, {}};
+      return BatchOutcome{OptimisticRollupError::none, i, {}};
     }
   }
   if (failed_.load()) {
     roll_back(failed_at_, threads);
     return BatchOutcome{error_, failed_at_, {}};
   }
-  return BatchOutcome{RollupError::none, transactions_.size(), std::move(roots_)};
+  return BatchOutcome{OptimisticRollupError::none, transactions_.size(), std::move(roots_)};
 }
 
 BatchOutcome Engine::Batch::run(unsigned threads, std::optional<std::span<const Hash32>> claimed_roots) {
@@ -609,7 +609,7 @@ BatchOutcome Engine::Batch::run(unsigned threads, std::optional<std::span<const 
     return BatchOutcome{error_, failed_at_, {}};
   }
   flush_roots();
-  return BatchOutcome{RollupError::none, 0, std::move(roots_)};
+  return BatchOutcome{OptimisticRollupError::none, 0, std::move(roots_)};
 }
 
 }  // namespace l2::opt::optimistic_rollup

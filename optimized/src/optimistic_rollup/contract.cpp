@@ -31,47 +31,47 @@ reference::Transition apply_submit_batch(const reference::OptimisticRollup& cont
   const reference::Batch& batch = in.batch;
   const reference::BatchHeader& header = batch.header;
   // Verify: the rollup is not frozen [OR-FROZEN-1]
-  if (contract.frozen) return RollupError::rollup_frozen;
+  if (contract.frozen) return OptimisticRollupError::rollup_frozen;
   // Verify: the operator is staked at least minimum_stake [OR-BATCH-1]
   if (!contract.staked || contract.stake < contract.config.stake.minimum_stake)
-    return RollupError::operator_understaked;
+    return OptimisticRollupError::operator_understaked;
   // Verify: the header names this chain and rollup [OR-BATCH-2]
   if (header.chain_id != contract.chain_id || header.rollup_id != contract.rollup_id)
-    return RollupError::batch_wrong_rollup;
+    return OptimisticRollupError::batch_wrong_rollup;
   // Verify: the header's epoch is the contract's: no batch built before a revert [OR-BATCH-13]
-  if (header.epoch != contract.epoch) return RollupError::batch_wrong_epoch;
+  if (header.epoch != contract.epoch) return OptimisticRollupError::batch_wrong_epoch;
   // Verify: batch_number == len(batches) [OR-BATCH-3]
-  if (header.batch_number != contract.batches.size()) return RollupError::batch_out_of_order;
+  if (header.batch_number != contract.batches.size()) return OptimisticRollupError::batch_out_of_order;
   // Verify: prev_state_root == last_state_root [OR-BATCH-4]
-  if (header.prev_state_root != contract.last_state_root) return RollupError::batch_prev_root_mismatch;
+  if (header.prev_state_root != contract.last_state_root) return OptimisticRollupError::batch_prev_root_mismatch;
   // Verify: l1_origin_height < height: the batch was built on a block already on L1 [OR-BATCH-14]
-  if (header.l1_origin_height >= env.height) return RollupError::batch_origin_in_future;
+  if (header.l1_origin_height >= env.height) return OptimisticRollupError::batch_origin_in_future;
   // Verify: height <= l1_origin_height + sequencing_window_blocks [OR-BATCH-15]
   if (env.height > saturating_add(header.l1_origin_height, contract.config.sequencing_window_blocks))
-    return RollupError::batch_origin_stale;
+    return OptimisticRollupError::batch_origin_stale;
   // Verify: at least one transaction [OR-BATCH-5]
-  if (batch.transactions.empty()) return RollupError::batch_empty;
+  if (batch.transactions.empty()) return OptimisticRollupError::batch_empty;
   // Verify: at most max_batch_size transactions [OR-BATCH-6]
-  if (batch.transactions.size() > contract.config.max_batch_size) return RollupError::batch_too_large;
+  if (batch.transactions.size() > contract.config.max_batch_size) return OptimisticRollupError::batch_too_large;
   // Verify: transaction_count == len(transactions) [OR-BATCH-7]
-  if (header.transaction_count != batch.transactions.size()) return RollupError::batch_count_mismatch;
+  if (header.transaction_count != batch.transactions.size()) return OptimisticRollupError::batch_count_mismatch;
   const sha256::Kernel& kernel = default_merkle_kernel();
   const std::vector<Hash32> transaction_leaves = detail::transaction_leaf_hashes(kernel, batch.transactions, threads);
   // Verify: transactions_root is the RFC 6962 root of the posted transactions [OR-BATCH-8]
   if (header.transactions_root != rfc6962::root_from_leaf_hashes(kernel, transaction_leaves, threads))
-    return RollupError::batch_tx_root_mismatch;
+    return OptimisticRollupError::batch_tx_root_mismatch;
   // Verify: len(state_roots) == transaction_count + 1 [OR-BATCH-9]
-  if (batch.state_roots.size() != batch.transactions.size() + 1) return RollupError::batch_state_root_count;
+  if (batch.state_roots.size() != batch.transactions.size() + 1) return OptimisticRollupError::batch_state_root_count;
   // Verify: state_roots[0] == prev_state_root and state_roots[n] == post_state_root [OR-BATCH-10]
   if (batch.state_roots.front() != header.prev_state_root || batch.state_roots.back() != header.post_state_root)
-    return RollupError::batch_state_root_endpoints;
+    return OptimisticRollupError::batch_state_root_endpoints;
   const std::vector<Hash32> root_leaves = detail::state_root_leaf_hashes(kernel, batch.state_roots, threads);
   // Verify: state_roots_root is the RFC 6962 root of the posted state roots [OR-BATCH-11]
   if (header.state_roots_root != rfc6962::root_from_leaf_hashes(kernel, root_leaves, threads))
-    return RollupError::batch_state_roots_mismatch;
+    return OptimisticRollupError::batch_state_roots_mismatch;
   const Hash32 id = detail::tagged_hash(kernel, reference::batch_tag, reflect::encode(header));
   // Verify: the signature is the operator's BIP-340 signature of batch_id [OR-BATCH-12]
-  if (!Bip340Check{}(contract.operator_key, id, batch.signature)) return RollupError::bad_operator_signature;
+  if (!Bip340Check{}(contract.operator_key, id, batch.signature)) return OptimisticRollupError::bad_operator_signature;
 
   reference::OptimisticRollup c = contract;
   c.batches.push_back(reference::BatchRecord{
@@ -88,19 +88,19 @@ reference::Transition apply_resolve_challenge(const reference::OptimisticRollup&
   const auto batch =
       index ? reference::find_pending_batch(contract, contract.challenges[*index].challenged_object) : std::nullopt;
   // Verify: an open challenge on a pending batch has this challenge_id [OR-RES-1]
-  if (!index || !batch) return RollupError::unknown_challenge;
+  if (!index || !batch) return OptimisticRollupError::unknown_challenge;
   const reference::Challenge& challenge = contract.challenges[*index];
   // Verify: height < the challenge's deadline [OR-RES-2]
-  if (env.height >= challenge.deadline) return RollupError::challenge_expired;
+  if (env.height >= challenge.deadline) return OptimisticRollupError::challenge_expired;
   // Verify: height > opened_at: the reveal is in a later block than the commitment [OR-RES-3]
-  if (env.height <= challenge.opened_at) return RollupError::reveal_too_early;
+  if (env.height <= challenge.opened_at) return OptimisticRollupError::reveal_too_early;
   const Hash32 evidence = detail::tagged_hash(default_merkle_kernel(), reference::evidence_tag,
                                               reflect::encode(reference::EvidencePreimage{challenge.challenger, in.proof}));
   // Verify: the proof is the one committed, by this challenger [OR-RES-4]
-  if (evidence != challenge.evidence) return RollupError::evidence_mismatch;
+  if (evidence != challenge.evidence) return OptimisticRollupError::evidence_mismatch;
 
-  const RollupError verdict = verify_fraud_proof(contract, contract.batches[*batch], challenge, in.proof);
-  if (verdict == RollupError::none) return reference::confirm_fraud(contract, *index, *batch);
+  const OptimisticRollupError verdict = verify_fraud_proof(contract, contract.batches[*batch], challenge, in.proof);
+  if (verdict == OptimisticRollupError::none) return reference::confirm_fraud(contract, *index, *batch);
   return reference::forfeit_challenge(contract, *index, reference::ResolutionKind::challenge_rejected, verdict);
 }
 

@@ -27,7 +27,7 @@ class Engine::WitnessStore {
   WitnessStore& operator=(const WitnessStore&) = delete;
   ~WitnessStore() { restore(); }
 
-  Result<std::optional<Account>, RollupError> open(AccountIndex index) {
+  Result<std::optional<Account>, OptimisticRollupError> open(AccountIndex index) {
     std::optional<Account> account = engine_.account(index);
     for (std::size_t k = 0; k < count_; ++k)
       if (written_[k].index == index) account = written_[k].now;

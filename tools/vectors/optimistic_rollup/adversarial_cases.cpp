@@ -5,7 +5,7 @@
 namespace l2::vectors::optimistic_rollup_vectors {
 
 void adversarial_cases(CaseBook& cases, const Worlds& w) {
-  using E = RollupError;
+  using Error = OptimisticRollupError;
   const World& bad = w.fraud_invalid_root;
   const FraudProof root_proof = w.fraud_proof(bad, 1);
   const Hash32 root_id = committed_id(w.key(challenger), root_proof);
@@ -70,12 +70,12 @@ void adversarial_cases(CaseBook& cases, const Worlds& w) {
   Scenario(cases.add("adversarial", "invalid_challenge_at_deadline", "the same challenge at challenge_deadline (210)",
                      {"OR-CHAL-2"}),
            bad, "fraud_invalid_root")
-      .commit(batch1_deadline, w.key(challenger), root_proof, E::challenge_too_late);
+      .commit(batch1_deadline, w.key(challenger), root_proof, Error::challenge_too_late);
   cases.mark_adversarial("challenge at the deadline: the window is half-open", "challenger");
   Scenario(cases.add("adversarial", "invalid_challenge_after_deadline", "the same challenge at challenge_deadline + 1 (211)",
                      {"OR-CHAL-2"}),
            bad, "fraud_invalid_root")
-      .commit(batch1_deadline + 1, w.key(challenger), root_proof, E::challenge_too_late);
+      .commit(batch1_deadline + 1, w.key(challenger), root_proof, Error::challenge_too_late);
   cases.mark_adversarial("challenge after the deadline", "challenger");
 
   // Frivolous challenges.
@@ -90,14 +90,14 @@ void adversarial_cases(CaseBook& cases, const Worlds& w) {
              b0, "one_batch")
         .commit(150, w.key(challenger), frivolous)
         .resolve(155, w.key(challenger), id, frivolous)
-        .expect_resolutions({ResolutionKind::challenge_rejected}, E::fraud_no_fault)
+        .expect_resolutions({ResolutionKind::challenge_rejected}, Error::fraud_no_fault)
         .expect_payouts({{w.key(op), bond}});
     cases.mark_adversarial("frivolous challenge of a valid batch", "challenger");
     Scenario(cases.add("adversarial", "invalid_frivolous_proof", "the frivolous proof, checked alone: OR-FP-7",
                        {"OR-FP-7"}),
              b0, "one_batch")
         .commit(150, w.key(challenger), frivolous)
-        .verify(151, id, frivolous, E::fraud_no_fault);
+        .verify(151, id, frivolous, Error::fraud_no_fault);
     cases.mark_adversarial("frivolous challenge of a valid batch", "challenger");
     Scenario(cases.add("adversarial", "griefing_delay_is_bounded",
                        "a challenge opened at 199 holds batch 0 past its deadline; withdrawn at 218 (its bond forfeited to "
@@ -105,7 +105,7 @@ void adversarial_cases(CaseBook& cases, const Worlds& w) {
                        {"OR-FIN-1", "OR-FIN-2", "OR-FIN-3", "OR-WDC-1", "OR-RES-1", "OR-RES-2"}),
              b0, "one_batch")
         .commit(batch0_deadline - 1, w.key(watcher), frivolous)
-        .finalize(batch0_deadline, w.key(alice), E::challenges_open)
+        .finalize(batch0_deadline, w.key(alice), Error::challenges_open)
         .withdraw(batch0_deadline + 18, w.key(watcher), committed_id(w.key(watcher), frivolous))
         .finalize(batch0_deadline + 18, w.key(alice));
     cases.mark_adversarial("challenge griefing: open, then withdraw, to delay finality", "challenger");
@@ -119,8 +119,8 @@ void adversarial_cases(CaseBook& cases, const Worlds& w) {
                          {"OR-BATCH-1", "OR-STAKE-2"}),
                w.deployed, "deployed");
     const Posted batch = w.honest(w.deployed, w.batch0(), batch0_height - 1);
-    s.submit(batch0_height, w.key(op), batch, E::operator_understaked)
-        .stake(batch0_height, w.key(op), minimum_stake - 1, E::stake_below_minimum)
+    s.submit(batch0_height, w.key(op), batch, Error::operator_understaked)
+        .stake(batch0_height, w.key(op), minimum_stake - 1, Error::stake_below_minimum)
         .stake(batch0_height + 1, w.key(op), minimum_stake)
         .submit(batch0_height + 2, w.key(op), batch);
     cases.mark_adversarial("operator below the minimum stake", "operator");
@@ -133,7 +133,7 @@ void adversarial_cases(CaseBook& cases, const Worlds& w) {
                bad, "fraud_invalid_root");
     s.commit(150, w.key(challenger), root_proof).resolve(155, w.key(challenger), root_id, root_proof);
     const Posted retry = w.honest(s.world(), w.batch1(), 159);
-    s.submit(160, w.key(op), retry, E::operator_understaked)
+    s.submit(160, w.key(op), retry, Error::operator_understaked)
         .stake(161, w.key(op), minimum_stake / 2)
         .submit(162, w.key(op), retry);
     cases.mark_adversarial("operator below the minimum stake after a slash", "operator");
@@ -146,7 +146,7 @@ void adversarial_cases(CaseBook& cases, const Worlds& w) {
                        "alice's withdrawal is refused while batch 0 is pending, then paid once it is final",
                        concat({rule_range("OR-PAY", 1, 5), rule_range("OR-FIN", 1, 3)})),
              w.one_batch, "one_batch")
-        .pay(150, alice_withdrawal, E::pay_batch_not_final)
+        .pay(150, alice_withdrawal, Error::pay_batch_not_final)
         .finalize(batch0_deadline, w.key(alice))
         .pay(batch0_deadline, alice_withdrawal);
     cases.mark_adversarial("withdrawal before finality", "user");
@@ -162,7 +162,7 @@ void adversarial_cases(CaseBook& cases, const Worlds& w) {
         .finalize(batch1_deadline, w.key(op))
         .finalize(batch2_deadline, w.key(op))
         .pay(batch2_deadline, Worlds::payment(c, w.key(alice), 0, 3))
-        .pay(batch2_deadline, Worlds::payment(c, w.key(op), 2, 0), E::pay_escrow_insufficient);
+        .pay(batch2_deadline, Worlds::payment(c, w.key(op), 2, 0), Error::pay_escrow_insufficient);
     cases.mark_adversarial("an unchallenged fraud mints L2 balance and withdraws it", "operator");
   }
 
@@ -209,7 +209,7 @@ void adversarial_cases(CaseBook& cases, const Worlds& w) {
              bad, "fraud_invalid_root")
         .commit(150, w.key(challenger), root_proof)
         .commit(155, w.key(watcher), root_proof)
-        .resolve(155, w.key(watcher), copy_id, root_proof, E::reveal_too_early)
+        .resolve(155, w.key(watcher), copy_id, root_proof, Error::reveal_too_early)
         .resolve(155, w.key(challenger), root_id, root_proof)
         .expect_resolutions({ResolutionKind::fraud_confirmed, ResolutionKind::batch_reverted});
     cases.mark_adversarial("front-running a revealed proof by committing a copy", "watcher");
@@ -226,7 +226,7 @@ void adversarial_cases(CaseBook& cases, const Worlds& w) {
              bad, "fraud_invalid_root")
         .open(150, w.key(watcher), root_proof.batch_id, root_proof.proof_type, root_evidence, bond)
         .commit(150, w.key(challenger), root_proof)
-        .resolve(151, w.key(watcher), squatted_id, root_proof, E::evidence_mismatch)
+        .resolve(151, w.key(watcher), squatted_id, root_proof, Error::evidence_mismatch)
         .resolve(152, w.key(challenger), root_id, root_proof)
         .expect_resolutions({ResolutionKind::fraud_confirmed, ResolutionKind::batch_reverted});
     cases.mark_adversarial("evidence squatting: copying a challenger's commitment", "watcher");
@@ -242,12 +242,12 @@ void adversarial_cases(CaseBook& cases, const Worlds& w) {
     Scenario(cases.add("adversarial", "invalid_signature_from_other_rollup",
                        "alice's transfer signed for another rollup_id, replayed here", {"OR-SEND-2"}))
         .apply_tx(tx_input(params, ids, s1, w.transfer(alice_account, bob_account, 100, 3, 2, alice, &other_rollup)),
-                  E::bad_signature);
+                  Error::bad_signature);
     cases.mark_adversarial("signature replayed from another rollup", "relayer");
     Scenario(cases.add("adversarial", "invalid_signature_from_other_chain",
                        "alice's transfer signed for chain 2, replayed on chain 1", {"OR-SEND-2"}))
         .apply_tx(tx_input(params, ids, s1, w.transfer(alice_account, bob_account, 100, 3, 2, alice, &other_chain)),
-                  E::bad_signature);
+                  Error::bad_signature);
     cases.mark_adversarial("signature replayed from another chain", "relayer");
     const Transaction signed_transfer = w.transfer(alice_account, bob_account, 100, 3, 2, alice);
     const Transaction as_withdrawal = optimistic_rollup::make_transaction(
@@ -255,7 +255,7 @@ void adversarial_cases(CaseBook& cases, const Worlds& w) {
     Scenario(cases.add("adversarial", "invalid_transfer_signature_as_withdrawal",
                        "alice's signed transfer to bob presented as a withdrawal of the same amount to bob's L1 key",
                        {"OR-SEND-2"}))
-        .apply_tx(tx_input(params, ids, s1, as_withdrawal), E::bad_signature);
+        .apply_tx(tx_input(params, ids, s1, as_withdrawal), Error::bad_signature);
     cases.mark_adversarial("a transfer's signature replayed as a withdrawal", "recipient");
   }
 
@@ -274,7 +274,7 @@ void adversarial_cases(CaseBook& cases, const Worlds& w) {
         .commit(121, w.key(challenger), proof1)
         .reveal(122, w.key(challenger), proof1)
         .stake(123, w.key(op), minimum_stake / 2)
-        .submit_batch(124, w.key(watcher), c.posted[1].batch, E::batch_wrong_epoch);
+        .submit_batch(124, w.key(watcher), c.posted[1].batch, Error::batch_wrong_epoch);
     cases.mark_adversarial("a reverted batch re-submitted after the revert (review finding 1)", "anyone");
   }
   {
@@ -298,7 +298,7 @@ void adversarial_cases(CaseBook& cases, const Worlds& w) {
     const FraudProof proof = Worlds::timeout_proof(s.world(), 0, QueueKind::deposits, 1);
     s.commit(batch0_height + 1, w.key(challenger), proof)
         .reveal(batch0_height + 2, w.key(challenger), proof)
-        .expect_resolutions({ResolutionKind::challenge_rejected}, E::fraud_request_not_overdue);
+        .expect_resolutions({ResolutionKind::challenge_rejected}, Error::fraud_request_not_overdue);
     cases.mark_adversarial("an honest batch slashed for a deposit it could not see (review finding 5)", "challenger");
   }
   {
@@ -312,7 +312,7 @@ void adversarial_cases(CaseBook& cases, const Worlds& w) {
     const FraudProof proof = Worlds::timeout_proof(s.world(), 0, QueueKind::deposits, 2);
     s.commit(120, w.key(challenger), proof)
         .reveal(121, w.key(challenger), proof)
-        .expect_resolutions({ResolutionKind::challenge_rejected}, E::fraud_request_not_overdue);
+        .expect_resolutions({ResolutionKind::challenge_rejected}, Error::fraud_request_not_overdue);
     cases.mark_adversarial("slashing an honest batch for the time it waited to be included", "challenger");
   }
   {
@@ -323,7 +323,7 @@ void adversarial_cases(CaseBook& cases, const Worlds& w) {
                bad, "fraud_invalid_root");
     const u64 room = u64_max - optimistic_rollup::holdings(bad.contract).value;
     s.deposit_new_account(140, w.key(carol), w.key(carol), room)
-        .deposit_new_account(141, w.key(alice), w.key(alice), min_deposit, E::escrow_overflow)
+        .deposit_new_account(141, w.key(alice), w.key(alice), min_deposit, Error::escrow_overflow)
         .commit(150, w.key(challenger), root_proof)
         .reveal(155, w.key(challenger), root_proof)
         .expect_resolutions({ResolutionKind::fraud_confirmed});
@@ -351,7 +351,7 @@ void adversarial_cases(CaseBook& cases, const Worlds& w) {
                w.final_batch, "final_batch");
     s.deposit_new_account(stall_height, w.key(carol), w.key(carol), 700)
         .request_forced_exit(stall_height, w.key(alice), alice_account, w.key(alice), forced_exit_fee)
-        .freeze(freeze_height - 1, w.key(watcher), QueueKind::forced_exits, 0, E::freeze_not_overdue)
+        .freeze(freeze_height - 1, w.key(watcher), QueueKind::forced_exits, 0, Error::freeze_not_overdue)
         .freeze(freeze_height, w.key(watcher), QueueKind::forced_exits, 0)
         .pay(freeze_height, Worlds::payment(s.world(), w.key(alice), 0, 3))
         .exit(freeze_height, Worlds::exit_of(s.world(), w.key(alice), alice_account))

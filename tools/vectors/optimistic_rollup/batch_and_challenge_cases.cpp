@@ -7,7 +7,7 @@
 namespace l2::vectors::optimistic_rollup_vectors {
 
 void submit_cases(CaseBook& cases, const Worlds& w) {
-  using E = RollupError;
+  using Error = OptimisticRollupError;
   const u64 origin = batch0_height - 1;
   const Posted honest0 = w.honest(w.funded, w.batch0(), origin);
   auto with_header = [&](const std::function<void(optimistic_rollup::BatchHeader&)>& edit) {
@@ -31,24 +31,24 @@ void submit_cases(CaseBook& cases, const Worlds& w) {
            w.one_batch, "one_batch")
       .submit(batch1_height, w.key(op), w.honest(w.one_batch, w.batch1(), batch1_height - 1));
   Scenario(cases.add("submit_batch", "invalid_wrong_chain", "a header for chain 2", {"OR-BATCH-2"}), w.funded, "funded")
-      .submit_batch(batch0_height, w.key(op), with_header([](auto& h) { h.chain_id = 2; }), E::batch_wrong_rollup);
+      .submit_batch(batch0_height, w.key(op), with_header([](auto& h) { h.chain_id = 2; }), Error::batch_wrong_rollup);
   Scenario(cases.add("submit_batch", "invalid_wrong_rollup", "a header for another rollup_id", {"OR-BATCH-2"}), w.funded,
            "funded")
       .submit_batch(batch0_height, w.key(op),
                     with_header([&](auto& h) { h.rollup_id = ref::tagged_hash("L2/vectors/other", w.seed); }),
-                    E::batch_wrong_rollup);
+                    Error::batch_wrong_rollup);
   Scenario(cases.add("submit_batch", "invalid_wrong_epoch", "a header of epoch 1 while the contract is in epoch 0",
                      {"OR-BATCH-13"}),
            w.funded, "funded")
-      .submit_batch(batch0_height, w.key(op), with_header([](auto& h) { h.epoch = 1; }), E::batch_wrong_epoch);
+      .submit_batch(batch0_height, w.key(op), with_header([](auto& h) { h.epoch = 1; }), Error::batch_wrong_epoch);
   Scenario(cases.add("submit_batch", "invalid_batch_number_gap", "batch number 1 when no batch was accepted",
                      {"OR-BATCH-3"}),
            w.funded, "funded")
-      .submit_batch(batch0_height, w.key(op), with_header([](auto& h) { h.batch_number = 1; }), E::batch_out_of_order);
+      .submit_batch(batch0_height, w.key(op), with_header([](auto& h) { h.batch_number = 1; }), Error::batch_out_of_order);
   Scenario(cases.add("submit_batch", "invalid_batch_replayed", "batch 0 submitted again after it was accepted",
                      {"OR-BATCH-3"}),
            w.one_batch, "one_batch")
-      .submit_batch(batch1_height, w.key(op), w.one_batch.posted[0].batch, E::batch_out_of_order);
+      .submit_batch(batch1_height, w.key(op), w.one_batch.posted[0].batch, Error::batch_out_of_order);
   {
     // Batch 1 built from the genesis state instead of batch 0's post-state.
     World stale = w.one_batch;
@@ -57,7 +57,7 @@ void submit_cases(CaseBook& cases, const Worlds& w) {
     b.header.batch_number = 1;
     Scenario(cases.add("submit_batch", "invalid_prev_root", "batch 1 starting again from the genesis root", {"OR-BATCH-4"}),
              w.one_batch, "one_batch")
-        .submit_batch(batch1_height, w.key(op), w.resigned(b), E::batch_prev_root_mismatch);
+        .submit_batch(batch1_height, w.key(op), w.resigned(b), Error::batch_prev_root_mismatch);
   }
   // The L1 origin: below the submission height [OR-BATCH-14], at most sequencing_window_blocks below
   // it [OR-BATCH-15].
@@ -66,12 +66,12 @@ void submit_cases(CaseBook& cases, const Worlds& w) {
                      {"OR-BATCH-14"}),
            w.funded, "funded")
       .submit_batch(batch0_height, w.key(op), w.honest(w.funded, w.batch0(), batch0_height).batch,
-                    E::batch_origin_in_future);
+                    Error::batch_origin_in_future);
   Scenario(cases.add("submit_batch", "invalid_origin_in_future", "a batch built on origin 101 submitted at 100",
                      {"OR-BATCH-14"}),
            w.funded, "funded")
       .submit_batch(batch0_height, w.key(op), w.honest(w.funded, w.batch0(), batch0_height + 1).batch,
-                    E::batch_origin_in_future);
+                    Error::batch_origin_in_future);
   Scenario(cases.add("submit_batch", "origin_at_sequencing_window",
                      "a batch built on origin 99 lands at 119 = origin + sequencing_window_blocks", {"OR-BATCH-15"}),
            w.funded, "funded")
@@ -79,7 +79,7 @@ void submit_cases(CaseBook& cases, const Worlds& w) {
   Scenario(cases.add("submit_batch", "invalid_origin_stale",
                      "the same batch lands at 120 = origin + sequencing_window_blocks + 1", {"OR-BATCH-15"}),
            w.funded, "funded")
-      .submit_batch(origin + sequencing_window_blocks + 1, w.key(op), honest0.batch, E::batch_origin_stale);
+      .submit_batch(origin + sequencing_window_blocks + 1, w.key(op), honest0.batch, Error::batch_origin_stale);
   Scenario(cases.add("submit_batch", "origin_saturates",
                      "a batch built on origin UINT64_MAX - 5 lands at UINT64_MAX: origin + window saturates",
                      {"OR-BATCH-14", "OR-BATCH-15"}),
@@ -94,7 +94,7 @@ void submit_cases(CaseBook& cases, const Worlds& w) {
     b.header.transactions_root = optimistic_rollup::transactions_root(b.transactions);
     b.header.state_roots_root = optimistic_rollup::state_roots_root(b.state_roots);
     Scenario(cases.add("submit_batch", "invalid_empty", "a batch with no transaction", {"OR-BATCH-5"}), w.funded, "funded")
-        .submit_batch(batch0_height, w.key(op), w.resigned(b), E::batch_empty);
+        .submit_batch(batch0_height, w.key(op), w.resigned(b), Error::batch_empty);
   }
   {
     std::vector<Transaction> five = w.batch0();
@@ -102,19 +102,19 @@ void submit_cases(CaseBook& cases, const Worlds& w) {
     Scenario(cases.add("submit_batch", "invalid_too_large", "five valid transactions when max_batch_size is 4",
                        {"OR-BATCH-6"}),
              w.funded, "funded")
-        .submit_batch(batch0_height, w.key(op), w.honest(w.funded, five, origin).batch, E::batch_too_large);
+        .submit_batch(batch0_height, w.key(op), w.honest(w.funded, five, origin).batch, Error::batch_too_large);
   }
   Scenario(cases.add("submit_batch", "invalid_count_mismatch", "the header counts 3 transactions, 4 are posted",
                      {"OR-BATCH-7"}),
            w.funded, "funded")
-      .submit_batch(batch0_height, w.key(op), with_header([](auto& h) { h.transaction_count = 3; }), E::batch_count_mismatch);
+      .submit_batch(batch0_height, w.key(op), with_header([](auto& h) { h.transaction_count = 3; }), Error::batch_count_mismatch);
   {
     Batch b = honest0.batch;
     std::swap(b.transactions[2], b.transactions[3]);
     Scenario(cases.add("submit_batch", "invalid_transactions_reordered",
                        "the posted transactions are not in the order transactions_root commits to", {"OR-BATCH-8"}),
              w.funded, "funded")
-        .submit_batch(batch0_height, w.key(op), b, E::batch_tx_root_mismatch);
+        .submit_batch(batch0_height, w.key(op), b, Error::batch_tx_root_mismatch);
   }
   {
     Batch b = honest0.batch;
@@ -122,14 +122,14 @@ void submit_cases(CaseBook& cases, const Worlds& w) {
     Scenario(cases.add("submit_batch", "invalid_state_root_missing", "n intermediate roots instead of n + 1",
                        {"OR-BATCH-9"}),
              w.funded, "funded")
-        .submit_batch(batch0_height, w.key(op), b, E::batch_state_root_count);
+        .submit_batch(batch0_height, w.key(op), b, Error::batch_state_root_count);
   }
   {
     Batch b = honest0.batch;
     b.state_roots.push_back(b.state_roots.back());
     Scenario(cases.add("submit_batch", "invalid_state_root_extra", "n + 2 intermediate roots", {"OR-BATCH-9"}), w.funded,
              "funded")
-        .submit_batch(batch0_height, w.key(op), b, E::batch_state_root_count);
+        .submit_batch(batch0_height, w.key(op), b, Error::batch_state_root_count);
   }
   {
     Batch b = honest0.batch;
@@ -138,7 +138,7 @@ void submit_cases(CaseBook& cases, const Worlds& w) {
     Scenario(cases.add("submit_batch", "invalid_last_root_not_post_root",
                        "state_roots[n] differs from post_state_root (state_roots_root recomputed)", {"OR-BATCH-10"}),
              w.funded, "funded")
-        .submit_batch(batch0_height, w.key(op), w.resigned(b), E::batch_state_root_endpoints);
+        .submit_batch(batch0_height, w.key(op), w.resigned(b), Error::batch_state_root_endpoints);
   }
   {
     Batch b = honest0.batch;
@@ -147,7 +147,7 @@ void submit_cases(CaseBook& cases, const Worlds& w) {
     Scenario(cases.add("submit_batch", "invalid_first_root_not_prev_root",
                        "state_roots[0] differs from prev_state_root (state_roots_root recomputed)", {"OR-BATCH-10"}),
              w.funded, "funded")
-        .submit_batch(batch0_height, w.key(op), w.resigned(b), E::batch_state_root_endpoints);
+        .submit_batch(batch0_height, w.key(op), w.resigned(b), Error::batch_state_root_endpoints);
   }
   {
     Batch b = honest0.batch;
@@ -155,7 +155,7 @@ void submit_cases(CaseBook& cases, const Worlds& w) {
     Scenario(cases.add("submit_batch", "invalid_intermediate_root_changed",
                        "an intermediate root differs from what state_roots_root commits to", {"OR-BATCH-11"}),
              w.funded, "funded")
-        .submit_batch(batch0_height, w.key(op), b, E::batch_state_roots_mismatch);
+        .submit_batch(batch0_height, w.key(op), b, Error::batch_state_roots_mismatch);
   }
   {
     Batch b = honest0.batch;
@@ -163,7 +163,7 @@ void submit_cases(CaseBook& cases, const Worlds& w) {
     Scenario(cases.add("submit_batch", "invalid_signed_by_user", "the batch is signed by alice, not the operator",
                        {"OR-BATCH-12"}),
              w.funded, "funded")
-        .submit_batch(batch0_height, w.key(alice), b, E::bad_operator_signature);
+        .submit_batch(batch0_height, w.key(alice), b, Error::bad_operator_signature);
   }
   {
     Batch b = honest0.batch;
@@ -171,7 +171,7 @@ void submit_cases(CaseBook& cases, const Worlds& w) {
     Scenario(cases.add("submit_batch", "invalid_signature_bit_flip", "one bit of the operator's signature flipped",
                        {"OR-BATCH-12"}),
              w.funded, "funded")
-        .submit_batch(batch0_height, w.key(op), b, E::bad_operator_signature);
+        .submit_batch(batch0_height, w.key(op), b, Error::bad_operator_signature);
   }
   {
     Scenario s(cases.add("submit_batch", "malformed_short_signature", "a 63-byte operator signature", {"OR-BATCH-12"}),
@@ -182,7 +182,7 @@ void submit_cases(CaseBook& cases, const Worlds& w) {
   }
   Scenario(cases.add("submit_batch", "invalid_operator_unstaked", "the operator never staked", {"OR-BATCH-1"}), w.deployed,
            "deployed")
-      .submit_batch(batch0_height, w.key(op), honest0.batch, E::operator_understaked);
+      .submit_batch(batch0_height, w.key(op), honest0.batch, Error::operator_understaked);
   {
     // The L1 view is the requests recorded at or below the origin: a deposit recorded in the block
     // after the origin is not visible to the batch.
@@ -198,7 +198,7 @@ void submit_cases(CaseBook& cases, const Worlds& w) {
 }
 
 void challenge_cases(CaseBook& cases, const Worlds& w) {
-  using E = RollupError;
+  using Error = OptimisticRollupError;
   const World& b0 = w.one_batch;
   const Hash32 batch0_id = b0.contract.batches[0].batch_id;
   // A proof against batch 0 that proves nothing, but whose commitment opens a challenge like any other.
@@ -217,7 +217,7 @@ void challenge_cases(CaseBook& cases, const Worlds& w) {
   Scenario(cases.add("open_challenge", "invalid_bond_below_minimum", "a bond of min_challenge_bond - 1", {"OR-CHAL-3"}), b0,
            "one_batch")
       .open(150, w.key(challenger), batch0_id, FraudProofType::invalid_transition, evidence, bond - 1,
-            E::challenge_bond_too_small);
+            Error::challenge_bond_too_small);
   Scenario(cases.add("open_challenge", "bond_of_uint64_max",
                      "a bond of UINT64_MAX: bonds are held apart from the capped holdings", {"OR-CHAL-3"}),
            b0, "one_batch")
@@ -225,30 +225,30 @@ void challenge_cases(CaseBook& cases, const Worlds& w) {
   {
     Scenario s(cases.add("open_challenge", "invalid_unknown_batch", "a batch_id no batch has", {"OR-CHAL-1"}), b0, "one_batch");
     s.open(150, w.key(challenger), s.drbg().next32(), FraudProofType::invalid_transition, evidence, bond,
-           E::challenge_unknown_batch);
+           Error::challenge_unknown_batch);
   }
   Scenario(cases.add("open_challenge", "invalid_final_batch", "a challenge against batch 0 after it was finalized",
                      {"OR-CHAL-1"}),
            w.final_batch, "final_batch")
       .open(batch0_deadline, w.key(challenger), batch0_id, FraudProofType::invalid_transition, evidence, bond,
-            E::challenge_unknown_batch);
+            Error::challenge_unknown_batch);
   Scenario(cases.add("open_challenge", "at_deadline_minus_1", "a challenge at challenge_deadline - 1 (199)", {"OR-CHAL-2"}),
            b0, "one_batch")
       .open(batch0_deadline - 1, w.key(challenger), batch0_id, FraudProofType::invalid_transition, evidence, bond);
   Scenario(cases.add("open_challenge", "invalid_at_deadline", "a challenge at challenge_deadline (200)", {"OR-CHAL-2"}), b0,
            "one_batch")
       .open(batch0_deadline, w.key(challenger), batch0_id, FraudProofType::invalid_transition, evidence, bond,
-            E::challenge_too_late);
+            Error::challenge_too_late);
   Scenario(cases.add("open_challenge", "invalid_data_withholding", "a data_withholding challenge: the data is L1 call data",
                      {"OR-CHAL-4"}),
            b0, "one_batch")
       .open(150, w.key(challenger), batch0_id, FraudProofType::data_withholding, evidence, bond,
-            E::challenge_type_not_applicable);
+            Error::challenge_type_not_applicable);
   Scenario(cases.add("open_challenge", "invalid_duplicate_evidence", "the same commitment opened twice by the same challenger",
                      {"OR-CHAL-1", "OR-CHAL-5"}),
            b0, "one_batch")
       .open(150, w.key(challenger), batch0_id, FraudProofType::invalid_transition, evidence, bond)
-      .open(151, w.key(challenger), batch0_id, FraudProofType::invalid_transition, evidence, bond, E::challenge_duplicate);
+      .open(151, w.key(challenger), batch0_id, FraudProofType::invalid_transition, evidence, bond, Error::challenge_duplicate);
   Scenario(cases.add("open_challenge", "same_evidence_other_challenger",
                      "the watcher opens the challenger's evidence: it is the watcher's own challenge, a distinct id",
                      {"OR-CHAL-5"}),
@@ -269,20 +269,30 @@ void challenge_cases(CaseBook& cases, const Worlds& w) {
       .resolve(169, w.key(challenger), id, proof)
       .expect_resolutions({ResolutionKind::fraud_confirmed})
       .expect_payouts({{w.key(challenger), bond}, {w.key(challenger), 2500}});
+  Scenario(cases.add("resolve_challenge", "confirmed_with_bond_of_uint64_max",
+                     "a confirmed fraud whose bond is UINT64_MAX: the bond (refunded_bond) and the 2500 reward are two "
+                     "payouts and two fields; their sum does not fit a u64",
+                     {"OR-CHAL-3", "OR-RES-1", "OR-RES-2", "OR-RES-3", "OR-RES-4"}),
+           bad, "fraud_invalid_root")
+      .open(150, w.key(challenger), proof.batch_id, proof.proof_type,
+            optimistic_rollup::evidence_commitment(w.key(challenger), proof), u64_max)
+      .resolve(160, w.key(challenger), id, proof)
+      .expect_resolutions({ResolutionKind::fraud_confirmed})
+      .expect_payouts({{w.key(challenger), u64_max}, {w.key(challenger), 2500}});
   Scenario(cases.add("resolve_challenge", "invalid_resolve_at_deadline", "the same reveal at the challenge's deadline, 170",
                      {"OR-RES-2"}),
            bad, "fraud_invalid_root")
       .commit(150, w.key(challenger), proof)
-      .resolve(170, w.key(challenger), id, proof, E::challenge_expired);
+      .resolve(170, w.key(challenger), id, proof, Error::challenge_expired);
   Scenario(cases.add("resolve_challenge", "invalid_resolve_after_deadline", "the same reveal at 171", {"OR-RES-2"}), bad,
            "fraud_invalid_root")
       .commit(150, w.key(challenger), proof)
-      .resolve(171, w.key(challenger), id, proof, E::challenge_expired);
+      .resolve(171, w.key(challenger), id, proof, Error::challenge_expired);
   Scenario(cases.add("resolve_challenge", "invalid_reveal_in_commit_block",
                      "a challenge opened at 150 is revealed at 150: the reveal must come in a later block", {"OR-RES-3"}),
            bad, "fraud_invalid_root")
       .commit(150, w.key(challenger), proof)
-      .resolve(150, w.key(challenger), id, proof, E::reveal_too_early);
+      .resolve(150, w.key(challenger), id, proof, Error::reveal_too_early);
   Scenario(cases.add("resolve_challenge", "reveal_one_block_after_commit", "the reveal at 151, the block after the commitment",
                      {"OR-RES-3"}),
            bad, "fraud_invalid_root")
@@ -291,7 +301,7 @@ void challenge_cases(CaseBook& cases, const Worlds& w) {
       .expect_resolutions({ResolutionKind::fraud_confirmed});
   Scenario(cases.add("resolve_challenge", "invalid_unknown_challenge", "a reveal with no challenge opened", {"OR-RES-1"}), bad,
            "fraud_invalid_root")
-      .resolve(150, w.key(challenger), id, proof, E::unknown_challenge);
+      .resolve(150, w.key(challenger), id, proof, Error::unknown_challenge);
   {
     FraudProof other = proof;
     other.transaction_fault->witness.accounts.push_back(other.transaction_fault->witness.accounts.back());
@@ -299,7 +309,7 @@ void challenge_cases(CaseBook& cases, const Worlds& w) {
                        "the revealed proof (one extra, unread opening) is not the committed one", {"OR-RES-4"}),
              bad, "fraud_invalid_root")
         .commit(150, w.key(challenger), proof)
-        .resolve(155, w.key(challenger), id, other, E::evidence_mismatch);
+        .resolve(155, w.key(challenger), id, other, Error::evidence_mismatch);
   }
   {
     FraudProof wrong = w.transaction_proof(w.one_batch, 0, 0, FraudProofType::invalid_transition);
@@ -310,7 +320,7 @@ void challenge_cases(CaseBook& cases, const Worlds& w) {
              w.one_batch, "one_batch")
         .commit(150, w.key(challenger), wrong)
         .resolve(155, w.key(watcher), committed_id(w.key(challenger), wrong), wrong)
-        .expect_resolutions({ResolutionKind::challenge_rejected}, E::fraud_tx_not_included)
+        .expect_resolutions({ResolutionKind::challenge_rejected}, Error::fraud_tx_not_included)
         .expect_payouts({{w.key(op), bond}});
   }
 
@@ -322,7 +332,7 @@ void challenge_cases(CaseBook& cases, const Worlds& w) {
            b0, "one_batch")
       .commit(150, w.key(challenger), frivolous)
       .expire(170, w.key(op), frivolous_id)
-      .expect_resolutions({ResolutionKind::challenge_rejected}, E::challenge_expired)
+      .expect_resolutions({ResolutionKind::challenge_rejected}, Error::challenge_expired)
       .expect_payouts({{w.key(op), bond}});
   Scenario(cases.add("expire_challenge", "expire_after_deadline", "the same expiry at 171, by anyone", {"OR-EXP-1"}), b0,
            "one_batch")
@@ -332,10 +342,10 @@ void challenge_cases(CaseBook& cases, const Worlds& w) {
                      {"OR-EXP-1"}),
            b0, "one_batch")
       .commit(150, w.key(challenger), frivolous)
-      .expire(169, w.key(op), frivolous_id, E::challenge_not_expired);
+      .expire(169, w.key(op), frivolous_id, Error::challenge_not_expired);
   Scenario(cases.add("expire_challenge", "invalid_unknown_challenge", "expiry of a challenge never opened", {"OR-RES-1"}), b0,
            "one_batch")
-      .expire(170, w.key(op), frivolous_id, E::unknown_challenge);
+      .expire(170, w.key(op), frivolous_id, Error::unknown_challenge);
   Scenario(cases.add("withdraw_challenge", "forfeits_the_bond",
                      "the challenger withdraws at its challenge's deadline - 1: the bond is paid to the operator, so "
                      "delaying finality is never free",
@@ -349,20 +359,20 @@ void challenge_cases(CaseBook& cases, const Worlds& w) {
                      {"OR-WDC-1"}),
            b0, "one_batch")
       .commit(150, w.key(challenger), frivolous)
-      .withdraw(160, w.key(watcher), frivolous_id, E::not_challenger);
+      .withdraw(160, w.key(watcher), frivolous_id, Error::not_challenger);
   Scenario(cases.add("withdraw_challenge", "invalid_at_deadline", "the challenger withdraws at its challenge's deadline",
                      {"OR-RES-2"}),
            b0, "one_batch")
       .commit(150, w.key(challenger), frivolous)
-      .withdraw(170, w.key(challenger), frivolous_id, E::challenge_expired);
+      .withdraw(170, w.key(challenger), frivolous_id, Error::challenge_expired);
   Scenario(cases.add("withdraw_challenge", "invalid_unknown_challenge", "withdrawal of a challenge never opened",
                      {"OR-RES-1"}),
            b0, "one_batch")
-      .withdraw(160, w.key(challenger), frivolous_id, E::unknown_challenge);
+      .withdraw(160, w.key(challenger), frivolous_id, Error::unknown_challenge);
 }
 
 void finality_cases(CaseBook& cases, const Worlds& w) {
-  using E = RollupError;
+  using Error = OptimisticRollupError;
   const World& b0 = w.one_batch;
   const FraudProof frivolous = w.frivolous_proof();
 
@@ -373,18 +383,18 @@ void finality_cases(CaseBook& cases, const Worlds& w) {
       .finalize(batch0_deadline, w.key(alice));
   Scenario(cases.add("finalize", "invalid_before_deadline", "finalization at challenge_deadline - 1", {"OR-FIN-2"}), b0,
            "one_batch")
-      .finalize(batch0_deadline - 1, w.key(alice), E::challenge_period_open);
+      .finalize(batch0_deadline - 1, w.key(alice), Error::challenge_period_open);
   Scenario(cases.add("finalize", "after_deadline", "finalization at challenge_deadline + 1", {"OR-FIN-2"}), b0, "one_batch")
       .finalize(batch0_deadline + 1, w.key(alice));
   Scenario(cases.add("finalize", "invalid_nothing_pending", "finalization with no batch", {"OR-FIN-1"}), w.funded, "funded")
-      .finalize(batch0_deadline, w.key(alice), E::nothing_to_finalize);
+      .finalize(batch0_deadline, w.key(alice), Error::nothing_to_finalize);
   Scenario(cases.add("finalize", "invalid_already_final", "finalization when the only batch is final", {"OR-FIN-1"}),
            w.final_batch, "final_batch")
-      .finalize(300, w.key(alice), E::nothing_to_finalize);
+      .finalize(300, w.key(alice), Error::nothing_to_finalize);
   Scenario(cases.add("finalize", "invalid_open_challenge", "an open challenge holds batch 0 at its deadline", {"OR-FIN-3"}),
            b0, "one_batch")
       .commit(150, w.key(challenger), frivolous)
-      .finalize(batch0_deadline, w.key(alice), E::challenges_open);
+      .finalize(batch0_deadline, w.key(alice), Error::challenges_open);
   Scenario(cases.add("finalize", "after_rejected_challenge", "once the challenge is rejected, batch 0 becomes final",
                      concat({rule_range("OR-FIN", 1, 3), rule_range("OR-RES", 1, 4)})),
            b0, "one_batch")
@@ -401,7 +411,7 @@ void finality_cases(CaseBook& cases, const Worlds& w) {
                      "after batch 0 is final, batch 1 is not final before its own deadline 210", {"OR-FIN-2"}),
            w.cascade, "cascade")
       .finalize(batch0_deadline, w.key(alice))
-      .finalize(batch1_deadline - 1, w.key(alice), E::challenge_period_open);
+      .finalize(batch1_deadline - 1, w.key(alice), Error::challenge_period_open);
 
   // ---- pay_withdrawal ----
   const World& fin = w.final_batch;
@@ -414,13 +424,13 @@ void finality_cases(CaseBook& cases, const Worlds& w) {
       .expect_payouts({{w.key(alice), 500}});
   Scenario(cases.add("pay_withdrawal", "invalid_not_final", "the same withdrawal while batch 0 is pending", {"OR-PAY-1"}),
            w.one_batch, "one_batch")
-      .pay(150, alice_withdrawal, E::pay_batch_not_final);
+      .pay(150, alice_withdrawal, Error::pay_batch_not_final);
   {
     optimistic_rollup::PayWithdrawalInput in = alice_withdrawal;
     in.batch_number = 1;
     Scenario(cases.add("pay_withdrawal", "invalid_unknown_batch", "batch number 1 was never accepted", {"OR-PAY-1"}), fin,
              "final_batch")
-        .pay(210, in, E::pay_batch_not_final);
+        .pay(210, in, Error::pay_batch_not_final);
   }
   {
     optimistic_rollup::PayWithdrawalInput in = alice_withdrawal;
@@ -428,7 +438,7 @@ void finality_cases(CaseBook& cases, const Worlds& w) {
     Scenario(cases.add("pay_withdrawal", "invalid_wrong_index", "the withdrawal with its proof, claimed at index 2",
                        {"OR-PAY-2"}),
              fin, "final_batch")
-        .pay(210, in, E::pay_tx_not_included);
+        .pay(210, in, Error::pay_tx_not_included);
   }
   {
     optimistic_rollup::PayWithdrawalInput in = alice_withdrawal;
@@ -436,21 +446,21 @@ void finality_cases(CaseBook& cases, const Worlds& w) {
     Scenario(cases.add("pay_withdrawal", "invalid_forged_withdrawal",
                        "a signed withdrawal of 4000 that no batch contains, with the proof of index 3", {"OR-PAY-2"}),
              fin, "final_batch")
-        .pay(210, in, E::pay_tx_not_included);
+        .pay(210, in, Error::pay_tx_not_included);
   }
   Scenario(cases.add("pay_withdrawal", "invalid_transfer", "transaction 2, a transfer, with its valid inclusion proof",
                      {"OR-PAY-3"}),
            fin, "final_batch")
-      .pay(210, Worlds::payment(fin, w.key(bob), 0, 2), E::pay_not_withdrawal);
+      .pay(210, Worlds::payment(fin, w.key(bob), 0, 2), Error::pay_not_withdrawal);
   Scenario(cases.add("pay_withdrawal", "invalid_deposit", "transaction 0, a deposit, with its valid inclusion proof",
                      {"OR-PAY-3"}),
            fin, "final_batch")
-      .pay(210, Worlds::payment(fin, w.key(bob), 0, 0), E::pay_not_withdrawal);
+      .pay(210, Worlds::payment(fin, w.key(bob), 0, 0), Error::pay_not_withdrawal);
   Scenario(cases.add("pay_withdrawal", "invalid_paid_twice", "the same withdrawal paid a second time",
                      rule_range("OR-PAY", 1, 5)),
            fin, "final_batch")
       .pay(210, alice_withdrawal)
-      .pay(211, alice_withdrawal, E::pay_already_paid);
+      .pay(211, alice_withdrawal, Error::pay_already_paid);
   {
     // Escrow exactly the amount, and one below it (hand-made states: the escrow lowered).
     World exact = fin;
@@ -464,7 +474,7 @@ void finality_cases(CaseBook& cases, const Worlds& w) {
     Scenario(cases.add("pay_withdrawal", "invalid_escrow_one_below", "escrow 499 (inline pre-state) for the 500 withdrawal",
                        {"OR-PAY-5"}),
              short_by_one)
-        .pay(210, alice_withdrawal, E::pay_escrow_insufficient);
+        .pay(210, alice_withdrawal, Error::pay_escrow_insufficient);
   }
   {
     // A malformed transaction (kind withdrawal, no body) in a batch nobody challenged: it is never paid.
@@ -477,7 +487,7 @@ void finality_cases(CaseBook& cases, const Worlds& w) {
                                 std::nullopt};
     const World& world = s.world();
     s.submit(250, w.key(op), w.claimed(world, {malformed}, {world.tip()}, 249)).finalize(350, w.key(op));
-    s.pay(350, Worlds::payment(s.world(), w.key(alice), 1, 0), E::pay_not_withdrawal);
+    s.pay(350, Worlds::payment(s.world(), w.key(alice), 1, 0), Error::pay_not_withdrawal);
   }
 }
 

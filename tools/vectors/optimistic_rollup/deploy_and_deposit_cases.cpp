@@ -33,13 +33,13 @@ struct ConfigCase {
   const char* description;
   const char* rule;
   std::function<void(optimistic_rollup::RollupConfig&)> edit;
-  RollupError expect;
+  OptimisticRollupError expect;
 };
 
 }  // namespace
 
 void deploy_and_stake_cases(CaseBook& cases, const Worlds& w) {
-  using E = RollupError;
+  using Error = OptimisticRollupError;
   Scenario(cases.add("deploy", "basic", "deploy the world's configuration, then the operator stakes minimum_stake",
                      concat({rule_range("OR-DEPLOY", 1, 11), rule_range("OR-STAKE", 1, 3)})))
       .deploy(deploy_height, deploy_input(w, default_config()))
@@ -54,33 +54,33 @@ void deploy_and_stake_cases(CaseBook& cases, const Worlds& w) {
   // value has a lower neighbour.
   const ConfigCase edges[] = {
       {"invalid_censorship_bound_0", "censorship_bound_blocks 0: no window could cover an L1 delay", "OR-DEPLOY-1",
-       [](auto& c) { c.censorship_bound_blocks = 0; }, E::config_censorship_bound},
+       [](auto& c) { c.censorship_bound_blocks = 0; }, Error::config_censorship_bound},
       {"invalid_max_batch_size_0", "max_batch_size 0: no batch could hold a transaction", "OR-DEPLOY-2",
-       [](auto& c) { c.max_batch_size = 0; }, E::config_batch_size},
+       [](auto& c) { c.max_batch_size = 0; }, Error::config_batch_size},
       {"invalid_challenge_period_below_bound", "challenge_period_blocks 5, the bound - 1", "OR-DEPLOY-3",
-       [](auto& c) { c.challenge_period_blocks = 5; }, E::config_challenge_period},
+       [](auto& c) { c.challenge_period_blocks = 5; }, Error::config_challenge_period},
       {"invalid_challenge_period_at_bound", "challenge_period_blocks 6 = the censorship bound", "OR-DEPLOY-3",
-       [](auto& c) { c.challenge_period_blocks = 6; }, E::config_challenge_period},
+       [](auto& c) { c.challenge_period_blocks = 6; }, Error::config_challenge_period},
       {"challenge_period_one_above_bound", "challenge_period_blocks 7, the bound + 1", "OR-DEPLOY-3",
-       [](auto& c) { c.challenge_period_blocks = 7; }, E::none},
+       [](auto& c) { c.challenge_period_blocks = 7; }, Error::none},
       {"invalid_resolution_period_below_bound", "resolution_period_blocks 5, the bound - 1", "OR-DEPLOY-4",
-       [](auto& c) { c.resolution_period_blocks = 5; }, E::config_resolution_period},
+       [](auto& c) { c.resolution_period_blocks = 5; }, Error::config_resolution_period},
       {"invalid_resolution_period_at_bound", "resolution_period_blocks 6 = the censorship bound", "OR-DEPLOY-4",
-       [](auto& c) { c.resolution_period_blocks = 6; }, E::config_resolution_period},
+       [](auto& c) { c.resolution_period_blocks = 6; }, Error::config_resolution_period},
       {"resolution_period_one_above_bound", "resolution_period_blocks 7, the bound + 1", "OR-DEPLOY-4",
-       [](auto& c) { c.resolution_period_blocks = 7; }, E::none},
+       [](auto& c) { c.resolution_period_blocks = 7; }, Error::none},
       {"invalid_sequencing_window_below_bound", "sequencing_window_blocks 5, the bound - 1", "OR-DEPLOY-5",
-       [](auto& c) { c.sequencing_window_blocks = 5; }, E::config_sequencing_window},
+       [](auto& c) { c.sequencing_window_blocks = 5; }, Error::config_sequencing_window},
       {"sequencing_window_at_bound", "sequencing_window_blocks 6 = the censorship bound (escape delay 40 > 10 + 6)",
-       "OR-DEPLOY-5", [](auto& c) { c.sequencing_window_blocks = 6; }, E::none},
+       "OR-DEPLOY-5", [](auto& c) { c.sequencing_window_blocks = 6; }, Error::none},
       {"sequencing_window_one_above_bound", "sequencing_window_blocks 7, the bound + 1", "OR-DEPLOY-5",
-       [](auto& c) { c.sequencing_window_blocks = 7; }, E::none},
+       [](auto& c) { c.sequencing_window_blocks = 7; }, Error::none},
       {"invalid_escape_delay_below_bound", "escape_delay_blocks 29 < queue_inclusion 10 + sequencing_window 20",
-       "OR-DEPLOY-6", [](auto& c) { c.escape_delay_blocks = 29; }, E::config_escape_delay},
+       "OR-DEPLOY-6", [](auto& c) { c.escape_delay_blocks = 29; }, Error::config_escape_delay},
       {"invalid_escape_delay_at_bound", "escape_delay_blocks 30 = queue_inclusion 10 + sequencing_window 20",
-       "OR-DEPLOY-6", [](auto& c) { c.escape_delay_blocks = 30; }, E::config_escape_delay},
+       "OR-DEPLOY-6", [](auto& c) { c.escape_delay_blocks = 30; }, Error::config_escape_delay},
       {"escape_delay_one_above_bound", "escape_delay_blocks 31", "OR-DEPLOY-6",
-       [](auto& c) { c.escape_delay_blocks = 31; }, E::none},
+       [](auto& c) { c.escape_delay_blocks = 31; }, Error::none},
       {"invalid_escape_delay_sum_overflow",
        "queue_inclusion_blocks UINT64_MAX: the honest latest processing height overflows, so no delay is enough",
        "OR-DEPLOY-6",
@@ -88,42 +88,42 @@ void deploy_and_stake_cases(CaseBook& cases, const Worlds& w) {
          c.queue_inclusion_blocks = u64_max;
          c.escape_delay_blocks = u64_max;
        },
-       E::config_escape_delay},
+       Error::config_escape_delay},
       {"invalid_penalty_0", "penalty_percentage 0: a fraud would cost nothing", "OR-DEPLOY-7",
-       [](auto& c) { c.stake.penalty_percentage = 0; }, E::config_penalty},
+       [](auto& c) { c.stake.penalty_percentage = 0; }, Error::config_penalty},
       {"penalty_1", "penalty_percentage 1 (a slash of 100 of the minimum stake 10000)", "OR-DEPLOY-7",
-       [](auto& c) { c.stake.penalty_percentage = 1; }, E::none},
+       [](auto& c) { c.stake.penalty_percentage = 1; }, Error::none},
       {"penalty_100", "penalty_percentage 100: the whole stake per fraud", "OR-DEPLOY-7",
-       [](auto& c) { c.stake.penalty_percentage = 100; }, E::none},
+       [](auto& c) { c.stake.penalty_percentage = 100; }, Error::none},
       {"invalid_penalty_101", "penalty_percentage 101", "OR-DEPLOY-7", [](auto& c) { c.stake.penalty_percentage = 101; },
-       E::config_penalty},
+       Error::config_penalty},
       {"invalid_slash_0", "minimum_stake 0: a slash of the minimum stake is 0", "OR-DEPLOY-8",
-       [](auto& c) { c.stake.minimum_stake = 0; }, E::config_slash},
+       [](auto& c) { c.stake.minimum_stake = 0; }, Error::config_slash},
       {"invalid_slash_1", "minimum_stake 199 at 1%: the slash floor(1.99) = 1 cannot pay both challenger and treasury",
        "OR-DEPLOY-8",
        [](auto& c) {
          c.stake.minimum_stake = 199;
          c.stake.penalty_percentage = 1;
        },
-       E::config_slash},
+       Error::config_slash},
       {"slash_2", "minimum_stake 200 at 1%: the slash is exactly 2", "OR-DEPLOY-8",
        [](auto& c) {
          c.stake.minimum_stake = 200;
          c.stake.penalty_percentage = 1;
        },
-       E::none},
+       Error::none},
       {"slash_of_uint64_max_stake", "minimum_stake UINT64_MAX at 100%: the product does not wrap", "OR-DEPLOY-8",
        [](auto& c) {
          c.stake.minimum_stake = u64_max;
          c.stake.penalty_percentage = 100;
        },
-       E::none},
+       Error::none},
       {"invalid_challenge_bond_0", "min_challenge_bond 0: frivolous challenges would be free", "OR-DEPLOY-9",
-       [](auto& c) { c.min_challenge_bond = 0; }, E::config_challenge_bond},
+       [](auto& c) { c.min_challenge_bond = 0; }, Error::config_challenge_bond},
       {"invalid_min_deposit_0", "min_deposit 0: dust deposits would fill the queue", "OR-DEPLOY-10",
-       [](auto& c) { c.min_deposit = 0; }, E::config_min_deposit},
+       [](auto& c) { c.min_deposit = 0; }, Error::config_min_deposit},
       {"invalid_forced_exit_fee_0", "forced_exit_fee 0: requests would be free to spam", "OR-DEPLOY-11",
-       [](auto& c) { c.forced_exit_fee = 0; }, E::config_forced_exit_fee},
+       [](auto& c) { c.forced_exit_fee = 0; }, Error::config_forced_exit_fee},
   };
   for (const ConfigCase& edge : edges) {
     optimistic_rollup::RollupConfig config = default_config();
@@ -137,7 +137,7 @@ void deploy_and_stake_cases(CaseBook& cases, const Worlds& w) {
     config.challenge_period_blocks = 0;
     Scenario(cases.add("deploy", "invalid_first_rule_wins",
                        "challenge_period_blocks 0 and min_deposit 0: OR-DEPLOY-3 is checked first", {"OR-DEPLOY-3"}))
-        .deploy(deploy_height, deploy_input(w, config), E::config_challenge_period);
+        .deploy(deploy_height, deploy_input(w, config), Error::config_challenge_period);
   }
   {
     Scenario s(cases.add("deploy", "malformed_penalty_256", "penalty_percentage 256 does not fit its u8", {"OR-DEPLOY-7"}));
@@ -164,10 +164,10 @@ void deploy_and_stake_cases(CaseBook& cases, const Worlds& w) {
       .stake(stake_height, w.key(op), minimum_stake + 1);
   Scenario(cases.add("stake", "invalid_first_stake_below_minimum", "a first stake of minimum_stake - 1", {"OR-STAKE-2"}),
            w.deployed, "deployed")
-      .stake(stake_height, w.key(op), minimum_stake - 1, E::stake_below_minimum);
+      .stake(stake_height, w.key(op), minimum_stake - 1, Error::stake_below_minimum);
   Scenario(cases.add("stake", "invalid_not_operator", "alice stakes for the operator", {"OR-STAKE-1"}), w.deployed,
            "deployed")
-      .stake(stake_height, w.key(alice), minimum_stake, E::not_operator);
+      .stake(stake_height, w.key(alice), minimum_stake, Error::not_operator);
   Scenario(cases.add("stake", "add_below_minimum",
                      "once staked, any amount may be added; the lock moves to height + stake_lock_period",
                      {"OR-STAKE-2", "OR-STAKE-3"}),
@@ -184,7 +184,7 @@ void deploy_and_stake_cases(CaseBook& cases, const Worlds& w) {
   Scenario(cases.add("stake", "invalid_holdings_overflow", "a stake that would take the holdings to UINT64_MAX + 1",
                      {"OR-STAKE-3"}),
            w.funded, "funded")
-      .stake(40, w.key(op), u64_max - holdings + 1, E::stake_overflow);
+      .stake(40, w.key(op), u64_max - holdings + 1, Error::stake_overflow);
   Scenario(cases.add("stake", "unstake_at_unlock_height", "unstake at stake_unlock_height with no batch: the stake is paid out",
                      {"OR-STAKE-1", "OR-UNSTAKE-1", "OR-UNSTAKE-2"}),
            w.funded, "funded")
@@ -192,17 +192,17 @@ void deploy_and_stake_cases(CaseBook& cases, const Worlds& w) {
       .expect_payouts({{w.key(op), minimum_stake}});
   Scenario(cases.add("stake", "invalid_unstake_before_unlock", "unstake at stake_unlock_height - 1", {"OR-UNSTAKE-1"}),
            w.funded, "funded")
-      .unstake(unlock_height - 1, w.key(op), E::stake_locked);
+      .unstake(unlock_height - 1, w.key(op), Error::stake_locked);
   Scenario(cases.add("stake", "unstake_after_unlock", "unstake at stake_unlock_height + 1", {"OR-UNSTAKE-1"}), w.funded,
            "funded")
       .unstake(unlock_height + 1, w.key(op));
   Scenario(cases.add("stake", "invalid_unstake_not_operator", "bob asks for the operator's stake", {"OR-STAKE-1"}), w.funded,
            "funded")
-      .unstake(unlock_height, w.key(bob), E::not_operator);
+      .unstake(unlock_height, w.key(bob), Error::not_operator);
   Scenario(cases.add("stake", "invalid_unstake_with_pending_batch", "unstake after the lock while batch 0 is pending",
                      {"OR-UNSTAKE-2"}),
            w.one_batch, "one_batch")
-      .unstake(600, w.key(op), E::batches_pending);
+      .unstake(600, w.key(op), Error::batches_pending);
   Scenario(cases.add("stake", "unstake_after_finality", "unstake once every batch is final", {"OR-UNSTAKE-1", "OR-UNSTAKE-2"}),
            w.final_batch, "final_batch")
       .unstake(600, w.key(op));
@@ -211,11 +211,11 @@ void deploy_and_stake_cases(CaseBook& cases, const Worlds& w) {
                      {"OR-UNSTAKE-1", "OR-UNSTAKE-2", "OR-STAKE-2"}),
            w.funded, "funded")
       .unstake(unlock_height, w.key(op))
-      .stake(unlock_height + 1, w.key(op), minimum_stake - 1, E::stake_below_minimum);
+      .stake(unlock_height + 1, w.key(op), minimum_stake - 1, Error::stake_below_minimum);
 }
 
 void deposit_cases(CaseBook& cases, const Worlds& w) {
-  using E = RollupError;
+  using Error = OptimisticRollupError;
   const u64 holdings = optimistic_rollup::holdings(w.funded.contract).value;
   Scenario(cases.add("bridge", "deposit_new_account", "carol deposits 700: account index 3 is assigned",
                      {"OR-FROZEN-1", "OR-BRIDGE-1", "OR-BRIDGE-3", "OR-BRIDGE-4", "OR-BRIDGE-5"}),
@@ -235,20 +235,20 @@ void deposit_cases(CaseBook& cases, const Worlds& w) {
       .deposit_new_account(40, w.key(carol), w.key(carol), min_deposit);
   Scenario(cases.add("bridge", "invalid_below_minimum", "a new-account deposit of min_deposit - 1 (99)", {"OR-BRIDGE-4"}),
            w.funded, "funded")
-      .deposit_new_account(40, w.key(carol), w.key(carol), min_deposit - 1, E::deposit_below_minimum);
+      .deposit_new_account(40, w.key(carol), w.key(carol), min_deposit - 1, Error::deposit_below_minimum);
   Scenario(cases.add("bridge", "invalid_zero_value", "a new-account deposit of 0", {"OR-BRIDGE-4"}), w.funded, "funded")
-      .deposit_new_account(40, w.key(carol), w.key(carol), 0, E::deposit_below_minimum);
+      .deposit_new_account(40, w.key(carol), w.key(carol), 0, Error::deposit_below_minimum);
   Scenario(cases.add("bridge", "top_up_at_minimum", "a top-up of exactly min_deposit", {"OR-BRIDGE-4"}), w.funded, "funded")
       .deposit_top_up(40, w.key(alice), alice_account, min_deposit);
   Scenario(cases.add("bridge", "invalid_top_up_below_minimum", "a top-up of min_deposit - 1", {"OR-BRIDGE-4"}), w.funded,
            "funded")
-      .deposit_top_up(40, w.key(alice), alice_account, min_deposit - 1, E::deposit_below_minimum);
+      .deposit_top_up(40, w.key(alice), alice_account, min_deposit - 1, Error::deposit_below_minimum);
   Scenario(cases.add("bridge", "invalid_owner_off_curve",
                      "a new account owned by an x coordinate with no point on the curve (BIP-340 test vector 5's key): "
                      "no signature could ever move its balance",
                      {"OR-BRIDGE-5"}),
            w.funded, "funded")
-      .deposit_new_account(40, w.key(carol), off_curve_key(), 700, E::deposit_owner_invalid);
+      .deposit_new_account(40, w.key(carol), off_curve_key(), 700, Error::deposit_owner_invalid);
   Scenario(cases.add("bridge", "top_up_fee_account", "a top-up of account 0, the operator's fee account", {"OR-BRIDGE-2"}),
            w.funded, "funded")
       .deposit_top_up(40, w.key(op), fee_account, min_deposit);
@@ -259,7 +259,7 @@ void deposit_cases(CaseBook& cases, const Worlds& w) {
   Scenario(cases.add("bridge", "invalid_top_up_unassigned_index", "a top-up of index 3 = next_account_index",
                      {"OR-BRIDGE-2"}),
            w.funded, "funded")
-      .deposit_top_up(40, w.key(alice), carol_account, 250, E::deposit_unknown_account);
+      .deposit_top_up(40, w.key(alice), carol_account, 250, Error::deposit_unknown_account);
   Scenario(cases.add("bridge", "escrow_at_uint64_max", "a deposit that brings the holdings to exactly UINT64_MAX",
                      {"OR-BRIDGE-1", "OR-BRIDGE-3"}),
            w.funded, "funded")
@@ -267,11 +267,11 @@ void deposit_cases(CaseBook& cases, const Worlds& w) {
   Scenario(cases.add("bridge", "invalid_escrow_overflow", "a new-account deposit one above what the holdings can take",
                      {"OR-BRIDGE-1"}),
            w.funded, "funded")
-      .deposit_new_account(40, w.key(carol), w.key(carol), u64_max - holdings + 1, E::escrow_overflow);
+      .deposit_new_account(40, w.key(carol), w.key(carol), u64_max - holdings + 1, Error::escrow_overflow);
   Scenario(cases.add("bridge", "invalid_top_up_escrow_overflow", "a top-up one above what the holdings can take",
                      {"OR-BRIDGE-1"}),
            w.funded, "funded")
-      .deposit_top_up(40, w.key(alice), alice_account, u64_max - holdings + 1, E::escrow_overflow);
+      .deposit_top_up(40, w.key(alice), alice_account, u64_max - holdings + 1, Error::escrow_overflow);
   {
     World last = w.funded;  // hand-made: as if 4294967293 more accounts had been created
     last.contract.next_account_index = std::numeric_limits<AccountIndex>::max();
@@ -284,18 +284,18 @@ void deposit_cases(CaseBook& cases, const Worlds& w) {
                        "after index UINT32_MAX is assigned, no account-creating deposit is accepted", {"OR-BRIDGE-3"}),
              last)
         .deposit_new_account(40, w.key(carol), w.key(carol), 700)
-        .deposit_new_account(41, w.key(carol), w.key(carol), 700, E::accounts_exhausted);
+        .deposit_new_account(41, w.key(carol), w.key(carol), 700, Error::accounts_exhausted);
   }
   {
     // A deposit that breaks three rules: OR-BRIDGE-4 is checked first, then OR-BRIDGE-1.
     Scenario(cases.add("bridge", "invalid_minimum_checked_before_capacity",
                        "a 99 deposit to an off-curve owner: OR-BRIDGE-4 names the error", {"OR-BRIDGE-4"}),
              w.funded, "funded")
-        .deposit_new_account(40, w.key(carol), off_curve_key(), min_deposit - 1, E::deposit_below_minimum);
+        .deposit_new_account(40, w.key(carol), off_curve_key(), min_deposit - 1, Error::deposit_below_minimum);
     Scenario(cases.add("bridge", "invalid_capacity_checked_before_owner",
                        "an overflowing deposit to an off-curve owner: OR-BRIDGE-1 names the error", {"OR-BRIDGE-1"}),
              w.funded, "funded")
-        .deposit_new_account(40, w.key(carol), off_curve_key(), u64_max, E::escrow_overflow);
+        .deposit_new_account(40, w.key(carol), off_curve_key(), u64_max, Error::escrow_overflow);
   }
 
   // ---- request_forced_exit ----
@@ -309,12 +309,12 @@ void deposit_cases(CaseBook& cases, const Worlds& w) {
   Scenario(cases.add("request_forced_exit", "invalid_fee_below", "a request paying forced_exit_fee - 1", {"OR-FEXQ-1"}),
            w.one_batch, "one_batch")
       .request_forced_exit(forced_exit_height, w.key(alice), alice_account, w.key(alice), forced_exit_fee - 1,
-                           E::forced_exit_fee);
+                           Error::forced_exit_fee);
   Scenario(cases.add("request_forced_exit", "invalid_fee_above", "a request paying forced_exit_fee + 1: the fee is exact",
                      {"OR-FEXQ-1"}),
            w.one_batch, "one_batch")
       .request_forced_exit(forced_exit_height, w.key(alice), alice_account, w.key(alice), forced_exit_fee + 1,
-                           E::forced_exit_fee);
+                           Error::forced_exit_fee);
   Scenario(cases.add("request_forced_exit", "request_for_another_account",
                      "bob asks for the forced exit of alice's account: L1 records it (ownership is checked on L2, where "
                      "it moves nothing)",
@@ -333,7 +333,7 @@ void deposit_cases(CaseBook& cases, const Worlds& w) {
                      {"OR-FEXQ-2"}),
            w.one_batch, "one_batch")
       .request_forced_exit(forced_exit_height, w.key(carol), carol_account, w.key(carol), forced_exit_fee,
-                           E::forced_exit_unknown_account);
+                           Error::forced_exit_unknown_account);
   Scenario(cases.add("request_forced_exit", "second_request_is_next_in_queue",
                      "alice asks twice: the requests are recorded at indices 0 and 1", {"OR-FEXQ-1", "OR-FEXQ-2"}),
            w.forced_exit_requested, "forced_exit_requested")

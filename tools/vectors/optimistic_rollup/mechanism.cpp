@@ -1,4 +1,5 @@
 // The optimistic rollup's entry in the vectors registry: its ops, its suites and its shared states.
+#include "l2/inv/optimistic_rollup_model.hpp"
 #include "world.hpp"
 
 namespace l2::vectors {
@@ -30,6 +31,8 @@ Mechanism optimistic_rollup_mechanism() {
   mechanism.ops = optimistic_rollup_vectors::operations();
   mechanism.cases = optimistic_rollup_vectors::all_cases;
   mechanism.shared_states = optimistic_rollup_vectors::shared_states;
+  mechanism.model = inv::optimistic_rollup::registry_entry;
+  mechanism.bench_prefix = "BM_optimistic_rollup";
   return mechanism;
 }
 

@@ -40,7 +40,7 @@ optimistic_rollup::Signature Actors::sign(std::size_t role, const Hash32& digest
   return ref::bip340::sign(secret_[role], digest, Hash32{}).value();
 }
 
-std::string code_of(RollupError e) { return e == RollupError::none ? std::string("ok") : std::string(error_info(e).code); }
+std::string code_of(OptimisticRollupError e) { return e == OptimisticRollupError::none ? std::string("ok") : std::string(error_info(e).code); }
 
 void generator_bug(const std::string& what) { throw std::logic_error("optimistic_rollup vectors: " + what); }
 
@@ -314,108 +314,108 @@ Scenario& Scenario::raw(std::string op, u64 height, json input) {
   return *this;
 }
 
-Scenario& Scenario::deploy(u64 height, const optimistic_rollup::DeployInput& in, RollupError expect) {
+Scenario& Scenario::deploy(u64 height, const optimistic_rollup::DeployInput& in, OptimisticRollupError expect) {
   const auto deployed = optimistic_rollup::deploy(in);
-  check("deploy", deployed.ok() ? RollupError::none : deployed.error(), expect);
+  check("deploy", deployed.ok() ? OptimisticRollupError::none : deployed.error(), expect);
   if (deployed.ok()) world_.contract = deployed.value();
   world_.genesis = State::genesis(in.operator_key);
   return raw("deploy", height, codec::to_json(in));
 }
 
-Scenario& Scenario::stake(u64 height, const Hash32& caller, u64 value, RollupError expect) {
+Scenario& Scenario::stake(u64 height, const Hash32& caller, u64 value, OptimisticRollupError expect) {
   return step<optimistic_rollup::Stake>(height, {caller, value}, expect);
 }
 
-Scenario& Scenario::unstake(u64 height, const Hash32& caller, RollupError expect) {
+Scenario& Scenario::unstake(u64 height, const Hash32& caller, OptimisticRollupError expect) {
   return step<optimistic_rollup::Unstake>(height, {caller}, expect);
 }
 
 Scenario& Scenario::deposit_new_account(u64 height, const Hash32& caller, const Hash32& owner, u64 value,
-                                        RollupError expect) {
+                                        OptimisticRollupError expect) {
   return step<optimistic_rollup::DepositNewAccount>(height, {caller, owner, value}, expect);
 }
 
-Scenario& Scenario::deposit_top_up(u64 height, const Hash32& caller, AccountIndex to, u64 value, RollupError expect) {
+Scenario& Scenario::deposit_top_up(u64 height, const Hash32& caller, AccountIndex to, u64 value, OptimisticRollupError expect) {
   return step<optimistic_rollup::DepositTopUp>(height, {caller, to, value}, expect);
 }
 
 Scenario& Scenario::request_forced_exit(u64 height, const Hash32& caller, AccountIndex from, const Hash32& recipient,
-                                        u64 value, RollupError expect) {
+                                        u64 value, OptimisticRollupError expect) {
   return step<optimistic_rollup::RequestForcedExit>(height, {caller, from, recipient, value}, expect);
 }
 
-Scenario& Scenario::submit(u64 height, const Hash32& caller, const Posted& posted, RollupError expect) {
+Scenario& Scenario::submit(u64 height, const Hash32& caller, const Posted& posted, OptimisticRollupError expect) {
   const std::size_t before = world_.contract.batches.size();
   step<optimistic_rollup::SubmitBatch>(height, {caller, posted.batch}, expect);
   if (world_.contract.batches.size() > before) world_.posted.push_back(posted);
   return *this;
 }
 
-Scenario& Scenario::submit_batch(u64 height, const Hash32& caller, const Batch& batch, RollupError expect) {
-  if (expect == RollupError::none) generator_bug("submit_batch is for refused batches; use submit");
+Scenario& Scenario::submit_batch(u64 height, const Hash32& caller, const Batch& batch, OptimisticRollupError expect) {
+  if (expect == OptimisticRollupError::none) generator_bug("submit_batch is for refused batches; use submit");
   return step<optimistic_rollup::SubmitBatch>(height, {caller, batch}, expect);
 }
 
 Scenario& Scenario::open(u64 height, const Hash32& caller, const Hash32& batch_id, FraudProofType type,
-                         const Hash32& evidence, u64 value, RollupError expect) {
+                         const Hash32& evidence, u64 value, OptimisticRollupError expect) {
   return step<optimistic_rollup::OpenChallenge>(height, {caller, batch_id, type, evidence, value}, expect);
 }
 
-Scenario& Scenario::commit(u64 height, const Hash32& caller, const FraudProof& proof, RollupError expect) {
+Scenario& Scenario::commit(u64 height, const Hash32& caller, const FraudProof& proof, OptimisticRollupError expect) {
   return open(height, caller, proof.batch_id, proof.proof_type, optimistic_rollup::evidence_commitment(caller, proof),
               bond, expect);
 }
 
 Scenario& Scenario::resolve(u64 height, const Hash32& caller, const Hash32& challenge_id, const FraudProof& proof,
-                            RollupError expect) {
+                            OptimisticRollupError expect) {
   return step<optimistic_rollup::ResolveChallenge>(height, {caller, challenge_id, proof}, expect);
 }
 
-Scenario& Scenario::reveal(u64 height, const Hash32& caller, const FraudProof& proof, RollupError expect) {
+Scenario& Scenario::reveal(u64 height, const Hash32& caller, const FraudProof& proof, OptimisticRollupError expect) {
   return resolve(height, caller, committed_id(caller, proof), proof, expect);
 }
 
-Scenario& Scenario::expire(u64 height, const Hash32& caller, const Hash32& challenge_id, RollupError expect) {
+Scenario& Scenario::expire(u64 height, const Hash32& caller, const Hash32& challenge_id, OptimisticRollupError expect) {
   return step<optimistic_rollup::ExpireChallenge>(height, {caller, challenge_id}, expect);
 }
 
-Scenario& Scenario::withdraw(u64 height, const Hash32& caller, const Hash32& challenge_id, RollupError expect) {
+Scenario& Scenario::withdraw(u64 height, const Hash32& caller, const Hash32& challenge_id, OptimisticRollupError expect) {
   return step<optimistic_rollup::WithdrawChallenge>(height, {caller, challenge_id}, expect);
 }
 
-Scenario& Scenario::finalize(u64 height, const Hash32& caller, RollupError expect) {
+Scenario& Scenario::finalize(u64 height, const Hash32& caller, OptimisticRollupError expect) {
   return step<optimistic_rollup::Finalize>(height, {caller}, expect);
 }
 
-Scenario& Scenario::pay(u64 height, const optimistic_rollup::PayWithdrawalInput& in, RollupError expect) {
+Scenario& Scenario::pay(u64 height, const optimistic_rollup::PayWithdrawalInput& in, OptimisticRollupError expect) {
   return step<optimistic_rollup::PayWithdrawal>(height, in, expect);
 }
 
-Scenario& Scenario::freeze(u64 height, const Hash32& caller, QueueKind queue, u64 index, RollupError expect) {
+Scenario& Scenario::freeze(u64 height, const Hash32& caller, QueueKind queue, u64 index, OptimisticRollupError expect) {
   return step<optimistic_rollup::Freeze>(height, {caller, queue, index, world_.tip().header()}, expect);
 }
 
-Scenario& Scenario::exit(u64 height, const optimistic_rollup::ExitInput& in, RollupError expect) {
+Scenario& Scenario::exit(u64 height, const optimistic_rollup::ExitInput& in, OptimisticRollupError expect) {
   return step<optimistic_rollup::Exit>(height, in, expect);
 }
 
-Scenario& Scenario::reclaim(u64 height, const Hash32& caller, u64 deposit_index, RollupError expect) {
+Scenario& Scenario::reclaim(u64 height, const Hash32& caller, u64 deposit_index, OptimisticRollupError expect) {
   return step<optimistic_rollup::ReclaimDeposit>(height, {caller, world_.tip().header(), deposit_index}, expect);
 }
 
-Scenario& Scenario::verify(u64 height, const Hash32& challenge_id, const FraudProof& proof, RollupError expect) {
+Scenario& Scenario::verify(u64 height, const Hash32& challenge_id, const FraudProof& proof, OptimisticRollupError expect) {
   const auto result = reference_verify(snapshot(world_), VerifyFraudProofInput{challenge_id, proof});
-  check("verify_fraud_proof", result.ok() ? RollupError::none : result.error(), expect);
+  check("verify_fraud_proof", result.ok() ? OptimisticRollupError::none : result.error(), expect);
   return raw("verify_fraud_proof", height, codec::to_json(VerifyFraudProofInput{challenge_id, proof}));
 }
 
-Scenario& Scenario::apply_tx(const ApplyTxInput& in, RollupError expect) {
+Scenario& Scenario::apply_tx(const ApplyTxInput& in, OptimisticRollupError expect) {
   const auto result = reference_apply_tx(in);
-  check("apply_tx", result.ok() ? RollupError::none : result.error(), expect);
+  check("apply_tx", result.ok() ? OptimisticRollupError::none : result.error(), expect);
   return raw("apply_tx", 0, codec::to_json(in));
 }
 
-Scenario& Scenario::expect_resolutions(std::vector<ResolutionKind> kinds, RollupError first_reason) {
+Scenario& Scenario::expect_resolutions(std::vector<ResolutionKind> kinds, OptimisticRollupError first_reason) {
   bool same = last_.resolutions.size() == kinds.size();
   for (std::size_t i = 0; same && i < kinds.size(); ++i) same = last_.resolutions[i].kind == kinds[i];
   if (same && !kinds.empty()) same = last_.resolutions[0].reason == first_reason;
@@ -431,15 +431,15 @@ Scenario& Scenario::expect_payouts(std::vector<optimistic_rollup::Payout> payout
   return *this;
 }
 
-void Scenario::check(const std::string& op, RollupError got, RollupError expect) const {
+void Scenario::check(const std::string& op, OptimisticRollupError got, OptimisticRollupError expect) const {
   if (got != expect)
     generator_bug(spec_.suite + "/" + spec_.name + " step " + std::to_string(spec_.steps.size()) + " (" + op +
                   "): intended " + code_of(expect) + ", the reference gives " + code_of(got));
 }
 
 Scenario& Scenario::contract_step(const std::string& op, u64 height, json input, const Transition& t,
-                                  RollupError expect) {
-  check(op, t.ok() ? RollupError::none : t.error(), expect);
+                                  OptimisticRollupError expect) {
+  check(op, t.ok() ? OptimisticRollupError::none : t.error(), expect);
   if (t.ok()) {
     last_ = t.value();
     world_.contract = t.value().contract;
@@ -481,28 +481,28 @@ const std::vector<std::string>& resolve_rules() {
 
 // ---- The reference's verify_fraud_proof and apply_tx ----
 
-Result<ContractEffects, RollupError> verify_with(const ContractEffects& state, const VerifyFraudProofInput& in,
+Result<ContractEffects, OptimisticRollupError> verify_with(const ContractEffects& state, const VerifyFraudProofInput& in,
                                                  const FraudVerifier& verifier) {
   const OptimisticRollup& c = state.contract;
   const auto challenge = optimistic_rollup::find_challenge(c, in.challenge_id);
   // The challenge must be open [OR-RES-1]
-  if (!challenge) return RollupError::unknown_challenge;
+  if (!challenge) return OptimisticRollupError::unknown_challenge;
   const auto batch = optimistic_rollup::find_pending_batch(c, c.challenges[*challenge].challenged_object);
   // An open challenge's batch is pending in any state the contract reaches; a hand-made state may not.
-  if (!batch) return RollupError::challenge_unknown_batch;
-  const RollupError verdict = verifier(c, c.batches[*batch], c.challenges[*challenge], in.proof);
-  if (verdict != RollupError::none) return verdict;
+  if (!batch) return OptimisticRollupError::challenge_unknown_batch;
+  const OptimisticRollupError verdict = verifier(c, c.batches[*batch], c.challenges[*challenge], in.proof);
+  if (verdict != OptimisticRollupError::none) return verdict;
   return ContractEffects{c, {}, {}};
 }
 
-Result<ContractEffects, RollupError> reference_verify(const ContractEffects& state, const VerifyFraudProofInput& in) {
+Result<ContractEffects, OptimisticRollupError> reference_verify(const ContractEffects& state, const VerifyFraudProofInput& in) {
   return verify_with(state, in, [](const OptimisticRollup& c, const optimistic_rollup::BatchRecord& record,
                                    const optimistic_rollup::Challenge& challenge, const FraudProof& proof) {
     return optimistic_rollup::verify_fraud_proof(c, record, challenge, proof);
   });
 }
 
-Result<ApplyTxOutput, RollupError> reference_apply_tx(const ApplyTxInput& in) {
+Result<ApplyTxOutput, OptimisticRollupError> reference_apply_tx(const ApplyTxInput& in) {
   const auto result = optimistic_rollup::apply_encoded_tx(
       in.params, optimistic_rollup::L1View{in.deposit_ids, in.forced_exit_ids}, in.pre_root, in.witness, in.transaction);
   if (!result.ok()) return result.error();

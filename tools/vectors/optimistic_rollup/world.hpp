@@ -126,7 +126,7 @@ struct World {
   }
 };
 
-std::string code_of(RollupError e);
+std::string code_of(OptimisticRollupError e);
 [[noreturn]] void generator_bug(const std::string& what);
 
 // The shared states and the builders of transactions, batches and proofs over them.
@@ -236,51 +236,51 @@ class Scenario {
 
   // Any contract op of the table, with its reference input.
   template <class Op>
-  Scenario& step(u64 height, const typename Op::Input& in, RollupError expect = RollupError::none) {
+  Scenario& step(u64 height, const typename Op::Input& in, OptimisticRollupError expect = OptimisticRollupError::none) {
     return contract_step(std::string(Op::name), height, codec::to_json(in),
                          Op::apply(world_.contract, in, Env{height}), expect);
   }
 
-  Scenario& deploy(u64 height, const optimistic_rollup::DeployInput& in, RollupError expect = RollupError::none);
-  Scenario& stake(u64 height, const Hash32& caller, u64 value, RollupError expect = RollupError::none);
-  Scenario& unstake(u64 height, const Hash32& caller, RollupError expect = RollupError::none);
+  Scenario& deploy(u64 height, const optimistic_rollup::DeployInput& in, OptimisticRollupError expect = OptimisticRollupError::none);
+  Scenario& stake(u64 height, const Hash32& caller, u64 value, OptimisticRollupError expect = OptimisticRollupError::none);
+  Scenario& unstake(u64 height, const Hash32& caller, OptimisticRollupError expect = OptimisticRollupError::none);
   Scenario& deposit_new_account(u64 height, const Hash32& caller, const Hash32& owner, u64 value,
-                                RollupError expect = RollupError::none);
+                                OptimisticRollupError expect = OptimisticRollupError::none);
   Scenario& deposit_top_up(u64 height, const Hash32& caller, AccountIndex to, u64 value,
-                           RollupError expect = RollupError::none);
+                           OptimisticRollupError expect = OptimisticRollupError::none);
   Scenario& request_forced_exit(u64 height, const Hash32& caller, AccountIndex from, const Hash32& recipient, u64 value,
-                                RollupError expect = RollupError::none);
+                                OptimisticRollupError expect = OptimisticRollupError::none);
   // Submits a posted batch; the mirror keeps its data when it is accepted.
-  Scenario& submit(u64 height, const Hash32& caller, const Posted& posted, RollupError expect = RollupError::none);
-  Scenario& submit_batch(u64 height, const Hash32& caller, const Batch& batch, RollupError expect);
+  Scenario& submit(u64 height, const Hash32& caller, const Posted& posted, OptimisticRollupError expect = OptimisticRollupError::none);
+  Scenario& submit_batch(u64 height, const Hash32& caller, const Batch& batch, OptimisticRollupError expect);
   Scenario& open(u64 height, const Hash32& caller, const Hash32& batch_id, FraudProofType type, const Hash32& evidence,
-                 u64 value, RollupError expect = RollupError::none);
+                 u64 value, OptimisticRollupError expect = OptimisticRollupError::none);
   // Opens a challenge committing to `proof` as `caller` with the minimum bond.
-  Scenario& commit(u64 height, const Hash32& caller, const FraudProof& proof, RollupError expect = RollupError::none);
+  Scenario& commit(u64 height, const Hash32& caller, const FraudProof& proof, OptimisticRollupError expect = OptimisticRollupError::none);
   Scenario& resolve(u64 height, const Hash32& caller, const Hash32& challenge_id, const FraudProof& proof,
-                    RollupError expect = RollupError::none);
+                    OptimisticRollupError expect = OptimisticRollupError::none);
   // The reveal of `caller`'s own commitment to `proof`.
-  Scenario& reveal(u64 height, const Hash32& caller, const FraudProof& proof, RollupError expect = RollupError::none);
-  Scenario& expire(u64 height, const Hash32& caller, const Hash32& challenge_id, RollupError expect = RollupError::none);
+  Scenario& reveal(u64 height, const Hash32& caller, const FraudProof& proof, OptimisticRollupError expect = OptimisticRollupError::none);
+  Scenario& expire(u64 height, const Hash32& caller, const Hash32& challenge_id, OptimisticRollupError expect = OptimisticRollupError::none);
   Scenario& withdraw(u64 height, const Hash32& caller, const Hash32& challenge_id,
-                     RollupError expect = RollupError::none);
-  Scenario& finalize(u64 height, const Hash32& caller, RollupError expect = RollupError::none);
-  Scenario& pay(u64 height, const optimistic_rollup::PayWithdrawalInput& in, RollupError expect = RollupError::none);
-  Scenario& freeze(u64 height, const Hash32& caller, QueueKind queue, u64 index, RollupError expect = RollupError::none);
-  Scenario& exit(u64 height, const optimistic_rollup::ExitInput& in, RollupError expect = RollupError::none);
-  Scenario& reclaim(u64 height, const Hash32& caller, u64 deposit_index, RollupError expect = RollupError::none);
+                     OptimisticRollupError expect = OptimisticRollupError::none);
+  Scenario& finalize(u64 height, const Hash32& caller, OptimisticRollupError expect = OptimisticRollupError::none);
+  Scenario& pay(u64 height, const optimistic_rollup::PayWithdrawalInput& in, OptimisticRollupError expect = OptimisticRollupError::none);
+  Scenario& freeze(u64 height, const Hash32& caller, QueueKind queue, u64 index, OptimisticRollupError expect = OptimisticRollupError::none);
+  Scenario& exit(u64 height, const optimistic_rollup::ExitInput& in, OptimisticRollupError expect = OptimisticRollupError::none);
+  Scenario& reclaim(u64 height, const Hash32& caller, u64 deposit_index, OptimisticRollupError expect = OptimisticRollupError::none);
   Scenario& verify(u64 height, const Hash32& challenge_id, const FraudProof& proof,
-                   RollupError expect = RollupError::none);
-  Scenario& apply_tx(const ApplyTxInput& in, RollupError expect = RollupError::none);
+                   OptimisticRollupError expect = OptimisticRollupError::none);
+  Scenario& apply_tx(const ApplyTxInput& in, OptimisticRollupError expect = OptimisticRollupError::none);
 
   // The last accepted step's resolutions must be exactly these kinds (and the first one's reason).
-  Scenario& expect_resolutions(std::vector<ResolutionKind> kinds, RollupError first_reason = RollupError::none);
+  Scenario& expect_resolutions(std::vector<ResolutionKind> kinds, OptimisticRollupError first_reason = OptimisticRollupError::none);
   // The last accepted step's payouts must be exactly these.
   Scenario& expect_payouts(std::vector<optimistic_rollup::Payout> payouts);
 
  private:
-  void check(const std::string& op, RollupError got, RollupError expect) const;
-  Scenario& contract_step(const std::string& op, u64 height, json input, const Transition& t, RollupError expect);
+  void check(const std::string& op, OptimisticRollupError got, OptimisticRollupError expect) const;
+  Scenario& contract_step(const std::string& op, u64 height, json input, const Transition& t, OptimisticRollupError expect);
 
   CaseSpec& spec_;
   World world_;
@@ -301,12 +301,12 @@ const std::vector<std::string>& resolve_rules();
 // verify_fraud_proof's vector op: the open challenge's lookup [OR-RES-1] and its pending batch, then
 // `verifier` (the reference's or an optimized verify_fraud_proof); ok (the state unchanged) for a
 // confirmed fraud.
-using FraudVerifier = std::function<RollupError(const OptimisticRollup&, const optimistic_rollup::BatchRecord&,
+using FraudVerifier = std::function<OptimisticRollupError(const OptimisticRollup&, const optimistic_rollup::BatchRecord&,
                                                 const optimistic_rollup::Challenge&, const FraudProof&)>;
-Result<ContractEffects, RollupError> verify_with(const ContractEffects& state, const VerifyFraudProofInput& in,
+Result<ContractEffects, OptimisticRollupError> verify_with(const ContractEffects& state, const VerifyFraudProofInput& in,
                                                  const FraudVerifier& verifier);
-Result<ContractEffects, RollupError> reference_verify(const ContractEffects& state, const VerifyFraudProofInput& in);
-Result<ApplyTxOutput, RollupError> reference_apply_tx(const ApplyTxInput& in);
+Result<ContractEffects, OptimisticRollupError> reference_verify(const ContractEffects& state, const VerifyFraudProofInput& in);
+Result<ApplyTxOutput, OptimisticRollupError> reference_apply_tx(const ApplyTxInput& in);
 // The stateless step's input for `tx` on `state`, with the true witness, against a batch's L1 view.
 ApplyTxInput tx_input(const optimistic_rollup::L2Params& params, const optimistic_rollup::L1Ids& ids, const State& state,
                       const Transaction& tx);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "l2/inv/obligation.hpp"
+#include "l2/inv/registry.hpp"
 #include "l2/ref/channel_factory.hpp"
 
 namespace l2::inv::channel_factory {
@@ -30,6 +31,10 @@ inline constexpr std::array<Weakening, 2> all_weakenings = {Weakening::factory_i
                                                             Weakening::allocation_checks_quota};
 
 std::vector<Obligation> obligations(Weakening weakening = Weakening::none);
+
+// This model's entry in the registry (l2/inv/registry.hpp): its obligations and weakenings; it has
+// no trace validation stage.
+ModelEntry registry_entry();
 
 // The registry's operations with a weakening applied (the reference itself for Weakening::none):
 // what the counterexamples' expected outcomes come from, and what tests replay them in. A

@@ -59,9 +59,6 @@ ObligationResult discharge(const Obligation& obligation, std::chrono::millisecon
 // A standalone SMT-LIB2 script for the obligation; a stock `z3 FILE` answers `unsat` iff proved.
 std::string to_smt2(const Obligation& obligation);
 
-// Every obligation of every mechanism, in the registry's order (l2/inv/registry.hpp).
-std::vector<Obligation> all_obligations();
-
 // The primitives' obligations (invariants/src/primitives_model.cpp).
 std::vector<Obligation> primitives_obligations();
 

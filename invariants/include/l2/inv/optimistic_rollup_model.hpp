@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "l2/inv/obligation.hpp"
+#include "l2/inv/registry.hpp"
 #include "l2/ref/optimistic_rollup.hpp"
 #include "l2/ref/optimistic_rollup_contract.hpp"
 
@@ -67,10 +68,14 @@ inline constexpr std::array<Weakening, 5> all_weakenings = {
 // obligation that a weakening breaks renders its counterexample as a vector case (Obligation::witness).
 std::vector<Obligation> obligations(Weakening weakening = Weakening::none);
 
+// This model's entry in the registry (l2/inv/registry.hpp): its obligations and weakenings, and the
+// audit's trace validation stage.
+ModelEntry registry_entry();
+
 // The deployment rules OR-DEPLOY-1..11 as the model states them, evaluated for a concrete
-// configuration: the code of the first rule that refuses it, or RollupError::none (`vectors verify
+// configuration: the code of the first rule that refuses it, or OptimisticRollupError::none (`vectors verify
 // --impl model` of deploy).
-RollupError deploy_error(const orl::RollupConfig& config, Weakening weakening = Weakening::none);
+OptimisticRollupError deploy_error(const orl::RollupConfig& config, Weakening weakening = Weakening::none);
 
 // ---- The engine: concrete steps through the model.
 
@@ -118,7 +123,7 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   struct Outcome {
-    RollupError error = RollupError::none;
+    OptimisticRollupError error = OptimisticRollupError::none;
     orl::Effects effects;    // the post-state, payouts and resolutions; the pre-state and none when error != none
     bool ambiguous = false;  // the model admits more than one outcome (never expected)
     std::string problem;     // why the step could not be modelled (e.g. an unknown Z3 answer)
@@ -128,7 +133,7 @@ class Engine {
 
   // The stateless step (vector op apply_tx): the post-root, or the first failing rule.
   struct TransactionOutcome {
-    RollupError error = RollupError::none;
+    OptimisticRollupError error = OptimisticRollupError::none;
     Hash32 post_root{};
     bool ambiguous = false;
     std::string problem;
@@ -137,11 +142,11 @@ class Engine {
                               std::span<const Hash32> forced_exit_ids, const Hash32& pre_root,
                               const orl::TxWitness& witness, std::span<const u8> transaction);
 
-  // The read-only verifier (vector op verify_fraud_proof): RollupError::none for a confirmed fraud,
+  // The read-only verifier (vector op verify_fraud_proof): OptimisticRollupError::none for a confirmed fraud,
   // else the OR-FP rule that rejects the proof, OR-RES-1 (unknown_challenge) for an unknown
   // challenge, or OR-CHAL-1 (challenge_unknown_batch) for a challenge whose batch is not pending.
   struct VerdictOutcome {
-    RollupError error = RollupError::none;
+    OptimisticRollupError error = OptimisticRollupError::none;
     bool ambiguous = false;
     std::string problem;
   };

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "l2/inv/obligation.hpp"
+#include "l2/inv/registry.hpp"
 #include "l2/inv/symbolic_signature.hpp"
 #include "l2/ref/payment_channel.hpp"
 
@@ -80,6 +81,10 @@ inline constexpr std::array<Weakening, 4> all_weakenings = {
 // Every obligation of the mechanism: initiation, consecution of each invariant against each
 // transition, replay binding, and the bounded model checks.
 std::vector<Obligation> obligations(Weakening weakening = Weakening::none);
+
+// This model's entry in the registry (l2/inv/registry.hpp): its obligations and weakenings, and the
+// audit's trace validation stage.
+ModelEntry registry_entry();
 
 // The deployment rules as the model states them, evaluated for a concrete configuration: the code
 // of the first rule that refuses it, or ChannelError::none (`vectors verify --impl model` of deploy).

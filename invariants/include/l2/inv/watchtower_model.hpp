@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "l2/inv/obligation.hpp"
+#include "l2/inv/registry.hpp"
 #include "l2/ref/watchtower.hpp"
 
 namespace l2::inv::watchtower {
@@ -25,6 +26,10 @@ std::optional<Weakening> parse_weakening(std::string_view name);
 inline constexpr std::array<Weakening, 1> all_weakenings = {Weakening::locator_duplicates_global};
 
 std::vector<Obligation> obligations(Weakening weakening = Weakening::none);
+
+// This model's entry in the registry (l2/inv/registry.hpp): its obligations and weakenings; it has
+// no trace validation stage.
+ModelEntry registry_entry();
 
 // apply_appoint with a weakening applied (the reference itself for Weakening::none): what the
 // counterexamples' expected outcomes come from, and what tests replay them in.

@@ -1,7 +1,7 @@
 // Optimized optimistic-rollup batch engine, l2::opt::optimistic_rollup::Engine: must match
 // l2::ref::optimistic_rollup::execute_batch (reference/include/l2/ref/optimistic_rollup.hpp) bit for
 // bit: for a valid batch the same n + 1 intermediate state roots and the same post-state (accounts
-// and both counters); for an invalid one the same RollupError, that of the first transaction the
+// and both counters); for an invalid one the same OptimisticRollupError, that of the first transaction the
 // reference rejects (transfers, withdrawals, deposits and forced exits alike).
 // Exploits a flat account table indexed by account index (one cache line per account), each owner
 // key parsed once (libsecp256k1's lift_x) when its account is loaded or created, an account tree
@@ -109,11 +109,11 @@ class AccountTree {
 // failed_transaction was rejected with `error`, the first failing rule's code, and the engine holds
 // the state it had before the call (state_roots is then empty, as the reference returns no roots).
 struct BatchOutcome {
-  RollupError error = RollupError::none;
+  OptimisticRollupError error = OptimisticRollupError::none;
   std::size_t failed_transaction = 0;
   std::vector<Hash32> state_roots;
 
-  bool ok() const { return error == RollupError::none; }
+  bool ok() const { return error == OptimisticRollupError::none; }
 };
 
 // The L2 state of one optimistic rollup (accounts, account tree, deposits_credited,

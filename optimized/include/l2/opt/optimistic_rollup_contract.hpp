@@ -1,6 +1,6 @@
 // Optimized engines for the optimistic-rollup L1 contract's two heavy entry points: must match
 // l2::ref::optimistic_rollup::apply_submit_batch and apply_resolve_challenge
-// (reference/include/l2/ref/optimistic_rollup_contract.hpp) bit for bit: the same RollupError for
+// (reference/include/l2/ref/optimistic_rollup_contract.hpp) bit for bit: the same OptimisticRollupError for
 // every input, from the same rule in the same order (OR-FROZEN-1, OR-BATCH-1, 2, 13, 3, 4, 14, 15, 5..12;
 // OR-RES-1..4), and on success the same Effects (contract, payouts, resolutions).
 // Exploits, for submit_batch, the multi-buffer SHA-256 kernels for the posted data's commitments

@@ -62,21 +62,21 @@ ref::optimistic_rollup::TransactionFault transaction_fault_at(const ref::optimis
 // ref::optimistic_rollup::verify_fraud_proof(c, record, challenge, proof): none (the fraud is
 // confirmed) or the first failing rule's code. Any proof, including ones no honest party builds
 // (indices and counts up to UINT64_MAX, witnesses of any length, bytes that do not decode).
-RollupError verify_fraud_proof(const ref::optimistic_rollup::OptimisticRollup& c,
+OptimisticRollupError verify_fraud_proof(const ref::optimistic_rollup::OptimisticRollup& c,
                                const ref::optimistic_rollup::BatchRecord& record,
                                const ref::optimistic_rollup::Challenge& challenge,
                                const ref::optimistic_rollup::FraudProof& proof);
 
 // ref::optimistic_rollup::apply_tx(params, l1, pre_root, witness, tx) with libsecp256k1: the
 // stateless step a fraud proof re-executes. spec: optimistic_rollup.md#apply_tx
-Result<Hash32, RollupError> apply_tx(const ref::optimistic_rollup::L2Params& params,
+Result<Hash32, OptimisticRollupError> apply_tx(const ref::optimistic_rollup::L2Params& params,
                                      const ref::optimistic_rollup::L1View& l1, const Hash32& pre_root,
                                      const ref::optimistic_rollup::TxWitness& witness,
                                      const ref::optimistic_rollup::Transaction& tx);
 
 // ref::optimistic_rollup::apply_encoded_tx: the same over the canonical bytes (OR-TX-1 for bytes
 // that do not decode).
-Result<Hash32, RollupError> apply_encoded_tx(const ref::optimistic_rollup::L2Params& params,
+Result<Hash32, OptimisticRollupError> apply_encoded_tx(const ref::optimistic_rollup::L2Params& params,
                                              const ref::optimistic_rollup::L1View& l1, const Hash32& pre_root,
                                              const ref::optimistic_rollup::TxWitness& witness,
                                              std::span<const u8> encoded_tx);

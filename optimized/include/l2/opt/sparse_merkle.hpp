@@ -1,9 +1,13 @@
 // Optimized sparse Merkle tree (depth 32): must match l2::ref::smt::Tree, l2::ref::smt::rebuild_root
-// and the reference proofs (reference/include/l2/ref/sparse_merkle.hpp) bit for bit.
+// and the reference proofs and their checks (root_from_proof, verify_membership,
+// verify_non_membership, verified_root_after_update; reference/include/l2/ref/sparse_merkle.hpp) bit
+// for bit, error codes and their order included.
 // Exploits a flat cache of every non-empty node's pair of children (one open-addressing table per
 // level), batch updates that hash each dirty node once after one lookup, the multi-buffer SHA-256
 // kernels (midstate64_many from the "L2/smt/node" tag's midstate), oneTBB threads across the dirty
-// nodes of a level, and transparent huge pages for the tables.
+// nodes of a level, and transparent huge pages for the tables. Proofs are checked in lockstep: the 32
+// levels of a group of proofs go through one midstate64_many call per level, so a 16-lane kernel
+// hashes 16 proofs' nodes at once, and an update's old and new paths share each call.
 // spec: merkle_engines.md#account-tree
 #pragma once
 
@@ -19,6 +23,8 @@
 #include "l2/opt/merkle.hpp"
 #include "l2/opt/sha256.hpp"
 #include "l2/ref/bytes.hpp"
+#include "l2/ref/errors.hpp"
+#include "l2/ref/result.hpp"
 
 namespace l2::opt::smt {
 
@@ -55,6 +61,11 @@ struct HugePageAllocator {
 };
 void* allocate_table_bytes(std::size_t bytes, std::size_t alignment);
 void free_table_bytes(void* pointer, std::size_t bytes, std::size_t alignment);
+
+// The SHA-256 state after SHA256("L2/smt/node") twice: node hashes continue it with midstate64_many.
+const sha256::Midstate& node_midstate();
+// ref::smt::leaf_hash(index, value) through `kernel`: SHA256(SHA256(tag) || SHA256(tag) || index || value).
+Hash32 leaf_hash(const sha256::Kernel& kernel, Index index, const Hash32& value);
 
 template <class T>
 T* HugePageAllocator<T>::allocate(std::size_t count) {
@@ -161,11 +172,9 @@ class Tree {
   detail::DirtyNodes update_leaf_pairs(const std::vector<const Update*>& writes, bool parallel);
   // Writes the changed nodes of `height` into their parents' pairs; returns the parents.
   detail::DirtyNodes update_node_pairs(std::size_t height, const detail::DirtyNodes& children, bool parallel);
-  Hash32 leaf_hash(Index index, const Hash32& value) const;
 
   const sha256::Kernel* kernel_;
   sha256::Midstate node_midstate_{};
-  std::array<u8, 64> leaf_tag_prefix_{};  // SHA256("L2/smt/leaf") twice
   std::array<Hash32, depth + 1> empty_hashes_{};
   detail::PairTable<detail::LeafPair> leaf_pairs_;  // keyed by index >> 1
   // node_pairs_[h - 1] holds the children at height h (1..31) of each non-empty node at h + 1,
@@ -177,5 +186,58 @@ class Tree {
 
 // The root of the tree holding exactly `entries`; when an index repeats, the last entry wins.
 Hash32 rebuild_root(std::span<const std::pair<Index, Hash32>> entries, unsigned threads = 0);
+
+// ---- Proofs: every function without a kernel argument uses default_merkle_kernel(). ----
+
+// ref::smt::root_from_proof(proof, value): the root `proof` leads to when its slot holds `value`
+// (nullopt: empty).
+Hash32 root_from_proof(const Proof& proof, const std::optional<Hash32>& value);
+Hash32 root_from_proof(const sha256::Kernel& kernel, const Proof& proof, const std::optional<Hash32>& value);
+
+// ref::smt::verify_membership(root, proof, value): smt_root_mismatch [SMT-PRF-1] or none.
+PrimitiveError verify_membership(const Hash32& root, const Proof& proof, const Hash32& value);
+PrimitiveError verify_membership(const sha256::Kernel& kernel, const Hash32& root, const Proof& proof,
+                                 const Hash32& value);
+
+// ref::smt::verify_non_membership(root, proof, opened_value), code for code: smt_root_mismatch
+// [SMT-PRF-1], then smt_leaf_not_empty [SMT-NON-1].
+PrimitiveError verify_non_membership(const Hash32& root, const Proof& proof,
+                                     const std::optional<Hash32>& opened_value = std::nullopt);
+PrimitiveError verify_non_membership(const sha256::Kernel& kernel, const Hash32& root, const Proof& proof,
+                                     const std::optional<Hash32>& opened_value = std::nullopt);
+
+// ref::smt::verified_root_after_update(old_root, proof, old_value, new_value): the root after the
+// proven slot alone changes to `new_value` (nullopt: emptied), or smt_root_mismatch [SMT-PRF-1]
+// when the opening does not lead to `old_root`. The old and the new path are hashed side by side,
+// two messages per kernel call.
+Result<Hash32, PrimitiveError> update_from_proof(const Hash32& old_root, const Proof& proof,
+                                                 const std::optional<Hash32>& old_value,
+                                                 const std::optional<Hash32>& new_value);
+Result<Hash32, PrimitiveError> update_from_proof(const sha256::Kernel& kernel, const Hash32& old_root,
+                                                 const Proof& proof, const std::optional<Hash32>& old_value,
+                                                 const std::optional<Hash32>& new_value);
+
+// One membership claim: `proof` opens slot proof.index to `value` under `root`.
+struct MembershipClaim {
+  Hash32 root{};
+  Proof proof;
+  Hash32 value{};
+};
+
+// Claims per lockstep group: a group's 64-byte messages and running hashes (12 KiB) stay in L1
+// while its 32 levels are hashed, and a group fills a 16-lane kernel 8 times over per level.
+inline constexpr std::size_t claims_per_group = 128;
+
+// results[i] = verify_membership(claims[i]) for i < min(claims.size(), results.size()); results
+// beyond claims.size() are left untouched. Each group's leaf hashes are single messages (their
+// 36-byte tail after the tag prefix fits no batch kernel); its 32 levels of node hashes go through
+// midstate64_many in lockstep, one call per level. `threads`: at most this many TBB threads
+// across groups (0 = TBB's default); a batch of fewer than two groups stays on the calling thread.
+// Each result is exactly the single verification's, whatever the kernel, the thread count or the
+// batch.
+void verify_membership_batch(std::span<const MembershipClaim> claims, std::span<PrimitiveError> results,
+                             unsigned threads = 0);
+void verify_membership_batch(const sha256::Kernel& kernel, std::span<const MembershipClaim> claims,
+                             std::span<PrimitiveError> results, unsigned threads = 0);
 
 }  // namespace l2::opt::smt

@@ -87,6 +87,12 @@ struct OperationTable {
     (f(std::type_identity<Ops>{}), ...);
   }
 
+  // Whether `code` names an operation and `input` holds that operation's Input type.
+  static constexpr bool input_matches(Code code, const InputVariant& input) {
+    if (!valid(code)) return false;
+    return visit(code, [&](auto op) { return std::holds_alternative<typename decltype(op)::type::Input>(input); });
+  }
+
   // Calls f(std::type_identity<Op>{}) for the operation with this code and returns its result.
   // Contract: valid(code).
   template <class F>

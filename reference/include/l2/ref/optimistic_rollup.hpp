@@ -153,12 +153,12 @@ namespace l2 {
   X(reclaim_deposit_credited, "OR-RECL-2", "the final state credited the deposit on L2: it leaves by an exit") \
   X(reclaim_already_reclaimed, "OR-RECL-3", "the deposit was reclaimed already") \
   X(reclaim_escrow_insufficient, "OR-RECL-4", "the escrow is below the deposit: only an unchallenged fraud can lead here")
-L2_ERROR_ENUM(RollupError, "OR_", L2_ROLLUP_ERRORS)
+L2_ERROR_ENUM(OptimisticRollupError, "OR_", L2_ROLLUP_ERRORS)
 
-inline constexpr auto all_rollup_errors = all_errors(RollupError{});
+inline constexpr auto all_rollup_errors = all_errors(OptimisticRollupError{});
 
 // The L2-transaction rules: the ones this header's apply_tx returns.
-inline constexpr RollupError last_transaction_error = RollupError::forced_exit_wrong_amount;
+inline constexpr OptimisticRollupError last_transaction_error = OptimisticRollupError::forced_exit_wrong_amount;
 
 }  // namespace l2
 
@@ -389,25 +389,25 @@ L2_REFLECT_ENUM(FraudProofType, invalid_transition, invalid_signature, double_sp
                 data_withholding)
 
 // A witness rule (OR-WIT-*) failed: the witness, not the transaction, is wrong.
-constexpr bool is_witness_error(RollupError e) {
-  return e == RollupError::witness_state_mismatch || e == RollupError::witness_missing ||
-         e == RollupError::witness_wrong_account || e == RollupError::witness_root_mismatch;
+constexpr bool is_witness_error(OptimisticRollupError e) {
+  return e == OptimisticRollupError::witness_state_mismatch || e == OptimisticRollupError::witness_missing ||
+         e == OptimisticRollupError::witness_wrong_account || e == OptimisticRollupError::witness_root_mismatch;
 }
 
 // A transaction rule failed: the transaction is invalid in that state.
-constexpr bool is_transaction_error(RollupError e) {
-  return e != RollupError::none && e <= last_transaction_error && !is_witness_error(e);
+constexpr bool is_transaction_error(OptimisticRollupError e) {
+  return e != OptimisticRollupError::none && e <= last_transaction_error && !is_witness_error(e);
 }
 
 // The fault an invalid transaction inside a batch proves. Contract: is_transaction_error(e).
 // spec: optimistic_rollup.md#fraudprooftype
-constexpr FraudProofType fault_type(RollupError e) {
+constexpr FraudProofType fault_type(OptimisticRollupError e) {
   switch (e) {
-    case RollupError::bad_signature: return FraudProofType::invalid_signature;
-    case RollupError::nonce_replayed:
-    case RollupError::insufficient_balance:
-    case RollupError::deposit_already_credited:
-    case RollupError::forced_exit_already_processed: return FraudProofType::double_spend;
+    case OptimisticRollupError::bad_signature: return FraudProofType::invalid_signature;
+    case OptimisticRollupError::nonce_replayed:
+    case OptimisticRollupError::insufficient_balance:
+    case OptimisticRollupError::deposit_already_credited:
+    case OptimisticRollupError::forced_exit_already_processed: return FraudProofType::double_spend;
     default: return FraudProofType::invalid_transition;
   }
 }
@@ -434,7 +434,7 @@ struct Bip340Check {
 
 template <class S>
 concept AccountStore = requires(S& store, AccountIndex index, const Account& account) {
-  { store.open(index) } -> std::same_as<Result<std::optional<Account>, RollupError>>;
+  { store.open(index) } -> std::same_as<Result<std::optional<Account>, OptimisticRollupError>>;
   { store.write(index, account) } -> std::same_as<void>;
 };
 
@@ -450,76 +450,76 @@ constexpr bool has_only_its_body(const Transaction& tx) {
 }
 
 // spec: optimistic_rollup.md#check_shape
-constexpr RollupError check_shape(const Transaction& tx) {
+constexpr OptimisticRollupError check_shape(const Transaction& tx) {
   // Verify: kind names the one body that is present [OR-TX-1]
-  if (!has_only_its_body(tx)) return RollupError::tx_malformed;
-  return RollupError::none;
+  if (!has_only_its_body(tx)) return OptimisticRollupError::tx_malformed;
+  return OptimisticRollupError::none;
 }
 
 // The sender's side of a signed transaction (transfer or withdrawal): checks, then the debit.
 // spec: optimistic_rollup.md#debit_sender
 template <AccountStore Store, SignatureCheck Check>
-constexpr RollupError debit_sender(Store& store, AccountIndex from, u64 amount, u64 fee, u64 nonce,
+constexpr OptimisticRollupError debit_sender(Store& store, AccountIndex from, u64 amount, u64 fee, u64 nonce,
                                    const Hash32& digest, const Signature& signature, const Check& signature_check) {
   const auto opened = store.open(from);
   if (!opened) return opened.error();
   // Verify: the sending account exists [OR-SEND-1]
-  if (!opened.value()) return RollupError::unknown_sender;
+  if (!opened.value()) return OptimisticRollupError::unknown_sender;
   Account sender = *opened.value();
   // Verify: the signature is the sender's BIP-340 signature of the digest [OR-SEND-2]
-  if (!signature_check(sender.owner, digest, signature)) return RollupError::bad_signature;
+  if (!signature_check(sender.owner, digest, signature)) return OptimisticRollupError::bad_signature;
   // Verify: nonce >= sender.nonce, else the transaction is a replay [OR-SEND-3]
-  if (nonce < sender.nonce) return RollupError::nonce_replayed;
+  if (nonce < sender.nonce) return OptimisticRollupError::nonce_replayed;
   // Verify: nonce <= sender.nonce [OR-SEND-4]
-  if (nonce > sender.nonce) return RollupError::nonce_gap;
+  if (nonce > sender.nonce) return OptimisticRollupError::nonce_gap;
   const Checked next_nonce = checked_add(sender.nonce, 1);
   // Verify: sender.nonce + 1 <= UINT64_MAX [OR-SEND-5]
-  if (next_nonce.overflow) return RollupError::nonce_exhausted;
+  if (next_nonce.overflow) return OptimisticRollupError::nonce_exhausted;
   const Checked total = checked_add(amount, fee);
   // Verify: amount + fee <= UINT64_MAX [OR-SEND-6]
-  if (total.overflow) return RollupError::amount_overflow;
+  if (total.overflow) return OptimisticRollupError::amount_overflow;
   const Checked remaining = checked_sub(sender.balance, total.value);
   // Verify: sender.balance >= amount + fee [OR-SEND-7]
-  if (remaining.overflow) return RollupError::insufficient_balance;
+  if (remaining.overflow) return OptimisticRollupError::insufficient_balance;
 
   sender.balance = remaining.value;
   sender.nonce = next_nonce.value;
   store.write(from, sender);
-  return RollupError::none;
+  return OptimisticRollupError::none;
 }
 
 // spec: optimistic_rollup.md#credit_fee
 template <AccountStore Store>
-constexpr RollupError credit_fee(Store& store, u64 fee) {
+constexpr OptimisticRollupError credit_fee(Store& store, u64 fee) {
   const auto opened = store.open(fee_account);
   if (!opened) return opened.error();
   // Verify: the fee account exists [OR-FEE-1]
-  if (!opened.value()) return RollupError::no_fee_account;
+  if (!opened.value()) return OptimisticRollupError::no_fee_account;
   Account operator_account = *opened.value();
   const Checked balance = checked_add(operator_account.balance, fee);
   // Verify: fee account balance + fee <= UINT64_MAX [OR-FEE-2]
-  if (balance.overflow) return RollupError::fee_balance_overflow;
+  if (balance.overflow) return OptimisticRollupError::fee_balance_overflow;
   operator_account.balance = balance.value;
   store.write(fee_account, operator_account);
-  return RollupError::none;
+  return OptimisticRollupError::none;
 }
 
 // spec: optimistic_rollup.md#apply_transfer
 template <AccountStore Store, SignatureCheck Check>
-constexpr RollupError apply_transfer(Store& store, const L2Params& params, const Transfer& t,
+constexpr OptimisticRollupError apply_transfer(Store& store, const L2Params& params, const Transfer& t,
                                      const Check& signature_check) {
   const Hash32 digest = transfer_digest(params, t);
-  if (const RollupError e = debit_sender(store, t.from, t.amount, t.fee, t.nonce, digest, t.signature, signature_check);
-      e != RollupError::none)
+  if (const OptimisticRollupError e = debit_sender(store, t.from, t.amount, t.fee, t.nonce, digest, t.signature, signature_check);
+      e != OptimisticRollupError::none)
     return e;
   const auto opened = store.open(t.to);
   if (!opened) return opened.error();
   // Verify: the receiving account exists [OR-XFER-1]
-  if (!opened.value()) return RollupError::unknown_recipient;
+  if (!opened.value()) return OptimisticRollupError::unknown_recipient;
   Account recipient = *opened.value();
   const Checked balance = checked_add(recipient.balance, t.amount);
   // Verify: recipient balance + amount <= UINT64_MAX [OR-XFER-2]
-  if (balance.overflow) return RollupError::recipient_balance_overflow;
+  if (balance.overflow) return OptimisticRollupError::recipient_balance_overflow;
   recipient.balance = balance.value;
   store.write(t.to, recipient);
   return credit_fee(store, t.fee);
@@ -527,11 +527,11 @@ constexpr RollupError apply_transfer(Store& store, const L2Params& params, const
 
 // spec: optimistic_rollup.md#apply_withdrawal
 template <AccountStore Store, SignatureCheck Check>
-constexpr RollupError apply_withdrawal(Store& store, const L2Params& params, const Withdrawal& w,
+constexpr OptimisticRollupError apply_withdrawal(Store& store, const L2Params& params, const Withdrawal& w,
                                        const Check& signature_check) {
   const Hash32 digest = withdrawal_digest(params, w);
-  if (const RollupError e = debit_sender(store, w.from, w.amount, w.fee, w.nonce, digest, w.signature, signature_check);
-      e != RollupError::none)
+  if (const OptimisticRollupError e = debit_sender(store, w.from, w.amount, w.fee, w.nonce, digest, w.signature, signature_check);
+      e != OptimisticRollupError::none)
     return e;
   // The amount leaves L2 here; L1 pays it to l1_recipient once the batch is final.
   return credit_fee(store, w.fee);
@@ -539,55 +539,55 @@ constexpr RollupError apply_withdrawal(Store& store, const L2Params& params, con
 
 // spec: optimistic_rollup.md#apply_deposit
 template <AccountStore Store>
-constexpr RollupError apply_deposit(Store& store, const L2Params& params, const L1View& l1, u64& deposits_credited,
+constexpr OptimisticRollupError apply_deposit(Store& store, const L2Params& params, const L1View& l1, u64& deposits_credited,
                                     const Deposit& d) {
   // Verify: deposit_index >= deposits_credited, else it was credited before [OR-DEP-1]
-  if (d.deposit_index < deposits_credited) return RollupError::deposit_already_credited;
+  if (d.deposit_index < deposits_credited) return OptimisticRollupError::deposit_already_credited;
   // Verify: deposit_index <= deposits_credited [OR-DEP-2]
-  if (d.deposit_index > deposits_credited) return RollupError::deposit_out_of_order;
+  if (d.deposit_index > deposits_credited) return OptimisticRollupError::deposit_out_of_order;
   // Verify: L1 had recorded a deposit with this index when the batch was submitted [OR-DEP-3]
-  if (d.deposit_index >= l1.deposit_ids.size()) return RollupError::deposit_not_recorded;
+  if (d.deposit_index >= l1.deposit_ids.size()) return OptimisticRollupError::deposit_not_recorded;
   // Verify: deposit_id(d) is the id L1 recorded at deposit_index [OR-DEP-4]
-  if (deposit_id(params, d) != l1.deposit_ids[d.deposit_index]) return RollupError::deposit_mismatch;
+  if (deposit_id(params, d) != l1.deposit_ids[d.deposit_index]) return OptimisticRollupError::deposit_mismatch;
   const auto opened = store.open(d.to);
   if (!opened) return opened.error();
   Account account{};
   if (d.new_owner) {
     // Verify: an account-creating deposit names an empty slot [OR-DEP-5]
-    if (opened.value()) return RollupError::account_exists;
+    if (opened.value()) return OptimisticRollupError::account_exists;
     account = Account{d.amount, 0, *d.new_owner};
   } else {
     // Verify: a top-up deposit names an existing account [OR-DEP-6]
-    if (!opened.value()) return RollupError::unknown_account;
+    if (!opened.value()) return OptimisticRollupError::unknown_account;
     account = *opened.value();
     const Checked balance = checked_add(account.balance, d.amount);
     // Verify: balance + amount <= UINT64_MAX [OR-DEP-7]
-    if (balance.overflow) return RollupError::deposit_balance_overflow;
+    if (balance.overflow) return OptimisticRollupError::deposit_balance_overflow;
     account.balance = balance.value;
   }
   store.write(d.to, account);
   // deposit_index < deposit_ids.size() <= SIZE_MAX, so the count cannot overflow.
   deposits_credited = d.deposit_index + 1;
-  return RollupError::none;
+  return OptimisticRollupError::none;
 }
 
 // spec: optimistic_rollup.md#apply_forced_exit
 template <AccountStore Store>
-constexpr RollupError apply_forced_exit(Store& store, const L2Params& params, const L1View& l1,
+constexpr OptimisticRollupError apply_forced_exit(Store& store, const L2Params& params, const L1View& l1,
                                         u64& forced_exits_processed, const ForcedExit& e) {
   // Verify: request_index >= forced_exits_processed, else it was processed before [OR-FEX-1]
-  if (e.request_index < forced_exits_processed) return RollupError::forced_exit_already_processed;
+  if (e.request_index < forced_exits_processed) return OptimisticRollupError::forced_exit_already_processed;
   // Verify: request_index <= forced_exits_processed [OR-FEX-2]
-  if (e.request_index > forced_exits_processed) return RollupError::forced_exit_out_of_order;
+  if (e.request_index > forced_exits_processed) return OptimisticRollupError::forced_exit_out_of_order;
   // Verify: L1 had recorded a forced exit with this index in the batch's L1 view [OR-FEX-3]
-  if (e.request_index >= l1.forced_exit_ids.size()) return RollupError::forced_exit_not_recorded;
+  if (e.request_index >= l1.forced_exit_ids.size()) return OptimisticRollupError::forced_exit_not_recorded;
   // Verify: forced_exit_id(e) is the id L1 recorded at request_index [OR-FEX-4]
-  if (forced_exit_id(params, e) != l1.forced_exit_ids[e.request_index]) return RollupError::forced_exit_mismatch;
+  if (forced_exit_id(params, e) != l1.forced_exit_ids[e.request_index]) return OptimisticRollupError::forced_exit_mismatch;
   const auto opened = store.open(e.from);
   if (!opened) return opened.error();
   const bool owned = opened.value() && opened.value()->owner == e.requester;
   // Verify: amount is the whole balance if the requester owns the account, else 0 [OR-FEX-5]
-  if (e.amount != (owned ? opened.value()->balance : 0)) return RollupError::forced_exit_wrong_amount;
+  if (e.amount != (owned ? opened.value()->balance : 0)) return OptimisticRollupError::forced_exit_wrong_amount;
   if (owned) {
     Account account = *opened.value();
     account.balance = 0;  // the whole balance leaves L2; L1 pays it once the batch is final
@@ -595,7 +595,7 @@ constexpr RollupError apply_forced_exit(Store& store, const L2Params& params, co
   }
   // request_index < forced_exit_ids.size() <= SIZE_MAX, so the count cannot overflow.
   forced_exits_processed = e.request_index + 1;
-  return RollupError::none;
+  return OptimisticRollupError::none;
 }
 
 // How many of L1's deposits and forced exits the state has processed.
@@ -607,16 +607,16 @@ struct Counters {
 // One transaction against a store. On success the store holds the post-state and the counters are
 // updated; on an error both are to be discarded. spec: optimistic_rollup.md#apply_tx
 template <AccountStore Store, SignatureCheck Check>
-constexpr RollupError execute_transaction(Store& store, const L2Params& params, const L1View& l1, Counters& counters,
+constexpr OptimisticRollupError execute_transaction(Store& store, const L2Params& params, const L1View& l1, Counters& counters,
                                           const Transaction& tx, const Check& signature_check) {
-  if (const RollupError e = check_shape(tx); e != RollupError::none) return e;
+  if (const OptimisticRollupError e = check_shape(tx); e != OptimisticRollupError::none) return e;
   switch (tx.kind) {
     case TxKind::transfer: return apply_transfer(store, params, *tx.transfer, signature_check);
     case TxKind::deposit: return apply_deposit(store, params, l1, counters.deposits_credited, *tx.deposit);
     case TxKind::withdrawal: return apply_withdrawal(store, params, *tx.withdrawal, signature_check);
     case TxKind::forced_exit: return apply_forced_exit(store, params, l1, counters.forced_exits_processed, *tx.forced_exit);
   }
-  return RollupError::tx_malformed;
+  return OptimisticRollupError::tx_malformed;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -629,16 +629,16 @@ class WitnessCursor {
   constexpr WitnessCursor(const Hash32& accounts_root, std::span<const AccountWitness> openings)
       : accounts_root_(accounts_root), openings_(openings) {}
 
-  constexpr Result<std::optional<Account>, RollupError> open(AccountIndex index) {
+  constexpr Result<std::optional<Account>, OptimisticRollupError> open(AccountIndex index) {
     // Verify: the witness has another opening [OR-WIT-2]
-    if (next_ >= openings_.size()) return RollupError::witness_missing;
+    if (next_ >= openings_.size()) return OptimisticRollupError::witness_missing;
     const AccountWitness& opening = openings_[next_];
     // Verify: the opening is for the account read [OR-WIT-3]
-    if (opening.index != index) return RollupError::witness_wrong_account;
+    if (opening.index != index) return OptimisticRollupError::witness_wrong_account;
     const std::optional<Hash32> value =
         opening.account ? std::optional<Hash32>(account_value(*opening.account)) : std::nullopt;
     // Verify: the opening leads to the current accounts root [OR-WIT-4]
-    if (smt::root_from_proof(proof_of(opening), value) != accounts_root_) return RollupError::witness_root_mismatch;
+    if (smt::root_from_proof(proof_of(opening), value) != accounts_root_) return OptimisticRollupError::witness_root_mismatch;
     ++next_;
     return opening.account;
   }
@@ -668,15 +668,15 @@ class WitnessCursor {
 // the witness is wrong; any other error says the transaction is invalid in that state. Openings
 // past the ones the transaction reads are ignored.
 template <SignatureCheck Check = Bip340Check>
-constexpr Result<Hash32, RollupError> apply_tx(const L2Params& params, const L1View& l1, const Hash32& pre_root,
+constexpr Result<Hash32, OptimisticRollupError> apply_tx(const L2Params& params, const L1View& l1, const Hash32& pre_root,
                                                const TxWitness& witness, const Transaction& tx,
                                                const Check& signature_check = {}) {
-  if (const RollupError e = check_shape(tx); e != RollupError::none) return e;
+  if (const OptimisticRollupError e = check_shape(tx); e != OptimisticRollupError::none) return e;
   // Verify: the witness's state header hashes to pre_root [OR-WIT-1]
-  if (state_root(witness.pre_state) != pre_root) return RollupError::witness_state_mismatch;
+  if (state_root(witness.pre_state) != pre_root) return OptimisticRollupError::witness_state_mismatch;
   WitnessCursor cursor(witness.pre_state.accounts_root, witness.accounts);
   Counters counters{witness.pre_state.deposits_credited, witness.pre_state.forced_exits_processed};
-  if (const RollupError e = execute_transaction(cursor, params, l1, counters, tx, signature_check); e != RollupError::none)
+  if (const OptimisticRollupError e = execute_transaction(cursor, params, l1, counters, tx, signature_check); e != OptimisticRollupError::none)
     return e;
   return state_root(StateHeader{cursor.accounts_root(), counters.deposits_credited, counters.forced_exits_processed});
 }
@@ -684,12 +684,12 @@ constexpr Result<Hash32, RollupError> apply_tx(const L2Params& params, const L1V
 // The same step over the transaction's canonical bytes, as a batch commits to them.
 // spec: optimistic_rollup.md#check_shape
 template <SignatureCheck Check = Bip340Check>
-constexpr Result<Hash32, RollupError> apply_encoded_tx(const L2Params& params, const L1View& l1, const Hash32& pre_root,
+constexpr Result<Hash32, OptimisticRollupError> apply_encoded_tx(const L2Params& params, const L1View& l1, const Hash32& pre_root,
                                                        const TxWitness& witness, std::span<const u8> encoded_tx,
                                                        const Check& signature_check = {}) {
   const auto decoded = reflect::decode<Transaction>(encoded_tx);
   // Verify: the bytes decode to a Transaction [OR-TX-1]
-  if (!decoded) return RollupError::tx_malformed;
+  if (!decoded) return OptimisticRollupError::tx_malformed;
   return apply_tx(params, l1, pre_root, witness, decoded.value(), signature_check);
 }
 
@@ -752,7 +752,7 @@ class StateStore {
  public:
   constexpr explicit StateStore(State& state) : state_(state) {}
 
-  constexpr Result<std::optional<Account>, RollupError> open(AccountIndex index) {
+  constexpr Result<std::optional<Account>, OptimisticRollupError> open(AccountIndex index) {
     const std::optional<Account> account = state_.account(index);
     openings_.push_back(AccountWitness{index, account, state_.prove(index).siblings});
     return account;
@@ -773,12 +773,12 @@ struct Execution {
 };
 
 template <SignatureCheck Check = Bip340Check>
-constexpr Result<Execution, RollupError> execute_tx(const L2Params& params, const L1View& l1, const State& pre_state,
+constexpr Result<Execution, OptimisticRollupError> execute_tx(const L2Params& params, const L1View& l1, const State& pre_state,
                                                     const Transaction& tx, const Check& signature_check = {}) {
   Execution execution{pre_state, TxWitness{pre_state.header(), {}}};
   StateStore store(execution.post_state);
   Counters counters = pre_state.counters();
-  if (const RollupError e = execute_transaction(store, params, l1, counters, tx, signature_check); e != RollupError::none)
+  if (const OptimisticRollupError e = execute_transaction(store, params, l1, counters, tx, signature_check); e != OptimisticRollupError::none)
     return e;
   execution.post_state.set_counters(counters);
   execution.witness.accounts = store.take_openings();
@@ -787,7 +787,7 @@ constexpr Result<Execution, RollupError> execute_tx(const L2Params& params, cons
 
 // The stateful step: the post-state, or the first failing rule with the state left as it was.
 template <SignatureCheck Check = Bip340Check>
-constexpr Result<State, RollupError> apply_tx(const L2Params& params, const L1View& l1, const State& pre_state,
+constexpr Result<State, OptimisticRollupError> apply_tx(const L2Params& params, const L1View& l1, const State& pre_state,
                                               const Transaction& tx, const Check& signature_check = {}) {
   auto executed = execute_tx(params, l1, pre_state, tx, signature_check);
   if (!executed) return executed.error();
@@ -815,7 +815,7 @@ struct BatchExecution {
 };
 
 template <SignatureCheck Check = Bip340Check>
-constexpr Result<BatchExecution, RollupError> execute_batch(const L2Params& params, const L1View& l1,
+constexpr Result<BatchExecution, OptimisticRollupError> execute_batch(const L2Params& params, const L1View& l1,
                                                             const State& pre_state,
                                                             std::span<const Transaction> transactions,
                                                             const Check& signature_check = {}) {

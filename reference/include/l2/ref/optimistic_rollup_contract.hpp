@@ -7,7 +7,7 @@
 // request unprocessed for escape_delay_blocks, anyone freezes the rollup; once no batch is pending,
 // every account exits once against the last final state, and every uncredited deposit goes back.
 //
-// Every entry point is a pure function (contract, input, env) -> Effects | RollupError. The input
+// Every entry point is a pure function (contract, input, env) -> Effects | OptimisticRollupError. The input
 // names the L1 caller (and, for a payable entry point, the value attached); env is the block
 // height. Effects carry the new contract state, the payments the call makes (value leaving the
 // contract) and the challenge resolutions it produced, so conservation is a statement about one
@@ -239,17 +239,19 @@ struct Payout {
 enum class ResolutionKind : u8 { fraud_confirmed, challenge_rejected, challenge_withdrawn, batch_reverted };
 L2_REFLECT_ENUM(ResolutionKind, fraud_confirmed, challenge_rejected, challenge_withdrawn, batch_reverted)
 
-// fraud_confirmed: `slashed_amount` taken from the stake, `paid_to_challenger` = bond + half of it;
-// challenge_rejected and challenge_withdrawn: `forfeited_bond` paid to the operator (`reason` is the
-// rule that rejected the proof, or OR_CHALLENGE_EXPIRED); batch_reverted: `paid_to_challenger` =
-// the bond refunded.
+// fraud_confirmed: `slashed_amount` taken from the stake, the bond refunded to the challenger
+// (`refunded_bond`) and half of the slash paid to it (`reward`); challenge_rejected and
+// challenge_withdrawn: `forfeited_bond` paid to the operator (`reason` is the rule that rejected the
+// proof, or OR_CHALLENGE_EXPIRED); batch_reverted: `refunded_bond` paid back. Each amount is one
+// payout, so each fits a u64 (their sum may not: bonds are held apart from the capped holdings).
 struct ChallengeResolution {
   Hash32 challenge_id{};
   ResolutionKind kind = ResolutionKind::fraud_confirmed;
   u64 slashed_amount = 0;
-  u64 paid_to_challenger = 0;
+  u64 refunded_bond = 0;
+  u64 reward = 0;
   u64 forfeited_bond = 0;
-  RollupError reason = RollupError::none;
+  OptimisticRollupError reason = OptimisticRollupError::none;
   friend constexpr bool operator==(const ChallengeResolution&, const ChallengeResolution&) = default;
 };
 
@@ -259,7 +261,7 @@ struct Effects {
   std::vector<ChallengeResolution> resolutions;
 };
 
-using Transition = Result<Effects, RollupError>;
+using Transition = Result<Effects, OptimisticRollupError>;
 
 // ---------------------------------------------------------------------------------------------
 // Views and helpers.
@@ -384,36 +386,36 @@ constexpr Challenge close_challenge(OptimisticRollup& c, std::size_t k) {
 
 // The configuration rules, each a bound the protocol needs to work against an L1 that may delay
 // an honest transaction by censorship_bound_blocks.
-constexpr RollupError check_config(const RollupConfig& config) {
+constexpr OptimisticRollupError check_config(const RollupConfig& config) {
   // Verify: censorship_bound_blocks >= 1 [OR-DEPLOY-1]
-  if (config.censorship_bound_blocks == 0) return RollupError::config_censorship_bound;
+  if (config.censorship_bound_blocks == 0) return OptimisticRollupError::config_censorship_bound;
   // Verify: max_batch_size >= 1 [OR-DEPLOY-2]
-  if (config.max_batch_size == 0) return RollupError::config_batch_size;
+  if (config.max_batch_size == 0) return OptimisticRollupError::config_batch_size;
   // Verify: challenge_period_blocks > censorship_bound_blocks [OR-DEPLOY-3]
-  if (config.challenge_period_blocks <= config.censorship_bound_blocks) return RollupError::config_challenge_period;
+  if (config.challenge_period_blocks <= config.censorship_bound_blocks) return OptimisticRollupError::config_challenge_period;
   // Verify: resolution_period_blocks > censorship_bound_blocks [OR-DEPLOY-4]
-  if (config.resolution_period_blocks <= config.censorship_bound_blocks) return RollupError::config_resolution_period;
+  if (config.resolution_period_blocks <= config.censorship_bound_blocks) return OptimisticRollupError::config_resolution_period;
   // Verify: sequencing_window_blocks >= censorship_bound_blocks [OR-DEPLOY-5]
-  if (config.sequencing_window_blocks < config.censorship_bound_blocks) return RollupError::config_sequencing_window;
+  if (config.sequencing_window_blocks < config.censorship_bound_blocks) return OptimisticRollupError::config_sequencing_window;
   const Checked honest_latest = checked_add(config.queue_inclusion_blocks, config.sequencing_window_blocks);
   // Verify: escape_delay_blocks > queue_inclusion_blocks + sequencing_window_blocks [OR-DEPLOY-6]
-  if (honest_latest.overflow || config.escape_delay_blocks <= honest_latest.value) return RollupError::config_escape_delay;
+  if (honest_latest.overflow || config.escape_delay_blocks <= honest_latest.value) return OptimisticRollupError::config_escape_delay;
   const u8 penalty = config.stake.penalty_percentage;
   // Verify: 1 <= penalty_percentage <= 100 [OR-DEPLOY-7]
-  if (penalty == 0 || penalty > 100) return RollupError::config_penalty;
+  if (penalty == 0 || penalty > 100) return OptimisticRollupError::config_penalty;
   // Verify: floor(minimum_stake * penalty_percentage / 100) >= 2 [OR-DEPLOY-8]
-  if (checked_mul_div(config.stake.minimum_stake, penalty, 100).value < 2) return RollupError::config_slash;
+  if (checked_mul_div(config.stake.minimum_stake, penalty, 100).value < 2) return OptimisticRollupError::config_slash;
   // Verify: min_challenge_bond >= 1 [OR-DEPLOY-9]
-  if (config.min_challenge_bond == 0) return RollupError::config_challenge_bond;
+  if (config.min_challenge_bond == 0) return OptimisticRollupError::config_challenge_bond;
   // Verify: min_deposit >= 1 [OR-DEPLOY-10]
-  if (config.min_deposit == 0) return RollupError::config_min_deposit;
+  if (config.min_deposit == 0) return OptimisticRollupError::config_min_deposit;
   // Verify: forced_exit_fee >= 1 [OR-DEPLOY-11]
-  if (config.forced_exit_fee == 0) return RollupError::config_forced_exit_fee;
-  return RollupError::none;
+  if (config.forced_exit_fee == 0) return OptimisticRollupError::config_forced_exit_fee;
+  return OptimisticRollupError::none;
 }
 
-constexpr Result<OptimisticRollup, RollupError> deploy(const DeployInput& in) {
-  if (const RollupError e = check_config(in.config); e != RollupError::none) return e;
+constexpr Result<OptimisticRollup, OptimisticRollupError> deploy(const DeployInput& in) {
+  if (const OptimisticRollupError e = check_config(in.config); e != OptimisticRollupError::none) return e;
   OptimisticRollup c{};
   c.chain_id = in.chain_id;
   c.contract = in.contract;
@@ -430,11 +432,11 @@ constexpr Result<OptimisticRollup, RollupError> deploy(const DeployInput& in) {
 
 constexpr Transition apply_stake(const OptimisticRollup& contract, const StakeInput& in, const Env& env) {
   // Verify: the caller is the operator [OR-STAKE-1]
-  if (in.caller != contract.operator_key) return RollupError::not_operator;
+  if (in.caller != contract.operator_key) return OptimisticRollupError::not_operator;
   // Verify: a first stake is at least minimum_stake [OR-STAKE-2]
-  if (!contract.staked && in.value < contract.config.stake.minimum_stake) return RollupError::stake_below_minimum;
+  if (!contract.staked && in.value < contract.config.stake.minimum_stake) return OptimisticRollupError::stake_below_minimum;
   // Verify: holdings + value <= UINT64_MAX [OR-STAKE-3]
-  if (!holdings_can_take(contract, in.value)) return RollupError::stake_overflow;
+  if (!holdings_can_take(contract, in.value)) return OptimisticRollupError::stake_overflow;
 
   OptimisticRollup c = contract;
   c.stake += in.value;
@@ -445,11 +447,11 @@ constexpr Transition apply_stake(const OptimisticRollup& contract, const StakeIn
 
 constexpr Transition apply_unstake(const OptimisticRollup& contract, const CallerInput& in, const Env& env) {
   // Verify: the caller is the operator [OR-STAKE-1]
-  if (in.caller != contract.operator_key) return RollupError::not_operator;
+  if (in.caller != contract.operator_key) return OptimisticRollupError::not_operator;
   // Verify: height >= stake_unlock_height [OR-UNSTAKE-1]
-  if (env.height < contract.stake_unlock_height) return RollupError::stake_locked;
+  if (env.height < contract.stake_unlock_height) return OptimisticRollupError::stake_locked;
   // Verify: no batch is pending [OR-UNSTAKE-2]
-  if (oldest_pending(contract)) return RollupError::batches_pending;
+  if (oldest_pending(contract)) return OptimisticRollupError::batches_pending;
 
   Effects effects = effects_of(contract);
   pay(effects, contract.operator_key, contract.stake);
@@ -473,15 +475,15 @@ constexpr Effects record_deposit(const OptimisticRollup& contract, const Hash32&
 constexpr Transition apply_deposit_new_account(const OptimisticRollup& contract, const DepositNewAccountInput& in,
                                                const Env& env) {
   // Verify: the rollup is not frozen [OR-FROZEN-1]
-  if (contract.frozen) return RollupError::rollup_frozen;
+  if (contract.frozen) return OptimisticRollupError::rollup_frozen;
   // Verify: value >= min_deposit [OR-BRIDGE-4]
-  if (in.value < contract.config.min_deposit) return RollupError::deposit_below_minimum;
+  if (in.value < contract.config.min_deposit) return OptimisticRollupError::deposit_below_minimum;
   // Verify: holdings + amount <= UINT64_MAX [OR-BRIDGE-1]
-  if (!holdings_can_take(contract, in.value)) return RollupError::escrow_overflow;
+  if (!holdings_can_take(contract, in.value)) return OptimisticRollupError::escrow_overflow;
   // Verify: an account index is left to assign [OR-BRIDGE-3]
-  if (contract.next_account_index > std::numeric_limits<AccountIndex>::max()) return RollupError::accounts_exhausted;
+  if (contract.next_account_index > std::numeric_limits<AccountIndex>::max()) return OptimisticRollupError::accounts_exhausted;
   // Verify: the owner is an x-only key on the curve, which can sign for the account [OR-BRIDGE-5]
-  if (!bip340::pubkey_on_curve(in.owner)) return RollupError::deposit_owner_invalid;
+  if (!bip340::pubkey_on_curve(in.owner)) return OptimisticRollupError::deposit_owner_invalid;
 
   const auto to = static_cast<AccountIndex>(contract.next_account_index);
   Effects effects = record_deposit(contract, in.caller, to, in.owner, in.value, env);
@@ -492,13 +494,13 @@ constexpr Transition apply_deposit_new_account(const OptimisticRollup& contract,
 constexpr Transition apply_deposit_top_up(const OptimisticRollup& contract, const DepositTopUpInput& in,
                                           const Env& env) {
   // Verify: the rollup is not frozen [OR-FROZEN-1]
-  if (contract.frozen) return RollupError::rollup_frozen;
+  if (contract.frozen) return OptimisticRollupError::rollup_frozen;
   // Verify: value >= min_deposit [OR-BRIDGE-4]
-  if (in.value < contract.config.min_deposit) return RollupError::deposit_below_minimum;
+  if (in.value < contract.config.min_deposit) return OptimisticRollupError::deposit_below_minimum;
   // Verify: holdings + amount <= UINT64_MAX [OR-BRIDGE-1]
-  if (!holdings_can_take(contract, in.value)) return RollupError::escrow_overflow;
+  if (!holdings_can_take(contract, in.value)) return OptimisticRollupError::escrow_overflow;
   // Verify: the index was assigned by L1 (or is account 0) [OR-BRIDGE-2]
-  if (in.to >= contract.next_account_index) return RollupError::deposit_unknown_account;
+  if (in.to >= contract.next_account_index) return OptimisticRollupError::deposit_unknown_account;
   return record_deposit(contract, in.caller, in.to, std::nullopt, in.value, env);
 }
 
@@ -506,11 +508,11 @@ constexpr Transition apply_deposit_top_up(const OptimisticRollup& contract, cons
 constexpr Transition apply_request_forced_exit(const OptimisticRollup& contract, const RequestForcedExitInput& in,
                                                const Env& env) {
   // Verify: the rollup is not frozen [OR-FROZEN-1]
-  if (contract.frozen) return RollupError::rollup_frozen;
+  if (contract.frozen) return OptimisticRollupError::rollup_frozen;
   // Verify: value == forced_exit_fee [OR-FEXQ-1]
-  if (in.value != contract.config.forced_exit_fee) return RollupError::forced_exit_fee;
+  if (in.value != contract.config.forced_exit_fee) return OptimisticRollupError::forced_exit_fee;
   // Verify: the index was assigned by L1 (or is account 0) [OR-FEXQ-2]
-  if (in.from >= contract.next_account_index) return RollupError::forced_exit_unknown_account;
+  if (in.from >= contract.next_account_index) return OptimisticRollupError::forced_exit_unknown_account;
 
   Effects effects = effects_of(contract);
   OptimisticRollup& c = effects.contract;
@@ -530,42 +532,42 @@ constexpr Transition apply_submit_batch(const OptimisticRollup& contract, const 
   const Batch& batch = in.batch;
   const BatchHeader& header = batch.header;
   // Verify: the rollup is not frozen [OR-FROZEN-1]
-  if (contract.frozen) return RollupError::rollup_frozen;
+  if (contract.frozen) return OptimisticRollupError::rollup_frozen;
   // Verify: the operator is staked at least minimum_stake [OR-BATCH-1]
   if (!contract.staked || contract.stake < contract.config.stake.minimum_stake)
-    return RollupError::operator_understaked;
+    return OptimisticRollupError::operator_understaked;
   // Verify: the header names this chain and rollup [OR-BATCH-2]
   if (header.chain_id != contract.chain_id || header.rollup_id != contract.rollup_id)
-    return RollupError::batch_wrong_rollup;
+    return OptimisticRollupError::batch_wrong_rollup;
   // Verify: the header's epoch is the contract's: no batch built before a revert [OR-BATCH-13]
-  if (header.epoch != contract.epoch) return RollupError::batch_wrong_epoch;
+  if (header.epoch != contract.epoch) return OptimisticRollupError::batch_wrong_epoch;
   // Verify: batch_number == len(batches) [OR-BATCH-3]
-  if (header.batch_number != contract.batches.size()) return RollupError::batch_out_of_order;
+  if (header.batch_number != contract.batches.size()) return OptimisticRollupError::batch_out_of_order;
   // Verify: prev_state_root == last_state_root [OR-BATCH-4]
-  if (header.prev_state_root != contract.last_state_root) return RollupError::batch_prev_root_mismatch;
+  if (header.prev_state_root != contract.last_state_root) return OptimisticRollupError::batch_prev_root_mismatch;
   // Verify: l1_origin_height < height: the batch was built on a block already on L1 [OR-BATCH-14]
-  if (header.l1_origin_height >= env.height) return RollupError::batch_origin_in_future;
+  if (header.l1_origin_height >= env.height) return OptimisticRollupError::batch_origin_in_future;
   // Verify: height <= l1_origin_height + sequencing_window_blocks [OR-BATCH-15]
   if (env.height > saturating_add(header.l1_origin_height, contract.config.sequencing_window_blocks))
-    return RollupError::batch_origin_stale;
+    return OptimisticRollupError::batch_origin_stale;
   // Verify: at least one transaction [OR-BATCH-5]
-  if (batch.transactions.empty()) return RollupError::batch_empty;
+  if (batch.transactions.empty()) return OptimisticRollupError::batch_empty;
   // Verify: at most max_batch_size transactions [OR-BATCH-6]
-  if (batch.transactions.size() > contract.config.max_batch_size) return RollupError::batch_too_large;
+  if (batch.transactions.size() > contract.config.max_batch_size) return OptimisticRollupError::batch_too_large;
   // Verify: transaction_count == len(transactions) [OR-BATCH-7]
-  if (header.transaction_count != batch.transactions.size()) return RollupError::batch_count_mismatch;
+  if (header.transaction_count != batch.transactions.size()) return OptimisticRollupError::batch_count_mismatch;
   // Verify: transactions_root is the RFC 6962 root of the posted transactions [OR-BATCH-8]
-  if (header.transactions_root != transactions_root(batch.transactions)) return RollupError::batch_tx_root_mismatch;
+  if (header.transactions_root != transactions_root(batch.transactions)) return OptimisticRollupError::batch_tx_root_mismatch;
   // Verify: len(state_roots) == transaction_count + 1 [OR-BATCH-9]
-  if (batch.state_roots.size() != batch.transactions.size() + 1) return RollupError::batch_state_root_count;
+  if (batch.state_roots.size() != batch.transactions.size() + 1) return OptimisticRollupError::batch_state_root_count;
   // Verify: state_roots[0] == prev_state_root and state_roots[n] == post_state_root [OR-BATCH-10]
   if (batch.state_roots.front() != header.prev_state_root || batch.state_roots.back() != header.post_state_root)
-    return RollupError::batch_state_root_endpoints;
+    return OptimisticRollupError::batch_state_root_endpoints;
   // Verify: state_roots_root is the RFC 6962 root of the posted state roots [OR-BATCH-11]
-  if (header.state_roots_root != state_roots_root(batch.state_roots)) return RollupError::batch_state_roots_mismatch;
+  if (header.state_roots_root != state_roots_root(batch.state_roots)) return OptimisticRollupError::batch_state_roots_mismatch;
   const Hash32 id = batch_id(header);
   // Verify: the signature is the operator's BIP-340 signature of batch_id [OR-BATCH-12]
-  if (!signature_check(contract.operator_key, id, batch.signature)) return RollupError::bad_operator_signature;
+  if (!signature_check(contract.operator_key, id, batch.signature)) return OptimisticRollupError::bad_operator_signature;
 
   OptimisticRollup c = contract;
   c.batches.push_back(BatchRecord{header, id, env.height, saturating_add(env.height, c.config.challenge_period_blocks),
@@ -582,16 +584,16 @@ constexpr Transition apply_open_challenge(const OptimisticRollup& contract, cons
                                           const Env& env) {
   const auto batch = find_pending_batch(contract, in.batch_id);
   // Verify: a pending batch has this batch_id [OR-CHAL-1]
-  if (!batch) return RollupError::challenge_unknown_batch;
+  if (!batch) return OptimisticRollupError::challenge_unknown_batch;
   // Verify: height < challenge_deadline [OR-CHAL-2]
-  if (env.height >= contract.batches[*batch].challenge_deadline) return RollupError::challenge_too_late;
+  if (env.height >= contract.batches[*batch].challenge_deadline) return OptimisticRollupError::challenge_too_late;
   // Verify: bond >= min_challenge_bond [OR-CHAL-3]
-  if (in.value < contract.config.min_challenge_bond) return RollupError::challenge_bond_too_small;
+  if (in.value < contract.config.min_challenge_bond) return OptimisticRollupError::challenge_bond_too_small;
   // Verify: the type applies to this rollup: not data_withholding [OR-CHAL-4]
-  if (in.proof_type == FraudProofType::data_withholding) return RollupError::challenge_type_not_applicable;
+  if (in.proof_type == FraudProofType::data_withholding) return OptimisticRollupError::challenge_type_not_applicable;
   const Hash32 id = challenge_id(in.caller, in.evidence);
   // Verify: no open challenge has challenge_id = H(caller, evidence) [OR-CHAL-5]
-  if (find_challenge(contract, id)) return RollupError::challenge_duplicate;
+  if (find_challenge(contract, id)) return OptimisticRollupError::challenge_duplicate;
 
   OptimisticRollup c = contract;
   c.challenges.push_back(Challenge{id, in.batch_id, in.caller, in.proof_type, in.evidence, env.height,
@@ -603,9 +605,9 @@ constexpr Transition apply_open_challenge(const OptimisticRollup& contract, cons
 // ---------------------------------------------------------------------------------------------
 // The fraud-proof verifier. spec: optimistic_rollup.md#verify_fraud_proof
 
-// Re-executes the one transaction the proof names. RollupError::none: the fraud is confirmed.
+// Re-executes the one transaction the proof names. OptimisticRollupError::none: the fraud is confirmed.
 template <SignatureCheck Check = Bip340Check>
-constexpr RollupError verify_transaction_fault(const OptimisticRollup& c, const BatchRecord& record,
+constexpr OptimisticRollupError verify_transaction_fault(const OptimisticRollup& c, const BatchRecord& record,
                                                FraudProofType proof_type, const TransactionFault& fault,
                                                const Check& signature_check) {
   const BatchHeader& header = record.header;
@@ -614,28 +616,28 @@ constexpr RollupError verify_transaction_fault(const OptimisticRollup& c, const 
   // Verify: the transaction is at index i of transactions_root [OR-FP-3]
   if (rfc6962::verify_inclusion(i, n, transaction_leaf_hash(fault.transaction), fault.transaction_proof,
                                 header.transactions_root) != PrimitiveError::none)
-    return RollupError::fraud_tx_not_included;
+    return OptimisticRollupError::fraud_tx_not_included;
   // i < n, and n + 1 cannot overflow: n counts a posted list.
   // Verify: the pre-root is state_roots[i] [OR-FP-4]
   if (rfc6962::verify_inclusion(i, n + 1, rfc6962::leaf_hash(fault.pre_state_root), fault.pre_state_root_proof,
                                 header.state_roots_root) != PrimitiveError::none)
-    return RollupError::fraud_pre_root_not_included;
+    return OptimisticRollupError::fraud_pre_root_not_included;
   // Verify: the post-root is state_roots[i + 1] [OR-FP-5]
   if (rfc6962::verify_inclusion(i + 1, n + 1, rfc6962::leaf_hash(fault.post_state_root), fault.post_state_root_proof,
                                 header.state_roots_root) != PrimitiveError::none)
-    return RollupError::fraud_post_root_not_included;
+    return OptimisticRollupError::fraud_post_root_not_included;
 
   const L1Ids ids = l1_ids_at(c, record);
   const auto result =
       apply_encoded_tx(params_of(c), ids.view(), fault.pre_state_root, fault.witness, fault.transaction, signature_check);
   // Verify: the re-execution did not stop on a witness rule [OR-FP-6]
-  if (!result && is_witness_error(result.error())) return RollupError::fraud_bad_witness;
+  if (!result && is_witness_error(result.error())) return OptimisticRollupError::fraud_bad_witness;
   // Verify: a valid transaction's true post-root differs from the claimed one [OR-FP-7]
-  if (result && result.value() == fault.post_state_root) return RollupError::fraud_no_fault;
+  if (result && result.value() == fault.post_state_root) return OptimisticRollupError::fraud_no_fault;
   const FraudProofType found = result ? FraudProofType::invalid_transition : fault_type(result.error());
   // Verify: the fault found is of the proof's type [OR-FP-8]
-  if (found != proof_type) return RollupError::fraud_type_mismatch;
-  return RollupError::none;
+  if (found != proof_type) return OptimisticRollupError::fraud_type_mismatch;
+  return OptimisticRollupError::none;
 }
 
 // Whether request `index` of `queue` was overdue for the batch: in its L1 view, and recorded
@@ -648,30 +650,30 @@ constexpr bool overdue_for(const OptimisticRollup& c, const BatchRecord& record,
   return !due.overflow && due.value <= record.header.l1_origin_height;
 }
 
-constexpr RollupError verify_timeout_fault(const OptimisticRollup& c, const BatchRecord& record,
+constexpr OptimisticRollupError verify_timeout_fault(const OptimisticRollup& c, const BatchRecord& record,
                                            const TimeoutFault& fault) {
   // Verify: the state header opens the batch's post_state_root [OR-FP-9]
-  if (state_root(fault.post_state) != record.header.post_state_root) return RollupError::fraud_bad_state_opening;
+  if (state_root(fault.post_state) != record.header.post_state_root) return OptimisticRollupError::fraud_bad_state_opening;
   // Verify: the request is in the batch's L1 view and was overdue at its L1 origin [OR-FP-10]
-  if (!overdue_for(c, record, fault.queue, fault.index)) return RollupError::fraud_request_not_overdue;
+  if (!overdue_for(c, record, fault.queue, fault.index)) return OptimisticRollupError::fraud_request_not_overdue;
   // Verify: the post-state has not processed it [OR-FP-11]
-  if (processed(fault.post_state, fault.queue) > fault.index) return RollupError::fraud_request_processed;
-  return RollupError::none;
+  if (processed(fault.post_state, fault.queue) > fault.index) return OptimisticRollupError::fraud_request_processed;
+  return OptimisticRollupError::none;
 }
 
-// The proof against the challenge's batch `record`. RollupError::none: FraudConfirmed; otherwise the
+// The proof against the challenge's batch `record`. OptimisticRollupError::none: FraudConfirmed; otherwise the
 // first failing rule, and the challenge is rejected.
 template <SignatureCheck Check = Bip340Check>
-constexpr RollupError verify_fraud_proof(const OptimisticRollup& c, const BatchRecord& record,
+constexpr OptimisticRollupError verify_fraud_proof(const OptimisticRollup& c, const BatchRecord& record,
                                          const Challenge& challenge, const FraudProof& proof,
                                          const Check& signature_check = {}) {
   // Verify: the proof names the challenge's batch and type [OR-FP-1]
   if (proof.batch_id != challenge.challenged_object || proof.proof_type != challenge.proof_type)
-    return RollupError::fraud_batch_mismatch;
+    return OptimisticRollupError::fraud_batch_mismatch;
   const bool is_timeout = proof.proof_type == FraudProofType::timeout_violation;
   // Verify: exactly the evidence the type needs is present [OR-FP-2]
   if (is_timeout != proof.timeout_fault.has_value() || is_timeout == proof.transaction_fault.has_value())
-    return RollupError::fraud_evidence_shape;
+    return OptimisticRollupError::fraud_evidence_shape;
   if (is_timeout) return verify_timeout_fault(c, record, *proof.timeout_fault);
   return verify_transaction_fault(c, record, proof.proof_type, *proof.transaction_fault, signature_check);
 }
@@ -696,7 +698,7 @@ constexpr Effects confirm_fraud(const OptimisticRollup& contract, std::size_t ch
   pay(effects, challenge.challenger, challenge.bond_amount);
   pay(effects, challenge.challenger, reward);
   effects.resolutions.push_back(ChallengeResolution{challenge.challenge_id, ResolutionKind::fraud_confirmed, slashed,
-                                                    challenge.bond_amount + reward, 0, RollupError::none});
+                                                    challenge.bond_amount, reward, 0, OptimisticRollupError::none});
 
   // The revert cascade: the batch and every later one go; the chain resumes from its prev root.
   c.last_state_root = c.batches[batch_index].header.prev_state_root;
@@ -713,18 +715,18 @@ constexpr Effects confirm_fraud(const OptimisticRollup& contract, std::size_t ch
     c.challenges.erase(c.challenges.begin() + static_cast<std::ptrdiff_t>(k));
     pay(effects, refunded.challenger, refunded.bond_amount);
     effects.resolutions.push_back(ChallengeResolution{refunded.challenge_id, ResolutionKind::batch_reverted, 0,
-                                                      refunded.bond_amount, 0, RollupError::none});
+                                                      refunded.bond_amount, 0, 0, OptimisticRollupError::none});
   }
   return effects;
 }
 
 // The challenge ends without a fraud: its bond is paid to the operator at once.
 constexpr Effects forfeit_challenge(const OptimisticRollup& contract, std::size_t challenge_index, ResolutionKind kind,
-                                    RollupError reason) {
+                                    OptimisticRollupError reason) {
   Effects effects = effects_of(contract);
   const Challenge challenge = close_challenge(effects.contract, challenge_index);
   pay(effects, effects.contract.operator_key, challenge.bond_amount);
-  effects.resolutions.push_back(ChallengeResolution{challenge.challenge_id, kind, 0, 0, challenge.bond_amount, reason});
+  effects.resolutions.push_back(ChallengeResolution{challenge.challenge_id, kind, 0, 0, 0, challenge.bond_amount, reason});
   return effects;
 }
 
@@ -737,18 +739,18 @@ constexpr Transition apply_resolve_challenge(const OptimisticRollup& contract, c
   // check only keeps a hand-made state safe.
   const auto batch = index ? find_pending_batch(contract, contract.challenges[*index].challenged_object) : std::nullopt;
   // Verify: an open challenge on a pending batch has this challenge_id [OR-RES-1]
-  if (!index || !batch) return RollupError::unknown_challenge;
+  if (!index || !batch) return OptimisticRollupError::unknown_challenge;
   const Challenge& challenge = contract.challenges[*index];
   // Verify: height < the challenge's deadline [OR-RES-2]
-  if (env.height >= challenge.deadline) return RollupError::challenge_expired;
+  if (env.height >= challenge.deadline) return OptimisticRollupError::challenge_expired;
   // Verify: height > opened_at: the reveal is in a later block than the commitment [OR-RES-3]
-  if (env.height <= challenge.opened_at) return RollupError::reveal_too_early;
+  if (env.height <= challenge.opened_at) return OptimisticRollupError::reveal_too_early;
   // Verify: the proof is the one committed, by this challenger [OR-RES-4]
-  if (evidence_commitment(challenge.challenger, in.proof) != challenge.evidence) return RollupError::evidence_mismatch;
+  if (evidence_commitment(challenge.challenger, in.proof) != challenge.evidence) return OptimisticRollupError::evidence_mismatch;
 
-  const RollupError verdict = verify_fraud_proof(contract, contract.batches[*batch], challenge, in.proof,
+  const OptimisticRollupError verdict = verify_fraud_proof(contract, contract.batches[*batch], challenge, in.proof,
                                                  signature_check);
-  if (verdict == RollupError::none) return confirm_fraud(contract, *index, *batch);
+  if (verdict == OptimisticRollupError::none) return confirm_fraud(contract, *index, *batch);
   return forfeit_challenge(contract, *index, ResolutionKind::challenge_rejected, verdict);
 }
 
@@ -756,10 +758,10 @@ constexpr Transition apply_resolve_challenge(const OptimisticRollup& contract, c
 constexpr Transition apply_expire_challenge(const OptimisticRollup& contract, const ChallengeRef& in, const Env& env) {
   const auto index = find_challenge(contract, in.challenge_id);
   // Verify: an open challenge has this challenge_id [OR-RES-1]
-  if (!index) return RollupError::unknown_challenge;
+  if (!index) return OptimisticRollupError::unknown_challenge;
   // Verify: height >= the challenge's deadline [OR-EXP-1]
-  if (env.height < contract.challenges[*index].deadline) return RollupError::challenge_not_expired;
-  return forfeit_challenge(contract, *index, ResolutionKind::challenge_rejected, RollupError::challenge_expired);
+  if (env.height < contract.challenges[*index].deadline) return OptimisticRollupError::challenge_not_expired;
+  return forfeit_challenge(contract, *index, ResolutionKind::challenge_rejected, OptimisticRollupError::challenge_expired);
 }
 
 // The challenger gives up before its deadline. The bond goes to the operator, as for a rejected
@@ -768,12 +770,12 @@ constexpr Transition apply_withdraw_challenge(const OptimisticRollup& contract, 
                                               const Env& env) {
   const auto index = find_challenge(contract, in.challenge_id);
   // Verify: an open challenge has this challenge_id [OR-RES-1]
-  if (!index) return RollupError::unknown_challenge;
+  if (!index) return OptimisticRollupError::unknown_challenge;
   // Verify: the caller is the challenger [OR-WDC-1]
-  if (in.caller != contract.challenges[*index].challenger) return RollupError::not_challenger;
+  if (in.caller != contract.challenges[*index].challenger) return OptimisticRollupError::not_challenger;
   // Verify: height < the challenge's deadline [OR-RES-2]
-  if (env.height >= contract.challenges[*index].deadline) return RollupError::challenge_expired;
-  return forfeit_challenge(contract, *index, ResolutionKind::challenge_withdrawn, RollupError::none);
+  if (env.height >= contract.challenges[*index].deadline) return OptimisticRollupError::challenge_expired;
+  return forfeit_challenge(contract, *index, ResolutionKind::challenge_withdrawn, OptimisticRollupError::none);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -782,12 +784,12 @@ constexpr Transition apply_withdraw_challenge(const OptimisticRollup& contract, 
 constexpr Transition apply_finalize(const OptimisticRollup& contract, const CallerInput& /*in*/, const Env& env) {
   const auto oldest = oldest_pending(contract);
   // Verify: some batch is pending [OR-FIN-1]
-  if (!oldest) return RollupError::nothing_to_finalize;
+  if (!oldest) return OptimisticRollupError::nothing_to_finalize;
   const BatchRecord& record = contract.batches[*oldest];
   // Verify: height >= its challenge_deadline [OR-FIN-2]
-  if (env.height < record.challenge_deadline) return RollupError::challenge_period_open;
+  if (env.height < record.challenge_deadline) return OptimisticRollupError::challenge_period_open;
   // Verify: it has no open challenge [OR-FIN-3]
-  if (record.open_challenges != 0) return RollupError::challenges_open;
+  if (record.open_challenges != 0) return OptimisticRollupError::challenges_open;
 
   OptimisticRollup c = contract;
   c.batches[*oldest].final = true;
@@ -802,7 +804,7 @@ struct Outflow {
 };
 
 constexpr std::optional<Outflow> outflow_of(const Transaction& tx) {
-  if (check_shape(tx) != RollupError::none) return std::nullopt;
+  if (check_shape(tx) != OptimisticRollupError::none) return std::nullopt;
   if (tx.kind == TxKind::withdrawal) return Outflow{tx.withdrawal->l1_recipient, tx.withdrawal->amount};
   if (tx.kind == TxKind::forced_exit) return Outflow{tx.forced_exit->l1_recipient, tx.forced_exit->amount};
   return std::nullopt;
@@ -813,24 +815,24 @@ constexpr Transition apply_pay_withdrawal(const OptimisticRollup& contract, cons
                                           const Env& /*env*/) {
   // Verify: the batch is recorded and final [OR-PAY-1]
   if (in.batch_number >= contract.batches.size() || !contract.batches[in.batch_number].final)
-    return RollupError::pay_batch_not_final;
+    return OptimisticRollupError::pay_batch_not_final;
   const BatchHeader& header = contract.batches[in.batch_number].header;
   // Verify: the transaction is at transaction_index of the batch's transactions_root [OR-PAY-2]
   if (rfc6962::verify_inclusion(in.transaction_index, header.transaction_count, transaction_leaf_hash(in.transaction),
                                 in.proof, header.transactions_root) != PrimitiveError::none)
-    return RollupError::pay_tx_not_included;
+    return OptimisticRollupError::pay_tx_not_included;
   const auto decoded = reflect::decode<Transaction>(in.transaction);
   const std::optional<Outflow> outflow = decoded ? outflow_of(decoded.value()) : std::nullopt;
   // Verify: it decodes to a well-formed withdrawal or forced exit [OR-PAY-3]
-  if (!outflow) return RollupError::pay_not_withdrawal;
+  if (!outflow) return OptimisticRollupError::pay_not_withdrawal;
   const PaidWithdrawal key{in.batch_number, in.transaction_index};
   // Verify: it was not paid before [OR-PAY-4]
   if (std::any_of(contract.paid.begin(), contract.paid.end(), [&](const PaidWithdrawal& p) {
         return p.batch_number == key.batch_number && p.transaction_index == key.transaction_index;
       }))
-    return RollupError::pay_already_paid;
+    return OptimisticRollupError::pay_already_paid;
   // Verify: escrow >= amount [OR-PAY-5]
-  if (contract.escrow < outflow->amount) return RollupError::pay_escrow_insufficient;
+  if (contract.escrow < outflow->amount) return OptimisticRollupError::pay_escrow_insufficient;
 
   Effects effects = effects_of(contract);
   effects.contract.escrow -= outflow->amount;
@@ -846,17 +848,17 @@ constexpr Transition apply_pay_withdrawal(const OptimisticRollup& contract, cons
 // escape_delay_blocks after it was recorded: the operator stalled or censors.
 constexpr Transition apply_freeze(const OptimisticRollup& contract, const FreezeInput& in, const Env& env) {
   // Verify: the rollup is not frozen already [OR-FRZ-1]
-  if (contract.frozen) return RollupError::already_frozen;
+  if (contract.frozen) return OptimisticRollupError::already_frozen;
   const std::optional<u64> recorded = recorded_at(contract, in.queue, in.index);
   // Verify: the queue holds a request with this index [OR-FRZ-2]
-  if (!recorded) return RollupError::freeze_unknown_request;
+  if (!recorded) return OptimisticRollupError::freeze_unknown_request;
   const Checked due = checked_add(*recorded, contract.config.escape_delay_blocks);
   // Verify: recorded_at + escape_delay_blocks <= height (an overflowing sum is never due) [OR-FRZ-3]
-  if (due.overflow || env.height < due.value) return RollupError::freeze_not_overdue;
+  if (due.overflow || env.height < due.value) return OptimisticRollupError::freeze_not_overdue;
   // Verify: the state header opens last_state_root [OR-FRZ-4]
-  if (state_root(in.post_state) != contract.last_state_root) return RollupError::freeze_bad_state_opening;
+  if (state_root(in.post_state) != contract.last_state_root) return OptimisticRollupError::freeze_bad_state_opening;
   // Verify: that state has not processed the request [OR-FRZ-5]
-  if (processed(in.post_state, in.queue) > in.index) return RollupError::freeze_request_processed;
+  if (processed(in.post_state, in.queue) > in.index) return OptimisticRollupError::freeze_request_processed;
 
   OptimisticRollup c = contract;
   c.frozen = true;
@@ -865,30 +867,30 @@ constexpr Transition apply_freeze(const OptimisticRollup& contract, const Freeze
 
 // OR-EXIT-1..3, shared by exit and reclaim_deposit: frozen, nothing pending, and `post_state` opens
 // the last final state.
-constexpr RollupError check_final_state(const OptimisticRollup& c, const StateHeader& post_state) {
+constexpr OptimisticRollupError check_final_state(const OptimisticRollup& c, const StateHeader& post_state) {
   // Verify: the rollup is frozen [OR-EXIT-1]
-  if (!c.frozen) return RollupError::not_frozen;
+  if (!c.frozen) return OptimisticRollupError::not_frozen;
   // Verify: no batch is pending, so last_state_root is final [OR-EXIT-2]
-  if (oldest_pending(c)) return RollupError::exit_batches_pending;
+  if (oldest_pending(c)) return OptimisticRollupError::exit_batches_pending;
   // Verify: the state header opens last_state_root [OR-EXIT-3]
-  if (state_root(post_state) != c.last_state_root) return RollupError::exit_bad_state_opening;
-  return RollupError::none;
+  if (state_root(post_state) != c.last_state_root) return OptimisticRollupError::exit_bad_state_opening;
+  return OptimisticRollupError::none;
 }
 
 // One account leaves with its whole balance of the last final state, paid to its owner.
 constexpr Transition apply_exit(const OptimisticRollup& contract, const ExitInput& in, const Env& /*env*/) {
-  if (const RollupError e = check_final_state(contract, in.post_state); e != RollupError::none) return e;
+  if (const OptimisticRollupError e = check_final_state(contract, in.post_state); e != OptimisticRollupError::none) return e;
   smt::Proof opening;
   opening.index = in.account_index;
   opening.siblings = in.siblings;
   // Verify: the account's opening leads to the state's accounts_root [OR-EXIT-4]
   if (smt::root_from_proof(opening, account_value(in.account)) != in.post_state.accounts_root)
-    return RollupError::exit_bad_account_proof;
+    return OptimisticRollupError::exit_bad_account_proof;
   // Verify: the account has not exited [OR-EXIT-5]
   if (std::find(contract.exited.begin(), contract.exited.end(), in.account_index) != contract.exited.end())
-    return RollupError::exit_already_exited;
+    return OptimisticRollupError::exit_already_exited;
   // Verify: escrow >= balance [OR-EXIT-6]
-  if (contract.escrow < in.account.balance) return RollupError::exit_escrow_insufficient;
+  if (contract.escrow < in.account.balance) return OptimisticRollupError::exit_escrow_insufficient;
 
   Effects effects = effects_of(contract);
   effects.contract.escrow -= in.account.balance;
@@ -900,17 +902,17 @@ constexpr Transition apply_exit(const OptimisticRollup& contract, const ExitInpu
 // A deposit the last final state never credited goes back to whoever paid it.
 constexpr Transition apply_reclaim_deposit(const OptimisticRollup& contract, const ReclaimDepositInput& in,
                                            const Env& /*env*/) {
-  if (const RollupError e = check_final_state(contract, in.post_state); e != RollupError::none) return e;
+  if (const OptimisticRollupError e = check_final_state(contract, in.post_state); e != OptimisticRollupError::none) return e;
   // Verify: a deposit has this index [OR-RECL-1]
-  if (in.deposit_index >= contract.deposits.size()) return RollupError::reclaim_unknown_deposit;
+  if (in.deposit_index >= contract.deposits.size()) return OptimisticRollupError::reclaim_unknown_deposit;
   // Verify: the final state has not credited it [OR-RECL-2]
-  if (in.deposit_index < in.post_state.deposits_credited) return RollupError::reclaim_deposit_credited;
+  if (in.deposit_index < in.post_state.deposits_credited) return OptimisticRollupError::reclaim_deposit_credited;
   // Verify: it was not reclaimed before [OR-RECL-3]
   if (std::find(contract.reclaimed.begin(), contract.reclaimed.end(), in.deposit_index) != contract.reclaimed.end())
-    return RollupError::reclaim_already_reclaimed;
+    return OptimisticRollupError::reclaim_already_reclaimed;
   const DepositRecord& deposit = contract.deposits[in.deposit_index];
   // Verify: escrow >= amount [OR-RECL-4]
-  if (contract.escrow < deposit.amount) return RollupError::reclaim_escrow_insufficient;
+  if (contract.escrow < deposit.amount) return OptimisticRollupError::reclaim_escrow_insufficient;
 
   Effects effects = effects_of(contract);
   effects.contract.escrow -= deposit.amount;

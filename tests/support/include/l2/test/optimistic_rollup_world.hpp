@@ -30,10 +30,10 @@ namespace orl = l2::ref::optimistic_rollup;
 
 __extension__ using Wide = unsigned __int128;
 
-inline std::string code(RollupError e) { return std::string(error_info(e).code); }
+inline std::string code(OptimisticRollupError e) { return std::string(error_info(e).code); }
 template <class T>
-std::string code_of(const Result<T, RollupError>& r) {
-  return code(r.ok() ? RollupError::none : r.error());
+std::string code_of(const Result<T, OptimisticRollupError>& r) {
+  return code(r.ok() ? OptimisticRollupError::none : r.error());
 }
 
 // The parties, by key index. L1 addresses are these x-only keys.
@@ -139,9 +139,9 @@ class World {
 
   // The code a call is refused with, on a copy (the world does not move); none if it was accepted.
   template <class Op>
-  RollupError refusal(const typename Op::Input& in, u64 height, const orl::OptimisticRollup* on = nullptr) const {
+  OptimisticRollupError refusal(const typename Op::Input& in, u64 height, const orl::OptimisticRollup* on = nullptr) const {
     const orl::Transition t = Op::apply(on != nullptr ? *on : contract, in, orl::Env{height});
-    return t.ok() ? RollupError::none : t.error();
+    return t.ok() ? OptimisticRollupError::none : t.error();
   }
 
   // ---- L1 entry points that record what the L2 must process

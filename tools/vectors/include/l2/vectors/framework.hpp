@@ -16,6 +16,10 @@
 
 #include "l2/ref/bytes.hpp"
 
+namespace l2::inv {
+struct ModelEntry;  // l2/inv/registry.hpp
+}  // namespace l2::inv
+
 namespace l2::vectors {
 
 using json = nlohmann::json;
@@ -61,6 +65,13 @@ struct OpHandler {
   std::string op;
   std::string summary;
   ApplyFn apply;
+  // Which implementations other than the reference have an engine for this op: `apply` answers
+  // "not applicable" for the others. `l2spec trace`'s faces check reads these.
+  bool optimized_engine = false;
+  bool model_engine = false;
+  bool has_engine(Impl impl) const {
+    return impl == Impl::reference || (impl == Impl::optimized ? optimized_engine : model_engine);
+  }
 };
 
 struct Step {
@@ -92,21 +103,25 @@ struct SharedState {
   json state;
 };
 
+// A mechanism's descriptor: its entry in the one registry (registry.cpp, one line per mechanism).
+// `l2spec vectors`, `prove`, `audit`, `trace`, `mutate` and `--help` loop over the registry. The
+// descriptor is built in the mechanism's own vectors file. spec: adding_a_mechanism.md#the-registry-line
 struct Mechanism {
-  std::string name;
+  std::string name;  // also its spec file, spec/<name>.md
   std::vector<OpHandler> ops;
   std::function<std::vector<CaseSpec>(Profile)> cases;
   std::function<std::vector<SharedState>(Profile)> shared_states;
+  // The formal face: its obligations, weakenings and trace validation (l2/inv/registry.hpp);
+  // the model's own registry_entry().
+  std::function<inv::ModelEntry()> model;
+  // The prefix of its Google Benchmark names in bench/ (`./l2 bench --benchmark_filter=PREFIX`).
+  std::string bench_prefix;
   const OpHandler* find_op(std::string_view op) const;
 };
 
-// Every mechanism with vectors, in a fixed order. A new mechanism adds one line to registry.cpp.
+// Every mechanism, in a fixed order (registry.cpp: a new mechanism adds its own files and one line
+// there, which names its `<name>_mechanism()` function).
 const std::vector<Mechanism>& mechanisms();
-Mechanism primitives_mechanism();
-Mechanism payment_channel_mechanism();
-Mechanism watchtower_mechanism();
-Mechanism channel_factory_mechanism();
-Mechanism optimistic_rollup_mechanism();
 
 // Deterministic randomness for generators: every value derives from the case seed.
 class Drbg {

@@ -26,7 +26,7 @@ namespace optimistic_rollup = ref::optimistic_rollup;
 // batch_reverted).
 struct ResolutionRecord {
   BOOST_HANA_DEFINE_STRUCT(ResolutionRecord, (Hash32, challenge_id), (optimistic_rollup::ResolutionKind, kind),
-                           (u64, slashed_amount), (u64, paid_to_challenger), (u64, forfeited_bond),
+                           (u64, slashed_amount), (u64, refunded_bond), (u64, reward), (u64, forfeited_bond),
                            (std::optional<std::string>, reason));
 };
 
@@ -40,9 +40,9 @@ struct ContractEffects {
 
 inline ResolutionRecord resolution_record(const optimistic_rollup::ChallengeResolution& resolution) {
   std::optional<std::string> reason;
-  if (resolution.reason != RollupError::none) reason = std::string(error_info(resolution.reason).code);
-  return ResolutionRecord{resolution.challenge_id,      resolution.kind,           resolution.slashed_amount,
-                          resolution.paid_to_challenger, resolution.forfeited_bond, reason};
+  if (resolution.reason != OptimisticRollupError::none) reason = std::string(error_info(resolution.reason).code);
+  return ResolutionRecord{resolution.challenge_id,  resolution.kind,   resolution.slashed_amount, resolution.refunded_bond,
+                          resolution.reward, resolution.forfeited_bond, reason};
 }
 
 inline ContractEffects contract_effects(const optimistic_rollup::Effects& effects) {
@@ -55,7 +55,7 @@ inline ContractEffects contract_effects(const optimistic_rollup::Effects& effect
 // become the post-state (typed_ops.hpp's Adapter).
 struct ContractEffectsAdapter {
   static const optimistic_rollup::OptimisticRollup& input_state(const ContractEffects& state) { return state.contract; }
-  static Result<ContractEffects, RollupError> output(const optimistic_rollup::Transition& transition) {
+  static Result<ContractEffects, OptimisticRollupError> output(const optimistic_rollup::Transition& transition) {
     if (!transition.ok()) return transition.error();
     return contract_effects(transition.value());
   }

@@ -11,6 +11,9 @@
 #include <utility>
 #include <vector>
 
+#include "l2/inv/payment_channel_model.hpp"
+#include "l2/opt/payment_channel_hub.hpp"
+#include "l2/opt/schnorr.hpp"
 #include "l2/ref/payment_channel.hpp"
 #include "l2/ref/schnorr.hpp"
 #include "l2/vectors/typed_ops.hpp"
@@ -67,6 +70,65 @@ class Keys {
  private:
   std::array<Hash32, N> secret_{};
   std::array<Hash32, N> pubkey_{};
+};
+
+// ---- The payment-channel engines, shared by every mechanism whose state embeds an adjudicator.
+
+// The payment-channel Z3 model's engine (l2/inv/payment_channel_model.hpp), one per thread: the
+// step is projected onto the model's variables, the solver is asked for the model's outcome and
+// then to rule out any other. The abstract signature check takes its value from BIP-340
+// (libsecp256k1) on the concrete digest.
+inline inv::payment_channel::Engine& channel_model_engine() {
+  thread_local inv::payment_channel::Engine engine(
+      inv::payment_channel::Weakening::none, [](const Hash32& key, const Hash32& digest, const pc::Signature& sig) {
+        return opt::schnorr::verify(key, digest, sig) == PrimitiveError::none;
+      });
+  return engine;
+}
+
+// The outcome of payment-channel op `Op` on `adjudicator` in the optimized implementation (the
+// channel hub, l2/opt/payment_channel_hub.hpp) or in the model; `embed` puts a post-adjudicator
+// back into the vector state.
+template <class Op, class Embed>
+StepResult channel_step(Impl impl, const pc::Adjudicator& adjudicator, const typename Op::Input& in, u64 height, Embed embed) {
+  if (impl == Impl::optimized) {
+    const auto next = opt::apply_item(adjudicator, opt::ChannelItem::of<Op>(in, height));
+    if (!next) return StepResult{true, rejection(next.error())};
+    return embed(next.value());
+  }
+  const auto outcome = channel_model_engine().apply(adjudicator, inv::payment_channel::Step{pc::op_code<Op>, in, height});
+  if (!outcome.problem.empty()) return StepResult{true, Outcome::invalid("MODEL_FAILURE", "", outcome.problem)};
+  if (outcome.ambiguous) return StepResult{true, Outcome::invalid("MODEL_FAILURE", "", "the model admits more than one outcome")};
+  if (outcome.error != ChannelError::none) return StepResult{true, rejection(outcome.error)};
+  return embed(outcome.post);
+}
+
+// deploy in the model: the payment-channel model's deployment rules (deploy_error); an accepted
+// configuration is recorded as the reference records it, then put into the vector state by `embed`.
+template <class Embed>
+StepResult channel_model_deploy(const pc::DeployInput& in, Embed embed) {
+  const ChannelError error = inv::payment_channel::deploy_error(in.config);
+  if (error != ChannelError::none) return StepResult{true, rejection(error)};
+  return embed(pc::Adjudicator{in.chain_id, in.adjudicator_id, in.config, {}});
+}
+
+// The engines of `impl` for a mechanism whose vector state `World` embeds the adjudicator
+// (`world.adjudicator`) and whose table wraps payment-channel ops (Op::ChannelOperation): those ops
+// run on the adjudicator; the mechanism's own ops have no engine here (table_ops' engine_handles).
+template <Impl impl, class World, Hash32 (*state_root)(const World&)>
+struct ChannelOpsOnAdjudicator {
+  template <class Op>
+  static constexpr bool handles = requires { typename Op::ChannelOperation; };
+
+  template <class Op>
+    requires handles<Op>
+  StepResult operator()(std::type_identity<Op>, const World& world, const typename Op::Input& in, u64 height) const {
+    return channel_step<typename Op::ChannelOperation>(impl, world.adjudicator, in, height, [&](const pc::Adjudicator& post) {
+      World out = world;
+      out.adjudicator = post;
+      return StepResult{true, Outcome::ok(codec::to_json(out), to_hex(state_root(out)))};
+    });
+  }
 };
 
 }  // namespace l2::vectors::pc_scenario

@@ -47,6 +47,8 @@ OpHandler stateless_op(std::string op, std::string summary, PureFn<In, Out, E> r
   OpHandler handler;
   handler.op = std::move(op);
   handler.summary = std::move(summary);
+  handler.optimized_engine = static_cast<bool>(optimized);
+  handler.model_engine = static_cast<bool>(model);
   handler.apply = [reference = std::move(reference), optimized = std::move(optimized), model = std::move(model)](
                       Impl impl, const json& state, const json& input, std::uint64_t) -> StepResult {
     const PureFn<In, Out, E>* fn = nullptr;
@@ -80,6 +82,8 @@ OpHandler transition_op(std::string op, std::string summary, TransitionFn<State,
   OpHandler handler;
   handler.op = std::move(op);
   handler.summary = std::move(summary);
+  handler.optimized_engine = static_cast<bool>(optimized);
+  handler.model_engine = static_cast<bool>(model);
   handler.apply = [reference = std::move(reference), optimized = std::move(optimized),
                    state_root = std::move(state_root), model = std::move(model)](
                       Impl impl, const json& state, const json& input, std::uint64_t height) -> StepResult {
@@ -109,6 +113,19 @@ StepResult transition_result(const Result<State, E>& result, const std::function
 // An implementation with no engine for any op of a table.
 struct NoEngine {};
 
+// Whether `Engine` has an engine for `Op`: NoEngine for none; an engine that has some ops only
+// declares `template <class Op> static constexpr bool handles`; any other engine has every op.
+template <class Engine, class Op>
+constexpr bool engine_handles() {
+  if constexpr (std::is_same_v<Engine, NoEngine>) {
+    return false;
+  } else if constexpr (requires { Engine::template handles<Op>; }) {
+    return Engine::template handles<Op>;
+  } else {
+    return true;
+  }
+}
+
 // How the vectors' state of a mechanism relates to the state its operations table acts on. The
 // default: they are the same. A mechanism whose vector state wraps the table's state (the rollup's
 // contract plus the effects of the step that produced it) provides `input_state` and `output`.
@@ -126,8 +143,8 @@ struct SameState {
 // `env_of(height)` makes, on Adapter::input_state(the vector state), its result mapped by
 // Adapter::output to a Result<VectorState, E>. `optimized` and `model` are engines, callables
 // `(std::type_identity<Op>, const VectorState&, const Op::Input&, u64 height) -> StepResult`, or
-// NoEngine when that implementation has none. An engine may also decline one op by returning a
-// StepResult with applicable = false.
+// NoEngine when that implementation has none; an engine for some ops only says which
+// (engine_handles).
 template <class Table, class VectorState, class Adapter = SameState<VectorState>, class EnvOf, class Optimized = NoEngine,
           class Model = NoEngine>
 std::vector<OpHandler> table_ops(std::function<Hash32(const VectorState&)> state_root, EnvOf env_of,
@@ -139,12 +156,14 @@ std::vector<OpHandler> table_ops(std::function<Hash32(const VectorState&)> state
     static_assert(std::is_same_v<typename Op::State,
                                  std::decay_t<decltype(Adapter::input_state(std::declval<const VectorState&>()))>>,
                   "every op of the table acts on the state the adapter reads");
+    constexpr bool has_optimized = engine_handles<Optimized, Op>();
+    constexpr bool has_model = engine_handles<Model, Op>();
     OpHandler handler;
     handler.op = std::string(Op::name);
     handler.summary = "apply_" + handler.op;
+    handler.optimized_engine = has_optimized;
+    handler.model_engine = has_model;
     handler.apply = [=](Impl impl, const json& state, const json& input, std::uint64_t height) -> StepResult {
-      constexpr bool has_optimized = !std::is_same_v<Optimized, NoEngine>;
-      constexpr bool has_model = !std::is_same_v<Model, NoEngine>;
       if ((impl == Impl::optimized && !has_optimized) || (impl == Impl::model && !has_model)) return StepResult{false, {}};
       auto decoded_state = codec::from_json<VectorState>(state);
       if (!decoded_state.ok()) return StepResult{true, Outcome::malformed("pre-state: " + decoded_state.error().message)};
@@ -172,6 +191,8 @@ OpHandler deploy_op(std::function<Result<State, E>(const Input&)> reference, std
   OpHandler handler;
   handler.op = "deploy";
   handler.summary = "deploy";
+  handler.optimized_engine = static_cast<bool>(optimized);
+  handler.model_engine = static_cast<bool>(model);
   handler.apply = [=](Impl impl, const json& state, const json& input, std::uint64_t) -> StepResult {
     const auto* engine = impl == Impl::optimized ? &optimized : impl == Impl::model ? &model : nullptr;
     if (engine != nullptr && !*engine) return StepResult{false, {}};

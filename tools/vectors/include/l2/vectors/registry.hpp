@@ -1,0 +1,20 @@
+// The registry's formal side: every mechanism's model entry and obligations, in the registry's
+// order (registry.cpp). The descriptors themselves: framework.hpp's Mechanism and mechanisms().
+// spec: adding_a_mechanism.md#the-registry-line
+#pragma once
+
+#include <vector>
+
+#include "l2/inv/obligation.hpp"
+#include "l2/inv/registry.hpp"
+#include "l2/vectors/framework.hpp"
+
+namespace l2::vectors {
+
+// The model entry of every mechanism that has one.
+std::vector<inv::ModelEntry> models();
+
+// Every obligation of every mechanism.
+std::vector<inv::Obligation> all_obligations();
+
+}  // namespace l2::vectors
