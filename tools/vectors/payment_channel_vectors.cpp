@@ -138,7 +138,7 @@ class Scenario {
 
  private:
   CaseSpec& spec_;
-  pc_scenario::Keys<3> keys_;
+  pc_scenario::Keys<4> keys_;
   Hash32 adjudicator_id_{};
   std::map<u64, u64> capacity_;  // nonce -> the capacity its open declared
 };
@@ -286,6 +286,22 @@ void open_cases(CaseList& cases) {
     s.signed_step("cooperative_close", 110, s.cosigned(1, {5000, 5000}, Digest::close, 1));
     s.open(111, {6000, 4000}, 10000, 3);
   }
+  {
+    auto s = cases.add("open", "other_keys_at_the_limit_do_not_count",
+                       "keys 0 and 1 hold max_channels_per_user = 2 channels; keys 2 and 3 still open one: the limit "
+                       "counts each participant's own live channels",
+                       {"PC-OPEN-4", "PC-OPEN-5", "PC-SIG-1", "PC-SIG-2"});
+    s.open(open_height, {6000, 4000}, 10000, 1).open(open_height, {6000, 4000}, 10000, 2);
+    s.step("open", open_height, codec::to_json(s.opening_by({2, 3}, {2, 3}, {500, 500}, 1000, 7)));
+  }
+  {
+    auto s = cases.add("open", "invalid_one_participant_at_the_limit",
+                       "key 0 holds two channels with key 1; a channel of key 0 with the fresh key 2 is over key 0's "
+                       "limit",
+                       {"PC-OPEN-4"});
+    s.open(open_height, {6000, 4000}, 10000, 1).open(open_height, {6000, 4000}, 10000, 2);
+    s.step("open", open_height, codec::to_json(s.opening_by({2, 0}, {2, 0}, {500, 500}, 1000, 7)));
+  }
   cases.add("open", "invalid_duplicate_channel", "the same participants and nonce twice", {"PC-OPEN-5"})
       .open(open_height, {6000, 4000}, 10000, 9)
       .open(open_height + 1, {6000, 4000}, 10000, 9);
@@ -409,6 +425,11 @@ void close_cases(CaseList& cases) {
     s.signed_step("cooperative_close", force_height + 1, s.cosigned(1, {5000, 5000}, Digest::close));
   }
   {
+    auto s = cases.add("cooperative_close", "invalid_unknown_channel",
+                       "a close of a channel id that is not registered, beside an Active channel", {"PC-CHAN-1"});
+    s.open_and_fund().signed_step("cooperative_close", 111, s.cosigned(2, {2500, 7500}, Digest::close, 5));
+  }
+  {
     auto s = cases.add("cooperative_close", "invalid_not_active", "closing an unfunded channel", {"PC-COOP-1"});
     s.open(open_height, {6000, 4000}, 10000).signed_step("cooperative_close", 110, s.cosigned(1, {6000, 4000}, Digest::close));
   }
@@ -427,6 +448,11 @@ void close_cases(CaseList& cases) {
     auto s = cases.add("force_close", "basic", "participant 0 publishes sequence 1; the deadline is 200 + 144",
                        {"PC-FORCE-1", "PC-FORCE-2", "PC-BAL-1", "PC-BAL-2", "PC-SIG-1", "PC-SIG-2"});
     s.open_and_fund().signed_step("force_close", force_height, s.cosigned(1, {7000, 3000}));
+  }
+  {
+    auto s = cases.add("force_close", "invalid_unknown_channel",
+                       "a force-close of a channel id that is not registered, beside an Active channel", {"PC-CHAN-1"});
+    s.open_and_fund().signed_step("force_close", force_height, s.cosigned(1, {7000, 3000}, Digest::state, 5));
   }
   {
     auto s = cases.add("force_close", "registered_sequence", "force-close on the state registered by update", {"PC-FORCE-2"});
@@ -451,6 +477,13 @@ void close_cases(CaseList& cases) {
 }
 
 void dispute_cases(CaseList& cases) {
+  {
+    auto s = cases.add("challenge", "invalid_unknown_channel",
+                       "a challenge naming a channel id that is not registered, while another channel is disputed",
+                       {"PC-CHAN-1"});
+    s.open_and_fund().signed_step("force_close", force_height, s.cosigned(1, {7000, 3000}));
+    s.signed_step("challenge", force_height + 1, s.cosigned(2, {3000, 7000}, Digest::state, 5));
+  }
   {
     auto s = cases.add("challenge", "basic", "sequence 2 answers a published sequence 1",
                        {"PC-CHAL-1", "PC-CHAL-2", "PC-CHAL-3", "PC-BAL-1", "PC-BAL-2", "PC-SIG-1", "PC-SIG-2"});
@@ -494,6 +527,10 @@ void dispute_cases(CaseList& cases) {
   }
   cases.add("settle", "invalid_unknown_channel", "settle a channel that was never opened", {"PC-CHAN-1"}).ref_op("settle", deadline);
 
+  cases.add("timeout", "invalid_unknown_channel", "a timeout of a channel id that is not registered, beside an open one",
+            {"PC-CHAN-1"})
+      .open(open_height, {6000, 4000}, 10000)
+      .ref_op("timeout", timeout_height, 5);
   cases.add("timeout", "opening_to_closed", "an unfunded channel closes at timeout_height", {"PC-TIMEOUT-1", "PC-TIMEOUT-2"})
       .open(open_height, {6000, 4000}, 10000)
       .ref_op("timeout", timeout_height);

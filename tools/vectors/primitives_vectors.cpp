@@ -440,17 +440,19 @@ std::vector<OpHandler> ops() {
   list.push_back(stateless_op<SignInput, SignOutput, Error>(
       "schnorr_sign", "BIP-340 signature with auxiliary randomness [SIG-KEY-1, SIG-SIGN-1]",
       Fn<SignInput, SignOutput>([](const SignInput& in) -> Result<SignOutput, Error> {
-        const auto pubkey = ref::bip340::pubkey_from_secret(in.secret_key);
-        if (!pubkey.ok()) return pubkey.error();
+        // sign checks the secret key itself [SIG-KEY-1]; the public key is derived after it.
         const auto signature = ref::bip340::sign(in.secret_key, in.message, in.aux_rand);
         if (!signature.ok()) return signature.error();
+        const auto pubkey = ref::bip340::pubkey_from_secret(in.secret_key);
+        if (!pubkey.ok()) return pubkey.error();
         return SignOutput{pubkey.value(), signature.value()};
       }),
       Fn<SignInput, SignOutput>([](const SignInput& in) -> Result<SignOutput, Error> {
-        const auto pubkey = opt::schnorr::pubkey_from_secret(in.secret_key);
-        if (!pubkey.ok()) return pubkey.error();
+        // sign checks the secret key itself [SIG-KEY-1]; the public key is derived after it.
         const auto signature = opt::schnorr::sign(in.secret_key, in.message, in.aux_rand);
         if (!signature.ok()) return signature.error();
+        const auto pubkey = opt::schnorr::pubkey_from_secret(in.secret_key);
+        if (!pubkey.ok()) return pubkey.error();
         return SignOutput{pubkey.value(), signature.value()};
       })));
 
@@ -1038,6 +1040,11 @@ void schnorr_cases(CaseList& cases) {
                  codec::to_json(SecretKeyInput{order_n}));
   cases.one_step("schnorr_sign", "invalid_secret_zero", "signing with secret key 0", {"SIG-KEY-1"}, "schnorr_sign",
                  codec::to_json(SignInput{Hash32{}, message, aux}));
+  cases.one_step("schnorr_sign", "invalid_secret_n", "signing with secret key n", {"SIG-KEY-1"}, "schnorr_sign",
+                 codec::to_json(SignInput{order_n, message, aux}));
+  cases.one_step("schnorr_sign", "secret_n_minus_1", "signing with the largest valid secret, n - 1", {"SIG-KEY-1", "SIG-SIGN-1"},
+                 "schnorr_sign",
+                 codec::to_json(SignInput{hex32("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364140"), message, aux}));
   cases.one_step("schnorr_sign", "malformed_short_aux_rand", "auxiliary randomness must be exactly 32 bytes",
                  {"SIG-SIGN-1"}, "schnorr_sign",
                  json{{"secret_key", to_hex(alice)}, {"message", to_hex(message)}, {"aux_rand", to_hex(aux).substr(2)}});
