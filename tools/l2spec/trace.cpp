@@ -77,7 +77,6 @@ std::map<std::string, std::size_t> mentions(const fs::path& root, const std::map
   return counts;
 }
 
-
 // The cells of a Markdown table row, cleaned of backquotes, asterisks and outer spaces; empty for
 // a line that is not a table row.
 std::vector<std::string> table_cells(const std::string& line) {
