@@ -294,8 +294,8 @@ TEST(ReflectEncoding, TopLevelListPathsStartWithTheIndex) {
 }
 
 // RFC 3629 read as a definition rather than as the table is_utf8 follows: a lead's high bits give
-// the sequence length, each further byte is 10xxxxxx, and the code point they spell must need that
-// many bytes, be at most U+10FFFF and not be a surrogate.
+// the sequence length, each further byte is a continuation byte (top two bits 1 and 0), and the
+// code point they spell must need that many bytes, be at most U+10FFFF and not be a surrogate.
 bool utf8_by_definition(const std::vector<u8>& bytes) {
   std::size_t at = 0;
   while (at < bytes.size()) {
