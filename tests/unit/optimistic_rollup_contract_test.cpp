@@ -41,12 +41,9 @@ using orl::ResolutionKind;
 using orl::State;
 using orl::Transaction;
 
-constexpr Party operator_party = Party::operator_party;
-constexpr Party alice = Party::alice;
-constexpr Party bob = Party::bob;
-constexpr Party challenger = Party::challenger;
-constexpr Party carol = Party::carol;
-constexpr Party watcher = Party::watcher;
+// The world's parties (l2/test/optimistic_rollup_world.hpp).
+using l2::test::rollup::alice, l2::test::rollup::bob, l2::test::rollup::carol, l2::test::rollup::challenger,
+    l2::test::rollup::operator_party, l2::test::rollup::watcher;
 constexpr AccountIndex alice_account = 1;
 constexpr AccountIndex bob_account = 2;
 constexpr Hash32 recipient{0xe1};
