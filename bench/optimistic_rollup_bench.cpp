@@ -74,6 +74,7 @@
 #include "l2/opt/optimistic_rollup_contract.hpp"
 #include "l2/opt/optimistic_rollup_fraud.hpp"
 #include "l2/opt/schnorr.hpp"
+#include "l2/ref/encoding.hpp"
 #include "l2/ref/optimistic_rollup.hpp"
 #include "l2/ref/optimistic_rollup_contract.hpp"
 #include "l2/ref/reflect.hpp"
@@ -83,15 +84,15 @@ namespace {
 
 using l2::Hash32;
 using l2::u64;
-namespace orl = l2::ref::optimistic_rollup;
+namespace optimistic_rollup = l2::ref::optimistic_rollup;
 namespace optimized = l2::opt::optimistic_rollup;
 using l2::bench::BareSignature;
 using l2::bench::calibration_sample;
 using l2::bench::time_bare_verifies;
-using orl::Account;
-using orl::AccountIndex;
-using orl::Transaction;
-using orl::Transfer;
+using optimistic_rollup::Account;
+using optimistic_rollup::AccountIndex;
+using optimistic_rollup::Transaction;
+using optimistic_rollup::Transfer;
 
 constexpr std::size_t big_account_count = std::size_t{1} << 20;
 constexpr std::size_t batch_transfers = 8192;
@@ -132,9 +133,9 @@ const Keys& keys() {
   return made;
 }
 
-const orl::L2Params& params() {
-  static const orl::L2Params made{
-      1, orl::rollup_id(1, l2::ref::tagged_hash("bench/contract", l2::bytes_of("optimistic_rollup")), keys().pubkeys[0], 0)};
+const optimistic_rollup::L2Params& params() {
+  static const optimistic_rollup::L2Params made{
+      1, optimistic_rollup::rollup_id(1, l2::ref::tagged_hash("bench/contract", l2::bytes_of("optimistic_rollup")), keys().pubkeys[0], 0)};
   return made;
 }
 
@@ -143,7 +144,7 @@ void sign_all(std::vector<Transaction>& transfers) {
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, transfers.size(), 64), [&](const tbb::blocked_range<std::size_t>& r) {
     for (std::size_t i = r.begin(); i != r.end(); ++i) {
       Transfer& t = *transfers[i].transfer;
-      const Hash32 digest = orl::transfer_digest(params(), t);
+      const Hash32 digest = optimistic_rollup::transfer_digest(params(), t);
       const Hash32 aux{};
       if (secp256k1_schnorrsig_sign32(signing_context(), t.signature.data(), digest.data(),
                                       &keys().keypairs[t.from % key_count], aux.data()) != 1) {
@@ -161,7 +162,7 @@ std::vector<Transaction> transfer_batch(const std::vector<AccountIndex>& senders
   batch.reserve(senders.size());
   for (const AccountIndex from : senders) {
     const auto to = static_cast<AccountIndex>(random() % account_count);
-    batch.push_back(orl::make_transaction(Transfer{from, to, 1 + random() % 1000, 1, nonce, {}}));
+    batch.push_back(optimistic_rollup::make_transaction(Transfer{from, to, 1 + random() % 1000, 1, nonce, {}}));
   }
   sign_all(batch);
   return batch;
@@ -181,7 +182,7 @@ const BigWorkload& big_workload() {
     std::vector<optimized::Engine::AccountEntry> accounts(big_account_count);
     for (std::size_t i = 0; i < big_account_count; ++i)
       accounts[i] = {static_cast<AccountIndex>(i), Account{opening_balance, 0, keys().pubkeys[i % key_count]}};
-    w.pristine = std::make_unique<optimized::Engine>(accounts, orl::Counters{}, 0);
+    w.pristine = std::make_unique<optimized::Engine>(accounts, optimistic_rollup::Counters{}, 0);
 
     std::mt19937_64 random(20);
     std::vector<AccountIndex> everyone(big_account_count - 1);
@@ -207,7 +208,7 @@ const std::vector<BareSignature>& bare_signatures() {
       BareSignature s{};
       if (secp256k1_xonly_pubkey_parse(signing_context(), &s.key, keys().pubkeys[t.from % key_count].data()) != 1)
         std::abort();
-      s.digest = orl::transfer_digest(params(), t);
+      s.digest = optimistic_rollup::transfer_digest(params(), t);
       s.signature = t.signature;
       out.push_back(s);
     }
@@ -223,7 +224,7 @@ void BM_optimistic_rollup_transfers(benchmark::State& state, unsigned threads) {
   const BigWorkload& w = big_workload();
   static_cast<void>(bare_signatures());
   optimized::Engine engine = *w.pristine;
-  const orl::L1View l1{};
+  const optimistic_rollup::L1View l1{};
   secp256k1_context* context = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
   std::size_t next_batch = 0;
   std::size_t rejected = 0;
@@ -270,7 +271,7 @@ constexpr std::size_t small_account_count = 4096;
 constexpr std::size_t small_batch_transfers = 64;
 
 struct SmallWorkload {
-  orl::State state;
+  optimistic_rollup::State state;
   std::vector<Transaction> batch;
 };
 
@@ -294,12 +295,12 @@ enum class SmallBackend { reference, engine_2threads };
 
 void BM_optimistic_rollup_small_batch(benchmark::State& state, SmallBackend backend) {
   const SmallWorkload& w = small_workload();
-  const orl::L1View l1{};
+  const optimistic_rollup::L1View l1{};
   const optimized::Engine loaded(w.state, 2);
   std::size_t rejected = 0;
   for (auto _ : state) {
     if (backend == SmallBackend::reference) {
-      const auto executed = orl::execute_batch(params(), l1, w.state, w.batch);
+      const auto executed = optimistic_rollup::execute_batch(params(), l1, w.state, w.batch);
       rejected += executed.ok() ? 0 : 1;
       benchmark::DoNotOptimize(executed.ok());
       continue;
@@ -326,9 +327,9 @@ BENCHMARK_CAPTURE(BM_optimistic_rollup_small_batch, engine_2threads, SmallBacken
 constexpr std::size_t fraud_batch_transfers = 10'000;
 
 struct FraudWorkload {
-  orl::OptimisticRollup contract;
-  orl::BatchRecord record;
-  orl::Batch true_batch;  // the honest roots
+  optimistic_rollup::OptimisticRollup contract;
+  optimistic_rollup::BatchRecord record;
+  optimistic_rollup::Batch true_batch;  // the honest roots
 };
 
 // The batch and a contract that accepted it (built directly: no deposits, nothing else recorded).
@@ -346,9 +347,9 @@ const FraudWorkload& fraud_workload() {
     everyone.resize(fraud_batch_transfers);
     std::vector<Transaction> transactions = transfer_batch(everyone, 0, big_account_count, random);
     optimized::Engine engine = *big.pristine;
-    optimized::BatchOutcome outcome = engine.execute_batch(params(), orl::L1View{}, transactions, 2);
+    optimized::BatchOutcome outcome = engine.execute_batch(params(), optimistic_rollup::L1View{}, transactions, 2);
     if (!outcome.ok()) std::abort();
-    w.true_batch = orl::Batch{orl::batch_header_for(w.contract, transactions, outcome.state_roots, 0), {},
+    w.true_batch = optimistic_rollup::Batch{optimistic_rollup::batch_header_for(w.contract, transactions, outcome.state_roots, 0), {},
                               std::move(transactions), std::move(outcome.state_roots)};
     return w;
   }();
@@ -357,17 +358,17 @@ const FraudWorkload& fraud_workload() {
 
 // The batch with the root after transaction `faulty` corrupted, and its record.
 struct CorruptedBatch {
-  orl::Batch batch;
-  orl::BatchRecord record;
+  optimistic_rollup::Batch batch;
+  optimistic_rollup::BatchRecord record;
 };
 
 CorruptedBatch corrupted_at(std::size_t faulty) {
   const FraudWorkload& w = fraud_workload();
   CorruptedBatch out{w.true_batch, {}};
   out.batch.state_roots[faulty + 1][0] ^= 0x01;
-  out.batch.header = orl::batch_header_for(w.contract, out.batch.transactions, out.batch.state_roots, 0);
+  out.batch.header = optimistic_rollup::batch_header_for(w.contract, out.batch.transactions, out.batch.state_roots, 0);
   out.record.header = out.batch.header;
-  out.record.batch_id = orl::batch_id(out.batch.header);
+  out.record.batch_id = optimistic_rollup::batch_id(out.batch.header);
   return out;
 }
 
@@ -410,7 +411,7 @@ void BM_optimistic_rollup_fraud_proof_generate_baseline(benchmark::State& state)
     state.PauseTiming();
     optimized::Engine engine = *big.pristine;
     state.ResumeTiming();
-    const optimized::BatchOutcome outcome = engine.execute_batch(params(), orl::L1View{}, w.true_batch.transactions, 2);
+    const optimized::BatchOutcome outcome = engine.execute_batch(params(), optimistic_rollup::L1View{}, w.true_batch.transactions, 2);
     rejected = rejected || !outcome.ok();
     benchmark::DoNotOptimize(outcome.state_roots.data());
   }
@@ -425,7 +426,7 @@ BENCHMARK(BM_optimistic_rollup_fraud_proof_generate_baseline)
 enum class VerifyBackend { reference, optimized };
 
 // The corrupted batch of the end case and the proof against it.
-const std::pair<CorruptedBatch, std::optional<orl::FraudProof>>& end_case_proof() {
+const std::pair<CorruptedBatch, std::optional<optimistic_rollup::FraudProof>>& end_case_proof() {
   static const auto made = [] {
     CorruptedBatch bad = corrupted_at(fraud_batch_transfers - 10);
     optimized::Engine engine = *big_workload().pristine;
@@ -442,11 +443,11 @@ void BM_optimistic_rollup_fraud_proof_verify(benchmark::State& state, VerifyBack
     state.SkipWithError("no proof");
     return;
   }
-  const orl::Challenge challenge{{}, bad.record.batch_id, Hash32{0xc1}, proof->proof_type, {}, 0, 0, 0};
+  const optimistic_rollup::Challenge challenge{{}, bad.record.batch_id, Hash32{0xc1}, proof->proof_type, {}, 0, 0, 0};
   bool rejected = false;
   for (auto _ : state) {
     const l2::OptimisticRollupError verdict = backend == VerifyBackend::reference
-                                        ? orl::verify_fraud_proof(w.contract, bad.record, challenge, *proof)
+                                        ? optimistic_rollup::verify_fraud_proof(w.contract, bad.record, challenge, *proof)
                                         : optimized::verify_fraud_proof(w.contract, bad.record, challenge, *proof);
     rejected = rejected || verdict != l2::OptimisticRollupError::none;
     benchmark::DoNotOptimize(verdict);
@@ -464,13 +465,13 @@ BENCHMARK_CAPTURE(BM_optimistic_rollup_fraud_proof_verify, optimized, VerifyBack
 // ---- The contract's heavy entry points ----------------------------------------------------------
 
 // The operator's stake and a configuration the records below satisfy.
-orl::OptimisticRollup staked_contract() {
-  orl::OptimisticRollup c = fraud_workload().contract;
+optimistic_rollup::OptimisticRollup staked_contract() {
+  optimistic_rollup::OptimisticRollup c = fraud_workload().contract;
   c.config.max_batch_size = std::size_t{1} << 20;
   c.config.challenge_period_blocks = 100;
   c.config.resolution_period_blocks = 50;
   c.config.sequencing_window_blocks = 10;
-  c.config.stake = orl::StakeRequirements{1000, 50, 30};
+  c.config.stake = optimistic_rollup::StakeRequirements{1000, 50, 30};
   c.stake = 1000;
   c.staked = true;
   c.next_account_index = big_account_count;
@@ -485,25 +486,25 @@ void BM_optimistic_rollup_resolve_challenge(benchmark::State& state, VerifyBacke
   }
   // The corrupted batch recorded at height 1, a challenge opened at 2 with the proof's evidence,
   // revealed at 3.
-  orl::OptimisticRollup c = staked_contract();
-  orl::BatchRecord record = bad.record;
+  optimistic_rollup::OptimisticRollup c = staked_contract();
+  optimistic_rollup::BatchRecord record = bad.record;
   record.submitted_at = 1;
   record.challenge_deadline = 101;
   record.open_challenges = 1;
   c.batches = {record};
   c.last_state_root = record.header.post_state_root;
   const Hash32 challenger = keys().pubkeys[1];
-  const Hash32 evidence = orl::evidence_commitment(challenger, *proof);
-  const Hash32 id = orl::challenge_id(challenger, evidence);
-  c.challenges = {orl::Challenge{id, record.batch_id, challenger, proof->proof_type, evidence, 2, 52, 100}};
-  const orl::ResolveChallengeInput in{challenger, id, *proof};
-  const orl::Env env{3};
+  const Hash32 evidence = optimistic_rollup::evidence_commitment(challenger, *proof);
+  const Hash32 id = optimistic_rollup::challenge_id(challenger, evidence);
+  c.challenges = {optimistic_rollup::Challenge{id, record.batch_id, challenger, proof->proof_type, evidence, 2, 52, 100}};
+  const optimistic_rollup::ResolveChallengeInput in{challenger, id, *proof};
+  const optimistic_rollup::Env env{3};
   bool wrong = false;
   for (auto _ : state) {
-    const orl::Transition t = backend == VerifyBackend::reference ? orl::apply_resolve_challenge(c, in, env)
+    const optimistic_rollup::Transition t = backend == VerifyBackend::reference ? optimistic_rollup::apply_resolve_challenge(c, in, env)
                                                                    : optimized::apply_resolve_challenge(c, in, env);
     wrong = wrong || !t.ok() || t.value().resolutions.empty() ||
-            t.value().resolutions.front().kind != orl::ResolutionKind::fraud_confirmed;
+            t.value().resolutions.front().kind != optimistic_rollup::ResolutionKind::fraud_confirmed;
     benchmark::DoNotOptimize(t.ok());
   }
   if (wrong) state.SkipWithError("the fraud was not confirmed");
@@ -517,9 +518,9 @@ BENCHMARK_CAPTURE(BM_optimistic_rollup_resolve_challenge, optimized, VerifyBacke
     ->Unit(benchmark::kMicrosecond);
 
 struct SubmitWorkload {
-  orl::OptimisticRollup contract;
-  orl::SubmitBatchInput input;
-  orl::Env env;
+  optimistic_rollup::OptimisticRollup contract;
+  optimistic_rollup::SubmitBatchInput input;
+  optimistic_rollup::Env env;
 };
 
 // An honest batch of the first `transfers` transfers of the first pre-signed batch, with its true
@@ -531,17 +532,17 @@ SubmitWorkload make_submit_workload(std::size_t transfers) {
   std::vector<Transaction> transactions(big.batches.front().begin(),
                                         big.batches.front().begin() + static_cast<std::ptrdiff_t>(transfers));
   optimized::Engine engine = *big.pristine;
-  optimized::BatchOutcome outcome = engine.execute_batch(params(), orl::L1View{}, transactions, 2);
+  optimized::BatchOutcome outcome = engine.execute_batch(params(), optimistic_rollup::L1View{}, transactions, 2);
   if (!outcome.ok()) std::abort();
   w.contract.last_state_root = outcome.state_roots.front();
-  orl::Batch batch{orl::batch_header_for(w.contract, transactions, outcome.state_roots, 5), {}, std::move(transactions),
+  optimistic_rollup::Batch batch{optimistic_rollup::batch_header_for(w.contract, transactions, outcome.state_roots, 5), {}, std::move(transactions),
                    std::move(outcome.state_roots)};
-  const Hash32 id = orl::batch_id(batch.header);
+  const Hash32 id = optimistic_rollup::batch_id(batch.header);
   if (secp256k1_schnorrsig_sign32(signing_context(), batch.signature.data(), id.data(), &keys().keypairs[0],
                                   Hash32{}.data()) != 1)
     std::abort();
-  w.input = orl::SubmitBatchInput{keys().pubkeys[0], std::move(batch)};
-  w.env = orl::Env{6};
+  w.input = optimistic_rollup::SubmitBatchInput{keys().pubkeys[0], std::move(batch)};
+  w.env = optimistic_rollup::Env{6};
   return w;
 }
 
@@ -550,8 +551,8 @@ void BM_optimistic_rollup_submit_batch(benchmark::State& state, VerifyBackend ba
   const SubmitWorkload w = make_submit_workload(transfers);
   bool rejected = false;
   for (auto _ : state) {
-    const orl::Transition t = backend == VerifyBackend::reference
-                                  ? orl::apply_submit_batch(w.contract, w.input, w.env)
+    const optimistic_rollup::Transition t = backend == VerifyBackend::reference
+                                  ? optimistic_rollup::apply_submit_batch(w.contract, w.input, w.env)
                                   : optimized::apply_submit_batch(w.contract, w.input, w.env, 1);
     rejected = rejected || !t.ok();
     benchmark::DoNotOptimize(t.ok());

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "l2/codec/json.hpp"
+#include "l2/ref/encoding.hpp"
 #include "l2/ref/reflect.hpp"
 
 namespace {

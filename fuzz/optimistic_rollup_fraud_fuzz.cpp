@@ -26,6 +26,7 @@
 #include "l2/opt/optimistic_rollup_contract.hpp"
 #include "l2/opt/optimistic_rollup_fraud.hpp"
 #include "l2/opt/schnorr.hpp"
+#include "l2/ref/encoding.hpp"
 #include "l2/ref/optimistic_rollup_contract.hpp"
 #include "l2/ref/reflect.hpp"
 

@@ -9,14 +9,14 @@
 // nonce), injective by ground inverse instances (collision resistance).
 //
 // The adversarial obligations follow: honest_group_allocates and funder_recovers, and the
-// counterexamples of their weakenings rendered as vector cases.
+// counterexamples of their weakenings realised as concrete traces (the vectors layer renders them as cases).
 #include "l2/inv/channel_factory_model.hpp"
 
 #include <string>
+#include <type_traits>
+#include <variant>
 
-#include <nlohmann/json.hpp>
-
-#include "l2/codec/json.hpp"
+#include "l2/ref/encoding.hpp"
 #include "l2/ref/schnorr.hpp"
 
 namespace l2::inv::channel_factory {
@@ -391,7 +391,7 @@ void assert_funder_recovers_negation(z3::context& ctx, z3::solver& solver, bool 
   else solver.add(z3::ult(height, slot.deadline));  // the boundary: the funder's move is at the deadline itself
 }
 
-// ---- Counterexamples as vector cases (mechanism channel_factory) ----
+// ---- Counterexamples as concrete traces (the vectors layer renders them as cases) ----
 
 struct Keys {
   std::vector<Hash32> secret, pubkey;
@@ -406,41 +406,9 @@ struct Keys {
   }
 };
 
-struct CaseStep {
-  std::string op;
-  u64 height;
-  nlohmann::json input;
-  Outcome outcome;
-};
-
-std::string factory_case(const std::string& id, const std::string& statement, Weakening weakening, const Hash32& seed,
-                         const cf::FactoryRegistry& pre, const std::vector<CaseStep>& steps) {
-  nlohmann::json json_steps = nlohmann::json::array();
-  for (const CaseStep& step : steps) {
-    nlohmann::json expect;
-    if (step.outcome.post)
-      expect = {{"outcome", "ok"}, {"post_state", codec::to_json(*step.outcome.post)},
-                {"state_root", to_hex(cf::state_root(*step.outcome.post))}};
-    else
-      expect = {{"outcome", "invalid"}, {"error", step.outcome.error}, {"rule", step.outcome.rule},
-                {"reason", "the weakened rule " + std::string(weakening_name(weakening))}};
-    json_steps.push_back({{"op", step.op}, {"height", std::to_string(step.height)}, {"input", step.input}, {"expect", expect}});
-  }
-  std::string name;
-  for (char ch : id) name += std::isalnum(static_cast<unsigned char>(ch)) ? static_cast<char>(std::tolower(ch)) : '_';
-  const nlohmann::json document = {
-      {"schema", "l2spec/case"}, {"schema_version", "1.0.0"}, {"generator", "l2spec prove"},
-      {"mechanism", "channel_factory"}, {"suite", "counterexample"}, {"case", name},
-      {"description", "counterexample to " + id + ": " + statement + ", realised with the vectors' configuration; "
-                      "expected outcomes are the reference's with the rule weakening " + std::string(weakening_name(weakening))},
-      {"rules", {"PCF-REG-4", "PCF-ALLOC-4", "PCF-SIG-2"}}, {"seed", to_hex(seed)}, {"pre_state", codec::to_json(pre)},
-      {"steps", json_steps}};
-  return document.dump(2) + "\n";
-}
-
 // The group's attack, concretely. Members are keys 0, 1, 2; the funder key 3; the squatter key 4
 // (and an outsider, key 5, for the quota filler channels).
-std::string render_group_allocates(const std::string& id, const std::string& statement, Weakening weakening) {
+Counterexample realise_group_allocates(const std::string& id, const std::string& statement, Weakening weakening) {
   const std::string seed_text = "l2spec/prove/counterexample/" + id;
   const Hash32 seed = ref::sha256(std::span<const u8>(reinterpret_cast<const u8*>(seed_text.data()), seed_text.size()));
   const Keys keys(seed, 6);
@@ -458,15 +426,17 @@ std::string render_group_allocates(const std::string& id, const std::string& sta
     for (std::size_t i = 0; i < members.size(); ++i) in.signatures.push_back(keys.sign(i, digest));
     return in;
   }();
-  std::vector<CaseStep> steps;
-  auto run = [&](const std::string& op, u64 height, nlohmann::json input, Outcome outcome) {
-    if (outcome.post) registry = *outcome.post;
-    steps.push_back(CaseStep{op, height, std::move(input), std::move(outcome)});
+  CounterexampleTrace<cf::Operations, cf::FactoryRegistry> trace{pre, {}};
+  auto run = [&]<class Op>(std::type_identity<Op>, u64 height, const typename Op::Input& input, const Outcome& outcome) {
+    std::variant<cf::FactoryRegistry, Rejection> expect =
+        Rejection{outcome.error, outcome.rule, "the weakened rule " + std::string(weakening_name(weakening))};
+    if (outcome.post) expect = registry = *outcome.post;
+    trace.add<Op>(height, input, std::move(expect));
   };
   if (weakening == Weakening::factory_id_ignores_deposit) {
     // The squatter registers the members' participants and nonce with a dust deposit and itself as funder.
     const cf::RegisterFactoryInput dust{members, 1000, 0, keys.pubkey[4], 0, 1000};
-    run("register_factory", 100, codec::to_json(dust), register_factory(registry, dust, cf::Env{100}, weakening));
+    run(std::type_identity<cf::RegisterFactory>{}, 100, dust, register_factory(registry, dust, cf::Env{100}, weakening));
   } else {
     // Member 2 fills its own quota (two live channels) with the outsider before the allocation.
     for (u64 nonce = 1; nonce <= 2; ++nonce) {
@@ -476,14 +446,20 @@ std::string render_group_allocates(const std::string& id, const std::string& sta
       const ref::payment_channel::OpenInput open{pair, {500, 500}, 1000, nonce, {keys.sign(2, digest), keys.sign(5, digest)}};
       const auto opened = ref::payment_channel::OnAdjudicator<ref::payment_channel::Open, cf::FactoryRegistry>::apply(
           registry, open, cf::Env{100});
-      run("open", 100, codec::to_json(open),
+      run(std::type_identity<cf::OnRegistryAdjudicator<ref::payment_channel::Open>>{}, 100, open,
           opened ? Outcome{opened.value(), "", ""}
                  : Outcome{std::nullopt, std::string(error_info(opened.error()).code), std::string(error_info(opened.error()).rule_id)});
     }
   }
-  run("register_factory", 101, codec::to_json(honest), register_factory(registry, honest, cf::Env{101}, weakening));
-  run("allocate", 102, codec::to_json(allocation), allocate(registry, allocation, cf::Env{102}, weakening));
-  return factory_case(id, statement, weakening, seed, pre, steps);
+  run(std::type_identity<cf::RegisterFactory>{}, 101, honest, register_factory(registry, honest, cf::Env{101}, weakening));
+  run(std::type_identity<cf::Allocate>{}, 102, allocation, allocate(registry, allocation, cf::Env{102}, weakening));
+  return Counterexample{id,
+                        "counterexample to " + id + ": " + statement +
+                            ", realised with the vectors' configuration; expected outcomes are the reference's with the "
+                            "rule weakening " + std::string(weakening_name(weakening)),
+                        {"PCF-REG-4", "PCF-ALLOC-4", "PCF-SIG-2"},
+                        seed,
+                        std::move(trace)};
 }
 
 }  // namespace
@@ -499,8 +475,10 @@ std::vector<Obligation> obligations(Weakening weakening) {
   list.back().assert_premise = [weakening](z3::context& ctx, z3::solver& solver) {
     assert_group_allocates_negation(ctx, solver, false, weakening);
   };
-  list.back().witness = [weakening, id = list.back().id(), statement = list.back().statement](const z3::model&) {
-    return weakening == Weakening::none ? std::string() : render_group_allocates(id, statement, weakening);
+  list.back().witness = [weakening, id = list.back().id(),
+                         statement = list.back().statement](const z3::model&) -> std::optional<Counterexample> {
+    if (weakening == Weakening::none) return std::nullopt;
+    return realise_group_allocates(id, statement, weakening);
   };
   list.push_back(make_obligation(
       "channel_factory", "funder_recovers", "trace", Kind::bmc,

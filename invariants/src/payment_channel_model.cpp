@@ -1,16 +1,14 @@
 // Z3 model of the payment-channel adjudicator: the transition relation of one channel, the
 // obligations over it (and over several channel slots where a quota is shared), trace validation of
-// concrete steps, and counterexamples as vectors.
+// concrete steps, and counterexamples as concrete traces.
 // spec: payment_channel.md#the-z3-model, README.md#the-formal-layer
 #include "l2/inv/payment_channel_model.hpp"
 
 #include <algorithm>
 #include <array>
 #include <sstream>
+#include <variant>
 
-#include <nlohmann/json.hpp>
-
-#include "l2/codec/json.hpp"
 #include "l2/ref/schnorr.hpp"
 #include "l2/ref/verify_check.hpp"
 
@@ -545,7 +543,7 @@ struct Context {
       : ctx(c), solver(s), b(c), cfg(b.config("cfg")), claim(negate_claim) {}
 };
 
-// ---- Counterexamples as vectors ----
+// ---- Counterexamples as concrete traces (the vectors layer renders them as cases) ----
 
 // Keys 0 and 1 are a channel's participants, 2 an outsider; more for the multi-channel obligation.
 struct Keys {
@@ -566,11 +564,11 @@ Hash32 seed_of(const std::string& id) {
   return ref::sha256(std::span<const u8>(reinterpret_cast<const u8*>(text.data()), text.size()));
 }
 
-nlohmann::json expect_json(ChannelError error, const pc::Adjudicator& post) {
-  if (error == Error::none)
-    return {{"outcome", "ok"}, {"post_state", codec::to_json(post)}, {"state_root", to_hex(pc::state_root(post))}};
+// A step's expected outcome as the model gives it.
+std::variant<pc::Adjudicator, Rejection> expected(ChannelError error, const pc::Adjudicator& post) {
+  if (error == Error::none) return post;
   const ErrorInfo info = error_info(error);
-  return {{"outcome", "invalid"}, {"error", std::string(info.code)}, {"rule", std::string(info.rule_id)}, {"reason", std::string(info.summary)}};
+  return Rejection{std::string(info.code), std::string(info.rule_id), std::string(info.summary)};
 }
 
 pc::Layer2Config config_of(const z3::model& model, const Config& cfg) {
@@ -579,35 +577,27 @@ pc::Layer2Config config_of(const z3::model& model, const Config& cfg) {
           eval_u64(model, cfg.allocation_window)};
 }
 
-// A vector case of mechanism payment_channel, suite counterexample: the trace replayed through the
-// (possibly weakened) model for the expected outcomes, so that the case says what the model says.
-std::string counterexample_case(const std::string& id, const std::string& statement, Weakening weakening,
-                                const Hash32& seed, const pc::Adjudicator& pre, const std::vector<Step>& trace) {
+// A counterexample of mechanism payment_channel: the trace replayed through the (possibly weakened)
+// model for the expected outcomes, so that the case says what the model says; nullopt when the
+// model cannot decide a step.
+std::optional<Counterexample> replayed_counterexample(const std::string& id, const std::string& statement, Weakening weakening,
+                                                  const Hash32& seed, const pc::Adjudicator& pre, const std::vector<Step>& trace) {
   Engine engine(weakening);
-  nlohmann::json json_steps = nlohmann::json::array();
-  std::vector<std::string> rules;
+  CounterexampleTrace<pc::Operations, pc::Adjudicator> typed{pre, {}};
+  Counterexample counterexample{id, "counterexample to " + id + ": " + statement + ". Expected outcomes are the model's", {}, seed, {}};
+  if (weakening != Weakening::none) counterexample.description += " with the rule weakening " + std::string(weakening_name(weakening));
   pc::Adjudicator state = pre;
   for (const Step& step : trace) {
     const Engine::Outcome outcome = engine.apply(state, step);
-    if (!outcome.problem.empty()) return "";
-    nlohmann::json input = std::visit([](const auto& value) { return codec::to_json(value); }, step.input);
-    json_steps.push_back({{"op", std::string(op_name(step.op))}, {"height", std::to_string(step.height)},
-                          {"input", input}, {"expect", expect_json(outcome.error, outcome.post)}});
+    if (!outcome.problem.empty()) return std::nullopt;
+    typed.steps.push_back({step.op, step.height, step.input, expected(outcome.error, outcome.post)});
     for (const std::string& rule : rules_of(step.op))
-      if (std::find(rules.begin(), rules.end(), rule) == rules.end()) rules.push_back(rule);
+      if (std::find(counterexample.rules.begin(), counterexample.rules.end(), rule) == counterexample.rules.end())
+        counterexample.rules.push_back(rule);
     if (outcome.error == Error::none) state = outcome.post;
   }
-  std::string name;
-  for (char ch : id) name += (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : (std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_');
-  std::string description = "counterexample to " + id + ": " + statement + ". Expected outcomes are the model's";
-  if (weakening != Weakening::none) description += " with the rule weakening " + std::string(weakening_name(weakening));
-  const nlohmann::json document = {{"schema", "l2spec/case"},  {"schema_version", "1.0.0"},
-                                   {"generator", "l2spec prove"}, {"mechanism", std::string(mechanism_name)},
-                                   {"suite", "counterexample"},  {"case", name},
-                                   {"description", description}, {"rules", rules},
-                                   {"seed", to_hex(seed)},       {"pre_state", codec::to_json(pre)},
-                                   {"steps", json_steps}};
-  return document.dump(2) + "\n";
+  counterexample.trace = std::move(typed);
+  return counterexample;
 }
 
 // The concrete input of the model's step `in`, addressed to channel `addressed` whose participants
@@ -644,7 +634,7 @@ Step concrete_step(const z3::model& model, const In& in, const pc::Adjudicator& 
 
 // The model's single-channel trace (pre-state "pre", steps "s0", "s1", ...) realised with real keys
 // and signatures. The channel is between keys 0 and 1 with nonce 0.
-std::string render_counterexample(const z3::model& model, const std::string& id, const std::string& statement,
+std::optional<Counterexample> realise_counterexample(const z3::model& model, const std::string& id, const std::string& statement,
                                   Weakening weakening, std::size_t steps, bool first_step_is_open) {
   z3::context& ctx = model.ctx();
   Builder b(ctx);
@@ -665,7 +655,7 @@ std::string render_counterexample(const z3::model& model, const std::string& id,
   if (first_step_is_open) {
     const In in0 = b.input("s0");
     const u64 live0 = eval_u64(model, in0.live0), live1 = eval_u64(model, in0.live1);
-    if (live0 > 16 || live1 > 16) return "";
+    if (live0 > 16 || live1 > 16) return std::nullopt;
     for (std::size_t who = 0; who < 2; ++who)
       for (u64 n = 0; n < (who == 0 ? live0 : live1); ++n) {
         pc::PaymentChannel filler{};
@@ -693,12 +683,12 @@ std::string render_counterexample(const z3::model& model, const std::string& id,
   std::vector<Step> trace;
   for (std::size_t i = 0; i < steps; ++i) {
     const In in = b.input("s" + std::to_string(i));
-    if (eval_u64(model, in.op) >= op_count) return "";
+    if (eval_u64(model, in.op) >= op_count) return std::nullopt;
     const Step step = concrete_step(model, in, a, keys, {0, 1}, 2, registered ? id_of_channel : absent_id, 0);
     if (step.op == op_code<pc::Open>) registered = true;
     trace.push_back(step);
   }
-  return counterexample_case(id, statement, weakening, seed, a, trace);
+  return replayed_counterexample(id, statement, weakening, seed, a, trace);
 }
 
 // A single step from an invariant-satisfying pre-state, as the trace "s0".
@@ -1106,7 +1096,7 @@ void assert_honest_open_negation(Context& c, Weakening weakening) {
 
 // The squatters' opens and the honest open realised: A and B are keys 0 and 1, every other key the
 // model names is a key of its own, each live count is that many channels with an outsider.
-std::string render_honest_open(const z3::model& model, const std::string& id, const std::string& statement,
+std::optional<Counterexample> realise_honest_open(const z3::model& model, const std::string& id, const std::string& statement,
                                Weakening weakening) {
   z3::context& ctx = model.ctx();
   Builder b(ctx);
@@ -1177,7 +1167,7 @@ std::string render_honest_open(const z3::model& model, const std::string& id, co
   open_step.input = pc::OpenInput{pair, balances, eval_u64(model, honest.capacity), honest_nonce,
                                   {keys.sign(0, digest), keys.sign(1, digest)}};
   trace.push_back(open_step);
-  return counterexample_case(id, statement, weakening, seed, a, trace);
+  return replayed_counterexample(id, statement, weakening, seed, a, trace);
 }
 
 // ---- The deployment rules keep the dispute window longer than the censorship bound ----
@@ -1200,7 +1190,7 @@ void assert_window_covers_censorship_negation(Context& c, Weakening weakening) {
 // force-close at h, the honest challenge included at h + censorship_bound_blocks (too late), and
 // the settle of the stale state in that block. Deployment is not a model transition, so the
 // expected outcomes come from the reference, run with the model's configuration.
-std::string render_window_counterexample(const z3::model& model, const std::string& id, const std::string& statement,
+std::optional<Counterexample> realise_window_counterexample(const z3::model& model, const std::string& id, const std::string& statement,
                                          Weakening weakening) {
   Builder b(model.ctx());
   const Config cfg = b.config("cfg");
@@ -1231,16 +1221,16 @@ std::string render_window_counterexample(const z3::model& model, const std::stri
   const u64 late = start + a.config.censorship_bound_blocks;
   trace.push_back(Step{op_code<pc::Settle>, pc::ChannelRef{channel}, late});
   trace.push_back(Step{op_code<pc::Challenge>, pc::OffChainTransaction{channel, 1, {100, 900}, cosigned(1, {100, 900})}, late});
-  return counterexample_case(id, statement, weakening, seed, a, trace);
+  return replayed_counterexample(id, statement, weakening, seed, a, trace);
 }
 
 }  // namespace
 
 std::vector<Obligation> obligations(Weakening weakening) {
   std::vector<Obligation> list;
-  using Renderer = std::function<std::string(const z3::model&, const std::string& id, const std::string& statement)>;
+  using Realiser = std::function<std::optional<Counterexample>(const z3::model&, const std::string& id, const std::string& statement)>;
   auto add = [&](std::string invariant, std::string transition, Kind kind, std::string statement,
-                 std::function<void(Context&)> negation, Renderer render = nullptr) {
+                 std::function<void(Context&)> negation, Realiser realise = nullptr) {
     list.push_back(make_obligation(std::string(mechanism_name), std::move(invariant), std::move(transition), kind,
                                    std::move(statement), [negation](z3::context& ctx, z3::solver& solver) {
                                      Context c(ctx, solver, true);
@@ -1250,15 +1240,15 @@ std::vector<Obligation> obligations(Weakening weakening) {
       Context c(ctx, solver, false);
       negation(c);
     };
-    if (render)
-      list.back().witness = [render, id = list.back().id(), statement = list.back().statement](const z3::model& m) {
-        return render(m, id, statement);
+    if (realise)
+      list.back().witness = [realise, id = list.back().id(), statement = list.back().statement](const z3::model& m) {
+        return realise(m, id, statement);
       };
   };
   // Counterexamples of a single-channel trace of `steps` steps, the first an open when `open_first`.
-  auto trace_of = [weakening](std::size_t steps, bool open_first) -> Renderer {
+  auto trace_of = [weakening](std::size_t steps, bool open_first) -> Realiser {
     return [=](const z3::model& m, const std::string& id, const std::string& statement) {
-      return render_counterexample(m, id, statement, weakening, steps, open_first);
+      return realise_counterexample(m, id, statement, weakening, steps, open_first);
     };
   };
 
@@ -1327,7 +1317,7 @@ std::vector<Obligation> obligations(Weakening weakening) {
           "registered with its balances; no open without a key's signature uses up that key's quota",
       [weakening](Context& c) { assert_honest_open_negation(c, weakening); },
       [weakening](const z3::model& m, const std::string& id, const std::string& statement) {
-        return render_honest_open(m, id, statement, weakening);
+        return realise_honest_open(m, id, statement, weakening);
       });
 
   add("dispute_window_covers_censorship", "deploy", Kind::safety,
@@ -1335,7 +1325,7 @@ std::vector<Obligation> obligations(Weakening weakening) {
       "start is inside the dispute window",
       [weakening](Context& c) { assert_window_covers_censorship_negation(c, weakening); },
       [weakening](const z3::model& m, const std::string& id, const std::string& statement) {
-        return render_window_counterexample(m, id, statement, weakening);
+        return realise_window_counterexample(m, id, statement, weakening);
       });
   return list;
 }

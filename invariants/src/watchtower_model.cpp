@@ -12,9 +12,8 @@
 // number of appointments, which bounds it. The claim: s_n is reached.
 #include "l2/inv/watchtower_model.hpp"
 
-#include <nlohmann/json.hpp>
+#include <type_traits>
 
-#include "l2/codec/json.hpp"
 #include "l2/ref/schnorr.hpp"
 
 namespace l2::inv::watchtower {
@@ -172,7 +171,7 @@ struct Keys {
 // The client (key 0, participant 0) co-signs s_0 (the opening) .. s_3 with the counterparty (key 1)
 // and files its chain; the counterparty first files under the locator of the client's signature of
 // s_1, then force-closes on s_1; the tower responds.
-std::string render_answers_with_latest(const std::string& id, const std::string& statement, Weakening weakening) {
+Counterexample realise_answers_with_latest(const std::string& id, const std::string& statement, Weakening weakening) {
   namespace pc = ref::payment_channel;
   const std::string seed_text = "l2spec/prove/counterexample/" + id;
   const Hash32 seed = ref::sha256(std::span<const u8>(reinterpret_cast<const u8*>(seed_text.data()), seed_text.size()));
@@ -189,65 +188,50 @@ std::string render_answers_with_latest(const std::string& id, const std::string&
     const Hash32 digest = pc::state_digest(1, channel, sequence, balances);
     states.push_back(pc::OffChainTransaction{channel, sequence, balances, {keys.sign(0, digest), keys.sign(1, digest)}});
   }
-  nlohmann::json steps = nlohmann::json::array();
-  auto run = [&](const std::string& op, u64 height, const nlohmann::json& input,
-                 const Result<wt::WatchtowerWorld, WatchtowerError>& outcome) {
-    nlohmann::json expect;
-    if (outcome) {
-      world = outcome.value();
-      expect = {{"outcome", "ok"}, {"post_state", codec::to_json(world)}, {"state_root", to_hex(wt::state_root(world))}};
-    } else {
-      const ErrorInfo info = error_info(outcome.error());
-      expect = {{"outcome", "invalid"}, {"error", std::string(info.code)}, {"rule", std::string(info.rule_id)},
-                {"reason", std::string(info.summary)}};
-    }
-    steps.push_back({{"op", op}, {"height", std::to_string(height)}, {"input", input}, {"expect", expect}});
-  };
-  auto lift = [&](const std::string& op, u64 height, const auto& input, auto apply) {
-    const auto next = apply(world.adjudicator, input, pc::Env{height}, pc::Bip340Check{});
-    nlohmann::json expect;
+  CounterexampleTrace<wt::Operations, wt::WatchtowerWorld> trace{pre, {}};
+  // A step of `Op` with the outcome `next` gives: the world after it, or the rejection.
+  auto record = [&]<class Op, class E>(std::type_identity<Op>, u64 height, const typename Op::Input& input,
+                                       const Result<wt::WatchtowerWorld, E>& next) {
     if (next) {
-      world.adjudicator = next.value();
-      expect = {{"outcome", "ok"}, {"post_state", codec::to_json(world)}, {"state_root", to_hex(wt::state_root(world))}};
+      world = next.value();
+      trace.add<Op>(height, input, world);
     } else {
       const ErrorInfo info = error_info(next.error());
-      expect = {{"outcome", "invalid"}, {"error", std::string(info.code)}, {"rule", std::string(info.rule_id)},
-                {"reason", std::string(info.summary)}};
+      trace.add<Op>(height, input, Rejection{std::string(info.code), std::string(info.rule_id), std::string(info.summary)});
     }
-    steps.push_back({{"op", op}, {"height", std::to_string(height)}, {"input", codec::to_json(input)}, {"expect", expect}});
+  };
+  // A payment-channel op on the world's adjudicator.
+  auto lift = [&]<class ChannelOp>(std::type_identity<ChannelOp>, u64 height, const typename ChannelOp::Input& input) {
+    using Op = wt::OnWorldAdjudicator<ChannelOp>;
+    record(std::type_identity<Op>{}, height, input, Op::apply(world, input, pc::Env{height}));
   };
   auto file = [&](std::size_t user, const Hash32& where, const Bytes& blob, u64 height) {
     const wt::AppointInput in{keys.pubkey[user], where, blob,
                               keys.sign(user, wt::appointment_digest(world.tower.tower_id, where, blob))};
-    run("appoint", height, codec::to_json(in), appoint(world, in, wt::Env{height}, weakening));
+    record(std::type_identity<wt::Appoint>{}, height, in, appoint(world, in, wt::Env{height}, weakening));
   };
   for (std::size_t user = 0; user < 2; ++user) {
     const wt::RegisterUserInput in{keys.pubkey[user], 10};
-    run("register_user", 100, codec::to_json(in), wt::apply_register_user(world, in, wt::Env{100}));
+    record(std::type_identity<wt::RegisterUser>{}, 100, in, wt::apply_register_user(world, in, wt::Env{100}));
   }
-  lift("open", 100, pc::OpenInput{pair, states[0].new_balances, 10000, 0, states[0].signatures},
-       [](const auto& a, const auto& in, const auto& env, const auto& check) { return pc::apply_open(a, in, env, check); });
-  lift("fund", 101, pc::FundInput{channel, 10000},
-       [](const auto& a, const auto& in, const auto& env, const auto&) { return pc::apply_fund(a, in, env); });
+  lift(std::type_identity<pc::Open>{}, 100, pc::OpenInput{pair, states[0].new_balances, 10000, 0, states[0].signatures});
+  lift(std::type_identity<pc::Fund>{}, 101, pc::FundInput{channel, 10000});
   // The counterparty squats the locator of the client's signature of s_1 with a valid blob of s_1 itself.
   file(1, wt::locator(states[1].signatures[0]), wt::seal_blob(states[1].signatures[0], states[1]), 102);
   for (std::size_t i = 0; i < chain_length; ++i) {
     const wt::ClientAppointment filed = wt::appointment_for(states[i], 0, states[i + 1]);
     file(0, filed.locator, filed.blob, 103 + i);
   }
-  lift("force_close", 200, states[1],
-       [](const auto& a, const auto& in, const auto& env, const auto& check) { return pc::apply_force_close(a, in, env, check); });
+  lift(std::type_identity<pc::ForceClose>{}, 200, states[1]);
   const wt::RespondInput respond{states[1]};
-  run("respond", 201, codec::to_json(respond), wt::apply_respond(world, respond, wt::Env{201}));
-  std::string name;
-  for (char ch : id) name += std::isalnum(static_cast<unsigned char>(ch)) ? static_cast<char>(std::tolower(ch)) : '_';
-  const nlohmann::json document = {
-      {"schema", "l2spec/case"}, {"schema_version", "1.0.0"}, {"generator", "l2spec prove"}, {"mechanism", "watchtower"},
-      {"suite", "counterexample"}, {"case", name},
-      {"description", "counterexample to " + id + ": " + statement + "; expected outcomes are the reference's with the "
-                      "rule weakening " + std::string(weakening_name(weakening))},
-      {"rules", {"WT-APPT-3", "WT-RESP-4"}}, {"seed", to_hex(seed)}, {"pre_state", codec::to_json(pre)}, {"steps", steps}};
-  return document.dump(2) + "\n";
+  record(std::type_identity<wt::Respond>{}, 201, respond, wt::apply_respond(world, respond, wt::Env{201}));
+  return Counterexample{id,
+                        "counterexample to " + id + ": " + statement +
+                            "; expected outcomes are the reference's with the rule weakening " +
+                            std::string(weakening_name(weakening)),
+                        {"WT-APPT-3", "WT-RESP-4"},
+                        seed,
+                        std::move(trace)};
 }
 
 }  // namespace
@@ -263,8 +247,10 @@ std::vector<Obligation> obligations(Weakening weakening) {
   list.back().assert_premise = [weakening](z3::context& ctx, z3::solver& solver) {
     assert_answers_with_latest_negation(ctx, solver, false, weakening);
   };
-  list.back().witness = [weakening, id = list.back().id(), statement = list.back().statement](const z3::model&) {
-    return weakening == Weakening::none ? std::string() : render_answers_with_latest(id, statement, weakening);
+  list.back().witness = [weakening, id = list.back().id(),
+                         statement = list.back().statement](const z3::model&) -> std::optional<Counterexample> {
+    if (weakening == Weakening::none) return std::nullopt;
+    return realise_answers_with_latest(id, statement, weakening);
   };
   return list;
 }

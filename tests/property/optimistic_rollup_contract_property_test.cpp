@@ -31,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "l2/ref/encoding.hpp"
 #include "l2/ref/optimistic_rollup_contract.hpp"
 #include "l2/test/optimistic_rollup_world.hpp"
 
@@ -39,19 +40,19 @@ namespace {
 using l2::Hash32;
 using l2::OptimisticRollupError;
 using l2::u64;
-namespace orl = l2::ref::optimistic_rollup;
+namespace optimistic_rollup = l2::ref::optimistic_rollup;
 using l2::test::rollup::BuiltBatch;
 using l2::test::rollup::Party;
 using l2::test::rollup::Wide;
 using l2::test::rollup::World;
-using orl::AccountIndex;
-using orl::Effects;
-using orl::Env;
-using orl::FraudProof;
-using orl::FraudProofType;
-using orl::OptimisticRollup;
-using orl::ResolutionKind;
-using orl::State;
+using optimistic_rollup::AccountIndex;
+using optimistic_rollup::Effects;
+using optimistic_rollup::Env;
+using optimistic_rollup::FraudProof;
+using optimistic_rollup::FraudProofType;
+using optimistic_rollup::OptimisticRollup;
+using optimistic_rollup::ResolutionKind;
+using optimistic_rollup::State;
 
 struct Step {
   int op = 0;
@@ -80,7 +81,7 @@ class Run {
  public:
   // Short windows, so that short sequences reach finality, expiry and the escape hatch: challenge
   // 50, resolution 40, queue 3, window 7, escape 12 (> 3 + 7), censorship 2.
-  static constexpr orl::RollupConfig config{4, 50, 40, 3, 7, 12, 2, 1000, 100, 17, orl::StakeRequirements{10000, 500, 50}};
+  static constexpr optimistic_rollup::RollupConfig config{4, 50, 40, 3, 7, 12, 2, 1000, 100, 17, optimistic_rollup::StakeRequirements{10000, 500, 50}};
 
   explicit Run(bool operator_cheats) : w(config), cheats_(operator_cheats) {
     w.stake(10000, 1);
@@ -94,28 +95,28 @@ class Run {
     height_ += s.advance;
     const Party party = static_cast<Party>(s.a % 6);
     switch (s.op) {
-      case 0: apply<orl::Stake>({w.key(s.b % 3 == 0 ? party : Party::operator_party), pick(s.c, {0, 1, 9999, 10000, 5001})}); break;
-      case 1: apply<orl::Unstake>({w.key(s.b % 4 == 0 ? party : Party::operator_party)}); break;
+      case 0: apply<optimistic_rollup::Stake>({w.key(s.b % 3 == 0 ? party : Party::operator_party), pick(s.c, {0, 1, 9999, 10000, 5001})}); break;
+      case 1: apply<optimistic_rollup::Unstake>({w.key(s.b % 4 == 0 ? party : Party::operator_party)}); break;
       case 2: {
         const auto to = static_cast<AccountIndex>(w.contract.next_account_index);
         const Hash32 owner = s.b % 8 == 0 ? w.keys.pubkey[l2::test::KeyPool<6>::off_curve] : w.key(static_cast<Party>(s.b % 6));
         const u64 value = pick(s.c, {99, 100, 101, 1000 + s.c});
-        if (apply<orl::DepositNewAccount>({w.key(party), owner, value}))
-          w.deposits.push_back(orl::Deposit{w.deposits.size(), to, owner, value});
+        if (apply<optimistic_rollup::DepositNewAccount>({w.key(party), owner, value}))
+          w.deposits.push_back(optimistic_rollup::Deposit{w.deposits.size(), to, owner, value});
         break;
       }
       case 3: {
         const auto to = static_cast<AccountIndex>(s.b % (w.contract.next_account_index + 1));
         const u64 value = pick(s.c, {99, 100, 300 + s.c});
-        if (apply<orl::DepositTopUp>({w.key(party), to, value}))
-          w.deposits.push_back(orl::Deposit{w.deposits.size(), to, std::nullopt, value});
+        if (apply<optimistic_rollup::DepositTopUp>({w.key(party), to, value}))
+          w.deposits.push_back(optimistic_rollup::Deposit{w.deposits.size(), to, std::nullopt, value});
         break;
       }
       case 4: {
         const auto from = static_cast<AccountIndex>(s.b % (w.contract.next_account_index + 1));
         const Hash32 recipient{static_cast<l2::u8>(0xe0 + s.a % 6)};
-        if (apply<orl::RequestForcedExit>({w.key(party), from, recipient, pick(s.c, {17, 17, 16, 18})}))
-          w.exits.push_back(orl::ForcedExit{w.exits.size(), from, w.key(party), recipient, 0});
+        if (apply<optimistic_rollup::RequestForcedExit>({w.key(party), from, recipient, pick(s.c, {17, 17, 16, 18})}))
+          w.exits.push_back(optimistic_rollup::ForcedExit{w.exits.size(), from, w.key(party), recipient, 0});
         break;
       }
       case 5:
@@ -140,25 +141,25 @@ class Run {
             break;
           }
         }
-        const orl::Challenge& c = w.contract.challenges[k];
+        const optimistic_rollup::Challenge& c = w.contract.challenges[k];
         const auto committed = proofs_.find(c.challenge_id);
         if (committed == proofs_.end()) break;
         // Mostly the challenger's own reveal, a block after its commitment; sometimes at any height.
         if (s.c % 4 != 0) height_ = std::max(height_, c.opened_at + 1);
-        apply<orl::ResolveChallenge>({w.key(party), c.challenge_id, committed->second});
+        apply<optimistic_rollup::ResolveChallenge>({w.key(party), c.challenge_id, committed->second});
         break;
       }
       case 10:
         if (!w.contract.challenges.empty())
-          apply<orl::ExpireChallenge>({w.key(party), w.contract.challenges[s.b % w.contract.challenges.size()].challenge_id});
+          apply<optimistic_rollup::ExpireChallenge>({w.key(party), w.contract.challenges[s.b % w.contract.challenges.size()].challenge_id});
         break;
       case 11:
         if (!w.contract.challenges.empty()) {
-          const orl::Challenge& c = w.contract.challenges[s.b % w.contract.challenges.size()];
-          apply<orl::WithdrawChallenge>({s.c % 4 == 0 ? w.key(party) : c.challenger, c.challenge_id});
+          const optimistic_rollup::Challenge& c = w.contract.challenges[s.b % w.contract.challenges.size()];
+          apply<optimistic_rollup::WithdrawChallenge>({s.c % 4 == 0 ? w.key(party) : c.challenger, c.challenge_id});
         }
         break;
-      case 12: apply<orl::Finalize>({w.key(party)}); break;
+      case 12: apply<optimistic_rollup::Finalize>({w.key(party)}); break;
       case 13: {
         if (w.posted.empty()) break;
         const std::size_t k = s.b % w.posted.size();
@@ -166,27 +167,27 @@ class Run {
         // A withdrawal or forced exit of the batch if it has one, else any transaction.
         u64 index = s.c % txs.size();
         for (u64 i = 0; i < txs.size(); ++i)
-          if (s.c % 4 != 0 && (txs[i].kind == orl::TxKind::withdrawal || txs[i].kind == orl::TxKind::forced_exit)) index = i;
-        const auto leaves = orl::transaction_leaf_hashes(txs);
-        apply<orl::PayWithdrawal>({w.key(party), k, index, l2::reflect::encode(txs[index]),
+          if (s.c % 4 != 0 && (txs[i].kind == optimistic_rollup::TxKind::withdrawal || txs[i].kind == optimistic_rollup::TxKind::forced_exit)) index = i;
+        const auto leaves = optimistic_rollup::transaction_leaf_hashes(txs);
+        apply<optimistic_rollup::PayWithdrawal>({w.key(party), k, index, l2::reflect::encode(txs[index]),
                                    l2::ref::rfc6962::inclusion_proof(leaves, index)});
         break;
       }
       case 14: {
-        const auto queue = s.b % 2 == 0 ? orl::QueueKind::deposits : orl::QueueKind::forced_exits;
-        const u64 size = queue == orl::QueueKind::deposits ? w.contract.deposits.size() : w.contract.forced_exits.size();
-        apply<orl::Freeze>({w.key(party), queue, s.c % (size + 1), last_state().header()});
+        const auto queue = s.b % 2 == 0 ? optimistic_rollup::QueueKind::deposits : optimistic_rollup::QueueKind::forced_exits;
+        const u64 size = queue == optimistic_rollup::QueueKind::deposits ? w.contract.deposits.size() : w.contract.forced_exits.size();
+        apply<optimistic_rollup::Freeze>({w.key(party), queue, s.c % (size + 1), last_state().header()});
         break;
       }
       case 15: {
         const State& last = last_state();
         if (last.accounts().empty()) break;
         const AccountIndex index = last.accounts()[s.b % last.accounts().size()].first;
-        apply<orl::Exit>({w.key(party), last.header(), index, *last.account(index), last.prove(index).siblings});
+        apply<optimistic_rollup::Exit>({w.key(party), last.header(), index, *last.account(index), last.prove(index).siblings});
         break;
       }
       default:
-        apply<orl::ReclaimDeposit>({w.key(party), last_state().header(), s.b % (w.contract.deposits.size() + 1)});
+        apply<optimistic_rollup::ReclaimDeposit>({w.key(party), last_state().header(), s.b % (w.contract.deposits.size() + 1)});
         break;
     }
   }
@@ -207,9 +208,9 @@ class Run {
     const u64 origin = height_ - 1 - std::min<u64>(height_ - 1, s.c % 9);
     // The requests the operator must process first, then one user transaction from that state.
     const State requests_done = w.honest(origin).post;
-    std::vector<orl::Transaction> txs;
+    std::vector<optimistic_rollup::Transaction> txs;
     if (s.b % 4 != 0 && requests_done.account(1)) {
-      const orl::Account a = *requests_done.account(1);
+      const optimistic_rollup::Account a = *requests_done.account(1);
       txs.push_back(s.b % 2 == 0 ? w.withdrawal(Party::alice, 1, Hash32{0xa0}, a.balance / 2, a.balance % 2, a.nonce)
                                  : w.transfer(Party::alice, 1, 0, a.balance / 3, 0, a.nonce));
     } else {
@@ -220,13 +221,13 @@ class Run {
     State claimed = built.post;
     if (fraudulent) {
       // The operator credits itself 5000 from nowhere (account 0 exists in every state).
-      const orl::Account fee_account = *claimed.account(0);
-      claimed.put(0, orl::Account{fee_account.balance + 5000, fee_account.nonce, fee_account.owner});
+      const optimistic_rollup::Account fee_account = *claimed.account(0);
+      claimed.put(0, optimistic_rollup::Account{fee_account.balance + 5000, fee_account.nonce, fee_account.owner});
       std::vector<Hash32> roots = built.batch.state_roots;
       roots.back() = claimed.root();
       built.batch = w.signed_batch(built.batch.transactions, roots, origin);
     }
-    if (apply<orl::SubmitBatch>({w.key(Party::watcher), built.batch})) {
+    if (apply<optimistic_rollup::SubmitBatch>({w.key(Party::watcher), built.batch})) {
       w.posted.push_back(built.batch);
       w.pre_states.push_back(built.pre);
       w.l2 = claimed;
@@ -246,15 +247,15 @@ class Run {
   }
 
   void open(Party who, const FraudProof& proof, u64 bond) {
-    const orl::OpenChallengeInput in = w.open_input(who, proof, bond);
-    if (apply<orl::OpenChallenge>(in)) proofs_[orl::challenge_id(w.key(who), in.evidence)] = proof;
+    const optimistic_rollup::OpenChallengeInput in = w.open_input(who, proof, bond);
+    if (apply<optimistic_rollup::OpenChallenge>(in)) proofs_[optimistic_rollup::challenge_id(w.key(who), in.evidence)] = proof;
   }
 
   // Applies the call; on acceptance checks every invariant against the pre-state and adopts it.
   template <class Op>
   bool apply(const typename Op::Input& in) {
     const OptimisticRollup before = w.contract;
-    const orl::Transition t = Op::apply(before, in, Env{height_});
+    const optimistic_rollup::Transition t = Op::apply(before, in, Env{height_});
     if (!t.ok()) return false;
     const Effects& e = t.value();
     const OptimisticRollup& after = e.contract;
@@ -263,18 +264,18 @@ class Run {
 
     RC_ASSERT(l2::test::rollup::conserves(before, l2::test::rollup::value_in(in), e));
     // The escrow and the treasury, tracked from the calls' own meaning.
-    if constexpr (std::is_same_v<Op, orl::DepositNewAccount> || std::is_same_v<Op, orl::DepositTopUp>) escrow_ += in.value;
-    if constexpr (std::is_same_v<Op, orl::PayWithdrawal> || std::is_same_v<Op, orl::Exit> ||
-                  std::is_same_v<Op, orl::ReclaimDeposit>)
+    if constexpr (std::is_same_v<Op, optimistic_rollup::DepositNewAccount> || std::is_same_v<Op, optimistic_rollup::DepositTopUp>) escrow_ += in.value;
+    if constexpr (std::is_same_v<Op, optimistic_rollup::PayWithdrawal> || std::is_same_v<Op, optimistic_rollup::Exit> ||
+                  std::is_same_v<Op, optimistic_rollup::ReclaimDeposit>)
       escrow_ -= static_cast<u64>(l2::test::rollup::payout_total(e));
     RC_ASSERT(after.escrow == escrow_);
-    for (const orl::ChallengeResolution& r : e.resolutions) {
+    for (const optimistic_rollup::ChallengeResolution& r : e.resolutions) {
       if (r.kind != ResolutionKind::fraud_confirmed) continue;
       ++frauds_;
       const u64 slashed = before.stake * before.config.stake.penalty_percentage / 100;  // stake < 2^57 here
       RC_ASSERT(r.slashed_amount == slashed);
       const auto challenge = std::find_if(before.challenges.begin(), before.challenges.end(),
-                                          [&](const orl::Challenge& c) { return c.challenge_id == r.challenge_id; });
+                                          [&](const optimistic_rollup::Challenge& c) { return c.challenge_id == r.challenge_id; });
       RC_ASSERT(challenge != before.challenges.end());
       RC_ASSERT(r.refunded_bond == challenge->bond_amount);
       RC_ASSERT(r.reward == slashed / 2);
@@ -284,13 +285,13 @@ class Run {
     RC_ASSERT(after.epoch == frauds_);
 
     // batches_chain and the epochs
-    Hash32 prev = orl::genesis_root(w.key(Party::operator_party));
+    Hash32 prev = optimistic_rollup::genesis_root(w.key(Party::operator_party));
     u64 epoch = 0;
     for (std::size_t k = 0; k < after.batches.size(); ++k) {
-      const orl::BatchRecord& b = after.batches[k];
+      const optimistic_rollup::BatchRecord& b = after.batches[k];
       RC_ASSERT(b.header.batch_number == k);
       RC_ASSERT(b.header.prev_state_root == prev);
-      RC_ASSERT(b.batch_id == orl::batch_id(b.header));
+      RC_ASSERT(b.batch_id == optimistic_rollup::batch_id(b.header));
       RC_ASSERT(b.header.epoch >= epoch);
       RC_ASSERT(b.header.epoch <= after.epoch);
       epoch = b.header.epoch;
@@ -308,13 +309,13 @@ class Run {
     // challenges_well_formed
     std::map<Hash32, u64> open;
     std::set<Hash32> ids;
-    for (const orl::Challenge& c : after.challenges) {
+    for (const optimistic_rollup::Challenge& c : after.challenges) {
       RC_ASSERT(ids.insert(c.challenge_id).second);
-      RC_ASSERT(c.challenge_id == orl::challenge_id(c.challenger, c.evidence));
-      RC_ASSERT(orl::find_pending_batch(after, c.challenged_object).has_value());
+      RC_ASSERT(c.challenge_id == optimistic_rollup::challenge_id(c.challenger, c.evidence));
+      RC_ASSERT(optimistic_rollup::find_pending_batch(after, c.challenged_object).has_value());
       ++open[c.challenged_object];
     }
-    for (const orl::BatchRecord& b : after.batches) RC_ASSERT(b.open_challenges == (b.final ? 0 : open[b.batch_id]));
+    for (const optimistic_rollup::BatchRecord& b : after.batches) RC_ASSERT(b.open_challenges == (b.final ? 0 : open[b.batch_id]));
     // frozen_is_final
     if (before.frozen) {
       RC_ASSERT(after.frozen);
@@ -324,7 +325,7 @@ class Run {
     }
     // At most once, and only from final batches.
     std::set<std::pair<u64, u64>> paid;
-    for (const orl::PaidWithdrawal& p : after.paid) {
+    for (const optimistic_rollup::PaidWithdrawal& p : after.paid) {
       RC_ASSERT(paid.insert({p.batch_number, p.transaction_index}).second);
       RC_ASSERT(p.batch_number < after.batches.size());
       RC_ASSERT(after.batches[p.batch_number].final);

@@ -41,19 +41,19 @@ using l2::OptimisticRollupError;
 using l2::u32;
 using l2::u64;
 using l2::u8;
-namespace orl = l2::ref::optimistic_rollup;
+namespace optimistic_rollup = l2::ref::optimistic_rollup;
 namespace oracle = l2::test::libsecp256k1;
 using l2::opt::optimistic_rollup::Engine;
-using orl::Account;
-using orl::AccountIndex;
-using orl::Counters;
-using orl::Deposit;
-using orl::ForcedExit;
-using orl::State;
-using orl::Transaction;
-using orl::Transfer;
-using orl::TxKind;
-using orl::Withdrawal;
+using optimistic_rollup::Account;
+using optimistic_rollup::AccountIndex;
+using optimistic_rollup::Counters;
+using optimistic_rollup::Deposit;
+using optimistic_rollup::ForcedExit;
+using optimistic_rollup::State;
+using optimistic_rollup::Transaction;
+using optimistic_rollup::Transfer;
+using optimistic_rollup::TxKind;
+using optimistic_rollup::Withdrawal;
 
 // ---- Keys -------------------------------------------------------------------------------------
 
@@ -72,14 +72,14 @@ std::size_t pool_index(const Hash32& pubkey) {
   return off_curve;
 }
 
-orl::Signature sign(std::size_t signer, const Hash32& digest) {
+optimistic_rollup::Signature sign(std::size_t signer, const Hash32& digest) {
   // The off-curve key has no secret: key 0 signs in its place, and the check fails on the key.
   return oracle::sign(pool().secret[signer == off_curve ? 0 : signer], digest, Hash32{}).value();
 }
 
-const orl::L2Params& params() {
-  static const orl::L2Params made{
-      7, orl::rollup_id(7, oracle::tagged_hash("test/contract", l2::bytes_of("engine_differential")), pool().pubkey[0], 0)};
+const optimistic_rollup::L2Params& params() {
+  static const optimistic_rollup::L2Params made{
+      7, optimistic_rollup::rollup_id(7, oracle::tagged_hash("test/contract", l2::bytes_of("engine_differential")), pool().pubkey[0], 0)};
   return made;
 }
 
@@ -87,7 +87,7 @@ const orl::L2Params& params() {
 // finds where the reference stops. The expected roots and codes come from the reference's own
 // BIP-340 (execute_batch's default check).
 struct OracleCheck {
-  bool operator()(const Hash32& pubkey, const Hash32& digest, const orl::Signature& signature) const {
+  bool operator()(const Hash32& pubkey, const Hash32& digest, const optimistic_rollup::Signature& signature) const {
     return oracle::verify(pubkey, digest, signature);
   }
 };
@@ -175,7 +175,7 @@ struct L1Log {
   std::vector<std::optional<Deposit>> contents;  // known content (pending deposits and the batch's)
   std::vector<Hash32> forced_exit_ids;
   std::vector<std::optional<ForcedExit>> forced_exit_contents;  // the amount is decided at execution
-  orl::L1View view() const { return orl::L1View{ids, forced_exit_ids}; }
+  optimistic_rollup::L1View view() const { return optimistic_rollup::L1View{ids, forced_exit_ids}; }
 };
 
 // ---- The batch --------------------------------------------------------------------------------
@@ -246,7 +246,7 @@ class BatchBuilder {
   void add(const Action& act) {
     Transaction tx = make(act);
     if (!stopped_) {
-      auto next = orl::apply_tx(params(), log_.view(), state_, tx, OracleCheck{});
+      auto next = optimistic_rollup::apply_tx(params(), log_.view(), state_, tx, OracleCheck{});
       if (next.ok()) {
         state_ = std::move(next).value();
         if (tx.kind == TxKind::transfer && tx.transfer->from != 0 && created_.count(tx.transfer->from) != 0)
@@ -331,7 +331,7 @@ class BatchBuilder {
     }
     fee = std::min(fee, balance);
     // The fee account near UINT64_MAX: a plausible transaction pays no fee (else OR-FEE-2).
-    const std::optional<Account> operator_account = state_.account(orl::fee_account);
+    const std::optional<Account> operator_account = state_.account(optimistic_rollup::fee_account);
     const bool plausible_credits = act.fault != credit_overflow;
     if (plausible_credits && operator_account && fee > l2::u64_max - operator_account->balance) fee = 0;
     const u64 spendable = balance - fee;
@@ -346,7 +346,7 @@ class BatchBuilder {
 
     AccountIndex to = accounts[act.to_pick % accounts.size()];
     if (act.to_pick % 10 == 0) to = from;             // to oneself
-    if (act.to_pick % 10 == 1) to = orl::fee_account;  // to the fee account
+    if (act.to_pick % 10 == 1) to = optimistic_rollup::fee_account;  // to the fee account
     if (act.fault == credit_overflow) {
       // The richest account receives everything the sender has (OR-XFER-2 or OR-FEE-2 if that overflows).
       for (const AccountIndex candidate : accounts)
@@ -371,20 +371,20 @@ class BatchBuilder {
     Transaction tx;
     if (transfer) {
       Transfer t{from, to, amount, fee, nonce, {}};
-      Hash32 digest = orl::transfer_digest(params(), t);
+      Hash32 digest = optimistic_rollup::transfer_digest(params(), t);
       if (act.fault == other_kind_digest)
-        digest = orl::withdrawal_digest(params(), Withdrawal{from, Hash32{}, amount, fee, nonce, {}});
+        digest = optimistic_rollup::withdrawal_digest(params(), Withdrawal{from, Hash32{}, amount, fee, nonce, {}});
       t.signature = sign(act.fault == wrong_signer ? (signer + 1 + act.salt % 4) % signer_count : signer, digest);
-      tx = orl::make_transaction(t);
+      tx = optimistic_rollup::make_transaction(t);
     } else {
       Withdrawal w{from, oracle::tagged_hash("test/l1_recipient", l2::Bytes{static_cast<u8>(act.salt)}), amount, fee,
                    nonce, {}};
-      Hash32 digest = orl::withdrawal_digest(params(), w);
-      if (act.fault == other_kind_digest) digest = orl::transfer_digest(params(), Transfer{from, 0, amount, fee, nonce, {}});
+      Hash32 digest = optimistic_rollup::withdrawal_digest(params(), w);
+      if (act.fault == other_kind_digest) digest = optimistic_rollup::transfer_digest(params(), Transfer{from, 0, amount, fee, nonce, {}});
       w.signature = sign(act.fault == wrong_signer ? (signer + 1 + act.salt % 4) % signer_count : signer, digest);
-      tx = orl::make_transaction(w);
+      tx = optimistic_rollup::make_transaction(w);
     }
-    orl::Signature& signature = transfer ? tx.transfer->signature : tx.withdrawal->signature;
+    optimistic_rollup::Signature& signature = transfer ? tx.transfer->signature : tx.withdrawal->signature;
     if (act.fault == flipped_signature) signature[act.salt % 64] ^= static_cast<u8>(1u << (act.salt % 8));
     if (act.fault == r_out_of_range) std::fill(signature.begin(), signature.begin() + 32, u8{0xFF});
     if (act.fault == malformed) break_shape(tx, act.salt);
@@ -451,12 +451,12 @@ class BatchBuilder {
       // Never recorded, and nothing after it may be: L1's view is fixed when the batch is posted.
       log_frozen_ = true;
     } else if (recordable && d.deposit_index == credited) {
-      log_.ids.push_back(orl::deposit_id(params(), d));
+      log_.ids.push_back(optimistic_rollup::deposit_id(params(), d));
       log_.contents.push_back(d);
     }
     if (act.fault == deposit_mismatch) d.amount += 1 + act.salt % 5;  // differs from what L1 recorded
     if (d.new_owner && state_.account(d.to) == std::nullopt) created_.insert(d.to);
-    return orl::make_transaction(d);
+    return optimistic_rollup::make_transaction(d);
   }
 
   // A forced exit of an account (usually one that exists, sometimes an empty slot), requested by its
@@ -488,7 +488,7 @@ class BatchBuilder {
     if (act.fault == forced_exit_not_recorded && recordable) {
       forced_exit_log_frozen_ = true;
     } else if (recordable && e.request_index == processed) {
-      log_.forced_exit_ids.push_back(orl::forced_exit_id(params(), e));
+      log_.forced_exit_ids.push_back(optimistic_rollup::forced_exit_id(params(), e));
       log_.forced_exit_contents.push_back(e);
     }
     if (act.fault == forced_exit_mismatch) {
@@ -500,7 +500,7 @@ class BatchBuilder {
     }
     // 0 for the owner's account, one more or one less than the balance, or the balance for a non-owner.
     if (act.fault == forced_exit_wrong_amount) e.amount = e.amount == 0 ? 1 + (account ? account->balance : 0) : e.amount - 1;
-    return orl::make_transaction(e);
+    return optimistic_rollup::make_transaction(e);
   }
 
   State state_;
@@ -522,10 +522,10 @@ struct Reached {
   OptimisticRollupError error = OptimisticRollupError::none;
 };
 
-Reached fold_reference(const State& pre_state, const orl::L1View& l1, const std::vector<Transaction>& batch) {
+Reached fold_reference(const State& pre_state, const optimistic_rollup::L1View& l1, const std::vector<Transaction>& batch) {
   State state = pre_state;
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    auto next = orl::apply_tx(params(), l1, state, batch[i], OracleCheck{});
+    auto next = optimistic_rollup::apply_tx(params(), l1, state, batch[i], OracleCheck{});
     if (!next.ok()) return Reached{i, next.error()};
     state = std::move(next).value();
   }
@@ -556,10 +556,10 @@ struct EngineRun {
   const l2::opt::sha256::Kernel* kernel = nullptr;
 };
 
-void expect_matches_reference(const State& pre_state, const orl::L1View& l1, const std::vector<Transaction>& batch,
+void expect_matches_reference(const State& pre_state, const optimistic_rollup::L1View& l1, const std::vector<Transaction>& batch,
                               const std::vector<EngineRun>& runs) {
   // The reference with its own BIP-340, and where it stops.
-  const auto expected = orl::execute_batch(params(), l1, pre_state, batch);
+  const auto expected = optimistic_rollup::execute_batch(params(), l1, pre_state, batch);
   const Reached reached = fold_reference(pre_state, l1, batch);
   RC_ASSERT(code(expected.ok() ? OptimisticRollupError::none : expected.error()) == code(reached.error));
 
@@ -613,7 +613,7 @@ void expect_matches_reference(const State& pre_state, const orl::L1View& l1, con
 
 State make_pre_state(const Setup& setup, L1Log& log) {
   State state;
-  if (setup.fee_account) state.put(orl::fee_account, Account{balance_of(setup.fee_balance_choice), 0,
+  if (setup.fee_account) state.put(optimistic_rollup::fee_account, Account{balance_of(setup.fee_balance_choice), 0,
                                                              pool().pubkey[setup.operator_key]});
   for (std::size_t i = 0; i < setup.accounts.size(); ++i) {
     const LoadedAccount& a = setup.accounts[i];
@@ -634,7 +634,7 @@ State make_pre_state(const Setup& setup, L1Log& log) {
       d.to = 1;
       d.new_owner.reset();
     }
-    log.ids.push_back(orl::deposit_id(params(), d));
+    log.ids.push_back(optimistic_rollup::deposit_id(params(), d));
     log.contents.emplace_back(d);
   }
   for (u64 k = 0; k < setup.forced_exits_processed; ++k) {
@@ -646,7 +646,7 @@ State make_pre_state(const Setup& setup, L1Log& log) {
   for (std::size_t k = 0; k < setup.pending_forced_exits; ++k) {
     const ForcedExit e{setup.forced_exits_processed + k, static_cast<AccountIndex>(1 + k), pool().pubkey[1 + k],
                        Hash32{static_cast<u8>(0xe0 + k)}, 0};
-    log.forced_exit_ids.push_back(orl::forced_exit_id(params(), e));
+    log.forced_exit_ids.push_back(optimistic_rollup::forced_exit_id(params(), e));
     log.forced_exit_contents.emplace_back(e);
   }
   return state;
@@ -665,7 +665,7 @@ RC_GTEST_PROP(OptimisticRollupEngineDifferential, RandomBatchesMatchTheReference
   BatchBuilder builder(pre_state, log);
   for (const Action& act : actions) builder.add(act);
   const std::vector<Transaction>& batch = builder.batch();
-  const orl::L1View l1 = log.view();
+  const optimistic_rollup::L1View l1 = log.view();
 
   const std::size_t split = *uniform<std::size_t>(0, batch.size() + 1);
   const std::vector<const l2::opt::sha256::Kernel*> kernels = l2::opt::sha256::supported_kernels();

@@ -34,6 +34,7 @@
 #include "l2/opt/optimistic_rollup.hpp"
 #include "l2/opt/optimistic_rollup_contract.hpp"
 #include "l2/opt/optimistic_rollup_fraud.hpp"
+#include "l2/ref/encoding.hpp"
 #include "l2/ref/optimistic_rollup_contract.hpp"
 #include "l2/test/libsecp256k1_oracle.hpp"
 
@@ -44,19 +45,19 @@ using l2::OptimisticRollupError;
 using l2::u32;
 using l2::u64;
 using l2::u8;
-namespace orl = l2::ref::optimistic_rollup;
+namespace optimistic_rollup = l2::ref::optimistic_rollup;
 namespace optimized = l2::opt::optimistic_rollup;
 namespace oracle = l2::test::libsecp256k1;
 using optimized::Engine;
-using orl::AccountIndex;
-using orl::Batch;
-using orl::ForcedExit;
-using orl::FraudProof;
-using orl::FraudProofType;
-using orl::OptimisticRollup;
-using orl::QueueKind;
-using orl::State;
-using orl::Transaction;
+using optimistic_rollup::AccountIndex;
+using optimistic_rollup::Batch;
+using optimistic_rollup::ForcedExit;
+using optimistic_rollup::FraudProof;
+using optimistic_rollup::FraudProofType;
+using optimistic_rollup::OptimisticRollup;
+using optimistic_rollup::QueueKind;
+using optimistic_rollup::State;
+using optimistic_rollup::Transaction;
 
 constexpr u64 chain = 11;
 constexpr std::size_t user_count = 5;
@@ -64,7 +65,7 @@ constexpr std::size_t challenger = user_count + 1;
 constexpr u64 inclusion_blocks = 5;
 constexpr u64 bond = 100;
 
-const orl::RollupConfig config{/*max_batch_size=*/256,
+const optimistic_rollup::RollupConfig config{/*max_batch_size=*/256,
                                /*challenge_period_blocks=*/20,
                                /*resolution_period_blocks=*/10,
                                /*queue_inclusion_blocks=*/inclusion_blocks,
@@ -74,7 +75,7 @@ const orl::RollupConfig config{/*max_batch_size=*/256,
                                /*min_challenge_bond=*/bond,
                                /*min_deposit=*/1,
                                /*forced_exit_fee=*/3,
-                               orl::StakeRequirements{/*minimum_stake=*/1000, /*stake_lock_period=*/50,
+                               optimistic_rollup::StakeRequirements{/*minimum_stake=*/1000, /*stake_lock_period=*/50,
                                                       /*penalty_percentage=*/30}};
 
 struct Keys {
@@ -97,12 +98,12 @@ const Keys& keys() {
 
 const Hash32& key(std::size_t who) { return keys().pubkey[who]; }
 
-orl::Signature sign(std::size_t who, const Hash32& digest) { return oracle::sign(keys().secret[who], digest, Hash32{}).value(); }
+optimistic_rollup::Signature sign(std::size_t who, const Hash32& digest) { return oracle::sign(keys().secret[who], digest, Hash32{}).value(); }
 
 // libsecp256k1 as the reference's signature check while building scenarios (the reference's own
 // BIP-340 decides in every comparison).
 struct OracleCheck {
-  bool operator()(const Hash32& pubkey, const Hash32& digest, const orl::Signature& signature) const {
+  bool operator()(const Hash32& pubkey, const Hash32& digest, const optimistic_rollup::Signature& signature) const {
     return oracle::verify(pubkey, digest, signature);
   }
 };
@@ -128,40 +129,40 @@ struct Scenario {
 class Builder {
  public:
   Builder() {
-    contract_ = orl::deploy(orl::DeployInput{chain, Hash32{0xcc}, key(0), 0, config}).value();
-    contract_ = orl::apply_stake(contract_, orl::StakeInput{key(0), config.stake.minimum_stake}, orl::Env{1}).value().contract;
+    contract_ = optimistic_rollup::deploy(optimistic_rollup::DeployInput{chain, Hash32{0xcc}, key(0), 0, config}).value();
+    contract_ = optimistic_rollup::apply_stake(contract_, optimistic_rollup::StakeInput{key(0), config.stake.minimum_stake}, optimistic_rollup::Env{1}).value().contract;
     state_ = State::genesis(key(0));
   }
 
-  orl::L2Params params() const { return orl::params_of(contract_); }
+  optimistic_rollup::L2Params params() const { return optimistic_rollup::params_of(contract_); }
   const OptimisticRollup& contract() const { return contract_; }
 
   // Records a deposit creating the account of user `owner` at `height`.
   void record_new_account(std::size_t owner, u64 amount, u64 height) {
     const u64 index = contract_.deposits.size();
     const auto to = static_cast<AccountIndex>(contract_.next_account_index);
-    contract_ = orl::apply_deposit_new_account(contract_, orl::DepositNewAccountInput{key(owner), key(owner), amount},
-                                               orl::Env{height})
+    contract_ = optimistic_rollup::apply_deposit_new_account(contract_, optimistic_rollup::DepositNewAccountInput{key(owner), key(owner), amount},
+                                               optimistic_rollup::Env{height})
                     .value()
                     .contract;
-    deposits_.push_back(orl::Deposit{index, to, key(owner), amount});
+    deposits_.push_back(optimistic_rollup::Deposit{index, to, key(owner), amount});
     owner_of_.resize(std::max<std::size_t>(owner_of_.size(), to + 1));
     owner_of_[to] = owner;
   }
   void record_top_up(AccountIndex to, u64 amount, u64 height) {
     const u64 index = contract_.deposits.size();
-    contract_ = orl::apply_deposit_top_up(contract_, orl::DepositTopUpInput{key(1), to, amount}, orl::Env{height})
+    contract_ = optimistic_rollup::apply_deposit_top_up(contract_, optimistic_rollup::DepositTopUpInput{key(1), to, amount}, optimistic_rollup::Env{height})
                     .value()
                     .contract;
-    deposits_.push_back(orl::Deposit{index, to, std::nullopt, amount});
+    deposits_.push_back(optimistic_rollup::Deposit{index, to, std::nullopt, amount});
   }
   // Records user `requester`'s request for the forced exit of account `from` at `height`.
   void record_forced_exit(AccountIndex from, std::size_t requester, u64 height) {
     const u64 index = contract_.forced_exits.size();
     const Hash32 recipient{static_cast<u8>(0xd0 + requester)};
-    contract_ = orl::apply_request_forced_exit(
-                    contract_, orl::RequestForcedExitInput{key(requester), from, recipient, config.forced_exit_fee},
-                    orl::Env{height})
+    contract_ = optimistic_rollup::apply_request_forced_exit(
+                    contract_, optimistic_rollup::RequestForcedExitInput{key(requester), from, recipient, config.forced_exit_fee},
+                    optimistic_rollup::Env{height})
                     .value()
                     .contract;
     forced_exits_.push_back(ForcedExit{index, from, key(requester), recipient, 0});
@@ -171,7 +172,7 @@ class Builder {
   // The batch under construction starts from the current true state and is built on L1 block `origin`.
   void start_batch(u64 origin) {
     origin_ = origin;
-    ids_ = orl::l1_ids_for_origin(contract_, origin);
+    ids_ = optimistic_rollup::l1_ids_for_origin(contract_, origin);
     pre_state_ = state_;
     transactions_.clear();
     roots_.clear();
@@ -185,8 +186,8 @@ class Builder {
     deposits_upto = std::min(deposits_upto, deposits_visible());
     forced_upto = std::min(forced_upto, forced_exits_visible());
     while (state_.deposits_credited() < deposits_upto || state_.forced_exits_processed() < forced_upto) {
-      if (state_.deposits_credited() < deposits_upto) push_valid(orl::make_transaction(deposits_[state_.deposits_credited()]));
-      if (state_.forced_exits_processed() < forced_upto) push_valid(orl::make_transaction(next_forced_exit()));
+      if (state_.deposits_credited() < deposits_upto) push_valid(optimistic_rollup::make_transaction(deposits_[state_.deposits_credited()]));
+      if (state_.forced_exits_processed() < forced_upto) push_valid(optimistic_rollup::make_transaction(next_forced_exit()));
     }
   }
   // The next forced exit the state must process, with the amount it decides (with none recorded, a
@@ -201,14 +202,14 @@ class Builder {
   bool has_forced_exit_to_process() const { return state_.forced_exits_processed() < forced_exits_visible(); }
 
   Transaction transfer(AccountIndex from, AccountIndex to, u64 amount, u64 fee, u64 nonce, std::size_t signer) const {
-    orl::Transfer t{from, to, amount, fee, nonce, {}};
-    t.signature = sign(signer, orl::transfer_digest(params(), t));
-    return orl::make_transaction(t);
+    optimistic_rollup::Transfer t{from, to, amount, fee, nonce, {}};
+    t.signature = sign(signer, optimistic_rollup::transfer_digest(params(), t));
+    return optimistic_rollup::make_transaction(t);
   }
   Transaction withdrawal(AccountIndex from, u64 amount, u64 fee, u64 nonce, std::size_t signer) const {
-    orl::Withdrawal w{from, Hash32{0xe1}, amount, fee, nonce, {}};
-    w.signature = sign(signer, orl::withdrawal_digest(params(), w));
-    return orl::make_transaction(w);
+    optimistic_rollup::Withdrawal w{from, Hash32{0xe1}, amount, fee, nonce, {}};
+    w.signature = sign(signer, optimistic_rollup::withdrawal_digest(params(), w));
+    return optimistic_rollup::make_transaction(w);
   }
 
   // A signed transfer or withdrawal from an existing user account, valid in the true state.
@@ -223,7 +224,7 @@ class Builder {
 
   // Appends `tx` if the true state accepts it.
   bool push_valid(const Transaction& tx) {
-    auto next = orl::apply_tx(params(), ids_.view(), state_, tx, OracleCheck{});
+    auto next = optimistic_rollup::apply_tx(params(), ids_.view(), state_, tx, OracleCheck{});
     if (!next) return false;
     state_ = std::move(next).value();
     transactions_.push_back(tx);
@@ -244,29 +245,29 @@ class Builder {
     std::vector<Hash32> roots = roots_;
     roots.insert(roots.begin(), pre_state_.root());
     if (corrupt_root) roots[*corrupt_root][corruption % 32] ^= static_cast<u8>(1 + corruption % 255);
-    Batch batch{orl::batch_header_for(contract_, transactions_, roots, origin_), {}, transactions_, roots};
-    batch.signature = sign(0, orl::batch_id(batch.header));
+    Batch batch{optimistic_rollup::batch_header_for(contract_, transactions_, roots, origin_), {}, transactions_, roots};
+    batch.signature = sign(0, optimistic_rollup::batch_id(batch.header));
     return batch;
   }
 
   Scenario post(u64 height, std::optional<std::size_t> corrupt_root, u64 corruption) {
     Batch batch = signed_batch(corrupt_root, corruption);
-    auto submitted = orl::apply_submit_batch(contract_, orl::SubmitBatchInput{key(0), batch}, orl::Env{height},
+    auto submitted = optimistic_rollup::apply_submit_batch(contract_, optimistic_rollup::SubmitBatchInput{key(0), batch}, optimistic_rollup::Env{height},
                                              OracleCheck{});
     RC_ASSERT(submitted.ok());
     contract_ = submitted.value().contract;
     return Scenario{contract_, contract_.batches.size() - 1, std::move(batch), pre_state_};
   }
 
-  const orl::Deposit& deposit(u64 index) const { return deposits_[index]; }
+  const optimistic_rollup::Deposit& deposit(u64 index) const { return deposits_[index]; }
 
  private:
   OptimisticRollup contract_;
   State state_;
   State pre_state_;
   u64 origin_ = 0;
-  orl::L1Ids ids_;
-  std::vector<orl::Deposit> deposits_;
+  optimistic_rollup::L1Ids ids_;
+  std::vector<optimistic_rollup::Deposit> deposits_;
   std::vector<ForcedExit> forced_exits_;  // amounts decided when processed
   std::vector<std::size_t> owner_of_;     // account index -> user (0: none / the operator)
   std::vector<Transaction> transactions_;
@@ -293,22 +294,22 @@ Transaction invalid_transaction(const Builder& b, int fault, AccountIndex from, 
     case 6: {  // a deposit credited twice, or out of order
       const u64 credited = b.state().deposits_credited();
       const u64 index = credited == 0 || pick % 2 == 0 ? credited + 1 : credited - 1;
-      return orl::make_transaction(orl::Deposit{index, to, std::nullopt, 5});
+      return optimistic_rollup::make_transaction(optimistic_rollup::Deposit{index, to, std::nullopt, 5});
     }
     case 7: {  // a forced exit processed twice, or out of order
       const u64 processed = b.state().forced_exits_processed();
       const u64 index = processed == 0 || pick % 2 == 0 ? processed + 1 : processed - 1;
-      return orl::make_transaction(ForcedExit{index, from, key(signer), Hash32{0xd1}, 0});
+      return optimistic_rollup::make_transaction(ForcedExit{index, from, key(signer), Hash32{0xd1}, 0});
     }
     case 8: {  // the next forced exit with a wrong amount (or, with none left, one not recorded)
       ForcedExit e = b.next_forced_exit();
       if (!b.has_forced_exit_to_process()) e.request_index = b.state().forced_exits_processed();
       e.amount = e.amount == 0 ? 1 + pick % 3 : e.amount - 1;
-      return orl::make_transaction(e);
+      return optimistic_rollup::make_transaction(e);
     }
     default: {  // malformed: a transfer's kind with no transfer body
       Transaction tx = b.transfer(from, to, 1, 0, nonce, signer);
-      tx.kind = orl::TxKind::withdrawal;
+      tx.kind = optimistic_rollup::TxKind::withdrawal;
       return tx;
     }
   }
@@ -316,17 +317,17 @@ Transaction invalid_transaction(const Builder& b, int fault, AccountIndex from, 
 
 // Both verifiers, and both stateless steps on the proof's transaction, on `proof`; returns the
 // reference's verdict.
-OptimisticRollupError expect_same_verdict(const Scenario& s, const orl::Challenge& challenge, const FraudProof& proof) {
-  const orl::BatchRecord& record = s.contract.batches[s.record_index];
-  const OptimisticRollupError reference = orl::verify_fraud_proof(s.contract, record, challenge, proof);
+OptimisticRollupError expect_same_verdict(const Scenario& s, const optimistic_rollup::Challenge& challenge, const FraudProof& proof) {
+  const optimistic_rollup::BatchRecord& record = s.contract.batches[s.record_index];
+  const OptimisticRollupError reference = optimistic_rollup::verify_fraud_proof(s.contract, record, challenge, proof);
   const OptimisticRollupError fast = optimized::verify_fraud_proof(s.contract, record, challenge, proof);
   RC_ASSERT(code(fast) == code(reference));
   if (proof.transaction_fault) {
-    const orl::L1Ids ids = orl::l1_ids_at(s.contract, record);
-    const orl::TransactionFault& f = *proof.transaction_fault;
-    const auto ref_step = orl::apply_encoded_tx(orl::params_of(s.contract), ids.view(), f.pre_state_root, f.witness,
+    const optimistic_rollup::L1Ids ids = optimistic_rollup::l1_ids_at(s.contract, record);
+    const optimistic_rollup::TransactionFault& f = *proof.transaction_fault;
+    const auto ref_step = optimistic_rollup::apply_encoded_tx(optimistic_rollup::params_of(s.contract), ids.view(), f.pre_state_root, f.witness,
                                                 f.transaction);
-    const auto opt_step = optimized::apply_encoded_tx(orl::params_of(s.contract), ids.view(), f.pre_state_root,
+    const auto opt_step = optimized::apply_encoded_tx(optimistic_rollup::params_of(s.contract), ids.view(), f.pre_state_root,
                                                       f.witness, f.transaction);
     RC_ASSERT(ref_step.ok() == opt_step.ok());
     if (ref_step.ok()) {
@@ -336,9 +337,9 @@ OptimisticRollupError expect_same_verdict(const Scenario& s, const orl::Challeng
     }
     // The same step on the decoded transaction, when it decodes.
     if (const auto tx = l2::reflect::decode<Transaction>(f.transaction)) {
-      const auto ref_decoded = orl::apply_tx(orl::params_of(s.contract), ids.view(), f.pre_state_root, f.witness, tx.value());
+      const auto ref_decoded = optimistic_rollup::apply_tx(optimistic_rollup::params_of(s.contract), ids.view(), f.pre_state_root, f.witness, tx.value());
       const auto opt_decoded =
-          optimized::apply_tx(orl::params_of(s.contract), ids.view(), f.pre_state_root, f.witness, tx.value());
+          optimized::apply_tx(optimistic_rollup::params_of(s.contract), ids.view(), f.pre_state_root, f.witness, tx.value());
       RC_ASSERT(ref_decoded.ok() == opt_decoded.ok());
       if (ref_decoded.ok()) {
         RC_ASSERT(ref_decoded.value() == opt_decoded.value());
@@ -354,16 +355,16 @@ void flip(Hash32& h, u64 pick) { h[pick % 32] ^= static_cast<u8>(1u << (pick % 8
 
 // The proof and mutations of it: every field the verifier reads, and raw bytes of the encoding.
 void check_mutations(const Scenario& s, const FraudProof& proof) {
-  const orl::BatchRecord& record = s.contract.batches[s.record_index];
-  const orl::Challenge challenge{{}, record.batch_id, key(challenger), proof.proof_type, {}, 0, 0, 0};
+  const optimistic_rollup::BatchRecord& record = s.contract.batches[s.record_index];
+  const optimistic_rollup::Challenge challenge{{}, record.batch_id, key(challenger), proof.proof_type, {}, 0, 0, 0};
   RC_ASSERT(code(expect_same_verdict(s, challenge, proof)) == code(OptimisticRollupError::none));
 
   const u64 pick = *uniform<u64>(0, 1u << 30);
   const int mutation = *uniform<int>(0, 14);
   FraudProof p = proof;
-  orl::Challenge ch = challenge;
+  optimistic_rollup::Challenge ch = challenge;
   if (p.transaction_fault) {
-    orl::TransactionFault& f = *p.transaction_fault;
+    optimistic_rollup::TransactionFault& f = *p.transaction_fault;
     switch (mutation) {
       case 0: f.transaction_index += 1 + pick % 2; break;
       case 1: if (!f.transaction.empty()) f.transaction[pick % f.transaction.size()] ^= 0x01; break;
@@ -380,7 +381,7 @@ void check_mutations(const Scenario& s, const FraudProof& proof) {
       default: break;
     }
   } else if (p.timeout_fault) {
-    orl::TimeoutFault& t = *p.timeout_fault;
+    optimistic_rollup::TimeoutFault& t = *p.timeout_fault;
     switch (mutation) {
       case 0: t.index = pick % 8; break;
       case 1: t.post_state.deposits_credited = pick % 8; break;
@@ -484,29 +485,29 @@ Posted post_random_batch(Attack attack) {
 // A proof against transaction i of the batch built as an honest challenger would (the true witness
 // at state_roots[i]) whether or not there is a fault there, typed `type`.
 FraudProof proof_at(const Scenario& s, u64 i, FraudProofType type) {
-  const orl::BatchRecord& record = s.contract.batches[s.record_index];
-  const orl::L1Ids ids = orl::l1_ids_at(s.contract, record);
+  const optimistic_rollup::BatchRecord& record = s.contract.batches[s.record_index];
+  const optimistic_rollup::L1Ids ids = optimistic_rollup::l1_ids_at(s.contract, record);
   State state = s.pre_state;
   for (u64 k = 0; k < i; ++k) {
-    auto next = orl::apply_tx(orl::params_of(s.contract), ids.view(), state, s.batch.transactions[k], OracleCheck{});
+    auto next = optimistic_rollup::apply_tx(optimistic_rollup::params_of(s.contract), ids.view(), state, s.batch.transactions[k], OracleCheck{});
     if (!next) break;  // past a fault the true state stays where it stopped
     state = std::move(next).value();
   }
-  return FraudProof{record.batch_id, type, orl::transaction_fault_at(s.contract, record, s.batch, i, state, OracleCheck{}),
+  return FraudProof{record.batch_id, type, optimistic_rollup::transaction_fault_at(s.contract, record, s.batch, i, state, OracleCheck{}),
                     std::nullopt};
 }
 
-std::string describe(const orl::Transition& t) {
+std::string describe(const optimistic_rollup::Transition& t) {
   if (!t.ok()) return code(t.error());
-  std::string out = "ok, contract " + l2::to_hex(orl::contract_root(t.value().contract)) + ", payouts";
-  for (const orl::Payout& p : t.value().payouts) out += " " + std::to_string(p.amount);
-  for (const orl::ChallengeResolution& r : t.value().resolutions)
+  std::string out = "ok, contract " + l2::to_hex(optimistic_rollup::contract_root(t.value().contract)) + ", payouts";
+  for (const optimistic_rollup::Payout& p : t.value().payouts) out += " " + std::to_string(p.amount);
+  for (const optimistic_rollup::ChallengeResolution& r : t.value().resolutions)
     out += ", resolution " + std::to_string(static_cast<int>(r.kind)) + " " + code(r.reason);
   return out;
 }
 
 // The same code, or the same effects, field by field.
-bool same_transition(const orl::Transition& a, const orl::Transition& b) {
+bool same_transition(const optimistic_rollup::Transition& a, const optimistic_rollup::Transition& b) {
   if (a.ok() != b.ok()) return false;
   if (!a.ok()) return a.error() == b.error();
   return l2::reflect::encode(a.value().contract) == l2::reflect::encode(b.value().contract) &&
@@ -521,9 +522,9 @@ RC_GTEST_PROP(OptimisticRollupFraudDifferential, ProofsAndVerdictsMatchTheRefere
   const auto thread_count = *rc::gen::element<unsigned>(1u, 2u);
   const Posted posted = post_random_batch(attack);
   const Scenario& s = posted.scenario;
-  const orl::BatchRecord& record = s.contract.batches[s.record_index];
+  const optimistic_rollup::BatchRecord& record = s.contract.batches[s.record_index];
 
-  const auto reference = orl::find_fraud(s.contract, record, s.batch, s.pre_state);
+  const auto reference = optimistic_rollup::find_fraud(s.contract, record, s.batch, s.pre_state);
   Engine engine(s.pre_state, thread_count);
   const auto fast = optimized::find_fraud(s.contract, record, s.batch, engine, thread_count);
   RC_ASSERT(reference.has_value() == fast.has_value());
@@ -540,7 +541,7 @@ RC_GTEST_PROP(OptimisticRollupFraudDifferential, ProofsAndVerdictsMatchTheRefere
       // Left at the true state before the faulty transaction: the witness's header.
       RC_ASSERT(l2::reflect::encode(engine.header()) == l2::reflect::encode(reference->transaction_fault->witness.pre_state));
     } else {
-      RC_ASSERT(engine.state_root() == orl::state_root(reference->timeout_fault->post_state));
+      RC_ASSERT(engine.state_root() == optimistic_rollup::state_root(reference->timeout_fault->post_state));
     }
     check_mutations(s, *reference);
   } else {
@@ -549,16 +550,16 @@ RC_GTEST_PROP(OptimisticRollupFraudDifferential, ProofsAndVerdictsMatchTheRefere
     // invalid_transition, else OR-FP-7 or OR-FP-8), by both verifiers.
     const FraudProof frivolous = proof_at(s, *uniform<u64>(0, s.batch.transactions.size() - 1),
                                           static_cast<FraudProofType>(*uniform<int>(0, 2)));
-    const orl::Challenge challenge{{}, record.batch_id, key(challenger), frivolous.proof_type, {}, 0, 0, 0};
+    const optimistic_rollup::Challenge challenge{{}, record.batch_id, key(challenger), frivolous.proof_type, {}, 0, 0, 0};
     const OptimisticRollupError verdict = expect_same_verdict(s, challenge, frivolous);
     RC_ASSERT(verdict == OptimisticRollupError::fraud_no_fault || verdict == OptimisticRollupError::fraud_type_mismatch);
   }
 
   // From a state that is not the batch's prev root, neither searches, and the engine is untouched.
   State elsewhere = s.pre_state;
-  elsewhere.set_counters(orl::Counters{elsewhere.deposits_credited(), elsewhere.forced_exits_processed() + 1});
+  elsewhere.set_counters(optimistic_rollup::Counters{elsewhere.deposits_credited(), elsewhere.forced_exits_processed() + 1});
   Engine other(elsewhere, 1);
-  RC_ASSERT(!orl::find_fraud(s.contract, record, s.batch, elsewhere).has_value());
+  RC_ASSERT(!optimistic_rollup::find_fraud(s.contract, record, s.batch, elsewhere).has_value());
   RC_ASSERT(!optimized::find_fraud(s.contract, record, s.batch, other, 1).has_value());
   RC_ASSERT(other.state_root() == elsewhere.root());
 }
@@ -640,8 +641,8 @@ OptimisticRollupError expected_code(int mutation) {
 
 struct SubmitCall {
   OptimisticRollup contract;
-  orl::SubmitBatchInput input;
-  orl::Env env;
+  optimistic_rollup::SubmitBatchInput input;
+  optimistic_rollup::Env env;
 };
 
 // Applies `mutation` to an honest call. Mutations that edit the header or the data re-sign it
@@ -649,7 +650,7 @@ struct SubmitCall {
 void mutate(SubmitCall& call, int mutation, u64 pick) {
   OptimisticRollup& c = call.contract;
   Batch& batch = call.input.batch;
-  orl::BatchHeader& h = batch.header;
+  optimistic_rollup::BatchHeader& h = batch.header;
   bool resign = true;
   switch (mutation) {
     case submit_frozen: c.frozen = true; break;
@@ -662,7 +663,7 @@ void mutate(SubmitCall& call, int mutation, u64 pick) {
     case submit_number_above: h.batch_number += 1; break;
     case submit_number_below:
       if (h.batch_number == 0) {
-        c.batches.insert(c.batches.begin(), orl::BatchRecord{});  // one more batch than the header counts
+        c.batches.insert(c.batches.begin(), optimistic_rollup::BatchRecord{});  // one more batch than the header counts
       } else {
         h.batch_number -= 1;
       }
@@ -708,7 +709,7 @@ void mutate(SubmitCall& call, int mutation, u64 pick) {
       resign = false;
       break;
     case submit_signed_by_other:
-      batch.signature = sign(1 + pick % user_count, orl::batch_id(h));
+      batch.signature = sign(1 + pick % user_count, optimistic_rollup::batch_id(h));
       resign = false;
       break;
     case submit_unsigned_edit:  // another origin the window admits: only the signature fails
@@ -717,7 +718,7 @@ void mutate(SubmitCall& call, int mutation, u64 pick) {
       break;
     default: resign = false; break;
   }
-  if (resign) batch.signature = sign(0, orl::batch_id(h));
+  if (resign) batch.signature = sign(0, optimistic_rollup::batch_id(h));
 }
 
 // An honest submit_batch call: the batch under test of a random world, before it was submitted.
@@ -727,15 +728,15 @@ SubmitCall honest_submission() {
   call.contract = posted.scenario.contract;
   call.contract.batches.pop_back();  // as it was before the batch under test
   call.contract.last_state_root = posted.scenario.batch.header.prev_state_root;
-  call.input = orl::SubmitBatchInput{key(0), posted.scenario.batch};
-  call.env = orl::Env{posted.scenario.contract.batches.back().submitted_at};
+  call.input = optimistic_rollup::SubmitBatchInput{key(0), posted.scenario.batch};
+  call.env = optimistic_rollup::Env{posted.scenario.contract.batches.back().submitted_at};
   return call;
 }
 
-orl::Transition submit_reference(const SubmitCall& call) {
-  return orl::apply_submit_batch(call.contract, call.input, call.env);
+optimistic_rollup::Transition submit_reference(const SubmitCall& call) {
+  return optimistic_rollup::apply_submit_batch(call.contract, call.input, call.env);
 }
-orl::Transition submit_optimized(const SubmitCall& call, unsigned threads) {
+optimistic_rollup::Transition submit_optimized(const SubmitCall& call, unsigned threads) {
   return optimized::apply_submit_batch(call.contract, call.input, call.env, threads);
 }
 
@@ -774,9 +775,9 @@ TEST(OptimisticRollupContractDifferential, SubmitBatchEveryRuleAtItsBoundary) {
         for (int mutation = 0; mutation < submit_mutation_count; ++mutation) {
           SubmitCall call = honest;
           mutate(call, mutation, 7);
-          const orl::Transition expected = submit_reference(call);
+          const optimistic_rollup::Transition expected = submit_reference(call);
           RC_ASSERT(code(expected.ok() ? OptimisticRollupError::none : expected.error()) == code(expected_code(mutation)));
-          const orl::Transition got = submit_optimized(call, 1 + mutation % 2);
+          const optimistic_rollup::Transition got = submit_optimized(call, 1 + mutation % 2);
           if (!same_transition(expected, got))
             RC_FAIL("mutation " + std::to_string(mutation) + ": reference " + describe(expected) + ", optimized " +
                     describe(got));
@@ -795,9 +796,9 @@ TEST(OptimisticRollupContractDifferential, SubmitBatchEveryRuleAtItsBoundary) {
           SubmitCall call = honest;
           mutate(call, earlier, 7);
           mutate(call, later, 7);
-          const orl::Transition expected = submit_reference(call);
+          const optimistic_rollup::Transition expected = submit_reference(call);
           RC_ASSERT(code(expected.ok() ? OptimisticRollupError::none : expected.error()) == code(expected_code(earlier)));
-          const orl::Transition got = submit_optimized(call, 1);
+          const optimistic_rollup::Transition got = submit_optimized(call, 1);
           if (!same_transition(expected, got))
             RC_FAIL("mutations " + std::to_string(earlier) + " and " + std::to_string(later) + ": reference " +
                     describe(expected) + ", optimized " + describe(got));
@@ -816,8 +817,8 @@ RC_GTEST_PROP(OptimisticRollupContractDifferential, SubmitBatchMatchesTheReferen
     if (call.input.batch.transactions.empty() || call.input.batch.state_roots.size() < 2) break;
     mutate(call, mutation, *uniform<u64>(0, 1u << 30));
   }
-  const orl::Transition expected = submit_reference(call);
-  const orl::Transition got = submit_optimized(call, *rc::gen::element<unsigned>(1u, 2u));
+  const optimistic_rollup::Transition expected = submit_reference(call);
+  const optimistic_rollup::Transition got = submit_optimized(call, *rc::gen::element<unsigned>(1u, 2u));
   RC_TAG(expected.ok() ? std::string("accepted") : code(expected.error()));
   if (!same_transition(expected, got)) RC_FAIL("reference " + describe(expected) + ", optimized " + describe(got));
 }
@@ -830,8 +831,8 @@ namespace {
 // challenger key; and, for the revert cascade, a second challenge by user 1 on the same batch.
 struct ResolveCall {
   OptimisticRollup contract;
-  orl::ResolveChallengeInput input;
-  orl::Env env;
+  optimistic_rollup::ResolveChallengeInput input;
+  optimistic_rollup::Env env;
 };
 
 ResolveCall open_challenge(const Scenario& s, const FraudProof& proof, bool second_challenge) {
@@ -839,14 +840,14 @@ ResolveCall open_challenge(const Scenario& s, const FraudProof& proof, bool seco
   const Hash32 batch_id = c.batches[s.record_index].batch_id;
   const u64 opened_at = c.batches[s.record_index].submitted_at + 1;
   if (second_challenge) {
-    const orl::OpenChallengeInput other{key(1), batch_id, FraudProofType::invalid_signature, Hash32{0x5e}, bond + 7};
-    c = orl::apply_open_challenge(c, other, orl::Env{opened_at}).value().contract;
+    const optimistic_rollup::OpenChallengeInput other{key(1), batch_id, FraudProofType::invalid_signature, Hash32{0x5e}, bond + 7};
+    c = optimistic_rollup::apply_open_challenge(c, other, optimistic_rollup::Env{opened_at}).value().contract;
   }
-  const Hash32 evidence = orl::evidence_commitment(key(challenger), proof);
-  const orl::OpenChallengeInput in{key(challenger), batch_id, proof.proof_type, evidence, bond};
-  c = orl::apply_open_challenge(c, in, orl::Env{opened_at}).value().contract;
-  const Hash32 id = orl::challenge_id(key(challenger), evidence);
-  return ResolveCall{c, orl::ResolveChallengeInput{key(5), id, proof}, orl::Env{opened_at + 1}};
+  const Hash32 evidence = optimistic_rollup::evidence_commitment(key(challenger), proof);
+  const optimistic_rollup::OpenChallengeInput in{key(challenger), batch_id, proof.proof_type, evidence, bond};
+  c = optimistic_rollup::apply_open_challenge(c, in, optimistic_rollup::Env{opened_at}).value().contract;
+  const Hash32 id = optimistic_rollup::challenge_id(key(challenger), evidence);
+  return ResolveCall{c, optimistic_rollup::ResolveChallengeInput{key(5), id, proof}, optimistic_rollup::Env{opened_at + 1}};
 }
 
 }  // namespace
@@ -855,8 +856,8 @@ RC_GTEST_PROP(OptimisticRollupContractDifferential, ResolveChallengeMatchesTheRe
   const auto attack = static_cast<Attack>(*uniform<int>(0, 4));
   const Posted posted = post_random_batch(attack);
   const Scenario& s = posted.scenario;
-  const orl::BatchRecord& record = s.contract.batches[s.record_index];
-  std::optional<FraudProof> proof = orl::find_fraud(s.contract, record, s.batch, s.pre_state, OracleCheck{});
+  const optimistic_rollup::BatchRecord& record = s.contract.batches[s.record_index];
+  std::optional<FraudProof> proof = optimistic_rollup::find_fraud(s.contract, record, s.batch, s.pre_state, OracleCheck{});
   if (!proof) {
     // An honest batch: a frivolous proof, the true witness of one of its transactions (rejected:
     // OR-FP-7 or OR-FP-8).
@@ -888,8 +889,8 @@ RC_GTEST_PROP(OptimisticRollupContractDifferential, ResolveChallengeMatchesTheRe
     }
     default: break;  // the proof as committed
   }
-  const orl::Transition expected = orl::apply_resolve_challenge(call.contract, call.input, call.env);
-  const orl::Transition got = optimized::apply_resolve_challenge(call.contract, call.input, call.env);
+  const optimistic_rollup::Transition expected = optimistic_rollup::apply_resolve_challenge(call.contract, call.input, call.env);
+  const optimistic_rollup::Transition got = optimized::apply_resolve_challenge(call.contract, call.input, call.env);
   RC_TAG(expected.ok() ? (expected.value().resolutions.empty() ? std::string("no resolution")
                                                                  : "resolved " + code(expected.value().resolutions[0].reason))
                        : code(expected.error()));

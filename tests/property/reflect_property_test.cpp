@@ -13,6 +13,7 @@
 #include <string>
 
 #include "l2/codec/json.hpp"
+#include "l2/ref/encoding.hpp"
 #include "l2/ref/reflect.hpp"
 #include "l2/test/arbitrary.hpp"
 #include "l2/test/reflect_test_types.hpp"

@@ -17,7 +17,7 @@ namespace {
 using l2::Hash32;
 using l2::OptimisticRollupError;
 using l2::u64;
-namespace orl = l2::ref::optimistic_rollup;
+namespace optimistic_rollup = l2::ref::optimistic_rollup;
 using l2::test::rollup::filled;
 using l2::test::rollup::symbolic;
 using l2::test::rollup::symbolic_sign;
@@ -31,20 +31,20 @@ constexpr Hash32 off_curve = l2::from_hex<32>("fffffffffffffffffffffffffffffffff
 
 // Every bound distinct: batch 4, challenge 100, resolution 21, queue 10, window 23, escape 40,
 // censorship 6, bond 1000, deposit 100, fee 17, stake 10000 locked 500, penalty 50.
-constexpr orl::RollupConfig config{4, 100, 21, 10, 23, 40, 6, 1000, 100, 17, orl::StakeRequirements{10000, 500, 50}};
+constexpr optimistic_rollup::RollupConfig config{4, 100, 21, 10, 23, 40, 6, 1000, 100, 17, optimistic_rollup::StakeRequirements{10000, 500, 50}};
 
-constexpr OptimisticRollupError error_of(const orl::Transition& t) { return t.ok() ? OptimisticRollupError::none : t.error(); }
+constexpr OptimisticRollupError error_of(const optimistic_rollup::Transition& t) { return t.ok() ? OptimisticRollupError::none : t.error(); }
 
 // ---- deployment [OR-DEPLOY-1 .. OR-DEPLOY-11]: the configuration rules at every boundary ----
 
 template <class Change>
 constexpr OptimisticRollupError with(Change change) {
-  orl::RollupConfig c = config;
+  optimistic_rollup::RollupConfig c = config;
   change(c);
-  return orl::check_config(c);
+  return optimistic_rollup::check_config(c);
 }
 
-static_assert(orl::check_config(config) == OptimisticRollupError::none);
+static_assert(optimistic_rollup::check_config(config) == OptimisticRollupError::none);
 static_assert(with([](auto& c) { c.censorship_bound_blocks = 0; }) == OptimisticRollupError::config_censorship_bound);
 static_assert(with([](auto& c) { c.censorship_bound_blocks = 1; }) == OptimisticRollupError::none);
 static_assert(with([](auto& c) { c.max_batch_size = 0; }) == OptimisticRollupError::config_batch_size);
@@ -75,15 +75,15 @@ static_assert(with([](auto& c) { c.forced_exit_fee = 1; }) == OptimisticRollupEr
 // ---- the scenario ----
 
 // Everything the contract holds, and one accepted call's conservation (small values: no overflow).
-constexpr u64 total(const orl::OptimisticRollup& c) {
+constexpr u64 total(const optimistic_rollup::OptimisticRollup& c) {
   u64 sum = c.escrow + c.stake + c.treasury;
-  for (const orl::Challenge& challenge : c.challenges) sum += challenge.bond_amount;
+  for (const optimistic_rollup::Challenge& challenge : c.challenges) sum += challenge.bond_amount;
   return sum;
 }
-constexpr bool conserves(const orl::OptimisticRollup& before, u64 value, const orl::Transition& t) {
+constexpr bool conserves(const optimistic_rollup::OptimisticRollup& before, u64 value, const optimistic_rollup::Transition& t) {
   if (!t.ok()) return false;
   u64 paid = 0;
-  for (const orl::Payout& p : t.value().payouts) paid += p.amount;
+  for (const optimistic_rollup::Payout& p : t.value().payouts) paid += p.amount;
   return total(before) + value == total(t.value().contract) + paid;
 }
 
@@ -113,119 +113,119 @@ struct Checks {
 constexpr Checks checks() {
   Checks r{};
   bool conserved = true;
-  const orl::OptimisticRollup c0 = orl::deploy(orl::DeployInput{1, filled(0xcc), operator_key, 0, config}).value();
-  const orl::State genesis = orl::State::genesis(operator_key);
+  const optimistic_rollup::OptimisticRollup c0 = optimistic_rollup::deploy(optimistic_rollup::DeployInput{1, filled(0xcc), operator_key, 0, config}).value();
+  const optimistic_rollup::State genesis = optimistic_rollup::State::genesis(operator_key);
   r.deployed_at_genesis = c0.last_state_root == genesis.root() && c0.next_account_index == 1 && c0.stake == 0 &&
                           !c0.staked && c0.epoch == 0 && !c0.frozen;
 
   // Stake [OR-STAKE-1, -2] and its lock.
-  r.stake_by_outsider = error_of(orl::apply_stake(c0, {watcher, 10000}, {1}));
-  r.first_stake_below_minimum = error_of(orl::apply_stake(c0, {operator_key, 9999}, {1}));
-  const orl::Transition staked = orl::apply_stake(c0, {operator_key, 10000}, {1});
+  r.stake_by_outsider = error_of(optimistic_rollup::apply_stake(c0, {watcher, 10000}, {1}));
+  r.first_stake_below_minimum = error_of(optimistic_rollup::apply_stake(c0, {operator_key, 9999}, {1}));
+  const optimistic_rollup::Transition staked = optimistic_rollup::apply_stake(c0, {operator_key, 10000}, {1});
   r.first_stake_at_minimum = error_of(staked);
   conserved = conserved && conserves(c0, 10000, staked);
-  const orl::OptimisticRollup c1 = staked.value().contract;
+  const optimistic_rollup::OptimisticRollup c1 = staked.value().contract;
   r.unlock_height = c1.stake_unlock_height;
-  r.unstake_locked = error_of(orl::apply_unstake(c1, {operator_key}, {500}));
-  r.unstake_at_unlock = error_of(orl::apply_unstake(c1, {operator_key}, {501}));
+  r.unstake_locked = error_of(optimistic_rollup::apply_unstake(c1, {operator_key}, {500}));
+  r.unstake_at_unlock = error_of(optimistic_rollup::apply_unstake(c1, {operator_key}, {501}));
 
   // Deposits [OR-BRIDGE-4, -2, -5]: a top-up of the fee account, which genesis created.
-  r.deposit_below_minimum = error_of(orl::apply_deposit_top_up(c1, {watcher, 0, 99}, {2}));
-  const orl::Transition deposited = orl::apply_deposit_top_up(c1, {watcher, 0, 100}, {2});
+  r.deposit_below_minimum = error_of(optimistic_rollup::apply_deposit_top_up(c1, {watcher, 0, 99}, {2}));
+  const optimistic_rollup::Transition deposited = optimistic_rollup::apply_deposit_top_up(c1, {watcher, 0, 100}, {2});
   r.deposit_at_minimum = error_of(deposited);
   conserved = conserved && conserves(c1, 100, deposited);
-  const orl::OptimisticRollup c2 = deposited.value().contract;
+  const optimistic_rollup::OptimisticRollup c2 = deposited.value().contract;
   r.deposit_recorded = c2.escrow == 100 && c2.deposits.size() == 1 && c2.deposits[0].recorded_at == 2 &&
                        c2.deposits[0].depositor == watcher &&
-                       c2.deposits[0].deposit_id == orl::deposit_id(orl::params_of(c2), orl::Deposit{0, 0, std::nullopt, 100});
-  r.top_up_unassigned = error_of(orl::apply_deposit_top_up(c1, {watcher, 1, 100}, {2}));
-  r.owner_off_curve = error_of(orl::apply_deposit_new_account(c1, {watcher, off_curve, 100}, {2}));
-  r.owner_on_curve = error_of(orl::apply_deposit_new_account(c1, {watcher, on_curve, 100}, {2}));
+                       c2.deposits[0].deposit_id == optimistic_rollup::deposit_id(optimistic_rollup::params_of(c2), optimistic_rollup::Deposit{0, 0, std::nullopt, 100});
+  r.top_up_unassigned = error_of(optimistic_rollup::apply_deposit_top_up(c1, {watcher, 1, 100}, {2}));
+  r.owner_off_curve = error_of(optimistic_rollup::apply_deposit_new_account(c1, {watcher, off_curve, 100}, {2}));
+  r.owner_on_curve = error_of(optimistic_rollup::apply_deposit_new_account(c1, {watcher, on_curve, 100}, {2}));
 
   // Forced-exit requests [OR-FEXQ-1, -2]: the fee goes to the operator at once.
-  r.fee_below = error_of(orl::apply_request_forced_exit(c2, {watcher, 0, watcher, 16}, {3}));
-  r.fee_above = error_of(orl::apply_request_forced_exit(c2, {watcher, 0, watcher, 18}, {3}));
-  const orl::Transition requested = orl::apply_request_forced_exit(c2, {watcher, 0, watcher, 17}, {3});
+  r.fee_below = error_of(optimistic_rollup::apply_request_forced_exit(c2, {watcher, 0, watcher, 16}, {3}));
+  r.fee_above = error_of(optimistic_rollup::apply_request_forced_exit(c2, {watcher, 0, watcher, 18}, {3}));
+  const optimistic_rollup::Transition requested = optimistic_rollup::apply_request_forced_exit(c2, {watcher, 0, watcher, 17}, {3});
   r.fee_exact = error_of(requested);
   conserved = conserved && conserves(c2, 17, requested);
   r.fee_paid_to_operator = requested.ok() && requested.value().payouts.size() == 1 &&
                            requested.value().payouts[0].to == operator_key && requested.value().payouts[0].amount == 17;
-  r.exit_unassigned = error_of(orl::apply_request_forced_exit(c2, {watcher, 1, watcher, 17}, {3}));
+  r.exit_unassigned = error_of(optimistic_rollup::apply_request_forced_exit(c2, {watcher, 1, watcher, 17}, {3}));
 
   // Freeze [OR-FRZ-2, -3]: the deposit recorded at 2 is due at 2 + 40.
-  r.freeze_before_due = error_of(orl::apply_freeze(c2, {watcher, orl::QueueKind::deposits, 0, genesis.header()}, {41}));
-  const orl::Transition frozen = orl::apply_freeze(c2, {watcher, orl::QueueKind::deposits, 0, genesis.header()}, {42});
+  r.freeze_before_due = error_of(optimistic_rollup::apply_freeze(c2, {watcher, optimistic_rollup::QueueKind::deposits, 0, genesis.header()}, {41}));
+  const optimistic_rollup::Transition frozen = optimistic_rollup::apply_freeze(c2, {watcher, optimistic_rollup::QueueKind::deposits, 0, genesis.header()}, {42});
   r.freeze_at_due = error_of(frozen);
-  r.freeze_unknown = error_of(orl::apply_freeze(c2, {watcher, orl::QueueKind::forced_exits, 0, genesis.header()}, {42}));
+  r.freeze_unknown = error_of(optimistic_rollup::apply_freeze(c2, {watcher, optimistic_rollup::QueueKind::forced_exits, 0, genesis.header()}, {42}));
 
   // The escape: frozen with nothing pending, the fee account exits (empty: no payout) and the
   // uncredited deposit goes back to its depositor [OR-EXIT-1, -2, OR-RECL].
-  r.exit_not_frozen = error_of(orl::apply_exit(c2, {watcher, genesis.header(), 0, *genesis.account(0),
+  r.exit_not_frozen = error_of(optimistic_rollup::apply_exit(c2, {watcher, genesis.header(), 0, *genesis.account(0),
                                                    genesis.prove(0).siblings},
                                                {43}));
-  const orl::OptimisticRollup c_frozen = frozen.value().contract;
-  r.exit_ok = error_of(orl::apply_exit(c_frozen, {watcher, genesis.header(), 0, *genesis.account(0),
+  const optimistic_rollup::OptimisticRollup c_frozen = frozen.value().contract;
+  r.exit_ok = error_of(optimistic_rollup::apply_exit(c_frozen, {watcher, genesis.header(), 0, *genesis.account(0),
                                                   genesis.prove(0).siblings},
                                        {43}));
-  const orl::Transition reclaimed = orl::apply_reclaim_deposit(c_frozen, {operator_key, genesis.header(), 0}, {43});
+  const optimistic_rollup::Transition reclaimed = optimistic_rollup::apply_reclaim_deposit(c_frozen, {operator_key, genesis.header(), 0}, {43});
   conserved = conserved && conserves(c_frozen, 0, reclaimed);
   r.reclaim_to_depositor = reclaimed.ok() && reclaimed.value().payouts.size() == 1 &&
                            reclaimed.value().payouts[0].to == watcher && reclaimed.value().payouts[0].amount == 100 &&
                            reclaimed.value().contract.escrow == 0;
 
   // Submission [OR-BATCH-1, -13, -14, -15, -12]: a batch crediting deposit 0, over a made-up root.
-  const std::vector<orl::Transaction> txs{orl::make_transaction(orl::Deposit{0, 0, std::nullopt, 100})};
+  const std::vector<optimistic_rollup::Transaction> txs{optimistic_rollup::make_transaction(optimistic_rollup::Deposit{0, 0, std::nullopt, 100})};
   const std::vector<Hash32> roots{c2.last_state_root, filled(0x51)};
   const auto batch_on = [&](u64 origin, u64 epoch) {
-    orl::Batch b{orl::batch_header_for(c2, txs, roots, origin), {}, txs, roots};
+    optimistic_rollup::Batch b{optimistic_rollup::batch_header_for(c2, txs, roots, origin), {}, txs, roots};
     b.header.epoch = epoch;
-    b.signature = symbolic_sign(operator_key, orl::batch_id(b.header));
+    b.signature = symbolic_sign(operator_key, optimistic_rollup::batch_id(b.header));
     return b;
   };
-  const orl::Batch on_9 = batch_on(9, 0);
-  orl::OptimisticRollup under = c2;
+  const optimistic_rollup::Batch on_9 = batch_on(9, 0);
+  optimistic_rollup::OptimisticRollup under = c2;
   under.stake = 9999;
-  r.submit_understaked = error_of(orl::apply_submit_batch(under, {operator_key, on_9}, {10}, symbolic));
-  r.submit_wrong_epoch = error_of(orl::apply_submit_batch(c2, {operator_key, batch_on(9, 1)}, {10}, symbolic));
-  r.origin_in_future = error_of(orl::apply_submit_batch(c2, {operator_key, on_9}, {9}, symbolic));
-  r.origin_at_window = error_of(orl::apply_submit_batch(c2, {operator_key, on_9}, {32}, symbolic));
-  r.origin_stale = error_of(orl::apply_submit_batch(c2, {operator_key, on_9}, {33}, symbolic));
-  orl::Batch forged = on_9;
-  forged.signature = symbolic_sign(watcher, orl::batch_id(forged.header));
-  r.submit_forged = error_of(orl::apply_submit_batch(c2, {operator_key, forged}, {10}, symbolic));
+  r.submit_understaked = error_of(optimistic_rollup::apply_submit_batch(under, {operator_key, on_9}, {10}, symbolic));
+  r.submit_wrong_epoch = error_of(optimistic_rollup::apply_submit_batch(c2, {operator_key, batch_on(9, 1)}, {10}, symbolic));
+  r.origin_in_future = error_of(optimistic_rollup::apply_submit_batch(c2, {operator_key, on_9}, {9}, symbolic));
+  r.origin_at_window = error_of(optimistic_rollup::apply_submit_batch(c2, {operator_key, on_9}, {32}, symbolic));
+  r.origin_stale = error_of(optimistic_rollup::apply_submit_batch(c2, {operator_key, on_9}, {33}, symbolic));
+  optimistic_rollup::Batch forged = on_9;
+  forged.signature = symbolic_sign(watcher, optimistic_rollup::batch_id(forged.header));
+  r.submit_forged = error_of(optimistic_rollup::apply_submit_batch(c2, {operator_key, forged}, {10}, symbolic));
   r.visible_at_origin_1 =
-      orl::apply_submit_batch(c2, {operator_key, batch_on(1, 0)}, {10}, symbolic).value().contract.batches[0].deposits_visible;
-  const orl::Transition submitted = orl::apply_submit_batch(c2, {operator_key, batch_on(2, 0)}, {10}, symbolic);
+      optimistic_rollup::apply_submit_batch(c2, {operator_key, batch_on(1, 0)}, {10}, symbolic).value().contract.batches[0].deposits_visible;
+  const optimistic_rollup::Transition submitted = optimistic_rollup::apply_submit_batch(c2, {operator_key, batch_on(2, 0)}, {10}, symbolic);
   conserved = conserved && conserves(c2, 0, submitted);
-  const orl::OptimisticRollup c3 = submitted.value().contract;
+  const optimistic_rollup::OptimisticRollup c3 = submitted.value().contract;
   r.visible_at_origin_2 = c3.batches[0].deposits_visible;
   r.challenge_deadline = c3.batches[0].challenge_deadline;
   r.batch_recorded = c3.batches.size() == 1 && c3.last_state_root == filled(0x51) && c3.batches[0].submitted_at == 10;
-  r.unstake_pending = error_of(orl::apply_unstake(c3, {operator_key}, {600}));
+  r.unstake_pending = error_of(optimistic_rollup::apply_unstake(c3, {operator_key}, {600}));
 
   // Challenges [OR-CHAL-2, -3, -4] at the half-open deadline 110.
-  const orl::OpenChallengeInput open{watcher, c3.batches[0].batch_id, orl::FraudProofType::invalid_transition,
+  const optimistic_rollup::OpenChallengeInput open{watcher, c3.batches[0].batch_id, optimistic_rollup::FraudProofType::invalid_transition,
                                      filled(0xe0), 1000};
-  r.challenge_before_deadline = error_of(orl::apply_open_challenge(c3, open, {109}));
-  r.challenge_at_deadline = error_of(orl::apply_open_challenge(c3, open, {110}));
-  r.challenge_after_deadline = error_of(orl::apply_open_challenge(c3, open, {111}));
-  orl::OpenChallengeInput small = open;
+  r.challenge_before_deadline = error_of(optimistic_rollup::apply_open_challenge(c3, open, {109}));
+  r.challenge_at_deadline = error_of(optimistic_rollup::apply_open_challenge(c3, open, {110}));
+  r.challenge_after_deadline = error_of(optimistic_rollup::apply_open_challenge(c3, open, {111}));
+  optimistic_rollup::OpenChallengeInput small = open;
   small.value = 999;
-  r.small_bond = error_of(orl::apply_open_challenge(c3, small, {12}));
-  orl::OpenChallengeInput withholding = open;
-  withholding.proof_type = orl::FraudProofType::data_withholding;
-  r.withholding = error_of(orl::apply_open_challenge(c3, withholding, {12}));
+  r.small_bond = error_of(optimistic_rollup::apply_open_challenge(c3, small, {12}));
+  optimistic_rollup::OpenChallengeInput withholding = open;
+  withholding.proof_type = optimistic_rollup::FraudProofType::data_withholding;
+  r.withholding = error_of(optimistic_rollup::apply_open_challenge(c3, withholding, {12}));
 
   // Finality [OR-FIN-2, -3], and a closed challenge's bond goes to the operator.
-  r.finalize_before = error_of(orl::apply_finalize(c3, {watcher}, {109}));
-  r.finalize_at = error_of(orl::apply_finalize(c3, {watcher}, {110}));
-  const orl::Transition challenged = orl::apply_open_challenge(c3, open, {12});
+  r.finalize_before = error_of(optimistic_rollup::apply_finalize(c3, {watcher}, {109}));
+  r.finalize_at = error_of(optimistic_rollup::apply_finalize(c3, {watcher}, {110}));
+  const optimistic_rollup::Transition challenged = optimistic_rollup::apply_open_challenge(c3, open, {12});
   conserved = conserved && conserves(c3, 1000, challenged);
-  const orl::OptimisticRollup c4 = challenged.value().contract;
-  r.finalize_with_open_challenge = error_of(orl::apply_finalize(c4, {watcher}, {200}));
-  const Hash32 id = orl::challenge_id(watcher, filled(0xe0));
-  const orl::Transition withdrawn = orl::apply_withdraw_challenge(c4, {watcher, id}, {32});
-  const orl::Transition expired = orl::apply_expire_challenge(c4, {operator_key, id}, {33});
+  const optimistic_rollup::OptimisticRollup c4 = challenged.value().contract;
+  r.finalize_with_open_challenge = error_of(optimistic_rollup::apply_finalize(c4, {watcher}, {200}));
+  const Hash32 id = optimistic_rollup::challenge_id(watcher, filled(0xe0));
+  const optimistic_rollup::Transition withdrawn = optimistic_rollup::apply_withdraw_challenge(c4, {watcher, id}, {32});
+  const optimistic_rollup::Transition expired = optimistic_rollup::apply_expire_challenge(c4, {operator_key, id}, {33});
   conserved = conserved && conserves(c4, 0, withdrawn) && conserves(c4, 0, expired);
   r.withdrawn_bond_to_operator = withdrawn.ok() && withdrawn.value().payouts.size() == 1 &&
                                  withdrawn.value().payouts[0].to == operator_key &&
@@ -236,10 +236,10 @@ constexpr Checks checks() {
                                expired.value().resolutions[0].reason == OptimisticRollupError::challenge_expired;
 
   // Frozen with a pending batch: no exit yet [OR-EXIT-2].
-  orl::OptimisticRollup pending_frozen = c3;
+  optimistic_rollup::OptimisticRollup pending_frozen = c3;
   pending_frozen.frozen = true;
   pending_frozen.last_state_root = genesis.root();
-  r.exit_pending = error_of(orl::apply_exit(pending_frozen, {watcher, genesis.header(), 0, *genesis.account(0),
+  r.exit_pending = error_of(optimistic_rollup::apply_exit(pending_frozen, {watcher, genesis.header(), 0, *genesis.account(0),
                                                              genesis.prove(0).siblings},
                                             {43}));
   r.every_step_conserves = conserved;

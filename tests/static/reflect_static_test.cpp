@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "l2/ref/bytes.hpp"
+#include "l2/ref/encoding.hpp"
 #include "l2/ref/reflect.hpp"
 #include "l2/test/reflect_test_types.hpp"
 

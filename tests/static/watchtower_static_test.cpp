@@ -10,6 +10,7 @@
 
 #include <array>
 
+#include "l2/ref/encoding.hpp"
 #include "l2/ref/payment_channel.hpp"
 #include "l2/ref/watchtower.hpp"
 #include "l2/test/toy_signature.hpp"

@@ -13,6 +13,7 @@
 
 #include "l2/codec/json.hpp"
 #include "l2/vectors/framework.hpp"
+#include "l2/vectors/registry.hpp"
 
 namespace {
 
@@ -72,10 +73,10 @@ Replay replay(const json& document, model::Weakening weakening) {
 json counterexample(model::Weakening weakening) {
   const auto result = prove(weakening, "channel_factory__honest_group_allocates__trace__bmc");
   EXPECT_EQ(result.verdict, l2::inv::Verdict::counterexample);
-  EXPECT_FALSE(result.witness.empty()) << result.counterexample;
-  if (result.witness.empty()) return json();
-  const json document = json::parse(result.witness);
-  EXPECT_TRUE(l2::vectors::validate_schema("case", document).empty()) << result.witness;
+  EXPECT_TRUE(result.witness.has_value()) << result.counterexample;
+  if (!result.witness) return json();
+  const json document = l2::vectors::counterexample_case("channel_factory", *result.witness);
+  EXPECT_TRUE(l2::vectors::validate_schema("case", document).empty()) << document.dump(2);
   EXPECT_EQ(document.at("mechanism"), "channel_factory");
   return document;
 }

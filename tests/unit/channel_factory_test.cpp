@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "l2/ref/channel_factory.hpp"
+#include "l2/ref/encoding.hpp"
 #include "l2/ref/payment_channel.hpp"
 #include "l2/test/fields_eq.hpp"
 #include "l2/test/libsecp256k1_oracle.hpp"

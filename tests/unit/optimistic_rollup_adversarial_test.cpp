@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "l2/ref/encoding.hpp"
 #include "l2/ref/optimistic_rollup_contract.hpp"
 #include "l2/test/optimistic_rollup_world.hpp"
 
@@ -16,19 +17,19 @@ namespace {
 using l2::Hash32;
 using l2::OptimisticRollupError;
 using l2::u64;
-namespace orl = l2::ref::optimistic_rollup;
+namespace optimistic_rollup = l2::ref::optimistic_rollup;
 using l2::test::rollup::code;
 using l2::test::rollup::Party;
 using l2::test::rollup::test_config;
 using l2::test::rollup::World;
-using orl::AccountIndex;
-using orl::Batch;
-using orl::Effects;
-using orl::FraudProof;
-using orl::FraudProofType;
-using orl::QueueKind;
-using orl::ResolutionKind;
-using orl::State;
+using optimistic_rollup::AccountIndex;
+using optimistic_rollup::Batch;
+using optimistic_rollup::Effects;
+using optimistic_rollup::FraudProof;
+using optimistic_rollup::FraudProofType;
+using optimistic_rollup::QueueKind;
+using optimistic_rollup::ResolutionKind;
+using optimistic_rollup::State;
 
 // The world's parties (l2/test/optimistic_rollup_world.hpp).
 using l2::test::rollup::alice, l2::test::rollup::bob, l2::test::rollup::carol, l2::test::rollup::challenger,
@@ -39,11 +40,11 @@ constexpr Hash32 alice_recipient{0xa0};
 
 // What each party received in a sequence of calls.
 struct Ledger {
-  std::vector<orl::Payout> received;
+  std::vector<optimistic_rollup::Payout> received;
   void add(const Effects& e) { received.insert(received.end(), e.payouts.begin(), e.payouts.end()); }
   u64 of(const Hash32& who) const {
     u64 total = 0;
-    for (const orl::Payout& p : received)
+    for (const optimistic_rollup::Payout& p : received)
       if (p.to == who) total += p.amount;
     return total;
   }
@@ -52,7 +53,7 @@ struct Ledger {
 // Staked at 1; alice 1000 and bob 500 deposited at 2 and credited by batch 0 at 5.
 class AdversarialTest : public ::testing::Test {
  protected:
-  explicit AdversarialTest(const orl::RollupConfig& config = test_config) : w(config) {
+  explicit AdversarialTest(const optimistic_rollup::RollupConfig& config = test_config) : w(config) {
     w.stake(10000, 1);
     w.deposit_new(alice, alice, 1000, 2);
     w.deposit_new(bob, bob, 500, 2);
@@ -66,7 +67,7 @@ class AdversarialTest : public ::testing::Test {
     const l2::test::rollup::BuiltBatch built =
         w.honest(origin, {w.transfer(alice, alice_account, bob_account, 10, 0, w.l2.account(alice_account)->nonce)});
     State forged = built.post;
-    forged.put(bob_account, orl::Account{5000, 0, key(bob)});
+    forged.put(bob_account, optimistic_rollup::Account{5000, 0, key(bob)});
     std::vector<l2::Hash32> roots = built.batch.state_roots;
     roots.back() = forged.root();
     const Batch fraud = w.signed_batch(built.batch.transactions, roots, origin);
@@ -93,29 +94,29 @@ TEST_F(AdversarialTest, InvalidRevertedBatchReplayed) {
   // It matches batch_number 1 and prev_state_root again, and its signature is genuine.
   EXPECT_EQ(fraud.header.batch_number, w.contract.batches.size());
   EXPECT_EQ(fraud.header.prev_state_root, w.contract.last_state_root);
-  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(carol), fraud}, 10), OptimisticRollupError::batch_wrong_epoch);
-  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), fraud}, 10), OptimisticRollupError::batch_wrong_epoch);
+  EXPECT_EQ(w.refusal<optimistic_rollup::SubmitBatch>({key(carol), fraud}, 10), OptimisticRollupError::batch_wrong_epoch);
+  EXPECT_EQ(w.refusal<optimistic_rollup::SubmitBatch>({key(operator_party), fraud}, 10), OptimisticRollupError::batch_wrong_epoch);
   // The removed batch is gone for challenges too, and its refunded challenges for every call.
-  EXPECT_EQ(w.refusal<orl::OpenChallenge>(w.open_input(carol, *proof, 1000), 10), OptimisticRollupError::challenge_unknown_batch);
-  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), id, *proof}, 10), OptimisticRollupError::unknown_challenge);
-  EXPECT_EQ(w.refusal<orl::ExpireChallenge>({key(carol), id}, 100), OptimisticRollupError::unknown_challenge);
+  EXPECT_EQ(w.refusal<optimistic_rollup::OpenChallenge>(w.open_input(carol, *proof, 1000), 10), OptimisticRollupError::challenge_unknown_batch);
+  EXPECT_EQ(w.refusal<optimistic_rollup::ResolveChallenge>({key(carol), id, *proof}, 10), OptimisticRollupError::unknown_challenge);
+  EXPECT_EQ(w.refusal<optimistic_rollup::ExpireChallenge>({key(carol), id}, 100), OptimisticRollupError::unknown_challenge);
   // Edited into the new epoch, the operator's signature no longer matches.
   Batch edited = fraud;
   edited.header.epoch = 1;
-  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(carol), edited}, 10), OptimisticRollupError::bad_operator_signature);
+  EXPECT_EQ(w.refusal<optimistic_rollup::SubmitBatch>({key(carol), edited}, 10), OptimisticRollupError::bad_operator_signature);
   // The corrected batch of the new epoch is accepted at the same number.
   const l2::test::rollup::BuiltBatch corrected = w.honest(9, {w.transfer(alice, alice_account, bob_account, 10, 0, 0)});
   EXPECT_EQ(corrected.batch.header.epoch, 1u);
   w.submit(corrected.batch, 10, corrected.pre, corrected.post);
-  EXPECT_EQ(w.contract.batches[1].batch_id, orl::batch_id(corrected.batch.header));
+  EXPECT_EQ(w.contract.batches[1].batch_id, optimistic_rollup::batch_id(corrected.batch.header));
 }
 
 // Finding 5 (high) with queue_inclusion_blocks = 0: a deposit landing in the block of an honest
 // batch made the batch fraudulent. Overdue-ness is judged at the batch's L1 origin.
 class ZeroQueueInclusionTest : public AdversarialTest {
  protected:
-  static orl::RollupConfig zero_inclusion() {
-    orl::RollupConfig c = test_config;
+  static optimistic_rollup::RollupConfig zero_inclusion() {
+    optimistic_rollup::RollupConfig c = test_config;
     c.queue_inclusion_blocks = 0;
     return c;
   }
@@ -132,7 +133,7 @@ TEST_F(ZeroQueueInclusionTest, DepositInTheBatchBlockIsNotOverdue) {
   EXPECT_EQ(w.fraud_in(1), std::nullopt);
   // A timeout proof for it is rejected: the bond goes to the operator, whose stake is untouched.
   const FraudProof timeout{w.contract.batches[1].batch_id, FraudProofType::timeout_violation, std::nullopt,
-                           orl::TimeoutFault{QueueKind::deposits, 2, w.l2.header()}};
+                           optimistic_rollup::TimeoutFault{QueueKind::deposits, 2, w.l2.header()}};
   const Hash32 id = w.open(watcher, timeout, 21);
   const Effects e = w.resolve(id, timeout, 22);
   ASSERT_EQ(e.resolutions.size(), 1u);
@@ -171,9 +172,9 @@ TEST_F(AdversarialTest, BatchWaitingInTheQueueIsNotSlashable) {
   EXPECT_EQ(w.fraud_in(1), std::nullopt);
   for (const u64 index : {u64{2}, u64{3}}) {
     const FraudProof timeout{w.contract.batches[1].batch_id, FraudProofType::timeout_violation, std::nullopt,
-                             orl::TimeoutFault{QueueKind::deposits, index, w.l2.header()}};
-    const orl::Challenge c{{}, timeout.batch_id, key(watcher), timeout.proof_type, {}, 0, 0, 0};
-    EXPECT_EQ(code(orl::verify_fraud_proof(w.contract, w.contract.batches[1], c, timeout)),
+                             optimistic_rollup::TimeoutFault{QueueKind::deposits, index, w.l2.header()}};
+    const optimistic_rollup::Challenge c{{}, timeout.batch_id, key(watcher), timeout.proof_type, {}, 0, 0, 0};
+    EXPECT_EQ(code(optimistic_rollup::verify_fraud_proof(w.contract, w.contract.batches[1], c, timeout)),
               code(OptimisticRollupError::fraud_request_not_overdue))
         << index;
   }
@@ -181,7 +182,7 @@ TEST_F(AdversarialTest, BatchWaitingInTheQueueIsNotSlashable) {
   World late = w;
   late.contract.batches.pop_back();
   late.contract.last_state_root = built.pre.root();
-  EXPECT_EQ(late.refusal<orl::SubmitBatch>({key(operator_party), built.batch}, 54), OptimisticRollupError::batch_origin_stale);
+  EXPECT_EQ(late.refusal<optimistic_rollup::SubmitBatch>({key(operator_party), built.batch}, 54), OptimisticRollupError::batch_origin_stale);
 }
 
 // Medium: a user deposit that fills the holdings made every honest challenge fail. Bonds are held
@@ -190,9 +191,9 @@ TEST_F(AdversarialTest, FullHoldingsDoNotBlockAChallenge) {
   submit_fraud(5, 6);
   const u64 room = l2::u64_max - w.contract.escrow - w.contract.stake - w.contract.treasury;
   w.deposit_new(carol, carol, room, 7);
-  ASSERT_EQ(orl::holdings(w.contract).value, l2::u64_max);
-  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(carol), 0, 100}, 8), OptimisticRollupError::escrow_overflow);
-  EXPECT_EQ(w.refusal<orl::Stake>({key(operator_party), 1}, 8), OptimisticRollupError::stake_overflow);
+  ASSERT_EQ(optimistic_rollup::holdings(w.contract).value, l2::u64_max);
+  EXPECT_EQ(w.refusal<optimistic_rollup::DepositTopUp>({key(carol), 0, 100}, 8), OptimisticRollupError::escrow_overflow);
+  EXPECT_EQ(w.refusal<optimistic_rollup::Stake>({key(operator_party), 1}, 8), OptimisticRollupError::stake_overflow);
   const auto proof = w.fraud_in(1);
   ASSERT_TRUE(proof.has_value());
   const Hash32 id = w.open(challenger, *proof, 8, 1000);
@@ -237,16 +238,16 @@ TEST_F(AdversarialTest, CopiedCommitmentIsTheCopiersOwnChallenge) {
   submit_fraud(5, 6);
   const auto proof = w.fraud_in(1);
   ASSERT_TRUE(proof.has_value());
-  const orl::OpenChallengeInput honest_in = w.open_input(challenger, *proof, 1000);
-  orl::OpenChallengeInput copy = honest_in;
+  const optimistic_rollup::OpenChallengeInput honest_in = w.open_input(challenger, *proof, 1000);
+  optimistic_rollup::OpenChallengeInput copy = honest_in;
   copy.caller = key(carol);
-  w.accept<orl::OpenChallenge>(copy, 7);  // opened first, with the honest evidence
-  w.accept<orl::OpenChallenge>(honest_in, 7);
-  const Hash32 copy_id = orl::challenge_id(key(carol), honest_in.evidence);
-  const Hash32 honest_id = orl::challenge_id(key(challenger), honest_in.evidence);
+  w.accept<optimistic_rollup::OpenChallenge>(copy, 7);  // opened first, with the honest evidence
+  w.accept<optimistic_rollup::OpenChallenge>(honest_in, 7);
+  const Hash32 copy_id = optimistic_rollup::challenge_id(key(carol), honest_in.evidence);
+  const Hash32 honest_id = optimistic_rollup::challenge_id(key(challenger), honest_in.evidence);
   EXPECT_NE(copy_id, honest_id);
   // The copier's challenge with the honest proof: the evidence binds the challenger.
-  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), copy_id, *proof}, 8), OptimisticRollupError::evidence_mismatch);
+  EXPECT_EQ(w.refusal<optimistic_rollup::ResolveChallenge>({key(carol), copy_id, *proof}, 8), OptimisticRollupError::evidence_mismatch);
   const Effects e = w.resolve(honest_id, *proof, 8);
   EXPECT_EQ(e.resolutions.at(0).challenge_id, honest_id);
   EXPECT_EQ(e.resolutions.at(0).kind, ResolutionKind::fraud_confirmed);
@@ -264,7 +265,7 @@ TEST_F(AdversarialTest, ARevealedProofCannotBeOvertakenInItsBlock) {
   const Hash32 honest_id = w.open(challenger, *proof, 7);
   // At 9 the honest reveal is in the mempool; carol commits to the proof under her own name.
   const Hash32 copy_id = w.open(carol, *proof, 9);
-  EXPECT_EQ(w.refusal<orl::ResolveChallenge>({key(carol), copy_id, *proof}, 9), OptimisticRollupError::reveal_too_early);
+  EXPECT_EQ(w.refusal<optimistic_rollup::ResolveChallenge>({key(carol), copy_id, *proof}, 9), OptimisticRollupError::reveal_too_early);
   const Effects e = w.resolve(honest_id, *proof, 9);
   EXPECT_EQ(e.payouts.at(0).to, key(challenger));
   EXPECT_EQ(e.resolutions.at(1).challenge_id, copy_id);
@@ -287,43 +288,43 @@ TEST_F(AdversarialTest, StalledOperatorUsersExit) {
   ledger.add(w.request_exit(alice, alice_account, alice_recipient, 12));
   ASSERT_EQ(w.contract.escrow, 1800u);
   // Deposit 2 is due for a freeze at 10 + 40, the forced exit at 52.
-  const orl::FreezeInput freeze{key(watcher), QueueKind::deposits, 2, last.header()};
-  EXPECT_EQ(w.refusal<orl::Freeze>(freeze, 49), OptimisticRollupError::freeze_not_overdue);
-  w.accept<orl::Freeze>(freeze, 50);
-  EXPECT_EQ(w.refusal<orl::DepositTopUp>({key(alice), alice_account, 100}, 51), OptimisticRollupError::rollup_frozen);
-  EXPECT_EQ(w.refusal<orl::SubmitBatch>({key(operator_party), w.honest(50).batch}, 51), OptimisticRollupError::rollup_frozen);
+  const optimistic_rollup::FreezeInput freeze{key(watcher), QueueKind::deposits, 2, last.header()};
+  EXPECT_EQ(w.refusal<optimistic_rollup::Freeze>(freeze, 49), OptimisticRollupError::freeze_not_overdue);
+  w.accept<optimistic_rollup::Freeze>(freeze, 50);
+  EXPECT_EQ(w.refusal<optimistic_rollup::DepositTopUp>({key(alice), alice_account, 100}, 51), OptimisticRollupError::rollup_frozen);
+  EXPECT_EQ(w.refusal<optimistic_rollup::SubmitBatch>({key(operator_party), w.honest(50).batch}, 51), OptimisticRollupError::rollup_frozen);
   // The pending batches run their course.
-  const orl::ExitInput alice_exit{key(alice), last.header(), alice_account, *last.account(alice_account),
+  const optimistic_rollup::ExitInput alice_exit{key(alice), last.header(), alice_account, *last.account(alice_account),
                                   last.prove(alice_account).siblings};
-  EXPECT_EQ(w.refusal<orl::Exit>(alice_exit, 105), OptimisticRollupError::exit_batches_pending);
-  w.accept<orl::Finalize>({key(watcher)}, 105);
-  w.accept<orl::Finalize>({key(watcher)}, 106);
+  EXPECT_EQ(w.refusal<optimistic_rollup::Exit>(alice_exit, 105), OptimisticRollupError::exit_batches_pending);
+  w.accept<optimistic_rollup::Finalize>({key(watcher)}, 105);
+  w.accept<optimistic_rollup::Finalize>({key(watcher)}, 106);
   // Bob's withdrawal from the final batch 1.
-  const auto leaves = orl::transaction_leaf_hashes(w.posted[1].transactions);
-  ledger.add(w.accept<orl::PayWithdrawal>(
+  const auto leaves = optimistic_rollup::transaction_leaf_hashes(w.posted[1].transactions);
+  ledger.add(w.accept<optimistic_rollup::PayWithdrawal>(
       {key(watcher), 1, 1, l2::reflect::encode(w.posted[1].transactions[1]), l2::ref::rfc6962::inclusion_proof(leaves, 1)},
       107));
   // Every account exits, every uncredited deposit goes back.
   for (const AccountIndex index : {alice_account, bob_account, AccountIndex{0}})
-    ledger.add(w.accept<orl::Exit>({key(watcher), last.header(), index, *last.account(index), last.prove(index).siblings}, 108));
-  ledger.add(w.accept<orl::ReclaimDeposit>({key(watcher), last.header(), 2}, 108));
-  ledger.add(w.accept<orl::ReclaimDeposit>({key(watcher), last.header(), 3}, 108));
+    ledger.add(w.accept<optimistic_rollup::Exit>({key(watcher), last.header(), index, *last.account(index), last.prove(index).siblings}, 108));
+  ledger.add(w.accept<optimistic_rollup::ReclaimDeposit>({key(watcher), last.header(), 2}, 108));
+  ledger.add(w.accept<optimistic_rollup::ReclaimDeposit>({key(watcher), last.header(), 3}, 108));
   EXPECT_EQ(ledger.of(key(alice)), 897u + 200);
   EXPECT_EQ(ledger.of(key(bob)), 549u + 50);
   EXPECT_EQ(ledger.of(key(carol)), 100u);
   EXPECT_EQ(ledger.of(key(operator_party)), 4u + 17);
   EXPECT_EQ(w.contract.escrow, 0u);
   // Nothing is paid twice.
-  EXPECT_EQ(w.refusal<orl::Exit>(alice_exit, 109), OptimisticRollupError::exit_already_exited);
-  EXPECT_EQ(w.refusal<orl::ReclaimDeposit>({key(watcher), last.header(), 2}, 109), OptimisticRollupError::reclaim_already_reclaimed);
-  EXPECT_EQ(w.refusal<orl::Freeze>(freeze, 109), OptimisticRollupError::already_frozen);
+  EXPECT_EQ(w.refusal<optimistic_rollup::Exit>(alice_exit, 109), OptimisticRollupError::exit_already_exited);
+  EXPECT_EQ(w.refusal<optimistic_rollup::ReclaimDeposit>({key(watcher), last.header(), 2}, 109), OptimisticRollupError::reclaim_already_reclaimed);
+  EXPECT_EQ(w.refusal<optimistic_rollup::Freeze>(freeze, 109), OptimisticRollupError::already_frozen);
 }
 
 // Missing escape hatch: the operator keeps posting but censors alice's withdrawal. Her forced exit
 // must be processed once it is overdue at a batch's origin: a batch that leaves it out is slashed,
 // and one that processes it pays her whole balance once final.
 TEST_F(AdversarialTest, CensoredWithdrawalForcedOut) {
-  const orl::Transaction censored = w.withdrawal(alice, alice_account, alice_recipient, 600, 0, 0);
+  const optimistic_rollup::Transaction censored = w.withdrawal(alice, alice_account, alice_recipient, 600, 0, 0);
   // Alice's withdrawal never makes it into a batch; she asks L1 at 10.
   w.request_exit(alice, alice_account, alice_recipient, 10);
   World processes = w;
@@ -340,9 +341,9 @@ TEST_F(AdversarialTest, CensoredWithdrawalForcedOut) {
   EXPECT_EQ(w.resolve(id, *proof, 23).resolutions.at(0).kind, ResolutionKind::fraud_confirmed);
   w.rewind();
   // Still censored at 50 = 10 + 40: anyone freezes, and alice exits with her balance.
-  w.accept<orl::Freeze>({key(watcher), QueueKind::forced_exits, 0, w.l2.header()}, 50);
-  w.accept<orl::Finalize>({key(watcher)}, 105);
-  const Effects out = w.accept<orl::Exit>(
+  w.accept<optimistic_rollup::Freeze>({key(watcher), QueueKind::forced_exits, 0, w.l2.header()}, 50);
+  w.accept<optimistic_rollup::Finalize>({key(watcher)}, 105);
+  const Effects out = w.accept<optimistic_rollup::Exit>(
       {key(watcher), w.l2.header(), alice_account, *w.l2.account(alice_account), w.l2.prove(alice_account).siblings}, 106);
   ASSERT_EQ(out.payouts.size(), 1u);
   EXPECT_EQ(out.payouts[0].to, key(alice));
@@ -355,17 +356,17 @@ TEST_F(AdversarialTest, CensoredWithdrawalForcedOut) {
   EXPECT_EQ(forced.batch.transactions[0].forced_exit->amount, 1000u);
   processes.submit(forced.batch, 20, forced.pre, forced.post);
   EXPECT_EQ(processes.fraud_in(1), std::nullopt);
-  processes.accept<orl::Finalize>({key(watcher)}, 105);
-  processes.accept<orl::Finalize>({key(watcher)}, 120);
-  const auto leaves = orl::transaction_leaf_hashes(processes.posted[1].transactions);
-  const Effects paid = processes.accept<orl::PayWithdrawal>(
+  processes.accept<optimistic_rollup::Finalize>({key(watcher)}, 105);
+  processes.accept<optimistic_rollup::Finalize>({key(watcher)}, 120);
+  const auto leaves = optimistic_rollup::transaction_leaf_hashes(processes.posted[1].transactions);
+  const Effects paid = processes.accept<optimistic_rollup::PayWithdrawal>(
       {key(watcher), 1, 0, l2::reflect::encode(processes.posted[1].transactions[0]),
        l2::ref::rfc6962::inclusion_proof(leaves, 0)},
       121);
   ASSERT_EQ(paid.payouts.size(), 1u);
   EXPECT_EQ(paid.payouts[0].to, alice_recipient);
   EXPECT_EQ(paid.payouts[0].amount, 1000u);
-  EXPECT_EQ(orl::apply_tx(processes.params(), orl::L1View{}, processes.l2, censored).error(),
+  EXPECT_EQ(optimistic_rollup::apply_tx(processes.params(), optimistic_rollup::L1View{}, processes.l2, censored).error(),
             OptimisticRollupError::insufficient_balance);
 }
 

@@ -26,20 +26,20 @@ namespace {
 using l2::Hash32;
 using l2::OptimisticRollupError;
 using l2::u64;
-namespace orl = l2::ref::optimistic_rollup;
+namespace optimistic_rollup = l2::ref::optimistic_rollup;
 namespace oracle = l2::test::libsecp256k1;
 using l2::opt::optimistic_rollup::AccountTree;
 using l2::opt::optimistic_rollup::BatchOutcome;
 using l2::opt::optimistic_rollup::Engine;
-using orl::Account;
-using orl::AccountIndex;
-using orl::Counters;
-using orl::Deposit;
-using orl::ForcedExit;
-using orl::State;
-using orl::Transaction;
-using orl::Transfer;
-using orl::Withdrawal;
+using optimistic_rollup::Account;
+using optimistic_rollup::AccountIndex;
+using optimistic_rollup::Counters;
+using optimistic_rollup::Deposit;
+using optimistic_rollup::ForcedExit;
+using optimistic_rollup::State;
+using optimistic_rollup::Transaction;
+using optimistic_rollup::Transfer;
+using optimistic_rollup::Withdrawal;
 
 constexpr u64 chain = 11;
 constexpr AccountIndex alice = 1;
@@ -78,39 +78,39 @@ class OptimisticRollupEngineTest : public ::testing::Test {
       if (!oracle::pubkey_parses(x)) break;
     }
     off_curve_key = x;
-    params = orl::L2Params{chain, orl::rollup_id(chain, l2::ref::tagged_hash("test/contract", seed), key[0], 0)};
+    params = optimistic_rollup::L2Params{chain, optimistic_rollup::rollup_id(chain, l2::ref::tagged_hash("test/contract", seed), key[0], 0)};
   }
 
   // Appends the deposit's id to L1's log (as L1 records it) and returns the transaction.
   Transaction recorded(const Deposit& d) {
     if (deposit_log.size() <= d.deposit_index) deposit_log.resize(d.deposit_index + 1);
-    deposit_log[d.deposit_index] = orl::deposit_id(params, d);
-    return orl::make_transaction(d);
+    deposit_log[d.deposit_index] = optimistic_rollup::deposit_id(params, d);
+    return optimistic_rollup::make_transaction(d);
   }
   // Appends the forced exit's id to L1's log, as L1 records the request (the amount is not part of
   // the id), and returns the transaction.
   Transaction requested(const ForcedExit& e) {
     if (forced_exit_log.size() <= e.request_index) forced_exit_log.resize(e.request_index + 1);
-    forced_exit_log[e.request_index] = orl::forced_exit_id(params, e);
-    return orl::make_transaction(e);
+    forced_exit_log[e.request_index] = optimistic_rollup::forced_exit_id(params, e);
+    return optimistic_rollup::make_transaction(e);
   }
-  orl::L1View l1() const { return orl::L1View{deposit_log, forced_exit_log}; }
+  optimistic_rollup::L1View l1() const { return optimistic_rollup::L1View{deposit_log, forced_exit_log}; }
   Transaction transfer(AccountIndex from, AccountIndex to, u64 amount, u64 fee, u64 nonce, std::size_t signer) const {
     Transfer t{from, to, amount, fee, nonce, {}};
-    t.signature = oracle::sign(secret[signer], orl::transfer_digest(params, t), Hash32{}).value();
-    return orl::make_transaction(t);
+    t.signature = oracle::sign(secret[signer], optimistic_rollup::transfer_digest(params, t), Hash32{}).value();
+    return optimistic_rollup::make_transaction(t);
   }
   Transaction withdrawal(AccountIndex from, u64 amount, u64 fee, u64 nonce, std::size_t signer) const {
     Withdrawal w{from, Hash32{0xa1}, amount, fee, nonce, {}};
-    w.signature = oracle::sign(secret[signer], orl::withdrawal_digest(params, w), Hash32{}).value();
-    return orl::make_transaction(w);
+    w.signature = oracle::sign(secret[signer], optimistic_rollup::withdrawal_digest(params, w), Hash32{}).value();
+    return optimistic_rollup::make_transaction(w);
   }
 
   // The reference and the engine (loaded with `pre`, on `threads`, on each supported kernel) on the
   // same batch. Returns the engine's outcome after checking it against the reference.
   BatchOutcome expect_matches_reference(const State& pre, const std::vector<Transaction>& batch,
                                         unsigned threads = 2) const {
-    const auto expected = orl::execute_batch(params, l1(), pre, batch);
+    const auto expected = optimistic_rollup::execute_batch(params, l1(), pre, batch);
     BatchOutcome outcome;
     for (const l2::opt::sha256::Kernel* kernel : supported_kernels()) {
       SCOPED_TRACE(std::string("kernel ") + std::string(kernel->name));
@@ -144,7 +144,7 @@ class OptimisticRollupEngineTest : public ::testing::Test {
   Hash32 secret[4]{};
   Hash32 key[4]{};  // 0 the operator, 1 alice, 2 bob, 3 carol
   Hash32 off_curve_key{};
-  orl::L2Params params{};
+  optimistic_rollup::L2Params params{};
   std::vector<Hash32> deposit_log;
   std::vector<Hash32> forced_exit_log;
 };
@@ -167,7 +167,7 @@ TEST_F(OptimisticRollupEngineTest, LoadsAndExportsAnyState) {
   EXPECT_EQ(exported.root(), state.root());
   for (const AccountIndex index : {AccountIndex{0}, alice, bob, AccountIndex{70000}, far}) {
     EXPECT_EQ(engine.prove(index).siblings, state.prove(index).siblings) << index;
-    const orl::AccountWitness opening = engine.opening(index);
+    const optimistic_rollup::AccountWitness opening = engine.opening(index);
     EXPECT_EQ(opening.index, index);
     EXPECT_EQ(opening.account.has_value(), state.account(index).has_value());
   }
@@ -250,9 +250,9 @@ TEST_F(OptimisticRollupEngineTest, EachRejectionStopsTheBatchAndRollsBack) {
   expect_rejected_at(pre, at_1(recorded(Deposit{0, 7, key[3], 1})), 1, OptimisticRollupError::deposit_already_credited);
   expect_rejected_at(pre, at_1(recorded(Deposit{2, 7, key[3], 1})), 1, OptimisticRollupError::deposit_out_of_order);
   deposit_log.resize(1);
-  expect_rejected_at(pre, at_1(orl::make_transaction(Deposit{1, 7, key[3], 1})), 1, OptimisticRollupError::deposit_not_recorded);
+  expect_rejected_at(pre, at_1(optimistic_rollup::make_transaction(Deposit{1, 7, key[3], 1})), 1, OptimisticRollupError::deposit_not_recorded);
   recorded(Deposit{1, 7, key[3], 1});
-  expect_rejected_at(pre, at_1(orl::make_transaction(Deposit{1, 7, key[3], 2})), 1, OptimisticRollupError::deposit_mismatch);
+  expect_rejected_at(pre, at_1(optimistic_rollup::make_transaction(Deposit{1, 7, key[3], 2})), 1, OptimisticRollupError::deposit_mismatch);
   expect_rejected_at(pre, at_1(recorded(Deposit{1, bob, key[3], 1})), 1, OptimisticRollupError::account_exists);
   expect_rejected_at(pre, at_1(recorded(Deposit{1, 7, std::nullopt, 1})), 1, OptimisticRollupError::unknown_account);
   expect_rejected_at(pre, at_1(recorded(Deposit{1, bob, std::nullopt, 2})), 1, OptimisticRollupError::deposit_balance_overflow);
@@ -326,35 +326,35 @@ TEST_F(OptimisticRollupEngineTest, EachForcedExitRuleRejectsAtItsBoundary) {
   expect_rejected_at(pre, at_1(requested(ForcedExit{3, bob, key[2], to, 5})), 1, OptimisticRollupError::forced_exit_out_of_order);
   // OR-FEX-3: index 2 of a view of 2 requests is not recorded; of 3 it is.
   forced_exit_log.resize(2);
-  expect_rejected_at(pre, at_1(orl::make_transaction(ForcedExit{2, bob, key[2], to, 5})), 1,
+  expect_rejected_at(pre, at_1(optimistic_rollup::make_transaction(ForcedExit{2, bob, key[2], to, 5})), 1,
                      OptimisticRollupError::forced_exit_not_recorded);
   passes(requested(ForcedExit{2, bob, key[2], to, 5}));
   // OR-FEX-4: the id binds the account, the requester and the recipient; not the amount.
-  expect_rejected_at(pre, at_1(orl::make_transaction(ForcedExit{2, alice, key[2], to, 0})), 1,
+  expect_rejected_at(pre, at_1(optimistic_rollup::make_transaction(ForcedExit{2, alice, key[2], to, 0})), 1,
                      OptimisticRollupError::forced_exit_mismatch);
-  expect_rejected_at(pre, at_1(orl::make_transaction(ForcedExit{2, bob, key[1], to, 0})), 1,
+  expect_rejected_at(pre, at_1(optimistic_rollup::make_transaction(ForcedExit{2, bob, key[1], to, 0})), 1,
                      OptimisticRollupError::forced_exit_mismatch);
-  expect_rejected_at(pre, at_1(orl::make_transaction(ForcedExit{2, bob, key[2], Hash32{0xb2}, 5})), 1,
+  expect_rejected_at(pre, at_1(optimistic_rollup::make_transaction(ForcedExit{2, bob, key[2], Hash32{0xb2}, 5})), 1,
                      OptimisticRollupError::forced_exit_mismatch);
   // OR-FEX-5 for the owner: the whole balance 5, not 4 or 6 or 0 or UINT64_MAX.
   for (const u64 amount : {u64{4}, u64{6}, u64{0}, l2::u64_max})
-    expect_rejected_at(pre, at_1(orl::make_transaction(ForcedExit{2, bob, key[2], to, amount})), 1,
+    expect_rejected_at(pre, at_1(optimistic_rollup::make_transaction(ForcedExit{2, bob, key[2], to, amount})), 1,
                        OptimisticRollupError::forced_exit_wrong_amount);
   // For anyone else: 0, not 1 nor the balance.
   passes(requested(ForcedExit{2, bob, key[1], to, 0}));
   for (const u64 amount : {u64{1}, u64{5}})
-    expect_rejected_at(pre, at_1(orl::make_transaction(ForcedExit{2, bob, key[1], to, amount})), 1,
+    expect_rejected_at(pre, at_1(optimistic_rollup::make_transaction(ForcedExit{2, bob, key[1], to, amount})), 1,
                        OptimisticRollupError::forced_exit_wrong_amount);
   // For an empty slot: 0, not 1.
   passes(requested(ForcedExit{2, 9, key[1], to, 0}));
-  expect_rejected_at(pre, at_1(orl::make_transaction(ForcedExit{2, 9, key[1], to, 1})), 1,
+  expect_rejected_at(pre, at_1(optimistic_rollup::make_transaction(ForcedExit{2, 9, key[1], to, 1})), 1,
                      OptimisticRollupError::forced_exit_wrong_amount);
   // OR-TX-1: the forced_exit kind without its body, or with a second body.
   Transaction bodiless = requested(ForcedExit{2, bob, key[2], to, 5});
   bodiless.forced_exit.reset();
   expect_rejected_at(pre, at_1(bodiless), 1, OptimisticRollupError::tx_malformed);
   Transaction two_bodies = requested(ForcedExit{2, bob, key[2], to, 5});
-  two_bodies.withdrawal = orl::Withdrawal{bob, to, 5, 0, 0, {}};
+  two_bodies.withdrawal = optimistic_rollup::Withdrawal{bob, to, 5, 0, 0, {}};
   expect_rejected_at(pre, at_1(two_bodies), 1, OptimisticRollupError::tx_malformed);
 }
 
@@ -392,8 +392,8 @@ TEST_F(OptimisticRollupEngineTest, ConsecutiveBatchesContinueFromTheEnginesState
   const std::vector<Transaction> first = {recorded(Deposit{0, alice, key[1], 100})};
   const std::vector<Transaction> second = {transfer(alice, 0, 10, 1, 0, 1), withdrawal(alice, 5, 0, 1, 1)};
   for (const auto* batch : {&first, &second}) {
-    const orl::L1View view = l1();
-    auto expected = orl::execute_batch(params, view, state, *batch);
+    const optimistic_rollup::L1View view = l1();
+    auto expected = optimistic_rollup::execute_batch(params, view, state, *batch);
     ASSERT_TRUE(expected.ok());
     const auto outcome = engine.execute_batch(params, view, *batch, 2);
     ASSERT_TRUE(outcome.ok());
@@ -420,7 +420,7 @@ TEST_F(OptimisticRollupEngineTest, GrowingTheDenseRangeMovesOutlyingAccounts) {
   for (AccountIndex index = 40000; index < 65601; ++index)
     batch.push_back(recorded(Deposit{index - 40000u, index, key[2], 1}));
   batch.push_back(transfer(outlier, 65600, 7, 1, 0, 1));  // signed by the moved account's key
-  const orl::L1View view = l1();
+  const optimistic_rollup::L1View view = l1();
 
   std::vector<Transaction> failing = batch;
   failing.push_back(transfer(outlier, 1, 1, 0, 0, 1));  // nonce replayed

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "l2/ref/encoding.hpp"
 #include "l2/ref/optimistic_rollup.hpp"
 #include "l2/test/key_pool.hpp"
 #include "l2/test/libsecp256k1_oracle.hpp"
@@ -28,18 +29,18 @@ using l2::Bytes;
 using l2::Hash32;
 using l2::OptimisticRollupError;
 using l2::u64;
-namespace orl = l2::ref::optimistic_rollup;
+namespace optimistic_rollup = l2::ref::optimistic_rollup;
 namespace oracle = l2::test::libsecp256k1;
-using orl::Account;
-using orl::AccountIndex;
-using orl::Deposit;
-using orl::ForcedExit;
-using orl::L1View;
-using orl::State;
-using orl::StateHeader;
-using orl::Transaction;
-using orl::Transfer;
-using orl::Withdrawal;
+using optimistic_rollup::Account;
+using optimistic_rollup::AccountIndex;
+using optimistic_rollup::Deposit;
+using optimistic_rollup::ForcedExit;
+using optimistic_rollup::L1View;
+using optimistic_rollup::State;
+using optimistic_rollup::StateHeader;
+using optimistic_rollup::Transaction;
+using optimistic_rollup::Transfer;
+using optimistic_rollup::Withdrawal;
 
 constexpr u64 chain = 5;
 constexpr AccountIndex alice = 1;
@@ -66,7 +67,7 @@ std::string code(OptimisticRollupError e) { return std::string(l2::error_info(e)
 // account_value of each, then the 48-byte header under the state tag (hashed by libsecp256k1).
 Hash32 root_of(const Accounts& accounts, u64 deposits_credited, u64 forced_exits_processed) {
   std::vector<l2::ref::smt::Leaf> leaves;
-  for (const auto& [index, account] : accounts) leaves.push_back({index, orl::account_value(account)});
+  for (const auto& [index, account] : accounts) leaves.push_back({index, optimistic_rollup::account_value(account)});
   Bytes header;
   l2::append(header, l2::ref::smt::rebuild_root(leaves));
   l2::put_u64_be(header, deposits_credited);
@@ -91,22 +92,22 @@ void expect_state(const State& s, const Accounts& accounts, u64 deposits_credite
 class OptimisticRollupTest : public ::testing::Test {
  protected:
   OptimisticRollupTest() : keys(Keys::make("optimistic_rollup_test")) {
-    params = orl::L2Params{chain, orl::rollup_id(chain, l2::ref::tagged_hash("test/contract", l2::bytes_of("c")),
+    params = optimistic_rollup::L2Params{chain, optimistic_rollup::rollup_id(chain, l2::ref::tagged_hash("test/contract", l2::bytes_of("c")),
                                                  keys.pubkey[0], 0)};
     // L1's deposits: alice (key 1) opens account 1 with 1000, bob (key 2) account 2 with 500,
     // alice tops up 50.
     deposits = {Deposit{0, alice, keys.pubkey[1], 1000}, Deposit{1, bob, keys.pubkey[2], 500},
                 Deposit{2, alice, std::nullopt, 50}};
-    for (const Deposit& d : deposits) deposit_log.push_back(orl::deposit_id(params, d));
+    for (const Deposit& d : deposits) deposit_log.push_back(optimistic_rollup::deposit_id(params, d));
     // L1's forced exits: alice asks for her own account, bob asks for alice's, carol for an empty
     // slot, the operator for the fee account.
     exits = {ForcedExit{0, alice, keys.pubkey[1], alice_recipient, 0},
              ForcedExit{1, alice, keys.pubkey[2], bob_recipient, 0},
              ForcedExit{2, empty_slot, keys.pubkey[3], carol_recipient, 0},
-             ForcedExit{3, orl::fee_account, keys.pubkey[0], operator_recipient, 0}};
-    for (const ForcedExit& e : exits) exit_log.push_back(orl::forced_exit_id(params, e));
+             ForcedExit{3, optimistic_rollup::fee_account, keys.pubkey[0], operator_recipient, 0}};
+    for (const ForcedExit& e : exits) exit_log.push_back(optimistic_rollup::forced_exit_id(params, e));
     genesis = State::genesis(keys.pubkey[0]);
-    funded = apply(apply(genesis, orl::make_transaction(deposits[0])), orl::make_transaction(deposits[1]));
+    funded = apply(apply(genesis, optimistic_rollup::make_transaction(deposits[0])), optimistic_rollup::make_transaction(deposits[1]));
   }
 
   L1View l1() const { return L1View{deposit_log, exit_log}; }
@@ -114,35 +115,35 @@ class OptimisticRollupTest : public ::testing::Test {
   Account operator_account(u64 balance = 0, u64 nonce = 0) const { return Account{balance, nonce, key(0)}; }
 
   State apply(const State& s, const Transaction& tx) const {
-    auto r = orl::apply_tx(params, l1(), s, tx);
+    auto r = optimistic_rollup::apply_tx(params, l1(), s, tx);
     EXPECT_TRUE(r.ok()) << code(r.error());
     return r.ok() ? std::move(r).value() : s;
   }
   // The state `s` with its counters replaced.
   static State with_counters(State s, u64 deposits_credited, u64 forced_exits_processed) {
-    s.set_counters(orl::Counters{deposits_credited, forced_exits_processed});
+    s.set_counters(optimistic_rollup::Counters{deposits_credited, forced_exits_processed});
     return s;
   }
 
-  orl::Signature sign(std::size_t signer, const Hash32& digest) const {
+  optimistic_rollup::Signature sign(std::size_t signer, const Hash32& digest) const {
     return oracle::sign(keys.secret[signer], digest, Hash32{}).value();
   }
   Transaction transfer(AccountIndex from, AccountIndex to, u64 amount, u64 fee, u64 nonce, std::size_t signer) const {
     Transfer t{from, to, amount, fee, nonce, {}};
-    t.signature = sign(signer, orl::transfer_digest(params, t));
-    return orl::make_transaction(t);
+    t.signature = sign(signer, optimistic_rollup::transfer_digest(params, t));
+    return optimistic_rollup::make_transaction(t);
   }
   Transaction withdrawal(AccountIndex from, u64 amount, u64 fee, u64 nonce, std::size_t signer,
                          const Hash32& recipient = alice_recipient) const {
     Withdrawal w{from, recipient, amount, fee, nonce, {}};
-    w.signature = sign(signer, orl::withdrawal_digest(params, w));
-    return orl::make_transaction(w);
+    w.signature = sign(signer, optimistic_rollup::withdrawal_digest(params, w));
+    return optimistic_rollup::make_transaction(w);
   }
-  Transaction deposit(std::size_t k) const { return orl::make_transaction(deposits[k]); }
+  Transaction deposit(std::size_t k) const { return optimistic_rollup::make_transaction(deposits[k]); }
   Transaction forced_exit(std::size_t k, u64 amount) const {
     ForcedExit e = exits[k];
     e.amount = amount;
-    return orl::make_transaction(e);
+    return optimistic_rollup::make_transaction(e);
   }
 
   // The rule's code from the stateful form; the stateless step on the witness the stateful run
@@ -152,12 +153,12 @@ class OptimisticRollupTest : public ::testing::Test {
                        std::optional<L1View> view = std::nullopt) const {
     const L1View v = view.value_or(l1());
     const Hash32 root_before = s.root();
-    const auto r = orl::apply_tx(params, v, s, tx);
+    const auto r = optimistic_rollup::apply_tx(params, v, s, tx);
     ASSERT_FALSE(r.ok()) << "expected " << code(expected);
     EXPECT_EQ(code(r.error()), code(expected));
     EXPECT_EQ(s.root(), root_before);
-    const orl::TxWitness w = orl::witness_for(params, v, s, tx);
-    EXPECT_EQ(code(error_of(orl::apply_tx(params, v, s.root(), w, tx))), code(expected)) << "stateless step disagrees";
+    const optimistic_rollup::TxWitness w = optimistic_rollup::witness_for(params, v, s, tx);
+    EXPECT_EQ(code(error_of(optimistic_rollup::apply_tx(params, v, s.root(), w, tx))), code(expected)) << "stateless step disagrees";
     std::vector<AccountIndex> read;
     for (const auto& opening : w.accounts) read.push_back(opening.index);
     EXPECT_EQ(read, reads) << "accounts read before " << code(expected);
@@ -169,10 +170,10 @@ class OptimisticRollupTest : public ::testing::Test {
   State expect_accepted(const State& s, const Transaction& tx, std::vector<AccountIndex> reads,
                         std::optional<L1View> view = std::nullopt) const {
     const L1View v = view.value_or(l1());
-    auto executed = orl::execute_tx(params, v, s, tx);
+    auto executed = optimistic_rollup::execute_tx(params, v, s, tx);
     EXPECT_TRUE(executed.ok()) << code(executed.error());
     if (!executed.ok()) return s;
-    const auto stateless = orl::apply_tx(params, v, s.root(), executed.value().witness, tx);
+    const auto stateless = optimistic_rollup::apply_tx(params, v, s.root(), executed.value().witness, tx);
     EXPECT_TRUE(stateless.ok()) << code(stateless.error());
     if (stateless.ok()) {
       EXPECT_EQ(stateless.value(), executed.value().post_state.root());
@@ -181,12 +182,12 @@ class OptimisticRollupTest : public ::testing::Test {
     for (const auto& opening : executed.value().witness.accounts) read.push_back(opening.index);
     EXPECT_EQ(read, reads);
     // witness_for reads the same openings for a valid transaction.
-    EXPECT_TRUE(l2::reflect::equal(orl::witness_for(params, v, s, tx), executed.value().witness));
+    EXPECT_TRUE(l2::reflect::equal(optimistic_rollup::witness_for(params, v, s, tx), executed.value().witness));
     return std::move(executed).value().post_state;
   }
 
   Keys keys;
-  orl::L2Params params{};
+  optimistic_rollup::L2Params params{};
   std::vector<Deposit> deposits;
   std::vector<Hash32> deposit_log;
   std::vector<ForcedExit> exits;
@@ -223,27 +224,27 @@ TEST(OptimisticRollupErrors, TransactionAndWitnessErrorsAreTheL2Rules) {
     const bool l2_rule = rule.starts_with("OR-TX-") || rule.starts_with("OR-WIT-") || rule.starts_with("OR-SEND-") ||
                          rule.starts_with("OR-XFER-") || rule.starts_with("OR-FEE-") || rule.starts_with("OR-DEP-") ||
                          rule.starts_with("OR-FEX-");
-    EXPECT_EQ(orl::is_witness_error(e), rule.starts_with("OR-WIT-")) << rule;
-    EXPECT_EQ(orl::is_transaction_error(e), l2_rule && !rule.starts_with("OR-WIT-")) << rule;
-    witness += orl::is_witness_error(e) ? 1 : 0;
-    transaction += orl::is_transaction_error(e) ? 1 : 0;
+    EXPECT_EQ(optimistic_rollup::is_witness_error(e), rule.starts_with("OR-WIT-")) << rule;
+    EXPECT_EQ(optimistic_rollup::is_transaction_error(e), l2_rule && !rule.starts_with("OR-WIT-")) << rule;
+    witness += optimistic_rollup::is_witness_error(e) ? 1 : 0;
+    transaction += optimistic_rollup::is_transaction_error(e) ? 1 : 0;
   }
   // OR-TX-1, OR-SEND-1..7, OR-XFER-1..2, OR-FEE-1..2, OR-DEP-1..7, OR-FEX-1..5.
   EXPECT_EQ(witness, 4u);
   EXPECT_EQ(transaction, 1u + 7 + 2 + 2 + 7 + 5);
-  EXPECT_FALSE(orl::is_transaction_error(OptimisticRollupError::none));
-  EXPECT_FALSE(orl::is_transaction_error(OptimisticRollupError::config_censorship_bound));
+  EXPECT_FALSE(optimistic_rollup::is_transaction_error(OptimisticRollupError::none));
+  EXPECT_FALSE(optimistic_rollup::is_transaction_error(OptimisticRollupError::config_censorship_bound));
 }
 
 TEST(OptimisticRollupErrors, FaultTypesFollowTheSpecTable) {
   for (const OptimisticRollupError e : l2::all_rollup_errors) {
-    if (!orl::is_transaction_error(e)) continue;
+    if (!optimistic_rollup::is_transaction_error(e)) continue;
     const std::string_view rule = l2::error_info(e).rule_id;
-    orl::FraudProofType expected = orl::FraudProofType::invalid_transition;
-    if (rule == "OR-SEND-2") expected = orl::FraudProofType::invalid_signature;
+    optimistic_rollup::FraudProofType expected = optimistic_rollup::FraudProofType::invalid_transition;
+    if (rule == "OR-SEND-2") expected = optimistic_rollup::FraudProofType::invalid_signature;
     if (rule == "OR-SEND-3" || rule == "OR-SEND-7" || rule == "OR-DEP-1" || rule == "OR-FEX-1")
-      expected = orl::FraudProofType::double_spend;
-    EXPECT_EQ(orl::fault_type(e), expected) << rule;
+      expected = optimistic_rollup::FraudProofType::double_spend;
+    EXPECT_EQ(optimistic_rollup::fault_type(e), expected) << rule;
   }
 }
 
@@ -260,7 +261,7 @@ TEST_F(OptimisticRollupTest, DigestsHashTheDocumentedBytes) {
   l2::put_u64_be(body, l2::u64_max);
   l2::put_u64_be(body, 9);
   ASSERT_EQ(body.size(), 72u);
-  EXPECT_EQ(orl::transfer_digest(params, t), oracle::tagged_hash("L2/optimistic_rollup/transfer", body));
+  EXPECT_EQ(optimistic_rollup::transfer_digest(params, t), oracle::tagged_hash("L2/optimistic_rollup/transfer", body));
 
   const Withdrawal w{3, Hash32{0xaa, 0xbb}, 100, 2, 4, {}};
   Bytes wbody;
@@ -272,7 +273,7 @@ TEST_F(OptimisticRollupTest, DigestsHashTheDocumentedBytes) {
   l2::put_u64_be(wbody, 2);
   l2::put_u64_be(wbody, 4);
   ASSERT_EQ(wbody.size(), 100u);
-  EXPECT_EQ(orl::withdrawal_digest(params, w), oracle::tagged_hash("L2/optimistic_rollup/withdrawal", wbody));
+  EXPECT_EQ(optimistic_rollup::withdrawal_digest(params, w), oracle::tagged_hash("L2/optimistic_rollup/withdrawal", wbody));
 
   // Optional owner: a 0x01 tag and the key, or a lone 0x00.
   for (const bool creates : {true, false}) {
@@ -285,7 +286,7 @@ TEST_F(OptimisticRollupTest, DigestsHashTheDocumentedBytes) {
     dbody.push_back(creates ? 1 : 0);
     if (creates) l2::append(dbody, key(1));
     l2::put_u64_be(dbody, 77);
-    EXPECT_EQ(orl::deposit_id(params, d), oracle::tagged_hash("L2/optimistic_rollup/deposit", dbody));
+    EXPECT_EQ(optimistic_rollup::deposit_id(params, d), oracle::tagged_hash("L2/optimistic_rollup/deposit", dbody));
   }
 
   // The forced exit's id: 116 bytes, without the amount (the L2 decides it).
@@ -298,10 +299,10 @@ TEST_F(OptimisticRollupTest, DigestsHashTheDocumentedBytes) {
   l2::append(ebody, key(2));
   l2::append(ebody, Hash32{0x5e, 0x5f});
   ASSERT_EQ(ebody.size(), 116u);
-  EXPECT_EQ(orl::forced_exit_id(params, e), oracle::tagged_hash("L2/optimistic_rollup/forced_exit", ebody));
+  EXPECT_EQ(optimistic_rollup::forced_exit_id(params, e), oracle::tagged_hash("L2/optimistic_rollup/forced_exit", ebody));
   ForcedExit other_amount = e;
   other_amount.amount = 0;
-  EXPECT_EQ(orl::forced_exit_id(params, other_amount), orl::forced_exit_id(params, e));
+  EXPECT_EQ(optimistic_rollup::forced_exit_id(params, other_amount), optimistic_rollup::forced_exit_id(params, e));
 
   Bytes id;
   l2::put_u64_be(id, chain);
@@ -309,10 +310,10 @@ TEST_F(OptimisticRollupTest, DigestsHashTheDocumentedBytes) {
   l2::append(id, key(0));
   l2::put_u64_be(id, 3);
   ASSERT_EQ(id.size(), 80u);
-  EXPECT_EQ(orl::rollup_id(chain, Hash32{0x42}, key(0), 3), oracle::tagged_hash("L2/optimistic_rollup/id", id));
+  EXPECT_EQ(optimistic_rollup::rollup_id(chain, Hash32{0x42}, key(0), 3), oracle::tagged_hash("L2/optimistic_rollup/id", id));
 
   // The batch header: 200 bytes, fields in the spec's order.
-  const orl::BatchHeader header{chain, params.rollup_id, 3, 2, 0x77, Hash32{0x10}, Hash32{0x11}, Hash32{0x12}, 4,
+  const optimistic_rollup::BatchHeader header{chain, params.rollup_id, 3, 2, 0x77, Hash32{0x10}, Hash32{0x11}, Hash32{0x12}, 4,
                                 Hash32{0x13}};
   Bytes hbody;
   l2::put_u64_be(hbody, chain);
@@ -326,7 +327,7 @@ TEST_F(OptimisticRollupTest, DigestsHashTheDocumentedBytes) {
   l2::put_u64_be(hbody, 4);
   l2::append(hbody, Hash32{0x13});
   ASSERT_EQ(hbody.size(), 200u);
-  EXPECT_EQ(orl::batch_id(header), oracle::tagged_hash("L2/optimistic_rollup/batch", hbody));
+  EXPECT_EQ(optimistic_rollup::batch_id(header), oracle::tagged_hash("L2/optimistic_rollup/batch", hbody));
 }
 
 TEST_F(OptimisticRollupTest, AccountValueAndTheThreeFieldStateRootHashTheDocumentedBytes) {
@@ -335,18 +336,18 @@ TEST_F(OptimisticRollupTest, AccountValueAndTheThreeFieldStateRootHashTheDocumen
   l2::put_u64_be(account, 3);
   l2::append(account, key(1));
   ASSERT_EQ(account.size(), 48u);
-  EXPECT_EQ(orl::account_value(Account{1000, 3, key(1)}), oracle::tagged_hash("L2/optimistic_rollup/account", account));
+  EXPECT_EQ(optimistic_rollup::account_value(Account{1000, 3, key(1)}), oracle::tagged_hash("L2/optimistic_rollup/account", account));
 
   Bytes header;
   l2::append(header, Hash32{0x99});
   l2::put_u64_be(header, 12);
   l2::put_u64_be(header, 0x0102030405060708);
   ASSERT_EQ(header.size(), 48u);
-  EXPECT_EQ(orl::state_root(StateHeader{Hash32{0x99}, 12, 0x0102030405060708}),
+  EXPECT_EQ(optimistic_rollup::state_root(StateHeader{Hash32{0x99}, 12, 0x0102030405060708}),
             oracle::tagged_hash("L2/optimistic_rollup/state", header));
   // Each counter is committed: same accounts, another count, another root.
-  EXPECT_NE(orl::state_root(StateHeader{Hash32{0x99}, 12, 1}), orl::state_root(StateHeader{Hash32{0x99}, 12, 0}));
-  EXPECT_NE(orl::state_root(StateHeader{Hash32{0x99}, 13, 0}), orl::state_root(StateHeader{Hash32{0x99}, 12, 0}));
+  EXPECT_NE(optimistic_rollup::state_root(StateHeader{Hash32{0x99}, 12, 1}), optimistic_rollup::state_root(StateHeader{Hash32{0x99}, 12, 0}));
+  EXPECT_NE(optimistic_rollup::state_root(StateHeader{Hash32{0x99}, 13, 0}), optimistic_rollup::state_root(StateHeader{Hash32{0x99}, 12, 0}));
 
   // Genesis: account 0 of the operator, both counters 0.
   expect_state(genesis, {{0, operator_account()}}, 0, 0);
@@ -385,9 +386,9 @@ TEST_F(OptimisticRollupTest, RootsAreRfc6962OverTheCanonicalBytes) {
   Bytes node{0x01};
   l2::append(node, openssl_sha256(leaf0));
   l2::append(node, openssl_sha256(leaf1));
-  EXPECT_EQ(orl::transactions_root(txs), openssl_sha256(node));
-  EXPECT_EQ(orl::transactions_root(std::span(txs).first(1)), openssl_sha256(leaf0));
-  EXPECT_EQ(orl::transaction_leaf_hash(l2::reflect::encode(txs[1])), openssl_sha256(leaf1));
+  EXPECT_EQ(optimistic_rollup::transactions_root(txs), openssl_sha256(node));
+  EXPECT_EQ(optimistic_rollup::transactions_root(std::span(txs).first(1)), openssl_sha256(leaf0));
+  EXPECT_EQ(optimistic_rollup::transaction_leaf_hash(l2::reflect::encode(txs[1])), openssl_sha256(leaf1));
 
   const std::vector<Hash32> roots{Hash32{1}, Hash32{2}, Hash32{3}};
   Bytes r0{0x00}, r1{0x00}, r2{0x00};
@@ -400,7 +401,7 @@ TEST_F(OptimisticRollupTest, RootsAreRfc6962OverTheCanonicalBytes) {
   Bytes top{0x01};
   l2::append(top, openssl_sha256(left));
   l2::append(top, openssl_sha256(r2));
-  EXPECT_EQ(orl::state_roots_root(roots), openssl_sha256(top));
+  EXPECT_EQ(optimistic_rollup::state_roots_root(roots), openssl_sha256(top));
 }
 
 // ---- deposits [OR-DEP-1 .. OR-DEP-7] ----
@@ -419,11 +420,11 @@ TEST_F(OptimisticRollupTest, DepositIndexMustBeExactlyTheNextToCredit) {
   // deposits_credited is 2: index 1 was credited (OR-DEP-1), 3 skips one (OR-DEP-2), 2 is next.
   const Deposit index1{1, alice, std::nullopt, 50};
   const Deposit index3{3, alice, std::nullopt, 50};
-  const std::vector<Hash32> log{deposit_log[0], orl::deposit_id(params, index1), deposit_log[2],
-                                orl::deposit_id(params, index3)};
-  expect_rejected(funded, orl::make_transaction(index1), OptimisticRollupError::deposit_already_credited, {}, L1View{log, {}});
-  expect_rejected(funded, orl::make_transaction(deposits[0]), OptimisticRollupError::deposit_already_credited, {});
-  expect_rejected(funded, orl::make_transaction(index3), OptimisticRollupError::deposit_out_of_order, {}, L1View{log, {}});
+  const std::vector<Hash32> log{deposit_log[0], optimistic_rollup::deposit_id(params, index1), deposit_log[2],
+                                optimistic_rollup::deposit_id(params, index3)};
+  expect_rejected(funded, optimistic_rollup::make_transaction(index1), OptimisticRollupError::deposit_already_credited, {}, L1View{log, {}});
+  expect_rejected(funded, optimistic_rollup::make_transaction(deposits[0]), OptimisticRollupError::deposit_already_credited, {});
+  expect_rejected(funded, optimistic_rollup::make_transaction(index3), OptimisticRollupError::deposit_out_of_order, {}, L1View{log, {}});
   expect_accepted(funded, deposit(2), {alice}, L1View{log, {}});
   // OR-DEP-3 at the end of the view: index 2 needs a view of 3 ids; 2 ids is one short.
   expect_rejected(funded, deposit(2), OptimisticRollupError::deposit_not_recorded, {},
@@ -433,38 +434,38 @@ TEST_F(OptimisticRollupTest, DepositIndexMustBeExactlyTheNextToCredit) {
 }
 
 TEST_F(OptimisticRollupTest, DepositMustMatchTheRecordedIdInEveryField) {
-  expect_rejected(funded, orl::make_transaction(Deposit{2, alice, std::nullopt, 49}), OptimisticRollupError::deposit_mismatch, {});
-  expect_rejected(funded, orl::make_transaction(Deposit{2, alice, std::nullopt, 51}), OptimisticRollupError::deposit_mismatch, {});
-  expect_rejected(funded, orl::make_transaction(Deposit{2, bob, std::nullopt, 50}), OptimisticRollupError::deposit_mismatch, {});
-  expect_rejected(funded, orl::make_transaction(Deposit{2, alice, key(1), 50}), OptimisticRollupError::deposit_mismatch, {});
+  expect_rejected(funded, optimistic_rollup::make_transaction(Deposit{2, alice, std::nullopt, 49}), OptimisticRollupError::deposit_mismatch, {});
+  expect_rejected(funded, optimistic_rollup::make_transaction(Deposit{2, alice, std::nullopt, 51}), OptimisticRollupError::deposit_mismatch, {});
+  expect_rejected(funded, optimistic_rollup::make_transaction(Deposit{2, bob, std::nullopt, 50}), OptimisticRollupError::deposit_mismatch, {});
+  expect_rejected(funded, optimistic_rollup::make_transaction(Deposit{2, alice, key(1), 50}), OptimisticRollupError::deposit_mismatch, {});
   // The id L1 recorded is the one at the deposit's index, not any in the view.
   const std::vector<Hash32> shifted{deposit_log[0], deposit_log[1], deposit_log[1], deposit_log[2]};
   expect_rejected(funded, deposit(2), OptimisticRollupError::deposit_mismatch, {}, L1View{shifted, {}});
   // A deposit recorded by another rollup or chain does not match this one's.
-  const orl::L2Params other_rollup{chain, Hash32{0x01}};
-  const std::vector<Hash32> foreign{deposit_log[0], deposit_log[1], orl::deposit_id(other_rollup, deposits[2])};
+  const optimistic_rollup::L2Params other_rollup{chain, Hash32{0x01}};
+  const std::vector<Hash32> foreign{deposit_log[0], deposit_log[1], optimistic_rollup::deposit_id(other_rollup, deposits[2])};
   expect_rejected(funded, deposit(2), OptimisticRollupError::deposit_mismatch, {}, L1View{foreign, {}});
   const std::vector<Hash32> other_chain{deposit_log[0], deposit_log[1],
-                                        orl::deposit_id(orl::L2Params{chain + 1, params.rollup_id}, deposits[2])};
+                                        optimistic_rollup::deposit_id(optimistic_rollup::L2Params{chain + 1, params.rollup_id}, deposits[2])};
   expect_rejected(funded, deposit(2), OptimisticRollupError::deposit_mismatch, {}, L1View{other_chain, {}});
 }
 
 TEST_F(OptimisticRollupTest, DepositAccountRules) {
   // Records L1 would never make; the L2 rules refuse them all the same, after reading `to`.
   const auto with_third = [&](const Deposit& d) {
-    return std::vector<Hash32>{deposit_log[0], deposit_log[1], orl::deposit_id(params, d)};
+    return std::vector<Hash32>{deposit_log[0], deposit_log[1], optimistic_rollup::deposit_id(params, d)};
   };
   const Deposit create_taken{2, bob, key(3), 5};
   const auto log_taken = with_third(create_taken);
-  expect_rejected(funded, orl::make_transaction(create_taken), OptimisticRollupError::account_exists, {bob},
+  expect_rejected(funded, optimistic_rollup::make_transaction(create_taken), OptimisticRollupError::account_exists, {bob},
                   L1View{log_taken, {}});
-  const Deposit create_fee_account{2, orl::fee_account, key(3), 5};
+  const Deposit create_fee_account{2, optimistic_rollup::fee_account, key(3), 5};
   const auto log_fee = with_third(create_fee_account);
-  expect_rejected(funded, orl::make_transaction(create_fee_account), OptimisticRollupError::account_exists, {0},
+  expect_rejected(funded, optimistic_rollup::make_transaction(create_fee_account), OptimisticRollupError::account_exists, {0},
                   L1View{log_fee, {}});
   const Deposit create_free{2, empty_slot, key(3), 5};
   const auto log_free = with_third(create_free);
-  const State created = expect_accepted(funded, orl::make_transaction(create_free), {empty_slot}, L1View{log_free, {}});
+  const State created = expect_accepted(funded, optimistic_rollup::make_transaction(create_free), {empty_slot}, L1View{log_free, {}});
   expect_state(created,
                {{0, operator_account()},
                 {alice, Account{1000, 0, key(1)}},
@@ -474,23 +475,23 @@ TEST_F(OptimisticRollupTest, DepositAccountRules) {
 
   const Deposit top_up_empty{2, empty_slot, std::nullopt, 5};
   const auto log_empty = with_third(top_up_empty);
-  expect_rejected(funded, orl::make_transaction(top_up_empty), OptimisticRollupError::unknown_account, {empty_slot},
+  expect_rejected(funded, optimistic_rollup::make_transaction(top_up_empty), OptimisticRollupError::unknown_account, {empty_slot},
                   L1View{log_empty, {}});
 
   // OR-DEP-7: 1000 + amount <= UINT64_MAX, at the bound and one past it.
   const Deposit to_max{2, alice, std::nullopt, l2::u64_max - 1000};
   const auto log_max = with_third(to_max);
-  const State at_max = expect_accepted(funded, orl::make_transaction(to_max), {alice}, L1View{log_max, {}});
+  const State at_max = expect_accepted(funded, optimistic_rollup::make_transaction(to_max), {alice}, L1View{log_max, {}});
   EXPECT_EQ(at_max.account(alice)->balance, l2::u64_max);
   const Deposit below_max{2, alice, std::nullopt, l2::u64_max - 1001};
   const auto log_below = with_third(below_max);
-  EXPECT_EQ(expect_accepted(funded, orl::make_transaction(below_max), {alice}, L1View{log_below, {}})
+  EXPECT_EQ(expect_accepted(funded, optimistic_rollup::make_transaction(below_max), {alice}, L1View{log_below, {}})
                 .account(alice)
                 ->balance,
             l2::u64_max - 1);
   const Deposit past_max{2, alice, std::nullopt, l2::u64_max - 999};
   const auto log_past = with_third(past_max);
-  expect_rejected(funded, orl::make_transaction(past_max), OptimisticRollupError::deposit_balance_overflow, {alice},
+  expect_rejected(funded, optimistic_rollup::make_transaction(past_max), OptimisticRollupError::deposit_balance_overflow, {alice},
                   L1View{log_past, {}});
 }
 
@@ -554,7 +555,7 @@ TEST_F(OptimisticRollupTest, ForcedExitMustMatchTheRecordedIdButNotItsAmount) {
     ForcedExit e = exits[0];
     e.amount = 1000;
     change(e);
-    return orl::make_transaction(e);
+    return optimistic_rollup::make_transaction(e);
   };
   expect_rejected(funded, altered([](ForcedExit& e) { e.from = bob; }), OptimisticRollupError::forced_exit_mismatch, {});
   expect_rejected(funded, altered([&](ForcedExit& e) { e.requester = key(2); }), OptimisticRollupError::forced_exit_mismatch, {});
@@ -563,8 +564,8 @@ TEST_F(OptimisticRollupTest, ForcedExitMustMatchTheRecordedIdButNotItsAmount) {
   // The id at the request's index, not another one in the view.
   const std::vector<Hash32> shifted{exit_log[1], exit_log[0]};
   expect_rejected(funded, forced_exit(0, 1000), OptimisticRollupError::forced_exit_mismatch, {}, L1View{deposit_log, shifted});
-  const orl::L2Params other_rollup{chain, Hash32{0x02}};
-  const std::vector<Hash32> foreign{orl::forced_exit_id(other_rollup, exits[0])};
+  const optimistic_rollup::L2Params other_rollup{chain, Hash32{0x02}};
+  const std::vector<Hash32> foreign{optimistic_rollup::forced_exit_id(other_rollup, exits[0])};
   expect_rejected(funded, forced_exit(0, 1000), OptimisticRollupError::forced_exit_mismatch, {}, L1View{deposit_log, foreign});
   // The amount is not in the id: a wrong amount passes OR-FEX-4 and fails OR-FEX-5.
   expect_rejected(funded, forced_exit(0, 999), OptimisticRollupError::forced_exit_wrong_amount, {alice});
@@ -608,18 +609,18 @@ TEST_F(OptimisticRollupTest, AliasedAccountsAreReadAfterEarlierWrites) {
   const State self = expect_accepted(funded, transfer(alice, alice, 400, 7, 0, 1), {alice, alice, 0});
   expect_state(self, {{0, operator_account(7)}, {alice, Account{993, 1, key(1)}}, {bob, Account{500, 0, key(2)}}}, 2,
                0);
-  const State to_operator = expect_accepted(funded, transfer(alice, orl::fee_account, 10, 1, 0, 1), {alice, 0, 0});
+  const State to_operator = expect_accepted(funded, transfer(alice, optimistic_rollup::fee_account, 10, 1, 0, 1), {alice, 0, 0});
   expect_state(to_operator,
                {{0, operator_account(11)}, {alice, Account{989, 1, key(1)}}, {bob, Account{500, 0, key(2)}}}, 2, 0);
   // The operator spends from the fee account and pays the fee to itself.
-  const State from_operator = expect_accepted(to_operator, transfer(orl::fee_account, bob, 5, 2, 0, 0), {0, bob, 0});
+  const State from_operator = expect_accepted(to_operator, transfer(optimistic_rollup::fee_account, bob, 5, 2, 0, 0), {0, bob, 0});
   expect_state(from_operator,
                {{0, operator_account(6, 1)}, {alice, Account{989, 1, key(1)}}, {bob, Account{505, 0, key(2)}}}, 2, 0);
   // The fee credit sees the recipient's credit: account 0 at UINT64_MAX - 10 takes 10, then no fee.
   State near_max = funded;
-  near_max.put(orl::fee_account, operator_account(l2::u64_max - 10));
-  expect_accepted(near_max, transfer(alice, orl::fee_account, 10, 0, 0, 1), {alice, 0, 0});
-  expect_rejected(near_max, transfer(alice, orl::fee_account, 10, 1, 0, 1), OptimisticRollupError::fee_balance_overflow,
+  near_max.put(optimistic_rollup::fee_account, operator_account(l2::u64_max - 10));
+  expect_accepted(near_max, transfer(alice, optimistic_rollup::fee_account, 10, 0, 0, 1), {alice, 0, 0});
+  expect_rejected(near_max, transfer(alice, optimistic_rollup::fee_account, 10, 1, 0, 1), OptimisticRollupError::fee_balance_overflow,
                   {alice, 0, 0});
 }
 
@@ -693,7 +694,7 @@ TEST_F(OptimisticRollupTest, RecipientAndFeeRules) {
   expect_rejected(no_operator, withdrawal(alice, 1, 0, 0, 1), OptimisticRollupError::no_fee_account, {alice, 0});
   // OR-FEE-2 around the fee account at UINT64_MAX - 1.
   State rich_operator = funded;
-  rich_operator.put(orl::fee_account, operator_account(l2::u64_max - 1));
+  rich_operator.put(optimistic_rollup::fee_account, operator_account(l2::u64_max - 1));
   EXPECT_EQ(expect_accepted(rich_operator, transfer(alice, bob, 1, 1, 0, 1), {alice, bob, 0}).account(0)->balance,
             l2::u64_max);
   expect_rejected(rich_operator, transfer(alice, bob, 1, 2, 0, 1), OptimisticRollupError::fee_balance_overflow, {alice, bob, 0});
@@ -712,10 +713,10 @@ TEST_F(OptimisticRollupTest, SignaturesAreBoundToOwnerRollupChainAndKind) {
   expect_rejected(off_curve, transfer(alice, bob, 1, 0, 0, 1), OptimisticRollupError::bad_signature, {alice});
 
   Transfer t{alice, bob, 100, 3, 0, {}};
-  t.signature = sign(1, orl::transfer_digest(orl::L2Params{chain + 1, params.rollup_id}, t));
-  expect_rejected(funded, orl::make_transaction(t), OptimisticRollupError::bad_signature, {alice});
-  t.signature = sign(1, orl::transfer_digest(orl::L2Params{chain, Hash32{0x01}}, t));
-  expect_rejected(funded, orl::make_transaction(t), OptimisticRollupError::bad_signature, {alice});
+  t.signature = sign(1, optimistic_rollup::transfer_digest(optimistic_rollup::L2Params{chain + 1, params.rollup_id}, t));
+  expect_rejected(funded, optimistic_rollup::make_transaction(t), OptimisticRollupError::bad_signature, {alice});
+  t.signature = sign(1, optimistic_rollup::transfer_digest(optimistic_rollup::L2Params{chain, Hash32{0x01}}, t));
+  expect_rejected(funded, optimistic_rollup::make_transaction(t), OptimisticRollupError::bad_signature, {alice});
 
   // The signature of one transfer does not carry to another amount, fee, nonce, sender or recipient.
   const Transaction signed_tx = transfer(alice, bob, 100, 3, 0, 1);
@@ -723,7 +724,7 @@ TEST_F(OptimisticRollupTest, SignaturesAreBoundToOwnerRollupChainAndKind) {
     Transaction changed = signed_tx;
     if (field == 0) changed.transfer->amount = 101;
     if (field == 1) changed.transfer->fee = 2;
-    if (field == 2) changed.transfer->to = orl::fee_account;
+    if (field == 2) changed.transfer->to = optimistic_rollup::fee_account;
     if (field == 3) changed.transfer->signature[63] ^= 1;
     if (field == 4) changed.transfer->nonce = 1;
     expect_rejected(funded, changed, OptimisticRollupError::bad_signature, {alice});
@@ -735,11 +736,11 @@ TEST_F(OptimisticRollupTest, SignaturesAreBoundToOwnerRollupChainAndKind) {
 
   // A transfer signature over the same numbers is not a withdrawal signature, nor the reverse.
   Withdrawal w{alice, alice_recipient, 100, 3, 0, {}};
-  w.signature = sign(1, orl::transfer_digest(params, Transfer{alice, bob, 100, 3, 0, {}}));
-  expect_rejected(funded, orl::make_transaction(w), OptimisticRollupError::bad_signature, {alice});
+  w.signature = sign(1, optimistic_rollup::transfer_digest(params, Transfer{alice, bob, 100, 3, 0, {}}));
+  expect_rejected(funded, optimistic_rollup::make_transaction(w), OptimisticRollupError::bad_signature, {alice});
   Transfer from_withdrawal{alice, bob, 100, 3, 0, {}};
-  from_withdrawal.signature = sign(1, orl::withdrawal_digest(params, Withdrawal{alice, alice_recipient, 100, 3, 0, {}}));
-  expect_rejected(funded, orl::make_transaction(from_withdrawal), OptimisticRollupError::bad_signature, {alice});
+  from_withdrawal.signature = sign(1, optimistic_rollup::withdrawal_digest(params, Withdrawal{alice, alice_recipient, 100, 3, 0, {}}));
+  expect_rejected(funded, optimistic_rollup::make_transaction(from_withdrawal), OptimisticRollupError::bad_signature, {alice});
 }
 
 // ---- withdrawals ----
@@ -756,7 +757,7 @@ TEST_F(OptimisticRollupTest, WithdrawalLeavesL2AndPaysTheFee) {
   expect_rejected(funded, withdrawal(alice, 1, 0, 1, 1), OptimisticRollupError::nonce_gap, {alice});
   expect_rejected(funded, withdrawal(alice, l2::u64_max, 1, 0, 1), OptimisticRollupError::amount_overflow, {alice});
   // The operator withdraws its fees like any user.
-  const State op = expect_accepted(after, withdrawal(orl::fee_account, 2, 0, 0, 0, operator_recipient), {0, 0});
+  const State op = expect_accepted(after, withdrawal(optimistic_rollup::fee_account, 2, 0, 0, 0, operator_recipient), {0, 0});
   expect_state(op, {{0, operator_account(0, 1)}, {alice, Account{798, 1, key(1)}}, {bob, Account{500, 0, key(2)}}}, 2,
                0);
 }
@@ -765,97 +766,97 @@ TEST_F(OptimisticRollupTest, WithdrawalLeavesL2AndPaysTheFee) {
 
 TEST_F(OptimisticRollupTest, WitnessRules) {
   const Transaction pay = transfer(alice, bob, 100, 3, 0, 1);
-  const orl::TxWitness good = orl::witness_for(params, l1(), funded, pay);
+  const optimistic_rollup::TxWitness good = optimistic_rollup::witness_for(params, l1(), funded, pay);
   ASSERT_EQ(good.accounts.size(), 3u);
   const Hash32 post = apply(funded, pay).root();
-  const auto run = [&](const orl::TxWitness& w, const Hash32& pre) { return error_of(orl::apply_tx(params, l1(), pre, w, pay)); };
+  const auto run = [&](const optimistic_rollup::TxWitness& w, const Hash32& pre) { return error_of(optimistic_rollup::apply_tx(params, l1(), pre, w, pay)); };
   EXPECT_EQ(run(good, funded.root()), OptimisticRollupError::none);
-  EXPECT_EQ(orl::apply_tx(params, l1(), funded.root(), good, pay).value(), post);
+  EXPECT_EQ(optimistic_rollup::apply_tx(params, l1(), funded.root(), good, pay).value(), post);
 
   EXPECT_EQ(run(good, genesis.root()), OptimisticRollupError::witness_state_mismatch);
   for (int field = 0; field < 3; ++field) {
-    orl::TxWitness lying = good;
+    optimistic_rollup::TxWitness lying = good;
     if (field == 0) lying.pre_state.accounts_root[0] ^= 1;
     if (field == 1) lying.pre_state.deposits_credited += 1;
     if (field == 2) lying.pre_state.forced_exits_processed += 1;
     EXPECT_EQ(run(lying, funded.root()), OptimisticRollupError::witness_state_mismatch) << field;
   }
   for (std::size_t keep = 0; keep < 3; ++keep) {
-    orl::TxWitness short_witness = good;
+    optimistic_rollup::TxWitness short_witness = good;
     short_witness.accounts.resize(keep);
     EXPECT_EQ(run(short_witness, funded.root()), OptimisticRollupError::witness_missing) << keep;
   }
-  orl::TxWitness swapped = good;
+  optimistic_rollup::TxWitness swapped = good;
   std::swap(swapped.accounts[1], swapped.accounts[2]);
   EXPECT_EQ(run(swapped, funded.root()), OptimisticRollupError::witness_wrong_account);
-  orl::TxWitness renamed = good;
+  optimistic_rollup::TxWitness renamed = good;
   renamed.accounts[0].index = bob;  // bob's index on alice's opening
   EXPECT_EQ(run(renamed, funded.root()), OptimisticRollupError::witness_wrong_account);
   // Openings taken against the pre-state root: the second one is stale once the sender is written.
-  orl::TxWitness stale = good;
-  stale.accounts[1] = orl::AccountWitness{bob, funded.account(bob), funded.prove(bob).siblings};
+  optimistic_rollup::TxWitness stale = good;
+  stale.accounts[1] = optimistic_rollup::AccountWitness{bob, funded.account(bob), funded.prove(bob).siblings};
   EXPECT_EQ(run(stale, funded.root()), OptimisticRollupError::witness_root_mismatch);
   for (std::size_t i = 0; i < 3; ++i) {
-    orl::TxWitness inflated = good;
+    optimistic_rollup::TxWitness inflated = good;
     inflated.accounts[i].account->balance += 1;
     EXPECT_EQ(run(inflated, funded.root()), OptimisticRollupError::witness_root_mismatch) << i;
-    orl::TxWitness renonced = good;
+    optimistic_rollup::TxWitness renonced = good;
     renonced.accounts[i].account->nonce += 1;
     EXPECT_EQ(run(renonced, funded.root()), OptimisticRollupError::witness_root_mismatch) << i;
-    orl::TxWitness rekeyed = good;
+    optimistic_rollup::TxWitness rekeyed = good;
     rekeyed.accounts[i].account->owner[0] ^= 1;
     EXPECT_EQ(run(rekeyed, funded.root()), OptimisticRollupError::witness_root_mismatch) << i;
-    orl::TxWitness hidden = good;
+    optimistic_rollup::TxWitness hidden = good;
     hidden.accounts[i].account = std::nullopt;
     EXPECT_EQ(run(hidden, funded.root()), OptimisticRollupError::witness_root_mismatch) << i;
     for (const std::size_t level : {std::size_t{0}, std::size_t{31}}) {
-      orl::TxWitness bent = good;
+      optimistic_rollup::TxWitness bent = good;
       bent.accounts[i].siblings[level][0] ^= 0x80;
       EXPECT_EQ(run(bent, funded.root()), OptimisticRollupError::witness_root_mismatch) << i << " " << level;
     }
   }
   // Openings past the ones the transaction reads are ignored.
-  orl::TxWitness padded = good;
-  padded.accounts.push_back(orl::AccountWitness{9, std::nullopt, {}});
-  EXPECT_EQ(orl::apply_tx(params, l1(), funded.root(), padded, pay).value(), post);
+  optimistic_rollup::TxWitness padded = good;
+  padded.accounts.push_back(optimistic_rollup::AccountWitness{9, std::nullopt, {}});
+  EXPECT_EQ(optimistic_rollup::apply_tx(params, l1(), funded.root(), padded, pay).value(), post);
 
   // An opening that shows an existing slot as empty cannot make the deposit rules accept a creation.
   const Deposit create_taken{2, bob, key(3), 5};
-  const std::vector<Hash32> log{deposit_log[0], deposit_log[1], orl::deposit_id(params, create_taken)};
-  orl::TxWitness fake{funded.header(), {orl::AccountWitness{bob, std::nullopt, funded.prove(bob).siblings}}};
-  EXPECT_EQ(error_of(orl::apply_tx(params, L1View{log, {}}, funded.root(), fake, orl::make_transaction(create_taken))),
+  const std::vector<Hash32> log{deposit_log[0], deposit_log[1], optimistic_rollup::deposit_id(params, create_taken)};
+  optimistic_rollup::TxWitness fake{funded.header(), {optimistic_rollup::AccountWitness{bob, std::nullopt, funded.prove(bob).siblings}}};
+  EXPECT_EQ(error_of(optimistic_rollup::apply_tx(params, L1View{log, {}}, funded.root(), fake, optimistic_rollup::make_transaction(create_taken))),
             OptimisticRollupError::witness_root_mismatch);
   // Nor hide an owner from a forced exit, nor inflate the balance it must take.
   const Transaction exit = forced_exit(0, 1000);
-  const orl::TxWitness exit_witness = orl::witness_for(params, l1(), funded, exit);
+  const optimistic_rollup::TxWitness exit_witness = optimistic_rollup::witness_for(params, l1(), funded, exit);
   ASSERT_EQ(exit_witness.accounts.size(), 1u);
-  orl::TxWitness no_owner = exit_witness;
+  optimistic_rollup::TxWitness no_owner = exit_witness;
   no_owner.accounts[0].account = std::nullopt;
-  EXPECT_EQ(error_of(orl::apply_tx(params, l1(), funded.root(), no_owner, forced_exit(0, 0))),
+  EXPECT_EQ(error_of(optimistic_rollup::apply_tx(params, l1(), funded.root(), no_owner, forced_exit(0, 0))),
             OptimisticRollupError::witness_root_mismatch);
-  orl::TxWitness inflated = exit_witness;
+  optimistic_rollup::TxWitness inflated = exit_witness;
   inflated.accounts[0].account->balance = 5000;
-  EXPECT_EQ(error_of(orl::apply_tx(params, l1(), funded.root(), inflated, forced_exit(0, 5000))),
+  EXPECT_EQ(error_of(optimistic_rollup::apply_tx(params, l1(), funded.root(), inflated, forced_exit(0, 5000))),
             OptimisticRollupError::witness_root_mismatch);
-  EXPECT_EQ(error_of(orl::apply_tx(params, l1(), funded.root(), orl::TxWitness{funded.header(), {}}, exit)),
+  EXPECT_EQ(error_of(optimistic_rollup::apply_tx(params, l1(), funded.root(), optimistic_rollup::TxWitness{funded.header(), {}}, exit)),
             OptimisticRollupError::witness_missing);
 }
 
 // OR-DEP-1..4 and OR-FEX-1..4 read no account: the stateless step answers them with no opening.
 TEST_F(OptimisticRollupTest, QueueRulesAreCheckedBeforeAnyOpening) {
-  const orl::TxWitness bare{funded.header(), {}};
+  const optimistic_rollup::TxWitness bare{funded.header(), {}};
   const auto run = [&](const Transaction& tx, const L1View& v) {
-    return code(error_of(orl::apply_tx(params, v, funded.root(), bare, tx)));
+    return code(error_of(optimistic_rollup::apply_tx(params, v, funded.root(), bare, tx)));
   };
   EXPECT_EQ(run(deposit(0), l1()), code(OptimisticRollupError::deposit_already_credited));
-  EXPECT_EQ(run(orl::make_transaction(Deposit{3, alice, std::nullopt, 1}), l1()), code(OptimisticRollupError::deposit_out_of_order));
+  EXPECT_EQ(run(optimistic_rollup::make_transaction(Deposit{3, alice, std::nullopt, 1}), l1()), code(OptimisticRollupError::deposit_out_of_order));
   EXPECT_EQ(run(deposit(2), L1View{std::span(deposit_log).first(2), exit_log}), code(OptimisticRollupError::deposit_not_recorded));
-  EXPECT_EQ(run(orl::make_transaction(Deposit{2, alice, std::nullopt, 1}), l1()), code(OptimisticRollupError::deposit_mismatch));
+  EXPECT_EQ(run(optimistic_rollup::make_transaction(Deposit{2, alice, std::nullopt, 1}), l1()), code(OptimisticRollupError::deposit_mismatch));
   EXPECT_EQ(run(deposit(2), l1()), code(OptimisticRollupError::witness_missing));
-  const orl::TxWitness bare_processed{StateHeader{funded.header().accounts_root, 2, 1}, {}};
-  const Hash32 processed_root = orl::state_root(bare_processed.pre_state);
+  const optimistic_rollup::TxWitness bare_processed{StateHeader{funded.header().accounts_root, 2, 1}, {}};
+  const Hash32 processed_root = optimistic_rollup::state_root(bare_processed.pre_state);
   const auto run_processed = [&](const Transaction& tx, const L1View& v) {
-    return code(error_of(orl::apply_tx(params, v, processed_root, bare_processed, tx)));
+    return code(error_of(optimistic_rollup::apply_tx(params, v, processed_root, bare_processed, tx)));
   };
   EXPECT_EQ(run_processed(forced_exit(0, 0), l1()), code(OptimisticRollupError::forced_exit_already_processed));
   EXPECT_EQ(run_processed(forced_exit(2, 0), l1()), code(OptimisticRollupError::forced_exit_out_of_order));
@@ -863,7 +864,7 @@ TEST_F(OptimisticRollupTest, QueueRulesAreCheckedBeforeAnyOpening) {
             code(OptimisticRollupError::forced_exit_not_recorded));
   ForcedExit other = exits[1];
   other.from = bob;
-  EXPECT_EQ(run_processed(orl::make_transaction(other), l1()), code(OptimisticRollupError::forced_exit_mismatch));
+  EXPECT_EQ(run_processed(optimistic_rollup::make_transaction(other), l1()), code(OptimisticRollupError::forced_exit_mismatch));
   EXPECT_EQ(run_processed(forced_exit(1, 0), l1()), code(OptimisticRollupError::witness_missing));
 }
 
@@ -873,7 +874,7 @@ TEST_F(OptimisticRollupTest, EveryKindNeedsExactlyItsOwnBody) {
   const Transaction bodies[4] = {transfer(alice, bob, 1, 0, 0, 1), deposit(2), withdrawal(alice, 1, 0, 0, 1),
                                  forced_exit(0, 1000)};
   for (int kind = 0; kind < 4; ++kind) {
-    EXPECT_EQ(orl::check_shape(bodies[kind]), OptimisticRollupError::none) << kind;
+    EXPECT_EQ(optimistic_rollup::check_shape(bodies[kind]), OptimisticRollupError::none) << kind;
     Transaction missing = bodies[kind];
     missing.transfer.reset();
     missing.deposit.reset();
@@ -888,27 +889,27 @@ TEST_F(OptimisticRollupTest, EveryKindNeedsExactlyItsOwnBody) {
       if (extra == 2) mixed.withdrawal = bodies[2].withdrawal;
       if (extra == 3) mixed.forced_exit = bodies[3].forced_exit;
       expect_rejected(funded, mixed, OptimisticRollupError::tx_malformed, {});
-      EXPECT_EQ(error_of(orl::apply_tx(params, l1(), funded.root(), orl::witness_for(params, l1(), funded, bodies[kind]),
+      EXPECT_EQ(error_of(optimistic_rollup::apply_tx(params, l1(), funded.root(), optimistic_rollup::witness_for(params, l1(), funded, bodies[kind]),
                                        mixed)),
                 OptimisticRollupError::tx_malformed)
           << kind << " with " << extra;
     }
     // The kind names another body than the one present.
     Transaction relabelled = bodies[kind];
-    relabelled.kind = static_cast<orl::TxKind>((kind + 1) % 4);
+    relabelled.kind = static_cast<optimistic_rollup::TxKind>((kind + 1) % 4);
     expect_rejected(funded, relabelled, OptimisticRollupError::tx_malformed, {});
   }
   // OR-TX-1 comes before OR-WIT-1: a malformed transaction with a wrong pre-root is malformed.
   Transaction mixed = bodies[0];
   mixed.deposit = bodies[1].deposit;
-  EXPECT_EQ(error_of(orl::apply_tx(params, l1(), genesis.root(), orl::TxWitness{}, mixed)), OptimisticRollupError::tx_malformed);
+  EXPECT_EQ(error_of(optimistic_rollup::apply_tx(params, l1(), genesis.root(), optimistic_rollup::TxWitness{}, mixed)), OptimisticRollupError::tx_malformed);
 }
 
 TEST_F(OptimisticRollupTest, EncodedTransactionsDecodeStrictly) {
   const Transaction pay = transfer(alice, bob, 100, 3, 0, 1);
-  const orl::TxWitness w = orl::witness_for(params, l1(), funded, pay);
+  const optimistic_rollup::TxWitness w = optimistic_rollup::witness_for(params, l1(), funded, pay);
   const Bytes bytes = l2::reflect::encode(pay);
-  EXPECT_EQ(orl::apply_encoded_tx(params, l1(), funded.root(), w, bytes).value(), apply(funded, pay).root());
+  EXPECT_EQ(optimistic_rollup::apply_encoded_tx(params, l1(), funded.root(), w, bytes).value(), apply(funded, pay).root());
 
   // Each kind survives the canonical round trip, so a fraud proof's bytes are the batch's leaf.
   for (const Transaction& tx : {pay, deposit(0), deposit(2), withdrawal(alice, 5, 1, 0, 1), forced_exit(1, 0)}) {
@@ -919,7 +920,7 @@ TEST_F(OptimisticRollupTest, EncodedTransactionsDecodeStrictly) {
     EXPECT_EQ(l2::reflect::encode(decoded.value()), encoded);
   }
 
-  const auto run = [&](const Bytes& b) { return error_of(orl::apply_encoded_tx(params, l1(), funded.root(), w, b)); };
+  const auto run = [&](const Bytes& b) { return error_of(optimistic_rollup::apply_encoded_tx(params, l1(), funded.root(), w, b)); };
   Bytes trailing = bytes;
   trailing.push_back(0);
   EXPECT_EQ(run(trailing), OptimisticRollupError::tx_malformed);
@@ -943,7 +944,7 @@ TEST_F(OptimisticRollupTest, EncodedTransactionsDecodeStrictly) {
 TEST_F(OptimisticRollupTest, BatchRootsAndInclusionProofsLetEachStepBeReExecuted) {
   const std::vector<Transaction> txs{transfer(alice, bob, 100, 3, 0, 1), deposit(2), withdrawal(bob, 50, 1, 0, 2),
                                      forced_exit(0, 947), transfer(bob, alice, 10, 0, 1, 2)};
-  const auto batch = orl::execute_batch(params, l1(), funded, txs);
+  const auto batch = optimistic_rollup::execute_batch(params, l1(), funded, txs);
   ASSERT_TRUE(batch.ok()) << code(batch.error());
   const std::vector<Hash32>& roots = batch.value().state_roots;
   ASSERT_EQ(roots.size(), txs.size() + 1);
@@ -954,10 +955,10 @@ TEST_F(OptimisticRollupTest, BatchRootsAndInclusionProofsLetEachStepBeReExecuted
   EXPECT_EQ(roots.back(), batch.value().post_state.root());
 
   std::vector<Hash32> tx_leaves, root_leaves;
-  for (const Transaction& tx : txs) tx_leaves.push_back(orl::transaction_leaf_hash(l2::reflect::encode(tx)));
+  for (const Transaction& tx : txs) tx_leaves.push_back(optimistic_rollup::transaction_leaf_hash(l2::reflect::encode(tx)));
   for (const Hash32& r : roots) root_leaves.push_back(l2::ref::rfc6962::leaf_hash(r));
-  const Hash32 tx_root = orl::transactions_root(txs);
-  const Hash32 roots_root = orl::state_roots_root(roots);
+  const Hash32 tx_root = optimistic_rollup::transactions_root(txs);
+  const Hash32 roots_root = optimistic_rollup::state_roots_root(roots);
 
   State current = funded;
   for (std::size_t i = 0; i < txs.size(); ++i) {
@@ -968,8 +969,8 @@ TEST_F(OptimisticRollupTest, BatchRootsAndInclusionProofsLetEachStepBeReExecuted
       EXPECT_EQ(l2::ref::rfc6962::verify_inclusion(at, roots.size(), root_leaves[at], proof, roots_root),
                 l2::PrimitiveError::none);
     }
-    const orl::TxWitness w = orl::witness_for(params, l1(), current, txs[i]);
-    const auto step = orl::apply_encoded_tx(params, l1(), roots[i], w, l2::reflect::encode(txs[i]));
+    const optimistic_rollup::TxWitness w = optimistic_rollup::witness_for(params, l1(), current, txs[i]);
+    const auto step = optimistic_rollup::apply_encoded_tx(params, l1(), roots[i], w, l2::reflect::encode(txs[i]));
     ASSERT_TRUE(step.ok()) << i;
     EXPECT_EQ(step.value(), roots[i + 1]) << i;
     current = apply(current, txs[i]);
@@ -978,11 +979,11 @@ TEST_F(OptimisticRollupTest, BatchRootsAndInclusionProofsLetEachStepBeReExecuted
 
   // A batch with an invalid transaction is not built: the operator must leave it out.
   const std::vector<Transaction> with_replay{txs[0], txs[0]};
-  EXPECT_EQ(orl::execute_batch(params, l1(), funded, with_replay).error(), OptimisticRollupError::nonce_replayed);
+  EXPECT_EQ(optimistic_rollup::execute_batch(params, l1(), funded, with_replay).error(), OptimisticRollupError::nonce_replayed);
   const std::vector<Transaction> exit_twice{forced_exit(0, 1000), forced_exit(0, 0)};
-  EXPECT_EQ(orl::execute_batch(params, l1(), funded, exit_twice).error(), OptimisticRollupError::forced_exit_already_processed);
+  EXPECT_EQ(optimistic_rollup::execute_batch(params, l1(), funded, exit_twice).error(), OptimisticRollupError::forced_exit_already_processed);
   const std::vector<Transaction> none;
-  const auto empty = orl::execute_batch(params, l1(), funded, none);
+  const auto empty = optimistic_rollup::execute_batch(params, l1(), funded, none);
   ASSERT_TRUE(empty.ok());
   EXPECT_EQ(empty.value().state_roots, std::vector<Hash32>{funded.root()});
 }
@@ -1003,8 +1004,8 @@ TEST_F(OptimisticRollupTest, StatelessStepAgreesWithStatefulFormOnRandomTransact
   for (u64 k = 0; k < 12; ++k)
     log_exits.push_back(ForcedExit{k, static_cast<AccountIndex>(k % 3), key(1 + k % 3), Hash32{0xee}, 0});
   std::vector<Hash32> deposit_ids, exit_ids;
-  for (const Deposit& d : log_deposits) deposit_ids.push_back(orl::deposit_id(params, d));
-  for (const ForcedExit& e : log_exits) exit_ids.push_back(orl::forced_exit_id(params, e));
+  for (const Deposit& d : log_deposits) deposit_ids.push_back(optimistic_rollup::deposit_id(params, d));
+  for (const ForcedExit& e : log_exits) exit_ids.push_back(optimistic_rollup::forced_exit_id(params, e));
   const L1View view{deposit_ids, exit_ids};
 
   State s = genesis;
@@ -1031,7 +1032,7 @@ TEST_F(OptimisticRollupTest, StatelessStepAgreesWithStatefulFormOnRandomTransact
       case 3: {
         u64 k = s.deposits_credited();
         if (random() % 6 == 0) k = k + 1 - random() % 3;  // one back, the same, one ahead
-        tx = orl::make_transaction(k < log_deposits.size() ? log_deposits[k] : Deposit{k, 1, std::nullopt, 1});
+        tx = optimistic_rollup::make_transaction(k < log_deposits.size() ? log_deposits[k] : Deposit{k, 1, std::nullopt, 1});
         enters = k < log_deposits.size() ? log_deposits[k].amount : 0;
         break;
       }
@@ -1042,19 +1043,19 @@ TEST_F(OptimisticRollupTest, StatelessStepAgreesWithStatefulFormOnRandomTransact
         const std::optional<Account> account = s.account(e.from);
         e.amount = account && account->owner == e.requester ? account->balance : 0;
         if (random() % 8 == 0) e.amount += 1;
-        tx = orl::make_transaction(e);
+        tx = optimistic_rollup::make_transaction(e);
         leaves = e.amount;
         break;
       }
     }
 
-    const auto stateful = orl::apply_tx(params, view, s, tx);
-    const orl::TxWitness w = orl::witness_for(params, view, s, tx);
-    const auto stateless = orl::apply_tx(params, view, s.root(), w, tx);
+    const auto stateful = optimistic_rollup::apply_tx(params, view, s, tx);
+    const optimistic_rollup::TxWitness w = optimistic_rollup::witness_for(params, view, s, tx);
+    const auto stateless = optimistic_rollup::apply_tx(params, view, s.root(), w, tx);
     ASSERT_EQ(stateful.ok(), stateless.ok()) << "step " << step;
     if (!stateful.ok()) {
       EXPECT_EQ(stateful.error(), stateless.error()) << "step " << step;
-      EXPECT_TRUE(orl::is_transaction_error(stateful.error())) << code(stateful.error());
+      EXPECT_TRUE(optimistic_rollup::is_transaction_error(stateful.error())) << code(stateful.error());
       ++rejected;
       continue;
     }

@@ -19,6 +19,7 @@
 #include "l2/inv/channel_factory_model.hpp"
 #include "l2/inv/payment_channel_model.hpp"
 #include "l2/vectors/framework.hpp"
+#include "l2/vectors/registry.hpp"
 
 namespace {
 
@@ -146,8 +147,9 @@ json parse_case(const std::string& text) {
 json counterexample(model::Weakening weakening, const std::string& id) {
   const auto result = prove(weakening, id);
   EXPECT_EQ(result.verdict, l2::inv::Verdict::counterexample) << id;
-  EXPECT_FALSE(result.witness.empty()) << result.counterexample;
-  return result.witness.empty() ? json() : parse_case(result.witness);
+  EXPECT_TRUE(result.witness.has_value()) << result.counterexample;
+  if (!result.witness) return json();
+  return parse_case(l2::vectors::dump_canonical(l2::vectors::counterexample_case("payment_channel", *result.witness)));
 }
 
 TEST(PaymentChannelCounterexample, EqualSequenceUpdateIsFoundAndReplays) {

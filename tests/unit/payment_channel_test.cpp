@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "l2/ref/encoding.hpp"
 #include "l2/ref/payment_channel.hpp"
 #include "l2/test/spec_rule_table.hpp"
 #include "l2/test/fields_eq.hpp"

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "l2/ref/bytes.hpp"
+#include "l2/ref/encoding.hpp"
 #include "l2/ref/reflect.hpp"
 #include "l2/test/fields_eq.hpp"
 #include "l2/test/reflect_test_types.hpp"

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "l2/codec/json.hpp"
+#include "l2/ref/encoding.hpp"
 #include "l2/test/fields_eq.hpp"
 #include "l2/test/reflect_test_types.hpp"
 

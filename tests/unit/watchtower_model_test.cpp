@@ -13,6 +13,7 @@
 
 #include "l2/codec/json.hpp"
 #include "l2/vectors/framework.hpp"
+#include "l2/vectors/registry.hpp"
 
 namespace {
 
@@ -74,9 +75,9 @@ TEST(WatchtowerModel, TheTowerAnswersWithTheLatestState) {
 TEST(WatchtowerModel, LocatorSquattingUnderTheDraftIsFoundAndReplays) {
   const auto result = prove(model::Weakening::locator_duplicates_global);
   ASSERT_EQ(result.verdict, l2::inv::Verdict::counterexample);
-  ASSERT_FALSE(result.witness.empty()) << result.counterexample;
-  const json document = json::parse(result.witness);
-  EXPECT_TRUE(l2::vectors::validate_schema("case", document).empty()) << result.witness;
+  ASSERT_TRUE(result.witness.has_value()) << result.counterexample;
+  const json document = l2::vectors::counterexample_case("watchtower", *result.witness);
+  EXPECT_TRUE(l2::vectors::validate_schema("case", document).empty()) << document.dump(2);
 
   // Under the draft the client's filing under the squatted locator is refused, and the response
   // finds nothing newer than the published state.

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "l2/ref/encoding.hpp"
 #include "l2/ref/payment_channel.hpp"
 #include "l2/ref/watchtower.hpp"
 #include "l2/test/fields_eq.hpp"

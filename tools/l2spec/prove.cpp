@@ -75,9 +75,15 @@ int run_prove(const ProveOptions& options, nlohmann::json* summary) {
     if (options.json) say("[" + std::to_string(i + 1) + "/" + std::to_string(obligations.size()) + "] " + obligation.id());
     const inv::ObligationResult result = inv::discharge(obligation, timeout);
     total_seconds += result.seconds;
-    if (!result.witness.empty() && !options.counterexample_dir.empty()) {
+    // The counterexample as a vector case, rendered by its mechanism's descriptor.
+    std::string witness;
+    if (result.witness) {
+      const vectors::json document = vectors::counterexample_case(obligation.mechanism, *result.witness);
+      if (!document.is_null()) witness = vectors::dump_canonical(document);
+    }
+    if (!witness.empty() && !options.counterexample_dir.empty()) {
       const auto path = std::filesystem::path(options.counterexample_dir) / (obligation.id() + ".json");
-      std::ofstream(path) << result.witness;
+      std::ofstream(path) << witness;
       say("wrote the counterexample as a vector case: " + path.string());
     }
     if (result.verdict != inv::Verdict::proved) ++failed;
@@ -91,7 +97,7 @@ int run_prove(const ProveOptions& options, nlohmann::json* summary) {
                   result.seconds);
       if (result.verdict == inv::Verdict::counterexample) std::printf("  counterexample:\n%s", result.counterexample.c_str());
       if (result.verdict == inv::Verdict::unknown) std::printf("  reason: %s\n", result.reason.c_str());
-      if (!result.witness.empty()) std::printf("  as a vector case:\n%s", result.witness.c_str());
+      if (!witness.empty()) std::printf("  as a vector case:\n%s", witness.c_str());
       std::fflush(stdout);
     }
   }

@@ -33,22 +33,42 @@ from typing import Callable
 
 import cpp
 
-# The headers mutated, with their mechanism. The rest of the reference (bytes, SHA-256, secp256k1,
-# the result and table machinery) is copied unchanged.
-HEADERS = {
-    "checked.hpp": "primitives",
-    "merkle.hpp": "primitives",
-    "sparse_merkle.hpp": "primitives",
-    "chacha20_poly1305.hpp": "primitives",
-    "schnorr.hpp": "primitives",
-    "reflect.hpp": "primitives",
-    "payment_channel.hpp": "payment_channel",
-    "watchtower.hpp": "watchtower",
-    "channel_factory.hpp": "channel_factory",
-    "optimistic_rollup.hpp": "optimistic_rollup",
-    "optimistic_rollup_contract.hpp": "optimistic_rollup",
-}
-MECHANISMS = ["primitives", "payment_channel", "watchtower", "channel_factory", "optimistic_rollup"]
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+def registry_mechanisms(repository: Path = REPOSITORY) -> list[str]:
+    """The mechanisms of the registry (tools/vectors/registry.cpp: one X(name) line each), in its
+    order: the campaign needs no list of its own."""
+    text = (repository / "tools" / "vectors" / "registry.cpp").read_text()
+    macro = re.search(r"#define L2_MECHANISMS\(X\)((?:[^\n]*\\\n)*[^\n]*)", text)
+    if macro is None:
+        raise SystemExit("tools/vectors/registry.cpp has no L2_MECHANISMS(X) macro")
+    return re.findall(r"\bX\((\w+)\)", macro.group(1))
+
+
+MECHANISMS = registry_mechanisms()
+# The mechanism that owns the shared headers' checks (checked arithmetic, Merkle trees, BIP-340,
+# the AEAD, the canonical encoding).
+SHARED_MECHANISM = "primitives"
+
+
+def header_mechanism(name: str, mechanisms: list[str] = MECHANISMS) -> str:
+    """A reference header's mechanism: <m>.hpp and <m>_*.hpp are m's (the longest such m), every
+    other header is the primitives'."""
+    stem = name.removesuffix(".hpp")
+    owners = [m for m in mechanisms if stem == m or stem.startswith(m + "_")]
+    return max(owners, key=len) if owners else SHARED_MECHANISM
+
+
+def mutated_headers(reference_dir: Path, mechanisms: list[str] = MECHANISMS) -> dict[str, str]:
+    """The headers mutated, with their mechanism: every reference header with a `// Verify:` check,
+    the mechanisms' first, in the registry's order. The rest of the reference (bytes, SHA-256,
+    secp256k1, the result and table machinery) is copied unchanged."""
+    names = sorted(p.name for p in reference_dir.glob("*.hpp") if "// Verify:" in p.read_text())
+    owners = {name: header_mechanism(name, mechanisms) for name in names}
+    return {name: owners[name] for name in sorted(names, key=lambda name: mechanisms.index(owners[name]))}
+
+
 CHECKS_ONLY = {"primitives"}
 
 # Arrays indexed by party (0 or 1): a swap reads the other party's entry.
@@ -508,9 +528,8 @@ def schematize(texts: dict[str, str], mechanisms: dict[str, str], context: list[
 
 def schematize_tree(reference_dir: Path) -> tuple[dict[str, str], list[Mutant]]:
     """The rewritten text of every mutated header of the reference (by file name) and every mutant,
-    numbered from 1 in the order of HEADERS."""
+    numbered from 1 in the order of mutated_headers()."""
     context = [p.read_text() for p in sorted(reference_dir.glob("*.hpp"))]
-    ordered = sorted((name for name in HEADERS if (reference_dir / name).exists()),
-                     key=lambda name: MECHANISMS.index(HEADERS[name]))
-    texts = {name: (reference_dir / name).read_text() for name in ordered}
-    return schematize(texts, {name: HEADERS[name] for name in ordered}, context)
+    headers = mutated_headers(reference_dir)
+    texts = {name: (reference_dir / name).read_text() for name in headers}
+    return schematize(texts, headers, context)

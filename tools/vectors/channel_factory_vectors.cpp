@@ -9,10 +9,12 @@
 #include <utility>
 #include <vector>
 
+#include "l2/inv/channel_factory_engine.hpp"
 #include "l2/inv/channel_factory_model.hpp"
 #include "l2/opt/payment_channel_hub.hpp"
 #include "l2/ref/channel_factory.hpp"
 #include "l2/ref/payment_channel.hpp"
+#include "l2/vectors/counterexample.hpp"
 #include "l2/vectors/payment_channel_scenario.hpp"
 #include "l2/vectors/typed_ops.hpp"
 
@@ -31,9 +33,31 @@ constexpr std::string_view mechanism_name = "channel_factory";
 // ---- Op handlers, derived from the operations table ----
 
 // The payment-channel ops run on the adjudicator, in the channel hub and in the payment-channel
-// model; the mechanism's own ops have neither engine (spec: the missing-faces table).
+// model; the mechanism's own ops have no optimized engine (spec: the missing-faces table), and run
+// in the model on the channel factory's engine (FactoryModel).
 using HubOnAdjudicator = pc_scenario::ChannelOpsOnAdjudicator<Impl::optimized, FactoryRegistry, pcf::state_root>;
 using ModelOnAdjudicator = pc_scenario::ChannelOpsOnAdjudicator<Impl::model, FactoryRegistry, pcf::state_root>;
+
+// The model of every op: the registry's own on the channel factory's model engine
+// (l2/inv/channel_factory_engine.hpp, one per thread, its signature oracle BIP-340 on the concrete
+// digest), the payment-channel ops on the payment-channel model (ModelOnAdjudicator).
+struct FactoryModel {
+  template <class Op>
+  StepResult operator()(std::type_identity<Op> op, const FactoryRegistry& registry, const typename Op::Input& in,
+                        u64 height) const {
+    if constexpr (ModelOnAdjudicator::handles<Op>) {
+      return ModelOnAdjudicator{}(op, registry, in, height);
+    } else {
+      thread_local inv::channel_factory::Engine engine([](const Hash32& key, const Hash32& digest, const pc::Signature& sig) {
+        return opt::schnorr::verify(key, digest, sig) == PrimitiveError::none;
+      });
+      const auto outcome = engine.apply(registry, inv::channel_factory::Step{pcf::Operations::code_of<Op>(), in, height});
+      if (!outcome.problem.empty()) return StepResult{true, Outcome::invalid("MODEL_FAILURE", "", outcome.problem)};
+      if (outcome.error != Error::none) return StepResult{true, rejection(outcome.error)};
+      return StepResult{true, Outcome::ok(codec::to_json(outcome.post), to_hex(pcf::state_root(outcome.post)))};
+    }
+  }
+};
 
 std::vector<OpHandler> ops() {
   const std::function<Hash32(const FactoryRegistry&)> root = pcf::state_root;
@@ -47,7 +71,7 @@ std::vector<OpHandler> ops() {
       }));
   for (OpHandler& handler :
        table_ops<pcf::Operations, FactoryRegistry>(root, [](u64 height) { return pc::Env{height}; }, HubOnAdjudicator{},
-                                                   ModelOnAdjudicator{}))
+                                                   FactoryModel{}))
     list.push_back(std::move(handler));
   return list;
 }
@@ -549,6 +573,8 @@ Mechanism channel_factory_mechanism() {
   mechanism.cases = channel_factory_vectors::all_cases;
   mechanism.shared_states = [](Profile) { return std::vector<SharedState>{}; };
   mechanism.model = inv::channel_factory::registry_entry;
+  mechanism.counterexample = counterexample_renderer<ref::channel_factory::Operations, ref::channel_factory::FactoryRegistry>(
+      mechanism.name, ref::channel_factory::state_root);
   return mechanism;
 }
 

@@ -17,6 +17,7 @@
 #include "l2/opt/schnorr.hpp"
 #include "l2/ref/payment_channel.hpp"
 #include "l2/ref/schnorr.hpp"
+#include "l2/vectors/counterexample.hpp"
 #include "l2/vectors/payment_channel_scenario.hpp"
 #include "l2/vectors/typed_ops.hpp"
 
@@ -719,6 +720,8 @@ Mechanism payment_channel_mechanism() {
   mechanism.cases = payment_channel_vectors::all_cases;
   mechanism.shared_states = [](Profile) { return std::vector<SharedState>{}; };
   mechanism.model = inv::payment_channel::registry_entry;
+  mechanism.counterexample = counterexample_renderer<ref::payment_channel::Operations, ref::payment_channel::Adjudicator>(
+      mechanism.name, ref::payment_channel::state_root);
   mechanism.bench_prefix = "BM_payment_channel";
   return mechanism;
 }

@@ -20,6 +20,7 @@
 #include "l2/opt/sparse_merkle.hpp"
 #include "l2/ref/chacha20_poly1305.hpp"
 #include "l2/ref/checked.hpp"
+#include "l2/ref/encoding.hpp"
 #include "l2/ref/errors.hpp"
 #include "l2/ref/merkle.hpp"
 #include "l2/ref/schnorr.hpp"

@@ -3,7 +3,10 @@
 // order is the order of every listing (vectors, prove, audit, trace). spec: adding_a_mechanism.md#the-registry-line
 #include "l2/vectors/registry.hpp"
 
+#include <cctype>
+
 #include "l2/inv/registry.hpp"
+#include "l2/vectors/counterexample.hpp"
 
 #define L2_MECHANISMS(X) \
   X(primitives)          \
@@ -37,6 +40,21 @@ std::vector<inv::Obligation> all_obligations() {
   for (const inv::ModelEntry& model : models())
     for (inv::Obligation& obligation : model.obligations()) all.push_back(std::move(obligation));
   return all;
+}
+
+std::string counterexample_case_name(std::string_view obligation_id) {
+  std::string name;
+  for (const char ch : obligation_id) {
+    const auto c = static_cast<unsigned char>(ch);
+    name += std::isalnum(c) ? static_cast<char>(std::tolower(c)) : '_';
+  }
+  return name;
+}
+
+json counterexample_case(std::string_view mechanism, const inv::Counterexample& counterexample) {
+  for (const Mechanism& m : mechanisms())
+    if (m.name == mechanism && m.counterexample) return m.counterexample(counterexample);
+  return nullptr;
 }
 
 }  // namespace l2::vectors

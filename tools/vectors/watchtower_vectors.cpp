@@ -9,10 +9,13 @@
 #include <utility>
 #include <vector>
 
+#include "l2/inv/watchtower_engine.hpp"
 #include "l2/inv/watchtower_model.hpp"
+#include "l2/opt/aead.hpp"
 #include "l2/opt/payment_channel_hub.hpp"
 #include "l2/ref/payment_channel.hpp"
 #include "l2/ref/watchtower.hpp"
+#include "l2/vectors/counterexample.hpp"
 #include "l2/vectors/payment_channel_scenario.hpp"
 #include "l2/vectors/typed_ops.hpp"
 
@@ -29,14 +32,46 @@ constexpr std::string_view mechanism_name = "watchtower";
 // ---- Op handlers, derived from the operations table ----
 
 // The payment-channel ops run on the adjudicator, in the channel hub and in the payment-channel
-// model; the mechanism's own ops have neither engine (spec: the missing-faces table).
+// model. The mechanism's own ops have no optimized engine (spec: the missing-faces table); in the
+// model they run in the watchtower's model engine.
 using HubOnAdjudicator = pc_scenario::ChannelOpsOnAdjudicator<Impl::optimized, WatchtowerWorld, wt::state_root>;
 using ModelOnAdjudicator = pc_scenario::ChannelOpsOnAdjudicator<Impl::model, WatchtowerWorld, wt::state_root>;
+
+// The watchtower's model engine (l2/inv/watchtower_engine.hpp), one per thread; its oracles are
+// BIP-340 in libsecp256k1 and ChaCha20-Poly1305 in OpenSSL.
+inv::watchtower::Engine& tower_model_engine() {
+  thread_local inv::watchtower::Engine engine(
+      [](const Hash32& key, const Hash32& digest, const pc::Signature& signature) {
+        return opt::schnorr::verify(key, digest, signature) == PrimitiveError::none;
+      },
+      [](const Hash32& key, const Hash32& locator, const Bytes& blob) -> std::optional<Bytes> {
+        auto plaintext = opt::aead::open(key, wt::blob_nonce, locator, blob);
+        if (!plaintext) return std::nullopt;
+        return plaintext.value();
+      });
+  return engine;
+}
+
+// The model: the tower's own ops in the watchtower's model engine, the payment-channel ops on the
+// world's adjudicator in the payment-channel model.
+struct TowerModel {
+  template <class Op>
+  StepResult operator()(std::type_identity<Op> op, const WatchtowerWorld& world, const typename Op::Input& in, u64 height) const {
+    if constexpr (ModelOnAdjudicator::handles<Op>) {
+      return ModelOnAdjudicator{}(op, world, in, height);
+    } else {
+      const inv::watchtower::Engine::Outcome outcome = tower_model_engine().apply(world, in, height);
+      if (!outcome.problem.empty()) return StepResult{true, Outcome::invalid("MODEL_FAILURE", "", outcome.problem)};
+      if (outcome.error != WatchtowerError::none) return StepResult{true, rejection(outcome.error)};
+      return StepResult{true, Outcome::ok(codec::to_json(outcome.post), to_hex(wt::state_root(outcome.post)))};
+    }
+  }
+};
 
 std::vector<OpHandler> ops() {
   const std::function<Hash32(const WatchtowerWorld&)> root = wt::state_root;
   return table_ops<wt::Operations, WatchtowerWorld>(root, [](u64 height) { return pc::Env{height}; }, HubOnAdjudicator{},
-                                                    ModelOnAdjudicator{});
+                                                    TowerModel{});
 }
 
 // ---- Cases ----
@@ -392,6 +427,8 @@ Mechanism watchtower_mechanism() {
   mechanism.cases = watchtower_vectors::all_cases;
   mechanism.shared_states = [](Profile) { return std::vector<SharedState>{}; };
   mechanism.model = inv::watchtower::registry_entry;
+  mechanism.counterexample = counterexample_renderer<ref::watchtower::Operations, ref::watchtower::WatchtowerWorld>(
+      mechanism.name, ref::watchtower::state_root);
   return mechanism;
 }
 

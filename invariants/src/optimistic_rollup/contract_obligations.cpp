@@ -5,24 +5,24 @@
 namespace l2::inv::optimistic_rollup::model {
 
 Obligation make(std::string invariant, std::string transition, Kind kind, std::string statement,
-                std::function<void(z3::context&, z3::solver&, bool)> negation, Renderer render) {
+                std::function<void(z3::context&, z3::solver&, bool)> negation, Realiser realise) {
   Obligation o = make_obligation(std::string(mechanism_name), std::move(invariant), std::move(transition), kind,
                                  std::move(statement),
                                  [negation](z3::context& ctx, z3::solver& solver) { negation(ctx, solver, true); });
   o.assert_premise = [negation](z3::context& ctx, z3::solver& solver) { negation(ctx, solver, false); };
-  if (render)
-    o.witness = [render, id = o.id(), statement = o.statement](const z3::model& m) { return render(m, id, statement); };
+  if (realise)
+    o.witness = [realise, id = o.id(), statement = o.statement](const z3::model& m) { return realise(m, id, statement); };
   return o;
 }
 
 Obligation make_contract(std::string invariant, std::string transition, Kind kind, std::string statement,
-                         Weakening weakening, std::function<void(Context&)> negation, Renderer render) {
+                         Weakening weakening, std::function<void(Context&)> negation, Realiser realise) {
   return make(std::move(invariant), std::move(transition), kind, std::move(statement),
               [negation, weakening](z3::context& ctx, z3::solver& solver, bool claim) {
                 Context c(ctx, solver, weakening, claim);
                 negation(c);
               },
-              std::move(render));
+              std::move(realise));
 }
 
 namespace {
@@ -92,7 +92,7 @@ std::vector<Invariant> contract_invariants() {
                              before.finalized_at == after.finalized_at;
            ok = ok && z3::implies(was_final, after.final && m.recorded(s.out.post, k) && same);
            const expr made_final = !was_final && m.recorded(s.out.post, k) && after.final;
-           if (is(op, op_code<orl::Finalize>))
+           if (is(op, op_code<reference::Finalize>))
              ok = ok && z3::implies(made_final, s.in.height >= before.deadline && before.open_challenges == m.u64v(0) &&
                                                     (k == 0 ? m.truth(true) : s.pre.batches[k - 1].final));
            else
@@ -112,7 +112,7 @@ std::vector<Invariant> contract_invariants() {
          const ContractModel& m = c.m;
          expr ok = m.conservation(s.out.post) && m.typing(s.out.post, s.keys);
          for (const Payout& p : s.out.payouts) ok = ok && m.is_u64(p.amount);
-         if (is(op, op_code<orl::ResolveChallenge>))
+         if (is(op, op_code<reference::ResolveChallenge>))
            ok = ok && z3::implies(s.out.confirmed, s.out.post.stake + s.out.reward +
                                                        (s.out.post.treasury - s.pre.treasury) == s.pre.stake);
          return ok;
@@ -127,7 +127,7 @@ std::vector<Invariant> contract_invariants() {
                     const std::vector<expr> key{s.keys.paid_batch, s.keys.paid_index};
                     expr ok = m.paid_only_final(s.out.post, s.keys) &&
                               z3::implies(s.pre.paid.contains(key), s.out.post.paid.contains(key));
-                    if (is(op, op_code<orl::PayWithdrawal>)) {
+                    if (is(op, op_code<reference::PayWithdrawal>)) {
                       const std::vector<expr> paid{s.in.pay_batch, s.in.pay_index};
                       expr final_batch = m.truth(false);
                       for (std::size_t k = 0; k < batch_slots; ++k)
@@ -155,7 +155,7 @@ std::vector<Invariant> contract_invariants() {
                   [](Context& c, const Contract& s, const Keys&) { return c.m.epoch_binds_batches(s); },
                   [](Context& c, const OneStep& s, Op op) {
                     expr ok = c.m.epoch_binds_batches(s.out.post) && s.out.post.epoch >= s.pre.epoch;
-                    if (is(op, op_code<orl::SubmitBatch>)) ok = ok && z3::implies(accepted(c, s.out), s.in.epoch == s.pre.epoch);
+                    if (is(op, op_code<reference::SubmitBatch>)) ok = ok && z3::implies(accepted(c, s.out), s.in.epoch == s.pre.epoch);
                     return ok;
                   }});
   list.push_back(
@@ -174,9 +174,9 @@ std::vector<Invariant> contract_invariants() {
                                                post.forced_exits.count == pre.forced_exits.count) &&
                    z3::implies(pre.exited.contains({s.keys.exited}), post.exited.contains({s.keys.exited})) &&
                    z3::implies(pre.reclaimed.contains({s.keys.reclaimed}), post.reclaimed.contains({s.keys.reclaimed}));
-         if (is(op, op_code<orl::Exit>))
+         if (is(op, op_code<reference::Exit>))
            ok = ok && z3::implies(accepted(c, s.out), pre.frozen && !pre.exited.contains({s.in.account}));
-         if (is(op, op_code<orl::ReclaimDeposit>))
+         if (is(op, op_code<reference::ReclaimDeposit>))
            ok = ok && z3::implies(accepted(c, s.out), pre.frozen && !pre.reclaimed.contains({s.in.index}));
          return ok;
        }});
@@ -188,7 +188,7 @@ std::vector<Invariant> contract_invariants() {
 // its origin unprocessed in the post-state its root opens, and it removes exactly that batch and the
 // later ones, restoring last_state_root to its prev_state_root.
 void contract_soundness_negation(Context& c) {
-  const OneStep s = one_step(c, op_code<orl::ResolveChallenge>, chain_part | finality_part | challenges_part);
+  const OneStep s = one_step(c, op_code<reference::ResolveChallenge>, chain_part | finality_part | challenges_part);
   const ContractModel& m = c.m;
   c.solver.add(s.out.confirmed);
   if (!c.claim) return;
@@ -224,17 +224,17 @@ std::vector<Obligation> contract_obligations(Weakening weakening) {
                                    c.solver.add(c.m.initial(s, c.cfg));
                                    if (c.claim) c.solver.add(!state(c, s, keys));
                                  }));
-    orl::Operations::for_each([&](auto operation) {
+    reference::Operations::for_each([&](auto operation) {
       constexpr Op op = op_code<typename decltype(operation)::type>;
-      Renderer render = weakening == Weakening::none ? nullptr : one_step_renderer(weakening, op);
-      list.push_back(make_contract(inv.name, std::string(orl::Operations::name(op)), Kind::consecution, inv.statement,
+      Realiser realise = weakening == Weakening::none ? nullptr : one_step_realiser(weakening, op);
+      list.push_back(make_contract(inv.name, std::string(reference::Operations::name(op)), Kind::consecution, inv.statement,
                                    weakening,
                                    [claim = inv.claim, parts = inv.assumes](Context& c) {
                                      const OneStep s = one_step(c, op, parts);
                                      // Premise: the transition can accept a step from a state satisfying the invariants.
                                      c.solver.add(c.claim ? !claim(c, s, op) : accepted(c, s.out));
                                    },
-                                   render));
+                                   realise));
     });
   }
 

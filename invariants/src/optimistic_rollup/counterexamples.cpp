@@ -1,4 +1,5 @@
-// Counterexamples as vector cases (mechanism optimistic_rollup, suite counterexample). Each renderer
+// Counterexamples as concrete traces (the vectors layer renders them as cases of mechanism
+// optimistic_rollup, suite counterexample). Each realiser
 // reads the counterexample's shape (which op did what, in what order) from the Z3 model, realises
 // the attack in a concrete world with real keys, BIP-340 signatures, batches and fraud proofs, in the
 // configuration the vectors use, and takes every step's expected outcome from the engine run with the
@@ -8,11 +9,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include <boost/hana/define_struct.hpp>
-#include <nlohmann/json.hpp>
-
 #include "engine.hpp"
-#include "l2/codec/json.hpp"
 #include "l2/ref/verify_check.hpp"
 #include "obligations.hpp"
 
@@ -22,43 +19,23 @@ namespace {
 
 using ConcreteStep = optimistic_rollup::Step;
 
-// The vector state of a contract op (spec: vector operations): the contract and the step's effects,
-// a resolution's reason as its stable error code.
-struct ResolutionRecord {
-  BOOST_HANA_DEFINE_STRUCT(ResolutionRecord, (Hash32, challenge_id), (orl::ResolutionKind, kind), (u64, slashed_amount),
-                           (u64, refunded_bond), (u64, reward), (u64, forfeited_bond),
-                           (std::optional<std::string>, reason));
-};
-
-nlohmann::json state_json(const orl::Effects& effects) {
-  nlohmann::json resolutions = nlohmann::json::array();
-  for (const orl::ChallengeResolution& r : effects.resolutions) {
-    std::optional<std::string> reason;
-    if (r.reason != OptimisticRollupError::none) reason = std::string(error_info(r.reason).code);
-    resolutions.push_back(codec::to_json(ResolutionRecord{r.challenge_id, r.kind, r.slashed_amount, r.refunded_bond,
-                                                          r.reward, r.forfeited_bond, reason}));
-  }
-  return {{"contract", codec::to_json(effects.contract)}, {"payouts", codec::to_json(effects.payouts)},
-          {"resolutions", resolutions}};
-}
-
 // The rules an op's checks cite: every rule of the families it checks, in the error enum's order.
 std::vector<std::string> rules_of(Op op) {
   std::vector<std::string> families;
-  if (op == op_code<orl::Stake>) families = {"OR-STAKE"};
-  if (op == op_code<orl::Unstake>) families = {"OR-STAKE-1", "OR-UNSTAKE"};
-  if (op == op_code<orl::DepositNewAccount> || op == op_code<orl::DepositTopUp>) families = {"OR-FROZEN", "OR-BRIDGE"};
-  if (op == op_code<orl::RequestForcedExit>) families = {"OR-FROZEN", "OR-FEXQ"};
-  if (op == op_code<orl::SubmitBatch>) families = {"OR-FROZEN", "OR-BATCH"};
-  if (op == op_code<orl::OpenChallenge>) families = {"OR-CHAL"};
-  if (op == op_code<orl::ResolveChallenge>) families = {"OR-RES", "OR-FP"};
-  if (op == op_code<orl::ExpireChallenge>) families = {"OR-RES-1", "OR-EXP"};
-  if (op == op_code<orl::WithdrawChallenge>) families = {"OR-RES-1", "OR-RES-2", "OR-WDC"};
-  if (op == op_code<orl::Finalize>) families = {"OR-FIN"};
-  if (op == op_code<orl::PayWithdrawal>) families = {"OR-PAY"};
-  if (op == op_code<orl::Freeze>) families = {"OR-FRZ"};
-  if (op == op_code<orl::Exit>) families = {"OR-EXIT"};
-  if (op == op_code<orl::ReclaimDeposit>) families = {"OR-EXIT-1", "OR-EXIT-2", "OR-EXIT-3", "OR-RECL"};
+  if (op == op_code<reference::Stake>) families = {"OR-STAKE"};
+  if (op == op_code<reference::Unstake>) families = {"OR-STAKE-1", "OR-UNSTAKE"};
+  if (op == op_code<reference::DepositNewAccount> || op == op_code<reference::DepositTopUp>) families = {"OR-FROZEN", "OR-BRIDGE"};
+  if (op == op_code<reference::RequestForcedExit>) families = {"OR-FROZEN", "OR-FEXQ"};
+  if (op == op_code<reference::SubmitBatch>) families = {"OR-FROZEN", "OR-BATCH"};
+  if (op == op_code<reference::OpenChallenge>) families = {"OR-CHAL"};
+  if (op == op_code<reference::ResolveChallenge>) families = {"OR-RES", "OR-FP"};
+  if (op == op_code<reference::ExpireChallenge>) families = {"OR-RES-1", "OR-EXP"};
+  if (op == op_code<reference::WithdrawChallenge>) families = {"OR-RES-1", "OR-RES-2", "OR-WDC"};
+  if (op == op_code<reference::Finalize>) families = {"OR-FIN"};
+  if (op == op_code<reference::PayWithdrawal>) families = {"OR-PAY"};
+  if (op == op_code<reference::Freeze>) families = {"OR-FRZ"};
+  if (op == op_code<reference::Exit>) families = {"OR-EXIT"};
+  if (op == op_code<reference::ReclaimDeposit>) families = {"OR-EXIT-1", "OR-EXIT-2", "OR-EXIT-3", "OR-RECL"};
   std::vector<std::string> rules;
   for (const OptimisticRollupError e : all_rollup_errors) {
     const std::string rule(error_info(e).rule_id);
@@ -85,57 +62,57 @@ class World {
       key_[p] = ref::bip340::pubkey_from_secret(secret_[p]).value();
     }
     // The vectors' world configuration (optimistic_rollup.md#vector-operations-mechanism-optimistic_rollup).
-    const orl::RollupConfig config{4, 100, 20, 10, 20, 40, 6, 1000, 100, 10, orl::StakeRequirements{10000, 500, 50}};
-    contract_ = orl::deploy(orl::DeployInput{1, ref::tagged_hash("L2/prove/contract", seed_), key_[operator_party], 0, config}).value();
-    state_ = orl::State::genesis(key_[operator_party]);
-    setup(op_code<orl::Stake>, orl::StakeInput{key_[operator_party], 10000}, 1);
+    const reference::RollupConfig config{4, 100, 20, 10, 20, 40, 6, 1000, 100, 10, reference::StakeRequirements{10000, 500, 50}};
+    contract_ = reference::deploy(reference::DeployInput{1, ref::tagged_hash("L2/prove/contract", seed_), key_[operator_party], 0, config}).value();
+    state_ = reference::State::genesis(key_[operator_party]);
+    setup(op_code<reference::Stake>, reference::StakeInput{key_[operator_party], 10000}, 1);
   }
 
   const Hash32& key(Party p) const { return key_[p]; }
   const Hash32& seed() const { return seed_; }
-  const orl::OptimisticRollup& contract() const { return contract_; }
-  const orl::State& state() const { return state_; }
+  const reference::OptimisticRollup& contract() const { return contract_; }
+  const reference::State& state() const { return state_; }
 
   // A step of the pre-state's history, through the real reference: it must be accepted.
   template <class Input>
   void setup(Op op, const Input& input, u64 height) {
-    const orl::Transition t = apply_reference(contract_, ConcreteStep{op, input, height}, orl::Bip340Check{});
+    const reference::Transition t = apply_reference(contract_, ConcreteStep{op, input, height}, reference::Bip340Check{});
     L2_VERIFY_CHECK(t.ok());
     if (t.ok()) contract_ = t.value().contract;
   }
   void deposit(Party owner, u64 amount, u64 height) {
-    setup(op_code<orl::DepositNewAccount>, orl::DepositNewAccountInput{key_[owner], key_[owner], amount}, height);
+    setup(op_code<reference::DepositNewAccount>, reference::DepositNewAccountInput{key_[owner], key_[owner], amount}, height);
   }
 
   // The operator's batch of `transactions` on the true state and origin `origin`; with `minted`, its
   // post-state root claims 1000 more in the fee account than the transactions give (a fraud).
   struct Built {
-    orl::Batch batch;
-    orl::State post;  // the true post-state
+    reference::Batch batch;
+    reference::State post;  // the true post-state
   };
-  Built batch(const std::vector<orl::Transaction>& transactions, u64 origin, bool minted) const {
-    const orl::L1Ids ids = orl::l1_ids_for_origin(contract_, origin);
-    const auto executed = orl::execute_batch(orl::params_of(contract_), ids.view(), state_, transactions);
+  Built batch(const std::vector<reference::Transaction>& transactions, u64 origin, bool minted) const {
+    const reference::L1Ids ids = reference::l1_ids_for_origin(contract_, origin);
+    const auto executed = reference::execute_batch(reference::params_of(contract_), ids.view(), state_, transactions);
     L2_VERIFY_CHECK(executed.ok());
     std::vector<Hash32> roots = executed.value().state_roots;
     if (minted) {
-      orl::State claimed = executed.value().post_state;
-      const orl::Account fee = claimed.account(orl::fee_account).value();
-      claimed.put(orl::fee_account, orl::Account{fee.balance + 1000, fee.nonce, fee.owner});
+      reference::State claimed = executed.value().post_state;
+      const reference::Account fee = claimed.account(reference::fee_account).value();
+      claimed.put(reference::fee_account, reference::Account{fee.balance + 1000, fee.nonce, fee.owner});
       roots.back() = claimed.root();
     }
-    return {orl::make_batch(contract_, transactions, roots, origin, secret_[operator_party], Hash32{}),
+    return {reference::make_batch(contract_, transactions, roots, origin, secret_[operator_party], Hash32{}),
             executed.value().post_state};
   }
   // The deposit the contract recorded at `index`, as the L2 transaction that credits it.
-  orl::Transaction credit(u64 index, Party owner, orl::AccountIndex to) const {
-    return orl::make_transaction(orl::Deposit{index, to, key_[owner], contract_.deposits[index].amount});
+  reference::Transaction credit(u64 index, Party owner, reference::AccountIndex to) const {
+    return reference::make_transaction(reference::Deposit{index, to, key_[owner], contract_.deposits[index].amount});
   }
   // A signed transfer of nothing from the operator's fee account to itself.
-  orl::Transaction idle_transfer() const {
-    orl::Transfer t{orl::fee_account, orl::fee_account, 0, 0, state_.account(orl::fee_account)->nonce, {}};
-    t.signature = ref::bip340::sign(secret_[operator_party], orl::transfer_digest(orl::params_of(contract_), t), Hash32{}).value();
-    return orl::make_transaction(t);
+  reference::Transaction idle_transfer() const {
+    reference::Transfer t{reference::fee_account, reference::fee_account, 0, 0, state_.account(reference::fee_account)->nonce, {}};
+    t.signature = ref::bip340::sign(secret_[operator_party], reference::transfer_digest(reference::params_of(contract_), t), Hash32{}).value();
+    return reference::make_transaction(t);
   }
 
   // The case's steps.
@@ -144,64 +121,47 @@ class World {
     steps_.push_back(ConcreteStep{op, input, height});
   }
 
-  // The vector case: the steps replayed through the engine with the weakening for the expected
-  // outcomes; "" when the engine cannot model a step.
-  std::string render(const std::string& id, const std::string& statement, Weakening weakening) const {
+  // The counterexample: the steps replayed through the engine with the weakening for the expected
+  // outcomes; nullopt when the engine cannot model a step.
+  std::optional<Counterexample> realise(const std::string& id, const std::string& statement, Weakening weakening) const {
     Engine engine(weakening);
-    nlohmann::json steps = nlohmann::json::array();
-    std::vector<std::string> rules;
-    orl::OptimisticRollup state = contract_;
+    CounterexampleTrace<reference::Operations, reference::Effects> trace{reference::Effects{contract_, {}, {}}, {}};
+    Counterexample counterexample{id,
+                                  "counterexample to " + id + ": " + statement +
+                                      ". Expected outcomes are the model's with the rule weakening " +
+                                      std::string(weakening_name(weakening)),
+                                  {}, seed_, {}};
+    reference::OptimisticRollup state = contract_;
     for (const ConcreteStep& step : steps_) {
       const Engine::Outcome outcome = engine.apply(state, step);
-      if (!outcome.problem.empty()) return "";
-      nlohmann::json expect;
+      if (!outcome.problem.empty()) return std::nullopt;
+      std::variant<reference::Effects, Rejection> expect = outcome.effects;
       if (outcome.error == OptimisticRollupError::none) {
-        expect = {{"outcome", "ok"}, {"post_state", state_json(outcome.effects)},
-                  {"state_root", to_hex(orl::contract_root(outcome.effects.contract))}};
         state = outcome.effects.contract;
       } else {
         const ErrorInfo info = error_info(outcome.error);
-        expect = {{"outcome", "invalid"}, {"error", std::string(info.code)}, {"rule", std::string(info.rule_id)},
-                  {"reason", std::string(info.summary)}};
+        expect = Rejection{std::string(info.code), std::string(info.rule_id), std::string(info.summary)};
       }
-      steps.push_back({{"op", std::string(orl::Operations::name(step.op))}, {"height", std::to_string(step.height)},
-                       {"input", std::visit([](const auto& value) { return codec::to_json(value); }, step.input)},
-                       {"expect", expect}});
+      trace.steps.push_back({step.op, step.height, step.input, std::move(expect)});
       for (const std::string& rule : rules_of(step.op))
-        if (std::find(rules.begin(), rules.end(), rule) == rules.end()) rules.push_back(rule);
+        if (std::find(counterexample.rules.begin(), counterexample.rules.end(), rule) == counterexample.rules.end())
+          counterexample.rules.push_back(rule);
     }
-    std::string name;
-    for (char ch : id)
-      name += std::isupper(static_cast<unsigned char>(ch)) ? static_cast<char>(std::tolower(static_cast<unsigned char>(ch)))
-                                                           : (std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_');
-    const std::string description = "counterexample to " + id + ": " + statement +
-                                    ". Expected outcomes are the model's with the rule weakening " +
-                                    std::string(weakening_name(weakening));
-    const nlohmann::json document = {{"schema", "l2spec/case"},
-                                     {"schema_version", "1.0.0"},
-                                     {"generator", "l2spec prove"},
-                                     {"mechanism", std::string(mechanism_name)},
-                                     {"suite", "counterexample"},
-                                     {"case", name},
-                                     {"description", description},
-                                     {"rules", rules},
-                                     {"seed", to_hex(seed_)},
-                                     {"pre_state", state_json(orl::Effects{contract_, {}, {}})},
-                                     {"steps", steps}};
-    return document.dump(2) + "\n";
+    counterexample.trace = std::move(trace);
+    return counterexample;
   }
 
   // The true state moves on with an honest batch the contract accepted.
   void accept(const Built& built, u64 height) {
-    setup(op_code<orl::SubmitBatch>, orl::SubmitBatchInput{key_[operator_party], built.batch}, height);
+    setup(op_code<reference::SubmitBatch>, reference::SubmitBatchInput{key_[operator_party], built.batch}, height);
     state_ = built.post;
   }
 
  private:
   Hash32 seed_;
   std::array<Hash32, party_count> secret_{}, key_{};
-  orl::OptimisticRollup contract_;
-  orl::State state_;
+  reference::OptimisticRollup contract_;
+  reference::State state_;
   std::vector<ConcreteStep> steps_;
 };
 
@@ -209,14 +169,14 @@ class World {
 // submitted at height 10 on origin 9, and the honest challenger's proof of it.
 struct Fraud {
   World::Built built;
-  orl::FraudProof proof;
+  reference::FraudProof proof;
 };
 Fraud fraud_at_10(World& w) {
   w.deposit(alice, 5000, 2);
-  const orl::State before = w.state();
+  const reference::State before = w.state();
   Fraud f{w.batch({w.credit(0, alice, 1)}, 9, true), {}};
-  w.setup(op_code<orl::SubmitBatch>, orl::SubmitBatchInput{w.key(operator_party), f.built.batch}, 10);
-  f.proof = orl::find_fraud(w.contract(), w.contract().batches.back(), f.built.batch, before).value();
+  w.setup(op_code<reference::SubmitBatch>, reference::SubmitBatchInput{w.key(operator_party), f.built.batch}, 10);
+  f.proof = reference::find_fraud(w.contract(), w.contract().batches.back(), f.built.batch, before).value();
   return f;
 }
 
@@ -234,139 +194,141 @@ std::optional<Op> op_at(const z3::model& m, std::size_t i) {
 
 // OR-FIN-3 dropped: a fraudulent batch is finalized past the honest challenger's open challenge,
 // which can then never be resolved.
-std::string finalize_past_a_challenge(const std::string& id, const std::string& statement, Weakening weakening) {
+std::optional<Counterexample> finalize_past_a_challenge(const std::string& id, const std::string& statement, Weakening weakening) {
   World w(id);
   const Fraud f = fraud_at_10(w);
-  const orl::BatchRecord& b = w.contract().batches.back();
-  const Hash32 evidence = orl::evidence_commitment(w.key(challenger), f.proof);
+  const reference::BatchRecord& b = w.contract().batches.back();
+  const Hash32 evidence = reference::evidence_commitment(w.key(challenger), f.proof);
   const u64 open = b.challenge_deadline - 5;
-  w.step(op_code<orl::OpenChallenge>, orl::OpenChallengeInput{w.key(challenger), b.batch_id, f.proof.proof_type, evidence, 1000}, open);
-  w.step(op_code<orl::Finalize>, orl::CallerInput{w.key(griefer)}, b.challenge_deadline);
-  w.step(op_code<orl::ResolveChallenge>,
-         orl::ResolveChallengeInput{w.key(challenger), orl::challenge_id(w.key(challenger), evidence), f.proof},
+  w.step(op_code<reference::OpenChallenge>, reference::OpenChallengeInput{w.key(challenger), b.batch_id, f.proof.proof_type, evidence, 1000}, open);
+  w.step(op_code<reference::Finalize>, reference::CallerInput{w.key(griefer)}, b.challenge_deadline);
+  w.step(op_code<reference::ResolveChallenge>,
+         reference::ResolveChallengeInput{w.key(challenger), reference::challenge_id(w.key(challenger), evidence), f.proof},
          b.challenge_deadline + 1);
-  return w.render(id, statement, weakening);
+  return w.realise(id, statement, weakening);
 }
 
 // OR-CHAL-2 as `height <= challenge_deadline`: a challenge opened in the block where the batch is
 // already final-able.
-std::string challenge_at_the_deadline(const std::string& id, const std::string& statement, Weakening weakening) {
+std::optional<Counterexample> challenge_at_the_deadline(const std::string& id, const std::string& statement, Weakening weakening) {
   World w(id);
   const Fraud f = fraud_at_10(w);
-  const orl::BatchRecord& b = w.contract().batches.back();
-  const Hash32 evidence = orl::evidence_commitment(w.key(challenger), f.proof);
-  w.step(op_code<orl::OpenChallenge>, orl::OpenChallengeInput{w.key(challenger), b.batch_id, f.proof.proof_type, evidence, 1000},
+  const reference::BatchRecord& b = w.contract().batches.back();
+  const Hash32 evidence = reference::evidence_commitment(w.key(challenger), f.proof);
+  w.step(op_code<reference::OpenChallenge>, reference::OpenChallengeInput{w.key(challenger), b.batch_id, f.proof.proof_type, evidence, 1000},
          b.challenge_deadline);
-  return w.render(id, statement, weakening);
+  return w.realise(id, statement, weakening);
 }
 
 // OR-CHAL-5 keyed by the evidence alone: the griefer copies the honest commitment from the mempool
 // and gets it mined first; the honest open is a duplicate, the honest reveal addresses the griefer's
 // challenge and mismatches, the copy expires, and the fraud finalizes.
-std::string evidence_squatting(const std::string& id, const std::string& statement, Weakening weakening) {
+std::optional<Counterexample> evidence_squatting(const std::string& id, const std::string& statement, Weakening weakening) {
   World w(id);
   const Fraud f = fraud_at_10(w);
-  const orl::BatchRecord& b = w.contract().batches.back();
-  const Hash32 evidence = orl::evidence_commitment(w.key(challenger), f.proof);
+  const reference::BatchRecord& b = w.contract().batches.back();
+  const Hash32 evidence = reference::evidence_commitment(w.key(challenger), f.proof);
   const Hash32 id_of_honest = weakening == Weakening::challenge_id_is_evidence ? evidence
-                                                                                 : orl::challenge_id(w.key(challenger), evidence);
-  w.step(op_code<orl::OpenChallenge>, orl::OpenChallengeInput{w.key(griefer), b.batch_id, f.proof.proof_type, evidence, 1000}, 11);
-  w.step(op_code<orl::OpenChallenge>, orl::OpenChallengeInput{w.key(challenger), b.batch_id, f.proof.proof_type, evidence, 1000}, 11);
-  w.step(op_code<orl::ResolveChallenge>, orl::ResolveChallengeInput{w.key(challenger), id_of_honest, f.proof}, 12);
-  w.step(op_code<orl::ExpireChallenge>, orl::ChallengeRef{w.key(griefer), id_of_honest}, 11 + 20);
-  w.step(op_code<orl::Finalize>, orl::CallerInput{w.key(griefer)}, b.challenge_deadline);
-  return w.render(id, statement, weakening);
+                                                                                 : reference::challenge_id(w.key(challenger), evidence);
+  w.step(op_code<reference::OpenChallenge>, reference::OpenChallengeInput{w.key(griefer), b.batch_id, f.proof.proof_type, evidence, 1000}, 11);
+  w.step(op_code<reference::OpenChallenge>, reference::OpenChallengeInput{w.key(challenger), b.batch_id, f.proof.proof_type, evidence, 1000}, 11);
+  w.step(op_code<reference::ResolveChallenge>, reference::ResolveChallengeInput{w.key(challenger), id_of_honest, f.proof}, 12);
+  w.step(op_code<reference::ExpireChallenge>, reference::ChallengeRef{w.key(griefer), id_of_honest}, 11 + 20);
+  w.step(op_code<reference::Finalize>, reference::CallerInput{w.key(griefer)}, b.challenge_deadline);
+  return w.realise(id, statement, weakening);
 }
 
 // OR-BATCH-13 dropped (review finding 1): after the honest challenger reverts the fraud and the
 // operator restores its stake, the griefer submits the same batch again, with the operator's
 // signature, and slashes the operator again with the same proof, paid to itself.
-std::string replayed_batch(const std::string& id, const std::string& statement, Weakening weakening) {
+std::optional<Counterexample> replayed_batch(const std::string& id, const std::string& statement, Weakening weakening) {
   World w(id);
   const Fraud f = fraud_at_10(w);
-  const orl::BatchRecord b = w.contract().batches.back();
-  const Hash32 evidence = orl::evidence_commitment(w.key(challenger), f.proof);
-  w.setup(op_code<orl::OpenChallenge>,
-          orl::OpenChallengeInput{w.key(challenger), b.batch_id, f.proof.proof_type, evidence, 1000}, 11);
-  w.step(op_code<orl::ResolveChallenge>,
-         orl::ResolveChallengeInput{w.key(challenger), orl::challenge_id(w.key(challenger), evidence), f.proof}, 12);
+  const reference::BatchRecord b = w.contract().batches.back();
+  const Hash32 evidence = reference::evidence_commitment(w.key(challenger), f.proof);
+  w.setup(op_code<reference::OpenChallenge>,
+          reference::OpenChallengeInput{w.key(challenger), b.batch_id, f.proof.proof_type, evidence, 1000}, 11);
+  w.step(op_code<reference::ResolveChallenge>,
+         reference::ResolveChallengeInput{w.key(challenger), reference::challenge_id(w.key(challenger), evidence), f.proof}, 12);
   // The operator tops its stake up to keep operating; the griefer replays the reverted batch first.
-  w.step(op_code<orl::Stake>, orl::StakeInput{w.key(operator_party), 5000}, 12);
-  w.step(op_code<orl::SubmitBatch>, orl::SubmitBatchInput{w.key(griefer), f.built.batch}, 12);
-  const Hash32 copied = orl::evidence_commitment(w.key(griefer), f.proof);
-  w.step(op_code<orl::OpenChallenge>, orl::OpenChallengeInput{w.key(griefer), b.batch_id, f.proof.proof_type, copied, 1000}, 13);
-  w.step(op_code<orl::ResolveChallenge>,
-         orl::ResolveChallengeInput{w.key(griefer), orl::challenge_id(w.key(griefer), copied), f.proof}, 14);
-  return w.render(id, statement, weakening);
+  w.step(op_code<reference::Stake>, reference::StakeInput{w.key(operator_party), 5000}, 12);
+  w.step(op_code<reference::SubmitBatch>, reference::SubmitBatchInput{w.key(griefer), f.built.batch}, 12);
+  const Hash32 copied = reference::evidence_commitment(w.key(griefer), f.proof);
+  w.step(op_code<reference::OpenChallenge>, reference::OpenChallengeInput{w.key(griefer), b.batch_id, f.proof.proof_type, copied, 1000}, 13);
+  w.step(op_code<reference::ResolveChallenge>,
+         reference::ResolveChallengeInput{w.key(griefer), reference::challenge_id(w.key(griefer), copied), f.proof}, 14);
+  return w.realise(id, statement, weakening);
 }
 
 // OR-FP-10 judged at the inclusion height (review finding 5 and the medium finding): alice's deposit
 // at height 2 is not overdue at the honest batch's origin 11 (2 + queue_inclusion_blocks 10 > 11), so
 // the honest operator leaves it for later; the batch lands at 20, when it is, and a griefer's timeout
 // proof against the honest batch confirms.
-std::string honest_batch_slashed(const std::string& id, const std::string& statement, Weakening weakening) {
+std::optional<Counterexample> honest_batch_slashed(const std::string& id, const std::string& statement, Weakening weakening) {
   World w(id);
   w.deposit(alice, 5000, 2);
   const World::Built honest = w.batch({w.idle_transfer()}, 11, false);
   const u64 landed = 20;
-  w.step(op_code<orl::SubmitBatch>, orl::SubmitBatchInput{w.key(operator_party), honest.batch}, landed);
-  const orl::FraudProof proof{orl::batch_id(honest.batch.header), orl::FraudProofType::timeout_violation, std::nullopt,
-                              orl::TimeoutFault{orl::QueueKind::deposits, 0, honest.post.header()}};
-  const Hash32 evidence = orl::evidence_commitment(w.key(griefer), proof);
-  w.step(op_code<orl::OpenChallenge>,
-         orl::OpenChallengeInput{w.key(griefer), proof.batch_id, orl::FraudProofType::timeout_violation, evidence, 1000},
+  w.step(op_code<reference::SubmitBatch>, reference::SubmitBatchInput{w.key(operator_party), honest.batch}, landed);
+  const reference::FraudProof proof{reference::batch_id(honest.batch.header), reference::FraudProofType::timeout_violation, std::nullopt,
+                              reference::TimeoutFault{reference::QueueKind::deposits, 0, honest.post.header()}};
+  const Hash32 evidence = reference::evidence_commitment(w.key(griefer), proof);
+  w.step(op_code<reference::OpenChallenge>,
+         reference::OpenChallengeInput{w.key(griefer), proof.batch_id, reference::FraudProofType::timeout_violation, evidence, 1000},
          landed + 1);
-  w.step(op_code<orl::ResolveChallenge>,
-         orl::ResolveChallengeInput{w.key(griefer), orl::challenge_id(w.key(griefer), evidence), proof}, landed + 2);
-  return w.render(id, statement, weakening);
+  w.step(op_code<reference::ResolveChallenge>,
+         reference::ResolveChallengeInput{w.key(griefer), reference::challenge_id(w.key(griefer), evidence), proof}, landed + 2);
+  return w.realise(id, statement, weakening);
 }
 
 }  // namespace
 
-Renderer one_step_renderer(Weakening weakening, Op op) {
-  if (weakening == Weakening::finalize_ignores_open_challenges && op == op_code<orl::Finalize>)
+Realiser one_step_realiser(Weakening weakening, Op op) {
+  if (weakening == Weakening::finalize_ignores_open_challenges && op == op_code<reference::Finalize>)
     return [weakening](const z3::model&, const std::string& id, const std::string& statement) {
       return finalize_past_a_challenge(id, statement, weakening);
     };
-  if (weakening == Weakening::challenge_accepted_at_deadline && op == op_code<orl::OpenChallenge>)
+  if (weakening == Weakening::challenge_accepted_at_deadline && op == op_code<reference::OpenChallenge>)
     return [weakening](const z3::model&, const std::string& id, const std::string& statement) {
       return challenge_at_the_deadline(id, statement, weakening);
     };
-  if (weakening == Weakening::reverted_batch_replayable && op == op_code<orl::SubmitBatch>)
+  if (weakening == Weakening::reverted_batch_replayable && op == op_code<reference::SubmitBatch>)
     return [weakening](const z3::model&, const std::string& id, const std::string& statement) {
       return replayed_batch(id, statement, weakening);
     };
   return nullptr;
 }
 
-Renderer honest_challenger_renderer(Weakening weakening) {
-  return [weakening](const z3::model& m, const std::string& id, const std::string& statement) -> std::string {
+Realiser honest_challenger_realiser(Weakening weakening) {
+  return [weakening](const z3::model& m, const std::string& id, const std::string& statement) -> std::optional<Counterexample> {
     // The counterexample's shape: the honest open (step 1) refused as a duplicate of a copy.
-    if (op_at(m, 1) != op_code<orl::OpenChallenge>) return "";
+    if (op_at(m, 1) != op_code<reference::OpenChallenge>) return std::nullopt;
     if (weakening == Weakening::finalize_ignores_open_challenges) return finalize_past_a_challenge(id, statement, weakening);
     return evidence_squatting(id, statement, weakening);
   };
 }
 
-Renderer no_batch_after_revert_renderer(Weakening weakening) {
-  return [weakening](const z3::model& m, const std::string& id, const std::string& statement) -> std::string {
+Realiser no_batch_after_revert_realiser(Weakening weakening) {
+  return [weakening](const z3::model& m, const std::string& id, const std::string& statement) -> std::optional<Counterexample> {
     // The counterexample's shape: a resolve_challenge, then a submit_batch.
     bool resolved = false, replayed = false;
     for (std::size_t i = 0; i < no_batch_after_revert_depth; ++i) {
       const std::optional<Op> op = op_at(m, i);
-      if (op == op_code<orl::ResolveChallenge>) resolved = true;
-      if (resolved && op == op_code<orl::SubmitBatch>) replayed = true;
+      if (op == op_code<reference::ResolveChallenge>) resolved = true;
+      if (resolved && op == op_code<reference::SubmitBatch>) replayed = true;
     }
-    return replayed ? replayed_batch(id, statement, weakening) : "";
+    if (!replayed) return std::nullopt;
+    return replayed_batch(id, statement, weakening);
   };
 }
 
-Renderer honest_operator_renderer(Weakening weakening) {
-  return [weakening](const z3::model& m, const std::string& id, const std::string& statement) -> std::string {
+Realiser honest_operator_realiser(Weakening weakening) {
+  return [weakening](const z3::model& m, const std::string& id, const std::string& statement) -> std::optional<Counterexample> {
     // The counterexample's shape: the honest batch at step 1, a resolve_challenge after it.
     bool resolved = false;
-    for (std::size_t i = 2; i < honest_operator_depth; ++i) resolved = resolved || op_at(m, i) == op_code<orl::ResolveChallenge>;
-    return resolved ? honest_batch_slashed(id, statement, weakening) : "";
+    for (std::size_t i = 2; i < honest_operator_depth; ++i) resolved = resolved || op_at(m, i) == op_code<reference::ResolveChallenge>;
+    if (!resolved) return std::nullopt;
+    return honest_batch_slashed(id, statement, weakening);
   };
 }
 

@@ -13,6 +13,7 @@
 #include <variant>
 
 #include "contract_model.hpp"
+#include "l2/ref/encoding.hpp"
 #include "l2/ref/merkle.hpp"
 #include "l2/ref/sparse_merkle.hpp"
 #include "l2_model.hpp"
@@ -128,12 +129,12 @@ class Projection {
   void flag(const expr& var, bool v) { r_.solver.add(var == ctx_.bool_val(v)); }
   void small(const expr& var, unsigned v) { r_.solver.add(var == ctx_.bv_val(v, 8)); }
 
-  void config(const orl::OptimisticRollup& c) {
+  void config(const reference::OptimisticRollup& c) {
     const model::Config& cfg = r_.cfg;
     number(cfg.chain_id, c.chain_id);
     hash(cfg.rollup_id, c.rollup_id);
     hash(cfg.operator_key, c.operator_key);
-    const orl::RollupConfig& x = c.config;
+    const reference::RollupConfig& x = c.config;
     number(cfg.max_batch_size, x.max_batch_size);
     number(cfg.challenge_period, x.challenge_period_blocks);
     number(cfg.resolution_period, x.resolution_period_blocks);
@@ -149,8 +150,8 @@ class Projection {
     for (unsigned bit = 0; bit < 8; ++bit) flag(cfg.penalty_bits[bit], ((x.stake.penalty_percentage >> bit) & 1u) != 0);
   }
 
-  void batch(const model::BatchRecord& b, const orl::BatchRecord& x) {
-    const orl::BatchHeader& h = x.header;
+  void batch(const model::BatchRecord& b, const reference::BatchRecord& x) {
+    const reference::BatchHeader& h = x.header;
     number(b.chain_id, h.chain_id);
     hash(b.rollup_id, h.rollup_id);
     number(b.number, h.batch_number);
@@ -170,7 +171,7 @@ class Projection {
     number(b.open_challenges, x.open_challenges);
   }
 
-  void challenge(const model::Challenge& m, const orl::Challenge& x) {
+  void challenge(const model::Challenge& m, const reference::Challenge& x) {
     hash(m.id, x.challenge_id);
     hash(m.batch_id, x.challenged_object);
     hash(m.challenger, x.challenger);
@@ -181,7 +182,7 @@ class Projection {
     number(m.bond, x.bond_amount);
   }
 
-  void contract(const orl::OptimisticRollup& c) {
+  void contract(const reference::OptimisticRollup& c) {
     const model::Contract& s = r_.pre;
     number(s.stake, c.stake);
     flag(s.staked, c.staked);
@@ -210,17 +211,17 @@ class Projection {
     for (std::size_t k = 0; k < c.batches.size(); ++k) batch(s.batches[k], c.batches[k]);
     number(s.challenge_count, c.challenges.size());
     for (std::size_t y = 0; y < c.challenges.size(); ++y) challenge(s.challenges[y], c.challenges[y]);
-    for (const orl::PaidWithdrawal& p : c.paid)
+    for (const reference::PaidWithdrawal& p : c.paid)
       r_.solver.add(s.paid.base({m_.u64v(p.batch_number), m_.u64v(p.transaction_index)}));
   }
 
   // The opened state header of a timeout fault, a freeze, an exit or a reclaim, with state_root at it.
-  void post_state(const orl::StateHeader& header) {
+  void post_state(const reference::StateHeader& header) {
     hash(r_.in.accounts_root, header.accounts_root);
     number(r_.in.deposits_credited, header.deposits_credited);
     number(r_.in.forced_exits_processed, header.forced_exits_processed);
     hash(r_.m.h.state_root(r_.in.accounts_root, r_.in.deposits_credited, r_.in.forced_exits_processed),
-         orl::state_root(header));
+         reference::state_root(header));
   }
 
   // The membership of `key` in a set of the pre-state.
@@ -231,11 +232,11 @@ class Projection {
   }
 
   // The call: every field its op reads, every verdict computed by the reference.
-  void call(const orl::OptimisticRollup& c, const Step& step) {
+  void call(const reference::OptimisticRollup& c, const Step& step) {
     const model::Call& in = r_.in;
     r_.solver.add(in.op == m_.opcode(step.op));
     number(in.height, step.height);
-    const orl::L2Params params = orl::params_of(c);
+    const reference::L2Params params = reference::params_of(c);
     std::visit([&](const auto& input) { inputs(c, params, step, input); }, step.input);
   }
 
@@ -246,46 +247,46 @@ class Projection {
     else number(r_.in.value, 0);
   }
 
-  void inputs(const orl::OptimisticRollup&, const orl::L2Params&, const Step&, const orl::StakeInput& in) {
+  void inputs(const reference::OptimisticRollup&, const reference::L2Params&, const Step&, const reference::StakeInput& in) {
     caller_and_value(in);
   }
-  void inputs(const orl::OptimisticRollup&, const orl::L2Params&, const Step&, const orl::CallerInput& in) {
+  void inputs(const reference::OptimisticRollup&, const reference::L2Params&, const Step&, const reference::CallerInput& in) {
     caller_and_value(in);
   }
-  void inputs(const orl::OptimisticRollup& c, const orl::L2Params& params, const Step&,
-              const orl::DepositNewAccountInput& in) {
+  void inputs(const reference::OptimisticRollup& c, const reference::L2Params& params, const Step&,
+              const reference::DepositNewAccountInput& in) {
     caller_and_value(in);
     hash(r_.in.owner, in.owner);
     flag(m_.h.on_curve(r_.in.owner), ref::bip340::pubkey_on_curve(in.owner));
     if (c.next_account_index <= 0xffffffffULL) {
-      const orl::Deposit d{c.deposits.size(), static_cast<orl::AccountIndex>(c.next_account_index), in.owner, in.value};
+      const reference::Deposit d{c.deposits.size(), static_cast<reference::AccountIndex>(c.next_account_index), in.owner, in.value};
       hash(m_.h.deposit_id(m_.u64v(c.deposits.size()), m_.u64v(c.next_account_index), ctx_.bool_val(true), r_.in.owner,
                            m_.u64v(in.value)),
-           orl::deposit_id(params, d));
+           reference::deposit_id(params, d));
     }
   }
-  void inputs(const orl::OptimisticRollup& c, const orl::L2Params& params, const Step&, const orl::DepositTopUpInput& in) {
+  void inputs(const reference::OptimisticRollup& c, const reference::L2Params& params, const Step&, const reference::DepositTopUpInput& in) {
     caller_and_value(in);
     number(r_.in.account, in.to);
-    const orl::Deposit d{c.deposits.size(), in.to, std::nullopt, in.value};
+    const reference::Deposit d{c.deposits.size(), in.to, std::nullopt, in.value};
     hash(m_.h.deposit_id(m_.u64v(c.deposits.size()), m_.u64v(in.to), ctx_.bool_val(false), m_.zero_hash(),
                          m_.u64v(in.value)),
-         orl::deposit_id(params, d));
+         reference::deposit_id(params, d));
   }
-  void inputs(const orl::OptimisticRollup& c, const orl::L2Params& params, const Step&,
-              const orl::RequestForcedExitInput& in) {
+  void inputs(const reference::OptimisticRollup& c, const reference::L2Params& params, const Step&,
+              const reference::RequestForcedExitInput& in) {
     caller_and_value(in);
     number(r_.in.account, in.from);
     hash(r_.in.recipient, in.l1_recipient);
-    const orl::ForcedExit e{c.forced_exits.size(), in.from, in.caller, in.l1_recipient, 0};
+    const reference::ForcedExit e{c.forced_exits.size(), in.from, in.caller, in.l1_recipient, 0};
     hash(m_.h.forced_exit_id(m_.u64v(c.forced_exits.size()), m_.u64v(in.from), r_.in.caller, r_.in.recipient),
-         orl::forced_exit_id(params, e));
+         reference::forced_exit_id(params, e));
   }
-  void inputs(const orl::OptimisticRollup& c, const orl::L2Params&, const Step&, const orl::SubmitBatchInput& in) {
+  void inputs(const reference::OptimisticRollup& c, const reference::L2Params&, const Step&, const reference::SubmitBatchInput& in) {
     caller_and_value(in);
     const model::Call& x = r_.in;
-    const orl::Batch& batch = in.batch;
-    const orl::BatchHeader& h = batch.header;
+    const reference::Batch& batch = in.batch;
+    const reference::BatchHeader& h = batch.header;
     number(x.chain_id, h.chain_id);
     hash(x.rollup_id, h.rollup_id);
     number(x.number, h.batch_number);
@@ -300,41 +301,41 @@ class Projection {
     number(x.state_roots_length, batch.state_roots.size());
     hash(x.first_root, batch.state_roots.empty() ? Hash32{} : batch.state_roots.front());
     hash(x.last_root, batch.state_roots.empty() ? Hash32{} : batch.state_roots.back());
-    flag(x.transactions_root_ok, h.transactions_root == orl::transactions_root(batch.transactions));
-    flag(x.state_roots_root_ok, h.state_roots_root == orl::state_roots_root(batch.state_roots));
-    const Hash32 id = orl::batch_id(h);
+    flag(x.transactions_root_ok, h.transactions_root == reference::transactions_root(batch.transactions));
+    flag(x.state_roots_root_ok, h.state_roots_root == reference::state_roots_root(batch.state_roots));
+    const Hash32 id = reference::batch_id(h);
     flag(x.signature_ok, oracle_(c.operator_key, id, batch.signature));
     hash(m_.h.batch_id_of({x.chain_id, x.rollup_id, x.number, x.epoch, x.origin, x.prev, x.post, x.transactions_root,
                           x.count, x.state_roots_root}),
          id);
   }
-  void inputs(const orl::OptimisticRollup&, const orl::L2Params&, const Step&, const orl::OpenChallengeInput& in) {
+  void inputs(const reference::OptimisticRollup&, const reference::L2Params&, const Step&, const reference::OpenChallengeInput& in) {
     caller_and_value(in);
     hash(r_.in.batch_id, in.batch_id);
     small(r_.in.proof_type, static_cast<unsigned>(in.proof_type));
     hash(r_.in.evidence, in.evidence);
-    hash(m_.h.challenge_id(r_.in.caller, r_.in.evidence), orl::challenge_id(in.caller, in.evidence));
+    hash(m_.h.challenge_id(r_.in.caller, r_.in.evidence), reference::challenge_id(in.caller, in.evidence));
   }
-  void inputs(const orl::OptimisticRollup& c, const orl::L2Params&, const Step&, const orl::ResolveChallengeInput& in) {
+  void inputs(const reference::OptimisticRollup& c, const reference::L2Params&, const Step&, const reference::ResolveChallengeInput& in) {
     caller_and_value(in);
     const model::Call& x = r_.in;
-    const orl::FraudProof& proof = in.proof;
+    const reference::FraudProof& proof = in.proof;
     proof_fields(in.challenge_id, proof);
     OptimisticRollupError verdict = OptimisticRollupError::none;
-    if (const auto index = orl::find_challenge(c, in.challenge_id)) {
-      const orl::Challenge& challenge = c.challenges[*index];
+    if (const auto index = reference::find_challenge(c, in.challenge_id)) {
+      const reference::Challenge& challenge = c.challenges[*index];
       hash(m_.h.evidence(m_.hash_value(interner_(challenge.challenger)), x.proof),
-           orl::evidence_commitment(challenge.challenger, proof));
-      const auto batch = orl::find_pending_batch(c, challenge.challenged_object);
+           reference::evidence_commitment(challenge.challenger, proof));
+      const auto batch = reference::find_pending_batch(c, challenge.challenged_object);
       if (batch && proof.transaction_fault)
-        verdict = orl::verify_transaction_fault(c, c.batches[*batch], proof.proof_type, *proof.transaction_fault, oracle_);
+        verdict = reference::verify_transaction_fault(c, c.batches[*batch], proof.proof_type, *proof.transaction_fault, oracle_);
     }
     small(x.transaction_verdict, static_cast<unsigned>(verdict));
   }
 
   // The challenge a proof is revealed for, and what verify_fraud_proof reads of the proof besides its
   // transaction fault's verdict.
-  void proof_fields(const Hash32& challenge_id, const orl::FraudProof& proof) {
+  void proof_fields(const Hash32& challenge_id, const reference::FraudProof& proof) {
     const model::Call& x = r_.in;
     hash(x.challenge_id, challenge_id);
     hash(x.proof, ref::tagged_hash("L2/model/proof", reflect::encode(proof)));
@@ -342,45 +343,45 @@ class Projection {
     small(x.proof_proof_type, static_cast<unsigned>(proof.proof_type));
     flag(x.has_transaction_fault, proof.transaction_fault.has_value());
     flag(x.has_timeout_fault, proof.timeout_fault.has_value());
-    const orl::TimeoutFault timeout = proof.timeout_fault.value_or(orl::TimeoutFault{});
+    const reference::TimeoutFault timeout = proof.timeout_fault.value_or(reference::TimeoutFault{});
     small(x.queue, static_cast<unsigned>(timeout.queue));
     number(x.index, timeout.index);
     post_state(timeout.post_state);
   }
-  void inputs(const orl::OptimisticRollup&, const orl::L2Params&, const Step&, const orl::ChallengeRef& in) {
+  void inputs(const reference::OptimisticRollup&, const reference::L2Params&, const Step&, const reference::ChallengeRef& in) {
     caller_and_value(in);
     hash(r_.in.challenge_id, in.challenge_id);
   }
-  void inputs(const orl::OptimisticRollup& c, const orl::L2Params&, const Step&, const orl::PayWithdrawalInput& in) {
+  void inputs(const reference::OptimisticRollup& c, const reference::L2Params&, const Step&, const reference::PayWithdrawalInput& in) {
     caller_and_value(in);
     const model::Call& x = r_.in;
     number(x.pay_batch, in.batch_number);
     number(x.pay_index, in.transaction_index);
     bool included = false;
     if (in.batch_number < c.batches.size()) {
-      const orl::BatchHeader& header = c.batches[in.batch_number].header;
+      const reference::BatchHeader& header = c.batches[in.batch_number].header;
       included = ref::rfc6962::verify_inclusion(in.transaction_index, header.transaction_count,
-                                                orl::transaction_leaf_hash(in.transaction), in.proof,
+                                                reference::transaction_leaf_hash(in.transaction), in.proof,
                                                 header.transactions_root) == PrimitiveError::none;
     }
     flag(x.included, included);
-    const auto decoded = reflect::decode<orl::Transaction>(in.transaction);
-    const std::optional<orl::Outflow> outflow = decoded ? orl::outflow_of(decoded.value()) : std::nullopt;
+    const auto decoded = reflect::decode<reference::Transaction>(in.transaction);
+    const std::optional<reference::Outflow> outflow = decoded ? reference::outflow_of(decoded.value()) : std::nullopt;
     flag(x.is_outflow, outflow.has_value());
     number(x.amount, outflow ? outflow->amount : 0);
     hash(x.recipient, outflow ? outflow->l1_recipient : Hash32{});
     member(r_.pre.paid, {in.batch_number, in.transaction_index},
-           std::any_of(c.paid.begin(), c.paid.end(), [&](const orl::PaidWithdrawal& p) {
+           std::any_of(c.paid.begin(), c.paid.end(), [&](const reference::PaidWithdrawal& p) {
              return p.batch_number == in.batch_number && p.transaction_index == in.transaction_index;
            }));
   }
-  void inputs(const orl::OptimisticRollup&, const orl::L2Params&, const Step&, const orl::FreezeInput& in) {
+  void inputs(const reference::OptimisticRollup&, const reference::L2Params&, const Step&, const reference::FreezeInput& in) {
     caller_and_value(in);
     small(r_.in.queue, static_cast<unsigned>(in.queue));
     number(r_.in.index, in.index);
     post_state(in.post_state);
   }
-  void inputs(const orl::OptimisticRollup& c, const orl::L2Params&, const Step&, const orl::ExitInput& in) {
+  void inputs(const reference::OptimisticRollup& c, const reference::L2Params&, const Step&, const reference::ExitInput& in) {
     caller_and_value(in);
     const model::Call& x = r_.in;
     post_state(in.post_state);
@@ -392,11 +393,11 @@ class Projection {
     opening.index = in.account_index;
     opening.siblings = in.siblings;
     flag(x.account_proof_ok,
-         ref::smt::root_from_proof(opening, orl::account_value(in.account)) == in.post_state.accounts_root);
+         ref::smt::root_from_proof(opening, reference::account_value(in.account)) == in.post_state.accounts_root);
     member(r_.pre.exited, {in.account_index},
            std::find(c.exited.begin(), c.exited.end(), in.account_index) != c.exited.end());
   }
-  void inputs(const orl::OptimisticRollup& c, const orl::L2Params&, const Step&, const orl::ReclaimDepositInput& in) {
+  void inputs(const reference::OptimisticRollup& c, const reference::L2Params&, const Step&, const reference::ReclaimDepositInput& in) {
     caller_and_value(in);
     post_state(in.post_state);
     number(r_.in.index, in.deposit_index);

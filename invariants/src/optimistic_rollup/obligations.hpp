@@ -13,14 +13,14 @@ namespace l2::inv::optimistic_rollup::model {
 
 constexpr std::string_view mechanism_name = "optimistic_rollup";
 
-// A vector case rendered from a counterexample (JSON text), or "" when it cannot be realised.
-using Renderer = std::function<std::string(const z3::model&, const std::string& id, const std::string& statement)>;
+// A counterexample realised as a concrete trace (l2/inv/counterexample.hpp), or nullopt when it cannot be.
+using Realiser = std::function<std::optional<Counterexample>(const z3::model&, const std::string& id, const std::string& statement)>;
 
 // `negation(ctx, solver, claim)`: with claim, the hypotheses and the negated claim (every model is a
 // counterexample); without, the hypotheses alone with the obligation's boundary, which must be
 // satisfiable (obligation.hpp: a vacuous proof is a failure).
 Obligation make(std::string invariant, std::string transition, Kind kind, std::string statement,
-                std::function<void(z3::context&, z3::solver&, bool claim)> negation, Renderer render = nullptr);
+                std::function<void(z3::context&, z3::solver&, bool claim)> negation, Realiser realise = nullptr);
 
 // One contract obligation's context: the model (with the weakening), a deployed configuration, and
 // the claim-or-premise switch.
@@ -37,7 +37,7 @@ struct Context {
 };
 
 Obligation make_contract(std::string invariant, std::string transition, Kind kind, std::string statement,
-                         Weakening weakening, std::function<void(Context&)> negation, Renderer render = nullptr);
+                         Weakening weakening, std::function<void(Context&)> negation, Realiser realise = nullptr);
 
 // The parts of the mechanism's list.
 std::vector<Obligation> contract_obligations(Weakening weakening);
@@ -45,9 +45,9 @@ std::vector<Obligation> l2_obligations();
 std::vector<Obligation> liveness_obligations(Weakening weakening);
 
 // Counterexamples as vector cases (counterexamples.cpp).
-Renderer one_step_renderer(Weakening weakening, Op op);
-Renderer honest_challenger_renderer(Weakening weakening);
-Renderer no_batch_after_revert_renderer(Weakening weakening);
-Renderer honest_operator_renderer(Weakening weakening);
+Realiser one_step_realiser(Weakening weakening, Op op);
+Realiser honest_challenger_realiser(Weakening weakening);
+Realiser no_batch_after_revert_realiser(Weakening weakening);
+Realiser honest_operator_realiser(Weakening weakening);
 
 }  // namespace l2::inv::optimistic_rollup::model

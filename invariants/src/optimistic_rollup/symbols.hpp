@@ -16,10 +16,10 @@ namespace l2::inv::optimistic_rollup::model {
 
 using z3::expr;
 using Error = OptimisticRollupError;
-using FraudProofType = orl::FraudProofType;
-using ResolutionKind = orl::ResolutionKind;
-using QueueKind = orl::QueueKind;
-using TxKind = orl::TxKind;
+using FraudProofType = reference::FraudProofType;
+using ResolutionKind = reference::ResolutionKind;
+using QueueKind = reference::QueueKind;
+using TxKind = reference::TxKind;
 
 // Keys, roots, ids and evidence in both models. They are only compared for equality and passed
 // through uninterpreted functions, so any width with more values than the finitely many hash terms

@@ -17,6 +17,7 @@
 #include "../threads.hpp"
 #include "l2/opt/merkle.hpp"
 #include "l2/opt/sha256_finish.hpp"
+#include "l2/ref/encoding.hpp"
 #include "l2/ref/merkle.hpp"
 #include "l2/ref/reflect.hpp"
 #include "l2/ref/sha256.hpp"

@@ -12,6 +12,7 @@
 
 #include "commitments.hpp"
 #include "l2/opt/optimistic_rollup_fraud.hpp"
+#include "l2/ref/encoding.hpp"
 #include "l2/ref/reflect.hpp"
 
 namespace l2::opt::optimistic_rollup {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "l2/opt/sha256_finish.hpp"
+#include "l2/ref/encoding.hpp"
 #include "l2/ref/reflect.hpp"
 #include "l2/ref/sha256.hpp"
 #include "l2/ref/sparse_merkle.hpp"

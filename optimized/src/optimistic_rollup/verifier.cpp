@@ -17,6 +17,7 @@
 #include "hashes.hpp"
 #include "l2/opt/merkle.hpp"
 #include "l2/opt/optimistic_rollup_fraud.hpp"
+#include "l2/ref/encoding.hpp"
 #include "l2/ref/reflect.hpp"
 
 namespace l2::opt::optimistic_rollup {

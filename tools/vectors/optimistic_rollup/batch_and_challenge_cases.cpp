@@ -2,6 +2,7 @@
 // finalize and pay_withdrawal.
 #include "world.hpp"
 
+#include "l2/ref/encoding.hpp"
 #include "l2/ref/merkle.hpp"
 
 namespace l2::vectors::optimistic_rollup_vectors {

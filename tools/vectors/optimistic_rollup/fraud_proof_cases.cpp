@@ -2,6 +2,8 @@
 // OR-FP rule with its negative case, and the stateless L2 step of every transaction kind.
 #include "world.hpp"
 
+#include "l2/ref/encoding.hpp"
+
 namespace l2::vectors::optimistic_rollup_vectors {
 
 namespace {

@@ -1,5 +1,6 @@
 // The optimistic rollup's entry in the vectors registry: its ops, its suites and its shared states.
 #include "l2/inv/optimistic_rollup_model.hpp"
+#include "l2/vectors/counterexample.hpp"
 #include "world.hpp"
 
 namespace l2::vectors {
@@ -32,6 +33,14 @@ Mechanism optimistic_rollup_mechanism() {
   mechanism.cases = optimistic_rollup_vectors::all_cases;
   mechanism.shared_states = optimistic_rollup_vectors::shared_states;
   mechanism.model = inv::optimistic_rollup::registry_entry;
+  // A counterexample's states are the contract with the effects of the step that produced it
+  // (the vector state of every contract op), committed by the contract's root.
+  mechanism.counterexample = [name = mechanism.name](const inv::Counterexample& counterexample) {
+    return render_counterexample<ref::optimistic_rollup::Operations, ref::optimistic_rollup::Effects>(
+        name, counterexample,
+        [](const ref::optimistic_rollup::Effects& effects) { return codec::to_json(optimistic_rollup_vectors::contract_effects(effects)); },
+        [](const ref::optimistic_rollup::Effects& effects) { return ref::optimistic_rollup::contract_root(effects.contract); });
+  };
   mechanism.bench_prefix = "BM_optimistic_rollup";
   return mechanism;
 }

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "l2/ref/encoding.hpp"
 #include "l2/ref/merkle.hpp"
 
 namespace l2::vectors::optimistic_rollup_vectors {

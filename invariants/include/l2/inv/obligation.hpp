@@ -12,6 +12,8 @@
 
 #include <z3++.h>
 
+#include "l2/inv/counterexample.hpp"
+
 namespace l2::inv {
 
 enum class Kind { initiation, consecution, bmc, safety };
@@ -33,9 +35,9 @@ struct Obligation {
   // premises are contradictory is vacuously "proved" and proves nothing, so that is a failure
   // (verdict unknown, reason "vacuous ...").
   std::function<void(z3::context&, z3::solver&)> assert_premise;
-  // Optional: renders a counterexample (a model of the negation) as a replayable vector case, as
-  // JSON text; "" when the model's values cannot be realised concretely.
-  std::function<std::string(const z3::model&)> witness;
+  // Optional: realises a counterexample (a model of the negation) as a concrete trace, which the
+  // vectors layer renders as a replayable case; nullopt when the model's values cannot be realised.
+  std::function<std::optional<Counterexample>(const z3::model&)> witness;
 
   // File-system-safe identifier: <mechanism>__<invariant>__<transition>__<kind>.
   std::string id() const;
@@ -47,7 +49,7 @@ struct ObligationResult {
   double seconds = 0;
   std::string counterexample;  // the model, one "name = value" per line, when verdict == counterexample
   std::string reason;          // Z3's reason for unknown, when verdict == unknown
-  std::string witness;         // the counterexample as a vector case (JSON), when the obligation can render one
+  std::optional<Counterexample> witness;  // the counterexample as a concrete trace, when the obligation realises one
 };
 
 Obligation make_obligation(std::string mechanism, std::string invariant, std::string transition, Kind kind,

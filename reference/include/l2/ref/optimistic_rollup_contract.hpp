@@ -31,6 +31,7 @@
 
 #include "l2/ref/bytes.hpp"
 #include "l2/ref/checked.hpp"
+#include "l2/ref/encoding.hpp"
 #include "l2/ref/merkle.hpp"
 #include "l2/ref/operations.hpp"
 #include "l2/ref/optimistic_rollup.hpp"
@@ -526,9 +527,22 @@ constexpr Transition apply_request_forced_exit(const OptimisticRollup& contract,
 // ---------------------------------------------------------------------------------------------
 // Batch submission. spec: optimistic_rollup.md#apply_submit_batch
 
-template <SignatureCheck Check = Bip340Check>
+// How submit_batch computes the batch's three commitments: the reference's own functions. The
+// optimized engine passes kernel-backed ones of the same values (l2/opt/optimistic_rollup_contract.hpp),
+// so the rules, their order and the recorded batch are this function's alone.
+struct BatchCommitments {
+  constexpr Hash32 transactions_root(std::span<const Transaction> transactions) const {
+    return optimistic_rollup::transactions_root(transactions);
+  }
+  constexpr Hash32 state_roots_root(std::span<const Hash32> state_roots) const {
+    return optimistic_rollup::state_roots_root(state_roots);
+  }
+  constexpr Hash32 batch_id(const BatchHeader& header) const { return optimistic_rollup::batch_id(header); }
+};
+
+template <SignatureCheck Check = Bip340Check, class Commitments = BatchCommitments>
 constexpr Transition apply_submit_batch(const OptimisticRollup& contract, const SubmitBatchInput& in, const Env& env,
-                                        const Check& signature_check = {}) {
+                                        const Check& signature_check = {}, const Commitments& commitments = {}) {
   const Batch& batch = in.batch;
   const BatchHeader& header = batch.header;
   // Verify: the rollup is not frozen [OR-FROZEN-1]
@@ -557,15 +571,17 @@ constexpr Transition apply_submit_batch(const OptimisticRollup& contract, const 
   // Verify: transaction_count == len(transactions) [OR-BATCH-7]
   if (header.transaction_count != batch.transactions.size()) return OptimisticRollupError::batch_count_mismatch;
   // Verify: transactions_root is the RFC 6962 root of the posted transactions [OR-BATCH-8]
-  if (header.transactions_root != transactions_root(batch.transactions)) return OptimisticRollupError::batch_tx_root_mismatch;
+  if (header.transactions_root != commitments.transactions_root(batch.transactions))
+    return OptimisticRollupError::batch_tx_root_mismatch;
   // Verify: len(state_roots) == transaction_count + 1 [OR-BATCH-9]
   if (batch.state_roots.size() != batch.transactions.size() + 1) return OptimisticRollupError::batch_state_root_count;
   // Verify: state_roots[0] == prev_state_root and state_roots[n] == post_state_root [OR-BATCH-10]
   if (batch.state_roots.front() != header.prev_state_root || batch.state_roots.back() != header.post_state_root)
     return OptimisticRollupError::batch_state_root_endpoints;
   // Verify: state_roots_root is the RFC 6962 root of the posted state roots [OR-BATCH-11]
-  if (header.state_roots_root != state_roots_root(batch.state_roots)) return OptimisticRollupError::batch_state_roots_mismatch;
-  const Hash32 id = batch_id(header);
+  if (header.state_roots_root != commitments.state_roots_root(batch.state_roots))
+    return OptimisticRollupError::batch_state_roots_mismatch;
+  const Hash32 id = commitments.batch_id(header);
   // Verify: the signature is the operator's BIP-340 signature of batch_id [OR-BATCH-12]
   if (!signature_check(contract.operator_key, id, batch.signature)) return OptimisticRollupError::bad_operator_signature;
 

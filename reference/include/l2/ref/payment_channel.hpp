@@ -23,6 +23,7 @@
 
 #include "l2/ref/bytes.hpp"
 #include "l2/ref/checked.hpp"
+#include "l2/ref/encoding.hpp"
 #include "l2/ref/error_table.hpp"
 #include "l2/ref/errors.hpp"
 #include "l2/ref/operations.hpp"

@@ -1,6 +1,7 @@
-// The JSON form of every reflected type, derived from l2/ref/reflect.hpp. Strict both ways: the
-// reader accepts exactly what the writer produces (modulo whitespace and key order) and reports
-// the first problem as a sentence naming the field path. Never throws past its API.
+// The JSON form of every reflected type, derived from l2/ref/reflect.hpp (the field kinds), with
+// the text and length rules of l2/ref/encoding.hpp. Strict both ways: the reader accepts exactly
+// what the writer produces (modulo whitespace and key order) and reports the first problem as a
+// sentence naming the field path. Never throws past its API.
 // Every JSON text a consumer-facing reader takes goes through parse_document (or parse_json, which
 // calls it): nlohmann::json::parse alone keeps the last of two equal keys and reads -0 as 0.
 // spec: encoding.md#json-mapping
@@ -19,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "l2/ref/bytes.hpp"
+#include "l2/ref/encoding.hpp"
 #include "l2/ref/reflect.hpp"
 #include "l2/ref/result.hpp"
 

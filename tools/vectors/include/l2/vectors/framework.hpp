@@ -17,7 +17,8 @@
 #include "l2/ref/bytes.hpp"
 
 namespace l2::inv {
-struct ModelEntry;  // l2/inv/registry.hpp
+struct ModelEntry;      // l2/inv/registry.hpp
+struct Counterexample;  // l2/inv/counterexample.hpp
 }  // namespace l2::inv
 
 namespace l2::vectors {
@@ -114,6 +115,9 @@ struct Mechanism {
   // The formal face: its obligations, weakenings and trace validation (l2/inv/registry.hpp);
   // the model's own registry_entry().
   std::function<inv::ModelEntry()> model;
+  // Renders a counterexample its model realises as a case document (l2/vectors/counterexample.hpp);
+  // empty when its model realises none.
+  std::function<json(const inv::Counterexample&)> counterexample;
   // The prefix of its Google Benchmark names in bench/ (`./l2 bench --benchmark_filter=PREFIX`).
   std::string bench_prefix;
   const OpHandler* find_op(std::string_view op) const;

@@ -3,6 +3,7 @@
 // spec: adding_a_mechanism.md#the-registry-line
 #pragma once
 
+#include <string_view>
 #include <vector>
 
 #include "l2/inv/obligation.hpp"
@@ -16,5 +17,9 @@ std::vector<inv::ModelEntry> models();
 
 // Every obligation of every mechanism.
 std::vector<inv::Obligation> all_obligations();
+
+// The case document of a counterexample of `mechanism`'s model, by that mechanism's renderer; null
+// when the mechanism is unknown or has no renderer.
+json counterexample_case(std::string_view mechanism, const inv::Counterexample& counterexample);
 
 }  // namespace l2::vectors

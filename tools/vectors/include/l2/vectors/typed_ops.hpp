@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "l2/codec/json.hpp"
+#include "l2/ref/encoding.hpp"
 #include "l2/ref/reflect.hpp"
 #include "l2/ref/result.hpp"
 #include "l2/ref/sha256.hpp"
