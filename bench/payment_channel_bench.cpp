@@ -42,7 +42,7 @@ namespace {
 using l2::ChannelError;
 using l2::Hash32;
 using l2::u64;
-namespace pc = l2::ref::payment_channel;
+namespace payment_channel = l2::ref::payment_channel;
 namespace opt = l2::opt;
 using l2::bench::BareSignature;
 using l2::bench::calibration_sample;
@@ -54,7 +54,7 @@ constexpr u64 capacity = 1'000'000;
 constexpr u64 open_height = 100;
 
 struct Workload {
-  pc::Adjudicator active;                 // channel_count funded channels, each between two fresh keys
+  payment_channel::Adjudicator active;                 // channel_count funded channels, each between two fresh keys
   std::vector<opt::ChannelItem> updates;  // update i: channel i % channel_count, sequence i / channel_count + 1
 };
 
@@ -63,10 +63,10 @@ const Workload& workload() {
   static const Workload made = [] {
     Workload w;
     const l2::Bytes seed = l2::bytes_of("BM_payment_channel");
-    pc::Adjudicator empty{};
+    payment_channel::Adjudicator empty{};
     empty.chain_id = 1;
     empty.adjudicator_id = l2::ref::tagged_hash("bench/adjudicator", seed);
-    empty.config = pc::Layer2Config{4, 1'000'000, 144, 1000, capacity, 6, 100};
+    empty.config = payment_channel::Layer2Config{4, 1'000'000, 144, 1000, capacity, 6, 100};
 
     std::vector<Hash32> secrets(2 * channel_count);
     std::vector<opt::ChannelItem> setup;
@@ -77,14 +77,14 @@ const Workload& workload() {
         secrets[2 * c + k] = l2::ref::bip340::secret_from_seed(seed, static_cast<l2::u32>(2 * c + k));
         keys[k] = opt::schnorr::pubkey_from_secret(secrets[2 * c + k]).value();
       }
-      ids[c] = pc::channel_id(empty.chain_id, empty.adjudicator_id, keys, 0);
+      ids[c] = payment_channel::channel_id(empty.chain_id, empty.adjudicator_id, keys, 0);
       const std::array<u64, 2> opening_balances{capacity / 2, capacity / 2};
-      const Hash32 opening = pc::state_digest(empty.chain_id, ids[c], 0, opening_balances);
-      const pc::OpenInput open{keys, opening_balances, capacity, 0,
+      const Hash32 opening = payment_channel::state_digest(empty.chain_id, ids[c], 0, opening_balances);
+      const payment_channel::OpenInput open{keys, opening_balances, capacity, 0,
                                {opt::schnorr::sign(secrets[2 * c], opening, Hash32{}).value(),
                                 opt::schnorr::sign(secrets[2 * c + 1], opening, Hash32{}).value()}};
-      setup.push_back(opt::ChannelItem::of<pc::Open>(open, open_height));
-      setup.push_back(opt::ChannelItem::of<pc::Fund>(pc::FundInput{ids[c], capacity}, open_height + 1));
+      setup.push_back(opt::ChannelItem::of<payment_channel::Open>(open, open_height));
+      setup.push_back(opt::ChannelItem::of<payment_channel::Fund>(payment_channel::FundInput{ids[c], capacity}, open_height + 1));
     }
     opt::ChannelHub hub(empty, 1);
     hub.process(setup, 1);  // a rejected open or fund shows as "a valid update was rejected" below
@@ -94,11 +94,11 @@ const Workload& workload() {
       const std::size_t c = i % channel_count;
       const u64 sequence = i / channel_count + 1;
       const std::array<u64, 2> balances{capacity - i, i};
-      const Hash32 digest = pc::state_digest(empty.chain_id, ids[c], sequence, balances);
-      const pc::OffChainTransaction tx{ids[c], sequence, balances,
+      const Hash32 digest = payment_channel::state_digest(empty.chain_id, ids[c], sequence, balances);
+      const payment_channel::OffChainTransaction tx{ids[c], sequence, balances,
                                        {opt::schnorr::sign(secrets[2 * c], digest, Hash32{}).value(),
                                         opt::schnorr::sign(secrets[2 * c + 1], digest, Hash32{}).value()}};
-      w.updates.push_back(opt::ChannelItem::of<pc::Update>(tx, open_height + 2));
+      w.updates.push_back(opt::ChannelItem::of<payment_channel::Update>(tx, open_height + 2));
     }
     return w;
   }();
@@ -111,9 +111,9 @@ const std::vector<BareSignature>& bare_signatures() {
     secp256k1_context* context = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
     std::vector<BareSignature> out;
     for (const opt::ChannelItem& item : w.updates) {
-      const auto& tx = std::get<pc::OffChainTransaction>(item.input());
-      const pc::PaymentChannel& channel = w.active.channels[*pc::find_channel(w.active, tx.channel_id)];
-      const Hash32 digest = pc::state_digest(w.active.chain_id, tx.channel_id, tx.sequence_number, tx.new_balances);
+      const auto& tx = std::get<payment_channel::OffChainTransaction>(item.input());
+      const payment_channel::PaymentChannel& channel = w.active.channels[*payment_channel::find_channel(w.active, tx.channel_id)];
+      const Hash32 digest = payment_channel::state_digest(w.active.chain_id, tx.channel_id, tx.sequence_number, tx.new_balances);
       for (std::size_t k = 0; k < 2; ++k) {
         BareSignature s{};
         if (secp256k1_xonly_pubkey_parse(context, &s.key, channel.participants[k].data()) != 1) continue;
@@ -145,11 +145,11 @@ std::size_t run_hub(const opt::ChannelHub& loaded, const std::vector<opt::Channe
 }
 
 // The reference's fold of apply_update (its own BIP-340, a copy of the adjudicator per step).
-std::size_t run_reference(const pc::Adjudicator& active, const std::vector<opt::ChannelItem>& stream) {
-  pc::Adjudicator adjudicator = active;
+std::size_t run_reference(const payment_channel::Adjudicator& active, const std::vector<opt::ChannelItem>& stream) {
+  payment_channel::Adjudicator adjudicator = active;
   std::size_t rejected = 0;
   for (const opt::ChannelItem& item : stream) {
-    auto next = pc::apply_update(adjudicator, std::get<pc::OffChainTransaction>(item.input()), pc::Env{item.height()});
+    auto next = payment_channel::apply_update(adjudicator, std::get<payment_channel::OffChainTransaction>(item.input()), payment_channel::Env{item.height()});
     if (!next.ok()) {
       ++rejected;
       continue;

@@ -175,13 +175,13 @@ struct DraftFactoryIdPreimage {
                            (std::vector<Hash32>, participants), (u64, nonce));
 };
 
-Hash32 draft_factory_id(const cf::FactoryRegistry& registry, const cf::RegisterFactoryInput& in) {
-  return ref::tagged_hash(cf::id_tag, reflect::encode(DraftFactoryIdPreimage{
+Hash32 draft_factory_id(const ref::channel_factory::FactoryRegistry& registry, const ref::channel_factory::RegisterFactoryInput& in) {
+  return ref::tagged_hash(ref::channel_factory::id_tag, reflect::encode(DraftFactoryIdPreimage{
                                           registry.adjudicator.chain_id, registry.adjudicator.adjudicator_id,
                                           in.participants, in.nonce}));
 }
 
-Outcome outcome_of(const Result<cf::FactoryRegistry, FactoryError>& result) {
+Outcome outcome_of(const Result<ref::channel_factory::FactoryRegistry, FactoryError>& result) {
   if (result) return Outcome{result.value(), "", ""};
   const ErrorInfo info = error_info(result.error());
   return Outcome{std::nullopt, std::string(info.code), std::string(info.rule_id)};
@@ -189,44 +189,44 @@ Outcome outcome_of(const Result<cf::FactoryRegistry, FactoryError>& result) {
 
 }  // namespace
 
-Outcome register_factory(const cf::FactoryRegistry& registry, const cf::RegisterFactoryInput& in, const cf::Env& env,
+Outcome register_factory(const ref::channel_factory::FactoryRegistry& registry, const ref::channel_factory::RegisterFactoryInput& in, const ref::channel_factory::Env& env,
                          Weakening weakening) {
-  const auto registered = cf::apply_register_factory(registry, in, env);
+  const auto registered = ref::channel_factory::apply_register_factory(registry, in, env);
   if (weakening != Weakening::factory_id_ignores_deposit) return outcome_of(registered);
   // The same rules with the draft's id: PCF-REG-4 then refuses any factory with the same
   // participants and nonce, whatever its deposit, fee and funder.
   if (!registered && registered.error() != FactoryError::duplicate_factory) return outcome_of(registered);
   const Hash32 id = draft_factory_id(registry, in);
-  for (const cf::ChannelFactory& factory : registry.factories)
+  for (const ref::channel_factory::ChannelFactory& factory : registry.factories)
     if (factory.factory_id == id) return outcome_of(FactoryError::duplicate_factory);
   if (!registered) return outcome_of(registered);
-  cf::FactoryRegistry next = registered.value();
+  ref::channel_factory::FactoryRegistry next = registered.value();
   next.factories.back().factory_id = id;
   return Outcome{next, "", ""};
 }
 
-Outcome allocate(const cf::FactoryRegistry& registry, const cf::AllocateInput& in, const cf::Env& env,
+Outcome allocate(const ref::channel_factory::FactoryRegistry& registry, const ref::channel_factory::AllocateInput& in, const ref::channel_factory::Env& env,
                  Weakening weakening) {
   if (weakening == Weakening::allocation_checks_quota) {
     // The draft's PCF-SUB-7, checked after PCF-SUB-6 of each template, with the draft's code: each
     // template's participants have fewer than max_channels_per_user live channels, counting the
     // templates before it.
-    if (const auto index = cf::find_factory(registry, in.factory_id); index && registry.factories[*index].used_channels.empty()) {
+    if (const auto index = ref::channel_factory::find_factory(registry, in.factory_id); index && registry.factories[*index].used_channels.empty()) {
       ref::payment_channel::Adjudicator adjudicator = registry.adjudicator;
-      for (const cf::ChannelTemplate& channel : in.channels) {
-        if (cf::check_template(adjudicator, registry.factories[*index], channel) != FactoryError::none) break;
+      for (const ref::channel_factory::ChannelTemplate& channel : in.channels) {
+        if (ref::channel_factory::check_template(adjudicator, registry.factories[*index], channel) != FactoryError::none) break;
         for (const Hash32& user : channel.participants)
           if (ref::payment_channel::live_channels_of(adjudicator, user) >= adjudicator.config.max_channels_per_user)
             return Outcome{std::nullopt, "PCF_SUB_TOO_MANY_CHANNELS", "PCF-SUB-7"};
         ref::payment_channel::PaymentChannel sub{};
-        sub.channel_id = cf::sub_channel_id(in.factory_id, channel.participants, channel.nonce);
+        sub.channel_id = ref::channel_factory::sub_channel_id(in.factory_id, channel.participants, channel.nonce);
         sub.participants = channel.participants;
         sub.state = ref::payment_channel::ChannelState::active;
         adjudicator.channels.push_back(sub);
       }
     }
   }
-  return outcome_of(cf::apply_allocate(registry, in, env));
+  return outcome_of(ref::channel_factory::apply_allocate(registry, in, env));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -414,29 +414,29 @@ Counterexample realise_group_allocates(const std::string& id, const std::string&
   const Keys keys(seed, 6);
   ref::payment_channel::DeployInput deploy{1, ref::tagged_hash("L2/prove/adjudicator", seed),
                                            {2, 1000, 144, 1000, 1'000'000, 6, 100}};
-  cf::FactoryRegistry registry = cf::deploy(deploy).value();
-  const cf::FactoryRegistry pre = registry;
+  ref::channel_factory::FactoryRegistry registry = ref::channel_factory::deploy(deploy).value();
+  const ref::channel_factory::FactoryRegistry pre = registry;
   const std::vector<Hash32> members{keys.pubkey[0], keys.pubkey[1], keys.pubkey[2]};
-  const cf::RegisterFactoryInput honest{members, 10'000, 100, keys.pubkey[3], 0, 10'000};
+  const ref::channel_factory::RegisterFactoryInput honest{members, 10'000, 100, keys.pubkey[3], 0, 10'000};
   const Hash32 factory = weakening == Weakening::factory_id_ignores_deposit ? draft_factory_id(registry, honest)
-                                                                           : cf::factory_id(1, deploy.adjudicator_id, honest);
-  const cf::AllocateInput allocation = [&] {
-    cf::AllocateInput in{factory, {{{members[0], members[1]}, {4000, 1900}, 5900, 0}, {{members[1], members[2]}, {2000, 2000}, 4000, 0}}, {}};
-    const Hash32 digest = cf::allocation_digest(1, factory, honest.deposited_amount, honest.fee, in.channels);
+                                                                           : ref::channel_factory::factory_id(1, deploy.adjudicator_id, honest);
+  const ref::channel_factory::AllocateInput allocation = [&] {
+    ref::channel_factory::AllocateInput in{factory, {{{members[0], members[1]}, {4000, 1900}, 5900, 0}, {{members[1], members[2]}, {2000, 2000}, 4000, 0}}, {}};
+    const Hash32 digest = ref::channel_factory::allocation_digest(1, factory, honest.deposited_amount, honest.fee, in.channels);
     for (std::size_t i = 0; i < members.size(); ++i) in.signatures.push_back(keys.sign(i, digest));
     return in;
   }();
-  CounterexampleTrace<cf::Operations, cf::FactoryRegistry> trace{pre, {}};
+  CounterexampleTrace<ref::channel_factory::Operations, ref::channel_factory::FactoryRegistry> trace{pre, {}};
   auto run = [&]<class Op>(std::type_identity<Op>, u64 height, const typename Op::Input& input, const Outcome& outcome) {
-    std::variant<cf::FactoryRegistry, Rejection> expect =
+    std::variant<ref::channel_factory::FactoryRegistry, Rejection> expect =
         Rejection{outcome.error, outcome.rule, "the weakened rule " + std::string(weakening_name(weakening))};
     if (outcome.post) expect = registry = *outcome.post;
     trace.add<Op>(height, input, std::move(expect));
   };
   if (weakening == Weakening::factory_id_ignores_deposit) {
     // The squatter registers the members' participants and nonce with a dust deposit and itself as funder.
-    const cf::RegisterFactoryInput dust{members, 1000, 0, keys.pubkey[4], 0, 1000};
-    run(std::type_identity<cf::RegisterFactory>{}, 100, dust, register_factory(registry, dust, cf::Env{100}, weakening));
+    const ref::channel_factory::RegisterFactoryInput dust{members, 1000, 0, keys.pubkey[4], 0, 1000};
+    run(std::type_identity<ref::channel_factory::RegisterFactory>{}, 100, dust, register_factory(registry, dust, ref::channel_factory::Env{100}, weakening));
   } else {
     // Member 2 fills its own quota (two live channels) with the outsider before the allocation.
     for (u64 nonce = 1; nonce <= 2; ++nonce) {
@@ -444,15 +444,15 @@ Counterexample realise_group_allocates(const std::string& id, const std::string&
       const Hash32 channel = ref::payment_channel::channel_id(1, deploy.adjudicator_id, pair, nonce);
       const Hash32 digest = ref::payment_channel::state_digest(1, channel, 0, {500, 500});
       const ref::payment_channel::OpenInput open{pair, {500, 500}, 1000, nonce, {keys.sign(2, digest), keys.sign(5, digest)}};
-      const auto opened = ref::payment_channel::OnAdjudicator<ref::payment_channel::Open, cf::FactoryRegistry>::apply(
-          registry, open, cf::Env{100});
-      run(std::type_identity<cf::OnRegistryAdjudicator<ref::payment_channel::Open>>{}, 100, open,
+      const auto opened = ref::payment_channel::OnAdjudicator<ref::payment_channel::Open, ref::channel_factory::FactoryRegistry>::apply(
+          registry, open, ref::channel_factory::Env{100});
+      run(std::type_identity<ref::channel_factory::OnRegistryAdjudicator<ref::payment_channel::Open>>{}, 100, open,
           opened ? Outcome{opened.value(), "", ""}
                  : Outcome{std::nullopt, std::string(error_info(opened.error()).code), std::string(error_info(opened.error()).rule_id)});
     }
   }
-  run(std::type_identity<cf::RegisterFactory>{}, 101, honest, register_factory(registry, honest, cf::Env{101}, weakening));
-  run(std::type_identity<cf::Allocate>{}, 102, allocation, allocate(registry, allocation, cf::Env{102}, weakening));
+  run(std::type_identity<ref::channel_factory::RegisterFactory>{}, 101, honest, register_factory(registry, honest, ref::channel_factory::Env{101}, weakening));
+  run(std::type_identity<ref::channel_factory::Allocate>{}, 102, allocation, allocate(registry, allocation, ref::channel_factory::Env{102}, weakening));
   return Counterexample{id,
                         "counterexample to " + id + ": " + statement +
                             ", realised with the vectors' configuration; expected outcomes are the reference's with the "

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <variant>
 
+#include "l2/inv/concrete_values.hpp"
 #include "l2/ref/schnorr.hpp"
 #include "l2/ref/verify_check.hpp"
 
@@ -29,12 +30,12 @@ std::optional<Weakening> parse_weakening(std::string_view name) {
   return parse_weakening_name(name, all_weakenings, weakening_name);
 }
 
-bool input_matches_op(const Step& step) { return pc::Operations::input_matches(step.op, step.input); }
+bool input_matches_op(const Step& step) { return ref::payment_channel::Operations::input_matches(step.op, step.input); }
 
 namespace {
 
 using z3::expr;
-using pc::ChannelState;
+using ref::payment_channel::ChannelState;
 using Error = ChannelError;
 
 constexpr std::string_view mechanism_name = "payment_channel";
@@ -148,7 +149,7 @@ class Builder {
   Out step(const Config& cfg, const Chan& pre, const In& in, Weakening weakening) {
     Transition t{*this, cfg, pre, in, weakening};
     std::vector<std::pair<expr, Chan>> effects;
-    pc::Operations::for_each([&](auto op) { effects.push_back(t.effect(op)); });
+    ref::payment_channel::Operations::for_each([&](auto op) { effects.push_back(t.effect(op)); });
     expr error = effects.back().first;
     Chan next = effects.back().second;
     for (std::size_t i = effects.size() - 1; i-- > 0;) {
@@ -213,7 +214,7 @@ class Builder {
     }
 
     // open [PC-OPEN-1, PC-BAL-1, PC-BAL-2, PC-OPEN-2, PC-OPEN-3, PC-OPEN-4, PC-OPEN-5, PC-SIG-1, PC-SIG-2]
-    Effect effect(std::type_identity<pc::Open>) const {
+    Effect effect(std::type_identity<ref::payment_channel::Open>) const {
       std::vector<std::pair<expr, Error>> checks = {
           {in.p0 == in.p1, Error::same_participants},
           {b.overflows(in.b0, in.b1), Error::balance_overflow},
@@ -231,7 +232,7 @@ class Builder {
       return {b.first_failure(checks), opened};
     }
     // fund [PC-CHAN-1, PC-FUND-1, PC-FUND-2, PC-FUND-3]
-    Effect effect(std::type_identity<pc::Fund>) const {
+    Effect effect(std::type_identity<ref::payment_channel::Fund>) const {
       return {b.first_failure({{unknown(), Error::unknown_channel},
                                {pre.phase != b.phase(ChannelState::opening), Error::fund_not_opening},
                                {z3::uge(in.height, pre.timeout_height), Error::funding_expired},
@@ -239,7 +240,7 @@ class Builder {
               with_phase(pre, ChannelState::active)};
     }
     // update [PC-CHAN-1, PC-UPD-1, PC-UPD-2, then the co-signed checks]
-    Effect effect(std::type_identity<pc::Update>) const {
+    Effect effect(std::type_identity<ref::payment_channel::Update>) const {
       const expr stale = weakening == Weakening::update_accepts_equal_sequence ? z3::ult(in.sequence, pre.sequence)
                                                                                : z3::ule(in.sequence, pre.sequence);
       return {cosigned({{unknown(), Error::unknown_channel},
@@ -248,7 +249,7 @@ class Builder {
               registered()};
     }
     // cooperative_close [PC-CHAN-1, PC-COOP-1, PC-COOP-2, then the co-signed checks]
-    Effect effect(std::type_identity<pc::CooperativeClose>) const {
+    Effect effect(std::type_identity<ref::payment_channel::CooperativeClose>) const {
       const expr open_phase = pre.phase == b.phase(ChannelState::active) || pre.phase == b.phase(ChannelState::disputing);
       return {cosigned({{unknown(), Error::unknown_channel},
                         {!open_phase, Error::coop_wrong_phase},
@@ -256,7 +257,7 @@ class Builder {
               with_phase(registered(), ChannelState::settled)};
     }
     // force_close [PC-CHAN-1, PC-FORCE-1, PC-FORCE-2, then the co-signed checks]
-    Effect effect(std::type_identity<pc::ForceClose>) const {
+    Effect effect(std::type_identity<ref::payment_channel::ForceClose>) const {
       Chan disputed = with_phase(registered(), ChannelState::disputing);
       disputed.deadline = b.saturating_add(in.height, cfg.dispute_blocks);
       return {cosigned({{unknown(), Error::unknown_channel},
@@ -265,7 +266,7 @@ class Builder {
               disputed};
     }
     // challenge [PC-CHAL-1, PC-CHAL-2, PC-CHAL-3, then the co-signed checks]
-    Effect effect(std::type_identity<pc::Challenge>) const {
+    Effect effect(std::type_identity<ref::payment_channel::Challenge>) const {
       const expr too_late = weakening == Weakening::challenge_accepted_at_deadline ? z3::ugt(in.height, pre.deadline)
                                                                                    : z3::uge(in.height, pre.deadline);
       return {cosigned({{unknown(), Error::unknown_channel},
@@ -275,14 +276,14 @@ class Builder {
               registered()};
     }
     // settle [PC-CHAN-1, PC-SETTLE-1, PC-SETTLE-2]
-    Effect effect(std::type_identity<pc::Settle>) const {
+    Effect effect(std::type_identity<ref::payment_channel::Settle>) const {
       return {b.first_failure({{unknown(), Error::unknown_channel},
                                {pre.phase != b.phase(ChannelState::disputing), Error::settle_not_disputing},
                                {z3::ult(in.height, pre.deadline), Error::settle_too_early}}),
               with_phase(pre, ChannelState::settled)};
     }
     // timeout [PC-CHAN-1, PC-TIMEOUT-1, PC-TIMEOUT-2]
-    Effect effect(std::type_identity<pc::Timeout>) const {
+    Effect effect(std::type_identity<ref::payment_channel::Timeout>) const {
       const expr was_opening = pre.phase == b.phase(ChannelState::opening);
       Chan timed_out = pre;
       timed_out.phase = z3::ite(was_opening, b.phase(ChannelState::closed), b.phase(ChannelState::disputing));
@@ -298,18 +299,7 @@ class Builder {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Concrete values <-> bit-vectors.
-
-expr hash_bv(z3::context& ctx, const Hash32& h) {
-  expr out = ctx.bv_val(static_cast<std::uint64_t>(0), 64);
-  for (std::size_t limb = 0; limb < 4; ++limb) {
-    std::uint64_t v = 0;
-    for (std::size_t i = 0; i < 8; ++i) v = (v << 8) | h[limb * 8 + i];
-    const expr part = ctx.bv_val(v, 64);
-    out = limb == 0 ? part : z3::concat(out, part);
-  }
-  return out;
-}
+// Concrete values <-> bit-vectors (the shared conversions are l2/inv/concrete_values.hpp).
 
 Chan evaluated(const z3::model& m, const Chan& c) {
   auto v = [&](const expr& e) { return m.eval(e, true); };
@@ -317,30 +307,19 @@ Chan evaluated(const z3::model& m, const Chan& c) {
           v(c.sequence), v(c.created_at), v(c.timeout_height), v(c.deadline)};
 }
 
-std::uint64_t eval_u64(const z3::model& m, const expr& e) { return m.eval(e, true).get_numeral_uint64(); }
-bool eval_bool(const z3::model& m, const expr& e) { return m.eval(e, true).is_true(); }
-Hash32 eval_hash(const z3::model& m, const expr& e) {
-  Hash32 h{};
-  for (unsigned limb = 0; limb < 4; ++limb) {
-    const std::uint64_t v = m.eval(e.extract(255 - 64 * limb, 192 - 64 * limb), true).get_numeral_uint64();
-    for (std::size_t i = 0; i < 8; ++i) h[limb * 8 + i] = static_cast<u8>(v >> (56 - 8 * i));
-  }
-  return h;
-}
-
 // The rules each op's checks cite, for a counterexample vector's "rules".
 std::vector<std::string> rules_of(Op op) {
-  if (op == op_code<pc::Open>)
+  if (op == op_code<ref::payment_channel::Open>)
     return {"PC-OPEN-1", "PC-OPEN-2", "PC-OPEN-3", "PC-OPEN-4", "PC-OPEN-5", "PC-BAL-1", "PC-BAL-2", "PC-SIG-1", "PC-SIG-2"};
-  if (op == op_code<pc::Fund>) return {"PC-CHAN-1", "PC-FUND-1", "PC-FUND-2", "PC-FUND-3"};
-  if (op == op_code<pc::Update>) return {"PC-CHAN-1", "PC-UPD-1", "PC-UPD-2", "PC-BAL-1", "PC-BAL-2", "PC-SIG-1", "PC-SIG-2"};
-  if (op == op_code<pc::CooperativeClose>)
+  if (op == op_code<ref::payment_channel::Fund>) return {"PC-CHAN-1", "PC-FUND-1", "PC-FUND-2", "PC-FUND-3"};
+  if (op == op_code<ref::payment_channel::Update>) return {"PC-CHAN-1", "PC-UPD-1", "PC-UPD-2", "PC-BAL-1", "PC-BAL-2", "PC-SIG-1", "PC-SIG-2"};
+  if (op == op_code<ref::payment_channel::CooperativeClose>)
     return {"PC-CHAN-1", "PC-COOP-1", "PC-COOP-2", "PC-BAL-1", "PC-BAL-2", "PC-SIG-1", "PC-SIG-2"};
-  if (op == op_code<pc::ForceClose>)
+  if (op == op_code<ref::payment_channel::ForceClose>)
     return {"PC-CHAN-1", "PC-FORCE-1", "PC-FORCE-2", "PC-BAL-1", "PC-BAL-2", "PC-SIG-1", "PC-SIG-2"};
-  if (op == op_code<pc::Challenge>)
+  if (op == op_code<ref::payment_channel::Challenge>)
     return {"PC-CHAN-1", "PC-CHAL-1", "PC-CHAL-2", "PC-CHAL-3", "PC-BAL-1", "PC-BAL-2", "PC-SIG-1", "PC-SIG-2"};
-  if (op == op_code<pc::Settle>) return {"PC-CHAN-1", "PC-SETTLE-1", "PC-SETTLE-2"};
+  if (op == op_code<ref::payment_channel::Settle>) return {"PC-CHAN-1", "PC-SETTLE-1", "PC-SETTLE-2"};
   return {"PC-CHAN-1", "PC-TIMEOUT-1", "PC-TIMEOUT-2"};
 }
 
@@ -356,39 +335,39 @@ struct Projection {
   u64 sequence = 0, b0 = 0, b1 = 0, capacity = 0, value = 0;
 };
 
-Hash32 signed_digest(const pc::Adjudicator& a, Op op, const pc::OffChainTransaction& tx) {
-  return op == op_code<pc::CooperativeClose> ? pc::close_digest(a.chain_id, tx.channel_id, tx.sequence_number, tx.new_balances)
-                                             : pc::state_digest(a.chain_id, tx.channel_id, tx.sequence_number, tx.new_balances);
+Hash32 signed_digest(const ref::payment_channel::Adjudicator& a, Op op, const ref::payment_channel::OffChainTransaction& tx) {
+  return op == op_code<ref::payment_channel::CooperativeClose> ? ref::payment_channel::close_digest(a.chain_id, tx.channel_id, tx.sequence_number, tx.new_balances)
+                                             : ref::payment_channel::state_digest(a.chain_id, tx.channel_id, tx.sequence_number, tx.new_balances);
 }
 
-Projection project(const pc::Adjudicator& a, const Step& step, const SignatureOracle& oracle) {
+Projection project(const ref::payment_channel::Adjudicator& a, const Step& step, const SignatureOracle& oracle) {
   Projection p;
-  if (const auto* open = std::get_if<pc::OpenInput>(&step.input)) {
-    p.id = pc::channel_id(a.chain_id, a.adjudicator_id, open->participants, open->nonce);
+  if (const auto* open = std::get_if<ref::payment_channel::OpenInput>(&step.input)) {
+    p.id = ref::payment_channel::channel_id(a.chain_id, a.adjudicator_id, open->participants, open->nonce);
     p.p0 = open->participants[0];
     p.p1 = open->participants[1];
     p.b0 = open->balances[0];
     p.b1 = open->balances[1];
     p.capacity = open->total_capacity;
-    p.live0 = pc::live_channels_of(a, p.p0);
-    p.live1 = pc::live_channels_of(a, p.p1);
-    const Hash32 digest = pc::state_digest(a.chain_id, p.id, 0, open->balances);
+    p.live0 = ref::payment_channel::live_channels_of(a, p.p0);
+    p.live1 = ref::payment_channel::live_channels_of(a, p.p1);
+    const Hash32 digest = ref::payment_channel::state_digest(a.chain_id, p.id, 0, open->balances);
     p.sig0 = oracle(p.p0, digest, open->signatures[0]);
     p.sig1 = oracle(p.p1, digest, open->signatures[1]);
-  } else if (const auto* fund = std::get_if<pc::FundInput>(&step.input)) {
+  } else if (const auto* fund = std::get_if<ref::payment_channel::FundInput>(&step.input)) {
     p.id = fund->channel_id;
     p.value = fund->value;
-  } else if (const auto* tx = std::get_if<pc::OffChainTransaction>(&step.input)) {
+  } else if (const auto* tx = std::get_if<ref::payment_channel::OffChainTransaction>(&step.input)) {
     p.id = tx->channel_id;
     p.sequence = tx->sequence_number;
     p.b0 = tx->new_balances[0];
     p.b1 = tx->new_balances[1];
   } else {
-    p.id = std::get<pc::ChannelRef>(step.input).channel_id;
+    p.id = std::get<ref::payment_channel::ChannelRef>(step.input).channel_id;
   }
-  p.index = pc::find_channel(a, p.id);
-  if (const auto* tx = std::get_if<pc::OffChainTransaction>(&step.input); tx != nullptr && p.index) {
-    const pc::PaymentChannel& c = a.channels[*p.index];
+  p.index = ref::payment_channel::find_channel(a, p.id);
+  if (const auto* tx = std::get_if<ref::payment_channel::OffChainTransaction>(&step.input); tx != nullptr && p.index) {
+    const ref::payment_channel::PaymentChannel& c = a.channels[*p.index];
     const Hash32 digest = signed_digest(a, step.op, *tx);
     p.sig0 = oracle(c.participants[0], digest, tx->signatures[0]);
     p.sig1 = oracle(c.participants[1], digest, tx->signatures[1]);
@@ -421,7 +400,7 @@ struct Engine::Impl {
 Engine::Engine(Weakening weakening, SignatureOracle oracle) : impl_(std::make_unique<Impl>(weakening, std::move(oracle))) {}
 Engine::~Engine() = default;
 
-Engine::Outcome Engine::apply(const pc::Adjudicator& a, const Step& step) {
+Engine::Outcome Engine::apply(const ref::payment_channel::Adjudicator& a, const Step& step) {
   Outcome result;
   result.post = a;
   if (!input_matches_op(step)) {
@@ -440,8 +419,8 @@ Engine::Outcome Engine::apply(const pc::Adjudicator& a, const Step& step) {
   m.fix(m.cfg.censorship_bound, a.config.censorship_bound_blocks);
   m.fix(m.cfg.allocation_window, a.config.allocation_window_blocks);
   m.fix_bool(m.pre.exists, p.index.has_value());
-  const pc::PaymentChannel none{};
-  const pc::PaymentChannel& c = p.index ? a.channels[*p.index] : none;
+  const ref::payment_channel::PaymentChannel none{};
+  const ref::payment_channel::PaymentChannel& c = p.index ? a.channels[*p.index] : none;
   m.solver.add(m.pre.phase == m.b.phase(c.state));
   m.fix(m.pre.p0, c.participants[0]);
   m.fix(m.pre.p1, c.participants[1]);
@@ -475,7 +454,7 @@ Engine::Outcome Engine::apply(const pc::Adjudicator& a, const Step& step) {
   const z3::model model = m.solver.get_model();
   const u8 error = static_cast<u8>(eval_u64(model, m.out.error));
   const Chan& post = m.out.post;
-  pc::PaymentChannel next = c;
+  ref::payment_channel::PaymentChannel next = c;
   next.state = static_cast<ChannelState>(eval_u64(model, post.phase));
   next.participants = {eval_hash(model, post.p0), eval_hash(model, post.p1)};
   next.balances = {eval_u64(model, post.b0), eval_u64(model, post.b1)};
@@ -497,7 +476,7 @@ Engine::Outcome Engine::apply(const pc::Adjudicator& a, const Step& step) {
 
   result.error = static_cast<Error>(error);
   if (result.error != Error::none) return result;
-  if (step.op == op_code<pc::Open>) {
+  if (step.op == op_code<ref::payment_channel::Open>) {
     next.channel_id = p.id;
     result.post.channels.push_back(next);
   } else {
@@ -506,7 +485,7 @@ Engine::Outcome Engine::apply(const pc::Adjudicator& a, const Step& step) {
   return result;
 }
 
-ChannelError deploy_error(const pc::Layer2Config& config, Weakening weakening) {
+ChannelError deploy_error(const ref::payment_channel::Layer2Config& config, Weakening weakening) {
   z3::context ctx;
   Builder b(ctx);
   const Config cfg = b.config("cfg");
@@ -554,7 +533,7 @@ struct Keys {
       pubkey.push_back(ref::bip340::pubkey_from_secret(secret.back()).value());
     }
   }
-  pc::Signature sign(std::size_t who, const Hash32& digest) const {
+  ref::payment_channel::Signature sign(std::size_t who, const Hash32& digest) const {
     return ref::bip340::sign(secret[who], digest, Hash32{}).value();
   }
 };
@@ -565,13 +544,13 @@ Hash32 seed_of(const std::string& id) {
 }
 
 // A step's expected outcome as the model gives it.
-std::variant<pc::Adjudicator, Rejection> expected(ChannelError error, const pc::Adjudicator& post) {
+std::variant<ref::payment_channel::Adjudicator, Rejection> expected(ChannelError error, const ref::payment_channel::Adjudicator& post) {
   if (error == Error::none) return post;
   const ErrorInfo info = error_info(error);
   return Rejection{std::string(info.code), std::string(info.rule_id), std::string(info.summary)};
 }
 
-pc::Layer2Config config_of(const z3::model& model, const Config& cfg) {
+ref::payment_channel::Layer2Config config_of(const z3::model& model, const Config& cfg) {
   return {eval_u64(model, cfg.max_per_user),      eval_u64(model, cfg.timeout_blocks),   eval_u64(model, cfg.dispute_blocks),
           eval_u64(model, cfg.min_capacity),      eval_u64(model, cfg.max_capacity),     eval_u64(model, cfg.censorship_bound),
           eval_u64(model, cfg.allocation_window)};
@@ -581,12 +560,12 @@ pc::Layer2Config config_of(const z3::model& model, const Config& cfg) {
 // model for the expected outcomes, so that the case says what the model says; nullopt when the
 // model cannot decide a step.
 std::optional<Counterexample> replayed_counterexample(const std::string& id, const std::string& statement, Weakening weakening,
-                                                  const Hash32& seed, const pc::Adjudicator& pre, const std::vector<Step>& trace) {
+                                                  const Hash32& seed, const ref::payment_channel::Adjudicator& pre, const std::vector<Step>& trace) {
   Engine engine(weakening);
-  CounterexampleTrace<pc::Operations, pc::Adjudicator> typed{pre, {}};
+  CounterexampleTrace<ref::payment_channel::Operations, ref::payment_channel::Adjudicator> typed{pre, {}};
   Counterexample counterexample{id, "counterexample to " + id + ": " + statement + ". Expected outcomes are the model's", {}, seed, {}};
   if (weakening != Weakening::none) counterexample.description += " with the rule weakening " + std::string(weakening_name(weakening));
-  pc::Adjudicator state = pre;
+  ref::payment_channel::Adjudicator state = pre;
   for (const Step& step : trace) {
     const Engine::Outcome outcome = engine.apply(state, step);
     if (!outcome.problem.empty()) return std::nullopt;
@@ -603,7 +582,7 @@ std::optional<Counterexample> replayed_counterexample(const std::string& id, con
 // The concrete input of the model's step `in`, addressed to channel `addressed` whose participants
 // are `participants`: a slot the model found valid is signed by that participant, an invalid one by
 // the outsider (key `outsider`).
-Step concrete_step(const z3::model& model, const In& in, const pc::Adjudicator& a, const Keys& keys,
+Step concrete_step(const z3::model& model, const In& in, const ref::payment_channel::Adjudicator& a, const Keys& keys,
                    const std::array<std::size_t, 2>& signer, std::size_t outsider, const Hash32& addressed, u64 nonce) {
   Step step;
   const u64 opcode = eval_u64(model, in.op);
@@ -611,23 +590,23 @@ Step concrete_step(const z3::model& model, const In& in, const pc::Adjudicator& 
   step.height = eval_u64(model, in.height);
   const std::array<u64, 2> balances{eval_u64(model, in.b0), eval_u64(model, in.b1)};
   auto sign_slots = [&](const Hash32& digest) {
-    return std::array<pc::Signature, 2>{keys.sign(eval_bool(model, in.sig0) ? signer[0] : outsider, digest),
+    return std::array<ref::payment_channel::Signature, 2>{keys.sign(eval_bool(model, in.sig0) ? signer[0] : outsider, digest),
                                         keys.sign(eval_bool(model, in.sig1) ? signer[1] : outsider, digest)};
   };
-  if (step.op == op_code<pc::Open>) {
+  if (step.op == op_code<ref::payment_channel::Open>) {
     const std::array<Hash32, 2> participants{keys.pubkey[signer[0]],
                                              eval_bool(model, in.p0 == in.p1) ? keys.pubkey[signer[0]] : keys.pubkey[signer[1]]};
-    const Hash32 id = pc::channel_id(a.chain_id, a.adjudicator_id, participants, nonce);
-    step.input = pc::OpenInput{participants, balances, eval_u64(model, in.capacity), nonce,
-                               sign_slots(pc::state_digest(a.chain_id, id, 0, balances))};
-  } else if (step.op == op_code<pc::Fund>) {
-    step.input = pc::FundInput{addressed, eval_u64(model, in.value)};
-  } else if (pc::is_cosigned(step.op)) {
-    pc::OffChainTransaction tx{addressed, eval_u64(model, in.sequence), balances, {}};
+    const Hash32 id = ref::payment_channel::channel_id(a.chain_id, a.adjudicator_id, participants, nonce);
+    step.input = ref::payment_channel::OpenInput{participants, balances, eval_u64(model, in.capacity), nonce,
+                               sign_slots(ref::payment_channel::state_digest(a.chain_id, id, 0, balances))};
+  } else if (step.op == op_code<ref::payment_channel::Fund>) {
+    step.input = ref::payment_channel::FundInput{addressed, eval_u64(model, in.value)};
+  } else if (ref::payment_channel::is_cosigned(step.op)) {
+    ref::payment_channel::OffChainTransaction tx{addressed, eval_u64(model, in.sequence), balances, {}};
     tx.signatures = sign_slots(signed_digest(a, step.op, tx));
     step.input = tx;
   } else {
-    step.input = pc::ChannelRef{addressed};
+    step.input = ref::payment_channel::ChannelRef{addressed};
   }
   return step;
 }
@@ -643,12 +622,12 @@ std::optional<Counterexample> realise_counterexample(const z3::model& model, con
   const Hash32 seed = seed_of(id);
   const Keys keys(seed, 3);
 
-  pc::Adjudicator a{};
+  ref::payment_channel::Adjudicator a{};
   a.chain_id = eval_u64(model, cfg.chain_id);
   a.adjudicator_id = ref::tagged_hash("L2/prove/adjudicator", seed);
   a.config = config_of(model, cfg);
   const std::array<Hash32, 2> participants{keys.pubkey[0], keys.pubkey[1]};
-  const Hash32 id_of_channel = pc::channel_id(a.chain_id, a.adjudicator_id, participants, 0);
+  const Hash32 id_of_channel = ref::payment_channel::channel_id(a.chain_id, a.adjudicator_id, participants, 0);
   const Hash32 absent_id = ref::tagged_hash("L2/prove/absent", seed);
 
   // Open's live-channel counts are realised as that many live channels with a third key.
@@ -658,15 +637,15 @@ std::optional<Counterexample> realise_counterexample(const z3::model& model, con
     if (live0 > 16 || live1 > 16) return std::nullopt;
     for (std::size_t who = 0; who < 2; ++who)
       for (u64 n = 0; n < (who == 0 ? live0 : live1); ++n) {
-        pc::PaymentChannel filler{};
+        ref::payment_channel::PaymentChannel filler{};
         filler.participants = {keys.pubkey[who], keys.pubkey[2]};
-        filler.channel_id = pc::channel_id(a.chain_id, a.adjudicator_id, filler.participants, 1000 + n);
+        filler.channel_id = ref::payment_channel::channel_id(a.chain_id, a.adjudicator_id, filler.participants, 1000 + n);
         filler.state = ChannelState::opening;
         a.channels.push_back(filler);
       }
   }
   if (eval_bool(model, pre.exists)) {
-    pc::PaymentChannel c{};
+    ref::payment_channel::PaymentChannel c{};
     c.channel_id = id_of_channel;
     c.participants = participants;
     c.state = static_cast<ChannelState>(eval_u64(model, pre.phase));
@@ -685,7 +664,7 @@ std::optional<Counterexample> realise_counterexample(const z3::model& model, con
     const In in = b.input("s" + std::to_string(i));
     if (eval_u64(model, in.op) >= op_count) return std::nullopt;
     const Step step = concrete_step(model, in, a, keys, {0, 1}, 2, registered ? id_of_channel : absent_id, 0);
-    if (step.op == op_code<pc::Open>) registered = true;
+    if (step.op == op_code<ref::payment_channel::Open>) registered = true;
     trace.push_back(step);
   }
   return replayed_counterexample(id, statement, weakening, seed, a, trace);
@@ -735,16 +714,16 @@ std::vector<Invariant> step_invariants() {
                     const expr from = s.pre.phase, to = s.out.post.phase;
                     auto edge = [&](ChannelState x, ChannelState y) { return from == b.phase(x) && to == b.phase(y); };
                     expr allowed = c.ctx.bool_val(false);
-                    if (op == op_code<pc::Open>) allowed = !s.pre.exists && to == b.phase(ChannelState::opening);
-                    if (op == op_code<pc::Fund>) allowed = edge(ChannelState::opening, ChannelState::active);
-                    if (op == op_code<pc::Update>) allowed = edge(ChannelState::active, ChannelState::active);
-                    if (op == op_code<pc::CooperativeClose>)
+                    if (op == op_code<ref::payment_channel::Open>) allowed = !s.pre.exists && to == b.phase(ChannelState::opening);
+                    if (op == op_code<ref::payment_channel::Fund>) allowed = edge(ChannelState::opening, ChannelState::active);
+                    if (op == op_code<ref::payment_channel::Update>) allowed = edge(ChannelState::active, ChannelState::active);
+                    if (op == op_code<ref::payment_channel::CooperativeClose>)
                       allowed = edge(ChannelState::active, ChannelState::settled) ||
                                 edge(ChannelState::disputing, ChannelState::settled);
-                    if (op == op_code<pc::ForceClose>) allowed = edge(ChannelState::active, ChannelState::disputing);
-                    if (op == op_code<pc::Challenge>) allowed = edge(ChannelState::disputing, ChannelState::disputing);
-                    if (op == op_code<pc::Settle>) allowed = edge(ChannelState::disputing, ChannelState::settled);
-                    if (op == op_code<pc::Timeout>)
+                    if (op == op_code<ref::payment_channel::ForceClose>) allowed = edge(ChannelState::active, ChannelState::disputing);
+                    if (op == op_code<ref::payment_channel::Challenge>) allowed = edge(ChannelState::disputing, ChannelState::disputing);
+                    if (op == op_code<ref::payment_channel::Settle>) allowed = edge(ChannelState::disputing, ChannelState::settled);
+                    if (op == op_code<ref::payment_channel::Timeout>)
                       allowed = edge(ChannelState::opening, ChannelState::closed) ||
                                 edge(ChannelState::active, ChannelState::disputing);
                     return z3::ite(accepted(c, s.out), allowed && s.out.post.exists && b.well_formed(s.out.post),
@@ -756,8 +735,8 @@ std::vector<Invariant> step_invariants() {
                   [](Context& c, const OneStep& s, Op op) {
                     Builder& b = c.b;
                     const expr ok = accepted(c, s.out);
-                    const bool strict = op == op_code<pc::Update> || op == op_code<pc::CooperativeClose> ||
-                                        op == op_code<pc::Challenge>;
+                    const bool strict = op == op_code<ref::payment_channel::Update> || op == op_code<ref::payment_channel::CooperativeClose> ||
+                                        op == op_code<ref::payment_channel::Challenge>;
                     const expr terminal = s.pre.phase == b.phase(ChannelState::closed) ||
                                           s.pre.phase == b.phase(ChannelState::settled);
                     return z3::implies(ok && s.pre.exists, z3::uge(s.out.post.sequence, s.pre.sequence)) &&
@@ -789,7 +768,7 @@ std::vector<Invariant> step_invariants() {
                   [](Context& c, const OneStep& s, Op op) {
                     Builder& b = c.b;
                     const expr ok = accepted(c, s.out);
-                    if (op == op_code<pc::Open>)
+                    if (op == op_code<ref::payment_channel::Open>)
                       return z3::implies(ok, z3::ule(s.in.live0 + 1, c.cfg.max_per_user) &&
                                                  z3::ule(s.in.live1 + 1, c.cfg.max_per_user) &&
                                                  z3::ugt(s.in.live0 + 1, s.in.live0) && z3::ugt(s.in.live1 + 1, s.in.live1));
@@ -802,11 +781,11 @@ std::vector<Invariant> step_invariants() {
                     Builder& b = c.b;
                     const expr ok = accepted(c, s.out);
                     const expr held = b.holds_capacity(s.pre), holds = b.holds_capacity(s.out.post);
-                    const expr starts = op == op_code<pc::Fund> ? s.in.value == s.pre.capacity : c.ctx.bool_val(false);
+                    const expr starts = op == op_code<ref::payment_channel::Fund> ? s.in.value == s.pre.capacity : c.ctx.bool_val(false);
                     const expr pays_out = s.out.post.phase == b.phase(ChannelState::settled) &&
                                           !b.overflows(s.out.post.b0, s.out.post.b1) &&
                                           s.out.post.b0 + s.out.post.b1 == s.out.post.capacity;
-                    const expr fund_holds = op == op_code<pc::Fund> ? z3::implies(ok, holds) : c.ctx.bool_val(true);
+                    const expr fund_holds = op == op_code<ref::payment_channel::Fund> ? z3::implies(ok, holds) : c.ctx.bool_val(true);
                     return z3::implies(ok && !held && holds, starts) && z3::implies(ok && held && !holds, pays_out) &&
                            fund_holds;
                   }});
@@ -838,8 +817,8 @@ void assert_replay_negation(Context& c, Op op, Weakening weakening) {
   OneStep s{b.chan("pre"), b.input("s0"), Out{c.ctx.bv_val(0, 8), b.chan("unused")}};
   const expr state_tag = c.ctx.bv_val(0, 8), close_tag = c.ctx.bv_val(1, 8);
   const expr channel = b.bv("channel_id", 256);
-  const bool is_open = op == op_code<pc::Open>;
-  const std::array<expr, 6> checked{op == op_code<pc::CooperativeClose> ? close_tag : state_tag, c.cfg.chain_id, channel,
+  const bool is_open = op == op_code<ref::payment_channel::Open>;
+  const std::array<expr, 6> checked{op == op_code<ref::payment_channel::CooperativeClose> ? close_tag : state_tag, c.cfg.chain_id, channel,
                                     is_open ? b.u64v(0) : s.in.sequence, s.in.b0, s.in.b1};
   const expr checked_digest = make_digest(checked);
   std::array<expr, 2> signed_digest{checked_digest, checked_digest};
@@ -885,8 +864,8 @@ Unrolled unroll(Context& c, std::size_t depth, Weakening weakening, bool with_op
   for (std::size_t i = 0; i < depth; ++i) {
     const In in = b.input("s" + std::to_string(i));
     c.solver.add(z3::ult(in.op, c.ctx.bv_val(static_cast<unsigned>(op_count), 8)));
-    if (with_open) c.solver.add(z3::implies(in.op == b.opcode<pc::Open>(), in.p0 == u.participant0 && in.p1 == u.participant1));
-    else c.solver.add(in.op != b.opcode<pc::Open>());
+    if (with_open) c.solver.add(z3::implies(in.op == b.opcode<ref::payment_channel::Open>(), in.p0 == u.participant0 && in.p1 == u.participant1));
+    else c.solver.add(in.op != b.opcode<ref::payment_channel::Open>());
     if (i > 0) c.solver.add(z3::uge(in.height, u.inputs.back().height));  // time never runs backwards
     u.inputs.push_back(in);
     u.states.push_back(b.step(c.cfg, u.states.back(), in, weakening).post);
@@ -920,8 +899,8 @@ struct HonestSigner {
   }
   // Whether a signature by the honest key on this step's digest can be valid.
   expr may_sign(Builder& b, const In& in) const {
-    return z3::ite(in.op == b.opcode<pc::Open>(), signed_state(b, b.u64v(0), in.b0, in.b1),
-                   z3::ite(in.op == b.opcode<pc::CooperativeClose>(), b.ctx().bool_val(false),
+    return z3::ite(in.op == b.opcode<ref::payment_channel::Open>(), signed_state(b, b.u64v(0), in.b0, in.b1),
+                   z3::ite(in.op == b.opcode<ref::payment_channel::CooperativeClose>(), b.ctx().bool_val(false),
                            signed_state(b, in.sequence, in.b0, in.b1)));
   }
 };
@@ -950,7 +929,7 @@ void assert_latest_state_negation(Context& c, Weakening weakening, bool at_openi
     dispute_seen = dispute_seen || (before.exists && before.phase == b.phase(ChannelState::disputing));
     const expr is_honest_step = b.boolean("s" + std::to_string(i) + ".honest");
     const expr honest_signature = z3::ite(honest_is_1, in.sig1, in.sig0);
-    c.solver.add(z3::implies(is_honest_step, in.op == b.opcode<pc::Challenge>() && in.sequence == honest.sequence &&
+    c.solver.add(z3::implies(is_honest_step, in.op == b.opcode<ref::payment_channel::Challenge>() && in.sequence == honest.sequence &&
                                                  in.b0 == honest.balance0 && in.b1 == honest.balance1 && in.sig0 &&
                                                  in.sig1));
     c.solver.add(z3::implies(!is_honest_step && honest_signature, honest.may_sign(b, in)));
@@ -985,7 +964,7 @@ void assert_unilateral_negation(Context& c, Weakening weakening) {
     const expr disputing = before.phase == b.phase(ChannelState::disputing);
     const expr bound = z3::ite(disputing, before.deadline, before.timeout_height);
     const expr height = z3::ite(z3::uge(previous, bound), previous, bound);
-    c.solver.add(z3::implies(mine, in.op == z3::ite(disputing, b.opcode<pc::Settle>(), b.opcode<pc::Timeout>()) &&
+    c.solver.add(z3::implies(mine, in.op == z3::ite(disputing, b.opcode<ref::payment_channel::Settle>(), b.opcode<ref::payment_channel::Timeout>()) &&
                                        in.height == height));
     const Out out = b.step(c.cfg, before, in, weakening);
     move_rejected = move_rejected || (mine && b.live(before.phase) && out.error != b.code(Error::none));
@@ -1010,7 +989,7 @@ void assert_watchtower_negation(Context& c, Weakening weakening) {
   const Chan pre = b.chan("pre");
   const In in = b.input("s0");
   c.solver.add(b.invariant(pre));
-  c.solver.add(in.op == b.opcode<pc::Challenge>());
+  c.solver.add(in.op == b.opcode<ref::payment_channel::Challenge>());
   // find_latest's checks of a reached state.
   c.solver.add(!b.overflows(in.b0, in.b1) && in.b0 + in.b1 == pre.capacity && in.sig0 && in.sig1);
   c.solver.add(z3::ult(pre.sequence, in.sequence));
@@ -1045,7 +1024,7 @@ void assert_honest_open_negation(Context& c, Weakening weakening) {
   const expr A = b.bv("honest.participant0", 256), B = b.bv("honest.participant1", 256);
   In honest = b.input("honest");
   c.solver.add(b.config_valid(c.cfg, weakening));
-  c.solver.add(honest.op == b.opcode<pc::Open>() && honest.p0 == A && honest.p1 == B && A != B && honest.sig0 &&
+  c.solver.add(honest.op == b.opcode<ref::payment_channel::Open>() && honest.p0 == A && honest.p1 == B && A != B && honest.sig0 &&
                honest.sig1);
   // The opening is valid on its own: its balances sum to a capacity within the bounds.
   c.solver.add(!b.overflows(honest.b0, honest.b1) && honest.b0 + honest.b1 == honest.capacity &&
@@ -1059,7 +1038,7 @@ void assert_honest_open_negation(Context& c, Weakening weakening) {
   for (std::size_t i = 0; i < squatter_opens; ++i) {
     const std::string p = "s" + std::to_string(i);
     const In in = b.input(p);
-    c.solver.add(in.op == b.opcode<pc::Open>());
+    c.solver.add(in.op == b.opcode<ref::payment_channel::Open>());
     const expr targets = b.boolean(p + ".targets_honest_id");
     c.solver.add(z3::implies(targets, in.p0 == A && in.p1 == B));
     // A's and B's signatures validate only O's opening state.
@@ -1105,7 +1084,7 @@ std::optional<Counterexample> realise_honest_open(const z3::model& model, const 
   const std::size_t outsider = 2;
   // Keys: 0 = A, 1 = B, 2 = the outsider who signs invalid slots, 3.. = other keys named by squatters.
   const Keys keys(seed, 3 + 2 * squatter_opens + 1);
-  pc::Adjudicator a{};
+  ref::payment_channel::Adjudicator a{};
   a.chain_id = eval_u64(model, cfg.chain_id);
   a.adjudicator_id = ref::tagged_hash("L2/prove/adjudicator", seed);
   a.config = config_of(model, cfg);
@@ -1124,9 +1103,9 @@ std::optional<Counterexample> realise_honest_open(const z3::model& model, const 
   const std::size_t filler_key = keys.pubkey.size() - 1;
   for (std::size_t who = 0; who < 2; ++who)
     for (u64 n = 0; n < (who == 0 ? live_a : live_b); ++n) {
-      pc::PaymentChannel filler{};
+      ref::payment_channel::PaymentChannel filler{};
       filler.participants = {keys.pubkey[who], keys.pubkey[filler_key]};
-      filler.channel_id = pc::channel_id(a.chain_id, a.adjudicator_id, filler.participants, 1000 + n);
+      filler.channel_id = ref::payment_channel::channel_id(a.chain_id, a.adjudicator_id, filler.participants, 1000 + n);
       filler.state = ChannelState::opening;
       a.channels.push_back(filler);
     }
@@ -1147,12 +1126,12 @@ std::optional<Counterexample> realise_honest_open(const z3::model& model, const 
     const std::array<Hash32, 2> participants{keys.pubkey[signer[0]], keys.pubkey[signer[1]]};
     const std::array<u64, 2> balances{eval_u64(model, in.b0), eval_u64(model, in.b1)};
     const u64 nonce = targets ? honest_nonce : 100 + i;
-    const Hash32 digest = pc::state_digest(a.chain_id, pc::channel_id(a.chain_id, a.adjudicator_id, participants, nonce), 0,
+    const Hash32 digest = ref::payment_channel::state_digest(a.chain_id, ref::payment_channel::channel_id(a.chain_id, a.adjudicator_id, participants, nonce), 0,
                                            balances);
     Step step;
-    step.op = op_code<pc::Open>;
+    step.op = op_code<ref::payment_channel::Open>;
     step.height = 1 + i;
-    step.input = pc::OpenInput{participants, balances, eval_u64(model, in.capacity), nonce,
+    step.input = ref::payment_channel::OpenInput{participants, balances, eval_u64(model, in.capacity), nonce,
                                {keys.sign(eval_bool(model, in.sig0) ? signer[0] : outsider, digest),
                                 keys.sign(eval_bool(model, in.sig1) ? signer[1] : outsider, digest)}};
     trace.push_back(step);
@@ -1160,11 +1139,11 @@ std::optional<Counterexample> realise_honest_open(const z3::model& model, const 
   const std::array<Hash32, 2> pair{keys.pubkey[0], keys.pubkey[1]};
   const std::array<u64, 2> balances{eval_u64(model, honest.b0), eval_u64(model, honest.b1)};
   const Hash32 digest =
-      pc::state_digest(a.chain_id, pc::channel_id(a.chain_id, a.adjudicator_id, pair, honest_nonce), 0, balances);
+      ref::payment_channel::state_digest(a.chain_id, ref::payment_channel::channel_id(a.chain_id, a.adjudicator_id, pair, honest_nonce), 0, balances);
   Step open_step;
-  open_step.op = op_code<pc::Open>;
+  open_step.op = op_code<ref::payment_channel::Open>;
   open_step.height = 1 + squatter_opens;
-  open_step.input = pc::OpenInput{pair, balances, eval_u64(model, honest.capacity), honest_nonce,
+  open_step.input = ref::payment_channel::OpenInput{pair, balances, eval_u64(model, honest.capacity), honest_nonce,
                                   {keys.sign(0, digest), keys.sign(1, digest)}};
   trace.push_back(open_step);
   return replayed_counterexample(id, statement, weakening, seed, a, trace);
@@ -1196,7 +1175,7 @@ std::optional<Counterexample> realise_window_counterexample(const z3::model& mod
   const Config cfg = b.config("cfg");
   const Hash32 seed = seed_of(id);
   const Keys keys(seed, 3);
-  pc::Adjudicator a{};
+  ref::payment_channel::Adjudicator a{};
   a.chain_id = 1;
   a.adjudicator_id = ref::tagged_hash("L2/prove/adjudicator", seed);
   a.config = config_of(model, cfg);
@@ -1208,19 +1187,19 @@ std::optional<Counterexample> realise_window_counterexample(const z3::model& mod
   a.config.max_channel_capacity = 1'000'000;
   a.config.max_channels_per_user = 2;
   const std::array<Hash32, 2> pair{keys.pubkey[0], keys.pubkey[1]};
-  const Hash32 channel = pc::channel_id(a.chain_id, a.adjudicator_id, pair, 0);
+  const Hash32 channel = ref::payment_channel::channel_id(a.chain_id, a.adjudicator_id, pair, 0);
   auto cosigned = [&](u64 sequence, std::array<u64, 2> balances) {
-    const Hash32 digest = pc::state_digest(a.chain_id, channel, sequence, balances);
-    return std::array<pc::Signature, 2>{keys.sign(0, digest), keys.sign(1, digest)};
+    const Hash32 digest = ref::payment_channel::state_digest(a.chain_id, channel, sequence, balances);
+    return std::array<ref::payment_channel::Signature, 2>{keys.sign(0, digest), keys.sign(1, digest)};
   };
   const u64 start = 200;
   std::vector<Step> trace;
-  trace.push_back(Step{op_code<pc::Open>, pc::OpenInput{pair, {600, 400}, 1000, 0, cosigned(0, {600, 400})}, 100});
-  trace.push_back(Step{op_code<pc::Fund>, pc::FundInput{channel, 1000}, 101});
-  trace.push_back(Step{op_code<pc::ForceClose>, pc::OffChainTransaction{channel, 0, {600, 400}, cosigned(0, {600, 400})}, start});
+  trace.push_back(Step{op_code<ref::payment_channel::Open>, ref::payment_channel::OpenInput{pair, {600, 400}, 1000, 0, cosigned(0, {600, 400})}, 100});
+  trace.push_back(Step{op_code<ref::payment_channel::Fund>, ref::payment_channel::FundInput{channel, 1000}, 101});
+  trace.push_back(Step{op_code<ref::payment_channel::ForceClose>, ref::payment_channel::OffChainTransaction{channel, 0, {600, 400}, cosigned(0, {600, 400})}, start});
   const u64 late = start + a.config.censorship_bound_blocks;
-  trace.push_back(Step{op_code<pc::Settle>, pc::ChannelRef{channel}, late});
-  trace.push_back(Step{op_code<pc::Challenge>, pc::OffChainTransaction{channel, 1, {100, 900}, cosigned(1, {100, 900})}, late});
+  trace.push_back(Step{op_code<ref::payment_channel::Settle>, ref::payment_channel::ChannelRef{channel}, late});
+  trace.push_back(Step{op_code<ref::payment_channel::Challenge>, ref::payment_channel::OffChainTransaction{channel, 1, {100, 900}, cosigned(1, {100, 900})}, late});
   return replayed_counterexample(id, statement, weakening, seed, a, trace);
 }
 
@@ -1256,7 +1235,7 @@ std::vector<Obligation> obligations(Weakening weakening) {
   // state invariant and starts at sequence 0, opening, with no deadline.
   add("state_invariant", "open", Kind::initiation, "a channel created by open is conserved and well formed, opening, sequence 0",
       [weakening](Context& c) {
-        const OneStep s = one_step(c, op_code<pc::Open>, weakening);
+        const OneStep s = one_step(c, op_code<ref::payment_channel::Open>, weakening);
         c.solver.add(!s.pre.exists);
         c.solver.add(accepted(c, s.out));
         if (c.claim)
@@ -1275,13 +1254,13 @@ std::vector<Obligation> obligations(Weakening weakening) {
             // Premise: the transition can accept a step from a state that satisfies the invariant.
             c.solver.add(c.claim ? !claim(c, s, op) : accepted(c, s.out));
           },
-          trace_of(1, op == op_code<pc::Open>));
+          trace_of(1, op == op_code<ref::payment_channel::Open>));
   }
 
   // Replay binding, for the open and every co-signed transition.
   for (std::size_t t = 0; t < op_count; ++t) {
     const Op op = static_cast<Op>(t);
-    if (op != op_code<pc::Open> && !pc::is_cosigned(op)) continue;
+    if (op != op_code<ref::payment_channel::Open> && !ref::payment_channel::is_cosigned(op)) continue;
     add("replay_binding", std::string(op_name(op)), Kind::safety,
         "signatures made for any other (tag, chain_id, channel_id, sequence, balances) are rejected",
         [op, weakening](Context& c) { assert_replay_negation(c, op, weakening); });

@@ -9,7 +9,7 @@
 namespace l2::inv::payment_channel {
 namespace {
 
-using Outcome = Result<pc::Adjudicator, ChannelError>;
+using Outcome = Result<ref::payment_channel::Adjudicator, ChannelError>;
 
 class Random {
  public:
@@ -55,8 +55,8 @@ std::array<u64, 2> split(Random& r, u64 capacity) {
 
 // Both signatures of `digest` by `participants`, sometimes spoiled: a flipped bit, one signature
 // in both slots, or the two swapped.
-std::array<pc::Signature, 2> signatures_of(Random& r, const std::array<Hash32, 2>& participants, const Hash32& digest) {
-  std::array<pc::Signature, 2> signatures{SymbolicSignature::sign(participants[0], digest),
+std::array<ref::payment_channel::Signature, 2> signatures_of(Random& r, const std::array<Hash32, 2>& participants, const Hash32& digest) {
+  std::array<ref::payment_channel::Signature, 2> signatures{SymbolicSignature::sign(participants[0], digest),
                                           SymbolicSignature::sign(participants[1], digest)};
   switch (r.below(9)) {
     case 0: signatures[0][40] ^= 1; break;
@@ -67,37 +67,37 @@ std::array<pc::Signature, 2> signatures_of(Random& r, const std::array<Hash32, 2
   return signatures;
 }
 
-Step random_step(Random& r, const pc::Adjudicator& a, u64 height) {
+Step random_step(Random& r, const ref::payment_channel::Adjudicator& a, u64 height) {
   Step step;
   step.height = height;
-  step.op = r.weighted<Op, 8>({{{3, op_code<pc::Open>}, {3, op_code<pc::Fund>}, {3, op_code<pc::Update>},
-                                {1, op_code<pc::CooperativeClose>}, {2, op_code<pc::ForceClose>}, {3, op_code<pc::Challenge>},
-                                {2, op_code<pc::Settle>}, {1, op_code<pc::Timeout>}}});
+  step.op = r.weighted<Op, 8>({{{3, op_code<ref::payment_channel::Open>}, {3, op_code<ref::payment_channel::Fund>}, {3, op_code<ref::payment_channel::Update>},
+                                {1, op_code<ref::payment_channel::CooperativeClose>}, {2, op_code<ref::payment_channel::ForceClose>}, {3, op_code<ref::payment_channel::Challenge>},
+                                {2, op_code<ref::payment_channel::Settle>}, {1, op_code<ref::payment_channel::Timeout>}}});
   const std::size_t index = static_cast<std::size_t>(r.weighted<u64, 3>({{{4, 0}, {2, 1}, {1, 2}}}));
-  const pc::PaymentChannel* channel = index < a.channels.size() ? &a.channels[index] : nullptr;
+  const ref::payment_channel::PaymentChannel* channel = index < a.channels.size() ? &a.channels[index] : nullptr;
   const Hash32 id = channel ? channel->channel_id : filled(0xee);
   const u64 capacity = r.weighted<u64, 5>({{{1, 1}, {1, 2}, {1, 10000}, {1, u64_max - 1}, {1, u64_max}}});
-  if (step.op == op_code<pc::Open>) {
+  if (step.op == op_code<ref::payment_channel::Open>) {
     const std::size_t first = static_cast<std::size_t>(r.below(3));
     const std::size_t second = r.below(8) == 0 ? first : (first + 1 + r.below(2)) % 3;
     const std::array<Hash32, 2> participants{trace_keys[first], trace_keys[second]};
     const std::array<u64, 2> balances = split(r, capacity);
     const u64 nonce = r.below(3);
-    const Hash32 opened = pc::channel_id(a.chain_id, a.adjudicator_id, participants, nonce);
+    const Hash32 opened = ref::payment_channel::channel_id(a.chain_id, a.adjudicator_id, participants, nonce);
     // Sometimes signed over another sequence than 0, which is no opening state.
-    const Hash32 digest = pc::state_digest(a.chain_id, opened, r.below(9) == 0 ? 1 : 0, balances);
-    step.input = pc::OpenInput{participants, balances, capacity, nonce, signatures_of(r, participants, digest)};
-  } else if (step.op == op_code<pc::Fund>) {
+    const Hash32 digest = ref::payment_channel::state_digest(a.chain_id, opened, r.below(9) == 0 ? 1 : 0, balances);
+    step.input = ref::payment_channel::OpenInput{participants, balances, capacity, nonce, signatures_of(r, participants, digest)};
+  } else if (step.op == op_code<ref::payment_channel::Fund>) {
     const u64 owed = channel ? channel->total_capacity : capacity;
-    step.input = pc::FundInput{id, r.weighted<u64, 4>({{{6, owed}, {1, owed - 1}, {1, owed + 1}, {1, 0}}})};
-  } else if (!pc::is_cosigned(step.op)) {
-    step.input = pc::ChannelRef{id};
+    step.input = ref::payment_channel::FundInput{id, r.weighted<u64, 4>({{{6, owed}, {1, owed - 1}, {1, owed + 1}, {1, 0}}})};
+  } else if (!ref::payment_channel::is_cosigned(step.op)) {
+    step.input = ref::payment_channel::ChannelRef{id};
   } else {
     const u64 registered = channel ? channel->sequence : 0;
-    pc::OffChainTransaction tx{id, registered + r.below(4) - 1, split(r, channel ? channel->total_capacity : capacity), {}};
-    const bool close = (step.op == op_code<pc::CooperativeClose>) != (r.below(9) == 0);  // sometimes the other tag
-    const Hash32 digest = close ? pc::close_digest(a.chain_id, id, tx.sequence_number, tx.new_balances)
-                                : pc::state_digest(a.chain_id, id, tx.sequence_number, tx.new_balances);
+    ref::payment_channel::OffChainTransaction tx{id, registered + r.below(4) - 1, split(r, channel ? channel->total_capacity : capacity), {}};
+    const bool close = (step.op == op_code<ref::payment_channel::CooperativeClose>) != (r.below(9) == 0);  // sometimes the other tag
+    const Hash32 digest = close ? ref::payment_channel::close_digest(a.chain_id, id, tx.sequence_number, tx.new_balances)
+                                : ref::payment_channel::state_digest(a.chain_id, id, tx.sequence_number, tx.new_balances);
     const std::array<Hash32, 2> participants = channel ? channel->participants : std::array<Hash32, 2>{trace_keys[0], trace_keys[1]};
     tx.signatures = signatures_of(r, participants, digest);
     step.input = tx;
@@ -115,18 +115,18 @@ TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, s
   Engine engine(Weakening::none, SymbolicSignature{});
   Random r(seed);
   for (std::size_t t = 0; t < traces; ++t) {
-    pc::Adjudicator state{};
+    ref::payment_channel::Adjudicator state{};
     state.chain_id = 1;
     state.adjudicator_id = filled(0xdd);
-    state.config = pc::Layer2Config{3, 200, 30, 1, u64_max, 6, 20};
+    state.config = ref::payment_channel::Layer2Config{3, 200, 30, 1, u64_max, 6, 20};
     // One funded channel to start from, so that traces reach disputes and settlements.
     const std::array<Hash32, 2> pair{trace_keys[0], trace_keys[1]};
-    const Hash32 first = pc::channel_id(state.chain_id, state.adjudicator_id, pair, 0);
-    const Hash32 opening = pc::state_digest(state.chain_id, first, 0, {6000, 4000});
-    const pc::OpenInput open{pair, {6000, 4000}, 10000, 0,
+    const Hash32 first = ref::payment_channel::channel_id(state.chain_id, state.adjudicator_id, pair, 0);
+    const Hash32 opening = ref::payment_channel::state_digest(state.chain_id, first, 0, {6000, 4000});
+    const ref::payment_channel::OpenInput open{pair, {6000, 4000}, 10000, 0,
                              {SymbolicSignature::sign(pair[0], opening), SymbolicSignature::sign(pair[1], opening)}};
-    state = pc::apply_open(state, open, pc::Env{1}, SymbolicSignature{}).value();
-    state = pc::apply_fund(state, pc::FundInput{first, 10000}, pc::Env{1}).value();
+    state = ref::payment_channel::apply_open(state, open, ref::payment_channel::Env{1}, SymbolicSignature{}).value();
+    state = ref::payment_channel::apply_fund(state, ref::payment_channel::FundInput{first, 10000}, ref::payment_channel::Env{1}).value();
     u64 height = 1;
     const std::size_t length = 1 + static_cast<std::size_t>(r.below(max_steps));
     for (std::size_t s = 0; s < length; ++s) {

@@ -30,15 +30,15 @@ std::optional<Weakening> parse_weakening(std::string_view name) {
   return parse_weakening_name(name, all_weakenings, weakening_name);
 }
 
-Result<wt::WatchtowerWorld, WatchtowerError> appoint(const wt::WatchtowerWorld& world, const wt::AppointInput& in,
-                                                     const wt::Env& env, Weakening weakening) {
-  if (weakening == Weakening::locator_duplicates_global && wt::find_user(world.tower, in.user) &&
-      in.blob.size() == wt::appointment_blob_size) {
+Result<ref::watchtower::WatchtowerWorld, WatchtowerError> appoint(const ref::watchtower::WatchtowerWorld& world, const ref::watchtower::AppointInput& in,
+                                                     const ref::watchtower::Env& env, Weakening weakening) {
+  if (weakening == Weakening::locator_duplicates_global && ref::watchtower::find_user(world.tower, in.user) &&
+      in.blob.size() == ref::watchtower::appointment_blob_size) {
     // The draft's WT-APPT-3: no appointment of any user holds this locator.
-    for (const wt::EncryptedAppointment& held : world.tower.appointments)
+    for (const ref::watchtower::EncryptedAppointment& held : world.tower.appointments)
       if (held.locator == in.locator) return WatchtowerError::duplicate_locator;
   }
-  return wt::apply_appoint(world, in, env);
+  return ref::watchtower::apply_appoint(world, in, env);
 }
 
 namespace {
@@ -172,26 +172,25 @@ struct Keys {
 // and files its chain; the counterparty first files under the locator of the client's signature of
 // s_1, then force-closes on s_1; the tower responds.
 Counterexample realise_answers_with_latest(const std::string& id, const std::string& statement, Weakening weakening) {
-  namespace pc = ref::payment_channel;
   const std::string seed_text = "l2spec/prove/counterexample/" + id;
   const Hash32 seed = ref::sha256(std::span<const u8>(reinterpret_cast<const u8*>(seed_text.data()), seed_text.size()));
   const Keys keys(seed, 2);
-  wt::WatchtowerWorld world{};
-  world.adjudicator = pc::deploy({1, ref::tagged_hash("L2/prove/adjudicator", seed), {2, 1000, 144, 1000, 1'000'000, 6, 100}}).value();
+  ref::watchtower::WatchtowerWorld world{};
+  world.adjudicator = ref::payment_channel::deploy({1, ref::tagged_hash("L2/prove/adjudicator", seed), {2, 1000, 144, 1000, 1'000'000, 6, 100}}).value();
   world.tower.tower_id = ref::tagged_hash("L2/vectors/tower", seed);
-  const wt::WatchtowerWorld pre = world;
+  const ref::watchtower::WatchtowerWorld pre = world;
   const std::array<Hash32, 2> pair{keys.pubkey[0], keys.pubkey[1]};
-  const Hash32 channel = pc::channel_id(1, world.adjudicator.adjudicator_id, pair, 0);
-  std::vector<pc::OffChainTransaction> states;
+  const Hash32 channel = ref::payment_channel::channel_id(1, world.adjudicator.adjudicator_id, pair, 0);
+  std::vector<ref::payment_channel::OffChainTransaction> states;
   for (u64 sequence = 0; sequence <= chain_length; ++sequence) {
     const std::array<u64, 2> balances{6000 - 1000 * sequence, 4000 + 1000 * sequence};
-    const Hash32 digest = pc::state_digest(1, channel, sequence, balances);
-    states.push_back(pc::OffChainTransaction{channel, sequence, balances, {keys.sign(0, digest), keys.sign(1, digest)}});
+    const Hash32 digest = ref::payment_channel::state_digest(1, channel, sequence, balances);
+    states.push_back(ref::payment_channel::OffChainTransaction{channel, sequence, balances, {keys.sign(0, digest), keys.sign(1, digest)}});
   }
-  CounterexampleTrace<wt::Operations, wt::WatchtowerWorld> trace{pre, {}};
+  CounterexampleTrace<ref::watchtower::Operations, ref::watchtower::WatchtowerWorld> trace{pre, {}};
   // A step of `Op` with the outcome `next` gives: the world after it, or the rejection.
   auto record = [&]<class Op, class E>(std::type_identity<Op>, u64 height, const typename Op::Input& input,
-                                       const Result<wt::WatchtowerWorld, E>& next) {
+                                       const Result<ref::watchtower::WatchtowerWorld, E>& next) {
     if (next) {
       world = next.value();
       trace.add<Op>(height, input, world);
@@ -202,29 +201,29 @@ Counterexample realise_answers_with_latest(const std::string& id, const std::str
   };
   // A payment-channel op on the world's adjudicator.
   auto lift = [&]<class ChannelOp>(std::type_identity<ChannelOp>, u64 height, const typename ChannelOp::Input& input) {
-    using Op = wt::OnWorldAdjudicator<ChannelOp>;
-    record(std::type_identity<Op>{}, height, input, Op::apply(world, input, pc::Env{height}));
+    using Op = ref::watchtower::OnWorldAdjudicator<ChannelOp>;
+    record(std::type_identity<Op>{}, height, input, Op::apply(world, input, ref::payment_channel::Env{height}));
   };
   auto file = [&](std::size_t user, const Hash32& where, const Bytes& blob, u64 height) {
-    const wt::AppointInput in{keys.pubkey[user], where, blob,
-                              keys.sign(user, wt::appointment_digest(world.tower.tower_id, where, blob))};
-    record(std::type_identity<wt::Appoint>{}, height, in, appoint(world, in, wt::Env{height}, weakening));
+    const ref::watchtower::AppointInput in{keys.pubkey[user], where, blob,
+                              keys.sign(user, ref::watchtower::appointment_digest(world.tower.tower_id, where, blob))};
+    record(std::type_identity<ref::watchtower::Appoint>{}, height, in, appoint(world, in, ref::watchtower::Env{height}, weakening));
   };
   for (std::size_t user = 0; user < 2; ++user) {
-    const wt::RegisterUserInput in{keys.pubkey[user], 10};
-    record(std::type_identity<wt::RegisterUser>{}, 100, in, wt::apply_register_user(world, in, wt::Env{100}));
+    const ref::watchtower::RegisterUserInput in{keys.pubkey[user], 10};
+    record(std::type_identity<ref::watchtower::RegisterUser>{}, 100, in, ref::watchtower::apply_register_user(world, in, ref::watchtower::Env{100}));
   }
-  lift(std::type_identity<pc::Open>{}, 100, pc::OpenInput{pair, states[0].new_balances, 10000, 0, states[0].signatures});
-  lift(std::type_identity<pc::Fund>{}, 101, pc::FundInput{channel, 10000});
+  lift(std::type_identity<ref::payment_channel::Open>{}, 100, ref::payment_channel::OpenInput{pair, states[0].new_balances, 10000, 0, states[0].signatures});
+  lift(std::type_identity<ref::payment_channel::Fund>{}, 101, ref::payment_channel::FundInput{channel, 10000});
   // The counterparty squats the locator of the client's signature of s_1 with a valid blob of s_1 itself.
-  file(1, wt::locator(states[1].signatures[0]), wt::seal_blob(states[1].signatures[0], states[1]), 102);
+  file(1, ref::watchtower::locator(states[1].signatures[0]), ref::watchtower::seal_blob(states[1].signatures[0], states[1]), 102);
   for (std::size_t i = 0; i < chain_length; ++i) {
-    const wt::ClientAppointment filed = wt::appointment_for(states[i], 0, states[i + 1]);
+    const ref::watchtower::ClientAppointment filed = ref::watchtower::appointment_for(states[i], 0, states[i + 1]);
     file(0, filed.locator, filed.blob, 103 + i);
   }
-  lift(std::type_identity<pc::ForceClose>{}, 200, states[1]);
-  const wt::RespondInput respond{states[1]};
-  record(std::type_identity<wt::Respond>{}, 201, respond, wt::apply_respond(world, respond, wt::Env{201}));
+  lift(std::type_identity<ref::payment_channel::ForceClose>{}, 200, states[1]);
+  const ref::watchtower::RespondInput respond{states[1]};
+  record(std::type_identity<ref::watchtower::Respond>{}, 201, respond, ref::watchtower::apply_respond(world, respond, ref::watchtower::Env{201}));
   return Counterexample{id,
                         "counterexample to " + id + ": " + statement +
                             "; expected outcomes are the reference's with the rule weakening " +

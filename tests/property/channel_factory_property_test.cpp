@@ -21,12 +21,12 @@ namespace {
 using l2::FactoryError;
 using l2::Hash32;
 using l2::u64;
-namespace pc = l2::ref::payment_channel;
-namespace pcf = l2::ref::channel_factory;
-using pcf::AllocateInput;
-using pcf::ChannelTemplate;
-using pcf::FactoryRegistry;
-using pcf::RegisterFactoryInput;
+namespace payment_channel = l2::ref::payment_channel;
+namespace channel_factory = l2::ref::channel_factory;
+using channel_factory::AllocateInput;
+using channel_factory::ChannelTemplate;
+using channel_factory::FactoryRegistry;
+using channel_factory::RegisterFactoryInput;
 
 using l2::test::key;
 using l2::test::toy;
@@ -39,7 +39,7 @@ const Hash32 funder = key(0xf0);
 // Capacities up to UINT64_MAX, so the amounts alone decide acceptance (the per-user limit is not
 // applied to allocations at all). A short allocation window, so random heights cross deadlines.
 FactoryRegistry empty_registry(u64 window = 500) {
-  pc::Layer2Config config{};
+  payment_channel::Layer2Config config{};
   config.max_channels_per_user = 64;
   config.channel_timeout_blocks = 500;
   config.dispute_period_blocks = 30;
@@ -47,7 +47,7 @@ FactoryRegistry empty_registry(u64 window = 500) {
   config.max_channel_capacity = l2::u64_max;
   config.censorship_bound_blocks = 6;
   config.allocation_window_blocks = window;
-  const auto deployed = pcf::deploy(pc::DeployInput{chain, key(0xcc), config});
+  const auto deployed = channel_factory::deploy(payment_channel::DeployInput{chain, key(0xcc), config});
   RC_ASSERT(deployed.ok());
   return deployed.value();
 }
@@ -70,8 +70,8 @@ rc::Gen<u64> capacity_gen() {
                                       {1, rc::gen::element<u64>(l2::u64_max / 2, l2::u64_max - 1, l2::u64_max)}});
 }
 
-AllocateInput signed_by_all(const pcf::ChannelFactory& f, const std::vector<ChannelTemplate>& channels) {
-  const Hash32 digest = pcf::allocation_digest(chain, f.factory_id, f.deposited_amount, f.fee, channels);
+AllocateInput signed_by_all(const channel_factory::ChannelFactory& f, const std::vector<ChannelTemplate>& channels) {
+  const Hash32 digest = channel_factory::allocation_digest(chain, f.factory_id, f.deposited_amount, f.fee, channels);
   AllocateInput input{f.factory_id, channels, {}};
   for (const Hash32& p : f.participants) input.signatures.push_back(toy_sign(p, digest));
   return input;
@@ -113,8 +113,8 @@ rc::Gen<Allocation> allocation_gen() {
     if (choice == 3) deposit = *rc::gen::arbitrary<u64>();
     if (deposit < fee || deposit - fee < min_capacity) deposit = fee + min_capacity;
 
-    const auto registered = pcf::apply_register_factory(
-        empty_registry(), RegisterFactoryInput{participants, deposit, fee, funder, 0, deposit}, pc::Env{10});
+    const auto registered = channel_factory::apply_register_factory(
+        empty_registry(), RegisterFactoryInput{participants, deposit, fee, funder, 0, deposit}, payment_channel::Env{10});
     RC_ASSERT(registered.ok());
     const FactoryRegistry r = registered.value();
     return Allocation{r, signed_by_all(r.factories[0], channels), total};
@@ -126,7 +126,7 @@ rc::Gen<Allocation> allocation_gen() {
 // and used by one factory; no factory is both allocated and refunded.
 bool conserved(const FactoryRegistry& r, std::string& why) {
   std::vector<Hash32> all_used;
-  for (const pcf::ChannelFactory& f : r.factories) {
+  for (const channel_factory::ChannelFactory& f : r.factories) {
     if (f.fee > f.deposited_amount) return why = "fee above deposit", false;
     if (f.used_channels.empty()) continue;
     if (f.refunded) return why = "allocated and refunded", false;
@@ -137,7 +137,7 @@ bool conserved(const FactoryRegistry& r, std::string& why) {
         if (seen == id) return why = "a sub-channel funded twice", false;
       all_used.push_back(id);
       std::size_t found = 0;
-      for (const pc::PaymentChannel& c : r.adjudicator.channels)
+      for (const payment_channel::PaymentChannel& c : r.adjudicator.channels)
         if (c.channel_id == id) {
           ++found;
           total.add(c.total_capacity);
@@ -152,7 +152,7 @@ bool conserved(const FactoryRegistry& r, std::string& why) {
 RC_GTEST_PROP(ChannelFactoryProperty, AllocationIsAcceptedExactlyWhenItMatchesTheDeposit, ()) {
   const Allocation a = *allocation_gen();
   const u64 deposit = a.registry.factories[0].deposited_amount;
-  const auto result = pcf::apply_allocate(a.registry, a.input, pc::Env{11}, toy);
+  const auto result = channel_factory::apply_allocate(a.registry, a.input, payment_channel::Env{11}, toy);
   RC_TAG(result.ok() ? std::string("accepted") : std::string(l2::error_info(result.error()).code));
   if (a.total.hi != 0) {
     RC_ASSERT(!result.ok());
@@ -168,13 +168,13 @@ RC_GTEST_PROP(ChannelFactoryProperty, AllocationIsAcceptedExactlyWhenItMatchesTh
     std::string why;
     RC_ASSERT(conserved(result.value(), why));
     RC_ASSERT(result.value().factories[0].used_channels.size() == a.input.channels.size());
-    for (const pc::PaymentChannel& c : result.value().adjudicator.channels) RC_ASSERT(c.state == pc::ChannelState::active);
+    for (const payment_channel::PaymentChannel& c : result.value().adjudicator.channels) RC_ASSERT(c.state == payment_channel::ChannelState::active);
     // Used once: the same deposit never funds a second allocation, nor goes back to the funder.
-    const auto again = pcf::apply_allocate(result.value(), a.input, pc::Env{12}, toy);
+    const auto again = channel_factory::apply_allocate(result.value(), a.input, payment_channel::Env{12}, toy);
     RC_ASSERT(!again.ok());
     RC_ASSERT(again.error() == FactoryError::factory_not_open);
     const u64 deadline = result.value().factories[0].allocation_deadline;
-    const auto refund = pcf::apply_refund_factory(result.value(), pcf::FactoryRef{a.input.factory_id}, pc::Env{deadline});
+    const auto refund = channel_factory::apply_refund_factory(result.value(), channel_factory::FactoryRef{a.input.factory_id}, payment_channel::Env{deadline});
     RC_ASSERT(!refund.ok());
     RC_ASSERT(refund.error() == FactoryError::refund_not_open);
   }
@@ -188,13 +188,13 @@ RC_GTEST_PROP(ChannelFactoryProperty, ConservationSurvivesSubChannelLifecycles, 
   const Allocation a = *allocation_gen();
   RC_PRE(a.total.hi == 0);
   // Register the same members and fee again with the exact total as the deposit.
-  const pcf::ChannelFactory& generated = a.registry.factories[0];
-  const auto registered = pcf::apply_register_factory(
+  const channel_factory::ChannelFactory& generated = a.registry.factories[0];
+  const auto registered = channel_factory::apply_register_factory(
       empty_registry(), RegisterFactoryInput{generated.participants, a.total.lo, generated.fee, funder, 0, a.total.lo},
-      pc::Env{10});
+      payment_channel::Env{10});
   RC_ASSERT(registered.ok());
-  const auto allocated = pcf::apply_allocate(registered.value(), signed_by_all(registered.value().factories[0], a.input.channels),
-                                             pc::Env{11}, toy);
+  const auto allocated = channel_factory::apply_allocate(registered.value(), signed_by_all(registered.value().factories[0], a.input.channels),
+                                             payment_channel::Env{11}, toy);
   RC_ASSERT(allocated.ok());
   FactoryRegistry r = allocated.value();
   const Hash32 factory_id = r.factories[0].factory_id;
@@ -205,44 +205,44 @@ RC_GTEST_PROP(ChannelFactoryProperty, ConservationSurvivesSubChannelLifecycles, 
   for (int s = 0; s < steps; ++s) {
     height += *rc::gen::element<u64>(u64{0}, u64{1}, u64{29}, u64{30}, u64{31}, u64{500});
     const std::size_t index = *rc::gen::inRange<std::size_t>(0, r.adjudicator.channels.size());
-    const pc::PaymentChannel& c = r.adjudicator.channels[index];
+    const payment_channel::PaymentChannel& c = r.adjudicator.channels[index];
     const u64 sequence = c.sequence + *rc::gen::inRange<u64>(0, 3);
     const u64 to_0 = *rc::gen::inRange<u64>(0, c.total_capacity) + (*rc::gen::arbitrary<bool>() ? 1 : 0);
     std::array<u64, 2> balances{to_0, c.total_capacity - to_0};
     if (*rc::gen::inRange(0, 8) == 0) balances[1] += 1;  // an unbalanced state, which must be refused
-    const Hash32 d = pc::state_digest(chain, c.channel_id, sequence, balances);
-    const pc::OffChainTransaction tx{c.channel_id, sequence, balances,
+    const Hash32 d = payment_channel::state_digest(chain, c.channel_id, sequence, balances);
+    const payment_channel::OffChainTransaction tx{c.channel_id, sequence, balances,
                                      {toy_sign(c.participants[0], d), toy_sign(c.participants[1], d)}};
-    const pc::Env env{height};
+    const payment_channel::Env env{height};
     switch (*rc::gen::inRange(0, 6)) {
       case 0: {
-        const auto next = pcf::OnRegistryAdjudicator<pc::Update>::apply(r, tx, env, toy);
+        const auto next = channel_factory::OnRegistryAdjudicator<payment_channel::Update>::apply(r, tx, env, toy);
         if (next.ok()) r = next.value();
         break;
       }
       case 1: {
-        const auto next = pcf::OnRegistryAdjudicator<pc::ForceClose>::apply(r, tx, env, toy);
+        const auto next = channel_factory::OnRegistryAdjudicator<payment_channel::ForceClose>::apply(r, tx, env, toy);
         if (next.ok()) r = next.value();
         break;
       }
       case 2: {
-        const auto next = pcf::OnRegistryAdjudicator<pc::Challenge>::apply(r, tx, env, toy);
+        const auto next = channel_factory::OnRegistryAdjudicator<payment_channel::Challenge>::apply(r, tx, env, toy);
         if (next.ok()) r = next.value();
         break;
       }
       case 3: {
-        const auto next = pcf::OnRegistryAdjudicator<pc::Settle>::apply(r, pc::ChannelRef{c.channel_id}, env);
+        const auto next = channel_factory::OnRegistryAdjudicator<payment_channel::Settle>::apply(r, payment_channel::ChannelRef{c.channel_id}, env);
         if (next.ok()) r = next.value();
         settled = settled || next.ok();
         break;
       }
       case 4: {
-        const auto next = pcf::OnRegistryAdjudicator<pc::Timeout>::apply(r, pc::ChannelRef{c.channel_id}, env);
+        const auto next = channel_factory::OnRegistryAdjudicator<payment_channel::Timeout>::apply(r, payment_channel::ChannelRef{c.channel_id}, env);
         if (next.ok()) r = next.value();
         break;
       }
       default: {
-        const auto refund = pcf::apply_refund_factory(r, pcf::FactoryRef{factory_id}, env);
+        const auto refund = channel_factory::apply_refund_factory(r, channel_factory::FactoryRef{factory_id}, env);
         RC_ASSERT(!refund.ok());
         RC_ASSERT(refund.error() == FactoryError::refund_not_open);
         break;
@@ -250,7 +250,7 @@ RC_GTEST_PROP(ChannelFactoryProperty, ConservationSurvivesSubChannelLifecycles, 
     }
     std::string why;
     RC_ASSERT(conserved(r, why));
-    for (const pc::PaymentChannel& channel : r.adjudicator.channels) {
+    for (const payment_channel::PaymentChannel& channel : r.adjudicator.channels) {
       RC_ASSERT(channel.balances[0] <= channel.total_capacity);
       RC_ASSERT(channel.balances[0] + channel.balances[1] == channel.total_capacity);
     }
@@ -305,7 +305,7 @@ RC_GTEST_PROP(ChannelFactoryProperty, EveryDepositLeavesOnceIntoFeeAndChannelsOr
     } else {
       height += *rc::gen::weightedElement<u64>({{4, 0}, {4, 1}, {2, 5}, {1, window - 1}, {1, window}, {1, window + 1}});
     }
-    const pc::Env env{height};
+    const payment_channel::Env env{height};
     const int op = model.empty() ? 0 : *rc::gen::weightedElement<int>({{1, 0}, {2, 1}, {2, 2}});
     if (op == 0) {
       const u64 nonce = *rc::gen::inRange<u64>(0, 3);
@@ -313,13 +313,13 @@ RC_GTEST_PROP(ChannelFactoryProperty, EveryDepositLeavesOnceIntoFeeAndChannelsOr
       RegisterFactoryInput t = terms_of(nonce, deposit);
       const int paid = *rc::gen::element(0, 0, 0, -1, 1);
       t.value = paid < 0 ? deposit - 1 : paid > 0 ? deposit + 1 : deposit;
-      const Hash32 id = pcf::factory_id(chain, r.adjudicator.adjudicator_id, t);
+      const Hash32 id = channel_factory::factory_id(chain, r.adjudicator.adjudicator_id, t);
       bool known = false;
       for (const ModelFactory& f : model) known = known || f.id == id;
       const FactoryError expected = paid != 0 ? FactoryError::deposit_wrong_amount
                                     : known   ? FactoryError::duplicate_factory
                                               : FactoryError::none;
-      const auto result = pcf::apply_register_factory(r, t, env);
+      const auto result = channel_factory::apply_register_factory(r, t, env);
       RC_ASSERT((result.ok() ? FactoryError::none : result.error()) == expected);
       if (result.ok()) {
         r = result.value();
@@ -335,7 +335,7 @@ RC_GTEST_PROP(ChannelFactoryProperty, EveryDepositLeavesOnceIntoFeeAndChannelsOr
         const auto channels = templates_for(f.deposit, delta, *rc::gen::arbitrary<bool>());
         AllocateInput in = signed_by_all(r.factories[index], channels);
         if (bad_signature)
-          in.signatures[1] = toy_sign(key(0xee), pcf::allocation_digest(chain, f.id, f.deposit, f.fee, channels));
+          in.signatures[1] = toy_sign(key(0xee), channel_factory::allocation_digest(chain, f.id, f.deposit, f.fee, channels));
         u64 smallest = l2::u64_max;
         for (const ChannelTemplate& t : channels) smallest = t.total_capacity < smallest ? t.total_capacity : smallest;
         // The spec's order: PCF-ALLOC-1, PCF-ALLOC-6, check_template, PCF-ALLOC-4 and -5, PCF-SIG-2.
@@ -346,7 +346,7 @@ RC_GTEST_PROP(ChannelFactoryProperty, EveryDepositLeavesOnceIntoFeeAndChannelsOr
         else if (delta > 0) expected = FactoryError::over_allocation;
         else if (delta < 0) expected = FactoryError::under_allocation;
         else if (bad_signature) expected = FactoryError::bad_signature;
-        const auto result = pcf::apply_allocate(r, in, env, toy);
+        const auto result = channel_factory::apply_allocate(r, in, env, toy);
         RC_ASSERT((result.ok() ? FactoryError::none : result.error()) == expected);
         if (result.ok()) {
           r = result.value();
@@ -358,7 +358,7 @@ RC_GTEST_PROP(ChannelFactoryProperty, EveryDepositLeavesOnceIntoFeeAndChannelsOr
         FactoryError expected = FactoryError::none;
         if (f.allocated || f.refunded) expected = FactoryError::refund_not_open;
         else if (height < f.deadline) expected = FactoryError::refund_too_early;
-        const auto result = pcf::apply_refund_factory(r, pcf::FactoryRef{f.id}, env);
+        const auto result = channel_factory::apply_refund_factory(r, channel_factory::FactoryRef{f.id}, env);
         RC_ASSERT((result.ok() ? FactoryError::none : result.error()) == expected);
         if (result.ok()) {
           r = result.value();
@@ -374,20 +374,20 @@ RC_GTEST_PROP(ChannelFactoryProperty, EveryDepositLeavesOnceIntoFeeAndChannelsOr
     RC_ASSERT(r.factories.size() == model.size());
     Wide held, left, paid_in;
     for (std::size_t i = 0; i < model.size(); ++i) {
-      const pcf::ChannelFactory& actual = r.factories[i];
+      const channel_factory::ChannelFactory& actual = r.factories[i];
       RC_ASSERT(actual.factory_id == model[i].id);
       RC_ASSERT(actual.used_channels.empty() == !model[i].allocated);
       RC_ASSERT(actual.refunded == model[i].refunded);
       RC_ASSERT(!(model[i].allocated && model[i].refunded));
       paid_in.add(actual.deposited_amount);
-      if (pcf::is_open(actual)) {
+      if (channel_factory::is_open(actual)) {
         held.add(actual.deposited_amount);
       } else if (actual.refunded) {
         left.add(actual.deposited_amount);
       } else {
         left.add(actual.fee);
         for (const Hash32& id : actual.used_channels) {
-          const auto channel = pc::find_channel(r.adjudicator, id);
+          const auto channel = payment_channel::find_channel(r.adjudicator, id);
           RC_ASSERT(channel.has_value());
           left.add(r.adjudicator.channels[*channel].total_capacity);
         }

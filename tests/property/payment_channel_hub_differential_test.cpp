@@ -1,5 +1,5 @@
 // Differential test: the channel hub (l2::opt::ChannelHub) against the fold of the reference's
-// operations (pc::Operations) over the same stream, with real BIP-340 signatures. Each case loads a
+// operations (payment_channel::Operations) over the same stream, with real BIP-340 signatures. Each case loads a
 // random adjudicator (any phase, boundary heights, and states the protocol cannot reach: a
 // duplicated channel id, a channel with itself, a key off the curve, a configuration deploy
 // refuses) and runs a random interleaving of all eight ops over its channels and the ones the
@@ -33,12 +33,12 @@ using l2::ChannelError;
 using l2::Hash32;
 using l2::u64;
 using l2::u8;
-namespace pc = l2::ref::payment_channel;
+namespace payment_channel = l2::ref::payment_channel;
 namespace opt = l2::opt;
 namespace oracle = l2::test::libsecp256k1;
-using pc::Adjudicator;
-using pc::ChannelState;
-using pc::OffChainTransaction;
+using payment_channel::Adjudicator;
+using payment_channel::ChannelState;
+using payment_channel::OffChainTransaction;
 using Outcome = l2::Result<Adjudicator, ChannelError>;
 
 // ---- Keys -------------------------------------------------------------------------------------
@@ -58,16 +58,16 @@ std::size_t pool_index(const Hash32& pubkey) {
   return off_curve;
 }
 
-pc::Signature sign(std::size_t signer, const Hash32& digest) {
+payment_channel::Signature sign(std::size_t signer, const Hash32& digest) {
   // The off-curve key has no secret; any signature under it fails, so key 0 signs in its place.
   const std::size_t secret = signer == off_curve ? 0 : signer;
   return oracle::sign(pool().secret[secret], digest, Hash32{}).value();
 }
 
 // The reference's rules with libsecp256k1 as the signature check: builds plausible streams fast.
-// The expected results come from the reference's own BIP-340 (pc::Bip340Check).
+// The expected results come from the reference's own BIP-340 (payment_channel::Bip340Check).
 struct OracleCheck {
-  bool operator()(const Hash32& pubkey, const Hash32& digest, const pc::Signature& signature) const {
+  bool operator()(const Hash32& pubkey, const Hash32& digest, const payment_channel::Signature& signature) const {
     return oracle::verify(pubkey, digest, signature);
   }
 };
@@ -76,8 +76,8 @@ struct OracleCheck {
 
 template <class Check>
 Outcome reference_apply(const Adjudicator& a, const opt::ChannelItem& item, const Check& check) {
-  const pc::Env env{item.height()};
-  return pc::Operations::visit(item.op(), [&](auto op) -> pc::Transition {
+  const payment_channel::Env env{item.height()};
+  return payment_channel::Operations::visit(item.op(), [&](auto op) -> payment_channel::Transition {
     using Operation = typename decltype(op)::type;
     return Operation::apply(a, std::get<typename Operation::Input>(item.input()), env, check);
   });
@@ -90,11 +90,11 @@ struct Expected {
   Adjudicator final_state;
 };
 
-// The reference, item by item, with its own BIP-340 (pc::Bip340Check).
+// The reference, item by item, with its own BIP-340 (payment_channel::Bip340Check).
 Expected fold_reference(const Adjudicator& pre_state, const std::vector<opt::ChannelItem>& stream) {
   Expected expected{std::vector<ChannelError>(stream.size(), ChannelError::none), pre_state};
   for (std::size_t i = 0; i < stream.size(); ++i) {
-    const Outcome outcome = reference_apply(expected.final_state, stream[i], pc::Bip340Check{});
+    const Outcome outcome = reference_apply(expected.final_state, stream[i], payment_channel::Bip340Check{});
     if (outcome.ok()) {
       expected.final_state = outcome.value();
     } else {
@@ -137,8 +137,8 @@ std::string channel_before(const Adjudicator& pre_state, const std::vector<opt::
     }
   }, input);
   std::ostringstream out;
-  const auto in_reference = pc::find_channel(reference, id);
-  const auto in_hub = pc::find_channel(from_hub, id);
+  const auto in_reference = payment_channel::find_channel(reference, id);
+  const auto in_hub = payment_channel::find_channel(from_hub, id);
   out << "  reference: " << (in_reference ? l2::reflect::to_text(reference.channels[*in_reference]) : "no such channel")
       << "\n  hub:       " << (in_hub ? l2::reflect::to_text(from_hub.channels[*in_hub]) : "no such channel");
   return out.str();
@@ -182,7 +182,7 @@ void expect_matches_reference(const Adjudicator& pre_state, const std::vector<op
     const Adjudicator exported = hub.to_adjudicator();
     if (!l2::reflect::equal(expected.final_state, exported))
       RC_FAIL("final adjudicators differ" + how + "\n" + first_difference(expected.final_state, exported));
-    RC_ASSERT(pc::state_root(exported) == pc::state_root(expected.final_state));
+    RC_ASSERT(payment_channel::state_root(exported) == payment_channel::state_root(expected.final_state));
   }
 }
 
@@ -254,7 +254,7 @@ Adjudicator make_pre_state(const Setup& setup, const std::vector<LoadedChannel>&
   Adjudicator a{};
   a.chain_id = 7;
   a.adjudicator_id = oracle::tagged_hash("test/hub_adjudicator", l2::bytes_of("differential"));
-  a.config = pc::Layer2Config{setup.max_channels_per_user,
+  a.config = payment_channel::Layer2Config{setup.max_channels_per_user,
                               setup.channel_timeout_blocks,
                               setup.dispute_period_blocks,
                               min_capacity,
@@ -265,11 +265,11 @@ Adjudicator make_pre_state(const Setup& setup, const std::vector<LoadedChannel>&
   constexpr std::array<u64, 5> near_base = {base_height - 1, base_height, base_height + 1, base_height + 5,
                                             base_height + 60};
   for (const LoadedChannel& c : loaded) {
-    pc::PaymentChannel channel{};
+    payment_channel::PaymentChannel channel{};
     std::size_t second = c.second == c.first ? (c.first + 1) % signer_count : c.second;
     if (c.oddity == 2) second = c.first;
     channel.participants = {pool().pubkey[c.first], pool().pubkey[second]};
-    channel.channel_id = pc::channel_id(a.chain_id, a.adjudicator_id, channel.participants, c.nonce);
+    channel.channel_id = payment_channel::channel_id(a.chain_id, a.adjudicator_id, channel.participants, c.nonce);
     if (c.oddity == 1 && !a.channels.empty()) channel.channel_id = a.channels.back().channel_id;
     channel.total_capacity = c.capacity;
     channel.balances = {split_of(c.split, c.capacity), 0};
@@ -338,28 +338,28 @@ u64 nudge(u64 value, unsigned salt) {
 class StreamBuilder {
  public:
   explicit StreamBuilder(const Adjudicator& pre_state) : state_(pre_state) {
-    for (const pc::PaymentChannel& c : pre_state.channels) {
+    for (const payment_channel::PaymentChannel& c : pre_state.channels) {
       see(c.channel_id, {pool_index(c.participants[0]), pool_index(c.participants[1])});
       loaded_ids_.push_back(c.channel_id);
     }
   }
 
   void add(const Action& act) {
-    const pc::PaymentChannel* target = nullptr;
+    const payment_channel::PaymentChannel* target = nullptr;
     const Hash32 id = target_id(act);
-    if (const auto index = pc::find_channel(state_, id)) target = &state_.channels[*index];
+    if (const auto index = payment_channel::find_channel(state_, id)) target = &state_.channels[*index];
     const bool target_disputing = target != nullptr && target->state == ChannelState::disputing;
     next_height(act, target);
     const bool copied_open = act.op == 8 && !opens_.empty();
     opt::ChannelItem item = make_item(act, id, target);
     const Outcome outcome = reference_apply(state_, item, OracleCheck{});
-    const bool is_open = item.op() == pc::op_code<pc::Open>;
+    const bool is_open = item.op() == payment_channel::op_code<payment_channel::Open>;
     if (outcome.ok()) {
       state_ = outcome.value();
       ++accepted_;
-      if (pc::is_cosigned(item.op()) && std::find(loaded_ids_.begin(), loaded_ids_.end(), id) == loaded_ids_.end())
+      if (payment_channel::is_cosigned(item.op()) && std::find(loaded_ids_.begin(), loaded_ids_.end(), id) == loaded_ids_.end())
         ++accepted_on_new_channels_;
-      if (item.op() == pc::op_code<pc::CooperativeClose> && target_disputing) ++disputes_closed_cooperatively_;
+      if (item.op() == payment_channel::op_code<payment_channel::CooperativeClose> && target_disputing) ++disputes_closed_cooperatively_;
       if (copied_open) ++copied_opens_accepted_;
     } else if (outcome.error() == ChannelError::bad_signature_0 || outcome.error() == ChannelError::bad_signature_1) {
       ++signature_rejections_;
@@ -394,7 +394,7 @@ class StreamBuilder {
   }
 
   Hash32 derived_id(const Action& act) const {
-    return pc::channel_id(state_.chain_id, state_.adjudicator_id,
+    return payment_channel::channel_id(state_.chain_id, state_.adjudicator_id,
                           {pool().pubkey[act.first], pool().pubkey[second_participant(act)]}, act.nonce);
   }
 
@@ -411,7 +411,7 @@ class StreamBuilder {
   Hash32 target_id(const Action& act) {
     const std::size_t mode = act.target % 10;
     const std::size_t pick = act.target / 10;
-    const std::vector<pc::PaymentChannel>& channels = state_.channels;
+    const std::vector<payment_channel::PaymentChannel>& channels = state_.channels;
     if (mode < 6 && !channels.empty()) {  // a registered channel in the phase the op needs, if any
       std::vector<std::size_t> suitable;
       for (std::size_t i = 0; i < channels.size(); ++i)
@@ -429,7 +429,7 @@ class StreamBuilder {
     return id;
   }
 
-  void next_height(const Action& act, const pc::PaymentChannel* target) {
+  void next_height(const Action& act, const payment_channel::PaymentChannel* target) {
     switch (act.height_mode) {
       case 1: height_ += 1; break;
       case 2: height_ += act.height_jump; break;
@@ -464,39 +464,39 @@ class StreamBuilder {
     return balances;
   }
 
-  opt::ChannelItem make_item(const Action& act, const Hash32& id, const pc::PaymentChannel* target) {
+  opt::ChannelItem make_item(const Action& act, const Hash32& id, const payment_channel::PaymentChannel* target) {
     switch (act.op) {
       case 8:
         // Anyone may submit a signed open again: a copy is a duplicate if the first was accepted,
         // and may succeed if it was rejected (a quota freed since, a timeout passed).
-        if (!opens_.empty()) return opt::ChannelItem::of<pc::Open>(opens_[act.salt % opens_.size()], height_);
+        if (!opens_.empty()) return opt::ChannelItem::of<payment_channel::Open>(opens_[act.salt % opens_.size()], height_);
         [[fallthrough]];
       case 0: {
         const std::size_t second = second_participant(act);
         const u64 capacity = capacity_of(act.capacity_choice);
-        pc::OpenInput in{{pool().pubkey[act.first], pool().pubkey[second]}, balances_for(act, capacity), capacity,
+        payment_channel::OpenInput in{{pool().pubkey[act.first], pool().pubkey[second]}, balances_for(act, capacity), capacity,
                          act.nonce, {}};
-        const Hash32 opened = pc::channel_id(state_.chain_id, state_.adjudicator_id, in.participants, in.nonce);
+        const Hash32 opened = payment_channel::channel_id(state_.chain_id, state_.adjudicator_id, in.participants, in.nonce);
         see(opened, {act.first, second});
         in.signatures = sign_state(act, opened, 0, in.balances, false, {act.first, second});
         opens_.push_back(in);
-        return opt::ChannelItem::of<pc::Open>(in, height_);
+        return opt::ChannelItem::of<payment_channel::Open>(in, height_);
       }
-      case 1: return opt::ChannelItem::of<pc::Fund>(pc::FundInput{id, fund_value(act, target)}, height_);
-      case 6: return opt::ChannelItem::of<pc::Settle>(pc::ChannelRef{id}, height_);
-      case 7: return opt::ChannelItem::of<pc::Timeout>(pc::ChannelRef{id}, height_);
+      case 1: return opt::ChannelItem::of<payment_channel::Fund>(payment_channel::FundInput{id, fund_value(act, target)}, height_);
+      case 6: return opt::ChannelItem::of<payment_channel::Settle>(payment_channel::ChannelRef{id}, height_);
+      case 7: return opt::ChannelItem::of<payment_channel::Timeout>(payment_channel::ChannelRef{id}, height_);
       default: break;
     }
     const OffChainTransaction tx = cosigned(act, id, target);
     switch (act.op) {
-      case 2: return opt::ChannelItem::of<pc::Update>(tx, height_);
-      case 3: return opt::ChannelItem::of<pc::CooperativeClose>(tx, height_);
-      case 4: return opt::ChannelItem::of<pc::ForceClose>(tx, height_);
-      default: return opt::ChannelItem::of<pc::Challenge>(tx, height_);
+      case 2: return opt::ChannelItem::of<payment_channel::Update>(tx, height_);
+      case 3: return opt::ChannelItem::of<payment_channel::CooperativeClose>(tx, height_);
+      case 4: return opt::ChannelItem::of<payment_channel::ForceClose>(tx, height_);
+      default: return opt::ChannelItem::of<payment_channel::Challenge>(tx, height_);
     }
   }
 
-  static u64 fund_value(const Action& act, const pc::PaymentChannel* target) {
+  static u64 fund_value(const Action& act, const payment_channel::PaymentChannel* target) {
     const u64 capacity = target ? target->total_capacity : 10000;
     switch (act.value_fault) {
       case 1: return capacity - 1;
@@ -509,19 +509,19 @@ class StreamBuilder {
 
   // Both signers' signatures of a state of `channel` (the close tag if `close`), with the action's
   // signature fault applied: the signed state or tag changed, or the signatures themselves.
-  std::array<pc::Signature, 2> sign_state(const Action& act, const Hash32& channel, u64 sequence,
+  std::array<payment_channel::Signature, 2> sign_state(const Action& act, const Hash32& channel, u64 sequence,
                                           const std::array<u64, 2>& balances, bool close,
                                           const std::array<std::size_t, 2>& signers) const {
     const bool close_tag = close != (act.signature_fault == 5);  // fault 5: the other digest kind
     const auto digest_of = [&](const Hash32& id, u64 seq, const std::array<u64, 2>& signed_balances) {
-      return close_tag ? pc::close_digest(state_.chain_id, id, seq, signed_balances)
-                       : pc::state_digest(state_.chain_id, id, seq, signed_balances);
+      return close_tag ? payment_channel::close_digest(state_.chain_id, id, seq, signed_balances)
+                       : payment_channel::state_digest(state_.chain_id, id, seq, signed_balances);
     };
     Hash32 digest = digest_of(channel, sequence, balances);
     if (act.signature_fault == 7) digest = digest_of(channel, sequence + 1, balances);  // another state of this channel
     if (act.signature_fault == 8) digest = digest_of(ids_[act.salt % ids_.size()], sequence, balances);  // maybe another channel
     if (act.signature_fault == 12) digest = digest_of(channel, sequence, {balances[1], balances[0]});  // the split reversed
-    std::array<pc::Signature, 2> signatures{sign(signers[0], digest), sign(signers[1], digest)};
+    std::array<payment_channel::Signature, 2> signatures{sign(signers[0], digest), sign(signers[1], digest)};
     const std::size_t byte = act.salt % 64;
     switch (act.signature_fault) {
       case 1: signatures[0][byte] ^= 0x01; break;
@@ -537,7 +537,7 @@ class StreamBuilder {
     return signatures;
   }
 
-  OffChainTransaction cosigned(const Action& act, const Hash32& id, const pc::PaymentChannel* target) const {
+  OffChainTransaction cosigned(const Action& act, const Hash32& id, const payment_channel::PaymentChannel* target) const {
     const u64 registered = target ? target->sequence : 0;
     const u64 capacity = target ? target->total_capacity : 10000;
     // registered - 1, registered, registered + 1, + 2 (wrapping at the top), or UINT64_MAX.
@@ -554,7 +554,7 @@ class StreamBuilder {
   std::vector<Hash32> ids_;                                  // every id seen, in first-seen order
   std::map<Hash32, std::array<std::size_t, 2>> signers_;    // id -> pool indices of its participants
   std::vector<Hash32> loaded_ids_;
-  std::vector<pc::OpenInput> opens_;                       // every open of the stream, accepted or not
+  std::vector<payment_channel::OpenInput> opens_;                       // every open of the stream, accepted or not
   std::size_t accepted_ = 0;
   std::size_t accepted_on_new_channels_ = 0;
   std::size_t signature_rejections_ = 0;
@@ -588,7 +588,7 @@ RC_GTEST_PROP(PaymentChannelHubDifferential, RandomInterleavingsMatchTheReferenc
   RC_CLASSIFY(builder.wrong_fund_values() > 0, "a fund rejected for its value");
   RC_CLASSIFY(builder.disputes_closed_cooperatively() > 0, "a dispute ended by a cooperative close");
   RC_CLASSIFY(builder.copied_opens_accepted() > 0, "a copy of an earlier, rejected open accepted");
-  RC_CLASSIFY(pc::check_config(pre_state.config) == ChannelError::none, "a configuration deploy accepts");
+  RC_CLASSIFY(payment_channel::check_config(pre_state.config) == ChannelError::none, "a configuration deploy accepts");
 }
 
 }  // namespace

@@ -14,9 +14,9 @@
 
 namespace {
 
-namespace pc = l2::ref::payment_channel;
+namespace payment_channel = l2::ref::payment_channel;
 namespace model = l2::inv::payment_channel;
-using namespace l2::test::pc_actions;
+using namespace l2::test::payment_channel_actions;
 using l2::ChannelError;
 
 model::Engine& engine() {
@@ -29,7 +29,7 @@ struct Tally {
 };
 
 void validate_trace(const std::vector<Action>& actions, Tally& tally) {
-  pc::Adjudicator state = adjudicator_with_one_funded_channel();
+  payment_channel::Adjudicator state = adjudicator_with_one_funded_channel();
   l2::u64 height = 1;
   for (const Action& act : actions) {
     height += act.height_step;
@@ -63,12 +63,12 @@ RC_GTEST_PROP(PaymentChannelModel, RandomTracesAgreeWithTheReference, ()) {
 // at the registered sequence, which the reference rejects [PC-UPD-2].
 TEST(PaymentChannelModel, AWeakenedModelDisagreesWithTheReference) {
   model::Engine weakened(model::Weakening::update_accepts_equal_sequence, toy);
-  const pc::Adjudicator state = adjudicator_with_one_funded_channel();
-  const pc::PaymentChannel& channel = state.channels[0];
+  const payment_channel::Adjudicator state = adjudicator_with_one_funded_channel();
+  const payment_channel::PaymentChannel& channel = state.channels[0];
   const std::array<l2::u64, 2> balances{5000, 5000};
-  const l2::Hash32 digest = pc::state_digest(state.chain_id, channel.channel_id, channel.sequence, balances);
-  const Step step{pc::op_code<pc::Update>,
-                  pc::OffChainTransaction{channel.channel_id, channel.sequence, balances,
+  const l2::Hash32 digest = payment_channel::state_digest(state.chain_id, channel.channel_id, channel.sequence, balances);
+  const Step step{payment_channel::op_code<payment_channel::Update>,
+                  payment_channel::OffChainTransaction{channel.channel_id, channel.sequence, balances,
                                           {l2::test::toy_sign(keys[0], digest), l2::test::toy_sign(keys[1], digest)}},
                   5};
   EXPECT_EQ(apply_reference(state, step).error(), ChannelError::stale_sequence);

@@ -19,14 +19,14 @@ using l2::ChannelError;
 using l2::FactoryError;
 using l2::Hash32;
 using l2::u64;
-namespace pc = l2::ref::payment_channel;
-namespace pcf = l2::ref::channel_factory;
-using pc::ChannelState;
-using pc::Env;
-using pcf::AllocateInput;
-using pcf::ChannelTemplate;
-using pcf::FactoryRegistry;
-using pcf::RegisterFactoryInput;
+namespace payment_channel = l2::ref::payment_channel;
+namespace channel_factory = l2::ref::channel_factory;
+using payment_channel::ChannelState;
+using payment_channel::Env;
+using channel_factory::AllocateInput;
+using channel_factory::ChannelTemplate;
+using channel_factory::FactoryRegistry;
+using channel_factory::RegisterFactoryInput;
 
 using l2::test::key;
 using l2::test::toy;
@@ -50,8 +50,8 @@ constexpr E error_of(const l2::Result<T, E>& result) {
   return result.ok() ? E::none : result.error();
 }
 
-constexpr pc::Layer2Config config(u64 max_capacity = 1'000'000, u64 window = 100) {
-  pc::Layer2Config c{};
+constexpr payment_channel::Layer2Config config(u64 max_capacity = 1'000'000, u64 window = 100) {
+  payment_channel::Layer2Config c{};
   c.max_channels_per_user = 2;
   c.channel_timeout_blocks = 1000;
   c.dispute_period_blocks = 144;
@@ -62,24 +62,24 @@ constexpr pc::Layer2Config config(u64 max_capacity = 1'000'000, u64 window = 100
   return c;
 }
 constexpr FactoryRegistry empty_registry(u64 max_capacity = 1'000'000) {
-  return must(pcf::deploy(pc::DeployInput{chain, adjudicator_id, config(max_capacity)}));
+  return must(channel_factory::deploy(payment_channel::DeployInput{chain, adjudicator_id, config(max_capacity)}));
 }
 constexpr std::vector<Hash32> members() { return {alice, bob, carol}; }
 // alice, bob and carol; the funder pays the deposit in full.
 constexpr RegisterFactoryInput terms(u64 deposited = 30000, u64 fee = 500, u64 nonce = 0) {
   return RegisterFactoryInput{members(), deposited, fee, funder, nonce, deposited};
 }
-constexpr Hash32 factory(const RegisterFactoryInput& t = terms()) { return pcf::factory_id(chain, adjudicator_id, t); }
+constexpr Hash32 factory(const RegisterFactoryInput& t = terms()) { return channel_factory::factory_id(chain, adjudicator_id, t); }
 
 constexpr FactoryRegistry registered(const RegisterFactoryInput& t = terms(), u64 max_capacity = 1'000'000) {
-  return must(pcf::apply_register_factory(empty_registry(max_capacity), t, Env{register_height}));
+  return must(channel_factory::apply_register_factory(empty_registry(max_capacity), t, Env{register_height}));
 }
 
 constexpr ChannelTemplate sub(const Hash32& a, const Hash32& b, u64 to_a, u64 to_b, u64 nonce = 0) {
   return ChannelTemplate{{a, b}, {to_a, to_b}, to_a + to_b, nonce};
 }
 constexpr AllocateInput signed_allocation(const std::vector<ChannelTemplate>& channels, const RegisterFactoryInput& t = terms()) {
-  const Hash32 d = pcf::allocation_digest(chain, factory(t), t.deposited_amount, t.fee, channels);
+  const Hash32 d = channel_factory::allocation_digest(chain, factory(t), t.deposited_amount, t.fee, channels);
   return AllocateInput{factory(t), channels, {toy_sign(alice, d), toy_sign(bob, d), toy_sign(carol, d)}};
 }
 // 10000 + 10000 + 9500 + fee 500 == 30000.
@@ -88,16 +88,16 @@ constexpr std::vector<ChannelTemplate> exact() {
 }
 
 constexpr FactoryError allocate_error(const FactoryRegistry& r, const AllocateInput& in, u64 height = 101) {
-  return error_of(pcf::apply_allocate(r, in, Env{height}, toy));
+  return error_of(channel_factory::apply_allocate(r, in, Env{height}, toy));
 }
-constexpr FactoryRegistry allocated() { return must(pcf::apply_allocate(registered(), signed_allocation(exact()), Env{101}, toy)); }
+constexpr FactoryRegistry allocated() { return must(channel_factory::apply_allocate(registered(), signed_allocation(exact()), Env{101}, toy)); }
 constexpr FactoryError refund_error(const FactoryRegistry& r, u64 height, const Hash32& id = factory()) {
-  return error_of(pcf::apply_refund_factory(r, pcf::FactoryRef{id}, Env{height}));
+  return error_of(channel_factory::apply_refund_factory(r, channel_factory::FactoryRef{id}, Env{height}));
 }
 
 // ---- deploy [PC-DEPLOY-6, the allocation window] ----
 constexpr ChannelError deploy_error(u64 window) {
-  return error_of(pcf::deploy(pc::DeployInput{chain, adjudicator_id, config(1'000'000, window)}));
+  return error_of(channel_factory::deploy(payment_channel::DeployInput{chain, adjudicator_id, config(1'000'000, window)}));
 }
 static_assert(deploy_error(5) == ChannelError::config_allocation_window);
 static_assert(deploy_error(6) == ChannelError::config_allocation_window);
@@ -106,7 +106,7 @@ static_assert(empty_registry().factories.empty() && empty_registry().adjudicator
 
 // ---- register [PCF-REG-1, PCF-REG-2, PCF-REG-3, PCF-REG-5, PCF-REG-6, PCF-REG-4] ----
 constexpr FactoryError register_error(const RegisterFactoryInput& t, const FactoryRegistry& r = registered()) {
-  return error_of(pcf::apply_register_factory(r, t, Env{register_height}));
+  return error_of(channel_factory::apply_register_factory(r, t, Env{register_height}));
 }
 constexpr RegisterFactoryInput with_participants(std::vector<Hash32> participants) {
   RegisterFactoryInput t = terms(30000, 500, 1);
@@ -119,7 +119,7 @@ constexpr RegisterFactoryInput paying(u64 value) {
   return t;
 }
 constexpr bool register_records_the_terms() {
-  const pcf::ChannelFactory f = registered().factories[0];
+  const channel_factory::ChannelFactory f = registered().factories[0];
   return f.factory_id == factory() && f.participants == members() && f.deposited_amount == 30000 && f.fee == 500 &&
          f.funder == funder && f.allocation_deadline == deadline && f.used_channels.empty() && !f.refunded;
 }
@@ -137,17 +137,17 @@ static_assert(register_error(paying(30000)) == FactoryError::none);
 static_assert(register_error(paying(30001)) == FactoryError::deposit_wrong_amount);
 static_assert(register_error(terms()) == FactoryError::duplicate_factory);
 // A deadline near the end of time saturates instead of wrapping into the past.
-static_assert(must(pcf::apply_register_factory(empty_registry(), terms(), Env{l2::u64_max - 50})).factories[0].allocation_deadline ==
+static_assert(must(channel_factory::apply_register_factory(empty_registry(), terms(), Env{l2::u64_max - 50})).factories[0].allocation_deadline ==
               l2::u64_max);
 
 // The squatter's dust registration with the victims' keys and nonce is another factory: the
 // victims register and allocate as planned.
 constexpr bool squatting_is_another_factory() {
   const RegisterFactoryInput dust{members(), 1000, 0, mallory, 0, 1000};
-  FactoryRegistry r = must(pcf::apply_register_factory(empty_registry(), dust, Env{99}));
+  FactoryRegistry r = must(channel_factory::apply_register_factory(empty_registry(), dust, Env{99}));
   if (r.factories[0].factory_id == factory()) return false;
-  r = must(pcf::apply_register_factory(r, terms(), Env{register_height}));
-  r = must(pcf::apply_allocate(r, signed_allocation(exact()), Env{101}, toy));
+  r = must(channel_factory::apply_register_factory(r, terms(), Env{register_height}));
+  r = must(channel_factory::apply_allocate(r, signed_allocation(exact()), Env{101}, toy));
   return r.factories[1].used_channels.size() == 3 && r.factories[0].used_channels.empty();
 }
 static_assert(squatting_is_another_factory());
@@ -158,7 +158,7 @@ constexpr bool exact_allocation_funds_active_sub_channels() {
   if (r.adjudicator.channels.size() != 3 || r.factories[0].used_channels.size() != 3) return false;
   u64 total = r.factories[0].fee;
   for (std::size_t i = 0; i < 3; ++i) {
-    const pc::PaymentChannel& c = r.adjudicator.channels[i];
+    const payment_channel::PaymentChannel& c = r.adjudicator.channels[i];
     if (c.state != ChannelState::active || c.channel_id != r.factories[0].used_channels[i] || c.sequence != 0) return false;
     total += c.total_capacity;
   }
@@ -206,19 +206,19 @@ static_assert(single(1'000'001, 1'000'501) == FactoryError::sub_capacity_too_lar
 static_assert(allocate_error(registered(), signed_allocation({sub(alice, bob, 14750, 0), sub(alice, bob, 0, 14750)})) ==
               FactoryError::duplicate_sub_channel);
 // Sub-channel ids bind the factory: a direct channel with the same keys and nonce does not collide.
-static_assert(pcf::sub_channel_id(factory(), {alice, bob}, 0) != pc::channel_id(chain, adjudicator_id, {alice, bob}, 0));
-static_assert(pcf::sub_channel_id(factory(), {alice, bob}, 0) != pcf::sub_channel_id(factory(terms(30000, 500, 1)), {alice, bob}, 0));
+static_assert(channel_factory::sub_channel_id(factory(), {alice, bob}, 0) != payment_channel::channel_id(chain, adjudicator_id, {alice, bob}, 0));
+static_assert(channel_factory::sub_channel_id(factory(), {alice, bob}, 0) != channel_factory::sub_channel_id(factory(terms(30000, 500, 1)), {alice, bob}, 0));
 
 // A member at its quota of live channels (2) does not block the allocation: alice opens two direct
 // channels with mallory first, and is then in two sub-channels as well.
-constexpr pc::OpenInput direct_open(u64 nonce) {
-  const Hash32 d = pc::state_digest(chain, pc::channel_id(chain, adjudicator_id, {alice, mallory}, nonce), 0, {6000, 4000});
-  return pc::OpenInput{{alice, mallory}, {6000, 4000}, 10000, nonce, {toy_sign(alice, d), toy_sign(mallory, d)}};
+constexpr payment_channel::OpenInput direct_open(u64 nonce) {
+  const Hash32 d = payment_channel::state_digest(chain, payment_channel::channel_id(chain, adjudicator_id, {alice, mallory}, nonce), 0, {6000, 4000});
+  return payment_channel::OpenInput{{alice, mallory}, {6000, 4000}, 10000, nonce, {toy_sign(alice, d), toy_sign(mallory, d)}};
 }
 constexpr FactoryError allocation_after_full_quota() {
   FactoryRegistry r = registered();
-  r.adjudicator = must(pc::apply_open(r.adjudicator, direct_open(0), Env{100}, toy));
-  r.adjudicator = must(pc::apply_open(r.adjudicator, direct_open(1), Env{100}, toy));
+  r.adjudicator = must(payment_channel::apply_open(r.adjudicator, direct_open(0), Env{100}, toy));
+  r.adjudicator = must(payment_channel::apply_open(r.adjudicator, direct_open(1), Env{100}, toy));
   return allocate_error(r, signed_allocation(exact()));
 }
 static_assert(allocation_after_full_quota() == FactoryError::none);
@@ -226,12 +226,12 @@ static_assert(allocate_error(registered(), signed_allocation({sub(alice, bob, 90
                                                               sub(alice, bob, 10500, 0, 1)})) == FactoryError::none);
 
 // ---- signatures [PCF-SIG-1, PCF-SIG-2] ----
-constexpr FactoryError with_signatures(std::vector<pc::Signature> signatures) {
+constexpr FactoryError with_signatures(std::vector<payment_channel::Signature> signatures) {
   AllocateInput in = signed_allocation(exact());
   in.signatures = signatures;
   return allocate_error(registered(), in);
 }
-constexpr Hash32 digest = pcf::allocation_digest(chain, factory(), 30000, 500, exact());
+constexpr Hash32 digest = channel_factory::allocation_digest(chain, factory(), 30000, 500, exact());
 static_assert(with_signatures({toy_sign(alice, digest), toy_sign(bob, digest)}) == FactoryError::signature_count);
 static_assert(with_signatures({toy_sign(alice, digest), toy_sign(bob, digest), toy_sign(carol, digest), toy_sign(carol, digest)}) ==
               FactoryError::signature_count);
@@ -239,11 +239,11 @@ static_assert(with_signatures({toy_sign(alice, digest), toy_sign(carol, digest),
 static_assert(with_signatures({toy_sign(alice, digest), toy_sign(bob, digest), toy_sign(mallory, digest)}) ==
               FactoryError::bad_signature);
 // The digest binds the chain, the factory, the deposit, the fee and every template.
-static_assert(pcf::allocation_digest(2, factory(), 30000, 500, exact()) != digest);
-static_assert(pcf::allocation_digest(chain, key(0x01), 30000, 500, exact()) != digest);
-static_assert(pcf::allocation_digest(chain, factory(), 30001, 500, exact()) != digest);
-static_assert(pcf::allocation_digest(chain, factory(), 30000, 499, exact()) != digest);
-static_assert(pcf::allocation_digest(chain, factory(), 30000, 500, {sub(alice, bob, 6000, 4000), sub(bob, carol, 5000, 5000)}) !=
+static_assert(channel_factory::allocation_digest(2, factory(), 30000, 500, exact()) != digest);
+static_assert(channel_factory::allocation_digest(chain, key(0x01), 30000, 500, exact()) != digest);
+static_assert(channel_factory::allocation_digest(chain, factory(), 30001, 500, exact()) != digest);
+static_assert(channel_factory::allocation_digest(chain, factory(), 30000, 499, exact()) != digest);
+static_assert(channel_factory::allocation_digest(chain, factory(), 30000, 500, {sub(alice, bob, 6000, 4000), sub(bob, carol, 5000, 5000)}) !=
               digest);
 // The factory id binds every term of the deposit.
 static_assert(factory(terms(30001)) != factory());
@@ -257,7 +257,7 @@ static_assert(refund_error(registered(), deadline + 1) == FactoryError::none);
 static_assert(refund_error(registered(), deadline, key(0x99)) == FactoryError::unknown_factory);
 static_assert(refund_error(allocated(), deadline) == FactoryError::refund_not_open);
 static_assert(refund_error(allocated(), deadline - 1) == FactoryError::refund_not_open);
-constexpr FactoryRegistry refunded() { return must(pcf::apply_refund_factory(registered(), pcf::FactoryRef{factory()}, Env{deadline})); }
+constexpr FactoryRegistry refunded() { return must(channel_factory::apply_refund_factory(registered(), channel_factory::FactoryRef{factory()}, Env{deadline})); }
 static_assert(refunded().factories[0].refunded && refunded().factories[0].used_channels.empty());
 static_assert(refund_error(refunded(), deadline + 1) == FactoryError::refund_not_open);
 static_assert(allocate_error(refunded(), signed_allocation(exact()), deadline) == FactoryError::factory_not_open);

@@ -22,11 +22,11 @@ namespace {
 using l2::ChannelError;
 using l2::Hash32;
 using l2::u64;
-namespace pc = l2::ref::payment_channel;
-using pc::Adjudicator;
-using pc::ChannelState;
-using pc::Env;
-using pc::OffChainTransaction;
+namespace payment_channel = l2::ref::payment_channel;
+using payment_channel::Adjudicator;
+using payment_channel::ChannelState;
+using payment_channel::Env;
+using payment_channel::OffChainTransaction;
 
 using l2::test::toy_sign;
 using l2::test::toy;
@@ -39,48 +39,48 @@ constexpr u64 chain = 1;
 constexpr Hash32 adjudicator_id = key(0xcc);
 
 // The vectors' configuration (payment_channel.md#vector-operations): censorship bound 6.
-constexpr pc::Layer2Config valid_config() { return pc::Layer2Config{2, 1000, 144, 1000, 1'000'000, 6, 100}; }
+constexpr payment_channel::Layer2Config valid_config() { return payment_channel::Layer2Config{2, 1000, 144, 1000, 1'000'000, 6, 100}; }
 
-constexpr ChannelError deploy_error(const pc::Layer2Config& config) {
-  const auto r = pc::deploy(pc::DeployInput{chain, adjudicator_id, config});
+constexpr ChannelError deploy_error(const payment_channel::Layer2Config& config) {
+  const auto r = payment_channel::deploy(payment_channel::DeployInput{chain, adjudicator_id, config});
   return r.ok() ? ChannelError::none : r.error();
 }
 
-constexpr Adjudicator empty_adjudicator() { return pc::deploy(pc::DeployInput{chain, adjudicator_id, valid_config()}).value(); }
+constexpr Adjudicator empty_adjudicator() { return payment_channel::deploy(payment_channel::DeployInput{chain, adjudicator_id, valid_config()}).value(); }
 
 constexpr Hash32 channel_of(const std::array<Hash32, 2>& participants, u64 nonce) {
-  return pc::channel_id(chain, adjudicator_id, participants, nonce);
+  return payment_channel::channel_id(chain, adjudicator_id, participants, nonce);
 }
 constexpr Hash32 first_channel_id() { return channel_of({alice, bob}, 7); }
 
 // An open of (participants, nonce) with both participants' toy signatures of its sequence-0 state.
-constexpr pc::OpenInput signed_open(const std::array<Hash32, 2>& participants, u64 nonce,
+constexpr payment_channel::OpenInput signed_open(const std::array<Hash32, 2>& participants, u64 nonce,
                                     const std::array<u64, 2>& balances = {6000, 4000}, u64 capacity = 10000) {
-  const Hash32 opening = pc::state_digest(chain, channel_of(participants, nonce), 0, balances);
-  return pc::OpenInput{participants, balances, capacity, nonce,
+  const Hash32 opening = payment_channel::state_digest(chain, channel_of(participants, nonce), 0, balances);
+  return payment_channel::OpenInput{participants, balances, capacity, nonce,
                        {toy_sign(participants[0], opening), toy_sign(participants[1], opening)}};
 }
-constexpr pc::OpenInput open_input(u64 nonce) { return signed_open({alice, bob}, nonce); }
+constexpr payment_channel::OpenInput open_input(u64 nonce) { return signed_open({alice, bob}, nonce); }
 
-constexpr ChannelError open_error(const Adjudicator& a, const pc::OpenInput& in, u64 height = 100) {
-  const auto r = pc::apply_open(a, in, Env{height}, toy);
+constexpr ChannelError open_error(const Adjudicator& a, const payment_channel::OpenInput& in, u64 height = 100) {
+  const auto r = payment_channel::apply_open(a, in, Env{height}, toy);
   return r.ok() ? ChannelError::none : r.error();
 }
-constexpr Adjudicator opened(u64 nonce = 7) { return pc::apply_open(empty_adjudicator(), open_input(nonce), Env{100}, toy).value(); }
+constexpr Adjudicator opened(u64 nonce = 7) { return payment_channel::apply_open(empty_adjudicator(), open_input(nonce), Env{100}, toy).value(); }
 
 // Open at height 100 and fund at 101: an Active channel, sequence 0, balances 6000/4000.
 constexpr Adjudicator active_channel() {
-  return pc::apply_fund(opened(), pc::FundInput{first_channel_id(), 10000}, Env{101}).value();
+  return payment_channel::apply_fund(opened(), payment_channel::FundInput{first_channel_id(), 10000}, Env{101}).value();
 }
 
 constexpr OffChainTransaction cosigned(u64 sequence, u64 to_alice, u64 to_bob, bool close = false) {
   const Hash32 id = first_channel_id();
   const std::array<u64, 2> balances{to_alice, to_bob};
-  const Hash32 digest = close ? pc::close_digest(chain, id, sequence, balances) : pc::state_digest(chain, id, sequence, balances);
+  const Hash32 digest = close ? payment_channel::close_digest(chain, id, sequence, balances) : payment_channel::state_digest(chain, id, sequence, balances);
   return OffChainTransaction{id, sequence, balances, {toy_sign(alice, digest), toy_sign(bob, digest)}};
 }
 
-constexpr const pc::PaymentChannel& only(const Adjudicator& a) { return a.channels[0]; }
+constexpr const payment_channel::PaymentChannel& only(const Adjudicator& a) { return a.channels[0]; }
 
 // ---- deploy [PC-DEPLOY-1, PC-DEPLOY-2, PC-DEPLOY-3, PC-DEPLOY-4, PC-DEPLOY-5, PC-DEPLOY-6] ----
 constexpr bool deploy_creates_an_empty_adjudicator() {
@@ -91,17 +91,17 @@ constexpr bool deploy_creates_an_empty_adjudicator() {
 static_assert(deploy_creates_an_empty_adjudicator());
 static_assert(deploy_error(valid_config()) == ChannelError::none);
 
-constexpr pc::Layer2Config with_censorship_bound(u64 v) { auto c = valid_config(); c.censorship_bound_blocks = v; return c; }
-constexpr pc::Layer2Config with_dispute_period(u64 v) { auto c = valid_config(); c.dispute_period_blocks = v; return c; }
-constexpr pc::Layer2Config with_channel_timeout(u64 v) { auto c = valid_config(); c.channel_timeout_blocks = v; return c; }
-constexpr pc::Layer2Config with_capacities(u64 min, u64 max) {
+constexpr payment_channel::Layer2Config with_censorship_bound(u64 v) { auto c = valid_config(); c.censorship_bound_blocks = v; return c; }
+constexpr payment_channel::Layer2Config with_dispute_period(u64 v) { auto c = valid_config(); c.dispute_period_blocks = v; return c; }
+constexpr payment_channel::Layer2Config with_channel_timeout(u64 v) { auto c = valid_config(); c.channel_timeout_blocks = v; return c; }
+constexpr payment_channel::Layer2Config with_capacities(u64 min, u64 max) {
   auto c = valid_config();
   c.min_channel_capacity = min;
   c.max_channel_capacity = max;
   return c;
 }
-constexpr pc::Layer2Config with_channel_limit(u64 v) { auto c = valid_config(); c.max_channels_per_user = v; return c; }
-constexpr pc::Layer2Config with_allocation_window(u64 v) { auto c = valid_config(); c.allocation_window_blocks = v; return c; }
+constexpr payment_channel::Layer2Config with_channel_limit(u64 v) { auto c = valid_config(); c.max_channels_per_user = v; return c; }
+constexpr payment_channel::Layer2Config with_allocation_window(u64 v) { auto c = valid_config(); c.allocation_window_blocks = v; return c; }
 
 // PC-DEPLOY-1: the bound is at least 1 (no L1 includes a transaction in the block it reacts to).
 static_assert(deploy_error(with_censorship_bound(0)) == ChannelError::config_censorship_bound);
@@ -136,7 +136,7 @@ static_assert(deploy_error(with_channel_limit(1)) == ChannelError::none);
 static_assert(deploy_error(with_channel_limit(2)) == ChannelError::none);
 
 // A configuration that breaks rule `rule` (1..6) and touches no other field.
-constexpr pc::Layer2Config break_rule(pc::Layer2Config c, std::size_t rule) {
+constexpr payment_channel::Layer2Config break_rule(payment_channel::Layer2Config c, std::size_t rule) {
   switch (rule) {
     case 1: c.censorship_bound_blocks = 0; break;
     case 2: c.dispute_period_blocks = c.censorship_bound_blocks; break;
@@ -165,39 +165,39 @@ static_assert(the_first_broken_deploy_rule_is_reported());
 // Why PC-DEPLOY-2 is `>`: with the smallest window the bound allows, an honest challenge sent after
 // the force-close's block lands by force height + bound, which is still below the deadline.
 constexpr bool the_smallest_dispute_window_admits_an_honest_answer() {
-  Adjudicator a = pc::deploy(pc::DeployInput{chain, adjudicator_id, with_dispute_period(7)}).value();
-  a = pc::apply_open(a, open_input(7), Env{100}, toy).value();
-  a = pc::apply_fund(a, pc::FundInput{first_channel_id(), 10000}, Env{101}).value();
-  a = pc::apply_force_close(a, cosigned(1, 9000, 1000), Env{200}, toy).value();
+  Adjudicator a = payment_channel::deploy(payment_channel::DeployInput{chain, adjudicator_id, with_dispute_period(7)}).value();
+  a = payment_channel::apply_open(a, open_input(7), Env{100}, toy).value();
+  a = payment_channel::apply_fund(a, payment_channel::FundInput{first_channel_id(), 10000}, Env{101}).value();
+  a = payment_channel::apply_force_close(a, cosigned(1, 9000, 1000), Env{200}, toy).value();
   if (only(a).dispute_deadline != 207) return false;
-  return pc::apply_challenge(a, cosigned(2, 2000, 8000), Env{200 + 6}, toy).ok() &&
-         pc::apply_challenge(a, cosigned(2, 2000, 8000), Env{200 + 7}, toy).error() == ChannelError::challenge_too_late;
+  return payment_channel::apply_challenge(a, cosigned(2, 2000, 8000), Env{200 + 6}, toy).ok() &&
+         payment_channel::apply_challenge(a, cosigned(2, 2000, 8000), Env{200 + 7}, toy).error() == ChannelError::challenge_too_late;
 }
 static_assert(the_smallest_dispute_window_admits_an_honest_answer());
 
 // ---- the operations table and the error list ----
-static_assert(pc::channel_op_count == 8);
+static_assert(payment_channel::channel_op_count == 8);
 // The op names of payment_channel.md#vector-operations, in the spec's order.
-static_assert(pc::op_name(pc::op_code<pc::Open>) == "open");
-static_assert(pc::op_name(pc::op_code<pc::Fund>) == "fund");
-static_assert(pc::op_name(pc::op_code<pc::Update>) == "update");
-static_assert(pc::op_name(pc::op_code<pc::CooperativeClose>) == "cooperative_close");
-static_assert(pc::op_name(pc::op_code<pc::ForceClose>) == "force_close");
-static_assert(pc::op_name(pc::op_code<pc::Challenge>) == "challenge");
-static_assert(pc::op_name(pc::op_code<pc::Settle>) == "settle");
-static_assert(pc::op_name(pc::op_code<pc::Timeout>) == "timeout");
-static_assert(pc::Operations::index(pc::op_code<pc::Open>) == 0 && pc::Operations::index(pc::op_code<pc::Timeout>) == 7);
-static_assert(pc::parse_op("cooperative_close") == pc::op_code<pc::CooperativeClose>);
-static_assert(!pc::parse_op("deploy").has_value());  // no pre-state: not a transition of the table
-static_assert(!pc::parse_op("Open").has_value());
-static_assert(!pc::parse_op("").has_value());
-static_assert(std::is_same_v<pc::Open::Input, pc::OpenInput> && std::is_same_v<pc::Fund::Input, pc::FundInput> &&
-              std::is_same_v<pc::Challenge::Input, OffChainTransaction> && std::is_same_v<pc::Timeout::Input, pc::ChannelRef>);
-static_assert(std::variant_size_v<pc::Operations::InputVariant> == 4);
-static_assert(pc::is_cosigned(pc::op_code<pc::Update>) && pc::is_cosigned(pc::op_code<pc::CooperativeClose>) &&
-              pc::is_cosigned(pc::op_code<pc::ForceClose>) && pc::is_cosigned(pc::op_code<pc::Challenge>));
-static_assert(!pc::is_cosigned(pc::op_code<pc::Open>) && !pc::is_cosigned(pc::op_code<pc::Fund>) &&
-              !pc::is_cosigned(pc::op_code<pc::Settle>) && !pc::is_cosigned(pc::op_code<pc::Timeout>));
+static_assert(payment_channel::op_name(payment_channel::op_code<payment_channel::Open>) == "open");
+static_assert(payment_channel::op_name(payment_channel::op_code<payment_channel::Fund>) == "fund");
+static_assert(payment_channel::op_name(payment_channel::op_code<payment_channel::Update>) == "update");
+static_assert(payment_channel::op_name(payment_channel::op_code<payment_channel::CooperativeClose>) == "cooperative_close");
+static_assert(payment_channel::op_name(payment_channel::op_code<payment_channel::ForceClose>) == "force_close");
+static_assert(payment_channel::op_name(payment_channel::op_code<payment_channel::Challenge>) == "challenge");
+static_assert(payment_channel::op_name(payment_channel::op_code<payment_channel::Settle>) == "settle");
+static_assert(payment_channel::op_name(payment_channel::op_code<payment_channel::Timeout>) == "timeout");
+static_assert(payment_channel::Operations::index(payment_channel::op_code<payment_channel::Open>) == 0 && payment_channel::Operations::index(payment_channel::op_code<payment_channel::Timeout>) == 7);
+static_assert(payment_channel::parse_op("cooperative_close") == payment_channel::op_code<payment_channel::CooperativeClose>);
+static_assert(!payment_channel::parse_op("deploy").has_value());  // no pre-state: not a transition of the table
+static_assert(!payment_channel::parse_op("Open").has_value());
+static_assert(!payment_channel::parse_op("").has_value());
+static_assert(std::is_same_v<payment_channel::Open::Input, payment_channel::OpenInput> && std::is_same_v<payment_channel::Fund::Input, payment_channel::FundInput> &&
+              std::is_same_v<payment_channel::Challenge::Input, OffChainTransaction> && std::is_same_v<payment_channel::Timeout::Input, payment_channel::ChannelRef>);
+static_assert(std::variant_size_v<payment_channel::Operations::InputVariant> == 4);
+static_assert(payment_channel::is_cosigned(payment_channel::op_code<payment_channel::Update>) && payment_channel::is_cosigned(payment_channel::op_code<payment_channel::CooperativeClose>) &&
+              payment_channel::is_cosigned(payment_channel::op_code<payment_channel::ForceClose>) && payment_channel::is_cosigned(payment_channel::op_code<payment_channel::Challenge>));
+static_assert(!payment_channel::is_cosigned(payment_channel::op_code<payment_channel::Open>) && !payment_channel::is_cosigned(payment_channel::op_code<payment_channel::Fund>) &&
+              !payment_channel::is_cosigned(payment_channel::op_code<payment_channel::Settle>) && !payment_channel::is_cosigned(payment_channel::op_code<payment_channel::Timeout>));
 
 // 32 rule rows in payment_channel.md#errors; the derived list holds every code but `none`, and no
 // code follows its last entry (a code added after it would be missing from the list).
@@ -215,9 +215,9 @@ static_assert(l2::error_info(static_cast<ChannelError>(l2::all_channel_errors.si
 
 // ---- open [PC-OPEN-1, PC-OPEN-2, PC-OPEN-3, PC-OPEN-4, PC-OPEN-5, PC-BAL-1, PC-BAL-2, PC-SIG-1, PC-SIG-2] ----
 constexpr bool open_registers_an_opening_channel() {
-  const auto r = pc::apply_open(empty_adjudicator(), open_input(7), Env{100}, toy);
+  const auto r = payment_channel::apply_open(empty_adjudicator(), open_input(7), Env{100}, toy);
   if (!r.ok() || r.value().channels.size() != 1) return false;
-  const pc::PaymentChannel& c = only(r.value());
+  const payment_channel::PaymentChannel& c = only(r.value());
   return c.channel_id == first_channel_id() && c.state == ChannelState::opening && c.sequence == 0 &&
          c.created_at == 100 && c.timeout_height == 1100 && c.total_capacity == 10000 && c.balances[0] == 6000 &&
          c.balances[1] == 4000 && c.dispute_deadline == 0;
@@ -236,25 +236,25 @@ static_assert(open_error(empty_adjudicator(), signed_open({alice, bob}, 7, {1'00
               ChannelError::capacity_too_large);
 
 constexpr ChannelError third_channel_for_alice() {
-  Adjudicator a = pc::apply_open(empty_adjudicator(), open_input(1), Env{100}, toy).value();
-  a = pc::apply_open(a, open_input(2), Env{100}, toy).value();
+  Adjudicator a = payment_channel::apply_open(empty_adjudicator(), open_input(1), Env{100}, toy).value();
+  a = payment_channel::apply_open(a, open_input(2), Env{100}, toy).value();
   return open_error(a, open_input(3));
 }
 static_assert(third_channel_for_alice() == ChannelError::too_many_channels);
 
 // A settled channel no longer counts against the limit.
 constexpr bool settled_channel_frees_a_slot() {
-  Adjudicator a = pc::apply_open(active_channel(), open_input(2), Env{100}, toy).value();
-  a = pc::apply_cooperative_close(a, cosigned(1, 5000, 5000, true), Env{102}, toy).value();
+  Adjudicator a = payment_channel::apply_open(active_channel(), open_input(2), Env{100}, toy).value();
+  a = payment_channel::apply_cooperative_close(a, cosigned(1, 5000, 5000, true), Env{102}, toy).value();
   return open_error(a, open_input(3), 103) == ChannelError::none;
 }
 static_assert(settled_channel_frees_a_slot());
 static_assert(open_error(active_channel(), open_input(7)) == ChannelError::duplicate_channel);
 
 // The opening signatures [PC-SIG-1, PC-SIG-2]: both participants, over state_digest(chain, id, 0, balances).
-constexpr Hash32 opening_digest = pc::state_digest(chain, channel_of({alice, bob}, 7), 0, {6000, 4000});
-constexpr ChannelError open_signed_with(const pc::Signature& s0, const pc::Signature& s1) {
-  pc::OpenInput in = open_input(7);
+constexpr Hash32 opening_digest = payment_channel::state_digest(chain, channel_of({alice, bob}, 7), 0, {6000, 4000});
+constexpr ChannelError open_signed_with(const payment_channel::Signature& s0, const payment_channel::Signature& s1) {
+  payment_channel::OpenInput in = open_input(7);
   in.signatures = {s0, s1};
   return open_error(empty_adjudicator(), in);
 }
@@ -266,10 +266,10 @@ static_assert(open_signed_with(toy_sign(bob, opening_digest), toy_sign(bob, open
 static_assert(open_signed_with(toy_sign(bob, opening_digest), toy_sign(alice, opening_digest)) == ChannelError::bad_signature_0);
 static_assert(open_signed_with(toy_sign(alice, opening_digest), toy_sign(carol, opening_digest)) == ChannelError::bad_signature_1);
 // Signed over another split of the same capacity, over sequence 1, or as a close: not this opening state.
-constexpr Hash32 other_split = pc::state_digest(chain, channel_of({alice, bob}, 7), 0, {5000, 5000});
-constexpr Hash32 other_sequence = pc::state_digest(chain, channel_of({alice, bob}, 7), 1, {6000, 4000});
-constexpr Hash32 as_close = pc::close_digest(chain, channel_of({alice, bob}, 7), 0, {6000, 4000});
-constexpr Hash32 other_nonce = pc::state_digest(chain, channel_of({alice, bob}, 8), 0, {6000, 4000});
+constexpr Hash32 other_split = payment_channel::state_digest(chain, channel_of({alice, bob}, 7), 0, {5000, 5000});
+constexpr Hash32 other_sequence = payment_channel::state_digest(chain, channel_of({alice, bob}, 7), 1, {6000, 4000});
+constexpr Hash32 as_close = payment_channel::close_digest(chain, channel_of({alice, bob}, 7), 0, {6000, 4000});
+constexpr Hash32 other_nonce = payment_channel::state_digest(chain, channel_of({alice, bob}, 8), 0, {6000, 4000});
 static_assert(open_signed_with(toy_sign(alice, other_split), toy_sign(bob, other_split)) == ChannelError::bad_signature_0);
 static_assert(open_signed_with(toy_sign(alice, other_sequence), toy_sign(bob, other_sequence)) == ChannelError::bad_signature_0);
 static_assert(open_signed_with(toy_sign(alice, as_close), toy_sign(bob, as_close)) == ChannelError::bad_signature_0);
@@ -277,9 +277,9 @@ static_assert(open_signed_with(toy_sign(alice, other_nonce), toy_sign(bob, other
 static_assert(open_signed_with(toy_sign(alice, opening_digest), toy_sign(bob, other_split)) == ChannelError::bad_signature_1);
 
 // Signatures are checked last: an unsigned open that breaks another rule gets that rule's code.
-constexpr pc::OpenInput unsigned_open(const std::array<Hash32, 2>& participants, u64 nonce,
+constexpr payment_channel::OpenInput unsigned_open(const std::array<Hash32, 2>& participants, u64 nonce,
                                       const std::array<u64, 2>& balances = {6000, 4000}, u64 capacity = 10000) {
-  pc::OpenInput in = signed_open(participants, nonce, balances, capacity);
+  payment_channel::OpenInput in = signed_open(participants, nonce, balances, capacity);
   in.signatures = {};
   return in;
 }
@@ -290,8 +290,8 @@ static_assert(open_error(empty_adjudicator(), unsigned_open({alice, bob}, 7, {1'
               ChannelError::capacity_too_large);
 static_assert(open_error(active_channel(), unsigned_open({alice, bob}, 7)) == ChannelError::duplicate_channel);
 constexpr ChannelError unsigned_open_over_the_limit() {
-  Adjudicator a = pc::apply_open(empty_adjudicator(), open_input(1), Env{100}, toy).value();
-  a = pc::apply_open(a, open_input(2), Env{100}, toy).value();
+  Adjudicator a = payment_channel::apply_open(empty_adjudicator(), open_input(1), Env{100}, toy).value();
+  a = payment_channel::apply_open(a, open_input(2), Env{100}, toy).value();
   return open_error(a, unsigned_open({alice, bob}, 3));
 }
 static_assert(unsigned_open_over_the_limit() == ChannelError::too_many_channels);
@@ -301,7 +301,7 @@ static_assert(unsigned_open_over_the_limit() == ChannelError::too_many_channels)
 constexpr bool a_copied_open_is_a_harmless_duplicate() {
   const Adjudicator a = opened();
   if (open_error(a, open_input(7), 150) != ChannelError::duplicate_channel) return false;
-  const Adjudicator closed = pc::apply_timeout(a, pc::ChannelRef{first_channel_id()}, Env{1100}).value();
+  const Adjudicator closed = payment_channel::apply_timeout(a, payment_channel::ChannelRef{first_channel_id()}, Env{1100}).value();
   return only(closed).state == ChannelState::closed &&
          open_error(closed, open_input(7), 1101) == ChannelError::duplicate_channel;
 }
@@ -312,23 +312,23 @@ static_assert(a_copied_open_is_a_harmless_duplicate());
 constexpr bool opens_without_a_keys_signature_cannot_use_its_quota() {
   Adjudicator a = empty_adjudicator();
   for (u64 nonce = 0; nonce < 3; ++nonce) {
-    pc::OpenInput slot0 = signed_open({alice, carol}, nonce);
-    slot0.signatures[0] = toy_sign(carol, pc::state_digest(chain, channel_of({alice, carol}, nonce), 0, {6000, 4000}));
-    pc::OpenInput slot1 = signed_open({carol, alice}, nonce);
+    payment_channel::OpenInput slot0 = signed_open({alice, carol}, nonce);
+    slot0.signatures[0] = toy_sign(carol, payment_channel::state_digest(chain, channel_of({alice, carol}, nonce), 0, {6000, 4000}));
+    payment_channel::OpenInput slot1 = signed_open({carol, alice}, nonce);
     slot1.signatures[1] = slot1.signatures[0];
     if (open_error(a, slot0) != ChannelError::bad_signature_0) return false;
     if (open_error(a, slot1) != ChannelError::bad_signature_1) return false;
   }
-  if (pc::live_channels_of(a, alice) != 0) return false;
-  a = pc::apply_open(a, open_input(1), Env{100}, toy).value();
+  if (payment_channel::live_channels_of(a, alice) != 0) return false;
+  a = payment_channel::apply_open(a, open_input(1), Env{100}, toy).value();
   return open_error(a, open_input(2)) == ChannelError::none;
 }
 static_assert(opens_without_a_keys_signature_cannot_use_its_quota());
 
 // The opening signatures are the co-signed sequence-0 state: they can be published as it.
 constexpr bool the_opening_signatures_are_the_sequence_0_state() {
-  const pc::OpenInput in = open_input(7);
-  const auto r = pc::apply_force_close(active_channel(), OffChainTransaction{first_channel_id(), 0, in.balances, in.signatures},
+  const payment_channel::OpenInput in = open_input(7);
+  const auto r = payment_channel::apply_force_close(active_channel(), OffChainTransaction{first_channel_id(), 0, in.balances, in.signatures},
                                        Env{200}, toy);
   return r.ok() && only(r.value()).state == ChannelState::disputing && only(r.value()).balances[0] == 6000;
 }
@@ -337,7 +337,7 @@ static_assert(the_opening_signatures_are_the_sequence_0_state());
 // ---- fund [PC-CHAN-1, PC-FUND-1, PC-FUND-2, PC-FUND-3] ----
 static_assert(only(active_channel()).state == ChannelState::active);
 constexpr ChannelError fund_error(const Adjudicator& a, u64 value, u64 height = 101, const Hash32& id = first_channel_id()) {
-  const auto r = pc::apply_fund(a, pc::FundInput{id, value}, Env{height});
+  const auto r = payment_channel::apply_fund(a, payment_channel::FundInput{id, value}, Env{height});
   return r.ok() ? ChannelError::none : r.error();
 }
 static_assert(fund_error(active_channel(), 10000, 102) == ChannelError::fund_not_opening);
@@ -357,90 +357,90 @@ static_assert(fund_error(opened(), 9999, 1100) == ChannelError::funding_expired)
 
 // ---- update and cooperative close [PC-UPD-1, PC-UPD-2, PC-COOP-1, PC-COOP-2, PC-SIG-1, PC-SIG-2] ----
 constexpr bool update_then_cooperative_close() {
-  Adjudicator a = pc::apply_update(active_channel(), cosigned(1, 5000, 5000), Env{110}, toy).value();
+  Adjudicator a = payment_channel::apply_update(active_channel(), cosigned(1, 5000, 5000), Env{110}, toy).value();
   if (only(a).sequence != 1 || only(a).balances[0] != 5000) return false;
-  a = pc::apply_cooperative_close(a, cosigned(2, 2500, 7500, true), Env{111}, toy).value();
+  a = payment_channel::apply_cooperative_close(a, cosigned(2, 2500, 7500, true), Env{111}, toy).value();
   return only(a).state == ChannelState::settled && only(a).balances[1] == 7500 && only(a).sequence == 2;
 }
 static_assert(update_then_cooperative_close());
 
-static_assert(pc::apply_update(active_channel(), cosigned(0, 5000, 5000), Env{110}, toy).error() == ChannelError::stale_sequence);
-static_assert(pc::apply_update(active_channel(), cosigned(1, 5000, 5001), Env{110}, toy).error() == ChannelError::balance_mismatch);
-static_assert(pc::apply_update(active_channel(), cosigned(1, l2::u64_max, 1), Env{110}, toy).error() ==
+static_assert(payment_channel::apply_update(active_channel(), cosigned(0, 5000, 5000), Env{110}, toy).error() == ChannelError::stale_sequence);
+static_assert(payment_channel::apply_update(active_channel(), cosigned(1, 5000, 5001), Env{110}, toy).error() == ChannelError::balance_mismatch);
+static_assert(payment_channel::apply_update(active_channel(), cosigned(1, l2::u64_max, 1), Env{110}, toy).error() ==
               ChannelError::balance_overflow);
 
-constexpr ChannelError update_with_signatures(const pc::Signature& s0, const pc::Signature& s1) {
+constexpr ChannelError update_with_signatures(const payment_channel::Signature& s0, const payment_channel::Signature& s1) {
   OffChainTransaction tx = cosigned(1, 5000, 5000);
   tx.signatures = {s0, s1};
-  const auto r = pc::apply_update(active_channel(), tx, Env{110}, toy);
+  const auto r = payment_channel::apply_update(active_channel(), tx, Env{110}, toy);
   return r.ok() ? ChannelError::none : r.error();
 }
-constexpr Hash32 digest_1 = pc::state_digest(chain, first_channel_id(), 1, {5000, 5000});
+constexpr Hash32 digest_1 = payment_channel::state_digest(chain, first_channel_id(), 1, {5000, 5000});
 static_assert(update_with_signatures(toy_sign(alice, digest_1), toy_sign(bob, digest_1)) == ChannelError::none);
 static_assert(update_with_signatures(toy_sign(alice, digest_1), toy_sign(alice, digest_1)) == ChannelError::bad_signature_1);
 static_assert(update_with_signatures(toy_sign(bob, digest_1), toy_sign(bob, digest_1)) == ChannelError::bad_signature_0);
 static_assert(update_with_signatures(toy_sign(bob, digest_1), toy_sign(alice, digest_1)) == ChannelError::bad_signature_0);
 
 // A co-signed state is not a close: replaying it as one would skip the dispute window.
-static_assert(pc::apply_cooperative_close(active_channel(), cosigned(1, 9000, 1000), Env{110}, toy).error() ==
+static_assert(payment_channel::apply_cooperative_close(active_channel(), cosigned(1, 9000, 1000), Env{110}, toy).error() ==
               ChannelError::bad_signature_0);
-static_assert(pc::apply_cooperative_close(active_channel(), cosigned(0, 9000, 1000, true), Env{110}, toy).error() ==
+static_assert(payment_channel::apply_cooperative_close(active_channel(), cosigned(0, 9000, 1000, true), Env{110}, toy).error() ==
               ChannelError::coop_stale_sequence);
-static_assert(pc::apply_cooperative_close(opened(), cosigned(1, 9000, 1000, true), Env{110}, toy).error() ==
+static_assert(payment_channel::apply_cooperative_close(opened(), cosigned(1, 9000, 1000, true), Env{110}, toy).error() ==
               ChannelError::coop_wrong_phase);
 // Replay binding: the digest changes with the chain, the channel, the sequence and each balance.
-static_assert(pc::state_digest(2, first_channel_id(), 1, {5000, 5000}) != digest_1);
-static_assert(pc::state_digest(chain, pc::channel_id(chain, key(0xcc), {alice, bob}, 8), 1, {5000, 5000}) != digest_1);
-static_assert(pc::state_digest(chain, first_channel_id(), 2, {5000, 5000}) != digest_1);
-static_assert(pc::state_digest(chain, first_channel_id(), 1, {5001, 4999}) != digest_1);
-static_assert(pc::close_digest(chain, first_channel_id(), 1, {5000, 5000}) != digest_1);
-static_assert(pc::channel_id(2, key(0xcc), {alice, bob}, 7) != first_channel_id());
-static_assert(pc::channel_id(chain, key(0xcd), {alice, bob}, 7) != first_channel_id());
-static_assert(pc::channel_id(chain, key(0xcc), {bob, alice}, 7) != first_channel_id());
+static_assert(payment_channel::state_digest(2, first_channel_id(), 1, {5000, 5000}) != digest_1);
+static_assert(payment_channel::state_digest(chain, payment_channel::channel_id(chain, key(0xcc), {alice, bob}, 8), 1, {5000, 5000}) != digest_1);
+static_assert(payment_channel::state_digest(chain, first_channel_id(), 2, {5000, 5000}) != digest_1);
+static_assert(payment_channel::state_digest(chain, first_channel_id(), 1, {5001, 4999}) != digest_1);
+static_assert(payment_channel::close_digest(chain, first_channel_id(), 1, {5000, 5000}) != digest_1);
+static_assert(payment_channel::channel_id(2, key(0xcc), {alice, bob}, 7) != first_channel_id());
+static_assert(payment_channel::channel_id(chain, key(0xcd), {alice, bob}, 7) != first_channel_id());
+static_assert(payment_channel::channel_id(chain, key(0xcc), {bob, alice}, 7) != first_channel_id());
 
 // ---- a stale force-close answered by a challenge, then settle [PC-FORCE-1, PC-FORCE-2, PC-CHAL-1, PC-CHAL-2, PC-CHAL-3, PC-SETTLE-1, PC-SETTLE-2] ----
 // Off chain the parties reached sequence 2 (alice 2000); alice publishes sequence 1 (alice 9000)
 // at height 200. The deadline is 200 + 144 = 344.
 constexpr Adjudicator after_stale_force_close() {
-  return pc::apply_force_close(active_channel(), cosigned(1, 9000, 1000), Env{200}, toy).value();
+  return payment_channel::apply_force_close(active_channel(), cosigned(1, 9000, 1000), Env{200}, toy).value();
 }
 static_assert(only(after_stale_force_close()).state == ChannelState::disputing);
 static_assert(only(after_stale_force_close()).dispute_deadline == 344);
 
 constexpr bool challenge_before_deadline_then_settle_pays_latest() {
-  Adjudicator a = pc::apply_challenge(after_stale_force_close(), cosigned(2, 2000, 8000), Env{343}, toy).value();
-  if (pc::apply_settle(a, pc::ChannelRef{first_channel_id()}, Env{343}).error() != ChannelError::settle_too_early) return false;
-  a = pc::apply_settle(a, pc::ChannelRef{first_channel_id()}, Env{344}).value();
+  Adjudicator a = payment_channel::apply_challenge(after_stale_force_close(), cosigned(2, 2000, 8000), Env{343}, toy).value();
+  if (payment_channel::apply_settle(a, payment_channel::ChannelRef{first_channel_id()}, Env{343}).error() != ChannelError::settle_too_early) return false;
+  a = payment_channel::apply_settle(a, payment_channel::ChannelRef{first_channel_id()}, Env{344}).value();
   return only(a).state == ChannelState::settled && only(a).balances[0] == 2000 && only(a).balances[1] == 8000 &&
          only(a).sequence == 2;
 }
 static_assert(challenge_before_deadline_then_settle_pays_latest());
 // The window is half-open: at the deadline only settle is accepted, so the two never race in one block.
-static_assert(pc::apply_challenge(after_stale_force_close(), cosigned(2, 2000, 8000), Env{344}, toy).error() ==
+static_assert(payment_channel::apply_challenge(after_stale_force_close(), cosigned(2, 2000, 8000), Env{344}, toy).error() ==
               ChannelError::challenge_too_late);
-static_assert(pc::apply_challenge(after_stale_force_close(), cosigned(2, 2000, 8000), Env{345}, toy).error() ==
+static_assert(payment_channel::apply_challenge(after_stale_force_close(), cosigned(2, 2000, 8000), Env{345}, toy).error() ==
               ChannelError::challenge_too_late);
-static_assert(pc::apply_challenge(after_stale_force_close(), cosigned(1, 2000, 8000), Env{300}, toy).error() ==
+static_assert(payment_channel::apply_challenge(after_stale_force_close(), cosigned(1, 2000, 8000), Env{300}, toy).error() ==
               ChannelError::challenge_stale_sequence);
-static_assert(pc::apply_challenge(active_channel(), cosigned(2, 2000, 8000), Env{300}, toy).error() ==
+static_assert(payment_channel::apply_challenge(active_channel(), cosigned(2, 2000, 8000), Env{300}, toy).error() ==
               ChannelError::challenge_not_disputing);
-static_assert(pc::apply_force_close(after_stale_force_close(), cosigned(2, 2000, 8000), Env{300}, toy).error() ==
+static_assert(payment_channel::apply_force_close(after_stale_force_close(), cosigned(2, 2000, 8000), Env{300}, toy).error() ==
               ChannelError::force_not_active);
-static_assert(pc::apply_settle(active_channel(), pc::ChannelRef{first_channel_id()}, Env{300}).error() ==
+static_assert(payment_channel::apply_settle(active_channel(), payment_channel::ChannelRef{first_channel_id()}, Env{300}).error() ==
               ChannelError::settle_not_disputing);
-static_assert(pc::apply_update(after_stale_force_close(), cosigned(2, 2000, 8000), Env{300}, toy).error() ==
+static_assert(payment_channel::apply_update(after_stale_force_close(), cosigned(2, 2000, 8000), Env{300}, toy).error() ==
               ChannelError::update_not_active);
 
 // ---- a cooperative close ends a dispute [PC-COOP-1, PC-COOP-2] ----
 // At any height: before the deadline, at deadline - 1, at it, after it. The disputed state is
 // sequence 1, so the close must be at least 2.
 constexpr bool cooperative_close_during_dispute_at(u64 height) {
-  const auto r = pc::apply_cooperative_close(after_stale_force_close(), cosigned(2, 2500, 7500, true), Env{height}, toy);
+  const auto r = payment_channel::apply_cooperative_close(after_stale_force_close(), cosigned(2, 2500, 7500, true), Env{height}, toy);
   if (!r.ok()) return false;
-  const pc::PaymentChannel& c = only(r.value());
+  const payment_channel::PaymentChannel& c = only(r.value());
   return c.state == ChannelState::settled && c.sequence == 2 && c.balances[0] == 2500 && c.balances[1] == 7500 &&
-         c.dispute_deadline == 344 && pc::live_channels_of(r.value(), alice) == 0 &&
-         pc::apply_settle(r.value(), pc::ChannelRef{first_channel_id()}, Env{height}).error() ==
+         c.dispute_deadline == 344 && payment_channel::live_channels_of(r.value(), alice) == 0 &&
+         payment_channel::apply_settle(r.value(), payment_channel::ChannelRef{first_channel_id()}, Env{height}).error() ==
              ChannelError::settle_not_disputing;
 }
 static_assert(cooperative_close_during_dispute_at(201));
@@ -449,29 +449,29 @@ static_assert(cooperative_close_during_dispute_at(344));
 static_assert(cooperative_close_during_dispute_at(345));
 static_assert(cooperative_close_during_dispute_at(l2::u64_max));
 // Stale: the disputed sequence itself and the one below it.
-static_assert(pc::apply_cooperative_close(after_stale_force_close(), cosigned(1, 2500, 7500, true), Env{300}, toy).error() ==
+static_assert(payment_channel::apply_cooperative_close(after_stale_force_close(), cosigned(1, 2500, 7500, true), Env{300}, toy).error() ==
               ChannelError::coop_stale_sequence);
-static_assert(pc::apply_cooperative_close(after_stale_force_close(), cosigned(0, 2500, 7500, true), Env{300}, toy).error() ==
+static_assert(payment_channel::apply_cooperative_close(after_stale_force_close(), cosigned(0, 2500, 7500, true), Env{300}, toy).error() ==
               ChannelError::coop_stale_sequence);
 // Still the close tag: the newer co-signed state itself is not a close.
-static_assert(pc::apply_cooperative_close(after_stale_force_close(), cosigned(2, 2500, 7500), Env{300}, toy).error() ==
+static_assert(payment_channel::apply_cooperative_close(after_stale_force_close(), cosigned(2, 2500, 7500), Env{300}, toy).error() ==
               ChannelError::bad_signature_0);
 constexpr ChannelError cooperative_close_after_settle() {
-  const Adjudicator a = pc::apply_settle(after_stale_force_close(), pc::ChannelRef{first_channel_id()}, Env{344}).value();
-  return pc::apply_cooperative_close(a, cosigned(2, 2500, 7500, true), Env{345}, toy).error();
+  const Adjudicator a = payment_channel::apply_settle(after_stale_force_close(), payment_channel::ChannelRef{first_channel_id()}, Env{344}).value();
+  return payment_channel::apply_cooperative_close(a, cosigned(2, 2500, 7500, true), Env{345}, toy).error();
 }
 static_assert(cooperative_close_after_settle() == ChannelError::coop_wrong_phase);
 // A dispute started by timeout ends by a cooperative close too.
 constexpr bool cooperative_close_ends_a_timeout_dispute() {
-  const Adjudicator a = pc::apply_timeout(active_channel(), pc::ChannelRef{first_channel_id()}, Env{1100}).value();
-  const auto r = pc::apply_cooperative_close(a, cosigned(1, 0, 10000, true), Env{1101}, toy);
+  const Adjudicator a = payment_channel::apply_timeout(active_channel(), payment_channel::ChannelRef{first_channel_id()}, Env{1100}).value();
+  const auto r = payment_channel::apply_cooperative_close(a, cosigned(1, 0, 10000, true), Env{1101}, toy);
   return r.ok() && only(r.value()).state == ChannelState::settled;
 }
 static_assert(cooperative_close_ends_a_timeout_dispute());
 
 constexpr ChannelError force_close_below_registered() {
-  const Adjudicator a = pc::apply_update(active_channel(), cosigned(2, 2000, 8000), Env{150}, toy).value();
-  const auto r = pc::apply_force_close(a, cosigned(1, 9000, 1000), Env{200}, toy);
+  const Adjudicator a = payment_channel::apply_update(active_channel(), cosigned(2, 2000, 8000), Env{150}, toy).value();
+  const auto r = payment_channel::apply_force_close(a, cosigned(1, 9000, 1000), Env{200}, toy);
   return r.ok() ? ChannelError::none : r.error();
 }
 static_assert(force_close_below_registered() == ChannelError::force_stale_sequence);
@@ -479,28 +479,28 @@ static_assert(force_close_below_registered() == ChannelError::force_stale_sequen
 // ---- timeout: nothing stays locked [PC-TIMEOUT-1, PC-TIMEOUT-2] ----
 constexpr bool unfunded_channel_times_out_to_closed() {
   const Adjudicator a = opened();
-  const pc::ChannelRef ref{first_channel_id()};
-  if (pc::apply_timeout(a, ref, Env{1099}).error() != ChannelError::timeout_not_reached) return false;
-  const Adjudicator closed = pc::apply_timeout(a, ref, Env{1100}).value();
+  const payment_channel::ChannelRef ref{first_channel_id()};
+  if (payment_channel::apply_timeout(a, ref, Env{1099}).error() != ChannelError::timeout_not_reached) return false;
+  const Adjudicator closed = payment_channel::apply_timeout(a, ref, Env{1100}).value();
   return only(closed).state == ChannelState::closed &&
-         pc::apply_cooperative_close(closed, cosigned(1, 5000, 5000, true), Env{1101}, toy).error() ==
+         payment_channel::apply_cooperative_close(closed, cosigned(1, 5000, 5000, true), Env{1101}, toy).error() ==
              ChannelError::coop_wrong_phase;
 }
 static_assert(unfunded_channel_times_out_to_closed());
 
 constexpr bool active_channel_times_out_into_dispute_then_settles() {
-  const pc::ChannelRef ref{first_channel_id()};
-  Adjudicator a = pc::apply_timeout(active_channel(), ref, Env{1100}).value();
+  const payment_channel::ChannelRef ref{first_channel_id()};
+  Adjudicator a = payment_channel::apply_timeout(active_channel(), ref, Env{1100}).value();
   if (only(a).state != ChannelState::disputing || only(a).dispute_deadline != 1244) return false;
-  if (pc::apply_timeout(a, ref, Env{2000}).error() != ChannelError::timeout_wrong_phase) return false;
-  a = pc::apply_settle(a, ref, Env{1244}).value();
+  if (payment_channel::apply_timeout(a, ref, Env{2000}).error() != ChannelError::timeout_wrong_phase) return false;
+  a = payment_channel::apply_settle(a, ref, Env{1244}).value();
   return only(a).state == ChannelState::settled && only(a).balances[0] == 6000 && only(a).balances[1] == 4000;
 }
 static_assert(active_channel_times_out_into_dispute_then_settles());
 
 // A deadline near the top of the height range saturates instead of wrapping below the height.
 constexpr bool deadline_saturates() {
-  const Adjudicator a = pc::apply_force_close(active_channel(), cosigned(1, 9000, 1000), Env{l2::u64_max - 10}, toy).value();
+  const Adjudicator a = payment_channel::apply_force_close(active_channel(), cosigned(1, 9000, 1000), Env{l2::u64_max - 10}, toy).value();
   return only(a).dispute_deadline == l2::u64_max;
 }
 static_assert(deadline_saturates());

@@ -28,8 +28,8 @@
 
 namespace {
 
-namespace cf = l2::ref::channel_factory;
-namespace pc = l2::ref::payment_channel;
+namespace channel_factory = l2::ref::channel_factory;
+namespace payment_channel = l2::ref::payment_channel;
 namespace model = l2::inv::channel_factory;
 using l2::FactoryError;
 using l2::Hash32;
@@ -37,7 +37,7 @@ using l2::u64;
 using l2::u64_max;
 using nlohmann::json;
 
-bool secp256k1_verify(const Hash32& key, const Hash32& digest, const pc::Signature& signature) {
+bool secp256k1_verify(const Hash32& key, const Hash32& digest, const payment_channel::Signature& signature) {
   return l2::test::libsecp256k1::verify(key, digest, signature);
 }
 
@@ -63,21 +63,21 @@ VectorReplay replay_vectors(const std::filesystem::path& dir) {
     if (document.value("schema", "") != "l2spec/case") continue;
     ++r.cases;
     const std::string name = std::filesystem::relative(entry.path(), dir).string();
-    cf::FactoryRegistry state = l2::codec::from_json<cf::FactoryRegistry>(document.at("pre_state")).value();
+    channel_factory::FactoryRegistry state = l2::codec::from_json<channel_factory::FactoryRegistry>(document.at("pre_state")).value();
     std::size_t index = 0;
     for (const json& step : document.at("steps")) {
       const std::string where = name + " step " + std::to_string(index++);
       const std::string op_name = step.at("op");
       const json& expect = step.at("expect");
       const u64 height = std::stoull(step.at("height").get<std::string>());
-      const auto op = cf::Operations::parse(op_name);
+      const auto op = channel_factory::Operations::parse(op_name);
       if (!op) {
         r.failures.push_back(where + ": no op " + op_name);
         break;
       }
       // The input, decoded as the op's table entry declares it; the outcome on the model.
-      std::optional<cf::Operations::InputVariant> input;
-      cf::Operations::visit(*op, [&](auto entry_type) {
+      std::optional<channel_factory::Operations::InputVariant> input;
+      channel_factory::Operations::visit(*op, [&](auto entry_type) {
         using Operation = typename decltype(entry_type)::type;
         auto decoded = l2::codec::from_json<typename Operation::Input>(step.at("input"));
         if (decoded.ok()) input = decoded.value();
@@ -88,18 +88,18 @@ VectorReplay replay_vectors(const std::filesystem::path& dir) {
         break;
       }
       std::string error, problem;
-      cf::FactoryRegistry post = state;
-      const bool own = cf::Operations::visit(*op, [](auto e) { return model::engine_models<typename decltype(e)::type>; });
+      channel_factory::FactoryRegistry post = state;
+      const bool own = channel_factory::Operations::visit(*op, [](auto e) { return model::engine_models<typename decltype(e)::type>; });
       if (own) {
         const model::Engine::Outcome outcome = factory_engine.apply(state, model::Step{*op, *input, height});
         problem = outcome.problem;
         if (outcome.error != FactoryError::none) error = code_of(outcome.error);
         post = outcome.post;
       } else {
-        const auto channel_op = pc::parse_op(op_name).value();
+        const auto channel_op = payment_channel::parse_op(op_name).value();
         l2::inv::payment_channel::Step channel_step{channel_op, {}, height};
         std::visit([&](const auto& in) {
-          if constexpr (std::is_constructible_v<pc::Operations::InputVariant, decltype(in)>) channel_step.input = in;
+          if constexpr (std::is_constructible_v<payment_channel::Operations::InputVariant, decltype(in)>) channel_step.input = in;
         }, *input);
         const auto outcome = channel_engine.apply(state.adjudicator, channel_step);
         problem = outcome.problem;
@@ -113,7 +113,7 @@ VectorReplay replay_vectors(const std::filesystem::path& dir) {
       }
       if (expect.at("outcome") == "ok") {
         if (!error.empty()) r.failures.push_back(where + ": expected ok, the model says " + error);
-        else if (expect.at("state_root") != l2::to_hex(cf::state_root(post)))
+        else if (expect.at("state_root") != l2::to_hex(channel_factory::state_root(post)))
           r.failures.push_back(where + ": the post-state differs: " + l2::codec::to_json(post).dump());
         else if (expect.at("post_state") != l2::codec::to_json(post))
           r.failures.push_back(where + ": the post-state's JSON differs");
@@ -142,21 +142,21 @@ TEST(ChannelFactoryModelEngine, ReplaysEveryCommittedVector) {
 
 TEST(ChannelFactoryModelEngine, ReportsTheStepsItDoesNotModel) {
   model::Engine engine(l2::inv::SymbolicSignature{});
-  const cf::FactoryRegistry registry{};
+  const channel_factory::FactoryRegistry registry{};
   // A payment-channel op is the payment-channel model's.
-  const auto fund = engine.apply(registry, {cf::Operations::code_of<cf::OnRegistryAdjudicator<pc::Fund>>(), pc::FundInput{}, 5});
+  const auto fund = engine.apply(registry, {channel_factory::Operations::code_of<channel_factory::OnRegistryAdjudicator<payment_channel::Fund>>(), payment_channel::FundInput{}, 5});
   EXPECT_NE(fund.problem.find("payment-channel model"), std::string::npos) << fund.problem;
   // An input of another op's type.
-  const auto mismatched = engine.apply(registry, {cf::Operations::code_of<cf::Allocate>(), cf::FactoryRef{}, 5});
+  const auto mismatched = engine.apply(registry, {channel_factory::Operations::code_of<channel_factory::Allocate>(), channel_factory::FactoryRef{}, 5});
   EXPECT_NE(mismatched.problem.find("does not match"), std::string::npos) << mismatched.problem;
   // A list longer than the relation encodes.
-  cf::RegisterFactoryInput huge{};
+  channel_factory::RegisterFactoryInput huge{};
   huge.participants.assign(model::max_modelled_entries + 1, Hash32{});
-  const auto too_long = engine.apply(registry, {cf::Operations::code_of<cf::RegisterFactory>(), huge, 5});
+  const auto too_long = engine.apply(registry, {channel_factory::Operations::code_of<channel_factory::RegisterFactory>(), huge, 5});
   EXPECT_NE(too_long.problem.find("longer than the model encodes"), std::string::npos) << too_long.problem;
   // One past the bound of the reference's count rule is still modelled.
-  huge.participants.assign(cf::max_factory_participants + 1, Hash32{});
-  const auto seventeen = engine.apply(registry, {cf::Operations::code_of<cf::RegisterFactory>(), huge, 5});
+  huge.participants.assign(channel_factory::max_factory_participants + 1, Hash32{});
+  const auto seventeen = engine.apply(registry, {channel_factory::Operations::code_of<channel_factory::RegisterFactory>(), huge, 5});
   EXPECT_TRUE(seventeen.problem.empty()) << seventeen.problem;
   EXPECT_EQ(seventeen.error, FactoryError::participant_count);
 }
@@ -198,8 +198,8 @@ class Generator {
     return h;
   }
 
-  pc::Layer2Config config() {
-    pc::Layer2Config c{};
+  payment_channel::Layer2Config config() {
+    payment_channel::Layer2Config c{};
     c.max_channels_per_user = 2;
     c.channel_timeout_blocks = chance(20) ? u64_max - below(3) : 1000;
     c.dispute_period_blocks = 144;
@@ -220,16 +220,16 @@ class Generator {
 
   // A registry: a few unrelated channels and factories with arbitrary (not necessarily reachable)
   // fields, so that lookups, freshness and the open test meet every shape.
-  cf::FactoryRegistry registry() {
-    cf::FactoryRegistry r{};
-    r.adjudicator = pc::Adjudicator{1, key(500), config(), {}};
+  channel_factory::FactoryRegistry registry() {
+    channel_factory::FactoryRegistry r{};
+    r.adjudicator = payment_channel::Adjudicator{1, key(500), config(), {}};
     for (std::size_t i = below(3); i > 0; --i) {
-      pc::PaymentChannel c{};
+      payment_channel::PaymentChannel c{};
       c.channel_id = random_hash();
       c.participants = {key(1), key(2)};
       c.balances = {600, 400};
       c.total_capacity = 1000;
-      c.state = pc::ChannelState::active;
+      c.state = payment_channel::ChannelState::active;
       r.adjudicator.channels.push_back(c);
     }
     for (std::size_t i = below(4); i > 0; --i) r.factories.push_back(factory());
@@ -237,10 +237,10 @@ class Generator {
     if (r.factories.size() >= 2 && chance(10)) r.factories.back().factory_id = r.factories.front().factory_id;
     return r;
   }
-  cf::ChannelFactory factory() {
-    cf::ChannelFactory f{};
+  channel_factory::ChannelFactory factory() {
+    channel_factory::ChannelFactory f{};
     f.factory_id = random_hash();
-    f.participants = members(chance(10) ? cf::max_factory_participants : 2 + below(3));
+    f.participants = members(chance(10) ? channel_factory::max_factory_participants : 2 + below(3));
     f.fee = chance(30) ? 0 : 500;
     f.deposited_amount = f.fee + 1000 + below(100000);
     f.funder = chance(50) ? f.participants[0] : key(700);
@@ -257,7 +257,7 @@ class Generator {
 };
 
 struct Trial {
-  cf::FactoryRegistry pre;
+  channel_factory::FactoryRegistry pre;
   model::Step step;
 };
 
@@ -265,9 +265,9 @@ struct Trial {
 // min_channel_capacity, the value paid around the deposit, the id of a registered factory, heights
 // near UINT64_MAX (the deadline saturates).
 Trial registration(Generator& g) {
-  Trial t{g.registry(), {cf::Operations::code_of<cf::RegisterFactory>(), {}, 150}};
-  const pc::Layer2Config& config = t.pre.adjudicator.config;
-  cf::RegisterFactoryInput in{};
+  Trial t{g.registry(), {channel_factory::Operations::code_of<channel_factory::RegisterFactory>(), {}, 150}};
+  const payment_channel::Layer2Config& config = t.pre.adjudicator.config;
+  channel_factory::RegisterFactoryInput in{};
   const std::array<std::size_t, 8> counts = {0, 1, 2, 2, 3, 4, 16, 17};
   in.participants = g.members(counts[g.below(counts.size())]);
   if (in.participants.size() >= 2 && g.chance(15)) in.participants[g.below(in.participants.size())] = in.participants[0];
@@ -285,8 +285,8 @@ Trial registration(Generator& g) {
   in.value = g.chance(30) ? g.near(in.deposited_amount, "value vs deposited_amount") : in.deposited_amount;
   if (g.chance(20)) t.step.height = u64_max - g.below(200);
   if (g.chance(20)) {
-    cf::ChannelFactory same = g.factory();
-    same.factory_id = cf::factory_id(t.pre.adjudicator.chain_id, t.pre.adjudicator.adjudicator_id, in);
+    channel_factory::ChannelFactory same = g.factory();
+    same.factory_id = channel_factory::factory_id(t.pre.adjudicator.chain_id, t.pre.adjudicator.adjudicator_id, in);
     t.pre.factories.insert(t.pre.factories.begin() + static_cast<std::ptrdiff_t>(g.below(t.pre.factories.size() + 1)), same);
   }
   t.step.input = in;
@@ -300,22 +300,22 @@ Trial registration(Generator& g) {
 // registered channel holds, the total around the deposit or past UINT64_MAX, a signature too few or
 // too many, one signature wrong.
 Trial allocation(Generator& g) {
-  Trial t{g.registry(), {cf::Operations::code_of<cf::Allocate>(), {}, 0}};
+  Trial t{g.registry(), {channel_factory::Operations::code_of<channel_factory::Allocate>(), {}, 0}};
   if (t.pre.factories.empty()) t.pre.factories.push_back(g.factory());
   const std::size_t target = g.below(t.pre.factories.size());
-  cf::ChannelFactory& f = t.pre.factories[target];
-  const pc::Layer2Config& config = t.pre.adjudicator.config;
+  channel_factory::ChannelFactory& f = t.pre.factories[target];
+  const payment_channel::Layer2Config& config = t.pre.adjudicator.config;
   if (!g.chance(15)) {  // mostly open
     f.used_channels.clear();
     f.refunded = false;
   }
-  cf::AllocateInput in{};
+  channel_factory::AllocateInput in{};
   in.factory_id = g.chance(5) ? g.random_hash() : f.factory_id;
   const std::array<std::size_t, 6> counts = {0, 1, 2, 3, 3, 4};
   const std::size_t k = counts[g.below(counts.size())];
   const u64 max_capacity = std::min<u64>(config.max_channel_capacity, 2'000'000);
   for (std::size_t j = 0; j < k; ++j) {
-    cf::ChannelTemplate c{};
+    channel_factory::ChannelTemplate c{};
     const std::size_t a = g.below(f.participants.size());
     const std::size_t b = (a + 1 + g.below(f.participants.size() - 1)) % f.participants.size();
     c.participants = {f.participants[a], f.participants[b]};
@@ -326,7 +326,7 @@ Trial allocation(Generator& g) {
     in.channels.push_back(c);
   }
   // Faults in the templates.
-  for (cf::ChannelTemplate& c : in.channels) {
+  for (channel_factory::ChannelTemplate& c : in.channels) {
     if (g.chance(4)) c.participants[1] = c.participants[0];
     if (g.chance(4)) c.participants[g.below(2)] = outsider;
     if (g.chance(4)) c.balances = {u64_max, 1 + g.below(2)};
@@ -342,16 +342,16 @@ Trial allocation(Generator& g) {
   }
   if (in.channels.size() >= 2 && g.chance(8)) in.channels.back() = in.channels.front();
   if (!in.channels.empty() && g.chance(8)) {
-    const cf::ChannelTemplate& c = in.channels[g.below(in.channels.size())];
-    pc::PaymentChannel taken{};
-    taken.channel_id = cf::sub_channel_id(f.factory_id, c.participants, c.nonce);
+    const channel_factory::ChannelTemplate& c = in.channels[g.below(in.channels.size())];
+    payment_channel::PaymentChannel taken{};
+    taken.channel_id = channel_factory::sub_channel_id(f.factory_id, c.participants, c.nonce);
     taken.participants = c.participants;
     t.pre.adjudicator.channels.push_back(taken);
   }
   // The deposit the templates balance (checked: a sum past UINT64_MAX is left to PCF-ALLOC-3).
   u64 total = f.fee;
   bool overflow = false;
-  for (const cf::ChannelTemplate& c : in.channels) {
+  for (const channel_factory::ChannelTemplate& c : in.channels) {
     overflow = overflow || total > u64_max - c.total_capacity;
     total += c.total_capacity;
   }
@@ -365,7 +365,7 @@ Trial allocation(Generator& g) {
   // Heights: mostly inside the window, else around its end.
   t.step.height = g.chance(25) ? g.near(f.allocation_deadline, "height vs allocation_deadline") : f.allocation_deadline - 1 - g.below(50);
   // One signature per participant, each over the digest, then at most one fault.
-  const Hash32 digest = cf::allocation_digest(t.pre.adjudicator.chain_id, f.factory_id, f.deposited_amount, f.fee, in.channels);
+  const Hash32 digest = channel_factory::allocation_digest(t.pre.adjudicator.chain_id, f.factory_id, f.deposited_amount, f.fee, in.channels);
   for (const Hash32& member : f.participants) in.signatures.push_back(toy.sign(member, digest));
   if (g.chance(6)) in.signatures.push_back(toy.sign(f.participants[0], digest));
   if (g.chance(6)) in.signatures.pop_back();
@@ -380,23 +380,23 @@ Trial allocation(Generator& g) {
 // A refund: a registered or unknown factory, open, allocated or refunded, at heights around its
 // deadline.
 Trial refund(Generator& g) {
-  Trial t{g.registry(), {cf::Operations::code_of<cf::RefundFactory>(), {}, 0}};
+  Trial t{g.registry(), {channel_factory::Operations::code_of<channel_factory::RefundFactory>(), {}, 0}};
   if (t.pre.factories.empty()) t.pre.factories.push_back(g.factory());
-  cf::ChannelFactory& f = t.pre.factories[g.below(t.pre.factories.size())];
+  channel_factory::ChannelFactory& f = t.pre.factories[g.below(t.pre.factories.size())];
   if (!g.chance(25)) {
     f.used_channels.clear();
     f.refunded = false;
   }
-  t.step.input = cf::FactoryRef{g.chance(8) ? g.random_hash() : f.factory_id};
+  t.step.input = channel_factory::FactoryRef{g.chance(8) ? g.random_hash() : f.factory_id};
   t.step.height = g.chance(60) ? g.near(f.allocation_deadline, "height vs allocation_deadline (refund)") : f.allocation_deadline + g.below(1000);
   return t;
 }
 
-cf::Transition reference(const Trial& t) {
-  return cf::Operations::visit(t.step.op, [&](auto op) -> cf::Transition {
+channel_factory::Transition reference(const Trial& t) {
+  return channel_factory::Operations::visit(t.step.op, [&](auto op) -> channel_factory::Transition {
     using Operation = typename decltype(op)::type;
     if constexpr (model::engine_models<Operation>)
-      return Operation::apply(t.pre, std::get<typename Operation::Input>(t.step.input), pc::Env{t.step.height}, toy);
+      return Operation::apply(t.pre, std::get<typename Operation::Input>(t.step.input), payment_channel::Env{t.step.height}, toy);
     else {
       ADD_FAILURE() << "the trials are of the registry's own ops only";
       return FactoryError::unknown_factory;
@@ -413,15 +413,15 @@ TEST(ChannelFactoryModelEngine, AgreesWithTheReferenceOnRandomSteps) {
   for (std::size_t n = 0; n < trials && mismatches < 10; ++n) {
     const std::size_t kind = g.below(3);
     const Trial t = kind == 0 ? registration(g) : kind == 1 ? allocation(g) : refund(g);
-    const std::string op(cf::Operations::name(t.step.op));
-    const cf::Transition expected = reference(t);
+    const std::string op(channel_factory::Operations::name(t.step.op));
+    const channel_factory::Transition expected = reference(t);
     const model::Engine::Outcome got = engine.apply(t.pre, t.step);
     const std::string where = "trial " + std::to_string(n) + " (" + op + ")";
     outcomes[op].insert(code_of(expected.ok() ? FactoryError::none : expected.error()));
     ASSERT_TRUE(got.problem.empty()) << where << ": " << got.problem;
     ASSERT_FALSE(got.ambiguous) << where;
     const FactoryError expected_error = expected.ok() ? FactoryError::none : expected.error();
-    const cf::FactoryRegistry& expected_post = expected.ok() ? expected.value() : t.pre;
+    const channel_factory::FactoryRegistry& expected_post = expected.ok() ? expected.value() : t.pre;
     const bool same = got.error == expected_error && l2::reflect::equal(got.post, expected_post);
     if (!same) {
       ++mismatches;
@@ -433,10 +433,10 @@ TEST(ChannelFactoryModelEngine, AgreesWithTheReferenceOnRandomSteps) {
     // allocation pays the fee to the funder, a refund the deposit; a rejected step moves nothing.
     u64 taken = 0, paid = 0;
     if (expected.ok()) {
-      if (const auto* in = std::get_if<cf::RegisterFactoryInput>(&t.step.input)) taken = in->value;
-      if (const auto* in = std::get_if<cf::AllocateInput>(&t.step.input)) paid = t.pre.factories[*cf::find_factory(t.pre, in->factory_id)].fee;
-      if (const auto* in = std::get_if<cf::FactoryRef>(&t.step.input))
-        paid = t.pre.factories[*cf::find_factory(t.pre, in->factory_id)].deposited_amount;
+      if (const auto* in = std::get_if<channel_factory::RegisterFactoryInput>(&t.step.input)) taken = in->value;
+      if (const auto* in = std::get_if<channel_factory::AllocateInput>(&t.step.input)) paid = t.pre.factories[*channel_factory::find_factory(t.pre, in->factory_id)].fee;
+      if (const auto* in = std::get_if<channel_factory::FactoryRef>(&t.step.input))
+        paid = t.pre.factories[*channel_factory::find_factory(t.pre, in->factory_id)].deposited_amount;
     }
     EXPECT_EQ(got.value_taken, taken) << where;
     EXPECT_EQ(got.paid_to_funder, paid) << where;

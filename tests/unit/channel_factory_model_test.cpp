@@ -17,7 +17,7 @@
 
 namespace {
 
-namespace cf = l2::ref::channel_factory;
+namespace channel_factory = l2::ref::channel_factory;
 namespace model = l2::inv::channel_factory;
 using nlohmann::json;
 using l2::u64;
@@ -43,24 +43,24 @@ struct Replay {
 
 Replay replay(const json& document, model::Weakening weakening) {
   Replay r;
-  cf::FactoryRegistry state = l2::codec::from_json<cf::FactoryRegistry>(document.at("pre_state")).value();
+  channel_factory::FactoryRegistry state = l2::codec::from_json<channel_factory::FactoryRegistry>(document.at("pre_state")).value();
   for (const json& step : document.at("steps")) {
     const std::string op = step.at("op");
-    const cf::Env env{std::stoull(step.at("height").get<std::string>())};
+    const channel_factory::Env env{std::stoull(step.at("height").get<std::string>())};
     model::Outcome outcome;
     if (op == "register_factory") {
-      outcome = model::register_factory(state, l2::codec::from_json<cf::RegisterFactoryInput>(step.at("input")).value(), env, weakening);
+      outcome = model::register_factory(state, l2::codec::from_json<channel_factory::RegisterFactoryInput>(step.at("input")).value(), env, weakening);
     } else if (op == "allocate") {
-      outcome = model::allocate(state, l2::codec::from_json<cf::AllocateInput>(step.at("input")).value(), env, weakening);
+      outcome = model::allocate(state, l2::codec::from_json<channel_factory::AllocateInput>(step.at("input")).value(), env, weakening);
     } else {
       const auto open = l2::codec::from_json<l2::ref::payment_channel::OpenInput>(step.at("input")).value();
-      const auto next = cf::OnRegistryAdjudicator<l2::ref::payment_channel::Open>::apply(state, open, env);
+      const auto next = channel_factory::OnRegistryAdjudicator<l2::ref::payment_channel::Open>::apply(state, open, env);
       outcome = next ? model::Outcome{next.value(), "", ""}
                      : model::Outcome{std::nullopt, std::string(l2::error_info(next.error()).code), ""};
     }
     const json& expect = step.at("expect");
     const bool same = outcome.post ? expect.at("outcome") == "ok" &&
-                                         expect.at("state_root") == l2::to_hex(cf::state_root(*outcome.post))
+                                         expect.at("state_root") == l2::to_hex(channel_factory::state_root(*outcome.post))
                                    : expect.at("outcome") == "invalid" && expect.at("error") == outcome.error;
     if (!same && r.matches) r.mismatch = op + ": expected " + expect.dump();
     r.matches = r.matches && same;

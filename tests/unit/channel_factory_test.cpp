@@ -28,15 +28,15 @@ using l2::ChannelError;
 using l2::FactoryError;
 using l2::Hash32;
 using l2::u64;
-namespace pc = l2::ref::payment_channel;
-namespace pcf = l2::ref::channel_factory;
+namespace payment_channel = l2::ref::payment_channel;
+namespace channel_factory = l2::ref::channel_factory;
 namespace oracle = l2::test::libsecp256k1;
-using pc::ChannelState;
-using pc::Env;
-using pcf::AllocateInput;
-using pcf::ChannelTemplate;
-using pcf::FactoryRegistry;
-using pcf::RegisterFactoryInput;
+using payment_channel::ChannelState;
+using payment_channel::Env;
+using channel_factory::AllocateInput;
+using channel_factory::ChannelTemplate;
+using channel_factory::FactoryRegistry;
+using channel_factory::RegisterFactoryInput;
 
 constexpr u64 chain = 7;
 constexpr u64 deposit = 30000;
@@ -74,8 +74,8 @@ T must(const l2::Result<T, E>& result, std::string_view step) {
   return result.value();
 }
 
-pc::Layer2Config test_config() {
-  pc::Layer2Config config{};
+payment_channel::Layer2Config test_config() {
+  payment_channel::Layer2Config config{};
   config.max_channels_per_user = 2;
   config.channel_timeout_blocks = 1000;
   config.dispute_period_blocks = 144;
@@ -90,7 +90,7 @@ pc::Layer2Config test_config() {
 // is in the adjudicator exactly once and in one factory only; an allocated factory is not refunded.
 ::testing::AssertionResult conserved(const FactoryRegistry& r) {
   std::vector<Hash32> all_used;
-  for (const pcf::ChannelFactory& f : r.factories) {
+  for (const channel_factory::ChannelFactory& f : r.factories) {
     if (f.fee > f.deposited_amount) return ::testing::AssertionFailure() << "fee above deposit";
     if (f.used_channels.empty()) continue;
     if (f.refunded) return ::testing::AssertionFailure() << "allocated and refunded";
@@ -100,7 +100,7 @@ pc::Layer2Config test_config() {
         if (seen == id) return ::testing::AssertionFailure() << "a sub-channel id is used twice";
       all_used.push_back(id);
       std::size_t found = 0;
-      for (const pc::PaymentChannel& c : r.adjudicator.channels)
+      for (const payment_channel::PaymentChannel& c : r.adjudicator.channels)
         if (c.channel_id == id) {
           ++found;
           if (total > l2::u64_max - c.total_capacity) return ::testing::AssertionFailure() << "sum overflows";
@@ -123,7 +123,7 @@ class ChannelFactoryTest : public ::testing::Test {
       key[i] = oracle::pubkey(secret[i]).value();
     }
     adjudicator_id = oracle::tagged_hash("test/adjudicator", seed);
-    empty = must(pcf::deploy(pc::DeployInput{chain, adjudicator_id, test_config()}), "deploy");
+    empty = must(channel_factory::deploy(payment_channel::DeployInput{chain, adjudicator_id, test_config()}), "deploy");
   }
 
   std::vector<Hash32> members() const { return {key[0], key[1], key[2]}; }
@@ -131,10 +131,10 @@ class ChannelFactoryTest : public ::testing::Test {
   RegisterFactoryInput terms(u64 deposited = deposit, u64 factory_fee = fee, u64 nonce = 0) const {
     return RegisterFactoryInput{members(), deposited, factory_fee, key[funder], nonce, deposited};
   }
-  Hash32 factory(const RegisterFactoryInput& t) const { return pcf::factory_id(chain, adjudicator_id, t); }
+  Hash32 factory(const RegisterFactoryInput& t) const { return channel_factory::factory_id(chain, adjudicator_id, t); }
   Hash32 factory() const { return factory(terms()); }
   FactoryRegistry registered(const RegisterFactoryInput& t, const FactoryRegistry& from, u64 height = register_height) const {
-    return must(pcf::apply_register_factory(from, t, Env{height}), "register_factory");
+    return must(channel_factory::apply_register_factory(from, t, Env{height}), "register_factory");
   }
   FactoryRegistry registered(const RegisterFactoryInput& t) const { return registered(t, empty); }
   FactoryRegistry registered() const { return registered(terms()); }
@@ -146,29 +146,29 @@ class ChannelFactoryTest : public ::testing::Test {
   std::vector<ChannelTemplate> exact() const {
     return {sub(0, 1, {6000, 4000}), sub(1, 2, {5000, 5000}), sub(2, 0, {9000, 500})};
   }
-  pc::Signature sign(std::size_t signer, const Hash32& digest) const {
+  payment_channel::Signature sign(std::size_t signer, const Hash32& digest) const {
     return oracle::sign(secret[signer], digest, Hash32{}).value();
   }
   // The allocation signed by members 0, 1, 2 for the factory of `t`.
   AllocateInput allocation(const std::vector<ChannelTemplate>& channels, const RegisterFactoryInput& t,
                            u64 signed_chain = chain) const {
-    const Hash32 d = pcf::allocation_digest(signed_chain, factory(t), t.deposited_amount, t.fee, channels);
+    const Hash32 d = channel_factory::allocation_digest(signed_chain, factory(t), t.deposited_amount, t.fee, channels);
     return AllocateInput{factory(t), channels, {sign(0, d), sign(1, d), sign(2, d)}};
   }
   AllocateInput allocation(const std::vector<ChannelTemplate>& channels) const { return allocation(channels, terms()); }
   static l2::Result<FactoryRegistry, FactoryError> allocate(const FactoryRegistry& r, const AllocateInput& in,
                                                            u64 height = allocate_height) {
-    return pcf::apply_allocate(r, in, Env{height});
+    return channel_factory::apply_allocate(r, in, Env{height});
   }
   static l2::Result<FactoryRegistry, FactoryError> refund(const FactoryRegistry& r, const Hash32& id, u64 height) {
-    return pcf::apply_refund_factory(r, pcf::FactoryRef{id}, Env{height});
+    return channel_factory::apply_refund_factory(r, channel_factory::FactoryRef{id}, Env{height});
   }
   // A direct channel between keys a and b, its opening state signed by both.
   FactoryRegistry open_direct(const FactoryRegistry& r, std::size_t a, std::size_t b, u64 nonce, u64 height = 100) const {
     const std::array<Hash32, 2> pair{key[a], key[b]};
-    const Hash32 d = pc::state_digest(chain, pc::channel_id(chain, adjudicator_id, pair, nonce), 0, {6000, 4000});
-    return must(pcf::OnRegistryAdjudicator<pc::Open>::apply(
-                    r, pc::OpenInput{pair, {6000, 4000}, 10000, nonce, {sign(a, d), sign(b, d)}}, Env{height}),
+    const Hash32 d = payment_channel::state_digest(chain, payment_channel::channel_id(chain, adjudicator_id, pair, nonce), 0, {6000, 4000});
+    return must(channel_factory::OnRegistryAdjudicator<payment_channel::Open>::apply(
+                    r, payment_channel::OpenInput{pair, {6000, 4000}, 10000, nonce, {sign(a, d), sign(b, d)}}, Env{height}),
                 "open");
   }
 
@@ -208,7 +208,7 @@ TEST_F(ChannelFactoryTest, IdsAndDigestHashTheDocumentedBytes) {
   l2::append(sub_preimage, key[0]);
   l2::put_u64_be(sub_preimage, 0x0102030405060708);
   ASSERT_EQ(sub_preimage.size(), 104u);
-  EXPECT_EQ(pcf::sub_channel_id(factory(), {key[2], key[0]}, 0x0102030405060708),
+  EXPECT_EQ(channel_factory::sub_channel_id(factory(), {key[2], key[0]}, 0x0102030405060708),
             oracle::tagged_hash("L2/channel_factory/sub_channel", sub_preimage));
 
   // allocation_digest: chain_id || factory_id || deposited_amount || fee || u32 count || per
@@ -229,11 +229,11 @@ TEST_F(ChannelFactoryTest, IdsAndDigestHashTheDocumentedBytes) {
     l2::put_u64_be(body, t.nonce);
   }
   ASSERT_EQ(body.size(), 8u + 32u + 8u + 8u + 4u + 2u * 96u);
-  EXPECT_EQ(pcf::allocation_digest(chain, factory(), deposit, fee, two),
+  EXPECT_EQ(channel_factory::allocation_digest(chain, factory(), deposit, fee, two),
             oracle::tagged_hash("L2/channel_factory/allocation", body));
 
   const FactoryRegistry r = registered();
-  EXPECT_EQ(pcf::state_root(r), oracle::tagged_hash("L2/channel_factory/registry", l2::reflect::encode(r)));
+  EXPECT_EQ(channel_factory::state_root(r), oracle::tagged_hash("L2/channel_factory/registry", l2::reflect::encode(r)));
 }
 
 TEST_F(ChannelFactoryTest, FactoryIdBindsEveryTermButTheValuePaid) {
@@ -250,14 +250,14 @@ TEST_F(ChannelFactoryTest, FactoryIdBindsEveryTermButTheValuePaid) {
   t = terms();
   std::swap(t.participants[0], t.participants[1]);
   EXPECT_NE(factory(t), id) << "the order of the participants is the order of the signatures";
-  EXPECT_NE(pcf::factory_id(chain + 1, adjudicator_id, terms()), id);
-  EXPECT_NE(pcf::factory_id(chain, key[outsider], terms()), id);
+  EXPECT_NE(channel_factory::factory_id(chain + 1, adjudicator_id, terms()), id);
+  EXPECT_NE(channel_factory::factory_id(chain, key[outsider], terms()), id);
 }
 
 // ---- deploy (payment_channel.md#deploy, PC-DEPLOY-6 for the allocation window) ----
 
 TEST_F(ChannelFactoryTest, DeployEmbedsAFreshAdjudicatorAndNoFactory) {
-  const auto deployed = pcf::deploy(pc::DeployInput{chain, adjudicator_id, test_config()});
+  const auto deployed = channel_factory::deploy(payment_channel::DeployInput{chain, adjudicator_id, test_config()});
   ASSERT_TRUE(deployed.ok());
   EXPECT_TRUE(deployed.value().factories.empty());
   EXPECT_TRUE(deployed.value().adjudicator.channels.empty());
@@ -268,20 +268,20 @@ TEST_F(ChannelFactoryTest, DeployEmbedsAFreshAdjudicatorAndNoFactory) {
 
 TEST_F(ChannelFactoryTest, DeployAllocationWindowBoundary) {
   for (const u64 w : {u64{0}, censorship_bound - 1, censorship_bound, censorship_bound + 1}) {
-    pc::Layer2Config config = test_config();
+    payment_channel::Layer2Config config = test_config();
     config.allocation_window_blocks = w;
-    EXPECT_EQ(code_of(pcf::deploy(pc::DeployInput{chain, adjudicator_id, config})),
+    EXPECT_EQ(code_of(channel_factory::deploy(payment_channel::DeployInput{chain, adjudicator_id, config})),
               w > censorship_bound ? "OK" : code(ChannelError::config_allocation_window))
         << "window " << w;
   }
   // The other deployment rules are the adjudicator's and come first.
-  pc::Layer2Config no_bound = test_config();
+  payment_channel::Layer2Config no_bound = test_config();
   no_bound.censorship_bound_blocks = 0;
   no_bound.allocation_window_blocks = 0;
-  EXPECT_EQ(code_of(pcf::deploy(pc::DeployInput{chain, adjudicator_id, no_bound})), code(ChannelError::config_censorship_bound));
-  pc::Layer2Config no_range = test_config();
+  EXPECT_EQ(code_of(channel_factory::deploy(payment_channel::DeployInput{chain, adjudicator_id, no_bound})), code(ChannelError::config_censorship_bound));
+  payment_channel::Layer2Config no_range = test_config();
   no_range.min_channel_capacity = 0;
-  EXPECT_EQ(code_of(pcf::deploy(pc::DeployInput{chain, adjudicator_id, no_range})), code(ChannelError::config_capacity_range));
+  EXPECT_EQ(code_of(channel_factory::deploy(payment_channel::DeployInput{chain, adjudicator_id, no_range})), code(ChannelError::config_capacity_range));
 }
 
 // ---- apply_register_factory [PCF-REG-1 .. PCF-REG-6] ----
@@ -289,7 +289,7 @@ TEST_F(ChannelFactoryTest, DeployAllocationWindowBoundary) {
 TEST_F(ChannelFactoryTest, RegisterRecordsTheTermsAndTheDeadline) {
   const FactoryRegistry r = registered();
   ASSERT_EQ(r.factories.size(), 1u);
-  const pcf::ChannelFactory& f = r.factories[0];
+  const channel_factory::ChannelFactory& f = r.factories[0];
   EXPECT_EQ(f.factory_id, factory());
   EXPECT_EQ(f.participants, members());
   EXPECT_EQ(f.deposited_amount, deposit);
@@ -317,12 +317,12 @@ TEST_F(ChannelFactoryTest, RegisterParticipantCountBoundary) {
                                   std::size_t{16}, std::size_t{17}}) {
     RegisterFactoryInput t = terms();
     t.participants.assign(many.begin(), many.begin() + static_cast<std::ptrdiff_t>(count));
-    const bool fits = count >= 2 && count <= pcf::max_factory_participants;
-    EXPECT_EQ(code_of(pcf::apply_register_factory(empty, t, Env{register_height})),
+    const bool fits = count >= 2 && count <= channel_factory::max_factory_participants;
+    EXPECT_EQ(code_of(channel_factory::apply_register_factory(empty, t, Env{register_height})),
               fits ? "OK" : code(FactoryError::participant_count))
         << count << " participants";
   }
-  EXPECT_EQ(pcf::max_factory_participants, 16u);
+  EXPECT_EQ(channel_factory::max_factory_participants, 16u);
 }
 
 TEST_F(ChannelFactoryTest, RegisterParticipantsMustBeDistinct) {
@@ -331,13 +331,13 @@ TEST_F(ChannelFactoryTest, RegisterParticipantsMustBeDistinct) {
                                                   std::vector<Hash32>{key[0], key[1], key[1]}}) {
     RegisterFactoryInput t = terms();
     t.participants = participants;
-    EXPECT_EQ(code_of(pcf::apply_register_factory(empty, t, Env{register_height})), code(FactoryError::duplicate_participant));
+    EXPECT_EQ(code_of(channel_factory::apply_register_factory(empty, t, Env{register_height})), code(FactoryError::duplicate_participant));
   }
 }
 
 TEST_F(ChannelFactoryTest, RegisterFeeBoundary) {
   const auto reg = [&](u64 deposited, u64 factory_fee) {
-    return code_of(pcf::apply_register_factory(empty, terms(deposited, factory_fee), Env{register_height}));
+    return code_of(channel_factory::apply_register_factory(empty, terms(deposited, factory_fee), Env{register_height}));
   };
   EXPECT_EQ(reg(deposit, deposit + 1), code(FactoryError::fee_above_deposit));
   EXPECT_EQ(reg(deposit, l2::u64_max), code(FactoryError::fee_above_deposit));
@@ -349,7 +349,7 @@ TEST_F(ChannelFactoryTest, RegisterFeeBoundary) {
 
 TEST_F(ChannelFactoryTest, RegisterDepositTooSmallBoundary) {
   const auto reg = [&](u64 deposited, u64 factory_fee) {
-    return code_of(pcf::apply_register_factory(empty, terms(deposited, factory_fee), Env{register_height}));
+    return code_of(channel_factory::apply_register_factory(empty, terms(deposited, factory_fee), Env{register_height}));
   };
   EXPECT_EQ(reg(min_capacity - 1, 0), code(FactoryError::deposit_too_small));
   EXPECT_EQ(reg(min_capacity, 0), "OK");
@@ -365,7 +365,7 @@ TEST_F(ChannelFactoryTest, RegisterValueMustBeTheDeposit) {
   for (const u64 value : {u64{0}, deposit - 1, deposit, deposit + 1, l2::u64_max}) {
     RegisterFactoryInput t = terms();
     t.value = value;
-    EXPECT_EQ(code_of(pcf::apply_register_factory(empty, t, Env{register_height})),
+    EXPECT_EQ(code_of(channel_factory::apply_register_factory(empty, t, Env{register_height})),
               value == deposit ? "OK" : code(FactoryError::deposit_wrong_amount))
         << "value " << value;
   }
@@ -373,17 +373,17 @@ TEST_F(ChannelFactoryTest, RegisterValueMustBeTheDeposit) {
 
 TEST_F(ChannelFactoryTest, RegisterTheSameTermsTwiceIsADuplicate) {
   const FactoryRegistry r = registered();
-  EXPECT_EQ(code_of(pcf::apply_register_factory(r, terms(), Env{register_height + 1})), code(FactoryError::duplicate_factory));
+  EXPECT_EQ(code_of(channel_factory::apply_register_factory(r, terms(), Env{register_height + 1})), code(FactoryError::duplicate_factory));
   // Any other term is another factory.
   RegisterFactoryInput other_funder = terms();
   other_funder.funder = key[outsider];
   for (const RegisterFactoryInput& t : {terms(deposit, fee, 1), terms(deposit + 1), terms(deposit, fee + 1), other_funder})
-    EXPECT_EQ(code_of(pcf::apply_register_factory(r, t, Env{register_height + 1})), "OK");
+    EXPECT_EQ(code_of(channel_factory::apply_register_factory(r, t, Env{register_height + 1})), "OK");
 }
 
 TEST_F(ChannelFactoryTest, RegisterRulesAreCheckedInSpecOrder) {
   const auto reg_code = [&](const FactoryRegistry& r, RegisterFactoryInput t) {
-    return code_of(pcf::apply_register_factory(r, t, Env{register_height}));
+    return code_of(channel_factory::apply_register_factory(r, t, Env{register_height}));
   };
   RegisterFactoryInput t = terms(deposit, deposit + 1);
   t.participants = {key[0]};
@@ -427,7 +427,7 @@ TEST_F(ChannelFactoryTest, AFrontRunnerRegisteringTheSameTermsPaysForTheGroupsFa
   // no value; the allocation works.
   const FactoryRegistry front_run = registered(terms());
   EXPECT_EQ(front_run.factories[0].funder, key[funder]) << "the id binds the funder: the front-runner cannot redirect it";
-  EXPECT_EQ(code_of(pcf::apply_register_factory(front_run, terms(), Env{register_height + 1})),
+  EXPECT_EQ(code_of(channel_factory::apply_register_factory(front_run, terms(), Env{register_height + 1})),
             code(FactoryError::duplicate_factory));
   EXPECT_TRUE(allocate(front_run, allocation(exact())).ok());
 }
@@ -440,9 +440,9 @@ TEST_F(ChannelFactoryTest, ExactAllocationFundsActiveSubChannels) {
   ASSERT_EQ(r.factories[0].used_channels.size(), 3u);
   const std::vector<ChannelTemplate> templates = exact();
   for (std::size_t i = 0; i < 3; ++i) {
-    const pc::PaymentChannel& c = r.adjudicator.channels[i];
+    const payment_channel::PaymentChannel& c = r.adjudicator.channels[i];
     const ChannelTemplate& t = templates[i];
-    EXPECT_EQ(c.channel_id, pcf::sub_channel_id(factory(), t.participants, t.nonce));
+    EXPECT_EQ(c.channel_id, channel_factory::sub_channel_id(factory(), t.participants, t.nonce));
     EXPECT_EQ(r.factories[0].used_channels[i], c.channel_id);
     EXPECT_EQ(c.participants, t.participants);
     EXPECT_EQ(c.balances, t.balances);
@@ -485,9 +485,9 @@ TEST_F(ChannelFactoryTest, AllocationMustMatchTheDepositExactly) {
 }
 
 TEST_F(ChannelFactoryTest, CapacityPlusFeeOverflowIsItsOwnError) {
-  pc::Layer2Config unbounded_config = test_config();
+  payment_channel::Layer2Config unbounded_config = test_config();
   unbounded_config.max_channel_capacity = l2::u64_max;
-  const FactoryRegistry unbounded = must(pcf::deploy(pc::DeployInput{chain, adjudicator_id, unbounded_config}), "deploy");
+  const FactoryRegistry unbounded = must(channel_factory::deploy(payment_channel::DeployInput{chain, adjudicator_id, unbounded_config}), "deploy");
   // 500 + UINT64_MAX + 29501 is 30000 modulo 2^64: a wrapping sum would accept it.
   const FactoryRegistry r = registered(terms(), unbounded);
   EXPECT_EQ(code_of(allocate(r, allocation({sub(0, 1, {l2::u64_max, 0}), sub(1, 2, {29501, 0})}))),
@@ -595,7 +595,7 @@ TEST_F(ChannelFactoryTest, EveryParticipantMustSignTheExactAllocation) {
     EXPECT_EQ(code_of(allocate(r, in)), bad) << "signature " << i;
     AllocateInput by_outsider = allocation(exact());
     by_outsider.signatures[i] =
-        sign(outsider, pcf::allocation_digest(chain, factory(), deposit, fee, exact()));
+        sign(outsider, channel_factory::allocation_digest(chain, factory(), deposit, fee, exact()));
     EXPECT_EQ(code_of(allocate(r, by_outsider)), bad) << "signature " << i << " by an outsider";
   }
   AllocateInput swapped = allocation(exact());
@@ -610,7 +610,7 @@ TEST_F(ChannelFactoryTest, EveryParticipantMustSignTheExactAllocation) {
   EXPECT_EQ(code_of(allocate(r, allocation(exact(), terms(), chain + 1))), bad) << "signed for another chain";
   // The fee and the deposit are signed: the same list signed for another fee does not verify.
   AllocateInput other_fee = allocation(exact());
-  const Hash32 fee_digest = pcf::allocation_digest(chain, factory(), deposit, fee - 1, exact());
+  const Hash32 fee_digest = channel_factory::allocation_digest(chain, factory(), deposit, fee - 1, exact());
   other_fee.signatures = {sign(0, fee_digest), sign(1, fee_digest), sign(2, fee_digest)};
   EXPECT_EQ(code_of(allocate(r, other_fee)), bad);
   // Replayed to another factory of the same keys and deposit.
@@ -630,12 +630,12 @@ TEST_F(ChannelFactoryTest, AFullQuotaDoesNotBlockTheAllocation) {
   r = open_direct(r, 0, outsider, 0);
   r = open_direct(r, 0, outsider, 1);
   const FactoryRegistry allocated = must(allocate(r, allocation(exact())), "allocate");
-  EXPECT_EQ(pc::live_channels_of(allocated.adjudicator, key[0]), 4u);
+  EXPECT_EQ(payment_channel::live_channels_of(allocated.adjudicator, key[0]), 4u);
   EXPECT_TRUE(conserved(allocated));
   const std::array<Hash32, 2> pair{key[1], key[outsider]};
-  const Hash32 d = pc::state_digest(chain, pc::channel_id(chain, adjudicator_id, pair, 9), 0, {6000, 4000});
-  EXPECT_EQ(code_of(pc::apply_open(allocated.adjudicator,
-                                   pc::OpenInput{pair, {6000, 4000}, 10000, 9, {sign(1, d), sign(outsider, d)}}, Env{102})),
+  const Hash32 d = payment_channel::state_digest(chain, payment_channel::channel_id(chain, adjudicator_id, pair, 9), 0, {6000, 4000});
+  EXPECT_EQ(code_of(payment_channel::apply_open(allocated.adjudicator,
+                                   payment_channel::OpenInput{pair, {6000, 4000}, 10000, 9, {sign(1, d), sign(outsider, d)}}, Env{102})),
             code(ChannelError::too_many_channels))
       << "member 1 is in two sub-channels: at its limit";
   // One member in more sub-channels than max_channels_per_user in one allocation is accepted too.
@@ -647,7 +647,7 @@ TEST_F(ChannelFactoryTest, ADirectOpenCannotTakeASubChannelId) {
   // open needs no factory: if sub-channel ids were derived like direct ones, a direct open of the
   // same keys and nonce would take the id first and block the allocation for ever.
   const FactoryRegistry direct = open_direct(registered(), 0, 1, 0);
-  EXPECT_NE(direct.adjudicator.channels[0].channel_id, pcf::sub_channel_id(factory(), {key[0], key[1]}, 0));
+  EXPECT_NE(direct.adjudicator.channels[0].channel_id, channel_factory::sub_channel_id(factory(), {key[0], key[1]}, 0));
   const FactoryRegistry allocated = must(allocate(direct, allocation(exact())), "allocate");
   EXPECT_EQ(allocated.adjudicator.channels.size(), 4u);
 }
@@ -727,29 +727,29 @@ TEST_F(ChannelFactoryTest, EachDepositLeavesExactlyOnce) {
 
 TEST_F(ChannelFactoryTest, SubChannelsLiveAndSettleAsChannels) {
   FactoryRegistry r = must(allocate(registered(), allocation(exact())), "allocate");
-  const Hash32 id = pcf::sub_channel_id(factory(), {key[1], key[2]}, 0);
+  const Hash32 id = channel_factory::sub_channel_id(factory(), {key[1], key[2]}, 0);
   const auto cosigned = [&](u64 sequence, std::array<u64, 2> balances) {
-    const Hash32 d = pc::state_digest(chain, id, sequence, balances);
-    return pc::OffChainTransaction{id, sequence, balances, {sign(1, d), sign(2, d)}};
+    const Hash32 d = payment_channel::state_digest(chain, id, sequence, balances);
+    return payment_channel::OffChainTransaction{id, sequence, balances, {sign(1, d), sign(2, d)}};
   };
   // The opening state is the template's balances at sequence 0, which both can force-close on.
-  const auto opening = pcf::OnRegistryAdjudicator<pc::ForceClose>::apply(r, cosigned(0, {5000, 5000}), Env{105});
+  const auto opening = channel_factory::OnRegistryAdjudicator<payment_channel::ForceClose>::apply(r, cosigned(0, {5000, 5000}), Env{105});
   EXPECT_TRUE(opening.ok()) << code_of(opening);
-  r = must(pcf::OnRegistryAdjudicator<pc::Update>::apply(r, cosigned(1, {1, 9999}), Env{110}), "update");
-  r = must(pcf::OnRegistryAdjudicator<pc::ForceClose>::apply(r, cosigned(1, {1, 9999}), Env{200}), "force_close");
-  r = must(pcf::OnRegistryAdjudicator<pc::Challenge>::apply(r, cosigned(2, {4000, 6000}), Env{300}), "challenge");
-  r = must(pcf::OnRegistryAdjudicator<pc::Settle>::apply(r, pc::ChannelRef{id}, Env{344}), "settle");
+  r = must(channel_factory::OnRegistryAdjudicator<payment_channel::Update>::apply(r, cosigned(1, {1, 9999}), Env{110}), "update");
+  r = must(channel_factory::OnRegistryAdjudicator<payment_channel::ForceClose>::apply(r, cosigned(1, {1, 9999}), Env{200}), "force_close");
+  r = must(channel_factory::OnRegistryAdjudicator<payment_channel::Challenge>::apply(r, cosigned(2, {4000, 6000}), Env{300}), "challenge");
+  r = must(channel_factory::OnRegistryAdjudicator<payment_channel::Settle>::apply(r, payment_channel::ChannelRef{id}, Env{344}), "settle");
   EXPECT_EQ(r.adjudicator.channels[1].state, ChannelState::settled);
   EXPECT_EQ(r.adjudicator.channels[1].balances, (std::array<u64, 2>{4000, 6000}));
   EXPECT_TRUE(conserved(r)) << "settling a sub-channel pays its capacity; the factory equation still holds";
   // Member 0 is not in this sub-channel: its signature does not count.
-  const Hash32 other = pcf::sub_channel_id(factory(), {key[0], key[1]}, 0);
-  const Hash32 d = pc::state_digest(chain, other, 1, {0, 10000});
-  EXPECT_EQ(code_of(pc::apply_update(r.adjudicator, pc::OffChainTransaction{other, 1, {0, 10000}, {sign(0, d), sign(2, d)}},
+  const Hash32 other = channel_factory::sub_channel_id(factory(), {key[0], key[1]}, 0);
+  const Hash32 d = payment_channel::state_digest(chain, other, 1, {0, 10000});
+  EXPECT_EQ(code_of(payment_channel::apply_update(r.adjudicator, payment_channel::OffChainTransaction{other, 1, {0, 10000}, {sign(0, d), sign(2, d)}},
                                      Env{110})),
             code(ChannelError::bad_signature_1));
   // A sub-channel is already funded: fund refuses it.
-  EXPECT_EQ(code_of(pc::apply_fund(r.adjudicator, pc::FundInput{other, 10000}, Env{110})), code(ChannelError::fund_not_opening));
+  EXPECT_EQ(code_of(payment_channel::apply_fund(r.adjudicator, payment_channel::FundInput{other, 10000}, Env{110})), code(ChannelError::fund_not_opening));
 }
 
 // ---- the operations table ----
@@ -760,19 +760,19 @@ TEST_F(ChannelFactoryTest, OperationsTableNamesEveryVectorOp) {
   const std::vector<std::string_view> expected = {"register_factory", "allocate", "refund_factory", "open",
                                                   "fund", "update", "cooperative_close", "force_close",
                                                   "challenge", "settle", "timeout"};
-  ASSERT_EQ(pcf::Operations::count, expected.size());
+  ASSERT_EQ(channel_factory::Operations::count, expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {
-    EXPECT_EQ(pcf::Operations::names[i], expected[i]);
-    const auto parsed = pcf::Operations::parse(expected[i]);
+    EXPECT_EQ(channel_factory::Operations::names[i], expected[i]);
+    const auto parsed = channel_factory::Operations::parse(expected[i]);
     ASSERT_TRUE(parsed.has_value()) << expected[i];
-    EXPECT_EQ(pcf::Operations::index(*parsed), i);
+    EXPECT_EQ(channel_factory::Operations::index(*parsed), i);
   }
   // The table's ops are the transitions.
   const FactoryRegistry r = registered();
-  L2_EXPECT_FIELDS_EQ(must(pcf::RegisterFactory::apply(empty, terms(), Env{register_height}), "register via table"), r);
-  L2_EXPECT_FIELDS_EQ(must(pcf::Allocate::apply(r, allocation(exact()), Env{allocate_height}), "allocate via table"),
+  L2_EXPECT_FIELDS_EQ(must(channel_factory::RegisterFactory::apply(empty, terms(), Env{register_height}), "register via table"), r);
+  L2_EXPECT_FIELDS_EQ(must(channel_factory::Allocate::apply(r, allocation(exact()), Env{allocate_height}), "allocate via table"),
                       must(allocate(r, allocation(exact())), "allocate"));
-  EXPECT_EQ(code_of(pcf::RefundFactory::apply(r, pcf::FactoryRef{factory()}, Env{deadline - 1})),
+  EXPECT_EQ(code_of(channel_factory::RefundFactory::apply(r, channel_factory::FactoryRef{factory()}, Env{deadline - 1})),
             code(FactoryError::refund_too_early));
   // A payment-channel op on the registry leaves the factories as they were.
   const FactoryRegistry opened = open_direct(r, 0, 1, 0);

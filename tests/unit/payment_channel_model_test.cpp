@@ -23,12 +23,12 @@
 
 namespace {
 
-namespace pc = l2::ref::payment_channel;
+namespace payment_channel = l2::ref::payment_channel;
 namespace model = l2::inv::payment_channel;
 using l2::ChannelError;
 using l2::u64;
 using nlohmann::json;
-using Outcome = l2::Result<pc::Adjudicator, ChannelError>;
+using Outcome = l2::Result<payment_channel::Adjudicator, ChannelError>;
 
 l2::inv::ObligationResult prove(model::Weakening weakening, const std::string& id) {
   for (const auto& obligation : model::obligations(weakening))
@@ -43,30 +43,30 @@ l2::inv::ObligationResult prove(model::Weakening weakening, const std::string& i
 }
 
 // apply_update with PC-UPD-2 weakened from `>` to `>=`. Every other line is the reference's.
-Outcome update_accepting_equal_sequence(const pc::Adjudicator& a, const pc::OffChainTransaction& tx) {
-  const auto index = pc::find_channel(a, tx.channel_id);
+Outcome update_accepting_equal_sequence(const payment_channel::Adjudicator& a, const payment_channel::OffChainTransaction& tx) {
+  const auto index = payment_channel::find_channel(a, tx.channel_id);
   if (!index) return ChannelError::unknown_channel;
-  pc::PaymentChannel channel = a.channels[*index];
-  if (channel.state != pc::ChannelState::active) return ChannelError::update_not_active;
+  payment_channel::PaymentChannel channel = a.channels[*index];
+  if (channel.state != payment_channel::ChannelState::active) return ChannelError::update_not_active;
   if (tx.sequence_number < channel.sequence) return ChannelError::stale_sequence;  // the weakened rule
-  const l2::Hash32 digest = pc::state_digest_of(a, tx);
-  if (const ChannelError e = pc::check_cosigned(channel, tx, digest, pc::Bip340Check{}); e != ChannelError::none) return e;
+  const l2::Hash32 digest = payment_channel::state_digest_of(a, tx);
+  if (const ChannelError e = payment_channel::check_cosigned(channel, tx, digest, payment_channel::Bip340Check{}); e != ChannelError::none) return e;
   channel.sequence = tx.sequence_number;
   channel.balances = tx.new_balances;
-  return pc::with_channel(a, *index, channel);
+  return payment_channel::with_channel(a, *index, channel);
 }
 
 // apply_challenge with PC-CHAL-2 weakened to `height <= dispute_deadline` (the earlier draft): the
 // reference run against the channel's deadline one block later, which it then restores (a
 // challenge never moves the deadline).
-Outcome challenge_accepted_at_deadline(const pc::Adjudicator& a, const pc::OffChainTransaction& tx, u64 height) {
-  const auto index = pc::find_channel(a, tx.channel_id);
-  if (!index || a.channels[*index].dispute_deadline == l2::u64_max) return pc::apply_challenge(a, tx, pc::Env{height});
-  pc::Adjudicator later = a;
+Outcome challenge_accepted_at_deadline(const payment_channel::Adjudicator& a, const payment_channel::OffChainTransaction& tx, u64 height) {
+  const auto index = payment_channel::find_channel(a, tx.channel_id);
+  if (!index || a.channels[*index].dispute_deadline == l2::u64_max) return payment_channel::apply_challenge(a, tx, payment_channel::Env{height});
+  payment_channel::Adjudicator later = a;
   ++later.channels[*index].dispute_deadline;
-  Outcome result = pc::apply_challenge(later, tx, pc::Env{height});
+  Outcome result = payment_channel::apply_challenge(later, tx, payment_channel::Env{height});
   if (result.ok()) {
-    pc::Adjudicator restored = result.value();
+    payment_channel::Adjudicator restored = result.value();
     --restored.channels[*index].dispute_deadline;
     return restored;
   }
@@ -76,35 +76,35 @@ Outcome challenge_accepted_at_deadline(const pc::Adjudicator& a, const pc::OffCh
 // A signature check that accepts everything: apply_open with it is open without PC-SIG-1/2, the
 // draft the adversarial review found (findings 3 and 4).
 struct AcceptsAnySignature {
-  constexpr bool operator()(const l2::Hash32&, const l2::Hash32&, const pc::Signature&) const { return true; }
+  constexpr bool operator()(const l2::Hash32&, const l2::Hash32&, const payment_channel::Signature&) const { return true; }
 };
 
 // The real reference, through the operations table.
-Outcome apply_real(const pc::Adjudicator& a, const std::string& op, const json& input, u64 height) {
-  const auto code = pc::parse_op(op);
+Outcome apply_real(const payment_channel::Adjudicator& a, const std::string& op, const json& input, u64 height) {
+  const auto code = payment_channel::parse_op(op);
   EXPECT_TRUE(code.has_value()) << op;
-  return pc::Operations::visit(*code, [&](auto operation) -> Outcome {
+  return payment_channel::Operations::visit(*code, [&](auto operation) -> Outcome {
     using Op = typename decltype(operation)::type;
-    return Op::apply(a, l2::codec::from_json<typename Op::Input>(input).value(), pc::Env{height});
+    return Op::apply(a, l2::codec::from_json<typename Op::Input>(input).value(), payment_channel::Env{height});
   });
 }
 
-using Applier = std::function<Outcome(const pc::Adjudicator&, const std::string& op, const json& input, u64 height)>;
+using Applier = std::function<Outcome(const payment_channel::Adjudicator&, const std::string& op, const json& input, u64 height)>;
 
 // The reference with one op replaced.
-Applier with_op(const std::string& replaced, std::function<Outcome(const pc::Adjudicator&, const json&, u64)> replacement) {
-  return [replaced, replacement](const pc::Adjudicator& a, const std::string& op, const json& input, u64 height) {
+Applier with_op(const std::string& replaced, std::function<Outcome(const payment_channel::Adjudicator&, const json&, u64)> replacement) {
+  return [replaced, replacement](const payment_channel::Adjudicator& a, const std::string& op, const json& input, u64 height) {
     return op == replaced ? replacement(a, input, height) : apply_real(a, op, input, height);
   };
 }
 
-const Applier open_unsigned = with_op("open", [](const pc::Adjudicator& a, const json& input, u64 height) {
-  return pc::apply_open(a, l2::codec::from_json<pc::OpenInput>(input).value(), pc::Env{height}, AcceptsAnySignature{});
+const Applier open_unsigned = with_op("open", [](const payment_channel::Adjudicator& a, const json& input, u64 height) {
+  return payment_channel::apply_open(a, l2::codec::from_json<payment_channel::OpenInput>(input).value(), payment_channel::Env{height}, AcceptsAnySignature{});
 });
 
 // Replays a vector case; returns the states after each step and whether every outcome matched.
 struct Replay {
-  std::vector<pc::Adjudicator> states;  // states[0] is the pre-state
+  std::vector<payment_channel::Adjudicator> states;  // states[0] is the pre-state
   std::vector<Outcome> outcomes;
   bool matches = true;
   std::string mismatch;
@@ -112,15 +112,15 @@ struct Replay {
 
 Replay replay(const json& document, const Applier& apply) {
   Replay r;
-  r.states.push_back(l2::codec::from_json<pc::Adjudicator>(document.at("pre_state")).value());
+  r.states.push_back(l2::codec::from_json<payment_channel::Adjudicator>(document.at("pre_state")).value());
   for (const json& step : document.at("steps")) {
     const u64 height = std::stoull(step.at("height").get<std::string>());
     const Outcome outcome = apply(r.states.back(), step.at("op").get<std::string>(), step.at("input"), height);
     const json& expect = step.at("expect");
     if (outcome.ok()) {
       const bool same = expect.at("outcome") == "ok" &&
-                        expect.at("state_root") == l2::to_hex(pc::state_root(outcome.value())) &&
-                        l2::reflect::equal(l2::codec::from_json<pc::Adjudicator>(expect.at("post_state")).value(), outcome.value());
+                        expect.at("state_root") == l2::to_hex(payment_channel::state_root(outcome.value())) &&
+                        l2::reflect::equal(l2::codec::from_json<payment_channel::Adjudicator>(expect.at("post_state")).value(), outcome.value());
       if (!same && r.matches) r.mismatch = step.at("op").get<std::string>() + " accepted, expected " + expect.dump();
       r.matches = r.matches && same;
       r.states.push_back(outcome.value());
@@ -160,13 +160,13 @@ TEST(PaymentChannelCounterexample, EqualSequenceUpdateIsFoundAndReplays) {
 
   // In a reference with the same weakening the case replays exactly, and shows the violation: an
   // accepted update that leaves the sequence where it was, so two different states share it.
-  const Replay weak = replay(document, with_op("update", [](const pc::Adjudicator& a, const json& input, u64) {
-    return update_accepting_equal_sequence(a, l2::codec::from_json<pc::OffChainTransaction>(input).value());
+  const Replay weak = replay(document, with_op("update", [](const payment_channel::Adjudicator& a, const json& input, u64) {
+    return update_accepting_equal_sequence(a, l2::codec::from_json<payment_channel::OffChainTransaction>(input).value());
   }));
   ASSERT_TRUE(weak.matches) << weak.mismatch;
   ASSERT_TRUE(weak.outcomes[0].ok());
-  const auto tx = l2::codec::from_json<pc::OffChainTransaction>(document["steps"][0]["input"]).value();
-  const auto index = pc::find_channel(weak.states[0], tx.channel_id);
+  const auto tx = l2::codec::from_json<payment_channel::OffChainTransaction>(document["steps"][0]["input"]).value();
+  const auto index = payment_channel::find_channel(weak.states[0], tx.channel_id);
   ASSERT_TRUE(index.has_value());
   EXPECT_EQ(weak.states[1].channels[*index].sequence, weak.states[0].channels[*index].sequence)
       << "the weakened update must leave the sequence unchanged: that is the violation";
@@ -183,13 +183,13 @@ TEST(PaymentChannelCounterexample, ChallengeAtTheDeadlineChangesASettleableState
   const json document = counterexample(model::Weakening::challenge_accepted_at_deadline,
                                        "payment_channel__dispute_window__challenge__consecution");
   ASSERT_FALSE(document.is_null());
-  const Replay weak = replay(document, with_op("challenge", [](const pc::Adjudicator& a, const json& input, u64 height) {
-    return challenge_accepted_at_deadline(a, l2::codec::from_json<pc::OffChainTransaction>(input).value(), height);
+  const Replay weak = replay(document, with_op("challenge", [](const payment_channel::Adjudicator& a, const json& input, u64 height) {
+    return challenge_accepted_at_deadline(a, l2::codec::from_json<payment_channel::OffChainTransaction>(input).value(), height);
   }));
   ASSERT_TRUE(weak.matches) << weak.mismatch;
   ASSERT_TRUE(weak.outcomes[0].ok());
-  const auto tx = l2::codec::from_json<pc::OffChainTransaction>(document["steps"][0]["input"]).value();
-  const auto index = pc::find_channel(weak.states[0], tx.channel_id);
+  const auto tx = l2::codec::from_json<payment_channel::OffChainTransaction>(document["steps"][0]["input"]).value();
+  const auto index = payment_channel::find_channel(weak.states[0], tx.channel_id);
   ASSERT_TRUE(index.has_value());
   const u64 height = std::stoull(document["steps"][0]["height"].get<std::string>());
   EXPECT_GE(height, weak.states[0].channels[*index].dispute_deadline) << "accepted where settle is already allowed";
@@ -203,22 +203,22 @@ TEST(PaymentChannelCounterexample, ChallengeAtTheDeadlineLosesTheLatestState) {
   const json document =
       counterexample(model::Weakening::challenge_accepted_at_deadline, "payment_channel__latest_state_wins__trace__bmc");
   ASSERT_FALSE(document.is_null());
-  const Replay weak = replay(document, with_op("challenge", [](const pc::Adjudicator& a, const json& input, u64 height) {
-    return challenge_accepted_at_deadline(a, l2::codec::from_json<pc::OffChainTransaction>(input).value(), height);
+  const Replay weak = replay(document, with_op("challenge", [](const payment_channel::Adjudicator& a, const json& input, u64 height) {
+    return challenge_accepted_at_deadline(a, l2::codec::from_json<payment_channel::OffChainTransaction>(input).value(), height);
   }));
   ASSERT_TRUE(weak.matches) << weak.mismatch;
 
   // The violation: a channel that ends settled on a state older than one a participant submitted
   // as a challenge inside the (weakened) window, i.e. at a height <= dispute_deadline.
   const auto& steps = document.at("steps");
-  const pc::Adjudicator& end = weak.states.back();
+  const payment_channel::Adjudicator& end = weak.states.back();
   ASSERT_FALSE(end.channels.empty());
-  const pc::PaymentChannel& settled = end.channels.back();
-  ASSERT_EQ(settled.state, pc::ChannelState::settled);
+  const payment_channel::PaymentChannel& settled = end.channels.back();
+  ASSERT_EQ(settled.state, payment_channel::ChannelState::settled);
   bool newer_state_lost = false;
   for (const json& step : steps) {
     if (step.at("op") != "challenge") continue;
-    const auto tx = l2::codec::from_json<pc::OffChainTransaction>(step.at("input")).value();
+    const auto tx = l2::codec::from_json<payment_channel::OffChainTransaction>(step.at("input")).value();
     const u64 height = std::stoull(step.at("height").get<std::string>());
     if (height <= settled.dispute_deadline && tx.sequence_number > settled.sequence) {
       newer_state_lost = true;
@@ -246,12 +246,12 @@ TEST(PaymentChannelCounterexample, AnUnsignedOpeningSplitSettles) {
   for (std::size_t i = 0; i < steps.size(); ++i)
     if (steps[i].at("op") == "open" && weak.outcomes[i].ok()) open_step = i;
   ASSERT_LT(open_step, steps.size()) << "the trace opens the channel";
-  const pc::Adjudicator& end = weak.states.back();
-  ASSERT_EQ(end.channels.back().state, pc::ChannelState::settled);
+  const payment_channel::Adjudicator& end = weak.states.back();
+  ASSERT_EQ(end.channels.back().state, payment_channel::ChannelState::settled);
   // The open that registered the channel carries a signature that does not verify: the real
   // reference refuses it.
-  const auto open = l2::codec::from_json<pc::OpenInput>(steps[open_step].at("input")).value();
-  const Outcome real = pc::apply_open(weak.states[open_step], open, pc::Env{0});
+  const auto open = l2::codec::from_json<payment_channel::OpenInput>(steps[open_step].at("input")).value();
+  const Outcome real = payment_channel::apply_open(weak.states[open_step], open, payment_channel::Env{0});
   ASSERT_FALSE(real.ok());
   EXPECT_TRUE(real.error() == ChannelError::bad_signature_0 || real.error() == ChannelError::bad_signature_1)
       << l2::error_info(real.error()).code;
@@ -286,13 +286,13 @@ TEST(PaymentChannelCounterexample, ADisputeWindowAtTheCensorshipBoundLosesTheAns
   ASSERT_FALSE(document.is_null());
   const Replay replayed = replay(document, apply_real);
   ASSERT_TRUE(replayed.matches) << replayed.mismatch;
-  const pc::Adjudicator& start = replayed.states.front();
+  const payment_channel::Adjudicator& start = replayed.states.front();
   EXPECT_EQ(start.config.dispute_period_blocks, start.config.censorship_bound_blocks);
   // The honest challenge, included censorship_bound_blocks after the force-close, is too late.
   EXPECT_EQ(replayed.outcomes.back().error(), ChannelError::challenge_not_disputing);
-  EXPECT_EQ(replayed.states.back().channels.back().state, pc::ChannelState::settled);
+  EXPECT_EQ(replayed.states.back().channels.back().state, payment_channel::ChannelState::settled);
   // The real deployment rules refuse that configuration.
-  const auto deployed = pc::deploy(pc::DeployInput{start.chain_id, start.adjudicator_id, start.config});
+  const auto deployed = payment_channel::deploy(payment_channel::DeployInput{start.chain_id, start.adjudicator_id, start.config});
   ASSERT_FALSE(deployed.ok());
   EXPECT_EQ(deployed.error(), ChannelError::config_dispute_period);
 }

@@ -36,8 +36,8 @@
 
 namespace {
 
-namespace pc = l2::ref::payment_channel;
-namespace wt = l2::ref::watchtower;
+namespace payment_channel = l2::ref::payment_channel;
+namespace watchtower = l2::ref::watchtower;
 namespace model = l2::inv::watchtower;
 namespace oracle = l2::test::libsecp256k1;
 using l2::Bytes;
@@ -48,7 +48,7 @@ using nlohmann::json;
 
 // BIP-340 in libsecp256k1, for the engine and the reference alike.
 struct Libsecp256k1Check {
-  bool operator()(const Hash32& key, const Hash32& digest, const pc::Signature& signature) const {
+  bool operator()(const Hash32& key, const Hash32& digest, const payment_channel::Signature& signature) const {
     return oracle::verify(key, digest, signature);
   }
 };
@@ -64,7 +64,7 @@ const l2::vectors::Mechanism& watchtower_mechanism() {
 
 TEST(WatchtowerModelEngine, EveryOpHasAModelEngine) {
   const l2::vectors::Mechanism& mechanism = watchtower_mechanism();
-  EXPECT_EQ(mechanism.ops.size(), wt::Operations::count);
+  EXPECT_EQ(mechanism.ops.size(), watchtower::Operations::count);
   for (const l2::vectors::OpHandler& handler : mechanism.ops)
     EXPECT_TRUE(handler.has_engine(l2::vectors::Impl::model)) << handler.op;
 }
@@ -72,8 +72,8 @@ TEST(WatchtowerModelEngine, EveryOpHasAModelEngine) {
 TEST(WatchtowerModelEngine, EveryWatchtowerVectorReplaysInTheModel) {
   const l2::vectors::Mechanism& mechanism = watchtower_mechanism();
   const std::filesystem::path root = std::filesystem::path(L2_TEST_SOURCE_DIR) / "vectors" / "watchtower";
-  const std::set<std::string, std::less<>> own_ops = {std::string(wt::RegisterUser::name), std::string(wt::Appoint::name),
-                                                     std::string(wt::Release::name), std::string(wt::Respond::name)};
+  const std::set<std::string, std::less<>> own_ops = {std::string(watchtower::RegisterUser::name), std::string(watchtower::Appoint::name),
+                                                     std::string(watchtower::Release::name), std::string(watchtower::Respond::name)};
   std::map<std::string, std::set<std::string>> outcomes;  // own op -> the outcomes replayed (ok, or the code)
   std::size_t cases = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
@@ -130,7 +130,7 @@ struct Keys {
       pubkey.push_back(oracle::pubkey(secret.back()).value());
     }
   }
-  pc::Signature sign(std::size_t who, const Hash32& digest) const { return oracle::sign(secret[who], digest, Hash32{}).value(); }
+  payment_channel::Signature sign(std::size_t who, const Hash32& digest) const { return oracle::sign(secret[who], digest, Hash32{}).value(); }
 };
 
 // What the differential run reached: per op, each code (none for acceptance), and the boundaries.
@@ -142,7 +142,7 @@ struct Coverage {
 class World {
  public:
   World(const Keys& keys, std::mt19937_64& random) : keys_(keys), random_(random) {
-    pc::Layer2Config config{};
+    payment_channel::Layer2Config config{};
     config.max_channels_per_user = 2;
     config.channel_timeout_blocks = 1000;
     config.dispute_period_blocks = dispute_blocks;
@@ -150,34 +150,34 @@ class World {
     config.max_channel_capacity = 1'000'000;
     config.censorship_bound_blocks = 6;
     config.allocation_window_blocks = 100;
-    world_.adjudicator = pc::Adjudicator{chain, l2::ref::tagged_hash("L2/test/adjudicator", keys.pubkey[0]), config, {}};
+    world_.adjudicator = payment_channel::Adjudicator{chain, l2::ref::tagged_hash("L2/test/adjudicator", keys.pubkey[0]), config, {}};
     world_.tower.tower_id = l2::ref::tagged_hash("L2/test/tower", keys.pubkey[1]);
     // Channel 0 between keys 0 and 1, channel 1 between keys 3 and 1: key 1 is the client of both.
     participants_ = {{{0, 1}, {3, 1}}};
     for (std::size_t c = 0; c < 2; ++c) {
-      const pc::OffChainTransaction opening = state(c, 0);
-      const pc::OpenInput open{{keys.pubkey[participants_[c][0]], keys.pubkey[participants_[c][1]]}, opening.new_balances,
+      const payment_channel::OffChainTransaction opening = state(c, 0);
+      const payment_channel::OpenInput open{{keys.pubkey[participants_[c][0]], keys.pubkey[participants_[c][1]]}, opening.new_balances,
                                capacity, 0, opening.signatures};
-      world_.adjudicator = pc::apply_open(world_.adjudicator, open, pc::Env{100}, Libsecp256k1Check{}).value();
-      world_.adjudicator = pc::apply_fund(world_.adjudicator, pc::FundInput{id(c), capacity}, pc::Env{101}).value();
+      world_.adjudicator = payment_channel::apply_open(world_.adjudicator, open, payment_channel::Env{100}, Libsecp256k1Check{}).value();
+      world_.adjudicator = payment_channel::apply_fund(world_.adjudicator, payment_channel::FundInput{id(c), capacity}, payment_channel::Env{101}).value();
     }
   }
 
   Hash32 id(std::size_t c) const {
-    return pc::channel_id(chain, world_.adjudicator.adjudicator_id,
+    return payment_channel::channel_id(chain, world_.adjudicator.adjudicator_id,
                           {keys_.pubkey[participants_[c][0]], keys_.pubkey[participants_[c][1]]}, 0);
   }
   // Channel c's state with this sequence, signed by `signers` (its participants unless told).
-  pc::OffChainTransaction state(std::size_t c, u64 sequence, std::array<u64, 2> balances, std::array<std::size_t, 2> signers) const {
-    const Hash32 digest = pc::state_digest(chain, id(c), sequence, balances);
-    return pc::OffChainTransaction{id(c), sequence, balances, {keys_.sign(signers[0], digest), keys_.sign(signers[1], digest)}};
+  payment_channel::OffChainTransaction state(std::size_t c, u64 sequence, std::array<u64, 2> balances, std::array<std::size_t, 2> signers) const {
+    const Hash32 digest = payment_channel::state_digest(chain, id(c), sequence, balances);
+    return payment_channel::OffChainTransaction{id(c), sequence, balances, {keys_.sign(signers[0], digest), keys_.sign(signers[1], digest)}};
   }
-  pc::OffChainTransaction state(std::size_t c, u64 sequence) const {
+  payment_channel::OffChainTransaction state(std::size_t c, u64 sequence) const {
     return state(c, sequence, {6000 - 500 * sequence, 4000 + 500 * sequence}, participants_[c]);
   }
   // A second state with the same sequence and another split, co-signed too: the search may reach
   // both, and keeps the first one found.
-  pc::OffChainTransaction fork(std::size_t c, u64 sequence) const {
+  payment_channel::OffChainTransaction fork(std::size_t c, u64 sequence) const {
     return state(c, sequence, {6000 - 500 * sequence - 100, 4000 + 500 * sequence + 100}, participants_[c]);
   }
 
@@ -192,11 +192,11 @@ class World {
     return h;
   }
   u64 slots_of(const Hash32& user) const {
-    const auto index = wt::find_user(world_.tower, user);
+    const auto index = watchtower::find_user(world_.tower, user);
     return index ? world_.tower.users[*index].slots : 0;
   }
 
-  wt::RegisterUserInput registration() {
+  watchtower::RegisterUserInput registration() {
     const Hash32 user = chance(90) ? keys_.pubkey[any_key()] : random_hash();
     const u64 held = slots_of(user);
     u64 slots = 1 + below(3);
@@ -207,7 +207,7 @@ class World {
       case 3: if (held < l2::u64_max - 1) slots = l2::u64_max - held - 1; break;  // one under
       default: break;
     }
-    return wt::RegisterUserInput{user, slots};
+    return watchtower::RegisterUserInput{user, slots};
   }
 
   // A blob a user might file: for channel c, sealed under the key of a signature of state `from`.
@@ -219,8 +219,8 @@ class World {
     const std::size_t c = static_cast<std::size_t>(below(2));
     const u64 from = below(5);
     const std::size_t signer = static_cast<std::size_t>(below(2));  // whose signature of `from` keys it
-    const pc::Signature key_signature = state(c, from).signatures[chance(70) ? 1 : signer];
-    pc::OffChainTransaction inside = state(c, from + 1);
+    const payment_channel::Signature key_signature = state(c, from).signatures[chance(70) ? 1 : signer];
+    payment_channel::OffChainTransaction inside = state(c, from + 1);
     switch (below(12)) {
       case 0: inside = state(c, from + 2 + below(2)); break;                       // a later state
       case 1: inside = state(c, from > 0 ? from - below(2) : 0); break;           // not newer
@@ -231,24 +231,24 @@ class World {
       case 6: inside = fork(c, from + 1); break;                                   // co-signed, same sequence, other split
       default: break;
     }
-    Filing out{wt::locator(key_signature), wt::seal_blob(key_signature, inside)};
+    Filing out{watchtower::locator(key_signature), watchtower::seal_blob(key_signature, inside)};
     switch (below(14)) {
       case 0: out.blob[below(out.blob.size())] ^= static_cast<l2::u8>(1 + below(255)); break;  // corrupted
       case 1: out.blob.pop_back(); break;                                                      // 199 bytes
       case 2: out.blob.push_back(0); break;                                                    // 201 bytes
       case 3: out.locator = random_hash(); break;                                              // misfiled
-      case 4: out.locator = wt::locator(state(c, from).signatures[1 - (chance(70) ? 1 : signer)]); break;
+      case 4: out.locator = watchtower::locator(state(c, from).signatures[1 - (chance(70) ? 1 : signer)]); break;
       default: break;
     }
     return out;
   }
 
-  wt::AppointInput appointment() {
+  watchtower::AppointInput appointment() {
     std::size_t user = any_key();
     Filing f = filing();
     if (chance(15) && !world_.tower.appointments.empty()) {
       // Someone's locator again: a duplicate for its owner, not for anyone else.
-      const wt::EncryptedAppointment& held = world_.tower.appointments[below(world_.tower.appointments.size())];
+      const watchtower::EncryptedAppointment& held = world_.tower.appointments[below(world_.tower.appointments.size())];
       f.locator = held.locator;
       for (std::size_t k = 0; k < 4; ++k)
         if (keys_.pubkey[k] == held.user && chance(70)) user = k;
@@ -257,14 +257,14 @@ class World {
     std::size_t signer = user;
     if (chance(8)) signer = (user + 1 + below(3)) % 4;
     if (chance(5)) tower = l2::ref::tagged_hash("L2/test/other_tower", tower);
-    return wt::AppointInput{keys_.pubkey[user], f.locator, f.blob, keys_.sign(signer, wt::appointment_digest(tower, f.locator, f.blob))};
+    return watchtower::AppointInput{keys_.pubkey[user], f.locator, f.blob, keys_.sign(signer, watchtower::appointment_digest(tower, f.locator, f.blob))};
   }
 
-  wt::ReleaseInput release() {
+  watchtower::ReleaseInput release() {
     Hash32 user = keys_.pubkey[any_key()];
     Hash32 where = random_hash();
     if (!world_.tower.appointments.empty() && chance(80)) {
-      const wt::EncryptedAppointment& held = world_.tower.appointments[below(world_.tower.appointments.size())];
+      const watchtower::EncryptedAppointment& held = world_.tower.appointments[below(world_.tower.appointments.size())];
       where = held.locator;
       if (chance(85)) user = held.user;
     }
@@ -272,15 +272,15 @@ class World {
     for (std::size_t k = 0; k < 4; ++k)
       if (keys_.pubkey[k] == user) signer = k;
     if (chance(15)) signer = (signer + 1 + below(3)) % 4;
-    return wt::ReleaseInput{user, where, keys_.sign(signer, wt::release_digest(world_.tower.tower_id, user, where))};
+    return watchtower::ReleaseInput{user, where, keys_.sign(signer, watchtower::release_digest(world_.tower.tower_id, user, where))};
   }
 
   // A response and its height.
-  std::pair<wt::RespondInput, u64> response() {
+  std::pair<watchtower::RespondInput, u64> response() {
     const std::size_t c = static_cast<std::size_t>(below(2));
-    const auto index = pc::find_channel(world_.adjudicator, id(c));
-    const pc::PaymentChannel& channel = world_.adjudicator.channels[*index];
-    pc::OffChainTransaction published = state(c, channel.sequence);
+    const auto index = payment_channel::find_channel(world_.adjudicator, id(c));
+    const payment_channel::PaymentChannel& channel = world_.adjudicator.channels[*index];
+    payment_channel::OffChainTransaction published = state(c, channel.sequence);
     switch (below(10)) {
       case 0: published = state(c, below(5)); break;                               // maybe another state
       case 1: published.new_balances[0] += 1; break;                                 // not the registered balances
@@ -290,34 +290,34 @@ class World {
       default: break;
     }
     u64 height = now_;
-    if (channel.state == pc::ChannelState::disputing) {
+    if (channel.state == payment_channel::ChannelState::disputing) {
       const u64 deadline = channel.dispute_deadline;
       const u64 choice = below(5);
       height = choice == 0 ? deadline - 1 : choice == 1 ? deadline : choice == 2 ? deadline + 1 : now_;
       if (choice > 2 && deadline > now_) height = now_ + below(deadline - now_);
     }
-    return {wt::RespondInput{published}, height};
+    return {watchtower::RespondInput{published}, height};
   }
 
   // A payment-channel step through the reference: the adjudicator moves on.
   void channel_step() {
     const std::size_t c = static_cast<std::size_t>(below(2));
-    const auto index = pc::find_channel(world_.adjudicator, id(c));
-    const pc::PaymentChannel channel = world_.adjudicator.channels[*index];
+    const auto index = payment_channel::find_channel(world_.adjudicator, id(c));
+    const payment_channel::PaymentChannel channel = world_.adjudicator.channels[*index];
     const u64 next = channel.sequence + below(3);
-    l2::Result<pc::Adjudicator, l2::ChannelError> moved = l2::ChannelError::unknown_channel;
-    if (channel.state == pc::ChannelState::active) {
-      moved = chance(50) ? pc::apply_force_close(world_.adjudicator, state(c, next), pc::Env{now_}, Libsecp256k1Check{})
-                         : pc::apply_update(world_.adjudicator, state(c, next + 1), pc::Env{now_}, Libsecp256k1Check{});
-    } else if (channel.state == pc::ChannelState::disputing && chance(30)) {
-      moved = pc::apply_challenge(world_.adjudicator, state(c, next + 1), pc::Env{now_}, Libsecp256k1Check{});
+    l2::Result<payment_channel::Adjudicator, l2::ChannelError> moved = l2::ChannelError::unknown_channel;
+    if (channel.state == payment_channel::ChannelState::active) {
+      moved = chance(50) ? payment_channel::apply_force_close(world_.adjudicator, state(c, next), payment_channel::Env{now_}, Libsecp256k1Check{})
+                         : payment_channel::apply_update(world_.adjudicator, state(c, next + 1), payment_channel::Env{now_}, Libsecp256k1Check{});
+    } else if (channel.state == payment_channel::ChannelState::disputing && chance(30)) {
+      moved = payment_channel::apply_challenge(world_.adjudicator, state(c, next + 1), payment_channel::Env{now_}, Libsecp256k1Check{});
     }
     if (moved) world_.adjudicator = moved.value();
   }
 
   void advance() { now_ += below(40); }
 
-  wt::WatchtowerWorld world_;
+  watchtower::WatchtowerWorld world_;
   u64 now_ = 102;
 
  private:
@@ -326,15 +326,15 @@ class World {
   std::array<std::array<std::size_t, 2>, 2> participants_{};
 };
 
-std::string describe(const wt::WatchtowerWorld& world) { return l2::codec::to_json(world).dump(); }
+std::string describe(const watchtower::WatchtowerWorld& world) { return l2::codec::to_json(world).dump(); }
 
 // The reference's outcome and the engine's; on agreement the world moves to the post-state.
 template <class Input, class Apply>
 void differential(model::Engine& engine, World& w, const std::string& op, const Input& in, u64 height, Apply reference,
                   Coverage& coverage, const std::string& boundary_if_accepted = "",
                   const std::string& boundary_if_rejected = "") {
-  const wt::WatchtowerWorld pre = w.world_;
-  const l2::Result<wt::WatchtowerWorld, WatchtowerError> expected = reference(pre, in, pc::Env{height});
+  const watchtower::WatchtowerWorld pre = w.world_;
+  const l2::Result<watchtower::WatchtowerWorld, WatchtowerError> expected = reference(pre, in, payment_channel::Env{height});
   const model::Engine::Outcome got = engine.apply(pre, in, height);
   ASSERT_TRUE(got.problem.empty()) << op << ": " << got.problem << "\n" << describe(pre);
   ASSERT_FALSE(got.ambiguous) << op;
@@ -342,7 +342,7 @@ void differential(model::Engine& engine, World& w, const std::string& op, const 
   ASSERT_EQ(got.error, code) << op << ": the model says " << l2::error_info(got.error).code << ", the reference "
                              << l2::error_info(code).code << "\ninput " << l2::codec::to_json(in).dump() << "\n"
                              << describe(pre);
-  const wt::WatchtowerWorld& post = expected ? expected.value() : pre;
+  const watchtower::WatchtowerWorld& post = expected ? expected.value() : pre;
   ASSERT_EQ(l2::reflect::encode(got.post), l2::reflect::encode(post))
       << op << ": post-states differ\nmodel     " << describe(got.post) << "\nreference " << describe(post);
   coverage.codes[op].insert(code);
@@ -365,7 +365,7 @@ TEST(WatchtowerModelEngine, AgreesWithTheReferenceOnRandomSteps) {
       w.advance();
       const u64 kind = w.below(100);
       if (kind < 15) {
-        const wt::RegisterUserInput in = w.registration();
+        const watchtower::RegisterUserInput in = w.registration();
         const u64 held = w.slots_of(in.user);
         // The user's total against UINT64_MAX: one under, equal, one over.
         std::string boundary;
@@ -375,35 +375,35 @@ TEST(WatchtowerModelEngine, AgreesWithTheReferenceOnRandomSteps) {
         }
         const bool over = in.slots > 0 && held > l2::u64_max - in.slots && held + in.slots == 0;
         differential(engine, w, "register_user", in, w.now_,
-                     [](const auto& s, const auto& i, const auto& env) { return wt::apply_register_user(s, i, env); }, coverage,
+                     [](const auto& s, const auto& i, const auto& env) { return watchtower::apply_register_user(s, i, env); }, coverage,
                      boundary, over ? "register_user total at UINT64_MAX + 1" : "");
       } else if (kind < 55) {
         if (w.world_.tower.appointments.size() >= model::max_searched_appointments) continue;
-        const wt::AppointInput in = w.appointment();
+        const watchtower::AppointInput in = w.appointment();
         const u64 held = w.slots_of(in.user);
-        const bool registered = wt::find_user(w.world_.tower, in.user).has_value();
+        const bool registered = watchtower::find_user(w.world_.tower, in.user).has_value();
         differential(engine, w, "appoint", in, w.now_,
-                     [&](const auto& s, const auto& i, const auto& env) { return wt::apply_appoint(s, i, env, check); }, coverage,
+                     [&](const auto& s, const auto& i, const auto& env) { return watchtower::apply_appoint(s, i, env, check); }, coverage,
                      registered && held == 1 ? "appoint with the last slot" : "",
                      registered && held == 0 ? "appoint with no slot" : "");
-        if (in.blob.size() != wt::appointment_blob_size && registered)
+        if (in.blob.size() != watchtower::appointment_blob_size && registered)
           coverage.boundaries.insert("appoint blob of " + std::to_string(in.blob.size()) + " bytes");
       } else if (kind < 65) {
-        const wt::ReleaseInput in = w.release();
+        const watchtower::ReleaseInput in = w.release();
         differential(engine, w, "release", in, w.now_,
-                     [&](const auto& s, const auto& i, const auto& env) { return wt::apply_release(s, i, env, check); }, coverage);
+                     [&](const auto& s, const auto& i, const auto& env) { return watchtower::apply_release(s, i, env, check); }, coverage);
       } else if (kind < 85) {
         const auto [in, height] = w.response();
-        const auto index = pc::find_channel(w.world_.adjudicator, in.published.channel_id);
+        const auto index = payment_channel::find_channel(w.world_.adjudicator, in.published.channel_id);
         std::string accepted, rejected;
-        if (index && w.world_.adjudicator.channels[*index].state == pc::ChannelState::disputing) {
+        if (index && w.world_.adjudicator.channels[*index].state == payment_channel::ChannelState::disputing) {
           const u64 deadline = w.world_.adjudicator.channels[*index].dispute_deadline;
           if (height + 1 == deadline) accepted = "respond at dispute_deadline - 1";
           if (height == deadline) rejected = "respond at dispute_deadline";
           if (height == deadline + 1) rejected = "respond at dispute_deadline + 1";
         }
         differential(engine, w, "respond", in, height,
-                     [&](const auto& s, const auto& i, const auto& env) { return wt::apply_respond(s, i, env, check); }, coverage,
+                     [&](const auto& s, const auto& i, const auto& env) { return watchtower::apply_respond(s, i, env, check); }, coverage,
                      accepted, rejected);
       } else {
         w.channel_step();
@@ -413,15 +413,15 @@ TEST(WatchtowerModelEngine, AgreesWithTheReferenceOnRandomSteps) {
     // Each sequence ends with the responses around the deadline of a channel still disputing, the
     // rejected ones first: at dispute_deadline + 1, at dispute_deadline, then at dispute_deadline - 1.
     for (std::size_t c = 0; c < 2; ++c) {
-      const pc::PaymentChannel channel = w.world_.adjudicator.channels[c];
-      if (channel.state != pc::ChannelState::disputing) continue;
-      const wt::RespondInput in{w.state(c, channel.sequence)};
+      const payment_channel::PaymentChannel channel = w.world_.adjudicator.channels[c];
+      if (channel.state != payment_channel::ChannelState::disputing) continue;
+      const watchtower::RespondInput in{w.state(c, channel.sequence)};
       for (const u64 height : {channel.dispute_deadline + 1, channel.dispute_deadline, channel.dispute_deadline - 1}) {
         const std::string at = height == channel.dispute_deadline       ? "respond at dispute_deadline"
                                : height > channel.dispute_deadline      ? "respond at dispute_deadline + 1"
                                                                         : "respond at dispute_deadline - 1";
         differential(engine, w, "respond", in, height,
-                     [&](const auto& s, const auto& i, const auto& env) { return wt::apply_respond(s, i, env, check); }, coverage,
+                     [&](const auto& s, const auto& i, const auto& env) { return watchtower::apply_respond(s, i, env, check); }, coverage,
                      height < channel.dispute_deadline ? at : "", height < channel.dispute_deadline ? "" : at);
       }
       if (::testing::Test::HasFatalFailure()) return;
@@ -464,22 +464,22 @@ TEST(WatchtowerModelEngine, ALongChainIsOpenedToItsEnd) {
   model::Engine engine(check);
   Coverage coverage;
   for (const std::size_t user : {std::size_t{0}, std::size_t{1}})
-    differential(engine, w, "register_user", wt::RegisterUserInput{keys.pubkey[user], 2 * latest}, 102,
-                 [](const auto& s, const auto& i, const auto& env) { return wt::apply_register_user(s, i, env); }, coverage);
+    differential(engine, w, "register_user", watchtower::RegisterUserInput{keys.pubkey[user], 2 * latest}, 102,
+                 [](const auto& s, const auto& i, const auto& env) { return watchtower::apply_register_user(s, i, env); }, coverage);
   for (u64 k = 0; k < latest; ++k) {
-    const wt::ClientAppointment link = wt::appointment_for(w.state(0, k), 1, w.state(0, k + 1));
-    const Bytes older = wt::seal_blob(w.state(0, k).signatures[1], w.state(0, 1));
+    const watchtower::ClientAppointment link = watchtower::appointment_for(w.state(0, k), 1, w.state(0, k + 1));
+    const Bytes older = watchtower::seal_blob(w.state(0, k).signatures[1], w.state(0, 1));
     for (const auto& [user, blob] : {std::pair<std::size_t, Bytes>{0, older}, std::pair<std::size_t, Bytes>{1, link.blob}}) {
-      const wt::AppointInput in{keys.pubkey[user], link.locator, blob,
-                                keys.sign(user, wt::appointment_digest(w.world_.tower.tower_id, link.locator, blob))};
+      const watchtower::AppointInput in{keys.pubkey[user], link.locator, blob,
+                                keys.sign(user, watchtower::appointment_digest(w.world_.tower.tower_id, link.locator, blob))};
       differential(engine, w, "appoint", in, 103,
-                   [&](const auto& s, const auto& i, const auto& env) { return wt::apply_appoint(s, i, env, check); }, coverage);
+                   [&](const auto& s, const auto& i, const auto& env) { return watchtower::apply_appoint(s, i, env, check); }, coverage);
     }
   }
   ASSERT_EQ(w.world_.tower.appointments.size(), 2 * latest);
-  w.world_.adjudicator = pc::apply_force_close(w.world_.adjudicator, w.state(0, 0), pc::Env{200}, check).value();
-  differential(engine, w, "respond", wt::RespondInput{w.state(0, 0)}, 201,
-               [&](const auto& s, const auto& i, const auto& env) { return wt::apply_respond(s, i, env, check); }, coverage);
+  w.world_.adjudicator = payment_channel::apply_force_close(w.world_.adjudicator, w.state(0, 0), payment_channel::Env{200}, check).value();
+  differential(engine, w, "respond", watchtower::RespondInput{w.state(0, 0)}, 201,
+               [&](const auto& s, const auto& i, const auto& env) { return watchtower::apply_respond(s, i, env, check); }, coverage);
   EXPECT_EQ(coverage.codes["respond"], std::set<WatchtowerError>{WatchtowerError::none});
   EXPECT_EQ(w.world_.adjudicator.channels[0].sequence, latest);
   // s_1 under the locator of s_0 opened too (newer than s_0); the other blobs of s_1 are older than
@@ -498,21 +498,21 @@ TEST(WatchtowerModelEngine, OnATieTheFirstStateFoundIsKept) {
     model::Engine engine(check);
     Coverage coverage;
     for (const std::size_t user : {std::size_t{0}, std::size_t{1}})
-      differential(engine, w, "register_user", wt::RegisterUserInput{keys.pubkey[user], 2}, 102,
-                   [](const auto& s, const auto& i, const auto& env) { return wt::apply_register_user(s, i, env); }, coverage);
-    const pc::Signature key = w.state(0, 0).signatures[1];
-    std::vector<std::pair<std::size_t, pc::OffChainTransaction>> filings = {{1, w.state(0, 1)}, {0, w.fork(0, 1)}};
+      differential(engine, w, "register_user", watchtower::RegisterUserInput{keys.pubkey[user], 2}, 102,
+                   [](const auto& s, const auto& i, const auto& env) { return watchtower::apply_register_user(s, i, env); }, coverage);
+    const payment_channel::Signature key = w.state(0, 0).signatures[1];
+    std::vector<std::pair<std::size_t, payment_channel::OffChainTransaction>> filings = {{1, w.state(0, 1)}, {0, w.fork(0, 1)}};
     if (fork_first) std::swap(filings[0], filings[1]);
     for (const auto& [user, inside] : filings) {
-      const Bytes blob = wt::seal_blob(key, inside);
-      const wt::AppointInput in{keys.pubkey[user], wt::locator(key), blob,
-                                keys.sign(user, wt::appointment_digest(w.world_.tower.tower_id, wt::locator(key), blob))};
+      const Bytes blob = watchtower::seal_blob(key, inside);
+      const watchtower::AppointInput in{keys.pubkey[user], watchtower::locator(key), blob,
+                                keys.sign(user, watchtower::appointment_digest(w.world_.tower.tower_id, watchtower::locator(key), blob))};
       differential(engine, w, "appoint", in, 103,
-                   [&](const auto& s, const auto& i, const auto& env) { return wt::apply_appoint(s, i, env, check); }, coverage);
+                   [&](const auto& s, const auto& i, const auto& env) { return watchtower::apply_appoint(s, i, env, check); }, coverage);
     }
-    w.world_.adjudicator = pc::apply_force_close(w.world_.adjudicator, w.state(0, 0), pc::Env{200}, check).value();
-    differential(engine, w, "respond", wt::RespondInput{w.state(0, 0)}, 201,
-                 [&](const auto& s, const auto& i, const auto& env) { return wt::apply_respond(s, i, env, check); }, coverage);
+    w.world_.adjudicator = payment_channel::apply_force_close(w.world_.adjudicator, w.state(0, 0), payment_channel::Env{200}, check).value();
+    differential(engine, w, "respond", watchtower::RespondInput{w.state(0, 0)}, 201,
+                 [&](const auto& s, const auto& i, const auto& env) { return watchtower::apply_respond(s, i, env, check); }, coverage);
     EXPECT_EQ(w.world_.adjudicator.channels[0].balances, filings[0].second.new_balances) << "fork first: " << fork_first;
   }
 }
@@ -523,13 +523,13 @@ TEST(WatchtowerModelEngine, ReportsAResponseItCannotModel) {
   std::mt19937_64 random(7);
   World w(keys, random);
   for (std::size_t i = 0; i <= model::max_searched_appointments; ++i)
-    w.world_.tower.appointments.push_back(wt::EncryptedAppointment{w.random_hash(), keys.pubkey[1], Bytes(wt::appointment_blob_size, 0)});
+    w.world_.tower.appointments.push_back(watchtower::EncryptedAppointment{w.random_hash(), keys.pubkey[1], Bytes(watchtower::appointment_blob_size, 0)});
   model::Engine engine(Libsecp256k1Check{});
-  const model::Engine::Outcome outcome = engine.apply(w.world_, wt::RespondInput{w.state(0, 0)}, 200);
+  const model::Engine::Outcome outcome = engine.apply(w.world_, watchtower::RespondInput{w.state(0, 0)}, 200);
   EXPECT_FALSE(outcome.problem.empty());
   // One appointment fewer is modelled.
   w.world_.tower.appointments.pop_back();
-  const model::Engine::Outcome modelled = engine.apply(w.world_, wt::RespondInput{w.state(0, 0)}, 200);
+  const model::Engine::Outcome modelled = engine.apply(w.world_, watchtower::RespondInput{w.state(0, 0)}, 200);
   EXPECT_TRUE(modelled.problem.empty()) << modelled.problem;
   EXPECT_EQ(modelled.error, WatchtowerError::not_disputing);
 }

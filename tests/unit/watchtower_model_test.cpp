@@ -17,12 +17,12 @@
 
 namespace {
 
-namespace pc = l2::ref::payment_channel;
-namespace wt = l2::ref::watchtower;
+namespace payment_channel = l2::ref::payment_channel;
+namespace watchtower = l2::ref::watchtower;
 namespace model = l2::inv::watchtower;
 using nlohmann::json;
 
-using Outcome = l2::Result<wt::WatchtowerWorld, l2::WatchtowerError>;
+using Outcome = l2::Result<watchtower::WatchtowerWorld, l2::WatchtowerError>;
 
 l2::inv::ObligationResult prove(model::Weakening weakening) {
   for (const auto& obligation : model::obligations(weakening)) {
@@ -36,22 +36,22 @@ l2::inv::ObligationResult prove(model::Weakening weakening) {
 
 // The world after every step, with `weakening` applied to appoint; the payment-channel ops through
 // the operations table.
-std::vector<wt::WatchtowerWorld> replay(const json& document, model::Weakening weakening, std::string& last_error) {
-  std::vector<wt::WatchtowerWorld> states{l2::codec::from_json<wt::WatchtowerWorld>(document.at("pre_state")).value()};
+std::vector<watchtower::WatchtowerWorld> replay(const json& document, model::Weakening weakening, std::string& last_error) {
+  std::vector<watchtower::WatchtowerWorld> states{l2::codec::from_json<watchtower::WatchtowerWorld>(document.at("pre_state")).value()};
   for (const json& step : document.at("steps")) {
     const std::string op = step.at("op");
-    const pc::Env env{std::stoull(step.at("height").get<std::string>())};
-    const wt::WatchtowerWorld& world = states.back();
-    const auto code = wt::Operations::parse(op);
+    const payment_channel::Env env{std::stoull(step.at("height").get<std::string>())};
+    const watchtower::WatchtowerWorld& world = states.back();
+    const auto code = watchtower::Operations::parse(op);
     EXPECT_TRUE(code.has_value()) << op;
     std::string error;
-    std::optional<wt::WatchtowerWorld> next;
+    std::optional<watchtower::WatchtowerWorld> next;
     if (op == "appoint") {
-      const Outcome out = model::appoint(world, l2::codec::from_json<wt::AppointInput>(step.at("input")).value(), env, weakening);
+      const Outcome out = model::appoint(world, l2::codec::from_json<watchtower::AppointInput>(step.at("input")).value(), env, weakening);
       if (out) next = out.value();
       else error = l2::error_info(out.error()).code;
     } else {
-      wt::Operations::visit(*code, [&](auto operation) {
+      watchtower::Operations::visit(*code, [&](auto operation) {
         using Op = typename decltype(operation)::type;
         const auto out = Op::apply(world, l2::codec::from_json<typename Op::Input>(step.at("input")).value(), env);
         if (out) next = out.value();
@@ -59,7 +59,7 @@ std::vector<wt::WatchtowerWorld> replay(const json& document, model::Weakening w
       });
     }
     const json& expect = step.at("expect");
-    if (next) EXPECT_EQ(expect.at("state_root"), l2::to_hex(wt::state_root(*next))) << op;
+    if (next) EXPECT_EQ(expect.at("state_root"), l2::to_hex(watchtower::state_root(*next))) << op;
     else EXPECT_EQ(expect.at("error"), error) << op;
     last_error = error;
     states.push_back(next.value_or(world));
@@ -85,18 +85,18 @@ TEST(WatchtowerModel, LocatorSquattingUnderTheDraftIsFoundAndReplays) {
   const auto weak = replay(document, model::Weakening::locator_duplicates_global, last_error);
   EXPECT_EQ(last_error, "WT_NOTHING_NEWER");
   // The real tower: the client's chain is intact, and the response registers the latest state.
-  wt::WatchtowerWorld world = l2::codec::from_json<wt::WatchtowerWorld>(document.at("pre_state")).value();
+  watchtower::WatchtowerWorld world = l2::codec::from_json<watchtower::WatchtowerWorld>(document.at("pre_state")).value();
   for (const json& step : document.at("steps")) {
-    const auto code = wt::Operations::parse(step.at("op").get<std::string>());
-    wt::Operations::visit(*code, [&](auto operation) {
+    const auto code = watchtower::Operations::parse(step.at("op").get<std::string>());
+    watchtower::Operations::visit(*code, [&](auto operation) {
       using Op = typename decltype(operation)::type;
       const auto out = Op::apply(world, l2::codec::from_json<typename Op::Input>(step.at("input")).value(),
-                                 pc::Env{std::stoull(step.at("height").get<std::string>())});
+                                 payment_channel::Env{std::stoull(step.at("height").get<std::string>())});
       if (out) world = out.value();
     });
   }
-  const pc::PaymentChannel& channel = world.adjudicator.channels.back();
-  EXPECT_EQ(channel.state, pc::ChannelState::disputing);
+  const payment_channel::PaymentChannel& channel = world.adjudicator.channels.back();
+  EXPECT_EQ(channel.state, payment_channel::ChannelState::disputing);
   EXPECT_EQ(channel.sequence, 3u) << "the tower answered with s_3";
   EXPECT_EQ(weak.back().adjudicator.channels.back().sequence, 1u) << "under the draft the stale s_1 stays registered";
 }

@@ -33,13 +33,13 @@ using l2::ChannelError;
 using l2::Hash32;
 using l2::u64;
 using l2::WatchtowerError;
-namespace pc = l2::ref::payment_channel;
-namespace wt = l2::ref::watchtower;
+namespace payment_channel = l2::ref::payment_channel;
+namespace watchtower = l2::ref::watchtower;
 namespace oracle = l2::test::libsecp256k1;
-using pc::ChannelState;
-using pc::Env;
-using pc::OffChainTransaction;
-using wt::WatchtowerWorld;
+using payment_channel::ChannelState;
+using payment_channel::Env;
+using payment_channel::OffChainTransaction;
+using watchtower::WatchtowerWorld;
 
 constexpr u64 chain = 7;
 constexpr u64 capacity = 10000;
@@ -122,8 +122,8 @@ T must(const l2::Result<T, E>& result, std::string_view step) {
   return result.value();
 }
 
-pc::Layer2Config test_config() {
-  pc::Layer2Config config{};
+payment_channel::Layer2Config test_config() {
+  payment_channel::Layer2Config config{};
   config.max_channels_per_user = 2;
   config.channel_timeout_blocks = timeout_height - open_height;
   config.dispute_period_blocks = dispute_period;
@@ -162,12 +162,12 @@ class WatchtowerTest : public ::testing::Test {
     adjudicator_id = oracle::tagged_hash("test/adjudicator", seed);
     tower_id = oracle::tagged_hash("test/tower", seed);
     other_tower_id = oracle::tagged_hash("test/other_tower", seed);
-    empty.adjudicator = must(pc::deploy(pc::DeployInput{chain, adjudicator_id, test_config()}), "deploy");
+    empty.adjudicator = must(payment_channel::deploy(payment_channel::DeployInput{chain, adjudicator_id, test_config()}), "deploy");
     empty.tower.tower_id = tower_id;
   }
 
-  Hash32 id(u64 nonce = 0) const { return pc::channel_id(chain, adjudicator_id, {key[0], key[1]}, nonce); }
-  pc::Signature sign(std::size_t signer, const Hash32& digest) const {
+  Hash32 id(u64 nonce = 0) const { return payment_channel::channel_id(chain, adjudicator_id, {key[0], key[1]}, nonce); }
+  payment_channel::Signature sign(std::size_t signer, const Hash32& digest) const {
     return oracle::sign(secret[signer], digest, Hash32{}).value();
   }
 
@@ -176,7 +176,7 @@ class WatchtowerTest : public ::testing::Test {
   static std::array<u64, 2> balances_at(u64 k) { return {6000 - 1000 * k, 4000 + 1000 * k}; }
   OffChainTransaction signed_state(u64 sequence, std::array<u64, 2> balances, u64 nonce = 0,
                                    std::array<std::size_t, 2> signers = {0, 1}) const {
-    const Hash32 digest = pc::state_digest(chain, id(nonce), sequence, balances);
+    const Hash32 digest = payment_channel::state_digest(chain, id(nonce), sequence, balances);
     return OffChainTransaction{id(nonce), sequence, balances, {sign(signers[0], digest), sign(signers[1], digest)}};
   }
   OffChainTransaction state(u64 k, u64 nonce = 0) const { return signed_state(k, balances_at(k), nonce); }
@@ -184,46 +184,46 @@ class WatchtowerTest : public ::testing::Test {
   // Channel `nonce` opened on s_0 at 100 and funded at 101, through the world's operations table.
   WatchtowerWorld funded(WatchtowerWorld world, u64 nonce = 0) const {
     const OffChainTransaction opening = state(0, nonce);
-    world = must(wt::OnWorldAdjudicator<pc::Open>::apply(
-                     world, pc::OpenInput{{key[0], key[1]}, opening.new_balances, capacity, nonce, opening.signatures},
+    world = must(watchtower::OnWorldAdjudicator<payment_channel::Open>::apply(
+                     world, payment_channel::OpenInput{{key[0], key[1]}, opening.new_balances, capacity, nonce, opening.signatures},
                      Env{open_height}),
                  "open");
-    return must(wt::OnWorldAdjudicator<pc::Fund>::apply(world, pc::FundInput{id(nonce), capacity}, Env{fund_height}),
+    return must(watchtower::OnWorldAdjudicator<payment_channel::Fund>::apply(world, payment_channel::FundInput{id(nonce), capacity}, Env{fund_height}),
                 "fund");
   }
   WatchtowerWorld funded() const { return funded(empty); }
   WatchtowerWorld with_user(const WatchtowerWorld& world, std::size_t user, u64 slots) const {
-    return must(wt::apply_register_user(world, wt::RegisterUserInput{key[user], slots}, Env{99}), "register_user");
+    return must(watchtower::apply_register_user(world, watchtower::RegisterUserInput{key[user], slots}, Env{99}), "register_user");
   }
 
   // `user`'s appointment, signed by `signer` for the tower `tower`.
-  wt::AppointInput filing(std::size_t user, const Hash32& where, const Bytes& blob, std::size_t signer,
+  watchtower::AppointInput filing(std::size_t user, const Hash32& where, const Bytes& blob, std::size_t signer,
                           const Hash32& tower) const {
-    return wt::AppointInput{key[user], where, blob, sign(signer, wt::appointment_digest(tower, where, blob))};
+    return watchtower::AppointInput{key[user], where, blob, sign(signer, watchtower::appointment_digest(tower, where, blob))};
   }
-  wt::AppointInput filing(std::size_t user, const Hash32& where, const Bytes& blob) const {
+  watchtower::AppointInput filing(std::size_t user, const Hash32& where, const Bytes& blob) const {
     return filing(user, where, blob, user, tower_id);
   }
-  wt::AppointInput filing(std::size_t user, const wt::ClientAppointment& appointment) const {
+  watchtower::AppointInput filing(std::size_t user, const watchtower::ClientAppointment& appointment) const {
     return filing(user, appointment.locator, appointment.blob);
   }
-  WatchtowerWorld file(const WatchtowerWorld& world, std::size_t user, const wt::ClientAppointment& appointment) const {
-    return must(wt::apply_appoint(world, filing(user, appointment), Env{102}), "appoint");
+  WatchtowerWorld file(const WatchtowerWorld& world, std::size_t user, const watchtower::ClientAppointment& appointment) const {
+    return must(watchtower::apply_appoint(world, filing(user, appointment), Env{102}), "appoint");
   }
   // What the client files when it co-signs s_{k+1}: that state under its own signature of s_k.
-  wt::ClientAppointment link(u64 k, u64 nonce = 0) const {
-    return wt::appointment_for(state(k, nonce), client, state(k + 1, nonce));
+  watchtower::ClientAppointment link(u64 k, u64 nonce = 0) const {
+    return watchtower::appointment_for(state(k, nonce), client, state(k + 1, nonce));
   }
   // The client's chain s_0 -> s_1 -> ... -> s_latest.
   WatchtowerWorld client_files_chain(WatchtowerWorld world, u64 latest, u64 nonce = 0) const {
     for (u64 k = 0; k < latest; ++k) world = file(world, client, link(k, nonce));
     return world;
   }
-  wt::ReleaseInput releasing(std::size_t user, const Hash32& where, std::size_t signer, const Hash32& tower) const {
-    return wt::ReleaseInput{key[user], where, sign(signer, wt::release_digest(tower, key[user], where))};
+  watchtower::ReleaseInput releasing(std::size_t user, const Hash32& where, std::size_t signer, const Hash32& tower) const {
+    return watchtower::ReleaseInput{key[user], where, sign(signer, watchtower::release_digest(tower, key[user], where))};
   }
   WatchtowerWorld force_closed(WatchtowerWorld world, u64 k, u64 nonce = 0) const {
-    return must(wt::OnWorldAdjudicator<pc::ForceClose>::apply(world, state(k, nonce), Env{force_height}), "force_close");
+    return must(watchtower::OnWorldAdjudicator<payment_channel::ForceClose>::apply(world, state(k, nonce), Env{force_height}), "force_close");
   }
   // The client (5 slots) filed s_0 .. s_latest and went offline; the counterparty force-closed on
   // s_published at 200.
@@ -232,21 +232,21 @@ class WatchtowerTest : public ::testing::Test {
   }
   static l2::Result<WatchtowerWorld, WatchtowerError> respond(const WatchtowerWorld& world,
                                                               const OffChainTransaction& published, u64 height) {
-    return wt::apply_respond(world, wt::RespondInput{published}, Env{height});
+    return watchtower::apply_respond(world, watchtower::RespondInput{published}, Env{height});
   }
-  static std::optional<wt::Answer> latest_from(const WatchtowerWorld& world, const OffChainTransaction& published,
+  static std::optional<watchtower::Answer> latest_from(const WatchtowerWorld& world, const OffChainTransaction& published,
                                                std::size_t channel = 0) {
-    return wt::find_latest(world.tower, world.adjudicator, world.adjudicator.channels[channel], published,
-                           pc::Bip340Check{});
+    return watchtower::find_latest(world.tower, world.adjudicator, world.adjudicator.channels[channel], published,
+                           payment_channel::Bip340Check{});
   }
 
   u64 slots_of(const WatchtowerWorld& world, std::size_t user) const {
-    const auto index = wt::find_user(world.tower, key[user]);
+    const auto index = watchtower::find_user(world.tower, key[user]);
     return index ? world.tower.users[*index].slots : 0;
   }
   std::size_t held_by(const WatchtowerWorld& world, std::size_t user) const {
     return static_cast<std::size_t>(std::count_if(world.tower.appointments.begin(), world.tower.appointments.end(),
-                                                  [&](const wt::EncryptedAppointment& a) { return a.user == key[user]; }));
+                                                  [&](const watchtower::EncryptedAppointment& a) { return a.user == key[user]; }));
   }
 
   Hash32 secret[3]{};
@@ -266,18 +266,18 @@ TEST(WatchtowerErrors, EveryCodeIsARowOfTheSpecAndDistinct) {
 // ---- identifiers, keys and digests ----
 
 TEST_F(WatchtowerTest, LocatorAndKeyHashTheSignatureUnderTheirOwnTags) {
-  const pc::Signature signature = state(1).signatures[client];
-  EXPECT_EQ(wt::locator(signature), oracle::tagged_hash("L2/watchtower/locator", signature));
-  EXPECT_EQ(wt::blob_key(signature), oracle::tagged_hash("L2/watchtower/blob_key", signature));
+  const payment_channel::Signature signature = state(1).signatures[client];
+  EXPECT_EQ(watchtower::locator(signature), oracle::tagged_hash("L2/watchtower/locator", signature));
+  EXPECT_EQ(watchtower::blob_key(signature), oracle::tagged_hash("L2/watchtower/blob_key", signature));
   // The tower stores locators: the key must not be the locator (one tag for both would hand it
   // every key).
-  EXPECT_NE(wt::locator(signature), wt::blob_key(signature));
+  EXPECT_NE(watchtower::locator(signature), watchtower::blob_key(signature));
   // Each signature has its own locator: the counterparty's signature of the same state files elsewhere.
-  EXPECT_NE(wt::locator(signature), wt::locator(state(1).signatures[counterparty]));
+  EXPECT_NE(watchtower::locator(signature), watchtower::locator(state(1).signatures[counterparty]));
 }
 
 TEST_F(WatchtowerTest, SealBlobIsRfc8439UnderTheBlobKeyWithTheLocatorAsAad) {
-  const pc::Signature signature = state(0).signatures[client];
+  const payment_channel::Signature signature = state(0).signatures[client];
   const OffChainTransaction next = state(1);
   const Hash32 key_bytes = oracle::tagged_hash("L2/watchtower/blob_key", signature);
   const Hash32 where = oracle::tagged_hash("L2/watchtower/locator", signature);
@@ -286,40 +286,40 @@ TEST_F(WatchtowerTest, SealBlobIsRfc8439UnderTheBlobKeyWithTheLocatorAsAad) {
   ASSERT_EQ(plaintext.size(), 184u);
   EXPECT_EQ(l2::reflect::encode(next), plaintext);
 
-  const Bytes blob = wt::seal_blob(signature, next);
+  const Bytes blob = watchtower::seal_blob(signature, next);
   EXPECT_EQ(blob.size(), 200u);
-  EXPECT_EQ(wt::appointment_blob_size, 200u);
+  EXPECT_EQ(watchtower::appointment_blob_size, 200u);
   EXPECT_EQ(l2::to_hex(blob), l2::to_hex(openssl::seal(key_bytes, aad, plaintext)));
   const std::optional<Bytes> opened = openssl::open(key_bytes, aad, blob);
   ASSERT_TRUE(opened.has_value());
   EXPECT_EQ(*opened, plaintext);
   // The locator the tower stores opens nothing, and the blob is bound to its locator.
   EXPECT_FALSE(openssl::open(where, aad, blob).has_value());
-  const Hash32 other = wt::locator(state(1).signatures[client]);
+  const Hash32 other = watchtower::locator(state(1).signatures[client]);
   EXPECT_FALSE(openssl::open(key_bytes, Bytes(other.begin(), other.end()), blob).has_value());
 }
 
 TEST_F(WatchtowerTest, EveryBlobHasOneSize) {
   // What the tower sees of a blob must not depend on the state: not its sequence, not its balances.
-  const pc::Signature signature = state(0).signatures[client];
+  const payment_channel::Signature signature = state(0).signatures[client];
   for (const OffChainTransaction& next :
        {state(1), signed_state(0, {capacity, 0}), signed_state(l2::u64_max, {0, capacity}), state(2, 1)})
-    EXPECT_EQ(wt::seal_blob(signature, next).size(), wt::appointment_blob_size);
+    EXPECT_EQ(watchtower::seal_blob(signature, next).size(), watchtower::appointment_blob_size);
 }
 
 TEST_F(WatchtowerTest, AppointmentForUsesTheClientsOwnSignatureOfTheSupersededState) {
   const OffChainTransaction previous = state(1);
   const OffChainTransaction next = state(2);
   for (const std::size_t slot : {counterparty, client}) {
-    const wt::ClientAppointment appointment = wt::appointment_for(previous, slot, next);
-    EXPECT_EQ(appointment.locator, wt::locator(previous.signatures[slot]));
-    EXPECT_EQ(appointment.blob, wt::seal_blob(previous.signatures[slot], next));
+    const watchtower::ClientAppointment appointment = watchtower::appointment_for(previous, slot, next);
+    EXPECT_EQ(appointment.locator, watchtower::locator(previous.signatures[slot]));
+    EXPECT_EQ(appointment.blob, watchtower::seal_blob(previous.signatures[slot], next));
   }
-  EXPECT_NE(wt::appointment_for(previous, counterparty, next).locator, wt::appointment_for(previous, client, next).locator);
+  EXPECT_NE(watchtower::appointment_for(previous, counterparty, next).locator, watchtower::appointment_for(previous, client, next).locator);
 }
 
 TEST_F(WatchtowerTest, DigestsAndStateRootHashTheDocumentedBytes) {
-  const wt::ClientAppointment appointment = link(0);
+  const watchtower::ClientAppointment appointment = link(0);
   // appointment_digest: tower_id || locator || u32 length 200 || blob = 268 bytes.
   Bytes body;
   l2::append(body, tower_id);
@@ -327,26 +327,26 @@ TEST_F(WatchtowerTest, DigestsAndStateRootHashTheDocumentedBytes) {
   l2::put_u32_be(body, 200);
   l2::append(body, appointment.blob);
   ASSERT_EQ(body.size(), 32u + 32u + 4u + 200u);
-  EXPECT_EQ(wt::appointment_digest(tower_id, appointment.locator, appointment.blob),
+  EXPECT_EQ(watchtower::appointment_digest(tower_id, appointment.locator, appointment.blob),
             oracle::tagged_hash("L2/watchtower/appointment", body));
   // release_digest: tower_id || user || locator = 96 bytes.
   Bytes release;
   l2::append(release, tower_id);
   l2::append(release, key[client]);
   l2::append(release, appointment.locator);
-  EXPECT_EQ(wt::release_digest(tower_id, key[client], appointment.locator),
+  EXPECT_EQ(watchtower::release_digest(tower_id, key[client], appointment.locator),
             oracle::tagged_hash("L2/watchtower/release", release));
   // Both digests bind the tower.
-  EXPECT_NE(wt::appointment_digest(other_tower_id, appointment.locator, appointment.blob),
-            wt::appointment_digest(tower_id, appointment.locator, appointment.blob));
-  EXPECT_NE(wt::release_digest(other_tower_id, key[client], appointment.locator),
-            wt::release_digest(tower_id, key[client], appointment.locator));
+  EXPECT_NE(watchtower::appointment_digest(other_tower_id, appointment.locator, appointment.blob),
+            watchtower::appointment_digest(tower_id, appointment.locator, appointment.blob));
+  EXPECT_NE(watchtower::release_digest(other_tower_id, key[client], appointment.locator),
+            watchtower::release_digest(tower_id, key[client], appointment.locator));
 
   const WatchtowerWorld world = breached();
-  EXPECT_EQ(wt::state_root(world), oracle::tagged_hash("L2/watchtower/world", l2::reflect::encode(world)));
+  EXPECT_EQ(watchtower::state_root(world), oracle::tagged_hash("L2/watchtower/world", l2::reflect::encode(world)));
   WatchtowerWorld without_tower = world;
   without_tower.tower = {};
-  EXPECT_NE(wt::state_root(world), wt::state_root(without_tower));
+  EXPECT_NE(watchtower::state_root(world), watchtower::state_root(without_tower));
 }
 
 // ---- apply_register_user [WT-USER-1, WT-USER-2] ----
@@ -365,7 +365,7 @@ TEST_F(WatchtowerTest, RegisterUserAppendsNewUsersAndAddsSlotsToKnownOnes) {
 
 TEST_F(WatchtowerTest, RegisterUserAddsOneSlotAtLeast) {
   const auto register_slots = [&](const WatchtowerWorld& world, u64 slots) {
-    return wt::apply_register_user(world, wt::RegisterUserInput{key[client], slots}, Env{99});
+    return watchtower::apply_register_user(world, watchtower::RegisterUserInput{key[client], slots}, Env{99});
   };
   EXPECT_EQ(code_of(register_slots(empty, 0)), code(WatchtowerError::user_no_slots));
   EXPECT_EQ(code_of(register_slots(with_user(empty, client, 4), 0)), code(WatchtowerError::user_no_slots))
@@ -376,7 +376,7 @@ TEST_F(WatchtowerTest, RegisterUserAddsOneSlotAtLeast) {
 
 TEST_F(WatchtowerTest, RegisterUserSlotsOverflowBoundary) {
   const auto register_slots = [&](const WatchtowerWorld& world, u64 slots) {
-    return wt::apply_register_user(world, wt::RegisterUserInput{key[client], slots}, Env{99});
+    return watchtower::apply_register_user(world, watchtower::RegisterUserInput{key[client], slots}, Env{99});
   };
   EXPECT_EQ(must(register_slots(empty, l2::u64_max), "UINT64_MAX").tower.users[0].slots, l2::u64_max);
   const WatchtowerWorld almost = with_user(empty, client, l2::u64_max - 1);
@@ -393,8 +393,8 @@ TEST_F(WatchtowerTest, RegisterUserSlotsOverflowBoundary) {
 
 TEST_F(WatchtowerTest, AppointFilesTheBlobUnderItsLocatorAndTakesOneSlot) {
   const WatchtowerWorld before = with_user(funded(), client, 2);
-  const wt::ClientAppointment appointment = link(0);
-  const WatchtowerWorld after = must(wt::apply_appoint(before, filing(client, appointment), Env{102}), "appoint");
+  const watchtower::ClientAppointment appointment = link(0);
+  const WatchtowerWorld after = must(watchtower::apply_appoint(before, filing(client, appointment), Env{102}), "appoint");
   ASSERT_EQ(after.tower.appointments.size(), 1u);
   EXPECT_EQ(after.tower.appointments[0].locator, appointment.locator);
   EXPECT_EQ(after.tower.appointments[0].user, key[client]);
@@ -404,23 +404,23 @@ TEST_F(WatchtowerTest, AppointFilesTheBlobUnderItsLocatorAndTakesOneSlot) {
 }
 
 TEST_F(WatchtowerTest, AppointNeedsARegisteredUser) {
-  const wt::ClientAppointment appointment = link(0);
-  EXPECT_EQ(code_of(wt::apply_appoint(funded(), filing(client, appointment), Env{102})),
+  const watchtower::ClientAppointment appointment = link(0);
+  EXPECT_EQ(code_of(watchtower::apply_appoint(funded(), filing(client, appointment), Env{102})),
             code(WatchtowerError::unknown_user));
   // Another key's slots do not count for this user.
-  EXPECT_EQ(code_of(wt::apply_appoint(with_user(funded(), counterparty, 5), filing(client, appointment), Env{102})),
+  EXPECT_EQ(code_of(watchtower::apply_appoint(with_user(funded(), counterparty, 5), filing(client, appointment), Env{102})),
             code(WatchtowerError::unknown_user));
-  EXPECT_EQ(code_of(wt::apply_appoint(with_user(funded(), client, 1), filing(client, appointment), Env{102})), "OK");
+  EXPECT_EQ(code_of(watchtower::apply_appoint(with_user(funded(), client, 1), filing(client, appointment), Env{102})), "OK");
 }
 
 TEST_F(WatchtowerTest, AppointBlobSizeBoundary) {
   const WatchtowerWorld world = with_user(funded(), client, 2);
-  const wt::ClientAppointment appointment = link(0);
+  const watchtower::ClientAppointment appointment = link(0);
   for (const std::size_t size : {std::size_t{0}, std::size_t{199}, std::size_t{200}, std::size_t{201}}) {
     Bytes blob = appointment.blob;
     blob.resize(size, 0);
     // Signed over the blob as filed, so only its size can reject it.
-    const auto result = wt::apply_appoint(world, filing(client, appointment.locator, blob), Env{102});
+    const auto result = watchtower::apply_appoint(world, filing(client, appointment.locator, blob), Env{102});
     EXPECT_EQ(code_of(result), size == 200 ? "OK" : code(WatchtowerError::blob_size)) << "size " << size;
   }
 }
@@ -428,16 +428,16 @@ TEST_F(WatchtowerTest, AppointBlobSizeBoundary) {
 TEST_F(WatchtowerTest, AppointDuplicateLocatorIsPerUser) {
   const WatchtowerWorld world = with_user(with_user(funded(), client, 5), counterparty, 5);
   const WatchtowerWorld filed = file(world, client, link(0));
-  EXPECT_EQ(code_of(wt::apply_appoint(filed, filing(client, link(0)), Env{103})), code(WatchtowerError::duplicate_locator));
+  EXPECT_EQ(code_of(watchtower::apply_appoint(filed, filing(client, link(0)), Env{103})), code(WatchtowerError::duplicate_locator));
   // Another blob under the same locator is still a duplicate for that user.
   Bytes other_blob = link(0).blob;
   other_blob[0] ^= 0x01;
-  EXPECT_EQ(code_of(wt::apply_appoint(filed, filing(client, link(0).locator, other_blob), Env{103})),
+  EXPECT_EQ(code_of(watchtower::apply_appoint(filed, filing(client, link(0).locator, other_blob), Env{103})),
             code(WatchtowerError::duplicate_locator));
   // Another user under the same locator, and the same user under another locator, are accepted.
-  const WatchtowerWorld both = must(wt::apply_appoint(filed, filing(counterparty, link(0)), Env{103}), "other user");
+  const WatchtowerWorld both = must(watchtower::apply_appoint(filed, filing(counterparty, link(0)), Env{103}), "other user");
   EXPECT_EQ(both.tower.appointments.size(), 2u);
-  EXPECT_EQ(code_of(wt::apply_appoint(filed, filing(client, link(1)), Env{103})), "OK");
+  EXPECT_EQ(code_of(watchtower::apply_appoint(filed, filing(client, link(1)), Env{103})), "OK");
 }
 
 TEST_F(WatchtowerTest, AppointSlotBoundary) {
@@ -445,57 +445,57 @@ TEST_F(WatchtowerTest, AppointSlotBoundary) {
   const WatchtowerWorld one = with_user(funded(), client, 1);
   const WatchtowerWorld used = file(one, client, link(0));
   EXPECT_EQ(slots_of(used, client), 0u);
-  EXPECT_EQ(code_of(wt::apply_appoint(used, filing(client, link(1)), Env{103})), code(WatchtowerError::no_slots));
+  EXPECT_EQ(code_of(watchtower::apply_appoint(used, filing(client, link(1)), Env{103})), code(WatchtowerError::no_slots));
   // Two slots: the second appointment is the last.
   const WatchtowerWorld two = file(file(with_user(funded(), client, 2), client, link(0)), client, link(1));
   EXPECT_EQ(slots_of(two, client), 0u);
   // A top-up gives the user room again.
-  EXPECT_EQ(code_of(wt::apply_appoint(with_user(used, client, 1), filing(client, link(1)), Env{103})), "OK");
+  EXPECT_EQ(code_of(watchtower::apply_appoint(with_user(used, client, 1), filing(client, link(1)), Env{103})), "OK");
   // UINT64_MAX slots: one appointment leaves UINT64_MAX - 1.
   EXPECT_EQ(slots_of(file(with_user(funded(), client, l2::u64_max), client, link(0)), client), l2::u64_max - 1);
 }
 
 TEST_F(WatchtowerTest, AppointSignatureBindsUserTowerLocatorAndBlob) {
   const WatchtowerWorld world = with_user(with_user(funded(), client, 2), outsider, 2);
-  const wt::ClientAppointment appointment = link(0);
-  const auto appoint = [&](const wt::AppointInput& in) { return wt::apply_appoint(world, in, Env{102}); };
+  const watchtower::ClientAppointment appointment = link(0);
+  const auto appoint = [&](const watchtower::AppointInput& in) { return watchtower::apply_appoint(world, in, Env{102}); };
   EXPECT_EQ(code_of(appoint(filing(client, appointment.locator, appointment.blob, client, tower_id))), "OK");
   const std::string_view bad = code(WatchtowerError::bad_appointment_signature);
   EXPECT_EQ(code_of(appoint(filing(client, appointment.locator, appointment.blob, outsider, tower_id))), bad)
       << "signed by another registered user";
   EXPECT_EQ(code_of(appoint(filing(client, appointment.locator, appointment.blob, client, other_tower_id))), bad)
       << "signed for another tower";
-  wt::AppointInput other_blob = filing(client, appointment.locator, appointment.blob);
+  watchtower::AppointInput other_blob = filing(client, appointment.locator, appointment.blob);
   other_blob.blob[199] ^= 0x80;
   EXPECT_EQ(code_of(appoint(other_blob)), bad) << "the blob changed after signing";
-  wt::AppointInput other_locator = filing(client, appointment.locator, appointment.blob);
+  watchtower::AppointInput other_locator = filing(client, appointment.locator, appointment.blob);
   other_locator.locator = link(1).locator;
   EXPECT_EQ(code_of(appoint(other_locator)), bad) << "the locator changed after signing";
-  wt::AppointInput flipped = filing(client, appointment.locator, appointment.blob);
+  watchtower::AppointInput flipped = filing(client, appointment.locator, appointment.blob);
   flipped.signature[63] ^= 0x01;
   EXPECT_EQ(code_of(appoint(flipped)), bad);
   // A release signature is not an appointment signature (their tags differ).
-  const wt::AppointInput with_release_signature{key[client], appointment.locator, appointment.blob,
+  const watchtower::AppointInput with_release_signature{key[client], appointment.locator, appointment.blob,
                                                 releasing(client, appointment.locator, client, tower_id).signature};
   EXPECT_EQ(code_of(appoint(with_release_signature)), bad);
 }
 
 TEST_F(WatchtowerTest, AppointRulesAreCheckedInSpecOrder) {
-  const wt::ClientAppointment appointment = link(0);
+  const watchtower::ClientAppointment appointment = link(0);
   Bytes short_blob = appointment.blob;
   short_blob.pop_back();
   // WT-APPT-1 before WT-APPT-2.
-  EXPECT_EQ(code_of(wt::apply_appoint(funded(), filing(client, appointment.locator, short_blob), Env{102})),
+  EXPECT_EQ(code_of(watchtower::apply_appoint(funded(), filing(client, appointment.locator, short_blob), Env{102})),
             code(WatchtowerError::unknown_user));
   // WT-APPT-2 before WT-APPT-3: a short blob under a locator already held.
   const WatchtowerWorld held = file(with_user(funded(), client, 1), client, appointment);
-  EXPECT_EQ(code_of(wt::apply_appoint(held, filing(client, appointment.locator, short_blob), Env{103})),
+  EXPECT_EQ(code_of(watchtower::apply_appoint(held, filing(client, appointment.locator, short_blob), Env{103})),
             code(WatchtowerError::blob_size));
   // WT-APPT-3 before WT-APPT-4: the user has no slot left and refiles the same locator.
   ASSERT_EQ(slots_of(held, client), 0u);
-  EXPECT_EQ(code_of(wt::apply_appoint(held, filing(client, appointment), Env{103})), code(WatchtowerError::duplicate_locator));
+  EXPECT_EQ(code_of(watchtower::apply_appoint(held, filing(client, appointment), Env{103})), code(WatchtowerError::duplicate_locator));
   // WT-APPT-4 before WT-APPT-5: no slot and a bad signature.
-  EXPECT_EQ(code_of(wt::apply_appoint(held, filing(client, link(1).locator, link(1).blob, outsider, tower_id), Env{103})),
+  EXPECT_EQ(code_of(watchtower::apply_appoint(held, filing(client, link(1).locator, link(1).blob, outsider, tower_id), Env{103})),
             code(WatchtowerError::no_slots));
 }
 
@@ -505,42 +505,42 @@ TEST_F(WatchtowerTest, ReleaseRemovesTheAppointmentAndGivesItsSlotBack) {
   const WatchtowerWorld filed = client_files_chain(with_user(funded(), client, 3), 3);
   ASSERT_EQ(slots_of(filed, client), 0u);
   const WatchtowerWorld released =
-      must(wt::apply_release(filed, releasing(client, link(1).locator, client, tower_id), Env{150}), "release");
+      must(watchtower::apply_release(filed, releasing(client, link(1).locator, client, tower_id), Env{150}), "release");
   EXPECT_EQ(slots_of(released, client), 1u);
   ASSERT_EQ(released.tower.appointments.size(), 2u);
   // The others stay, in filing order.
   EXPECT_EQ(released.tower.appointments[0].locator, link(0).locator);
   EXPECT_EQ(released.tower.appointments[1].locator, link(2).locator);
   // The freed slot and the freed locator can be used again.
-  EXPECT_EQ(code_of(wt::apply_appoint(released, filing(client, link(1)), Env{151})), "OK");
+  EXPECT_EQ(code_of(watchtower::apply_appoint(released, filing(client, link(1)), Env{151})), "OK");
 }
 
 TEST_F(WatchtowerTest, ReleaseNeedsTheUsersOwnAppointment) {
   const WatchtowerWorld world = file(with_user(with_user(funded(), client, 2), counterparty, 2), client, link(0));
   const std::string_view none = code(WatchtowerError::no_appointment);
-  EXPECT_EQ(code_of(wt::apply_release(world, releasing(client, link(1).locator, client, tower_id), Env{150})), none)
+  EXPECT_EQ(code_of(watchtower::apply_release(world, releasing(client, link(1).locator, client, tower_id), Env{150})), none)
       << "a locator the user never filed";
-  EXPECT_EQ(code_of(wt::apply_release(world, releasing(counterparty, link(0).locator, counterparty, tower_id), Env{150})),
+  EXPECT_EQ(code_of(watchtower::apply_release(world, releasing(counterparty, link(0).locator, counterparty, tower_id), Env{150})),
             none)
       << "the counterparty, under its own key, cannot release the client's appointment";
   const WatchtowerWorld released =
-      must(wt::apply_release(world, releasing(client, link(0).locator, client, tower_id), Env{150}), "release");
-  EXPECT_EQ(code_of(wt::apply_release(released, releasing(client, link(0).locator, client, tower_id), Env{151})), none)
+      must(watchtower::apply_release(world, releasing(client, link(0).locator, client, tower_id), Env{150}), "release");
+  EXPECT_EQ(code_of(watchtower::apply_release(released, releasing(client, link(0).locator, client, tower_id), Env{151})), none)
       << "a second release of the same appointment";
 }
 
 TEST_F(WatchtowerTest, ReleaseSignatureBindsTowerUserAndLocator) {
   const WatchtowerWorld world =
       file(file(with_user(with_user(funded(), client, 2), counterparty, 2), client, link(0)), client, link(1));
-  const auto release = [&](const wt::ReleaseInput& in) { return wt::apply_release(world, in, Env{150}); };
+  const auto release = [&](const watchtower::ReleaseInput& in) { return watchtower::apply_release(world, in, Env{150}); };
   const std::string_view bad = code(WatchtowerError::bad_release_signature);
   EXPECT_EQ(code_of(release(releasing(client, link(0).locator, client, tower_id))), "OK");
   EXPECT_EQ(code_of(release(releasing(client, link(0).locator, counterparty, tower_id))), bad) << "the counterparty signs";
   EXPECT_EQ(code_of(release(releasing(client, link(0).locator, client, other_tower_id))), bad) << "for another tower";
-  wt::ReleaseInput other_locator = releasing(client, link(1).locator, client, tower_id);
+  watchtower::ReleaseInput other_locator = releasing(client, link(1).locator, client, tower_id);
   other_locator.locator = link(0).locator;
   EXPECT_EQ(code_of(release(other_locator)), bad) << "signed for another of the user's locators";
-  const wt::ReleaseInput with_appointment_signature{key[client], link(0).locator, filing(client, link(0)).signature};
+  const watchtower::ReleaseInput with_appointment_signature{key[client], link(0).locator, filing(client, link(0)).signature};
   EXPECT_EQ(code_of(release(with_appointment_signature)), bad) << "the appointment's own signature";
   // WT-REL-1 before WT-REL-2.
   EXPECT_EQ(code_of(release(releasing(client, link(2).locator, counterparty, tower_id))), code(WatchtowerError::no_appointment));
@@ -552,7 +552,7 @@ TEST_F(WatchtowerTest, ReleaseSlotSaturatesAtUint64Max) {
   WatchtowerWorld world = file(with_user(funded(), client, l2::u64_max), client, link(0));
   world = with_user(world, client, 1);
   ASSERT_EQ(slots_of(world, client), l2::u64_max);
-  world = must(wt::apply_release(world, releasing(client, link(0).locator, client, tower_id), Env{150}), "release");
+  world = must(watchtower::apply_release(world, releasing(client, link(0).locator, client, tower_id), Env{150}), "release");
   EXPECT_EQ(slots_of(world, client), l2::u64_max);
   EXPECT_TRUE(world.tower.appointments.empty());
 }
@@ -561,9 +561,9 @@ TEST_F(WatchtowerTest, AReleaseReplayedAfterRefilingRemovesTheNewAppointment) {
   // The threat model's replayer: a release binds tower, user and locator, not the blob, so a
   // client files each locator once (watchtower.md#the-clients-side). This pins that limit.
   const WatchtowerWorld world = file(with_user(funded(), client, 2), client, link(0));
-  const wt::ReleaseInput release = releasing(client, link(0).locator, client, tower_id);
-  const WatchtowerWorld refiled = file(must(wt::apply_release(world, release, Env{150}), "release"), client, link(0));
-  const WatchtowerWorld replayed = must(wt::apply_release(refiled, release, Env{151}), "replayed release");
+  const watchtower::ReleaseInput release = releasing(client, link(0).locator, client, tower_id);
+  const WatchtowerWorld refiled = file(must(watchtower::apply_release(world, release, Env{150}), "release"), client, link(0));
+  const WatchtowerWorld replayed = must(watchtower::apply_release(refiled, release, Env{151}), "replayed release");
   EXPECT_TRUE(replayed.tower.appointments.empty());
 }
 
@@ -593,8 +593,8 @@ TEST_F(WatchtowerTest, FindLatestFollowsBothParticipantsSignatures) {
   // s_0 -> s_1 filed by participant 0 under its own signature, s_1 -> s_2 by participant 1 under
   // its own: the tower tries the locators of both signatures of every state it reaches.
   WatchtowerWorld world = with_user(with_user(funded(), client, 2), counterparty, 2);
-  world = file(world, counterparty, wt::appointment_for(state(0), counterparty, state(1)));
-  world = file(world, client, wt::appointment_for(state(1), client, state(2)));
+  world = file(world, counterparty, watchtower::appointment_for(state(0), counterparty, state(1)));
+  world = file(world, client, watchtower::appointment_for(state(1), client, state(2)));
   const auto answer = latest_from(world, state(0));
   ASSERT_TRUE(answer.has_value());
   L2_EXPECT_FIELDS_EQ(answer->latest, state(2));
@@ -619,7 +619,7 @@ TEST_F(WatchtowerTest, FindLatestKeepsTheFirstStateFoundOnATie) {
   // Two co-signed states with sequence 2 (which honest participants never sign): the first one in
   // the tower's order wins, as the spec says.
   const OffChainTransaction other_two = signed_state(2, {1000, 9000});
-  const wt::ClientAppointment other_link = wt::appointment_for(state(1), client, other_two);
+  const watchtower::ClientAppointment other_link = watchtower::appointment_for(state(1), client, other_two);
   const WatchtowerWorld users = with_user(with_user(funded(), client, 5), counterparty, 5);
   const auto other_first = latest_from(file(file(users, counterparty, other_link), client, link(1)), state(1));
   ASSERT_TRUE(other_first.has_value());
@@ -633,10 +633,10 @@ TEST_F(WatchtowerTest, FindLatestKeepsTheFirstStateFoundOnATie) {
 TEST_F(WatchtowerTest, FindLatestSkipsEveryBlobThatIsNotANewerValidStateOfTheChannel) {
   // Each junk blob is filed (by the counterparty, who knows the key) under the locator of the
   // client's signature of the published s_1, so only its content can keep it out.
-  const pc::Signature published_signature = state(1).signatures[client];
-  const Hash32 where = wt::locator(published_signature);
+  const payment_channel::Signature published_signature = state(1).signatures[client];
+  const Hash32 where = watchtower::locator(published_signature);
   const WatchtowerWorld base = with_user(with_user(funded(), client, 5), counterparty, 5);
-  const auto sealed = [&](const OffChainTransaction& y) { return wt::seal_blob(published_signature, y); };
+  const auto sealed = [&](const OffChainTransaction& y) { return watchtower::seal_blob(published_signature, y); };
   struct Junk {
     std::string why;
     Bytes blob;
@@ -645,17 +645,17 @@ TEST_F(WatchtowerTest, FindLatestSkipsEveryBlobThatIsNotANewerValidStateOfTheCha
   corrupted[17] ^= 0x01;
   Bytes bad_tag = sealed(state(2));
   bad_tag.back() ^= 0x01;
-  const pc::Signature other_signature = state(0).signatures[client];
-  const Hash32 close = pc::close_digest(chain, id(), 2, balances_at(2));
+  const payment_channel::Signature other_signature = state(0).signatures[client];
+  const Hash32 close = payment_channel::close_digest(chain, id(), 2, balances_at(2));
   const OffChainTransaction close_signed{id(), 2, balances_at(2), {sign(0, close), sign(1, close)}};
-  const Hash32 other_chain = pc::state_digest(chain + 1, id(), 2, balances_at(2));
+  const Hash32 other_chain = payment_channel::state_digest(chain + 1, id(), 2, balances_at(2));
   const OffChainTransaction other_chain_signed{id(), 2, balances_at(2), {sign(0, other_chain), sign(1, other_chain)}};
   const std::vector<Junk> junk = {
       {"a corrupted ciphertext", corrupted},
       {"a corrupted tag", bad_tag},
-      {"sealed under another signature's key", wt::seal_blob(other_signature, state(2))},
+      {"sealed under another signature's key", watchtower::seal_blob(other_signature, state(2))},
       {"sealed with another locator as associated data",
-       l2::ref::chacha20_poly1305::seal(wt::blob_key(published_signature), wt::blob_nonce, wt::locator(other_signature),
+       l2::ref::chacha20_poly1305::seal(watchtower::blob_key(published_signature), watchtower::blob_nonce, watchtower::locator(other_signature),
                                         l2::reflect::encode(state(2)))},
       {"a state of another channel", sealed(state(2, 1))},
       {"the published state itself (not newer)", sealed(state(1))},
@@ -674,18 +674,18 @@ TEST_F(WatchtowerTest, FindLatestSkipsEveryBlobThatIsNotANewerValidStateOfTheCha
       {"185 bytes sealed (not a canonical encoding)", [&] {
          Bytes long_plaintext = l2::reflect::encode(state(2));
          long_plaintext.push_back(0);
-         return l2::ref::chacha20_poly1305::seal(wt::blob_key(published_signature), wt::blob_nonce, where, long_plaintext);
+         return l2::ref::chacha20_poly1305::seal(watchtower::blob_key(published_signature), watchtower::blob_nonce, where, long_plaintext);
        }()},
   };
   for (const Junk& j : junk) {
     WatchtowerWorld world = base;
     // The world is built directly so that even blobs WT-APPT-2 would refuse reach find_latest.
-    world.tower.appointments.push_back(wt::EncryptedAppointment{where, key[counterparty], j.blob});
+    world.tower.appointments.push_back(watchtower::EncryptedAppointment{where, key[counterparty], j.blob});
     EXPECT_FALSE(latest_from(world, state(1)).has_value()) << j.why;
   }
   // The control: the honest blob under the same locator is found.
   WatchtowerWorld honest = base;
-  honest.tower.appointments.push_back(wt::EncryptedAppointment{where, key[counterparty], sealed(state(2))});
+  honest.tower.appointments.push_back(watchtower::EncryptedAppointment{where, key[counterparty], sealed(state(2))});
   EXPECT_TRUE(latest_from(honest, state(1)).has_value());
 }
 
@@ -700,24 +700,24 @@ TEST_F(WatchtowerTest, BreachAnsweredWhileTheClientIsOfflineThroughAChainOfThree
   ASSERT_EQ(slots_of(world, client), 2u);
 
   const WatchtowerWorld answered = must(respond(world, state(1), force_height + 1), "respond");
-  const pc::PaymentChannel& channel = answered.adjudicator.channels[0];
+  const payment_channel::PaymentChannel& channel = answered.adjudicator.channels[0];
   EXPECT_EQ(channel.state, ChannelState::disputing);
   EXPECT_EQ(channel.sequence, 3u);
   EXPECT_EQ(channel.balances, balances_at(3));
   EXPECT_EQ(channel.dispute_deadline, deadline) << "a response is a challenge: the deadline does not move";
   // The adjudicator's effect is exactly apply_challenge with s_3.
   L2_EXPECT_FIELDS_EQ(answered.adjudicator,
-                      must(pc::apply_challenge(world.adjudicator, state(3), Env{force_height + 1}), "challenge"));
+                      must(payment_channel::apply_challenge(world.adjudicator, state(3), Env{force_height + 1}), "challenge"));
   // The two appointments it opened are gone and their slots are back; s_0 -> s_1 was not reachable.
   ASSERT_EQ(answered.tower.appointments.size(), 1u);
   EXPECT_EQ(answered.tower.appointments[0].locator, link(0).locator);
   EXPECT_EQ(slots_of(answered, client), 4u);
 
-  const pc::Adjudicator paid = must(pc::apply_settle(answered.adjudicator, pc::ChannelRef{id()}, Env{deadline}), "settle");
+  const payment_channel::Adjudicator paid = must(payment_channel::apply_settle(answered.adjudicator, payment_channel::ChannelRef{id()}, Env{deadline}), "settle");
   EXPECT_EQ(paid.channels[0].state, ChannelState::settled);
   EXPECT_EQ(paid.channels[0].balances, balances_at(3));
   // Without the tower the stale state would have settled.
-  const pc::Adjudicator unanswered = must(pc::apply_settle(world.adjudicator, pc::ChannelRef{id()}, Env{deadline}), "settle");
+  const payment_channel::Adjudicator unanswered = must(payment_channel::apply_settle(world.adjudicator, payment_channel::ChannelRef{id()}, Env{deadline}), "settle");
   EXPECT_EQ(unanswered.channels[0].balances, balances_at(1));
 }
 
@@ -725,7 +725,7 @@ TEST_F(WatchtowerTest, OpeningStateBreachAnsweredAfterATimeout) {
   // Attack: the channel times out on its opening state after three updates off chain. The chain
   // starts at the opening's signatures, which the open published.
   WatchtowerWorld world = client_files_chain(with_user(funded(), client, 5), 3);
-  world = must(wt::OnWorldAdjudicator<pc::Timeout>::apply(world, pc::ChannelRef{id()}, Env{timeout_height}), "timeout");
+  world = must(watchtower::OnWorldAdjudicator<payment_channel::Timeout>::apply(world, payment_channel::ChannelRef{id()}, Env{timeout_height}), "timeout");
   const u64 timeout_deadline = timeout_height + dispute_period;
   ASSERT_EQ(world.adjudicator.channels[0].dispute_deadline, timeout_deadline);
   ASSERT_EQ(world.adjudicator.channels[0].sequence, 0u);
@@ -734,8 +734,8 @@ TEST_F(WatchtowerTest, OpeningStateBreachAnsweredAfterATimeout) {
   EXPECT_EQ(answered.adjudicator.channels[0].sequence, 3u);
   EXPECT_TRUE(answered.tower.appointments.empty()) << "all three appointments were opened";
   EXPECT_EQ(slots_of(answered, client), 5u);
-  const pc::Adjudicator paid =
-      must(pc::apply_settle(answered.adjudicator, pc::ChannelRef{id()}, Env{timeout_deadline}), "settle");
+  const payment_channel::Adjudicator paid =
+      must(payment_channel::apply_settle(answered.adjudicator, payment_channel::ChannelRef{id()}, Env{timeout_deadline}), "settle");
   EXPECT_EQ(paid.channels[0].balances, balances_at(3));
   // Its boundary: the last block before that deadline answers, the deadline does not.
   EXPECT_EQ(code_of(respond(world, state(0), timeout_deadline - 1)), "OK");
@@ -753,7 +753,7 @@ TEST_F(WatchtowerTest, ACheckpointedStateStartsTheChainFromItsOwnSignatures) {
   // s_2 registered by update (an on-chain checkpoint), then the counterparty force-closes on it:
   // the tower starts from s_2's signatures, read from the force-close's call data.
   WatchtowerWorld world = client_files_chain(with_user(funded(), client, 5), 4);
-  world = must(wt::OnWorldAdjudicator<pc::Update>::apply(world, state(2), Env{150}), "update");
+  world = must(watchtower::OnWorldAdjudicator<payment_channel::Update>::apply(world, state(2), Env{150}), "update");
   world = force_closed(world, 2);
   const WatchtowerWorld answered = must(respond(world, state(2), force_height + 1), "respond");
   EXPECT_EQ(answered.adjudicator.channels[0].sequence, 4u);
@@ -766,7 +766,7 @@ TEST_F(WatchtowerTest, RespondRemovesExactlyTheOpenedAppointmentsWhateverTheirFi
   // the response removes exactly those three (watchtower.md#apply_respond) and keeps the other.
   WatchtowerWorld world = with_user(funded(), client, 5);
   for (u64 k = 3; k-- > 0;) world = file(world, client, link(k));
-  const wt::ClientAppointment other_channel = link(0, 1);
+  const watchtower::ClientAppointment other_channel = link(0, 1);
   world = file(world, client, other_channel);
   world = force_closed(world, 0);
   const auto answer = latest_from(world, state(0));
@@ -785,12 +785,12 @@ TEST_F(WatchtowerTest, ResponseDeadlineBoundary) {
   const WatchtowerWorld world = breached(2, 1);
   const WatchtowerWorld last_block = must(respond(world, state(1), deadline - 1), "respond at deadline - 1");
   EXPECT_EQ(last_block.adjudicator.channels[0].balances, balances_at(2));
-  EXPECT_EQ(must(pc::apply_settle(last_block.adjudicator, pc::ChannelRef{id()}, Env{deadline}), "settle").channels[0].balances,
+  EXPECT_EQ(must(payment_channel::apply_settle(last_block.adjudicator, payment_channel::ChannelRef{id()}, Env{deadline}), "settle").channels[0].balances,
             balances_at(2));
   for (const u64 late : {deadline, deadline + 1, l2::u64_max}) {
     EXPECT_EQ(code_of(respond(world, state(1), late)), code(WatchtowerError::response_too_late)) << "height " << late;
     // The tower's boundary is the adjudicator's (PC-CHAL-2).
-    EXPECT_EQ(code_of(pc::apply_challenge(world.adjudicator, state(2), Env{late})), code(ChannelError::challenge_too_late));
+    EXPECT_EQ(code_of(payment_channel::apply_challenge(world.adjudicator, state(2), Env{late})), code(ChannelError::challenge_too_late));
   }
   // And the force-close's own block.
   EXPECT_EQ(code_of(respond(world, state(1), force_height)), "OK");
@@ -804,16 +804,16 @@ TEST_F(WatchtowerTest, RespondNeedsADisputingChannel) {
   EXPECT_EQ(code_of(respond(active, state(1, 1), 150)), not_disputing) << "another channel id";
   const OffChainTransaction opening = state(0);
   const WatchtowerWorld opened =
-      must(wt::OnWorldAdjudicator<pc::Open>::apply(
-               empty, pc::OpenInput{{key[0], key[1]}, opening.new_balances, capacity, 0, opening.signatures}, Env{open_height}),
+      must(watchtower::OnWorldAdjudicator<payment_channel::Open>::apply(
+               empty, payment_channel::OpenInput{{key[0], key[1]}, opening.new_balances, capacity, 0, opening.signatures}, Env{open_height}),
            "open");
   EXPECT_EQ(code_of(respond(opened, opening, 150)), not_disputing) << "opening";
   const WatchtowerWorld closed =
-      must(wt::OnWorldAdjudicator<pc::Timeout>::apply(opened, pc::ChannelRef{id()}, Env{timeout_height}), "timeout");
+      must(watchtower::OnWorldAdjudicator<payment_channel::Timeout>::apply(opened, payment_channel::ChannelRef{id()}, Env{timeout_height}), "timeout");
   ASSERT_EQ(closed.adjudicator.channels[0].state, ChannelState::closed);
   EXPECT_EQ(code_of(respond(closed, opening, timeout_height)), not_disputing) << "closed";
   WatchtowerWorld settled = breached(2, 1);
-  settled = must(wt::OnWorldAdjudicator<pc::Settle>::apply(settled, pc::ChannelRef{id()}, Env{deadline}), "settle");
+  settled = must(watchtower::OnWorldAdjudicator<payment_channel::Settle>::apply(settled, payment_channel::ChannelRef{id()}, Env{deadline}), "settle");
   EXPECT_EQ(code_of(respond(settled, state(1), deadline)), not_disputing) << "settled";
 }
 
@@ -843,7 +843,7 @@ TEST_F(WatchtowerTest, RespondNeedsSomethingNewer) {
   EXPECT_EQ(code_of(respond(no_appointments, state(1), 250)), nothing);
   // The client released s_1 -> s_2 before the breach.
   WatchtowerWorld released = client_files_chain(with_user(funded(), client, 5), 2);
-  released = must(wt::apply_release(released, releasing(client, link(1).locator, client, tower_id), Env{150}), "release");
+  released = must(watchtower::apply_release(released, releasing(client, link(1).locator, client, tower_id), Env{150}), "release");
   EXPECT_EQ(code_of(respond(force_closed(released, 1), state(1), 250)), nothing);
   // A second response: the answer is registered and its appointments are gone.
   const WatchtowerWorld answered = must(respond(breached(2, 1), state(1), 250), "respond");
@@ -864,7 +864,7 @@ TEST_F(WatchtowerTest, RespondRulesAreCheckedInSpecOrder) {
 TEST_F(WatchtowerTest, CounterpartySquattingTheClientsLocatorWithJunkFails) {
   // The counterparty knows the client's signature of s_1 and files junk under its locator before
   // the client files s_1 -> s_2 there. Duplicates are per user: the client's filing is accepted.
-  wt::ClientAppointment junk = link(1);
+  watchtower::ClientAppointment junk = link(1);
   junk.blob[40] ^= 0x04;
   WatchtowerWorld world = with_user(with_user(funded(), client, 5), counterparty, 5);
   world = file(world, counterparty, junk);
@@ -879,15 +879,15 @@ TEST_F(WatchtowerTest, CounterpartySquattingTheClientsLocatorWithJunkFails) {
 TEST_F(WatchtowerTest, CounterpartyBlobHoldingAnOlderValidStateIsIgnored) {
   // Valid encryptions under the client's locator of s_1, holding s_1 and s_0: both co-signed, both
   // not newer than the state they are reached from.
-  const pc::Signature published_signature = state(1).signatures[client];
-  const Hash32 where = wt::locator(published_signature);
+  const payment_channel::Signature published_signature = state(1).signatures[client];
+  const Hash32 where = watchtower::locator(published_signature);
   WatchtowerWorld world = with_user(with_user(funded(), client, 5), counterparty, 5);
-  world = must(wt::apply_appoint(world, filing(counterparty, where, wt::seal_blob(published_signature, state(1))), Env{101}),
+  world = must(watchtower::apply_appoint(world, filing(counterparty, where, watchtower::seal_blob(published_signature, state(1))), Env{101}),
                "older blob");
   world = force_closed(client_files_chain(world, 3), 1);
   // And s_0, sealed under the client's locator of s_2, which the tower reaches next.
-  const pc::Signature second = state(2).signatures[client];
-  world = must(wt::apply_appoint(world, filing(counterparty, wt::locator(second), wt::seal_blob(second, state(0))), Env{201}),
+  const payment_channel::Signature second = state(2).signatures[client];
+  world = must(watchtower::apply_appoint(world, filing(counterparty, watchtower::locator(second), watchtower::seal_blob(second, state(0))), Env{201}),
                "older blob");
   const WatchtowerWorld answered = must(respond(world, state(1), force_height + 2), "respond");
   EXPECT_EQ(answered.adjudicator.channels[0].sequence, 3u);
@@ -898,12 +898,12 @@ TEST_F(WatchtowerTest, CounterpartyBlobHoldingAnOlderValidStateIsIgnored) {
 TEST_F(WatchtowerTest, ACopyOfTheClientsBlobOrAForgedNewerStateCannotChangeTheAnswer) {
   // The counterparty files an exact copy of the client's s_1 -> s_2 blob, and, under the client's
   // locator of s_2, a state of sequence 9 paying it everything, with the client's signature of s_3.
-  const pc::Signature second = state(2).signatures[client];
+  const payment_channel::Signature second = state(2).signatures[client];
   OffChainTransaction forged = signed_state(9, {capacity, 0});
   forged.signatures[client] = state(3).signatures[client];
   WatchtowerWorld world = with_user(with_user(funded(), client, 5), counterparty, 5);
   world = file(world, counterparty, link(1));
-  world = must(wt::apply_appoint(world, filing(counterparty, wt::locator(second), wt::seal_blob(second, forged)), Env{101}),
+  world = must(watchtower::apply_appoint(world, filing(counterparty, watchtower::locator(second), watchtower::seal_blob(second, forged)), Env{101}),
                "forged blob");
   world = force_closed(client_files_chain(world, 3), 1);
   const WatchtowerWorld answered = must(respond(world, state(1), force_height + 1), "respond");
@@ -916,11 +916,11 @@ TEST_F(WatchtowerTest, ACopyOfTheClientsBlobOrAForgedNewerStateCannotChangeTheAn
 TEST_F(WatchtowerTest, AnotherChannelsStateUnderTheClientsLocatorIsIgnored) {
   // The client's second channel with the same counterparty: a valid state of it sealed under the
   // first channel's locator is not an answer for the first, and stays filed.
-  const pc::Signature published_signature = state(1).signatures[client];
+  const payment_channel::Signature published_signature = state(1).signatures[client];
   WatchtowerWorld world = funded(with_user(with_user(funded(), client, 5), counterparty, 5), 1);
-  world = must(wt::apply_appoint(world,
-                                 filing(counterparty, wt::locator(published_signature),
-                                        wt::seal_blob(published_signature, state(5, 1))),
+  world = must(watchtower::apply_appoint(world,
+                                 filing(counterparty, watchtower::locator(published_signature),
+                                        watchtower::seal_blob(published_signature, state(5, 1))),
                                  Env{102}),
                "other channel's state");
   world = force_closed(client_files_chain(world, 2), 1);
@@ -932,7 +932,7 @@ TEST_F(WatchtowerTest, AnotherChannelsStateUnderTheClientsLocatorIsIgnored) {
 
 TEST_F(WatchtowerTest, CorruptedBlobIsSkipped) {
   // An outsider files a corrupted copy of the client's next blob under its locator first.
-  wt::ClientAppointment corrupted = link(1);
+  watchtower::ClientAppointment corrupted = link(1);
   corrupted.blob[17] ^= 0x01;
   WatchtowerWorld world = with_user(with_user(funded(), client, 5), outsider, 5);
   world = file(world, outsider, corrupted);
@@ -947,15 +947,15 @@ TEST_F(WatchtowerTest, CorruptedBlobIsSkipped) {
 TEST_F(WatchtowerTest, AppointmentForAnotherTowerIsRefused) {
   // A signed appointment for another tower replayed to this one.
   const WatchtowerWorld world = with_user(funded(), client, 2);
-  const wt::AppointInput for_other = filing(client, link(0).locator, link(0).blob, client, other_tower_id);
-  EXPECT_EQ(code_of(wt::apply_appoint(world, for_other, Env{102})), code(WatchtowerError::bad_appointment_signature));
+  const watchtower::AppointInput for_other = filing(client, link(0).locator, link(0).blob, client, other_tower_id);
+  EXPECT_EQ(code_of(watchtower::apply_appoint(world, for_other, Env{102})), code(WatchtowerError::bad_appointment_signature));
   // And at its own tower it is accepted.
   WatchtowerWorld other = world;
   other.tower.tower_id = other_tower_id;
-  EXPECT_EQ(code_of(wt::apply_appoint(other, for_other, Env{102})), "OK");
+  EXPECT_EQ(code_of(watchtower::apply_appoint(other, for_other, Env{102})), "OK");
   // The same signed appointment replayed to the same tower is a duplicate.
-  const WatchtowerWorld filed = must(wt::apply_appoint(other, for_other, Env{102}), "appoint");
-  EXPECT_EQ(code_of(wt::apply_appoint(filed, for_other, Env{103})), code(WatchtowerError::duplicate_locator));
+  const WatchtowerWorld filed = must(watchtower::apply_appoint(other, for_other, Env{102}), "appoint");
+  EXPECT_EQ(code_of(watchtower::apply_appoint(filed, for_other, Env{103})), code(WatchtowerError::duplicate_locator));
 }
 
 TEST_F(WatchtowerTest, StorageIsPaidByTheFilersOwnSlots) {
@@ -963,13 +963,13 @@ TEST_F(WatchtowerTest, StorageIsPaidByTheFilersOwnSlots) {
   // is refused, and the client's slots and filings are untouched.
   WatchtowerWorld world = with_user(with_user(funded(), client, 3), outsider, 2);
   for (u64 k = 0; k < 2; ++k) {
-    wt::ClientAppointment junk = link(k);
+    watchtower::ClientAppointment junk = link(k);
     junk.blob[0] ^= 0xff;
     world = file(world, outsider, junk);
   }
-  wt::ClientAppointment third = link(2);
+  watchtower::ClientAppointment third = link(2);
   third.blob[0] ^= 0xff;
-  EXPECT_EQ(code_of(wt::apply_appoint(world, filing(outsider, third), Env{102})), code(WatchtowerError::no_slots));
+  EXPECT_EQ(code_of(watchtower::apply_appoint(world, filing(outsider, third), Env{102})), code(WatchtowerError::no_slots));
   EXPECT_EQ(slots_of(world, client), 3u);
   world = client_files_chain(world, 3);
   EXPECT_EQ(slots_of(world, client), 0u);
@@ -980,7 +980,7 @@ TEST_F(WatchtowerTest, AChallengeThatLandsFirstMovesThePublishedState) {
   // Someone challenges with s_2 before the tower's response lands: the tower's response to s_1 is
   // stale (WT-RESP-2), and the tower answers the new registered state s_2 with s_3.
   WatchtowerWorld world = breached(3, 1);
-  world = must(wt::OnWorldAdjudicator<pc::Challenge>::apply(world, state(2), Env{210}), "challenge");
+  world = must(watchtower::OnWorldAdjudicator<payment_channel::Challenge>::apply(world, state(2), Env{210}), "challenge");
   EXPECT_EQ(code_of(respond(world, state(1), 211)), code(WatchtowerError::not_published_state));
   const WatchtowerWorld answered = must(respond(world, state(2), 211), "respond");
   EXPECT_EQ(answered.adjudicator.channels[0].sequence, 3u);
@@ -1010,7 +1010,7 @@ TEST_F(WatchtowerTest, TheTowerStoresNothingReadableBeforeABreach) {
   EXPECT_FALSE(contains(stored, Bytes(channel.begin(), channel.end())));
   for (u64 k = 0; k <= 3; ++k) {
     const OffChainTransaction s = state(k);
-    for (const pc::Signature& signature : s.signatures)
+    for (const payment_channel::Signature& signature : s.signatures)
       EXPECT_FALSE(contains(stored, Bytes(signature.begin(), signature.end()))) << "a signature of s_" << k;
     const Bytes encoded = l2::reflect::encode(s);
     EXPECT_FALSE(contains(stored, Bytes(encoded.begin() + 32, encoded.begin() + 56))) << "the sequence and balances of s_" << k;
@@ -1039,12 +1039,12 @@ TEST_F(WatchtowerTest, SlotsAccountForStorageThroughAScenario) {
   }
   world = file(world, counterparty, link(1));
   check("counterparty appoint");
-  wt::ClientAppointment junk = link(2);
+  watchtower::ClientAppointment junk = link(2);
   junk.blob[3] ^= 0x10;
   world = file(world, counterparty, junk);
   check("junk appoint");
-  EXPECT_EQ(code_of(wt::apply_appoint(world, filing(counterparty, link(0)), Env{102})), code(WatchtowerError::no_slots));
-  world = must(wt::apply_release(world, releasing(client, link(0).locator, client, tower_id), Env{150}), "release");
+  EXPECT_EQ(code_of(watchtower::apply_appoint(world, filing(counterparty, link(0)), Env{102})), code(WatchtowerError::no_slots));
+  world = must(watchtower::apply_release(world, releasing(client, link(0).locator, client, tower_id), Env{150}), "release");
   check("release");
   buy(client, 1);
   world = force_closed(world, 1);
@@ -1064,39 +1064,39 @@ TEST_F(WatchtowerTest, OperationsTableNamesEveryVectorOp) {
   const std::vector<std::string_view> expected = {"register_user", "appoint", "release", "respond",
                                                   "open", "fund", "update", "cooperative_close",
                                                   "force_close", "challenge", "settle", "timeout"};
-  ASSERT_EQ(wt::Operations::count, expected.size());
+  ASSERT_EQ(watchtower::Operations::count, expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {
-    EXPECT_EQ(wt::Operations::names[i], expected[i]);
-    const auto parsed = wt::Operations::parse(expected[i]);
+    EXPECT_EQ(watchtower::Operations::names[i], expected[i]);
+    const auto parsed = watchtower::Operations::parse(expected[i]);
     ASSERT_TRUE(parsed.has_value()) << expected[i];
-    EXPECT_EQ(wt::Operations::index(*parsed), i);
+    EXPECT_EQ(watchtower::Operations::index(*parsed), i);
   }
-  EXPECT_FALSE(wt::Operations::parse("deploy").has_value());
+  EXPECT_FALSE(watchtower::Operations::parse("deploy").has_value());
 }
 
 TEST_F(WatchtowerTest, ChannelOpsOnTheWorldChangeOnlyTheAdjudicator) {
   const WatchtowerWorld world = client_files_chain(with_user(funded(), client, 5), 2);
-  const auto updated = wt::OnWorldAdjudicator<pc::Update>::apply(world, state(1), Env{150});
+  const auto updated = watchtower::OnWorldAdjudicator<payment_channel::Update>::apply(world, state(1), Env{150});
   ASSERT_TRUE(updated.ok());
   L2_EXPECT_FIELDS_EQ(updated.value().tower, world.tower);
   EXPECT_EQ(updated.value().adjudicator.channels[0].sequence, 1u);
   // Their errors are the PC codes.
   const OffChainTransaction opening = state(0, 1);
   const WatchtowerWorld opened = must(
-      wt::OnWorldAdjudicator<pc::Open>::apply(
-          world, pc::OpenInput{{key[0], key[1]}, opening.new_balances, capacity, 1, opening.signatures}, Env{150}),
+      watchtower::OnWorldAdjudicator<payment_channel::Open>::apply(
+          world, payment_channel::OpenInput{{key[0], key[1]}, opening.new_balances, capacity, 1, opening.signatures}, Env{150}),
       "open");
   L2_EXPECT_FIELDS_EQ(opened.tower, world.tower);
   for (const u64 value : {capacity - 1, capacity + 1})
-    EXPECT_EQ(code_of(wt::OnWorldAdjudicator<pc::Fund>::apply(opened, pc::FundInput{id(1), value}, Env{151})),
+    EXPECT_EQ(code_of(watchtower::OnWorldAdjudicator<payment_channel::Fund>::apply(opened, payment_channel::FundInput{id(1), value}, Env{151})),
               code(ChannelError::fund_wrong_amount));
-  const auto stale = wt::OnWorldAdjudicator<pc::Update>::apply(updated.value(), state(1), Env{151});
+  const auto stale = watchtower::OnWorldAdjudicator<payment_channel::Update>::apply(updated.value(), state(1), Env{151});
   EXPECT_EQ(code_of(stale), code(ChannelError::stale_sequence));
 }
 
 TEST_F(WatchtowerTest, RespondDispatchedThroughTheTableIsApplyRespond) {
   const WatchtowerWorld world = breached(3, 1);
-  const auto via_table = wt::Respond::apply(world, wt::RespondInput{state(1)}, Env{250});
+  const auto via_table = watchtower::Respond::apply(world, watchtower::RespondInput{state(1)}, Env{250});
   ASSERT_TRUE(via_table.ok());
   L2_EXPECT_FIELDS_EQ(via_table.value(), must(respond(world, state(1), 250), "respond"));
 }

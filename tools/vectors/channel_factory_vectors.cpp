@@ -21,11 +21,11 @@
 namespace l2::vectors {
 namespace channel_factory_vectors {
 
-namespace pc = ref::payment_channel;
-namespace pcf = ref::channel_factory;
-using pcf::AllocateInput;
-using pcf::ChannelTemplate;
-using pcf::FactoryRegistry;
+namespace payment_channel = ref::payment_channel;
+namespace channel_factory = ref::channel_factory;
+using channel_factory::AllocateInput;
+using channel_factory::ChannelTemplate;
+using channel_factory::FactoryRegistry;
 using Error = FactoryError;
 
 constexpr std::string_view mechanism_name = "channel_factory";
@@ -35,8 +35,8 @@ constexpr std::string_view mechanism_name = "channel_factory";
 // The payment-channel ops run on the adjudicator, in the channel hub and in the payment-channel
 // model; the mechanism's own ops have no optimized engine (spec: the missing-faces table), and run
 // in the model on the channel factory's engine (FactoryModel).
-using HubOnAdjudicator = pc_scenario::ChannelOpsOnAdjudicator<Impl::optimized, FactoryRegistry, pcf::state_root>;
-using ModelOnAdjudicator = pc_scenario::ChannelOpsOnAdjudicator<Impl::model, FactoryRegistry, pcf::state_root>;
+using HubOnAdjudicator = payment_channel_scenario::ChannelOpsOnAdjudicator<Impl::optimized, FactoryRegistry, channel_factory::state_root>;
+using ModelOnAdjudicator = payment_channel_scenario::ChannelOpsOnAdjudicator<Impl::model, FactoryRegistry, channel_factory::state_root>;
 
 // The model of every op: the registry's own on the channel factory's model engine
 // (l2/inv/channel_factory_engine.hpp, one per thread, its signature oracle BIP-340 on the concrete
@@ -48,29 +48,29 @@ struct FactoryModel {
     if constexpr (ModelOnAdjudicator::handles<Op>) {
       return ModelOnAdjudicator{}(op, registry, in, height);
     } else {
-      thread_local inv::channel_factory::Engine engine([](const Hash32& key, const Hash32& digest, const pc::Signature& sig) {
+      thread_local inv::channel_factory::Engine engine([](const Hash32& key, const Hash32& digest, const payment_channel::Signature& sig) {
         return opt::schnorr::verify(key, digest, sig) == PrimitiveError::none;
       });
-      const auto outcome = engine.apply(registry, inv::channel_factory::Step{pcf::Operations::code_of<Op>(), in, height});
+      const auto outcome = engine.apply(registry, inv::channel_factory::Step{channel_factory::Operations::code_of<Op>(), in, height});
       if (!outcome.problem.empty()) return StepResult{true, Outcome::invalid("MODEL_FAILURE", "", outcome.problem)};
       if (outcome.error != Error::none) return StepResult{true, rejection(outcome.error)};
-      return StepResult{true, Outcome::ok(codec::to_json(outcome.post), to_hex(pcf::state_root(outcome.post)))};
+      return StepResult{true, Outcome::ok(codec::to_json(outcome.post), to_hex(channel_factory::state_root(outcome.post)))};
     }
   }
 };
 
 std::vector<OpHandler> ops() {
-  const std::function<Hash32(const FactoryRegistry&)> root = pcf::state_root;
+  const std::function<Hash32(const FactoryRegistry&)> root = channel_factory::state_root;
   std::vector<OpHandler> list;
-  list.push_back(deploy_op<pc::DeployInput, FactoryRegistry, ChannelError>(
-      pcf::deploy, root, nullptr, [](const pc::DeployInput& in) {
-        return pc_scenario::channel_model_deploy(in, [](const pc::Adjudicator& adjudicator) {
+  list.push_back(deploy_op<payment_channel::DeployInput, FactoryRegistry, ChannelError>(
+      channel_factory::deploy, root, nullptr, [](const payment_channel::DeployInput& in) {
+        return payment_channel_scenario::channel_model_deploy(in, [](const payment_channel::Adjudicator& adjudicator) {
           const FactoryRegistry deployed{adjudicator, {}};
-          return StepResult{true, Outcome::ok(codec::to_json(deployed), to_hex(pcf::state_root(deployed)))};
+          return StepResult{true, Outcome::ok(codec::to_json(deployed), to_hex(channel_factory::state_root(deployed)))};
         });
       }));
   for (OpHandler& handler :
-       table_ops<pcf::Operations, FactoryRegistry>(root, [](u64 height) { return pc::Env{height}; }, HubOnAdjudicator{},
+       table_ops<channel_factory::Operations, FactoryRegistry>(root, [](u64 height) { return payment_channel::Env{height}; }, HubOnAdjudicator{},
                                                    FactoryModel{}))
     list.push_back(std::move(handler));
   return list;
@@ -91,10 +91,10 @@ constexpr std::size_t outsider = 3;
 // The funder is key 0, a member.
 class Scenario {
  public:
-  Scenario(CaseSpec& spec, const pc::Layer2Config& config = pc_scenario::default_config())
+  Scenario(CaseSpec& spec, const payment_channel::Layer2Config& config = payment_channel_scenario::default_config())
       : spec_(spec), keys_(spec.seed) {
     FactoryRegistry registry{};
-    registry.adjudicator = pc_scenario::empty_adjudicator(spec.seed, config);
+    registry.adjudicator = payment_channel_scenario::empty_adjudicator(spec.seed, config);
     adjudicator_id_ = registry.adjudicator.adjudicator_id;
     spec.pre_state = codec::to_json(registry);
   }
@@ -102,32 +102,32 @@ class Scenario {
   const Hash32& key(std::size_t i) const { return keys_.pubkey(i); }
   std::vector<Hash32> members() const { return {key(0), key(1), key(2)}; }
   // A registration of the members' factory, paying exactly the deposit.
-  pcf::RegisterFactoryInput terms(u64 deposited = deposit, u64 factory_fee = fee, u64 nonce = 0) const {
-    return pcf::RegisterFactoryInput{members(), deposited, factory_fee, key(funder), nonce, deposited};
+  channel_factory::RegisterFactoryInput terms(u64 deposited = deposit, u64 factory_fee = fee, u64 nonce = 0) const {
+    return channel_factory::RegisterFactoryInput{members(), deposited, factory_fee, key(funder), nonce, deposited};
   }
   Hash32 factory(u64 nonce = 0, u64 deposited = deposit, u64 factory_fee = fee) const {
-    return pcf::factory_id(chain_id, adjudicator_id_, terms(deposited, factory_fee, nonce));
+    return channel_factory::factory_id(chain_id, adjudicator_id_, terms(deposited, factory_fee, nonce));
   }
 
   Scenario& step(std::string op, u64 height, json input) {
     spec_.steps.push_back(Step{std::move(op), height, std::move(input)});
     return *this;
   }
-  Scenario& register_factory(u64 height, const pcf::RegisterFactoryInput& in) {
+  Scenario& register_factory(u64 height, const channel_factory::RegisterFactoryInput& in) {
     return step("register_factory", height, codec::to_json(in));
   }
   Scenario& register_factory(u64 height, const std::vector<Hash32>& participants, u64 deposited, u64 factory_fee,
                              u64 nonce = 0) {
-    return register_factory(height, pcf::RegisterFactoryInput{participants, deposited, factory_fee, key(funder), nonce, deposited});
+    return register_factory(height, channel_factory::RegisterFactoryInput{participants, deposited, factory_fee, key(funder), nonce, deposited});
   }
   Scenario& refund(u64 height, const Hash32& factory_id) {
-    return step("refund_factory", height, codec::to_json(pcf::FactoryRef{factory_id}));
+    return step("refund_factory", height, codec::to_json(channel_factory::FactoryRef{factory_id}));
   }
   // A direct channel between keys a and b, its opening state signed by both.
   Scenario& open_direct(u64 height, std::size_t a, std::size_t b, u64 nonce) {
     const std::array<Hash32, 2> pair{key(a), key(b)};
-    const Hash32 d = pc::state_digest(chain_id, pc::channel_id(chain_id, adjudicator_id_, pair, nonce), 0, {6000, 4000});
-    return step("open", height, codec::to_json(pc::OpenInput{pair, {6000, 4000}, 10000, nonce, {keys_.sign(a, d), keys_.sign(b, d)}}));
+    const Hash32 d = payment_channel::state_digest(chain_id, payment_channel::channel_id(chain_id, adjudicator_id_, pair, nonce), 0, {6000, 4000});
+    return step("open", height, codec::to_json(payment_channel::OpenInput{pair, {6000, 4000}, 10000, nonce, {keys_.sign(a, d), keys_.sign(b, d)}}));
   }
   // The usual factory: keys 0, 1, 2; deposit 30000; fee 500.
   Scenario& register_default(u64 nonce = 0) { return register_factory(register_height, members(), deposit, fee, nonce); }
@@ -145,29 +145,29 @@ class Scenario {
   AllocateInput allocation(const std::vector<ChannelTemplate>& channels, u64 nonce = 0, u64 deposited = deposit,
                            u64 factory_fee = fee) const {
     const Hash32 id = factory(nonce, deposited, factory_fee);
-    const Hash32 d = pcf::allocation_digest(chain_id, id, deposited, factory_fee, channels);
+    const Hash32 d = channel_factory::allocation_digest(chain_id, id, deposited, factory_fee, channels);
     return AllocateInput{id, channels, {keys_.sign(0, d), keys_.sign(1, d), keys_.sign(2, d)}};
   }
   Scenario& allocate(u64 height, const AllocateInput& in) { return step("allocate", height, codec::to_json(in)); }
 
   // A payment-channel state of sub-channel (a, b, nonce) of factory 0, signed by a and b.
-  pc::OffChainTransaction cosigned(std::size_t a, std::size_t b, u64 sequence, std::array<u64, 2> balances, u64 nonce = 0) const {
-    const Hash32 id = pcf::sub_channel_id(factory(), {key(a), key(b)}, nonce);
-    const Hash32 d = pc::state_digest(chain_id, id, sequence, balances);
-    return pc::OffChainTransaction{id, sequence, balances, {keys_.sign(a, d), keys_.sign(b, d)}};
+  payment_channel::OffChainTransaction cosigned(std::size_t a, std::size_t b, u64 sequence, std::array<u64, 2> balances, u64 nonce = 0) const {
+    const Hash32 id = channel_factory::sub_channel_id(factory(), {key(a), key(b)}, nonce);
+    const Hash32 d = payment_channel::state_digest(chain_id, id, sequence, balances);
+    return payment_channel::OffChainTransaction{id, sequence, balances, {keys_.sign(a, d), keys_.sign(b, d)}};
   }
   Hash32 sub_id(std::size_t a, std::size_t b, u64 nonce = 0) const {
-    return pcf::sub_channel_id(factory(), {key(a), key(b)}, nonce);
+    return channel_factory::sub_channel_id(factory(), {key(a), key(b)}, nonce);
   }
 
  private:
   CaseSpec& spec_;
-  pc_scenario::Keys<4> keys_;
+  payment_channel_scenario::Keys<4> keys_;
   Hash32 adjudicator_id_{};
 };
 
-pc::Layer2Config unbounded_config() {
-  pc::Layer2Config config = pc_scenario::default_config();
+payment_channel::Layer2Config unbounded_config() {
+  payment_channel::Layer2Config config = payment_channel_scenario::default_config();
   config.max_channel_capacity = u64_max;
   return config;
 }
@@ -233,7 +233,7 @@ void register_cases(CaseBook& cases) {
         std::tuple{"invalid_value_deposit_plus_1", deposit + 1, "a payment one above the deposit it declares"},
         std::tuple{"invalid_value_zero", u64{0}, "a deposit reported but not paid"}}) {
     Scenario s(cases.add("register_factory", name, description, {"PCF-REG-6"}));
-    pcf::RegisterFactoryInput in = s.terms();
+    channel_factory::RegisterFactoryInput in = s.terms();
     in.value = value;
     s.register_factory(register_height, in);
   }
@@ -273,7 +273,7 @@ void allocate_cases(CaseBook& cases) {
     s.register_default().allocate(allocate_height, s.allocation(s.exact()));
     s.step("update", 110, codec::to_json(s.cosigned(0, 1, 1, {1000, 9000})));
     s.step("force_close", 200, codec::to_json(s.cosigned(0, 1, 2, {500, 9500})));
-    s.step("settle", 344, codec::to_json(pc::ChannelRef{s.sub_id(0, 1)}));
+    s.step("settle", 344, codec::to_json(payment_channel::ChannelRef{s.sub_id(0, 1)}));
   }
   {
     Scenario s(cases.add("allocate", "capacity_at_min",
@@ -483,7 +483,7 @@ void adversarial_cases(CaseBook& cases) {
                          "as funder: that is another factory id, and the members' own registration and allocation go "
                          "through (review finding 2)",
                          {"PCF-REG-4", "PCF-ALLOC-5", "PCF-SIG-2"}));
-    s.register_factory(register_height - 1, pcf::RegisterFactoryInput{s.members(), 1000, 0, s.key(outsider), 0, 1000});
+    s.register_factory(register_height - 1, channel_factory::RegisterFactoryInput{s.members(), 1000, 0, s.key(outsider), 0, 1000});
     s.register_default().allocate(allocate_height, s.allocation(s.exact()));
     cases.mark_adversarial("squatting the factory id with a dust deposit", "outsider");
   }

@@ -24,9 +24,9 @@
 namespace l2::vectors {
 namespace payment_channel_vectors {
 
-namespace pc = ref::payment_channel;
-using pc::Adjudicator;
-using pc::OffChainTransaction;
+namespace payment_channel = ref::payment_channel;
+using payment_channel::Adjudicator;
+using payment_channel::OffChainTransaction;
 using Error = ChannelError;
 
 constexpr std::string_view mechanism_name = "payment_channel";
@@ -43,22 +43,22 @@ template <Impl impl>
 struct ChannelEngine {
   template <class Op>
   StepResult operator()(std::type_identity<Op>, const Adjudicator& state, const typename Op::Input& in, u64 height) const {
-    return pc_scenario::channel_step<Op>(impl, state, in, height, [](const Adjudicator& post) {
-      return StepResult{true, Outcome::ok(codec::to_json(post), to_hex(pc::state_root(post)))};
+    return payment_channel_scenario::channel_step<Op>(impl, state, in, height, [](const Adjudicator& post) {
+      return StepResult{true, Outcome::ok(codec::to_json(post), to_hex(payment_channel::state_root(post)))};
     });
   }
 };
 
 std::vector<OpHandler> ops() {
-  const std::function<Hash32(const Adjudicator&)> root = pc::state_root;
+  const std::function<Hash32(const Adjudicator&)> root = payment_channel::state_root;
   std::vector<OpHandler> list;
   // The hub starts from a deployed adjudicator; it has no engine for deploy (payment_channel.md#guarantees).
-  list.push_back(deploy_op<pc::DeployInput, Adjudicator, Error>(pc::deploy, root, nullptr, [](const pc::DeployInput& in) {
-    return pc_scenario::channel_model_deploy(in, [](const Adjudicator& deployed) {
-      return StepResult{true, Outcome::ok(codec::to_json(deployed), to_hex(pc::state_root(deployed)))};
+  list.push_back(deploy_op<payment_channel::DeployInput, Adjudicator, Error>(payment_channel::deploy, root, nullptr, [](const payment_channel::DeployInput& in) {
+    return payment_channel_scenario::channel_model_deploy(in, [](const Adjudicator& deployed) {
+      return StepResult{true, Outcome::ok(codec::to_json(deployed), to_hex(payment_channel::state_root(deployed)))};
     });
   }));
-  for (OpHandler& handler : table_ops<pc::Operations, Adjudicator>(root, [](u64 height) { return pc::Env{height}; },
+  for (OpHandler& handler : table_ops<payment_channel::Operations, Adjudicator>(root, [](u64 height) { return payment_channel::Env{height}; },
                                                                     ChannelEngine<Impl::optimized>{}, ChannelEngine<Impl::model>{}))
     list.push_back(std::move(handler));
   return list;
@@ -66,35 +66,35 @@ std::vector<OpHandler> ops() {
 
 // ---- Cases ----
 
-using pc_scenario::default_config;
+using payment_channel_scenario::default_config;
 
-using pc_scenario::Digest;
-using pc_scenario::open_height;
-using pc_scenario::fund_height;
-using pc_scenario::timeout_height;
-using pc_scenario::force_height;
-using pc_scenario::deadline;
+using payment_channel_scenario::Digest;
+using payment_channel_scenario::open_height;
+using payment_channel_scenario::fund_height;
+using payment_channel_scenario::timeout_height;
+using payment_channel_scenario::force_height;
+using payment_channel_scenario::deadline;
 
 // One case under construction: its keys (participants 0 and 1, and an outsider 2) and steps.
 class Scenario {
  public:
-  Scenario(CaseSpec& spec, const pc::Layer2Config& config) : spec_(spec), keys_(spec.seed) {
-    const Adjudicator empty = pc_scenario::empty_adjudicator(spec.seed, config);
+  Scenario(CaseSpec& spec, const payment_channel::Layer2Config& config) : spec_(spec), keys_(spec.seed) {
+    const Adjudicator empty = payment_channel_scenario::empty_adjudicator(spec.seed, config);
     adjudicator_id_ = empty.adjudicator_id;
     spec.pre_state = codec::to_json(empty);
   }
 
   const Hash32& pubkey(std::size_t i) const { return keys_.pubkey(i); }
-  Hash32 id(u64 nonce = 0) const { return pc::channel_id(chain_id, adjudicator_id_, {pubkey(0), pubkey(1)}, nonce); }
+  Hash32 id(u64 nonce = 0) const { return payment_channel::channel_id(chain_id, adjudicator_id_, {pubkey(0), pubkey(1)}, nonce); }
 
   Scenario& step(std::string op, u64 height, json input) {
     spec_.steps.push_back(Step{std::move(op), height, std::move(input)});
     return *this;
   }
   // The open of channel `nonce` between participants 0 and 1, its opening state signed by both.
-  pc::OpenInput opening(std::array<u64, 2> balances, u64 capacity, u64 nonce = 0) const {
-    const Hash32 d = pc::state_digest(chain_id, id(nonce), 0, balances);
-    return pc::OpenInput{{pubkey(0), pubkey(1)}, balances, capacity, nonce, {sign(0, d), sign(1, d)}};
+  payment_channel::OpenInput opening(std::array<u64, 2> balances, u64 capacity, u64 nonce = 0) const {
+    const Hash32 d = payment_channel::state_digest(chain_id, id(nonce), 0, balances);
+    return payment_channel::OpenInput{{pubkey(0), pubkey(1)}, balances, capacity, nonce, {sign(0, d), sign(1, d)}};
   }
   Scenario& open(u64 height, std::array<u64, 2> balances, u64 capacity, u64 nonce = 0) {
     capacity_[nonce] = capacity;
@@ -107,17 +107,17 @@ class Scenario {
   }
   // Pays the capacity the channel was opened with (or `value`).
   Scenario& fund(u64 height, u64 nonce = 0, std::optional<u64> value = std::nullopt) {
-    return step("fund", height, codec::to_json(pc::FundInput{id(nonce), value.value_or(capacity_[nonce])}));
+    return step("fund", height, codec::to_json(payment_channel::FundInput{id(nonce), value.value_or(capacity_[nonce])}));
   }
   Scenario& ref_op(std::string op, u64 height, u64 nonce = 0) {
-    return step(std::move(op), height, codec::to_json(pc::ChannelRef{id(nonce)}));
+    return step(std::move(op), height, codec::to_json(payment_channel::ChannelRef{id(nonce)}));
   }
 
   Hash32 digest(Digest kind, u64 chain, const Hash32& channel, u64 sequence, std::array<u64, 2> balances) const {
-    return kind == Digest::close ? pc::close_digest(chain, channel, sequence, balances)
-                                 : pc::state_digest(chain, channel, sequence, balances);
+    return kind == Digest::close ? payment_channel::close_digest(chain, channel, sequence, balances)
+                                 : payment_channel::state_digest(chain, channel, sequence, balances);
   }
-  pc::Signature sign(std::size_t signer, const Hash32& digest) const {
+  payment_channel::Signature sign(std::size_t signer, const Hash32& digest) const {
     return keys_.sign(signer, digest);
   }
   // A state of channel `nonce` signed by both participants.
@@ -130,16 +130,16 @@ class Scenario {
   }
   // An open between keys `who` (participants in that order) whose signature slots are made by
   // `signers` over the opening state of `balances`: an honest open has signers == who.
-  pc::OpenInput opening_by(std::array<std::size_t, 2> who, std::array<std::size_t, 2> signers, std::array<u64, 2> balances,
+  payment_channel::OpenInput opening_by(std::array<std::size_t, 2> who, std::array<std::size_t, 2> signers, std::array<u64, 2> balances,
                            u64 capacity, u64 nonce) const {
     const std::array<Hash32, 2> participants{pubkey(who[0]), pubkey(who[1])};
-    const Hash32 d = pc::state_digest(chain_id, pc::channel_id(chain_id, adjudicator_id_, participants, nonce), 0, balances);
-    return pc::OpenInput{participants, balances, capacity, nonce, {sign(signers[0], d), sign(signers[1], d)}};
+    const Hash32 d = payment_channel::state_digest(chain_id, payment_channel::channel_id(chain_id, adjudicator_id_, participants, nonce), 0, balances);
+    return payment_channel::OpenInput{participants, balances, capacity, nonce, {sign(signers[0], d), sign(signers[1], d)}};
   }
 
  private:
   CaseSpec& spec_;
-  pc_scenario::Keys<4> keys_;
+  payment_channel_scenario::Keys<4> keys_;
   Hash32 adjudicator_id_{};
   std::map<u64, u64> capacity_;  // nonce -> the capacity its open declared
 };
@@ -147,14 +147,14 @@ class Scenario {
 class CaseList {
  public:
   Scenario add(std::string suite, std::string name, std::string description, std::vector<std::string> rules,
-               const pc::Layer2Config& config = default_config()) {
+               const payment_channel::Layer2Config& config = default_config()) {
     return Scenario(book_.add(std::move(suite), std::move(name), std::move(description), std::move(rules)), config);
   }
   // A case with no pre-state whose one step deploys `config`, on the adjudicator id other cases use.
-  CaseSpec& deploy(std::string name, std::string description, std::vector<std::string> rules, const pc::Layer2Config& config) {
+  CaseSpec& deploy(std::string name, std::string description, std::vector<std::string> rules, const payment_channel::Layer2Config& config) {
     CaseSpec& spec = book_.add("deploy", std::move(name), std::move(description), std::move(rules));
-    const pc::Adjudicator empty = pc_scenario::empty_adjudicator(spec.seed, config);
-    spec.steps.push_back(Step{"deploy", 1, codec::to_json(pc::DeployInput{empty.chain_id, empty.adjudicator_id, config})});
+    const payment_channel::Adjudicator empty = payment_channel_scenario::empty_adjudicator(spec.seed, config);
+    spec.steps.push_back(Step{"deploy", 1, codec::to_json(payment_channel::DeployInput{empty.chain_id, empty.adjudicator_id, config})});
     return spec;
   }
   void mark_adversarial(std::string attack, std::string party) { book_.mark_adversarial(std::move(attack), std::move(party)); }
@@ -171,14 +171,14 @@ void deploy_cases(CaseList& cases) {
   cases.deploy("basic", "the vectors' configuration: bound 6, dispute period 144, timeout 1000, capacities 1000..1000000, "
                "2 channels per user, allocation window 100", all_rules, default_config());
   // The smallest working configuration: every window one block above a bound of one block.
-  pc::Layer2Config tight{1, 2, 2, 1, 1, 1, 2};
+  payment_channel::Layer2Config tight{1, 2, 2, 1, 1, 1, 2};
   cases.deploy("smallest_windows", "censorship bound 1, every window 2, capacity exactly 1, one channel per user", all_rules,
                tight);
-  auto with = [](pc::Layer2Config config, auto edit) {
+  auto with = [](payment_channel::Layer2Config config, auto edit) {
     edit(config);
     return config;
   };
-  const pc::Layer2Config base = default_config();
+  const payment_channel::Layer2Config base = default_config();
   cases.deploy("invalid_censorship_bound_0", "censorship_bound_blocks 0 states an L1 that includes nothing",
                {"PC-DEPLOY-1"}, with(base, [](auto& c) { c.censorship_bound_blocks = 0; }));
   cases.deploy("invalid_dispute_period_at_bound", "dispute_period_blocks == censorship_bound_blocks: an honest answer "
@@ -210,9 +210,9 @@ void deploy_cases(CaseList& cases) {
                                   {"PC-DEPLOY-1", "PC-OPEN-1", "PC-SIG-1", "PC-SIG-2", "PC-FUND-3"}, base);
     Scenario probe(spec, base);  // keys and ids of this case; deploy cases keep no pre-state
     spec.pre_state = nullptr;
-    const pc::OpenInput open = probe.opening({6000, 4000}, 10000);
+    const payment_channel::OpenInput open = probe.opening({6000, 4000}, 10000);
     spec.steps.push_back(Step{"open", open_height, codec::to_json(open)});
-    spec.steps.push_back(Step{"fund", fund_height, codec::to_json(pc::FundInput{probe.id(), 10000})});
+    spec.steps.push_back(Step{"fund", fund_height, codec::to_json(payment_channel::FundInput{probe.id(), 10000})});
   }
   {
     CaseSpec& spec = cases.deploy("malformed_missing_field", "a configuration without censorship_bound_blocks",
@@ -236,22 +236,22 @@ void open_cases(CaseList& cases) {
   {
     auto s = cases.add("open", "invalid_signed_other_balances", "both signed 5000 / 5000; the open says 6000 / 4000",
                        {"PC-SIG-1"});
-    pc::OpenInput open = s.opening({5000, 5000}, 10000);
+    payment_channel::OpenInput open = s.opening({5000, 5000}, 10000);
     open.balances = {6000, 4000};
     s.step("open", open_height, codec::to_json(open));
   }
   {
     auto s = cases.add("open", "invalid_signed_sequence_1", "both signed the state with sequence 1, not the opening state",
                        {"PC-SIG-1"});
-    pc::OpenInput open = s.opening({6000, 4000}, 10000);
-    const Hash32 d = pc::state_digest(chain_id, s.id(), 1, {6000, 4000});
+    payment_channel::OpenInput open = s.opening({6000, 4000}, 10000);
+    const Hash32 d = payment_channel::state_digest(chain_id, s.id(), 1, {6000, 4000});
     open.signatures = {s.sign(0, d), s.sign(1, d)};
     s.step("open", open_height, codec::to_json(open));
   }
   {
     auto s = cases.add("open", "invalid_signed_other_nonce", "the signatures of the opening of nonce 1 on nonce 2",
                        {"PC-SIG-1"});
-    pc::OpenInput open = s.opening({6000, 4000}, 10000, 1);
+    payment_channel::OpenInput open = s.opening({6000, 4000}, 10000, 1);
     open.nonce = 2;
     s.step("open", open_height, codec::to_json(open));
   }
@@ -679,7 +679,7 @@ void adversarial_cases(CaseList& cases) {
     s.open_and_fund().signed_step("cooperative_close", 110, s.cosigned(1, {9000, 1000}, Digest::state));
     cases.mark_adversarial("a co-signed state replayed as a close to skip the dispute window", "participant 0");
   }
-  pc::Layer2Config unbounded = default_config();
+  payment_channel::Layer2Config unbounded = default_config();
   unbounded.max_channel_capacity = u64_max;
   {
     auto s = cases.add("adversarial", "balances_at_uint64_max",

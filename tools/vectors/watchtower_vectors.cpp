@@ -22,10 +22,10 @@
 namespace l2::vectors {
 namespace watchtower_vectors {
 
-namespace pc = ref::payment_channel;
-namespace wt = ref::watchtower;
-using pc::OffChainTransaction;
-using wt::WatchtowerWorld;
+namespace payment_channel = ref::payment_channel;
+namespace watchtower = ref::watchtower;
+using payment_channel::OffChainTransaction;
+using watchtower::WatchtowerWorld;
 
 constexpr std::string_view mechanism_name = "watchtower";
 
@@ -34,18 +34,18 @@ constexpr std::string_view mechanism_name = "watchtower";
 // The payment-channel ops run on the adjudicator, in the channel hub and in the payment-channel
 // model. The mechanism's own ops have no optimized engine (spec: the missing-faces table); in the
 // model they run in the watchtower's model engine.
-using HubOnAdjudicator = pc_scenario::ChannelOpsOnAdjudicator<Impl::optimized, WatchtowerWorld, wt::state_root>;
-using ModelOnAdjudicator = pc_scenario::ChannelOpsOnAdjudicator<Impl::model, WatchtowerWorld, wt::state_root>;
+using HubOnAdjudicator = payment_channel_scenario::ChannelOpsOnAdjudicator<Impl::optimized, WatchtowerWorld, watchtower::state_root>;
+using ModelOnAdjudicator = payment_channel_scenario::ChannelOpsOnAdjudicator<Impl::model, WatchtowerWorld, watchtower::state_root>;
 
 // The watchtower's model engine (l2/inv/watchtower_engine.hpp), one per thread; its oracles are
 // BIP-340 in libsecp256k1 and ChaCha20-Poly1305 in OpenSSL.
 inv::watchtower::Engine& tower_model_engine() {
   thread_local inv::watchtower::Engine engine(
-      [](const Hash32& key, const Hash32& digest, const pc::Signature& signature) {
+      [](const Hash32& key, const Hash32& digest, const payment_channel::Signature& signature) {
         return opt::schnorr::verify(key, digest, signature) == PrimitiveError::none;
       },
       [](const Hash32& key, const Hash32& locator, const Bytes& blob) -> std::optional<Bytes> {
-        auto plaintext = opt::aead::open(key, wt::blob_nonce, locator, blob);
+        auto plaintext = opt::aead::open(key, watchtower::blob_nonce, locator, blob);
         if (!plaintext) return std::nullopt;
         return plaintext.value();
       });
@@ -63,24 +63,24 @@ struct TowerModel {
       const inv::watchtower::Engine::Outcome outcome = tower_model_engine().apply(world, in, height);
       if (!outcome.problem.empty()) return StepResult{true, Outcome::invalid("MODEL_FAILURE", "", outcome.problem)};
       if (outcome.error != WatchtowerError::none) return StepResult{true, rejection(outcome.error)};
-      return StepResult{true, Outcome::ok(codec::to_json(outcome.post), to_hex(wt::state_root(outcome.post)))};
+      return StepResult{true, Outcome::ok(codec::to_json(outcome.post), to_hex(watchtower::state_root(outcome.post)))};
     }
   }
 };
 
 std::vector<OpHandler> ops() {
-  const std::function<Hash32(const WatchtowerWorld&)> root = wt::state_root;
-  return table_ops<wt::Operations, WatchtowerWorld>(root, [](u64 height) { return pc::Env{height}; }, HubOnAdjudicator{},
+  const std::function<Hash32(const WatchtowerWorld&)> root = watchtower::state_root;
+  return table_ops<watchtower::Operations, WatchtowerWorld>(root, [](u64 height) { return payment_channel::Env{height}; }, HubOnAdjudicator{},
                                                     TowerModel{});
 }
 
 // ---- Cases ----
 
 constexpr u64 chain_id = 1;
-using pc_scenario::deadline;
-using pc_scenario::force_height;
-using pc_scenario::fund_height;
-using pc_scenario::open_height;
+using payment_channel_scenario::deadline;
+using payment_channel_scenario::force_height;
+using payment_channel_scenario::fund_height;
+using payment_channel_scenario::open_height;
 
 // Keys: 0 is the counterparty (it publishes stale states), 1 the tower's client, 2 an outsider.
 constexpr std::size_t counterparty = 0;
@@ -95,7 +95,7 @@ class Scenario {
  public:
   explicit Scenario(CaseSpec& spec) : spec_(spec), keys_(spec.seed) {
     WatchtowerWorld world{};
-    world.adjudicator = pc_scenario::empty_adjudicator(spec.seed, pc_scenario::default_config());
+    world.adjudicator = payment_channel_scenario::empty_adjudicator(spec.seed, payment_channel_scenario::default_config());
     world.tower.tower_id = ref::tagged_hash("L2/vectors/tower", spec.seed);
     adjudicator_id_ = world.adjudicator.adjudicator_id;
     tower_id_ = world.tower.tower_id;
@@ -104,7 +104,7 @@ class Scenario {
 
   const Hash32& pubkey(std::size_t i) const { return keys_.pubkey(i); }
   const Hash32& tower_id() const { return tower_id_; }
-  Hash32 id() const { return pc::channel_id(chain_id, adjudicator_id_, {pubkey(0), pubkey(1)}, 0); }
+  Hash32 id() const { return payment_channel::channel_id(chain_id, adjudicator_id_, {pubkey(0), pubkey(1)}, 0); }
 
   Scenario& step(std::string op, u64 height, json input) {
     spec_.steps.push_back(Step{std::move(op), height, std::move(input)});
@@ -113,33 +113,33 @@ class Scenario {
 
   // The state with this sequence, co-signed by both participants.
   OffChainTransaction state(u64 sequence) const {
-    const Hash32 d = pc::state_digest(chain_id, id(), sequence, balances_at(sequence));
+    const Hash32 d = payment_channel::state_digest(chain_id, id(), sequence, balances_at(sequence));
     return OffChainTransaction{id(), sequence, balances_at(sequence), {keys_.sign(0, d), keys_.sign(1, d)}};
   }
 
   // The channel opened on s_0 and funded.
   Scenario& open_and_fund() {
     const OffChainTransaction opening = state(0);
-    step("open", open_height, codec::to_json(pc::OpenInput{{pubkey(0), pubkey(1)}, opening.new_balances, 10000, 0,
+    step("open", open_height, codec::to_json(payment_channel::OpenInput{{pubkey(0), pubkey(1)}, opening.new_balances, 10000, 0,
                                                           opening.signatures}));
-    return step("fund", fund_height, codec::to_json(pc::FundInput{id(), 10000}));
+    return step("fund", fund_height, codec::to_json(payment_channel::FundInput{id(), 10000}));
   }
   Scenario& register_user(std::size_t user, u64 slots, u64 height = 99) {
-    return step("register_user", height, codec::to_json(wt::RegisterUserInput{pubkey(user), slots}));
+    return step("register_user", height, codec::to_json(watchtower::RegisterUserInput{pubkey(user), slots}));
   }
   // The user's appointment, signed by `signer` for the tower `tower`.
-  wt::AppointInput filing(std::size_t user, const Hash32& where, const Bytes& blob, std::size_t signer,
+  watchtower::AppointInput filing(std::size_t user, const Hash32& where, const Bytes& blob, std::size_t signer,
                           const Hash32& tower) const {
-    return wt::AppointInput{pubkey(user), where, blob, keys_.sign(signer, wt::appointment_digest(tower, where, blob))};
+    return watchtower::AppointInput{pubkey(user), where, blob, keys_.sign(signer, watchtower::appointment_digest(tower, where, blob))};
   }
   Scenario& file(std::size_t user, const Hash32& where, const Bytes& blob, u64 height) {
     return step("appoint", height, codec::to_json(filing(user, where, blob, user, tower_id_)));
   }
   // What the client files when it co-signs s_{sequence + 1}: that state, under the key of its own
   // signature of s_sequence.
-  wt::ClientAppointment chain_link(u64 sequence) const { return wt::appointment_for(state(sequence), client, state(sequence + 1)); }
+  watchtower::ClientAppointment chain_link(u64 sequence) const { return watchtower::appointment_for(state(sequence), client, state(sequence + 1)); }
   Scenario& client_files(u64 sequence, u64 height) {
-    const wt::ClientAppointment link = chain_link(sequence);
+    const watchtower::ClientAppointment link = chain_link(sequence);
     return file(client, link.locator, link.blob, height);
   }
   // The client's chain s_0 -> s_1 -> ... -> s_latest, filed at heights 102, 103, ...
@@ -148,20 +148,20 @@ class Scenario {
     return *this;
   }
   Scenario& release(std::size_t user, const Hash32& where, std::size_t signer, u64 height) {
-    const wt::ReleaseInput in{pubkey(user), where, keys_.sign(signer, wt::release_digest(tower_id_, pubkey(user), where))};
+    const watchtower::ReleaseInput in{pubkey(user), where, keys_.sign(signer, watchtower::release_digest(tower_id_, pubkey(user), where))};
     return step("release", height, codec::to_json(in));
   }
   Scenario& force_close(u64 sequence, u64 height = force_height) {
     return step("force_close", height, codec::to_json(state(sequence)));
   }
   Scenario& respond(const OffChainTransaction& published, u64 height) {
-    return step("respond", height, codec::to_json(wt::RespondInput{published}));
+    return step("respond", height, codec::to_json(watchtower::RespondInput{published}));
   }
   Scenario& respond(u64 published_sequence, u64 height) { return respond(state(published_sequence), height); }
 
  private:
   CaseSpec& spec_;
-  pc_scenario::Keys<3> keys_;
+  payment_channel_scenario::Keys<3> keys_;
   Hash32 adjudicator_id_{};
   Hash32 tower_id_{};
 };
@@ -211,13 +211,13 @@ void appoint_cases(CaseBook& cases) {
   {
     Scenario s(cases.add("appoint", "invalid_blob_size_199", "a blob one byte short of appointment_blob_size",
                          {"WT-APPT-2"}));
-    wt::ClientAppointment link = s.chain_link(0);
+    watchtower::ClientAppointment link = s.chain_link(0);
     link.blob.pop_back();
     s.register_user(client, 2).open_and_fund().file(client, link.locator, link.blob, 102);
   }
   {
     Scenario s(cases.add("appoint", "invalid_blob_size_201", "a blob one byte over appointment_blob_size", {"WT-APPT-2"}));
-    wt::ClientAppointment link = s.chain_link(0);
+    watchtower::ClientAppointment link = s.chain_link(0);
     link.blob.push_back(0);
     s.register_user(client, 2).open_and_fund().file(client, link.locator, link.blob, 102);
   }
@@ -231,20 +231,20 @@ void appoint_cases(CaseBook& cases) {
                          "the counterparty files under the client's locator first; the client's own filing is still "
                          "accepted, since duplicates are per user",
                          {"WT-APPT-3"}));
-    const wt::ClientAppointment link = s.chain_link(0);
+    const watchtower::ClientAppointment link = s.chain_link(0);
     s.register_user(client, 2).register_user(counterparty, 2).open_and_fund();
     s.file(counterparty, link.locator, link.blob, 102).file(client, link.locator, link.blob, 103);
   }
   {
     Scenario s(cases.add("appoint", "invalid_bad_signature", "the client's appointment signed by an outsider",
                          {"WT-APPT-5"}));
-    const wt::ClientAppointment link = s.chain_link(0);
+    const watchtower::ClientAppointment link = s.chain_link(0);
     s.register_user(client, 2).open_and_fund();
     s.step("appoint", 102, codec::to_json(s.filing(client, link.locator, link.blob, outsider, s.tower_id())));
   }
   {
     Scenario s(cases.add("appoint", "malformed_odd_hex_blob", "a blob with an odd number of hex digits", {"WT-APPT-2"}));
-    const wt::ClientAppointment link = s.chain_link(0);
+    const watchtower::ClientAppointment link = s.chain_link(0);
     json input = codec::to_json(s.filing(client, link.locator, link.blob, client, s.tower_id()));
     input["blob"] = input["blob"].get<std::string>().substr(1);
     s.register_user(client, 2).step("appoint", 102, input);
@@ -313,7 +313,7 @@ void respond_cases(CaseBook& cases) {
                          "an outsider's corrupted blob under the client's locator does not open and is skipped; the "
                          "client's own appointment answers",
                          all_respond_rules));
-    wt::ClientAppointment junk = s.chain_link(1);
+    watchtower::ClientAppointment junk = s.chain_link(1);
     junk.blob[17] ^= 0x01;
     s.register_user(client, 5).register_user(outsider, 5).open_and_fund();
     s.file(outsider, junk.locator, junk.blob, 101).client_files_chain(2).force_close(1).respond(1, force_height + 1);
@@ -321,7 +321,7 @@ void respond_cases(CaseBook& cases) {
   {
     Scenario s(cases.add("respond", "invalid_only_corrupted_blob", "the only blob under the locator is corrupted",
                          {"WT-RESP-4"}));
-    wt::ClientAppointment link = s.chain_link(1);
+    watchtower::ClientAppointment link = s.chain_link(1);
     link.blob[0] ^= 0x80;
     s.register_user(client, 5).open_and_fund().client_files(0, 102).file(client, link.locator, link.blob, 103);
     s.force_close(1).respond(1, force_height + 1);
@@ -342,7 +342,7 @@ void adversarial_cases(CaseBook& cases) {
                          "opens s_2, then s_3, and answers with s_3; settle pays s_3",
                          {"WT-RESP-1", "WT-RESP-2", "WT-RESP-3", "WT-RESP-4", "PC-SETTLE-2"}));
     s.register_user(client, 5).open_and_fund().client_files_chain(3).force_close(1).respond(1, force_height + 1);
-    s.step("settle", deadline, codec::to_json(pc::ChannelRef{s.id()}));
+    s.step("settle", deadline, codec::to_json(payment_channel::ChannelRef{s.id()}));
     cases.mark_adversarial(offline, "counterparty");
   }
   {
@@ -351,8 +351,8 @@ void adversarial_cases(CaseBook& cases) {
                          "starts at the opening's signatures and answers with s_3",
                          {"WT-RESP-1", "WT-RESP-2", "WT-RESP-4", "PC-TIMEOUT-2"}));
     s.register_user(client, 5).open_and_fund().client_files_chain(3);
-    s.step("timeout", pc_scenario::timeout_height, codec::to_json(pc::ChannelRef{s.id()}));
-    s.respond(0, pc_scenario::timeout_height + 1);
+    s.step("timeout", payment_channel_scenario::timeout_height, codec::to_json(payment_channel::ChannelRef{s.id()}));
+    s.respond(0, payment_channel_scenario::timeout_height + 1);
     cases.mark_adversarial(offline + " (the opening state published by a timeout)", "counterparty");
   }
   {
@@ -378,7 +378,7 @@ void adversarial_cases(CaseBook& cases) {
                          "the counterparty, who knows every signature, files junk under the locator of the client's "
                          "signature of s_1 before the client files s_2 there; the tower still answers with s_3",
                          {"WT-APPT-3", "WT-RESP-4"}));
-    wt::ClientAppointment junk = s.chain_link(1);
+    watchtower::ClientAppointment junk = s.chain_link(1);
     junk.blob[40] ^= 0x04;
     s.register_user(client, 5).register_user(counterparty, 5).open_and_fund();
     s.file(counterparty, junk.locator, junk.blob, 101).client_files_chain(3).force_close(1).respond(1, force_height + 1);
@@ -391,16 +391,16 @@ void adversarial_cases(CaseBook& cases) {
                          "is not newer and is skipped, and the client's chain answers with s_3",
                          {"WT-RESP-4"}));
     const OffChainTransaction s1 = s.state(1);
-    const Bytes older = wt::seal_blob(s1.signatures[client], s1);
+    const Bytes older = watchtower::seal_blob(s1.signatures[client], s1);
     s.register_user(client, 5).register_user(counterparty, 5).open_and_fund();
-    s.file(counterparty, wt::locator(s1.signatures[client]), older, 101).client_files_chain(3).force_close(1);
+    s.file(counterparty, watchtower::locator(s1.signatures[client]), older, 101).client_files_chain(3).force_close(1);
     s.respond(1, force_height + 1);
     cases.mark_adversarial("a blob that opens to an older co-signed state", "counterparty");
   }
   {
     Scenario s(cases.add("adversarial", "invalid_appointment_for_another_tower",
                          "an appointment the client signed for another tower, replayed to this one", {"WT-APPT-5"}));
-    const wt::ClientAppointment link = s.chain_link(0);
+    const watchtower::ClientAppointment link = s.chain_link(0);
     s.register_user(client, 2).open_and_fund();
     s.step("appoint", 102,
            codec::to_json(s.filing(client, link.locator, link.blob, client, ref::tagged_hash("L2/vectors/other_tower", s.id()))));

@@ -10,13 +10,14 @@
 #include <utility>
 #include <vector>
 
+#include "l2/inv/concrete_values.hpp"
+
 namespace l2::inv::channel_factory {
 namespace {
 
 using z3::expr;
 using Error = FactoryError;
-namespace pc = l2::ref::payment_channel;
-using pc::ChannelState;
+using ref::payment_channel::ChannelState;
 
 // ---------------------------------------------------------------------------------------------
 // The terms of a relation. Every u64 is a 64-bit bit-vector; keys and ids are 256-bit ones.
@@ -81,23 +82,13 @@ class Builder {
   }
   expr hash(const std::string& name, const Hash32& value) {
     const expr v = ctx_.bv_const(name.c_str(), 256);
-    solver_.add(v == hash_value(value));
+    solver_.add(v == hash_bv(ctx_, value));
     return v;
   }
   expr boolean(const std::string& name, bool value) {
     const expr v = ctx_.bool_const(name.c_str());
     solver_.add(v == truth(value));
     return v;
-  }
-  expr hash_value(const Hash32& h) {
-    expr out = ctx_.bv_val(static_cast<std::uint64_t>(0), 64);
-    for (std::size_t limb = 0; limb < 4; ++limb) {
-      std::uint64_t v = 0;
-      for (std::size_t i = 0; i < 8; ++i) v = (v << 8) | h[limb * 8 + i];
-      const expr part = ctx_.bv_val(v, 64);
-      out = limb == 0 ? part : z3::concat(out, part);
-    }
-    return out;
   }
 
   // The error of the first failing check, in the order given; `none` when all pass.
@@ -115,10 +106,10 @@ class Builder {
   }
 
   // The registered factories, every field a variable fixed to the pre-state.
-  std::vector<FactoryTerms> factories(const cf::FactoryRegistry& registry) {
+  std::vector<FactoryTerms> factories(const ref::channel_factory::FactoryRegistry& registry) {
     std::vector<FactoryTerms> out;
     for (std::size_t i = 0; i < registry.factories.size(); ++i) {
-      const cf::ChannelFactory& f = registry.factories[i];
+      const ref::channel_factory::ChannelFactory& f = registry.factories[i];
       const std::string p = "pre.factory" + std::to_string(i) + ".";
       FactoryTerms t{hash(p + "factory_id", f.factory_id),
                      {},
@@ -189,7 +180,7 @@ class Builder {
 
   // apply_register_factory [PCF-REG-1, PCF-REG-2, PCF-REG-3, PCF-REG-5, PCF-REG-6, PCF-REG-4].
   // `derived_id` is the oracle's factory_id of the input's terms.
-  Relation register_factory(const cf::FactoryRegistry& registry, const cf::RegisterFactoryInput& in, u64 height,
+  Relation register_factory(const ref::channel_factory::FactoryRegistry& registry, const ref::channel_factory::RegisterFactoryInput& in, u64 height,
                             const Hash32& derived_id) {
     const std::vector<FactoryTerms> registered = factories(registry);
     const expr count = number("in.participant_count", in.participants.size());
@@ -216,7 +207,7 @@ class Builder {
                                         saturating_add(now, window), {}, u64v(0), truth(false)});
     r.error = first_failure({
         // 2 <= len(participants) <= max_factory_participants [PCF-REG-1]
-        {z3::ult(count, u64v(2)) || z3::ugt(count, u64v(cf::max_factory_participants)), Error::participant_count},
+        {z3::ult(count, u64v(2)) || z3::ugt(count, u64v(ref::channel_factory::max_factory_participants)), Error::participant_count},
         // the participants are distinct [PCF-REG-2]
         {duplicate_participant, Error::duplicate_participant},
         // fee <= deposited_amount [PCF-REG-3]
@@ -239,7 +230,7 @@ class Builder {
   // apply_allocate [PCF-FAC-1, PCF-ALLOC-1, PCF-ALLOC-6, PCF-ALLOC-2, PCF-SIG-1, then PCF-SUB-1..6
   // and PCF-SUB-8 per template, PCF-ALLOC-3, PCF-ALLOC-4, PCF-ALLOC-5, PCF-SIG-2]. The oracle gives
   // each template's sub_channel_id and each signature's BIP-340 verdict.
-  Relation allocate(const cf::FactoryRegistry& registry, const cf::AllocateInput& in, u64 height,
+  Relation allocate(const ref::channel_factory::FactoryRegistry& registry, const ref::channel_factory::AllocateInput& in, u64 height,
                     const std::vector<Hash32>& sub_ids, const std::vector<bool>& signature_valid) {
     const std::vector<FactoryTerms> registered = factories(registry);
     const Lookup l = lookup(registered, hash("in.factory_id", in.factory_id));
@@ -247,7 +238,7 @@ class Builder {
     std::vector<expr> channel_ids;
     for (std::size_t i = 0; i < registry.adjudicator.channels.size(); ++i)
       channel_ids.push_back(hash("pre.channel" + std::to_string(i) + ".channel_id", registry.adjudicator.channels[i].channel_id));
-    const pc::Layer2Config& config = registry.adjudicator.config;
+    const ref::payment_channel::Layer2Config& config = registry.adjudicator.config;
     const expr min_capacity = number("cfg.min_channel_capacity", config.min_channel_capacity);
     const expr max_capacity = number("cfg.max_channel_capacity", config.max_channel_capacity);
     const expr timeout_blocks = number("cfg.channel_timeout_blocks", config.channel_timeout_blocks);
@@ -269,7 +260,7 @@ class Builder {
     expr total = factory.fee;  // allocation_total: fee, then each capacity with checked_add
     expr total_overflow = truth(false);
     for (std::size_t j = 0; j < in.channels.size(); ++j) {
-      const cf::ChannelTemplate& t = in.channels[j];
+      const ref::channel_factory::ChannelTemplate& t = in.channels[j];
       const std::string p = "in.template" + std::to_string(j) + ".";
       const ChannelTerms c{hash("oracle.sub_channel_id" + std::to_string(j), sub_ids[j]),
                            hash(p + "participant0", t.participants[0]),
@@ -320,7 +311,7 @@ class Builder {
   }
 
   // apply_refund_factory [PCF-FAC-1, PCF-REFUND-1, PCF-REFUND-2].
-  Relation refund_factory(const cf::FactoryRegistry& registry, const cf::FactoryRef& in, u64 height) {
+  Relation refund_factory(const ref::channel_factory::FactoryRegistry& registry, const ref::channel_factory::FactoryRef& in, u64 height) {
     const std::vector<FactoryTerms> registered = factories(registry);
     const Lookup l = lookup(registered, hash("in.factory_id", in.factory_id));
     const expr now = number("env.height", height);
@@ -416,16 +407,16 @@ Engine::Engine(payment_channel::SignatureOracle oracle) : impl_(std::make_unique
 }
 Engine::~Engine() = default;
 
-Engine::Outcome Engine::apply(const cf::FactoryRegistry& pre, const Step& step) {
+Engine::Outcome Engine::apply(const ref::channel_factory::FactoryRegistry& pre, const Step& step) {
   Outcome result;
   result.post = pre;
-  if (!cf::Operations::input_matches(step.op, step.input)) {
-    result.problem = "the input's type does not match op " + std::string(cf::Operations::name(step.op));
+  if (!ref::channel_factory::Operations::input_matches(step.op, step.input)) {
+    result.problem = "the input's type does not match op " + std::string(ref::channel_factory::Operations::name(step.op));
     return result;
   }
   const auto too_long = [](std::size_t n) { return n > max_modelled_entries; };
   if (too_long(pre.factories.size()) || too_long(pre.adjudicator.channels.size()) ||
-      std::any_of(pre.factories.begin(), pre.factories.end(), [&](const cf::ChannelFactory& f) {
+      std::any_of(pre.factories.begin(), pre.factories.end(), [&](const ref::channel_factory::ChannelFactory& f) {
         return too_long(f.participants.size()) || too_long(f.used_channels.size());
       })) {
     result.problem = "the pre-state has a list longer than the model encodes (" + std::to_string(max_modelled_entries) + ")";
@@ -437,24 +428,24 @@ Engine::Outcome Engine::apply(const cf::FactoryRegistry& pre, const Step& step) 
   Builder b(m.ctx, solver);
   const u64 chain_id = pre.adjudicator.chain_id;
   std::optional<Relation> relation;
-  cf::Operations::visit(step.op, [&](auto op) {
+  ref::channel_factory::Operations::visit(step.op, [&](auto op) {
     using Operation = typename decltype(op)::type;
     const auto& in = std::get<typename Operation::Input>(step.input);
-    if constexpr (std::is_same_v<Operation, cf::RegisterFactory>) {
+    if constexpr (std::is_same_v<Operation, ref::channel_factory::RegisterFactory>) {
       if (too_long(in.participants.size())) return;
       // Oracle: SHA-256 of the terms.
-      relation = b.register_factory(pre, in, step.height, cf::factory_id(chain_id, pre.adjudicator.adjudicator_id, in));
-    } else if constexpr (std::is_same_v<Operation, cf::Allocate>) {
+      relation = b.register_factory(pre, in, step.height, ref::channel_factory::factory_id(chain_id, pre.adjudicator.adjudicator_id, in));
+    } else if constexpr (std::is_same_v<Operation, ref::channel_factory::Allocate>) {
       if (too_long(in.channels.size()) || too_long(in.signatures.size())) return;
       // Oracle: SHA-256 for the sub-channel ids; BIP-340 for the signatures, each against the key at
       // its position in the factory the input names (none is valid when no factory has that id).
       std::vector<Hash32> sub_ids;
-      for (const cf::ChannelTemplate& t : in.channels) sub_ids.push_back(cf::sub_channel_id(in.factory_id, t.participants, t.nonce));
-      const auto index = cf::find_factory(pre, in.factory_id);
+      for (const ref::channel_factory::ChannelTemplate& t : in.channels) sub_ids.push_back(ref::channel_factory::sub_channel_id(in.factory_id, t.participants, t.nonce));
+      const auto index = ref::channel_factory::find_factory(pre, in.factory_id);
       std::optional<Hash32> digest;
       if (index) {
-        const cf::ChannelFactory& f = pre.factories[*index];
-        digest = cf::allocation_digest(chain_id, f.factory_id, f.deposited_amount, f.fee, in.channels);
+        const ref::channel_factory::ChannelFactory& f = pre.factories[*index];
+        digest = ref::channel_factory::allocation_digest(chain_id, f.factory_id, f.deposited_amount, f.fee, in.channels);
       }
       std::vector<bool> signature_valid;
       for (std::size_t i = 0; i < in.signatures.size(); ++i) {
@@ -462,16 +453,16 @@ Engine::Outcome Engine::apply(const cf::FactoryRegistry& pre, const Step& step) 
         signature_valid.push_back(has_key && m.oracle(pre.factories[*index].participants[i], *digest, in.signatures[i]));
       }
       relation = b.allocate(pre, in, step.height, sub_ids, signature_valid);
-    } else if constexpr (std::is_same_v<Operation, cf::RefundFactory>) {
+    } else if constexpr (std::is_same_v<Operation, ref::channel_factory::RefundFactory>) {
       relation = b.refund_factory(pre, in, step.height);
     } else {
       static_assert(!engine_models<Operation>, "every op the engine models has a relation");
     }
   });
   if (!relation) {
-    const bool own = cf::Operations::visit(step.op, [](auto op) { return engine_models<typename decltype(op)::type>; });
+    const bool own = ref::channel_factory::Operations::visit(step.op, [](auto op) { return engine_models<typename decltype(op)::type>; });
     result.problem = own ? "the input has a list longer than the model encodes (" + std::to_string(max_modelled_entries) + ")"
-                         : "op " + std::string(cf::Operations::name(step.op)) +
+                         : "op " + std::string(ref::channel_factory::Operations::name(step.op)) +
                                " acts on the embedded adjudicator: the payment-channel model's engine replays it";
     return result;
   }
@@ -501,9 +492,9 @@ Engine::Outcome Engine::apply(const cf::FactoryRegistry& pre, const Step& step) 
 
   // The post-state: the pre-state with the written factory and the created channels, as the model
   // gives them.
-  cf::FactoryRegistry post = pre;
+  ref::channel_factory::FactoryRegistry post = pre;
   if (read.boolean(r.writes_factory)) {
-    cf::ChannelFactory f{};
+    ref::channel_factory::ChannelFactory f{};
     f.factory_id = read.hash(r.factory.id);
     f.participants = read.hashes(r.factory.participant_count, r.factory.participants, "participant");
     f.deposited_amount = read.number(r.factory.deposited);
@@ -525,7 +516,7 @@ Engine::Outcome Engine::apply(const cf::FactoryRegistry& pre, const Step& step) 
   if (created > r.created.size()) read.fail("the model creates more channels than it has terms for");
   for (std::size_t j = 0; j < created && j < r.created.size(); ++j) {
     const ChannelTerms& c = r.created[j];
-    pc::PaymentChannel channel{};
+    ref::payment_channel::PaymentChannel channel{};
     channel.channel_id = read.hash(c.id);
     channel.participants = {read.hash(c.p0), read.hash(c.p1)};
     channel.balances = {read.number(c.b0), read.number(c.b1)};

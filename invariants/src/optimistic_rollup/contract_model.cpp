@@ -88,7 +88,7 @@ struct ContractModel::Transition {
   }
 
   // stake [OR-STAKE-1, OR-STAKE-2, OR-STAKE-3]
-  Effect effect(std::type_identity<reference::Stake>) const {
+  Effect effect(std::type_identity<ref::optimistic_rollup::Stake>) const {
     Effect e = base();
     e.error = m.first_failure({{not_operator(), Error::not_operator},
                                {!pre.staked && in.value < cfg.minimum_stake, Error::stake_below_minimum},
@@ -99,7 +99,7 @@ struct ContractModel::Transition {
     return e;
   }
   // unstake [OR-STAKE-1, OR-UNSTAKE-1, OR-UNSTAKE-2]
-  Effect effect(std::type_identity<reference::Unstake>) const {
+  Effect effect(std::type_identity<ref::optimistic_rollup::Unstake>) const {
     Effect e = base();
     e.error = m.first_failure({{not_operator(), Error::not_operator},
                                {in.height < pre.unlock, Error::stake_locked},
@@ -110,7 +110,7 @@ struct ContractModel::Transition {
     return e;
   }
   // deposit_new_account [OR-FROZEN-1, OR-BRIDGE-4, OR-BRIDGE-1, OR-BRIDGE-3, OR-BRIDGE-5]
-  Effect effect(std::type_identity<reference::DepositNewAccount>) const {
+  Effect effect(std::type_identity<ref::optimistic_rollup::DepositNewAccount>) const {
     Effect e = base();
     e.error = m.first_failure({{pre.frozen, Error::rollup_frozen},
                                {in.value < cfg.min_deposit, Error::deposit_below_minimum},
@@ -124,7 +124,7 @@ struct ContractModel::Transition {
     return e;
   }
   // deposit_top_up [OR-FROZEN-1, OR-BRIDGE-4, OR-BRIDGE-1, OR-BRIDGE-2]
-  Effect effect(std::type_identity<reference::DepositTopUp>) const {
+  Effect effect(std::type_identity<ref::optimistic_rollup::DepositTopUp>) const {
     Effect e = base();
     e.error = m.first_failure({{pre.frozen, Error::rollup_frozen},
                                {in.value < cfg.min_deposit, Error::deposit_below_minimum},
@@ -136,7 +136,7 @@ struct ContractModel::Transition {
     return e;
   }
   // request_forced_exit [OR-FROZEN-1, OR-FEXQ-1, OR-FEXQ-2]
-  Effect effect(std::type_identity<reference::RequestForcedExit>) const {
+  Effect effect(std::type_identity<ref::optimistic_rollup::RequestForcedExit>) const {
     Effect e = base();
     e.error = m.first_failure({{pre.frozen, Error::rollup_frozen},
                                {in.value != cfg.forced_exit_fee, Error::forced_exit_fee},
@@ -147,7 +147,7 @@ struct ContractModel::Transition {
     return e;
   }
   // submit_batch [OR-FROZEN-1, OR-BATCH-1, 2, 13, 3, 4, 14, 15, 5..12]
-  Effect effect(std::type_identity<reference::SubmitBatch>) const {
+  Effect effect(std::type_identity<ref::optimistic_rollup::SubmitBatch>) const {
     Effect e = base();
     std::vector<std::pair<expr, Error>> checks{
         {pre.frozen, Error::rollup_frozen},
@@ -204,7 +204,7 @@ struct ContractModel::Transition {
     return e;
   }
   // open_challenge [OR-CHAL-1..5]
-  Effect effect(std::type_identity<reference::OpenChallenge>) const {
+  Effect effect(std::type_identity<ref::optimistic_rollup::OpenChallenge>) const {
     Effect e = base();
     const std::vector<expr> target = m.batch_with(pre, in.batch_id, true);
     const BatchRecord batch = m.pick_batch(target, pre);
@@ -232,7 +232,7 @@ struct ContractModel::Transition {
     return e;
   }
   // resolve_challenge [OR-RES-1..4, then verify_fraud_proof OR-FP-1..11: confirm_fraud or forfeit]
-  Effect effect(std::type_identity<reference::ResolveChallenge>) const {
+  Effect effect(std::type_identity<ref::optimistic_rollup::ResolveChallenge>) const {
     Effect e = base();
     const std::vector<expr> chosen = m.challenge_with(pre, in.challenge_id);
     const Challenge c = m.pick_challenge(chosen, pre);
@@ -303,7 +303,7 @@ struct ContractModel::Transition {
     return choose(e.confirmed, confirmed, rejected);
   }
   // expire_challenge [OR-RES-1, OR-EXP-1]
-  Effect effect(std::type_identity<reference::ExpireChallenge>) const {
+  Effect effect(std::type_identity<ref::optimistic_rollup::ExpireChallenge>) const {
     const std::vector<expr> chosen = m.challenge_with(pre, in.challenge_id);
     const Challenge c = m.pick_challenge(chosen, pre);
     Effect e = forfeit(base(), chosen, c, ResolutionKind::challenge_rejected, m.code(Error::challenge_expired));
@@ -311,7 +311,7 @@ struct ContractModel::Transition {
     return e;
   }
   // withdraw_challenge [OR-RES-1, OR-WDC-1, OR-RES-2]
-  Effect effect(std::type_identity<reference::WithdrawChallenge>) const {
+  Effect effect(std::type_identity<ref::optimistic_rollup::WithdrawChallenge>) const {
     const std::vector<expr> chosen = m.challenge_with(pre, in.challenge_id);
     const Challenge c = m.pick_challenge(chosen, pre);
     Effect e = forfeit(base(), chosen, c, ResolutionKind::challenge_withdrawn, m.code(Error::none));
@@ -321,7 +321,7 @@ struct ContractModel::Transition {
     return e;
   }
   // finalize [OR-FIN-1..3]
-  Effect effect(std::type_identity<reference::Finalize>) const {
+  Effect effect(std::type_identity<ref::optimistic_rollup::Finalize>) const {
     Effect e = base();
     const std::vector<expr> oldest = m.oldest_pending(pre);
     const BatchRecord batch = m.pick_batch(oldest, pre);
@@ -337,7 +337,7 @@ struct ContractModel::Transition {
     return e;
   }
   // pay_withdrawal [OR-PAY-1..5]
-  Effect effect(std::type_identity<reference::PayWithdrawal>) const {
+  Effect effect(std::type_identity<ref::optimistic_rollup::PayWithdrawal>) const {
     Effect e = base();
     std::vector<expr> named;
     for (std::size_t k = 0; k < batches(); ++k) named.push_back(in.pay_batch == m.u64v(k) && m.recorded(pre, k));
@@ -356,7 +356,7 @@ struct ContractModel::Transition {
     return e;
   }
   // freeze [OR-FRZ-1..5]
-  Effect effect(std::type_identity<reference::Freeze>) const {
+  Effect effect(std::type_identity<ref::optimistic_rollup::Freeze>) const {
     Effect e = base();
     std::vector<expr> facts;
     const expr forced = in.queue == m.queue_kind(QueueKind::forced_exits);
@@ -382,7 +382,7 @@ struct ContractModel::Transition {
             {root != pre.last_root, Error::exit_bad_state_opening}};
   }
   // exit [OR-EXIT-1..6]
-  Effect effect(std::type_identity<reference::Exit>) const {
+  Effect effect(std::type_identity<ref::optimistic_rollup::Exit>) const {
     Effect e = base();
     std::vector<expr> facts;
     std::vector<std::pair<expr, Error>> checks = final_state_checks(facts);
@@ -398,7 +398,7 @@ struct ContractModel::Transition {
     return e;
   }
   // reclaim_deposit [OR-EXIT-1..3, OR-RECL-1..4]
-  Effect effect(std::type_identity<reference::ReclaimDeposit>) const {
+  Effect effect(std::type_identity<ref::optimistic_rollup::ReclaimDeposit>) const {
     Effect e = base();
     std::vector<expr> facts;
     const QueueEntry deposit = pre.deposits.at(in.index);
@@ -447,14 +447,14 @@ struct ContractModel::Transition {
 Step ContractModel::step(const Config& cfg, const Contract& pre, const Call& in, std::optional<Op> only) const {
   const Transition t{*this, cfg, pre, in};
   std::vector<std::pair<Op, Effect>> effects;
-  reference::Operations::for_each([&](auto op) {
+  ref::optimistic_rollup::Operations::for_each([&](auto op) {
     using Operation = typename decltype(op)::type;
     constexpr Op code = op_code<Operation>;
     if (only && *only != code) return;
     Effect e = t.effect(op);
     // Only the payable entry points take value; every other call carries none.
-    if (code != op_code<reference::Stake> && code != op_code<reference::DepositNewAccount> && code != op_code<reference::DepositTopUp> &&
-        code != op_code<reference::RequestForcedExit> && code != op_code<reference::OpenChallenge>)
+    if (code != op_code<ref::optimistic_rollup::Stake> && code != op_code<ref::optimistic_rollup::DepositNewAccount> && code != op_code<ref::optimistic_rollup::DepositTopUp> &&
+        code != op_code<ref::optimistic_rollup::RequestForcedExit> && code != op_code<ref::optimistic_rollup::OpenChallenge>)
       e.domain = e.domain && in.value == u64v(0);
     effects.emplace_back(code, std::move(e));
   });

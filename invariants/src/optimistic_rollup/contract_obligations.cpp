@@ -92,7 +92,7 @@ std::vector<Invariant> contract_invariants() {
                              before.finalized_at == after.finalized_at;
            ok = ok && z3::implies(was_final, after.final && m.recorded(s.out.post, k) && same);
            const expr made_final = !was_final && m.recorded(s.out.post, k) && after.final;
-           if (is(op, op_code<reference::Finalize>))
+           if (is(op, op_code<ref::optimistic_rollup::Finalize>))
              ok = ok && z3::implies(made_final, s.in.height >= before.deadline && before.open_challenges == m.u64v(0) &&
                                                     (k == 0 ? m.truth(true) : s.pre.batches[k - 1].final));
            else
@@ -112,7 +112,7 @@ std::vector<Invariant> contract_invariants() {
          const ContractModel& m = c.m;
          expr ok = m.conservation(s.out.post) && m.typing(s.out.post, s.keys);
          for (const Payout& p : s.out.payouts) ok = ok && m.is_u64(p.amount);
-         if (is(op, op_code<reference::ResolveChallenge>))
+         if (is(op, op_code<ref::optimistic_rollup::ResolveChallenge>))
            ok = ok && z3::implies(s.out.confirmed, s.out.post.stake + s.out.reward +
                                                        (s.out.post.treasury - s.pre.treasury) == s.pre.stake);
          return ok;
@@ -127,7 +127,7 @@ std::vector<Invariant> contract_invariants() {
                     const std::vector<expr> key{s.keys.paid_batch, s.keys.paid_index};
                     expr ok = m.paid_only_final(s.out.post, s.keys) &&
                               z3::implies(s.pre.paid.contains(key), s.out.post.paid.contains(key));
-                    if (is(op, op_code<reference::PayWithdrawal>)) {
+                    if (is(op, op_code<ref::optimistic_rollup::PayWithdrawal>)) {
                       const std::vector<expr> paid{s.in.pay_batch, s.in.pay_index};
                       expr final_batch = m.truth(false);
                       for (std::size_t k = 0; k < batch_slots; ++k)
@@ -155,7 +155,7 @@ std::vector<Invariant> contract_invariants() {
                   [](Context& c, const Contract& s, const Keys&) { return c.m.epoch_binds_batches(s); },
                   [](Context& c, const OneStep& s, Op op) {
                     expr ok = c.m.epoch_binds_batches(s.out.post) && s.out.post.epoch >= s.pre.epoch;
-                    if (is(op, op_code<reference::SubmitBatch>)) ok = ok && z3::implies(accepted(c, s.out), s.in.epoch == s.pre.epoch);
+                    if (is(op, op_code<ref::optimistic_rollup::SubmitBatch>)) ok = ok && z3::implies(accepted(c, s.out), s.in.epoch == s.pre.epoch);
                     return ok;
                   }});
   list.push_back(
@@ -174,9 +174,9 @@ std::vector<Invariant> contract_invariants() {
                                                post.forced_exits.count == pre.forced_exits.count) &&
                    z3::implies(pre.exited.contains({s.keys.exited}), post.exited.contains({s.keys.exited})) &&
                    z3::implies(pre.reclaimed.contains({s.keys.reclaimed}), post.reclaimed.contains({s.keys.reclaimed}));
-         if (is(op, op_code<reference::Exit>))
+         if (is(op, op_code<ref::optimistic_rollup::Exit>))
            ok = ok && z3::implies(accepted(c, s.out), pre.frozen && !pre.exited.contains({s.in.account}));
-         if (is(op, op_code<reference::ReclaimDeposit>))
+         if (is(op, op_code<ref::optimistic_rollup::ReclaimDeposit>))
            ok = ok && z3::implies(accepted(c, s.out), pre.frozen && !pre.reclaimed.contains({s.in.index}));
          return ok;
        }});
@@ -188,7 +188,7 @@ std::vector<Invariant> contract_invariants() {
 // its origin unprocessed in the post-state its root opens, and it removes exactly that batch and the
 // later ones, restoring last_state_root to its prev_state_root.
 void contract_soundness_negation(Context& c) {
-  const OneStep s = one_step(c, op_code<reference::ResolveChallenge>, chain_part | finality_part | challenges_part);
+  const OneStep s = one_step(c, op_code<ref::optimistic_rollup::ResolveChallenge>, chain_part | finality_part | challenges_part);
   const ContractModel& m = c.m;
   c.solver.add(s.out.confirmed);
   if (!c.claim) return;
@@ -224,10 +224,10 @@ std::vector<Obligation> contract_obligations(Weakening weakening) {
                                    c.solver.add(c.m.initial(s, c.cfg));
                                    if (c.claim) c.solver.add(!state(c, s, keys));
                                  }));
-    reference::Operations::for_each([&](auto operation) {
+    ref::optimistic_rollup::Operations::for_each([&](auto operation) {
       constexpr Op op = op_code<typename decltype(operation)::type>;
       Realiser realise = weakening == Weakening::none ? nullptr : one_step_realiser(weakening, op);
-      list.push_back(make_contract(inv.name, std::string(reference::Operations::name(op)), Kind::consecution, inv.statement,
+      list.push_back(make_contract(inv.name, std::string(ref::optimistic_rollup::Operations::name(op)), Kind::consecution, inv.statement,
                                    weakening,
                                    [claim = inv.claim, parts = inv.assumes](Context& c) {
                                      const OneStep s = one_step(c, op, parts);

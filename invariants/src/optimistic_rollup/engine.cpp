@@ -52,9 +52,9 @@ std::optional<Weakening> parse_weakening(std::string_view name) {
   return parse_weakening_name(name, all_weakenings, weakening_name);
 }
 
-bool input_matches_op(const Step& step) { return reference::Operations::input_matches(step.op, step.input); }
+bool input_matches_op(const Step& step) { return ref::optimistic_rollup::Operations::input_matches(step.op, step.input); }
 
-OptimisticRollupError deploy_error(const reference::RollupConfig& config, Weakening weakening) {
+OptimisticRollupError deploy_error(const ref::optimistic_rollup::RollupConfig& config, Weakening weakening) {
   z3::context ctx;
   const model::ContractModel m(ctx, weakening);
   const model::Config cfg = m.config("cfg");
@@ -94,7 +94,7 @@ struct ReadOutcome {
 };
 
 ReadOutcome read_outcome(Engine::Impl::Relation& r, const z3::model& zm, const Interner& interner,
-                     const reference::OptimisticRollup& pre, const Step& step) {
+                     const ref::optimistic_rollup::OptimisticRollup& pre, const Step& step) {
   ReadOutcome out;
   Reader read(zm, interner);
   const model::Step& s = r.out;
@@ -105,9 +105,9 @@ ReadOutcome read_outcome(Engine::Impl::Relation& r, const z3::model& zm, const I
   };
   term(s.error);
   out.lifted.error = static_cast<OptimisticRollupError>(read.small(s.error));
-  reference::Effects& effects = out.lifted.effects;
+  ref::optimistic_rollup::Effects& effects = out.lifted.effects;
   effects.contract = pre;
-  reference::OptimisticRollup& c = effects.contract;
+  ref::optimistic_rollup::OptimisticRollup& c = effects.contract;
   if (out.lifted.error != OptimisticRollupError::none) return out;  // the relation leaves a rejected step's state alone
 
   for (const expr& e : {post.stake, post.staked, post.unlock, post.escrow, post.treasury, post.epoch,
@@ -143,7 +143,7 @@ ReadOutcome read_outcome(Engine::Impl::Relation& r, const z3::model& zm, const I
                           b.count, b.state_roots_root, b.id, b.submitted_at, b.deadline, b.deposits_visible,
                           b.forced_exits_visible, b.final, b.open_challenges})
       term(x);
-    reference::BatchRecord& x = c.batches[k];
+    ref::optimistic_rollup::BatchRecord& x = c.batches[k];
     x.header = {read.number(b.chain_id),        read.hash(b.rollup_id), read.number(b.number),
                 read.number(b.epoch),           read.number(b.origin),  read.hash(b.prev),
                 read.hash(b.post),              read.hash(b.transactions_root), read.number(b.count),
@@ -163,7 +163,7 @@ ReadOutcome read_outcome(Engine::Impl::Relation& r, const z3::model& zm, const I
     for (const expr& x : {m.id, m.batch_id, m.challenger, m.proof_type, m.evidence, m.opened_at, m.deadline, m.bond})
       term(x);
     c.challenges[y] = {read.hash(m.id),        read.hash(m.batch_id),    read.hash(m.challenger),
-                       static_cast<reference::FraudProofType>(read.small(m.proof_type)), read.hash(m.evidence),
+                       static_cast<ref::optimistic_rollup::FraudProofType>(read.small(m.proof_type)), read.hash(m.evidence),
                        read.number(m.opened_at), read.number(m.deadline), read.number(m.bond)};
   }
 
@@ -172,19 +172,19 @@ ReadOutcome read_outcome(Engine::Impl::Relation& r, const z3::model& zm, const I
       [&](const auto& input) {
         using Input = std::decay_t<decltype(input)>;
         const model::ContractModel& m = r.m;
-        if constexpr (std::is_same_v<Input, reference::PayWithdrawalInput>) {
+        if constexpr (std::is_same_v<Input, ref::optimistic_rollup::PayWithdrawalInput>) {
           const expr in = post.paid.contains({m.u64v(input.batch_number), m.u64v(input.transaction_index)});
           term(in);
-          const bool was = std::any_of(pre.paid.begin(), pre.paid.end(), [&](const reference::PaidWithdrawal& p) {
+          const bool was = std::any_of(pre.paid.begin(), pre.paid.end(), [&](const ref::optimistic_rollup::PaidWithdrawal& p) {
             return p.batch_number == input.batch_number && p.transaction_index == input.transaction_index;
           });
           if (read.boolean(in) && !was) c.paid.push_back({input.batch_number, input.transaction_index});
-        } else if constexpr (std::is_same_v<Input, reference::ExitInput>) {
+        } else if constexpr (std::is_same_v<Input, ref::optimistic_rollup::ExitInput>) {
           const expr in = post.exited.contains({m.u64v(input.account_index)});
           term(in);
           const bool was = std::find(pre.exited.begin(), pre.exited.end(), input.account_index) != pre.exited.end();
           if (read.boolean(in) && !was) c.exited.push_back(input.account_index);
-        } else if constexpr (std::is_same_v<Input, reference::ReclaimDepositInput>) {
+        } else if constexpr (std::is_same_v<Input, ref::optimistic_rollup::ReclaimDepositInput>) {
           const expr in = post.reclaimed.contains({m.u64v(input.deposit_index)});
           term(in);
           const bool was = std::find(pre.reclaimed.begin(), pre.reclaimed.end(), input.deposit_index) != pre.reclaimed.end();
@@ -205,7 +205,7 @@ ReadOutcome read_outcome(Engine::Impl::Relation& r, const z3::model& zm, const I
     if (!read.boolean(res.present)) continue;
     for (const expr& x : {res.id, res.kind, res.slashed, res.refunded_bond, res.reward, res.forfeited_bond, res.reason})
       term(x);
-    effects.resolutions.push_back({read.hash(res.id), static_cast<reference::ResolutionKind>(read.small(res.kind)),
+    effects.resolutions.push_back({read.hash(res.id), static_cast<ref::optimistic_rollup::ResolutionKind>(read.small(res.kind)),
                                    read.number(res.slashed), read.number(res.refunded_bond), read.number(res.reward),
                                    read.number(res.forfeited_bond), static_cast<OptimisticRollupError>(read.small(res.reason))});
   }
@@ -218,11 +218,11 @@ ReadOutcome read_outcome(Engine::Impl::Relation& r, const z3::model& zm, const I
 Engine::Engine(Weakening weakening, SignatureOracle oracle) : impl_(std::make_unique<Impl>(weakening, std::move(oracle))) {}
 Engine::~Engine() = default;
 
-Engine::Outcome Engine::apply(const reference::OptimisticRollup& pre, const Step& step) {
+Engine::Outcome Engine::apply(const ref::optimistic_rollup::OptimisticRollup& pre, const Step& step) {
   Outcome result;
   result.effects.contract = pre;
   if (!input_matches_op(step)) {
-    result.problem = "the input's type does not match op " + std::string(reference::Operations::name(step.op));
+    result.problem = "the input's type does not match op " + std::string(ref::optimistic_rollup::Operations::name(step.op));
     return result;
   }
   const model::Bounds bounds{std::max(batch_slots, pre.batches.size() + 1),

@@ -129,12 +129,12 @@ class Projection {
   void flag(const expr& var, bool v) { r_.solver.add(var == ctx_.bool_val(v)); }
   void small(const expr& var, unsigned v) { r_.solver.add(var == ctx_.bv_val(v, 8)); }
 
-  void config(const reference::OptimisticRollup& c) {
+  void config(const ref::optimistic_rollup::OptimisticRollup& c) {
     const model::Config& cfg = r_.cfg;
     number(cfg.chain_id, c.chain_id);
     hash(cfg.rollup_id, c.rollup_id);
     hash(cfg.operator_key, c.operator_key);
-    const reference::RollupConfig& x = c.config;
+    const ref::optimistic_rollup::RollupConfig& x = c.config;
     number(cfg.max_batch_size, x.max_batch_size);
     number(cfg.challenge_period, x.challenge_period_blocks);
     number(cfg.resolution_period, x.resolution_period_blocks);
@@ -150,8 +150,8 @@ class Projection {
     for (unsigned bit = 0; bit < 8; ++bit) flag(cfg.penalty_bits[bit], ((x.stake.penalty_percentage >> bit) & 1u) != 0);
   }
 
-  void batch(const model::BatchRecord& b, const reference::BatchRecord& x) {
-    const reference::BatchHeader& h = x.header;
+  void batch(const model::BatchRecord& b, const ref::optimistic_rollup::BatchRecord& x) {
+    const ref::optimistic_rollup::BatchHeader& h = x.header;
     number(b.chain_id, h.chain_id);
     hash(b.rollup_id, h.rollup_id);
     number(b.number, h.batch_number);
@@ -171,7 +171,7 @@ class Projection {
     number(b.open_challenges, x.open_challenges);
   }
 
-  void challenge(const model::Challenge& m, const reference::Challenge& x) {
+  void challenge(const model::Challenge& m, const ref::optimistic_rollup::Challenge& x) {
     hash(m.id, x.challenge_id);
     hash(m.batch_id, x.challenged_object);
     hash(m.challenger, x.challenger);
@@ -182,7 +182,7 @@ class Projection {
     number(m.bond, x.bond_amount);
   }
 
-  void contract(const reference::OptimisticRollup& c) {
+  void contract(const ref::optimistic_rollup::OptimisticRollup& c) {
     const model::Contract& s = r_.pre;
     number(s.stake, c.stake);
     flag(s.staked, c.staked);
@@ -211,17 +211,17 @@ class Projection {
     for (std::size_t k = 0; k < c.batches.size(); ++k) batch(s.batches[k], c.batches[k]);
     number(s.challenge_count, c.challenges.size());
     for (std::size_t y = 0; y < c.challenges.size(); ++y) challenge(s.challenges[y], c.challenges[y]);
-    for (const reference::PaidWithdrawal& p : c.paid)
+    for (const ref::optimistic_rollup::PaidWithdrawal& p : c.paid)
       r_.solver.add(s.paid.base({m_.u64v(p.batch_number), m_.u64v(p.transaction_index)}));
   }
 
   // The opened state header of a timeout fault, a freeze, an exit or a reclaim, with state_root at it.
-  void post_state(const reference::StateHeader& header) {
+  void post_state(const ref::optimistic_rollup::StateHeader& header) {
     hash(r_.in.accounts_root, header.accounts_root);
     number(r_.in.deposits_credited, header.deposits_credited);
     number(r_.in.forced_exits_processed, header.forced_exits_processed);
     hash(r_.m.h.state_root(r_.in.accounts_root, r_.in.deposits_credited, r_.in.forced_exits_processed),
-         reference::state_root(header));
+         ref::optimistic_rollup::state_root(header));
   }
 
   // The membership of `key` in a set of the pre-state.
@@ -232,11 +232,11 @@ class Projection {
   }
 
   // The call: every field its op reads, every verdict computed by the reference.
-  void call(const reference::OptimisticRollup& c, const Step& step) {
+  void call(const ref::optimistic_rollup::OptimisticRollup& c, const Step& step) {
     const model::Call& in = r_.in;
     r_.solver.add(in.op == m_.opcode(step.op));
     number(in.height, step.height);
-    const reference::L2Params params = reference::params_of(c);
+    const ref::optimistic_rollup::L2Params params = ref::optimistic_rollup::params_of(c);
     std::visit([&](const auto& input) { inputs(c, params, step, input); }, step.input);
   }
 
@@ -247,46 +247,46 @@ class Projection {
     else number(r_.in.value, 0);
   }
 
-  void inputs(const reference::OptimisticRollup&, const reference::L2Params&, const Step&, const reference::StakeInput& in) {
+  void inputs(const ref::optimistic_rollup::OptimisticRollup&, const ref::optimistic_rollup::L2Params&, const Step&, const ref::optimistic_rollup::StakeInput& in) {
     caller_and_value(in);
   }
-  void inputs(const reference::OptimisticRollup&, const reference::L2Params&, const Step&, const reference::CallerInput& in) {
+  void inputs(const ref::optimistic_rollup::OptimisticRollup&, const ref::optimistic_rollup::L2Params&, const Step&, const ref::optimistic_rollup::CallerInput& in) {
     caller_and_value(in);
   }
-  void inputs(const reference::OptimisticRollup& c, const reference::L2Params& params, const Step&,
-              const reference::DepositNewAccountInput& in) {
+  void inputs(const ref::optimistic_rollup::OptimisticRollup& c, const ref::optimistic_rollup::L2Params& params, const Step&,
+              const ref::optimistic_rollup::DepositNewAccountInput& in) {
     caller_and_value(in);
     hash(r_.in.owner, in.owner);
     flag(m_.h.on_curve(r_.in.owner), ref::bip340::pubkey_on_curve(in.owner));
     if (c.next_account_index <= 0xffffffffULL) {
-      const reference::Deposit d{c.deposits.size(), static_cast<reference::AccountIndex>(c.next_account_index), in.owner, in.value};
+      const ref::optimistic_rollup::Deposit d{c.deposits.size(), static_cast<ref::optimistic_rollup::AccountIndex>(c.next_account_index), in.owner, in.value};
       hash(m_.h.deposit_id(m_.u64v(c.deposits.size()), m_.u64v(c.next_account_index), ctx_.bool_val(true), r_.in.owner,
                            m_.u64v(in.value)),
-           reference::deposit_id(params, d));
+           ref::optimistic_rollup::deposit_id(params, d));
     }
   }
-  void inputs(const reference::OptimisticRollup& c, const reference::L2Params& params, const Step&, const reference::DepositTopUpInput& in) {
+  void inputs(const ref::optimistic_rollup::OptimisticRollup& c, const ref::optimistic_rollup::L2Params& params, const Step&, const ref::optimistic_rollup::DepositTopUpInput& in) {
     caller_and_value(in);
     number(r_.in.account, in.to);
-    const reference::Deposit d{c.deposits.size(), in.to, std::nullopt, in.value};
+    const ref::optimistic_rollup::Deposit d{c.deposits.size(), in.to, std::nullopt, in.value};
     hash(m_.h.deposit_id(m_.u64v(c.deposits.size()), m_.u64v(in.to), ctx_.bool_val(false), m_.zero_hash(),
                          m_.u64v(in.value)),
-         reference::deposit_id(params, d));
+         ref::optimistic_rollup::deposit_id(params, d));
   }
-  void inputs(const reference::OptimisticRollup& c, const reference::L2Params& params, const Step&,
-              const reference::RequestForcedExitInput& in) {
+  void inputs(const ref::optimistic_rollup::OptimisticRollup& c, const ref::optimistic_rollup::L2Params& params, const Step&,
+              const ref::optimistic_rollup::RequestForcedExitInput& in) {
     caller_and_value(in);
     number(r_.in.account, in.from);
     hash(r_.in.recipient, in.l1_recipient);
-    const reference::ForcedExit e{c.forced_exits.size(), in.from, in.caller, in.l1_recipient, 0};
+    const ref::optimistic_rollup::ForcedExit e{c.forced_exits.size(), in.from, in.caller, in.l1_recipient, 0};
     hash(m_.h.forced_exit_id(m_.u64v(c.forced_exits.size()), m_.u64v(in.from), r_.in.caller, r_.in.recipient),
-         reference::forced_exit_id(params, e));
+         ref::optimistic_rollup::forced_exit_id(params, e));
   }
-  void inputs(const reference::OptimisticRollup& c, const reference::L2Params&, const Step&, const reference::SubmitBatchInput& in) {
+  void inputs(const ref::optimistic_rollup::OptimisticRollup& c, const ref::optimistic_rollup::L2Params&, const Step&, const ref::optimistic_rollup::SubmitBatchInput& in) {
     caller_and_value(in);
     const model::Call& x = r_.in;
-    const reference::Batch& batch = in.batch;
-    const reference::BatchHeader& h = batch.header;
+    const ref::optimistic_rollup::Batch& batch = in.batch;
+    const ref::optimistic_rollup::BatchHeader& h = batch.header;
     number(x.chain_id, h.chain_id);
     hash(x.rollup_id, h.rollup_id);
     number(x.number, h.batch_number);
@@ -301,41 +301,41 @@ class Projection {
     number(x.state_roots_length, batch.state_roots.size());
     hash(x.first_root, batch.state_roots.empty() ? Hash32{} : batch.state_roots.front());
     hash(x.last_root, batch.state_roots.empty() ? Hash32{} : batch.state_roots.back());
-    flag(x.transactions_root_ok, h.transactions_root == reference::transactions_root(batch.transactions));
-    flag(x.state_roots_root_ok, h.state_roots_root == reference::state_roots_root(batch.state_roots));
-    const Hash32 id = reference::batch_id(h);
+    flag(x.transactions_root_ok, h.transactions_root == ref::optimistic_rollup::transactions_root(batch.transactions));
+    flag(x.state_roots_root_ok, h.state_roots_root == ref::optimistic_rollup::state_roots_root(batch.state_roots));
+    const Hash32 id = ref::optimistic_rollup::batch_id(h);
     flag(x.signature_ok, oracle_(c.operator_key, id, batch.signature));
     hash(m_.h.batch_id_of({x.chain_id, x.rollup_id, x.number, x.epoch, x.origin, x.prev, x.post, x.transactions_root,
                           x.count, x.state_roots_root}),
          id);
   }
-  void inputs(const reference::OptimisticRollup&, const reference::L2Params&, const Step&, const reference::OpenChallengeInput& in) {
+  void inputs(const ref::optimistic_rollup::OptimisticRollup&, const ref::optimistic_rollup::L2Params&, const Step&, const ref::optimistic_rollup::OpenChallengeInput& in) {
     caller_and_value(in);
     hash(r_.in.batch_id, in.batch_id);
     small(r_.in.proof_type, static_cast<unsigned>(in.proof_type));
     hash(r_.in.evidence, in.evidence);
-    hash(m_.h.challenge_id(r_.in.caller, r_.in.evidence), reference::challenge_id(in.caller, in.evidence));
+    hash(m_.h.challenge_id(r_.in.caller, r_.in.evidence), ref::optimistic_rollup::challenge_id(in.caller, in.evidence));
   }
-  void inputs(const reference::OptimisticRollup& c, const reference::L2Params&, const Step&, const reference::ResolveChallengeInput& in) {
+  void inputs(const ref::optimistic_rollup::OptimisticRollup& c, const ref::optimistic_rollup::L2Params&, const Step&, const ref::optimistic_rollup::ResolveChallengeInput& in) {
     caller_and_value(in);
     const model::Call& x = r_.in;
-    const reference::FraudProof& proof = in.proof;
+    const ref::optimistic_rollup::FraudProof& proof = in.proof;
     proof_fields(in.challenge_id, proof);
     OptimisticRollupError verdict = OptimisticRollupError::none;
-    if (const auto index = reference::find_challenge(c, in.challenge_id)) {
-      const reference::Challenge& challenge = c.challenges[*index];
+    if (const auto index = ref::optimistic_rollup::find_challenge(c, in.challenge_id)) {
+      const ref::optimistic_rollup::Challenge& challenge = c.challenges[*index];
       hash(m_.h.evidence(m_.hash_value(interner_(challenge.challenger)), x.proof),
-           reference::evidence_commitment(challenge.challenger, proof));
-      const auto batch = reference::find_pending_batch(c, challenge.challenged_object);
+           ref::optimistic_rollup::evidence_commitment(challenge.challenger, proof));
+      const auto batch = ref::optimistic_rollup::find_pending_batch(c, challenge.challenged_object);
       if (batch && proof.transaction_fault)
-        verdict = reference::verify_transaction_fault(c, c.batches[*batch], proof.proof_type, *proof.transaction_fault, oracle_);
+        verdict = ref::optimistic_rollup::verify_transaction_fault(c, c.batches[*batch], proof.proof_type, *proof.transaction_fault, oracle_);
     }
     small(x.transaction_verdict, static_cast<unsigned>(verdict));
   }
 
   // The challenge a proof is revealed for, and what verify_fraud_proof reads of the proof besides its
   // transaction fault's verdict.
-  void proof_fields(const Hash32& challenge_id, const reference::FraudProof& proof) {
+  void proof_fields(const Hash32& challenge_id, const ref::optimistic_rollup::FraudProof& proof) {
     const model::Call& x = r_.in;
     hash(x.challenge_id, challenge_id);
     hash(x.proof, ref::tagged_hash("L2/model/proof", reflect::encode(proof)));
@@ -343,45 +343,45 @@ class Projection {
     small(x.proof_proof_type, static_cast<unsigned>(proof.proof_type));
     flag(x.has_transaction_fault, proof.transaction_fault.has_value());
     flag(x.has_timeout_fault, proof.timeout_fault.has_value());
-    const reference::TimeoutFault timeout = proof.timeout_fault.value_or(reference::TimeoutFault{});
+    const ref::optimistic_rollup::TimeoutFault timeout = proof.timeout_fault.value_or(ref::optimistic_rollup::TimeoutFault{});
     small(x.queue, static_cast<unsigned>(timeout.queue));
     number(x.index, timeout.index);
     post_state(timeout.post_state);
   }
-  void inputs(const reference::OptimisticRollup&, const reference::L2Params&, const Step&, const reference::ChallengeRef& in) {
+  void inputs(const ref::optimistic_rollup::OptimisticRollup&, const ref::optimistic_rollup::L2Params&, const Step&, const ref::optimistic_rollup::ChallengeRef& in) {
     caller_and_value(in);
     hash(r_.in.challenge_id, in.challenge_id);
   }
-  void inputs(const reference::OptimisticRollup& c, const reference::L2Params&, const Step&, const reference::PayWithdrawalInput& in) {
+  void inputs(const ref::optimistic_rollup::OptimisticRollup& c, const ref::optimistic_rollup::L2Params&, const Step&, const ref::optimistic_rollup::PayWithdrawalInput& in) {
     caller_and_value(in);
     const model::Call& x = r_.in;
     number(x.pay_batch, in.batch_number);
     number(x.pay_index, in.transaction_index);
     bool included = false;
     if (in.batch_number < c.batches.size()) {
-      const reference::BatchHeader& header = c.batches[in.batch_number].header;
+      const ref::optimistic_rollup::BatchHeader& header = c.batches[in.batch_number].header;
       included = ref::rfc6962::verify_inclusion(in.transaction_index, header.transaction_count,
-                                                reference::transaction_leaf_hash(in.transaction), in.proof,
+                                                ref::optimistic_rollup::transaction_leaf_hash(in.transaction), in.proof,
                                                 header.transactions_root) == PrimitiveError::none;
     }
     flag(x.included, included);
-    const auto decoded = reflect::decode<reference::Transaction>(in.transaction);
-    const std::optional<reference::Outflow> outflow = decoded ? reference::outflow_of(decoded.value()) : std::nullopt;
+    const auto decoded = reflect::decode<ref::optimistic_rollup::Transaction>(in.transaction);
+    const std::optional<ref::optimistic_rollup::Outflow> outflow = decoded ? ref::optimistic_rollup::outflow_of(decoded.value()) : std::nullopt;
     flag(x.is_outflow, outflow.has_value());
     number(x.amount, outflow ? outflow->amount : 0);
     hash(x.recipient, outflow ? outflow->l1_recipient : Hash32{});
     member(r_.pre.paid, {in.batch_number, in.transaction_index},
-           std::any_of(c.paid.begin(), c.paid.end(), [&](const reference::PaidWithdrawal& p) {
+           std::any_of(c.paid.begin(), c.paid.end(), [&](const ref::optimistic_rollup::PaidWithdrawal& p) {
              return p.batch_number == in.batch_number && p.transaction_index == in.transaction_index;
            }));
   }
-  void inputs(const reference::OptimisticRollup&, const reference::L2Params&, const Step&, const reference::FreezeInput& in) {
+  void inputs(const ref::optimistic_rollup::OptimisticRollup&, const ref::optimistic_rollup::L2Params&, const Step&, const ref::optimistic_rollup::FreezeInput& in) {
     caller_and_value(in);
     small(r_.in.queue, static_cast<unsigned>(in.queue));
     number(r_.in.index, in.index);
     post_state(in.post_state);
   }
-  void inputs(const reference::OptimisticRollup& c, const reference::L2Params&, const Step&, const reference::ExitInput& in) {
+  void inputs(const ref::optimistic_rollup::OptimisticRollup& c, const ref::optimistic_rollup::L2Params&, const Step&, const ref::optimistic_rollup::ExitInput& in) {
     caller_and_value(in);
     const model::Call& x = r_.in;
     post_state(in.post_state);
@@ -393,11 +393,11 @@ class Projection {
     opening.index = in.account_index;
     opening.siblings = in.siblings;
     flag(x.account_proof_ok,
-         ref::smt::root_from_proof(opening, reference::account_value(in.account)) == in.post_state.accounts_root);
+         ref::smt::root_from_proof(opening, ref::optimistic_rollup::account_value(in.account)) == in.post_state.accounts_root);
     member(r_.pre.exited, {in.account_index},
            std::find(c.exited.begin(), c.exited.end(), in.account_index) != c.exited.end());
   }
-  void inputs(const reference::OptimisticRollup& c, const reference::L2Params&, const Step&, const reference::ReclaimDepositInput& in) {
+  void inputs(const ref::optimistic_rollup::OptimisticRollup& c, const ref::optimistic_rollup::L2Params&, const Step&, const ref::optimistic_rollup::ReclaimDepositInput& in) {
     caller_and_value(in);
     post_state(in.post_state);
     number(r_.in.index, in.deposit_index);

@@ -96,17 +96,17 @@ class TransactionBuilder {
   expr hash(const Hash32& h) { return ctx_.bv_val(interner_(h), model::hash_bits); }
 
   // `name` keeps the variables of two relations in one solver apart.
-  TransactionRelation build(const std::string& name, const reference::L2Params& params, std::span<const Hash32> deposit_ids,
-                            std::span<const Hash32> forced_exit_ids, const Hash32& pre_root, const reference::TxWitness& witness,
+  TransactionRelation build(const std::string& name, const ref::optimistic_rollup::L2Params& params, std::span<const Hash32> deposit_ids,
+                            std::span<const Hash32> forced_exit_ids, const Hash32& pre_root, const ref::optimistic_rollup::TxWitness& witness,
                             std::span<const u8> encoded) {
     TransactionRelation rel{l2_.code(Error::none), l2_.zero_hash(), l2_.zero_hash(), l2_.u64v(0), l2_.u64v(0), {}, {}, {}, {}};
     for (std::size_t j = 0; j < witness.accounts.size(); ++j) {
-      const reference::AccountWitness& w = witness.accounts[j];
+      const ref::optimistic_rollup::AccountWitness& w = witness.accounts[j];
       ref::smt::Proof proof;
       proof.index = w.index;
       proof.siblings = w.siblings;
-      const std::optional<Hash32> value = w.account ? std::optional<Hash32>(reference::account_value(*w.account)) : std::nullopt;
-      const reference::Account account = w.account.value_or(reference::Account{});
+      const std::optional<Hash32> value = w.account ? std::optional<Hash32>(ref::optimistic_rollup::account_value(*w.account)) : std::nullopt;
+      const ref::optimistic_rollup::Account account = w.account.value_or(ref::optimistic_rollup::Account{});
       rel.openings.push_back({ctx_.bv_val(w.index, 32), ctx_.bool_val(w.account.has_value()), l2_.u64v(account.balance),
                               l2_.u64v(account.nonce), hash(account.owner), hash(ref::smt::root_from_proof(proof, value))});
       rel.proofs.push_back(proof);
@@ -118,15 +118,15 @@ class TransactionBuilder {
                                              ctx_.bv_sort(model::hash_bits)));
     }
     const model::Tx t = l2_.tx(name + ".transaction");
-    const auto decoded = reflect::decode<reference::Transaction>(encoded);
-    const bool malformed = !decoded || reference::check_shape(decoded.value()) != OptimisticRollupError::none;
+    const auto decoded = reflect::decode<ref::optimistic_rollup::Transaction>(encoded);
+    const bool malformed = !decoded || ref::optimistic_rollup::check_shape(decoded.value()) != OptimisticRollupError::none;
     solver_.add(t.malformed == ctx_.bool_val(malformed));
     if (!malformed) fix_transaction(t, decoded.value(), params, deposit_ids, forced_exit_ids, witness);
 
-    const reference::StateHeader& header = witness.pre_state;
+    const ref::optimistic_rollup::StateHeader& header = witness.pre_state;
     const expr header_root = h_.state_root(hash(header.accounts_root), l2_.u64v(header.deposits_credited),
                                            l2_.u64v(header.forced_exits_processed));
-    solver_.add(header_root == hash(reference::state_root(header)));
+    solver_.add(header_root == hash(ref::optimistic_rollup::state_root(header)));
     const CursorStore start{&l2_, &rel.openings, &rel.root_after, 0, hash(header.accounts_root), {}};
     const L2Model::Run<CursorStore> run =
         l2_.run(start, l2_.u64v(header.deposits_credited), l2_.u64v(header.forced_exits_processed), t,
@@ -148,53 +148,53 @@ class TransactionBuilder {
 
   // The transaction's fields, with its signature verdict (by the key of the account the witness opens
   // first, the sender's) and its match with L1's record.
-  void fix_transaction(const model::Tx& t, const reference::Transaction& tx, const reference::L2Params& params,
+  void fix_transaction(const model::Tx& t, const ref::optimistic_rollup::Transaction& tx, const ref::optimistic_rollup::L2Params& params,
                        std::span<const Hash32> deposit_ids, std::span<const Hash32> forced_exit_ids,
-                       const reference::TxWitness& witness) {
+                       const ref::optimistic_rollup::TxWitness& witness) {
     solver_.add(t.kind == l2_.kind(tx.kind));
     const Hash32 sender_key = !witness.accounts.empty() && witness.accounts[0].account
                                   ? witness.accounts[0].account->owner
                                   : Hash32{};
     switch (tx.kind) {
-      case reference::TxKind::transfer: {
-        const reference::Transfer& x = *tx.transfer;
+      case ref::optimistic_rollup::TxKind::transfer: {
+        const ref::optimistic_rollup::Transfer& x = *tx.transfer;
         index(t.from, x.from);
         index(t.to, x.to);
         number(t.amount, x.amount);
         number(t.fee, x.fee);
         number(t.nonce, x.nonce);
-        solver_.add(t.signature_ok == ctx_.bool_val(oracle_(sender_key, reference::transfer_digest(params, x), x.signature)));
+        solver_.add(t.signature_ok == ctx_.bool_val(oracle_(sender_key, ref::optimistic_rollup::transfer_digest(params, x), x.signature)));
         break;
       }
-      case reference::TxKind::withdrawal: {
-        const reference::Withdrawal& x = *tx.withdrawal;
+      case ref::optimistic_rollup::TxKind::withdrawal: {
+        const ref::optimistic_rollup::Withdrawal& x = *tx.withdrawal;
         index(t.from, x.from);
         number(t.amount, x.amount);
         number(t.fee, x.fee);
         number(t.nonce, x.nonce);
-        solver_.add(t.signature_ok == ctx_.bool_val(oracle_(sender_key, reference::withdrawal_digest(params, x), x.signature)));
+        solver_.add(t.signature_ok == ctx_.bool_val(oracle_(sender_key, ref::optimistic_rollup::withdrawal_digest(params, x), x.signature)));
         break;
       }
-      case reference::TxKind::deposit: {
-        const reference::Deposit& x = *tx.deposit;
+      case ref::optimistic_rollup::TxKind::deposit: {
+        const ref::optimistic_rollup::Deposit& x = *tx.deposit;
         number(t.request_index, x.deposit_index);
         index(t.to, x.to);
         solver_.add(t.creates == ctx_.bool_val(x.new_owner.has_value()));
         solver_.add(t.new_owner == hash(x.new_owner.value_or(Hash32{})));
         number(t.amount, x.amount);
         solver_.add(t.record_matches == ctx_.bool_val(x.deposit_index < deposit_ids.size() &&
-                                                      reference::deposit_id(params, x) == deposit_ids[x.deposit_index]));
+                                                      ref::optimistic_rollup::deposit_id(params, x) == deposit_ids[x.deposit_index]));
         break;
       }
-      case reference::TxKind::forced_exit: {
-        const reference::ForcedExit& x = *tx.forced_exit;
+      case ref::optimistic_rollup::TxKind::forced_exit: {
+        const ref::optimistic_rollup::ForcedExit& x = *tx.forced_exit;
         number(t.request_index, x.request_index);
         index(t.from, x.from);
         solver_.add(t.requester == hash(x.requester));
         number(t.amount, x.amount);
         solver_.add(t.record_matches ==
                     ctx_.bool_val(x.request_index < forced_exit_ids.size() &&
-                                  reference::forced_exit_id(params, x) == forced_exit_ids[x.request_index]));
+                                  ref::optimistic_rollup::forced_exit_id(params, x) == forced_exit_ids[x.request_index]));
         break;
       }
     }
@@ -228,22 +228,22 @@ std::string settle(z3::solver& solver, Interner& interner, const TransactionRela
       // outcome, and nothing reads the write); it needs no fixed point.
       const std::optional<u64> balance = read.number_if_u64(w.balance), nonce = read.number_if_u64(w.nonce);
       if (!read.boolean(w.when) || !balance || !nonce) continue;
-      const reference::Account account{*balance, *nonce, read.hash(w.owner)};
+      const ref::optimistic_rollup::Account account{*balance, *nonce, read.hash(w.owner)};
       if (!read.ok()) return read.problem();
       const expr point = rel.root_after[w.opening](ctx.int_val(account.balance), ctx.int_val(account.nonce),
                                                    ctx.bv_val(interner(account.owner), model::hash_bits));
       if (!fixed.insert(point.to_string()).second) continue;
-      const Hash32 root = ref::smt::root_after_update(rel.proofs[w.opening], reference::account_value(account));
+      const Hash32 root = ref::smt::root_after_update(rel.proofs[w.opening], ref::optimistic_rollup::account_value(account));
       solver.add(point == ctx.bv_val(interner(root), model::hash_bits));
       added = true;
     }
     if (read.boolean(accepted)) {
-      const reference::StateHeader header{read.hash(rel.accounts_root), read.number(rel.credited), read.number(rel.processed)};
+      const ref::optimistic_rollup::StateHeader header{read.hash(rel.accounts_root), read.number(rel.credited), read.number(rel.processed)};
       if (!read.ok()) return read.problem();
       const expr point = h.state_root(ctx.bv_val(interner(header.accounts_root), model::hash_bits),
                                       ctx.int_val(header.deposits_credited), ctx.int_val(header.forced_exits_processed));
       if (fixed.insert(point.to_string()).second) {
-        solver.add(point == ctx.bv_val(interner(reference::state_root(header)), model::hash_bits));
+        solver.add(point == ctx.bv_val(interner(ref::optimistic_rollup::state_root(header)), model::hash_bits));
         added = true;
       }
     }
@@ -283,9 +283,9 @@ std::vector<expr> transaction_terms(const z3::model& m, const TransactionRelatio
 
 }  // namespace
 
-Engine::TransactionOutcome Engine::apply_tx(const reference::L2Params& params, std::span<const Hash32> deposit_ids,
+Engine::TransactionOutcome Engine::apply_tx(const ref::optimistic_rollup::L2Params& params, std::span<const Hash32> deposit_ids,
                                             std::span<const Hash32> forced_exit_ids, const Hash32& pre_root,
-                                            const reference::TxWitness& witness, std::span<const u8> transaction) {
+                                            const ref::optimistic_rollup::TxWitness& witness, std::span<const u8> transaction) {
   TransactionOutcome result;
   z3::solver solver(impl_->ctx);
   TransactionBuilder builder(impl_->ctx, solver, impl_->interner, impl_->oracle);
@@ -306,8 +306,8 @@ Engine::TransactionOutcome Engine::apply_tx(const reference::L2Params& params, s
   return result;
 }
 
-Engine::VerdictOutcome Engine::verify_fraud_proof(const reference::OptimisticRollup& contract, const Hash32& challenge_id,
-                                                  const reference::FraudProof& proof) {
+Engine::VerdictOutcome Engine::verify_fraud_proof(const ref::optimistic_rollup::OptimisticRollup& contract, const Hash32& challenge_id,
+                                                  const ref::optimistic_rollup::FraudProof& proof) {
   VerdictOutcome result;
   z3::context& ctx = impl_->ctx;
   const model::Bounds bounds{std::max(batch_slots, contract.batches.size() + 1),
@@ -331,23 +331,23 @@ Engine::VerdictOutcome Engine::verify_fraud_proof(const reference::OptimisticRol
   model::ContractModel::ProofFields fields = m.proof_fields(r.in);
   std::optional<TransactionRelation> fault;
   expr accepted = ctx.bool_val(false);
-  const auto index = reference::find_challenge(contract, challenge_id);
-  const auto pending = index ? reference::find_pending_batch(contract, contract.challenges[*index].challenged_object) : std::nullopt;
+  const auto index = ref::optimistic_rollup::find_challenge(contract, challenge_id);
+  const auto pending = index ? ref::optimistic_rollup::find_pending_batch(contract, contract.challenges[*index].challenged_object) : std::nullopt;
   if (pending && proof.transaction_fault) {
-    const reference::BatchRecord& record = contract.batches[*pending];
-    const reference::BatchHeader& header = record.header;
-    const reference::TransactionFault& f = *proof.transaction_fault;
+    const ref::optimistic_rollup::BatchRecord& record = contract.batches[*pending];
+    const ref::optimistic_rollup::BatchHeader& header = record.header;
+    const ref::optimistic_rollup::TransactionFault& f = *proof.transaction_fault;
     const u64 i = f.transaction_index, n = header.transaction_count;
-    const bool tx_included = ref::rfc6962::verify_inclusion(i, n, reference::transaction_leaf_hash(f.transaction),
+    const bool tx_included = ref::rfc6962::verify_inclusion(i, n, ref::optimistic_rollup::transaction_leaf_hash(f.transaction),
                                                             f.transaction_proof, header.transactions_root) == PrimitiveError::none;
     const bool pre_included = ref::rfc6962::verify_inclusion(i, n + 1, ref::rfc6962::leaf_hash(f.pre_state_root),
                                                              f.pre_state_root_proof, header.state_roots_root) == PrimitiveError::none;
     const bool post_included =
         ref::rfc6962::verify_inclusion(i + 1, n + 1, ref::rfc6962::leaf_hash(f.post_state_root), f.post_state_root_proof,
                                        header.state_roots_root) == PrimitiveError::none;
-    const reference::L1Ids ids = reference::l1_ids_at(contract, record);
+    const ref::optimistic_rollup::L1Ids ids = ref::optimistic_rollup::l1_ids_at(contract, record);
     TransactionBuilder builder(ctx, r.solver, impl_->interner, impl_->oracle);
-    fault = builder.build("fault", reference::params_of(contract), ids.deposit_ids, ids.forced_exit_ids, f.pre_state_root,
+    fault = builder.build("fault", ref::optimistic_rollup::params_of(contract), ids.deposit_ids, ids.forced_exit_ids, f.pre_state_root,
                           f.witness, f.transaction);
     const expr run = fault->error;
     accepted = run == m.code(Error::none);

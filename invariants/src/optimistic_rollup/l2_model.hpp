@@ -194,11 +194,11 @@ class L2Model : public Symbols {
     };
     // credit_fee [OR-FEE-1, OR-FEE-2]
     auto credit_fee = [&](Store& store, Checks& checks) {
-      auto [opening, fee_account] = store.open(account_index(reference::fee_account));
+      auto [opening, fee_account] = store.open(account_index(ref::optimistic_rollup::fee_account));
       append(checks, opening);
       append(checks, {{!fee_account.exists, Error::no_fee_account},
                       {overflows(fee_account.balance, t.fee), Error::fee_balance_overflow}});
-      store.write(account_index(reference::fee_account), {fee_account.exists, fee_account.balance + t.fee, fee_account.nonce, fee_account.owner},
+      store.write(account_index(ref::optimistic_rollup::fee_account), {fee_account.exists, fee_account.balance + t.fee, fee_account.nonce, fee_account.owner},
                   truth(true));
     };
 

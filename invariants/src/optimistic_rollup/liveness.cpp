@@ -113,11 +113,11 @@ void honest_challenger_negation(Context& c) {
   for (std::size_t i = 0; i < t.calls.size(); ++i) {
     const Call& in = t.calls[i];
     if (i == open_step) {
-      c.solver.add(in.op == m.opcode<reference::OpenChallenge>() && in.caller == honest && in.batch_id == batch.id &&
+      c.solver.add(in.op == m.opcode<ref::optimistic_rollup::OpenChallenge>() && in.caller == honest && in.batch_id == batch.id &&
                    in.evidence == evidence && in.proof_type == type && in.value >= c.cfg.min_challenge_bond &&
                    in.height < batch.deadline);
     } else if (i == resolve_step) {
-      c.solver.add(in.op == m.opcode<reference::ResolveChallenge>() && in.caller == honest &&
+      c.solver.add(in.op == m.opcode<ref::optimistic_rollup::ResolveChallenge>() && in.caller == honest &&
                    in.challenge_id == m.h.challenge_id(honest, evidence) && in.proof == proof &&
                    in.height > open.height && in.height < m.saturating_add(open.height, c.cfg.resolution_period));
     } else {
@@ -147,7 +147,7 @@ void no_batch_after_revert_negation(Context& c) {
     const Call& in = t.calls[i];
     const expr id = m.h.batch_id_of({in.chain_id, in.rollup_id, in.number, in.epoch, in.origin, in.prev, in.post,
                                      in.transactions_root, in.count, in.state_roots_root});
-    const expr submit = in.op == m.opcode<reference::SubmitBatch>();
+    const expr submit = in.op == m.opcode<ref::optimistic_rollup::SubmitBatch>();
     for (const Removed& r : removed) {
       attempted = attempted || (r.present && submit && id == r.id);
       replayed = replayed || (r.present && submit && accepted(m, t.steps[i]) && id == r.id);
@@ -181,7 +181,7 @@ void honest_operator_negation(Context& c) {
   const expr judged = in.origin - c.cfg.queue_inclusion;
   c.solver.add(z3::ite(some_overdue, m.recorded_by_is(before.deposits, judged, overdue_deposits), overdue_deposits == m.u64v(0)));
   c.solver.add(z3::ite(some_overdue, m.recorded_by_is(before.forced_exits, judged, overdue_forced), overdue_forced == m.u64v(0)));
-  c.solver.add(in.op == m.opcode<reference::SubmitBatch>() && in.caller == c.cfg.operator_key && in.transactions_valid &&
+  c.solver.add(in.op == m.opcode<ref::optimistic_rollup::SubmitBatch>() && in.caller == c.cfg.operator_key && in.transactions_valid &&
                in.post == root && deposits >= overdue_deposits && forced >= overdue_forced);
   // The queues are in recording order (invariant typing) at the indices the proofs name.
   for (const Call& later : t.calls) {
@@ -211,7 +211,7 @@ void honest_operator_negation(Context& c) {
     const expr recorded_at = z3::ite(x.queue == m.queue_kind(QueueKind::forced_exits),
                                      t.states[j].forced_exits.at(x.index).recorded_at, t.states[j].deposits.at(x.index).recorded_at);
     const expr submitted = in.height;
-    boundary = boundary || (alive && x.op == m.opcode<reference::ResolveChallenge>() && accepted(m, s) &&
+    boundary = boundary || (alive && x.op == m.opcode<ref::optimistic_rollup::ResolveChallenge>() && accepted(m, s) &&
                             x.proof_batch_id == m.h.batch_id_of({in.chain_id, in.rollup_id, in.number, in.epoch, in.origin,
                                                                  in.prev, in.post, in.transactions_root, in.count,
                                                                  in.state_roots_root}) &&
@@ -267,7 +267,7 @@ UserStep user_step(Context& c, std::optional<Op> op, unsigned parts) {
 // the user opens) has not processed it, the user's freeze is accepted, unless the rollup is frozen.
 void user_freezes_negation(Context& c) {
   const ContractModel& m = c.m;
-  const UserStep s = user_step(c, op_code<reference::Freeze>, chain_part | finality_part | challenges_part);
+  const UserStep s = user_step(c, op_code<ref::optimistic_rollup::Freeze>, chain_part | finality_part | challenges_part);
   const Call& in = s.in;
   const expr forced = in.queue == m.queue_kind(QueueKind::forced_exits);
   const QueueEntry request = s.pre.forced_exits.at(in.index), deposit = s.pre.deposits.at(in.index);
@@ -303,8 +303,8 @@ void settle_negation(Context& c) {
   const expr open = s.pre.challenge_count > m.u64v(0);
   c.solver.add(s.pre.frozen && past_batch_deadlines(m, s.pre, s.in.height) &&
                past_challenge_deadlines(m, s.pre, s.in.height) && rank(m, s.pre) > m.u64v(0));
-  c.solver.add(z3::ite(open, s.in.op == m.opcode<reference::ExpireChallenge>() && s.in.challenge_id == s.pre.challenges[0].id,
-                       s.in.op == m.opcode<reference::Finalize>()));
+  c.solver.add(z3::ite(open, s.in.op == m.opcode<ref::optimistic_rollup::ExpireChallenge>() && s.in.challenge_id == s.pre.challenges[0].id,
+                       s.in.op == m.opcode<ref::optimistic_rollup::Finalize>()));
   if (c.claim) c.solver.add(s.out.error != m.code(Error::none) || rank(m, s.out.post) >= rank(m, s.pre));
   else c.solver.add(!open);
 }
@@ -315,7 +315,7 @@ void settle_negation(Context& c) {
 // finalized fraud leads to), and pays the account's balance to its owner.
 void user_exits_negation(Context& c) {
   const ContractModel& m = c.m;
-  const UserStep s = user_step(c, op_code<reference::Exit>, chain_part | finality_part | challenges_part | frozen_part);
+  const UserStep s = user_step(c, op_code<ref::optimistic_rollup::Exit>, chain_part | finality_part | challenges_part | frozen_part);
   const Call& in = s.in;
   c.solver.add(s.pre.frozen && !m.any_pending(s.pre));
   c.solver.add(m.h.state_root(in.accounts_root, in.deposits_credited, in.forced_exits_processed) == s.pre.last_root &&

@@ -16,10 +16,10 @@ namespace l2::inv::optimistic_rollup::model {
 
 using z3::expr;
 using Error = OptimisticRollupError;
-using FraudProofType = reference::FraudProofType;
-using ResolutionKind = reference::ResolutionKind;
-using QueueKind = reference::QueueKind;
-using TxKind = reference::TxKind;
+using FraudProofType = ref::optimistic_rollup::FraudProofType;
+using ResolutionKind = ref::optimistic_rollup::ResolutionKind;
+using QueueKind = ref::optimistic_rollup::QueueKind;
+using TxKind = ref::optimistic_rollup::TxKind;
 
 // Keys, roots, ids and evidence in both models. They are only compared for equality and passed
 // through uninterpreted functions, so any width with more values than the finitely many hash terms

@@ -75,10 +75,10 @@ u64 around(Random& r, u64 now, u64 deadline) {
 
 // One trace: the contract, and what the parties know besides it.
 struct Harness {
-  reference::OptimisticRollup contract;
-  std::map<Hash32, reference::State> states;           // L2 states by root
-  std::vector<reference::Batch> posted;                // the data of each recorded batch
-  std::map<Hash32, reference::FraudProof> committed;   // challenge_id -> the proof its challenger committed
+  ref::optimistic_rollup::OptimisticRollup contract;
+  std::map<Hash32, ref::optimistic_rollup::State> states;           // L2 states by root
+  std::vector<ref::optimistic_rollup::Batch> posted;                // the data of each recorded batch
+  std::map<Hash32, ref::optimistic_rollup::FraudProof> committed;   // challenge_id -> the proof its challenger committed
   std::vector<Hash32> owners;                    // the owner of each account index L1 assigned (0: the operator)
 };
 
@@ -88,9 +88,9 @@ struct Checked {
 };
 
 // The engine's apply_tx on a transaction's witness against the reference's.
-void check_apply_tx(Engine& engine, Checked& out, const reference::L2Params& params, const reference::L1Ids& ids,
-                    const reference::State& state, const reference::Transaction& tx, Random& r) {
-  reference::TxWitness witness = reference::witness_for(params, ids.view(), state, tx, toy);
+void check_apply_tx(Engine& engine, Checked& out, const ref::optimistic_rollup::L2Params& params, const ref::optimistic_rollup::L1Ids& ids,
+                    const ref::optimistic_rollup::State& state, const ref::optimistic_rollup::Transaction& tx, Random& r) {
+  ref::optimistic_rollup::TxWitness witness = ref::optimistic_rollup::witness_for(params, ids.view(), state, tx, toy);
   Bytes encoded = reflect::encode(tx);
   Hash32 pre_root = state.root();
   switch (r.below(12)) {  // sometimes a wrong witness or junk bytes
@@ -102,7 +102,7 @@ void check_apply_tx(Engine& engine, Checked& out, const reference::L2Params& par
     case 5: if (!witness.accounts.empty() && witness.accounts[0].account) witness.accounts[0].account->balance += 1; break;
     default: break;
   }
-  const auto expected = reference::apply_encoded_tx(params, ids.view(), pre_root, witness, encoded, toy);
+  const auto expected = ref::optimistic_rollup::apply_encoded_tx(params, ids.view(), pre_root, witness, encoded, toy);
   const Engine::TransactionOutcome got =
       engine.apply_tx(params, ids.deposit_ids, ids.forced_exit_ids, pre_root, witness, encoded);
   ++out.stateless;
@@ -113,7 +113,7 @@ void check_apply_tx(Engine& engine, Checked& out, const reference::L2Params& par
 }
 
 // The true state at a root the harness knows, or nothing.
-const reference::State* known(const Harness& h, const Hash32& root) {
+const ref::optimistic_rollup::State* known(const Harness& h, const Hash32& root) {
   const auto it = h.states.find(root);
   return it == h.states.end() ? nullptr : &it->second;
 }
@@ -121,19 +121,19 @@ const reference::State* known(const Harness& h, const Hash32& root) {
 // A batch on top of the contract's last state, built on `origin`: honest (every request overdue there
 // processed, in order, with some visible ones more, and transfers and withdrawals), or fraudulent (a
 // minted balance, an unsigned transfer, an overdue request left out), or with its data tampered.
-reference::Batch make_batch(Harness& h, Random& r, Engine& engine, Checked& checked, u64 origin) {
-  const reference::OptimisticRollup& c = h.contract;
-  const reference::L2Params params = reference::params_of(c);
-  const reference::L1Ids ids = reference::l1_ids_for_origin(c, origin);
-  const reference::State* base = known(h, c.last_state_root);
-  reference::State state = base ? *base : reference::State::genesis(c.operator_key);
-  std::vector<reference::Transaction> txs;
+ref::optimistic_rollup::Batch make_batch(Harness& h, Random& r, Engine& engine, Checked& checked, u64 origin) {
+  const ref::optimistic_rollup::OptimisticRollup& c = h.contract;
+  const ref::optimistic_rollup::L2Params params = ref::optimistic_rollup::params_of(c);
+  const ref::optimistic_rollup::L1Ids ids = ref::optimistic_rollup::l1_ids_for_origin(c, origin);
+  const ref::optimistic_rollup::State* base = known(h, c.last_state_root);
+  ref::optimistic_rollup::State state = base ? *base : ref::optimistic_rollup::State::genesis(c.operator_key);
+  std::vector<ref::optimistic_rollup::Transaction> txs;
   std::vector<Hash32> roots{state.root()};
   const bool skip_overdue = r.one_in(6);
-  auto add = [&](const reference::Transaction& tx) {
+  auto add = [&](const ref::optimistic_rollup::Transaction& tx) {
     if (txs.size() >= c.config.max_batch_size + (r.one_in(12) ? 1 : 0)) return false;
     check_apply_tx(engine, checked, params, ids, state, tx, r);
-    auto next = reference::apply_tx(params, ids.view(), state, tx, toy);
+    auto next = ref::optimistic_rollup::apply_tx(params, ids.view(), state, tx, toy);
     if (!next) return false;
     state = std::move(next).value();
     txs.push_back(tx);
@@ -144,64 +144,64 @@ reference::Batch make_batch(Harness& h, Random& r, Engine& engine, Checked& chec
   // sometimes.
   auto overdue = [&](u64 recorded_at) { return recorded_at + c.config.queue_inclusion_blocks <= origin; };
   for (u64 k = state.deposits_credited(); k < ids.deposit_ids.size(); ++k) {
-    const reference::DepositRecord& d = c.deposits[k];
+    const ref::optimistic_rollup::DepositRecord& d = c.deposits[k];
     if (!(overdue(d.recorded_at) ? !skip_overdue : r.one_in(2))) break;
     // Rebuild the deposit's body from the record: the id binds it, so try both shapes.
-    std::optional<reference::Transaction> tx;
-    for (reference::AccountIndex to = 0; to < h.owners.size() && !tx; ++to) {
+    std::optional<ref::optimistic_rollup::Transaction> tx;
+    for (ref::optimistic_rollup::AccountIndex to = 0; to < h.owners.size() && !tx; ++to) {
       for (const std::optional<Hash32>& owner : {std::optional<Hash32>(h.owners[to]), std::optional<Hash32>()}) {
-        const reference::Deposit body{k, to, owner, d.amount};
-        if (reference::deposit_id(params, body) == d.deposit_id) tx = reference::make_transaction(body);
+        const ref::optimistic_rollup::Deposit body{k, to, owner, d.amount};
+        if (ref::optimistic_rollup::deposit_id(params, body) == d.deposit_id) tx = ref::optimistic_rollup::make_transaction(body);
       }
     }
     if (!tx || !add(*tx)) break;
   }
   for (u64 k = state.forced_exits_processed(); k < ids.forced_exit_ids.size(); ++k) {
     if (!(overdue(c.forced_exits[k].recorded_at) ? !skip_overdue : r.one_in(2))) break;
-    std::optional<reference::Transaction> tx;
-    for (reference::AccountIndex from = 0; from < h.owners.size() && !tx; ++from)
+    std::optional<ref::optimistic_rollup::Transaction> tx;
+    for (ref::optimistic_rollup::AccountIndex from = 0; from < h.owners.size() && !tx; ++from)
       for (const Hash32& requester : parties().users)
         for (const Hash32& recipient : parties().users) {
-          reference::ForcedExit body{k, from, requester, recipient, 0};
-          if (reference::forced_exit_id(params, body) != c.forced_exits[k].request_id) continue;
+          ref::optimistic_rollup::ForcedExit body{k, from, requester, recipient, 0};
+          if (ref::optimistic_rollup::forced_exit_id(params, body) != c.forced_exits[k].request_id) continue;
           const auto account = state.account(from);
           body.amount = account && account->owner == requester ? account->balance : 0;
-          tx = reference::make_transaction(body);
+          tx = ref::optimistic_rollup::make_transaction(body);
         }
     if (!tx || !add(*tx)) break;
   }
   for (int attempt = 0; attempt < 6; ++attempt) {
     const auto accounts = state.accounts();
     const auto& [from, account] = accounts[static_cast<std::size_t>(r.below(accounts.size()))];
-    const reference::AccountIndex to = accounts[static_cast<std::size_t>(r.below(accounts.size()))].first;
+    const ref::optimistic_rollup::AccountIndex to = accounts[static_cast<std::size_t>(r.below(accounts.size()))].first;
     if (r.one_in(2)) {
-      reference::Transfer t{from, to, r.below(account.balance + 2), r.below(3), account.nonce, {}};
-      t.signature = SymbolicSignature::sign(account.owner, reference::transfer_digest(params, t));
-      add(reference::make_transaction(t));
+      ref::optimistic_rollup::Transfer t{from, to, r.below(account.balance + 2), r.below(3), account.nonce, {}};
+      t.signature = SymbolicSignature::sign(account.owner, ref::optimistic_rollup::transfer_digest(params, t));
+      add(ref::optimistic_rollup::make_transaction(t));
     } else {
       const bool all = r.one_in(2);
-      reference::Withdrawal w{from, r.among(parties().users), all ? account.balance : r.below(account.balance + 2),
+      ref::optimistic_rollup::Withdrawal w{from, r.among(parties().users), all ? account.balance : r.below(account.balance + 2),
                         all ? 0 : r.below(3), account.nonce, {}};
-      w.signature = SymbolicSignature::sign(account.owner, reference::withdrawal_digest(params, w));
-      add(reference::make_transaction(w));
+      w.signature = SymbolicSignature::sign(account.owner, ref::optimistic_rollup::withdrawal_digest(params, w));
+      add(ref::optimistic_rollup::make_transaction(w));
     }
     if (r.one_in(3)) break;
   }
   // Fraud after the fact: a minted balance in the post-state, or a forged transfer kept as a no-op.
   if (!txs.empty() && r.one_in(5)) {
-    const reference::Account fee = state.account(reference::fee_account).value();
-    state.put(reference::fee_account, reference::Account{fee.balance + 1000, fee.nonce, fee.owner});
+    const ref::optimistic_rollup::Account fee = state.account(ref::optimistic_rollup::fee_account).value();
+    state.put(ref::optimistic_rollup::fee_account, ref::optimistic_rollup::Account{fee.balance + 1000, fee.nonce, fee.owner});
     roots.back() = state.root();
   } else if (txs.size() < c.config.max_batch_size && r.one_in(6)) {
-    const reference::Account fee = state.account(reference::fee_account).value();
-    txs.push_back(reference::make_transaction(reference::Transfer{0, 0, 1, 0, fee.nonce, reference::Signature{}}));
+    const ref::optimistic_rollup::Account fee = state.account(ref::optimistic_rollup::fee_account).value();
+    txs.push_back(ref::optimistic_rollup::make_transaction(ref::optimistic_rollup::Transfer{0, 0, 1, 0, fee.nonce, ref::optimistic_rollup::Signature{}}));
     roots.push_back(roots.back());
   }
   if (txs.empty()) {  // an empty batch (OR-BATCH-5)
     roots.resize(1);
   }
   h.states.emplace(state.root(), state);
-  reference::Batch batch{reference::batch_header_for(c, txs, roots, origin), {}, txs, roots};
+  ref::optimistic_rollup::Batch batch{ref::optimistic_rollup::batch_header_for(c, txs, roots, origin), {}, txs, roots};
   switch (r.below(20)) {
     case 0: batch.header.batch_number += 1; break;
     case 1: batch.header.prev_state_root = filled(0x55); break;
@@ -215,26 +215,26 @@ reference::Batch make_batch(Harness& h, Random& r, Engine& engine, Checked& chec
     case 9: if (batch.header.epoch > 0) batch.header.epoch -= 1; break;
     default: break;
   }
-  batch.signature = SymbolicSignature::sign(r.one_in(12) ? parties().users[0] : c.operator_key, reference::batch_id(batch.header));
+  batch.signature = SymbolicSignature::sign(r.one_in(12) ? parties().users[0] : c.operator_key, ref::optimistic_rollup::batch_id(batch.header));
   return batch;
 }
 
-reference::FraudProof junk_proof(Random& r, const Hash32& batch_id) {
-  const auto type = static_cast<reference::FraudProofType>(r.below(4));
-  const auto queue = static_cast<reference::QueueKind>(r.below(2));
+ref::optimistic_rollup::FraudProof junk_proof(Random& r, const Hash32& batch_id) {
+  const auto type = static_cast<ref::optimistic_rollup::FraudProofType>(r.below(4));
+  const auto queue = static_cast<ref::optimistic_rollup::QueueKind>(r.below(2));
   switch (r.below(3)) {
-    case 0: return reference::FraudProof{batch_id, type, std::nullopt, reference::TimeoutFault{queue, r.below(3), reference::StateHeader{}}};
-    case 1: return reference::FraudProof{batch_id, type, reference::TransactionFault{}, std::nullopt};
-    default: return reference::FraudProof{batch_id, type, std::nullopt, std::nullopt};
+    case 0: return ref::optimistic_rollup::FraudProof{batch_id, type, std::nullopt, ref::optimistic_rollup::TimeoutFault{queue, r.below(3), ref::optimistic_rollup::StateHeader{}}};
+    case 1: return ref::optimistic_rollup::FraudProof{batch_id, type, ref::optimistic_rollup::TransactionFault{}, std::nullopt};
+    default: return ref::optimistic_rollup::FraudProof{batch_id, type, std::nullopt, std::nullopt};
   }
 }
 
 // The honest challenger's proof against pending batch k, if the harness knows the state it starts
 // from; sometimes with a field spoiled.
-std::optional<reference::FraudProof> honest_proof(Harness& h, Random& r, std::size_t k) {
-  const reference::State* pre = known(h, h.contract.batches[k].header.prev_state_root);
+std::optional<ref::optimistic_rollup::FraudProof> honest_proof(Harness& h, Random& r, std::size_t k) {
+  const ref::optimistic_rollup::State* pre = known(h, h.contract.batches[k].header.prev_state_root);
   if (!pre || k >= h.posted.size()) return std::nullopt;
-  std::optional<reference::FraudProof> proof = reference::find_fraud(h.contract, h.contract.batches[k], h.posted[k], *pre, toy);
+  std::optional<ref::optimistic_rollup::FraudProof> proof = ref::optimistic_rollup::find_fraud(h.contract, h.contract.batches[k], h.posted[k], *pre, toy);
   if (!proof) return proof;
   switch (r.below(10)) {
     case 0:
@@ -247,7 +247,7 @@ std::optional<reference::FraudProof> honest_proof(Harness& h, Random& r, std::si
     case 2:
       if (proof->timeout_fault) proof->timeout_fault->post_state.deposits_credited += 1;
       break;
-    case 3: proof->proof_type = static_cast<reference::FraudProofType>((static_cast<unsigned>(proof->proof_type) + 1) % 4); break;
+    case 3: proof->proof_type = static_cast<ref::optimistic_rollup::FraudProofType>((static_cast<unsigned>(proof->proof_type) + 1) % 4); break;
     default: break;
   }
   return proof;
@@ -255,28 +255,28 @@ std::optional<reference::FraudProof> honest_proof(Harness& h, Random& r, std::si
 
 // A random call of op `op` at (about) `height`; nullopt when the op has nothing to address.
 std::optional<Step> generate(Harness& h, Random& r, Engine& engine, Checked& checked, Op op, u64& height) {
-  const reference::OptimisticRollup& c = h.contract;
+  const ref::optimistic_rollup::OptimisticRollup& c = h.contract;
   const Parties& p = parties();
   const Hash32 anyone = r.one_in(5) ? c.operator_key : r.among(p.users);
   Step step{op, {}, height};
-  if (op == op_code<reference::Stake>) {
+  if (op == op_code<ref::optimistic_rollup::Stake>) {
     const u64 value = !r.one_in(4) ? c.config.stake.minimum_stake - (r.one_in(6) ? 1 : 0) + r.below(2) : amount(r, 500);
-    step.input = reference::StakeInput{r.one_in(6) ? anyone : c.operator_key, value};
-  } else if (op == op_code<reference::Unstake>) {
+    step.input = ref::optimistic_rollup::StakeInput{r.one_in(6) ? anyone : c.operator_key, value};
+  } else if (op == op_code<ref::optimistic_rollup::Unstake>) {
     step.height = height = around(r, height, c.stake_unlock_height);
-    step.input = reference::CallerInput{r.one_in(6) ? anyone : c.operator_key};
-  } else if (op == op_code<reference::DepositNewAccount>) {
+    step.input = ref::optimistic_rollup::CallerInput{r.one_in(6) ? anyone : c.operator_key};
+  } else if (op == op_code<ref::optimistic_rollup::DepositNewAccount>) {
     const u64 value = r.one_in(3) ? c.config.min_deposit - 1 + r.below(3) : amount(r, 300);
-    step.input = reference::DepositNewAccountInput{r.among(p.users), r.one_in(10) ? p.off_curve : r.among(p.users), value};
-  } else if (op == op_code<reference::DepositTopUp>) {
+    step.input = ref::optimistic_rollup::DepositNewAccountInput{r.among(p.users), r.one_in(10) ? p.off_curve : r.among(p.users), value};
+  } else if (op == op_code<ref::optimistic_rollup::DepositTopUp>) {
     const u64 value = r.one_in(3) ? c.config.min_deposit - 1 + r.below(3) : amount(r, 300);
-    step.input = reference::DepositTopUpInput{r.among(p.users), static_cast<reference::AccountIndex>(r.below(c.next_account_index + 2)), value};
-  } else if (op == op_code<reference::RequestForcedExit>) {
-    const auto from = static_cast<reference::AccountIndex>(r.below(c.next_account_index + 1));
+    step.input = ref::optimistic_rollup::DepositTopUpInput{r.among(p.users), static_cast<ref::optimistic_rollup::AccountIndex>(r.below(c.next_account_index + 2)), value};
+  } else if (op == op_code<ref::optimistic_rollup::RequestForcedExit>) {
+    const auto from = static_cast<ref::optimistic_rollup::AccountIndex>(r.below(c.next_account_index + 1));
     const Hash32 caller = from < h.owners.size() && !r.one_in(4) ? h.owners[from] : r.among(p.users);
     const u64 value = r.one_in(5) ? c.config.forced_exit_fee - 1 + r.below(3) : c.config.forced_exit_fee;
-    step.input = reference::RequestForcedExitInput{caller, from, r.among(p.users), value};
-  } else if (op == op_code<reference::SubmitBatch>) {
+    step.input = ref::optimistic_rollup::RequestForcedExitInput{caller, from, r.among(p.users), value};
+  } else if (op == op_code<ref::optimistic_rollup::SubmitBatch>) {
     if (c.batches.size() >= 4) return std::nullopt;
     const u64 window = c.config.sequencing_window_blocks;
     u64 origin = height >= 1 ? height - 1 : 0;
@@ -287,8 +287,8 @@ std::optional<Step> generate(Harness& h, Random& r, Engine& engine, Checked& che
       case 3: origin = height >= 2 ? height - 2 : 0; break;
       default: break;
     }
-    step.input = reference::SubmitBatchInput{r.one_in(8) ? anyone : c.operator_key, make_batch(h, r, engine, checked, origin)};
-  } else if (op == op_code<reference::OpenChallenge>) {
+    step.input = ref::optimistic_rollup::SubmitBatchInput{r.one_in(8) ? anyone : c.operator_key, make_batch(h, r, engine, checked, origin)};
+  } else if (op == op_code<ref::optimistic_rollup::OpenChallenge>) {
     if (c.challenges.size() >= 4) return std::nullopt;
     std::vector<std::size_t> pending;
     for (std::size_t k = 0; k < c.batches.size(); ++k)
@@ -297,27 +297,27 @@ std::optional<Step> generate(Harness& h, Random& r, Engine& engine, Checked& che
     const std::size_t k = real ? r.among(pending) : 0;
     const Hash32 batch_id = real ? c.batches[k].batch_id : filled(0x99);
     if (real && r.one_in(4)) step.height = height = around(r, height, c.batches[k].challenge_deadline);
-    std::optional<reference::FraudProof> proof = real && !r.one_in(4) ? honest_proof(h, r, k) : std::nullopt;
+    std::optional<ref::optimistic_rollup::FraudProof> proof = real && !r.one_in(4) ? honest_proof(h, r, k) : std::nullopt;
     if (!proof && !r.one_in(3)) proof = junk_proof(r, batch_id);
     Hash32 caller = r.among(p.users);
-    Hash32 evidence = proof ? reference::evidence_commitment(caller, *proof) : filled(static_cast<u8>(0x40 + r.below(3)));
+    Hash32 evidence = proof ? ref::optimistic_rollup::evidence_commitment(caller, *proof) : filled(static_cast<u8>(0x40 + r.below(3)));
     if (!c.challenges.empty() && r.one_in(3)) {  // a copy of an open challenge's evidence, or its duplicate
-      const reference::Challenge& copied = c.challenges[static_cast<std::size_t>(r.below(c.challenges.size()))];
+      const ref::optimistic_rollup::Challenge& copied = c.challenges[static_cast<std::size_t>(r.below(c.challenges.size()))];
       evidence = copied.evidence;
       if (r.one_in(2)) caller = copied.challenger;
       proof.reset();
     }
-    auto type = proof ? proof->proof_type : static_cast<reference::FraudProofType>(r.below(5));
-    if (r.one_in(10)) type = static_cast<reference::FraudProofType>(r.below(5));
+    auto type = proof ? proof->proof_type : static_cast<ref::optimistic_rollup::FraudProofType>(r.below(5));
+    if (r.one_in(10)) type = static_cast<ref::optimistic_rollup::FraudProofType>(r.below(5));
     const u64 bond = r.one_in(6) ? amount(r, 50) : c.config.min_challenge_bond - 1 + r.below(3);
-    step.input = reference::OpenChallengeInput{caller, batch_id, type, evidence, bond};
-    if (proof) h.committed[reference::challenge_id(caller, evidence)] = *proof;
-  } else if (op == op_code<reference::ResolveChallenge> || op == op_code<reference::ExpireChallenge> ||
-             op == op_code<reference::WithdrawChallenge>) {
+    step.input = ref::optimistic_rollup::OpenChallengeInput{caller, batch_id, type, evidence, bond};
+    if (proof) h.committed[ref::optimistic_rollup::challenge_id(caller, evidence)] = *proof;
+  } else if (op == op_code<ref::optimistic_rollup::ResolveChallenge> || op == op_code<ref::optimistic_rollup::ExpireChallenge> ||
+             op == op_code<ref::optimistic_rollup::WithdrawChallenge>) {
     Hash32 id = filled(0x98);
     if (!c.challenges.empty() && !r.one_in(8)) {
       const bool newest = step.height == c.challenges.back().opened_at;
-      const reference::Challenge& x = newest ? c.challenges.back() : c.challenges[static_cast<std::size_t>(r.below(c.challenges.size()))];
+      const ref::optimistic_rollup::Challenge& x = newest ? c.challenges.back() : c.challenges[static_cast<std::size_t>(r.below(c.challenges.size()))];
       id = x.challenge_id;
       switch (newest ? 0 : r.below(4)) {
         case 0: step.height = height = std::max(height, x.opened_at); break;      // the commitment's block [OR-RES-3]
@@ -325,9 +325,9 @@ std::optional<Step> generate(Harness& h, Random& r, Engine& engine, Checked& che
         default: step.height = height = std::max(height, x.opened_at + 1); break;
       }
     }
-    const auto index = reference::find_challenge(c, id);
-    if (op == op_code<reference::ResolveChallenge>) {
-      reference::FraudProof proof = junk_proof(r, index ? c.challenges[*index].challenged_object : filled(0x99));
+    const auto index = ref::optimistic_rollup::find_challenge(c, id);
+    if (op == op_code<ref::optimistic_rollup::ResolveChallenge>) {
+      ref::optimistic_rollup::FraudProof proof = junk_proof(r, index ? c.challenges[*index].challenged_object : filled(0x99));
       if (const auto committed = h.committed.find(id); committed != h.committed.end() && !r.one_in(5)) {
         proof = committed->second;
       } else if (!h.committed.empty() && r.one_in(2)) {  // another challenge's proof
@@ -339,56 +339,56 @@ std::optional<Step> generate(Harness& h, Random& r, Engine& engine, Checked& che
       const Engine::VerdictOutcome got = engine.verify_fraud_proof(c, id, proof);
       OptimisticRollupError want = OptimisticRollupError::unknown_challenge;
       if (index) {
-        const auto batch = reference::find_pending_batch(c, c.challenges[*index].challenged_object);
-        want = batch ? reference::verify_fraud_proof(c, c.batches[*batch], c.challenges[*index], proof, toy)
+        const auto batch = ref::optimistic_rollup::find_pending_batch(c, c.challenges[*index].challenged_object);
+        want = batch ? ref::optimistic_rollup::verify_fraud_proof(c, c.batches[*batch], c.challenges[*index], proof, toy)
                      : OptimisticRollupError::challenge_unknown_batch;
       }
       ++checked.stateless;
       if (!got.problem.empty() || got.error != want)
         checked.problems.push_back("verify_fraud_proof: reference " + std::string(error_info(want).code) + ", engine " +
                                    std::string(error_info(got.error).code) + (got.problem.empty() ? "" : " (" + got.problem + ")"));
-      step.input = reference::ResolveChallengeInput{anyone, id, proof};
+      step.input = ref::optimistic_rollup::ResolveChallengeInput{anyone, id, proof};
     } else {
       const Hash32 caller = index && !r.one_in(4) ? c.challenges[*index].challenger : anyone;
-      step.input = reference::ChallengeRef{caller, id};
+      step.input = ref::optimistic_rollup::ChallengeRef{caller, id};
     }
-  } else if (op == op_code<reference::Finalize>) {
-    if (const auto oldest = reference::oldest_pending(c)) step.height = height = around(r, height, c.batches[*oldest].challenge_deadline);
-    step.input = reference::CallerInput{anyone};
-  } else if (op == op_code<reference::PayWithdrawal>) {
-    reference::PayWithdrawalInput in{anyone, r.below(c.batches.size() + 1), 0, {}, {}};
+  } else if (op == op_code<ref::optimistic_rollup::Finalize>) {
+    if (const auto oldest = ref::optimistic_rollup::oldest_pending(c)) step.height = height = around(r, height, c.batches[*oldest].challenge_deadline);
+    step.input = ref::optimistic_rollup::CallerInput{anyone};
+  } else if (op == op_code<ref::optimistic_rollup::PayWithdrawal>) {
+    ref::optimistic_rollup::PayWithdrawalInput in{anyone, r.below(c.batches.size() + 1), 0, {}, {}};
     if (in.batch_number < h.posted.size()) {
-      const reference::Batch& batch = h.posted[in.batch_number];
+      const ref::optimistic_rollup::Batch& batch = h.posted[in.batch_number];
       std::vector<std::size_t> outflows;
       for (std::size_t i = 0; i < batch.transactions.size(); ++i)
-        if (reference::outflow_of(batch.transactions[i])) outflows.push_back(i);
+        if (ref::optimistic_rollup::outflow_of(batch.transactions[i])) outflows.push_back(i);
       const std::size_t i = !outflows.empty() && !r.one_in(4) ? r.among(outflows)
                                                                : static_cast<std::size_t>(r.below(batch.transactions.size()));
       if (i < batch.transactions.size()) {
         in.transaction_index = i;
         in.transaction = reflect::encode(batch.transactions[i]);
-        in.proof = rfc6962::inclusion_proof(reference::transaction_leaf_hashes(batch.transactions), i);
+        in.proof = rfc6962::inclusion_proof(ref::optimistic_rollup::transaction_leaf_hashes(batch.transactions), i);
       }
       if (r.one_in(8)) in.transaction_index += 1;
       if (r.one_in(8) && !in.proof.empty()) in.proof[0] = filled(0x31);
     }
     step.input = in;
-  } else if (op == op_code<reference::Freeze>) {
-    const auto queue = static_cast<reference::QueueKind>(r.below(2));
-    const auto& size = queue == reference::QueueKind::deposits ? c.deposits.size() : c.forced_exits.size();
+  } else if (op == op_code<ref::optimistic_rollup::Freeze>) {
+    const auto queue = static_cast<ref::optimistic_rollup::QueueKind>(r.below(2));
+    const auto& size = queue == ref::optimistic_rollup::QueueKind::deposits ? c.deposits.size() : c.forced_exits.size();
     const u64 index = r.below(size + 1);
-    const std::optional<u64> recorded = reference::recorded_at(c, queue, index);
+    const std::optional<u64> recorded = ref::optimistic_rollup::recorded_at(c, queue, index);
     if (recorded) step.height = height = around(r, height, saturating_add(*recorded, c.config.escape_delay_blocks));
-    const reference::State* last = known(h, c.last_state_root);
-    reference::StateHeader header = last ? last->header() : reference::StateHeader{};
+    const ref::optimistic_rollup::State* last = known(h, c.last_state_root);
+    ref::optimistic_rollup::StateHeader header = last ? last->header() : ref::optimistic_rollup::StateHeader{};
     if (r.one_in(8)) header.forced_exits_processed += 1;
-    step.input = reference::FreezeInput{anyone, queue, index, header};
-  } else if (op == op_code<reference::Exit>) {
-    const reference::State* last = known(h, c.last_state_root);
+    step.input = ref::optimistic_rollup::FreezeInput{anyone, queue, index, header};
+  } else if (op == op_code<ref::optimistic_rollup::Exit>) {
+    const ref::optimistic_rollup::State* last = known(h, c.last_state_root);
     if (!last) return std::nullopt;
     const auto accounts = last->accounts();
     const auto& [index, account] = accounts[static_cast<std::size_t>(r.below(accounts.size()))];
-    reference::ExitInput in{anyone, last->header(), index, account, last->prove(index).siblings};
+    ref::optimistic_rollup::ExitInput in{anyone, last->header(), index, account, last->prove(index).siblings};
     switch (r.below(8)) {
       case 0: in.account.balance += 1; break;
       case 1: in.post_state.deposits_credited += 1; break;
@@ -396,34 +396,34 @@ std::optional<Step> generate(Harness& h, Random& r, Engine& engine, Checked& che
       default: break;
     }
     step.input = in;
-  } else if (op == op_code<reference::ReclaimDeposit>) {
-    const reference::State* last = known(h, c.last_state_root);
-    reference::StateHeader header = last ? last->header() : reference::StateHeader{};
+  } else if (op == op_code<ref::optimistic_rollup::ReclaimDeposit>) {
+    const ref::optimistic_rollup::State* last = known(h, c.last_state_root);
+    ref::optimistic_rollup::StateHeader header = last ? last->header() : ref::optimistic_rollup::StateHeader{};
     if (r.one_in(8)) header.deposits_credited += 1;
     const u64 index = header.deposits_credited + r.below(c.deposits.size() + 2) - std::min<u64>(header.deposits_credited, 1);
-    step.input = reference::ReclaimDepositInput{anyone, header, index};
+    step.input = ref::optimistic_rollup::ReclaimDepositInput{anyone, header, index};
   }
   return step;
 }
 
-bool same_effects(const reference::Effects& a, const reference::Effects& b) {
+bool same_effects(const ref::optimistic_rollup::Effects& a, const ref::optimistic_rollup::Effects& b) {
   return reflect::equal(a.contract, b.contract) && a.payouts.size() == b.payouts.size() &&
          std::equal(a.payouts.begin(), a.payouts.end(), b.payouts.begin(),
-                    [](const reference::Payout& x, const reference::Payout& y) { return reflect::equal(x, y); }) &&
+                    [](const ref::optimistic_rollup::Payout& x, const ref::optimistic_rollup::Payout& y) { return reflect::equal(x, y); }) &&
          a.resolutions == b.resolutions;
 }
 
-std::string describe(const reference::Transition& t) {
+std::string describe(const ref::optimistic_rollup::Transition& t) {
   if (!t) return std::string(error_info(t.error()).code);
   std::string out = "ok (" + std::to_string(t.value().payouts.size()) + " payouts";
-  for (const reference::Payout& p : t.value().payouts) out += " " + std::to_string(p.amount);
+  for (const ref::optimistic_rollup::Payout& p : t.value().payouts) out += " " + std::to_string(p.amount);
   return out + ", " + std::to_string(t.value().resolutions.size()) + " resolutions)";
 }
 
-reference::RollupConfig random_config(Random& r) {
+ref::optimistic_rollup::RollupConfig random_config(Random& r) {
   const u64 bound = 1 + r.below(3);
   const u64 inclusion = r.below(4), window = bound + r.below(4);
-  reference::RollupConfig config{2 + r.below(3),
+  ref::optimistic_rollup::RollupConfig config{2 + r.below(3),
                            bound + 8 + r.below(20),
                            bound + 2 + r.below(8),
                            inclusion,
@@ -433,7 +433,7 @@ reference::RollupConfig random_config(Random& r) {
                            1 + r.below(20),
                            1 + r.below(100),
                            1 + r.below(10),
-                           reference::StakeRequirements{100, r.below(8), static_cast<u8>(2 + r.below(99))}};
+                           ref::optimistic_rollup::StakeRequirements{100, r.below(8), static_cast<u8>(2 + r.below(99))}};
   switch (r.below(60)) {  // sometimes a configuration deploy refuses, each rule in turn
     case 0: config.censorship_bound_blocks = 0; break;
     case 1: config.max_batch_size = 0; break;
@@ -468,9 +468,9 @@ TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, s
   };
   for (std::size_t t = 0; t < traces; ++t) {
     ++report.traces;
-    const reference::RollupConfig config = random_config(r);
-    const reference::DeployInput deploy{1, filled(0xcc), parties().operator_key, t, config};
-    const auto deployed = reference::deploy(deploy);
+    const ref::optimistic_rollup::RollupConfig config = random_config(r);
+    const ref::optimistic_rollup::DeployInput deploy{1, filled(0xcc), parties().operator_key, t, config};
+    const auto deployed = ref::optimistic_rollup::deploy(deploy);
     ++report.steps;
     const OptimisticRollupError want = deployed ? OptimisticRollupError::none : deployed.error();
     ++report.outcomes["deploy: " + std::string(deployed ? "ok" : error_info(want).code)];
@@ -484,17 +484,17 @@ TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, s
     Harness h;
     h.contract = deployed.value();
     h.owners.push_back(parties().operator_key);
-    const reference::State genesis = reference::State::genesis(parties().operator_key);
+    const ref::optimistic_rollup::State genesis = ref::optimistic_rollup::State::genesis(parties().operator_key);
     h.states.emplace(genesis.root(), genesis);
     u64 height = 1;
     bool reveal_now = false;  // the last step opened a challenge: reveal in the same block [OR-RES-3]
     const std::size_t length = 1 + max_steps / 2 + static_cast<std::size_t>(r.below(max_steps - max_steps / 2));
     for (std::size_t s = 1; s <= length; ++s) {
       if (!reveal_now) height += std::array<u64, 8>{0, 0, 1, 1, 1, 2, 3, 7}[r.below(8)];
-      const reference::OptimisticRollup& c = h.contract;
+      const ref::optimistic_rollup::OptimisticRollup& c = h.contract;
       // Weights per op, in the table's order: the operator stakes first and tops its stake up after a
       // slash; batches and challenges dominate.
-      const bool pending = reference::oldest_pending(c).has_value(), open = !c.challenges.empty();
+      const bool pending = ref::optimistic_rollup::oldest_pending(c).has_value(), open = !c.challenges.empty();
       const bool understaked = !c.staked || c.stake < c.config.stake.minimum_stake;
       const std::array<u64, op_count> weights{understaked ? 12u : 1u, pending ? 0u : 1u, 4, 2, 3, pending ? 4u : 8u,
                                               pending ? 8u : 1u, open ? 10u : 1u, open ? 2u : 1u, open ? 2u : 1u,
@@ -503,15 +503,15 @@ TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, s
       u64 pick = r.below(std::accumulate(weights.begin(), weights.end(), u64{0}));
       std::size_t index = 0;
       while (pick >= weights[index]) pick -= weights[index++];
-      const Op op = reveal_now ? op_code<reference::ResolveChallenge> : static_cast<Op>(index);
+      const Op op = reveal_now ? op_code<ref::optimistic_rollup::ResolveChallenge> : static_cast<Op>(index);
       reveal_now = false;
       const std::size_t before = checked.problems.size();
       const std::optional<Step> step = generate(h, r, engine, checked, op, height);
       for (std::size_t k = before; k < checked.problems.size(); ++k) fail(t, s, "stateless", checked.problems[k]);
       if (!step) continue;
       ++report.steps;
-      const std::string name(reference::Operations::name(op));
-      const reference::Transition reference = apply_reference(c, *step, toy);
+      const std::string name(ref::optimistic_rollup::Operations::name(op));
+      const ref::optimistic_rollup::Transition reference = apply_reference(c, *step, toy);
       std::string outcome = reference ? "ok" : std::string(error_info(reference.error()).code);
       if (reference && !reference.value().resolutions.empty())
         outcome += " (" + std::string(reflect::enum_name(reference.value().resolutions.front().kind)) + ")";
@@ -528,10 +528,10 @@ TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, s
       if (!reference) continue;
       ++report.accepted;
       // What the parties know follows the accepted step.
-      const reference::OptimisticRollup& post = reference.value().contract;
-      reveal_now = op == op_code<reference::OpenChallenge> && r.one_in(3);
-      if (op == op_code<reference::SubmitBatch>) h.posted.push_back(std::get<reference::SubmitBatchInput>(step->input).batch);
-      if (op == op_code<reference::DepositNewAccount>) h.owners.push_back(std::get<reference::DepositNewAccountInput>(step->input).owner);
+      const ref::optimistic_rollup::OptimisticRollup& post = reference.value().contract;
+      reveal_now = op == op_code<ref::optimistic_rollup::OpenChallenge> && r.one_in(3);
+      if (op == op_code<ref::optimistic_rollup::SubmitBatch>) h.posted.push_back(std::get<ref::optimistic_rollup::SubmitBatchInput>(step->input).batch);
+      if (op == op_code<ref::optimistic_rollup::DepositNewAccount>) h.owners.push_back(std::get<ref::optimistic_rollup::DepositNewAccountInput>(step->input).owner);
       h.posted.resize(post.batches.size());
       h.contract = post;
     }

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "l2/inv/concrete_values.hpp"
 #include "l2/ref/chacha20_poly1305.hpp"
 #include "l2/ref/encoding.hpp"
 
@@ -14,18 +15,16 @@ namespace l2::inv::watchtower {
 
 BlobOpener reference_blob_opener() {
   return [](const Hash32& key, const Hash32& locator, const Bytes& blob) -> std::optional<Bytes> {
-    auto plaintext = ref::chacha20_poly1305::open(key, wt::blob_nonce, locator, blob);
+    auto plaintext = ref::chacha20_poly1305::open(key, ref::watchtower::blob_nonce, locator, blob);
     if (!plaintext) return std::nullopt;
     return plaintext.value();
   };
 }
 
 namespace {
-
-namespace pc = ref::payment_channel;
 using z3::expr;
 using Error = WatchtowerError;
-using pc::OffChainTransaction;
+using ref::payment_channel::OffChainTransaction;
 
 constexpr unsigned id_bits = 32;     // an interned hash or blob
 constexpr unsigned index_bits = 16;  // a list position or a count of entries
@@ -112,7 +111,7 @@ class Relation {
   expr node(std::size_t v) { return ctx_.bv_val(static_cast<std::uint64_t>(v), node_bits); }
   expr id_value(unsigned v) { return ctx_.bv_val(v, id_bits); }
   expr code(Error e) { return ctx_.bv_val(static_cast<unsigned>(e), 8); }
-  expr phase(pc::ChannelState s) { return ctx_.bv_val(static_cast<unsigned>(s), 8); }
+  expr phase(ref::payment_channel::ChannelState s) { return ctx_.bv_val(static_cast<unsigned>(s), 8); }
   expr id(const std::string& name) { return ctx_.bv_const(name.c_str(), id_bits); }
   expr u64var(const std::string& name) { return ctx_.bv_const(name.c_str(), 64); }
   expr boolean(const std::string& name) { return ctx_.bool_const(name.c_str()); }
@@ -294,7 +293,7 @@ void appoint_relation(Relation& r, const AppointVariables& in) {
   const std::vector<expr> entry = r.user_entry(in.user);
   const expr slots = r.pick(entry, r.pre.user_slots, r.u64v(0));
   r.error = r.first_failure({{!r.any(entry), Error::unknown_user},
-                             {in.blob_size != r.u64v(wt::appointment_blob_size), Error::blob_size},
+                             {in.blob_size != r.u64v(ref::watchtower::appointment_blob_size), Error::blob_size},
                              {r.any(appointment_entry(r, in.user, in.locator)), Error::duplicate_locator},
                              {slots == r.u64v(0), Error::no_slots},
                              {!in.signature_valid, Error::bad_appointment_signature}});
@@ -456,7 +455,7 @@ SearchResult respond_relation(Relation& r, const RespondVariables& in) {
   const std::vector<expr> channel = r.first_of(matches);
   const SearchResult search = find_latest_relation(r, in, channel);
   r.error = r.first_failure(
-      {{!r.any(channel) || r.pick(channel, phase, r.phase(pc::ChannelState::opening)) != r.phase(pc::ChannelState::disputing),
+      {{!r.any(channel) || r.pick(channel, phase, r.phase(ref::payment_channel::ChannelState::opening)) != r.phase(ref::payment_channel::ChannelState::disputing),
         Error::not_disputing},
        {published.sequence != r.pick(channel, sequence, r.u64v(0)) || published.balance0 != r.pick(channel, balance0, r.u64v(0)) ||
             published.balance1 != r.pick(channel, balance1, r.u64v(0)),
@@ -490,7 +489,7 @@ bool same_state(const OffChainTransaction& a, const OffChainTransaction& b) {
 // Every state reachable by opening appointments from the published one, whatever the rules then
 // decide about it: AEAD opens and decoding, no rule. nullopt when there are more than the engine
 // models.
-std::optional<SearchOracle> open_everything(const wt::WatchtowerService& tower, const OffChainTransaction& published,
+std::optional<SearchOracle> open_everything(const ref::watchtower::WatchtowerService& tower, const OffChainTransaction& published,
                                             const BlobOpener& open_blob) {
   SearchOracle oracle;
   oracle.states.push_back(published);
@@ -499,11 +498,11 @@ std::optional<SearchOracle> open_everything(const wt::WatchtowerService& tower, 
     oracle.opens.emplace_back();
     oracle.locators.emplace_back();
     for (std::size_t k = 0; k < 2; ++k) {
-      const pc::Signature signature = oracle.states[n].signatures[k];
-      const Hash32 where = wt::locator(signature);
-      const Hash32 key = wt::blob_key(signature);
+      const ref::payment_channel::Signature signature = oracle.states[n].signatures[k];
+      const Hash32 where = ref::watchtower::locator(signature);
+      const Hash32 key = ref::watchtower::blob_key(signature);
       oracle.locators[n][k] = where;
-      for (const wt::EncryptedAppointment& appointment : tower.appointments) {
+      for (const ref::watchtower::EncryptedAppointment& appointment : tower.appointments) {
         std::optional<std::size_t> opened;
         if (const auto plaintext = open_blob(key, where, appointment.blob)) {
           if (const auto decoded = reflect::decode<OffChainTransaction>(*plaintext)) {
@@ -540,22 +539,16 @@ Engine::Engine(payment_channel::SignatureOracle signatures, BlobOpener open_blob
     : impl_(std::make_unique<Impl>(std::move(signatures), std::move(open_blob))) {}
 Engine::~Engine() = default;
 
-namespace {
-
-std::uint64_t eval_u64(const z3::model& m, const expr& e) { return m.eval(e, true).get_numeral_uint64(); }
-
-}  // namespace
-
-Engine::Outcome Engine::apply(const wt::WatchtowerWorld& pre, const TowerInput& input, u64 height) {
+Engine::Outcome Engine::apply(const ref::watchtower::WatchtowerWorld& pre, const TowerInput& input, u64 height) {
   Outcome result;
   result.post = pre;
-  const wt::WatchtowerService& tower = pre.tower;
+  const ref::watchtower::WatchtowerService& tower = pre.tower;
   if (tower.users.size() > max_list_size || tower.appointments.size() > max_list_size ||
       pre.adjudicator.channels.size() > max_list_size) {
     result.problem = "more than " + std::to_string(max_list_size) + " users, appointments or channels";
     return result;
   }
-  const auto* respond = std::get_if<wt::RespondInput>(&input);
+  const auto* respond = std::get_if<ref::watchtower::RespondInput>(&input);
   if (respond != nullptr && tower.appointments.size() > max_searched_appointments) {
     result.problem = "a response over more than " + std::to_string(max_searched_appointments) +
                      " appointments: the search is unrolled up to that many";
@@ -589,31 +582,31 @@ Engine::Outcome Engine::apply(const wt::WatchtowerWorld& pre, const TowerInput& 
   // The op's relation over its input's variables, each fixed to the concrete input; the oracles
   // decide the signatures and the AEAD.
   std::optional<SearchResult> search;
-  if (const auto* registration = std::get_if<wt::RegisterUserInput>(&input)) {
+  if (const auto* registration = std::get_if<ref::watchtower::RegisterUserInput>(&input)) {
     const expr user = r.id("in.user"), slots = r.u64var("in.slots");
     fix_hash(user, registration->user);
     fix(slots, registration->slots);
     register_user_relation(r, user, slots);
-  } else if (const auto* filing = std::get_if<wt::AppointInput>(&input)) {
+  } else if (const auto* filing = std::get_if<ref::watchtower::AppointInput>(&input)) {
     const AppointVariables v{r.id("in.user"), r.id("in.locator"), r.id("in.blob"), r.u64var("in.blob_size"),
                              r.boolean("in.signature_valid")};
     fix_hash(v.user, filing->user);
     fix_hash(v.locator, filing->locator);
     r.solver.add(v.blob == r.id_value(blobs(filing->blob)));
     fix(v.blob_size, filing->blob.size());
-    fix_bool(v.signature_valid, impl_->signatures(filing->user, wt::appointment_digest(tower.tower_id, filing->locator, filing->blob),
+    fix_bool(v.signature_valid, impl_->signatures(filing->user, ref::watchtower::appointment_digest(tower.tower_id, filing->locator, filing->blob),
                                                   filing->signature));
     appoint_relation(r, v);
-  } else if (const auto* release = std::get_if<wt::ReleaseInput>(&input)) {
+  } else if (const auto* release = std::get_if<ref::watchtower::ReleaseInput>(&input)) {
     const expr user = r.id("in.user"), locator = r.id("in.locator"), valid = r.boolean("in.signature_valid");
     fix_hash(user, release->user);
     fix_hash(locator, release->locator);
-    fix_bool(valid, impl_->signatures(release->user, wt::release_digest(tower.tower_id, release->user, release->locator),
+    fix_bool(valid, impl_->signatures(release->user, ref::watchtower::release_digest(tower.tower_id, release->user, release->locator),
                                       release->signature));
     release_relation(r, user, locator, valid);
   } else {
     const SearchOracle& oracle = *search_oracle;
-    const std::vector<pc::PaymentChannel>& channels = pre.adjudicator.channels;
+    const std::vector<ref::payment_channel::PaymentChannel>& channels = pre.adjudicator.channels;
     RespondVariables v{r.u64var("in.height"), {}, {}, {}};
     fix(v.height, height);
     for (std::size_t c = 0; c < channels.size(); ++c) {
@@ -640,7 +633,7 @@ Engine::Outcome Engine::apply(const wt::WatchtowerWorld& pre, const TowerInput& 
       fix(node.sequence, state.sequence_number);
       fix(node.balance0, state.new_balances[0]);
       fix(node.balance1, state.new_balances[1]);
-      const Hash32 digest = pc::state_digest_of(pre.adjudicator, state);
+      const Hash32 digest = ref::payment_channel::state_digest_of(pre.adjudicator, state);
       for (std::size_t k = 0; k < 2; ++k) {
         fix_hash(node.locator[k], oracle.locators[n][k]);
         for (std::size_t a = 0; a < tower.appointments.size(); ++a) {
@@ -673,7 +666,7 @@ Engine::Outcome Engine::apply(const wt::WatchtowerWorld& pre, const TowerInput& 
   }
   const z3::model model = r.solver.get_model();
   const auto error = static_cast<Error>(eval_u64(model, r.error));
-  wt::WatchtowerWorld next = pre;
+  ref::watchtower::WatchtowerWorld next = pre;
   next.tower.users.clear();
   next.tower.appointments.clear();
   const std::uint64_t user_count = eval_u64(model, r.post.user_count);
@@ -689,12 +682,12 @@ Engine::Outcome Engine::apply(const wt::WatchtowerWorld& pre, const TowerInput& 
     return h != nullptr ? *h : Hash32{};
   };
   for (std::size_t i = 0; i < user_count; ++i)
-    next.tower.users.push_back(wt::TowerUser{hash_of(r.post.lists.user_key[i]), eval_u64(model, r.post.lists.user_slots[i])});
+    next.tower.users.push_back(ref::watchtower::TowerUser{hash_of(r.post.lists.user_key[i]), eval_u64(model, r.post.lists.user_slots[i])});
   for (std::size_t a = 0; a < appointment_count; ++a) {
     const Bytes* blob = blobs.lookup(eval_u64(model, r.post.lists.blob[a]));
     if (blob == nullptr) known = false;
     next.tower.appointments.push_back(
-        wt::EncryptedAppointment{hash_of(r.post.lists.locator[a]), hash_of(r.post.lists.owner[a]), blob != nullptr ? *blob : Bytes{}});
+        ref::watchtower::EncryptedAppointment{hash_of(r.post.lists.locator[a]), hash_of(r.post.lists.owner[a]), blob != nullptr ? *blob : Bytes{}});
   }
   if (!known) {
     result.problem = "the model's post-state holds a value no input or pre-state holds";
@@ -721,7 +714,7 @@ Engine::Outcome Engine::apply(const wt::WatchtowerWorld& pre, const TowerInput& 
       return result;
     }
     const payment_channel::Engine::Outcome challenged = impl_->channel_engine.apply(
-        pre.adjudicator, payment_channel::Step{pc::op_code<pc::Challenge>, search_oracle->states[*answer], height});
+        pre.adjudicator, payment_channel::Step{ref::payment_channel::op_code<ref::payment_channel::Challenge>, search_oracle->states[*answer], height});
     if (!challenged.problem.empty()) {
       result.problem = "the payment-channel model: " + challenged.problem;
       return result;

@@ -25,8 +25,8 @@
 
 namespace l2::opt {
 
-namespace pc = ref::payment_channel;
-using pc::ChannelState;
+namespace payment_channel = ref::payment_channel;
+using payment_channel::ChannelState;
 
 namespace {
 
@@ -50,15 +50,15 @@ Tag make_tag(std::string_view tag) {
 }
 
 const Tag& id_tag() {
-  static const Tag tag = make_tag(pc::id_tag);
+  static const Tag tag = make_tag(payment_channel::id_tag);
   return tag;
 }
 const Tag& state_tag() {
-  static const Tag tag = make_tag(pc::state_tag);
+  static const Tag tag = make_tag(payment_channel::state_tag);
   return tag;
 }
 const Tag& close_tag() {
-  static const Tag tag = make_tag(pc::close_tag);
+  static const Tag tag = make_tag(payment_channel::close_tag);
   return tag;
 }
 
@@ -98,8 +98,8 @@ SignedBody signed_body(u64 chain_id, const Hash32& channel_id, u64 sequence, con
   return body;
 }
 
-using pc::is_cosigned;
-using pc::op_code;
+using payment_channel::is_cosigned;
+using payment_channel::op_code;
 
 
 // Verification jobs per TBB task: a job is up to two verifications (tens of microseconds each),
@@ -195,8 +195,8 @@ ChannelHub::Plan ChannelHub::prepare(std::span<const ChannelItem> stream) const 
 
   for (std::size_t position = 0; position < stream.size(); ++position) {
     const ChannelItem& item = stream[position];
-    if (item.op() == op_code<pc::Open>) {
-      const auto& in = std::get<pc::OpenInput>(item.input());
+    if (item.op() == op_code<payment_channel::Open>) {
+      const auto& in = std::get<payment_channel::OpenInput>(item.input());
       plan.item_hash[position] = derive_channel_id(kernel, chain_id_, adjudicator_id_, in.participants, in.nonce);
       opened_in_stream.emplace(plan.item_hash[position], position);
       plan.open_ordinal[position] = plan.opens.size();
@@ -208,19 +208,19 @@ ChannelHub::Plan ChannelHub::prepare(std::span<const ChannelItem> stream) const 
       continue;
     }
     if (!is_cosigned(item.op())) continue;
-    const auto& tx = std::get<pc::OffChainTransaction>(item.input());
+    const auto& tx = std::get<payment_channel::OffChainTransaction>(item.input());
     Plan::VerifyJob job{position, std::nullopt, 0};
     if (const std::size_t* index = find(tx.channel_id)) {
       // The capacity never changes, so a PC-BAL failure now is a PC-BAL failure when the item is
       // applied: the reference stops before the signatures.
-      if (pc::check_balances(tx.new_balances, total_capacity_[*index]) != ChannelError::none) continue;
+      if (payment_channel::check_balances(tx.new_balances, total_capacity_[*index]) != ChannelError::none) continue;
       job.channel = *index;
     } else if (const auto opened = opened_in_stream.find(tx.channel_id); opened != opened_in_stream.end()) {
       job.open_position = opened->second;
     } else {
       continue;  // unknown when applied: PC-CHAN-1 comes first
     }
-    const std::size_t tag = item.op() == op_code<pc::CooperativeClose> ? 1 : 0;
+    const std::size_t tag = item.op() == op_code<payment_channel::CooperativeClose> ? 1 : 0;
     bodies[tag].push_back(signed_body(chain_id_, tx.channel_id, tx.sequence_number, tx.new_balances));
     digest_slots[tag].push_back(&plan.item_hash[position]);
     plan.jobs.push_back(job);
@@ -244,15 +244,15 @@ void ChannelHub::verify_signatures(std::span<const ChannelItem> stream, Plan& pl
   const std::size_t job_count = plan.jobs.size();
   for_each_index(job_count + plan.opens.size(), threads, [&](std::size_t i) {
     if (i >= job_count) {
-      const auto& in = std::get<pc::OpenInput>(stream[plan.opens[i - job_count]].input());
+      const auto& in = std::get<payment_channel::OpenInput>(stream[plan.opens[i - job_count]].input());
       plan.open_keys[i - job_count] = parse_pair(in.participants[0], in.participants[1]);
       return;
     }
     const Plan::VerifyJob& job = plan.jobs[i];
     const ChannelItem& item = stream[job.position];
-    const bool is_open = item.op() == op_code<pc::Open>;
-    const std::array<pc::Signature, 2>& signatures = is_open ? std::get<pc::OpenInput>(item.input()).signatures
-                                                              : std::get<pc::OffChainTransaction>(item.input()).signatures;
+    const bool is_open = item.op() == op_code<payment_channel::Open>;
+    const std::array<payment_channel::Signature, 2>& signatures = is_open ? std::get<payment_channel::OpenInput>(item.input()).signatures
+                                                              : std::get<payment_channel::OffChainTransaction>(item.input()).signatures;
     const Hash32& digest = is_open ? plan.open_digest[job.position] : plan.item_hash[job.position];
     // The reference checks signature 1 only after signature 0 passed, so its verdict is needed only then.
     const auto valid = [&](std::size_t k) {
@@ -260,7 +260,7 @@ void ChannelHub::verify_signatures(std::span<const ChannelItem> stream, Plan& pl
         const std::size_t slot = 2 * *job.channel + k;
         return key_on_curve_[slot] != 0 && schnorr::verify_parsed(parsed_keys_[slot], digest, signatures[k]);
       }
-      const auto& open = std::get<pc::OpenInput>(stream[job.open_position].input());
+      const auto& open = std::get<payment_channel::OpenInput>(stream[job.open_position].input());
       return schnorr::verify(open.participants[k], digest, signatures[k]) == PrimitiveError::none;
     };
     u8 verdict = verdict_computed;
@@ -280,7 +280,7 @@ std::size_t ChannelHub::FirstWordHash::operator()(const Hash32& key) const {
   return static_cast<std::size_t>(word);
 }
 
-ChannelHub::ChannelHub(const pc::Adjudicator& adjudicator, unsigned threads)
+ChannelHub::ChannelHub(const payment_channel::Adjudicator& adjudicator, unsigned threads)
     : chain_id_(adjudicator.chain_id), adjudicator_id_(adjudicator.adjudicator_id), config_(adjudicator.config) {
   const std::size_t count = adjudicator.channels.size();
   for (auto* column : {&channel_ids_, &participant0_, &participant1_}) column->reserve(count);
@@ -290,7 +290,7 @@ ChannelHub::ChannelHub(const pc::Adjudicator& adjudicator, unsigned threads)
   }
   phase_.reserve(count);
   index_of_.reserve(count);
-  for (const pc::PaymentChannel& channel : adjudicator.channels) append_channel(channel);
+  for (const payment_channel::PaymentChannel& channel : adjudicator.channels) append_channel(channel);
 
   parsed_keys_.resize(2 * count);
   key_on_curve_.assign(2 * count, 0);
@@ -304,7 +304,7 @@ ChannelHub::ChannelHub(const pc::Adjudicator& adjudicator, unsigned threads)
 }
 
 // Appends every column but the parsed keys, and counts the channel for its participants if live.
-void ChannelHub::append_channel(const pc::PaymentChannel& channel) {
+void ChannelHub::append_channel(const payment_channel::PaymentChannel& channel) {
   const std::size_t index = channel_ids_.size();
   channel_ids_.push_back(channel.channel_id);
   participant0_.push_back(channel.participants[0]);
@@ -318,7 +318,7 @@ void ChannelHub::append_channel(const pc::PaymentChannel& channel) {
   timeout_height_.push_back(channel.timeout_height);
   dispute_deadline_.push_back(channel.dispute_deadline);
   index_of_.emplace(channel.channel_id, index);  // keeps the first of duplicate ids, as the scan finds it
-  if (pc::is_live(channel.state)) {
+  if (payment_channel::is_live(channel.state)) {
     // The reference counts a channel once per key it names, even if both slots hold that key.
     ++live_channels_[channel.participants[0]];
     if (channel.participants[1] != channel.participants[0]) ++live_channels_[channel.participants[1]];
@@ -335,8 +335,8 @@ const std::size_t* ChannelHub::find(const Hash32& channel_id) const {
   return found == index_of_.end() ? nullptr : &found->second;
 }
 
-pc::PaymentChannel ChannelHub::channel(std::size_t index) const {
-  pc::PaymentChannel channel{};
+payment_channel::PaymentChannel ChannelHub::channel(std::size_t index) const {
+  payment_channel::PaymentChannel channel{};
   channel.channel_id = channel_ids_[index];
   channel.participants = {participant0_[index], participant1_[index]};
   channel.balances = {balance0_[index], balance1_[index]};
@@ -349,8 +349,8 @@ pc::PaymentChannel ChannelHub::channel(std::size_t index) const {
   return channel;
 }
 
-pc::Adjudicator ChannelHub::to_adjudicator() const {
-  pc::Adjudicator adjudicator{};
+payment_channel::Adjudicator ChannelHub::to_adjudicator() const {
+  payment_channel::Adjudicator adjudicator{};
   adjudicator.chain_id = chain_id_;
   adjudicator.adjudicator_id = adjudicator_id_;
   adjudicator.config = config_;
@@ -372,15 +372,15 @@ std::vector<ChannelError> ChannelHub::process(std::span<const ChannelItem> strea
 
 ChannelError ChannelHub::apply(const ChannelItem& item, std::size_t position, const Plan& plan) {
   const ChannelOp op = item.op();
-  if (op == op_code<pc::Open>) return apply_open(std::get<pc::OpenInput>(item.input()), item.height(), position, plan);
-  if (op == op_code<pc::Fund>) return apply_fund(std::get<pc::FundInput>(item.input()), item.height());
+  if (op == op_code<payment_channel::Open>) return apply_open(std::get<payment_channel::OpenInput>(item.input()), item.height(), position, plan);
+  if (op == op_code<payment_channel::Fund>) return apply_fund(std::get<payment_channel::FundInput>(item.input()), item.height());
   if (is_cosigned(op))
-    return apply_cosigned(op, std::get<pc::OffChainTransaction>(item.input()), item.height(), position, plan);
-  return apply_ref(op, std::get<pc::ChannelRef>(item.input()).channel_id, item.height());
+    return apply_cosigned(op, std::get<payment_channel::OffChainTransaction>(item.input()), item.height(), position, plan);
+  return apply_ref(op, std::get<payment_channel::ChannelRef>(item.input()).channel_id, item.height());
 }
 
 // spec: payment_channel.md#apply_fund
-ChannelError ChannelHub::apply_fund(const pc::FundInput& in, u64 height) {
+ChannelError ChannelHub::apply_fund(const payment_channel::FundInput& in, u64 height) {
   const std::size_t* index = find(in.channel_id);
   // Verify: the channel is registered [PC-CHAN-1]
   if (index == nullptr) return ChannelError::unknown_channel;
@@ -395,10 +395,10 @@ ChannelError ChannelHub::apply_fund(const pc::FundInput& in, u64 height) {
 }
 
 // spec: payment_channel.md#apply_open
-ChannelError ChannelHub::apply_open(const pc::OpenInput& in, u64 height, std::size_t position, const Plan& plan) {
+ChannelError ChannelHub::apply_open(const payment_channel::OpenInput& in, u64 height, std::size_t position, const Plan& plan) {
   // Verify: participants[0] != participants[1] [PC-OPEN-1]
   if (in.participants[0] == in.participants[1]) return ChannelError::same_participants;
-  if (const ChannelError e = pc::check_balances(in.balances, in.total_capacity); e != ChannelError::none) return e;
+  if (const ChannelError e = payment_channel::check_balances(in.balances, in.total_capacity); e != ChannelError::none) return e;
   // Verify: total_capacity >= min_channel_capacity [PC-OPEN-2]
   if (in.total_capacity < config_.min_channel_capacity) return ChannelError::capacity_too_small;
   // Verify: total_capacity <= max_channel_capacity [PC-OPEN-3]
@@ -414,7 +414,7 @@ ChannelError ChannelHub::apply_open(const pc::OpenInput& in, u64 height, std::si
   if (find(id) != nullptr) return ChannelError::duplicate_channel;
   if (const ChannelError e = signature_verdict(plan.verdict[position]); e != ChannelError::none) return e;
 
-  pc::PaymentChannel channel{};
+  payment_channel::PaymentChannel channel{};
   channel.channel_id = id;
   channel.participants = in.participants;
   channel.balances = in.balances;
@@ -422,7 +422,7 @@ ChannelError ChannelHub::apply_open(const pc::OpenInput& in, u64 height, std::si
   channel.state = ChannelState::opening;
   channel.sequence = 0;
   channel.created_at = height;
-  channel.timeout_height = pc::saturating_add(height, config_.channel_timeout_blocks);
+  channel.timeout_height = payment_channel::saturating_add(height, config_.channel_timeout_blocks);
   channel.dispute_deadline = 0;
   append_channel(channel);
   const KeyPair& keys = plan.open_keys[plan.open_ordinal[position]];
@@ -435,7 +435,7 @@ ChannelError ChannelHub::apply_open(const pc::OpenInput& in, u64 height, std::si
 
 // spec: payment_channel.md#apply_update, #apply_cooperative_close, #apply_force_close,
 // #apply_challenge: lookup, phase, (challenge: height), sequence, check_balances, check_signatures.
-ChannelError ChannelHub::apply_cosigned(ChannelOp op, const pc::OffChainTransaction& in, u64 height,
+ChannelError ChannelHub::apply_cosigned(ChannelOp op, const payment_channel::OffChainTransaction& in, u64 height,
                                         std::size_t position, const Plan& plan) {
   const std::size_t* found = find(in.channel_id);
   // Verify: the channel is registered [PC-CHAN-1]
@@ -443,17 +443,17 @@ ChannelError ChannelHub::apply_cosigned(ChannelOp op, const pc::OffChainTransact
   const std::size_t index = *found;
   const ChannelState phase = phase_[index];
   const u64 sequence = sequence_[index];
-  if (op == op_code<pc::Update>) {
+  if (op == op_code<payment_channel::Update>) {
     // Verify: the channel is Active [PC-UPD-1]
     if (phase != ChannelState::active) return ChannelError::update_not_active;
     // Verify: sequence_number > sequence [PC-UPD-2]
     if (in.sequence_number <= sequence) return ChannelError::stale_sequence;
-  } else if (op == op_code<pc::CooperativeClose>) {
+  } else if (op == op_code<payment_channel::CooperativeClose>) {
     // Verify: the channel is Active or Disputing [PC-COOP-1]
-    if (!pc::holds_capacity(phase)) return ChannelError::coop_wrong_phase;
+    if (!payment_channel::holds_capacity(phase)) return ChannelError::coop_wrong_phase;
     // Verify: sequence_number > sequence [PC-COOP-2]
     if (in.sequence_number <= sequence) return ChannelError::coop_stale_sequence;
-  } else if (op == op_code<pc::ForceClose>) {
+  } else if (op == op_code<payment_channel::ForceClose>) {
     // Verify: the channel is Active [PC-FORCE-1]
     if (phase != ChannelState::active) return ChannelError::force_not_active;
     // Verify: sequence_number >= sequence [PC-FORCE-2]
@@ -466,7 +466,7 @@ ChannelError ChannelHub::apply_cosigned(ChannelOp op, const pc::OffChainTransact
     // Verify: sequence_number > sequence [PC-CHAL-3]
     if (in.sequence_number <= sequence) return ChannelError::challenge_stale_sequence;
   }
-  if (const ChannelError e = pc::check_balances(in.new_balances, total_capacity_[index]); e != ChannelError::none)
+  if (const ChannelError e = payment_channel::check_balances(in.new_balances, total_capacity_[index]); e != ChannelError::none)
     return e;
   // Every co-signed item that gets here had a job: its channel existed before the stream or was
   // opened earlier in it, and its balances matched the capacity.
@@ -475,12 +475,12 @@ ChannelError ChannelHub::apply_cosigned(ChannelOp op, const pc::OffChainTransact
   sequence_[index] = in.sequence_number;
   balance0_[index] = in.new_balances[0];
   balance1_[index] = in.new_balances[1];
-  if (op == op_code<pc::CooperativeClose>) {
+  if (op == op_code<payment_channel::CooperativeClose>) {
     phase_[index] = ChannelState::settled;
     leave_live(index);
-  } else if (op == op_code<pc::ForceClose>) {
+  } else if (op == op_code<payment_channel::ForceClose>) {
     phase_[index] = ChannelState::disputing;
-    dispute_deadline_[index] = pc::saturating_add(height, config_.dispute_period_blocks);
+    dispute_deadline_[index] = payment_channel::saturating_add(height, config_.dispute_period_blocks);
   }
   // A challenge leaves dispute_deadline where the force-close put it.
   return ChannelError::none;
@@ -493,7 +493,7 @@ ChannelError ChannelHub::apply_ref(ChannelOp op, const Hash32& channel_id, u64 h
   if (found == nullptr) return ChannelError::unknown_channel;
   const std::size_t index = *found;
   const ChannelState phase = phase_[index];
-  if (op == op_code<pc::Settle>) {
+  if (op == op_code<payment_channel::Settle>) {
     // Verify: the channel is Disputing [PC-SETTLE-1]
     if (phase != ChannelState::disputing) return ChannelError::settle_not_disputing;
     // Verify: height >= dispute_deadline [PC-SETTLE-2]
@@ -511,12 +511,12 @@ ChannelError ChannelHub::apply_ref(ChannelOp op, const Hash32& channel_id, u64 h
     leave_live(index);
   } else {
     phase_[index] = ChannelState::disputing;
-    dispute_deadline_[index] = pc::saturating_add(height, config_.dispute_period_blocks);
+    dispute_deadline_[index] = payment_channel::saturating_add(height, config_.dispute_period_blocks);
   }
   return ChannelError::none;
 }
 
-Result<pc::Adjudicator, ChannelError> apply_item(const pc::Adjudicator& adjudicator, const ChannelItem& item) {
+Result<payment_channel::Adjudicator, ChannelError> apply_item(const payment_channel::Adjudicator& adjudicator, const ChannelItem& item) {
   ChannelHub hub(adjudicator, 1);
   const ChannelError error = hub.process(std::span<const ChannelItem>(&item, 1), 1).front();
   if (error != ChannelError::none) return error;

@@ -28,22 +28,20 @@
 
 namespace l2::inv::channel_factory {
 
-namespace cf = l2::ref::channel_factory;
-
 // The registry's operations table; the engine models the ops the registry itself defines.
-using Op = cf::Operations::Code;
+using Op = ref::channel_factory::Operations::Code;
 
 // Whether the engine models `Operation`: the registry's own ops, not the payment-channel ops the
 // table lifts onto the adjudicator (those are the payment-channel model's).
 template <class Operation>
-inline constexpr bool engine_models = std::is_same_v<Operation, cf::RegisterFactory> ||
-                                      std::is_same_v<Operation, cf::Allocate> ||
-                                      std::is_same_v<Operation, cf::RefundFactory>;
+inline constexpr bool engine_models = std::is_same_v<Operation, ref::channel_factory::RegisterFactory> ||
+                                      std::is_same_v<Operation, ref::channel_factory::Allocate> ||
+                                      std::is_same_v<Operation, ref::channel_factory::RefundFactory>;
 
-// One concrete step: the op (its code in cf::Operations), its input and its height.
+// One concrete step: the op (its code in ref::channel_factory::Operations), its input and its height.
 struct Step {
   Op op{};
-  cf::Operations::InputVariant input;
+  ref::channel_factory::Operations::InputVariant input;
   u64 height = 0;
 };
 
@@ -58,14 +56,14 @@ inline constexpr std::size_t max_modelled_entries = 1024;
 class Engine {
  public:
   // `oracle` gives the BIP-340 verdict of each member's allocation signature.
-  explicit Engine(payment_channel::SignatureOracle oracle = cf::Bip340Check{});
+  explicit Engine(payment_channel::SignatureOracle oracle = ref::channel_factory::Bip340Check{});
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
   struct Outcome {
     FactoryError error = FactoryError::none;
-    cf::FactoryRegistry post;  // the pre-state when error != none
+    ref::channel_factory::FactoryRegistry post;  // the pre-state when error != none
     // What the step moves, as the spec states it: the value the registry keeps from the call
     // (register_factory's deposit), and what it pays the addressed factory's funder (the fee at
     // allocation, the deposit at refund). Both 0 for a rejected step.
@@ -75,7 +73,7 @@ class Engine {
     std::string problem;     // why the step could not be modelled: a payment-channel op, a mismatched
                              // input, a list longer than max_modelled_entries, an unknown Z3 answer
   };
-  Outcome apply(const cf::FactoryRegistry& pre, const Step& step);
+  Outcome apply(const ref::channel_factory::FactoryRegistry& pre, const Step& step);
 
  private:
   struct Impl;

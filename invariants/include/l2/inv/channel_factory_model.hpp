@@ -16,8 +16,6 @@
 
 namespace l2::inv::channel_factory {
 
-namespace cf = l2::ref::channel_factory;
-
 // A rule deliberately weakened to restore a flaw the adversarial review found. Never used outside
 // tests and `l2spec prove --weaken`.
 enum class Weakening {
@@ -41,13 +39,13 @@ ModelEntry registry_entry();
 // restored rule reports the draft's own code (PCF-SUB-7's PCF_SUB_TOO_MANY_CHANNELS), which the
 // reference no longer has, so outcomes carry codes as text.
 struct Outcome {
-  std::optional<cf::FactoryRegistry> post;  // accepted: the state after
+  std::optional<ref::channel_factory::FactoryRegistry> post;  // accepted: the state after
   std::string error;                        // rejected: the stable code
   std::string rule;                         // rejected: its rule ID
 };
-Outcome register_factory(const cf::FactoryRegistry& registry, const cf::RegisterFactoryInput& in, const cf::Env& env,
+Outcome register_factory(const ref::channel_factory::FactoryRegistry& registry, const ref::channel_factory::RegisterFactoryInput& in, const ref::channel_factory::Env& env,
                          Weakening weakening);
-Outcome allocate(const cf::FactoryRegistry& registry, const cf::AllocateInput& in, const cf::Env& env,
+Outcome allocate(const ref::channel_factory::FactoryRegistry& registry, const ref::channel_factory::AllocateInput& in, const ref::channel_factory::Env& env,
                  Weakening weakening);
 
 }  // namespace l2::inv::channel_factory

@@ -26,8 +26,6 @@
 
 namespace l2::inv::optimistic_rollup {
 
-namespace reference = l2::ref::optimistic_rollup;
-
 // The model's bounds. The obligations' contract model holds at most `batch_slots` recorded batches
 // and `challenge_slots` open challenges (a step that would need one more is outside the model); the
 // engine sizes its slots to each concrete state instead. The L2 model has `account_slots` account
@@ -75,20 +73,20 @@ ModelEntry registry_entry();
 // The deployment rules OR-DEPLOY-1..11 as the model states them, evaluated for a concrete
 // configuration: the code of the first rule that refuses it, or OptimisticRollupError::none (`vectors verify
 // --impl model` of deploy).
-OptimisticRollupError deploy_error(const reference::RollupConfig& config, Weakening weakening = Weakening::none);
+OptimisticRollupError deploy_error(const ref::optimistic_rollup::RollupConfig& config, Weakening weakening = Weakening::none);
 
 // ---- The engine: concrete steps through the model.
 
 // The contract's transitions, as the reference's operations table defines them; an op's code in the
 // model is its code in the table.
-using Op = reference::ContractOp;
-inline constexpr std::size_t op_count = reference::Operations::count;
-using reference::op_code;
+using Op = ref::optimistic_rollup::ContractOp;
+inline constexpr std::size_t op_count = ref::optimistic_rollup::Operations::count;
+using ref::optimistic_rollup::op_code;
 
 // One concrete contract step: the op, its input (the op's Input type) and its height.
 struct Step {
   Op op{};
-  reference::Operations::InputVariant input;
+  ref::optimistic_rollup::Operations::InputVariant input;
   u64 height = 0;
 };
 
@@ -96,10 +94,10 @@ struct Step {
 bool input_matches_op(const Step& step);
 
 // The reference's outcome for a step, with `check` for signatures. Contract: input_matches_op(step).
-template <reference::SignatureCheck Check>
-reference::Transition apply_reference(const reference::OptimisticRollup& c, const Step& step, const Check& check) {
-  const reference::Env env{step.height};
-  return reference::Operations::visit(step.op, [&](auto op) -> reference::Transition {
+template <ref::optimistic_rollup::SignatureCheck Check>
+ref::optimistic_rollup::Transition apply_reference(const ref::optimistic_rollup::OptimisticRollup& c, const Step& step, const Check& check) {
+  const ref::optimistic_rollup::Env env{step.height};
+  return ref::optimistic_rollup::Operations::visit(step.op, [&](auto op) -> ref::optimistic_rollup::Transition {
     using Operation = typename decltype(op)::type;
     return Operation::apply(c, std::get<typename Operation::Input>(step.input), env, check);
   });
@@ -107,7 +105,7 @@ reference::Transition apply_reference(const reference::OptimisticRollup& c, cons
 
 // The signature oracle that gives the model's abstract signature verdicts their concrete value: is
 // `signature` the holder of `pubkey`'s signature of `digest`?
-using SignatureOracle = std::function<bool(const Hash32& pubkey, const Hash32& digest, const reference::Signature& signature)>;
+using SignatureOracle = std::function<bool(const Hash32& pubkey, const Hash32& digest, const ref::optimistic_rollup::Signature& signature)>;
 
 // Runs concrete steps through the model with one Z3 context. For each step the concrete values are
 // projected onto the model's variables (hashes interned: equal hashes, equal values; every check of
@@ -117,19 +115,19 @@ using SignatureOracle = std::function<bool(const Hash32& pubkey, const Hash32& d
 // reported as `ambiguous`, which would be a modelling error.
 class Engine {
  public:
-  explicit Engine(Weakening weakening = Weakening::none, SignatureOracle oracle = reference::Bip340Check{});
+  explicit Engine(Weakening weakening = Weakening::none, SignatureOracle oracle = ref::optimistic_rollup::Bip340Check{});
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
   struct Outcome {
     OptimisticRollupError error = OptimisticRollupError::none;
-    reference::Effects effects;    // the post-state, payouts and resolutions; the pre-state and none when error != none
+    ref::optimistic_rollup::Effects effects;    // the post-state, payouts and resolutions; the pre-state and none when error != none
     bool ambiguous = false;  // the model admits more than one outcome (never expected)
     std::string problem;     // why the step could not be modelled (e.g. an unknown Z3 answer)
   };
   // A contract op.
-  Outcome apply(const reference::OptimisticRollup& pre, const Step& step);
+  Outcome apply(const ref::optimistic_rollup::OptimisticRollup& pre, const Step& step);
 
   // The stateless step (vector op apply_tx): the post-root, or the first failing rule.
   struct TransactionOutcome {
@@ -138,9 +136,9 @@ class Engine {
     bool ambiguous = false;
     std::string problem;
   };
-  TransactionOutcome apply_tx(const reference::L2Params& params, std::span<const Hash32> deposit_ids,
+  TransactionOutcome apply_tx(const ref::optimistic_rollup::L2Params& params, std::span<const Hash32> deposit_ids,
                               std::span<const Hash32> forced_exit_ids, const Hash32& pre_root,
-                              const reference::TxWitness& witness, std::span<const u8> transaction);
+                              const ref::optimistic_rollup::TxWitness& witness, std::span<const u8> transaction);
 
   // The read-only verifier (vector op verify_fraud_proof): OptimisticRollupError::none for a confirmed fraud,
   // else the OR-FP rule that rejects the proof, OR-RES-1 (unknown_challenge) for an unknown
@@ -150,8 +148,8 @@ class Engine {
     bool ambiguous = false;
     std::string problem;
   };
-  VerdictOutcome verify_fraud_proof(const reference::OptimisticRollup& contract, const Hash32& challenge_id,
-                                    const reference::FraudProof& proof);
+  VerdictOutcome verify_fraud_proof(const ref::optimistic_rollup::OptimisticRollup& contract, const Hash32& challenge_id,
+                                    const ref::optimistic_rollup::FraudProof& proof);
 
   struct Impl;  // opaque: the Z3 context and the cached relations
 

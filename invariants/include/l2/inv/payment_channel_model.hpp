@@ -32,20 +32,18 @@
 
 namespace l2::inv::payment_channel {
 
-namespace pc = l2::ref::payment_channel;
-
 // The adjudicator's transitions, as the reference's operations table defines them; an op's code in
 // the model is its code in the table.
-using Op = pc::ChannelOp;
-inline constexpr std::size_t op_count = pc::channel_op_count;
-using pc::op_code;
-using pc::op_name;
-using pc::parse_op;
+using Op = ref::payment_channel::ChannelOp;
+inline constexpr std::size_t op_count = ref::payment_channel::channel_op_count;
+using ref::payment_channel::op_code;
+using ref::payment_channel::op_name;
+using ref::payment_channel::parse_op;
 
 // One concrete step: the op, its input (the op's Input type) and its height.
 struct Step {
   Op op{};
-  pc::Operations::InputVariant input;
+  ref::payment_channel::Operations::InputVariant input;
   u64 height = 0;
 };
 
@@ -54,10 +52,10 @@ bool input_matches_op(const Step& step);
 
 // The reference's outcome for a step: the table's apply for the op the step names, with `check` for
 // signatures. Contract: input_matches_op(step).
-template <pc::SignatureCheck Check>
-Result<pc::Adjudicator, ChannelError> apply_reference(const pc::Adjudicator& a, const Step& step, const Check& check) {
-  const pc::Env env{step.height};
-  return pc::Operations::visit(step.op, [&](auto op) -> pc::Transition {
+template <ref::payment_channel::SignatureCheck Check>
+Result<ref::payment_channel::Adjudicator, ChannelError> apply_reference(const ref::payment_channel::Adjudicator& a, const Step& step, const Check& check) {
+  const ref::payment_channel::Env env{step.height};
+  return ref::payment_channel::Operations::visit(step.op, [&](auto op) -> ref::payment_channel::Transition {
     using Operation = typename decltype(op)::type;
     return Operation::apply(a, std::get<typename Operation::Input>(step.input), env, check);
   });
@@ -88,29 +86,29 @@ ModelEntry registry_entry();
 
 // The deployment rules as the model states them, evaluated for a concrete configuration: the code
 // of the first rule that refuses it, or ChannelError::none (`vectors verify --impl model` of deploy).
-ChannelError deploy_error(const pc::Layer2Config& config, Weakening weakening = Weakening::none);
+ChannelError deploy_error(const ref::payment_channel::Layer2Config& config, Weakening weakening = Weakening::none);
 
 // The signature oracle that gives the model's abstract check its concrete value in trace
 // validation: is `signature` the holder of `pubkey`'s signature of `digest`?
-using SignatureOracle = std::function<bool(const Hash32& pubkey, const Hash32& digest, const pc::Signature& signature)>;
+using SignatureOracle = std::function<bool(const Hash32& pubkey, const Hash32& digest, const ref::payment_channel::Signature& signature)>;
 
 // Runs concrete steps through the model with one Z3 context. For each step it asks the solver for
 // the model's outcome and then proves that no other outcome is admitted; a second admitted outcome
 // is reported as `ambiguous`, which would be a modelling error.
 class Engine {
  public:
-  explicit Engine(Weakening weakening = Weakening::none, SignatureOracle oracle = pc::Bip340Check{});
+  explicit Engine(Weakening weakening = Weakening::none, SignatureOracle oracle = ref::payment_channel::Bip340Check{});
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
   struct Outcome {
     ChannelError error = ChannelError::none;
-    pc::Adjudicator post;      // the pre-state when error != none
+    ref::payment_channel::Adjudicator post;      // the pre-state when error != none
     bool ambiguous = false;    // the model admits more than one outcome (never expected)
     std::string problem;       // why the step could not be modelled (e.g. an unknown Z3 answer)
   };
-  Outcome apply(const pc::Adjudicator& pre, const Step& step);
+  Outcome apply(const ref::payment_channel::Adjudicator& pre, const Step& step);
 
  private:
   struct Impl;

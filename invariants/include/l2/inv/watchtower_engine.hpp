@@ -26,10 +26,8 @@
 
 namespace l2::inv::watchtower {
 
-namespace wt = l2::ref::watchtower;
-
 // The input of one of the tower's own operations.
-using TowerInput = std::variant<wt::RegisterUserInput, wt::AppointInput, wt::ReleaseInput, wt::RespondInput>;
+using TowerInput = std::variant<ref::watchtower::RegisterUserInput, ref::watchtower::AppointInput, ref::watchtower::ReleaseInput, ref::watchtower::RespondInput>;
 
 // Opens an appointment's blob: ChaCha20-Poly1305 with `key`, the zero nonce and `locator` as the
 // associated data. The plaintext, or nullopt when the tag does not verify.
@@ -57,13 +55,13 @@ class Engine {
 
   struct Outcome {
     WatchtowerError error = WatchtowerError::none;
-    wt::WatchtowerWorld post;  // the pre-state when error != none
+    ref::watchtower::WatchtowerWorld post;  // the pre-state when error != none
     bool ambiguous = false;    // the model admits more than one outcome (never expected)
     std::string problem;       // why the step could not be modelled; empty when it was
   };
   // The outcome of the tower's operation `input` on `pre`, included on chain at `height` (only a
   // response reads it).
-  Outcome apply(const wt::WatchtowerWorld& pre, const TowerInput& input, u64 height);
+  Outcome apply(const ref::watchtower::WatchtowerWorld& pre, const TowerInput& input, u64 height);
 
  private:
   struct Impl;

@@ -14,8 +14,6 @@
 
 namespace l2::inv::watchtower {
 
-namespace wt = l2::ref::watchtower;
-
 // A rule deliberately weakened. Never used outside tests and `l2spec prove --weaken`.
 enum class Weakening {
   none,
@@ -33,7 +31,7 @@ ModelEntry registry_entry();
 
 // apply_appoint with a weakening applied (the reference itself for Weakening::none): what the
 // counterexamples' expected outcomes come from, and what tests replay them in.
-Result<wt::WatchtowerWorld, WatchtowerError> appoint(const wt::WatchtowerWorld& world, const wt::AppointInput& in,
-                                                     const wt::Env& env, Weakening weakening);
+Result<ref::watchtower::WatchtowerWorld, WatchtowerError> appoint(const ref::watchtower::WatchtowerWorld& world, const ref::watchtower::AppointInput& in,
+                                                     const ref::watchtower::Env& env, Weakening weakening);
 
 }  // namespace l2::inv::watchtower

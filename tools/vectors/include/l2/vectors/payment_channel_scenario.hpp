@@ -18,13 +18,13 @@
 #include "l2/ref/schnorr.hpp"
 #include "l2/vectors/typed_ops.hpp"
 
-namespace l2::vectors::pc_scenario {
+namespace l2::vectors::payment_channel_scenario {
 
-namespace pc = ref::payment_channel;
+namespace payment_channel = ref::payment_channel;
 
 // The payment-channel defaults every embedding mechanism's vectors use (payment_channel.md).
-inline pc::Layer2Config default_config() {
-  pc::Layer2Config config{};
+inline payment_channel::Layer2Config default_config() {
+  payment_channel::Layer2Config config{};
   config.max_channels_per_user = 2;
   config.channel_timeout_blocks = 1000;
   config.dispute_period_blocks = 144;
@@ -48,8 +48,8 @@ inline constexpr u64 deadline = 344;
 enum class Digest { state, close };
 
 // A deployed adjudicator on chain 1 whose id derives from the case seed.
-inline pc::Adjudicator empty_adjudicator(const Hash32& seed, const pc::Layer2Config& config) {
-  return pc::Adjudicator{1, ref::tagged_hash("L2/vectors/adjudicator", seed), config, {}};
+inline payment_channel::Adjudicator empty_adjudicator(const Hash32& seed, const payment_channel::Layer2Config& config) {
+  return payment_channel::Adjudicator{1, ref::tagged_hash("L2/vectors/adjudicator", seed), config, {}};
 }
 
 // The case's keys: key i is secret_from_seed(case seed, i). Signatures use aux_rand = 0.
@@ -63,7 +63,7 @@ class Keys {
     }
   }
   const Hash32& pubkey(std::size_t i) const { return pubkey_[i]; }
-  pc::Signature sign(std::size_t signer, const Hash32& digest) const {
+  payment_channel::Signature sign(std::size_t signer, const Hash32& digest) const {
     return ref::bip340::sign(secret_[signer], digest, Hash32{}).value();
   }
 
@@ -80,7 +80,7 @@ class Keys {
 // (libsecp256k1) on the concrete digest.
 inline inv::payment_channel::Engine& channel_model_engine() {
   thread_local inv::payment_channel::Engine engine(
-      inv::payment_channel::Weakening::none, [](const Hash32& key, const Hash32& digest, const pc::Signature& sig) {
+      inv::payment_channel::Weakening::none, [](const Hash32& key, const Hash32& digest, const payment_channel::Signature& sig) {
         return opt::schnorr::verify(key, digest, sig) == PrimitiveError::none;
       });
   return engine;
@@ -90,13 +90,13 @@ inline inv::payment_channel::Engine& channel_model_engine() {
 // channel hub, l2/opt/payment_channel_hub.hpp) or in the model; `embed` puts a post-adjudicator
 // back into the vector state.
 template <class Op, class Embed>
-StepResult channel_step(Impl impl, const pc::Adjudicator& adjudicator, const typename Op::Input& in, u64 height, Embed embed) {
+StepResult channel_step(Impl impl, const payment_channel::Adjudicator& adjudicator, const typename Op::Input& in, u64 height, Embed embed) {
   if (impl == Impl::optimized) {
     const auto next = opt::apply_item(adjudicator, opt::ChannelItem::of<Op>(in, height));
     if (!next) return StepResult{true, rejection(next.error())};
     return embed(next.value());
   }
-  const auto outcome = channel_model_engine().apply(adjudicator, inv::payment_channel::Step{pc::op_code<Op>, in, height});
+  const auto outcome = channel_model_engine().apply(adjudicator, inv::payment_channel::Step{payment_channel::op_code<Op>, in, height});
   if (!outcome.problem.empty()) return StepResult{true, Outcome::invalid("MODEL_FAILURE", "", outcome.problem)};
   if (outcome.ambiguous) return StepResult{true, Outcome::invalid("MODEL_FAILURE", "", "the model admits more than one outcome")};
   if (outcome.error != ChannelError::none) return StepResult{true, rejection(outcome.error)};
@@ -106,10 +106,10 @@ StepResult channel_step(Impl impl, const pc::Adjudicator& adjudicator, const typ
 // deploy in the model: the payment-channel model's deployment rules (deploy_error); an accepted
 // configuration is recorded as the reference records it, then put into the vector state by `embed`.
 template <class Embed>
-StepResult channel_model_deploy(const pc::DeployInput& in, Embed embed) {
+StepResult channel_model_deploy(const payment_channel::DeployInput& in, Embed embed) {
   const ChannelError error = inv::payment_channel::deploy_error(in.config);
   if (error != ChannelError::none) return StepResult{true, rejection(error)};
-  return embed(pc::Adjudicator{in.chain_id, in.adjudicator_id, in.config, {}});
+  return embed(payment_channel::Adjudicator{in.chain_id, in.adjudicator_id, in.config, {}});
 }
 
 // The engines of `impl` for a mechanism whose vector state `World` embeds the adjudicator
@@ -123,7 +123,7 @@ struct ChannelOpsOnAdjudicator {
   template <class Op>
     requires handles<Op>
   StepResult operator()(std::type_identity<Op>, const World& world, const typename Op::Input& in, u64 height) const {
-    return channel_step<typename Op::ChannelOperation>(impl, world.adjudicator, in, height, [&](const pc::Adjudicator& post) {
+    return channel_step<typename Op::ChannelOperation>(impl, world.adjudicator, in, height, [&](const payment_channel::Adjudicator& post) {
       World out = world;
       out.adjudicator = post;
       return StepResult{true, Outcome::ok(codec::to_json(out), to_hex(state_root(out)))};
@@ -131,4 +131,4 @@ struct ChannelOpsOnAdjudicator {
   }
 };
 
-}  // namespace l2::vectors::pc_scenario
+}  // namespace l2::vectors::payment_channel_scenario
