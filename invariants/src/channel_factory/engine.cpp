@@ -174,8 +174,8 @@ class Builder {
   }
 
   // A relation that writes nothing, creates nothing and moves no value (its error is set by the op).
-  Relation unchanged(const FactoryTerms& placeholder) {
-    return {code(Error::none), truth(false), u64v(0), placeholder, u64v(0), {}, u64v(0), u64v(0)};
+  Relation unchanged(const FactoryTerms& factory) {
+    return {code(Error::none), truth(false), u64v(0), factory, u64v(0), {}, u64v(0), u64v(0)};
   }
 
   // apply_register_factory [PCF-REG-1, PCF-REG-2, PCF-REG-3, PCF-REG-5, PCF-REG-6, PCF-REG-4].

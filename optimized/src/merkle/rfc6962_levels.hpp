@@ -5,25 +5,12 @@
 
 #include <cstddef>
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-
 #include "l2/opt/merkle.hpp"
 #include "../threads.hpp"
 
 namespace l2::opt::rfc6962::detail {
 
-// Calls body(begin, end) on pieces of [0, count): split across the arena's threads when
-// `parallel` and there are at least two tasks' worth, else once on this thread.
-template <class Body>
-void for_each_chunk(std::size_t count, std::size_t grain, bool parallel, const Body& body) {
-  if (!parallel || count < 2 * grain) {
-    body(std::size_t{0}, count);
-    return;
-  }
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, count, grain),
-                    [&body](const tbb::blocked_range<std::size_t>& range) { body(range.begin(), range.end()); });
-}
+using opt::detail::for_each_chunk;
 
 // Runs work(parallel) inside an arena of at most `threads` threads when the job is big enough.
 template <class Work>

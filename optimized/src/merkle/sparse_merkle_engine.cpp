@@ -199,15 +199,7 @@ constexpr std::size_t parents_per_task = 512;
 // as much as they save.
 constexpr std::size_t min_updates_for_threads = 4 * parents_per_task;
 
-template <class Body>
-void for_each_chunk(std::size_t count, std::size_t grain, bool parallel, const Body& body) {
-  if (!parallel || count < 2 * grain) {
-    body(std::size_t{0}, count);
-    return;
-  }
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, count, grain),
-                    [&body](const tbb::blocked_range<std::size_t>& range) { body(range.begin(), range.end()); });
-}
+using opt::detail::for_each_chunk;
 
 // What a batch did to one parent; decided in parallel, applied to the table afterwards.
 enum class Outcome : u8 {
