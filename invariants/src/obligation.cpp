@@ -23,6 +23,14 @@ std::string_view verdict_name(Verdict verdict) {
   return "unknown";
 }
 
+std::string_view depth_name(Depth depth) { return depth == Depth::small ? "small" : "full"; }
+
+std::optional<Depth> parse_depth(std::string_view name) {
+  for (Depth depth : {Depth::small, Depth::full})
+    if (depth_name(depth) == name) return depth;
+  return std::nullopt;
+}
+
 std::string Obligation::id() const {
   std::string out = mechanism + "__" + invariant + "__" + transition + "__" + std::string(kind_name(kind));
   for (char& c : out) {

@@ -873,9 +873,6 @@ Unrolled unroll(Context& c, std::size_t depth, Weakening weakening, bool with_op
   return u;
 }
 
-constexpr std::size_t latest_state_depth = 6;
-constexpr std::size_t unilateral_depth = 6;
-
 // The honest participant's signing discipline (payment_channel.md#threat-model): it signs one state
 // per sequence number below the latest, `at(seq)` (an uninterpreted choice), exactly `latest` at
 // its sequence, nothing above, and no cooperative close; every state it signs splits the channel's
@@ -907,13 +904,13 @@ struct HonestSigner {
 
 // Latest state wins. The honest participant holds its latest co-signed state and follows the
 // signing discipline; the other participant signs anything, and any party submits anything,
-// including the open of the channel. In every trace of `latest_state_depth` steps in which the
+// including the open of the channel. In every trace of `depth` steps in which the
 // honest participant, having seen the dispute, submits its state as a challenge at a height
 // PC-CHAL-2 admits, a channel that ends settled pays the honest state. `at_opening`: the latest
 // state is the opening state itself (sequence 0), and the trace starts before the open.
-void assert_latest_state_negation(Context& c, Weakening weakening, bool at_opening) {
+void assert_latest_state_negation(Context& c, Weakening weakening, std::size_t depth, bool at_opening) {
   Builder& b = c.b;
-  const Unrolled u = unroll(c, latest_state_depth, weakening, true);
+  const Unrolled u = unroll(c, depth, weakening, true);
   const expr honest_is_1 = b.boolean("honest_is_participant1");
   const HonestSigner honest(b, c.ctx);
   c.solver.add(!b.overflows(honest.balance0, honest.balance1) && honest.balance0 + honest.balance1 == honest.capacity);
@@ -923,7 +920,7 @@ void assert_latest_state_negation(Context& c, Weakening weakening, bool at_openi
   if (at_opening) c.solver.add(honest.sequence == b.u64v(0) && !u.start.exists);
   expr honest_acted = c.ctx.bool_val(false);
   expr dispute_seen = c.ctx.bool_val(false);
-  for (std::size_t i = 0; i < latest_state_depth; ++i) {
+  for (std::size_t i = 0; i < depth; ++i) {
     const In& in = u.inputs[i];
     const Chan& before = u.states[i];
     dispute_seen = dispute_seen || (before.exists && before.phase == b.phase(ChannelState::disputing));
@@ -948,15 +945,15 @@ void assert_latest_state_negation(Context& c, Weakening weakening, bool at_openi
 // No funds locked forever: one participant alone, reacting to whatever the other does, ends the
 // channel. Its move needs no signature: on an opening or active channel, `timeout` at
 // max(now, timeout_height); on a disputing one, `settle` at max(now, dispute_deadline). In every
-// trace of `unilateral_depth` steps with at least two such moves, the channel ends closed or
-// settled, settled if it ever held value, and no such move on a live channel is rejected.
-void assert_unilateral_negation(Context& c, Weakening weakening) {
+// trace of `depth` steps with at least two such moves, the channel ends closed or settled,
+// settled if it ever held value, and no such move on a live channel is rejected.
+void assert_unilateral_negation(Context& c, Weakening weakening, std::size_t depth) {
   Builder& b = c.b;
-  const Unrolled u = unroll(c, unilateral_depth, weakening, false);
+  const Unrolled u = unroll(c, depth, weakening, false);
   expr moves = c.ctx.bv_val(0, 8);
   expr move_rejected = c.ctx.bool_val(false);
   expr held = b.holds_capacity(u.start);
-  for (std::size_t i = 0; i < unilateral_depth; ++i) {
+  for (std::size_t i = 0; i < depth; ++i) {
     const In& in = u.inputs[i];
     const Chan& before = u.states[i];
     const expr mine = b.boolean("s" + std::to_string(i) + ".unilateral");
@@ -1205,8 +1202,9 @@ std::optional<Counterexample> realise_window_counterexample(const z3::model& mod
 
 }  // namespace
 
-std::vector<Obligation> obligations(Weakening weakening) {
+std::vector<Obligation> obligations(Weakening weakening, Depth depth) {
   std::vector<Obligation> list;
+  const TraceDepths depths = trace_depths(depth);
   using Realiser = std::function<std::optional<Counterexample>(const z3::model&, const std::string& id, const std::string& statement)>;
   auto add = [&](std::string invariant, std::string transition, Kind kind, std::string statement,
                  std::function<void(Context&)> negation, Realiser realise = nullptr) {
@@ -1272,23 +1270,26 @@ std::vector<Obligation> obligations(Weakening weakening) {
       [weakening](Context& c) { assert_watchtower_negation(c, weakening); });
 
   add("latest_state_wins", "trace", Kind::bmc,
-      "depth " + std::to_string(latest_state_depth) +
+      "depth " + std::to_string(depths.latest_state) +
           ", open included, the other party unconstrained: if the honest participant, having seen the dispute, "
           "challenges with its latest co-signed state at a height the window admits, a channel that ends settled pays "
           "that state",
-      [weakening](Context& c) { assert_latest_state_negation(c, weakening, false); }, trace_of(latest_state_depth, false));
+      [weakening, steps = depths.latest_state](Context& c) { assert_latest_state_negation(c, weakening, steps, false); },
+      trace_of(depths.latest_state, false));
 
   add("latest_state_wins_at_opening", "trace", Kind::bmc,
-      "depth " + std::to_string(latest_state_depth) +
+      "depth " + std::to_string(depths.latest_state_at_opening) +
           ", from before the open: if the honest participant's latest co-signed state is the opening state, a "
           "channel that ends settled pays the opening balances it signed",
-      [weakening](Context& c) { assert_latest_state_negation(c, weakening, true); }, trace_of(latest_state_depth, false));
+      [weakening, steps = depths.latest_state_at_opening](Context& c) { assert_latest_state_negation(c, weakening, steps, true); },
+      trace_of(depths.latest_state_at_opening, false));
 
   add("no_funds_locked_forever", "trace", Kind::bmc,
-      "depth " + std::to_string(unilateral_depth) +
+      "depth " + std::to_string(depths.unilateral) +
           ": either participant alone (timeout, then settle, no signature) ends any live channel in two moves whatever "
           "the other does; a channel that ever held value ends settled",
-      [weakening](Context& c) { assert_unilateral_negation(c, weakening); }, trace_of(unilateral_depth, false));
+      [weakening, steps = depths.unilateral](Context& c) { assert_unilateral_negation(c, weakening, steps); },
+      trace_of(depths.unilateral, false));
 
   add("honest_open_succeeds", "trace", Kind::bmc,
       std::to_string(squatter_opens) +

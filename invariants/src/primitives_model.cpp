@@ -83,6 +83,8 @@ std::vector<Obligation> primitives_obligations() {
   return list;
 }
 
-ModelEntry primitives_model_entry() { return ModelEntry{"primitives", primitives_obligations, {}, nullptr, std::nullopt}; }
+ModelEntry primitives_model_entry() {
+  return ModelEntry{"primitives", [](Depth) { return primitives_obligations(); }, {}, nullptr, std::nullopt};
+}
 
 }  // namespace l2::inv

@@ -297,8 +297,9 @@ TEST(PaymentChannelCounterexample, ADisputeWindowAtTheCensorshipBoundLosesTheAns
   EXPECT_EQ(deployed.error(), ChannelError::config_dispute_period);
 }
 
+// At the small depth `./l2 test` proves; the audit's `prove` discharges the full depth.
 TEST(PaymentChannelModel, EveryObligationIsProvedWithSatisfiablePremises) {
-  for (const auto& obligation : model::obligations()) {
+  for (const auto& obligation : model::obligations(model::Weakening::none, l2::inv::Depth::small)) {
     ASSERT_TRUE(static_cast<bool>(obligation.assert_premise)) << obligation.id();
     l2::inv::ObligationResult result = l2::inv::discharge(obligation, std::chrono::seconds(300));
     result.obligation = nullptr;
@@ -307,12 +308,31 @@ TEST(PaymentChannelModel, EveryObligationIsProvedWithSatisfiablePremises) {
   }
 }
 
+// The two depths give the same obligations, in the same order; only the trace checks whose small
+// depth is shallower differ, each naming its depth.
+TEST(PaymentChannelModel, TheSmallDepthHasEveryObligationOfTheFullDepth) {
+  const auto full = model::obligations(model::Weakening::none, l2::inv::Depth::full);
+  const auto small = model::obligations(model::Weakening::none, l2::inv::Depth::small);
+  ASSERT_EQ(small.size(), full.size());
+  std::size_t deeper = 0;
+  for (std::size_t i = 0; i < full.size(); ++i) {
+    EXPECT_EQ(small[i].id(), full[i].id());
+    if (small[i].statement == full[i].statement) continue;
+    ++deeper;
+    EXPECT_EQ(full[i].kind, l2::inv::Kind::bmc) << full[i].id();
+    EXPECT_EQ(full[i].statement.rfind("depth 6", 0), 0u) << full[i].statement;
+    EXPECT_EQ(small[i].statement.rfind("depth 3", 0), 0u) << small[i].statement;
+  }
+  EXPECT_EQ(deeper, 2u);
+}
+
 // Every payment-channel and channel-factory obligation, written as a standalone SMT-LIB2 file, is
-// answered `unsat` by the stock z3 binary (the primitives' are checked in l2spec_cli_test).
+// answered `unsat` by the stock z3 binary (the primitives' are checked in l2spec_cli_test). This
+// tests the exporter, so the payment channel's trace checks are exported at the small depth.
 TEST(PaymentChannelSmt2, StockZ3ProvesEveryExport) {
   const auto dir = std::filesystem::temp_directory_path() / ("l2spec_pc_smt2_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  std::vector<l2::inv::Obligation> obligations = model::obligations();
+  std::vector<l2::inv::Obligation> obligations = model::obligations(model::Weakening::none, l2::inv::Depth::small);
   for (auto& obligation : l2::inv::channel_factory::obligations()) obligations.push_back(obligation);
   for (const auto& obligation : obligations) {
     const auto path = dir / (obligation.id() + ".smt2");

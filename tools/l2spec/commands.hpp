@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "l2/inv/obligation.hpp"
 #include "l2/vectors/framework.hpp"
 
 namespace l2::cli {
@@ -26,6 +27,7 @@ struct ProveOptions {
   std::string filter;
   std::string counterexample_dir;  // write each counterexample that can be realised as a vector case here
   std::string weaken;              // a deliberately weakened rule ([mechanism:]name), to show the prover's teeth
+  inv::Depth depth = inv::Depth::full;  // how deep bounded obligations unroll (obligation.hpp)
 };
 // Runs the obligations; fills `summary` (for the audit report) when given.
 int run_prove(const ProveOptions& options, nlohmann::json* summary = nullptr);

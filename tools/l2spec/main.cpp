@@ -105,6 +105,11 @@ int main(int argc, char** argv) {
   prove->add_option("--filter", prove_options.filter, "Only obligations whose id contains this text");
   prove->add_option("--counterexamples", prove_options.counterexample_dir,
                     "Write each counterexample as a replayable vector case <obligation id>.json into DIR");
+  std::string depth_name = "full";
+  prove->add_option("--depth", depth_name,
+                    "How deep bounded obligations unroll: full, the depth each spec states (the audit's), or small, "
+                    "the depth ./l2 test proves in the model tests; the same obligations either way")
+      ->check(CLI::IsMember({"small", "full"}))->capture_default_str();
   std::string weakenings;
   for (const l2::inv::ModelEntry& model : l2::vectors::models())
     for (const std::string& name : model.weakenings) weakenings += (weakenings.empty() ? "" : " | ") + model.mechanism + ":" + name;
@@ -159,7 +164,10 @@ int main(int argc, char** argv) {
     if (*generate) return vectors_generate(out_dir, profile);
     if (*verify) return vectors_verify(impls, verify_dirs.empty() ? std::vector<std::string>{source_dir + "/vectors"} : verify_dirs);
     if (*drift) return vectors_drift(drift_dir);
-    if (*prove) return run_prove(prove_options);
+    if (*prove) {
+      prove_options.depth = *l2::inv::parse_depth(depth_name);  // CLI11 already checked the name
+      return run_prove(prove_options);
+    }
     if (*trace) return run_trace(trace_options);
     if (app.got_subcommand("kernels")) return run_kernels();
     if (*mutate) return run_mutate(mutate_options);

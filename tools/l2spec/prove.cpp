@@ -15,7 +15,7 @@ namespace l2::cli {
 int run_prove(const ProveOptions& options, nlohmann::json* summary) {
   std::vector<inv::Obligation> all;
   if (options.weaken.empty()) {
-    all = vectors::all_obligations();
+    all = vectors::all_obligations(options.depth);
   } else {
     const std::vector<inv::ModelEntry> models = vectors::models();
     std::vector<const inv::ModelEntry*> entries;

@@ -172,7 +172,7 @@ nlohmann::json check_faces(const TraceOptions& options, const nlohmann::json& in
       return false;
     };
     std::size_t obligation_count = 0;
-    if (mechanism.model) obligation_count = mechanism.model().obligations().size();
+    if (mechanism.model) obligation_count = mechanism.model().obligations(inv::Depth::full).size();
     nlohmann::json faces = {
         {"reference", require("*", "reference", mentions_text(reference_headers, mechanism.name + ".md"),
                               "no reference header names " + mechanism.name + ".md")},

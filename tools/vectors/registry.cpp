@@ -35,10 +35,10 @@ std::vector<inv::ModelEntry> models() {
   return all;
 }
 
-std::vector<inv::Obligation> all_obligations() {
+std::vector<inv::Obligation> all_obligations(inv::Depth depth) {
   std::vector<inv::Obligation> all;
   for (const inv::ModelEntry& model : models())
-    for (inv::Obligation& obligation : model.obligations()) all.push_back(std::move(obligation));
+    for (inv::Obligation& obligation : model.obligations(depth)) all.push_back(std::move(obligation));
   return all;
 }
 

@@ -19,8 +19,17 @@ namespace l2::inv {
 enum class Kind { initiation, consecution, bmc, safety };
 enum class Verdict { proved, counterexample, unknown };
 
+// How deep a bounded obligation unrolls. `full` is the depth its spec states, which the audit's
+// `prove` discharges; `small` is the depth `./l2 test` discharges, in the model tests. Both lists
+// hold the same obligations with the same ids: a model whose bounds are cheap at full depth gives
+// the same list at both, and each spec's obligation table gives both depths where they differ
+// (spec/README.md#ci).
+enum class Depth { small, full };
+
 std::string_view kind_name(Kind kind);
 std::string_view verdict_name(Verdict verdict);
+std::string_view depth_name(Depth depth);
+std::optional<Depth> parse_depth(std::string_view name);
 
 struct Obligation {
   std::string mechanism;   // e.g. "primitives", "payment_channel"

@@ -77,8 +77,22 @@ inline constexpr std::array<Weakening, 4> all_weakenings = {
     Weakening::dispute_period_at_bound};
 
 // Every obligation of the mechanism: initiation, consecution of each invariant against each
-// transition, replay binding, and the bounded model checks.
-std::vector<Obligation> obligations(Weakening weakening = Weakening::none);
+// transition, replay binding, and the bounded model checks, whose trace checks over one channel
+// unroll `trace_depths(depth)` steps.
+std::vector<Obligation> obligations(Weakening weakening = Weakening::none, Depth depth = Depth::full);
+
+// The steps of the three trace checks over one channel. Full depth is 6 for each. Small depth is
+// the least depth at which the check's premise can hold, plus one step for the other party
+// (payment_channel.md#obligations): latest_state_wins needs 2 (from a channel already in dispute,
+// the honest challenge and the settle), latest_state_wins_at_opening 5 (the open first), and
+// no_funds_locked_forever 2 (the two unilateral moves). One step less is vacuous, which discharge
+// reports as a failure.
+struct TraceDepths {
+  std::size_t latest_state = 6;
+  std::size_t latest_state_at_opening = 6;
+  std::size_t unilateral = 6;
+};
+constexpr TraceDepths trace_depths(Depth depth) { return depth == Depth::full ? TraceDepths{} : TraceDepths{3, 6, 3}; }
 
 // This model's entry in the registry (l2/inv/registry.hpp): its obligations and weakenings, and the
 // audit's trace validation stage.

@@ -40,7 +40,7 @@ struct TraceValidationStage {
 
 struct ModelEntry {
   std::string mechanism;
-  std::function<std::vector<Obligation>()> obligations;
+  std::function<std::vector<Obligation>(Depth)> obligations;
   // The names of the rules the model can weaken (`l2spec prove --weaken NAME`), and the
   // obligations against one of them. Contract: `name` is one of `weakenings`.
   std::vector<std::string> weakenings;
@@ -49,12 +49,26 @@ struct ModelEntry {
 };
 
 // The entry of a model whose namespace has a Weakening enum with `none`, all_weakenings,
-// weakening_name, parse_weakening and obligations(Weakening).
+// weakening_name, parse_weakening and obligations(Weakening, Depth). Weakened obligations are
+// built at full depth: the counterexamples they are for may need it.
+template <class Weakening, std::size_t N>
+ModelEntry model_entry(std::string mechanism, const std::array<Weakening, N>& weakenings,
+                       std::string_view (*name_of)(Weakening), std::optional<Weakening> (*parse)(std::string_view),
+                       std::vector<Obligation> (*obligations)(Weakening, Depth)) {
+  ModelEntry entry{std::move(mechanism), [obligations](Depth depth) { return obligations(Weakening::none, depth); }, {},
+                   nullptr, std::nullopt};
+  for (Weakening w : weakenings) entry.weakenings.emplace_back(name_of(w));
+  entry.weakened = [parse, obligations](std::string_view name) { return obligations(*parse(name), Depth::full); };
+  return entry;
+}
+
+// The same, for a model whose bounds are cheap at full depth: one list at both depths.
 template <class Weakening, std::size_t N>
 ModelEntry model_entry(std::string mechanism, const std::array<Weakening, N>& weakenings,
                        std::string_view (*name_of)(Weakening), std::optional<Weakening> (*parse)(std::string_view),
                        std::vector<Obligation> (*obligations)(Weakening)) {
-  ModelEntry entry{std::move(mechanism), [obligations] { return obligations(Weakening::none); }, {}, nullptr, std::nullopt};
+  ModelEntry entry{std::move(mechanism), [obligations](Depth) { return obligations(Weakening::none); }, {}, nullptr,
+                   std::nullopt};
   for (Weakening w : weakenings) entry.weakenings.emplace_back(name_of(w));
   entry.weakened = [parse, obligations](std::string_view name) { return obligations(*parse(name)); };
   return entry;

@@ -15,8 +15,8 @@ namespace l2::vectors {
 // The model entry of every mechanism that has one.
 std::vector<inv::ModelEntry> models();
 
-// Every obligation of every mechanism.
-std::vector<inv::Obligation> all_obligations();
+// Every obligation of every mechanism, at full depth (the audit's) or small (`./l2 test`'s).
+std::vector<inv::Obligation> all_obligations(inv::Depth depth = inv::Depth::full);
 
 // The case document of a counterexample of `mechanism`'s model, by that mechanism's renderer; null
 // when the mechanism is unknown or has no renderer.
