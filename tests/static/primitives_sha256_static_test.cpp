@@ -42,6 +42,24 @@ constexpr bool tagged_hash_is_its_definition() {
 }
 static_assert(tagged_hash_is_its_definition());
 
+// One TaggedHasher, made once, hashes message after message from its midstate: each digest equals
+// the definition, at lengths around the padding's boundaries (55/56 bytes with the 64-byte prefix
+// in its own block, 64, 119/120).
+constexpr bool a_reused_tagged_hasher_is_its_definition() {
+  const l2::ref::TaggedHasher hasher("L2/smt/node");
+  const l2::Hash32 tag = sha256("L2/smt/node");
+  for (std::size_t length : {0, 1, 55, 56, 63, 64, 65, 119, 120}) {
+    l2::Bytes message(length, 0);
+    for (std::size_t i = 0; i < length; ++i) message[i] = static_cast<l2::u8>(i * 7 + length);
+    l2::Bytes whole(tag.begin(), tag.end());
+    l2::append(whole, tag);
+    l2::append(whole, message);
+    if (hasher(message) != sha256(whole)) return false;
+  }
+  return true;
+}
+static_assert(a_reused_tagged_hasher_is_its_definition());
+
 // Checked arithmetic at its boundaries.
 static_assert(l2::checked_add(l2::u64_max, 0) == l2::Checked{l2::u64_max, false});
 static_assert(l2::checked_add(l2::u64_max, 1).overflow);

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "l2/opt/sha256.hpp"
 #include "l2/vectors/framework.hpp"
 
@@ -31,15 +33,22 @@ std::string read(const fs::path& path) {
 
 void write(const fs::path& path, const std::string& text) { std::ofstream(path, std::ios::binary | std::ios::trunc) << text; }
 
-// A scratch copy of freshly generated vectors, removed afterwards.
+// A scratch copy of freshly generated vectors, removed afterwards. The suite generates once; each
+// test edits its own copy.
 class ScratchVectors : public ::testing::Test {
  protected:
+  static void SetUpTestSuite() {
+    generated_ = fs::temp_directory_path() / ("l2spec-test-" + std::to_string(::getpid()) + "-generated");
+    fs::remove_all(generated_);
+    generation_errors_ = l2::vectors::generate(generated_, l2::vectors::Profile::small, quiet).errors;
+  }
+  static void TearDownTestSuite() { fs::remove_all(generated_); }
+
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("l2spec-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    ASSERT_TRUE(generation_errors_.empty()) << generation_errors_.front();
+    dir_ = generated_.string() + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
     fs::remove_all(dir_);
-    const auto report = l2::vectors::generate(dir_, l2::vectors::Profile::small, quiet);
-    ASSERT_TRUE(report.errors.empty()) << report.errors.front();
+    fs::copy(generated_, dir_, fs::copy_options::recursive);
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -75,6 +84,8 @@ class ScratchVectors : public ::testing::Test {
 
   l2::vectors::VerifyReport verify_all() { return l2::vectors::verify(dir_, {Impl::reference, Impl::optimized}, quiet); }
 
+  static inline fs::path generated_;
+  static inline std::vector<std::string> generation_errors_;
   fs::path dir_;
 };
 

@@ -1,6 +1,9 @@
 // SHA-256 as specified in FIPS 180-4, written for reading and for constant evaluation.
 // It is deliberately not optimized; optimized/src/sha256/ holds the fast kernels, which the
-// differential tests hold to this one.
+// differential tests hold to this one. The words and bytes it indexes in its loops are plain
+// arrays: g++ evaluates each std::array subscript as a function call, which made every constant
+// evaluation of a compression more than twice as slow, and the static test suites hash thousands
+// of blocks at compile time (spec/README.md#ci).
 // spec: primitives.md#sha-256
 #pragma once
 
@@ -16,7 +19,7 @@ namespace l2::ref {
 namespace sha256_detail {
 
 // FIPS 180-4 §4.2.2: the first 32 bits of the fractional parts of the cube roots of the first 64 primes.
-inline constexpr std::array<u32, 64> round_constants = {
+inline constexpr u32 round_constants[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
     0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
     0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -43,7 +46,7 @@ constexpr u32 small_sigma1(u32 x) { return rotr(x, 17) ^ rotr(x, 19) ^ (x >> 10)
 // The SHA-256 compression function (FIPS 180-4 §6.2.2) on one 64-byte block.
 constexpr void sha256_compress(std::array<u32, 8>& state, const u8* block) {
   using namespace sha256_detail;
-  std::array<u32, 64> schedule{};
+  u32 schedule[64] = {};
   for (std::size_t t = 0; t < 16; ++t) {
     schedule[t] = (u32{block[4 * t]} << 24) | (u32{block[4 * t + 1]} << 16) | (u32{block[4 * t + 2]} << 8) |
                   u32{block[4 * t + 3]};
@@ -77,7 +80,7 @@ class Sha256 {
     for (u8 byte : data) {
       buffer_[buffered_++] = byte;
       if (buffered_ == 64) {
-        sha256_compress(state_, buffer_.data());
+        sha256_compress(state_, buffer_);
         buffered_ = 0;
       }
     }
@@ -91,12 +94,12 @@ class Sha256 {
     buffer_[buffered_++] = 0x80;
     if (buffered_ > 56) {
       while (buffered_ < 64) buffer_[buffered_++] = 0;
-      sha256_compress(state_, buffer_.data());
+      sha256_compress(state_, buffer_);
       buffered_ = 0;
     }
     while (buffered_ < 56) buffer_[buffered_++] = 0;
     for (int i = 7; i >= 0; --i) buffer_[buffered_++] = static_cast<u8>(total_bits >> (8 * i));
-    sha256_compress(state_, buffer_.data());
+    sha256_compress(state_, buffer_);
     Hash32 digest{};
     for (std::size_t i = 0; i < 8; ++i) {
       digest[4 * i] = static_cast<u8>(state_[i] >> 24);
@@ -109,7 +112,7 @@ class Sha256 {
 
  private:
   std::array<u32, 8> state_ = sha256_detail::initial_state;
-  std::array<u8, 64> buffer_{};
+  u8 buffer_[64] = {};
   std::size_t buffered_ = 0;
   u64 total_bytes_ = 0;
 };
@@ -122,11 +125,29 @@ constexpr Hash32 sha256(std::string_view text) {
   return sha256(std::span<const u8>(data));
 }
 
+// BIP-340 tagged hashes under one tag. Every message's hash begins with the same 64-byte block,
+// SHA256(tag) || SHA256(tag); a TaggedHasher compresses it once, when made, and starts each hash
+// from that state, as BIP-340 suggests. A hasher made once per tag (a namespace-scope constexpr
+// variable) saves two of the compressions of each hash, which is most of the cost of a short
+// message such as a tree node's.
+class TaggedHasher {
+ public:
+  constexpr explicit TaggedHasher(std::string_view tag) {
+    const Hash32 tag_hash = sha256(tag);
+    after_prefix_.update(tag_hash).update(tag_hash);
+  }
+
+  constexpr Hash32 operator()(std::span<const u8> data) const {
+    Sha256 hash = after_prefix_;
+    return hash.update(data).finish();
+  }
+
+ private:
+  Sha256 after_prefix_;
+};
+
 // BIP-340 tagged hash: SHA256(SHA256(tag) || SHA256(tag) || x). Tags look like "L2/<m>/<what>".
 // spec: primitives.md#tagged-hashes [HASH-TAG-1]
-constexpr Hash32 tagged_hash(std::string_view tag, std::span<const u8> data) {
-  const Hash32 tag_hash = sha256(tag);
-  return Sha256{}.update(tag_hash).update(tag_hash).update(data).finish();
-}
+constexpr Hash32 tagged_hash(std::string_view tag, std::span<const u8> data) { return TaggedHasher(tag)(data); }
 
 }  // namespace l2::ref

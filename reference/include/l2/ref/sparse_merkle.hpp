@@ -29,6 +29,9 @@ using Leaf = std::pair<Index, Hash32>;  // (slot index, value)
 
 inline constexpr std::string_view leaf_tag = "L2/smt/leaf";
 inline constexpr std::string_view node_tag = "L2/smt/node";
+// Every root computation hashes `depth` nodes, so the two tags' prefixes are compressed once.
+inline constexpr TaggedHasher leaf_hasher{leaf_tag};
+inline constexpr TaggedHasher node_hasher{node_tag};
 
 // An empty slot is not hashed: its leaf hash is 32 zero bytes, which no tagged hash reaches
 // except by a SHA-256 preimage.
@@ -39,7 +42,7 @@ constexpr Hash32 leaf_hash(Index index, const Hash32& value) {
   std::array<u8, 4 + 32> message{};
   for (std::size_t i = 0; i < 4; ++i) message[i] = static_cast<u8>(index >> (24 - 8 * i));
   for (std::size_t i = 0; i < 32; ++i) message[4 + i] = value[i];
-  return tagged_hash(leaf_tag, message);
+  return leaf_hasher(message);
 }
 
 // Always hashed, even over two empty children: no shortcut maps an empty pair to zero, so every
@@ -51,7 +54,7 @@ constexpr Hash32 node_hash(const Hash32& left, const Hash32& right) {
     message[i] = left[i];
     message[32 + i] = right[i];
   }
-  return tagged_hash(node_tag, message);
+  return node_hasher(message);
 }
 
 // [h] is the hash of an empty subtree of height h: [0] the empty leaf, [depth] the empty root.
