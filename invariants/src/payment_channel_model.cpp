@@ -1312,7 +1312,7 @@ std::vector<Obligation> obligations(Weakening weakening, Depth depth) {
 
 ModelEntry registry_entry() {
   ModelEntry entry = model_entry("payment_channel", all_weakenings, weakening_name, parse_weakening, obligations);
-  entry.trace_validation = trace_validation_stage(1000, 30, validate_random_traces);
+  entry.trace_validation = trace_validation_stage(2000, 30, validate_random_traces);
   return entry;
 }
 

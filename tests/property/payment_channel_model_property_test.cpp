@@ -2,7 +2,8 @@
 // model. For each concrete pre-state and input the model must admit exactly the reference's
 // outcome: the same error code, or the same post-state, field for field. Signatures are the toy
 // ones, which is also the model's abstraction of a signature check (valid exactly for the signed
-// key and digest). Each property case runs 20 traces, so the default 100 cases check 2000 traces.
+// key and digest). Each property case runs 5 traces, so the default 100 cases check 500 traces with
+// fresh seeds on every run; the audit's trace validation runs 2000 more (spec/README.md#ci).
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
@@ -53,7 +54,7 @@ void validate_trace(const std::vector<Action>& actions, Tally& tally) {
 
 RC_GTEST_PROP(PaymentChannelModel, RandomTracesAgreeWithTheReference, ()) {
   const auto traces = *rc::gen::container<std::vector<std::vector<Action>>>(
-      20, rc::gen::container<std::vector<Action>>(*rc::gen::inRange<std::size_t>(5, 30), action_gen()));
+      5, rc::gen::container<std::vector<Action>>(*rc::gen::inRange<std::size_t>(5, 30), action_gen()));
   Tally tally;
   for (const auto& actions : traces) validate_trace(actions, tally);
   RC_CLASSIFY(tally.accepted * 4 >= tally.steps, "at least a quarter of the steps accepted");

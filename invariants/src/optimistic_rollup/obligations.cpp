@@ -12,7 +12,7 @@ std::vector<Obligation> obligations(Weakening weakening) {
 
 ModelEntry registry_entry() {
   ModelEntry entry = model_entry("optimistic_rollup", all_weakenings, weakening_name, parse_weakening, obligations);
-  entry.trace_validation = trace_validation_stage(600, 40, validate_random_traces);
+  entry.trace_validation = trace_validation_stage(800, 40, validate_random_traces);
   return entry;
 }
 
