@@ -51,6 +51,20 @@ MECHANISMS = registry_mechanisms()
 # the AEAD, the canonical encoding).
 SHARED_MECHANISM = "primitives"
 
+# l2spec trace's marker of a mechanism still being built (spec/vectors.md#rule-tables).
+IN_PROGRESS_MARKER = "<!-- l2spec trace: in progress -->"
+
+
+def in_progress_mechanisms(repository: Path = REPOSITORY) -> list[str]:
+    """Mechanisms still being built: spec/<m>.md carries the in-progress marker on a line of its own,
+    and m is not in the registry yet. They have no vectors to measure, so the campaign leaves their
+    headers out instead of counting their checks as the primitives'."""
+    return [spec.stem for spec in sorted((repository / "spec").glob("*.md"))
+            if IN_PROGRESS_MARKER in spec.read_text().splitlines() and spec.stem not in MECHANISMS]
+
+
+IN_PROGRESS = in_progress_mechanisms()
+
 
 def header_mechanism(name: str, mechanisms: list[str] = MECHANISMS) -> str:
     """A reference header's mechanism: <m>.hpp and <m>_*.hpp are m's (the longest such m), every
@@ -60,11 +74,13 @@ def header_mechanism(name: str, mechanisms: list[str] = MECHANISMS) -> str:
     return max(owners, key=len) if owners else SHARED_MECHANISM
 
 
-def mutated_headers(reference_dir: Path, mechanisms: list[str] = MECHANISMS) -> dict[str, str]:
+def mutated_headers(reference_dir: Path, mechanisms: list[str] = MECHANISMS,
+                    in_progress: list[str] = IN_PROGRESS) -> dict[str, str]:
     """The headers mutated, with their mechanism: every reference header with a `// Verify:` check,
-    the mechanisms' first, in the registry's order. The rest of the reference (bytes, SHA-256,
-    secp256k1, the result and table machinery) is copied unchanged."""
-    names = sorted(p.name for p in reference_dir.glob("*.hpp") if "// Verify:" in p.read_text())
+    the mechanisms' first, in the registry's order, except an in-progress mechanism's. The rest of
+    the reference (bytes, SHA-256, secp256k1, the result and table machinery) is copied unchanged."""
+    names = sorted(p.name for p in reference_dir.glob("*.hpp")
+                   if "// Verify:" in p.read_text() and header_mechanism(p.name, in_progress) == SHARED_MECHANISM)
     owners = {name: header_mechanism(name, mechanisms) for name in names}
     return {name: owners[name] for name in sorted(names, key=lambda name: mechanisms.index(owners[name]))}
 
