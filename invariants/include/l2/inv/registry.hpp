@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "l2/inv/obligation.hpp"
@@ -49,28 +50,20 @@ struct ModelEntry {
 };
 
 // The entry of a model whose namespace has a Weakening enum with `none`, all_weakenings,
-// weakening_name, parse_weakening and obligations(Weakening, Depth). Weakened obligations are
-// built at full depth: the counterexamples they are for may need it.
-template <class Weakening, std::size_t N>
+// weakening_name, parse_weakening and obligations(Weakening, Depth), or obligations(Weakening)
+// alone when its bounds are cheap at full depth (one list at both depths). Weakened obligations
+// are built at full depth: the counterexamples they are for may need it.
+template <class Weakening, std::size_t N, class Obligations>
 ModelEntry model_entry(std::string mechanism, const std::array<Weakening, N>& weakenings,
                        std::string_view (*name_of)(Weakening), std::optional<Weakening> (*parse)(std::string_view),
-                       std::vector<Obligation> (*obligations)(Weakening, Depth)) {
-  ModelEntry entry{std::move(mechanism), [obligations](Depth depth) { return obligations(Weakening::none, depth); }, {},
-                   nullptr, std::nullopt};
+                       Obligations obligations) {
+  const auto at = [obligations](Weakening weakening, [[maybe_unused]] Depth depth) {
+    if constexpr (std::is_invocable_v<Obligations, Weakening, Depth>) return obligations(weakening, depth);
+    else return obligations(weakening);
+  };
+  ModelEntry entry{std::move(mechanism), [at](Depth depth) { return at(Weakening::none, depth); }, {}, nullptr, std::nullopt};
   for (Weakening w : weakenings) entry.weakenings.emplace_back(name_of(w));
-  entry.weakened = [parse, obligations](std::string_view name) { return obligations(*parse(name), Depth::full); };
-  return entry;
-}
-
-// The same, for a model whose bounds are cheap at full depth: one list at both depths.
-template <class Weakening, std::size_t N>
-ModelEntry model_entry(std::string mechanism, const std::array<Weakening, N>& weakenings,
-                       std::string_view (*name_of)(Weakening), std::optional<Weakening> (*parse)(std::string_view),
-                       std::vector<Obligation> (*obligations)(Weakening)) {
-  ModelEntry entry{std::move(mechanism), [obligations](Depth) { return obligations(Weakening::none); }, {}, nullptr,
-                   std::nullopt};
-  for (Weakening w : weakenings) entry.weakenings.emplace_back(name_of(w));
-  entry.weakened = [parse, obligations](std::string_view name) { return obligations(*parse(name)); };
+  entry.weakened = [parse, at](std::string_view name) { return at(*parse(name), Depth::full); };
   return entry;
 }
 
