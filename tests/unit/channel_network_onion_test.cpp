@@ -239,6 +239,12 @@ OnionError peel_error(const onion::SecretKey& node, const onion::Packet& packet,
 TEST(ChannelNetworkOnion, PeelChecksTheNodeKeyVersionPointAndHmac) {
   const Bolt4Onion v = bolt4_onion();
   EXPECT_EQ(peel_error(onion::SecretKey{}, v.packet, v.associated_data), OnionError::peel_node_key);
+  const Hash32 n = l2::ref::secp256k1::to_be_bytes(l2::ref::secp256k1::group_order);
+  EXPECT_EQ(peel_error(n, v.packet, v.associated_data), OnionError::peel_node_key);
+  Hash32 n_minus_1 = n;
+  n_minus_1[31] -= 1;
+  // A valid scalar, but not the node's key: past CN-PEEL-1, the HMAC fails.
+  EXPECT_EQ(peel_error(n_minus_1, v.packet, v.associated_data), OnionError::peel_hmac);
   onion::Packet versioned = v.packet;
   versioned[0] = 1;
   EXPECT_EQ(peel_error(v.node_keys[0], versioned, v.associated_data), OnionError::peel_version);
