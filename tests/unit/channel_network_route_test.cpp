@@ -133,13 +133,13 @@ TEST(ChannelNetworkRouteErrors, EveryCodeIsARowOfTheSpecAndTheRuleRowsAreExactly
     EXPECT_TRUE(rules.insert(std::string(info.rule_id)).second) << info.rule_id;
     const std::string row = "| " + std::string(info.rule_id) + " | " + std::string(info.code) + " |";
     EXPECT_NE(spec.find(row), std::string::npos) << "spec/channel_network.md has no rule row " << row;
-    EXPECT_TRUE(std::regex_match(std::string(info.rule_id), std::regex("CN-(GRAPH|ROUTE|FIND)-[0-9]+")));
+    EXPECT_TRUE(std::regex_match(std::string(info.rule_id), std::regex("CN-(GRAPH|ROUTE|FIND|MPP)-[0-9]+")));
   }
-  const std::regex rule_row("\n\\| (CN-(GRAPH|ROUTE|FIND)-[0-9]+) \\| ");
+  const std::regex rule_row("\n\\| (CN-(GRAPH|ROUTE|FIND|MPP)-[0-9]+) \\| ");
   std::size_t rows = 0;
   for (auto it = std::sregex_iterator(spec.begin(), spec.end(), rule_row); it != std::sregex_iterator(); ++it) ++rows;
   EXPECT_EQ(rows, l2::all_route_errors.size());
-  EXPECT_EQ(l2::all_route_errors.size(), 20u);
+  EXPECT_EQ(l2::all_route_errors.size(), 26u);
   EXPECT_EQ(l2::error_info(RouteError::route_empty).code, "CN_ROUTE_EMPTY");
 }
 
@@ -700,6 +700,87 @@ TEST(ChannelNetworkRouteFind, ALabelKeepsTheCheapestAmountNotTheEarliestExpiry) 
   EXPECT_EQ(exists->hops[0].expiry, 1038u);
   // With room for the long lock, the free route is found.
   EXPECT_EQ(found(graph, 0, 4, 1000, RoutingContext{1000, 10, 10, 18, 128}).hops.at(1).short_channel_id, 2u);
+}
+
+// ---- multi-part payments: the planner's contract [CN-MPP-1..6] ----
+
+// Two disjoint 0 -> 3 paths of capacity 60'000 each, free: 0 -> 1 -> 3 (channels 1, 2) and
+// 0 -> 2 -> 3 (channels 3, 4). 100'000 fits neither alone and both together.
+ChannelGraph two_paths(u64 capacity = 60'000) {
+  ChannelGraph graph{4, {edge(1, 0, 1), edge(2, 1, 3), edge(3, 0, 2), edge(4, 2, 3)}};
+  for (ChannelEdge& e : graph.edges) e.capacity = e.htlc_maximum = capacity;
+  return graph;
+}
+
+route::PaymentPlan split(const ChannelGraph& graph, u64 first, u64 second) {
+  return route::PaymentPlan{{route::build_route(graph, 0, {1, 2}, first, context).value(),
+                             route::build_route(graph, 0, {3, 4}, second, context).value()}};
+}
+
+RouteError plan_error(const ChannelGraph& graph, const route::PaymentPlan& plan, u64 amount, u32 payee = 3) {
+  const auto result = route::check_payment_plan(graph, plan, 0, payee, amount, context);
+  return result.ok() ? RouteError::none : result.error();
+}
+
+TEST(ChannelNetworkRoutePlan, PartsSumToTheAmountWithinEveryCapacity) {
+  const ChannelGraph graph = two_paths();
+  EXPECT_EQ(find(graph, 0, 3, 100'000), RouteError::find_no_route);  // no single route carries it
+  const auto summary = route::check_payment_plan(graph, split(graph, 60'000, 40'000), 0, 3, 100'000, context);
+  ASSERT_TRUE(summary.ok()) << l2::error_info(summary.error()).code;
+  EXPECT_EQ(summary->parts, 2u);
+  EXPECT_EQ(summary->amount_sent, 100'000u);
+  EXPECT_EQ(summary->fee, 0u);
+  // CN-MPP-4 at -1, 0, +1.
+  EXPECT_EQ(plan_error(graph, split(graph, 60'000, 40'000), 100'001), RouteError::mpp_sum);
+  EXPECT_EQ(plan_error(graph, split(graph, 60'000, 40'000), 99'999), RouteError::mpp_sum);
+}
+
+TEST(ChannelNetworkRoutePlan, AtLeastOneAndAtMostSixteenParts) {  // CN-MPP-1, 2
+  const ChannelGraph graph = two_paths(1'000'000);
+  EXPECT_EQ(plan_error(graph, route::PaymentPlan{}, 0), RouteError::mpp_empty);
+  route::PaymentPlan plan;
+  for (int i = 0; i < 16; ++i) plan.parts.push_back(route::build_route(graph, 0, {1, 2}, 1000, context).value());
+  EXPECT_EQ(plan_error(graph, plan, 16'000), RouteError::none);
+  plan.parts.push_back(route::build_route(graph, 0, {3, 4}, 1000, context).value());
+  EXPECT_EQ(plan_error(graph, plan, 17'000), RouteError::mpp_too_many_parts);
+}
+
+TEST(ChannelNetworkRoutePlan, EveryPartIsAValidRouteFromThePayerToThePayee) {  // validate_route, CN-MPP-3
+  const ChannelGraph graph = two_paths();
+  route::PaymentPlan plan = split(graph, 60'000, 40'000);
+  plan.parts[1].hops[1].expiry -= 1;  // below the final delta
+  EXPECT_EQ(plan_error(graph, plan, 100'000), RouteError::route_final_expiry);
+  // A part ending at node 1 (the first path's middle) is not to the payee.
+  plan = split(graph, 60'000, 40'000);
+  plan.parts[0] = route::build_route(graph, 0, {1}, 60'000, context).value();
+  EXPECT_EQ(plan_error(graph, plan, 100'000), RouteError::mpp_endpoints);
+  EXPECT_EQ(plan_error(graph, split(graph, 60'000, 40'000), 100'000, 1), RouteError::mpp_endpoints);
+}
+
+TEST(ChannelNetworkRoutePlan, TwoPartsOnOneChannelStayWithinItsCapacity) {  // CN-MPP-5
+  const ChannelGraph graph = two_paths();
+  const auto both_first = [&](u64 a, u64 b) {
+    return route::PaymentPlan{{route::build_route(graph, 0, {1, 2}, a, context).value(),
+                               route::build_route(graph, 0, {1, 2}, b, context).value()}};
+  };
+  EXPECT_EQ(plan_error(graph, both_first(30'000, 30'000), 60'000), RouteError::none);
+  EXPECT_EQ(plan_error(graph, both_first(30'000, 30'001), 60'001), RouteError::mpp_capacity);
+  // Each part alone fits; together they exhaust the channel.
+  EXPECT_EQ(find(graph, 0, 3, 30'001), RouteError::none);
+}
+
+TEST(ChannelNetworkRoutePlan, TheSentTotalFitsAU64) {  // CN-MPP-6
+  // Two payer channels of capacity 2^64 - 1 each, to a payee that keeps a huge fee back: parts of
+  // 2^63 each sent over 0 -> 1 -> 3 and 0 -> 2 -> 3 with fee_base 2^62 at nodes 1 and 2.
+  ChannelGraph graph{4, {edge(1, 0, 1), edge(2, 1, 3, u64{1} << 62), edge(3, 0, 2), edge(4, 2, 3, u64{1} << 62)}};
+  for (ChannelEdge& e : graph.edges) e.capacity = e.htlc_maximum = u64_max;
+  const u64 part = u64{1} << 62;
+  const route::PaymentPlan plan{{route::build_route(graph, 0, {1, 2}, part, context).value(),
+                                 route::build_route(graph, 0, {3, 4}, part, context).value()}};
+  // Each part sends 2^62 + 2^62 = 2^63; together 2^64: one past the bound.
+  EXPECT_EQ(plan_error(graph, plan, 2 * part), RouteError::mpp_total);
+  const route::PaymentPlan smaller{{plan.parts[0], route::build_route(graph, 0, {3, 4}, part - 1, context).value()}};
+  EXPECT_EQ(plan_error(graph, smaller, 2 * part - 1), RouteError::none);
 }
 
 }  // namespace

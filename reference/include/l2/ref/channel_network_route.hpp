@@ -43,7 +43,13 @@ namespace l2 {
   X(route_expiry_too_far, "CN-ROUTE-13", "the first hop expires after height + max_expiry_blocks") \
   X(find_unknown_node, "CN-FIND-1", "the payer or the payee is not below node_count") \
   X(find_self_payment, "CN-FIND-2", "the payer is the payee") \
-  X(find_no_route, "CN-FIND-3", "the search ran out of labelled nodes before it reached the payer")
+  X(find_no_route, "CN-FIND-3", "the search ran out of labelled nodes before it reached the payer") \
+  X(mpp_empty, "CN-MPP-1", "the payment plan has no part") \
+  X(mpp_too_many_parts, "CN-MPP-2", "the payment plan has more than max_payment_parts parts") \
+  X(mpp_endpoints, "CN-MPP-3", "a part does not run from the payer to the payee") \
+  X(mpp_sum, "CN-MPP-4", "the parts' delivered amounts do not sum to the amount") \
+  X(mpp_capacity, "CN-MPP-5", "the parts together lock more than an edge's capacity") \
+  X(mpp_total, "CN-MPP-6", "the parts' sent amounts sum above 2^64 - 1")
 L2_ERROR_ENUM(RouteError, "CN_", L2_ROUTE_ERRORS)
 
 inline constexpr auto all_route_errors = all_errors(RouteError{});
@@ -346,6 +352,56 @@ constexpr Result<Route, RouteError> find_route(const ChannelGraph& graph, u32 pa
     w = e.to;
   }
   return route;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Multi-part payments: the planner's contract. spec: channel_network.md#multi-part-payments
+
+// BOLT 4 caps nothing here; this bound keeps a plan's checks and its payee's bookkeeping small.
+inline constexpr std::size_t max_payment_parts = 16;
+
+struct PaymentPlan {
+  BOOST_HANA_DEFINE_STRUCT(PaymentPlan, (std::vector<Route>, parts));
+};
+
+struct PlanSummary {
+  BOOST_HANA_DEFINE_STRUCT(PlanSummary, (u64, parts), (u64, amount_sent), (u64, fee));
+};
+
+// What any planner must return: parts that each pass validate_route from the payer to the payee,
+// whose delivered amounts sum to `amount`, and that together lock at most each edge's capacity.
+// Checked in the order CN-MPP-1, 2, then each part (validate_route's error, then CN-MPP-3), then
+// CN-MPP-4, 5 and 6.
+constexpr Result<PlanSummary, RouteError> check_payment_plan(const ChannelGraph& graph, const PaymentPlan& plan,
+                                                             u32 payer, u32 payee, u64 amount,
+                                                             const RoutingContext& ctx) {
+  // Verify: the plan has at least one part [CN-MPP-1]
+  if (plan.parts.empty()) return RouteError::mpp_empty;
+  // Verify: the plan has at most max_payment_parts parts [CN-MPP-2]
+  if (plan.parts.size() > max_payment_parts) return RouteError::mpp_too_many_parts;
+  u128 delivered = 0;
+  u128 sent = 0;
+  for (const Route& part : plan.parts) {
+    const Result<RouteSummary, RouteError> summary = validate_route(graph, part, ctx);
+    if (!summary) return summary.error();
+    // Verify: the part runs from the payer to the payee [CN-MPP-3]
+    if (summary->payer != payer || summary->payee != payee) return RouteError::mpp_endpoints;
+    delivered += summary->amount_received;
+    sent += summary->amount_sent;
+  }
+  // Verify: the parts' delivered amounts sum to amount [CN-MPP-4]
+  if (delivered != amount) return RouteError::mpp_sum;
+  std::vector<u128> locked(graph.edges.size(), 0);
+  for (const Route& part : plan.parts)
+    for (const RouteHop& hop : part.hops) locked[*find_edge(graph, hop.short_channel_id, hop.from)] += hop.amount;
+  bool within = true;
+  for (std::size_t i = 0; i < graph.edges.size(); ++i)
+    if (locked[i] > graph.edges[i].capacity) within = false;
+  // Verify: the parts together lock at most each edge's capacity [CN-MPP-5]
+  if (!within) return RouteError::mpp_capacity;
+  // Verify: the parts' sent amounts sum to at most 2^64 - 1 [CN-MPP-6]
+  if (sent > u64_max) return RouteError::mpp_total;
+  return PlanSummary{plan.parts.size(), static_cast<u64>(sent), static_cast<u64>(sent - delivered)};
 }
 
 }  // namespace ref::channel_network::route
