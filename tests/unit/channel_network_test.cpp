@@ -137,7 +137,7 @@ TEST(ChannelNetworkSpec, EveryErrorHasItsRuleRowAndNoRowLacksAnError) {
     const std::string row = "| " + std::string(info.rule_id) + " | " + std::string(info.code) + " |";
     EXPECT_NE(spec.find(row), std::string::npos) << row;
   }
-  const std::regex families("\n\\| CN-(SIG|CHAN|DEPLOY|OPEN|STATE|COOP|FORCE|CHAL|SETTLE|REVEAL|RESOLVE|OFF|ADD|FULFILL|FAIL)-[0-9]+ \\| ");
+  const std::regex families("\n\\| CN-(SIG|CHAN|DEPLOY|OPEN|STATE|UPD|COOP|FORCE|CHAL|SETTLE|REVEAL|RESOLVE|OFF|ADD|FULFILL|FAIL)-[0-9]+ \\| ");
   const auto rows = std::distance(std::sregex_iterator(spec.begin(), spec.end(), families), std::sregex_iterator());
   EXPECT_EQ(static_cast<std::size_t>(rows), l2::all_errors(NetworkError{}).size());
 }
@@ -509,6 +509,34 @@ TEST_F(ChannelNetworkTest, CooperativeCloseSettlesAtOnceWithoutLocks) {
   ASSERT_TRUE(coop.ok());
   EXPECT_TRUE(only(coop.value()).state.locks.empty());
   EXPECT_EQ(only(coop.value()).state.next_lock_id, 1u);
+}
+
+TEST_F(ChannelNetworkTest, UpdateRegistersAStrictlyNewerCoSignedStateWhileActive) {
+  const NetworkAdjudicator a = opened();
+  const LockedState one_lock = with_lock(htlc(preimage(1)), height + 300);  // sequence 1
+  const auto updated = cn::apply_update(a, cosigned(one_lock), Env{height});
+  ASSERT_TRUE(updated.ok());
+  EXPECT_EQ(only(updated.value()).phase, cn::ChannelPhase::active);
+  L2_EXPECT_FIELDS_EQ(only(updated.value()).state, one_lock);
+  // CN-UPD-2 at the registered sequence and one above it.
+  EXPECT_EQ(code_of(cn::apply_update(updated.value(), cosigned(one_lock), Env{height})), "CN_UPDATE_STALE");
+  const LockedState two = cn::apply_fail_lock(off_chain(one_lock), cn::FailLockInput{0}, Env{height}).value().state;
+  EXPECT_EQ(code_of(cn::apply_update(updated.value(), cosigned(two), Env{height})), "OK");
+  // A force-close can no longer register anything below it.
+  EXPECT_EQ(code_of(cn::apply_force_close(updated.value(), cosigned(LockedState{0, {6000, 4000}, {}, 0}), Env{height})),
+            "CN_FORCE_STALE");
+  // CN-UPD-1: not while disputing; then the state's checks and the signatures.
+  const NetworkAdjudicator disputing = cn::apply_force_close(a, cosigned(one_lock), Env{height}).value();
+  EXPECT_EQ(code_of(cn::apply_update(disputing, cosigned(two), Env{height})), "CN_UPDATE_PHASE");
+  LockedState broken = two;
+  broken.balances[0] -= 1;
+  EXPECT_EQ(code_of(cn::apply_update(a, cosigned(broken), Env{height})), "CN_STATE_CONSERVATION");
+  cn::StateInput forged = cosigned(two);
+  forged.signatures[1] = forged.signatures[0];
+  EXPECT_EQ(code_of(cn::apply_update(a, forged, Env{height})), "CN_BAD_SIGNATURE_1");
+  cn::StateInput unknown = cosigned(two);
+  unknown.channel_id[5] ^= 1;
+  EXPECT_EQ(code_of(cn::apply_update(a, unknown, Env{height})), "CN_UNKNOWN_CHANNEL");
 }
 
 TEST_F(ChannelNetworkTest, ForceCloseChallengeAndSettleAtTheirBoundaries) {

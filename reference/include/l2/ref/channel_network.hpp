@@ -60,6 +60,8 @@ namespace l2 {
   X(state_lock_ids, "CN-STATE-2", "lock ids are not strictly ascending below next_lock_id") \
   X(state_lock_form, "CN-STATE-3", "a lock's sender is not 0 or 1, or its condition is malformed") \
   X(state_lock_count, "CN-STATE-4", "a sender has more than terms.max_locks locks") \
+  X(update_phase, "CN-UPD-1", "only an active channel accepts an update") \
+  X(update_stale, "CN-UPD-2", "the update's sequence is not above the registered sequence") \
   X(coop_phase, "CN-COOP-1", "only an active or disputing channel can be closed cooperatively") \
   X(coop_stale, "CN-COOP-2", "the closing sequence is not above the registered sequence") \
   X(coop_balances, "CN-COOP-3", "the closing balances do not sum to total_capacity") \
@@ -395,7 +397,7 @@ struct CloseInput {
                            (std::array<Signature, 2>, signatures));
 };
 
-// A co-signed LockedState: a force-close or a challenge.
+// A co-signed LockedState: an update, a force-close or a challenge.
 struct StateInput {
   BOOST_HANA_DEFINE_STRUCT(StateInput, (Hash32, channel_id), (LockedState, state), (std::array<Signature, 2>, signatures));
 };
@@ -559,6 +561,25 @@ constexpr Transition apply_open(const NetworkAdjudicator& adjudicator, const Ope
   return next;
 }
 
+// spec: channel_network.md#transitions (update)
+template <SignatureCheck Check = Bip340Check>
+constexpr Transition apply_update(const NetworkAdjudicator& adjudicator, const StateInput& in, const Env& /*env*/,
+                                  const Check& signature_check = {}) {
+  const auto index = find_channel(adjudicator, in.channel_id);
+  // Verify: the channel is registered [CN-CHAN-1]
+  if (!index) return NetworkError::unknown_channel;
+  LockedChannel channel = adjudicator.channels[*index];
+  // Verify: the channel is active [CN-UPD-1]
+  if (channel.phase != ChannelPhase::active) return NetworkError::update_phase;
+  // Verify: state.sequence > the registered sequence [CN-UPD-2]
+  if (in.state.sequence <= channel.state.sequence) return NetworkError::update_stale;
+  if (const NetworkError e = check_cosigned_state(adjudicator, channel, in, signature_check); e != NetworkError::none)
+    return e;
+
+  channel.state = in.state;
+  return with_channel(adjudicator, *index, std::move(channel));
+}
+
 // spec: channel_network.md#transitions (cooperative_close)
 template <SignatureCheck Check = Bip340Check>
 constexpr Transition apply_cooperative_close(const NetworkAdjudicator& adjudicator, const CloseInput& in,
@@ -689,6 +710,16 @@ struct Open {
   }
 };
 
+struct Update {
+  static constexpr std::string_view name = "update";
+  using State = NetworkAdjudicator;
+  using Input = StateInput;
+  template <SignatureCheck Check = Bip340Check>
+  static constexpr Transition apply(const State& s, const Input& in, const Env& env, const Check& check = {}) {
+    return apply_update(s, in, env, check);
+  }
+};
+
 struct CooperativeClose {
   static constexpr std::string_view name = "cooperative_close";
   using State = NetworkAdjudicator;
@@ -749,7 +780,7 @@ struct ResolveLock {
   }
 };
 
-using Operations = OperationTable<Open, CooperativeClose, ForceClose, Challenge, Settle, RevealSecret, ResolveLock>;
+using Operations = OperationTable<Open, Update, CooperativeClose, ForceClose, Challenge, Settle, RevealSecret, ResolveLock>;
 
 struct AddLock {
   static constexpr std::string_view name = "add_lock";
