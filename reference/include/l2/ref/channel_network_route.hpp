@@ -8,6 +8,7 @@
 // spec: channel_network.md#routing
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <vector>
@@ -122,8 +123,38 @@ constexpr std::optional<std::size_t> find_edge(const ChannelGraph& graph, u64 sh
 // ---------------------------------------------------------------------------------------------
 // The graph. spec: channel_network.md#routes
 
+// Which edges repeat the (short_channel_id, from) of an earlier edge: the edges' keys sorted
+// with their indices, so that every edge of a run of equal keys but the first in graph order is a
+// repeat. O(E log E), so that a Lightning-size graph (about 160,000 directed edges) is checked in
+// well under a second.
+// (std::vector<u8> built by push_back: clang 14 cannot evaluate std::vector<bool> or a sized
+// constructor in a constant expression.)
+constexpr std::vector<u8> repeated_keys(const ChannelGraph& graph) {
+  struct Key {
+    u64 short_channel_id;
+    u32 from;
+    std::size_t index;
+  };
+  std::vector<Key> keys;
+  keys.reserve(graph.edges.size());
+  for (std::size_t i = 0; i < graph.edges.size(); ++i)
+    keys.push_back(Key{graph.edges[i].short_channel_id, graph.edges[i].from, i});
+  std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
+    if (a.short_channel_id != b.short_channel_id) return a.short_channel_id < b.short_channel_id;
+    if (a.from != b.from) return a.from < b.from;
+    return a.index < b.index;
+  });
+  std::vector<u8> repeated;
+  for (std::size_t i = 0; i < graph.edges.size(); ++i) repeated.push_back(0);
+  for (std::size_t k = 1; k < keys.size(); ++k)
+    if (keys[k].short_channel_id == keys[k - 1].short_channel_id && keys[k].from == keys[k - 1].from)
+      repeated[keys[k].index] = 1;
+  return repeated;
+}
+
 // Edge by edge, in graph order; each edge's rules in the order CN-GRAPH-1, 2, 3, 4.
 constexpr RouteError check_graph(const ChannelGraph& graph, const RoutingContext& ctx) {
+  const std::vector<u8> repeated = repeated_keys(graph);
   for (std::size_t i = 0; i < graph.edges.size(); ++i) {
     const ChannelEdge& edge = graph.edges[i];
     // Verify: edge.from < node_count and edge.to < node_count [CN-GRAPH-1]
@@ -131,7 +162,7 @@ constexpr RouteError check_graph(const ChannelGraph& graph, const RoutingContext
     // Verify: edge.from != edge.to [CN-GRAPH-2]
     if (edge.from == edge.to) return RouteError::graph_self_loop;
     // Verify: no earlier edge has this edge's (short_channel_id, from) [CN-GRAPH-3]
-    if (find_edge(graph, edge.short_channel_id, edge.from) != i) return RouteError::graph_duplicate_edge;
+    if (repeated[i] != 0) return RouteError::graph_duplicate_edge;
     // Verify: edge.cltv_delta >= ctx.min_cltv_delta [CN-GRAPH-4]
     if (edge.cltv_delta < ctx.min_cltv_delta) return RouteError::graph_cltv_delta;
   }
