@@ -108,6 +108,7 @@ inline constexpr std::string_view open_tag = "L2/channel_network/open";
 inline constexpr std::string_view state_tag = "L2/channel_network/state";
 inline constexpr std::string_view close_tag = "L2/channel_network/close";
 inline constexpr std::string_view root_tag = "L2/channel_network/adjudicator";
+inline constexpr std::string_view off_chain_root_tag = "L2/channel_network/off_chain_channel";
 
 // BOLT 2 caps max_accepted_htlcs at 483, what a commitment transaction can carry.
 inline constexpr u64 max_locks_bound = 483;
@@ -282,6 +283,11 @@ struct FailLockInput {
 };
 
 using OffChainTransition = Result<OffChainChannel, NetworkError>;
+
+// The commitment to an off-chain channel, as the vectors compare it. spec: channel_network.md#identifiers-and-digests
+constexpr Hash32 off_chain_root(const OffChainChannel& channel) {
+  return tagged_hash(off_chain_root_tag, reflect::encode(channel));
+}
 
 // The checks every off-chain op starts with: the state is one both could have signed, and it has
 // a successor.
