@@ -254,6 +254,20 @@ TEST_F(ChannelNetworkBridge, APtlcPaymentForwardsEachHopsOwnPointAndDeliversTheS
   EXPECT_TRUE(cn::opens(locks.conditions[2], secret));
 }
 
+TEST_F(ChannelNetworkBridge, TheIncomingConditionIsWellFormedAndCheckedFirst) {  // CN-FWD-11
+  bridge::IncomingLock lock = first_lock(payment_hash, packet(payment_hash));
+  for (const l2::u8 prefix : {l2::u8{0x01}, l2::u8{0x04}, l2::u8{0x05}}) {
+    lock.condition[0] = prefix;
+    // Before the channel check: from_channel 7 is no edge either.
+    EXPECT_EQ(code_of(bridge::route_message(graph, 1, node_key[1], 7, 2, lock)), "CN_FWD_CONDITION") << int(prefix);
+  }
+  cn::LockCondition x_at_p{};
+  x_at_p.fill(0xff);
+  x_at_p[0] = 0x02;
+  lock.condition = x_at_p;
+  EXPECT_EQ(code_of(bridge::route_message(graph, 1, node_key[1], 1, 2, lock)), "CN_FWD_CONDITION");
+}
+
 TEST_F(ChannelNetworkBridge, TheIncomingChannelLeadsToThisNode) {  // CN-FWD-1
   const bridge::IncomingLock lock = first_lock(payment_hash, packet(payment_hash));
   EXPECT_EQ(code_of(bridge::route_message(graph, 1, node_key[1], 2, 2, lock)), "CN_FWD_UNKNOWN_CHANNEL");

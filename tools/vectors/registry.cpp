@@ -13,7 +13,8 @@
   X(payment_channel)     \
   X(watchtower)          \
   X(channel_factory)     \
-  X(optimistic_rollup)
+  X(optimistic_rollup)   \
+  X(channel_network)
 
 namespace l2::vectors {
 

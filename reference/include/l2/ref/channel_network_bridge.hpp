@@ -40,7 +40,8 @@ namespace l2 {
   X(fwd_cltv, "CN-FWD-7", "the incoming expiry is below outgoing_cltv_value plus this node's cltv_delta") \
   X(fwd_point, "CN-FWD-8", "the point lock does not match the tweak") \
   X(fwd_final_amount, "CN-FWD-9", "the payee is offered less than amt_to_forward") \
-  X(fwd_final_cltv, "CN-FWD-10", "the payee's lock expires before outgoing_cltv_value")
+  X(fwd_final_cltv, "CN-FWD-10", "the payee's lock expires before outgoing_cltv_value") \
+  X(fwd_condition, "CN-FWD-11", "the incoming lock's condition is neither a hash lock nor a compressed point")
 L2_ERROR_ENUM(BridgeError, "CN_", L2_BRIDGE_ERRORS)
 
 inline constexpr auto all_bridge_errors = all_errors(BridgeError{});
@@ -215,6 +216,8 @@ constexpr std::optional<LockCondition> subtract_tweak(const LockCondition& point
 // spec: channel_network.md#the-bridge-forwarding-a-lock (route_message)
 constexpr Result<Routed, BridgeError> route_message(const ChannelGraph& graph, u32 node, const onion::SecretKey& node_key,
                                                     u64 from_channel, u64 to_channel, const IncomingLock& message) {
+  // Verify: the incoming condition is a well-formed hash or point lock [CN-FWD-11]
+  if (!is_well_formed(message.condition)) return BridgeError::fwd_condition;
   // Verify: from_channel is an edge into this node [CN-FWD-1]
   if (!has_edge_into(graph, from_channel, node)) return BridgeError::fwd_unknown_channel;
   const auto peeled = onion::peel_onion(node_key, message.onion, associated_data(message.condition));
