@@ -24,7 +24,6 @@
 #include <secp256k1_schnorrsig.h>
 
 #include <array>
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <utility>
@@ -45,8 +44,7 @@ using l2::u64;
 namespace payment_channel = l2::ref::payment_channel;
 namespace opt = l2::opt;
 using l2::bench::BareSignature;
-using l2::bench::calibration_sample;
-using l2::bench::time_bare_verifies;
+using l2::bench::UpdateBackend;
 
 constexpr std::size_t channel_count = 1024;
 constexpr std::size_t update_count = 4096;
@@ -131,8 +129,6 @@ const std::vector<BareSignature>& bare_signatures() {
 void BM_payment_channel_verify(benchmark::State& state) { l2::bench::run_bare_verify(state, bare_signatures()); }
 BENCHMARK(BM_payment_channel_verify)->Name("BM_payment_channel_verify/libsecp256k1")->UseRealTime();
 
-enum class UpdateBackend { hub_2threads, hub_1thread, reference };
-
 // The hub on a fresh copy of the loaded channels each time (a fraction of a millisecond, included
 // in the timing): the stream's sequences only move forward once. Returns the number of rejections.
 std::size_t run_hub(const opt::ChannelHub& loaded, const std::vector<opt::ChannelItem>& stream, unsigned threads) {
@@ -162,37 +158,11 @@ std::size_t run_reference(const payment_channel::Adjudicator& active, const std:
 
 void BM_payment_channel_update(benchmark::State& state, UpdateBackend backend) {
   const Workload& w = workload();
-  const unsigned threads = backend == UpdateBackend::hub_2threads ? 2 : 1;
-  const opt::ChannelHub loaded(w.active, threads);  // keys parsed once, outside the timing
-  secp256k1_context* context = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
-  std::size_t rejected = 0;
-  double hub_seconds = 0;
-  double calibration_seconds = 0;
-  std::size_t calibrated = 0;
-  for (auto _ : state) {
-    if (backend == UpdateBackend::reference) {
-      rejected += run_reference(w.active, w.updates);
-      continue;
-    }
-    const auto start = std::chrono::steady_clock::now();
-    rejected += run_hub(loaded, w.updates, threads);
-    hub_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    state.PauseTiming();
-    calibration_seconds += time_bare_verifies(context, bare_signatures(), calibrated);
-    calibrated += calibration_sample;
-    state.ResumeTiming();
-  }
-  secp256k1_context_destroy(context);
-  if (rejected != 0) state.SkipWithError("a valid update was rejected");
-  const auto updates = static_cast<std::int64_t>(state.iterations() * w.updates.size());
-  state.SetItemsProcessed(updates);
-  if (backend != UpdateBackend::reference && calibration_seconds > 0 && hub_seconds > 0) {
-    const double verify_rate = static_cast<double>(calibrated) / calibration_seconds;  // one thread
-    const double limit = threads * verify_rate / 2;  // two signatures per update
-    state.counters["verify_per_s_1thread"] = verify_rate;
-    state.counters["limit_updates_per_s"] = limit;
-    state.counters["fraction_of_limit"] = static_cast<double>(updates) / hub_seconds / limit;
-  }
+  const opt::ChannelHub loaded(w.active, backend == UpdateBackend::hub_2threads ? 2 : 1);  // keys parsed once, outside the timing
+  l2::bench::run_update_benchmark(
+      state, backend, w.updates.size(), bare_signatures(),
+      [&](unsigned threads) { return run_hub(loaded, w.updates, threads); },
+      [&] { return run_reference(w.active, w.updates); });
 }
 BENCHMARK_CAPTURE(BM_payment_channel_update, hub_2threads, UpdateBackend::hub_2threads)
     ->UseRealTime()

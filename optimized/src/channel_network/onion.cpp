@@ -18,10 +18,10 @@
 #include <memory>
 #include <new>
 #include <optional>
-#include <random>
 #include <string>
 
 #include "l2/opt/channel_network_onion.hpp"
+#include "../secp256k1_context.hpp"
 
 namespace l2::opt::channel_network::onion {
 namespace {
@@ -46,38 +46,8 @@ constexpr std::array<u8, 32> group_order_be = {
     0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFE,
     0xBA, 0xAE, 0xDC, 0xE6, 0xAF, 0x48, 0xA0, 0x3B, 0xBF, 0xD2, 0x5E, 0x8C, 0xD0, 0x36, 0x41, 0x41};
 
-// One context for the process, created on first use (a function-local static, so thread-safe).
-// libsecp256k1 takes it as const in every call made here, so concurrent use is safe. Every call
-// passes valid pointers, so the default illegal-argument callback (which aborts) can only fire on
-// a bug in this file.
-class SecpContext {
- public:
-  SecpContext() : context_(secp256k1_context_create(SECP256K1_CONTEXT_NONE)) {
-    if (context_ == nullptr) throw std::bad_alloc();
-    // Blinds the generator multiplication against side channels; it never changes a result, so a
-    // machine without an entropy source keeps the unblinded context.
-    try {
-      std::array<unsigned char, 32> seed{};
-      std::random_device random;
-      for (unsigned char& byte : seed) byte = static_cast<unsigned char>(random());
-      [[maybe_unused]] const int randomized = secp256k1_context_randomize(context_, seed.data());
-    } catch (...) {
-    }
-  }
-  ~SecpContext() { secp256k1_context_destroy(context_); }
-  SecpContext(const SecpContext&) = delete;
-  SecpContext& operator=(const SecpContext&) = delete;
-
-  const secp256k1_context* get() const { return context_; }
-
- private:
-  secp256k1_context* context_;
-};
-
-const secp256k1_context* secp() {
-  static const SecpContext shared;
-  return shared.get();
-}
+// The process's one context, used read-only from any thread (../secp256k1_context.hpp).
+const secp256k1_context* secp() { return detail::secp256k1_shared_context(); }
 
 // A 33-byte parse accepts exactly what the reference's decompress accepts: prefix 02 or 03,
 // x < p and x^3 + 7 a square mod p (libsecp256k1 0.2 refuses an x that overflows the field).

@@ -7,7 +7,6 @@
 #include <atomic>
 #include <climits>
 #include <cstring>
-#include <random>
 
 #include <secp256k1.h>
 #include <secp256k1_extrakeys.h>
@@ -18,6 +17,7 @@
 
 #include "l2/opt/schnorr.hpp"
 #include "../threads.hpp"
+#include "../secp256k1_context.hpp"
 
 namespace l2::opt::schnorr {
 namespace {
@@ -35,37 +35,8 @@ bool at_least(const u8* value_be, const std::array<u8, 32>& bound_be) {
   return std::memcmp(value_be, bound_be.data(), 32) >= 0;
 }
 
-// One context for the process. libsecp256k1 functions take it as const, so concurrent signing
-// and verification through it are safe; only the one-time randomization below writes to it.
-// Every call in this file passes valid pointers, so the default illegal-argument callback (which
-// aborts) can only fire on a bug in this file.
-class Context {
- public:
-  Context() : context_(secp256k1_context_create(SECP256K1_CONTEXT_NONE)) {
-    // Blinds the signing computation against side channels; it never changes a result, so a
-    // machine without an entropy source just keeps the unblinded context.
-    try {
-      std::array<unsigned char, 32> seed{};
-      std::random_device random;
-      for (unsigned char& byte : seed) byte = static_cast<unsigned char>(random());
-      [[maybe_unused]] const int randomized = secp256k1_context_randomize(context_, seed.data());
-    } catch (...) {
-    }
-  }
-  ~Context() { secp256k1_context_destroy(context_); }
-  Context(const Context&) = delete;
-  Context& operator=(const Context&) = delete;
-
-  const secp256k1_context* get() const { return context_; }
-
- private:
-  secp256k1_context* context_;
-};
-
-const secp256k1_context* context() {
-  static const Context shared;
-  return shared.get();
-}
+// One context for the process, used read-only from any thread (../secp256k1_context.hpp).
+const secp256k1_context* context() { return detail::secp256k1_shared_context(); }
 
 }  // namespace
 
