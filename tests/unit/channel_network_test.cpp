@@ -630,6 +630,19 @@ TEST_F(ChannelNetworkTest, ALockIsClaimedOnlyWhenRevealedStrictlyBeforeItsExpiry
   EXPECT_EQ(code_of(cn::apply_resolve_lock(settled, cn::ResolveInput{Hash32{}, 0}, Env{expiry})), "CN_UNKNOWN_CHANNEL");
 }
 
+TEST_F(ChannelNetworkTest, ResolveChecksASettledStateTakenAsItStands) {
+  // No op registers a malformed state, but an adjudicator can be loaded as it stands: a lock whose
+  // sender is 2 would pay balances[255], and one over the capacity would overflow a balance.
+  NetworkAdjudicator loaded = settled_with(with_lock(htlc(preimage(1)), height + 300), opened());
+  loaded.channels[0].state.locks[0].sender = 2;
+  expect_rejected(loaded, NetworkError::state_lock_form,
+                  [&](const NetworkAdjudicator& a) { return cn::apply_resolve_lock(a, cn::ResolveInput{id(), 0}, Env{height + 300}); });
+  loaded.channels[0].state.locks[0].sender = 0;
+  loaded.channels[0].state.balances[1] = l2::u64_max;
+  expect_rejected(loaded, NetworkError::state_conservation,
+                  [&](const NetworkAdjudicator& a) { return cn::apply_resolve_lock(a, cn::ResolveInput{id(), 0}, Env{height + 300}); });
+}
+
 // ---- attacks (channel_network.md#threat-model) ----
 
 // A five-node route P -> I1 -> H -> I2 -> R, one channel per hop, where I1 and I2 collude against

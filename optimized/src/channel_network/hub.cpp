@@ -25,6 +25,7 @@
 #include "l2/ref/checked.hpp"
 #include "l2/ref/sha256.hpp"
 #include "l2/ref/verify_check.hpp"
+#include "../secp256k1_context.hpp"
 #include "../threads.hpp"
 
 namespace l2::opt::channel_network {
@@ -42,23 +43,8 @@ constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
 
 // ---- libsecp256k1: conditions and secrets -----------------------------------------------------
 
-class SecpContext {
- public:
-  SecpContext() : context_(secp256k1_context_create(SECP256K1_CONTEXT_NONE)) {}
-  ~SecpContext() { secp256k1_context_destroy(context_); }
-  SecpContext(const SecpContext&) = delete;
-  SecpContext& operator=(const SecpContext&) = delete;
-  const secp256k1_context* get() const { return context_; }
-
- private:
-  secp256k1_context* context_;
-};
-
-// Used read-only, so from any thread.
-const secp256k1_context* secp() {
-  static const SecpContext shared;
-  return shared.get();
-}
+// The process's one context, used read-only from any thread (../secp256k1_context.hpp).
+const secp256k1_context* secp() { return detail::secp256k1_shared_context(); }
 
 // The reference's onion::decompress succeeds exactly when a 33-byte parse does: prefix 02 or 03,
 // x < p and x^3 + 7 a square mod p (a 04, 06 or 07 prefix needs 65 bytes, so it fails too).
@@ -563,7 +549,7 @@ NetworkError Hub::apply(const NetworkItem& item, std::size_t position, const Pla
   if (op == op_code<network::Settle>) return apply_settle(std::get<network::ChannelRef>(item.input()), item.height());
   if (op == op_code<network::RevealSecret>)
     return apply_reveal_secret(std::get<network::RevealInput>(item.input()), item.height(), position, plan);
-  return apply_resolve_lock(std::get<network::ResolveInput>(item.input()), item.height());
+  return apply_resolve_lock(std::get<network::ResolveInput>(item.input()), item.height(), plan);
 }
 
 // check_participant_signatures: the pre-pass's verdict on the item's signatures under `keys`. An
@@ -699,13 +685,15 @@ NetworkError Hub::apply_reveal_secret(const network::RevealInput& in, u64 height
 }
 
 // spec: channel_network.md#transitions (resolve_lock)
-NetworkError Hub::apply_resolve_lock(const network::ResolveInput& in, u64 height) {
+NetworkError Hub::apply_resolve_lock(const network::ResolveInput& in, u64 height, const Plan& plan) {
   const std::size_t* found = find(in.channel_id);
   // Verify: the channel is registered [CN-CHAN-1]
   if (found == nullptr) return NetworkError::unknown_channel;
   LockedChannel& channel = channels_[*found];
   // Verify: the channel is settled [CN-RESOLVE-1]
   if (channel.phase != ChannelPhase::settled) return NetworkError::resolve_phase;
+  // The registered state's checks again, as the reference makes them (a loaded state may be any).
+  if (const NetworkError e = check_state(channel.state, channel, plan); e != NetworkError::none) return e;
   const std::optional<std::size_t> lock_index = network::find_lock(channel.state, in.lock_id);
   // Verify: the settled state has a lock with id lock_id [CN-RESOLVE-2]
   if (!lock_index) return NetworkError::resolve_unknown_lock;

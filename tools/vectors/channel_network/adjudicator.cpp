@@ -138,6 +138,14 @@ class Chain {
 
   const Hash32& seed() const { return spec_.seed; }
 
+  // The pre-state taken as it stands: the channel of keys 0 and 1 settled on `state`, which no op
+  // could have registered if it breaks CN-STATE-1 to 4.
+  Chain& load_settled(const LockedState& state) {
+    const cn::LockedChannel channel{id(), {pubkey(0), pubkey(1)}, terms, capacity, cn::ChannelPhase::settled, state, deadline};
+    spec_.pre_state = codec::to_json(NetworkAdjudicator{chain_id, adjudicator_id_, config, {channel}, {}});
+    return *this;
+  }
+
  private:
   CaseSpec& spec_;
   payment_channel_scenario::Keys<5> keys_;
@@ -368,6 +376,17 @@ void update_cases(CaseBook& cases) {
     Chain s(cases.add("update", "locks_at_max_locks", "participant 0 has 5 locks, terms.max_locks", {"CN-STATE-4"}));
     s.open().update(s.cosigned(with_locks(hash_lock_of(r), {100, 100, 100, 100, 100})));
   }
+  {
+    Chain s(cases.add("update", "participant_1_locks_at_max_locks",
+                      "participant 1 has 5 locks, terms.max_locks, beside one of participant 0's",
+                      {"CN-STATE-3", "CN-STATE-4"}));
+    LockedState state = with_locks(hash_lock_of(r), {100, 100, 100, 100, 100}, 1);
+    state = cn::apply_add_lock(OffChainChannel{config, Hash32{}, capacity, terms, state},
+                               cn::AddLockInput{0, 100, hash_lock_of(r), expiry}, cn::Env{open_height})
+                .value()
+                .state;
+    s.open().update(s.cosigned(state));
+  }
   broken("invalid_locks_above_max_locks", "participant 0 has 6 locks, one above terms.max_locks", "CN-STATE-4",
          [&](LockedState& st) {
            st = with_locks(hash_lock_of(r), {100, 100, 100, 100, 100});
@@ -419,7 +438,26 @@ void close_cases(CaseBook& cases) {
     in.signatures = s.cosigned(LockedState{1, opening_balances, {}, 0}).signatures;
     s.open().cooperative_close(in);
   }
+  {
+    Chain s(cases.add("cooperative_close", "invalid_unknown_channel", "a close naming no registered channel", {"CN-CHAN-1"}));
+    cn::CloseInput in = s.closing(1, {7000, 3000});
+    in.channel_id[0] ^= 1;
+    s.open().cooperative_close(in);
+  }
   const std::vector<std::string> force = with({"CN-FORCE-1", "CN-FORCE-2", "CN-SIG-1", "CN-SIG-2"}, state_rules);
+  {
+    Chain s(cases.add("force_close", "invalid_unknown_channel", "a force-close naming no registered channel", {"CN-CHAN-1"}));
+    cn::StateInput in = s.cosigned(one_lock(hash_lock_of(preimage(s.seed(), 0))));
+    in.channel_id[0] ^= 1;
+    s.open().force_close(in);
+  }
+  {
+    Chain s(cases.add("challenge", "invalid_unknown_channel", "a challenge naming no registered channel", {"CN-CHAN-1"}));
+    const LockedState state = one_lock(hash_lock_of(preimage(s.seed(), 0)));
+    cn::StateInput in = s.cosigned(failed(state));
+    in.channel_id[0] ^= 1;
+    s.open().force_close(s.cosigned(state)).challenge(in, force_height + 1);
+  }
   {
     Chain s(cases.add("force_close", "basic", "a force-close with one pending hash lock", force));
     s.open().force_close(s.cosigned(one_lock(hash_lock_of(preimage(s.seed(), 0)))));
@@ -546,12 +584,31 @@ void registry_cases(CaseBook& cases) {
     s.resolve(0, expiry - 1);
   }
   {
+    Chain s = settled("invalid_unknown_channel", "a resolve naming no registered channel", {"CN-CHAN-1"});
+    s.step("resolve_lock", expiry, codec::to_json(cn::ResolveInput{Hash32{}, 0}));
+  }
+  {
     Chain s = settled("invalid_unknown_lock", "lock id 1 does not exist", {"CN-RESOLVE-2"});
     s.resolve(1, expiry);
   }
   {
     Chain s = settled("invalid_resolved_twice", "the refunded lock again", {"CN-RESOLVE-2"});
     s.resolve(0, expiry).resolve(0, expiry + 1);
+  }
+  {
+    Chain s(cases.add("resolve_lock", "invalid_loaded_lock_sender_two",
+                      "a settled state taken as it stands, its lock's sender 2: checked again before any payout",
+                      {"CN-STATE-3"}));
+    LockedState state = one_lock(hash_lock_of(preimage(s.seed(), 0)));
+    state.locks[0].sender = 2;
+    s.load_settled(state).resolve(0, expiry);
+  }
+  {
+    Chain s(cases.add("resolve_lock", "invalid_loaded_state_overfull",
+                      "a settled state taken as it stands, its balances and lock 1 over the capacity", {"CN-STATE-1"}));
+    LockedState state = one_lock(hash_lock_of(preimage(s.seed(), 0)));
+    state.balances[1] = u64_max;
+    s.load_settled(state).resolve(0, expiry);
   }
   {
     Chain s(cases.add("resolve_lock", "invalid_not_settled", "a lock of a disputing channel", {"CN-RESOLVE-1"}));

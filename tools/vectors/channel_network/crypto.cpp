@@ -906,6 +906,8 @@ void adaptor_cases(Cases& cases) {
             extract_rules, lock->pre, lock->big_t, lock->signature);
   extract("invalid_adaptor_point_off_curve", "T = 02 || x with x = 5", {"CN-ADAPT-2"}, even.pre, off_curve_point,
           even.signature);
+  extract("invalid_nonce_point_prefix_04", "R^ with the prefix 04", {"CN-ADAPT-2"},
+          with_nonce_point(even.pre, with_prefix(adaptor::nonce_point_of(even.pre), 0x04)), even.big_t, even.signature);
   extract("invalid_nonce_point_negated_adaptor_point", "R^ = -T: R is the point at infinity", {"CN-ADAPT-3"},
           with_nonce_point(even.pre, negated(even.big_t)), even.big_t, even.signature);
   extract("invalid_s_prime_n", "s' = n", {"CN-ADAPT-4"}, with_s_prime(even.pre, order_n), even.big_t, even.signature);

@@ -551,6 +551,9 @@ void build_route_cases(Cases& cases) {
         {"CN-ROUTE-11", "CN-ROUTE-13"}, BuildRouteInput{graph, 0, {1, 2}, 100, context});
     graph.edges[2].cltv_delta = u64_max - final_expiry + 1;
     add("invalid_expiry_sum_above_u64", "1018 + cltv_delta is 2^64", {"CN-ROUTE-11"}, BuildRouteInput{graph, 0, {1, 2}, 100, context});
+    add("invalid_expiry_sum_above_u64_before_dust",
+        "1018 + cltv_delta is 2^64 while 5 is delivered under dust_limit 10: the overflow while building comes first",
+        {"CN-ROUTE-11", "CN-ROUTE-6"}, BuildRouteInput{graph, 0, {1, 2}, 5, context});
   }
   {
     RoutingContext last = context;
@@ -559,6 +562,9 @@ void build_route_cases(Cases& cases) {
         BuildRouteInput{line(), 0, {1}, 100, last});
     last.height = u64_max - 17;
     add("invalid_final_expiry_above_u64", "height + final_cltv_delta is 2^64", {"CN-ROUTE-12"}, BuildRouteInput{line(), 0, {1}, 100, last});
+    add("invalid_final_expiry_above_u64_before_dust",
+        "height + final_cltv_delta is 2^64 while 5 is delivered under dust_limit 10: the overflow while building comes first",
+        {"CN-ROUTE-12", "CN-ROUTE-6"}, BuildRouteInput{line(), 0, {1}, 5, last});
   }
   json payer_as_string = codec::to_json(BuildRouteInput{line(), 0, {1, 2, 3}, 100'000, context});
   payer_as_string["payer"] = "0";

@@ -117,7 +117,7 @@ class Hub {
   NetworkError apply_settle(const ref::channel_network::ChannelRef& in, u64 height);
   NetworkError apply_reveal_secret(const ref::channel_network::RevealInput& in, u64 height, std::size_t position,
                                    const Plan& plan);
-  NetworkError apply_resolve_lock(const ref::channel_network::ResolveInput& in, u64 height);
+  NetworkError apply_resolve_lock(const ref::channel_network::ResolveInput& in, u64 height, const Plan& plan);
   NetworkError check_state(const ref::channel_network::LockedState& state, const ref::channel_network::LockedChannel& channel,
                            const Plan& plan) const;
   NetworkError signatures_of(const NetworkItem& item, std::size_t position, const ParsedKeys& keys,

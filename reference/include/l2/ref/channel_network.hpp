@@ -690,6 +690,11 @@ constexpr Transition apply_resolve_lock(const NetworkAdjudicator& adjudicator, c
   LockedChannel channel = adjudicator.channels[*index];
   // Verify: the channel is settled [CN-RESOLVE-1]
   if (channel.phase != ChannelPhase::settled) return NetworkError::resolve_phase;
+  // The settled state passed these checks when it was registered; an adjudicator taken as it
+  // stands (a vector's pre-state) is checked again, so that no lock pays out of bounds.
+  if (const NetworkError e = check_locked_state(channel.state, channel.total_capacity, channel.terms);
+      e != NetworkError::none)
+    return e;
   const std::optional<std::size_t> lock_index = find_lock(channel.state, in.lock_id);
   // Verify: the settled state has a lock with id lock_id [CN-RESOLVE-2]
   if (!lock_index) return NetworkError::resolve_unknown_lock;

@@ -353,6 +353,7 @@ constexpr Result<DecodedError, OnionError> decode_error(const std::vector<Hash32
     // Verify: failure_len and pad_len account for the whole packet [CN-ERR-3]
     if (2 + failure_length + 2 > rest.size()) return OnionError::error_malformed;
     const std::size_t pad_length = (std::size_t{rest[2 + failure_length]} << 8) | rest[3 + failure_length];
+    // Verify: failure_len and pad_len account for exactly the packet after the HMAC [CN-ERR-3]
     if (2 + failure_length + 2 + pad_length != rest.size()) return OnionError::error_malformed;
     return DecodedError{hop, Bytes(rest.begin() + 2, rest.begin() + 2 + static_cast<std::ptrdiff_t>(failure_length))};
   }
