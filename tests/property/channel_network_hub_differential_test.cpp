@@ -63,17 +63,7 @@ const Keys& pool() {
   return keys;
 }
 
-std::size_t pool_index(const Hash32& pubkey) {
-  for (std::size_t i = 0; i <= signer_count; ++i)
-    if (pool().pubkey[i] == pubkey) return i;
-  return off_curve;
-}
 
-network::Signature sign(std::size_t signer, const Hash32& digest) {
-  // The off-curve key has no secret; any signature under it fails, so key 0 signs in its place.
-  const std::size_t secret = signer == off_curve ? 0 : signer;
-  return oracle::sign(pool().secret[secret], digest, Hash32{}).value();
-}
 
 // Conditions: hash locks first, then point locks (each opened by secrets[i]), then malformed ones.
 constexpr std::size_t hash_conditions = 3;
@@ -404,7 +394,7 @@ class StreamBuilder {
  public:
   explicit StreamBuilder(const NetworkAdjudicator& pre_state) : state_(pre_state) {
     for (const LockedChannel& c : pre_state.channels) {
-      see(c.channel_id, {pool_index(c.participants[0]), pool_index(c.participants[1])});
+      see(c.channel_id, {pool().index_of(c.participants[0]), pool().index_of(c.participants[1])});
       loaded_ids_.push_back(c.channel_id);
     }
   }
@@ -608,14 +598,14 @@ class StreamBuilder {
   // 8 change what is signed and are applied by the callers).
   std::array<network::Signature, 2> sign_digest(const Action& act, const Hash32& digest,
                                                 const std::array<std::size_t, 2>& signers) const {
-    std::array<network::Signature, 2> signatures{sign(signers[0], digest), sign(signers[1], digest)};
+    std::array<network::Signature, 2> signatures{pool().sign(signers[0], digest), pool().sign(signers[1], digest)};
     const std::size_t byte = act.salt % 64;
     switch (act.signature_fault) {
       case 1: signatures[0][byte] ^= 0x01; break;
       case 2: signatures[1][byte] ^= 0x80; break;
       case 3: signatures[1] = signatures[0]; break;
       case 4: std::swap(signatures[0], signatures[1]); break;
-      case 6: signatures[1] = sign((signers[1] + 1 + act.salt % 3) % signer_count, digest); break;  // maybe an outsider
+      case 6: signatures[1] = pool().sign((signers[1] + 1 + act.salt % 3) % signer_count, digest); break;  // maybe an outsider
       case 9: std::fill(signatures[0].begin(), signatures[0].begin() + 32, u8{0xFF}); break;  // r >= p
       case 10: std::fill(signatures[1].begin() + 32, signatures[1].end(), u8{0xFF}); break;   // s >= n
       case 11: signatures[act.salt % 2] = {}; break;                                          // a signature missing

@@ -66,16 +66,7 @@ const Keys& pool() {
   return keys;
 }
 
-std::size_t pool_index(const Hash32& pubkey) {
-  for (std::size_t i = 0; i < signer_count; ++i)
-    if (pool().pubkey[i] == pubkey) return i;
-  return off_curve;
-}
 
-optimistic_rollup::Signature sign(std::size_t signer, const Hash32& digest) {
-  // The off-curve key has no secret: key 0 signs in its place, and the check fails on the key.
-  return oracle::sign(pool().secret[signer == off_curve ? 0 : signer], digest, Hash32{}).value();
-}
 
 const optimistic_rollup::L2Params& params() {
   static const optimistic_rollup::L2Params made{
@@ -309,7 +300,7 @@ class BatchBuilder {
     for (std::size_t k = 0; k < accounts.size() && !any_sender; ++k) {
       const AccountIndex candidate = accounts[(act.from_pick + k) % accounts.size()];
       const Account account = *state_.account(candidate);
-      if (pool_index(account.owner) != off_curve && account.nonce != l2::u64_max) {
+      if (pool().index_of(account.owner) != off_curve && account.nonce != l2::u64_max) {
         from = candidate;
         break;
       }
@@ -367,21 +358,21 @@ class BatchBuilder {
     }
 
     const bool transfer = act.kind == 0;
-    const std::size_t signer = sender ? pool_index(sender->owner) : act.new_owner;
+    const std::size_t signer = sender ? pool().index_of(sender->owner) : act.new_owner;
     Transaction tx;
     if (transfer) {
       Transfer t{from, to, amount, fee, nonce, {}};
       Hash32 digest = optimistic_rollup::transfer_digest(params(), t);
       if (act.fault == other_kind_digest)
         digest = optimistic_rollup::withdrawal_digest(params(), Withdrawal{from, Hash32{}, amount, fee, nonce, {}});
-      t.signature = sign(act.fault == wrong_signer ? (signer + 1 + act.salt % 4) % signer_count : signer, digest);
+      t.signature = pool().sign(act.fault == wrong_signer ? (signer + 1 + act.salt % 4) % signer_count : signer, digest);
       tx = optimistic_rollup::make_transaction(t);
     } else {
       Withdrawal w{from, oracle::tagged_hash("test/l1_recipient", l2::Bytes{static_cast<u8>(act.salt)}), amount, fee,
                    nonce, {}};
       Hash32 digest = optimistic_rollup::withdrawal_digest(params(), w);
       if (act.fault == other_kind_digest) digest = optimistic_rollup::transfer_digest(params(), Transfer{from, 0, amount, fee, nonce, {}});
-      w.signature = sign(act.fault == wrong_signer ? (signer + 1 + act.salt % 4) % signer_count : signer, digest);
+      w.signature = pool().sign(act.fault == wrong_signer ? (signer + 1 + act.salt % 4) % signer_count : signer, digest);
       tx = optimistic_rollup::make_transaction(w);
     }
     optimistic_rollup::Signature& signature = transfer ? tx.transfer->signature : tx.withdrawal->signature;

@@ -52,17 +52,7 @@ const Keys& pool() {
   return keys;
 }
 
-std::size_t pool_index(const Hash32& pubkey) {
-  for (std::size_t i = 0; i <= signer_count; ++i)
-    if (pool().pubkey[i] == pubkey) return i;
-  return off_curve;
-}
 
-payment_channel::Signature sign(std::size_t signer, const Hash32& digest) {
-  // The off-curve key has no secret; any signature under it fails, so key 0 signs in its place.
-  const std::size_t secret = signer == off_curve ? 0 : signer;
-  return oracle::sign(pool().secret[secret], digest, Hash32{}).value();
-}
 
 // The reference's rules with libsecp256k1 as the signature check: builds plausible streams fast.
 // The expected results come from the reference's own BIP-340 (payment_channel::Bip340Check).
@@ -339,7 +329,7 @@ class StreamBuilder {
  public:
   explicit StreamBuilder(const Adjudicator& pre_state) : state_(pre_state) {
     for (const payment_channel::PaymentChannel& c : pre_state.channels) {
-      see(c.channel_id, {pool_index(c.participants[0]), pool_index(c.participants[1])});
+      see(c.channel_id, {pool().index_of(c.participants[0]), pool().index_of(c.participants[1])});
       loaded_ids_.push_back(c.channel_id);
     }
   }
@@ -521,14 +511,14 @@ class StreamBuilder {
     if (act.signature_fault == 7) digest = digest_of(channel, sequence + 1, balances);  // another state of this channel
     if (act.signature_fault == 8) digest = digest_of(ids_[act.salt % ids_.size()], sequence, balances);  // maybe another channel
     if (act.signature_fault == 12) digest = digest_of(channel, sequence, {balances[1], balances[0]});  // the split reversed
-    std::array<payment_channel::Signature, 2> signatures{sign(signers[0], digest), sign(signers[1], digest)};
+    std::array<payment_channel::Signature, 2> signatures{pool().sign(signers[0], digest), pool().sign(signers[1], digest)};
     const std::size_t byte = act.salt % 64;
     switch (act.signature_fault) {
       case 1: signatures[0][byte] ^= 0x01; break;
       case 2: signatures[1][byte] ^= 0x80; break;
       case 3: signatures[1] = signatures[0]; break;
       case 4: std::swap(signatures[0], signatures[1]); break;
-      case 6: signatures[1] = sign((signers[1] + 1 + act.salt % 3) % signer_count, digest); break;  // maybe an outsider
+      case 6: signatures[1] = pool().sign((signers[1] + 1 + act.salt % 3) % signer_count, digest); break;  // maybe an outsider
       case 9: std::fill(signatures[0].begin(), signatures[0].begin() + 32, u8{0xFF}); break;  // r >= p
       case 10: std::fill(signatures[1].begin() + 32, signatures[1].end(), u8{0xFF}); break;   // s >= n
       case 11: signatures[act.salt % 2] = {}; break;  // a signature missing

@@ -36,6 +36,19 @@ struct KeyPool {
     made.pubkey[off_curve] = x;
     return made;
   }
+
+  // The index of `key` in the pool, off_curve for the off-curve value or any key not in it.
+  std::size_t index_of(const Hash32& key) const {
+    for (std::size_t i = 0; i < Count; ++i)
+      if (pubkey[i] == key) return i;
+    return off_curve;
+  }
+
+  // Signer `signer`'s BIP-340 signature of `digest` (aux_rand zero), by libsecp256k1. The
+  // off-curve key has no secret and no signature verifies under it, so key 0 signs in its place.
+  ref::bip340::Signature sign(std::size_t signer, const Hash32& digest) const {
+    return libsecp256k1::sign(secret[signer == off_curve ? 0 : signer], digest, Hash32{}).value();
+  }
 };
 
 }  // namespace l2::test
