@@ -47,14 +47,15 @@ inline double time_bare_verifies(const secp256k1_context* context, std::span<con
 enum class UpdateBackend { hub_2threads, hub_1thread, reference };
 
 // The body of a BM_<m>_update/<backend> case: each iteration applies `updates_per_iteration`
-// co-signed updates, through `run_hub(threads)` or `run_reference()` (each returns how many it
+// signed updates, through `run_hub(threads)` or `run_reference()` (each returns how many it
 // rejected: none should be). For the hubs, `calibration_sample` bare verifications of
 // `signatures` follow each iteration with the timing paused, and the case reports
 // fraction_of_limit: the hub's update rate over the limit that threads x the one-thread verify
-// rate, at two signatures per update, sets.
+// rate, at `signatures_per_update` signatures per update, sets.
 template <class RunHub, class RunReference>
 void run_update_benchmark(benchmark::State& state, UpdateBackend backend, std::size_t updates_per_iteration,
-                          std::span<const BareSignature> signatures, RunHub run_hub, RunReference run_reference) {
+                          std::size_t signatures_per_update, std::span<const BareSignature> signatures, RunHub run_hub,
+                          RunReference run_reference) {
   const unsigned threads = backend == UpdateBackend::hub_2threads ? 2 : 1;
   secp256k1_context* context = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
   std::size_t rejected = 0;
@@ -80,7 +81,7 @@ void run_update_benchmark(benchmark::State& state, UpdateBackend backend, std::s
   state.SetItemsProcessed(updates);
   if (backend != UpdateBackend::reference && calibration_seconds > 0 && hub_seconds > 0) {
     const double verify_rate = static_cast<double>(calibrated) / calibration_seconds;  // one thread
-    const double limit = threads * verify_rate / 2;  // two signatures per update
+    const double limit = threads * verify_rate / static_cast<double>(signatures_per_update);
     state.counters["verify_per_s_1thread"] = verify_rate;
     state.counters["limit_updates_per_s"] = limit;
     state.counters["fraction_of_limit"] = static_cast<double>(updates) / hub_seconds / limit;

@@ -205,7 +205,7 @@ void BM_channel_network_update(benchmark::State& state, UpdateBackend backend) {
   const Workload& w = workload();
   const hub::Hub loaded(w.active, backend == UpdateBackend::hub_2threads ? 2 : 1);  // keys parsed once, outside the timing
   l2::bench::run_update_benchmark(
-      state, backend, w.updates.size(), bare_signatures(),
+      state, backend, w.updates.size(), 2, bare_signatures(),
       [&](unsigned threads) { return run_hub(loaded, w.updates, threads); },
       [&] { return run_reference(w.active, w.updates); });
 }

@@ -55,7 +55,7 @@ const Keys& keys() {
 
 constexpr u64 chain = 5;
 const Hash32 adjudicator_id{0x5c};
-const sc::StateChannelConfig config{2, 5, 50, 4, 8};
+const sc::StateChannelConfig config{2, 5, 50, 4, 8, 1000};
 
 Hash32 append_app() {
   Hash32 id{};
@@ -76,7 +76,16 @@ engine::Applications applications() {
 
 // ---- The stream --------------------------------------------------------------------------------
 
-enum class Kind : u8 { open, deposit, checkpoint, challenge, respond, conclude, withdraw };
+enum class Kind : u8 { deploy_app, open, deposit, checkpoint, challenge, respond, conclude, withdraw };
+
+// Channel VM programs: accept every move; accept when to.outcome[0] == from.outcome[0]; reject every
+// move; and three that fail validation (empty, an undefined opcode, a PUSH1 without its byte).
+const std::vector<Bytes> programs = {{0x01},
+                                     {0x30, 0x00, 0x66, 0x30, 0x00, 0x67, 0x1a, 0x30, 0x0b, 0x41, 0x02, 0x42, 0x01},
+                                     {0x02},
+                                     {},
+                                     {0xff},
+                                     {0x30}};
 
 // One random action; the builder turns it into an item against the reference's current state.
 struct Action {
@@ -90,7 +99,8 @@ struct Action {
 
 rc::Gen<Action> action_gen() {
   return rc::gen::build<Action>(
-      rc::gen::set(&Action::kind, rc::gen::weightedElement<Kind>({{2, Kind::open},
+      rc::gen::set(&Action::kind, rc::gen::weightedElement<Kind>({{1, Kind::deploy_app},
+                                                                  {2, Kind::open},
                                                                   {3, Kind::deposit},
                                                                   {4, Kind::checkpoint},
                                                                   {4, Kind::challenge},
@@ -107,11 +117,12 @@ rc::Gen<Action> action_gen() {
 u64 pick(u64 salt, u64 shift, u64 modulus) { return (salt >> shift) % modulus; }
 
 // The reference's transition for an item, with the reference's BIP-340 and the test's applications.
-l2::Result<Adjudicator, StateChannelError> apply_reference(const Adjudicator& a, const Item& item,
-                                                          const engine::ApplicationsCheck& app) {
+template <sc::AppCheck App>
+l2::Result<Adjudicator, StateChannelError> apply_reference(const Adjudicator& a, const Item& item, const App& app) {
   const sc::Env env{item.height()};
   const sc::Bip340Check bip340{};
   const auto op = item.op();
+  if (op == engine::op_code<sc::DeployApp>) return sc::apply_deploy_app(a, std::get<sc::DeployAppInput>(item.input()), env);
   if (op == engine::op_code<sc::Open>) return sc::apply_open(a, std::get<sc::OpenInput>(item.input()), env, bip340, app);
   if (op == engine::op_code<sc::Deposit>) return sc::apply_deposit(a, std::get<sc::DepositInput>(item.input()), env);
   if (op == engine::op_code<sc::Checkpoint>)
@@ -127,7 +138,9 @@ l2::Result<Adjudicator, StateChannelError> apply_reference(const Adjudicator& a,
 
 class StreamBuilder {
  public:
-  explicit StreamBuilder(Adjudicator state) : state_(std::move(state)) {
+  // With `state_apps`, moves are judged by the adjudicator's own applications (the consensus one and
+  // the deployed VM programs), as the operations table runs them; else by the test application.
+  StreamBuilder(Adjudicator state, bool state_apps) : state_(std::move(state)), state_apps_(state_apps) {
     for (const Channel& channel : state_.channels) remember(channel.channel_id, channel.fixed);
   }
 
@@ -135,6 +148,9 @@ class StreamBuilder {
     height_ += act.height_step;
     std::optional<Item> item;
     switch (act.kind) {
+      case Kind::deploy_app:
+        item = Item::of<sc::DeployApp>(sc::DeployAppInput{programs[pick(act.salt, 0, programs.size())]}, height_);
+        break;
       case Kind::open: item = make_open(act); break;
       case Kind::deposit: item = make_deposit(act); break;
       case Kind::checkpoint: item = Item::of<sc::Checkpoint>(sc::SupportInput{target_id(act), make_proof(act)}, height_); break;
@@ -145,7 +161,8 @@ class StreamBuilder {
         item = Item::of<sc::Withdraw>(sc::WithdrawInput{target_id(act), pick(act.salt, 3, 5)}, height_);
         break;
     }
-    const auto result = apply_reference(state_, *item, engine::ApplicationsCheck{&applications_});
+    const auto result = state_apps_ ? apply_reference(state_, *item, sc::apps_of(state_))
+                                    : apply_reference(state_, *item, engine::ApplicationsCheck{&applications_});
     errors_.push_back(result.ok() ? StateChannelError::none : result.error());
     if (result.ok()) {
       state_ = result.value();
@@ -212,6 +229,8 @@ class StreamBuilder {
     const std::size_t first = pick(act.salt, 4, 4);
     for (std::size_t i = 0; i < n; ++i) fixed.participants.push_back(keys().pubkey[(first + i) % 4]);
     if (pick(act.salt, 6, 3) == 0) fixed.app_definition = sc::consensus_app;
+    if (state_apps_ && fixed.app_definition == append_app())
+      fixed.app_definition = l2::ref::channel_vm::app_definition(programs[pick(act.salt, 52, 3)]);
     std::vector<u64> outcome(n);
     for (std::size_t i = 0; i < n; ++i) outcome[i] = pick(act.salt, 8 + 3 * i, 6);
     VariablePart opening{0, {}, outcome, false};
@@ -335,6 +354,7 @@ class StreamBuilder {
   }
 
   Adjudicator state_;
+  bool state_apps_;
   engine::Applications applications_ = applications();
   u64 height_ = 100;
   std::vector<Item> stream_;
@@ -351,6 +371,9 @@ class StreamBuilder {
 // ones appended by hand.
 Adjudicator pre_state(u64 seed) {
   Adjudicator a = sc::deploy(sc::DeployInput{chain, adjudicator_id, config}).value();
+  a = sc::apply_deploy_app(a, sc::DeployAppInput{programs[0]}, sc::Env{1}).value();
+  a = sc::apply_deploy_app(a, sc::DeployAppInput{programs[1]}, sc::Env{1}).value();
+  a = sc::apply_deploy_app(a, sc::DeployAppInput{programs[2]}, sc::Env{1}).value();
   const engine::Applications apps = applications();
   for (u64 c = 0; c < 3; ++c) {
     FixedPart fixed{chain, adjudicator_id, {}, 100 + c, append_app(), 10 + c};
@@ -379,8 +402,9 @@ Adjudicator pre_state(u64 seed) {
   return a;
 }
 
-void expect_matches(const Adjudicator& pre, const StreamBuilder& builder, unsigned threads, std::vector<std::size_t> splits) {
-  engine::Engine e(pre, applications());
+void expect_matches(const Adjudicator& pre, const StreamBuilder& builder, bool state_apps, unsigned threads,
+                    std::vector<std::size_t> splits) {
+  engine::Engine e(pre, state_apps ? std::nullopt : std::optional<engine::Applications>(applications()));
   splits.push_back(builder.stream().size());
   std::size_t begin = 0;
   for (const std::size_t end : splits) {
@@ -398,13 +422,15 @@ void expect_matches(const Adjudicator& pre, const StreamBuilder& builder, unsign
 RC_GTEST_PROP(StateChannelEngineDifferential, RandomInterleavingsMatchTheReference, ()) {
   const Adjudicator pre = pre_state(*rc::gen::inRange<u64>(0, 64));
   const auto actions = *rc::gen::container<std::vector<Action>>(*rc::gen::inRange<std::size_t>(10, 61), action_gen());
-  StreamBuilder builder(pre);
+  const bool state_apps = *rc::gen::arbitrary<bool>();
+  StreamBuilder builder(pre, state_apps);
   for (const Action& act : actions) builder.add(act);
   std::vector<std::size_t> splits = {*rc::gen::inRange<std::size_t>(0, builder.stream().size() + 1),
                                      *rc::gen::inRange<std::size_t>(0, builder.stream().size() + 1)};
   std::sort(splits.begin(), splits.end());
-  expect_matches(pre, builder, 2, {});
-  expect_matches(pre, builder, 1, splits);
+  expect_matches(pre, builder, state_apps, 2, {});
+  expect_matches(pre, builder, state_apps, 1, splits);
+  RC_CLASSIFY(state_apps, "moves judged by deployed VM programs");
   RC_CLASSIFY(builder.accepted() * 4 >= builder.stream().size(), "a quarter or more accepted");
   RC_CLASSIFY(builder.accepted_proofs() > 0, "a support proof accepted");
   RC_CLASSIFY(builder.signature_rejections() > 0, "a signature rejection");

@@ -68,7 +68,7 @@ constexpr SignedState by(const Hash32& signer, const VariablePart& s) {
 
 // Opened on {5, 5} and funded.
 constexpr Adjudicator funded() {
-  Adjudicator a = must(sc::deploy(sc::DeployInput{chain, key(0xad), sc::StateChannelConfig{6, 10, 100, 2, 32}}));
+  Adjudicator a = must(sc::deploy(sc::DeployInput{chain, key(0xad), sc::StateChannelConfig{6, 10, 100, 2, 32, 1000}}));
   a = must(sc::apply_open(a, sc::OpenInput{fixed(), by_all(state(0, 5, 5))}, Env{1}, toy, PayApp{}));
   a = must(sc::apply_deposit(a, sc::DepositInput{id(), 0, 5}, Env{2}));
   return must(sc::apply_deposit(a, sc::DepositInput{id(), 1, 5}, Env{2}));

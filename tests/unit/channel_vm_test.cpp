@@ -1078,7 +1078,7 @@ TEST(ChannelVmApp, JudgesMovesForTheAdjudicator) {
   const Hash32 pub[2] = {*oracle::pubkey(secret[0]), *oracle::pubkey(secret[1])};
   const auto sign = [&](int who, const Hash32& digest) { return *oracle::sign(secret[who], digest, filled(0x5a)); };
 
-  const state_channel::StateChannelConfig config{10, 20, 1000, 4, 64};
+  const state_channel::StateChannelConfig config{10, 20, 1000, 4, 64, 100'000};
   const auto deployed = state_channel::deploy({1, filled(0xad), config});
   ASSERT_TRUE(deployed.ok());
   state_channel::FixedPart fixed{1, filled(0xad), {pub[0], pub[1]}, 7, vm::app_definition(code), 100};
@@ -1102,9 +1102,17 @@ TEST(ChannelVmApp, JudgesMovesForTheAdjudicator) {
   ASSERT_TRUE(accepted.ok()) << error_info(accepted.error()).code;
   EXPECT_EQ(accepted->channels[0].registered.turn, 1u);
   EXPECT_EQ(checkpoint(2).error(), l2::StateChannelError::support_app);
-  // Without the VM, the adjudicator does not know the application.
-  EXPECT_EQ(state_channel::apply_open(*deployed, {fixed, opening_signed}, env).error(),
+  // Until the program is deployed in the adjudicator, the adjudicator does not know the application;
+  // deployed there, its own applications judge the move as VmApp does.
+  EXPECT_EQ(state_channel::Open::apply(*deployed, {fixed, opening_signed}, env).error(),
             l2::StateChannelError::open_unknown_app);
+  const auto with_program = state_channel::DeployApp::apply(*deployed, state_channel::DeployAppInput{code}, env);
+  ASSERT_TRUE(with_program.ok());
+  const auto reopened = state_channel::Open::apply(*with_program, {fixed, opening_signed}, env);
+  ASSERT_TRUE(reopened.ok());
+  const state_channel::VariablePart move{1, counter_bytes(1), {600, 400}, false};
+  const state_channel::SupportInput proof{id, {{opening, {}}, {move, {sign(1, state_channel::state_digest(id, move))}}}};
+  EXPECT_TRUE(state_channel::Checkpoint::apply(*reopened, proof, env).ok());
 }
 
 }  // namespace

@@ -45,6 +45,7 @@ constexpr u64 max_duration = 1000;
 constexpr u64 max_participants = 4;
 constexpr u64 max_app_data = 64;
 constexpr u64 duration = 100;
+constexpr u64 move_gas = 1000;
 
 // Participants 0, 1, 2 are keys 0, 1, 2; key 3 is an outsider, and key 4 ... are unused.
 using Keys = l2::test::KeyPool<5>;
@@ -78,7 +79,9 @@ struct AppendApp {
   }
 };
 
-StateChannelConfig config() { return {censorship_bound, min_duration, max_duration, max_participants, max_app_data}; }
+StateChannelConfig config() {
+  return {censorship_bound, min_duration, max_duration, max_participants, max_app_data, move_gas};
+}
 
 Adjudicator deployed() {
   const auto adjudicator = state_channel::deploy({chain, adjudicator_id(), config()});
@@ -198,6 +201,13 @@ TEST(StateChannelDeploy, EveryConfigurationRuleAtItsBoundary) {
     EXPECT_EQ(deploy_error(c), participants == 2 || participants == 64 ? StateChannelError::none
                                                                         : StateChannelError::config_participants)
         << participants;
+  }
+  for (const u64 gas : {u64{0}, u64{1}, u64{1} << 24, (u64{1} << 24) + 1}) {
+    c = config();
+    c.move_gas_limit = gas;
+    EXPECT_EQ(deploy_error(c), gas == 0 || gas > (u64{1} << 24) ? StateChannelError::config_move_gas
+                                                                 : StateChannelError::none)
+        << gas;
   }
   for (const u64 bytes : {u64{0}, u64{1}, u64{65536}, u64{65537}}) {
     c = config();
@@ -686,17 +696,61 @@ TEST(StateChannel, ChallengeGriefingIsBounded) {
   EXPECT_EQ(a.channels[0].registered.turn, 3u);
 }
 
+// Through the operations table, which judges moves by the adjudicator's own applications.
 TEST(StateChannel, ConsensusAppSupportsOnlyStatesSignedByAll) {
-  // With the built-in applications only, a move is never valid.
   const FixedPart f = fixed_part(2, state_channel::consensus_app);
   const Hash32 id = state_channel::channel_id(f);
-  const Adjudicator a = state_channel::apply_open(deployed(), OpenInput{f, signed_by_all(f, state(0, {5, 5}))}, Env{1}).value();
-  EXPECT_EQ(error_of(state_channel::apply_checkpoint(a, SupportInput{id, {unsigned_state(state(0, {5, 5})),
-                                                                          signed_by_mover(f, state(1, {5, 5}))}},
-                                                     Env{2})),
+  const Adjudicator a = state_channel::Open::apply(deployed(), OpenInput{f, signed_by_all(f, state(0, {5, 5}))}, Env{1}).value();
+  EXPECT_EQ(error_of(state_channel::Checkpoint::apply(
+                a, SupportInput{id, {unsigned_state(state(0, {5, 5})), signed_by_mover(f, state(1, {5, 5}))}}, Env{2})),
             StateChannelError::support_app);
-  EXPECT_EQ(error_of(state_channel::apply_checkpoint(a, SupportInput{id, {signed_by_all(f, state(1, {2, 8}))}}, Env{2})),
+  EXPECT_EQ(error_of(state_channel::Checkpoint::apply(a, SupportInput{id, {signed_by_all(f, state(1, {2, 8}))}}, Env{2})),
             StateChannelError::none);
+}
+
+// A VM program: accept exactly when to.outcome[0] == from.outcome[0]. On the accepting path it
+// costs PUSH1 3 + FROM_OUTCOME 3 + PUSH1 3 + TO_OUTCOME 3 + EQ 3 + PUSH1 3 + JUMPI 10 + JUMPDEST 1 +
+// ACCEPT 1 = 30 gas (channel_vm.md#instruction-set).
+const Bytes keep_first_outcome = {0x30, 0x00, 0x66, 0x30, 0x00, 0x67, 0x1a, 0x30, 0x0b, 0x41, 0x02, 0x42, 0x01};
+constexpr u64 keep_first_outcome_gas = 3 + 3 + 3 + 3 + 3 + 3 + 10 + 1 + 1;
+
+TEST(StateChannelDeployApp, EveryRuleAtItsBoundary) {
+  const Adjudicator a = deployed();
+  const auto deploy_app = [](const Adjudicator& adj, const Bytes& code) {
+    return state_channel::apply_deploy_app(adj, state_channel::DeployAppInput{code}, Env{1});
+  };
+  const Adjudicator with_app = deploy_app(a, keep_first_outcome).value();
+  ASSERT_EQ(with_app.apps.size(), 1u);
+  EXPECT_EQ(with_app.apps[0].app_definition, l2::ref::tagged_hash("L2/channel_vm/app", keep_first_outcome));
+  EXPECT_EQ(with_app.apps[0].code, keep_first_outcome);
+  EXPECT_EQ(error_of(deploy_app(with_app, keep_first_outcome)), StateChannelError::app_duplicate);
+  EXPECT_EQ(error_of(deploy_app(with_app, Bytes{0x01})), StateChannelError::none);
+  EXPECT_EQ(error_of(deploy_app(a, Bytes{})), StateChannelError::app_invalid_code);
+  EXPECT_EQ(error_of(deploy_app(a, Bytes{0xff})), StateChannelError::app_invalid_code);    // undefined opcode
+  EXPECT_EQ(error_of(deploy_app(a, Bytes{0x30})), StateChannelError::app_invalid_code);    // PUSH1 with no immediate
+}
+
+TEST(StateChannel, DeployedProgramJudgesMovesWithinTheGasLimit) {
+  for (const u64 gas : {keep_first_outcome_gas - 1, keep_first_outcome_gas}) {
+    StateChannelConfig c = config();
+    c.move_gas_limit = gas;
+    Adjudicator a = state_channel::deploy({chain, adjudicator_id(), c}).value();
+    a = state_channel::DeployApp::apply(a, state_channel::DeployAppInput{keep_first_outcome}, Env{1}).value();
+    const FixedPart f = fixed_part(3, a.apps[0].app_definition);
+    const Hash32 id = state_channel::channel_id(f);
+    a = state_channel::Open::apply(a, OpenInput{f, signed_by_all(f, state(0))}, Env{1}).value();
+    // Participant 1's move keeps outcome[0] and moves 50 from participant 1 to participant 2.
+    const SupportInput keeps{id, {unsigned_state(state(0)), signed_by_mover(f, state(1, {100, 150, 350}))}};
+    const SupportInput changes{id, {unsigned_state(state(0)), signed_by_mover(f, state(1, {99, 201, 300}))}};
+    EXPECT_EQ(error_of(state_channel::Checkpoint::apply(a, keeps, Env{2})),
+              gas == keep_first_outcome_gas ? StateChannelError::none : StateChannelError::support_app)
+        << gas;
+    EXPECT_EQ(error_of(state_channel::Checkpoint::apply(a, changes, Env{2})), StateChannelError::support_app) << gas;
+  }
+  // A channel naming a program nobody deployed cannot open.
+  const FixedPart f = fixed_part(3, l2::ref::tagged_hash("L2/channel_vm/app", keep_first_outcome));
+  EXPECT_EQ(error_of(state_channel::Open::apply(deployed(), OpenInput{f, signed_by_all(f, state(0))}, Env{1})),
+            StateChannelError::open_unknown_app);
 }
 
 TEST(StateChannel, ChannelIdBindsEveryFieldOfTheFixedPart) {

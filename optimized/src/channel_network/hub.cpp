@@ -26,9 +26,13 @@
 #include "l2/ref/sha256.hpp"
 #include "l2/ref/verify_check.hpp"
 #include "../secp256k1_context.hpp"
+#include "../tagged_message.hpp"
 #include "../threads.hpp"
 
 namespace l2::opt::channel_network {
+
+using detail::make_midstate;
+using detail::Message;
 
 namespace network = ref::channel_network;
 using network::ChannelPhase;
@@ -91,18 +95,6 @@ ParsedKeys parse_keys(const std::array<Hash32, 2>& participants) {
 
 // ---- Digests: the reference's channel_id, open_digest, state_digest and close_digest ----------
 
-// The chaining state after a tag's 64-byte prefix SHA256(tag) || SHA256(tag), from the
-// reference's SHA-256 (which never throws, whatever L2_FORCE_BACKEND says).
-sha256::Midstate make_midstate(std::string_view tag) {
-  const Hash32 tag_hash = ref::sha256(tag);
-  std::array<u8, 64> prefix{};
-  std::copy(tag_hash.begin(), tag_hash.end(), prefix.begin());
-  std::copy(tag_hash.begin(), tag_hash.end(), prefix.begin() + 32);
-  std::array<u32, 8> state = ref::sha256_detail::initial_state;
-  ref::sha256_compress(state, prefix.data());
-  return sha256::Midstate{state};
-}
-
 const sha256::Midstate& id_midstate() {
   static const sha256::Midstate midstate = make_midstate(network::id_tag);
   return midstate;
@@ -119,48 +111,6 @@ const sha256::Midstate& close_midstate() {
   static const sha256::Midstate midstate = make_midstate(network::close_tag);
   return midstate;
 }
-
-// The canonical encoding (spec: encoding.md) of a message after a tag prefix, written field by
-// field, then padded and hashed from the tag's midstate.
-class Message {
- public:
-  explicit Message(std::size_t body_size) { bytes_.reserve(body_size + 72); }
-
-  Message& u64_field(u64 value) {
-    for (int shift = 56; shift >= 0; shift -= 8) bytes_.push_back(static_cast<u8>(value >> shift));
-    return *this;
-  }
-  Message& u32_field(u32 value) {
-    for (int shift = 24; shift >= 0; shift -= 8) bytes_.push_back(static_cast<u8>(value >> shift));
-    return *this;
-  }
-  Message& u8_field(u8 value) {
-    bytes_.push_back(value);
-    return *this;
-  }
-  template <std::size_t N>
-  Message& bytes_field(const ByteArray<N>& value) {
-    bytes_.insert(bytes_.end(), value.begin(), value.end());
-    return *this;
-  }
-
-  // The tagged hash: `midstate` continued over this message, padded as FIPS 180-4 pads the
-  // 64-byte prefix and the message together.
-  Hash32 digest(const sha256::Midstate& midstate) {
-    const u64 bits = (64 + u64{bytes_.size()}) * 8;
-    bytes_.push_back(0x80);
-    while (bytes_.size() % 64 != 56) bytes_.push_back(0);
-    u64_field(bits);
-    Hash32 out{};
-    const u8* blocks = bytes_.data();
-    u8* digest = out.data();
-    sha256::finish_many(default_merkle_kernel(), midstate, &blocks, bytes_.size() / 64, &digest, 1);
-    return out;
-  }
-
- private:
-  std::vector<u8> bytes_;
-};
 
 // enc(ChannelIdPreimage): chain_id, adjudicator_id, participants, nonce.
 Hash32 derive_channel_id(u64 chain_id, const Hash32& adjudicator_id, const std::array<Hash32, 2>& participants, u64 nonce) {

@@ -17,6 +17,8 @@
 #include "l2/opt/state_channel.hpp"
 #include "l2/ref/checked.hpp"
 #include "l2/ref/reflect.hpp"
+#include "l2/opt/sha256.hpp"
+#include "../tagged_message.hpp"
 #include "../threads.hpp"
 
 namespace l2::opt::state_channel {
@@ -38,16 +40,11 @@ struct Engine::Verdicts {
   std::vector<u8> moves;
   // The challenger's signature of the challenge digest.
   u8 challenger = 0;
+  // An open's participants after lift_x, which the engine keeps if the open is accepted.
+  std::vector<std::optional<schnorr::ParsedPubkey>> open_keys;
 };
 
 namespace {
-
-// ---- Applications ---------------------------------------------------------------------------
-
-bool builtin_knows(const Hash32& app_definition) { return sc::BuiltinApps{}.knows(app_definition); }
-bool builtin_valid_move(const FixedPart& fixed, const VariablePart& from, const VariablePart& to) {
-  return sc::BuiltinApps{}.valid_move(fixed, from, to);
-}
 
 // ---- Keys and verdicts ----------------------------------------------------------------------
 
@@ -66,30 +63,55 @@ bool verify(const std::optional<schnorr::ParsedPubkey>& key, const Hash32& diges
   return key.has_value() && schnorr::verify_parsed(*key, digest, signature);
 }
 
+// ---- Digests: the reference's state_digest and challenge_digest -------------------------------
+
+const sha256::Midstate& state_midstate() {
+  static const sha256::Midstate midstate = detail::make_midstate(sc::state_tag);
+  return midstate;
+}
+const sha256::Midstate& challenge_midstate() {
+  static const sha256::Midstate midstate = detail::make_midstate(sc::challenge_tag);
+  return midstate;
+}
+
+// enc(SignedStateBody): channel_id, then the VariablePart: turn, app_data, outcome (a u32 count,
+// then each amount), is_final.
+Hash32 state_digest_of(const Hash32& id, const VariablePart& state) {
+  detail::Message message(32 + 8 + 4 + state.app_data.size() + 4 + 8 * state.outcome.size() + 1);
+  message.bytes_field(id).u64_field(state.turn).byte_string(state.app_data).u32_field(static_cast<u32>(state.outcome.size()));
+  for (const u64 amount : state.outcome) message.u64_field(amount);
+  return message.u8_field(state.is_final ? 1 : 0).digest(state_midstate());
+}
+
+// enc(ChallengeBody): channel_id, state_digest of the candidate.
+Hash32 challenge_digest_of(const Hash32& id, const VariablePart& candidate) {
+  return detail::Message(64).bytes_field(id).bytes_field(state_digest_of(id, candidate)).digest(challenge_midstate());
+}
+
 // A channel as the pre-pass knows it: its id, its fixed part and its parsed keys.
 struct KnownChannel {
   Hash32 id;
   const FixedPart* fixed;
-  ParsedKeys keys;
+  const ParsedKeys* keys;
 };
 
-std::vector<u8> signed_by_all_verdicts(const KnownChannel& channel, const SignedState& state) {
-  const std::size_t count = std::min(channel.keys.size(), state.signatures.size());
+std::vector<u8> signed_by_all_verdicts(const Hash32& id, const ParsedKeys& keys, const SignedState& state) {
+  const std::size_t count = std::min(keys.size(), state.signatures.size());
   std::vector<u8> verdicts(count);
   if (count == 0) return verdicts;
-  const Hash32 digest = sc::state_digest(channel.id, state.state);
-  for (std::size_t i = 0; i < count; ++i) verdicts[i] = verify(channel.keys[i], digest, state.signatures[i]) ? 1 : 0;
+  const Hash32 digest = state_digest_of(id, state.state);
+  for (std::size_t i = 0; i < count; ++i) verdicts[i] = verify(keys[i], digest, state.signatures[i]) ? 1 : 0;
   return verdicts;
 }
 
 void proof_verdicts(const KnownChannel& channel, const std::vector<SignedState>& proof, Engine::Verdicts& out) {
-  if (proof.empty() || channel.keys.empty()) return;
-  if (!proof.front().signatures.empty()) out.signed_by_all = signed_by_all_verdicts(channel, proof.front());
+  if (proof.empty() || channel.keys->empty()) return;
+  if (!proof.front().signatures.empty()) out.signed_by_all = signed_by_all_verdicts(channel.id, *channel.keys, proof.front());
   out.moves.assign(proof.size() - 1, 0);
   for (std::size_t j = 1; j < proof.size(); ++j) {
     if (proof[j].signatures.size() != 1) continue;
     const std::size_t mover = sc::mover_index(*channel.fixed, proof[j].state.turn);
-    out.moves[j - 1] = verify(channel.keys[mover], sc::state_digest(channel.id, proof[j].state), proof[j].signatures[0]);
+    out.moves[j - 1] = verify((*channel.keys)[mover], state_digest_of(channel.id, proof[j].state), proof[j].signatures[0]);
   }
 }
 
@@ -141,25 +163,68 @@ bool distinct(const std::vector<Hash32>& keys) {
 
 }  // namespace
 
-Applications builtin_applications() { return Applications{builtin_knows, builtin_valid_move}; }
-
 std::size_t Engine::IdHash::operator()(const Hash32& key) const {
   std::size_t word;
   std::memcpy(&word, key.data(), sizeof word);
   return word;
 }
 
-Engine::Engine(const sc::Adjudicator& adjudicator, Applications applications)
+Engine::Engine(const sc::Adjudicator& adjudicator, std::optional<Applications> applications)
     : chain_id_(adjudicator.chain_id),
       adjudicator_id_(adjudicator.adjudicator_id),
       config_(adjudicator.config),
-      applications_(std::move(applications)),
+      override_(std::move(applications)),
+      apps_(adjudicator.apps),
       channels_(adjudicator.channels) {
   index_.reserve(channels_.size());
-  for (std::size_t i = 0; i < channels_.size(); ++i) index_.emplace(channels_[i].channel_id, i);
+  keys_.reserve(channels_.size());
+  for (std::size_t i = 0; i < channels_.size(); ++i) {
+    index_.emplace(channels_[i].channel_id, i);
+    keys_.push_back(parse_keys(channels_[i].fixed.participants));
+  }
+  // The first program of each app_definition, as the reference's scan finds it; one that fails
+  // validation (a loaded state no deploy_app made) is kept as absent, and its moves are refused.
+  for (const sc::AppProgram& app : apps_) {
+    if (programs_.contains(app.app_definition) || invalid_.contains(app.app_definition)) continue;
+    auto program = ref::channel_vm::validate_code(app.code, ref::channel_vm::default_limits);
+    if (program.ok())
+      programs_.emplace(app.app_definition, std::move(program).value());
+    else
+      invalid_.insert(app.app_definition);
+  }
 }
 
-sc::Adjudicator Engine::to_adjudicator() const { return sc::Adjudicator{chain_id_, adjudicator_id_, config_, channels_}; }
+sc::Adjudicator Engine::to_adjudicator() const {
+  return sc::Adjudicator{chain_id_, adjudicator_id_, config_, apps_, channels_};
+}
+
+bool Engine::knows(const Hash32& app_definition) const {
+  if (override_) return override_->knows(app_definition);
+  if (app_definition == sc::consensus_app) return true;
+  for (const sc::AppProgram& app : apps_)
+    if (app.app_definition == app_definition) return true;
+  return false;
+}
+
+bool Engine::valid_move(const FixedPart& fixed, const VariablePart& from, const VariablePart& to) const {
+  if (override_) return override_->valid_move(fixed, from, to);
+  const auto it = programs_.find(fixed.app_definition);
+  return it != programs_.end() &&
+         ref::channel_vm::judge_move(it->second, fixed, from, to, config_.move_gas_limit, ref::channel_vm::default_limits);
+}
+
+StateChannelError Engine::apply_deploy_app(const sc::DeployAppInput& in) {
+  auto program = ref::channel_vm::validate_code(in.code, ref::channel_vm::default_limits);
+  // Verify: the code passes the channel VM's validation under its default limits [SC-APP-1]
+  if (!program.ok()) return StateChannelError::app_invalid_code;
+  const Hash32 definition = ref::channel_vm::app_definition(in.code);
+  // Verify: no deployed program has this app_definition [SC-APP-2]
+  if (std::any_of(apps_.begin(), apps_.end(), [&](const sc::AppProgram& app) { return app.app_definition == definition; }))
+    return StateChannelError::app_duplicate;
+  apps_.push_back(sc::AppProgram{definition, in.code});
+  programs_.emplace(definition, std::move(program).value());
+  return StateChannelError::none;
+}
 
 Channel* Engine::find(const Hash32& channel_id) {
   const auto it = index_.find(channel_id);
@@ -167,65 +232,56 @@ Channel* Engine::find(const Hash32& channel_id) {
 }
 
 std::vector<StateChannelError> Engine::process(std::span<const Item> stream, unsigned threads) {
-  // The keys of every channel an item may name: the loaded ones (the first of each id, as find
-  // sees them), then those the stream opens (an id determines its fixed part).
-  std::unordered_map<Hash32, KnownChannel, IdHash> known;
-  std::vector<const Hash32*> named(stream.size(), nullptr);
-  std::vector<Hash32> open_ids(stream.size());
-  for (std::size_t i = 0; i < stream.size(); ++i) {
-    if (stream[i].op() == op_code<sc::Open>) {
-      const auto& in = std::get<sc::OpenInput>(stream[i].input());
-      open_ids[i] = sc::channel_id(in.fixed);
-      named[i] = &open_ids[i];
-      continue;
-    }
-    std::visit([&](const auto& in) {
-      if constexpr (requires { in.channel_id; }) named[i] = &in.channel_id;
-    }, stream[i].input());
-  }
-  for (const auto& [id, index] : index_) known.emplace(id, KnownChannel{id, &channels_[index].fixed, {}});
-  for (std::size_t i = 0; i < stream.size(); ++i)
-    if (stream[i].op() == op_code<sc::Open>)
-      known.emplace(open_ids[i], KnownChannel{open_ids[i], &std::get<sc::OpenInput>(stream[i].input()).fixed, {}});
-  // Parse the keys of the channels the stream names, each once.
-  std::vector<KnownChannel*> to_parse;
-  for (std::size_t i = 0; i < stream.size(); ++i) {
-    if (named[i] == nullptr || stream[i].op() == op_code<sc::Open>) continue;  // an open parses its own keys
-    const auto it = known.find(*named[i]);
-    if (it != known.end() && it->second.keys.empty() && !it->second.fixed->participants.empty()) {
-      it->second.keys.resize(1);  // marks it queued; parsed below
-      to_parse.push_back(&it->second);
-    }
-  }
   std::vector<Verdicts> verdicts(stream.size());
+  std::vector<Hash32> open_ids(stream.size());
+  std::vector<std::size_t> opens;
+  for (std::size_t i = 0; i < stream.size(); ++i) {
+    if (stream[i].op() != op_code<sc::Open>) continue;
+    open_ids[i] = sc::channel_id(std::get<sc::OpenInput>(stream[i].input()).fixed);
+    opens.push_back(i);
+  }
+  const bool parallel = threads != 1;
   detail::in_arena(threads, [&] {
-    const bool parallel = threads != 1;
-    detail::for_each_chunk(to_parse.size(), items_per_task, parallel, [&](std::size_t begin, std::size_t end) {
-      for (std::size_t k = begin; k < end; ++k) to_parse[k]->keys = parse_keys(to_parse[k]->fixed->participants);
+    // Each open's own keys: its verdicts are under them, and they are the channel's if it opens.
+    detail::for_each_chunk(opens.size(), items_per_task, parallel, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t k = begin; k < end; ++k)
+        verdicts[opens[k]].open_keys = parse_keys(std::get<sc::OpenInput>(stream[opens[k]].input()).fixed.participants);
     });
+    return 0;
+  });
+  // The channels an item may name: the loaded ones (the first of each id, as find sees them), then
+  // those the stream opens (an id determines its fixed part, so any open of it has the same keys).
+  std::unordered_map<Hash32, KnownChannel, IdHash> known;
+  for (const auto& [id, index] : index_) known.emplace(id, KnownChannel{id, &channels_[index].fixed, &keys_[index]});
+  for (const std::size_t i : opens)
+    known.emplace(open_ids[i], KnownChannel{open_ids[i], &std::get<sc::OpenInput>(stream[i].input()).fixed, &verdicts[i].open_keys});
+  const auto known_channel = [&](const Hash32& id) -> const KnownChannel* {
+    const auto it = known.find(id);
+    return it == known.end() ? nullptr : &it->second;
+  };
+  detail::in_arena(threads, [&] {
     detail::for_each_chunk(stream.size(), items_per_task, parallel, [&](std::size_t begin, std::size_t end) {
       for (std::size_t i = begin; i < end; ++i) {
-        if (named[i] == nullptr) continue;
-        const auto it = known.find(*named[i]);
-        if (it == known.end()) continue;
-        const KnownChannel& channel = it->second;
-        Verdicts& out = verdicts[i];
         const Item& item = stream[i];
+        Verdicts& out = verdicts[i];
         if (item.op() == op_code<sc::Open>) {
-          // The open's own fixed part: a loaded channel of the same id makes the open fail first.
           const auto& in = std::get<sc::OpenInput>(item.input());
-          const KnownChannel own{open_ids[i], &in.fixed, parse_keys(in.fixed.participants)};
-          out.signed_by_all = signed_by_all_verdicts(own, in.opening);
+          out.signed_by_all = signed_by_all_verdicts(open_ids[i], out.open_keys, in.opening);
         } else if (item.op() == op_code<sc::Checkpoint> || item.op() == op_code<sc::Respond>) {
-          proof_verdicts(channel, std::get<sc::SupportInput>(item.input()).proof, out);
+          const auto& in = std::get<sc::SupportInput>(item.input());
+          if (const KnownChannel* channel = known_channel(in.channel_id)) proof_verdicts(*channel, in.proof, out);
         } else if (item.op() == op_code<sc::Challenge>) {
           const auto& in = std::get<sc::ChallengeInput>(item.input());
-          proof_verdicts(channel, in.proof, out);
-          if (!in.proof.empty() && in.challenger < channel.keys.size())
-            out.challenger = verify(channel.keys[in.challenger], sc::challenge_digest(channel.id, in.proof.back().state),
+          const KnownChannel* channel = known_channel(in.channel_id);
+          if (channel == nullptr) continue;
+          proof_verdicts(*channel, in.proof, out);
+          if (!in.proof.empty() && in.challenger < channel->keys->size())
+            out.challenger = verify((*channel->keys)[in.challenger], challenge_digest_of(channel->id, in.proof.back().state),
                                     in.challenger_signature);
         } else if (item.op() == op_code<sc::Conclude>) {
-          out.signed_by_all = signed_by_all_verdicts(channel, std::get<sc::ConcludeInput>(item.input()).final_state);
+          const auto& in = std::get<sc::ConcludeInput>(item.input());
+          if (const KnownChannel* channel = known_channel(in.channel_id))
+            out.signed_by_all = signed_by_all_verdicts(channel->id, *channel->keys, in.final_state);
         }
       }
     });
@@ -240,6 +296,7 @@ std::vector<StateChannelError> Engine::process(std::span<const Item> stream, uns
 StateChannelError Engine::apply(const Item& item, const Verdicts& verdicts) {
   const u64 height = item.height();
   const Operations::Code op = item.op();
+  if (op == op_code<sc::DeployApp>) return apply_deploy_app(std::get<sc::DeployAppInput>(item.input()));
   if (op == op_code<sc::Open>) return apply_open(std::get<sc::OpenInput>(item.input()), verdicts);
   if (op == op_code<sc::Deposit>) return apply_deposit(std::get<sc::DepositInput>(item.input()), height);
   if (op == op_code<sc::Checkpoint> || op == op_code<sc::Respond>) {
@@ -269,7 +326,7 @@ StateChannelError Engine::apply_open(const sc::OpenInput& in, const Verdicts& ve
       fixed.challenge_duration > config_.max_challenge_duration)
     return StateChannelError::open_challenge_duration;
   // Verify: the adjudicator runs the application app_definition names [SC-OPEN-5]
-  if (!applications_.knows(fixed.app_definition)) return StateChannelError::open_unknown_app;
+  if (!knows(fixed.app_definition)) return StateChannelError::open_unknown_app;
   // Verify: the opening state has turn 0 and is not final [SC-OPEN-6]
   if (opening.turn != 0 || opening.is_final) return StateChannelError::open_not_initial;
   const std::optional<u64> total = sum_of(opening.outcome);
@@ -292,6 +349,7 @@ StateChannelError Engine::apply_open(const sc::OpenInput& in, const Verdicts& ve
   for (const u64 funding : opening.outcome) channel.holdings.push_back(sc::Holding{funding, 0, false});
   index_.emplace(channel.channel_id, channels_.size());
   channels_.push_back(std::move(channel));
+  keys_.push_back(verdicts.open_keys);
   return StateChannelError::none;
 }
 
@@ -334,7 +392,7 @@ StateChannelError Engine::check_support(const Channel& channel, const std::vecto
     return StateChannelError::support_anchor;
   for (std::size_t j = 1; j < proof.size(); ++j) {
     // Verify: the application accepts each move [SC-SUP-5]
-    if (!applications_.valid_move(channel.fixed, proof[j - 1].state, proof[j].state)) return StateChannelError::support_app;
+    if (!valid_move(channel.fixed, proof[j - 1].state, proof[j].state)) return StateChannelError::support_app;
   }
   if (!first.signatures.empty()) {
     if (const StateChannelError e = signed_by_all_error(n, first, verdicts.signed_by_all); e != StateChannelError::none)
@@ -430,8 +488,8 @@ StateChannelError Engine::apply_withdraw(const sc::WithdrawInput& in, u64 height
 }
 
 Result<sc::Adjudicator, StateChannelError> apply_item(const sc::Adjudicator& adjudicator, const Item& item,
-                                                      const Applications& applications) {
-  Engine engine(adjudicator, applications);
+                                                      std::optional<Applications> applications) {
+  Engine engine(adjudicator, std::move(applications));
   const StateChannelError error = engine.process(std::span<const Item>(&item, 1), 1).front();
   if (error != StateChannelError::none) return error;
   return engine.to_adjudicator();

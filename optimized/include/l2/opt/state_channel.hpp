@@ -13,12 +13,16 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <span>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
+#include "l2/opt/schnorr.hpp"
 #include "l2/opt/stream_item.hpp"
 #include "l2/ref/bytes.hpp"
+#include "l2/ref/channel_vm.hpp"
 #include "l2/ref/result.hpp"
 #include "l2/ref/state_channel.hpp"
 
@@ -29,16 +33,14 @@ using Item = StreamItem<Operations>;
 template <class Op>
 inline constexpr Operations::Code op_code = Operations::code_of<Op>();
 
-// The applications a channel may run, at run time: the reference's AppCheck as two functions.
+// Applications given at run time, the reference's AppCheck as two functions: what a test runs in
+// place of the adjudicator's own (the consensus application and the deployed VM programs).
 struct Applications {
   std::function<bool(const Hash32& app_definition)> knows;
   std::function<bool(const ref::state_channel::FixedPart& fixed, const ref::state_channel::VariablePart& from,
                      const ref::state_channel::VariablePart& to)>
       valid_move;
 };
-
-// The reference's default applications (ref::state_channel::BuiltinApps).
-Applications builtin_applications();
 
 // The reference's AppCheck over Applications, so that the reference and the engine can be run on
 // the same applications.
@@ -56,8 +58,10 @@ struct ApplicationsCheck {
 // state_root is the reference's.
 class Engine {
  public:
-  // Loads `adjudicator` (any state the reference can represent, reachable or not).
-  explicit Engine(const ref::state_channel::Adjudicator& adjudicator, Applications applications = builtin_applications());
+  // Loads `adjudicator` (any state the reference can represent, reachable or not). Moves are judged
+  // by its applications (ref::state_channel::apps_of), or by `applications` when given.
+  explicit Engine(const ref::state_channel::Adjudicator& adjudicator,
+                  std::optional<Applications> applications = std::nullopt);
 
   ref::state_channel::Adjudicator to_adjudicator() const;
 
@@ -80,6 +84,10 @@ class Engine {
   };
 
   StateChannelError apply(const Item& item, const Verdicts& verdicts);
+  StateChannelError apply_deploy_app(const ref::state_channel::DeployAppInput& in);
+  bool knows(const Hash32& app_definition) const;
+  bool valid_move(const ref::state_channel::FixedPart& fixed, const ref::state_channel::VariablePart& from,
+                  const ref::state_channel::VariablePart& to) const;
   StateChannelError apply_open(const ref::state_channel::OpenInput& in, const Verdicts& verdicts);
   StateChannelError apply_deposit(const ref::state_channel::DepositInput& in, u64 height);
   StateChannelError apply_proof(Operations::Code op, const Hash32& channel_id,
@@ -95,9 +103,16 @@ class Engine {
   u64 chain_id_;
   Hash32 adjudicator_id_;
   ref::state_channel::StateChannelConfig config_;
-  Applications applications_;
-  // The channels in the order of open, as the reference holds them.
+  std::optional<Applications> override_;
+  // The deployed programs in the order of deployment, and each one validated, by app_definition.
+  std::vector<ref::state_channel::AppProgram> apps_;
+  std::unordered_map<Hash32, ref::channel_vm::ValidatedCode, IdHash> programs_;
+  std::unordered_set<Hash32, IdHash> invalid_;
+  // The channels in the order of open, as the reference holds them, and their participants' keys
+  // after lift_x (nullopt for a key that is no x coordinate on the curve: every signature under it
+  // fails, as in the reference).
   std::vector<ref::state_channel::Channel> channels_;
+  std::vector<std::vector<std::optional<schnorr::ParsedPubkey>>> keys_;
   // channel_id -> index of the first channel with that id (the one the reference's scan finds).
   std::unordered_map<Hash32, std::size_t, IdHash> index_;
 };
@@ -106,6 +121,6 @@ class Engine {
 // for the reference's Op::apply. One thread.
 Result<ref::state_channel::Adjudicator, StateChannelError> apply_item(
     const ref::state_channel::Adjudicator& adjudicator, const Item& item,
-    const Applications& applications = builtin_applications());
+    std::optional<Applications> applications = std::nullopt);
 
 }  // namespace l2::opt::state_channel

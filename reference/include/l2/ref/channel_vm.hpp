@@ -29,7 +29,7 @@
 #include "l2/ref/reflect.hpp"
 #include "l2/ref/result.hpp"
 #include "l2/ref/sha256.hpp"
-#include "l2/ref/state_channel.hpp"
+#include "l2/ref/state_channel_parts.hpp"
 #include "l2/ref/verify_check.hpp"
 
 namespace l2 {
@@ -696,6 +696,18 @@ constexpr Result<Outcome, ChannelVmError> run(const ValidatedCode& program, cons
 // spec: channel_vm.md#app_definition
 constexpr Hash32 app_definition(std::span<const u8> code) { return tagged_hash(app_tag, code); }
 
+// The verdict on a move: valid exactly when the program halts with ACCEPT within gas_limit, run
+// with participants[to.turn mod n] as the mover. A fault, running out of gas, REJECT and STOP all
+// make the move invalid, and so does a channel with no participant (it has no mover).
+// spec: channel_vm.md#judge_move
+constexpr bool judge_move(const ValidatedCode& program, const FixedPart& fixed, const VariablePart& from,
+                          const VariablePart& to, u64 gas_limit, const VmLimits& limits) {
+  if (fixed.participants.empty()) return false;
+  const MoveContext context{fixed, from, to, state_channel::mover_index(fixed, to.turn)};
+  const Result<Outcome, ChannelVmError> outcome = run(program, context, gas_limit, limits);
+  return outcome.ok() && outcome->halt == Halt::accept;
+}
+
 struct DeployedProgram {
   Hash32 app_definition{};
   ValidatedCode program;
@@ -719,10 +731,7 @@ struct VmApp {
   constexpr bool knows(const Hash32& definition) const { return find(definition) != nullptr; }
   constexpr bool valid_move(const FixedPart& fixed, const VariablePart& from, const VariablePart& to) const {
     const DeployedProgram* deployed = find(fixed.app_definition);
-    if (deployed == nullptr || fixed.participants.empty()) return false;
-    const MoveContext context{fixed, from, to, state_channel::mover_index(fixed, to.turn)};
-    const Result<Outcome, ChannelVmError> outcome = run(deployed->program, context, gas_limit, limits);
-    return outcome.ok() && outcome->halt == Halt::accept;
+    return deployed != nullptr && judge_move(deployed->program, fixed, from, to, gas_limit, limits);
   }
 };
 

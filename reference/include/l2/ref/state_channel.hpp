@@ -26,6 +26,7 @@
 #include <boost/hana/define_struct.hpp>
 
 #include "l2/ref/bytes.hpp"
+#include "l2/ref/channel_vm.hpp"
 #include "l2/ref/checked.hpp"
 #include "l2/ref/encoding.hpp"
 #include "l2/ref/error_table.hpp"
@@ -34,6 +35,7 @@
 #include "l2/ref/result.hpp"
 #include "l2/ref/schnorr.hpp"
 #include "l2/ref/sha256.hpp"
+#include "l2/ref/state_channel_parts.hpp"
 
 namespace l2 {
 
@@ -43,6 +45,9 @@ namespace l2 {
   X(config_challenge_duration, "SC-DEPLOY-2", "the challenge durations are not censorship_bound_blocks < min <= max < 2^32") \
   X(config_participants, "SC-DEPLOY-3", "max_participants is not in 2..64") \
   X(config_app_data, "SC-DEPLOY-4", "max_app_data_bytes is not in 1..65536") \
+  X(config_move_gas, "SC-DEPLOY-5", "move_gas_limit is not in 1..2^24") \
+  X(app_invalid_code, "SC-APP-1", "the bytecode fails the channel VM's validation") \
+  X(app_duplicate, "SC-APP-2", "a program with this app_definition is already deployed") \
   X(unknown_channel, "SC-CHAN-1", "no channel with this channel_id is registered") \
   X(state_outcome_length, "SC-STATE-1", "the outcome does not have one entry per participant") \
   X(state_outcome_total, "SC-STATE-2", "the outcome does not sum to the channel's total, or overflows") \
@@ -101,6 +106,7 @@ inline constexpr std::string_view root_tag = "L2/state_channel/adjudicator";
 inline constexpr u64 participants_limit = 64;
 inline constexpr u64 app_data_limit = 65536;
 inline constexpr u64 challenge_duration_limit = u64{1} << 32;
+inline constexpr u64 move_gas_ceiling = u64{1} << 24;
 
 // ---------------------------------------------------------------------------------------------
 // State. spec: state_channel.md#state
@@ -108,19 +114,8 @@ inline constexpr u64 challenge_duration_limit = u64{1} << 32;
 // spec: state_channel.md#statechannelconfig
 struct StateChannelConfig {
   BOOST_HANA_DEFINE_STRUCT(StateChannelConfig, (u64, censorship_bound_blocks), (u64, min_challenge_duration),
-                           (u64, max_challenge_duration), (u64, max_participants), (u64, max_app_data_bytes));
-};
-
-// What never changes in a channel; its hash is the channel_id. spec: state_channel.md#fixedpart
-struct FixedPart {
-  BOOST_HANA_DEFINE_STRUCT(FixedPart, (u64, chain_id), (Hash32, adjudicator_id), (std::vector<Hash32>, participants),
-                           (u64, channel_nonce), (Hash32, app_definition), (u64, challenge_duration));
-};
-
-// What a move changes. outcome[i] is what participants[i] is paid if the channel finalizes on this
-// state. spec: state_channel.md#variablepart
-struct VariablePart {
-  BOOST_HANA_DEFINE_STRUCT(VariablePart, (u64, turn), (Bytes, app_data), (std::vector<u64>, outcome), (bool, is_final));
+                           (u64, max_challenge_duration), (u64, max_participants), (u64, max_app_data_bytes),
+                           (u64, move_gas_limit));
 };
 
 // A state with its signatures: one per participant, in participant order, for a state signed by
@@ -149,10 +144,16 @@ struct Channel {
                            (u64, finalizes_at));
 };
 
+// A channel VM program the adjudicator runs for the channels whose app_definition names it.
+// spec: state_channel.md#appprogram
+struct AppProgram {
+  BOOST_HANA_DEFINE_STRUCT(AppProgram, (Hash32, app_definition), (Bytes, code));
+};
+
 // spec: state_channel.md#adjudicator
 struct Adjudicator {
   BOOST_HANA_DEFINE_STRUCT(Adjudicator, (u64, chain_id), (Hash32, adjudicator_id), (StateChannelConfig, config),
-                           (std::vector<Channel>, channels));
+                           (std::vector<AppProgram>, apps), (std::vector<Channel>, channels));
 };
 
 // The L1 view a transition may read. spec: state_channel.md#env
@@ -165,6 +166,11 @@ struct Env {
 
 struct DeployInput {
   BOOST_HANA_DEFINE_STRUCT(DeployInput, (u64, chain_id), (Hash32, adjudicator_id), (StateChannelConfig, config));
+};
+
+// Channel VM bytecode to deploy as an application.
+struct DeployAppInput {
+  BOOST_HANA_DEFINE_STRUCT(DeployAppInput, (Bytes, code));
 };
 
 // The fixed part and the opening state (turn 0), signed by all.
@@ -226,12 +232,6 @@ constexpr Hash32 state_root(const Adjudicator& adjudicator) {
   return tagged_hash(root_tag, reflect::encode(adjudicator));
 }
 
-// The participant who signs the state of turn `turn` when it is a move.
-// spec: state_channel.md#mover
-constexpr std::size_t mover_index(const FixedPart& fixed, u64 turn) {
-  return static_cast<std::size_t>(turn % fixed.participants.size());
-}
-
 // ---------------------------------------------------------------------------------------------
 // Checks the transitions take as parameters.
 
@@ -248,30 +248,41 @@ struct Bip340Check {
   }
 };
 
-// An AppCheck runs a channel's application: `knows` says whether the adjudicator can run the
-// application an app_definition names, and `valid_move` whether `to` is a valid move from `from`.
+// The applications an adjudicator runs: the consensus application, and every deployed channel VM
+// program, run on each move with the deployment's move_gas_limit and the VM's default limits. A
+// move is valid exactly when the program halts with ACCEPT; a fault, running out of gas, REJECT and
+// STOP all make it invalid. The first program of an app_definition is the one run.
 // spec: state_channel.md#applications
-template <class F>
-concept AppCheck = requires(const F& app, const Hash32& app_definition, const FixedPart& fixed,
-                            const VariablePart& from, const VariablePart& to) {
-  { app.knows(app_definition) } -> std::same_as<bool>;
-  { app.valid_move(fixed, from, to) } -> std::same_as<bool>;
-};
+struct StateApps {
+  const std::vector<AppProgram>* apps;
+  u64 move_gas_limit;
 
-// The consensus application, app_definition all zeros: no move is valid, so a state is supported
-// only when every participant signed it. It makes the channel a plain n-party payment channel, as
-// Nitro's ConsensusApp does. spec: state_channel.md#applications
-inline constexpr Hash32 consensus_app{};
-
-struct BuiltinApps {
-  constexpr bool knows(const Hash32& app_definition) const { return app_definition == consensus_app; }
-  constexpr bool valid_move(const FixedPart&, const VariablePart&, const VariablePart&) const { return false; }
+  constexpr const AppProgram* find(const Hash32& app_definition) const {
+    for (const AppProgram& app : *apps)
+      if (app.app_definition == app_definition) return &app;
+    return nullptr;
+  }
+  constexpr bool knows(const Hash32& app_definition) const {
+    return app_definition == consensus_app || find(app_definition) != nullptr;
+  }
+  constexpr bool valid_move(const FixedPart& fixed, const VariablePart& from, const VariablePart& to) const {
+    const AppProgram* app = find(fixed.app_definition);
+    if (app == nullptr) return false;
+    const auto program = channel_vm::validate_code(app->code, channel_vm::default_limits);
+    if (!program.ok()) return false;  // only in a state no deploy_app made: deploy_app validates
+    return channel_vm::judge_move(program.value(), fixed, from, to, move_gas_limit, channel_vm::default_limits);
+  }
 };
 
 // ---------------------------------------------------------------------------------------------
 // Helpers shared by the transitions.
 
 using l2::saturating_add;
+
+// The applications `adjudicator` runs. spec: state_channel.md#applications
+constexpr StateApps apps_of(const Adjudicator& adjudicator) {
+  return StateApps{&adjudicator.apps, adjudicator.config.move_gas_limit};
+}
 
 // Index of the channel with this id, or nullopt.
 constexpr std::optional<std::size_t> find_channel(const Adjudicator& adjudicator, const Hash32& id) {
@@ -414,12 +425,14 @@ constexpr StateChannelError check_config(const StateChannelConfig& config) {
   // Verify: 1 <= max_app_data_bytes <= 65536 [SC-DEPLOY-4]
   if (config.max_app_data_bytes == 0 || config.max_app_data_bytes > app_data_limit)
     return StateChannelError::config_app_data;
+  // Verify: 1 <= move_gas_limit <= 2^24 [SC-DEPLOY-5]
+  if (config.move_gas_limit == 0 || config.move_gas_limit > move_gas_ceiling) return StateChannelError::config_move_gas;
   return StateChannelError::none;
 }
 
 constexpr Result<Adjudicator, StateChannelError> deploy(const DeployInput& in) {
   if (const StateChannelError e = check_config(in.config); e != StateChannelError::none) return e;
-  return Adjudicator{in.chain_id, in.adjudicator_id, in.config, {}};
+  return Adjudicator{in.chain_id, in.adjudicator_id, in.config, {}, {}};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -432,11 +445,25 @@ constexpr bool has_duplicate(const std::vector<Hash32>& keys) {
   return false;
 }
 
+// Anyone may deploy a program; its app_definition is the hash of its code, so nobody can take
+// another program's identity. spec: state_channel.md#apply_deploy_app
+constexpr Result<Adjudicator, StateChannelError> apply_deploy_app(const Adjudicator& adjudicator,
+                                                                  const DeployAppInput& in, const Env&) {
+  // Verify: the code passes the channel VM's validation under its default limits [SC-APP-1]
+  if (!channel_vm::validate_code(in.code, channel_vm::default_limits).ok()) return StateChannelError::app_invalid_code;
+  const Hash32 definition = channel_vm::app_definition(in.code);
+  // Verify: no deployed program has this app_definition [SC-APP-2]
+  if (apps_of(adjudicator).find(definition) != nullptr) return StateChannelError::app_duplicate;
+
+  Adjudicator next = adjudicator;
+  next.apps.push_back(AppProgram{definition, in.code});
+  return next;
+}
+
 // spec: state_channel.md#apply_open
-template <SignatureCheck Check = Bip340Check, AppCheck App = BuiltinApps>
+template <SignatureCheck Check, AppCheck App>
 constexpr Result<Adjudicator, StateChannelError> apply_open(const Adjudicator& adjudicator, const OpenInput& in,
-                                                            const Env&, const Check& signature_check = {},
-                                                            const App& app = {}) {
+                                                            const Env&, const Check& signature_check, const App& app) {
   const StateChannelConfig& config = adjudicator.config;
   const FixedPart& fixed = in.fixed;
   const VariablePart& opening = in.opening.state;
@@ -504,11 +531,10 @@ constexpr Result<Adjudicator, StateChannelError> apply_deposit(const Adjudicator
 }
 
 // spec: state_channel.md#apply_checkpoint
-template <SignatureCheck Check = Bip340Check, AppCheck App = BuiltinApps>
+template <SignatureCheck Check, AppCheck App>
 constexpr Result<Adjudicator, StateChannelError> apply_checkpoint(const Adjudicator& adjudicator,
                                                                   const SupportInput& in, const Env& env,
-                                                                  const Check& signature_check = {},
-                                                                  const App& app = {}) {
+                                                                  const Check& signature_check, const App& app) {
   const std::optional<std::size_t> index = find_channel(adjudicator, in.channel_id);
   // Verify: the channel is registered [SC-CHAN-1]
   if (!index) return StateChannelError::unknown_channel;
@@ -526,11 +552,10 @@ constexpr Result<Adjudicator, StateChannelError> apply_checkpoint(const Adjudica
 }
 
 // spec: state_channel.md#apply_challenge
-template <SignatureCheck Check = Bip340Check, AppCheck App = BuiltinApps>
+template <SignatureCheck Check, AppCheck App>
 constexpr Result<Adjudicator, StateChannelError> apply_challenge(const Adjudicator& adjudicator,
                                                                  const ChallengeInput& in, const Env& env,
-                                                                 const Check& signature_check = {},
-                                                                 const App& app = {}) {
+                                                                 const Check& signature_check, const App& app) {
   const std::optional<std::size_t> index = find_channel(adjudicator, in.channel_id);
   // Verify: the channel is registered [SC-CHAN-1]
   if (!index) return StateChannelError::unknown_channel;
@@ -557,10 +582,9 @@ constexpr Result<Adjudicator, StateChannelError> apply_challenge(const Adjudicat
 }
 
 // spec: state_channel.md#apply_respond
-template <SignatureCheck Check = Bip340Check, AppCheck App = BuiltinApps>
+template <SignatureCheck Check, AppCheck App>
 constexpr Result<Adjudicator, StateChannelError> apply_respond(const Adjudicator& adjudicator, const SupportInput& in,
-                                                               const Env& env, const Check& signature_check = {},
-                                                               const App& app = {}) {
+                                                               const Env& env, const Check& signature_check, const App& app) {
   const std::optional<std::size_t> index = find_channel(adjudicator, in.channel_id);
   // Verify: the channel is registered [SC-CHAN-1]
   if (!index) return StateChannelError::unknown_channel;
@@ -638,13 +662,23 @@ constexpr u64 held(const Channel& channel) {
 
 using Transition = Result<Adjudicator, StateChannelError>;
 
+struct DeployApp {
+  static constexpr std::string_view name = "deploy_app";
+  using State = Adjudicator;
+  using Input = DeployAppInput;
+  template <SignatureCheck Check = Bip340Check>
+  static constexpr Transition apply(const State& s, const Input& in, const Env& env, const Check& = {}) {
+    return apply_deploy_app(s, in, env);
+  }
+};
+
 struct Open {
   static constexpr std::string_view name = "open";
   using State = Adjudicator;
   using Input = OpenInput;
   template <SignatureCheck Check = Bip340Check>
   static constexpr Transition apply(const State& s, const Input& in, const Env& env, const Check& check = {}) {
-    return apply_open(s, in, env, check);
+    return apply_open(s, in, env, check, apps_of(s));
   }
 };
 
@@ -664,7 +698,7 @@ struct Checkpoint {
   using Input = SupportInput;
   template <SignatureCheck Check = Bip340Check>
   static constexpr Transition apply(const State& s, const Input& in, const Env& env, const Check& check = {}) {
-    return apply_checkpoint(s, in, env, check);
+    return apply_checkpoint(s, in, env, check, apps_of(s));
   }
 };
 
@@ -674,7 +708,7 @@ struct Challenge {
   using Input = ChallengeInput;
   template <SignatureCheck Check = Bip340Check>
   static constexpr Transition apply(const State& s, const Input& in, const Env& env, const Check& check = {}) {
-    return apply_challenge(s, in, env, check);
+    return apply_challenge(s, in, env, check, apps_of(s));
   }
 };
 
@@ -684,7 +718,7 @@ struct Respond {
   using Input = SupportInput;
   template <SignatureCheck Check = Bip340Check>
   static constexpr Transition apply(const State& s, const Input& in, const Env& env, const Check& check = {}) {
-    return apply_respond(s, in, env, check);
+    return apply_respond(s, in, env, check, apps_of(s));
   }
 };
 
@@ -709,6 +743,6 @@ struct Withdraw {
 };
 
 // The adjudicator's transitions in the spec's order; `deploy` creates the state and stays outside.
-using Operations = OperationTable<Open, Deposit, Checkpoint, Challenge, Respond, Conclude, Withdraw>;
+using Operations = OperationTable<DeployApp, Open, Deposit, Checkpoint, Challenge, Respond, Conclude, Withdraw>;
 
 }  // namespace l2::ref::state_channel
