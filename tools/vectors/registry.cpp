@@ -14,7 +14,8 @@
   X(watchtower)          \
   X(channel_factory)     \
   X(optimistic_rollup)   \
-  X(channel_network)
+  X(channel_network)     \
+  X(state_channel)
 
 namespace l2::vectors {
 

@@ -327,8 +327,9 @@ constexpr StateChannelError check_state(const StateChannelConfig& config, const 
                                         const VariablePart& state) {
   // Verify: the outcome has one entry per participant [SC-STATE-1]
   if (state.outcome.size() != channel.fixed.participants.size()) return StateChannelError::state_outcome_length;
+  const std::optional<u64> total = outcome_total(state.outcome);
   // Verify: the outcome sums to the channel's total, without overflow [SC-STATE-2]
-  if (outcome_total(state.outcome) != std::optional<u64>{channel.total}) return StateChannelError::state_outcome_total;
+  if (!total || *total != channel.total) return StateChannelError::state_outcome_total;
   // Verify: app_data is at most max_app_data_bytes long [SC-STATE-3]
   if (state.app_data.size() > config.max_app_data_bytes) return StateChannelError::state_app_data_size;
   return StateChannelError::none;
@@ -487,14 +488,10 @@ constexpr Result<Adjudicator, StateChannelError> apply_open(const Adjudicator& a
   // Verify: the opening outcome's sum does not overflow [SC-OPEN-7]
   if (!total) return StateChannelError::open_total_overflow;
 
-  Channel channel{};
-  channel.channel_id = channel_id(fixed);
-  channel.fixed = fixed;
-  channel.total = *total;
-  for (const u64 funding : opening.outcome) channel.holdings.push_back(Holding{funding, 0, false});
-  channel.phase = ChannelPhase::open;
-  channel.registered = opening;
-  channel.finalizes_at = 0;
+  std::vector<Holding> holdings;
+  for (const u64 funding : opening.outcome) holdings.push_back(Holding{funding, 0, false});
+  // Open, on the opening state, with no timer.
+  Channel channel{channel_id(fixed), fixed, *total, holdings, ChannelPhase::open, opening, 0};
   if (const StateChannelError e = check_state(config, channel, opening); e != StateChannelError::none) return e;
   // Verify: no registered channel has this channel_id [SC-OPEN-8]
   if (find_channel(adjudicator, channel.channel_id)) return StateChannelError::open_duplicate;
