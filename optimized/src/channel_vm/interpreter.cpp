@@ -865,12 +865,17 @@ std::size_t VmApp::DefinitionHash::operator()(const Hash32& definition) const {
   return word;
 }
 
+bool judge_move(const Program& program, const FixedPart& fixed, const VariablePart& from, const VariablePart& to,
+                u64 gas_limit, const VmLimits& limits) {
+  if (fixed.participants.empty()) return false;
+  const MoveContext context{fixed, from, to, ref::state_channel::mover_index(fixed, to.turn)};
+  const Result<Outcome, ChannelVmError> outcome = run(program, context, gas_limit, limits);
+  return outcome.ok() && outcome->halt == Halt::accept;
+}
+
 bool VmApp::valid_move(const FixedPart& fixed, const VariablePart& from, const VariablePart& to) const {
   const auto it = programs.find(fixed.app_definition);
-  if (it == programs.end() || fixed.participants.empty()) return false;
-  const MoveContext context{fixed, from, to, ref::state_channel::mover_index(fixed, to.turn)};
-  const Result<Outcome, ChannelVmError> outcome = run(it->second, context, gas_limit, limits);
-  return outcome.ok() && outcome->halt == Halt::accept;
+  return it != programs.end() && judge_move(it->second, fixed, from, to, gas_limit, limits);
 }
 
 Result<VmApp, ChannelVmError> deploy_program(const VmApp& app, std::span<const u8> code) {

@@ -186,7 +186,7 @@ Engine::Engine(const sc::Adjudicator& adjudicator, std::optional<Applications> a
   // validation (a loaded state no deploy_app made) is kept as absent, and its moves are refused.
   for (const sc::AppProgram& app : apps_) {
     if (programs_.contains(app.app_definition) || invalid_.contains(app.app_definition)) continue;
-    auto program = ref::channel_vm::validate_code(app.code, ref::channel_vm::default_limits);
+    auto program = channel_vm::validate(app.code, ref::channel_vm::default_limits);
     if (program.ok())
       programs_.emplace(app.app_definition, std::move(program).value());
     else
@@ -210,11 +210,11 @@ bool Engine::valid_move(const FixedPart& fixed, const VariablePart& from, const 
   if (override_) return override_->valid_move(fixed, from, to);
   const auto it = programs_.find(fixed.app_definition);
   return it != programs_.end() &&
-         ref::channel_vm::judge_move(it->second, fixed, from, to, config_.move_gas_limit, ref::channel_vm::default_limits);
+         channel_vm::judge_move(it->second, fixed, from, to, config_.move_gas_limit, ref::channel_vm::default_limits);
 }
 
 StateChannelError Engine::apply_deploy_app(const sc::DeployAppInput& in) {
-  auto program = ref::channel_vm::validate_code(in.code, ref::channel_vm::default_limits);
+  auto program = channel_vm::validate(in.code, ref::channel_vm::default_limits);
   // Verify: the code passes the channel VM's validation under its default limits [SC-APP-1]
   if (!program.ok()) return StateChannelError::app_invalid_code;
   const Hash32 definition = ref::channel_vm::app_definition(in.code);

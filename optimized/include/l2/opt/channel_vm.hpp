@@ -111,6 +111,11 @@ enum class Dispatch : u8 {
 Result<Outcome, ChannelVmError> run(const Program& program, const MoveContext& context, u64 gas_limit,
                                     const VmLimits& limits, Dispatch dispatch = Dispatch::best);
 
+// The reference's judge_move: the move is valid exactly when the program halts with ACCEPT within
+// gas_limit. spec: channel_vm.md#judge_move
+bool judge_move(const Program& program, const FixedPart& fixed, const VariablePart& from, const VariablePart& to,
+                u64 gas_limit, const VmLimits& limits);
+
 // Whether this build has the computed-goto dispatch.
 bool has_threaded_dispatch();
 

@@ -19,6 +19,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "l2/opt/channel_vm.hpp"
 #include "l2/opt/schnorr.hpp"
 #include "l2/opt/stream_item.hpp"
 #include "l2/ref/bytes.hpp"
@@ -106,7 +107,7 @@ class Engine {
   std::optional<Applications> override_;
   // The deployed programs in the order of deployment, and each one validated, by app_definition.
   std::vector<ref::state_channel::AppProgram> apps_;
-  std::unordered_map<Hash32, ref::channel_vm::ValidatedCode, IdHash> programs_;
+  std::unordered_map<Hash32, channel_vm::Program, IdHash> programs_;
   std::unordered_set<Hash32, IdHash> invalid_;
   // The channels in the order of open, as the reference holds them, and their participants' keys
   // after lift_x (nullopt for a key that is no x coordinate on the curve: every signature under it
