@@ -3,7 +3,7 @@
 //     step, a switch per step, std::vector stack, linear storage scan).
 //   BM_channel_vm_execute/optimized: l2::opt::channel_vm::run (pre-decoded instructions in basic
 //     blocks, gas and stack checked once per block, computed-goto dispatch, preallocated stack).
-// Both run the same fixed mix of four programs, validated once outside the timed loop, each once
+// Both run the same fixed mix of five programs, validated once outside the timed loop, each once
 // per iteration:
 //   counter:  the counter application of channel_vm.md#example-the-counter-application on an
 //             accepted move of a 2-party channel (the move checks, two data copies, the outcome loop);
@@ -16,8 +16,10 @@
 // speed-up per instruction on this mix (target: optimized at least 15x the reference, issue 12).
 // The instruction count of each program comes from a step counter built on the reference's own
 // decode, checks and execute, and that counter's outcome must equal run's. The per-program cases
-// BM_channel_vm_program/<program>/<backend> show where the mix's time goes. The AMM swap and the
-// game move in bytecode join the mix when those applications exist.
+// BM_channel_vm_program/<program>/<backend> show where the mix's time goes.
+//   game:     the game channel's bytecode (game_channel.md) judging A's reveal that wins round 0 of
+//             two: the commitment check (one SHA256 over 138 bytes), the round result and the
+//             outcome transfer. The AMM swap in bytecode joins the mix when the DEX's bytecode exists.
 #include <benchmark/benchmark.h>
 
 #include <array>
@@ -28,6 +30,7 @@
 #include "l2/opt/channel_vm.hpp"
 #include "l2/ref/bytes.hpp"
 #include "l2/ref/channel_vm.hpp"
+#include "l2/ref/game_channel.hpp"
 #include "l2/ref/reflect.hpp"
 #include "l2/ref/state_channel.hpp"
 
@@ -209,8 +212,37 @@ u64 count_steps(const vm::ValidatedCode& program, const vm::MoveContext& context
   }
 }
 
+// A's reveal of rock against B's scissors, in round 0 of 2 of a game staking 10 on fundings of 100
+// each: from phase reveal_a (turn 3, outcome 90 / 110 after B's reveal) to round 1 (turn 4).
+const Move& game_move() {
+  namespace game = l2::ref::game_channel;
+  static const Move m = [] {
+    Move made{};
+    made.fixed.chain_id = 1;
+    made.fixed.participants = {Hash32{0xa1}, Hash32{0xb2}};
+    made.fixed.challenge_duration = 100;
+    const Hash32 game_id{0x9a};
+    const Hash32 salt_a{0x5a}, salt_b{0x5b};
+    game::GameState g{};
+    g.rounds = 2;
+    g.stake = 10;
+    g.game_id = game_id;
+    g.commitments[game::player_a] = game::commitment(game_id, 0, game::player_a, game::rock, salt_a);
+    g.commitments[game::player_b] = game::commitment(game_id, 0, game::player_b, game::scissors, salt_b);
+    g.moves[game::player_b] = game::scissors;
+    g.salts[game::player_b] = salt_b;
+    g.phase = game::phase_reveal_a;
+    made.from = {3, game::encode_game(g), {90, 110}, false};
+    const game::Next next = game::next_state(g, {90, 110}, game::Chosen{{}, game::rock, salt_a});
+    made.to = {4, game::encode_game(next.game), {next.outcome[0], next.outcome[1]}, false};
+    return made;
+  }();
+  return m;
+}
+
 struct Prepared {
   std::string name;
+  const Move* move = nullptr;
   vm::ValidatedCode reference;
   opt::Program optimized;
   u64 steps = 0;
@@ -221,11 +253,21 @@ const std::vector<Prepared>& mix(std::string& error) {
   static std::string failure;
   static const std::vector<Prepared> programs = [] {
     std::vector<Prepared> out;
-    const std::array<std::pair<const char*, Bytes>, 4> sources = {{{"counter", counter_app()},
-                                                                   {"loop", loop_program()},
-                                                                   {"sha256", sha256_program()},
-                                                                   {"call", call_program()}}};
-    for (const auto& [name, code] : sources) {
+    struct Source {
+      const char* name;
+      Bytes code;
+      const Move* move;
+    };
+    const std::array<Source, 5> sources = {{{"counter", counter_app(), &move()},
+                                            {"loop", loop_program(), &move()},
+                                            {"sha256", sha256_program(), &move()},
+                                            {"call", call_program(), &move()},
+                                            {"game", l2::ref::game_channel::game_program(), &game_move()}}};
+    if (l2::ref::game_channel::check_game_move(game_move().from, game_move().to) != l2::GameChannelError::none) {
+      failure = "the game move is not valid natively";
+      return std::vector<Prepared>{};
+    }
+    for (const auto& [name, code, context_move] : sources) {
       const auto reference = vm::validate_code(code, vm::default_limits);
       const auto optimized = opt::validate(code, vm::default_limits);
       if (!reference.ok() || !optimized.ok()) {
@@ -233,15 +275,15 @@ const std::vector<Prepared>& mix(std::string& error) {
         return std::vector<Prepared>{};
       }
       vm::Outcome counted{};
-      const u64 steps = count_steps(*reference, move().context(), gas_limit, vm::default_limits, counted);
-      const auto expected = vm::run(*reference, move().context(), gas_limit, vm::default_limits);
-      const auto got = opt::run(*optimized, move().context(), gas_limit, vm::default_limits);
+      const u64 steps = count_steps(*reference, context_move->context(), gas_limit, vm::default_limits, counted);
+      const auto expected = vm::run(*reference, context_move->context(), gas_limit, vm::default_limits);
+      const auto got = opt::run(*optimized, context_move->context(), gas_limit, vm::default_limits);
       if (steps == 0 || !expected.ok() || expected->halt != vm::Halt::accept || !l2::reflect::equal(counted, *expected) ||
           !got.ok() || !l2::reflect::equal(*got, *expected)) {
         failure = std::string(name) + " does not accept alike on both interpreters";
         return std::vector<Prepared>{};
       }
-      out.push_back(Prepared{name, *reference, *optimized, steps});
+      out.push_back(Prepared{name, context_move, *reference, *optimized, steps});
     }
     return out;
   }();
@@ -253,8 +295,8 @@ enum class Backend { reference, optimized };
 
 bool run_once(const Prepared& p, Backend backend) {
   const auto result = backend == Backend::reference
-                          ? vm::run(p.reference, move().context(), gas_limit, vm::default_limits)
-                          : opt::run(p.optimized, move().context(), gas_limit, vm::default_limits);
+                          ? vm::run(p.reference, p.move->context(), gas_limit, vm::default_limits)
+                          : opt::run(p.optimized, p.move->context(), gas_limit, vm::default_limits);
   benchmark::DoNotOptimize(result);
   return result.ok();
 }
@@ -310,3 +352,5 @@ BENCHMARK_CAPTURE(BM_channel_vm_program, sha256/reference, 2, Backend::reference
 BENCHMARK_CAPTURE(BM_channel_vm_program, sha256/optimized, 2, Backend::optimized)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_channel_vm_program, call/reference, 3, Backend::reference)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_channel_vm_program, call/optimized, 3, Backend::optimized)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_channel_vm_program, game/reference, 4, Backend::reference)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_channel_vm_program, game/optimized, 4, Backend::optimized)->Unit(benchmark::kMicrosecond);
