@@ -416,17 +416,9 @@ constexpr FraudProofType fault_type(OptimisticRollupError e) {
 // ---------------------------------------------------------------------------------------------
 // Signatures.
 
-template <class F>
-concept SignatureCheck = requires(const F& check, const Hash32& pubkey, const Hash32& digest, const Signature& sig) {
-  { check(pubkey, digest, sig) } -> std::same_as<bool>;
-};
-
-// BIP-340 over the 32-byte digest. spec: crypto_schnorr.md#verify
-struct Bip340Check {
-  constexpr bool operator()(const Hash32& pubkey, const Hash32& digest, const Signature& signature) const {
-    return bip340::verify(pubkey, digest, signature) == PrimitiveError::none;
-  }
-};
+// Signature checks: BIP-340 by default (l2/ref/schnorr.hpp).
+using bip340::SignatureCheck;
+using bip340::Bip340Check;
 
 // ---------------------------------------------------------------------------------------------
 // The transaction rules, once, over an account store. A store answers open(index) with the

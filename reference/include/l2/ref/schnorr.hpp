@@ -4,6 +4,7 @@
 // spec: crypto_schnorr.md
 #pragma once
 
+#include <concepts>
 #include <span>
 #include <string_view>
 
@@ -148,5 +149,20 @@ constexpr Hash32 secret_from_seed(std::span<const u8> seed, u32 index) {
     if (secp256k1::is_valid_secret_scalar(secp256k1::from_be_bytes(candidate))) return candidate;
   }
 }
+
+// A SignatureCheck answers: is `signature` the key holder's signature of `digest`? The mechanisms'
+// transitions take one as a parameter, so that static tests and the Z3 models can substitute
+// their own; BIP-340 is the default.
+template <class F>
+concept SignatureCheck = requires(const F& check, const Hash32& pubkey, const Hash32& digest, const Signature& sig) {
+  { check(pubkey, digest, sig) } -> std::same_as<bool>;
+};
+
+// BIP-340 over the 32-byte digest. spec: crypto_schnorr.md#verify
+struct Bip340Check {
+  constexpr bool operator()(const Hash32& pubkey, const Hash32& digest, const Signature& signature) const {
+    return verify(pubkey, digest, signature) == PrimitiveError::none;
+  }
+};
 
 }  // namespace l2::ref::bip340

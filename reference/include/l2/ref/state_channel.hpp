@@ -235,18 +235,9 @@ constexpr Hash32 state_root(const Adjudicator& adjudicator) {
 // ---------------------------------------------------------------------------------------------
 // Checks the transitions take as parameters.
 
-// A SignatureCheck answers: is `signature` the key holder's signature of `digest`?
-template <class F>
-concept SignatureCheck = requires(const F& check, const Hash32& pubkey, const Hash32& digest, const Signature& sig) {
-  { check(pubkey, digest, sig) } -> std::same_as<bool>;
-};
-
-// BIP-340 over the 32-byte digest. spec: crypto_schnorr.md#verify
-struct Bip340Check {
-  constexpr bool operator()(const Hash32& pubkey, const Hash32& digest, const Signature& signature) const {
-    return bip340::verify(pubkey, digest, signature) == PrimitiveError::none;
-  }
-};
+// Signature checks: BIP-340 by default (l2/ref/schnorr.hpp).
+using bip340::SignatureCheck;
+using bip340::Bip340Check;
 
 // The applications an adjudicator runs: the consensus application, and every deployed channel VM
 // program, run on each move with the deployment's move_gas_limit and the VM's default limits. A
