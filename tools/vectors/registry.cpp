@@ -15,7 +15,8 @@
   X(channel_factory)     \
   X(optimistic_rollup)   \
   X(channel_network)     \
-  X(state_channel)
+  X(state_channel)       \
+  X(channel_vm)
 
 namespace l2::vectors {
 
