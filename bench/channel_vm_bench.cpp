@@ -30,6 +30,7 @@
 #include "l2/opt/channel_vm.hpp"
 #include "l2/ref/bytes.hpp"
 #include "l2/ref/channel_vm.hpp"
+#include "l2/ref/channel_vm_assembler.hpp"
 #include "l2/ref/game_channel.hpp"
 #include "l2/ref/reflect.hpp"
 #include "l2/ref/state_channel.hpp"
@@ -47,50 +48,7 @@ using vm::Opcode;
 
 constexpr u64 gas_limit = 10'000'000;
 
-// A small assembler with labels (PUSH2 of a label's JUMPDEST position, patched at the end).
-struct Asm {
-  Bytes code;
-  std::vector<u64> label_at;
-  std::vector<std::pair<std::size_t, std::size_t>> fixups;
-
-  Asm& op(Opcode o) {
-    code.push_back(static_cast<u8>(o));
-    return *this;
-  }
-  Asm& raw(u8 byte) {
-    code.push_back(byte);
-    return *this;
-  }
-  Asm& push(u64 value) {
-    const Opcode o = value < 0x100 ? Opcode::push1 : value < 0x10000 ? Opcode::push2 : value < 0x100000000 ? Opcode::push4 : Opcode::push8;
-    const int bytes = static_cast<int>(vm::opcode_info(static_cast<u8>(o)).immediate_bytes);
-    op(o);
-    for (int i = bytes - 1; i >= 0; --i) raw(static_cast<u8>(value >> (8 * i)));
-    return *this;
-  }
-  Asm& dup(u8 i) { return op(Opcode::dup).raw(i); }
-  Asm& swap(u8 i) { return op(Opcode::swap).raw(i); }
-  std::size_t label() {
-    label_at.push_back(0);
-    return label_at.size() - 1;
-  }
-  Asm& bind(std::size_t l) {
-    label_at[l] = code.size();
-    return op(Opcode::jumpdest);
-  }
-  Asm& push_label(std::size_t l) {
-    op(Opcode::push2);
-    fixups.emplace_back(code.size(), l);
-    return raw(0).raw(0);
-  }
-  Bytes finish() {
-    for (const auto& [at, l] : fixups) {
-      code[at] = static_cast<u8>(label_at[l] >> 8);
-      code[at + 1] = static_cast<u8>(label_at[l]);
-    }
-    return code;
-  }
-};
+using Asm = vm::Assembler;
 
 // channel_vm.md#example-the-counter-application, as tests/unit/channel_vm_test.cpp assembles it.
 Bytes counter_app() {

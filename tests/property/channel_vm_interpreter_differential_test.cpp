@@ -32,6 +32,7 @@
 
 #include "l2/opt/channel_vm.hpp"
 #include "l2/ref/channel_vm.hpp"
+#include "l2/ref/channel_vm_assembler.hpp"
 #include "l2/ref/reflect.hpp"
 #include "l2/ref/state_channel.hpp"
 
@@ -59,57 +60,7 @@ constexpr int app_cases = 3000;
 
 // ---- building programs ---------------------------------------------------------------------------
 
-// A small assembler with forward labels: push_label writes a PUSH2 of the label's JUMPDEST position.
-struct Asm {
-  Bytes code;
-  std::vector<u64> label_at;
-  std::vector<std::pair<std::size_t, std::size_t>> fixups;  // (immediate position, label)
-
-  Asm& op(Opcode o) {
-    code.push_back(static_cast<u8>(o));
-    return *this;
-  }
-  Asm& raw(u8 byte) {
-    code.push_back(byte);
-    return *this;
-  }
-  Asm& push_n(Opcode o, u64 value, int bytes) {
-    op(o);
-    for (int i = bytes - 1; i >= 0; --i) raw(static_cast<u8>(value >> (8 * i)));
-    return *this;
-  }
-  // The shortest PUSH for the value.
-  Asm& push(u64 value) {
-    if (value < (u64{1} << 8)) return push_n(Opcode::push1, value, 1);
-    if (value < (u64{1} << 16)) return push_n(Opcode::push2, value, 2);
-    if (value < (u64{1} << 32)) return push_n(Opcode::push4, value, 4);
-    return push_n(Opcode::push8, value, 8);
-  }
-  Asm& dup(u8 i) { return op(Opcode::dup).raw(i); }
-  Asm& swap(u8 i) { return op(Opcode::swap).raw(i); }
-  Asm& store(u64 key) { return push(key).op(Opcode::sstore); }  // value -> ; storage[key] = value
-  std::size_t label() {
-    label_at.push_back(u64_max);
-    return label_at.size() - 1;
-  }
-  Asm& bind(std::size_t l) {
-    label_at[l] = code.size();
-    return op(Opcode::jumpdest);
-  }
-  Asm& push_label(std::size_t l) {
-    op(Opcode::push2);
-    fixups.emplace_back(code.size(), l);
-    return raw(0).raw(0);
-  }
-  Bytes finish() {
-    for (const auto& [at, l] : fixups) {
-      const u64 target = label_at[l] == u64_max ? 0xffff : label_at[l];
-      code[at] = static_cast<u8>(target >> 8);
-      code[at + 1] = static_cast<u8>(target);
-    }
-    return code;
-  }
-};
+using Asm = vm::Assembler;
 
 // The random choices a program, its move and its limits are built from: RapidCheck shrinks them
 // toward 0, which shrinks the program (a 0 picks the first, simplest option everywhere). Past the
@@ -322,7 +273,9 @@ Bytes instruction_stream(Choices& c) {
       } else if (o == Opcode::jumpdest) {
         a.op(o);
       } else if (info.immediate_bytes != 0) {
-        a.push_n(o, c.word(), static_cast<int>(info.immediate_bytes));
+        a.op(o);  // an immediate of random bytes
+        const u64 word = c.word();
+        for (u64 i = info.immediate_bytes; i-- > 0;) a.raw(static_cast<u8>(word >> (8 * i)));
       } else {
         a.op(o);
       }
@@ -560,24 +513,24 @@ Bytes counter_app() {
   Asm a;
   const std::size_t accept = a.label(), reject = a.label(), loop = a.label();
   a.op(Opcode::from_turn).push(1).op(Opcode::add).op(Opcode::to_turn).op(Opcode::eq).op(Opcode::iszero);
-  a.push_n(Opcode::push1, 84, 1).op(Opcode::jumpi);
-  a.op(Opcode::from_data_size).push(8).op(Opcode::eq).op(Opcode::iszero).push_n(Opcode::push1, 84, 1).op(Opcode::jumpi);
-  a.op(Opcode::to_data_size).push(8).op(Opcode::eq).op(Opcode::iszero).push_n(Opcode::push1, 84, 1).op(Opcode::jumpi);
+  a.push1(84).op(Opcode::jumpi);
+  a.op(Opcode::from_data_size).push(8).op(Opcode::eq).op(Opcode::iszero).push1(84).op(Opcode::jumpi);
+  a.op(Opcode::to_data_size).push(8).op(Opcode::eq).op(Opcode::iszero).push1(84).op(Opcode::jumpi);
   a.push(0).push(8).push(0).op(Opcode::from_data_copy).push(0).push(8).push(8).op(Opcode::to_data_copy);
   a.push(0).op(Opcode::mload).push(1).op(Opcode::add).push(8).op(Opcode::mload).op(Opcode::eq);
-  a.op(Opcode::iszero).push_n(Opcode::push1, 84, 1).op(Opcode::jumpi);
+  a.op(Opcode::iszero).push1(84).op(Opcode::jumpi);
   a.push(0);
   a.bind(loop).dup(0).op(Opcode::participants).op(Opcode::lt).op(Opcode::iszero);
-  a.push_n(Opcode::push1, 82, 1).op(Opcode::jumpi);
+  a.push1(82).op(Opcode::jumpi);
   a.dup(0).op(Opcode::from_outcome).dup(1).op(Opcode::to_outcome).op(Opcode::eq).op(Opcode::iszero);
-  a.push_n(Opcode::push1, 84, 1).op(Opcode::jumpi).push(1).op(Opcode::add).push_n(Opcode::push1, 56, 1).op(Opcode::jump);
+  a.push1(84).op(Opcode::jumpi).push(1).op(Opcode::add).push1(56).op(Opcode::jump);
   a.bind(accept).op(Opcode::accept);
   a.bind(reject).op(Opcode::reject);
   const Bytes code = a.finish();
   // The spec's positions: the loop at 56, ACCEPT's JUMPDEST at 82, REJECT's at 84, 86 bytes.
-  EXPECT_EQ(a.label_at[loop], 56u);
-  EXPECT_EQ(a.label_at[accept], 82u);
-  EXPECT_EQ(a.label_at[reject], 84u);
+  EXPECT_EQ(a.position(loop), 56u);
+  EXPECT_EQ(a.position(accept), 82u);
+  EXPECT_EQ(a.position(reject), 84u);
   EXPECT_EQ(code.size(), 86u);
   return code;
 }

@@ -5,10 +5,11 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <map>
 #include <set>
 #include <string>
+
+#include "l2/test/model_verdicts.hpp"
 
 namespace {
 
@@ -16,25 +17,10 @@ namespace model = l2::inv::channel_network;
 using l2::inv::Verdict;
 
 std::map<std::string, Verdict> verdicts(model::Weakening weakening) {
-  std::map<std::string, Verdict> out;
-  for (const l2::inv::Obligation& obligation : model::obligations(weakening)) {
-    const l2::inv::ObligationResult result = l2::inv::discharge(obligation, std::chrono::seconds(60));
-    out[obligation.invariant + "/" + obligation.transition] = result.verdict;
-    if (weakening == model::Weakening::none) {
-      EXPECT_EQ(result.verdict, Verdict::proved) << obligation.id() << ": " << result.reason << result.counterexample;
-    }
-  }
-  return out;
+  return l2::test::model_verdicts(model::obligations(weakening), weakening == model::Weakening::none);
 }
 
-std::set<std::string> refuted(const std::map<std::string, Verdict>& results) {
-  std::set<std::string> out;
-  for (const auto& [name, verdict] : results) {
-    EXPECT_NE(verdict, Verdict::unknown) << name;
-    if (verdict == Verdict::counterexample) out.insert(name);
-  }
-  return out;
-}
+using l2::test::refuted;
 
 TEST(ChannelNetworkModel, EveryObligationIsProvedWithASatisfiablePremise) {
   const auto results = verdicts(model::Weakening::none);

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "l2/ref/channel_vm.hpp"
+#include "l2/ref/channel_vm_assembler.hpp"
 #include "l2/ref/reflect.hpp"
 #include "l2/ref/state_channel.hpp"
 #include "l2/test/libsecp256k1_oracle.hpp"
@@ -50,31 +51,7 @@ constexpr u64 g_push = g_very_low;
 // memory_cost(w) = 3 w + floor(w^2 / 512), from channel_vm.md#gas.
 constexpr u64 mem(u64 words) { return 3 * words + words * words / 512; }
 
-// A tiny assembler: each method appends one instruction.
-struct Asm {
-  Bytes code;
-  Asm& op(Opcode o) {
-    code.push_back(static_cast<u8>(o));
-    return *this;
-  }
-  Asm& push_n(Opcode o, u64 value, int bytes) {
-    op(o);
-    for (int i = bytes - 1; i >= 0; --i) code.push_back(static_cast<u8>(value >> (8 * i)));
-    return *this;
-  }
-  Asm& push1(u64 v) { return push_n(Opcode::push1, v, 1); }
-  Asm& push2(u64 v) { return push_n(Opcode::push2, v, 2); }
-  Asm& push4(u64 v) { return push_n(Opcode::push4, v, 4); }
-  Asm& push8(u64 v) { return push_n(Opcode::push8, v, 8); }
-  Asm& dup(u8 i) { return op(Opcode::dup).raw(i); }
-  Asm& swap(u8 i) { return op(Opcode::swap).raw(i); }
-  Asm& raw(u8 byte) {
-    code.push_back(byte);
-    return *this;
-  }
-  Asm& store(u64 slot) { return push1(slot).op(Opcode::sstore); }  // value -> ; storage[slot] = value
-  u64 here() const { return code.size(); }
-};
+using Asm = vm::Assembler;
 
 // The channel the context opcodes read: three participants, a move from turn 5 to turn 6.
 struct Move {

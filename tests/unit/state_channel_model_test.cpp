@@ -5,10 +5,11 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <map>
 #include <set>
 #include <string>
+
+#include "l2/test/model_verdicts.hpp"
 
 namespace {
 
@@ -16,28 +17,10 @@ namespace model = l2::inv::state_channel;
 using l2::inv::Verdict;
 
 std::map<std::string, Verdict> verdicts(model::Weakening weakening) {
-  std::map<std::string, Verdict> out;
-  for (const l2::inv::Obligation& obligation : model::obligations(weakening)) {
-    const l2::inv::ObligationResult result = l2::inv::discharge(obligation, std::chrono::seconds(60));
-    const std::string name = obligation.invariant + "/" + obligation.transition;
-    EXPECT_FALSE(out.contains(name)) << name;
-    out[name] = result.verdict;
-    EXPECT_NE(result.verdict, Verdict::unknown) << obligation.id() << ": " << result.reason;
-    if (weakening == model::Weakening::none) {
-      EXPECT_EQ(result.verdict, Verdict::proved) << obligation.id() << ": " << result.reason << result.counterexample;
-    } else if (result.verdict == Verdict::counterexample) {
-      EXPECT_FALSE(result.counterexample.empty()) << obligation.id();
-    }
-  }
-  return out;
+  return l2::test::model_verdicts(model::obligations(weakening), weakening == model::Weakening::none);
 }
 
-std::set<std::string> refuted(const std::map<std::string, Verdict>& results) {
-  std::set<std::string> out;
-  for (const auto& [name, verdict] : results)
-    if (verdict == Verdict::counterexample) out.insert(name);
-  return out;
-}
+using l2::test::refuted;
 
 TEST(StateChannelModel, EveryObligationIsProvedWithASatisfiablePremise) {
   const auto results = verdicts(model::Weakening::none);

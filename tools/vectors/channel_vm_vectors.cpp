@@ -20,6 +20,7 @@
 #include "l2/inv/channel_vm_model.hpp"
 #include "l2/opt/channel_vm.hpp"
 #include "l2/ref/channel_vm.hpp"
+#include "l2/ref/channel_vm_assembler.hpp"
 #include "l2/vectors/typed_ops.hpp"
 
 namespace l2::vectors {
@@ -100,33 +101,10 @@ std::vector<OpHandler> ops() {
 constexpr u64 u64_max = ~u64{0};
 constexpr u64 plenty = 10'000'000;  // gas none of the bounded programs comes near
 
-// A tiny assembler: each method appends one instruction.
-struct Asm {
-  Bytes code;
-  Asm& op(Opcode o) {
-    code.push_back(static_cast<u8>(o));
-    return *this;
-  }
-  Asm& push_n(Opcode o, u64 value, int bytes) {
-    op(o);
-    for (int i = bytes - 1; i >= 0; --i) code.push_back(static_cast<u8>(value >> (8 * i)));
-    return *this;
-  }
-  Asm& push1(u64 v) { return push_n(Opcode::push1, v, 1); }
-  Asm& push2(u64 v) { return push_n(Opcode::push2, v, 2); }
-  Asm& push4(u64 v) { return push_n(Opcode::push4, v, 4); }
-  Asm& push8(u64 v) { return push_n(Opcode::push8, v, 8); }
-  Asm& dup(u8 i) { return op(Opcode::dup).raw(i); }
-  Asm& swap(u8 i) { return op(Opcode::swap).raw(i); }
-  Asm& raw(u8 byte) {
-    code.push_back(byte);
-    return *this;
-  }
-  Asm& store(u64 slot) { return push1(slot).op(Opcode::sstore); }  // value -> ; storage[slot] = value
-  // value -> ; storage[slot] = value + 1000, so that a 0 shows too.
+// The channel VM assembler, with one shorthand of the vectors: value -> ; storage[slot] = value +
+// 1000, so that a 0 shows too.
+struct Asm : vm::BasicAssembler<Asm> {
   Asm& show(u64 slot) { return push2(1000).op(Opcode::add).store(slot); }
-  Asm& accept() { return op(Opcode::accept); }
-  u64 here() const { return code.size(); }
 };
 
 // The counter application of channel_vm.md#example-the-counter-application (86 bytes).

@@ -23,6 +23,7 @@
 
 #include "l2/ref/bytes.hpp"
 #include "l2/ref/channel_vm.hpp"
+#include "l2/ref/channel_vm_assembler.hpp"
 #include "l2/ref/checked.hpp"
 #include "l2/ref/encoding.hpp"
 #include "l2/ref/error_table.hpp"
@@ -353,59 +354,6 @@ constexpr Hash32 compute_state_hash(const VariablePart& state) { return tagged_h
 
 namespace program_detail {
 
-using channel_vm::Opcode;
-
-enum class Label : u8 { commit, reveal, resolve, a_wins, b_wins, finish, reject, accept, count };
-
-// Emits instructions; a jump target is a PUSH2 of a label, patched by finish().
-struct Assembler {
-  Bytes code;
-  std::array<u64, static_cast<std::size_t>(Label::count)> placed{};
-  std::vector<std::pair<u64, Label>> uses;  // (position of a PUSH2 immediate, its label)
-
-  constexpr Assembler& op(Opcode o) {
-    code.push_back(static_cast<u8>(o));
-    return *this;
-  }
-  constexpr Assembler& push(Opcode o, u64 value, u64 bytes) {
-    op(o);
-    for (u64 i = bytes; i-- > 0;) code.push_back(static_cast<u8>(value >> (8 * i)));
-    return *this;
-  }
-  constexpr Assembler& push1(u64 value) {
-    L2_VERIFY_CHECK(value < 0x100);
-    return push(Opcode::push1, value, 1);
-  }
-  constexpr Assembler& push2(u64 value) {
-    L2_VERIFY_CHECK(value < 0x10000);
-    return push(Opcode::push2, value, 2);
-  }
-  constexpr Assembler& push8(u64 value) { return push(Opcode::push8, value, 8); }
-  constexpr Assembler& dup(u8 depth) {
-    op(Opcode::dup);
-    code.push_back(depth);
-    return *this;
-  }
-  constexpr Assembler& target(Label label) {  // PUSH2 label
-    uses.emplace_back(code.size() + 1, label);
-    return push(Opcode::push2, 0, 2);
-  }
-  constexpr Assembler& jump_if(Label label) { return target(label).op(Opcode::jumpi); }  // cond -> ; jump when cond != 0
-  constexpr Assembler& jump(Label label) { return target(label).op(Opcode::jump); }
-  constexpr Assembler& place(Label label) {  // JUMPDEST, the label's target
-    placed[static_cast<std::size_t>(label)] = code.size();
-    return op(Opcode::jumpdest);
-  }
-  constexpr Bytes finish() {
-    for (const auto& [at, label] : uses) {
-      const u64 pc = placed[static_cast<std::size_t>(label)];
-      code[at] = static_cast<u8>(pc >> 8);
-      code[at + 1] = static_cast<u8>(pc);
-    }
-    return code;
-  }
-};
-
 // Memory: the copies of from's and to's app_data, the expected next app_data, the commitment's
 // preimage and its digest. Copies are 208 bytes (26 words); bytes 203..207 read 0 in every copy.
 inline constexpr u64 mem_from = 0;
@@ -430,46 +378,47 @@ constexpr std::array<u64, 4> commit_tag_words() {
 // The game as channel VM bytecode; valid_move's verdict on every move, the listing of
 // game_channel.md#listing. Every path that accepts reads outcome entries 0 and 1 of both states.
 constexpr Bytes game_program() {
-  using program_detail::Label;
   using channel_vm::Opcode;
   namespace m = program_detail;
   constexpr u64 F = m::mem_from, T = m::mem_to, E = m::mem_expected, H = m::mem_preimage, D = m::mem_digest;
-  m::Assembler a;
+  channel_vm::Assembler a;
+  const auto commit = a.label(), reveal = a.label(), resolve = a.label(), a_wins = a.label(), b_wins = a.label(),
+             finish = a.label(), reject = a.label(), accept = a.label();
 
   // GC-MOVE-1: two participants.
-  a.op(Opcode::participants).push1(2).op(Opcode::eq).op(Opcode::iszero).jump_if(Label::reject);
+  a.op(Opcode::participants).push1(2).op(Opcode::eq).op(Opcode::iszero).jump_if(reject);
   // GC-MOVE-2: to.turn = from.turn + 1 (the ADD faults at 2^64 - 1).
   a.op(Opcode::from_turn).push1(1).op(Opcode::add).op(Opcode::to_turn).op(Opcode::eq).op(Opcode::iszero);
-  a.jump_if(Label::reject);
+  a.jump_if(reject);
   // GC-MOVE-3: both app_data are 203 bytes.
-  a.op(Opcode::from_data_size).push1(game_data_bytes).op(Opcode::eq).op(Opcode::iszero).jump_if(Label::reject);
-  a.op(Opcode::to_data_size).push1(game_data_bytes).op(Opcode::eq).op(Opcode::iszero).jump_if(Label::reject);
+  a.op(Opcode::from_data_size).push1(game_data_bytes).op(Opcode::eq).op(Opcode::iszero).jump_if(reject);
+  a.op(Opcode::to_data_size).push1(game_data_bytes).op(Opcode::eq).op(Opcode::iszero).jump_if(reject);
   // GC-MOVE-4: outcome[1] of both states exists (reading it faults otherwise).
   a.push1(player_b).op(Opcode::from_outcome).op(Opcode::pop).push1(player_b).op(Opcode::to_outcome).op(Opcode::pop);
   // GC-MOVE-5: from is not final.
-  a.op(Opcode::from_final).jump_if(Label::reject);
+  a.op(Opcode::from_final).jump_if(reject);
   // F <- from.app_data, T <- to.app_data, E <- from.app_data (source length destination).
   a.push1(0).push1(m::copy_bytes).push1(F).op(Opcode::from_data_copy);
   a.push1(0).push1(m::copy_bytes).push1(T).op(Opcode::to_data_copy);
   a.push1(0).push1(m::copy_bytes).push2(E).op(Opcode::from_data_copy);
   // GC-MOVE-6: phase <= 3 and round < rounds.
-  a.push1(F + offset_phase).op(Opcode::mload8).push1(3).op(Opcode::gt).jump_if(Label::reject);
+  a.push1(F + offset_phase).op(Opcode::mload8).push1(3).op(Opcode::gt).jump_if(reject);
   a.push1(F + offset_round).op(Opcode::mload).push1(F + offset_rounds).op(Opcode::mload).op(Opcode::lt);
-  a.op(Opcode::iszero).jump_if(Label::reject);
+  a.op(Opcode::iszero).jump_if(reject);
   // GC-MOVE-7: MOVER = (phase AND 1) XOR 1.
   a.push1(F + offset_phase).op(Opcode::mload8).push1(1).op(Opcode::bit_and).push1(1).op(Opcode::bit_xor);
-  a.op(Opcode::mover).op(Opcode::eq).op(Opcode::iszero).jump_if(Label::reject);
+  a.op(Opcode::mover).op(Opcode::eq).op(Opcode::iszero).jump_if(reject);
   // Phases 0 and 1 commit, 2 and 3 reveal.
-  a.push1(F + offset_phase).op(Opcode::mload8).push1(2).op(Opcode::lt).jump_if(Label::commit);
-  a.jump(Label::reveal);
+  a.push1(F + offset_phase).op(Opcode::mload8).push1(2).op(Opcode::lt).jump_if(commit);
+  a.jump(reveal);
 
   // ---- commit: stack [] ----
-  a.place(Label::commit);
+  a.bind(commit);
   // GC-COMMIT-1: outcome[0] >= stake and outcome[1] >= stake.
   a.push1(player_a).op(Opcode::from_outcome).push1(F + offset_stake).op(Opcode::mload).op(Opcode::lt);
-  a.jump_if(Label::reject);
+  a.jump_if(reject);
   a.push1(player_b).op(Opcode::from_outcome).push1(F + offset_stake).op(Opcode::mload).op(Opcode::lt);
-  a.jump_if(Label::reject);
+  a.jump_if(reject);
   // E.commitments[mover] <- T.commitments[mover]: c = 72 + 32 * MOVER, then four words.
   a.op(Opcode::mover).push1(32).op(Opcode::mul).push1(offset_commitments).op(Opcode::add);
   for (u64 k = 0; k < 4; ++k) {
@@ -484,14 +433,14 @@ constexpr Bytes game_program() {
   a.push1(F + offset_phase).op(Opcode::mload8).op(Opcode::mul).op(Opcode::add);
   a.push1(player_b).op(Opcode::from_outcome).push1(F + offset_stake).op(Opcode::mload);
   a.push1(F + offset_phase).op(Opcode::mload8).op(Opcode::mul).op(Opcode::sub);
-  a.jump(Label::finish);
+  a.jump(finish);
 
   // ---- reveal: stack [] ----
-  a.place(Label::reveal);
+  a.bind(reveal);
   // The move m = T.moves[MOVER]; GC-REVEAL-1: 1 <= m <= 3.
   a.op(Opcode::mover).push2(T + offset_moves).op(Opcode::add).op(Opcode::mload8);
-  a.dup(0).op(Opcode::iszero).jump_if(Label::reject);
-  a.dup(0).push1(3).op(Opcode::gt).jump_if(Label::reject);
+  a.dup(0).op(Opcode::iszero).jump_if(reject);
+  a.dup(0).push1(3).op(Opcode::gt).jump_if(reject);
   // The preimage at H: SHA256(tag) twice, game_id, round, player, move, salt (138 bytes).
   const std::array<u64, 4> tag_words = m::commit_tag_words();
   for (u64 k = 0; k < 4; ++k) {
@@ -517,20 +466,20 @@ constexpr Bytes game_program() {
     a.dup(1).push1(F + 8 * k).op(Opcode::add).op(Opcode::mload).push2(D + 8 * k).op(Opcode::mload);
     a.op(Opcode::bit_xor).op(Opcode::bit_or);
   }
-  a.jump_if(Label::reject).op(Opcode::pop);
+  a.jump_if(reject).op(Opcode::pop);
   // E.moves[MOVER] <- m.
   a.dup(0).op(Opcode::mover).push2(E + offset_moves).op(Opcode::add).op(Opcode::mstore8);
-  a.push1(F + offset_phase).op(Opcode::mload8).push1(phase_reveal_a).op(Opcode::eq).jump_if(Label::resolve);
+  a.push1(F + offset_phase).op(Opcode::mload8).push1(phase_reveal_a).op(Opcode::eq).jump_if(resolve);
   // Phase 2 (B revealed): E.phase <- 3, outcome (a - 2 stake, b + 2 stake).
   a.op(Opcode::pop).push1(phase_reveal_a).push2(E + offset_phase).op(Opcode::mstore8);
   a.push1(player_a).op(Opcode::from_outcome).push1(F + offset_stake).op(Opcode::mload).push1(2).op(Opcode::mul);
   a.op(Opcode::sub);
   a.push1(player_b).op(Opcode::from_outcome).push1(F + offset_stake).op(Opcode::mload).push1(2).op(Opcode::mul);
   a.op(Opcode::add);
-  a.jump(Label::finish);
+  a.jump(finish);
 
   // ---- resolve (phase 3, A revealed): stack [m] ----
-  a.place(Label::resolve);
+  a.bind(resolve);
   // d = (m + 3 - (move_b mod 3)) mod 3.
   a.push1(3).op(Opcode::add).push1(F + offset_moves + player_b).op(Opcode::mload8).push1(3).op(Opcode::mod);
   a.op(Opcode::sub).push1(3).op(Opcode::mod);
@@ -538,42 +487,42 @@ constexpr Bytes game_program() {
   a.push1(F + offset_round).op(Opcode::mload).push1(1).op(Opcode::add).dup(0).push2(E + offset_round).op(Opcode::mstore);
   a.push1(F + offset_rounds).op(Opcode::mload).op(Opcode::eq).push1(phase_done).op(Opcode::mul);
   a.push2(E + offset_phase).op(Opcode::mstore8);
-  a.dup(0).push1(result_a_wins).op(Opcode::eq).jump_if(Label::a_wins);
-  a.dup(0).push1(result_b_wins).op(Opcode::eq).jump_if(Label::b_wins);
+  a.dup(0).push1(result_a_wins).op(Opcode::eq).jump_if(a_wins);
+  a.dup(0).push1(result_b_wins).op(Opcode::eq).jump_if(b_wins);
   // A draw: outcome (a + stake, b - stake).
   a.op(Opcode::pop);
   a.push1(player_a).op(Opcode::from_outcome).push1(F + offset_stake).op(Opcode::mload).op(Opcode::add);
   a.push1(player_b).op(Opcode::from_outcome).push1(F + offset_stake).op(Opcode::mload).op(Opcode::sub);
-  a.jump(Label::finish);
+  a.jump(finish);
   // A wins: wins[0] + 1 (the ADD faults at 2^64 - 1), outcome (a + 2 stake, b - 2 stake).
-  a.place(Label::a_wins).op(Opcode::pop);
+  a.bind(a_wins).op(Opcode::pop);
   a.push1(F + offset_wins).op(Opcode::mload).push1(1).op(Opcode::add).push2(E + offset_wins).op(Opcode::mstore);
   a.push1(player_a).op(Opcode::from_outcome).push1(F + offset_stake).op(Opcode::mload).push1(2).op(Opcode::mul);
   a.op(Opcode::add);
   a.push1(player_b).op(Opcode::from_outcome).push1(F + offset_stake).op(Opcode::mload).push1(2).op(Opcode::mul);
   a.op(Opcode::sub);
-  a.jump(Label::finish);
+  a.jump(finish);
   // B wins: wins[1] + 1, outcome (a, b): A's provisional loss stands.
-  a.place(Label::b_wins).op(Opcode::pop);
+  a.bind(b_wins).op(Opcode::pop);
   a.push1(F + offset_wins + 8).op(Opcode::mload).push1(1).op(Opcode::add).push2(E + offset_wins + 8).op(Opcode::mstore);
   a.push1(player_a).op(Opcode::from_outcome).push1(player_b).op(Opcode::from_outcome);
 
   // ---- finish: stack [expected a, expected b] ----
-  a.place(Label::finish);
+  a.bind(finish);
   // GC-NEXT-2: to.outcome[1] and to.outcome[0] are the expected amounts.
-  a.push1(player_b).op(Opcode::to_outcome).op(Opcode::eq).op(Opcode::iszero).jump_if(Label::reject);
-  a.push1(player_a).op(Opcode::to_outcome).op(Opcode::eq).op(Opcode::iszero).jump_if(Label::reject);
+  a.push1(player_b).op(Opcode::to_outcome).op(Opcode::eq).op(Opcode::iszero).jump_if(reject);
+  a.push1(player_a).op(Opcode::to_outcome).op(Opcode::eq).op(Opcode::iszero).jump_if(reject);
   // GC-NEXT-1: E = T, word by word: OR of the 26 words' XORs is 0.
   a.push1(0);
   for (u64 k = 0; k < m::copy_bytes / 8; ++k) {
     a.push2(E + 8 * k).op(Opcode::mload).push2(T + 8 * k).op(Opcode::mload).op(Opcode::bit_xor).op(Opcode::bit_or);
   }
-  a.jump_if(Label::reject);
+  a.jump_if(reject);
   // GC-NEXT-3: to.is_final only when E.phase = 4.
-  a.op(Opcode::to_final).op(Opcode::iszero).jump_if(Label::accept);
-  a.push2(E + offset_phase).op(Opcode::mload8).push1(phase_done).op(Opcode::eq).jump_if(Label::accept);
-  a.place(Label::reject).op(Opcode::reject);
-  a.place(Label::accept).op(Opcode::accept);
+  a.op(Opcode::to_final).op(Opcode::iszero).jump_if(accept);
+  a.push2(E + offset_phase).op(Opcode::mload8).push1(phase_done).op(Opcode::eq).jump_if(accept);
+  a.bind(reject).op(Opcode::reject);
+  a.bind(accept).op(Opcode::accept);
   return a.finish();
 }
 
