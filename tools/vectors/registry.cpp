@@ -16,7 +16,8 @@
   X(optimistic_rollup)   \
   X(channel_network)     \
   X(state_channel)       \
-  X(channel_vm)
+  X(channel_vm)          \
+  X(game_channel)
 
 namespace l2::vectors {
 
