@@ -17,7 +17,8 @@
   X(channel_network)     \
   X(state_channel)       \
   X(channel_vm)          \
-  X(game_channel)
+  X(game_channel)        \
+  X(dex_channel)
 
 namespace l2::vectors {
 
