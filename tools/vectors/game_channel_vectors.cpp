@@ -20,6 +20,7 @@
 #include <boost/hana/define_struct.hpp>
 
 #include "l2/codec/json.hpp"
+#include "l2/inv/game_channel_model.hpp"
 #include "l2/opt/channel_vm.hpp"
 #include "l2/ref/channel_vm.hpp"
 #include "l2/ref/game_channel.hpp"
@@ -535,6 +536,11 @@ void check_move_cases(Cases& c) {
     const VariablePart from = changed_game(s.opening(), [](GameState& g) { g.phase = 5; });
     return Move{s.fixed, from, apply(s.opening(), s.commit(b, 0, rock))};
   });
+  c.move(S, "invalid_phase_4_in_round_0", "from's phase is 4 (done) in round 0 of 3: the phase alone ends the game",
+         {"GC-MOVE-6"}, [](const Scenario& s) {
+           const VariablePart from = changed_game(s.opening(), [](GameState& g) { g.phase = gc::phase_done; });
+           return Move{s.fixed, from, apply(s.opening(), s.commit(b, 0, rock))};
+         });
   c.move(S, "invalid_round_equals_rounds_in_phase_0", "from's round is 3 of 3 with phase 0", {"GC-MOVE-6"},
          [](const Scenario& s) {
            const VariablePart from = changed_game(s.opening(), [](GameState& g) { g.round = 3; });
@@ -833,6 +839,16 @@ void execute_cases(Cases& c) {
            actions.push_back(s.commit(b, 1, rock));
            return std::pair{s.opening(1), actions};
          });
+  c.game(S, "invalid_phase_4_in_round_0", "B commits on a state of phase 4 (done) in round 0 of 3", {"GC-MOVE-6"},
+         [](const Scenario& s) {
+           const VariablePart pre = changed_game(s.opening(), [](GameState& g) { g.phase = gc::phase_done; });
+           return std::pair{pre, std::vector<GameAction>{s.commit(b, 0, rock)}};
+         });
+  c.game(S, "invalid_round_equals_rounds_in_phase_0", "B commits on a state of round 3 of 3 in phase 0",
+         {"GC-MOVE-6"}, [](const Scenario& s) {
+           const VariablePart pre = changed_game(s.opening(), [](GameState& g) { g.round = 3; });
+           return std::pair{pre, std::vector<GameAction>{s.commit(b, 0, rock)}};
+         });
   for (const std::size_t size : {std::size_t{202}, std::size_t{204}}) {
     c.game(S, "invalid_app_data_" + std::to_string(size) + "_bytes",
            "B commits on a state whose app_data is " + std::to_string(size) + " bytes", {"GC-MOVE-3"},
@@ -897,6 +913,32 @@ void execute_cases(Cases& c) {
   c.game(S, "invalid_outcome_past_u64_max", "A commits on a state whose outcome is (2^64 - 10, 10), stake 10",
          {"GC-NEXT-2"}, [](const Scenario& s) {
            VariablePart pre = apply(s.opening(), s.commit(b, 0, rock));
+           pre.outcome = {u64_max - stake + 1, stake};
+           return std::pair{pre, std::vector<GameAction>{s.commit(a, 0, paper)}};
+         });
+  // execute's own checks come before check_game_move's: at turn 2^64 - 1, whose successor GC-MOVE-2
+  // refuses, each of them still names its own rule.
+  c.game(S, "invalid_outcome_one_entry_at_turn_u64_max",
+         "B commits on a state of turn 2^64 - 1 whose outcome has A's entry only: GC-MOVE-4 comes first",
+         {"GC-MOVE-4"}, [](const Scenario& s) {
+           VariablePart pre = s.opening();
+           pre.turn = u64_max;
+           pre.outcome.pop_back();
+           return std::pair{pre, std::vector<GameAction>{s.commit(b, 0, rock)}};
+         });
+  c.game(S, "invalid_wins_past_u64_max_at_turn_u64_max",
+         "A wins on a state of turn 2^64 - 1 whose wins[0] is 2^64 - 1: GC-NEXT-1 comes first", {"GC-NEXT-1"},
+         [](const Scenario& s) {
+           VariablePart pre =
+               changed_game(round_states(s, s.opening(), paper, rock)[3], [](GameState& g) { g.wins[a] = u64_max; });
+           pre.turn = u64_max;
+           return std::pair{pre, std::vector<GameAction>{s.reveal(a, 0, paper)}};
+         });
+  c.game(S, "invalid_outcome_past_u64_max_at_turn_u64_max",
+         "A commits on a state of turn 2^64 - 1 whose outcome is (2^64 - 10, 10), stake 10: GC-NEXT-2 comes first",
+         {"GC-NEXT-2"}, [](const Scenario& s) {
+           VariablePart pre = apply(s.opening(), s.commit(b, 0, rock));
+           pre.turn = u64_max;
            pre.outcome = {u64_max - stake + 1, stake};
            return std::pair{pre, std::vector<GameAction>{s.commit(a, 0, paper)}};
          });
@@ -1174,6 +1216,7 @@ Mechanism game_channel_mechanism() {
   mechanism.name = std::string(game_channel_vectors::mechanism_name);
   mechanism.ops = game_channel_vectors::ops();
   mechanism.cases = game_channel_vectors::all_cases;
+  mechanism.model = inv::game_channel::registry_entry;
   mechanism.shared_states = [](Profile) {
     return std::vector<SharedState>{};
   };
