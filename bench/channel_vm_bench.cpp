@@ -19,18 +19,25 @@
 // BM_channel_vm_program/<program>/<backend> show where the mix's time goes.
 //   game:     the game channel's bytecode (game_channel.md) judging A's reveal that wins round 0 of
 //             two: the commitment check (one SHA256 over 138 bytes), the round result and the
-//             outcome transfer. The AMM swap in bytecode joins the mix when the DEX's bytecode exists.
+//             outcome transfer;
+//   amm_swap: the DEX channel's bytecode (dex_channel.md#the-bytecode) judging a swap of A for B
+//             against a funded pool beside a book of four orders: its decoding, the 192-bit check of
+//             get_amount_out in 32-bit limbs, the field-by-field comparison and the claims.
 #include <benchmark/benchmark.h>
 
 #include <array>
 #include <cstddef>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "l2/opt/channel_vm.hpp"
 #include "l2/ref/bytes.hpp"
 #include "l2/ref/channel_vm.hpp"
 #include "l2/ref/channel_vm_assembler.hpp"
+#include "l2/ref/dex_channel.hpp"
+#include "l2/ref/dex_channel_program.hpp"
 #include "l2/ref/game_channel.hpp"
 #include "l2/ref/reflect.hpp"
 #include "l2/ref/state_channel.hpp"
@@ -198,6 +205,46 @@ const Move& game_move() {
   return m;
 }
 
+// A swap of 10^6 A for B with min_out at the quote, by participant 1 at turn 7 of a two-party DEX
+// channel (fee 30 bps, lot_b 10) whose pool holds 10^9 A and 2 * 10^9 B and whose book rests four
+// orders: the DEX's bytecode (dex_channel.md#the-bytecode) judging it. Every state is made by the
+// native make_move, so the move is valid natively; the mix checks that both interpreters accept it.
+const Move& amm_swap_move() {
+  namespace dx = l2::ref::dex_channel;
+  static const Move m = [] {
+    Move made{};
+    made.fixed.chain_id = 1;
+    made.fixed.participants = {Hash32{0xa1}, Hash32{0xb2}};
+    made.fixed.challenge_duration = 100;
+    made.fixed.app_definition = dx::dex_vm_app_definition();
+    constexpr u64 funds = 1'000'000'000'000;
+    l2::ref::state_channel::VariablePart state = dx::opening_state(30, 10, {{funds, funds, 0}, {funds, funds, 0}});
+    const auto apply = [&](const dx::DexAction& action) {
+      const auto next = dx::make_move(made.fixed, state, action);
+      if (!next.ok()) throw std::logic_error("the DEX channel of the mix refuses a move");
+      state = next.value();
+    };
+    dx::DexAction add{};
+    add.add_liquidity = dx::AddLiquidity{1'000'000'000, 2'000'000'000, 0};
+    apply(add);  // turn 1, participant 1 creates the pool
+    for (const auto& [side, price] : {std::pair{dx::OrderSide::buy, u64{18}}, std::pair{dx::OrderSide::sell, u64{22}},
+                                      std::pair{dx::OrderSide::buy, u64{17}}, std::pair{dx::OrderSide::sell, u64{23}}}) {
+      dx::DexAction place{};
+      place.place_order = dx::PlaceOrder{side, price, 5};
+      apply(place);  // turns 2 to 5
+    }
+    apply(dx::DexAction{});  // turn 6, a pass
+    made.from = state;
+    const u64 quote = dx::get_amount_out(1'000'000, 1'000'000'000, 2'000'000'000, 30);
+    dx::DexAction swap{};
+    swap.swap_exact_in = dx::SwapExactIn{dx::SwapDirection::a_to_b, 1'000'000, quote, made.from.turn + 1};
+    apply(swap);  // turn 7, participant 1
+    made.to = state;
+    return made;
+  }();
+  return m;
+}
+
 struct Prepared {
   std::string name;
   const Move* move = nullptr;
@@ -216,11 +263,12 @@ const std::vector<Prepared>& mix(std::string& error) {
       Bytes code;
       const Move* move;
     };
-    const std::array<Source, 5> sources = {{{"counter", counter_app(), &move()},
+    const std::array<Source, 6> sources = {{{"counter", counter_app(), &move()},
                                             {"loop", loop_program(), &move()},
                                             {"sha256", sha256_program(), &move()},
                                             {"call", call_program(), &move()},
-                                            {"game", l2::ref::game_channel::game_program(), &game_move()}}};
+                                            {"game", l2::ref::game_channel::game_program(), &game_move()},
+                                            {"amm_swap", l2::ref::dex_channel::dex_program(), &amm_swap_move()}}};
     if (l2::ref::game_channel::check_game_move(game_move().from, game_move().to) != l2::GameChannelError::none) {
       failure = "the game move is not valid natively";
       return std::vector<Prepared>{};
@@ -312,3 +360,5 @@ BENCHMARK_CAPTURE(BM_channel_vm_program, call/reference, 3, Backend::reference)-
 BENCHMARK_CAPTURE(BM_channel_vm_program, call/optimized, 3, Backend::optimized)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_channel_vm_program, game/reference, 4, Backend::reference)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_channel_vm_program, game/optimized, 4, Backend::optimized)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_channel_vm_program, amm_swap/reference, 5, Backend::reference)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_channel_vm_program, amm_swap/optimized, 5, Backend::optimized)->Unit(benchmark::kMicrosecond);

@@ -10,6 +10,7 @@
 // block, and the checked mode finds which fault the reference reports.
 // spec: channel_vm.md#run
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 #include "l2/opt/channel_vm.hpp"
@@ -39,7 +40,7 @@ namespace {
   X(from_outcome) X(to_outcome) X(from_data_size) X(to_data_size) X(from_data_copy) X(to_data_copy)     \
   X(push_add) X(push_sub) X(push_mul) X(push_div) X(push_mod) X(push_lt) X(push_gt) X(push_eq)          \
   X(push_bit_and) X(push_bit_or) X(push_bit_xor) X(push_shl) X(push_shr) X(push_jump) X(push_jumpi)      \
-  X(push_call)
+  X(push_call) X(push_mload) X(push_mstore) X(push_mload8) X(push_mstore8)
 
 #define L2_CHANNEL_VM_HANDLER_ENUMERATOR(name) h_##name,
 enum Handler : u8 { L2_CHANNEL_VM_HANDLERS(L2_CHANNEL_VM_HANDLER_ENUMERATOR) handler_count };
@@ -138,6 +139,10 @@ constexpr Handler fused_with_push(Handler next) {
     case h_jump: return h_push_jump;
     case h_jumpi: return h_push_jumpi;
     case h_call: return h_push_call;
+    case h_mload: return h_push_mload;
+    case h_mstore: return h_push_mstore;
+    case h_mload8: return h_push_mload8;
+    case h_mstore8: return h_push_mstore8;
     default: return h_push;
   }
 }
@@ -189,14 +194,28 @@ inline bool mul_overflows(u64 a, u64 b, u64& result) {
 #endif
 }
 
+// Big-endian words as one 8-byte move and a byte swap: the byte loop compiled to eight loads and
+// shifts at -O2, a quarter of the time of a program that reads its data word by word (the DEX's).
+inline u64 to_big_endian(u64 value) {
+  if constexpr (std::endian::native == std::endian::big) return value;
+#if defined(__GNUC__) || defined(__clang__)
+  return __builtin_bswap64(value);
+#else
+  u64 swapped = 0;
+  for (int i = 0; i < 8; ++i) swapped = (swapped << 8) | ((value >> (8 * i)) & 0xff);
+  return swapped;
+#endif
+}
+
 inline u64 load_be64(const u8* p) {
   u64 value = 0;
-  for (int i = 0; i < 8; ++i) value = (value << 8) | p[i];
-  return value;
+  std::memcpy(&value, p, sizeof value);
+  return to_big_endian(value);
 }
 
 inline void store_be64(u8* p, u64 value) {
-  for (int i = 0; i < 8; ++i) p[i] = static_cast<u8>(value >> (56 - 8 * i));
+  value = to_big_endian(value);
+  std::memcpy(p, &value, sizeof value);
 }
 
 // mem[destination + k] = data[source + k] for k < length, 0 past data's end.
@@ -801,6 +820,49 @@ dispatch:
       if (static_cast<u64>(rsp - calls_base) >= max_calls) L2_VM_FAULT(call_depth);  // VM-RUN-9
       *rsp++ = ip + 2;
       ip = base + ip->arg;
+      L2_VM_DISPATCH();
+    }
+    // A PUSH of a memory offset and the access: when the range lies in memory already grown, the
+    // access has no memory gas and cannot fault, so the pair runs as one. Otherwise the PUSH runs
+    // alone and the access's own handler decides growth, gas and VM-RUN-4.
+    L2_VM_TARGET(push_mload) {
+      const u64 offset = ip->immediate;
+      if (mem_size < 8 || offset > mem_size - 8) {
+        *sp++ = offset;
+        L2_VM_NEXT();
+      }
+      *sp++ = load_be64(mem + offset);
+      ip += 2;
+      L2_VM_DISPATCH();
+    }
+    L2_VM_TARGET(push_mstore) {
+      const u64 offset = ip->immediate;
+      if (mem_size < 8 || offset > mem_size - 8) {
+        *sp++ = offset;
+        L2_VM_NEXT();
+      }
+      store_be64(mem + offset, *--sp);
+      ip += 2;
+      L2_VM_DISPATCH();
+    }
+    L2_VM_TARGET(push_mload8) {
+      const u64 offset = ip->immediate;
+      if (offset >= mem_size) {
+        *sp++ = offset;
+        L2_VM_NEXT();
+      }
+      *sp++ = mem[offset];
+      ip += 2;
+      L2_VM_DISPATCH();
+    }
+    L2_VM_TARGET(push_mstore8) {
+      const u64 offset = ip->immediate;
+      if (offset >= mem_size) {
+        *sp++ = offset;
+        L2_VM_NEXT();
+      }
+      mem[offset] = static_cast<u8>(*--sp);
+      ip += 2;
       L2_VM_DISPATCH();
     }
     case handler_count:
