@@ -702,6 +702,18 @@ void add_cases(Cases& c) {
         with(make_rules, add_rules), t, pooled(), add(1000, 5000));
   c.act(S, "router_takes_a_from_b", "(5000, 1000) into (100000, 100000): b* = 5000 > 1000, so a = quote(1000) = 1000",
         with(make_rules, add_rules), t, pooled(), add(5000, 1000));
+  c.act(
+      S, "router_quote_exactly_amount_b",
+      "(1000, 1000) into (100000, 100003): b* = floor(1000 * 100003 / 100000) = 1000 = amount_b, so both "
+      "amounts are used whole (the quote of a from b would be 999); 999 shares minted",
+      with(make_rules, add_rules), t,
+      [] {
+        DexState s = pooled();
+        s.reserve_b = 100003;
+        s.positions[0].balance_b -= 3;
+        return s;
+      }(),
+      add(1000, 1000));
   // DX-ADD-5.
   c.act(S, "min_shares_exactly_met", "(1000, 1000) mints 1000 with min_shares 1000", with(make_rules, add_rules), t,
         pooled(), add(1000, 1000, 1000));
@@ -807,6 +819,17 @@ void swap_cases(Cases& c) {
         return s;
       }(),
       swap(a_to_b, 100));
+  c.act(
+      S, "exact_output_at_fee_0",
+      "100000 A into (100000, 100000) at fee 0: exactly 50000 B, a quotient with no remainder (the long "
+      "division meets a remainder equal to the divisor)",
+      with(make_rules, swap_rules), t,
+      [] {
+        DexState s = pooled();
+        s.fee_bps = 0;
+        return s;
+      }(),
+      swap(a_to_b, 100000));
   // DX-SWAP-4, both directions.
   c.act(S, "whole_balance_a", "participant 1 swaps its whole 1000000 A", with(make_rules, swap_rules), t, pooled(),
         swap(a_to_b, million));
@@ -965,6 +988,21 @@ void match_cases(Cases& c) {
         "the same book with max_fills 2: id 1 fills 3 lots, then id 2 fills 1 and keeps 2",
         with(make_rules, match_rules), before(2), tie, match(2));
   c.act(
+      S, "price_time_tie_between_bids",
+      "bids of ids 0 (participant 1, 2 lots) and 1 (participant 0, 5 lots) at the same price 100, an ask of 3 "
+      "lots at 100; max_fills 1: the earlier bid, id 0, fills its 2 lots, the ask keeps 1",
+      with(make_rules, match_rules), before(2),
+      [] {
+        DexState s = fresh();
+        s.orders = {Order{0, 1, buy, 100, 2}, Order{1, 0, buy, 100, 5}, Order{2, 2, sell, 100, 3}};
+        s.next_order_id = 3;
+        s.positions[1].balance_a -= 200;
+        s.positions[0].balance_a -= 500;
+        s.positions[2].balance_b -= 30;
+        return s;
+      }(),
+      match(1));
+  c.act(
       S, "better_price_ranks_first",
       "asks of id 1 at 101 and id 2 at 100, a bid of 3 at 101: the later, cheaper id 2 "
       "fills first, at its price as the maker",
@@ -983,6 +1021,87 @@ void match_cases(Cases& c) {
         "max_fills 100 on the tie book: two fills, then the book has no "
         "bid",
         with(make_rules, match_rules), before(2), tie, match(100));
+}
+
+// ---- make_move's own rules: DX-MOVE-1..4 before any operation ----
+
+void make_move_cases(Cases& c) {
+  const std::string S = "make_move";
+  const auto one = [](VariablePart pre, DexAction action) {
+    return [pre = std::move(pre), action = std::move(action)](const FixedPart&) {
+      return std::pair{pre, std::vector<DexAction>{action}};
+    };
+  };
+  // DX-MOVE-1: (2^64 - 1) mod 3 = 0, so participant 0 makes the move of turn 2^64 - 1.
+  c.session(S, "turn_reaches_u64_max", "participant 0 swaps 1000 A from turn 2^64 - 2: the move is turn 2^64 - 1",
+            with(make_rules, swap_rules), one(state_at(u64_max - 1, pooled()), swap(a_to_b, 1000)));
+  c.session(S, "invalid_turn_past_u64_max", "a swap from turn 2^64 - 1: there is no next turn", {"DX-MOVE-1"},
+            one(state_at(u64_max, pooled()), swap(a_to_b, 1000)));
+  // DX-MOVE-2.
+  VariablePart trailing_byte = state_at(before(1), pooled());
+  trailing_byte.app_data.push_back(0);
+  VariablePart no_app_data = state_at(before(1), pooled());
+  no_app_data.app_data.clear();
+  c.session(S, "invalid_pre_state_app_data_trailing_byte", "a swap from a state whose app_data has a 0 byte appended",
+            {"DX-MOVE-2"}, one(trailing_byte, swap(a_to_b, 1000)));
+  c.session(S, "invalid_pre_state_app_data_empty", "a pass from a state whose app_data is empty", {"DX-MOVE-2"},
+            one(no_app_data, pass()));
+  // DX-MOVE-3: a pre-state of three positions in a channel of none, refused before validate_state.
+  c.session(S, "invalid_no_participant", "a swap in a channel of no participant, from a state of three positions",
+            {"DX-MOVE-3"}, one(state_at(before(1), pooled()), swap(a_to_b, 1000)), 0);
+  // DX-MOVE-4.
+  c.session(S, "invalid_two_operations", "an action naming a swap and a match", {"DX-MOVE-4"}, [](const FixedPart&) {
+    DexAction action = swap(a_to_b, 1000);
+    action.match = dx::Match{1};
+    return std::pair{state_at(before(1), pooled()), std::vector<DexAction>{action}};
+  });
+  c.session(S, "invalid_all_six_operations", "an action naming all six operations", {"DX-MOVE-4"},
+            [](const FixedPart&) {
+              DexAction action = add(1000, 1000);
+              action.remove_liquidity = remove(1).remove_liquidity;
+              action.swap_exact_in = swap(a_to_b, 1000).swap_exact_in;
+              action.place_order = place(buy, 1, 1).place_order;
+              action.cancel_order = cancel(0).cancel_order;
+              action.match = dx::Match{1};
+              return std::pair{state_at(before(1), pooled()), std::vector<DexAction>{action}};
+            });
+}
+
+// ---- Each operation after a match: the trades of the last move are cleared ----
+
+// The usual pool and a crossed book: participant 1's bids of 2 lots at 101 (id 0) and at 100 (id 2),
+// participant 2's ask of 3 lots at 100 (id 1). A match of one fill trades 2 lots at 101 (the bid is
+// the maker), the ask keeps 1 lot, and the book still crosses at 100.
+VariablePart crossed_pool() {
+  DexState s = pooled();
+  s.orders = {Order{0, 1, buy, 101, 2}, Order{1, 2, sell, 100, 3}, Order{2, 1, buy, 100, 2}};
+  s.next_order_id = 3;
+  s.positions[1].balance_a -= 402;
+  s.positions[2].balance_b -= 30;
+  return state_at(before(2), s);
+}
+
+void after_match_cases(Cases& c) {
+  // Participant 2 matches one fill at turn 11 (the state carries its trade); participant 0, the
+  // pool's LP, acts at turn 12 and its state carries no trade but its own.
+  const auto after_match = [&c](const std::string& suite, const std::string& name, const std::string& what,
+                                std::vector<std::string> rules, DexAction action) {
+    c.session(suite, name,
+              "participant 2 matches one fill (2 lots at 101: the state's trades hold it); participant 0 then " + what,
+              with(make_rules, with(match_rules, std::move(rules))), [action](const FixedPart&) {
+                return std::pair{crossed_pool(), std::vector<DexAction>{match(1), action}};
+              });
+  };
+  after_match("add_liquidity", "add_after_a_match_clears_the_trades",
+              "adds (1000, 1000): the add's state has no trade", add_rules, add(1000, 1000));
+  after_match("remove_liquidity", "remove_after_a_match_clears_the_trades",
+              "burns 1000 shares: the burn's state has no trade", remove_rules, remove(1000));
+  after_match("swap_exact_in", "swap_after_a_match_clears_the_trades",
+              "swaps 1000 A: the swap's state has no trade", swap_rules, swap(a_to_b, 1000));
+  after_match("place_order", "place_after_a_match_clears_the_trades",
+              "places a buy of 1 lot at 50: the placement's state has no trade", place_rules, place(buy, 50, 1));
+  after_match("match", "match_after_a_match_keeps_only_its_own_trades",
+              "matches one fill (1 lot at 100, the ask the maker): its state has that trade only", {}, match(1));
 }
 
 // ---- Adversarial: the attacks of dex_channel.md#attacks-considered ----
@@ -1148,6 +1267,8 @@ std::vector<CaseSpec> all_cases(Profile) {
   place_cases(cases);
   cancel_cases(cases);
   match_cases(cases);
+  make_move_cases(cases);
+  after_match_cases(cases);
   adversarial_cases(cases);
   malformed_cases(cases);
   return cases.take();
