@@ -323,14 +323,11 @@ Step step(z3::context& ctx, z3::solver& solver, Weakening weakening, bool assume
 
 // ---- The obligations ----
 
-using Assertion = std::function<void(z3::context&, z3::solver&, bool)>;
+using Assertion = ClaimAssertion;
 
 Obligation obligation(const std::string& invariant, const std::string& transition, Kind kind, const std::string& statement,
                       const Assertion& assertion) {
-  Obligation o = make_obligation(mechanism, invariant, transition, kind, statement,
-                                 [assertion](z3::context& ctx, z3::solver& solver) { assertion(ctx, solver, true); });
-  o.assert_premise = [assertion](z3::context& ctx, z3::solver& solver) { assertion(ctx, solver, false); };
-  return o;
+  return make_claim_obligation(mechanism, invariant, transition, kind, statement, assertion);
 }
 
 // Every executed step costs at least 1 and at most gas_left, so gas_left strictly decreases.

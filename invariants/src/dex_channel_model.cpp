@@ -273,21 +273,11 @@ Fill fill(z3::context& ctx, z3::solver& solver, Weakening w) {
 
 // ---- Obligations ----
 
-using Assertion = std::function<void(z3::context&, z3::solver&, bool)>;
+using Assertion = ClaimAssertion;
 
 Obligation obligation(const std::string& invariant, const std::string& transition, Kind kind, const std::string& statement,
                       const Assertion& assertion) {
-  Obligation o = make_obligation(mechanism, invariant, transition, kind, statement,
-                                 [assertion](z3::context& ctx, z3::solver& solver) { assertion(ctx, solver, true); });
-  o.assert_premise = [assertion](z3::context& ctx, z3::solver& solver) { assertion(ctx, solver, false); };
-  return o;
-}
-
-// claim: the negation of `holds` under `premise`; otherwise the premise alone, which must be
-// satisfiable.
-void check(z3::solver& solver, bool claim, const expr& premise, const expr& holds) {
-  solver.add(premise);
-  if (claim) solver.add(!holds);
+  return make_claim_obligation(mechanism, invariant, transition, kind, statement, assertion);
 }
 
 }  // namespace
@@ -301,7 +291,7 @@ std::vector<Obligation> obligations(Weakening w) {
       "an accepted swap never lowers reserve_a · reserve_b",
       [w](z3::context& ctx, z3::solver& solver, bool claim) {
         const Swap s = swap(ctx, solver, w);
-        check(solver, claim, s.accepted && s.pool.fee >= 1, s.x2 * s.y2 >= s.pool.x * s.pool.y);
+        assert_claim(solver, claim, s.accepted && s.pool.fee >= 1, s.x2 * s.y2 >= s.pool.x * s.pool.y);
       }));
   list.push_back(obligation(
       "k_with_fee", "swap_exact_in", Kind::safety,
@@ -309,9 +299,9 @@ std::vector<Obligation> obligations(Weakening w) {
           "·x·y, with x the input token's reserve and y the output's",
       [w](z3::context& ctx, z3::solver& solver, bool claim) {
         const Swap s = swap(ctx, solver, w);
-        check(solver, claim, s.accepted && s.pool.fee >= 1,
-              (num(ctx, dx::bps_denominator) * s.x2 - s.pool.fee * s.in) * s.y2 >=
-                  num(ctx, dx::bps_denominator) * s.pool.x * s.pool.y);
+        assert_claim(solver, claim, s.accepted && s.pool.fee >= 1,
+                     (num(ctx, dx::bps_denominator) * s.x2 - s.pool.fee * s.in) * s.y2 >=
+                         num(ctx, dx::bps_denominator) * s.pool.x * s.pool.y);
       }));
   list.push_back(obligation(
       "swap_within_bounds", "swap_exact_in", Kind::safety,
@@ -319,15 +309,15 @@ std::vector<Obligation> obligations(Weakening w) {
       "that covers amount_in",
       [w](z3::context& ctx, z3::solver& solver, bool claim) {
         const Swap s = swap(ctx, solver, w);
-        check(solver, claim, s.accepted && s.min_out >= 1,
-              s.out >= 1 && s.out >= s.min_out && s.turn <= s.valid_until && s.bal_in >= s.in);
+        assert_claim(solver, claim, s.accepted && s.min_out >= 1,
+                     s.out >= 1 && s.out >= s.min_out && s.turn <= s.valid_until && s.bal_in >= s.in);
       }));
   list.push_back(obligation(
       "reserve_never_drained", "swap_exact_in", Kind::safety,
       "an accepted swap leaves at least 1 of the output token in the pool (get_amount_out < reserve_out)",
       [w](z3::context& ctx, z3::solver& solver, bool claim) {
         const Swap s = swap(ctx, solver, w);
-        check(solver, claim, s.accepted, s.y2 >= 1);
+        assert_claim(solver, claim, s.accepted, s.y2 >= 1);
       }));
   list.push_back(obligation(
       "share_value_non_decreasing", "add_liquidity", Kind::safety,
@@ -335,8 +325,8 @@ std::vector<Obligation> obligations(Weakening w) {
       "reserve·total_shares', for A and for B",
       [w](z3::context& ctx, z3::solver& solver, bool claim) {
         const Deposit d = deposit(ctx, solver, w);
-        check(solver, claim, d.accepted,
-              d.x2 * d.pool.shares >= d.pool.x * d.shares2 && d.y2 * d.pool.shares >= d.pool.y * d.shares2);
+        assert_claim(solver, claim, d.accepted,
+                     d.x2 * d.pool.shares >= d.pool.x * d.shares2 && d.y2 * d.pool.shares >= d.pool.y * d.shares2);
       }));
   list.push_back(obligation(
       "deposit_within_bounds", "add_liquidity", Kind::safety,
@@ -344,16 +334,16 @@ std::vector<Obligation> obligations(Weakening w) {
       "min_shares and at least 1 share",
       [w](z3::context& ctx, z3::solver& solver, bool claim) {
         const Deposit d = deposit(ctx, solver, w);
-        check(solver, claim, d.accepted && d.min_shares >= 1,
-              d.use_a <= d.amount_a && d.use_b <= d.amount_b && d.minted >= d.min_shares && d.minted >= 1);
+        assert_claim(solver, claim, d.accepted && d.min_shares >= 1,
+                     d.use_a <= d.amount_a && d.use_b <= d.amount_b && d.minted >= d.min_shares && d.minted >= 1);
       }));
   list.push_back(obligation(
       "share_value_non_decreasing", "remove_liquidity", Kind::safety,
       "a burn never lowers either reserve per share: reserve'·total_shares >= reserve·total_shares', for A and for B",
       [](z3::context& ctx, z3::solver& solver, bool claim) {
         const Burn b = burn(ctx, solver);
-        check(solver, claim, b.accepted,
-              b.x2 * b.pool.shares >= b.pool.x * b.shares2 && b.y2 * b.pool.shares >= b.pool.y * b.shares2);
+        assert_claim(solver, claim, b.accepted,
+                     b.x2 * b.pool.shares >= b.pool.x * b.shares2 && b.y2 * b.pool.shares >= b.pool.y * b.shares2);
       }));
   list.push_back(obligation(
       "reserve_never_drained", "remove_liquidity", Kind::safety,
@@ -361,9 +351,9 @@ std::vector<Obligation> obligations(Weakening w) {
       "shares in the pool",
       [](z3::context& ctx, z3::solver& solver, bool claim) {
         const Burn b = burn(ctx, solver);
-        check(solver, claim, b.accepted && b.min_a >= 1,
-              b.out_a >= b.min_a && b.out_b >= b.min_b && b.x2 >= 1 && b.y2 >= 1 &&
-                  b.shares2 >= num(ctx, dx::minimum_liquidity));
+        assert_claim(solver, claim, b.accepted && b.min_a >= 1,
+                     b.out_a >= b.min_a && b.out_b >= b.min_b && b.x2 >= 1 && b.y2 >= 1 &&
+                         b.shares2 >= num(ctx, dx::minimum_liquidity));
       }));
 
   const auto book_invariant = [](z3::context& ctx, const Book& book, const std::vector<expr>& amounts) {
@@ -382,7 +372,7 @@ std::vector<Obligation> obligations(Weakening w) {
         const Fill f = fill(ctx, solver, w);
         std::vector<expr> amounts;
         for (const Slot& s : f.before.slots) amounts.push_back(s.filled + s.lots);
-        check(solver, claim, f.crosses && f.lots >= 1, book_invariant(ctx, f.after, amounts));
+        assert_claim(solver, claim, f.crosses && f.lots >= 1, book_invariant(ctx, f.after, amounts));
       }));
   list.push_back(obligation(
       "price_time_priority", "match_fill", Kind::safety,
@@ -398,7 +388,7 @@ std::vector<Obligation> obligations(Weakening w) {
           holds = holds && z3::implies(s.present && s.buy, s.price < bid_price || (s.price == bid_price && s.id >= bid_id));
           holds = holds && z3::implies(s.present && !s.buy, s.price > ask_price || (s.price == ask_price && s.id >= ask_id));
         }
-        check(solver, claim, f.crosses, holds);
+        assert_claim(solver, claim, f.crosses, holds);
       }));
   list.push_back(obligation(
       "fill_within_limits", "match_fill", Kind::safety,
@@ -406,16 +396,16 @@ std::vector<Obligation> obligations(Weakening w) {
       [w](z3::context& ctx, z3::solver& solver, bool claim) {
         const Fill f = fill(ctx, solver, w);
         const auto price_of = [](const Slot& s) { return s.price; };
-        check(solver, claim, f.crosses,
-              at(f.before, f.ask, price_of) <= f.price && f.price <= at(f.before, f.bid, price_of));
+        assert_claim(solver, claim, f.crosses,
+                     at(f.before, f.ask, price_of) <= f.price && f.price <= at(f.before, f.bid, price_of));
       }));
   list.push_back(obligation(
       "fill_conserves", "match_fill", Kind::consecution,
       "a fill of match keeps the total of A (balances and buy locks) and the total of B (balances and sell locks)",
       [w](z3::context& ctx, z3::solver& solver, bool claim) {
         const Fill f = fill(ctx, solver, w);
-        check(solver, claim, f.crosses,
-              total_a(ctx, f.after) == total_a(ctx, f.before) && total_b(ctx, f.after) == total_b(ctx, f.before));
+        assert_claim(solver, claim, f.crosses,
+                     total_a(ctx, f.after) == total_a(ctx, f.before) && total_b(ctx, f.after) == total_b(ctx, f.before));
       }));
   return list;
 }

@@ -208,22 +208,13 @@ expr scores_bounded(const State& x) { return x.wins_a + x.wins_b <= x.round; }
 
 // ---- Obligations ----
 
-using Assertion = std::function<void(z3::context&, z3::solver&, bool)>;
+using Assertion = ClaimAssertion;
 
 Obligation obligation(const std::string& invariant, const std::string& transition, Kind kind, const std::string& statement,
                       const Assertion& assertion) {
-  Obligation o = make_obligation(mechanism, invariant, transition, kind, statement,
-                                 [assertion](z3::context& ctx, z3::solver& solver) { assertion(ctx, solver, true); });
-  o.assert_premise = [assertion](z3::context& ctx, z3::solver& solver) { assertion(ctx, solver, false); };
-  return o;
+  return make_claim_obligation(mechanism, invariant, transition, kind, statement, assertion);
 }
 
-// claim: the negation of `holds` under `premise`; otherwise the premise alone, which must be
-// satisfiable.
-void check(z3::solver& solver, bool claim, const expr& premise, const expr& holds) {
-  solver.add(premise);
-  if (claim) solver.add(!holds);
-}
 
 // A transition of the obligation tables: a move, and for A's reveal the round's result it has
 // (-1: any).
@@ -272,8 +263,8 @@ std::vector<Obligation> obligations(Weakening w) {
         [w, c](z3::context& ctx, z3::solver& solver, bool claim) {
           const Taken m = take(ctx, solver, c, w);
           const State& to = m.move.to;
-          check(solver, claim, m.accepted,
-                to.a + to.b == m.from.a + m.from.b && in_u64(ctx, to.a) && in_u64(ctx, to.b));
+          assert_claim(solver, claim, m.accepted,
+                       to.a + to.b == m.from.a + m.from.b && in_u64(ctx, to.a) && in_u64(ctx, to.b));
         }));
   }
 
@@ -282,7 +273,7 @@ std::vector<Obligation> obligations(Weakening w) {
     list.push_back(obligation(invariant, "open", Kind::initiation, statement,
                               [holds](z3::context& ctx, z3::solver& solver, bool claim) {
                                 const State open = opening(ctx, solver);
-                                check(solver, claim, open.rounds >= 1, holds(ctx, open));
+                                assert_claim(solver, claim, open.rounds >= 1, holds(ctx, open));
                               }));
   };
   const auto consecution = [&list, w](const std::string& invariant, const std::string& statement,
@@ -291,7 +282,7 @@ std::vector<Obligation> obligations(Weakening w) {
       list.push_back(obligation(invariant, c.name, Kind::consecution, statement + " (" + c.name + ")",
                                 [w, c, holds](z3::context& ctx, z3::solver& solver, bool claim) {
                                   const Taken m = take(ctx, solver, c, w);
-                                  check(solver, claim, holds(ctx, m.from) && m.accepted, holds(ctx, m.move.to));
+                                  assert_claim(solver, claim, holds(ctx, m.from) && m.accepted, holds(ctx, m.move.to));
                                 }));
     }
   };
@@ -325,8 +316,8 @@ std::vector<Obligation> obligations(Weakening w) {
           const Taken m = take(ctx, solver, Case{name, Transition::reveal_a, result}, w);
           const int sign = result == static_cast<int>(gc::result_a_wins) ? 1 : result == static_cast<int>(gc::result_draw) ? 0 : -1;
           const expr moved = sign * m.from.stake;
-          check(solver, claim, round_outcome(ctx, m.from) && m.accepted,
-                m.move.to.a == m.from.ghost_a + moved && m.move.to.b == m.from.ghost_b - moved);
+          assert_claim(solver, claim, round_outcome(ctx, m.from) && m.accepted,
+                       m.move.to.a == m.from.ghost_a + moved && m.move.to.b == m.from.ghost_b - moved);
         }));
   }
 
@@ -338,15 +329,15 @@ std::vector<Obligation> obligations(Weakening w) {
         const State from = fresh_state(ctx, solver, "from.");
         const Move reveal_b = step(ctx, solver, from, Transition::reveal_b, "reveal_b.", w);
         const Move reveal_a = step(ctx, solver, reveal_b.to, Transition::reveal_a, "reveal_a.", w);
-        check(solver, claim, round_outcome(ctx, from) && reveal_b.accepted && reveal_a.accepted,
-              reveal_a.to.b >= from.b);
+        assert_claim(solver, claim, round_outcome(ctx, from) && reveal_b.accepted && reveal_a.accepted,
+                     reveal_a.to.b >= from.b);
       }));
   list.push_back(obligation(
       "stopping_never_pays", "reveal_a", Kind::safety,
       "from a reachable state where A must reveal, after any accepted A reveal A's outcome is at least its outcome now",
       [w](z3::context& ctx, z3::solver& solver, bool claim) {
         const Taken m = take(ctx, solver, Case{"reveal_a", Transition::reveal_a, -1}, w);
-        check(solver, claim, round_outcome(ctx, m.from) && m.accepted, m.move.to.a >= m.from.a);
+        assert_claim(solver, claim, round_outcome(ctx, m.from) && m.accepted, m.move.to.a >= m.from.a);
       }));
 
   for (const Transition t : {Transition::reveal_b, Transition::reveal_a}) {
@@ -361,10 +352,10 @@ std::vector<Obligation> obligations(Weakening w) {
           const Move m = step(ctx, solver, from, t, name + ".", w);
           const expr phase = num(ctx, t == Transition::reveal_b ? gc::phase_reveal_b : gc::phase_reveal_a);
           const expr reachable = round_outcome(ctx, from) && phase_form(from) && scores_bounded(from);
-          check(solver, claim,
-                reachable && from.phase == phase && from.a + from.b <= num(ctx, u64_max) && m.chosen >= gc::rock &&
-                    m.chosen <= gc::scissors && m.opens,
-                m.accepted);
+          assert_claim(solver, claim,
+                       reachable && from.phase == phase && from.a + from.b <= num(ctx, u64_max) && m.chosen >= gc::rock &&
+                           m.chosen <= gc::scissors && m.opens,
+                       m.accepted);
         }));
   }
   return list;

@@ -52,6 +52,20 @@ Obligation make_obligation(std::string mechanism, std::string invariant, std::st
   return o;
 }
 
+Obligation make_claim_obligation(std::string mechanism, std::string invariant, std::string transition, Kind kind,
+                                 std::string statement, ClaimAssertion assertion) {
+  Obligation o = make_obligation(std::move(mechanism), std::move(invariant), std::move(transition), kind,
+                                 std::move(statement),
+                                 [assertion](z3::context& ctx, z3::solver& solver) { assertion(ctx, solver, true); });
+  o.assert_premise = [assertion](z3::context& ctx, z3::solver& solver) { assertion(ctx, solver, false); };
+  return o;
+}
+
+void assert_claim(z3::solver& solver, bool claim, const z3::expr& premise, const z3::expr& holds) {
+  solver.add(premise);
+  if (claim) solver.add(!holds);
+}
+
 ObligationResult discharge(const Obligation& obligation, std::chrono::milliseconds timeout) {
   ObligationResult result;
   result.obligation = &obligation;

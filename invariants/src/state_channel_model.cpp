@@ -653,14 +653,11 @@ void assert_restarts_bounded(z3::context& ctx, z3::solver& solver, unsigned n, W
   else solver.add(t.restarts == bound && bound >= 1);
 }
 
-using Assertion = std::function<void(z3::context&, z3::solver&, bool)>;
+using Assertion = ClaimAssertion;
 
 Obligation obligation(const std::string& invariant, const std::string& transition, Kind kind, const std::string& statement,
                       const Assertion& assertion) {
-  Obligation o = make_obligation(mechanism, invariant, transition, kind, statement,
-                                 [assertion](z3::context& ctx, z3::solver& solver) { assertion(ctx, solver, true); });
-  o.assert_premise = [assertion](z3::context& ctx, z3::solver& solver) { assertion(ctx, solver, false); };
-  return o;
+  return make_claim_obligation(mechanism, invariant, transition, kind, statement, assertion);
 }
 
 }  // namespace

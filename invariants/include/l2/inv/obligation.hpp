@@ -64,6 +64,18 @@ struct ObligationResult {
 Obligation make_obligation(std::string mechanism, std::string invariant, std::string transition, Kind kind,
                            std::string statement, std::function<void(z3::context&, z3::solver&)> assert_negation);
 
+// An obligation written as one assertion: `assertion(ctx, solver, true)` asserts the claim's
+// hypotheses and its failure (the negation discharge must refute), `assertion(ctx, solver, false)`
+// the hypotheses alone (the premise discharge checks satisfiable, so that no claim is proved
+// vacuously).
+using ClaimAssertion = std::function<void(z3::context&, z3::solver&, bool claim)>;
+Obligation make_claim_obligation(std::string mechanism, std::string invariant, std::string transition, Kind kind,
+                                 std::string statement, ClaimAssertion assertion);
+
+// The body of a ClaimAssertion whose claim is `premise` implies `holds`: the premise, and with
+// `claim` the failure of `holds`.
+void assert_claim(z3::solver& solver, bool claim, const z3::expr& premise, const z3::expr& holds);
+
 // Runs one obligation in a fresh context. `timeout` bounds the solver; hitting it is `unknown`.
 ObligationResult discharge(const Obligation& obligation, std::chrono::milliseconds timeout);
 
