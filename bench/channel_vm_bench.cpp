@@ -2,7 +2,8 @@
 //   BM_channel_vm_execute/reference: l2::ref::channel_vm::run (decodes each instruction at pc every
 //     step, a switch per step, std::vector stack, linear storage scan).
 //   BM_channel_vm_execute/optimized: l2::opt::channel_vm::run (pre-decoded instructions in basic
-//     blocks, gas and stack checked once per block, computed-goto dispatch, preallocated stack).
+//     blocks, gas and stack checked once per block, superinstructions, direct threading through
+//     computed goto, preallocated stack).
 // Both run the same fixed mix of five programs, validated once outside the timed loop, each once
 // per iteration:
 //   counter:  the counter application of channel_vm.md#example-the-counter-application on an

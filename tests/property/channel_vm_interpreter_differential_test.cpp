@@ -243,6 +243,54 @@ Bytes context_reads(Choices& c) {
   return a.finish();
 }
 
+// The runs of instructions the optimized interpreter fuses into one handler (DUP then a binary
+// instruction; ISZERO, PUSH and JUMPI, with or without a DUP before them; a PUSH then a binary
+// instruction) on boundary words, with DUP indices past the stack's depth and jump targets that
+// are a JUMPDEST, the byte after one, or past the end; loaded between them so that every fault of
+// the second instruction (overflow, division by zero, invalid jump) happens inside the run.
+Bytes fused_runs(Choices& c) {
+  Asm a;
+  std::vector<std::size_t> labels;
+  for (u64 k = 0; k < 4; ++k) labels.push_back(a.label());
+  std::size_t bound = 0;
+  const auto target = [&] {
+    switch (c.below(6)) {
+      case 0: a.push(c.word()); break;
+      case 1: a.push_label(labels[c.below(labels.size())]).push(1).op(Opcode::add); break;  // one byte into it
+      default: a.push_label(labels[c.below(labels.size())]); break;
+    }
+  };
+  const Opcode binary[] = {Opcode::add, Opcode::sub, Opcode::mul, Opcode::div, Opcode::mod, Opcode::lt, Opcode::gt,
+                           Opcode::eq, Opcode::bit_and, Opcode::bit_or, Opcode::bit_xor, Opcode::shl, Opcode::shr};
+  for (u64 items = 0; items < 4; ++items) a.push(c.word());  // deep enough for most DUPs
+  const u64 count = 1 + c.below(10);
+  for (u64 k = 0; k < count; ++k) {
+    for (u64 items = c.below(3); items > 0; --items) a.push(c.word());
+    switch (c.below(5)) {
+      case 0:
+      case 1: a.dup(c.below(4)).op(binary[c.below(std::size(binary))]).store(k); break;
+      case 2: a.dup(c.below(4)).push(c.word()).op(binary[c.below(std::size(binary))]).store(k); break;
+      case 3:
+        a.op(Opcode::iszero);
+        target();
+        a.op(Opcode::jumpi);
+        break;
+      default:
+        a.dup(c.below(4)).op(Opcode::iszero);
+        target();
+        a.op(Opcode::jumpi);
+        break;
+    }
+    if (bound < labels.size() && c.chance(30)) {
+      a.bind(labels[bound]).push(k).store(100 + k);
+      ++bound;
+    }
+  }
+  for (; bound < labels.size(); ++bound) a.bind(labels[bound]).push(bound).store(200 + bound);
+  halt(a, c);
+  return a.finish();
+}
+
 // Random defined instructions. About one in eight is a JUMPDEST; a PUSH is often the position of a
 // JUMPDEST (or one byte off), so that jumps, calls and loops happen; immediates are boundary words.
 Bytes instruction_stream(Choices& c) {
@@ -300,7 +348,7 @@ Bytes raw_bytes(Choices& c) {
   return code;
 }
 
-enum class Shape : u8 { straight_line, counter_loop, recursion, memory, storage, context, stream, raw };
+enum class Shape : u8 { straight_line, counter_loop, recursion, memory, storage, context, fused, stream, raw };
 
 Bytes build(Shape shape, Choices& c) {
   switch (shape) {
@@ -310,6 +358,7 @@ Bytes build(Shape shape, Choices& c) {
     case Shape::memory: return memory_ops(c);
     case Shape::storage: return storage_ops(c);
     case Shape::context: return context_reads(c);
+    case Shape::fused: return fused_runs(c);
     case Shape::stream: return instruction_stream(c);
     case Shape::raw: return raw_bytes(c);
   }
@@ -324,6 +373,7 @@ const char* shape_name(Shape shape) {
     case Shape::memory: return "memory";
     case Shape::storage: return "storage";
     case Shape::context: return "context";
+    case Shape::fused: return "fused";
     case Shape::stream: return "stream";
     case Shape::raw: return "raw";
   }
@@ -471,7 +521,7 @@ TEST(ChannelVmInterpreterDifferential, StructuredProgramsMatchTheReference) {
   check_cases(
       [] {
         const Shape shape = *rc::gen::element(Shape::straight_line, Shape::counter_loop, Shape::recursion,
-                                              Shape::memory, Shape::storage, Shape::context);
+                                              Shape::memory, Shape::storage, Shape::context, Shape::fused);
         Choices c = choices();
         const Bytes code = build(shape, c);
         const Move move = random_move(c);

@@ -4,7 +4,8 @@
 // does not (which fault wins when several apply is the reference's).
 //
 // Exploits that bytecode is validated once and run many times. validate decodes it into an array of
-// pre-decoded instructions (a dense handler index and the immediate already widened to u64) cut into
+// pre-decoded instructions (the handler's address, a dense handler index and the immediate already
+// widened to u64) cut into
 // basic blocks: a block starts at byte 0, at each JUMPDEST and after each JUMP, JUMPI, CALL, RET and
 // halt, and only its last instruction can leave it. A pseudo-instruction at the head of each block
 // holds what the block needs: the sum of its instructions' base gas and the stack heights at which
@@ -16,9 +17,12 @@
 // that applies the reference's per-instruction checks in the reference's order, so that the fault
 // returned is the reference's. A fault returns only its code, so charging a block's gas early is
 // invisible; a halt is always the last instruction of its block, so gas_used is exact.
-// Dispatch is direct threading through computed goto on GCC and clang (`goto *labels[op]`), with a
-// portable switch loop as the fallback (also compiled on GCC and clang, selectable for the
-// differential tests). Stack and call stack are preallocated arrays of the limits' size, memory is a
+// Runs of instructions that programs often have in a row (a PUSH and the instruction using its
+// value, a DUP and a binary instruction, ISZERO PUSH JUMPI) execute as one superinstruction, and
+// control entering a block by a jump, call or return does the block head's work without a
+// dispatch of its own. Dispatch is direct threading through computed goto on GCC and clang (`goto
+// *ip->handler`, the address decoded into the instruction), with a portable switch loop as the
+// fallback (also compiled on GCC and clang, selectable for the differential tests). Stack and call stack are preallocated arrays of the limits' size, memory is a
 // byte buffer grown by 32-byte words, storage a vector sorted by key (binary search), all reused
 // from one run to the next on a thread: a run allocates nothing per instruction.
 // spec: channel_vm.md#run
@@ -46,26 +50,31 @@ using ref::channel_vm::StorageSlot;
 using ref::channel_vm::VariablePart;
 using ref::channel_vm::VmLimits;
 
-// One pre-decoded instruction, 16 bytes.
-//   op: the handler the fast mode dispatches to: the instruction's own, or on a PUSH followed by
-//       an arithmetic, comparison, bitwise or jump instruction, a handler doing both (the pair
-//       stays in the array, and the fused handler steps over the second);
-//   plain: the instruction's own handler, which the checked mode dispatches to;
-//   flag: on a block head, 1 when the block starts with a JUMPDEST (whose 1 gas the head charges);
+// One pre-decoded instruction, 24 bytes.
+//   handler: the address of op's handler in the threaded fast mode (direct threading: the
+//       dispatch jumps to it without a table); null where the compiler has no computed goto;
+//   immediate: PUSHn's value, DUP's and SWAP's index; on a block head, the least stack height the
+//       block needs (low 32 bits) and the most it adds above its entry height (high 32 bits);
 //   arg: on a block head, the base gas of the whole block; on an instruction with memory or per-word
 //        gas, the base gas of the instructions after it in its block; on a PUSH fused with a JUMP,
 //        JUMPI or CALL, the index its target decodes to (or none);
-//   immediate: PUSHn's value, DUP's and SWAP's index; on a block head, the least stack height the
-//        block needs (low 32 bits) and the most it adds above its entry height (high 32 bits).
+//   op: the handler the fast mode dispatches to: the instruction's own, or the superinstruction
+//       that runs it and the instructions after it (a PUSH followed by an arithmetic, comparison,
+//       bitwise, jump or memory instruction; a DUP followed by a binary instruction; ISZERO, PUSH,
+//       JUMPI, with or without a DUP before them). The run stays in the array, and the
+//       superinstruction steps over it;
+//   plain: the instruction's own handler, which the checked mode dispatches to;
+//   flag: on a block head, 1 when the block starts with a JUMPDEST (whose 1 gas the head charges).
 struct DecodedInstruction {
+  const void* handler = nullptr;
+  u64 immediate = 0;
+  std::uint32_t arg = 0;
   std::uint8_t op = 0;
   std::uint8_t plain = 0;
   std::uint8_t flag = 0;
   std::uint8_t unused = 0;
-  std::uint32_t arg = 0;
-  u64 immediate = 0;
 };
-static_assert(sizeof(DecodedInstruction) == 16);
+static_assert(sizeof(DecodedInstruction) == 24);
 
 // Validated bytecode, decoded. Only validate (or from_validated) makes a non-empty one; the empty
 // default runs into VM_END_OF_CODE at its first step, as the reference's empty ValidatedCode does.
@@ -84,6 +93,8 @@ class Program {
   friend Program from_validated(const ref::channel_vm::ValidatedCode& validated);
   friend struct Interpreter;
   static constexpr std::uint32_t no_target = 0xffffffffu;
+  struct Undecoded {};
+  explicit Program(Undecoded) {}  // no instructions at all: only for handing out the handler table
   void decode();  // code_ -> instructions_, jump_index_; code_ already validated
 
   Bytes code_;
