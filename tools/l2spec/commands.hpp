@@ -47,6 +47,12 @@ struct AuditOptions {
   double timeout_seconds = 300;
   bool mutants = false;               // also run the mutation campaign (tools/mutate), time-boxed
   double mutants_budget_seconds = 3600;
+  std::filesystem::path mutants_report{};  // or read a finished campaign's mutants.json instead
+  std::filesystem::path bench_json{};     // a Google Benchmark JSON file, measured against spec/audit_report.md's targets
+  std::vector<std::string> mechanisms{};  // only these mechanisms' proofs, weakenings, traces and sections; empty: all
+  double weakenings_budget_seconds = 900;  // every weakening's search for its counterexample, in all
+  std::filesystem::path render_from{};    // re-render the report from a run's audit.inputs.json; runs no stage
+  bool browser_check = false;             // with render_from: also run the browser check (a full run always does)
 };
 int run_audit(const AuditOptions& options);
 

@@ -126,8 +126,10 @@ int main(int argc, char** argv) {
   app.add_subcommand("kernels", "List the SHA-256 kernels, which this CPU supports, which is selected, and self-check each");
 
   AuditOptions audit_options{source_dir, "", 300};
-  auto* audit = app.add_subcommand("audit", "The main job: kernels self-check, prove, vectors with every implementation, drift, "
-                                            "trace; writes a report in Markdown, HTML and JSON");
+  auto* audit = app.add_subcommand("audit", "The main job: kernels self-check, prove, each weakening's counterexample, vectors "
+                                            "with every implementation, trace validation, drift, trace; writes the report "
+                                            "(spec/audit_report.md) in Markdown, HTML and JSON, and checks the HTML "
+                                            "in headless chromium");
   audit->add_option("--source", audit_options.source, "Source tree")->capture_default_str();
   audit->add_option("--report", audit_options.report_dir, "Report directory (default: <source>/build/audit)");
   audit->add_option("--timeout", audit_options.timeout_seconds, "Seconds per proof obligation")->capture_default_str();
@@ -136,6 +138,23 @@ int main(int argc, char** argv) {
   audit->add_option("--mutants-budget", audit_options.mutants_budget_seconds,
                     "Seconds the mutation campaign may take, its build aside")
       ->capture_default_str();
+  audit->add_option("--mutants-report", audit_options.mutants_report,
+                    "Report a finished campaign's mutants.json (./l2 mutate: build-mutants/report/mutants.json) instead of running one");
+  audit->add_option("--bench-json", audit_options.bench_json,
+                    "A Google Benchmark JSON file (l2_bench --benchmark_format=json): each ratio against its target "
+                    "(spec/audit_report.md#benchmark-targets), with a plot");
+  audit->add_option("--mechanism", audit_options.mechanisms,
+                    "Only this mechanism's proofs, weakenings, trace validation and report section (repeatable); the vector "
+                    "stages and the trace still cover the whole tree");
+  audit->add_option("--weakenings-budget", audit_options.weakenings_budget_seconds,
+                    "Seconds all weakenings together may take to find their counterexamples")
+      ->capture_default_str();
+  audit->add_option("--render-from", audit_options.render_from,
+                    "Run no stage: re-render the report from a run's audit.inputs.json (written beside the report)");
+  audit->add_flag("--browser-check", audit_options.browser_check,
+                  "With --render-from: also run the browser check, which a full audit always runs: headless chromium "
+                  "renders audit.html to audit.png and the check fails on a console message, a dangling internal link or "
+                  "a missing mechanism section (spec/audit_report.md#the-browser-check)");
 
   MutateOptions mutate_options{"", source_dir + "/vectors"};
   auto* mutate = app.add_subcommand(

@@ -16,6 +16,7 @@
 #include "commands.hpp"
 #include "l2/inv/registry.hpp"
 #include "l2/vectors/registry.hpp"
+#include "spec_tree.hpp"
 
 namespace l2::cli {
 
@@ -39,67 +40,23 @@ struct Rule {
   std::size_t negative = 0;
 };
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-std::vector<fs::path> files_under(const fs::path& root, const std::set<std::string>& extensions) {
-  std::vector<fs::path> out;
-  std::error_code ec;
-  if (!fs::is_directory(root, ec)) return out;
-  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-    if (it->is_regular_file() && extensions.count(it->path().extension().string())) out.push_back(it->path());
-  std::sort(out.begin(), out.end());
-  return out;
-}
+using spec_tree::files_under;
+using spec_tree::read_text;
 
 // Counts, per rule ID, the source files under `root` that mention it as a whole word.
-std::map<std::string, std::size_t> mentions(const fs::path& root, const std::map<std::string, Rule>& rules) {
+std::map<std::string, std::size_t> mentions(const fs::path& source, const fs::path& root, const std::map<std::string, Rule>& rules) {
+  std::set<std::string> ids;
+  for (const auto& [id, rule] : rules) ids.insert(id);
   std::map<std::string, std::size_t> counts;
-  for (const auto& file : files_under(root, {".hpp", ".cpp", ".h"})) {
-    const std::string text = read_text(file);
-    for (const auto& [id, rule] : rules) {
-      std::size_t at = text.find(id);
-      while (at != std::string::npos) {
-        const char after = at + id.size() < text.size() ? text[at + id.size()] : ' ';
-        const char before = at > 0 ? text[at - 1] : ' ';
-        if (!std::isalnum(static_cast<unsigned char>(after)) && !std::isalnum(static_cast<unsigned char>(before)) && before != '-') {
-          ++counts[id];
-          break;
-        }
-        at = text.find(id, at + 1);
-      }
-    }
-  }
+  for (const auto& [id, lines] : spec_tree::code_lines(source, root, ids)) counts[id] = spec_tree::file_count(lines);
   return counts;
 }
 
-// The cells of a Markdown table row, cleaned of backquotes, asterisks and outer spaces; empty for
+// The cells of a Markdown table row as the trace compares them (spec_tree::plain_cell); empty for
 // a line that is not a table row.
 std::vector<std::string> table_cells(const std::string& line) {
   std::vector<std::string> cells;
-  if (line.empty() || line[0] != '|') return cells;
-  auto clean = [](const std::string& cell) {
-    std::string out;
-    for (char c : cell)
-      if (c != '`' && c != '*') out += c;
-    const auto first = out.find_first_not_of(' ');
-    const auto last = out.find_last_not_of(' ');
-    if (first == std::string::npos) return cell.find('*') != std::string::npos ? std::string("*") : std::string();
-    return out.substr(first, last - first + 1);
-  };
-  std::string cell;
-  for (std::size_t i = 1; i < line.size(); ++i) {
-    if (line[i] == '|' && line[i - 1] != '\\') {
-      cells.push_back(clean(cell));
-      cell.clear();
-    } else {
-      cell += line[i];
-    }
-  }
+  for (const std::string& cell : spec_tree::table_cells(line)) cells.push_back(spec_tree::plain_cell(cell));
   return cells;
 }
 
@@ -112,24 +69,12 @@ constexpr std::array<std::string_view, 6> exemptible_faces = {"reference", "opti
 std::set<std::pair<std::string, std::string>> exemptions(const std::string& spec_text, const std::string& spec_file,
                                                          std::vector<std::string>& problems) {
   std::set<std::pair<std::string, std::string>> out;
-  std::istringstream lines(spec_text);
-  std::string line;
-  bool in_table = false;
-  while (std::getline(lines, line)) {
-    const std::vector<std::string> cells = table_cells(line);
-    if (cells.empty()) {
-      in_table = false;
-      continue;
-    }
-    if (cells.size() >= 3 && cells[0] == "operation" && cells[1] == "face") {
-      in_table = true;
-      continue;
-    }
-    if (!in_table || cells[0].find_first_not_of("-: ") == std::string::npos) continue;
-    const bool known = std::find(exemptible_faces.begin(), exemptible_faces.end(), cells[1]) != exemptible_faces.end();
+  for (const spec_tree::MissingFaceRow& row : spec_tree::missing_face_rows(spec_text)) {
+    const std::vector<std::string>& cells = row.plain;
+    const bool known = cells.size() >= 2 && std::find(exemptible_faces.begin(), exemptible_faces.end(), cells[1]) != exemptible_faces.end();
     if (cells.size() < 3 || !known || cells[2].empty()) {
       problems.push_back(spec_file + ": a row of the missing-faces table needs an op or *, a face (reference, optimized, "
-                         "model, vectors, tests, bench) and a reason: " + line);
+                         "model, vectors, tests, bench) and a reason: " + row.text);
       continue;
     }
     // The first cell names one op, several separated by commas, or `*` for every op.
@@ -216,8 +161,8 @@ int run_trace(const TraceOptions& options, nlohmann::json* summary) {
   std::map<std::string, Rule> rules;
   // A rule row: a table row whose first cell is a rule ID; its error code is the first later cell
   // that is an UPPER_SNAKE code name ("—" or no such cell: the rule rejects nothing by itself).
-  const std::regex rule_id(R"(^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-[0-9]+$)");
-  const std::regex code_name(R"(^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$)");
+  const std::regex& rule_id = spec_tree::rule_id_pattern();
+  const std::regex& code_name = spec_tree::code_name_pattern();
 
   std::set<std::string> in_progress_files;
   for (const auto& file : files_under(options.source / "spec", {".md"})) {
@@ -246,11 +191,11 @@ int run_trace(const TraceOptions& options, nlohmann::json* summary) {
     std::fprintf(stderr, "l2spec trace: no rule tables found under %s/spec\n", options.source.string().c_str());
     return exit_usage;
   }
-  for (const auto& [id, n] : mentions(options.source / "reference", rules)) rules[id].code_refs = n;
+  for (const auto& [id, n] : mentions(options.source, options.source / "reference", rules)) rules[id].code_refs = n;
   // The JSON mapping's reference code is the codec (spec/encoding.md names it).
-  for (const auto& [id, n] : mentions(options.source / "tools/include/l2/codec", rules)) rules[id].code_refs += n;
-  for (const auto& [id, n] : mentions(options.source / "invariants", rules)) rules[id].model_refs = n;
-  for (const auto& [id, n] : mentions(options.source / "tests", rules)) rules[id].test_refs = n;
+  for (const auto& [id, n] : mentions(options.source, options.source / "tools/include/l2/codec", rules)) rules[id].code_refs += n;
+  for (const auto& [id, n] : mentions(options.source, options.source / "invariants", rules)) rules[id].model_refs = n;
+  for (const auto& [id, n] : mentions(options.source, options.source / "tests", rules)) rules[id].test_refs = n;
 
   std::vector<std::string> problems;
   // Vectors: a case whose steps all succeed is positive for each rule it lists; an invalid step is
@@ -269,22 +214,13 @@ int run_trace(const TraceOptions& options, nlohmann::json* summary) {
       problems.push_back(path + ": unreadable");
       continue;
     }
-    std::set<std::string> listed;
-    for (const auto& id : document["rules"]) listed.insert(id.get<std::string>());
-    bool all_ok = true;
-    for (const auto& step : document["steps"]) {
-      const auto& expect = step["expect"];
-      if (expect["outcome"] == "invalid") {
-        all_ok = false;
-        const std::string id = expect["rule"];
-        if (!listed.count(id)) problems.push_back(path + ": fails rule " + id + " but does not list it");
-        if (rules.count(id)) ++rules[id].negative;
-      } else if (expect["outcome"] == "malformed") {
-        all_ok = false;
-        for (const auto& id : listed)
-          if (rules.count(id)) ++rules[id].negative;
-      }
-    }
+    const spec_tree::CaseExercise exercised = spec_tree::exercise(document);
+    const std::set<std::string> listed(exercised.listed.begin(), exercised.listed.end());
+    const bool all_ok = exercised.positive;
+    for (const std::string& id : exercised.invalid_rules)
+      if (!listed.count(id)) problems.push_back(path + ": fails rule " + id + " but does not list it");
+    for (const std::string& id : exercised.negative)
+      if (rules.count(id)) ++rules[id].negative;
     for (const auto& id : listed) {
       if (!rules.count(id)) problems.push_back(path + ": lists rule " + id + ", which no spec table defines");
       else if (all_ok) ++rules[id].positive;
