@@ -871,6 +871,34 @@ RC_GTEST_PROP(DexChannelDifferential, AgreeAtTheSharesIdsAndLocksBoundaries, ())
   }
 }
 
+// DX-ADD-3 by construction: the boundary property above reaches it only when its random draw puts
+// total_shares within a few of 2^64 - 1 and gives the mover the balance to deposit, so the coverage
+// check below must not hang on the seed. A pool of 10 and 10 with 2^64 - 2 shares: a deposit of 10
+// and 10 would mint as many again. Both judges refuse the lenient move that mints them anyway.
+TEST(DexChannelDifferential, ADepositPastTheSharesCeilingIsRefusedByBoth) {
+  DexState s{};
+  s.fee_bps = 30;
+  s.lot_b = 10;
+  s.reserve_a = 10;
+  s.reserve_b = 10;
+  s.total_shares = u64_max - 1;
+  s.positions = {Position{100, 100, u64_max - 1 - 1000}, Position{100, 100, 0}};
+  s.pool_creator = 0;
+  const FixedPart fixed = fixed_of(2);
+  ASSERT_EQ(dx::validate_state(s, 2), DexChannelError::none);
+  const VariablePart from{0, dx::encode_data(DexData{DexAction{}, s}), dx::claims_a(s), false};
+  DexAction action;
+  action.add_liquidity = dx::AddLiquidity{10, 10, 0};
+  const auto made = dx::make_move(fixed, from, action);
+  ASSERT_FALSE(made.ok());
+  EXPECT_EQ(made.error(), DexChannelError::add_overflow);
+  const VariablePart to = lenient_move(from, action, 2);
+  const Verdicts v = judge(fixed, from, to);
+  EXPECT_EQ(v.native, DexChannelError::add_overflow);
+  EXPECT_FALSE(v.vm_valid);
+  rejections_seen().insert(v.native);
+}
+
 // Every crafted encoding once per case: each of from's six tags at 2 with the bytes that make it
 // parse, from's enum byte at 2 or more, and the positions count of from and of to one off.
 RC_GTEST_PROP(DexChannelDifferential, AgreeOnCraftedEncodings, ()) {
