@@ -18,33 +18,17 @@
 #include <string>
 
 #include <nlohmann/json.hpp>
-#include <valijson/adapters/nlohmann_json_adapter.hpp>
-#include <valijson/schema.hpp>
-#include <valijson/schema_parser.hpp>
-#include <valijson/validator.hpp>
+
+#include "l2/test/run_l2spec.hpp"
+#include "l2/vectors/framework.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-struct Outcome {
-  int code = -1;
-  std::string output;
-};
-
-Outcome run_l2spec(const std::string& arguments) {
-  const char* binary = std::getenv("L2SPEC");
-  const std::string command = std::string(binary != nullptr ? binary : "l2spec") + " " + arguments + " 2>&1";
-  Outcome result;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  std::array<char, 4096> buffer{};
-  while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) result.output += buffer.data();
-  const int status = ::pclose(pipe);
-  result.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+using Outcome = l2::test::L2specRun;
+using l2::test::run_l2spec;
 
 std::string read_text(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -59,23 +43,8 @@ void write_text(const fs::path& path, const std::string& text) {
 }
 
 std::vector<std::string> schema_violations(const json& document) {
-  const json schema_document = json::parse(read_text(fs::path(L2_TEST_SOURCE_DIR) / "spec/schema/audit.schema.json"));
-  valijson::Schema schema;
-  valijson::SchemaParser parser;
-  valijson::adapters::NlohmannJsonAdapter schema_adapter(schema_document);
-  parser.populateSchema(schema_adapter, schema);
-  valijson::Validator validator;
-  valijson::ValidationResults results;
-  valijson::adapters::NlohmannJsonAdapter target(document);
-  std::vector<std::string> violations;
-  if (validator.validate(schema, target, &results)) return violations;
-  valijson::ValidationResults::Error error;
-  while (results.popError(error)) {
-    std::string where;
-    for (const auto& part : error.context) where += part;
-    violations.push_back(where + ": " + error.description);
-  }
-  return violations;
+  return l2::vectors::schema_violations(
+      json::parse(read_text(fs::path(L2_TEST_SOURCE_DIR) / "spec/schema/audit.schema.json")), document);
 }
 
 // The spec of a mechanism "toy" with one transition of two rules, a threat model, an obligation

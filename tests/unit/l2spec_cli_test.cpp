@@ -8,29 +8,15 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sys/wait.h>
+
+#include "l2/test/run_l2spec.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int code = -1;
-  std::string output;
-};
-
-Outcome run(const std::string& arguments) {
-  const char* binary = std::getenv("L2SPEC");
-  const std::string command = std::string(binary != nullptr ? binary : "l2spec") + " " + arguments + " 2>&1";
-  Outcome result;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  std::array<char, 4096> buffer{};
-  while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) result.output += buffer.data();
-  const int status = ::pclose(pipe);
-  result.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+using Outcome = l2::test::L2specRun;
+using l2::test::run_l2spec;
 
 fs::path scratch(const std::string& name) {
   const fs::path dir = fs::temp_directory_path() / ("l2spec-cli-" + name);
@@ -39,22 +25,22 @@ fs::path scratch(const std::string& name) {
 }
 
 TEST(L2specCli, HelpDocumentsEveryCommand) {
-  const Outcome help = run("--help");
+  const Outcome help = run_l2spec("--help");
   EXPECT_EQ(help.code, 0);
   for (const char* command : {"vectors", "prove", "trace", "kernels", "audit", "Exit codes"})
     EXPECT_NE(help.output.find(command), std::string::npos) << command;
-  const Outcome vectors_help = run("vectors --help");
+  const Outcome vectors_help = run_l2spec("vectors --help");
   EXPECT_EQ(vectors_help.code, 0);
   for (const char* command : {"generate", "verify", "drift"}) EXPECT_NE(vectors_help.output.find(command), std::string::npos);
 }
 
 TEST(L2specCli, UsageErrorsExitTwo) {
-  EXPECT_EQ(run("").code, 2);
-  EXPECT_EQ(run("no-such-command").code, 2);
-  EXPECT_EQ(run("vectors verify --impl nonsense").code, 2);
-  EXPECT_EQ(run("prove --filter no-obligation-has-this-name").code, 2);
-  EXPECT_EQ(run("prove --depth deep").code, 2);
-  EXPECT_EQ(run("vectors generate --profile huge").code, 2);
+  EXPECT_EQ(run_l2spec("").code, 2);
+  EXPECT_EQ(run_l2spec("no-such-command").code, 2);
+  EXPECT_EQ(run_l2spec("vectors verify --impl nonsense").code, 2);
+  EXPECT_EQ(run_l2spec("prove --filter no-obligation-has-this-name").code, 2);
+  EXPECT_EQ(run_l2spec("prove --depth deep").code, 2);
+  EXPECT_EQ(run_l2spec("vectors generate --profile huge").code, 2);
 }
 
 TEST(L2specCli, ForcingAnUnknownKernelIsAClearUsageError) {
@@ -72,21 +58,21 @@ TEST(L2specCli, ForcingAnUnknownKernelIsAClearUsageError) {
 
 TEST(L2specCli, GenerateThenVerifyAndDetectTampering) {
   const fs::path dir = scratch("generate");
-  ASSERT_EQ(run("vectors generate --out " + dir.string()).code, 0);
-  const Outcome verified = run("vectors verify --impl all " + dir.string());
+  ASSERT_EQ(run_l2spec("vectors generate --out " + dir.string()).code, 0);
+  const Outcome verified = run_l2spec("vectors verify --impl all " + dir.string());
   EXPECT_EQ(verified.code, 0) << verified.output;
   std::ofstream(dir / "primitives" / "stray.json") << "{}";
-  const Outcome stray = run("vectors verify --impl reference " + dir.string());
+  const Outcome stray = run_l2spec("vectors verify --impl reference " + dir.string());
   EXPECT_EQ(stray.code, 1) << stray.output;
   EXPECT_NE(stray.output.find("never read"), std::string::npos);
-  EXPECT_EQ(run("vectors verify " + (dir / "does-not-exist").string()).code, 1);
+  EXPECT_EQ(run_l2spec("vectors verify " + (dir / "does-not-exist").string()).code, 1);
   fs::remove_all(dir);
 }
 
 // One cheap obligation: invariants_prover_test discharges all of the primitives', and the audit
 // every mechanism's.
 TEST(L2specCli, ProveJsonListsEveryObligationProved) {
-  const Outcome prove = run("prove --json --depth small --filter primitives__overflow_detected_exactly__checked_add");
+  const Outcome prove = run_l2spec("prove --json --depth small --filter primitives__overflow_detected_exactly__checked_add");
   ASSERT_EQ(prove.code, 0) << prove.output;
   EXPECT_NE(prove.output.find("\"transition\": \"checked_add\""), std::string::npos);
   const auto begin = prove.output.find("{\n");
@@ -98,7 +84,7 @@ TEST(L2specCli, ProveJsonListsEveryObligationProved) {
 
 TEST(L2specCli, Smt2ExportIsAnsweredUnsatByStockZ3) {
   const fs::path dir = scratch("smt2");
-  ASSERT_EQ(run("prove --filter primitives --smt2 " + dir.string()).code, 0);
+  ASSERT_EQ(run_l2spec("prove --filter primitives --smt2 " + dir.string()).code, 0);
   std::size_t files = 0;
   for (const auto& entry : fs::directory_iterator(dir)) {
     ++files;

@@ -32,11 +32,7 @@ const valijson::Schema* find_schema(std::string_view name) {
   return it == parsed.end() ? nullptr : it->second.get();
 }
 
-}  // namespace
-
-std::vector<std::string> validate_schema(std::string_view schema_name, const json& document) {
-  const valijson::Schema* schema = find_schema(schema_name);
-  if (schema == nullptr) return {"no schema named " + std::string(schema_name)};
+std::vector<std::string> violations_of(const valijson::Schema* schema, const json& document) {
   valijson::Validator validator;
   valijson::ValidationResults results;
   valijson::adapters::NlohmannJsonAdapter target(document);
@@ -49,6 +45,22 @@ std::vector<std::string> validate_schema(std::string_view schema_name, const jso
     violations.push_back(where + ": " + error.description);
   }
   return violations;
+}
+
+}  // namespace
+
+std::vector<std::string> validate_schema(std::string_view schema_name, const json& document) {
+  const valijson::Schema* schema = find_schema(schema_name);
+  if (schema == nullptr) return {"no schema named " + std::string(schema_name)};
+  return violations_of(schema, document);
+}
+
+std::vector<std::string> schema_violations(const json& schema_document, const json& document) {
+  valijson::Schema schema;
+  valijson::SchemaParser parser;
+  valijson::adapters::NlohmannJsonAdapter adapter(schema_document);
+  parser.populateSchema(adapter, schema);
+  return violations_of(&schema, document);
 }
 
 }  // namespace l2::vectors

@@ -174,6 +174,8 @@ std::vector<std::pair<std::string_view, std::string_view>> embedded_schemas();
 
 // JSON Schema validation against the embedded schemas. Returns the violations, empty when valid.
 std::vector<std::string> validate_schema(std::string_view schema_name, const json& document);
+// The same against a schema given as a document (one not embedded, such as the audit report's).
+std::vector<std::string> schema_violations(const json& schema_document, const json& document);
 
 // Canonical file text: 2-space indent, sorted keys, trailing newline.
 std::string dump_canonical(const json& document);
