@@ -131,6 +131,15 @@ std::vector<Obligation> conservation_obligations() {
   for (Obligation& o : list) {
     const unsigned n = static_cast<unsigned>(std::stoul(o.transition.substr(std::string("allocate_").size())));
     o.assert_premise = [n](z3::context& ctx, z3::solver& solver) { solver.add(allocation(ctx, solver, n, true).accepted); };
+    const bool ids = o.invariant == "funded_once";
+    o.premise = "any factory (any u64 deposited_amount and fee, allocated or not) and any allocation of " +
+                std::to_string(n) +
+                " template(s), any capacities and balances, that apply_allocate accepts: PCF-ALLOC-1, each template's "
+                "PCF-SUB-3 and PCF-SUB-4, the running checked sum of fee and capacities [PCF-ALLOC-3..5]; " +
+                (ids ? "sub-channel ids an injective function of (factory, participants, nonce) checked fresh against any "
+                       "set of registered ids and the earlier templates [PCF-SUB-8]; membership, capacity bounds and "
+                       "signatures free verdicts"
+                     : "id freshness, membership, capacity bounds and signatures free verdicts");
   }
   // A factory's fee never exceeds its deposit [PCF-REG-3], so some allocation can always balance it.
   list.push_back(make_obligation("channel_factory", "fee_within_deposit", "register_factory", Kind::initiation,
@@ -147,6 +156,8 @@ std::vector<Obligation> conservation_obligations() {
   list.back().assert_premise = [](z3::context& ctx, z3::solver& solver) {
     solver.add(!z3::ugt(ctx.bv_const("fee", 64), ctx.bv_const("deposited_amount", 64)));
   };
+  list.back().premise = "any u64 deposited_amount and fee that PCF-REG-3 accepts (fee <= deposited_amount), and the "
+                        "one-template allocation of capacity deposited_amount - fee";
   return list;
 }
 
@@ -475,6 +486,19 @@ std::vector<Obligation> obligations(Weakening weakening) {
   list.back().assert_premise = [weakening](z3::context& ctx, z3::solver& solver) {
     assert_group_allocates_negation(ctx, solver, false, weakening);
   };
+  list.back().premise =
+      "a configuration with censorship_bound_blocks >= 1, allocation_window_blocks > censorship_bound_blocks and "
+      "min_channel_capacity, max_channels_per_user >= 1; the group's terms pass PCF-REG-3 and PCF-REG-5; factory ids an "
+      "injective function of " +
+      std::string(weakening == Weakening::factory_id_ignores_deposit ? "the participants and nonce only"
+                                                                    : "participants, nonce, deposit, fee and funder") +
+      "; " + std::to_string(squatter_steps) +
+      " registrations (any terms and value) or refunds by anyone first, at non-decreasing heights; then the funder's "
+      "registration, and the group's allocation of deposit - fee after the registering block, within "
+      "censorship_bound_blocks of it (registering height + allocation_window_blocks below 2^64); any live-channel "
+      "count of a member" +
+      (weakening == Weakening::none ? std::string()
+                                    : "; with the rule weakening `" + std::string(weakening_name(weakening)) + "`");
   list.back().witness = [weakening, id = list.back().id(),
                          statement = list.back().statement](const z3::model&) -> std::optional<Counterexample> {
     if (weakening == Weakening::none) return std::nullopt;
@@ -489,6 +513,11 @@ std::vector<Obligation> obligations(Weakening weakening) {
   list.back().assert_premise = [](z3::context& ctx, z3::solver& solver) {
     assert_funder_recovers_negation(ctx, solver, false);
   };
+  list.back().premise = "any registered, open factory (any deposit, fee, funder and allocation deadline) and " +
+                        std::to_string(squatter_steps) +
+                        " calls by anyone first at non-decreasing heights from any current height, each a refund_factory or "
+                        "an allocation the members may have signed; then the funder's refund_factory at max(now, "
+                        "allocation_deadline)";
   return list;
 }
 

@@ -278,9 +278,38 @@ void assert_wormhole(z3::context& ctx, z3::solver& solver, Weakening weakening, 
   }
 }
 
-Obligation with_premise(Obligation obligation, std::function<void(z3::context&, z3::solver&)> premise) {
+// `words`: the premise in words (Obligation::premise).
+Obligation with_premise(Obligation obligation, std::function<void(z3::context&, z3::solver&)> premise, std::string words) {
   obligation.assert_premise = std::move(premise);
+  obligation.premise = std::move(words);
   return obligation;
+}
+
+// What each lock op of the conservation obligations applies, as assert_conservation models it.
+std::string conservation_op(const std::string& op) {
+  if (op == "add_lock")
+    return "a new lock of any amount >= 1 from either party's balance, at most that balance, into the free slot";
+  if (op == "fulfill_lock") return "the pending lock paid to its receiver";
+  if (op == "fail_lock") return "the pending lock paid back to its sender";
+  if (op == "resolve_lock") return "the pending lock paid to its receiver (claimed) or back to its sender (refunded)";
+  if (op == "cooperative_close") return "any closing split of non-negative balances summing to the capacity, with no lock";
+  return "any co-signed state (non-negative balances, any locks) whose balances and locks sum to the capacity (CN-STATE-1)";
+}
+
+// A route validate_route accepts, as accepted_route models it, for k hops.
+std::string accepted_route_words(unsigned k, Weakening weakening) {
+  return "a " + std::to_string(k) +
+         "-hop route validate_route accepts in a deployed network: unbounded integers, amounts >= 1, expiries >= 0, fees "
+         ">= 0, each forwarder's cltv_delta " +
+         (weakening == Weakening::equal_timelocks ? std::string(">= 0 (weakened)")
+                                                   : std::string("> censorship_bound_blocks >= 1")) +
+         ", amounts and expiries falling by at least the forwarder's fee and cltv_delta per hop";
+}
+
+// The claim rule CN-RESOLVE-3 / CN-FULFILL-2 in the weakened form, when it is.
+std::string claim_rule_words(Weakening weakening) {
+  return weakening == Weakening::claim_at_expiry ? "; a disclosure at or before a lock's expiry claims it (weakened)"
+                                                  : "; a disclosure strictly before a lock's expiry claims it";
 }
 
 }  // namespace
@@ -292,7 +321,9 @@ std::vector<Obligation> obligations(Weakening weakening) {
         make_obligation(mechanism, "conservation", op, Kind::consecution,
                         "balances plus pending lock amounts equal the capacity after " + op + " when they did before",
                         [op](z3::context& ctx, z3::solver& solver) { assert_conservation(ctx, solver, op, true); }),
-        [op](z3::context& ctx, z3::solver& solver) { assert_conservation(ctx, solver, op, false); }));
+        [op](z3::context& ctx, z3::solver& solver) { assert_conservation(ctx, solver, op, false); },
+        "a two-party channel with two lock slots whose balances (>= 0) plus pending lock amounts (>= 1) equal its "
+        "capacity, unbounded integers, and " + op + " applied to it: " + conservation_op(op)));
   }
   list.push_back(with_premise(
       make_obligation(mechanism, "forwarders_keep_fee_and_time", "validate_route", Kind::consecution,
@@ -300,19 +331,26 @@ std::vector<Obligation> obligations(Weakening weakening) {
                       "more than it forwards and its incoming lock outlives its outgoing one by more than "
                       "censorship_bound_blocks",
                       [weakening](z3::context& ctx, z3::solver& solver) { assert_route(ctx, solver, weakening, true); }),
-      [weakening](z3::context& ctx, z3::solver& solver) { assert_route(ctx, solver, weakening, false); }));
+      [weakening](z3::context& ctx, z3::solver& solver) { assert_route(ctx, solver, weakening, false); },
+      "every " + accepted_route_words(3, weakening)));
   list.push_back(with_premise(
       make_obligation(mechanism, "refund_is_final", "resolve_lock", Kind::safety,
                       "a revelation that lands after a lock's refund (same block or later) never counts as its claim",
                       [weakening](z3::context& ctx, z3::solver& solver) { assert_refund_final(ctx, solver, weakening, true); }),
-      [weakening](z3::context& ctx, z3::solver& solver) { assert_refund_final(ctx, solver, weakening, false); }));
+      [weakening](z3::context& ctx, z3::solver& solver) { assert_refund_final(ctx, solver, weakening, false); },
+      "a lock of any expiry x >= 0, its refund at any height f >= x, and a revelation at any height r >= f (unbounded "
+      "integers)" + claim_rule_words(weakening)));
   list.push_back(with_premise(
       make_obligation(mechanism, "honest_intermediary_never_loses", "route", Kind::bmc,
                       "an intermediary that reveals upstream as soon as it learns the downstream secret, censored up to "
                       "censorship_bound_blocks, never ends below its starting balance, and at least its fee up when its "
                       "downstream lock was claimed, whatever the others disclose, fulfill, fail or reveal, and when",
                       [weakening](z3::context& ctx, z3::solver& solver) { assert_honest_intermediary(ctx, solver, weakening, true); }),
-      [weakening](z3::context& ctx, z3::solver& solver) { assert_honest_intermediary(ctx, solver, weakening, false); }));
+      [weakening](z3::context& ctx, z3::solver& solver) { assert_honest_intermediary(ctx, solver, weakening, false); },
+      "the honest node's two locks on " + accepted_route_words(2, weakening) +
+          "; the downstream secret disclosed to it at any height >= 0 or never; it discloses upstream when that height "
+          "plus censorship_bound_blocks is below its upstream expiry, landing anywhere in that bound; anyone else may "
+          "disclose the upstream secret at any height" + claim_rule_words(weakening)));
   for (const bool hash_lock : {true, false}) {
     for (const unsigned k : {2u, 3u}) {
       const std::string kind = hash_lock ? "htlc" : "ptlc";
@@ -326,7 +364,13 @@ std::vector<Obligation> obligations(Weakening weakening) {
                           }),
           [k, hash_lock, weakening](z3::context& ctx, z3::solver& solver) {
             assert_atomicity(ctx, solver, k, hash_lock, weakening, false);
-          }));
+          },
+          accepted_route_words(k, weakening) +
+              ", payer and intermediaries honest (each discloses upstream when it learns in time, censored up to "
+              "censorship_bound_blocks), the payee discloses to the last hop at any height or never" +
+              (hash_lock ? std::string(" and may reveal the preimage on chain at any height, to every hop at once")
+                         : std::string()) +
+              claim_rule_words(weakening)));
     }
   }
   list.push_back(with_premise(
@@ -334,7 +378,13 @@ std::vector<Obligation> obligations(Weakening weakening) {
                       "on a 3-hop PTLC payment P -> A -> H -> B with A and B colluding, the payer's lock is claimed only "
                       "if the honest H ends at least its fee up",
                       [weakening](z3::context& ctx, z3::solver& solver) { assert_wormhole(ctx, solver, weakening, true); }),
-      [weakening](z3::context& ctx, z3::solver& solver) { assert_wormhole(ctx, solver, weakening, false); }));
+      [weakening](z3::context& ctx, z3::solver& solver) { assert_wormhole(ctx, solver, weakening, false); },
+      "P -> A -> H -> B on " + accepted_route_words(3, weakening) +
+          ", P and H honest, A and B colluding: B discloses t_2 to H at any height or never, H discloses upstream as the "
+          "honest strategy says, and the coalition learns t_1 " +
+          (weakening == Weakening::ptlc_same_point ? std::string("from the start (one point on every hop, weakened)")
+                                                   : std::string("only from H")) +
+          ", then may reveal it on chain or claim the payer's lock at any later height" + claim_rule_words(weakening)));
   return list;
 }
 

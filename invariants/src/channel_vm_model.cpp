@@ -449,38 +449,62 @@ void assert_bounded(z3::context& ctx, z3::solver& solver, Weakening w, bool clai
 
 std::vector<Obligation> obligations(Weakening w) {
   std::vector<Obligation> list;
+  // The premises in words. `step_words`: what every one-step obligation ranges over (step()).
+  const std::string weakened = w == Weakening::none ? "" : "; with the rule weakening `" + std::string(weakening_name(w)) + "`";
+  const std::string limits =
+      "any limits VM-LIM-1 accepts (1.." + std::to_string(vm::code_bytes_ceiling) + " code bytes, 1.." +
+      std::to_string(vm::stack_items_ceiling) + " stack items, memory a multiple of 32 up to 2^24 bytes, call depth up to " +
+      std::to_string(vm::call_depth_ceiling) + ", storage slots up to " + std::to_string(vm::storage_slots_ceiling) + ")";
+  const auto step_words = [&](const std::string& which, bool lemma) {
+    return limits +
+           ", any machine within them, and " + which +
+           " of any defined opcode of the reference's table in code of 1..max_code_bytes bytes, with any operands, "
+           "DUP/SWAP index, jump target, return address and storage key; MUL's overflow, JUMPDEST-ness and the outcome "
+           "index's range free; u64 values as 64-bit bit-vectors" +
+           (lemma && w != Weakening::unchecked_memory_limit ? "; the lemma need_within_limit assumed" : "") + weakened;
+  };
   list.push_back(obligation(
       "gas_strictly_decreases", "step", Kind::safety,
       "for every instruction of the table, any operands and memory within VM-LIM-1, a step that passes VM-RUN-1..5 "
       "costs at least 1 and at most gas_left, so gas_left strictly decreases",
       [w](z3::context& ctx, z3::solver& solver, bool claim) { assert_gas_decreases(ctx, solver, w, claim); }));
+  list.back().premise = step_words("a step that passes VM-RUN-1..5", true);
   list.push_back(obligation(
       "halts_within_gas", "init", Kind::initiation, "at the start of a run, steps + gas_left <= gas_limit (steps = 0)",
       [w](z3::context& ctx, z3::solver& solver, bool claim) { assert_halts_init(ctx, solver, w, claim); }));
+  list.back().premise = "the machine a run starts with (pc 0, empty stack, memory, call stack and storage), any u64 "
+                        "gas_limit as its gas_left, steps = 0";
   list.push_back(obligation(
       "halts_within_gas", "step", Kind::consecution,
       "every executed step keeps steps + gas_left <= gas_limit, so a run executes at most gas_limit instructions",
       [w](z3::context& ctx, z3::solver& solver, bool claim) { assert_halts_step(ctx, solver, w, claim); }));
+  list.back().premise = "any u64 gas_limit and step count with steps + gas_left <= gas_limit (in 66 bits), " +
+                        step_words("a step that passes VM-RUN-1..5", true);
   list.push_back(obligation(
       "fault_changes_nothing", "step", Kind::safety,
       "a fault of VM-RUN-1..5 is decided on the unchanged machine and is the first failing check in the reference's "
       "order; a fault of VM-RUN-6..12 comes only after all five passed",
       [w](z3::context& ctx, z3::solver& solver, bool claim) { assert_fault_changes_nothing(ctx, solver, w, claim); }));
+  list.back().premise = step_words("a step that faults", true);
   list.push_back(obligation(
       "memory_cost_no_overflow", "step", Kind::safety,
       "within VM-LIM-1 (max_memory_bytes <= 2^24), memory_cost of the old and new size, the per-word charge and the "
       "cost's sum never overflow a u64, and the cost stays below 2^40",
       [w](z3::context& ctx, z3::solver& solver, bool claim) { assert_memory_cost(ctx, solver, w, claim); }));
+  list.back().premise = step_words("a step that passes VM-RUN-1..4 (so its cost is computed)", true);
   list.push_back(obligation(
       "need_within_limit", "step", Kind::safety,
       "a step that passes VM-RUN-4 touches no memory byte at or past max_memory_bytes (the lemma every other step "
       "obligation assumes)",
       [w](z3::context& ctx, z3::solver& solver, bool claim) { assert_need_within(ctx, solver, w, claim); }));
+  list.back().premise = step_words("a step that passes VM-RUN-1..4", false);
   list.push_back(obligation(
       "within_limits", "init", Kind::initiation,
       "the machine a run starts with (empty stack, memory, call stack and storage) is within any limits VM-LIM-1 "
       "accepts",
       [w](z3::context& ctx, z3::solver& solver, bool claim) { assert_within_limits_init(ctx, solver, w, claim); }));
+  list.back().premise =
+      limits + " and the machine a run starts with (pc 0, empty stack, memory, call stack and storage, any gas_limit)";
   list.push_back(obligation(
       "stack_bounded", "step", Kind::consecution,
       "a step without fault leaves at most max_stack_items on the stack when it found at most that many",
@@ -489,6 +513,7 @@ std::vector<Obligation> obligations(Weakening w) {
             ctx, solver, w, claim, [](const Step& s, const Machine& m) { return stack_within(m, s.limits); },
             [](const Machine& m) { return m.stack; }, [](const Limits& l) { return l.stack_items; });
       }));
+  list.back().premise = step_words("a step without fault", true);
   list.push_back(obligation(
       "memory_bounded", "step", Kind::consecution,
       "a step without fault leaves memory a whole number of words of at most max_memory_bytes",
@@ -498,6 +523,7 @@ std::vector<Obligation> obligations(Weakening w) {
             [&ctx](const Step& s, const Machine& m) { return memory_within(ctx, m, s.limits); },
             [](const Machine& m) { return m.memory; }, [](const Limits& l) { return l.memory_bytes; });
       }));
+  list.back().premise = step_words("a step without fault", true);
   list.push_back(obligation(
       "call_depth_bounded", "step", Kind::consecution,
       "a step without fault leaves at most max_call_depth return addresses on the call stack",
@@ -506,6 +532,7 @@ std::vector<Obligation> obligations(Weakening w) {
             ctx, solver, w, claim, [](const Step& s, const Machine& m) { return depth_within(m, s.limits); },
             [](const Machine& m) { return m.depth; }, [](const Limits& l) { return l.call_depth; });
       }));
+  list.back().premise = step_words("a step without fault", true);
   list.push_back(obligation(
       "storage_bounded", "step", Kind::consecution,
       "a step without fault leaves at most max_storage_slots storage slots",
@@ -514,6 +541,7 @@ std::vector<Obligation> obligations(Weakening w) {
             ctx, solver, w, claim, [](const Step& s, const Machine& m) { return slots_within(m, s.limits); },
             [](const Machine& m) { return m.slots; }, [](const Limits& l) { return l.storage_slots; });
       }));
+  list.back().premise = step_words("a step without fault", true);
   return list;
 }
 

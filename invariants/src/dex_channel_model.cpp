@@ -285,6 +285,31 @@ Obligation obligation(const std::string& invariant, const std::string& transitio
 std::vector<Obligation> obligations(Weakening w) {
   std::vector<Obligation> list;
   const std::string bps = std::to_string(dx::bps_denominator);
+  // The premises in words: the pool and the book as validate_state leaves them (fresh_pool, fresh_book).
+  const std::string weakened = w == Weakening::none ? "" : "; with the rule weakening `" + std::string(weakening_name(w)) + "`";
+  const std::string u64s = "; u64 values as integers in 0..2^64-1";
+  const std::string pool = "fee_bps < " + bps + ", empty or funded (both reserves >= 1, the shares held plus the " +
+                           std::to_string(dx::minimum_liquidity) +
+                           " locked summing to total_shares)";
+  const auto swap_words = [&](const std::string& extra) {
+    return "any pool with " + pool +
+           ", and any swap_exact_in of either direction the reference accepts: any amount_in, min_out, turn, "
+           "valid_until_turn and mover balances (each plus its token's reserve within u64)" + extra + u64s + weakened;
+  };
+  const auto deposit_words = [&](const std::string& extra) {
+    return "any funded pool with " + pool + ", and any add_liquidity the reference accepts: any amounts, min_shares and "
+           "mover balances (each plus its token's reserve within u64)" + extra + u64s + weakened;
+  };
+  const auto burn_words = [&](const std::string& extra) {
+    return "any pool with " + pool + ", and any remove_liquidity the reference accepts: any shares, min_a and min_b" + extra +
+           u64s;
+  };
+  const auto fill_words = [&](const std::string& extra) {
+    return "a book of " + std::to_string(book_slots) +
+           " order slots in increasing id (each present order with price and lots >= 1, owned by participant 0 or 1, any "
+           "lots traded so far), any balances of the two participants and any lot_b >= 1; one fill of apply_match's loop "
+           "on it while the best bid's price is at least the best ask's" + extra + u64s + weakened;
+  };
 
   list.push_back(obligation(
       "k_non_decreasing", "swap_exact_in", Kind::safety,
@@ -293,6 +318,7 @@ std::vector<Obligation> obligations(Weakening w) {
         const Swap s = swap(ctx, solver, w);
         assert_claim(solver, claim, s.accepted && s.pool.fee >= 1, s.x2 * s.y2 >= s.pool.x * s.pool.y);
       }));
+  list.back().premise = swap_words(", with fee_bps >= 1");
   list.push_back(obligation(
       "k_with_fee", "swap_exact_in", Kind::safety,
       "an accepted swap passes Uniswap v2's fee-weighted check: (" + bps + "·x' - fee_bps·amount_in)·y' >= " + bps +
@@ -303,6 +329,7 @@ std::vector<Obligation> obligations(Weakening w) {
                      (num(ctx, dx::bps_denominator) * s.x2 - s.pool.fee * s.in) * s.y2 >=
                          num(ctx, dx::bps_denominator) * s.pool.x * s.pool.y);
       }));
+  list.back().premise = swap_words(", with fee_bps >= 1");
   list.push_back(obligation(
       "swap_within_bounds", "swap_exact_in", Kind::safety,
       "an accepted swap pays out at least 1 and at least min_out, at a turn <= valid_until_turn, from a balance "
@@ -312,6 +339,7 @@ std::vector<Obligation> obligations(Weakening w) {
         assert_claim(solver, claim, s.accepted && s.min_out >= 1,
                      s.out >= 1 && s.out >= s.min_out && s.turn <= s.valid_until && s.bal_in >= s.in);
       }));
+  list.back().premise = swap_words(", with min_out >= 1");
   list.push_back(obligation(
       "reserve_never_drained", "swap_exact_in", Kind::safety,
       "an accepted swap leaves at least 1 of the output token in the pool (get_amount_out < reserve_out)",
@@ -319,6 +347,7 @@ std::vector<Obligation> obligations(Weakening w) {
         const Swap s = swap(ctx, solver, w);
         assert_claim(solver, claim, s.accepted, s.y2 >= 1);
       }));
+  list.back().premise = swap_words("");
   list.push_back(obligation(
       "share_value_non_decreasing", "add_liquidity", Kind::safety,
       "a deposit into a funded pool never lowers either reserve per share: reserve'·total_shares >= "
@@ -328,6 +357,7 @@ std::vector<Obligation> obligations(Weakening w) {
         assert_claim(solver, claim, d.accepted,
                      d.x2 * d.pool.shares >= d.pool.x * d.shares2 && d.y2 * d.pool.shares >= d.pool.y * d.shares2);
       }));
+  list.back().premise = deposit_words("");
   list.push_back(obligation(
       "deposit_within_bounds", "add_liquidity", Kind::safety,
       "an accepted deposit into a funded pool takes at most amount_a of A and amount_b of B and mints at least "
@@ -337,6 +367,7 @@ std::vector<Obligation> obligations(Weakening w) {
         assert_claim(solver, claim, d.accepted && d.min_shares >= 1,
                      d.use_a <= d.amount_a && d.use_b <= d.amount_b && d.minted >= d.min_shares && d.minted >= 1);
       }));
+  list.back().premise = deposit_words(", with min_shares >= 1");
   list.push_back(obligation(
       "share_value_non_decreasing", "remove_liquidity", Kind::safety,
       "a burn never lowers either reserve per share: reserve'·total_shares >= reserve·total_shares', for A and for B",
@@ -345,6 +376,7 @@ std::vector<Obligation> obligations(Weakening w) {
         assert_claim(solver, claim, b.accepted,
                      b.x2 * b.pool.shares >= b.pool.x * b.shares2 && b.y2 * b.pool.shares >= b.pool.y * b.shares2);
       }));
+  list.back().premise = burn_words("");
   list.push_back(obligation(
       "reserve_never_drained", "remove_liquidity", Kind::safety,
       "an accepted burn pays at least min_a and min_b and leaves at least 1 of each token and the 1000 locked "
@@ -355,6 +387,7 @@ std::vector<Obligation> obligations(Weakening w) {
                      b.out_a >= b.min_a && b.out_b >= b.min_b && b.x2 >= 1 && b.y2 >= 1 &&
                          b.shares2 >= num(ctx, dx::minimum_liquidity));
       }));
+  list.back().premise = burn_words(", with min_a >= 1");
 
   const auto book_invariant = [](z3::context& ctx, const Book& book, const std::vector<expr>& amounts) {
     expr holds = ctx.bool_val(true);
@@ -374,6 +407,7 @@ std::vector<Obligation> obligations(Weakening w) {
         for (const Slot& s : f.before.slots) amounts.push_back(s.filled + s.lots);
         assert_claim(solver, claim, f.crosses && f.lots >= 1, book_invariant(ctx, f.after, amounts));
       }));
+  list.back().premise = fill_words(", trading at least 1 lot");
   list.push_back(obligation(
       "price_time_priority", "match_fill", Kind::safety,
       "a fill of match takes the bid of the highest price and the ask of the lowest, the earliest order among "
@@ -390,6 +424,7 @@ std::vector<Obligation> obligations(Weakening w) {
         }
         assert_claim(solver, claim, f.crosses, holds);
       }));
+  list.back().premise = fill_words("");
   list.push_back(obligation(
       "fill_within_limits", "match_fill", Kind::safety,
       "a fill of match trades at a price per lot at least the ask's and at most the bid's",
@@ -399,6 +434,7 @@ std::vector<Obligation> obligations(Weakening w) {
         assert_claim(solver, claim, f.crosses,
                      at(f.before, f.ask, price_of) <= f.price && f.price <= at(f.before, f.bid, price_of));
       }));
+  list.back().premise = fill_words("");
   list.push_back(obligation(
       "fill_conserves", "match_fill", Kind::consecution,
       "a fill of match keeps the total of A (balances and buy locks) and the total of B (balances and sell locks)",
@@ -407,6 +443,7 @@ std::vector<Obligation> obligations(Weakening w) {
         assert_claim(solver, claim, f.crosses,
                      total_a(ctx, f.after) == total_a(ctx, f.before) && total_b(ctx, f.after) == total_b(ctx, f.before));
       }));
+  list.back().premise = fill_words("");
   return list;
 }
 

@@ -251,10 +251,32 @@ Taken take(z3::context& ctx, z3::solver& solver, const Case& c, Weakening w) {
   return {from, move, accepted};
 }
 
+// A case's accepted move, in words.
+std::string move_words(const Case& c) {
+  std::string words = "any `";
+  switch (c.transition) {
+    case Transition::commit_b: words += "commit_b"; break;
+    case Transition::commit_a: words += "commit_a"; break;
+    case Transition::reveal_b: words += "reveal_b"; break;
+    case Transition::reveal_a: words += "reveal_a"; break;
+  }
+  words += "` check_move accepts";
+  if (c.result == static_cast<int>(gc::result_a_wins)) words += " that A wins";
+  if (c.result == static_cast<int>(gc::result_draw)) words += " that draws";
+  if (c.result == static_cast<int>(gc::result_b_wins)) words += " that B wins";
+  return words;
+}
+
 }  // namespace
 
 std::vector<Obligation> obligations(Weakening w) {
   std::vector<Obligation> list;
+  // The premises in words.
+  const std::string weakened = w == Weakening::none ? "" : "; with the rule weakening `" + std::string(weakening_name(w)) + "`";
+  const std::string rules =
+      " (GC-MOVE-6, GC-COMMIT-1 or GC-REVEAL-1, a reveal's opening of its commitment a free verdict, next_state's "
+      "amounts and counters within u64; the rules on participants, turn and sizes left out); u64 and u8 values as "
+      "integers in range";
 
   for (const Case& c : cases()) {
     list.push_back(obligation(
@@ -266,6 +288,7 @@ std::vector<Obligation> obligations(Weakening w) {
           assert_claim(solver, claim, m.accepted,
                        to.a + to.b == m.from.a + m.from.b && in_u64(ctx, to.a) && in_u64(ctx, to.b));
         }));
+    list.back().premise = "any state of the game (no invariant assumed) and " + move_words(c) + " from it" + rules + weakened;
   }
 
   const auto initiation = [&list](const std::string& invariant, const std::string& statement,
@@ -275,15 +298,19 @@ std::vector<Obligation> obligations(Weakening w) {
                                 const State open = opening(ctx, solver);
                                 assert_claim(solver, claim, open.rounds >= 1, holds(ctx, open));
                               }));
+    list.back().premise = "the opening state of any rounds >= 1 and any u64 stake and fundings (round 0, phase 0, no wins "
+                          "or moves, the fundings as the outcome)";
   };
-  const auto consecution = [&list, w](const std::string& invariant, const std::string& statement,
-                                      const std::function<expr(z3::context&, const State&)>& holds) {
+  const auto consecution = [&list, w, &rules, &weakened](const std::string& invariant, const std::string& statement,
+                                                         const std::string& holds_words,
+                                                         const std::function<expr(z3::context&, const State&)>& holds) {
     for (const Case& c : cases()) {
       list.push_back(obligation(invariant, c.name, Kind::consecution, statement + " (" + c.name + ")",
                                 [w, c, holds](z3::context& ctx, z3::solver& solver, bool claim) {
                                   const Taken m = take(ctx, solver, c, w);
                                   assert_claim(solver, claim, holds(ctx, m.from) && m.accepted, holds(ctx, m.move.to));
                                 }));
+      list.back().premise = "any state where " + holds_words + " holds and " + move_words(c) + " from it" + rules + weakened;
     }
   };
 
@@ -291,15 +318,16 @@ std::vector<Obligation> obligations(Weakening w) {
       "the outcome against the round's starting outcome (a0, b0): (a0, b0) in phases 0, 1 and 4 (nothing at stake), "
       "(a0 + stake, b0 - stake) in phase 2 and (a0 - stake, b0 + stake) in phase 3, with a0, b0 >= stake";
   initiation("round_outcome", "the opening satisfies " + outcome_statement, round_outcome);
-  consecution("round_outcome", "an accepted move keeps " + outcome_statement, round_outcome);
+  const std::string round_rule = "the round outcome rule (the outcome against the round's starting outcome)";
+  consecution("round_outcome", "an accepted move keeps " + outcome_statement, round_rule, round_outcome);
 
   const auto form = [](z3::context&, const State& x) { return phase_form(x); };
   initiation("phase_form", "an opening with rounds >= 1 passes GC-STATE-3, GC-STATE-4 and GC-STATE-5", form);
-  consecution("phase_form", "an accepted move keeps GC-STATE-3, GC-STATE-4 and GC-STATE-5", form);
+  consecution("phase_form", "an accepted move keeps GC-STATE-3, GC-STATE-4 and GC-STATE-5", "GC-STATE-3..5", form);
 
   const auto scores = [](z3::context&, const State& x) { return scores_bounded(x); };
   initiation("scores_bounded", "the opening has wins[0] + wins[1] <= round (GC-STATE-6)", scores);
-  consecution("scores_bounded", "an accepted move keeps wins[0] + wins[1] <= round (GC-STATE-6)", scores);
+  consecution("scores_bounded", "an accepted move keeps wins[0] + wins[1] <= round (GC-STATE-6)", "GC-STATE-6", scores);
 
   const std::vector<std::pair<int, std::string>> settlements = {
       {static_cast<int>(gc::result_a_wins), "reveal_a_a_wins"},
@@ -319,6 +347,8 @@ std::vector<Obligation> obligations(Weakening w) {
           assert_claim(solver, claim, round_outcome(ctx, m.from) && m.accepted,
                        m.move.to.a == m.from.ghost_a + moved && m.move.to.b == m.from.ghost_b - moved);
         }));
+    list.back().premise = "any state where " + round_rule + " holds and " +
+                          move_words(Case{name, Transition::reveal_a, result}) + " from it" + rules + weakened;
   }
 
   list.push_back(obligation(
@@ -332,6 +362,8 @@ std::vector<Obligation> obligations(Weakening w) {
         assert_claim(solver, claim, round_outcome(ctx, from) && reveal_b.accepted && reveal_a.accepted,
                      reveal_a.to.b >= from.b);
       }));
+  list.back().premise = "any state where " + round_rule + " holds, any `reveal_b` check_move accepts from it, and any "
+                        "`reveal_a` it accepts after that" + rules + weakened;
   list.push_back(obligation(
       "stopping_never_pays", "reveal_a", Kind::safety,
       "from a reachable state where A must reveal, after any accepted A reveal A's outcome is at least its outcome now",
@@ -339,6 +371,8 @@ std::vector<Obligation> obligations(Weakening w) {
         const Taken m = take(ctx, solver, Case{"reveal_a", Transition::reveal_a, -1}, w);
         assert_claim(solver, claim, round_outcome(ctx, m.from) && m.accepted, m.move.to.a >= m.from.a);
       }));
+  list.back().premise = "any state where " + round_rule + " holds and " + move_words(Case{"reveal_a", Transition::reveal_a, -1}) +
+                        " from it" + rules + weakened;
 
   for (const Transition t : {Transition::reveal_b, Transition::reveal_a}) {
     const std::string name = t == Transition::reveal_b ? "reveal_b" : "reveal_a";
@@ -357,6 +391,10 @@ std::vector<Obligation> obligations(Weakening w) {
                            m.chosen <= gc::scissors && m.opens,
                        m.accepted);
         }));
+    list.back().premise = "any state where " + round_rule + ", GC-STATE-3..5 and GC-STATE-6 hold, in the phase where " +
+                          (t == Transition::reveal_b ? "B" : "A") +
+                          " must reveal, whose outcome sums to at most 2^64-1, and its reveal of any move 1..3 that opens "
+                          "its commitment (the opening a free verdict); u64 and u8 values as integers in range" + weakened;
   }
   return list;
 }

@@ -130,6 +130,7 @@ std::string to_smt2(const Obligation& obligation) {
       << "; transition: " << obligation.transition << "\n"
       << "; kind: " << kind_name(obligation.kind) << "\n"
       << "; claim: " << obligation.statement << "\n"
+      << (obligation.premise.empty() ? "" : "; premise: " + obligation.premise + "\n")
       << "; the negated claim follows: `unsat` means the claim is proved.\n"
       << solver.to_smt2();
   return out.str();

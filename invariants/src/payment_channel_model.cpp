@@ -1206,7 +1206,10 @@ std::vector<Obligation> obligations(Weakening weakening, Depth depth) {
   std::vector<Obligation> list;
   const TraceDepths depths = trace_depths(depth);
   using Realiser = std::function<std::optional<Counterexample>(const z3::model&, const std::string& id, const std::string& statement)>;
-  auto add = [&](std::string invariant, std::string transition, Kind kind, std::string statement,
+  // The weakened rule, where it changes the relation or the configurations an obligation ranges over.
+  const std::string weakened =
+      weakening == Weakening::none ? "" : "; with the rule weakening `" + std::string(weakening_name(weakening)) + "`";
+  auto add = [&](std::string invariant, std::string transition, Kind kind, std::string statement, std::string premise,
                  std::function<void(Context&)> negation, Realiser realise = nullptr) {
     list.push_back(make_obligation(std::string(mechanism_name), std::move(invariant), std::move(transition), kind,
                                    std::move(statement), [negation](z3::context& ctx, z3::solver& solver) {
@@ -1217,6 +1220,7 @@ std::vector<Obligation> obligations(Weakening weakening, Depth depth) {
       Context c(ctx, solver, false);
       negation(c);
     };
+    list.back().premise = premise + weakened;
     if (realise)
       list.back().witness = [realise, id = list.back().id(), statement = list.back().statement](const z3::model& m) {
         return realise(m, id, statement);
@@ -1232,6 +1236,9 @@ std::vector<Obligation> obligations(Weakening weakening, Depth depth) {
   // Initiation: the deployed adjudicator has no channel; every channel `open` creates satisfies the
   // state invariant and starts at sequence 0, opening, with no deadline.
   add("state_invariant", "open", Kind::initiation, "a channel created by open is conserved and well formed, opening, sequence 0",
+      "any configuration (deployable or not), no channel at the opened id, and any open the relation accepts: any "
+      "participants, balances, capacity, height and signature verdicts, each key with at most max_channels_per_user "
+      "live channels; u64 values as 64-bit bit-vectors",
       [weakening](Context& c) {
         const OneStep s = one_step(c, op_code<ref::payment_channel::Open>, weakening);
         c.solver.add(!s.pre.exists);
@@ -1247,6 +1254,11 @@ std::vector<Obligation> obligations(Weakening weakening, Depth depth) {
     const Op op = static_cast<Op>(t);
     for (const Invariant& inv : step_invariants())
       add(inv.name, std::string(op_name(op)), Kind::consecution, inv.statement,
+          "any configuration, any channel slot at the addressed id (empty, or conserved with a known phase), and any `" +
+              std::string(op_name(op)) +
+              "` step from it, accepted or rejected: any height, sequence, balances, capacity and signature verdicts" +
+              (op == op_code<ref::payment_channel::Open> ? ", each key with at most max_channels_per_user live channels" : "") +
+              "; u64 values as 64-bit bit-vectors",
           [op, weakening, claim = inv.claim](Context& c) {
             const OneStep s = one_step(c, op, weakening);
             // Premise: the transition can accept a step from a state that satisfies the invariant.
@@ -1261,12 +1273,20 @@ std::vector<Obligation> obligations(Weakening weakening, Depth depth) {
     if (op != op_code<ref::payment_channel::Open> && !ref::payment_channel::is_cosigned(op)) continue;
     add("replay_binding", std::string(op_name(op)), Kind::safety,
         "signatures made for any other (tag, chain_id, channel_id, sequence, balances) are rejected",
+        "any configuration, any channel slot (no invariant assumed) and any `" + std::string(op_name(op)) +
+            "` step whose two signatures were made over any (tag, chain_id, channel_id, sequence, balances) tuples, each "
+            "valid exactly when its tuple is the checked one" +
+            (op == op_code<ref::payment_channel::Open> ? " (for open: the opening state, sequence 0)" : "") +
+            "; the digest an uninterpreted function, injective by ground inverse instances",
         [op, weakening](Context& c) { assert_replay_negation(c, op, weakening); });
   }
 
   add("watchtower_answer_accepted", "respond", Kind::safety,
       "a watchtower answer that passed find_latest's checks and WT-RESP-1..3 is accepted as a challenge and registers "
       "it: the adjudicator never rejects the tower's answer",
+      "any configuration, a disputing channel that is conserved and well formed, and a challenge at a height below its "
+      "dispute_deadline whose state has a higher sequence, balances summing to the capacity without overflow and both "
+      "signatures valid (find_latest's checks and WT-RESP-1..3)",
       [weakening](Context& c) { assert_watchtower_negation(c, weakening); });
 
   add("latest_state_wins", "trace", Kind::bmc,
@@ -1274,6 +1294,13 @@ std::vector<Obligation> obligations(Weakening weakening, Depth depth) {
           ", open included, the other party unconstrained: if the honest participant, having seen the dispute, "
           "challenges with its latest co-signed state at a height the window admits, a channel that ends settled pays "
           "that state",
+      "every trace of " + std::to_string(depths.latest_state) +
+          " steps, any op by anyone at non-decreasing heights, opens only between the channel's two distinct "
+          "participants, from an empty slot or a conserved channel holding a state both signed; any configuration; the "
+          "honest participant signs one state per sequence up to its latest, each splitting the capacity, and no "
+          "cooperative close, the other signs anything; in some step the honest participant, having seen the dispute, "
+          "challenges with its latest state below dispute_deadline" +
+          (weakening == Weakening::challenge_accepted_at_deadline ? " or at it" : "") + "; the channel ends settled",
       [weakening, steps = depths.latest_state](Context& c) { assert_latest_state_negation(c, weakening, steps, false); },
       trace_of(depths.latest_state, false));
 
@@ -1281,6 +1308,12 @@ std::vector<Obligation> obligations(Weakening weakening, Depth depth) {
       "depth " + std::to_string(depths.latest_state_at_opening) +
           ", from before the open: if the honest participant's latest co-signed state is the opening state, a "
           "channel that ends settled pays the opening balances it signed",
+      "every trace of " + std::to_string(depths.latest_state_at_opening) +
+          " steps from before the open (no channel yet), any op by anyone at non-decreasing heights, opens only between "
+          "the channel's two distinct participants; any configuration; the honest participant's latest state is the "
+          "opening (sequence 0) and it signs nothing else, the other signs anything; in some step the honest "
+          "participant, having seen the dispute, challenges with that state below dispute_deadline" +
+          (weakening == Weakening::challenge_accepted_at_deadline ? " or at it" : "") + "; the channel ends settled",
       [weakening, steps = depths.latest_state_at_opening](Context& c) { assert_latest_state_negation(c, weakening, steps, true); },
       trace_of(depths.latest_state_at_opening, false));
 
@@ -1288,6 +1321,10 @@ std::vector<Obligation> obligations(Weakening weakening, Depth depth) {
       "depth " + std::to_string(depths.unilateral) +
           ": either participant alone (timeout, then settle, no signature) ends any live channel in two moves whatever "
           "the other does; a channel that ever held value ends settled",
+      "every trace of " + std::to_string(depths.unilateral) +
+          " steps on one registered, conserved channel between two distinct participants, any op but open by anyone at "
+          "non-decreasing heights, any configuration, at least two of them one participant's unsigned moves: timeout at "
+          "max(now, timeout_height) while opening or active, settle at max(now, dispute_deadline) while disputing",
       [weakening, steps = depths.unilateral](Context& c) { assert_unilateral_negation(c, weakening, steps); },
       trace_of(depths.unilateral, false));
 
@@ -1295,6 +1332,11 @@ std::vector<Obligation> obligations(Weakening weakening, Depth depth) {
       std::to_string(squatter_opens) +
           " opens by anyone first, any keys, any signatures: the honest pair's co-signed open is accepted or already "
           "registered with its balances; no open without a key's signature uses up that key's quota",
+      "any configuration PC-DEPLOY accepts; honest keys A != B, each below max_channels_per_user live channels, whose "
+      "co-signed opening O splits a capacity within the bounds and who sign nothing else; " +
+          std::to_string(squatter_opens) +
+          " opens first by anyone with any keys, balances, capacity and signature verdicts, each addressing O's id "
+          "exactly when it names (A, B) with O's nonce; then the honest open of O",
       [weakening](Context& c) { assert_honest_open_negation(c, weakening); },
       [weakening](const z3::model& m, const std::string& id, const std::string& statement) {
         return realise_honest_open(m, id, statement, weakening);
@@ -1303,6 +1345,8 @@ std::vector<Obligation> obligations(Weakening weakening, Depth depth) {
   add("dispute_window_covers_censorship", "deploy", Kind::safety,
       "for every configuration PC-DEPLOY accepts, an answer included within censorship_bound_blocks of a dispute's "
       "start is inside the dispute window",
+      "every configuration PC-DEPLOY accepts, a dispute starting at any height h with h + dispute_period_blocks below "
+      "2^64 (no saturation), and an answer included at any height i with h < i <= h + censorship_bound_blocks",
       [weakening](Context& c) { assert_window_covers_censorship_negation(c, weakening); },
       [weakening](const z3::model& m, const std::string& id, const std::string& statement) {
         return realise_window_counterexample(m, id, statement, weakening);
@@ -1312,7 +1356,10 @@ std::vector<Obligation> obligations(Weakening weakening, Depth depth) {
 
 ModelEntry registry_entry() {
   ModelEntry entry = model_entry("payment_channel", all_weakenings, weakening_name, parse_weakening, obligations);
-  entry.trace_validation = trace_validation_stage(2000, 30, validate_random_traces);
+  entry.trace_validation = trace_validation_stage(
+      2000, 30, [](std::uint64_t seed, std::size_t traces, std::size_t steps, const std::function<void(std::size_t)>& progress) {
+        return validate_random_traces(seed, traces, steps, progress);
+      });
   return entry;
 }
 

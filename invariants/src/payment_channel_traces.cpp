@@ -110,9 +110,9 @@ std::string code_of(ChannelError e) { return std::string(error_info(e).code); }
 }  // namespace
 
 TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, std::size_t max_steps,
-                                       const std::function<void(std::size_t done)>& progress) {
+                                       const std::function<void(std::size_t done)>& progress, Weakening weakening) {
   TraceValidation report;
-  Engine engine(Weakening::none, SymbolicSignature{});
+  Engine engine(weakening, SymbolicSignature{});
   Random r(seed);
   for (std::size_t t = 0; t < traces; ++t) {
     ref::payment_channel::Adjudicator state{};
@@ -129,6 +129,12 @@ TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, s
     state = ref::payment_channel::apply_fund(state, ref::payment_channel::FundInput{first, 10000}, ref::payment_channel::Env{1}).value();
     u64 height = 1;
     const std::size_t length = 1 + static_cast<std::size_t>(r.below(max_steps));
+    const std::size_t disagreements_before = report.disagreements;
+    std::vector<std::string> lines;  // this trace in full, until the report holds a disagreeing one
+    const bool recording = report.first_disagreeing_trace.empty();
+    if (recording)
+      lines.push_back("trace " + std::to_string(t) + ": channel " + reflect::to_text(first) +
+                      " opened and funded at height 1 with balances [6000, 4000]");
     for (std::size_t s = 0; s < length; ++s) {
       height += r.weighted<u64, 7>({{{6, 0}, {6, 1}, {1, 10}, {1, 29}, {1, 30}, {1, 31}, {1, 201}}});
       const Step step = random_step(r, state, height);
@@ -139,14 +145,22 @@ TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, s
       const bool same = modelled.problem.empty() && !modelled.ambiguous && modelled.error == expected &&
                         reflect::equal(modelled.post, reference.ok() ? reference.value() : state);
       if (!same) ++report.disagreements;
+      std::string model_outcome = code_of(modelled.error);
+      if (!modelled.problem.empty()) model_outcome += " (" + modelled.problem + ")";
+      else if (modelled.ambiguous) model_outcome += " (ambiguous)";
+      else if (!same && modelled.error == expected) model_outcome += " with another post-state";
+      if (recording)
+        lines.push_back(trace_step_line(s, step.height, op_name(step.op),
+                                        std::visit([](const auto& input) { return reflect::to_text(input); }, step.input),
+                                        code_of(expected), model_outcome, same));
       if (!same && report.failures.size() < 10)
         report.failures.push_back("trace " + std::to_string(t) + " step " + std::to_string(s) + " (" +
-                                  std::string(op_name(step.op)) + "): reference " + code_of(expected) + ", model " +
-                                  code_of(modelled.error) + (modelled.problem.empty() ? "" : " (" + modelled.problem + ")"));
+                                  std::string(op_name(step.op)) + "): reference " + code_of(expected) + ", model " + model_outcome);
       if (!reference.ok()) continue;
       ++report.accepted;
       state = reference.value();
     }
+    if (recording && report.disagreements > disagreements_before) report.first_disagreeing_trace = std::move(lines);
     ++report.traces;
     if (progress) progress(report.traces);
   }

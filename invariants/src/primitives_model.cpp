@@ -28,6 +28,8 @@ std::vector<Obligation> primitives_obligations() {
                         const z3::expr exact = (a + b) == wide_sum.extract(63, 0);
                         s.add(ref_overflow != true_overflow || (!ref_overflow && !exact));
                       }));
+  list.back().premise = "every pair of u64 values a, b (all 2^128 inputs, 64-bit bit-vectors), against their sum taken in "
+                        "65 bits";
 
   // checked_sub: `if (a < b) overflow` [CHK-SUB-1]
   list.push_back(make_obligation("primitives", "underflow_detected_exactly", "checked_sub", Kind::safety,
@@ -40,6 +42,8 @@ std::vector<Obligation> primitives_obligations() {
                         const z3::expr exact = (a - b) == wide_diff.extract(63, 0);
                         s.add(ref_underflow != true_underflow || (!ref_underflow && !exact));
                       }));
+  list.back().premise = "every pair of u64 values a, b (all 2^128 inputs, 64-bit bit-vectors), against their difference "
+                        "taken in 65-bit two's complement";
 
   // checked_mul: `if (a != 0 && b > u64_max / a) overflow` [CHK-MUL-1]. Bit-blasting a 64x64
   // multiplier against a divider does not finish, so the claim is stated over the integers, where
@@ -57,6 +61,8 @@ std::vector<Obligation> primitives_obligations() {
                         const z3::expr true_overflow = a * b > max;
                         s.add(ref_overflow != true_overflow);
                       }));
+  list.back().premise = "every pair of integers a, b in 0..2^64-1 with a != 0, and the quotient q and remainder r with "
+                        "UINT64_MAX = q·a + r, 0 <= r < a (the reference's UINT64_MAX / a), over the integers";
   // a == 0 never overflows and the reference skips the division: covered by its `a != 0` guard.
   list.push_back(make_obligation("primitives", "zero_never_overflows", "checked_mul", Kind::safety,
                       "checked_mul with a == 0 returns 0 without overflow for every b",
@@ -65,6 +71,7 @@ std::vector<Obligation> primitives_obligations() {
                         const z3::expr ref_overflow = a != ctx.bv_val(0, 64) && z3::ugt(b, z3::udiv(u64_max(ctx), a));
                         s.add(ref_overflow || (a * b) != ctx.bv_val(0, 64));
                       }));
+  list.back().premise = "a = 0 and every u64 value b (64-bit bit-vectors)";
 
   // checked_mul_div: with P = a * numerator as a 128-bit value (hi, lo), the reference rejects
   // when `hi >= denominator`. The lemma: for d != 0, floor(P / d) < 2^64 iff hi < d. The 128-bit
@@ -80,6 +87,8 @@ std::vector<Obligation> primitives_obligations() {
                         s.add(d != ctx.bv_val(0, 64));
                         s.add(ref_rejects != too_large);
                       }));
+  list.back().premise = "every 128-bit value P (the product a·numerator left free, so the true product is among them) and "
+                        "every u64 denominator d != 0, as bit-vectors";
   return list;
 }
 

@@ -20,4 +20,12 @@ WeakenedObligations find_weakening(const std::vector<const ModelEntry*>& models,
   return found;
 }
 
+std::string trace_step_line(std::size_t step, std::uint64_t height, std::string_view op, std::string_view input,
+                            std::string_view reference, std::string_view model, bool agrees) {
+  std::string line = "step " + std::to_string(step) + " at height " + std::to_string(height) + ": ";
+  line.append(op).append(" ").append(input).append(": reference ").append(reference).append(", model ").append(model);
+  if (!agrees) line += "  <- disagreement";
+  return line;
+}
+
 }  // namespace l2::inv

@@ -665,6 +665,23 @@ Obligation obligation(const std::string& invariant, const std::string& transitio
 std::vector<Obligation> obligations(Weakening w) {
   std::vector<Obligation> list;
   const std::string steps = std::to_string(adversary_steps);
+  // The premises in words, each with the weakened rule when there is one.
+  const std::string weakened = w == Weakening::none ? "" : "; with the rule weakening `" + std::string(weakening_name(w)) + "`";
+  const std::string timing = "censorship_bound_blocks >= 1 and a challenge_duration above it and below 2^32";
+  const std::string u64s = "; u64 values as integers in 0..2^64-1";
+  const auto honest = [](const std::string& size) {
+    return "a channel of " + size +
+           " participants with distinct keys; the honest participant H signed states only up to its latest turn L_H < "
+           "2^62, M is the others' last turn before H's next move";
+  };
+  const auto trace = [&](const std::string& size, const std::string& policy) {
+    return honest(size) + ", L <= L_H the turn of H's supported state; from an open channel registered at a turn <= M, " +
+           steps +
+           " calls of the others (nothing, checkpoint, challenge, respond, or conclude on H's final state if it signed "
+           "one), each with any proof they can get supported, interleaved with H, who " +
+           policy + ", each call landing within censorship_bound_blocks of its decision; heights below 2^63; " + timing +
+           weakened;
+  };
   for (const unsigned n : {2u, 3u, 4u}) {
     list.push_back(obligation(
         "turn_taking_n" + std::to_string(n), "check_support", Kind::safety,
@@ -672,6 +689,11 @@ std::vector<Obligation> obligations(Weakening w) {
             " participants, every move of an accepted proof is signed by participants[turn mod n], so the others "
             "never get a state supported past the turn before the honest participant's next move",
         [n, w](z3::context& ctx, z3::solver& solver, bool claim) { assert_turn_taking(ctx, solver, n, w, claim); }));
+    list.back().premise = honest(std::to_string(n)) +
+                          "; a registered turn <= M and any proof of 1.." + std::to_string(n) +
+                          " states whose first is the registered state (unsigned) or one signed by all (turn <= L_H), each "
+                          "next state one turn higher with one signature by any participant's key (H's only on a turn <= "
+                          "L_H)" + weakened;
   }
   for (const unsigned n : {2u, 3u}) {
     for (const std::string op : {"open", "deposit", "checkpoint", "challenge", "respond", "conclude", "withdraw"}) {
@@ -682,6 +704,17 @@ std::vector<Obligation> obligations(Weakening w) {
               "funding, after " +
               op + (op == "open" ? "" : " when it held before"),
           [n, op, w](z3::context& ctx, z3::solver& solver, bool claim) { assert_conservation(ctx, solver, n, op, w, claim); }));
+      list.back().premise =
+          op == "open"
+              ? "any opening outcome of " + std::to_string(n) +
+                    " amounts whose sum SC-OPEN-7 accepts (at most 2^64-1), nothing deposited yet, at any height; " + timing +
+                    u64s
+              : "a channel of " + std::to_string(n) +
+                    " participants in any phase where the invariant holds (paid out <= deposited, no deposit above its "
+                    "funding, funding and registered outcome summing to the total, withdrawals only once finalized), "
+                    "and any `" + op +
+                    "` it accepts at a height >= the last: any participant, amount and candidate (turn, is_final, outcome), "
+                    "the support checks other than outcome and is_final a free verdict; " + timing + u64s + weakened;
     }
   }
   for (const std::string op : {"deposit", "checkpoint", "challenge", "respond", "conclude", "withdraw"}) {
@@ -691,6 +724,9 @@ std::vector<Obligation> obligations(Weakening w) {
                            "withdrawn flag"
                          : "no " + op + " is accepted on a finalized channel",
         [op, w](z3::context& ctx, z3::solver& solver, bool claim) { assert_frozen(ctx, solver, op, w, claim); }));
+    list.back().premise = "a channel of 2 participants finalized at the step's height >= 1 (concluded, or a challenge past "
+                          "finalizes_at), any money state (no invariant assumed), and any `" + op +
+                          "` input: participant, amount, candidate and support verdicts; " + timing + u64s + weakened;
   }
   for (const std::string op : {"checkpoint", "challenge", "respond"}) {
     list.push_back(obligation(
@@ -699,6 +735,10 @@ std::vector<Obligation> obligations(Weakening w) {
             " never lowers the registered turn, and raises it strictly when a challenge runs" +
             (op == "respond" ? "; a response is accepted only before finalizes_at" : ""),
         [op, w](z3::context& ctx, z3::solver& solver, bool claim) { assert_progress(ctx, solver, op, w, claim); }));
+    list.back().premise = "a channel of 2 participants in any phase, registered turn and finalizes_at, any money state, and "
+                          "any `" + op +
+                          "` it accepts at any height: any candidate turn and outcome, the support checks other than "
+                          "outcome and is_final a free verdict; " + timing + u64s + weakened;
   }
   for (const unsigned n : {2u, 3u}) {
     const std::string size = std::to_string(n);
@@ -709,6 +749,7 @@ std::vector<Obligation> obligations(Weakening w) {
             "supported turn L within the censorship bound, the channel never finalizes on a turn below L, nor on one "
             "at or past the honest participant's next move",
         [n, w](z3::context& ctx, z3::solver& solver, bool claim) { assert_latest_state_wins(ctx, solver, n, w, claim); }));
+    list.back().premise = trace(size, "responds with its state of turn L whenever a challenge on a turn below L runs");
     list.push_back(obligation(
         "honest_calls_bounded_n" + size, "trace", Kind::bmc,
         "in a channel of " + size + " participants, over " + steps +
@@ -716,12 +757,16 @@ std::vector<Obligation> obligations(Weakening w) {
             "makes at most M - L + 1 calls (M: the others' last turn before its next move; at most n when L is its "
             "latest signed turn)",
         [n, w](z3::context& ctx, z3::solver& solver, bool claim) { assert_calls_bounded(ctx, solver, n, w, claim); }));
+    list.back().premise = trace(size, "challenges on its state of turn L (or the newer registered one) whenever the channel "
+                                      "is not finalized and a turn below L is registered or no challenge runs");
     list.push_back(obligation(
         "challenge_restarts_bounded_n" + size, "trace", Kind::bmc,
         "in a channel of " + size + " participants, over " + steps +
             " calls of the others against the same honest participant, the others end or restart a challenge on a "
             "turn >= L at most M - L times",
         [n, w](z3::context& ctx, z3::solver& solver, bool claim) { assert_restarts_bounded(ctx, solver, n, w, claim); }));
+    list.back().premise = trace(size, "challenges on its state of turn L (or the newer registered one) whenever the channel "
+                                      "is not finalized and a turn below L is registered or no challenge runs");
   }
   return list;
 }

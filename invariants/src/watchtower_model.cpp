@@ -246,6 +246,17 @@ std::vector<Obligation> obligations(Weakening weakening) {
   list.back().assert_premise = [weakening](z3::context& ctx, z3::solver& solver) {
     assert_answers_with_latest_negation(ctx, solver, false, weakening);
   };
+  list.back().premise =
+      "a chain s_0..s_" + std::to_string(chain_length) +
+      " of co-signed states with strictly increasing sequences and pairwise distinct signatures; the client's " +
+      std::to_string(chain_length) + " filings (each s_{i+1} sealed under the key of its own signature of s_i, at that "
+      "signature's locator) and " + std::to_string(adversary_filings) +
+      " filings by others under any locator and key, holding any chain state or junk, each before or after the "
+      "client's; any published s_j, j < " + std::to_string(chain_length) +
+      "; locator and key injective functions of a signature" +
+      (weakening == Weakening::none ? std::string()
+                                    : "; with the rule weakening `" + std::string(weakening_name(weakening)) +
+                                          "` (the client's filing refused when an earlier filing holds its locator)");
   list.back().witness = [weakening, id = list.back().id(),
                          statement = list.back().statement](const z3::model&) -> std::optional<Counterexample> {
     if (weakening == Weakening::none) return std::nullopt;

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "l2/inv/optimistic_rollup_model.hpp"
+#include "l2/test/first_disagreeing_trace.hpp"
 
 namespace {
 
@@ -42,6 +43,21 @@ TEST(OptimisticRollupModelTraces, TheSeedThatFoundTheWrappingResolutionAgrees) {
   // The two traces of that seed, as the property ran it then.
   const auto report = model::validate_random_traces(111793468513549585ull, 2, max_steps);
   EXPECT_EQ(report.disagreements, 0u) << failures(report);
+}
+
+// The first trace on which the engine and the reference disagree is printed in full, from deploy
+// (step 0) to its last step: an engine weakened to finalize over open challenges [OR-FIN-3]
+// disagrees on the seeded traces, and the unweakened one prints no trace.
+TEST(OptimisticRollupModelTraces, TheFirstDisagreeingTraceIsPrintedInFull) {
+  const auto weakened = model::validate_random_traces(7, 15, 40, {}, model::Weakening::finalize_ignores_open_challenges);
+  ASSERT_GT(weakened.disagreements, 0u);
+  l2::test::expect_printed_in_full(weakened.first_disagreeing_trace, weakened.failures, weakened.disagreements, 1);
+  EXPECT_NE(weakened.first_disagreeing_trace.front().find("step 0: deploy {"), std::string::npos);
+  bool finalize_marked = false;
+  for (const std::string& line : weakened.first_disagreeing_trace)
+    finalize_marked = finalize_marked || (line.find(": finalize {") != std::string::npos && line.find("<- disagreement") != std::string::npos);
+  EXPECT_TRUE(finalize_marked) << "the weakened rule is finalize's";
+  EXPECT_TRUE(model::validate_random_traces(7, 5, 40).first_disagreeing_trace.empty());
 }
 
 RC_GTEST_PROP(OptimisticRollupModelTraces, TheModelGivesExactlyTheReferenceOutcome, ()) {

@@ -154,20 +154,25 @@ json toy_inputs() {
        json::array({{{"name", "toy"},
                      {"obligations",
                       json::array({{{"id", "toy__bounded__poke__consecution"}, {"invariant", "bounded"}, {"transition", "poke"},
-                                    {"kind", "consecution"}, {"statement", "a poke keeps the value within 10"}, {"premise_stated", true},
+                                    {"kind", "consecution"}, {"statement", "a poke keeps the value within 10"},
+                                    {"premise", "any value <= 10 & any `poke` | TOY-POKE-1 accepts"}, {"premise_stated", true},
                                     {"result", "proved"}, {"seconds", 0.25}, {"reason", ""}, {"counterexample", ""}},
                                    {{"id", "toy__fresh__any__safety"}, {"invariant", "fresh"}, {"transition", "any"}, {"kind", "safety"},
                                     {"statement", "no nonce is accepted twice (TOY-POKE-2)"}, {"premise_stated", false},
-                                    {"result", "counterexample"}, {"seconds", 1.25}, {"reason", ""},
+                                    {"result", "counterexample"}, {"seconds", 1.25}, {"reason", "z3: sat after 3 conflicts"},
                                     {"counterexample", "hop10.expiry = #x03\nhop2.amount = 5\nhop1.expiry = #x0000000000000002\nkey = #x" +
                                                            std::string(64, 'f') + "\n"}}})},
                      {"weakenings",
                       json::array({{{"name", "no_bound"}, {"status", "counterexample"}, {"obligation", "toy__bounded__poke__consecution"},
                                     {"result", "counterexample"}, {"seconds", 0.5}, {"tried", {"toy__bounded__poke__consecution"}},
-                                    {"counterexample", "value = 11\n"}, {"case", weakened_case}, {"note", ""}}})},
+                                    {"counterexample", "value = 11\n"}, {"case", weakened_case},
+                                    {"note", "the first obligation tried refutes it"}}})},
                      {"trace_validation",
                       {{"seed", 7}, {"traces", 10}, {"max_steps", 5}, {"steps", 40}, {"accepted", 30}, {"disagreements", 1},
-                       {"failures", {"trace 3 step 2: the reference says TOY_REPLAYED, the model ok"}}, {"outcomes", {{"poke: ok", 30}}}}}}})},
+                       {"failures", {"trace 3 step 2: the reference says TOY_REPLAYED, the model ok"}}, {"outcomes", {{"poke: ok", 30}}},
+                       {"first_disagreeing_trace", {"trace 3: value 0", "step 0 at height 1: poke {nonce: 1}: reference OK, model OK",
+                                                    "step 1 at height 1: poke {nonce: 2 < 3}: reference OK, model OK",
+                                                    "step 2 at height 8: poke {nonce: 1}: reference TOY_REPLAYED, model OK  <- disagreement"}}}}}})},
       {"kernels", nullptr},
       {"vectors", {{"files", 4}, {"cases", 3}, {"steps_checked", 3}, {"steps_not_applicable", 0}, {"failures", json::array()}}},
       {"drift", {"toy/poke/basic.json"}},
@@ -285,6 +290,8 @@ TEST(AuditReport, ASyntheticRunValidatesAgainstTheSchemaAndSaysWhatTheTreeSays) 
   EXPECT_EQ(fresh["mutants"]["mutants"], 0);
 
   const json& bounded = toy["obligations"][0];
+  EXPECT_EQ(bounded["premise"]["text"], "any value <= 10 & any `poke` | TOY-POKE-1 accepts");
+  EXPECT_EQ(toy["obligations"][1]["premise"]["text"], nullptr) << "an obligation whose inputs carry no premise";
   EXPECT_EQ(bounded["premise"]["stated"], true);
   EXPECT_EQ(bounded["premise"]["satisfiable"], true);
   EXPECT_EQ(bounded["premise"]["spec"], "a state within 10 and a poke that TOY-POKE-1 accepts");
@@ -438,12 +445,22 @@ TEST(AuditReport, ObligationsRulesAndCodeAreMatchedAsTheSpecSaysAndTextIsEscaped
   EXPECT_EQ(html.find("odd <name>"), std::string::npos);
   EXPECT_NE(html.find("defined at"), std::string::npos);
   EXPECT_NE(html.find("Disagreements (first 10)"), std::string::npos);
+  // The premise cell: the model's premise in words, then Z3's check of it, then the spec's cell.
+  EXPECT_NE(html.find("<td class=wrap>any value &lt;= 10 &amp; any <code>poke</code> | TOY-POKE-1 accepts — satisfiable (checked): "
+                      "a state within 10 and a poke that TOY-POKE-1 accepts<td"),
+            std::string::npos);
 
   const std::string markdown = read_text(out / "audit.md");
   const std::string obligation_row = line_starting(markdown, "| `bounded` / `reset` |");
   ASSERT_FALSE(obligation_row.empty()) << markdown;
   EXPECT_EQ(markdown_cells(obligation_row), 7u) << obligation_row;
   EXPECT_NE(obligation_row.find("keeps value < 10 & \\| nothing else"), std::string::npos) << obligation_row;
+  const std::string poke_row = line_starting(markdown, "| `bounded` / `poke` |");
+  EXPECT_EQ(markdown_cells(poke_row), 7u) << poke_row;
+  EXPECT_NE(poke_row.find("| any value <= 10 & any `poke` \\| TOY-POKE-1 accepts — satisfiable (checked): a state within 10 and "
+                          "a poke that TOY-POKE-1 accepts |"),
+            std::string::npos)
+      << poke_row;
   const std::string rule_row = line_starting(markdown, "| [TOY-RESET-1]");
   ASSERT_FALSE(rule_row.empty()) << markdown;
   EXPECT_EQ(markdown_cells(rule_row), 9u) << rule_row;
@@ -500,6 +517,39 @@ TEST(AuditReport, TheHtmlIsOneSelfContainedFileWhoseInternalLinksResolve) {
   EXPECT_NE(markdown.find("## toy"), std::string::npos);
   EXPECT_NE(markdown.find("| [TOY-POKE-1](../../spec/toy.md#apply_poke) | `TOY_TOO_BIG` |"), std::string::npos) << markdown;
   EXPECT_NE(markdown.find("rejected with TOY_REPLAYED (TOY-POKE-2): seen"), std::string::npos);
+}
+
+// The Markdown carries the HTML's content: each field the renderers print, found in both forms (in
+// the HTML escaped), and the re-rendering said in both.
+TEST(AuditReport, TheMarkdownAndTheHtmlCarryTheSameContent) {
+  const fs::path root = toy_tree("parity");
+  const fs::path out = root / "build" / "audit";
+  const fs::path inputs = root / "inputs.json";
+  ASSERT_EQ(run_l2spec("audit --render-from " + inputs.string() + " --source " + root.string() + " --report " + out.string()).code, 1);
+  const std::string markdown = read_text(out / "audit.md"), html = read_text(out / "audit.html");
+  const json report = json::parse(read_text(out / "audit.json"));
+  EXPECT_EQ(report["rendered"]["from"], inputs.string());
+  const auto escaped = [](std::string text) {
+    for (auto [from, to] : {std::pair<std::string, std::string>{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}})
+      for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) text.replace(at, from.size(), to);
+    return text;
+  };
+  for (const std::string& text :
+       {std::string("timeout_seconds: 300"),                                    // the options
+        "re-rendered " + report["rendered"]["date"].get<std::string>() + " from " + inputs.string(),  // the re-rendering
+        std::string("z3: sat after 3 conflicts"),                               // an obligation's reason
+        std::string("the first obligation tried refutes it"),                   // a weakening's note
+        std::string("TOY-POKE-1/drop/2"),                                       // a surviving mutant
+        std::string("poke: ok"),                                                // a trace outcome
+        std::string("The first disagreeing trace, in full"),
+        std::string("step 1 at height 1: poke {nonce: 2 < 3}: reference OK, model OK"),
+        std::string("step 2 at height 8: poke {nonce: 1}: reference TOY_REPLAYED, model OK  <- disagreement")}) {
+    EXPECT_NE(markdown.find(text), std::string::npos) << "not in the Markdown: " << text;
+    EXPECT_NE(html.find(escaped(text)), std::string::npos) << "not in the HTML: " << escaped(text);
+  }
+  EXPECT_NE(line_starting(markdown, "| seed | traces |").size(), 0u);
+  EXPECT_NE(markdown.find("| 7 | 10 | 40 | 30 | 1 |"), std::string::npos) << "the seed and counts";
+  EXPECT_NE(html.find("<th class=n>seed"), std::string::npos);
 }
 
 TEST(AuditReport, TheSchemaRejectsAReportThatBreaksIt) {

@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <string>
+#include <vector>
 
 #include "l2/inv/obligation.hpp"
+#include "l2/inv/registry.hpp"
 #include "l2/vectors/registry.hpp"
 
 namespace {
@@ -79,6 +82,45 @@ TEST(InvariantsProver, MechanismObligationsCarryPremises) {
     if (obligation.mechanism != "primitives") {
       EXPECT_TRUE(static_cast<bool>(obligation.assert_premise)) << obligation.id();
     }
+}
+
+// Every obligation of every registered model, at both depths and against every weakening, says its
+// premise in words for the audit report: text of its own, not a copy of its statement, on one line.
+TEST(InvariantsProver, EveryRegisteredObligationStatesItsPremiseInWords) {
+  const std::vector<l2::inv::ModelEntry> models = l2::vectors::models();
+  std::set<std::string> mechanisms;
+  std::size_t checked = 0, weakened = 0;
+  auto check = [&](const std::vector<l2::inv::Obligation>& obligations, const std::string& list) {
+    EXPECT_FALSE(obligations.empty()) << list;
+    for (const l2::inv::Obligation& obligation : obligations) {
+      ++checked;
+      mechanisms.insert(obligation.mechanism);
+      const std::string where = list + ": " + obligation.id();
+      EXPECT_FALSE(obligation.premise.empty()) << where;
+      EXPECT_NE(obligation.premise, obligation.statement) << where;
+      EXPECT_EQ(obligation.premise.find(obligation.statement), std::string::npos) << where << " copies its statement";
+      EXPECT_EQ(obligation.premise.find('\n'), std::string::npos) << where << " (one line: to_smt2 writes it as a comment)";
+    }
+    // The SMT-LIB2 export carries it too (one per list: building every script takes a minute).
+    if (!obligations.empty()) {
+      EXPECT_NE(l2::inv::to_smt2(obligations.front()).find("; premise: " + obligations.front().premise + "\n"),
+                std::string::npos)
+          << list;
+    }
+  };
+  for (const l2::inv::ModelEntry& model : models) {
+    check(model.obligations(l2::inv::Depth::small), model.mechanism + " at small depth");
+    check(model.obligations(l2::inv::Depth::full), model.mechanism + " at full depth");
+    for (const std::string& name : model.weakenings) {
+      check(model.weakened(name), model.mechanism + " weakened by " + name);
+      ++weakened;
+    }
+  }
+  // Every registered mechanism was reached, weakened lists included: the loop above cannot pass empty.
+  EXPECT_EQ(mechanisms.size(), models.size());
+  EXPECT_GE(models.size(), 10u);
+  EXPECT_GE(weakened, 20u);
+  EXPECT_GE(checked, 2 * l2::vectors::all_obligations().size());
 }
 
 TEST(InvariantsProver, ObligationIdsAreFileSafeAndUnique) {

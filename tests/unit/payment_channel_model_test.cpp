@@ -18,6 +18,7 @@
 #include "l2/inv/obligation.hpp"
 #include "l2/inv/channel_factory_model.hpp"
 #include "l2/inv/payment_channel_model.hpp"
+#include "l2/test/first_disagreeing_trace.hpp"
 #include "l2/vectors/framework.hpp"
 #include "l2/vectors/registry.hpp"
 
@@ -346,6 +347,24 @@ TEST(PaymentChannelSmt2, StockZ3ProvesEveryExport) {
     EXPECT_EQ(answer, "unsat\n") << obligation.id();
   }
   std::filesystem::remove_all(dir);
+}
+
+// Trace validation prints the first trace on which the model and the reference disagree in full:
+// a model weakened to accept a challenge at the deadline [PC-CHAL-2] disagrees on the seeded traces
+// (whose heights step by 29, 30 and 31 blocks around the 30-block window), and its trace is printed
+// from the funded channel to its last step; the unweakened model prints none.
+TEST(PaymentChannelTraces, TheFirstDisagreeingTraceIsPrintedInFull) {
+  const auto weakened = model::validate_random_traces(20261124, 40, 30, {}, model::Weakening::challenge_accepted_at_deadline);
+  ASSERT_GT(weakened.disagreements, 0u);
+  l2::test::expect_printed_in_full(weakened.first_disagreeing_trace, weakened.failures, weakened.disagreements, 0);
+  bool challenge_marked = false;
+  for (const std::string& line : weakened.first_disagreeing_trace)
+    challenge_marked = challenge_marked || (line.find(": challenge {") != std::string::npos && line.find("<- disagreement") != std::string::npos);
+  EXPECT_TRUE(challenge_marked) << "the weakened rule is a challenge's";
+
+  const auto agreeing = model::validate_random_traces(20261124, 40, 30);
+  EXPECT_EQ(agreeing.disagreements, 0u);
+  EXPECT_TRUE(agreeing.first_disagreeing_trace.empty());
 }
 
 }  // namespace

@@ -54,6 +54,7 @@ json discharge_row(const inv::Obligation& obligation, double timeout_seconds, in
               {"transition", obligation.transition},
               {"kind", inv::kind_name(obligation.kind)},
               {"statement", obligation.statement},
+              {"premise", obligation.premise},
               {"premise_stated", static_cast<bool>(obligation.assert_premise)},
               {"result", inv::verdict_name(result.verdict)},
               {"seconds", result.seconds},
@@ -161,6 +162,7 @@ int run_audit(const AuditOptions& options) {
     if (!options.bench_json.empty())
       inputs["benchmarks"] = {{"file", options.bench_json.string()}, {"data", report::read_benchmark_file(options.bench_json)}};
     if (!options.mutants_report.empty()) inputs["mutants"] = read_mutation_report(options.mutants_report);
+    inputs["rendered"] = {{"from", options.render_from.string()}, {"date", report::utc_now()}};
     return write_report(inputs, options, options.browser_check, {});
   }
 
@@ -313,7 +315,8 @@ int run_audit(const AuditOptions& options) {
       per_mechanism[model.mechanism]["trace_validation"] = {
           {"seed", 20261124},      {"traces", result.traces},     {"max_steps", stage.max_steps},
           {"steps", result.steps}, {"accepted", result.accepted}, {"disagreements", result.disagreements},
-          {"failures", result.failures}, {"outcomes", result.outcomes}};
+          {"failures", result.failures}, {"outcomes", result.outcomes},
+          {"first_disagreeing_trace", result.first_disagreeing_trace}};
       detail = std::to_string(result.traces) + " traces, " + std::to_string(result.steps) + " steps (" +
                std::to_string(result.accepted) + " accepted), " + std::to_string(result.disagreements) + " disagreements";
       std::cout << detail << "\n";

@@ -19,7 +19,7 @@ namespace l2::cli::report {
 using json = nlohmann::json;
 
 inline constexpr std::string_view audit_schema = "l2spec/audit";
-inline constexpr std::string_view audit_schema_version = "1.0.0";
+inline constexpr std::string_view audit_schema_version = "1.1.0";
 
 // Bad input to the report (a spec file that is missing, a benchmark file that is not Google
 // Benchmark's JSON, an inputs document of the wrong shape): the message says which file and why.
@@ -33,6 +33,8 @@ class InputError : public std::runtime_error {
 // The commit, date, machine, compilers, Z3 version and SHA-256 kernel of this run. Never throws:
 // what cannot be found says so in its field ("unknown: not a git checkout").
 json collect_environment(const std::filesystem::path& source);
+// The time now, as the report writes dates: "2026-12-06T01:40:00Z".
+std::string utc_now();
 
 // ---- The source tree (report_sources.cpp) ----
 

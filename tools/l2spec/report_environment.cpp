@@ -79,6 +79,15 @@ std::optional<json> configured_compiler(const fs::path& build_dir, const std::st
 
 }  // namespace
 
+std::string utc_now() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  ::gmtime_r(&now, &utc);
+  std::array<char, 32> date{};
+  std::strftime(date.data(), date.size(), "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return date.data();
+}
+
 json collect_environment(const fs::path& source) {
   json environment = json::object();
   const std::string git = "git -C " + shell_quote(source.string());
@@ -89,12 +98,7 @@ json collect_environment(const fs::path& source) {
     environment["commit"] = "unknown: " + source.string() + " is not a git checkout (or git is missing)";
     environment["uncommitted_changes"] = nullptr;
   }
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  ::gmtime_r(&now, &utc);
-  std::array<char, 32> date{};
-  std::strftime(date.data(), date.size(), "%Y-%m-%dT%H:%M:%SZ", &utc);
-  environment["date"] = date.data();
+  environment["date"] = utc_now();
 
   struct utsname names {};
   json machine = json::object();

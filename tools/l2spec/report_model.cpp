@@ -683,7 +683,10 @@ json build_report(const json& inputs, const fs::path& source) {
         const bool premise_stated = o.value("premise_stated", false);
         const std::string result = text_field(o, "result", id);
         const std::string reason = o.value("reason", "");
-        json premise = {{"stated", premise_stated},
+        // The premise in words (Obligation::premise); inputs written before it existed have none.
+        const std::string premise_text = o.contains("premise") ? text_field(o, "premise", id) : std::string();
+        json premise = {{"text", premise_text.empty() ? json(nullptr) : json(premise_text)},
+                        {"stated", premise_stated},
                         {"satisfiable", premise_stated && result == "proved"  ? json(true)
                                         : reason.rfind("vacuous", 0) == 0     ? json(false)
                                                                               : json(nullptr)},
@@ -863,6 +866,7 @@ json build_report(const json& inputs, const fs::path& source) {
                  {"result", inputs.value("result", "fail")},
                  {"run", field(inputs, "environment", "the inputs")},
                  {"options", inputs.value("options", json::object())},
+                 {"rendered", inputs.value("rendered", json(nullptr))},
                  {"stages", inputs.value("stages", json::array())},
                  {"summary", summary},
                  {"mechanisms", sections},

@@ -58,6 +58,22 @@ std::string text_of(const json& value) {
   return value.dump();
 }
 
+// The options the audit ran with, "name: value; ...", in the JSON's words (null as "none").
+std::string options_text(const json& options) {
+  std::string out;
+  for (const auto& [name, value] : options.items())
+    out += (out.empty() ? "" : "; ") + name + ": " + (value.is_null() ? std::string("none") : text_of(value));
+  return out.empty() ? std::string("none") : out;
+}
+
+// The run row of a report re-rendered from an earlier run's inputs, or "" for the run's own report.
+std::string rendered_text(const json& report) {
+  const json& rendered = report["rendered"];
+  if (!rendered.is_object()) return "";
+  return "re-rendered " + text_of(rendered["date"]) + " from " + text_of(rendered["from"]) +
+         " (the run's fields above describe the run that did the stages)";
+}
+
 // The mutants of a rule the vectors missed and the tests never ran on: neither killed nor surviving.
 std::string not_tested(const json& mutation) {
   const json count = mutation.value("not_tested", json(0));
@@ -362,7 +378,10 @@ std::string render_markdown(const json& report, const std::string& to_source) {
      << text_of(run["machine"]["cpu_model"]) << " |\n";
   for (const json& compiler : run["compilers"])
     md << "| compiler: " << text_of(compiler["role"]) << " | " << md_cell(text_of(compiler["version"])) << " |\n";
-  md << "| Z3 | " << text_of(run["z3"]) << " |\n| SHA-256 kernel selected | " << text_of(run["sha256_kernel"]) << " |\n\n";
+  md << "| Z3 | " << text_of(run["z3"]) << " |\n| SHA-256 kernel selected | " << text_of(run["sha256_kernel"]) << " |\n"
+     << "| options | " << md_cell(options_text(report["options"])) << " |\n";
+  if (const std::string rendered = rendered_text(report); !rendered.empty()) md << "| rendered | " << md_cell(rendered) << " |\n";
+  md << "\n";
 
   md << "## Stages\n\n| stage | result | seconds | detail |\n|---|---|---|---|\n";
   for (const json& stage : report["stages"])
@@ -443,8 +462,10 @@ std::string render_markdown(const json& report, const std::string& to_source) {
       for (const json& t : rule["tests"]) md << "[" << place_label(t) << "](" << place_href(to_source, t) << ") ";
       md << "| " << (rule["mutants"].is_object() ? text_of(rule["mutants"]["killed"]) + " / " + text_of(rule["mutants"]["surviving"]) +
                                                      not_tested(rule["mutants"])
-                                               : not_mutated(report))
-         << " |\n";
+                                               : not_mutated(report));
+      if (rule["mutants"].is_object())
+        for (const json& key : rule["mutants"]["surviving_ids"]) md << " `" << md_cell(text_of(key)) << "`";
+      md << " |\n";
     }
 
     md << "\n### Obligations\n\n";
@@ -453,14 +474,18 @@ std::string render_markdown(const json& report, const std::string& to_source) {
       md << "| obligation | kind | statement | premise | result | seconds | rules covered |\n|---|---|---|---|---|---|---|\n";
       for (const json& o : section["obligations"]) {
         const json& premise = o["premise"];
-        std::string premise_text = !premise["stated"].get<bool>() ? "none stated"
-                                   : premise["satisfiable"].is_boolean()
-                                       ? (premise["satisfiable"].get<bool>() ? "satisfiable (checked)" : "**unsatisfiable: vacuous**")
-                                       : "stated, not checked";
+        // The premise in words, then whether Z3 found it satisfiable, then the spec's premise cell.
+        const json words = premise.value("text", json(nullptr));
+        std::string premise_text = words.is_string() ? md_cell(words.get<std::string>()) + " — " : "";
+        premise_text += !premise["stated"].get<bool>() ? "none stated"
+                        : premise["satisfiable"].is_boolean()
+                            ? (premise["satisfiable"].get<bool>() ? "satisfiable (checked)" : "**unsatisfiable: vacuous**")
+                            : "stated, not checked";
         if (premise["spec"].is_string()) premise_text += ": " + inline_markdown(premise["spec"].get<std::string>(), spec, to_source);
         md << "| `" << text_of(o["invariant"]) << "` / `" << text_of(o["transition"]) << "` | " << text_of(o["kind"]) << " | "
            << md_cell(text_of(o["statement"])) << " | " << premise_text << " | "
-           << (o["result"] == "proved" ? "proved" : "**" + text_of(o["result"]) + "**") << " | " << fixed(o.value("seconds", 0.0), 3) << " | ";
+           << (o["result"] == "proved" ? "proved" : "**" + text_of(o["result"]) + "**")
+           << (text_of(o["reason"]).empty() ? "" : ": " + md_cell(text_of(o["reason"]))) << " | " << fixed(o.value("seconds", 0.0), 3) << " | ";
         for (const json& c : o["covers"]) md << text_of(c["rule"]) << " ";
         md << "|\n";
       }
@@ -480,6 +505,7 @@ std::string render_markdown(const json& report, const std::string& to_source) {
         if (w.value("obligation", json(nullptr)).is_string())
           md << "Refuted by `" << text_of(w["obligation"]) << "` (" << fixed(w.value("seconds", 0.0), 2) << " s; " << tried(w["tried"].size())
              << ").\n\n";
+        if (!text_of(w.value("note", json(""))).empty()) md << "_" << text_of(w["note"]) << "_\n\n";
         if (!w["steps"].empty()) {
           md << "Pre-state: `" << text_of(w["pre_state"]) << "`\n\n| step | op | height | input | outcome (the model's) |\n|---|---|---|---|---|\n";
           for (const json& step : w["steps"])
@@ -494,12 +520,22 @@ std::string render_markdown(const json& report, const std::string& to_source) {
     const json& traces = section["trace_validation"];
     if (!traces.is_object()) md << "None: this mechanism's model has no concrete engine, or the stage did not run.\n";
     else {
-      md << "| traces | steps | accepted steps | disagreements |\n|---|---|---|---|\n| " << text_of(traces["traces"]) << " | "
-         << text_of(traces["steps"]) << " | " << text_of(traces["accepted"]) << " | " << text_of(traces["disagreements"]) << " |\n";
+      md << "| seed | traces | steps | accepted steps | disagreements |\n|---|---|---|---|---|\n| " << text_of(traces["seed"]) << " | "
+         << text_of(traces["traces"]) << " | " << text_of(traces["steps"]) << " | " << text_of(traces["accepted"]) << " | "
+         << text_of(traces["disagreements"]) << " |\n";
       if (!traces.value("failures", json::array()).empty()) {
         md << "\nDisagreements (first 10):\n\n```\n";
         for (const json& failure : traces["failures"]) md << text_of(failure) << "\n";
         md << "```\n";
+      }
+      if (!traces.value("first_disagreeing_trace", json::array()).empty()) {
+        md << "\nThe first disagreeing trace, in full:\n\n```\n";
+        for (const json& line : traces["first_disagreeing_trace"]) md << text_of(line) << "\n";
+        md << "```\n";
+      }
+      if (!traces.value("outcomes", json::object()).empty()) {
+        md << "\n| outcome | steps |\n|---|---|\n";
+        for (const auto& [outcome, steps] : traces["outcomes"].items()) md << "| " << md_cell(outcome) << " | " << text_of(steps) << " |\n";
       }
     }
     md << "\n### Open gaps\n\n";
@@ -530,7 +566,9 @@ std::string render_html(const json& report, const std::string& to_source) {
   for (const json& compiler : run["compilers"])
     html << "<tr><th>compiler: " << escape(text_of(compiler["role"])) << "<td>" << escape(text_of(compiler["version"]));
   html << "<tr><th>Z3<td>" << escape(text_of(run["z3"])) << "<tr><th>SHA-256 kernel selected<td>" << escape(text_of(run["sha256_kernel"]))
-       << "</tbody></table>\n";
+       << "<tr><th>options<td>" << escape(options_text(report["options"]));
+  if (const std::string rendered = rendered_text(report); !rendered.empty()) html << "<tr><th>rendered<td class=fail>" << escape(rendered);
+  html << "</tbody></table>\n";
 
   html << "<nav><strong>Contents</strong><ol><li><a href=\"#stages\">Stages</a><li><a href=\"#summary\">Summary</a>";
   if (report["benchmarks"].is_object()) html << "<li><a href=\"#benchmarks\">Benchmarks</a>";
@@ -671,8 +709,11 @@ std::string render_html(const json& report, const std::string& to_source) {
         html << "<tr id=\"" << escape(obligation_anchor(text_of(o["id"]))) << "\"><td><code>" << escape(text_of(o["invariant"])) << "</code> / <code>"
              << escape(text_of(o["transition"])) << "</code>";
         if (o["spec"].is_object()) html << " <a href=\"" << escape(place_href(to_source, o["spec"])) << "\">spec</a>";
-        html << "<td>" << escape(text_of(o["kind"])) << "<td class=wrap>" << escape(text_of(o["statement"])) << "<td class=wrap>"
-             << (!premise["stated"].get<bool>() ? "none stated"
+        html << "<td>" << escape(text_of(o["kind"])) << "<td class=wrap>" << escape(text_of(o["statement"])) << "<td class=wrap>";
+        // As in the Markdown: the premise in words, Z3's check of it, the spec's premise cell.
+        if (const json words = premise.value("text", json(nullptr)); words.is_string())
+          html << inline_html(words.get<std::string>(), spec, to_source) << " — ";
+        html << (!premise["stated"].get<bool>() ? "none stated"
                  : premise["satisfiable"].is_boolean()
                      ? (premise["satisfiable"].get<bool>() ? "satisfiable (checked)" : "<span class=fail>unsatisfiable: vacuous</span>")
                      : "stated, not checked");
@@ -721,14 +762,26 @@ std::string render_html(const json& report, const std::string& to_source) {
     const json& traces = section["trace_validation"];
     if (!traces.is_object()) html << "<p class=muted>None: this mechanism's model has no concrete engine, or the stage did not run.</p>";
     else {
-      html << "<table><thead><tr><th class=n>traces<th class=n>steps<th class=n>accepted steps<th class=n>disagreements</thead><tbody><tr><td class=n>"
-           << text_of(traces["traces"]) << "<td class=n>" << text_of(traces["steps"]) << "<td class=n>" << text_of(traces["accepted"])
+      html << "<table><thead><tr><th class=n>seed<th class=n>traces<th class=n>steps<th class=n>accepted steps<th class=n>disagreements</thead>"
+           << "<tbody><tr><td class=n>" << text_of(traces["seed"]) << "<td class=n>" << text_of(traces["traces"]) << "<td class=n>"
+           << text_of(traces["steps"]) << "<td class=n>" << text_of(traces["accepted"])
            << "<td class=\"n " << (traces["disagreements"].get<std::size_t>() == 0 ? "pass" : "fail") << "\">" << text_of(traces["disagreements"])
            << "</tbody></table>";
       if (!traces.value("failures", json::array()).empty()) {
         html << "<p>Disagreements (first 10):</p><pre>";
         for (const json& failure : traces["failures"]) html << escape(text_of(failure)) << "\n";
         html << "</pre>";
+      }
+      if (!traces.value("first_disagreeing_trace", json::array()).empty()) {
+        html << "<p>The first disagreeing trace, in full:</p><pre class=small>";
+        for (const json& line : traces["first_disagreeing_trace"]) html << escape(text_of(line)) << "\n";
+        html << "</pre>";
+      }
+      if (!traces.value("outcomes", json::object()).empty()) {
+        html << "<table><thead><tr><th>outcome<th class=n>steps</thead><tbody>";
+        for (const auto& [outcome, steps] : traces["outcomes"].items())
+          html << "<tr><td><code>" << escape(outcome) << "</code><td class=n>" << text_of(steps);
+        html << "</tbody></table>";
       }
     }
 

@@ -1,28 +1,51 @@
 // The contract's invariants: initiation, and consecution against each of the 15 transitions; the
 // slash's bound; fraud-proof soundness at the contract. spec: optimistic_rollup.md#the-z3-model
+#include <array>
+#include <string>
+#include <utility>
+
 #include "obligations.hpp"
 
 namespace l2::inv::optimistic_rollup::model {
 
-Obligation make(std::string invariant, std::string transition, Kind kind, std::string statement,
+Obligation make(std::string invariant, std::string transition, Kind kind, std::string statement, std::string premise,
                 std::function<void(z3::context&, z3::solver&, bool)> negation, Realiser realise) {
   Obligation o = make_obligation(std::string(mechanism_name), std::move(invariant), std::move(transition), kind,
                                  std::move(statement),
                                  [negation](z3::context& ctx, z3::solver& solver) { negation(ctx, solver, true); });
   o.assert_premise = [negation](z3::context& ctx, z3::solver& solver) { negation(ctx, solver, false); };
+  o.premise = std::move(premise);
   if (realise)
     o.witness = [realise, id = o.id(), statement = o.statement](const z3::model& m) { return realise(m, id, statement); };
   return o;
 }
 
 Obligation make_contract(std::string invariant, std::string transition, Kind kind, std::string statement,
-                         Weakening weakening, std::function<void(Context&)> negation, Realiser realise) {
-  return make(std::move(invariant), std::move(transition), kind, std::move(statement),
+                         std::string premise, Weakening weakening, std::function<void(Context&)> negation,
+                         Realiser realise) {
+  premise += "; any configuration OR-DEPLOY accepts; " + std::to_string(batch_slots) + " batch slots and " +
+             std::to_string(challenge_slots) + " challenge slots (a step that needs more is outside the model)";
+  if (weakening != Weakening::none) premise += "; with the rule weakening `" + std::string(weakening_name(weakening)) + "`";
+  return make(std::move(invariant), std::move(transition), kind, std::move(statement), std::move(premise),
               [negation, weakening](z3::context& ctx, z3::solver& solver, bool claim) {
                 Context c(ctx, solver, weakening, claim);
                 negation(c);
               },
               std::move(realise));
+}
+
+std::string invariants_words(unsigned parts) {
+  static const std::array<std::pair<unsigned, const char*>, 7> names = {{{chain_part, "batches_chain"},
+                                                                         {finality_part, "finality_requires_challenge_period"},
+                                                                         {conservation_part, "conservation"},
+                                                                         {paid_part, "no_withdrawal_from_non_final_batch"},
+                                                                         {challenges_part, "challenges_well_formed"},
+                                                                         {epoch_part, "epoch_binds_batches"},
+                                                                         {frozen_part, "frozen_is_final"}}};
+  std::string words = "typing (every field in range)";
+  for (const auto& [part, name] : names)
+    if ((parts & part) != 0) words += std::string(", ") + name;
+  return words;
 }
 
 namespace {
@@ -216,7 +239,11 @@ void contract_soundness_negation(Context& c) {
 std::vector<Obligation> contract_obligations(Weakening weakening) {
   std::vector<Obligation> list;
   for (const Invariant& inv : contract_invariants()) {
-    list.push_back(make_contract(inv.name, "init", Kind::initiation, inv.statement, weakening,
+    list.push_back(make_contract(inv.name, "init", Kind::initiation, inv.statement,
+                                 "the contract as deployed: no stake, escrow, treasury, epoch, batch, challenge or queued "
+                                 "request, empty paid, exited and reclaimed sets, last_state_root the genesis root, not "
+                                 "frozen",
+                                 weakening,
                                  [state = inv.state](Context& c) {
                                    Contract s = c.m.contract("init");
                                    c.m.empty_sets(s);
@@ -228,6 +255,12 @@ std::vector<Obligation> contract_obligations(Weakening weakening) {
       constexpr Op op = op_code<typename decltype(operation)::type>;
       Realiser realise = weakening == Weakening::none ? nullptr : one_step_realiser(weakening, op);
       list.push_back(make_contract(inv.name, std::string(ref::optimistic_rollup::Operations::name(op)), Kind::consecution, inv.statement,
+                                   "any contract state where the invariants " + invariants_words(inv.assumes) +
+                                       " hold (and the queues are in recording order at the request the step names), "
+                                       "and any `" + std::string(ref::optimistic_rollup::Operations::name(op)) +
+                                       "` call by anyone, accepted or rejected, with any value and inputs in range at a "
+                                       "height >= the last accepted one; posted-data, signature, Merkle and re-execution "
+                                       "checks free verdicts",
                                    weakening,
                                    [claim = inv.claim, parts = inv.assumes](Context& c) {
                                      const OneStep s = one_step(c, op, parts);
@@ -242,6 +275,8 @@ std::vector<Obligation> contract_obligations(Weakening weakening) {
   list.push_back(make("conservation", "slash", Kind::safety,
                       "for penalty_percentage <= 100, slashed = floor(stake * penalty_percentage / 100) is at most the "
                       "stake (so checked_mul_div cannot overflow and stake - slashed cannot underflow)",
+                      "any u64 stake and any penalty_percentage <= 100 (by its eight bits), slashed the exact floor of "
+                      "stake * penalty_percentage / 100",
                       [](z3::context& ctx, z3::solver& solver, bool claim) {
                         const ContractModel m(ctx, Weakening::none);
                         const Config cfg = m.config("cfg");
@@ -258,6 +293,9 @@ std::vector<Obligation> contract_obligations(Weakening weakening) {
       "resolve_challenge ends FraudConfirmed only against the challenge's own pending batch, which then has a faulty "
       "transaction or leaves a request overdue at its L1 origin unprocessed, and removes exactly that batch and the "
       "later ones, resetting last_state_root to its prev_state_root",
+      "any contract state where the invariants " + invariants_words(chain_part | finality_part | challenges_part) +
+          " hold, and any resolve_challenge by anyone, in range, that confirms a fraud; the proof's re-execution and "
+          "openings free verdicts",
       weakening, [](Context& c) { contract_soundness_negation(c); }));
   return list;
 }

@@ -165,23 +165,42 @@ void exactly_once_negation(z3::context& ctx, z3::solver& solver, bool claim, boo
 
 std::vector<Obligation> l2_obligations() {
   std::vector<Obligation> list;
+  // The premises in words: an L2 state is `account_slots` account slots and the two counters (l2_model.hpp).
+  const std::string slots = std::to_string(account_slots) + " account slots";
+  const std::string abstract = "; the transaction's signature and L1-record verdicts free, a root the state itself (an injective root "
+                               "function)";
   list.push_back(make("fraud_proof_soundness", "transaction_fault", Kind::safety,
                       "if transaction i is valid at the state with root state_roots[i] and leads to state_roots[i + 1], "
                       "every transaction-fault proof naming i is rejected, whatever its type, witness and inclusion "
                       "verdicts (any batch size, every transaction kind)",
+                      "any well-formed L2 state of " + slots +
+                          " and any transaction of the domain valid at it whose result is the committed post-root, with "
+                          "any batch facts; any proof of a transaction-fault type, its witness and post-state well formed, "
+                          "any inclusion verdicts" + abstract,
                       soundness_transaction_negation));
   list.push_back(make("fraud_proof_soundness", "timeout_fault", Kind::safety,
                       "if the batch's post-state processes every deposit and every forced exit overdue at its L1 origin, "
                       "every timeout-fault proof is rejected, whatever its queue, request and state opening",
+                      "any well-formed batch post-state of " + slots +
+                          " that has processed the request a timeout proof names whenever that request was overdue at the "
+                          "batch's L1 origin; any such proof (any queue, index and openings, well formed), any batch facts" +
+                          abstract,
                       soundness_timeout_negation));
   list.push_back(make("fraud_proof_completeness", "transaction_fault", Kind::safety,
                       "at the first wrong step of a batch of any size (its transaction invalid at the true state, or its "
                       "committed post-root not the result), the honest proof at that index, with the true state as "
                       "witness, confirms for some type",
+                      "any well-formed true state u of " + slots +
+                          " committed as state_roots[i], any transaction of the domain and any committed next root (junk "
+                          "included) such that the transaction is invalid at u or leads elsewhere; the honest proofs of "
+                          "each transaction-fault type with witness u, any batch facts" + abstract,
                       completeness_transaction_negation));
   list.push_back(make("fraud_proof_completeness", "timeout_fault", Kind::safety,
                       "a batch whose steps are all correct but which leaves a deposit or a forced exit overdue at its L1 "
                       "origin unprocessed has a confirmed timeout proof (the true post-state as opening, the queue named)",
+                      "any well-formed true post-state u of " + slots +
+                          " and any request of either queue overdue at the batch's L1 origin that u has not processed; the "
+                          "honest timeout proof opening u, any batch facts" + abstract,
                       completeness_timeout_negation));
   for (std::size_t n = 1; n <= completeness_max_transactions; ++n) {
     const std::size_t accounts = completeness_accounts(n);
@@ -189,6 +208,11 @@ std::vector<Obligation> l2_obligations() {
                         "every invalid batch of " + std::to_string(n) + " transaction(s) over " + std::to_string(accounts) +
                             " account slots, from any real state, has a confirmed proof: the honest witness at some index "
                             "with some type, or the timeout proof for either queue",
+                        "any well-formed starting state of " + std::to_string(accounts) + " account slots, any " +
+                            std::to_string(n) +
+                            " transaction(s) of the domain and any committed state roots (junk included) making an invalid "
+                            "batch (some step wrong, or a request overdue at its origin unprocessed at the end); the "
+                            "honest proofs at every index and type, and the honest timeout proof" + abstract,
                         [n, accounts](z3::context& ctx, z3::solver& solver, bool claim) {
                           completeness_negation(ctx, solver, n, accounts, claim);
                         }));
@@ -196,6 +220,9 @@ std::vector<Obligation> l2_obligations() {
   list.push_back(make("conservation", "l2_transaction", Kind::consecution,
                       "a valid transaction keeps sum of balances + withdrawn and force-exited == previous sum + deposited "
                       "(fees move inside L2), on any state, and keeps it well formed",
+                      "any well-formed L2 state of " + slots +
+                          ", any L1 view (recorded deposit and forced-exit counts within u64) and any transaction of the "
+                          "domain valid at it" + abstract,
                       [](z3::context& ctx, z3::solver& solver, bool claim) {
                         L2Model m(ctx, solver);
                         const ValidTx v = valid_transaction(m);
@@ -209,10 +236,16 @@ std::vector<Obligation> l2_obligations() {
   list.push_back(make("exactly_once_deposits", "l2_transaction", Kind::consecution,
                       "a valid deposit has deposit_index == deposits_credited < the view's deposit count and advances "
                       "deposits_credited by one; every other valid transaction leaves it unchanged",
+                      "any well-formed L2 state of " + slots +
+                          ", any L1 view (recorded deposit and forced-exit counts within u64) and any transaction of the "
+                          "domain valid at it" + abstract,
                       [](z3::context& ctx, z3::solver& solver, bool claim) { exactly_once_negation(ctx, solver, claim, false); }));
   list.push_back(make("exactly_once_forced_exits", "l2_transaction", Kind::consecution,
                       "a valid forced exit has request_index == forced_exits_processed < the view's forced-exit count and "
                       "advances forced_exits_processed by one; every other valid transaction leaves it unchanged",
+                      "any well-formed L2 state of " + slots +
+                          ", any L1 view (recorded deposit and forced-exit counts within u64) and any transaction of the "
+                          "domain valid at it" + abstract,
                       [](z3::context& ctx, z3::solver& solver, bool claim) { exactly_once_negation(ctx, solver, claim, true); }));
   return list;
 }

@@ -335,11 +335,21 @@ std::vector<Obligation> liveness_obligations(Weakening weakening) {
           ", every other step any call by anyone: a challenger who opens against an invalid pending batch before its "
           "challenge deadline and reveals its proof in a later block before its own deadline gets the batch reverted, "
           "and it is never final, whatever the holdings (UINT64_MAX included) and whoever copies its evidence or proof",
+      "a trace of " + std::to_string(honest_challenger_depth) + " steps from any state where the invariants " +
+          invariants_words(chain_part | finality_part | challenges_part | conservation_part) +
+          " hold, heights non-decreasing: step 1 the honest challenger's open_challenge against an invalid pending batch "
+          "(a faulty transaction, or a request overdue at its origin that its post-state has not processed) before its "
+          "challenge deadline with a bond >= min_challenge_bond, step 3 its resolve_challenge with its proof in a later "
+          "block before its challenge's deadline, steps 0 and 2 any call by anyone else, who may copy its evidence or "
+          "proof; no open challenge of its own with that evidence before",
       weakening, [](Context& c) { honest_challenger_negation(c); }, honest_challenger_realiser(weakening)));
   list.push_back(make_contract(
       "no_batch_after_revert", "trace", Kind::bmc,
       "depth " + std::to_string(no_batch_after_revert_depth) +
           ", every step any call by anyone: a batch a confirmed fraud removed is never accepted again, by anyone",
+      "every trace of " + std::to_string(no_batch_after_revert_depth) +
+          " steps, each any call by anyone with any value and inputs in range at non-decreasing heights, from any state "
+          "where the invariants " + invariants_words(chain_part | challenges_part | epoch_part | finality_part) + " hold",
       weakening, [](Context& c) { no_batch_after_revert_negation(c); }, no_batch_after_revert_realiser(weakening)));
   list.push_back(make_contract(
       "honest_operator_not_slashed", "trace", Kind::bmc,
@@ -347,24 +357,47 @@ std::vector<Obligation> liveness_obligations(Weakening weakening) {
           ", every other step any call by anyone: a batch whose transactions are valid and whose post-state processes "
           "every deposit and forced exit overdue at its L1 origin never gets a confirmed fraud, whatever is deposited "
           "or requested while it waits",
+      "a trace of " + std::to_string(honest_operator_depth) + " steps from any state where the invariants " +
+          invariants_words(chain_part | challenges_part | epoch_part | finality_part) +
+          " hold, heights non-decreasing: step 1 the operator's submit_batch on any origin o, its transactions valid and "
+          "its post-state the root of a state that has processed every deposit and forced exit recorded at or below o - "
+          "queue_inclusion_blocks; steps 0, 2 and 3 any call by anyone, challenges with any proof",
       weakening, [](Context& c) { honest_operator_negation(c); }, honest_operator_realiser(weakening)));
   list.push_back(make_contract("honest_user_exits", "freeze", Kind::safety,
                                "escape_delay_blocks after a deposit or forced exit was recorded, if the latest accepted "
                                "state has not processed it, the user's freeze (with that state's opening) is accepted "
                                "unless the rollup is frozen already",
+                               "any state where the invariants " +
+                                   invariants_words(chain_part | finality_part | challenges_part) +
+                                   " hold, not frozen, a deposit or forced exit recorded at r with r + escape_delay_blocks "
+                                   "within u64, and the user's freeze naming it at a height >= r + escape_delay_blocks, "
+                                   "opening last_state_root's state, which has not processed it",
                                weakening, [](Context& c) { user_freezes_negation(c); }));
   list.push_back(make_contract("honest_user_exits", "no_regress", Kind::consecution,
                                "once frozen and past every pending batch's challenge deadline, any call by anyone leaves "
                                "the rollup frozen, never adds a pending batch or an open challenge, and leaves every "
                                "deadline past",
+                               "any state where the invariants " +
+                                   invariants_words(chain_part | finality_part | challenges_part) +
+                                   " hold, frozen, every pending batch's challenge deadline past at the step's height, and "
+                                   "any call by anyone, accepted or rejected, in range",
                                weakening, [](Context& c) { no_regress_negation(c); }));
   list.push_back(make_contract("honest_user_exits", "settle", Kind::safety,
                                "frozen, past every deadline, with a batch pending or a challenge open: the user's "
                                "expire_challenge of the first open challenge, or else finalize, is accepted and removes one",
+                               "any state where the invariants " +
+                                   invariants_words(chain_part | finality_part | challenges_part) +
+                                   " hold, frozen, every batch and challenge deadline past at the step's height, a batch "
+                                   "pending or a challenge open; the user's expire_challenge of the first open challenge, "
+                                   "or finalize when none is open",
                                weakening, [](Context& c) { settle_negation(c); }));
   list.push_back(make_contract("honest_user_exits", "exit", Kind::safety,
                                "frozen with nothing pending: the user's exit, opening the last state and its account, "
                                "pays the account's balance to its owner, unless the escrow is short (OR-EXIT-6)",
+                               "any state where the invariants " +
+                                   invariants_words(chain_part | finality_part | challenges_part | frozen_part) +
+                                   " hold, frozen, nothing pending, and the user's exit of an account not exited yet, "
+                                   "opening last_state_root's state and the account with a valid account proof",
                                weakening, [](Context& c) { user_exits_negation(c); }));
   return list;
 }

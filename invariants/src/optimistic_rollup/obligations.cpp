@@ -12,7 +12,10 @@ std::vector<Obligation> obligations(Weakening weakening) {
 
 ModelEntry registry_entry() {
   ModelEntry entry = model_entry("optimistic_rollup", all_weakenings, weakening_name, parse_weakening, obligations);
-  entry.trace_validation = trace_validation_stage(800, 40, validate_random_traces);
+  entry.trace_validation = trace_validation_stage(
+      800, 40, [](std::uint64_t seed, std::size_t traces, std::size_t steps, const std::function<void(std::size_t)>& progress) {
+        return validate_random_traces(seed, traces, steps, progress);
+      });
   return entry;
 }
 

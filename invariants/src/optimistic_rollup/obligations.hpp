@@ -18,8 +18,9 @@ using Realiser = std::function<std::optional<Counterexample>(const z3::model&, c
 
 // `negation(ctx, solver, claim)`: with claim, the hypotheses and the negated claim (every model is a
 // counterexample); without, the hypotheses alone with the obligation's boundary, which must be
-// satisfiable (obligation.hpp: a vacuous proof is a failure).
-Obligation make(std::string invariant, std::string transition, Kind kind, std::string statement,
+// satisfiable (obligation.hpp: a vacuous proof is a failure). `premise`: the hypotheses in words
+// (Obligation::premise).
+Obligation make(std::string invariant, std::string transition, Kind kind, std::string statement, std::string premise,
                 std::function<void(z3::context&, z3::solver&, bool claim)> negation, Realiser realise = nullptr);
 
 // One contract obligation's context: the model (with the weakening), a deployed configuration, and
@@ -36,8 +37,15 @@ struct Context {
   }
 };
 
+// `premise` in words; make_contract adds what every Context assumes (the deployment's rules, the slots,
+// the weakening).
 Obligation make_contract(std::string invariant, std::string transition, Kind kind, std::string statement,
-                         Weakening weakening, std::function<void(Context&)> negation, Realiser realise = nullptr);
+                         std::string premise, Weakening weakening, std::function<void(Context&)> negation,
+                         Realiser realise = nullptr);
+
+// The invariants of `parts` (contract_model.hpp's bits), by name, in words, with the typing every
+// state satisfies.
+std::string invariants_words(unsigned parts);
 
 // The parts of the mechanism's list.
 std::vector<Obligation> contract_obligations(Weakening weakening);

@@ -420,6 +420,16 @@ std::string describe(const ref::optimistic_rollup::Transition& t) {
   return out + ", " + std::to_string(t.value().resolutions.size()) + " resolutions)";
 }
 
+// The engine's outcome of a step, in describe()'s words where it matches the reference's.
+std::string describe_engine(const Engine::Outcome& model, const ref::optimistic_rollup::Transition& reference) {
+  if (!model.problem.empty()) return "no outcome (" + model.problem + ")";
+  if (model.ambiguous) return "ambiguous";
+  if (model.error != OptimisticRollupError::none) return std::string(error_info(model.error).code);
+  if (reference && same_effects(reference.value(), model.effects)) return describe(reference);
+  return "ok (" + std::to_string(model.effects.payouts.size()) + " payouts, " +
+         std::to_string(model.effects.resolutions.size()) + " resolutions, another post-state)";
+}
+
 ref::optimistic_rollup::RollupConfig random_config(Random& r) {
   const u64 bound = 1 + r.below(3);
   const u64 inclusion = r.below(4), window = bound + r.below(4);
@@ -455,9 +465,9 @@ ref::optimistic_rollup::RollupConfig random_config(Random& r) {
 }  // namespace
 
 TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, std::size_t max_steps,
-                                       const std::function<void(std::size_t done)>& progress) {
+                                       const std::function<void(std::size_t done)>& progress, Weakening weakening) {
   TraceValidation report;
-  Engine engine(Weakening::none, SymbolicSignature{});
+  Engine engine(weakening, SymbolicSignature{});
   Random r(seed);
   Checked checked;
   auto fail = [&](std::size_t t, std::size_t s, std::string_view op, const std::string& what) {
@@ -474,10 +484,22 @@ TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, s
     ++report.steps;
     const OptimisticRollupError want = deployed ? OptimisticRollupError::none : deployed.error();
     ++report.outcomes["deploy: " + std::string(deployed ? "ok" : error_info(want).code)];
-    if (const OptimisticRollupError got = deploy_error(config); got != want)
-      fail(t, 0, "deploy", "reference " + std::string(error_info(want).code) + ", model " + std::string(error_info(got).code));
-    if (!deployed) {
+    const std::size_t disagreements_before = report.disagreements;
+    std::vector<std::string> lines;  // this trace in full, until the report holds a disagreeing one
+    const bool recording = report.first_disagreeing_trace.empty();
+    const auto end_trace = [&] {
+      if (recording && report.disagreements > disagreements_before) report.first_disagreeing_trace = std::move(lines);
       if (progress) progress(report.traces);
+    };
+    const OptimisticRollupError got = deploy_error(config);
+    if (got != want)
+      fail(t, 0, "deploy", "reference " + std::string(error_info(want).code) + ", model " + std::string(error_info(got).code));
+    if (recording)
+      lines.push_back("trace " + std::to_string(t) + ", step 0: deploy " + reflect::to_text(deploy) + ": reference " +
+                      std::string(error_info(want).code) + ", model " + std::string(error_info(got).code) +
+                      (got == want ? "" : "  <- disagreement"));
+    if (!deployed) {
+      end_trace();
       continue;
     }
     ++report.accepted;
@@ -507,7 +529,10 @@ TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, s
       reveal_now = false;
       const std::size_t before = checked.problems.size();
       const std::optional<Step> step = generate(h, r, engine, checked, op, height);
-      for (std::size_t k = before; k < checked.problems.size(); ++k) fail(t, s, "stateless", checked.problems[k]);
+      for (std::size_t k = before; k < checked.problems.size(); ++k) {
+        fail(t, s, "stateless", checked.problems[k]);
+        if (recording) lines.push_back("step " + std::to_string(s) + ", building its input: " + checked.problems[k] + "  <- disagreement");
+      }
       if (!step) continue;
       ++report.steps;
       const std::string name(ref::optimistic_rollup::Operations::name(op));
@@ -517,6 +542,7 @@ TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, s
         outcome += " (" + std::string(reflect::enum_name(reference.value().resolutions.front().kind)) + ")";
       ++report.outcomes[name + ": " + outcome];
       const Engine::Outcome model = engine.apply(c, *step);
+      const std::size_t step_disagreements = report.disagreements;
       if (!model.problem.empty()) {
         fail(t, s, name, "reference " + describe(reference) + "; engine: " + model.problem);
       } else if (model.error != (reference ? OptimisticRollupError::none : reference.error())) {
@@ -525,6 +551,11 @@ TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, s
         fail(t, s, name, "reference " + describe(reference) + ", engine ok with other effects: " +
                              reflect::diff(reference.value().contract, model.effects.contract));
       }
+      if (recording)
+        lines.push_back(trace_step_line(s, step->height, name,
+                                        std::visit([](const auto& input) { return reflect::to_text(input); }, step->input),
+                                        describe(reference), describe_engine(model, reference),
+                                        report.disagreements == step_disagreements));
       if (!reference) continue;
       ++report.accepted;
       // What the parties know follows the accepted step.
@@ -535,7 +566,7 @@ TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, s
       h.posted.resize(post.batches.size());
       h.contract = post;
     }
-    if (progress) progress(report.traces);
+    end_trace();
   }
   report.stateless_steps = checked.stateless;
   return report;

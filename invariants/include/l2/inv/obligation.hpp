@@ -37,6 +37,13 @@ struct Obligation {
   std::string transition;  // the transition it is checked against ("init" for initiation)
   Kind kind = Kind::safety;
   std::string statement;   // one line, for the report
+  // The claim's hypotheses in words, one or two sentences, for the report: which states, actions,
+  // parameters and bounds the claim quantifies over (e.g. "any state where the N invariants hold
+  // and any `pay` the reference accepts from it; amounts below 2^64", or "every sequence of up to 6
+  // actions by any party from a deployed genesis"). It says what the model's assertions (the
+  // negation's hypotheses, and assert_premise's) actually assume, bounds included. Every registered
+  // model fills it (tests/unit/invariants_prover_test.cpp).
+  std::string premise;
   // Asserts the negation of the claim: every model of these assertions is a counterexample.
   std::function<void(z3::context&, z3::solver&)> assert_negation;
   // Optional: asserts the claim's hypotheses alone (with a reachability condition where the claim

@@ -167,6 +167,7 @@ struct TraceValidation {
   std::size_t stateless_steps = 0;              // apply_tx and verify_fraud_proof steps checked besides
   std::vector<std::string> failures;            // the first ten disagreements, each naming trace, step and outcomes
   std::map<std::string, std::size_t> outcomes;  // "op: error code" (or "op: ok") -> steps
+  std::vector<std::string> first_disagreeing_trace;  // that trace in full, one trace_step_line per step
 };
 
 // Replays `traces` pseudo-random traces (deterministic in `seed`) of up to `max_steps` reference
@@ -177,8 +178,10 @@ struct TraceValidation {
 // junk challenges and proofs, freezes, exits and reclaims, heights at every deadline -1/0/+1, values
 // up to UINT64_MAX, configurations deploy refuses. Every `apply_tx` of a batch being built and every
 // fraud proof a challenger reveals also goes through the engine's stateless ops. `progress` is called
-// after each trace.
+// after each trace. The engine runs with `weakening` (none in the audit; a weakened engine shows how a
+// disagreement is reported).
 TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, std::size_t max_steps,
-                                       const std::function<void(std::size_t done)>& progress = {});
+                                       const std::function<void(std::size_t done)>& progress = {},
+                                       Weakening weakening = Weakening::none);
 
 }  // namespace l2::inv::optimistic_rollup

@@ -139,13 +139,17 @@ struct TraceValidation {
   std::size_t accepted = 0;
   std::size_t disagreements = 0;
   std::vector<std::string> failures;  // the first ten disagreements, each naming trace, step and both outcomes
+  std::vector<std::string> first_disagreeing_trace;  // that trace in full, one trace_step_line per step
 };
 
 // Replays `traces` pseudo-random traces (deterministic in `seed`) of up to `max_steps` steps
 // through the reference and the model, comparing every step's outcome. Inputs mix valid and
 // invalid ones: wrong sums, UINT64_MAX balances, bad, duplicated or misdirected signatures,
 // unknown channels, heights around timeouts and deadlines. `progress` is called after each trace.
+// The model runs with `weakening` (none in the audit; a weakened model shows how a disagreement is
+// reported).
 TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, std::size_t max_steps,
-                                       const std::function<void(std::size_t done)>& progress = {});
+                                       const std::function<void(std::size_t done)>& progress = {},
+                                       Weakening weakening = Weakening::none);
 
 }  // namespace l2::inv::payment_channel

@@ -28,7 +28,16 @@ struct TraceReport {
   std::size_t disagreements = 0;
   std::vector<std::string> failures;            // the first disagreements, each naming trace, step and outcomes
   std::map<std::string, std::size_t> outcomes;  // "op: code" -> steps, where the model reports it
+  // The first trace with a disagreement, printed in full: one trace_step_line per step, from its
+  // first step to its last, so that an auditor can replay it. Empty when every trace agreed.
+  std::vector<std::string> first_disagreeing_trace;
 };
+
+// One step of a trace printed in full: "step 3 at height 31: challenge {channel_id: 0x..}: reference
+// PC-CHAL-2 (ERR_...), model ok  <- disagreement". `input` is the step's input as reflect::to_text
+// prints it; `reference` and `model` are the two outcomes as the validator describes them.
+std::string trace_step_line(std::size_t step, std::uint64_t height, std::string_view op, std::string_view input,
+                            std::string_view reference, std::string_view model, bool agrees);
 
 // The audit's trace validation stage of one mechanism: `traces` traces of at most `max_steps` steps.
 struct TraceValidationStage {
@@ -78,15 +87,16 @@ std::optional<Weakening> parse_weakening_name(std::string_view name, const std::
   return std::nullopt;
 }
 
-// A trace validation stage over a model's validate_random_traces, whose result has the fields of
-// TraceReport (`outcomes` optional).
+// A trace validation stage over a model's validate_random_traces (of the unweakened model), whose
+// result has the fields of TraceReport (`outcomes` optional).
 template <class Validate>
 TraceValidationStage trace_validation_stage(std::size_t traces, std::size_t max_steps, Validate validate) {
   return TraceValidationStage{
       traces, max_steps,
       [validate](std::uint64_t seed, std::size_t count, std::size_t steps, const std::function<void(std::size_t)>& progress) {
         const auto result = validate(seed, count, steps, progress);
-        TraceReport report{result.traces, result.steps, result.accepted, result.disagreements, result.failures, {}};
+        TraceReport report{result.traces, result.steps, result.accepted, result.disagreements, result.failures, {},
+                           result.first_disagreeing_trace};
         if constexpr (requires { result.outcomes; }) report.outcomes = result.outcomes;
         return report;
       }};
