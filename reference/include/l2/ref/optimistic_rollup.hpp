@@ -203,9 +203,28 @@ struct L2Params {
 
 // The L1 view a transaction may read: the ids of the deposits and of the forced exits L1 had
 // recorded, in order, at the batch's L1 origin. spec: optimistic_rollup.md#l1view
+//
+// A view may be a window: deposit_ids[0] is the id at deposit index deposit_base (forced exits
+// likewise). The rules read only indices at or above the state's counters (OR-DEP-1 and OR-FEX-1
+// refuse a lower one first), so a window starting at those counters answers exactly as the whole
+// list; the zk rollup's verifier supplies one (zk_rollup.md#what-is-reused-from-the-optimistic-rollup).
+// The optimistic rollup's views are whole lists: both bases 0. Contract: base + size <= UINT64_MAX,
+// so that the count after the last index a view holds fits a u64.
 struct L1View {
   std::span<const Hash32> deposit_ids;
   std::span<const Hash32> forced_exit_ids;
+  u64 deposit_base = 0;
+  u64 forced_exit_base = 0;
+
+  // The id recorded at deposit index `index`, or nullptr when the view does not hold it.
+  constexpr const Hash32* deposit_id_at(u64 index) const { return id_at(deposit_ids, deposit_base, index); }
+  constexpr const Hash32* forced_exit_id_at(u64 index) const { return id_at(forced_exit_ids, forced_exit_base, index); }
+
+ private:
+  static constexpr const Hash32* id_at(std::span<const Hash32> ids, u64 base, u64 index) {
+    if (index < base || index - base >= ids.size()) return nullptr;
+    return &ids[index - base];
+  }
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -538,10 +557,11 @@ constexpr OptimisticRollupError apply_deposit(Store& store, const L2Params& para
   if (d.deposit_index < deposits_credited) return OptimisticRollupError::deposit_already_credited;
   // Verify: deposit_index <= deposits_credited [OR-DEP-2]
   if (d.deposit_index > deposits_credited) return OptimisticRollupError::deposit_out_of_order;
+  const Hash32* recorded = l1.deposit_id_at(d.deposit_index);
   // Verify: L1 had recorded a deposit with this index when the batch was submitted [OR-DEP-3]
-  if (d.deposit_index >= l1.deposit_ids.size()) return OptimisticRollupError::deposit_not_recorded;
+  if (recorded == nullptr) return OptimisticRollupError::deposit_not_recorded;
   // Verify: deposit_id(d) is the id L1 recorded at deposit_index [OR-DEP-4]
-  if (deposit_id(params, d) != l1.deposit_ids[d.deposit_index]) return OptimisticRollupError::deposit_mismatch;
+  if (deposit_id(params, d) != *recorded) return OptimisticRollupError::deposit_mismatch;
   const auto opened = store.open(d.to);
   if (!opened) return opened.error();
   Account account{};
@@ -559,7 +579,8 @@ constexpr OptimisticRollupError apply_deposit(Store& store, const L2Params& para
     account.balance = balance.value;
   }
   store.write(d.to, account);
-  // deposit_index < deposit_ids.size() <= SIZE_MAX, so the count cannot overflow.
+  // The view holds deposit_index, so deposit_index < deposit_base + deposit_ids.size(), which a view
+  // keeps <= UINT64_MAX: the count cannot overflow.
   deposits_credited = d.deposit_index + 1;
   return OptimisticRollupError::none;
 }
@@ -572,10 +593,11 @@ constexpr OptimisticRollupError apply_forced_exit(Store& store, const L2Params& 
   if (e.request_index < forced_exits_processed) return OptimisticRollupError::forced_exit_already_processed;
   // Verify: request_index <= forced_exits_processed [OR-FEX-2]
   if (e.request_index > forced_exits_processed) return OptimisticRollupError::forced_exit_out_of_order;
+  const Hash32* recorded = l1.forced_exit_id_at(e.request_index);
   // Verify: L1 had recorded a forced exit with this index in the batch's L1 view [OR-FEX-3]
-  if (e.request_index >= l1.forced_exit_ids.size()) return OptimisticRollupError::forced_exit_not_recorded;
+  if (recorded == nullptr) return OptimisticRollupError::forced_exit_not_recorded;
   // Verify: forced_exit_id(e) is the id L1 recorded at request_index [OR-FEX-4]
-  if (forced_exit_id(params, e) != l1.forced_exit_ids[e.request_index]) return OptimisticRollupError::forced_exit_mismatch;
+  if (forced_exit_id(params, e) != *recorded) return OptimisticRollupError::forced_exit_mismatch;
   const auto opened = store.open(e.from);
   if (!opened) return opened.error();
   const bool owned = opened.value() && opened.value()->owner == e.requester;
@@ -586,7 +608,8 @@ constexpr OptimisticRollupError apply_forced_exit(Store& store, const L2Params& 
     account.balance = 0;  // the whole balance leaves L2; L1 pays it once the batch is final
     store.write(e.from, account);
   }
-  // request_index < forced_exit_ids.size() <= SIZE_MAX, so the count cannot overflow.
+  // The view holds request_index, so request_index < forced_exit_base + forced_exit_ids.size(), which
+  // a view keeps <= UINT64_MAX: the count cannot overflow.
   forced_exits_processed = e.request_index + 1;
   return OptimisticRollupError::none;
 }
