@@ -14,6 +14,7 @@
   X(watchtower)          \
   X(channel_factory)     \
   X(optimistic_rollup)   \
+  X(zk_rollup)           \
   X(channel_network)     \
   X(state_channel)       \
   X(channel_vm)          \

@@ -1,0 +1,69 @@
+// The zk-rollup vector ops: the contract's operations table (zk_rollup_contract.hpp) on ZkEffects
+// states, deploy, and the stateless verify_proof (the proof system's verdict and its ZK-RX reason).
+// Engines: the optimized face has verify_proof (l2::opt::zk_rollup::verify) and exodus_withdraw_many
+// (l2::opt::zk_rollup::apply_exodus_withdraw_many); zk_rollup.md's `## Missing faces` says why the
+// other contract ops have none. The model has no concrete engine yet.
+// spec: zk_rollup.md#vector-operations-mechanism-zk_rollup
+#include <functional>
+#include <type_traits>
+
+#include "l2/opt/zk_rollup.hpp"
+#include "world.hpp"
+
+namespace l2::vectors::zk_rollup_vectors {
+
+namespace {
+
+// contract_root(contract): the commitment vectors report after every contract step.
+Hash32 contract_state_root(const ZkEffects& state) { return zk::contract_root(state.contract); }
+
+Result<ZkEffects, ZkRollupError> deployed(const zk::ZkDeployInput& in) {
+  const auto contract = zk::deploy(in);
+  if (!contract.ok()) return contract.error();
+  return ZkEffects{contract.value(), {}};
+}
+
+// The table's ops act on the contract; their effects (the contract and the step's payouts) are the
+// vector post-state (typed_ops.hpp's Adapter).
+struct ZkEffectsAdapter {
+  static const ZkRollup& input_state(const ZkEffects& state) { return state.contract; }
+  static Transition output(const Transition& transition) { return transition; }
+};
+
+// The optimized contract engine: the mass exit only (the spec names why the other ops have none).
+struct OptimizedEngine {
+  template <class Op>
+  static constexpr bool handles = std::is_same_v<Op, zk::ExodusWithdrawMany>;
+
+  template <class Op>
+  StepResult operator()(std::type_identity<Op>, const ZkEffects& state, const typename Op::Input& in, u64 height) const {
+    static_assert(std::is_same_v<Op, zk::ExodusWithdrawMany>);
+    return transition_result(opt::zk_rollup::apply_exodus_withdraw_many(state.contract, in, Env{height}),
+                             std::function<Hash32(const ZkEffects&)>(contract_state_root));
+  }
+};
+
+Result<zk::VerifyProofResult, ZkRollupError> optimized_verify_proof(const zk::VerifyProofInput& in) {
+  if (const ZkRollupError e = opt::zk_rollup::verify(in.verifying_key, in.proof_input, in.proof); e != ZkRollupError::none)
+    return e;
+  return zk::VerifyProofResult{true};
+}
+
+}  // namespace
+
+std::vector<OpHandler> operations() {
+  const std::function<Hash32(const ZkEffects&)> root = contract_state_root;
+  std::vector<OpHandler> list;
+  list.push_back(deploy_op<zk::ZkDeployInput, ZkEffects, ZkRollupError>(deployed, root, nullptr, nullptr));
+  for (OpHandler& handler :
+       table_ops<zk::Operations, ZkEffects, ZkEffectsAdapter>(root, [](u64 height) { return Env{height}; }, OptimizedEngine{},
+                                                              NoEngine{}))
+    list.push_back(std::move(handler));
+  list.push_back(stateless_op<zk::VerifyProofInput, zk::VerifyProofResult, ZkRollupError>(
+      "verify_proof", "the proof system's verdict on (verifying key, proof input, proof) [ZK-RX-1..13]",
+      PureFn<zk::VerifyProofInput, zk::VerifyProofResult, ZkRollupError>(reference_verify_proof),
+      PureFn<zk::VerifyProofInput, zk::VerifyProofResult, ZkRollupError>(optimized_verify_proof)));
+  return list;
+}
+
+}  // namespace l2::vectors::zk_rollup_vectors

@@ -1,0 +1,189 @@
+// Suite verify_proof: the stateless op, the reexecution backend's verdict on (verifying key, proof
+// input, proof). The honest proofs of the world's batches, and one negative case per rule ZK-RX-1..13,
+// each built from an honest proof by one edit (re-hashing what a dishonest prover would re-hash, so
+// that exactly the intended rule is the first to fail).
+#include <functional>
+#include <utility>
+
+#include "world.hpp"
+
+namespace l2::vectors::zk_rollup_vectors {
+
+namespace {
+
+zk::VerifyProofInput input_for(const zk::VerifyingKey& vk, const zk::ReexecutionProof& proof) {
+  return zk::VerifyProofInput{vk, Worlds::input_of(proof), reflect::encode(proof)};
+}
+
+}  // namespace
+
+void verify_proof_cases(CaseBook& cases, const Worlds& w) {
+  const World& committed = w.committed;
+  const zk::VerifyingKey vk = committed.contract.verifying_key;
+  const zk::ReexecutionProof honest = Worlds::witnesses(committed, 0, 1);
+  const zk::VerifyProofInput honest_input = input_for(vk, honest);
+  if (honest_input.proof_input != zk::proof_input_of(committed.contract, 0, 1))
+    generator_bug("the honest proof input of batch 0 is not the contract's");
+  // `committed` with batch 1 (bob pays alice 200) committed after batch 0.
+  World two = committed;
+  {
+    CaseSpec scratch;
+    Scenario s(scratch, committed);
+    s.commit(31, Worlds::batch(s.world(), 0, {w.bob_pays_alice()}));
+    two = s.world();
+  }
+
+  auto add = [&](const char* name, const std::string& description, std::vector<std::string> rules,
+                 const zk::VerifyProofInput& in, Error expect) {
+    Scenario(cases.add("verify_proof", name, description, std::move(rules))).verify_proof(in, expect);
+  };
+  // An edit of the honest proof's one witness; `rehash` recomputes the proof input from the edited
+  // statement, as a prover that controls the statement would.
+  auto edited = [&](const std::function<void(zk::BatchWitness&)>& edit, bool rehash) {
+    zk::ReexecutionProof proof = honest;
+    edit(proof.batches.at(0));
+    zk::VerifyProofInput in = input_for(vk, proof);
+    if (!rehash) in.proof_input = honest_input.proof_input;
+    return in;
+  };
+
+  add("new_accounts_in_empty_slots",
+      "the honest proof of batch 0: its deposits create accounts 1 and 2 in empty touched slots; 4 transactions = the "
+      "key's max_transactions",
+      verify_rules(), honest_input, Error::none);
+  add("honest_transfer_batch", "the honest proof of batch 1: bob pays alice 200, touching the fee account, alice and bob",
+      verify_rules(), input_for(vk, Worlds::witnesses(two, 1, 1)), Error::none);
+  add("two_batches", "one proof of batches 0 and 1: two witnesses, the second opening the first's post-state",
+      verify_rules(), input_for(vk, Worlds::witnesses(two, 0, 2)), Error::none);
+
+  // ZK-RX-1
+  {
+    zk::VerifyProofInput in = honest_input;
+    in.verifying_key.key.pop_back();
+    add("invalid_key_malformed", "the key's 12 bytes cut to 11", {"ZK-RX-1"}, in, Error::rx_key_malformed);
+    in = honest_input;
+    in.verifying_key.key = reflect::encode(zk::ReexecutionKey{2, max_batch_size});
+    add("invalid_key_version_2", "a version-2 ReexecutionKey", {"ZK-RX-1"}, in, Error::rx_key_malformed);
+  }
+  // ZK-RX-2
+  {
+    zk::VerifyProofInput in = honest_input;
+    in.proof.pop_back();
+    add("invalid_proof_malformed", "the honest proof's bytes without their last byte", {"ZK-RX-2"}, in,
+        Error::rx_proof_malformed);
+    in = honest_input;
+    in.proof.push_back(0);
+    add("invalid_proof_trailing_byte", "the honest proof's bytes and one more: not a canonical encoding", {"ZK-RX-2"}, in,
+        Error::rx_proof_malformed);
+    in = honest_input;
+    in.proof = reflect::encode(zk::ReexecutionProof{});
+    add("invalid_proof_no_batches", "a ReexecutionProof with no witness", {"ZK-RX-2"}, in, Error::rx_proof_malformed);
+  }
+  // ZK-RX-3
+  {
+    zk::VerifyProofInput in = honest_input;
+    in.verifying_key = zk::reexecution_verifying_key(max_batch_size + 1);
+    add("invalid_key_mismatch",
+        "the honest proof of batch 0 checked against another key (max_transactions 5): its statement names the world's key",
+        {"ZK-RX-3"}, in, Error::rx_key_mismatch);
+  }
+  // ZK-RX-4
+  {
+    zk::VerifyProofInput in = honest_input;
+    const Hash32 pi = committed.contract.batches.at(0).public_input;
+    const std::vector<Hash32> twice{pi, pi};
+    in.proof_input = zk::proof_input(twice);
+    add("invalid_input_mismatch", "the honest proof of batch 0 against the proof input of [batch 0, batch 0]", {"ZK-RX-4"},
+        in, Error::rx_input_mismatch);
+  }
+  // ZK-RX-5
+  {
+    const zk::VerifyingKey three = zk::reexecution_verifying_key(max_batch_size - 1);
+    add("invalid_too_many_transactions",
+        "batch 0's 4 transactions proved under a key of max_transactions 3 (the statement names that key)", {"ZK-RX-5"},
+        input_for(three, Worlds::witnesses(committed, 0, 1, &three)), Error::rx_too_many_transactions);
+  }
+  // ZK-RX-6
+  add("invalid_pre_state_mismatch",
+      "the witness's pre-state header claims 1 deposit credited: it does not hash to the statement's prev_state_root",
+      {"ZK-RX-6"}, edited([](zk::BatchWitness& b) { b.pre_state.deposits_credited = 1; }, false),
+      Error::rx_pre_state_mismatch);
+  // ZK-RX-7
+  add("invalid_accounts_not_sorted", "the touched slots 0 and 1 listed as 1, 0", {"ZK-RX-7"},
+      edited([](zk::BatchWitness& b) { std::swap(b.accounts.at(0), b.accounts.at(1)); }, false),
+      Error::rx_accounts_not_sorted);
+  add("invalid_account_listed_twice", "touched slot 1 listed twice: not strictly ascending", {"ZK-RX-7"},
+      edited(
+          [](zk::BatchWitness& b) {
+            const zk::TouchedAccount copy = b.accounts.at(1);
+            b.accounts.insert(b.accounts.begin() + 1, copy);
+          },
+          false),
+      Error::rx_accounts_not_sorted);
+  // ZK-RX-8
+  add("invalid_one_sibling_short", "the multiproof without its last sibling", {"ZK-RX-8"},
+      edited([](zk::BatchWitness& b) { b.siblings.pop_back(); }, false), Error::rx_multiproof_mismatch);
+  add("invalid_one_sibling_extra", "the multiproof with one sibling more than it needs", {"ZK-RX-8"},
+      edited([](zk::BatchWitness& b) { b.siblings.push_back(Hash32{}); }, false), Error::rx_multiproof_mismatch);
+  add("invalid_wrong_sibling", "the multiproof's first sibling with one bit flipped: another accounts root", {"ZK-RX-8"},
+      edited([](zk::BatchWitness& b) { b.siblings.at(0)[0] ^= 1; }, false), Error::rx_multiproof_mismatch);
+  add("invalid_no_touched_account", "a witness that opens no slot (and lists no sibling)", {"ZK-RX-8"},
+      edited(
+          [](zk::BatchWitness& b) {
+            b.accounts.clear();
+            b.siblings.clear();
+          },
+          false),
+      Error::rx_multiproof_mismatch);
+  // ZK-RX-9
+  add("invalid_flipped_transaction_byte", "one bit of alice's transfer signature flipped: the data commitment differs",
+      {"ZK-RX-9"}, edited([](zk::BatchWitness& b) { b.transactions.at(2).transfer->signature[0] ^= 1; }, false),
+      Error::rx_data_mismatch);
+  // ZK-RX-10
+  add("invalid_skipped_deposit",
+      "the batch's transactions without alice's deposit (op 0); the statement (data commitment re-hashed) still names the "
+      "contract's chain of ops 0 and 1",
+      {"ZK-RX-10"},
+      edited(
+          [](zk::BatchWitness& b) {
+            b.transactions.erase(b.transactions.begin());
+            b.statement.data_commitment = zk::data_commitment_of(b.transactions);
+          },
+          true),
+      Error::rx_priority_mismatch);
+  // ZK-RX-11
+  {
+    zk::ReexecutionProof proof = honest;
+    proof.batches.at(0) = Worlds::witness(committed.genesis, honest.batches.at(0).statement, honest.batches.at(0).transactions,
+                                          {alice_account, bob_account});
+    add("invalid_read_of_unopened_slot",
+        "the witness opens slots 1 and 2 only: alice's transfer credits its fee to the fee account, slot 0", {"ZK-RX-11"},
+        input_for(vk, proof), Error::rx_account_not_opened);
+  }
+  // ZK-RX-12
+  {
+    const orl::Signature bobs = w.actors.sign(bob, orl::transfer_digest(w.params(), *honest.batches.at(0).transactions.at(2).transfer));
+    add("invalid_bad_signature",
+        "alice's transfer carrying bob's signature of its digest (the data commitment re-hashed)", {"ZK-RX-12"},
+        edited(
+            [&](zk::BatchWitness& b) {
+              b.transactions.at(2).transfer->signature = bobs;
+              b.statement.data_commitment = zk::data_commitment_of(b.transactions);
+            },
+            true),
+        Error::rx_transaction_rejected);
+  }
+  // ZK-RX-13
+  {
+    State minted = committed.committed_state();
+    orl::Account fees = minted.account(fee_account).value();
+    fees.balance += 1'000'000;
+    minted.put(fee_account, fees);
+    add("invalid_false_post_root",
+        "the statement's post-state root credits the fee account 1000000 more than the batch's execution", {"ZK-RX-13"},
+        edited([&](zk::BatchWitness& b) { b.statement.post_state_root = minted.root(); }, true),
+        Error::rx_post_root_mismatch);
+  }
+}
+
+}  // namespace l2::vectors::zk_rollup_vectors
