@@ -55,15 +55,15 @@ struct Route {
 };
 
 Route accepted_route(z3::context& ctx, z3::solver& solver, unsigned k, Weakening weakening) {
-  Route route{{}, {}, {}, {}, int_var(ctx, "censorship_bound_blocks")};
+  Route route{{}, {}, {}, {}, int_var(ctx, "env.censorship_bound_blocks")};
   // CN-DEPLOY-1: c >= 1.
   solver.add(route.censorship >= 1);
   for (unsigned i = 0; i < k; ++i) {
-    const std::string hop = "hop" + std::to_string(i);
+    const std::string hop = "in.hop" + std::to_string(i);
     route.amount.push_back(int_var(ctx, hop + ".amount"));
     route.expiry.push_back(int_var(ctx, hop + ".expiry"));
-    route.fee.push_back(int_var(ctx, "node" + std::to_string(i) + ".fee"));
-    route.delta.push_back(int_var(ctx, "node" + std::to_string(i) + ".cltv_delta"));
+    route.fee.push_back(int_var(ctx, "in.node" + std::to_string(i) + ".fee"));
+    route.delta.push_back(int_var(ctx, "in.node" + std::to_string(i) + ".cltv_delta"));
     // CN-ROUTE-6 with dust_limit >= 1 (CN-DEPLOY-4); heights are not negative.
     solver.add(route.amount[i] >= 1 && route.expiry[i] >= 0);
   }
@@ -83,7 +83,7 @@ Route accepted_route(z3::context& ctx, z3::solver& solver, unsigned k, Weakening
 // [learned_at, learned_at + c]. Returns (discloses, disclosed_at).
 std::pair<expr, expr> honest_disclosure(z3::context& ctx, z3::solver& solver, const Route& route, unsigned i,
                                         const expr& learned, const expr& learned_at) {
-  const expr at = int_var(ctx, "node" + std::to_string(i) + ".discloses_upstream_at");
+  const expr at = int_var(ctx, "in.node" + std::to_string(i) + ".discloses_upstream_at");
   solver.add(at >= learned_at && at <= learned_at + route.censorship);
   return {learned && learned_at + route.censorship < route.expiry[i - 1], at};
 }
@@ -94,11 +94,11 @@ std::pair<expr, expr> honest_disclosure(z3::context& ctx, z3::solver& solver, co
 // (channel_network.hpp): add_lock moves an amount of the sender's balance into a free slot;
 // fulfill_lock and a claimed resolve_lock pay the receiver; fail_lock and a refund pay the sender.
 void assert_conservation(z3::context& ctx, z3::solver& solver, const std::string& op, bool claim) {
-  const expr cap = int_var(ctx, "total_capacity");
-  std::array<expr, 2> balance{int_var(ctx, "balances[0]"), int_var(ctx, "balances[1]")};
-  std::array<expr, 2> present{ctx.bool_const("lock0.present"), ctx.bool_const("lock1.present")};
-  std::array<expr, 2> amount{int_var(ctx, "lock0.amount"), int_var(ctx, "lock1.amount")};
-  std::array<expr, 2> sender{int_var(ctx, "lock0.sender"), int_var(ctx, "lock1.sender")};
+  const expr cap = int_var(ctx, "pre.total_capacity");
+  std::array<expr, 2> balance{int_var(ctx, "pre.balances[0]"), int_var(ctx, "pre.balances[1]")};
+  std::array<expr, 2> present{ctx.bool_const("pre.lock0.present"), ctx.bool_const("pre.lock1.present")};
+  std::array<expr, 2> amount{int_var(ctx, "pre.lock0.amount"), int_var(ctx, "pre.lock1.amount")};
+  std::array<expr, 2> sender{int_var(ctx, "pre.lock0.sender"), int_var(ctx, "pre.lock1.sender")};
   auto locked = [&](const std::array<expr, 2>& p) {
     return z3::ite(p[0], amount[0], ctx.int_val(0)) + z3::ite(p[1], amount[1], ctx.int_val(0));
   };
@@ -130,7 +130,7 @@ void assert_conservation(z3::context& ctx, z3::solver& solver, const std::string
     const expr receiver = 1 - sender[0];
     expr to = sender[0];
     if (op == "fulfill_lock") to = receiver;
-    if (op == "resolve_lock") to = z3::ite(ctx.bool_const("claimed"), receiver, sender[0]);
+    if (op == "resolve_lock") to = z3::ite(ctx.bool_const("in.claimed"), receiver, sender[0]);
     pay(to, amount[0]);
     post_present[0] = ctx.bool_val(false);
   } else if (op == "cooperative_close") {
@@ -172,9 +172,9 @@ void assert_route(z3::context& ctx, z3::solver& solver, Weakening weakening, boo
 // revelation at r that lands after the refund (r > f, or r = f ordered after it in the block)
 // must then not be a claim either, or its revealer was entitled to a lock already paid back.
 void assert_refund_final(z3::context& ctx, z3::solver& solver, Weakening weakening, bool claim) {
-  const expr x = int_var(ctx, "lock.expiry");
-  const expr f = int_var(ctx, "refund.height");
-  const expr r = int_var(ctx, "revelation.height");
+  const expr x = int_var(ctx, "pre.lock.expiry");
+  const expr f = int_var(ctx, "in.refund.height");
+  const expr r = int_var(ctx, "in.revelation.height");
   solver.add(x >= 0 && f >= x && r >= f);  // the refund is allowed and the revelation comes after it
   if (claim) solver.add(claims(r, x, weakening));
   else solver.add(r == x && f == x);  // the boundary: both in the expiry block
@@ -187,13 +187,13 @@ void assert_refund_final(z3::context& ctx, z3::solver& solver, Weakening weakeni
 // learns t_1 (off-chain fulfill or on-chain revelation) and whether anyone discloses t_0 on its own.
 void assert_honest_intermediary(z3::context& ctx, z3::solver& solver, Weakening weakening, bool claim) {
   const Route route = accepted_route(ctx, solver, 2, weakening);
-  const expr learned = ctx.bool_const("downstream.disclosed");
-  const expr learned_at = int_var(ctx, "downstream.disclosed_at");
+  const expr learned = ctx.bool_const("in.downstream.disclosed");
+  const expr learned_at = int_var(ctx, "in.downstream.disclosed_at");
   solver.add(learned_at >= 0);
   const expr down_claimed = learned && claims(learned_at, route.expiry[1], weakening);
   const auto [discloses, disclosed_at] = honest_disclosure(ctx, solver, route, 1, learned, learned_at);
-  const expr others_disclose = ctx.bool_const("upstream.disclosed_by_others");
-  const expr others_at = int_var(ctx, "upstream.disclosed_by_others_at");
+  const expr others_disclose = ctx.bool_const("in.upstream.disclosed_by_others");
+  const expr others_at = int_var(ctx, "in.upstream.disclosed_by_others_at");
   const expr up_claimed = (discloses && claims(disclosed_at, route.expiry[0], weakening)) ||
                           (others_disclose && claims(others_at, route.expiry[0], weakening));
   const expr change = z3::ite(up_claimed, route.amount[0], ctx.int_val(0)) - z3::ite(down_claimed, route.amount[1], ctx.int_val(0));
@@ -216,14 +216,14 @@ void assert_honest_intermediary(z3::context& ctx, z3::solver& solver, Weakening 
 void assert_atomicity(z3::context& ctx, z3::solver& solver, unsigned k, bool hash_lock, Weakening weakening,
                       bool claim) {
   const Route route = accepted_route(ctx, solver, k, weakening);
-  const expr global = hash_lock ? ctx.bool_const("payee.reveals_on_chain") : ctx.bool_val(false);
-  const expr global_at = int_var(ctx, "payee.reveals_on_chain_at");
+  const expr global = hash_lock ? ctx.bool_const("in.payee.reveals_on_chain") : ctx.bool_val(false);
+  const expr global_at = int_var(ctx, "in.payee.reveals_on_chain_at");
   solver.add(global_at >= 0);
   std::vector<expr> claimed(k, ctx.bool_val(false));
   // Walk upstream from the payee's hop: the receiver's disclosure of t_i, then what the sender n_i
   // learns (the earlier of that and the on-chain revelation).
-  expr disclosed = ctx.bool_const("payee.discloses");
-  expr disclosed_at = int_var(ctx, "payee.discloses_at");
+  expr disclosed = ctx.bool_const("in.payee.discloses");
+  expr disclosed_at = int_var(ctx, "in.payee.discloses_at");
   solver.add(disclosed_at >= 0);
   const expr payee_last_block = disclosed && disclosed_at == route.expiry[k - 1] - 1;
   for (unsigned i = k; i-- > 0;) {
@@ -251,8 +251,8 @@ void assert_atomicity(z3::context& ctx, z3::solver& solver, unsigned k, bool has
 // least its fee up.
 void assert_wormhole(z3::context& ctx, z3::solver& solver, Weakening weakening, bool claim) {
   const Route route = accepted_route(ctx, solver, 3, weakening);
-  const expr b_discloses = ctx.bool_const("B.discloses_t2");
-  const expr b_at = int_var(ctx, "B.discloses_t2_at");
+  const expr b_discloses = ctx.bool_const("in.B.discloses_t2");
+  const expr b_at = int_var(ctx, "in.B.discloses_t2_at");
   solver.add(b_at >= 0);
   const expr h_paid_downstream = b_discloses && claims(b_at, route.expiry[2], weakening);
   const auto [h_discloses, h_at] = honest_disclosure(ctx, solver, route, 2, b_discloses, b_at);
@@ -260,14 +260,14 @@ void assert_wormhole(z3::context& ctx, z3::solver& solver, Weakening weakening, 
   const expr same_point = ctx.bool_val(weakening == Weakening::ptlc_same_point);
   const expr coalition_knows_t1 = same_point || h_discloses;
   const expr coalition_knows_t1_at = z3::ite(same_point, ctx.int_val(0), h_at);
-  const expr reveals_t1 = ctx.bool_const("coalition.reveals_t1");
-  const expr reveals_t1_at = int_var(ctx, "coalition.reveals_t1_at");
+  const expr reveals_t1 = ctx.bool_const("in.coalition.reveals_t1");
+  const expr reveals_t1_at = int_var(ctx, "in.coalition.reveals_t1_at");
   solver.add(z3::implies(reveals_t1, coalition_knows_t1 && reveals_t1_at >= coalition_knows_t1_at));
   const expr h_paid_upstream = (h_discloses && claims(h_at, route.expiry[1], weakening)) ||
                                (reveals_t1 && claims(reveals_t1_at, route.expiry[1], weakening));
   // A claims the payer's lock with t_0 once the coalition knows t_1 (A adds y_0).
-  const expr a_claims_at = int_var(ctx, "A.claims_t0_at");
-  const expr payer_paid = ctx.bool_const("A.claims_t0") && coalition_knows_t1 && a_claims_at >= coalition_knows_t1_at &&
+  const expr a_claims_at = int_var(ctx, "in.A.claims_t0_at");
+  const expr payer_paid = ctx.bool_const("in.A.claims_t0") && coalition_knows_t1 && a_claims_at >= coalition_knows_t1_at &&
                           claims(a_claims_at, route.expiry[0], weakening);
   const expr change = z3::ite(h_paid_upstream, route.amount[1], ctx.int_val(0)) -
                       z3::ite(h_paid_downstream, route.amount[2], ctx.int_val(0));

@@ -194,16 +194,16 @@ Step step(z3::context& ctx, z3::solver& solver, Weakening weakening, bool assume
   const Table t = instruction_table(ctx, op, weakening);
   solver.add(t.defined);  // validate_code accepted the code (VM-CODE-2)
   const expr index = z3::zext(ctx.bv_const("instruction.dup_swap_index", 8), word_bits - 8);
-  const expr code_length = u64_var(ctx, "code_length");
+  const expr code_length = u64_var(ctx, "env.code_length");
   solver.add(z3::uge(code_length, bv(ctx, 1)) && z3::ule(code_length, l.code_bytes));  // VM-CODE-1
   // Operands: peek(0) = top, peek(1), peek(2), read only once VM-RUN-2 passed.
-  const expr top = u64_var(ctx, "stack.peek0"), second = u64_var(ctx, "stack.peek1"), third = u64_var(ctx, "stack.peek2");
-  const expr target_is_jumpdest = ctx.bool_const("target_is_jumpdest");
-  const expr return_address = u64_var(ctx, "call_stack.top");
-  const expr slot_exists = ctx.bool_const("storage.key_present");
+  const expr top = u64_var(ctx, "pre.stack.peek0"), second = u64_var(ctx, "pre.stack.peek1"), third = u64_var(ctx, "pre.stack.peek2");
+  const expr target_is_jumpdest = ctx.bool_const("env.code.target_is_jumpdest");
+  const expr return_address = u64_var(ctx, "pre.call_stack.top");
+  const expr slot_exists = ctx.bool_const("pre.storage.key_present");
   solver.add(z3::implies(slot_exists, z3::uge(m.slots, bv(ctx, 1))));  // a present key is one of the slots
-  const expr mul_overflows = ctx.bool_const("mul_overflows");
-  const expr outcome_index_ok = ctx.bool_const("outcome_index_in_range");
+  const expr mul_overflows = ctx.bool_const("pre.stack.mul_overflows");
+  const expr outcome_index_ok = ctx.bool_const("pre.outcome_index_in_range");
 
   const auto op_is = [&](Opcode o) { return is(ctx, op, o); };
   const expr is_copy = op_is(Opcode::from_data_copy) || op_is(Opcode::to_data_copy);
@@ -249,7 +249,7 @@ Step step(z3::context& ctx, z3::solver& solver, Weakening weakening, bool assume
                                 z3::ite(is_copy && need.fits, bv(ctx, vm::gas_copy_word) * length_words, bv(ctx, 0)));
   const expr old_words = z3::lshr(m.memory, 5);
   const expr new_words = words_of(ctx, need.end);
-  const expr old_square = u64_var(ctx, "memory.old_words_squared"), new_square = u64_var(ctx, "memory.new_words_squared");
+  const expr old_square = u64_var(ctx, "pre.memory_words_squared"), new_square = u64_var(ctx, "post.memory_words_squared");
   // mc_new - mc_old, written 3 (w_new - w_old) + (floor(new_square / 512) - floor(old_square / 512)): the same
   // u64 value (wrapping arithmetic is a ring), in a shape whose absence of wrap-around SAT sees piece by piece.
   const expr expansion =
@@ -345,7 +345,7 @@ void assert_gas_decreases(z3::context& ctx, z3::solver& solver, Weakening w, boo
 expr wide(const expr& value) { return z3::zext(value, 2); }
 
 void assert_halts_init(z3::context& ctx, z3::solver& solver, Weakening, bool claim) {
-  const expr gas_limit = u64_var(ctx, "gas_limit");
+  const expr gas_limit = u64_var(ctx, "env.gas_limit");
   const Machine m{bv(ctx, 0), gas_limit, bv(ctx, 0), bv(ctx, 0), bv(ctx, 0), bv(ctx, 0)};
   const expr steps = bv(ctx, 0);
   const expr claimed = z3::ule(wide(steps) + wide(m.gas_left), wide(gas_limit));
@@ -355,7 +355,7 @@ void assert_halts_init(z3::context& ctx, z3::solver& solver, Weakening, bool cla
 
 void assert_halts_step(z3::context& ctx, z3::solver& solver, Weakening w, bool claim) {
   const Step s = step(ctx, solver, w);
-  const expr gas_limit = u64_var(ctx, "gas_limit"), steps = u64_var(ctx, "steps");
+  const expr gas_limit = u64_var(ctx, "env.gas_limit"), steps = u64_var(ctx, "pre.steps");
   solver.add(z3::ule(wide(steps) + wide(s.pre.gas_left), wide(gas_limit)));
   solver.add(s.charged);
   const expr after = wide(steps) + wide(ctx.bv_val(1, word_bits));
@@ -430,7 +430,7 @@ void assert_need_within(z3::context& ctx, z3::solver& solver, Weakening w, bool 
 
 void assert_within_limits_init(z3::context& ctx, z3::solver& solver, Weakening, bool claim) {
   const Limits l = fresh_limits(ctx, solver);
-  const Machine m{bv(ctx, 0), u64_var(ctx, "gas_limit"), bv(ctx, 0), bv(ctx, 0), bv(ctx, 0), bv(ctx, 0)};
+  const Machine m{bv(ctx, 0), u64_var(ctx, "env.gas_limit"), bv(ctx, 0), bv(ctx, 0), bv(ctx, 0), bv(ctx, 0)};
   if (claim) solver.add(!within_limits(ctx, m, l));
   else solver.add(l.memory_bytes == bv(ctx, 0) && l.call_depth == bv(ctx, 0) && l.storage_slots == bv(ctx, 0));
 }

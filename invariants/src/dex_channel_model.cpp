@@ -87,8 +87,8 @@ struct Pool {
 };
 
 Pool fresh_pool(z3::context& ctx, z3::solver& solver) {
-  Pool p{u64_var(ctx, solver, "fee_bps"), u64_var(ctx, solver, "reserve_x"), u64_var(ctx, solver, "reserve_y"),
-         u64_var(ctx, solver, "total_shares"), u64_var(ctx, solver, "mover.shares"), u64_var(ctx, solver, "others.shares")};
+  Pool p{u64_var(ctx, solver, "pre.fee_bps"), u64_var(ctx, solver, "pre.reserve_x"), u64_var(ctx, solver, "pre.reserve_y"),
+         u64_var(ctx, solver, "pre.total_shares"), u64_var(ctx, solver, "pre.mover.shares"), u64_var(ctx, solver, "pre.others.shares")};
   solver.add(p.fee < num(ctx, dx::bps_denominator));
   const expr empty = p.x == 0 && p.y == 0 && p.shares == 0 && p.mine == 0 && p.others == 0;
   const expr funded = p.x >= 1 && p.y >= 1 && p.mine + p.others + num(ctx, dx::minimum_liquidity) == p.shares;
@@ -104,17 +104,17 @@ struct Swap {
 // apply_swap_exact_in, DX-SWAP-1 to DX-SWAP-6 in order.
 Swap swap(z3::context& ctx, z3::solver& solver, Weakening w) {
   const Pool p = fresh_pool(ctx, solver);
-  const expr in = u64_var(ctx, solver, "amount_in"), min_out = u64_var(ctx, solver, "min_out");
-  const expr turn = u64_var(ctx, solver, "turn"), valid_until = u64_var(ctx, solver, "valid_until_turn");
-  const expr bal_in = u64_var(ctx, solver, "mover.balance_in"), bal_out = u64_var(ctx, solver, "mover.balance_out");
+  const expr in = u64_var(ctx, solver, "in.amount_in"), min_out = u64_var(ctx, solver, "in.min_out");
+  const expr turn = u64_var(ctx, solver, "env.turn"), valid_until = u64_var(ctx, solver, "in.valid_until_turn");
+  const expr bal_in = u64_var(ctx, solver, "pre.mover.balance_in"), bal_out = u64_var(ctx, solver, "pre.mover.balance_out");
   solver.add(bal_in + p.x <= num(ctx, u64_max) && bal_out + p.y <= num(ctx, u64_max));
   const expr f = num(ctx, dx::bps_denominator) - p.fee;
-  expr out = ctx.int_const("out");
+  expr out = ctx.int_const("post.amount_out");
   if (w == Weakening::fee_dropped_from_k) {
     // Any output the fee-less check (x + in)·(y - out) >= x·y lets through.
     solver.add(out >= 0 && out <= p.y && (p.x + in) * (p.y - out) >= p.x * p.y);
   } else {
-    out = floor_div(ctx, solver, in * f * p.y, nonzero(ctx, p.x * num(ctx, dx::bps_denominator) + in * f), "out");
+    out = floor_div(ctx, solver, in * f * p.y, nonzero(ctx, p.x * num(ctx, dx::bps_denominator) + in * f), "post.amount_out");
   }
   const expr accepted = (w == Weakening::deadline_unchecked || turn <= valid_until) && in >= 1 && p.funded() &&
                         bal_in >= in && out >= 1 && (w == Weakening::min_out_unchecked || out >= min_out);
@@ -131,12 +131,12 @@ struct Deposit {
 Deposit deposit(z3::context& ctx, z3::solver& solver, Weakening w) {
   const Pool p = fresh_pool(ctx, solver);
   solver.add(p.funded());
-  const expr a = u64_var(ctx, solver, "amount_a"), b = u64_var(ctx, solver, "amount_b");
-  const expr min_shares = u64_var(ctx, solver, "min_shares");
-  const expr bal_a = u64_var(ctx, solver, "mover.balance_a"), bal_b = u64_var(ctx, solver, "mover.balance_b");
+  const expr a = u64_var(ctx, solver, "in.amount_a"), b = u64_var(ctx, solver, "in.amount_b");
+  const expr min_shares = u64_var(ctx, solver, "in.min_shares");
+  const expr bal_a = u64_var(ctx, solver, "pre.mover.balance_a"), bal_b = u64_var(ctx, solver, "pre.mover.balance_b");
   solver.add(bal_a + p.x <= num(ctx, u64_max) && bal_b + p.y <= num(ctx, u64_max));
-  const expr b_optimal = floor_div(ctx, solver, a * p.y, p.x, "b_optimal");
-  const expr a_optimal = floor_div(ctx, solver, b * p.x, p.y, "a_optimal");
+  const expr b_optimal = floor_div(ctx, solver, a * p.y, p.x, "post.b_optimal");
+  const expr a_optimal = floor_div(ctx, solver, b * p.x, p.y, "post.a_optimal");
   const expr quote_b = b_optimal <= b;  // within u64 whenever it is <= amount_b
   const expr use_a = z3::ite(quote_b, a, a_optimal), use_b = z3::ite(quote_b, b_optimal, b);
   const auto pro_rata = [&](const expr& amount, const expr& reserve, const std::string& name) {
@@ -144,7 +144,7 @@ Deposit deposit(z3::context& ctx, z3::solver& solver, Weakening w) {
     if (w != Weakening::mint_rounds_up) return q;
     return z3::ite(q * reserve == amount * p.shares, q, q + 1);  // the ceiling
   };
-  const expr by_a = pro_rata(use_a, p.x, "by_a"), by_b = pro_rata(use_b, p.y, "by_b");
+  const expr by_a = pro_rata(use_a, p.x, "post.shares_by_a"), by_b = pro_rata(use_b, p.y, "post.shares_by_b");
   const expr minted = z3::ite(by_a < by_b, by_a, by_b);
   const expr accepted = a >= 1 && b >= 1 && bal_a >= a && bal_b >= b && minted <= num(ctx, u64_max) &&
                         p.shares + minted <= num(ctx, u64_max) && minted >= 1 && minted >= min_shares;
@@ -159,9 +159,9 @@ struct Burn {
 // apply_remove_liquidity, DX-REM-1 to DX-REM-4 in order.
 Burn burn(z3::context& ctx, z3::solver& solver) {
   const Pool p = fresh_pool(ctx, solver);
-  const expr s = u64_var(ctx, solver, "shares"), min_a = u64_var(ctx, solver, "min_a"), min_b = u64_var(ctx, solver, "min_b");
-  const expr out_a = floor_div(ctx, solver, s * p.x, nonzero(ctx, p.shares), "out_a");
-  const expr out_b = floor_div(ctx, solver, s * p.y, nonzero(ctx, p.shares), "out_b");
+  const expr s = u64_var(ctx, solver, "in.shares"), min_a = u64_var(ctx, solver, "in.min_a"), min_b = u64_var(ctx, solver, "in.min_b");
+  const expr out_a = floor_div(ctx, solver, s * p.x, nonzero(ctx, p.shares), "post.out_a");
+  const expr out_b = floor_div(ctx, solver, s * p.y, nonzero(ctx, p.shares), "post.out_b");
   const expr accepted = s >= 1 && p.mine >= s && out_a >= 1 && out_b >= 1 && out_a >= min_a && out_b >= min_b;
   return {p, s, min_a, min_b, out_a, out_b, accepted, p.x - out_a, p.y - out_b, p.shares - s};
 }
@@ -242,7 +242,7 @@ struct Fill {
 
 // One iteration of apply_match's loop, when the book crosses.
 Fill fill(z3::context& ctx, z3::solver& solver, Weakening w) {
-  const Book b = fresh_book(ctx, solver, "");
+  const Book b = fresh_book(ctx, solver, "pre.");
   const expr bid = best_order(ctx, b, true, w), ask = best_order(ctx, b, false, w);
   const auto price_of = [](const Slot& s) { return s.price; };
   const auto lots_of = [](const Slot& s) { return s.lots; };

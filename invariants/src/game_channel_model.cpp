@@ -79,9 +79,9 @@ State fresh_state(z3::context& ctx, z3::solver& solver, const std::string& p) {
 // opening_state(rounds, stake, game_id, funding_a, funding_b): round 0, phase 0, no scores and no
 // moves, the fundings as the outcome and as the ghost.
 State opening(z3::context& ctx, z3::solver& solver) {
-  const expr rounds = bounded_var(ctx, solver, "rounds", u64_max), stake = bounded_var(ctx, solver, "stake", u64_max);
-  const expr funding_a = bounded_var(ctx, solver, "funding_a", u64_max);
-  const expr funding_b = bounded_var(ctx, solver, "funding_b", u64_max);
+  const expr rounds = bounded_var(ctx, solver, "in.rounds", u64_max), stake = bounded_var(ctx, solver, "in.stake", u64_max);
+  const expr funding_a = bounded_var(ctx, solver, "in.funding_a", u64_max);
+  const expr funding_b = bounded_var(ctx, solver, "in.funding_b", u64_max);
   const expr zero = num(ctx, 0);
   return State{rounds, stake, zero, zero, zero, zero, zero, zero, funding_a, funding_b, funding_a, funding_b};
 }
@@ -99,7 +99,7 @@ struct Move {
   expr opens;   // a reveal: it opens the revealer's commitment (GC-REVEAL-2), a free boolean
 };
 
-// check_move's accepted move `t` from `from`, the mover's choice fresh under the name `p`.
+// check_move's accepted move `t` from `from`, the mover's choice fresh under the name `in.<p>` (the step's input).
 Move step(z3::context& ctx, z3::solver& solver, const State& from, Transition t, const std::string& p, Weakening w) {
   const expr s = from.stake;
   State to = from;
@@ -116,8 +116,8 @@ Move step(z3::context& ctx, z3::solver& solver, const State& from, Transition t,
     // GC-COMMIT-1
     if (w != Weakening::stake_unchecked) accepted = accepted && from.a >= s && from.b >= s;
   } else {
-    chosen = bounded_var(ctx, solver, p + "move", u8_max);
-    opens = ctx.bool_const((p + "opens").c_str());
+    chosen = bounded_var(ctx, solver, "in." + p + "move", u8_max);
+    opens = ctx.bool_const(("in." + p + "opens").c_str());
     accepted = accepted && chosen >= gc::rock && chosen <= gc::scissors && opens;  // GC-REVEAL-1, GC-REVEAL-2
   }
   switch (t) {

@@ -454,9 +454,9 @@ expr mover_at_offset(unsigned n, const expr& residue, const Offset& k, const exp
 }
 
 Honest honest_participant(z3::context& ctx, z3::solver& solver, unsigned n) {
-  Honest h{int_var(ctx, "honest.index"), int_var(ctx, "honest.latest_signed_turn"),
-           int_var(ctx, "honest.latest_supported_turn"), int_var(ctx, "honest.last_turn_of_others")};
-  const expr gap = int_var(ctx, "honest.turns_to_next_move");
+  Honest h{int_var(ctx, "env.honest.index"), int_var(ctx, "pre.honest.latest_signed_turn"),
+           int_var(ctx, "pre.honest.latest_supported_turn"), int_var(ctx, "pre.honest.last_turn_of_others")};
+  const expr gap = int_var(ctx, "pre.honest.turns_to_next_move");
   solver.add(h.index >= 0 && h.index < static_cast<int>(n));
   solver.add(h.latest_signed >= 0 && h.latest_signed <= u64_val(ctx, turn_limit));
   solver.add(h.latest_supported >= 0 && h.latest_supported <= h.latest_signed);
@@ -475,7 +475,7 @@ Honest honest_participant(z3::context& ctx, z3::solver& solver, unsigned n) {
 // carries was signed by its mover (keys are distinct, SC-OPEN-3), and its candidate is not past M.
 void assert_turn_taking(z3::context& ctx, z3::solver& solver, unsigned n, Weakening weakening, bool claim) {
   const Honest h = honest_participant(ctx, solver, n);
-  const expr registered = int_var(ctx, "registered.turn");
+  const expr registered = int_var(ctx, "pre.registered.turn");
   solver.add(registered >= 0 && registered <= h.last_other);
   std::vector<expr> keys;
   z3::expr_vector distinct(ctx);
@@ -484,14 +484,14 @@ void assert_turn_taking(z3::context& ctx, z3::solver& solver, unsigned n, Weaken
     distinct.push_back(keys.back());
   }
   solver.add(z3::distinct(distinct));  // SC-OPEN-3
-  const expr length = int_var(ctx, "proof.length");
+  const expr length = int_var(ctx, "in.proof.length");
   solver.add(length >= 1 && length <= static_cast<int>(n));  // SC-SUP-1
   std::vector<expr> turn;
   for (unsigned j = 0; j < n; ++j) {
-    turn.push_back(int_var(ctx, "proof[" + std::to_string(j) + "].turn"));
+    turn.push_back(int_var(ctx, "in.proof[" + std::to_string(j) + "].turn"));
     solver.add(turn[j] >= 0 && turn[j] <= u64_val(ctx, u64_max));
   }
-  const expr first_signed = bool_var(ctx, "proof[0].signed_by_all");
+  const expr first_signed = bool_var(ctx, "in.proof[0].signed_by_all");
   // SC-SUP-4: an unsigned first state is the registered one. A state signed by all carries H's
   // signature (SC-SIG-2), so the adversary has one only up to L_H.
   expr accepted = z3::ite(first_signed, turn[0] <= h.latest_signed, turn[0] == registered);
@@ -501,7 +501,7 @@ void assert_turn_taking(z3::context& ctx, z3::solver& solver, unsigned n, Weaken
     const expr in_proof = length > static_cast<int>(j);
     // The participant whose key produced the move's one signature (SC-SUP-6): the adversary signs
     // as any participant but H, and as H only a state H signed.
-    const expr signer = int_var(ctx, "proof[" + std::to_string(j) + "].signer");
+    const expr signer = int_var(ctx, "in.proof[" + std::to_string(j) + "].signer");
     solver.add(signer >= 0 && signer < static_cast<int>(n));
     solver.add(z3::implies(signer == h.index, turn[j] <= h.latest_signed));
     const expr mover = z3::mod(turn[j], static_cast<int>(n));
@@ -559,11 +559,11 @@ Trace run_trace(z3::context& ctx, z3::solver& solver, unsigned n, Policy policy,
   const expr L = h.latest_supported;
   const expr M = h.last_other;
   // H signed at most one final state, its last: turn L_H.
-  const expr signed_final = bool_var(ctx, "honest.signed_final_state");
-  const expr start_turn = int_var(ctx, "start.registered.turn");
+  const expr signed_final = bool_var(ctx, "pre.honest.signed_final_state");
+  const expr start_turn = int_var(ctx, "pre.registered.turn");
   solver.add(start_turn >= 0 && start_turn <= M);
   Control c{phase_val(ctx, Phase::open), start_turn, ctx.int_val(0)};
-  expr height = int_var(ctx, "start.height");
+  expr height = int_var(ctx, "pre.height");
   solver.add(height >= 0 && height <= u64_val(ctx, height_limit));
 
   const expr open_phase = phase_val(ctx, Phase::open);
@@ -581,7 +581,7 @@ Trace run_trace(z3::context& ctx, z3::solver& solver, unsigned n, Policy policy,
   auto wrong = [&](const Control& s, const expr& at) { return finalized(ctx, s, at) && !(s.turn >= L && s.turn <= M); };
 
   for (unsigned slot = 0; slot <= 2 * adversary_steps; ++slot) {
-    const std::string p = "step" + std::to_string(slot);
+    const std::string p = "in.step" + std::to_string(slot);
     const expr at = int_var(ctx, p + ".height");
     solver.add(at >= height && at <= u64_val(ctx, height_limit));
     solver.add(z3::implies(pending, at <= since + timing.censorship));  // the censorship bound

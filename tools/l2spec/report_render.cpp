@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 #include <numeric>
+#include <set>
 #include <sstream>
 
 #include "report.hpp"
@@ -237,13 +238,27 @@ std::string values_html(const json& values) {
   return out + "</tbody></table>";
 }
 
-// The sentence over a weakening's values: a step when the model's names say which values are the
-// pre-state, the input or the post-state.
+// The sentence over a weakening's values: one step when the model's names give every value its role
+// (naming the parts the values have, in the table's order), a partial step when they give some.
 std::string values_heading(const json& values) {
-  bool step = false;
-  for (const json& v : values) step = step || v.value("role", json("other")) != "other";
+  bool step = false, all = true;
+  std::set<std::string> roles;
+  for (const json& v : values) {
+    const std::string role = text_of(v.value("role", json("other")));
+    step = step || role != "other";
+    all = all && role != "other";
+    roles.insert(role);
+  }
+  if (step && all) {
+    std::string parts;
+    for (const auto& [role, words] : {std::pair{"pre-state", "the state before"}, std::pair{"input", "the input"},
+                                      std::pair{"environment", "the environment"},
+                                      std::pair{"post-state", "the state after with what the step computes"}})
+      if (roles.count(role)) parts += (parts.empty() ? "" : ", ") + std::string(words);
+    return "The model's values as one step (the model realises no vector case for this obligation): " + parts;
+  }
   return step ? "The counterexample as one step, pre-state, input and post-state, from the model's values (the model realises no vector "
-                "case for this obligation)"
+                "case for this obligation; the values under other are named without a role)"
               : "The model's values (the model realises no vector case for this obligation, and its names do not say which are the "
                 "pre-state, the input or the post-state)";
 }
