@@ -30,6 +30,7 @@
 #include "l2/test/key_pool.hpp"
 #include "l2/test/libsecp256k1_oracle.hpp"
 #include "l2/test/spec_rule_table.hpp"
+#include "l2/test/zk_rollup_world.hpp"
 
 namespace {
 
@@ -37,6 +38,7 @@ namespace vd = l2::ref::validium;
 namespace zk = l2::ref::zk_rollup;
 namespace orl = l2::ref::optimistic_rollup;
 namespace oracle = l2::test::libsecp256k1;
+using namespace l2::test::zk_world;
 using l2::Bytes;
 using l2::Hash32;
 using l2::u32;
@@ -57,17 +59,18 @@ std::string code_of(const l2::Result<T, E>& r) {
 }
 const std::string accepted = "OK";
 
-// The parties, by key index; 7 .. 71 are committee candidates. L1 addresses are these x-only keys.
-enum Party : std::size_t { operator_party = 0, alice = 1, bob = 2, carol = 3, watcher = 4, griefer = 5, governor = 6 };
+// The parties are zk_rollup_world.hpp's (operator_party, alice, bob, carol, watcher, griefer: keys
+// 0 .. 5), then the governor; 7 .. 71 are committee candidates. L1 addresses are these x-only keys.
+constexpr std::size_t governor = 6;
 constexpr std::size_t first_candidate = 7;
 constexpr std::size_t candidate_count = 65;  // one more than VD-COM-1 admits
 using Keys = l2::test::KeyPool<first_candidate + candidate_count>;
 
-const Keys& keys() {
+const Keys& key_pool() {
   static const Keys pool = Keys::make("validium_test");
   return pool;
 }
-const Hash32& key(std::size_t party) { return keys().pubkey[party]; }
+const Hash32& key(std::size_t party) { return key_pool().pubkey[party]; }
 
 // `count` candidates from `first`, sorted ascending (VD-COM-2), with the threshold.
 vd::Committee committee_of(std::size_t first, std::size_t count, u32 threshold) {
@@ -77,47 +80,12 @@ vd::Committee committee_of(std::size_t first, std::size_t count, u32 threshold) 
   return vd::Committee{members, threshold};
 }
 
-// The zk bounds of zk_rollup_test, each distinct from the others: max_batch_size 4,
-// censorship_bound_blocks B = 6, proving_time_blocks 11, priority_expiry_blocks E = 40,
-// min_deposit 100, forced_withdrawal_fee 17. E + B = 46; the world's rotation delay D is 50.
-constexpr zk::ZkConfig test_config{4, 6, 11, 40, 100, 17};
+// The zk bounds are zk_rollup_world.hpp's test_config, as in zk_rollup_test: B = 6, E = 40.
+// E + B = 46; the world's rotation delay D is 50.
 constexpr u64 test_delay = 50;
-constexpr Hash32 alice_l1{0xa1};
-constexpr Hash32 bob_l1{0xb1};
 
 // The world's committee: candidates 0 .. 4, threshold 3.
 vd::Committee world_committee() { return committee_of(0, 5, 3); }
-
-__extension__ using Wide = unsigned __int128;
-
-// Value in == value kept + value paid, for one accepted call; no payout of 0.
-::testing::AssertionResult conserves(const vd::Validium& before, u64 value_in, const vd::ValidiumEffects& e) {
-  Wide paid = 0;
-  for (const vd::Payout& p : e.payouts) {
-    if (p.amount == 0) return ::testing::AssertionFailure() << "a payout of 0 is listed";
-    paid += p.amount;
-  }
-  if (Wide{before.rollup.escrow} + value_in == Wide{e.contract.rollup.escrow} + paid) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "escrow " << before.rollup.escrow << " + value " << value_in << " != escrow "
-                                       << e.contract.rollup.escrow << " + paid";
-}
-
-template <class Input>
-constexpr u64 value_in(const Input& in) {
-  if constexpr (requires { in.value; }) {
-    return in.value;
-  } else {
-    return 0;
-  }
-}
-
-void expect_payouts(const vd::ValidiumEffects& e, const std::vector<vd::Payout>& expected) {
-  ASSERT_EQ(e.payouts.size(), expected.size());
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    EXPECT_EQ(e.payouts[i].to, expected[i].to) << "payout " << i;
-    EXPECT_EQ(e.payouts[i].amount, expected[i].amount) << "payout " << i;
-  }
-}
 
 Bytes u64_bytes(u64 v) {
   Bytes out;
@@ -137,57 +105,31 @@ Hash32 spec_da_digest(u64 chain, const Hash32& validium, u64 batch_number, const
 }
 
 vd::CommitteeSignature signature_by(const Hash32& signer, const Hash32& digest) {
-  return vd::CommitteeSignature{signer, keys().sign(keys().index_of(signer), digest)};
+  return vd::CommitteeSignature{signer, key_pool().sign(key_pool().index_of(signer), digest)};
 }
 
-// A signature check that refuses everything.
-struct RejectAll {
-  constexpr bool operator()(const Hash32&, const Hash32&, const l2::ref::bip340::Signature&) const { return false; }
-};
-
-// One validium with the honest operator's bookkeeping: the L2 body of every queued request, and the
-// full state before every committed batch with its (off-chain) transactions.
-class ValidiumWorld {
+// One validium (l2/test/zk_rollup_world.hpp) with its committee, whose members 0 .. 2 attest each
+// batch in the block before commit_ok commits it.
+class ValidiumWorld : public World<ValidiumFace, Keys> {
  public:
   explicit ValidiumWorld(const vd::Committee& committee = world_committee(), u64 delay = test_delay, u64 nonce = 0,
-                         u64 chain_id = chain) {
+                         u64 chain_id = chain)
+      : World(key_pool()) {
     vk = zk::reexecution_verifying_key(test_config.max_batch_size);
     const auto deployed =
         vd::deploy({{chain_id, contract_address, key(operator_party), nonce, test_config, vk}, key(governor), committee, delay});
     EXPECT_TRUE(deployed.ok()) << code_of(deployed);
     contract = deployed.value();
-    committed_l2 = State::genesis(key(operator_party));
   }
 
   static constexpr u64 chain = 7;
   static constexpr Hash32 contract_address{0xcc, 0x03};
 
-  zk::L2Params params() const { return zk::params_of(contract.rollup); }
   const Hash32& member(std::size_t position) const { return contract.committee.members.at(position); }
   std::vector<Hash32> members(std::initializer_list<std::size_t> positions) const {
     std::vector<Hash32> out;
     for (const std::size_t p : positions) out.push_back(member(p));
     return out;
-  }
-
-  // ---- calls
-
-  template <class Op>
-  auto call(const typename Op::Input& in, u64 height) {
-    const vd::Validium before = contract;
-    auto t = Op::apply(contract, in, vd::Env{height});
-    if (t.ok()) {
-      EXPECT_TRUE(conserves(before, value_in(in), t.value())) << Op::name << " at " << height;
-      contract = t.value().contract;
-    }
-    return t;
-  }
-
-  template <class Op>
-  vd::ValidiumEffects accept(const typename Op::Input& in, u64 height) {
-    auto t = call<Op>(in, height);
-    EXPECT_TRUE(t.ok()) << Op::name << " at " << height << ": " << code_of(t);
-    return t.ok() ? std::move(t).value() : vd::ValidiumEffects{contract, {}};
   }
 
   // The code a call is refused with, on a copy ("OK" if it would be accepted).
@@ -216,137 +158,17 @@ class ValidiumWorld {
         attestation(batch.commit.header.batch_number, batch.commit.header.transactions_root, members({0, 1, 2})), height);
   }
 
-  // ---- requests
-
-  AccountIndex deposit_new(Party payer, Party owner, u64 value, u64 height) {
-    const auto to = static_cast<AccountIndex>(contract.rollup.next_account_index);
-    const u64 index = contract.rollup.deposit_count;
-    if (call<vd::DepositNewAccount>({key(payer), key(owner), value}, height).ok()) {
-      queue_bodies.push_back(orl::make_transaction(orl::Deposit{index, to, key(owner), value}));
-    } else {
-      ADD_FAILURE() << "deposit_new_account refused";
-    }
-    return to;
-  }
-
-  void request(Party requester, AccountIndex from, const Hash32& recipient, u64 height) {
-    const u64 index = contract.rollup.forced_withdrawal_count;
-    accept<vd::RequestForcedWithdrawal>({key(requester), from, recipient, test_config.forced_withdrawal_fee}, height);
-    queue_bodies.push_back(orl::make_transaction(orl::ForcedExit{index, from, key(requester), recipient, 0}));
-  }
-
-  // ---- L2 transactions, signed with libsecp256k1
-
-  Transaction transfer(Party signer, AccountIndex from, AccountIndex to, u64 amount, u64 fee, u64 nonce) const {
-    orl::Transfer t{from, to, amount, fee, nonce, {}};
-    t.signature = oracle::sign(keys().secret[signer], orl::transfer_digest(params(), t), Hash32{}).value();
-    return orl::make_transaction(t);
-  }
-  Transaction withdrawal(Party signer, AccountIndex from, const Hash32& recipient, u64 amount, u64 fee, u64 nonce) const {
-    orl::Withdrawal w{from, recipient, amount, fee, nonce, {}};
-    w.signature = oracle::sign(keys().secret[signer], orl::withdrawal_digest(params(), w), Hash32{}).value();
-    return orl::make_transaction(w);
-  }
-
-  // The next `k` queued operations as the honest operator processes them (a forced exit takes the
-  // whole balance if its requester owns the account), then `user` transactions.
-  vd::ValidiumBatch build(u64 k, const std::vector<Transaction>& user) const {
-    std::vector<Transaction> txs;
-    State scratch = committed_l2;
-    const zk::QueueIds ids = zk::queue_ids(contract.rollup);
-    for (u64 q = contract.rollup.priority_committed; q < contract.rollup.priority_committed + k; ++q) {
-      Transaction tx = queue_bodies.at(q);
-      if (tx.kind == zk::TxKind::forced_exit) {
-        const std::optional<orl::Account> account = scratch.account(tx.forced_exit->from);
-        tx.forced_exit->amount = account && account->owner == tx.forced_exit->requester ? account->balance : 0;
-      }
-      auto next = orl::apply_tx(params(), ids.view(), scratch, tx);
-      EXPECT_TRUE(next.ok()) << "queue op " << q;
-      if (next.ok()) scratch = std::move(next).value();
-      txs.push_back(tx);
-    }
-    txs.insert(txs.end(), user.begin(), user.end());
-    auto built = vd::make_validium_batch(contract, committed_l2, std::move(txs));
-    EXPECT_TRUE(built.ok()) << "make_validium_batch: " << l2::error_info(built.error()).code;
-    return built.ok() ? std::move(built).value() : vd::ValidiumBatch{};
-  }
-
-  vd::RollupTransition commit(const vd::ValidiumBatch& batch, u64 height) {
-    vd::RollupTransition t = call<vd::CommitBatch>(batch.commit, height);
-    if (t.ok()) {
-      batch_pre.push_back(committed_l2);
-      batch_txs.push_back(batch.transactions);
-      batch_withdrawals.push_back(batch.commit.withdrawals);
-      committed_l2 = batch.post_state;
-    }
-    return t;
-  }
   // Attested by members 0 .. 2 in the block before the commit.
   void commit_ok(u64 k, const std::vector<Transaction>& user, u64 height) {
     const vd::ValidiumBatch batch = build(k, user);
     attest(batch, height - 1);
-    const vd::RollupTransition t = commit(batch, height);
-    EXPECT_TRUE(t.ok()) << "commit at " << height << ": " << code_of(t);
+    World::commit_ok(batch, height);
   }
-
-  Bytes proof_for(u64 first, u64 count) const {
-    std::vector<zk::BatchToProve> batches;
-    for (u64 k = first; k < first + count; ++k) batches.push_back(zk::BatchToProve{k, batch_txs.at(k)});
-    auto proof = zk::prove_reexecution(params(), vk, batch_pre.at(first), batches);
-    EXPECT_TRUE(proof.ok());
-    return proof.ok() ? proof.value() : Bytes{};
-  }
-  void prove_ok(u64 count, u64 height) {
-    accept<vd::ProveBatches>({key(watcher), count, proof_for(contract.rollup.verified, count)}, height);
-  }
-  void execute_ok(u64 height) { accept<vd::ExecuteBatch>({key(watcher)}, height); }
-
-  State state_after(u64 count) const { return count == batch_pre.size() ? committed_l2 : batch_pre.at(count); }
-  State executed_l2() const { return state_after(contract.rollup.executed); }
-
-  zk::ExitInput exit_input(Party caller, const State& s, AccountIndex index) const {
-    return zk::ExitInput{key(caller), s.header(), index, s.account(index).value(), s.prove(index).siblings};
-  }
-  zk::PayZkWithdrawalInput pay_input(u64 batch_number, u64 index) const {
-    const std::vector<zk::WithdrawalRecord>& records = batch_withdrawals.at(batch_number);
-    std::vector<Hash32> leaves;
-    for (const zk::WithdrawalRecord& r : records) leaves.push_back(l2::ref::rfc6962::leaf_hash(l2::reflect::encode(r)));
-    return zk::PayZkWithdrawalInput{key(watcher), batch_number, index, records.at(index),
-                                    l2::ref::rfc6962::inclusion_proof(leaves, index)};
-  }
-
-  zk::VerifyingKey vk;
-  vd::Validium contract;
-  std::vector<Transaction> queue_bodies;
-  std::vector<State> batch_pre;
-  std::vector<std::vector<Transaction>> batch_txs;
-  std::vector<std::vector<zk::WithdrawalRecord>> batch_withdrawals;
-  State committed_l2;
 };
 
-// validium.md's shared states with this test's configuration: `deployed` (alice deposits 5000 at
-// 20, account 1, op 0; bob 3000 at 21, account 2, op 1), `committed` (batch 0 attested by members
-// 0 .. 2 at 29 and committed at 30: ops 0 and 1, alice pays bob 1000 with fee 10, alice withdraws
-// 500 to alice_l1 with fee 5), `verified` (31), `executed` (32), `forced_requested` (alice requests
-// her forced withdrawal at 40: op 2, expiry 80), `stalled` (carol deposits 700 at 41: op 3, expiry 81).
-enum class Stage { deployed, committed, verified, executed, forced_requested, stalled };
-
-ValidiumWorld world_at(Stage stage) {
-  ValidiumWorld w;
-  w.deposit_new(alice, alice, 5000, 20);
-  w.deposit_new(bob, bob, 3000, 21);
-  if (stage == Stage::deployed) return w;
-  w.commit_ok(2, {w.transfer(alice, 1, 2, 1000, 10, 0), w.withdrawal(alice, 1, alice_l1, 500, 5, 1)}, 30);
-  if (stage == Stage::committed) return w;
-  w.prove_ok(1, 31);
-  if (stage == Stage::verified) return w;
-  w.execute_ok(32);
-  if (stage == Stage::executed) return w;
-  w.request(alice, 1, alice_l1, 40);
-  if (stage == Stage::forced_requested) return w;
-  w.deposit_new(carol, carol, 700, 41);
-  return w;
-}
+// The shared states of l2/test/zk_rollup_world.hpp on a ValidiumWorld: batch 0 is attested by
+// members 0 .. 2 at 29 and committed at 30.
+ValidiumWorld world_at(Stage stage) { return l2::test::zk_world::world_at<ValidiumWorld>(stage); }
 
 // ================================================================================================
 // Constant evaluation: the committee rules are constexpr. The generator's x and 2G's x are x-only

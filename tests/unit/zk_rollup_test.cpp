@@ -24,12 +24,14 @@
 #include "l2/test/key_pool.hpp"
 #include "l2/test/libsecp256k1_oracle.hpp"
 #include "l2/test/spec_rule_table.hpp"
+#include "l2/test/zk_rollup_world.hpp"
 
 namespace {
 
 namespace zk = l2::ref::zk_rollup;
 namespace orl = l2::ref::optimistic_rollup;
 namespace oracle = l2::test::libsecp256k1;
+using namespace l2::test::zk_world;
 using l2::Bytes;
 using l2::Hash32;
 using l2::OptimisticRollupError;
@@ -48,90 +50,16 @@ std::string code_of(const l2::Result<T, ZkRollupError>& r) {
   return code(r.ok() ? ZkRollupError::none : r.error());
 }
 
-// The parties, by key index. L1 addresses are these x-only keys.
-enum Party : std::size_t { operator_party = 0, alice = 1, bob = 2, carol = 3, watcher = 4, griefer = 5 };
-
-// Every bound differs from every other, so that a rule reading the wrong field fails its boundary
-// test: max_batch_size 4, censorship_bound_blocks 6, proving_time_blocks 11,
-// priority_expiry_blocks 40 (> 3 * 6 + 11 = 29), min_deposit 100, forced_withdrawal_fee 17.
-constexpr zk::ZkConfig test_config{4, 6, 11, 40, 100, 17};
-constexpr Hash32 alice_l1{0xa1};
-constexpr Hash32 bob_l1{0xb1};
-
-__extension__ using Wide = unsigned __int128;
-
-// Value in == value kept + value paid, for one accepted call (in 128 bits: an escrow at
-// UINT64_MAX is checked too); no payout of 0.
-::testing::AssertionResult conserves(const zk::ZkRollup& before, u64 value_in, const zk::ZkEffects& e) {
-  Wide paid = 0;
-  for (const zk::Payout& p : e.payouts) {
-    if (p.amount == 0) return ::testing::AssertionFailure() << "a payout of 0 is listed";
-    paid += p.amount;
-  }
-  const Wide in = Wide{before.escrow} + value_in;
-  const Wide out = Wide{e.contract.escrow} + paid;
-  if (in == out) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "escrow " << before.escrow << " + value " << value_in << " != escrow "
-                                       << e.contract.escrow << " + paid";
-}
-
-template <class Input>
-constexpr u64 value_in(const Input& in) {
-  if constexpr (requires { in.value; }) {
-    return in.value;
-  } else {
-    return 0;
-  }
-}
-
-void expect_payouts(const zk::ZkEffects& e, const std::vector<zk::Payout>& expected) {
-  ASSERT_EQ(e.payouts.size(), expected.size());
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    EXPECT_EQ(e.payouts[i].to, expected[i].to) << "payout " << i;
-    EXPECT_EQ(e.payouts[i].amount, expected[i].amount) << "payout " << i;
-  }
-}
-
-// A signature check that refuses everything: the verifier must then reject a signed transaction.
-struct RejectAll {
-  constexpr bool operator()(const Hash32&, const Hash32&, const l2::ref::bip340::Signature&) const { return false; }
-};
-
-// One zk rollup with the honest operator's bookkeeping: the L2 body of every queued request, and the
-// full state before every committed batch with its transactions.
-class ZkWorld {
+// One zk rollup (l2/test/zk_rollup_world.hpp) deployed with `config`, six keys of its own.
+class ZkWorld : public World<ZkRollupFace, l2::test::KeyPool<6>> {
  public:
-  explicit ZkWorld(const zk::ZkConfig& config = test_config) : keys(l2::test::KeyPool<6>::make("zk_rollup_test")) {
+  explicit ZkWorld(const zk::ZkConfig& config = test_config) : World(l2::test::KeyPool<6>::make("zk_rollup_test")) {
     vk = zk::reexecution_verifying_key(config.max_batch_size);
     contract = zk::deploy(zk::ZkDeployInput{chain, contract_address, key(operator_party), 0, config, vk}).value();
-    committed_l2 = State::genesis(key(operator_party));
   }
 
   static constexpr u64 chain = 7;
   static constexpr Hash32 contract_address{0xcc, 0x02};
-
-  const Hash32& key(Party p) const { return keys.pubkey[p]; }
-  zk::L2Params params() const { return zk::params_of(contract); }
-
-  // ---- calls
-
-  template <class Op>
-  zk::Transition call(const typename Op::Input& in, u64 height) {
-    const zk::ZkRollup before = contract;
-    zk::Transition t = Op::apply(contract, in, zk::Env{height});
-    if (t.ok()) {
-      EXPECT_TRUE(conserves(before, value_in(in), t.value())) << Op::name << " at " << height;
-      contract = t.value().contract;
-    }
-    return t;
-  }
-
-  template <class Op>
-  zk::ZkEffects accept(const typename Op::Input& in, u64 height) {
-    zk::Transition t = call<Op>(in, height);
-    EXPECT_TRUE(t.ok()) << Op::name << " at " << height << ": " << code_of(t);
-    return t.ok() ? std::move(t).value() : zk::ZkEffects{contract, {}};
-  }
 
   // The code a call is refused with, on a copy; none if it would be accepted.
   template <class Op>
@@ -139,176 +67,10 @@ class ZkWorld {
     const zk::Transition t = Op::apply(on != nullptr ? *on : contract, in, zk::Env{height});
     return t.ok() ? ZkRollupError::none : t.error();
   }
-
-  // ---- requests
-
-  AccountIndex deposit_new(Party payer, Party owner, u64 value, u64 height) {
-    const auto to = static_cast<AccountIndex>(contract.next_account_index);
-    const u64 index = contract.deposit_count;
-    if (call<zk::DepositNewAccount>({key(payer), key(owner), value}, height).ok()) {
-      queue_bodies.push_back(orl::make_transaction(orl::Deposit{index, to, key(owner), value}));
-    } else {
-      ADD_FAILURE() << "deposit_new_account refused";
-    }
-    return to;
-  }
-
-  void top_up(Party payer, AccountIndex to, u64 value, u64 height) {
-    const u64 index = contract.deposit_count;
-    if (call<zk::DepositTopUp>({key(payer), to, value}, height).ok()) {
-      queue_bodies.push_back(orl::make_transaction(orl::Deposit{index, to, std::nullopt, value}));
-    } else {
-      ADD_FAILURE() << "deposit_top_up refused";
-    }
-  }
-
-  zk::ZkEffects request(Party requester, AccountIndex from, const Hash32& recipient, u64 height) {
-    const u64 index = contract.forced_withdrawal_count;
-    zk::ZkEffects e = accept<zk::RequestForcedWithdrawal>(
-        {key(requester), from, recipient, contract.config.forced_withdrawal_fee}, height);
-    queue_bodies.push_back(orl::make_transaction(orl::ForcedExit{index, from, key(requester), recipient, 0}));
-    return e;
-  }
-
-  // ---- L2 transactions, signed with libsecp256k1
-
-  Transaction transfer(Party signer, AccountIndex from, AccountIndex to, u64 amount, u64 fee, u64 nonce) const {
-    orl::Transfer t{from, to, amount, fee, nonce, {}};
-    t.signature = oracle::sign(keys.secret[signer], orl::transfer_digest(params(), t), Hash32{}).value();
-    return orl::make_transaction(t);
-  }
-  Transaction withdrawal(Party signer, AccountIndex from, const Hash32& recipient, u64 amount, u64 fee, u64 nonce) const {
-    orl::Withdrawal w{from, recipient, amount, fee, nonce, {}};
-    w.signature = oracle::sign(keys.secret[signer], orl::withdrawal_digest(params(), w), Hash32{}).value();
-    return orl::make_transaction(w);
-  }
-
-  // The next `k` queued operations as the honest operator processes them from the committed state:
-  // a forced exit takes the whole balance if its requester owns the account, else nothing.
-  std::vector<Transaction> priority_txs(u64 k) const {
-    std::vector<Transaction> out;
-    State scratch = committed_l2;
-    const zk::QueueIds ids = zk::queue_ids(contract);
-    for (u64 q = contract.priority_committed; q < contract.priority_committed + k; ++q) {
-      Transaction tx = queue_bodies.at(q);
-      if (tx.kind == zk::TxKind::forced_exit) {
-        const std::optional<orl::Account> account = scratch.account(tx.forced_exit->from);
-        tx.forced_exit->amount = account && account->owner == tx.forced_exit->requester ? account->balance : 0;
-      }
-      auto next = orl::apply_tx(params(), ids.view(), scratch, tx);
-      EXPECT_TRUE(next.ok()) << "queue op " << q;
-      if (next.ok()) scratch = std::move(next).value();
-      out.push_back(tx);
-    }
-    return out;
-  }
-
-  zk::ZkBatch build(std::vector<Transaction> transactions) const {
-    auto built = zk::make_zk_batch(contract, committed_l2, std::move(transactions));
-    EXPECT_TRUE(built.ok()) << "make_zk_batch: " << l2::error_info(built.error()).code;
-    return built.ok() ? std::move(built).value() : zk::ZkBatch{};
-  }
-
-  // The next `k` queued operations, then `user` transactions.
-  zk::ZkBatch build(u64 k, const std::vector<Transaction>& user) const {
-    std::vector<Transaction> txs = priority_txs(k);
-    txs.insert(txs.end(), user.begin(), user.end());
-    return build(std::move(txs));
-  }
-
-  zk::Transition commit(const zk::ZkBatch& batch, u64 height) {
-    zk::Transition t = call<zk::CommitBatch>(batch.commit, height);
-    if (t.ok()) {
-      batch_pre.push_back(committed_l2);
-      batch_txs.push_back(batch.commit.transactions);
-      batch_withdrawals.push_back(batch.commit.withdrawals);
-      committed_l2 = batch.post_state;
-    }
-    return t;
-  }
-  void commit_ok(u64 k, const std::vector<Transaction>& user, u64 height) {
-    const zk::Transition t = commit(build(k, user), height);
-    EXPECT_TRUE(t.ok()) << "commit at " << height << ": " << code_of(t);
-  }
-
-  Bytes proof_for(u64 first, u64 count, const zk::VerifyingKey& key_used) const {
-    std::vector<zk::BatchToProve> batches;
-    for (u64 k = first; k < first + count; ++k) batches.push_back(zk::BatchToProve{k, batch_txs.at(k)});
-    auto proof = zk::prove_reexecution(params(), key_used, batch_pre.at(first), batches);
-    EXPECT_TRUE(proof.ok());
-    return proof.ok() ? proof.value() : Bytes{};
-  }
-  Bytes proof_for(u64 first, u64 count) const { return proof_for(first, count, vk); }
-
-  void prove_ok(u64 count, u64 height) {
-    accept<zk::ProveBatches>({key(watcher), count, proof_for(contract.verified, count)}, height);
-  }
-  void execute_ok(u64 height) { accept<zk::ExecuteBatch>({key(watcher)}, height); }
-
-  zk::Transition revert(u64 new_committed, u64 height) {
-    zk::Transition t = call<zk::RevertBatches>({key(operator_party), new_committed}, height);
-    if (t.ok()) {
-      committed_l2 = batch_pre.at(new_committed);
-      batch_pre.resize(new_committed);
-      batch_txs.resize(new_committed);
-      batch_withdrawals.resize(new_committed);
-    }
-    return t;
-  }
-
-  // The full state after the first `count` committed batches.
-  State state_after(u64 count) const { return count == batch_pre.size() ? committed_l2 : batch_pre.at(count); }
-  State executed_l2() const { return state_after(contract.executed); }
-
-  zk::ExodusClaim claim(const State& s, AccountIndex index) const {
-    return zk::ExodusClaim{index, s.account(index).value(), s.prove(index).siblings};
-  }
-  zk::ExitInput exit_input(Party caller, const State& s, AccountIndex index) const {
-    const zk::ExodusClaim c = claim(s, index);
-    return zk::ExitInput{key(caller), s.header(), c.account_index, c.account, c.siblings};
-  }
-
-  zk::PayZkWithdrawalInput pay_input(u64 batch_number, u64 index) const {
-    const std::vector<zk::WithdrawalRecord>& records = batch_withdrawals.at(batch_number);
-    std::vector<Hash32> leaves;
-    for (const zk::WithdrawalRecord& r : records) leaves.push_back(l2::ref::rfc6962::leaf_hash(l2::reflect::encode(r)));
-    return zk::PayZkWithdrawalInput{key(watcher), batch_number, index, records.at(index),
-                                    l2::ref::rfc6962::inclusion_proof(leaves, index)};
-  }
-
-  l2::test::KeyPool<6> keys;
-  zk::VerifyingKey vk;
-  zk::ZkRollup contract;
-  std::vector<Transaction> queue_bodies;
-  std::vector<State> batch_pre;
-  std::vector<std::vector<Transaction>> batch_txs;
-  std::vector<std::vector<zk::WithdrawalRecord>> batch_withdrawals;
-  State committed_l2;
 };
 
-// The spec's shared states, with this test's configuration: `deployed` (alice deposits 5000 at 20,
-// account 1, op 0; bob 3000 at 21, account 2, op 1), `committed` (batch 0 at 30: ops 0 and 1,
-// alice pays bob 1000 with fee 10, alice withdraws 500 to alice_l1 with fee 5), `verified` (at
-// 31), `executed` (at 32), `forced_requested` (alice requests her forced withdrawal at 40, op 2,
-// expiry 80), `stalled` (carol deposits 700 at 41, account 3, op 3, expiry 81).
-enum class Stage { deployed, committed, verified, executed, forced_requested, stalled };
-
-ZkWorld world_at(Stage stage) {
-  ZkWorld w;
-  w.deposit_new(alice, alice, 5000, 20);
-  w.deposit_new(bob, bob, 3000, 21);
-  if (stage == Stage::deployed) return w;
-  w.commit_ok(2, {w.transfer(alice, 1, 2, 1000, 10, 0), w.withdrawal(alice, 1, alice_l1, 500, 5, 1)}, 30);
-  if (stage == Stage::committed) return w;
-  w.prove_ok(1, 31);
-  if (stage == Stage::verified) return w;
-  w.execute_ok(32);
-  if (stage == Stage::executed) return w;
-  w.request(alice, 1, alice_l1, 40);
-  if (stage == Stage::forced_requested) return w;
-  w.deposit_new(carol, carol, 700, 41);
-  return w;
-}
+// The shared states of l2/test/zk_rollup_world.hpp on a ZkWorld.
+ZkWorld world_at(Stage stage) { return l2::test::zk_world::world_at<ZkWorld>(stage); }
 
 // ================================================================================================
 // Constant evaluation: the deployment rules, the key check, the chain and the multiproof are constexpr.
