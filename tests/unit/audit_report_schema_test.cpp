@@ -466,6 +466,11 @@ TEST(AuditReport, ObligationsRulesAndCodeAreMatchedAsTheSpecSaysAndTextIsEscaped
   EXPECT_EQ(markdown_cells(rule_row), 9u) << rule_row;
   EXPECT_NE(rule_row.find("defined at [reference/include/l2/ref/toy.hpp:10]"), std::string::npos) << rule_row;
   EXPECT_NE(markdown.find("z3 said <canceled> & \\| gave up"), std::string::npos);
+  // Every value has a role, so the heading names the step's parts, in both forms.
+  const std::string one_step = "The model's values as one step (the model realises no vector case for this obligation): the state "
+                               "before, the input, the environment, the state after with what the step computes:";
+  EXPECT_NE(markdown.find(one_step), std::string::npos) << markdown;
+  EXPECT_NE(html.find("<p>" + one_step + "</p>"), std::string::npos);
   EXPECT_NE(markdown.find("| **pre-state** | pre | `value` | `0` |"), std::string::npos) << markdown;
   EXPECT_NE(markdown.find("| **post-state** | post | `value` | `11` |"), std::string::npos) << markdown;
 }
