@@ -481,4 +481,18 @@ std::vector<std::string> drift(const fs::path& committed, const Log& log) {
   return differences;
 }
 
+std::vector<std::string> rule_range(const std::string& prefix, int first, int last) {
+  std::vector<std::string> out;
+  for (int i = first; i <= last; ++i) out.push_back(prefix + "-" + std::to_string(i));
+  return out;
+}
+
+std::vector<std::string> concat(std::initializer_list<std::vector<std::string>> parts) {
+  std::vector<std::string> out;
+  for (const auto& part : parts)
+    for (const auto& id : part)
+      if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
+  return out;
+}
+
 }  // namespace l2::vectors

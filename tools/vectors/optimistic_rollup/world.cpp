@@ -451,20 +451,6 @@ Scenario& Scenario::contract_step(const std::string& op, u64 height, json input,
 
 // ---- Rule lists ----
 
-std::vector<std::string> rule_range(const std::string& prefix, int first, int last) {
-  std::vector<std::string> out;
-  for (int i = first; i <= last; ++i) out.push_back(prefix + "-" + std::to_string(i));
-  return out;
-}
-
-std::vector<std::string> concat(std::initializer_list<std::vector<std::string>> parts) {
-  std::vector<std::string> out;
-  for (const auto& part : parts)
-    for (const auto& id : part)
-      if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
-  return out;
-}
-
 const std::vector<std::string>& transaction_fault_rules() {
   static const std::vector<std::string> rules = rule_range("OR-FP", 1, 8);
   return rules;

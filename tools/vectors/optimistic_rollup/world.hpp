@@ -290,8 +290,6 @@ class Scenario {
 
 // ---- Rule lists ----
 
-std::vector<std::string> rule_range(const std::string& prefix, int first, int last);
-std::vector<std::string> concat(std::initializer_list<std::vector<std::string>> parts);
 const std::vector<std::string>& transaction_fault_rules();
 const std::vector<std::string>& timeout_fault_rules();
 const std::vector<std::string>& resolve_rules();

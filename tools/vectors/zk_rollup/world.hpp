@@ -266,8 +266,6 @@ class Scenario {
 
 // ---- Rule lists ----
 
-std::vector<std::string> rule_range(const std::string& prefix, int first, int last);
-std::vector<std::string> concat(std::initializer_list<std::vector<std::string>> parts);
 const std::vector<std::string>& live_rules();     // ZK-LIVE-1, ZK-LIVE-2
 const std::vector<std::string>& commit_rules();   // the live rules and ZK-COMMIT-1..11 (calldata mode)
 const std::vector<std::string>& verify_rules();   // ZK-RX-1..13

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -176,6 +177,11 @@ std::vector<std::pair<std::string_view, std::string_view>> embedded_schemas();
 std::vector<std::string> validate_schema(std::string_view schema_name, const json& document);
 // The same against a schema given as a document (one not embedded, such as the audit report's).
 std::vector<std::string> schema_violations(const json& schema_document, const json& document);
+
+// Rule-id lists for a case's `rules`: "<prefix>-<first>" .. "<prefix>-<last>", and the union of
+// several lists in order, each id once.
+std::vector<std::string> rule_range(const std::string& prefix, int first, int last);
+std::vector<std::string> concat(std::initializer_list<std::vector<std::string>> parts);
 
 // Canonical file text: 2-space indent, sorted keys, trailing newline.
 std::string dump_canonical(const json& document);
