@@ -150,14 +150,17 @@ Config Model::config(const std::string& p) const {
 expr Model::config_valid(const Config& c) const {
   const expr typed = is_u64(c.chain_id) && is_u64(c.max_batch_size) && is_u64(c.censorship_bound) &&
                      is_u64(c.proving_time) && is_u64(c.expiry_blocks) && is_u64(c.min_deposit) && is_u64(c.fee);
+  return typed && deploy_error(c) == code(Error::none);
+}
+
+expr Model::deploy_error(const Config& c) const {
   const expr honest_latest = u64v(3) * c.censorship_bound + c.proving_time;
-  const expr deploy = first_failure({{c.censorship_bound == u64v(0), Error::config_censorship_bound},  // [ZK-DEPLOY-1]
-                                     {c.max_batch_size == u64v(0), Error::config_batch_size},          // [ZK-DEPLOY-2]
-                                     {honest_latest > u64max() || c.expiry_blocks <= honest_latest,
-                                      Error::config_priority_expiry},                                  // [ZK-DEPLOY-3]
-                                     {c.min_deposit == u64v(0), Error::config_min_deposit},             // [ZK-DEPLOY-4]
-                                     {c.fee == u64v(0), Error::config_forced_withdrawal_fee}});         // [ZK-DEPLOY-5]
-  return typed && deploy == code(Error::none);
+  return first_failure({{c.censorship_bound == u64v(0), Error::config_censorship_bound},  // [ZK-DEPLOY-1]
+                        {c.max_batch_size == u64v(0), Error::config_batch_size},          // [ZK-DEPLOY-2]
+                        {honest_latest > u64max() || c.expiry_blocks <= honest_latest,
+                         Error::config_priority_expiry},                                  // [ZK-DEPLOY-3]
+                        {c.min_deposit == u64v(0), Error::config_min_deposit},             // [ZK-DEPLOY-4]
+                        {c.fee == u64v(0), Error::config_forced_withdrawal_fee}});         // [ZK-DEPLOY-5]
 }
 
 Contract Model::contract(const std::string& p) const {

@@ -231,6 +231,9 @@ class Model {
   // The configurations the obligations range over: every one ZK-DEPLOY-1..5 accepts (ZK-DEPLOY-6,
   // the key against the configuration, is the backend's: the model has no key).
   expr config_valid(const Config& c) const;
+  // The code of the first of ZK-DEPLOY-1..5 that refuses `c`, or none (config_valid's test; the
+  // engine evaluates it on a concrete configuration).
+  expr deploy_error(const Config& c) const;
   Contract contract(const std::string& p) const;
   Call call(const std::string& p) const;
   Keys keys(const std::string& p) const;

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "model.hpp"
+#include "soundness.hpp"
 
 namespace l2::inv::zk_rollup {
 
@@ -19,6 +20,7 @@ std::string_view weakening_name(Weakening weakening) {
     case Weakening::exodus_exit_twice: return "exodus_exit_twice";
     case Weakening::expiry_exclusive: return "expiry_exclusive";
     case Weakening::revert_verified: return "revert_verified";
+    case Weakening::witness_root_unchecked: return "witness_root_unchecked";
   }
   return "none";
 }
@@ -478,10 +480,19 @@ std::vector<Obligation> contract_obligations(Weakening weakening, Depth depth) {
 }  // namespace
 }  // namespace model
 
-std::vector<Obligation> obligations(Weakening weakening, Depth depth) { return model::contract_obligations(weakening, depth); }
+std::vector<Obligation> obligations(Weakening weakening, Depth depth) {
+  std::vector<Obligation> list = model::contract_obligations(weakening, depth);
+  for (Obligation& o : soundness_obligations(weakening, depth)) list.push_back(std::move(o));  // soundness.cpp
+  return list;
+}
 
 ModelEntry registry_entry() {
-  return model_entry("zk_rollup", all_weakenings, weakening_name, parse_weakening, obligations);
+  ModelEntry entry = model_entry("zk_rollup", all_weakenings, weakening_name, parse_weakening, obligations);
+  entry.trace_validation = trace_validation_stage(
+      800, 40, [](std::uint64_t seed, std::size_t traces, std::size_t steps, const std::function<void(std::size_t)>& progress) {
+        return validate_random_traces(seed, traces, steps, progress);
+      });
+  return entry;
 }
 
 }  // namespace l2::inv::zk_rollup
