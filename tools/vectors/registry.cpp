@@ -15,6 +15,7 @@
   X(channel_factory)     \
   X(optimistic_rollup)   \
   X(zk_rollup)           \
+  X(validium)            \
   X(channel_network)     \
   X(state_channel)       \
   X(channel_vm)          \

@@ -10,7 +10,8 @@
 // membership by binary search over the committee's ascending members (VD-COM-2; a committee out of
 // order, which no contract holds, is searched linearly, with the same answer); each distinct signer's
 // key parsed (lift_x) once however often it is listed; and the signatures checked with libsecp256k1
-// on oneTBB threads, one signature per task, every task stopping once any signature has failed.
+// on oneTBB threads, one task per distinct signer verifying all its entries, every task stopping once
+// any signature has failed.
 // spec: validium.md#engines-and-missing-faces
 #pragma once
 
