@@ -6,9 +6,12 @@
 #include "l2/inv/zk_rollup_model.hpp"
 
 #include <gtest/gtest.h>
+#include <z3++.h>
 
+#include <chrono>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "l2/inv/symbolic_signature.hpp"
@@ -120,6 +123,103 @@ TEST(ZkRollupModel, RevertingAVerifiedBatchRemovesAProvedState) {
   EXPECT_EQ(refuted(verdicts_of(model::Weakening::revert_verified, {"revert_batches"})),
             (std::set<std::string>{"counters_ordered/revert_batches", "revert_only_unverified/revert_batches",
                                    "executed_is_final/revert_batches"}));
+}
+
+// The roles the audit report groups a counterexample's values by (tools/l2spec/report_model.cpp,
+// value_role): the part of a value's name before its first '.'.
+const std::set<std::string> roles = {"pre", "in", "env", "post"};
+std::string group_of(const std::string& name) { return name.substr(0, name.find('.')); }
+
+// Each weakening's counterexamples read as one step: every value named by its role, the state after
+// the step and its error shown for a step of the contract, a trace's steps as `in.step<N>.`. The
+// obligations are the ones each weakening refutes at the small depth (the tests above and
+// zk_rollup_soundness_test).
+TEST(ZkRollupModel, CounterexampleValuesAreNamedByTheirRoleInTheStep) {
+  const std::map<model::Weakening, std::set<std::string>> refuting = {
+      {model::Weakening::execute_before_verify,
+       {"counters_ordered/execute_batch", "no_unverified_execution/execute_batch", "priority_exactly_once/execute_batch"}},
+      {model::Weakening::public_input_omits_priority_ops,
+       {"priority_exactly_once/execute_batch", "public_input_binds/public_input"}},
+      {model::Weakening::exodus_exit_twice,
+       {"exits_once/exodus_withdraw", "exits_once/exodus_withdraw_many", "exodus_conservation/exodus_withdraw",
+        "exodus_conservation/exodus_withdraw_many"}},
+      {model::Weakening::expiry_exclusive,
+       {"exodus_exactly_on_expiry/deposit_new_account", "exodus_exactly_on_expiry/deposit_top_up",
+        "exodus_exactly_on_expiry/request_forced_withdrawal", "exodus_exactly_on_expiry/commit_batch",
+        "exodus_exactly_on_expiry/prove_batches", "exodus_exactly_on_expiry/execute_batch",
+        "exodus_exactly_on_expiry/revert_batches", "exodus_exactly_on_expiry/activate_exodus", "honest_user_exits/trace"}},
+      {model::Weakening::revert_verified,
+       {"counters_ordered/revert_batches", "revert_only_unverified/revert_batches", "executed_is_final/revert_batches"}},
+      {model::Weakening::witness_root_unchecked, {"multiproof_binds/multiproof", "reexecution_sound/verify"}}};
+  // The obligations that are no step of the contract, with the roles their values have: two
+  // contracts' records (`pre.first`, `pre.second`) under two configurations; the real pre-state and
+  // the witness; the same and what the verifier and the truth compute.
+  const std::map<std::string, std::set<std::string>> not_a_step = {
+      {"public_input_binds/public_input", {"pre", "in", "env"}},
+      {"multiproof_binds/multiproof", {"pre", "in"}},
+      {"reexecution_sound/verify", {"pre", "in", "post"}}};
+  std::size_t checked = 0;
+  for (const auto& [weakening, names] : refuting)
+    for (const l2::inv::Obligation& o : model::obligations(weakening, Depth::small)) {
+      const std::string name = o.invariant + "/" + o.transition;
+      if (!names.contains(name)) continue;
+      const l2::inv::ObligationResult result = l2::inv::discharge(o, std::chrono::seconds(60));
+      ASSERT_EQ(result.verdict, Verdict::counterexample) << o.id();
+      std::istringstream lines(result.counterexample);
+      std::set<std::string> groups, values;
+      for (std::string line; std::getline(lines, line);) {
+        const std::string value = line.substr(0, line.find(" = "));
+        values.insert(value);
+        groups.insert(group_of(value));
+        EXPECT_TRUE(roles.contains(group_of(value))) << o.id() << ": " << value;
+      }
+      const auto other = not_a_step.find(name);
+      EXPECT_EQ(groups, other == not_a_step.end() ? roles : other->second) << o.id();
+      if (other == not_a_step.end()) {
+        // The step's outcome, and the environment's configuration.
+        EXPECT_TRUE(values.contains("post.error") && values.contains("post.committed") &&
+                    values.contains("env.priority_expiry_blocks"))
+            << o.id();
+      }
+      const bool trace_steps = values.contains("in.step0.op") && values.contains("in.step1.op");
+      EXPECT_EQ(trace_steps, o.kind == l2::inv::Kind::bmc) << o.id();
+      if (name == "public_input_binds/public_input") {
+        EXPECT_TRUE(values.contains("pre.first.committed") && values.contains("pre.second.committed") &&
+                    values.contains("in.first.record") && values.contains("in.second.record") &&
+                    values.contains("env.first.chain_id") && values.contains("env.second.chain_id"))
+            << result.counterexample;
+      }
+      ++checked;
+    }
+  EXPECT_EQ(checked, 23u);
+}
+
+// Whatever any weakening refutes, every obligation's values are named by role: those of a model of
+// its premise (its hypotheses with the boundary case) are.
+TEST(ZkRollupModel, EveryObligationNamesItsValuesByTheirRole) {
+  for (const l2::inv::Obligation& o : model::obligations(model::Weakening::none, Depth::small)) {
+    z3::context ctx;
+    z3::solver solver(ctx);
+    o.assert_premise(ctx, solver);
+    ASSERT_EQ(solver.check(), z3::sat) << o.id();
+    const z3::model values = solver.get_model();
+    std::set<std::string> groups;
+    for (unsigned i = 0; i < values.size(); ++i) {
+      if (values[i].arity() != 0) continue;
+      const std::string value = values[i].name().str();
+      groups.insert(group_of(value));
+      EXPECT_TRUE(roles.contains(group_of(value))) << o.id() << ": " << value;
+    }
+    if (o.kind == l2::inv::Kind::initiation) {
+      // The deploy is the step: the configuration, and the deployed contract as the state after.
+      EXPECT_EQ(groups, (std::set<std::string>{"env", "post"})) << o.id();
+    } else {
+      EXPECT_TRUE(groups.contains("pre") && groups.contains("in")) << o.id();
+      if (o.kind == l2::inv::Kind::consecution) {
+        EXPECT_TRUE(groups.contains("post")) << o.id();
+      }
+    }
+  }
 }
 
 TEST(ZkRollupModel, WeakeningsHaveNamesThatParseBack) {

@@ -6,7 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -63,6 +66,37 @@ TEST(ZkRollupSoundness, AnOpeningNotComparedWithThePreStateLetsAWitnessChooseThe
               reading_the_check.contains(o.invariant + "/" + o.transition))
         << o.id();
   EXPECT_EQ(refuted(l2::test::model_verdicts(list, false)), reading_the_check);
+}
+
+// The counterexamples of witness_root_unchecked name each value by its role (the audit report's
+// groups): the real pre-state `pre.`, what the verifier is given `in.` (the witness `in.witness.`,
+// the transactions `in.tx<i>.`), and what the runs compute `post.` (the verifier's post-root
+// `post.touched.state_root` against the truth's `post.full.state_root`).
+TEST(ZkRollupSoundness, TheWitnessIsTheInputAndTheRealStateThePreState) {
+  const std::map<std::string, std::set<std::string>> named = {
+      {"multiproof_binds", {"pre.account0.exists", "pre.deposits_credited", "in.witness.pre_state.accounts_root",
+                            "in.witness.sibling_count", "in.witness.touched0"}},
+      {"reexecution_sound", {"pre.account0.exists", "in.witness.pre_state.accounts_root", "in.tx0.kind",
+                             "post.touched.state_root", "post.full.state_root", "post.full.transactions_valid",
+                             "post.full.account0.balance", "post.touched.account0.balance"}}};
+  std::size_t checked = 0;
+  for (const Obligation& o : soundness(model::Weakening::witness_root_unchecked, Depth::small)) {
+    const auto expected = named.find(o.invariant);
+    if (expected == named.end()) continue;
+    const l2::inv::ObligationResult result = l2::inv::discharge(o, std::chrono::seconds(60));
+    ASSERT_EQ(result.verdict, l2::inv::Verdict::counterexample) << o.id();
+    std::istringstream lines(result.counterexample);
+    std::set<std::string> values;
+    for (std::string line; std::getline(lines, line);) {
+      const std::string value = line.substr(0, line.find(" = "));
+      values.insert(value);
+      const std::string group = value.substr(0, value.find('.'));
+      EXPECT_TRUE(group == "pre" || group == "in" || group == "post") << o.id() << ": " << value;
+    }
+    for (const std::string& value : expected->second) EXPECT_TRUE(values.contains(value)) << o.id() << ": " << value;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 2u);
 }
 
 TEST(ZkRollupSoundness, NoOtherWeakeningChangesTheBackend) {

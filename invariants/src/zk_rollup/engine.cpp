@@ -25,7 +25,7 @@ bool input_matches_op(const Step& step) { return zk::Operations::input_matches(s
 ZkRollupError deploy_error(const zk::ZkConfig& config, const zk::VerifyingKey& verifying_key) {
   z3::context ctx;
   const model::Model m(ctx, Weakening::none);
-  const model::Config cfg = m.config("cfg");
+  const model::Config cfg = m.config("env");
   z3::solver solver(ctx);
   const std::array<std::pair<const expr*, u64>, 6> values = {{{&cfg.max_batch_size, config.max_batch_size},
                                                                {&cfg.censorship_bound, config.censorship_bound_blocks},

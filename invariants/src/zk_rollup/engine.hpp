@@ -79,9 +79,9 @@ struct Engine::Impl {
       : weakening(w),
         oracle(std::move(o)),
         m(ctx, w),
-        cfg(m.config("cfg")),
+        cfg(m.config("env")),
         pre(m.contract("pre")),
-        in(m.call("step")),
+        in(m.call("in")),
         out(m.step(cfg, pre, in, std::nullopt)),
         solver(ctx) {
     solver.add(out.domain);

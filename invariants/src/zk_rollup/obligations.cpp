@@ -40,8 +40,8 @@ struct Context {
   Model m;
   Config cfg;
   bool claim;
-  Context(z3::context& c, z3::solver& s, Weakening weakening, bool negate_claim)
-      : ctx(c), solver(s), m(c, weakening), cfg(m.config("cfg")), claim(negate_claim) {
+  Context(z3::context& c, z3::solver& s, Weakening weakening, bool negate_claim, const std::string& config)
+      : ctx(c), solver(s), m(c, weakening), cfg(m.config(config)), claim(negate_claim) {
     solver.add(m.config_valid(cfg));
   }
   // The claim's hypotheses are asserted by the caller; with the claim, its negation, else the
@@ -57,14 +57,23 @@ const std::string invariants_words =
     "at two free indices, counters_ordered, batches_chain, priority_in_order, verified_only_by_proof, the state parts "
     "of exodus_is_final and exits_once, conservation, exodus_conservation) hold";
 
+// The names of a counterexample's values give each its role in the step (what the audit report
+// groups them by): `pre.` the state before, `in.` the input (a trace's step N `in.step<N>.`), `env.`
+// the configuration, the free keys the invariants are read at and the other free quantities, `post.`
+// the state after with what the step computes.
+const std::string config_prefix = "env";
+const std::string key_prefix = "env.key";
+
+// `config` names the configuration Context asserts (the environment's, `config_prefix`, unless the
+// obligation compares two).
 Obligation make(std::string invariant, std::string transition, Kind kind, std::string statement, std::string premise,
-                Weakening weakening, std::function<void(Context&)> body) {
+                Weakening weakening, std::function<void(Context&)> body, std::string config = config_prefix) {
   premise += "; any configuration ZK-DEPLOY-1..5 accept; " + std::to_string(batch_slots) +
              " batch slots, at most " + std::to_string(priority_per_batch) + " priority operations per batch and " +
              std::to_string(claim_slots) + " claims per exodus_withdraw_many (a step beyond them is outside the model)";
   if (weakening != Weakening::none) premise += "; with the rule weakening `" + std::string(weakening_name(weakening)) + "`";
-  auto run = [body, weakening](z3::context& ctx, z3::solver& solver, bool claim) {
-    Context c(ctx, solver, weakening, claim);
+  auto run = [body, weakening, config](z3::context& ctx, z3::solver& solver, bool claim) {
+    Context c(ctx, solver, weakening, claim, config);
     body(c);
   };
   Obligation o = make_obligation(std::string(mechanism_name), std::move(invariant), std::move(transition), kind,
@@ -82,26 +91,78 @@ struct OneStep {
   Keys keys;
 };
 
-OneStep one_step(Context& c, std::optional<Op> op, const std::string& prefix = "pre", const std::string& call = "s0") {
-  const Contract pre = c.m.contract(prefix);
-  const Call in = c.m.call(call);
-  const Keys keys = c.m.keys("key");
+expr same_record(const BatchRecord& a, const BatchRecord& b) {
+  return a.number == b.number && a.prev == b.prev && a.post == b.post && a.tx_root == b.tx_root &&
+         a.tx_count == b.tx_count && a.wroot == b.wroot && a.wcount == b.wcount && a.pcount == b.pcount &&
+         a.public_input == b.public_input && a.committed_at == b.committed_at && a.priority_first == b.priority_first;
+}
+
+// `name` as a fresh constant equal to `value`: a definitional extension that changes no claim, so
+// that a counterexample shows the value under a name that gives its role.
+expr named(const Model& m, const std::string& name, const expr& value) {
+  return m.ctx().constant(name.c_str(), value.get_sort()) == value;
+}
+
+// The membership in `s`'s sets of the keys the invariants read them at, named
+// `p.exited.has_key_account_index`, `p.refunded.has_key_queue_index` and `p.paid.has_key_withdrawal`.
+expr name_key_memberships(const Model& m, const std::string& p, const Contract& s, const Keys& keys) {
+  return named(m, p + ".exited.has_key_account_index", s.exited.contains({keys.exited})) &&
+         named(m, p + ".refunded.has_key_queue_index", s.refunded.contains({keys.refunded})) &&
+         named(m, p + ".paid.has_key_withdrawal", s.paid.contains({keys.paid_batch, keys.paid_index}));
+}
+
+// Names `s` as the state `p`: its scalars and batch slots under the names Model::contract gives the
+// state `p`, and its sets' membership at the keys.
+expr name_state(const Model& m, const std::string& p, const Contract& s, const Keys& keys) {
+  const Contract n = m.contract(p);
+  expr same = n.escrow == s.escrow && n.next_account_index == s.next_account_index && n.deposit_count == s.deposit_count &&
+              n.forced_count == s.forced_count && n.queue.count == s.queue.count &&
+              n.priority_committed == s.priority_committed && n.priority_executed == s.priority_executed &&
+              n.committed == s.committed && n.verified == s.verified && n.executed == s.executed && n.exodus == s.exodus &&
+              n.total == s.total && n.now == s.now && n.exodus_escrow == s.exodus_escrow && n.exodus_paid == s.exodus_paid;
+  for (std::size_t k = 0; k < batch_slots; ++k) same = same && same_record(n.batches[k], s.batches[k]);
+  return same && name_key_memberships(m, p, s, keys);
+}
+
+// Names a step's outcome as the state after it: `post.` its contract, `post.error` the step's code,
+// `post.payouts[i].to` and `.amount` its payout slots (an amount of 0 is no payout).
+expr name_outcome(const Model& m, const Step& out, const Keys& keys) {
+  expr same = name_state(m, "post", out.post, keys) && named(m, "post.error", out.error);
+  for (std::size_t i = 0; i < out.payouts.size(); ++i) {
+    const std::string q = "post.payouts[" + std::to_string(i) + "]";
+    same = same && named(m, q + ".to", out.payouts[i].to) && named(m, q + ".amount", out.payouts[i].amount);
+  }
+  return same;
+}
+
+// The pre-state's sets at the keys and at what the step looks up in them: each claim's account
+// (`pre.exited.has_claims[i].account_index`), the refund's queue index and the payment's withdrawal.
+expr name_lookups(const Model& m, const Contract& pre, const Call& in, const Keys& keys) {
+  expr same = name_key_memberships(m, "pre", pre, keys) &&
+              named(m, "pre.refunded.has_queue_index", pre.refunded.contains({in.queue_index})) &&
+              named(m, "pre.paid.has_withdrawal", pre.paid.contains({in.pay_batch, in.pay_index}));
+  for (std::size_t i = 0; i < in.claims.size(); ++i)
+    same = same && named(m, "pre.exited.has_claims[" + std::to_string(i) + "].account_index",
+                         pre.exited.contains({in.claims[i].index}));
+  return same;
+}
+
+// The step's values are named by role: the pre-state's lookups and the outcome as `post.`.
+OneStep one_step(Context& c, std::optional<Op> op) {
+  const Contract pre = c.m.contract("pre");
+  const Call in = c.m.call("in");
+  const Keys keys = c.m.keys(key_prefix);
   Step out = c.m.step(c.cfg, pre, in, op);
   c.solver.add(c.m.invariant(pre, c.cfg, keys));
   // The queue's typing at the indices the step reads, too.
   c.solver.add(c.m.queue_at(pre.queue, c.cfg, pre.priority_executed, pre.priority_executed, pre.now) &&
                c.m.queue_at(pre.queue, c.cfg, in.queue_index, in.queue_index, pre.now));
   c.solver.add(out.domain);
+  c.solver.add(name_lookups(c.m, pre, in, keys) && name_outcome(c.m, out, keys));
   return {pre, in, out, keys};
 }
 
 expr accepted(const Model& m, const Step& s) { return s.error == m.code(Error::none); }
-
-expr same_record(const BatchRecord& a, const BatchRecord& b) {
-  return a.number == b.number && a.prev == b.prev && a.post == b.post && a.tx_root == b.tx_root &&
-         a.tx_count == b.tx_count && a.wroot == b.wroot && a.wcount == b.wcount && a.pcount == b.pcount &&
-         a.public_input == b.public_input && a.committed_at == b.committed_at && a.priority_first == b.priority_first;
-}
 
 std::string op_name(Op op) { return std::string(zk::Operations::name(op)); }
 
@@ -255,9 +316,11 @@ void revert_only_unverified(Context& c) {
 // Two batch records, of any two contracts, with equal public inputs have equal statements.
 void public_input_binds(Context& c) {
   const Model& m = c.m;
-  const Config cfg2 = m.config("cfg2");
+  // The two sides: `pre.first` under the context's configuration `env.first`, `pre.second` under
+  // `env.second`, each with its record index `in.first.record`, `in.second.record`.
+  const Config cfg2 = m.config("env.second");
   c.solver.add(m.config_valid(cfg2));
-  const Contract s1 = m.contract("one"), s2 = m.contract("two");
+  const Contract s1 = m.contract("pre.first"), s2 = m.contract("pre.second");
   const std::vector<std::pair<const Contract*, const Config*>> both{{&s1, &c.cfg}, {&s2, &cfg2}};
   struct Fields {
     std::vector<expr> f;
@@ -269,7 +332,7 @@ void public_input_binds(Context& c) {
     const Config& cfg = *both[side].second;
     c.solver.add(m.counters_ordered(s) && s.committed <= m.u64v(batch_slots) && m.batches_chain(s, cfg) &&
                  m.priority_in_order(s));
-    const expr k = m.u64(side == 0 ? "one.record" : "two.record");
+    const expr k = m.u64(side == 0 ? "in.first.record" : "in.second.record");
     c.solver.add(k >= m.u64v(0) && k < s.committed);
     const BatchRecord b = m.pick_batch(s, k);
     const expr data = m.data_commitment(b.tx_root, b.tx_count, b.wroot, b.wcount);
@@ -299,11 +362,11 @@ void priority_exactly_once(Context& c) {
   const expr ph = m.priority_hash(s.pre.queue, b.priority_first, b.pcount, &facts);
   c.solver.add(m.public_input_binds_at(c.cfg, b.number, b.prev, b.post, data, ph));
   // The statement's execution: the ids it consumed, in order, chaining to the statement's hash.
-  const expr n = m.u64("statement.priority_count");
+  const expr n = m.u64("env.statement.priority_count");
   std::vector<expr> ids;
   expr acc = m.zero_hash(), chain = m.zero_hash();
   for (std::size_t i = 0; i < statement_priority_max; ++i) {
-    ids.push_back(m.hash("statement.priority_ids[" + std::to_string(i) + "]"));
+    ids.push_back(m.hash("env.statement.priority_ids[" + std::to_string(i) + "]"));
     acc = m.chain_link(acc, ids.back(), &facts);
     chain = z3::ite(n == m.u64v(i + 1), acc, chain);
   }
@@ -351,14 +414,14 @@ void exodus_exactly_on_expiry(Context& c, Op op) {
 void honest_user_exits(Context& c, std::size_t depth) {
   const Model& m = c.m;
   const Contract start = m.contract("pre");
-  const Keys keys = m.keys("key");
+  const Keys keys = m.keys(key_prefix);
   c.solver.add(m.invariant(start, c.cfg, keys));
-  const expr user = m.hash("user.key"), account = m.u64("user.account_index");
+  const expr user = m.hash("env.user.key"), account = m.u64("env.user.account_index");
   std::vector<Contract> states{start};
   std::vector<Call> calls;
   std::vector<Step> steps;
   for (std::size_t i = 0; i < depth; ++i) {
-    const Call in = m.call("s" + std::to_string(i));
+    const Call in = m.call("in.step" + std::to_string(i));
     if (i > 0) c.solver.add(in.height >= calls.back().height);
     c.solver.add(m.queue_at(start.queue, c.cfg, in.queue_index, in.queue_index, start.now));
     const Step out = m.step(c.cfg, states.back(), in, std::nullopt);
@@ -370,6 +433,8 @@ void honest_user_exits(Context& c, std::size_t depth) {
   // The queue's typing at every state's oldest unexecuted index.
   for (const Contract& s : states)
     c.solver.add(m.queue_at(start.queue, c.cfg, s.priority_executed, s.priority_executed, start.now));
+  // The state after the last step (the exit) as `post.`.
+  c.solver.add(name_outcome(m, steps.back(), keys));
   const std::size_t activate = depth - 2, leave = depth - 1;
   const Call &request = calls[0], &activation = calls[activate], &withdrawal = calls[leave];
   c.solver.add(request.op == m.opcode<zk::RequestForcedWithdrawal>() && request.caller == user &&
@@ -400,10 +465,11 @@ std::vector<Obligation> contract_obligations(Weakening weakening, Depth depth) {
   for (const Invariant& inv : invariants()) {
     list.push_back(make(inv.name, "init", Kind::initiation, inv.statement, init_premise, weakening,
                         [state = inv.state](Context& c) {
-                          Contract s = c.m.contract("init");
+                          // The deploy is the step: the deployed contract the state after.
+                          Contract s = c.m.contract("post");
                           const expr init = c.m.initial(s);
                           c.solver.add(init);
-                          c.conclude(state(c, s, c.m.keys("key")), c.m.truth(true));
+                          c.conclude(state(c, s, c.m.keys(key_prefix)), c.m.truth(true));
                         }));
     zk::Operations::for_each([&](auto operation) {
       constexpr Op op = op_code<typename decltype(operation)::type>;
@@ -435,7 +501,7 @@ std::vector<Obligation> contract_obligations(Weakening weakening, Depth depth) {
                       "two contract states, under two configurations, where counters_ordered, batches_chain and "
                       "priority_in_order hold, a recorded batch of each, equal public inputs; public_input collision "
                       "resistant at the two records' terms",
-                      weakening, [](Context& c) { public_input_binds(c); }));
+                      weakening, [](Context& c) { public_input_binds(c); }, "env.first"));
   list.push_back(make("priority_exactly_once", "execute_batch", Kind::safety,
                       "when batch k is executed, the deposits and forced exits its valid statement's L2 execution consumed "
                       "are exactly priority_ops[priority_first .. priority_first + priority_count), in order",

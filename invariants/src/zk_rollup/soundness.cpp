@@ -143,10 +143,16 @@ struct Witness {
   std::vector<expr> siblings;
 };
 
-Witness witness(const L2Model& m, std::size_t depth) {
-  Witness w{m.hash("witness.pre_state.accounts_root"), m.state("witness.pre_state"), {}, m.u64("witness.sibling_count"), {}};
-  for (std::size_t k = 0; k < slots_of(depth); ++k) w.touched.push_back(m.boolean("witness.touched" + std::to_string(k)));
-  for (std::size_t j = 0; j + 1 < slots_of(depth); ++j) w.siblings.push_back(m.hash("witness.siblings[" + std::to_string(j) + "]"));
+// The names of a counterexample's values give each its role (what the audit report groups them by):
+// `pre.` the real pre-state, `in.` what the verifier is given (`in.witness.`, the transactions
+// `in.tx<i>.`), `env.` the rest of the world, `post.` what the runs compute.
+// `content` names the slots' content: the witness's pre-state unless the obligation reads the touched
+// slots after a run.
+Witness witness(const L2Model& m, std::size_t depth, const std::string& content = "in.witness.pre_state") {
+  const std::string p = "in.witness";
+  Witness w{m.hash(p + ".pre_state.accounts_root"), m.state(content), {}, m.u64(p + ".sibling_count"), {}};
+  for (std::size_t k = 0; k < slots_of(depth); ++k) w.touched.push_back(m.boolean(p + ".touched" + std::to_string(k)));
+  for (std::size_t j = 0; j + 1 < slots_of(depth); ++j) w.siblings.push_back(m.hash(p + ".siblings[" + std::to_string(j) + "]"));
   return w;
 }
 
@@ -242,7 +248,7 @@ struct Batch {
 Batch batch(z3::context& ctx, L2Model& m, std::size_t n) {
   Batch b{{}, {}, {}, {}, m.u64v(0), m.u64v(0)};
   for (std::size_t i = 0; i < n; ++i) {
-    const std::string p = "tx" + std::to_string(i);
+    const std::string p = "in.tx" + std::to_string(i);
     b.txs.push_back(m.tx(p));
     m.solver().add(m.tx_domain(b.txs.back()));
     b.signature_valid.push_back(function(ctx, p + ".signature_valid_under_key", {ctx.bv_sort(orm::hash_bits)}, ctx.bool_sort()));
@@ -292,7 +298,7 @@ struct World {
         tree(ctx),
         hashes(ctx),
         depth(tree_depth),
-        truth(m.state("true_pre_state")),
+        truth(m.state("pre")),
         w(witness(m, tree_depth)),
         sh(shape(m, w, tree_depth)),
         pre_state_accepted(m.truth(true)) {
@@ -381,6 +387,15 @@ void reexecution_sound(z3::context& ctx, z3::solver& solver, bool claim, std::si
   const std::vector<std::vector<expr>> true_post_tree = full_tree(world.tree, m, state, depth, nullptr);
   const expr true_post_root = world.hashes.state_root(true_post_tree[depth][0], state.credited, state.processed);
 
+  // What the runs compute, named as the state after (fresh constants equal to their values, which
+  // change no claim): the verifier's touched slots and post-root, the truth's full state, root and
+  // verdict.
+  L2State touched_after = store.s;
+  touched_after.credited = credited;
+  touched_after.processed = processed;
+  solver.add(m.same(m.state("post.touched"), touched_after) && m.same(m.state("post.full"), state) &&
+             m.hash("post.touched.state_root") == post_state_root && m.hash("post.full.state_root") == true_post_root &&
+             m.boolean("post.full.transactions_valid") == valid);
   solver.add(m.all(world.facts) && verifier_accepts);
   if (claim) {
     solver.add(!(valid && post_state_root == true_post_root));
@@ -408,13 +423,16 @@ expr agree(const std::vector<expr>& touched, const L2State& t, const L2State& s,
 // multiproof_binds shows are the real pre-state's).
 void touched_slots_agree(z3::context& ctx, z3::solver& solver, bool claim, std::size_t depth) {
   L2Model m(ctx, solver, slots_of(depth), index_bits);
-  const L2State s0 = m.state("true_pre_state"), s = m.state("true_state"), t = m.state("touched_slots");
+  // The step is the transaction (`in.tx0`) from the full state (`pre.full`) and the verifier's touched
+  // slots (`pre.touched`, the witness's set `in.witness.touched<k>`); the batch's real pre-state and
+  // the L1 view are the environment.
+  const L2State s0 = m.state("env.batch_pre_state"), s = m.state("pre.full"), t = m.state("pre.touched");
   std::vector<expr> touched;
-  for (std::size_t k = 0; k < slots_of(depth); ++k) touched.push_back(m.boolean("touched" + std::to_string(k)));
+  for (std::size_t k = 0; k < slots_of(depth); ++k) touched.push_back(m.boolean("in.witness.touched" + std::to_string(k)));
   solver.add(m.well_formed(s0) && m.well_formed(s) && agree(touched, t, s, s0));
   const Batch b = batch(ctx, m, 1);
-  const expr deposit_base = m.u64("l1_view.deposit_base"), forced_exit_base = m.u64("l1_view.forced_exit_base");
-  const expr deposits_seen = m.u64("l1_view.deposits"), forced_exits_seen = m.u64("l1_view.forced_exits");
+  const expr deposit_base = m.u64("env.l1_view.deposit_base"), forced_exit_base = m.u64("env.l1_view.forced_exit_base");
+  const expr deposits_seen = m.u64("env.l1_view.deposits"), forced_exits_seen = m.u64("env.l1_view.forced_exits");
   solver.add(m.is_u64(deposit_base) && m.is_u64(forced_exit_base) && m.is_u64(deposits_seen) && m.is_u64(forced_exits_seen));
   const expr ok = m.code(OrError::none);
   const Tx& tx = b.txs[0];
@@ -426,6 +444,10 @@ void touched_slots_agree(z3::context& ctx, z3::solver& solver, bool claim, std::
   after.processed = r.processed;
   const orm::Applied a = m.apply(s, as_seen(m, b, 0, m.read(s, tx.from).owner, deposit_base, forced_exit_base),
                                  deposits_seen, forced_exits_seen);
+  // The two results as the state after (fresh constants equal to their values, which change no claim).
+  solver.add(m.same(m.state("post.touched"), after) && m.same(m.state("post.full"), a.post) &&
+             ctx.constant("post.touched.error", r.error.get_sort()) == r.error &&
+             ctx.constant("post.full.error", a.error.get_sort()) == a.error);
   solver.add(r.error == ok);
   if (claim) {
     solver.add(!(a.error == ok && agree(touched, after, a.post, s0)));
@@ -444,8 +466,10 @@ void touched_slots_agree(z3::context& ctx, z3::solver& solver, bool claim, std::
 void post_root_recomputed(z3::context& ctx, z3::solver& solver, bool claim, std::size_t depth) {
   L2Model m(ctx, solver, slots_of(depth), index_bits);
   const TreeHashes tree(ctx);
-  const L2State s0 = m.state("true_pre_state"), s = m.state("true_post_state");
-  const Witness w = witness(m, depth);
+  // The real pre-state `pre`, the full state after the run `post.full` and the touched slots' content
+  // after it `post.touched`, with the witness's touched set and siblings.
+  const L2State s0 = m.state("pre"), s = m.state("post.full");
+  const Witness w = witness(m, depth, "post.touched");
   const Shape sh = shape(m, w, depth);
   // The touched slots' content after a run is the full state's where touched (agree); nothing is
   // assumed of the untouched ones, which the multiproof never reads.
