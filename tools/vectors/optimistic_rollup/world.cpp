@@ -41,8 +41,6 @@ optimistic_rollup::Signature Actors::sign(std::size_t role, const Hash32& digest
   return ref::bip340::sign(secret_[role], digest, Hash32{}).value();
 }
 
-std::string code_of(OptimisticRollupError e) { return e == OptimisticRollupError::none ? std::string("ok") : std::string(error_info(e).code); }
-
 void generator_bug(const std::string& what) { throw std::logic_error("optimistic_rollup vectors: " + what); }
 
 namespace {
@@ -51,7 +49,7 @@ namespace {
 void must(World& w, const Transition& t, const std::string& what) {
   if (!t.ok()) generator_bug(what + " refused: " + code_of(t.error()));
   w.contract = t.value().contract;
-  w.sync_posted();
+  w.sync();
 }
 
 // Accepts every signature: how a cheating operator computes the roots of a forged transaction.
@@ -273,7 +271,7 @@ ContractEffects snapshot(const World& w) { return ContractEffects{w.contract, {}
 
 std::vector<SharedState> shared_states(Profile) {
   const Worlds& w = worlds();
-  const std::pair<const char*, const World*> list[] = {
+  return shared_states_of<World>({
       {"deployed", &w.deployed},
       {"funded", &w.funded},
       {"one_batch", &w.one_batch},
@@ -287,10 +285,7 @@ std::vector<SharedState> shared_states(Profile) {
       {"forced_exit_requested", &w.forced_exit_requested},
       {"stalled", &w.stalled},
       {"frozen", &w.frozen},
-  };
-  std::vector<SharedState> states;
-  for (const auto& [name, world] : list) states.push_back(SharedState{name, codec::to_json(snapshot(*world))});
-  return states;
+  });
 }
 
 Hash32 committed_id(const Hash32& caller, const FraudProof& proof) {
@@ -298,22 +293,6 @@ Hash32 committed_id(const Hash32& caller, const FraudProof& proof) {
 }
 
 // ---- Scenario ----
-
-Scenario::Scenario(CaseSpec& spec, const World& start, std::string state_name)
-    : spec_(spec), world_(start), drbg_(spec.seed) {
-  spec.pre_state_ref = std::move(state_name);
-}
-
-Scenario::Scenario(CaseSpec& spec, const World& start) : spec_(spec), world_(start), drbg_(spec.seed) {
-  spec.pre_state = codec::to_json(snapshot(start));
-}
-
-Scenario::Scenario(CaseSpec& spec) : spec_(spec), drbg_(spec.seed) { spec.pre_state = nullptr; }
-
-Scenario& Scenario::raw(std::string op, u64 height, json input) {
-  spec_.steps.push_back(Step{std::move(op), height, std::move(input)});
-  return *this;
-}
 
 Scenario& Scenario::deploy(u64 height, const optimistic_rollup::DeployInput& in, OptimisticRollupError expect) {
   const auto deployed = optimistic_rollup::deploy(in);
@@ -422,31 +401,6 @@ Scenario& Scenario::expect_resolutions(std::vector<ResolutionKind> kinds, Optimi
   if (same && !kinds.empty()) same = last_.resolutions[0].reason == first_reason;
   if (!same) generator_bug(spec_.name + ": the resolutions are not the intended ones");
   return *this;
-}
-
-Scenario& Scenario::expect_payouts(std::vector<optimistic_rollup::Payout> payouts) {
-  bool same = last_.payouts.size() == payouts.size();
-  for (std::size_t i = 0; same && i < payouts.size(); ++i)
-    same = last_.payouts[i].to == payouts[i].to && last_.payouts[i].amount == payouts[i].amount;
-  if (!same) generator_bug(spec_.name + ": the payouts are not the intended ones");
-  return *this;
-}
-
-void Scenario::check(const std::string& op, OptimisticRollupError got, OptimisticRollupError expect) const {
-  if (got != expect)
-    generator_bug(spec_.suite + "/" + spec_.name + " step " + std::to_string(spec_.steps.size()) + " (" + op +
-                  "): intended " + code_of(expect) + ", the reference gives " + code_of(got));
-}
-
-Scenario& Scenario::contract_step(const std::string& op, u64 height, json input, const Transition& t,
-                                  OptimisticRollupError expect) {
-  check(op, t.ok() ? OptimisticRollupError::none : t.error(), expect);
-  if (t.ok()) {
-    last_ = t.value();
-    world_.contract = t.value().contract;
-    world_.sync_posted();
-  }
-  return raw(op, height, std::move(input));
 }
 
 // ---- Rule lists ----

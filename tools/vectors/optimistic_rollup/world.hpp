@@ -26,6 +26,7 @@
 #include "l2/ref/optimistic_rollup.hpp"
 #include "l2/ref/optimistic_rollup_contract.hpp"
 #include "l2/ref/schnorr.hpp"
+#include "l2/vectors/contract_scenario.hpp"
 #include "l2/vectors/framework.hpp"
 #include "l2/vectors/optimistic_rollup_scenario.hpp"
 #include "l2/vectors/typed_ops.hpp"
@@ -121,12 +122,11 @@ struct World {
     return optimistic_rollup::l1_ids_at(contract, contract.batches.at(k));
   }
   // Drops the posted data of batches a revert removed.
-  void sync_posted() {
+  void sync() {
     if (posted.size() > contract.batches.size()) posted.resize(contract.batches.size());
   }
 };
 
-std::string code_of(OptimisticRollupError e);
 [[noreturn]] void generator_bug(const std::string& what);
 
 // The shared states and the builders of transactions, batches and proofs over them.
@@ -216,30 +216,14 @@ Hash32 committed_id(const Hash32& caller, const FraudProof& proof);
 
 // ---- One case under construction ----
 
-// Pushes steps and runs each on a C++ mirror of the contract, so that later inputs can depend on
-// earlier results and every step is checked to end as the case intends.
-class Scenario {
+// contract_scenario.hpp's case builder with the rollup's ops by name; a submitted batch also
+// joins the mirror's posted data. A case with no pre-state starts with deploy or is an apply_tx.
+class Scenario : public ContractScenario<Scenario, World, optimistic_rollup::Effects, Env, generator_bug> {
  public:
-  // A case on a shared pre-state.
-  Scenario(CaseSpec& spec, const World& start, std::string state_name);
-  // A case on an inline pre-state (a contract state no shared state has).
-  Scenario(CaseSpec& spec, const World& start);
-  // A case with no pre-state (deploy, apply_tx).
-  explicit Scenario(CaseSpec& spec);
+  using ContractScenario::ContractScenario;
 
-  const World& world() const { return world_; }
-  const OptimisticRollup& contract() const { return world_.contract; }
-  const optimistic_rollup::Effects& last_effects() const { return last_; }
+  // The case's random values, drawn from its seed.
   Drbg& drbg() { return drbg_; }
-
-  Scenario& raw(std::string op, u64 height, json input);
-
-  // Any contract op of the table, with its reference input.
-  template <class Op>
-  Scenario& step(u64 height, const typename Op::Input& in, OptimisticRollupError expect = OptimisticRollupError::none) {
-    return contract_step(std::string(Op::name), height, codec::to_json(in),
-                         Op::apply(world_.contract, in, Env{height}), expect);
-  }
 
   Scenario& deploy(u64 height, const optimistic_rollup::DeployInput& in, OptimisticRollupError expect = OptimisticRollupError::none);
   Scenario& stake(u64 height, const Hash32& caller, u64 value, OptimisticRollupError expect = OptimisticRollupError::none);
@@ -275,17 +259,9 @@ class Scenario {
 
   // The last accepted step's resolutions must be exactly these kinds (and the first one's reason).
   Scenario& expect_resolutions(std::vector<ResolutionKind> kinds, OptimisticRollupError first_reason = OptimisticRollupError::none);
-  // The last accepted step's payouts must be exactly these.
-  Scenario& expect_payouts(std::vector<optimistic_rollup::Payout> payouts);
 
  private:
-  void check(const std::string& op, OptimisticRollupError got, OptimisticRollupError expect) const;
-  Scenario& contract_step(const std::string& op, u64 height, json input, const Transition& t, OptimisticRollupError expect);
-
-  CaseSpec& spec_;
-  World world_;
-  optimistic_rollup::Effects last_;
-  Drbg drbg_;
+  Drbg drbg_{spec_.seed};
 };
 
 // ---- Rule lists ----

@@ -27,16 +27,6 @@ Result<ValidiumEffects, ValidiumError> deployed(const vd::ValidiumDeployInput& i
   return ValidiumEffects{contract.value(), {}};
 }
 
-// The table's ops act on the contract; their effects (the contract and the step's payouts) are the
-// vector post-state (typed_ops.hpp's Adapter).
-struct ValidiumEffectsAdapter {
-  static const Validium& input_state(const ValidiumEffects& state) { return state.contract; }
-  template <class Transition>
-  static Transition output(Transition&& transition) {
-    return std::forward<Transition>(transition);
-  }
-};
-
 // Whether two results of the same call are the same: the same error, or the same canonical
 // encoding of the effects.
 bool same_result(const vd::Transition& a, const vd::Transition& b) {
@@ -80,7 +70,7 @@ std::vector<OpHandler> operations() {
   const std::function<Hash32(const ValidiumEffects&)> root = contract_state_root;
   std::vector<OpHandler> list;
   list.push_back(deploy_op<vd::ValidiumDeployInput, ValidiumEffects, ValidiumError>(deployed, root, nullptr, nullptr));
-  for (OpHandler& handler : table_ops<vd::Operations, ValidiumEffects, ValidiumEffectsAdapter>(
+  for (OpHandler& handler : table_ops<vd::Operations, ValidiumEffects, EffectsAdapter<ValidiumEffects>>(
            root, [](u64 height) { return Env{height}; }, OptimizedEngine{}, NoEngine{}))
     list.push_back(std::move(handler));
   return list;

@@ -27,10 +27,6 @@ std::size_t Keys::index_of(const Hash32& key) const {
   return static_cast<std::size_t>(found - key_.begin());
 }
 
-std::string code_of(ValidiumError e) {
-  return e == ValidiumError::none ? std::string("ok") : std::string(error_info(e).code);
-}
-
 void generator_bug(const std::string& what) { throw std::logic_error("validium vectors: " + what); }
 
 // ---- Worlds ----
@@ -149,7 +145,7 @@ ValidiumEffects snapshot(const World& w) { return ValidiumEffects{w.contract, {}
 
 std::vector<SharedState> shared_states(Profile) {
   const Worlds& w = worlds();
-  const std::pair<const char*, const World*> list[] = {
+  return shared_states_of<World>({
       {"deployed", &w.deployed},
       {"committed", &w.committed},
       {"verified", &w.verified},
@@ -158,28 +154,10 @@ std::vector<SharedState> shared_states(Profile) {
       {"stalled", &w.stalled},
       {"exodus", &w.exodus},
       {"rotation_proposed", &w.rotation_proposed},
-  };
-  std::vector<SharedState> states;
-  for (const auto& [name, world] : list) states.push_back(SharedState{name, codec::to_json(snapshot(*world))});
-  return states;
+  });
 }
 
 // ---- Scenario ----
-
-Scenario::Scenario(CaseSpec& spec, const World& start, std::string state_name) : spec_(spec), world_(start) {
-  spec.pre_state_ref = std::move(state_name);
-}
-
-Scenario::Scenario(CaseSpec& spec, const World& start) : spec_(spec), world_(start) {
-  spec.pre_state = codec::to_json(snapshot(start));
-}
-
-Scenario::Scenario(CaseSpec& spec) : spec_(spec) { spec.pre_state = nullptr; }
-
-Scenario& Scenario::raw(std::string op, u64 height, json input) {
-  spec_.steps.push_back(Step{std::move(op), height, std::move(input)});
-  return *this;
-}
 
 Scenario& Scenario::deploy(u64 height, const vd::ValidiumDeployInput& in, ValidiumError expect) {
   const auto deployed = vd::deploy(in);
@@ -230,7 +208,7 @@ Scenario& Scenario::request(u64 height, const Hash32& caller, AccountIndex from,
 Scenario& Scenario::commit(u64 height, const vd::ValidiumBatch& batch, ZkRollupError expect) {
   const State pre = world_.rollup.committed_state();
   const std::size_t before = world_.contract.rollup.batches.size();
-  step<vd::CommitBatch, ZkRollupError>(height, batch.commit, expect);
+  step<vd::CommitBatch>(height, batch.commit, expect);
   if (world_.contract.rollup.batches.size() > before)
     world_.rollup.batches.push_back(zkv::PostedBatch{batch.transactions, batch.commit.withdrawals, pre, batch.post_state});
   return *this;
@@ -238,7 +216,7 @@ Scenario& Scenario::commit(u64 height, const vd::ValidiumBatch& batch, ZkRollupE
 
 Scenario& Scenario::commit_refused(u64 height, const zk::CommitBatchInput& in, ZkRollupError expect) {
   if (expect == ZkRollupError::none) generator_bug("commit_refused is for refused batches; use commit");
-  return step<vd::CommitBatch, ZkRollupError>(height, in, expect);
+  return step<vd::CommitBatch>(height, in, expect);
 }
 
 Scenario& Scenario::attest_and_commit(const Worlds& w, u64 height, const vd::ValidiumBatch& batch) {
@@ -247,7 +225,7 @@ Scenario& Scenario::attest_and_commit(const Worlds& w, u64 height, const vd::Val
 }
 
 Scenario& Scenario::prove(u64 height, const Hash32& caller, u64 count, const Bytes& proof, ZkRollupError expect) {
-  return step<vd::ProveBatches, ZkRollupError>(height, {caller, count, proof}, expect);
+  return step<vd::ProveBatches>(height, {caller, count, proof}, expect);
 }
 
 Scenario& Scenario::prove_next(u64 height, const Hash32& caller, u64 count) {
@@ -255,39 +233,31 @@ Scenario& Scenario::prove_next(u64 height, const Hash32& caller, u64 count) {
 }
 
 Scenario& Scenario::execute(u64 height, const Hash32& caller, ZkRollupError expect) {
-  return step<vd::ExecuteBatch, ZkRollupError>(height, {caller}, expect);
+  return step<vd::ExecuteBatch>(height, {caller}, expect);
 }
 
 Scenario& Scenario::revert(u64 height, const Hash32& caller, u64 new_committed, ZkRollupError expect) {
-  return step<vd::RevertBatches, ZkRollupError>(height, {caller, new_committed}, expect);
+  return step<vd::RevertBatches>(height, {caller, new_committed}, expect);
 }
 
 Scenario& Scenario::activate_exodus(u64 height, const Hash32& caller, ZkRollupError expect) {
-  return step<vd::ActivateExodus, ZkRollupError>(height, {caller}, expect);
+  return step<vd::ActivateExodus>(height, {caller}, expect);
 }
 
 Scenario& Scenario::exit(u64 height, const orl::ExitInput& in, ZkRollupError expect) {
-  return step<vd::ExodusWithdraw, ZkRollupError>(height, in, expect);
+  return step<vd::ExodusWithdraw>(height, in, expect);
 }
 
 Scenario& Scenario::exit_many(u64 height, const zk::ExodusWithdrawManyInput& in, ZkRollupError expect) {
-  return step<vd::ExodusWithdrawMany, ZkRollupError>(height, in, expect);
+  return step<vd::ExodusWithdrawMany>(height, in, expect);
 }
 
 Scenario& Scenario::refund(u64 height, const Hash32& caller, u64 queue_index, ZkRollupError expect) {
-  return step<vd::RefundDeposit, ZkRollupError>(height, {caller, queue_index}, expect);
+  return step<vd::RefundDeposit>(height, {caller, queue_index}, expect);
 }
 
 Scenario& Scenario::pay(u64 height, const zk::PayZkWithdrawalInput& in, ZkRollupError expect) {
-  return step<vd::PayWithdrawal, ZkRollupError>(height, in, expect);
-}
-
-Scenario& Scenario::expect_payouts(const std::vector<orl::Payout>& payouts) {
-  bool same = last_.payouts.size() == payouts.size();
-  for (std::size_t i = 0; same && i < payouts.size(); ++i)
-    same = last_.payouts[i].to == payouts[i].to && last_.payouts[i].amount == payouts[i].amount;
-  if (!same) generator_bug(spec_.suite + "/" + spec_.name + ": the payouts are not the intended ones");
-  return *this;
+  return step<vd::PayWithdrawal>(height, in, expect);
 }
 
 // ---- Rule lists ----

@@ -27,6 +27,7 @@
 
 #include "l2/codec/json.hpp"
 #include "l2/ref/validium.hpp"
+#include "l2/vectors/contract_scenario.hpp"
 #include "l2/vectors/framework.hpp"
 #include "l2/vectors/typed_ops.hpp"
 #include "../zk_rollup/world.hpp"
@@ -96,8 +97,6 @@ struct World {
   }
 };
 
-std::string code_of(ValidiumError e);
-using zkv::code_of;
 [[noreturn]] void generator_bug(const std::string& what);
 
 struct Worlds {
@@ -163,29 +162,15 @@ std::vector<SharedState> shared_states(Profile);
 
 // ---- One case under construction ----
 
-// Pushes steps and runs each on a C++ mirror of the contract, so that later inputs can depend on
-// earlier results and every step is checked to end as the case intends.
-class Scenario {
+// contract_scenario.hpp's case builder with the validium's ops by name; a deposit, a request or a
+// commit also updates the zk_rollup world of `contract.rollup`. step<Op> takes the validium's own
+// ops (ValidiumError) and zk_rollup's on the rollup (ZkRollupError) alike. A case with no
+// pre-state starts with deploy.
+class Scenario : public ContractScenario<Scenario, World, ValidiumEffects, Env, generator_bug> {
  public:
-  // A case on a shared pre-state.
-  Scenario(CaseSpec& spec, const World& start, std::string state_name);
-  // A case on an inline pre-state (a contract state no shared state has).
-  Scenario(CaseSpec& spec, const World& start);
-  // A case with no pre-state (it starts with deploy).
-  explicit Scenario(CaseSpec& spec);
-
-  const World& world() const { return world_; }
-  const Validium& contract() const { return world_.contract; }
-  const ValidiumEffects& last_effects() const { return last_; }
+  using ContractScenario::ContractScenario;
 
   Scenario& deploy(u64 height, const vd::ValidiumDeployInput& in, ValidiumError expect = ValidiumError::none);
-
-  // Any op of the table that records no priority operation and commits no batch.
-  template <class Op, class E = ValidiumError>
-  Scenario& step(u64 height, const typename Op::Input& in, E expect = E::none) {
-    return contract_step(std::string(Op::name), height, codec::to_json(in), Op::apply(world_.contract, in, Env{height}),
-                         expect);
-  }
 
   // ---- The validium's own ops ----
   Scenario& attest(u64 height, const vd::VerifyAvailabilityInput& in, ValidiumError expect = ValidiumError::none);
@@ -217,39 +202,15 @@ class Scenario {
   Scenario& refund(u64 height, const Hash32& caller, u64 queue_index, ZkRollupError expect = ZkRollupError::none);
   Scenario& pay(u64 height, const zk::PayZkWithdrawalInput& in, ZkRollupError expect = ZkRollupError::none);
 
-  // The last accepted step's payouts must be exactly these.
-  Scenario& expect_payouts(const std::vector<orl::Payout>& payouts);
-
  private:
-  template <class E>
-  void check(const std::string& op, E got, E expect) const {
-    if (got != expect)
-      generator_bug(spec_.suite + "/" + spec_.name + " step " + std::to_string(spec_.steps.size()) + " (" + op +
-                    "): intended " + code_of(expect) + ", the reference gives " + code_of(got));
-  }
-  template <class E>
-  Scenario& contract_step(const std::string& op, u64 height, json input, const Result<ValidiumEffects, E>& t, E expect) {
-    check(op, t.ok() ? E::none : t.error(), expect);
-    if (t.ok()) {
-      last_ = t.value();
-      world_.contract = t.value().contract;
-      world_.sync();
-    }
-    return raw(op, height, std::move(input));
-  }
-  Scenario& raw(std::string op, u64 height, json input);
   // Pushes the queued body when a deposit or request step recorded a priority operation.
   template <class Op>
   Scenario& queue_step(u64 height, const typename Op::Input& in, const Transaction& body, ZkRollupError expect) {
     const std::size_t before = world_.contract.rollup.priority_ops.size();
-    step<Op, ZkRollupError>(height, in, expect);
+    step<Op>(height, in, expect);
     if (world_.contract.rollup.priority_ops.size() > before) world_.rollup.queue.push_back(body);
     return *this;
   }
-
-  CaseSpec& spec_;
-  World world_;
-  ValidiumEffects last_;
 };
 
 // ---- Rule lists ----

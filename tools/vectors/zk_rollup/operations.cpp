@@ -27,13 +27,6 @@ Result<ZkEffects, ZkRollupError> deployed(const zk::ZkDeployInput& in) {
   return ZkEffects{contract.value(), {}};
 }
 
-// The table's ops act on the contract; their effects (the contract and the step's payouts) are the
-// vector post-state (typed_ops.hpp's Adapter).
-struct ZkEffectsAdapter {
-  static const ZkRollup& input_state(const ZkEffects& state) { return state.contract; }
-  static Transition output(const Transition& transition) { return transition; }
-};
-
 // The optimized contract engine: the mass exit only (the spec names why the other ops have none).
 struct OptimizedEngine {
   template <class Op>
@@ -94,9 +87,8 @@ std::vector<OpHandler> operations() {
   const std::function<Hash32(const ZkEffects&)> root = contract_state_root;
   std::vector<OpHandler> list;
   list.push_back(deploy_op<zk::ZkDeployInput, ZkEffects, ZkRollupError>(deployed, root, nullptr, model_deploy));
-  for (OpHandler& handler :
-       table_ops<zk::Operations, ZkEffects, ZkEffectsAdapter>(root, [](u64 height) { return Env{height}; }, OptimizedEngine{},
-                                                              ModelEngine{}))
+  for (OpHandler& handler : table_ops<zk::Operations, ZkEffects, EffectsAdapter<ZkEffects>>(
+           root, [](u64 height) { return Env{height}; }, OptimizedEngine{}, ModelEngine{}))
     list.push_back(std::move(handler));
   list.push_back(stateless_op<zk::VerifyProofInput, zk::VerifyProofResult, ZkRollupError>(
       "verify_proof", "the proof system's verdict on (verifying key, proof input, proof) [ZK-RX-1..13]",

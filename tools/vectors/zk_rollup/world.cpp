@@ -31,8 +31,6 @@ orl::Signature Actors::sign(std::size_t role, const Hash32& digest) const {
   return ref::bip340::sign(secret_[role], digest, Hash32{}).value();
 }
 
-std::string code_of(ZkRollupError e) { return e == Error::none ? std::string("ok") : std::string(error_info(e).code); }
-
 void generator_bug(const std::string& what) { throw std::logic_error("zk_rollup vectors: " + what); }
 
 // ---- Worlds ----
@@ -208,31 +206,18 @@ ZkEffects snapshot(const World& w) { return ZkEffects{w.contract, {}}; }
 
 std::vector<SharedState> shared_states(Profile) {
   const Worlds& w = worlds();
-  const std::pair<const char*, const World*> list[] = {
-      {"deployed", &w.deployed},         {"committed", &w.committed}, {"verified", &w.verified}, {"executed", &w.executed},
-      {"forced_requested", &w.forced_requested}, {"stalled", &w.stalled},     {"exodus", &w.exodus},
-  };
-  std::vector<SharedState> states;
-  for (const auto& [name, world] : list) states.push_back(SharedState{name, codec::to_json(snapshot(*world))});
-  return states;
+  return shared_states_of<World>({
+      {"deployed", &w.deployed},
+      {"committed", &w.committed},
+      {"verified", &w.verified},
+      {"executed", &w.executed},
+      {"forced_requested", &w.forced_requested},
+      {"stalled", &w.stalled},
+      {"exodus", &w.exodus},
+  });
 }
 
 // ---- Scenario ----
-
-Scenario::Scenario(CaseSpec& spec, const World& start, std::string state_name) : spec_(spec), world_(start) {
-  spec.pre_state_ref = std::move(state_name);
-}
-
-Scenario::Scenario(CaseSpec& spec, const World& start) : spec_(spec), world_(start) {
-  spec.pre_state = codec::to_json(snapshot(start));
-}
-
-Scenario::Scenario(CaseSpec& spec) : spec_(spec) { spec.pre_state = nullptr; }
-
-Scenario& Scenario::raw(std::string op, u64 height, json input) {
-  spec_.steps.push_back(Step{std::move(op), height, std::move(input)});
-  return *this;
-}
 
 Scenario& Scenario::deploy(u64 height, const zk::ZkDeployInput& in, Error expect) {
   const auto deployed = zk::deploy(in);
@@ -249,33 +234,19 @@ Scenario& Scenario::deploy(u64 height, const zk::ZkDeployInput& in, Error expect
 Scenario& Scenario::deposit_new_account(u64 height, const Hash32& caller, const Hash32& owner, u64 value, Error expect) {
   const auto to = static_cast<AccountIndex>(world_.contract.next_account_index);
   const Transaction body = orl::make_transaction(orl::Deposit{world_.contract.deposit_count, to, owner, value});
-  const std::size_t before = world_.contract.priority_ops.size();
-  const zk::DepositNewAccountInput in{caller, owner, value};
-  contract_step("deposit_new_account", height, codec::to_json(in), zk::DepositNewAccount::apply(world_.contract, in, Env{height}),
-                expect);
-  if (world_.contract.priority_ops.size() > before) world_.queue.push_back(body);
-  return *this;
+  return queue_step<zk::DepositNewAccount>(height, {caller, owner, value}, body, expect);
 }
 
 Scenario& Scenario::deposit_top_up(u64 height, const Hash32& caller, AccountIndex to, u64 value, Error expect) {
   const Transaction body = orl::make_transaction(orl::Deposit{world_.contract.deposit_count, to, std::nullopt, value});
-  const std::size_t before = world_.contract.priority_ops.size();
-  const zk::DepositTopUpInput in{caller, to, value};
-  contract_step("deposit_top_up", height, codec::to_json(in), zk::DepositTopUp::apply(world_.contract, in, Env{height}), expect);
-  if (world_.contract.priority_ops.size() > before) world_.queue.push_back(body);
-  return *this;
+  return queue_step<zk::DepositTopUp>(height, {caller, to, value}, body, expect);
 }
 
 Scenario& Scenario::request(u64 height, const Hash32& caller, AccountIndex from, const Hash32& recipient, u64 value,
                             Error expect) {
   const Transaction body =
       orl::make_transaction(orl::ForcedExit{world_.contract.forced_withdrawal_count, from, caller, recipient, 0});
-  const std::size_t before = world_.contract.priority_ops.size();
-  const orl::RequestForcedExitInput in{caller, from, recipient, value};
-  contract_step("request_forced_withdrawal", height, codec::to_json(in),
-                zk::RequestForcedWithdrawal::apply(world_.contract, in, Env{height}), expect);
-  if (world_.contract.priority_ops.size() > before) world_.queue.push_back(body);
-  return *this;
+  return queue_step<zk::RequestForcedWithdrawal>(height, {caller, from, recipient, value}, body, expect);
 }
 
 Scenario& Scenario::commit(u64 height, const zk::CommitBatchInput& in, const State& post, Error expect) {
@@ -333,30 +304,6 @@ Scenario& Scenario::verify_proof(const zk::VerifyProofInput& in, Error expect) {
   const auto result = reference_verify_proof(in);
   check("verify_proof", result.ok() ? Error::none : result.error(), expect);
   return raw("verify_proof", 0, codec::to_json(in));
-}
-
-Scenario& Scenario::expect_payouts(std::vector<orl::Payout> payouts) {
-  bool same = last_.payouts.size() == payouts.size();
-  for (std::size_t i = 0; same && i < payouts.size(); ++i)
-    same = last_.payouts[i].to == payouts[i].to && last_.payouts[i].amount == payouts[i].amount;
-  if (!same) generator_bug(spec_.suite + "/" + spec_.name + ": the payouts are not the intended ones");
-  return *this;
-}
-
-void Scenario::check(const std::string& op, Error got, Error expect) const {
-  if (got != expect)
-    generator_bug(spec_.suite + "/" + spec_.name + " step " + std::to_string(spec_.steps.size()) + " (" + op + "): intended " +
-                  code_of(expect) + ", the reference gives " + code_of(got));
-}
-
-Scenario& Scenario::contract_step(const std::string& op, u64 height, json input, const Transition& t, Error expect) {
-  check(op, t.ok() ? Error::none : t.error(), expect);
-  if (t.ok()) {
-    last_ = t.value();
-    world_.contract = t.value().contract;
-    world_.sync();
-  }
-  return raw(op, height, std::move(input));
 }
 
 // ---- Rule lists ----

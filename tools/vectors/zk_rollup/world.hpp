@@ -27,6 +27,7 @@
 #include "l2/ref/optimistic_rollup.hpp"
 #include "l2/ref/zk_rollup.hpp"
 #include "l2/ref/zk_rollup_contract.hpp"
+#include "l2/vectors/contract_scenario.hpp"
 #include "l2/vectors/framework.hpp"
 #include "l2/vectors/typed_ops.hpp"
 
@@ -125,7 +126,6 @@ struct World {
   }
 };
 
-std::string code_of(ZkRollupError e);
 [[noreturn]] void generator_bug(const std::string& what);
 
 // Accepts every signature: how a cheating operator computes the roots of a forged transaction.
@@ -204,30 +204,12 @@ std::vector<SharedState> shared_states(Profile);
 
 // ---- One case under construction ----
 
-// Pushes steps and runs each on a C++ mirror of the contract, so that later inputs can depend on
-// earlier results and every step is checked to end as the case intends.
-class Scenario {
+// contract_scenario.hpp's case builder with the rollup's ops by name; a deposit, a request or a
+// commit also updates the mirror's queue or posted batches. A case with no pre-state starts with
+// deploy or is a verify_proof.
+class Scenario : public ContractScenario<Scenario, World, ZkEffects, Env, generator_bug> {
  public:
-  // A case on a shared pre-state.
-  Scenario(CaseSpec& spec, const World& start, std::string state_name);
-  // A case on an inline pre-state (a contract state no shared state has).
-  Scenario(CaseSpec& spec, const World& start);
-  // A case with no pre-state (deploy, verify_proof).
-  explicit Scenario(CaseSpec& spec);
-
-  const World& world() const { return world_; }
-  World& world() { return world_; }
-  const ZkRollup& contract() const { return world_.contract; }
-  const ZkEffects& last_effects() const { return last_; }
-
-  Scenario& raw(std::string op, u64 height, json input);
-
-  // Any contract op of the table that records no priority operation and commits no batch.
-  template <class Op>
-  Scenario& step(u64 height, const typename Op::Input& in, Error expect = Error::none) {
-    return contract_step(std::string(Op::name), height, codec::to_json(in), Op::apply(world_.contract, in, Env{height}),
-                         expect);
-  }
+  using ContractScenario::ContractScenario;
 
   Scenario& deploy(u64 height, const zk::ZkDeployInput& in, Error expect = Error::none);
   Scenario& deposit_new_account(u64 height, const Hash32& caller, const Hash32& owner, u64 value, Error expect = Error::none);
@@ -252,16 +234,15 @@ class Scenario {
   // The stateless op (a case with no pre-state).
   Scenario& verify_proof(const zk::VerifyProofInput& in, Error expect = Error::none);
 
-  // The last accepted step's payouts must be exactly these.
-  Scenario& expect_payouts(std::vector<orl::Payout> payouts);
-
  private:
-  void check(const std::string& op, Error got, Error expect) const;
-  Scenario& contract_step(const std::string& op, u64 height, json input, const Transition& t, Error expect);
-
-  CaseSpec& spec_;
-  World world_;
-  ZkEffects last_;
+  // A deposit or request step; `body` joins the mirror's queue when the step records a priority operation.
+  template <class Op>
+  Scenario& queue_step(u64 height, const typename Op::Input& in, const Transaction& body, Error expect) {
+    const std::size_t before = world_.contract.priority_ops.size();
+    step<Op>(height, in, expect);
+    if (world_.contract.priority_ops.size() > before) world_.queue.push_back(body);
+    return *this;
+  }
 };
 
 // ---- Rule lists ----
