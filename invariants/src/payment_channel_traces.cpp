@@ -5,6 +5,7 @@
 #include <random>
 
 #include "l2/inv/payment_channel_model.hpp"
+#include "l2/inv/trace_recorder.hpp"  // filled
 
 namespace l2::inv::payment_channel {
 namespace {
@@ -32,12 +33,6 @@ class Random {
  private:
   std::mt19937_64 engine_;
 };
-
-Hash32 filled(u8 tag) {
-  Hash32 h{};
-  h.fill(tag);
-  return h;
-}
 
 const std::array<Hash32, 3> trace_keys = {filled(0xa1), filled(0xb2), filled(0xc3)};
 

@@ -10,32 +10,6 @@
 
 namespace l2::inv::optimistic_rollup {
 
-namespace model {
-
-u64 Reader::number(const expr& e) {
-  const expr v = model_.eval(e, true);
-  std::uint64_t out = 0;
-  if (!v.is_numeral_u64(out)) {
-    if (problem_.empty()) problem_ = "the model gives " + v.to_string() + " for " + e.to_string() + ", not a u64";
-    return 0;
-  }
-  return out;
-}
-
-unsigned Reader::small(const expr& e) { return static_cast<unsigned>(number(e)); }
-
-Hash32 Reader::hash(const expr& e) {
-  const std::uint64_t value = number(e);
-  const std::optional<Hash32> h = interner_.lookup(value);
-  if (!h) {
-    if (problem_.empty()) problem_ = "the model gives a hash no concrete value stands for: " + e.to_string();
-    return Hash32{};
-  }
-  return *h;
-}
-
-}  // namespace model
-
 std::string_view weakening_name(Weakening weakening) {
   switch (weakening) {
     case Weakening::none: return "none";
@@ -87,22 +61,13 @@ using model::Reader;
 
 // The outcome's terms, read from a model: the error, the post-state (recorded slots only), the record
 // or key the step appended, the payouts and the resolutions; and the same read back to concrete values.
-struct ReadOutcome {
-  std::vector<expr> terms;
-  std::vector<expr> values;
-  Engine::Outcome lifted;
-};
-
-ReadOutcome read_outcome(Engine::Impl::Relation& r, const z3::model& zm, const Interner& interner,
-                     const ref::optimistic_rollup::OptimisticRollup& pre, const Step& step) {
-  ReadOutcome out;
+ReadOutcome<Engine::Outcome> read_outcome(Engine::Impl::Relation& r, const z3::model& zm, const Interner& interner,
+                                          const ref::optimistic_rollup::OptimisticRollup& pre, const Step& step) {
+  ReadOutcome<Engine::Outcome> out;
   Reader read(zm, interner);
   const model::Step& s = r.out;
   const model::Contract& post = s.post;
-  auto term = [&](const expr& e) {
-    out.terms.push_back(e);
-    out.values.push_back(read.value(e));
-  };
+  const auto term = [&](const expr& e) { out.term(read, e); };
   term(s.error);
   out.lifted.error = static_cast<OptimisticRollupError>(read.small(s.error));
   ref::optimistic_rollup::Effects& effects = out.lifted.effects;
@@ -234,33 +199,16 @@ Engine::Outcome Engine::apply(const ref::optimistic_rollup::OptimisticRollup& pr
   project.contract(pre);
   project.call(pre, step);
 
-  const z3::check_result first = r.solver.check();
-  if (first != z3::sat) {
-    result.problem = first == z3::unsat ? "the model admits no outcome: the step is outside its domain"
-                                        : "z3: " + r.solver.reason_unknown();
+  result.problem = no_outcome_problem(r.solver);
+  if (!result.problem.empty()) {
     r.solver.pop();
     return result;
   }
   const auto [terms, values, lifted] = read_outcome(r, r.solver.get_model(), impl_->interner, pre, step);
   // Exactly one outcome: no other value of any outcome term satisfies the relation.
-  expr other = r.m.truth(false);
-  for (std::size_t i = 0; i < terms.size(); ++i) other = other || terms[i] != values[i];
-  r.solver.add(other);
-  const z3::check_result second = r.solver.check();
-  std::string differs;
-  if (second == z3::sat) {
-    const z3::model again = r.solver.get_model();
-    for (std::size_t i = 0; i < terms.size() && differs.empty(); ++i)
-      if (!z3::eq(again.eval(terms[i], true), values[i]))
-        differs = ": " + terms[i].to_string() + " may be " + values[i].to_string() + " or " + again.eval(terms[i], true).to_string();
-  }
+  result.problem = second_outcome_problem(r.solver, terms, values, result.ambiguous);
   r.solver.pop();
-  if (second != z3::unsat) {
-    result.ambiguous = second == z3::sat;
-    result.problem = second == z3::sat ? "the model admits a second outcome" + differs : "z3: " + r.solver.reason_unknown();
-    return result;
-  }
-  return lifted;
+  return result.problem.empty() ? lifted : result;
 }
 
 }  // namespace l2::inv::optimistic_rollup

@@ -1,5 +1,5 @@
-// The engine's shared parts: the hash interning table, reading Z3 values back, and the engine's
-// state (one Z3 context, one cached transition relation per slot bounds).
+// The engine's state: one Z3 context, one cached transition relation per slot bounds; its hash
+// interning table and the reader of Z3 values are l2/inv/concrete_engine.hpp's.
 // spec: optimistic_rollup.md#the-z3-model
 #pragma once
 
@@ -13,6 +13,7 @@
 #include <variant>
 
 #include "contract_model.hpp"
+#include "l2/inv/concrete_engine.hpp"
 #include "l2/ref/encoding.hpp"
 #include "l2/ref/merkle.hpp"
 #include "l2/ref/sparse_merkle.hpp"
@@ -20,54 +21,9 @@
 
 namespace l2::inv::optimistic_rollup::model {
 
-// Hashes to the model's 64-bit values and back: equal hashes, equal values; distinct hashes,
-// distinct values. 0 is the all-zero hash.
-class Interner {
- public:
-  Interner() {
-    forward_.emplace(Hash32{}, 0);
-    backward_.emplace(0, Hash32{});
-  }
-  std::uint64_t operator()(const Hash32& h) {
-    const auto [it, added] = forward_.try_emplace(h, forward_.size());
-    if (added) backward_.emplace(it->second, h);
-    return it->second;
-  }
-  std::optional<Hash32> lookup(std::uint64_t value) const {
-    const auto it = backward_.find(value);
-    if (it == backward_.end()) return std::nullopt;
-    return it->second;
-  }
-
- private:
-  std::map<Hash32, std::uint64_t> forward_;
-  std::map<std::uint64_t, Hash32> backward_;
-};
-
-// Reads a model's value of an integer, Boolean or hash term; `ok` turns false on a value outside
-// the expected range (which would be a modelling error) or a hash the model invented.
-class Reader {
- public:
-  Reader(const z3::model& model, const Interner& interner) : model_(model), interner_(interner) {}
-  u64 number(const expr& e);
-  // The value when it is a u64 (no problem recorded otherwise).
-  std::optional<u64> number_if_u64(const expr& e) const {
-    std::uint64_t out = 0;
-    if (!model_.eval(e, true).is_numeral_u64(out)) return std::nullopt;
-    return out;
-  }
-  bool boolean(const expr& e) { return model_.eval(e, true).is_true(); }
-  unsigned small(const expr& e);  // an 8-bit code
-  Hash32 hash(const expr& e);
-  expr value(const expr& e) { return model_.eval(e, true); }
-  bool ok() const { return problem_.empty(); }
-  const std::string& problem() const { return problem_; }
-
- private:
-  const z3::model& model_;
-  const Interner& interner_;
-  std::string problem_;
-};
+// The hash interning table and the reader of a Z3 model's values, shared with the other engines.
+using inv::Interner;
+using inv::Reader;
 
 // The hash term `e` stands for the concrete hash `h`.
 inline expr hash_is(z3::context& ctx, Interner& interner, const expr& e, const Hash32& h) {

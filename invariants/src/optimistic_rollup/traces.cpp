@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <map>
 #include <numeric>
-#include <random>
 
 #include "l2/inv/optimistic_rollup_model.hpp"
 #include "l2/inv/symbolic_signature.hpp"
+#include "l2/inv/trace_recorder.hpp"
 #include "l2/ref/encoding.hpp"
 #include "l2/ref/merkle.hpp"
 #include "l2/ref/schnorr.hpp"
@@ -20,25 +20,7 @@ namespace {
 namespace rfc6962 = l2::ref::rfc6962;
 constexpr SymbolicSignature toy{};
 
-class Random {
- public:
-  explicit Random(std::uint64_t seed) : engine_(seed) {}
-  u64 below(u64 bound) { return bound == 0 ? 0 : std::uniform_int_distribution<u64>(0, bound - 1)(engine_); }
-  bool one_in(u64 n) { return below(n) == 0; }
-  template <class T>
-  const T& among(const std::vector<T>& values) {
-    return values[static_cast<std::size_t>(below(values.size()))];
-  }
-
- private:
-  std::mt19937_64 engine_;
-};
-
-Hash32 filled(u8 tag) {
-  Hash32 h{};
-  h.fill(tag);
-  return h;
-}
+using Random = TraceRandom;
 
 // The parties: keys on the curve (OR-BRIDGE-5 reads them), signatures symbolic.
 struct Parties {
@@ -470,12 +452,7 @@ TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, s
   Engine engine(weakening, SymbolicSignature{});
   Random r(seed);
   Checked checked;
-  auto fail = [&](std::size_t t, std::size_t s, std::string_view op, const std::string& what) {
-    ++report.disagreements;
-    if (report.failures.size() < 10)
-      report.failures.push_back("trace " + std::to_string(t) + " step " + std::to_string(s) + " (" + std::string(op) +
-                                "): " + what);
-  };
+  TraceRecorder recorder(report, progress);
   for (std::size_t t = 0; t < traces; ++t) {
     ++report.traces;
     const ref::optimistic_rollup::RollupConfig config = random_config(r);
@@ -484,22 +461,10 @@ TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, s
     ++report.steps;
     const OptimisticRollupError want = deployed ? OptimisticRollupError::none : deployed.error();
     ++report.outcomes["deploy: " + std::string(deployed ? "ok" : error_info(want).code)];
-    const std::size_t disagreements_before = report.disagreements;
-    std::vector<std::string> lines;  // this trace in full, until the report holds a disagreeing one
-    const bool recording = report.first_disagreeing_trace.empty();
-    const auto end_trace = [&] {
-      if (recording && report.disagreements > disagreements_before) report.first_disagreeing_trace = std::move(lines);
-      if (progress) progress(report.traces);
-    };
-    const OptimisticRollupError got = deploy_error(config);
-    if (got != want)
-      fail(t, 0, "deploy", "reference " + std::string(error_info(want).code) + ", model " + std::string(error_info(got).code));
-    if (recording)
-      lines.push_back("trace " + std::to_string(t) + ", step 0: deploy " + reflect::to_text(deploy) + ": reference " +
-                      std::string(error_info(want).code) + ", model " + std::string(error_info(got).code) +
-                      (got == want ? "" : "  <- disagreement"));
+    recorder.begin_trace();
+    recorder.deploy(t, deploy, want, deploy_error(config));
     if (!deployed) {
-      end_trace();
+      recorder.end_trace();
       continue;
     }
     ++report.accepted;
@@ -530,8 +495,8 @@ TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, s
       const std::size_t before = checked.problems.size();
       const std::optional<Step> step = generate(h, r, engine, checked, op, height);
       for (std::size_t k = before; k < checked.problems.size(); ++k) {
-        fail(t, s, "stateless", checked.problems[k]);
-        if (recording) lines.push_back("step " + std::to_string(s) + ", building its input: " + checked.problems[k] + "  <- disagreement");
+        recorder.fail(t, s, "stateless", checked.problems[k]);
+        recorder.line("step " + std::to_string(s) + ", building its input: " + checked.problems[k] + "  <- disagreement");
       }
       if (!step) continue;
       ++report.steps;
@@ -542,20 +507,9 @@ TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, s
         outcome += " (" + std::string(reflect::enum_name(reference.value().resolutions.front().kind)) + ")";
       ++report.outcomes[name + ": " + outcome];
       const Engine::Outcome model = engine.apply(c, *step);
-      const std::size_t step_disagreements = report.disagreements;
-      if (!model.problem.empty()) {
-        fail(t, s, name, "reference " + describe(reference) + "; engine: " + model.problem);
-      } else if (model.error != (reference ? OptimisticRollupError::none : reference.error())) {
-        fail(t, s, name, "reference " + describe(reference) + ", engine " + std::string(error_info(model.error).code));
-      } else if (reference && !same_effects(reference.value(), model.effects)) {
-        fail(t, s, name, "reference " + describe(reference) + ", engine ok with other effects: " +
-                             reflect::diff(reference.value().contract, model.effects.contract));
-      }
-      if (recording)
-        lines.push_back(trace_step_line(s, step->height, name,
-                                        std::visit([](const auto& input) { return reflect::to_text(input); }, step->input),
-                                        describe(reference), describe_engine(model, reference),
-                                        report.disagreements == step_disagreements));
+      const bool agrees = recorder.compare(t, s, name, reference, model, same_effects, describe);
+      recorder.step_line(
+          s, *step, name, [&] { return describe(reference); }, [&] { return describe_engine(model, reference); }, agrees);
       if (!reference) continue;
       ++report.accepted;
       // What the parties know follows the accepted step.
@@ -566,7 +520,7 @@ TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, s
       h.posted.resize(post.batches.size());
       h.contract = post;
     }
-    end_trace();
+    recorder.end_trace();
   }
   report.stateless_steps = checked.stateless;
   return report;

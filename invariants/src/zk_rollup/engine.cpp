@@ -291,21 +291,12 @@ class Projection {
 
 // The outcome's terms, read from a model: the error, the post-state (recorded slots only), the record
 // appended to the queue, the keys added and the payouts; and the same lifted to concrete values.
-struct ReadOutcome {
-  std::vector<expr> terms;
-  std::vector<expr> values;
-  Engine::Outcome lifted;
-};
-
-ReadOutcome read_outcome(Engine::Impl& r, const z3::model& zm, const zk::ZkRollup& pre) {
-  ReadOutcome out;
+ReadOutcome<Engine::Outcome> read_outcome(Engine::Impl& r, const z3::model& zm, const zk::ZkRollup& pre) {
+  ReadOutcome<Engine::Outcome> out;
   Reader read(zm, r.interner);
   const model::Step& s = r.out;
   const model::Contract& post = s.post;
-  auto term = [&](const expr& e) {
-    out.terms.push_back(e);
-    out.values.push_back(read.value(e));
-  };
+  const auto term = [&](const expr& e) { out.term(read, e); };
   term(s.error);
   out.lifted.error = static_cast<ZkRollupError>(read.number(s.error));
   out.lifted.effects.contract = pre;
@@ -414,39 +405,20 @@ Engine::Outcome Engine::apply(const zk::ZkRollup& pre, const Step& step) {
   project.contract(pre);
   project.call(pre, step);
 
-  const z3::check_result first = r.solver.check();
-  if (first != z3::sat) {
-    result.problem = first == z3::unsat ? "the model admits no outcome: the step is outside its domain"
-                                        : "z3: " + r.solver.reason_unknown();
+  result.problem = no_outcome_problem(r.solver);
+  if (!result.problem.empty()) {
     r.solver.pop();
     return result;
   }
-  ReadOutcome read = read_outcome(r, r.solver.get_model(), pre);
+  const ReadOutcome<Outcome> read = read_outcome(r, r.solver.get_model(), pre);
   if (!read.lifted.problem.empty()) {
     r.solver.pop();
     return read.lifted;
   }
   // Exactly one outcome: no other value of any outcome term satisfies the relation.
-  expr other = r.m.truth(false);
-  for (std::size_t i = 0; i < read.terms.size(); ++i) other = other || read.terms[i] != read.values[i];
-  r.solver.add(other);
-  const z3::check_result second = r.solver.check();
-  std::string differs;
-  if (second == z3::sat) {
-    const z3::model again = r.solver.get_model();
-    for (std::size_t i = 0; i < read.terms.size() && differs.empty(); ++i)
-      if (!z3::eq(again.eval(read.terms[i], true), read.values[i]))
-        differs = ": " + read.terms[i].to_string() + " may be " + read.values[i].to_string() + " or " +
-                  again.eval(read.terms[i], true).to_string();
-  }
-  const std::string unknown = second == z3::unknown ? r.solver.reason_unknown() : std::string();
+  result.problem = second_outcome_problem(r.solver, read.terms, read.values, result.ambiguous);
   r.solver.pop();
-  if (second != z3::unsat) {
-    result.ambiguous = second == z3::sat;
-    result.problem = second == z3::sat ? "the model admits a second outcome" + differs : "z3: " + unknown;
-    return result;
-  }
-  return read.lifted;
+  return result.problem.empty() ? read.lifted : result;
 }
 
 }  // namespace l2::inv::zk_rollup

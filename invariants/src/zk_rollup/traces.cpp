@@ -6,9 +6,9 @@
 #include <array>
 #include <numeric>
 #include <optional>
-#include <random>
 
 #include "l2/inv/symbolic_signature.hpp"
+#include "l2/inv/trace_recorder.hpp"
 #include "l2/inv/zk_rollup_model.hpp"
 #include "l2/ref/encoding.hpp"
 #include "l2/ref/merkle.hpp"
@@ -23,21 +23,7 @@ namespace orl = ref::optimistic_rollup;
 constexpr SymbolicSignature toy{};
 constexpr u64 u64_max = ~u64{0};
 
-class Random {
- public:
-  explicit Random(std::uint64_t seed) : engine_(seed) {}
-  u64 below(u64 bound) { return bound == 0 ? 0 : std::uniform_int_distribution<u64>(0, bound - 1)(engine_); }
-  bool one_in(u64 n) { return below(n) == 0; }
-
- private:
-  std::mt19937_64 engine_;
-};
-
-Hash32 filled(u8 tag) {
-  Hash32 h{};
-  h.fill(tag);
-  return h;
-}
+using Random = TraceRandom;
 
 // The parties: keys on the curve (ZK-BRIDGE-5 reads them), signatures symbolic. users[0] is the operator.
 struct Parties {
@@ -319,12 +305,7 @@ TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, s
   TraceValidation report;
   Engine engine(weakening, SymbolicSignature{});
   Random r(seed);
-  auto fail = [&](std::size_t t, std::size_t s, std::string_view op, const std::string& what) {
-    ++report.disagreements;
-    if (report.failures.size() < 10)
-      report.failures.push_back("trace " + std::to_string(t) + " step " + std::to_string(s) + " (" + std::string(op) +
-                                "): " + what);
-  };
+  TraceRecorder recorder(report, progress);
   for (std::size_t t = 0; t < traces; ++t) {
     ++report.traces;
     const zk::ZkConfig config = random_config(r);
@@ -336,22 +317,10 @@ TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, s
     ++report.steps;
     const ZkRollupError want = deployed ? ZkRollupError::none : deployed.error();
     ++report.outcomes["deploy: " + std::string(deployed ? "ok" : error_info(want).code)];
-    const std::size_t disagreements_before = report.disagreements;
-    std::vector<std::string> lines;  // this trace in full, until the report holds a disagreeing one
-    const bool recording = report.first_disagreeing_trace.empty();
-    const auto end_trace = [&] {
-      if (recording && report.disagreements > disagreements_before) report.first_disagreeing_trace = std::move(lines);
-      if (progress) progress(report.traces);
-    };
-    const ZkRollupError got = deploy_error(config, vk);
-    if (got != want)
-      fail(t, 0, "deploy", "reference " + std::string(error_info(want).code) + ", model " + std::string(error_info(got).code));
-    if (recording)
-      lines.push_back("trace " + std::to_string(t) + ", step 0: deploy " + reflect::to_text(deploy) + ": reference " +
-                      std::string(error_info(want).code) + ", model " + std::string(error_info(got).code) +
-                      (got == want ? "" : "  <- disagreement"));
+    recorder.begin_trace();
+    recorder.deploy(t, deploy, want, deploy_error(config, vk));
     if (!deployed) {
-      end_trace();
+      recorder.end_trace();
       continue;
     }
     ++report.accepted;
@@ -396,22 +365,11 @@ TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, s
       });
       ++report.outcomes[name + ": " + (reference ? std::string("ok") : std::string(error_info(reference.error()).code))];
       const Engine::Outcome model = engine.apply(c, *step);
-      const std::size_t step_disagreements = report.disagreements;
-      if (!model.outside_bounds.empty()) {
-        ++report.not_applicable;
-      } else if (!model.problem.empty()) {
-        fail(t, s, name, "reference " + describe(reference) + "; engine: " + model.problem);
-      } else if (model.error != (reference ? ZkRollupError::none : reference.error())) {
-        fail(t, s, name, "reference " + describe(reference) + ", engine " + std::string(error_info(model.error).code));
-      } else if (reference && !same_effects(reference.value(), model.effects)) {
-        fail(t, s, name, "reference " + describe(reference) + ", engine ok with other effects: " +
-                             reflect::diff(reference.value().contract, model.effects.contract));
-      }
-      if (recording)
-        lines.push_back(trace_step_line(s, step->height, name,
-                                        std::visit([](const auto& input) { return reflect::to_text(input); }, step->input),
-                                        describe(reference), describe_engine(model, reference),
-                                        report.disagreements == step_disagreements));
+      bool agrees = true;
+      if (!model.outside_bounds.empty()) ++report.not_applicable;
+      else agrees = recorder.compare(t, s, name, reference, model, same_effects, describe);
+      recorder.step_line(
+          s, *step, name, [&] { return describe(reference); }, [&] { return describe_engine(model, reference); }, agrees);
       if (!reference) continue;
       ++report.accepted;
       // What the observer knows follows the accepted step.
@@ -433,7 +391,7 @@ TraceValidation validate_random_traces(std::uint64_t seed, std::size_t traces, s
       h.contract = post;
       h.batches.resize(h.contract.batches.size());
     }
-    end_trace();
+    recorder.end_trace();
   }
   return report;
 }

@@ -159,15 +159,9 @@ class Engine {
 
 // ---- Trace validation: pseudo-random reference traces through the engine.
 
-struct TraceValidation {
-  std::size_t traces = 0;
-  std::size_t steps = 0;
-  std::size_t accepted = 0;
-  std::size_t disagreements = 0;
-  std::size_t stateless_steps = 0;              // apply_tx and verify_fraud_proof steps checked besides
-  std::vector<std::string> failures;            // the first ten disagreements, each naming trace, step and outcomes
-  std::map<std::string, std::size_t> outcomes;  // "op: error code" (or "op: ok") -> steps
-  std::vector<std::string> first_disagreeing_trace;  // that trace in full, one trace_step_line per step
+// The registry's report (the first ten failures; outcomes "op: error code" or "op: ok"), and more.
+struct TraceValidation : TraceReport {
+  std::size_t stateless_steps = 0;  // apply_tx and verify_fraud_proof steps checked besides
 };
 
 // Replays `traces` pseudo-random traces (deterministic in `seed`) of up to `max_steps` reference
