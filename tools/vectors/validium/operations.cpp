@@ -3,7 +3,8 @@
 // Engines: the optimized face has verify_availability (l2::opt::validium::apply_verify_availability,
 // replayed on 1 and on 2 threads, the two results required equal) and exodus_withdraw_many
 // (l2::opt::zk_rollup::apply_exodus_withdraw_many on the rollup, as zk_rollup's vectors use it);
-// validium.md's `## Missing faces` says why the other ops have none. No model engine yet.
+// validium.md's `## Missing faces` says why the other ops have none, and why there is no model
+// engine (the model is abstract).
 // spec: validium.md#vector-operations-mechanism-validium
 #include <functional>
 #include <type_traits>
