@@ -55,6 +55,7 @@
 #include <vector>
 
 #include "bare_verify.hpp"
+#include "bench_keys.hpp"
 #include "l2/opt/optimistic_rollup.hpp"
 #include "l2/opt/sha256.hpp"
 #include "l2/opt/zk_rollup.hpp"
@@ -75,6 +76,9 @@ namespace zk_rollup = l2::ref::zk_rollup;
 namespace optimized = l2::opt::zk_rollup;
 using l2::bench::BareSignature;
 using l2::bench::calibration_sample;
+using l2::bench::derive_key_pairs;
+using l2::bench::KeyPairs;
+using l2::bench::signing_context;
 using l2::bench::time_bare_verifies;
 using optimistic_rollup::Account;
 using optimistic_rollup::AccountIndex;
@@ -90,33 +94,8 @@ constexpr std::size_t reference_batch_transfers = 512;
 constexpr std::size_t exit_count = std::size_t{1} << 16;
 constexpr std::size_t reference_exit_count = std::size_t{1} << 13;
 
-secp256k1_context* signing_context() {
-  static secp256k1_context* const context = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
-  return context;
-}
-
-struct Keys {
-  std::vector<secp256k1_keypair> keypairs;
-  std::vector<Hash32> pubkeys;
-};
-
-const Keys& keys() {
-  static const Keys made = [] {
-    Keys k;
-    k.keypairs.resize(key_count);
-    k.pubkeys.resize(key_count);
-    const l2::Bytes seed = l2::bytes_of("BM_zk_rollup");
-    for (std::size_t i = 0; i < key_count; ++i) {
-      const Hash32 secret = l2::ref::bip340::secret_from_seed(seed, static_cast<l2::u32>(i));
-      secp256k1_xonly_pubkey xonly;
-      if (secp256k1_keypair_create(signing_context(), &k.keypairs[i], secret.data()) != 1 ||
-          secp256k1_keypair_xonly_pub(signing_context(), &xonly, nullptr, &k.keypairs[i]) != 1 ||
-          secp256k1_xonly_pubkey_serialize(signing_context(), k.pubkeys[i].data(), &xonly) != 1) {
-        std::abort();  // a secret from secret_from_seed is always valid
-      }
-    }
-    return k;
-  }();
+const KeyPairs& keys() {
+  static const KeyPairs made = derive_key_pairs("BM_zk_rollup", key_count);
   return made;
 }
 
