@@ -28,6 +28,7 @@
 #include "l2/vectors/optimistic_rollup_scenario.hpp"
 #include "l2/vectors/registry.hpp"
 #include "l2/ref/merkle.hpp"
+#include "l2/test/model_verdicts.hpp"
 
 namespace {
 
@@ -85,15 +86,7 @@ TEST(OptimisticRollupModel, EveryContractInvariantHasInitiationAndConsecutionFor
   for (const char* invariant : {"batches_chain", "finality_requires_challenge_period", "conservation",
                                 "no_withdrawal_from_non_final_batch", "challenges_well_formed", "epoch_binds_batches",
                                 "frozen_is_final"}) {
-    std::set<std::string> seen;
-    bool initiation = false;
-    for (const auto& obligation : model::obligations()) {
-      if (obligation.invariant != invariant) continue;
-      if (obligation.kind == l2::inv::Kind::initiation) initiation = true;
-      if (obligation.kind == l2::inv::Kind::consecution) seen.insert(obligation.transition);
-    }
-    EXPECT_TRUE(initiation) << invariant;
-    for (std::string_view name : optimistic_rollup::Operations::names) EXPECT_TRUE(seen.count(std::string(name))) << invariant << " against " << name;
+    l2::test::expect_initiation_and_consecution(model::obligations(), invariant, optimistic_rollup::Operations::names);
   }
 }
 

@@ -58,29 +58,14 @@ TEST(ValidiumModel, EveryInvariantHasInitiationAndConsecutionForEveryOpOfTheTabl
   const auto obligations = model::obligations(model::Weakening::none, Depth::small);
   for (const char* invariant : {"committee_well_formed", "attestations_by_current_committee", "rotation_after_delay",
                                 "data_mode_fixed", "queue_in_order"}) {
-    std::set<std::string> seen;
-    bool initiation = false;
-    for (const l2::inv::Obligation& o : obligations) {
-      if (o.invariant != invariant) continue;
-      if (o.kind == l2::inv::Kind::initiation) initiation = true;
-      if (o.kind == l2::inv::Kind::consecution) seen.insert(o.transition);
-    }
-    EXPECT_TRUE(initiation) << invariant;
+    const auto seen = l2::test::expect_initiation_and_consecution(obligations, invariant, vd::Operations::names);
     EXPECT_EQ(seen.size(), vd::Operations::count) << invariant;
-    for (std::string_view name : vd::Operations::names) EXPECT_TRUE(seen.contains(std::string(name))) << invariant << " against " << name;
   }
 }
 
 TEST(ValidiumModel, BothDepthsGiveTheSameObligationsAndOnlyTheTracesDiffer) {
-  const auto small = model::obligations(model::Weakening::none, Depth::small);
-  const auto full = model::obligations(model::Weakening::none, Depth::full);
-  ASSERT_EQ(small.size(), full.size());
-  for (std::size_t i = 0; i < small.size(); ++i) {
-    EXPECT_EQ(small[i].id(), full[i].id());
-    if (small[i].kind != l2::inv::Kind::bmc) {
-      EXPECT_EQ(small[i].statement, full[i].statement) << small[i].id();
-    }
-  }
+  l2::test::expect_same_obligations_at_both_depths(model::obligations(model::Weakening::none, Depth::small),
+                                                   model::obligations(model::Weakening::none, Depth::full));
   EXPECT_LT(model::distrusting_user_leaves_depth(Depth::small), model::distrusting_user_leaves_depth(Depth::full));
   EXPECT_LT(model::honest_user_freezes_depth(Depth::small), model::honest_user_freezes_depth(Depth::full));
 }

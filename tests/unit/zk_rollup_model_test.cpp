@@ -63,28 +63,13 @@ TEST(ZkRollupModel, EveryContractInvariantHasInitiationAndConsecutionForEveryOpO
   for (const char* invariant : {"counters_ordered", "batches_chain", "priority_in_order", "verified_only_by_proof",
                                 "executed_is_final", "exodus_is_final", "exits_once", "conservation",
                                 "exodus_conservation"}) {
-    std::set<std::string> seen;
-    bool initiation = false;
-    for (const l2::inv::Obligation& o : obligations) {
-      if (o.invariant != invariant) continue;
-      if (o.kind == l2::inv::Kind::initiation) initiation = true;
-      if (o.kind == l2::inv::Kind::consecution) seen.insert(o.transition);
-    }
-    EXPECT_TRUE(initiation) << invariant;
-    for (std::string_view name : zk::Operations::names) EXPECT_TRUE(seen.contains(std::string(name))) << invariant << " against " << name;
+    l2::test::expect_initiation_and_consecution(obligations, invariant, zk::Operations::names);
   }
 }
 
 TEST(ZkRollupModel, BothDepthsGiveTheSameObligationsAndOnlyTheTraceDiffers) {
-  const auto small = model::obligations(model::Weakening::none, Depth::small);
-  const auto full = model::obligations(model::Weakening::none, Depth::full);
-  ASSERT_EQ(small.size(), full.size());
-  for (std::size_t i = 0; i < small.size(); ++i) {
-    EXPECT_EQ(small[i].id(), full[i].id());
-    if (small[i].kind != l2::inv::Kind::bmc) {
-      EXPECT_EQ(small[i].statement, full[i].statement) << small[i].id();
-    }
-  }
+  l2::test::expect_same_obligations_at_both_depths(model::obligations(model::Weakening::none, Depth::small),
+                                                   model::obligations(model::Weakening::none, Depth::full));
   EXPECT_LT(model::honest_user_exits_depth(Depth::small), model::honest_user_exits_depth(Depth::full));
 }
 

@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "l2/inv/obligation.hpp"
@@ -36,6 +37,36 @@ inline std::map<std::string, inv::Verdict> model_verdicts(const std::vector<inv:
     }
   }
   return out;
+}
+
+// The contract invariant `invariant` has its initiation and a consecution against every op named in
+// `ops` among `obligations`; returns the transitions it has a consecution against.
+template <class Names>
+std::set<std::string> expect_initiation_and_consecution(const std::vector<inv::Obligation>& obligations,
+                                                        std::string_view invariant, const Names& ops) {
+  std::set<std::string> seen;
+  bool initiation = false;
+  for (const inv::Obligation& o : obligations) {
+    if (o.invariant != invariant) continue;
+    if (o.kind == inv::Kind::initiation) initiation = true;
+    if (o.kind == inv::Kind::consecution) seen.insert(o.transition);
+  }
+  EXPECT_TRUE(initiation) << invariant;
+  for (std::string_view name : ops) EXPECT_TRUE(seen.contains(std::string(name))) << invariant << " against " << name;
+  return seen;
+}
+
+// A model's two depths give the same obligations in the same order, each with the same statement
+// but the bounded traces' (whose depth is in their statement).
+inline void expect_same_obligations_at_both_depths(const std::vector<inv::Obligation>& small,
+                                                   const std::vector<inv::Obligation>& full) {
+  ASSERT_EQ(small.size(), full.size());
+  for (std::size_t i = 0; i < small.size(); ++i) {
+    EXPECT_EQ(small[i].id(), full[i].id());
+    if (small[i].kind != inv::Kind::bmc) {
+      EXPECT_EQ(small[i].statement, full[i].statement) << small[i].id();
+    }
+  }
 }
 
 // The names refuted: those with a counterexample.
