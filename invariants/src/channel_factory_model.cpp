@@ -497,8 +497,7 @@ std::vector<Obligation> obligations(Weakening weakening) {
       "registration, and the group's allocation of deposit - fee after the registering block, within "
       "censorship_bound_blocks of it (registering height + allocation_window_blocks below 2^64); any live-channel "
       "count of a member" +
-      (weakening == Weakening::none ? std::string()
-                                    : "; with the rule weakening `" + std::string(weakening_name(weakening)) + "`");
+      weakened_rule_note(weakening_name(weakening));
   list.back().witness = [weakening, id = list.back().id(),
                          statement = list.back().statement](const z3::model&) -> std::optional<Counterexample> {
     if (weakening == Weakening::none) return std::nullopt;

@@ -450,7 +450,7 @@ void assert_bounded(z3::context& ctx, z3::solver& solver, Weakening w, bool clai
 std::vector<Obligation> obligations(Weakening w) {
   std::vector<Obligation> list;
   // The premises in words. `step_words`: what every one-step obligation ranges over (step()).
-  const std::string weakened = w == Weakening::none ? "" : "; with the rule weakening `" + std::string(weakening_name(w)) + "`";
+  const std::string weakened = weakened_rule_note(weakening_name(w));
   const std::string limits =
       "any limits VM-LIM-1 accepts (1.." + std::to_string(vm::code_bytes_ceiling) + " code bytes, 1.." +
       std::to_string(vm::stack_items_ceiling) + " stack items, memory a multiple of 32 up to 2^24 bytes, call depth up to " +

@@ -286,7 +286,7 @@ std::vector<Obligation> obligations(Weakening w) {
   std::vector<Obligation> list;
   const std::string bps = std::to_string(dx::bps_denominator);
   // The premises in words: the pool and the book as validate_state leaves them (fresh_pool, fresh_book).
-  const std::string weakened = w == Weakening::none ? "" : "; with the rule weakening `" + std::string(weakening_name(w)) + "`";
+  const std::string weakened = weakened_rule_note(weakening_name(w));
   const std::string u64s = "; u64 values as integers in 0..2^64-1";
   const std::string pool = "fee_bps < " + bps + ", empty or funded (both reserves >= 1, the shares held plus the " +
                            std::to_string(dx::minimum_liquidity) +

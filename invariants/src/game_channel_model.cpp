@@ -272,7 +272,7 @@ std::string move_words(const Case& c) {
 std::vector<Obligation> obligations(Weakening w) {
   std::vector<Obligation> list;
   // The premises in words.
-  const std::string weakened = w == Weakening::none ? "" : "; with the rule weakening `" + std::string(weakening_name(w)) + "`";
+  const std::string weakened = weakened_rule_note(weakening_name(w));
   const std::string rules =
       " (GC-MOVE-6, GC-COMMIT-1 or GC-REVEAL-1, a reveal's opening of its commitment a free verdict, next_state's "
       "amounts and counters within u64; the rules on participants, turn and sizes left out); u64 and u8 values as "

@@ -61,6 +61,10 @@ Obligation make_claim_obligation(std::string mechanism, std::string invariant, s
   return o;
 }
 
+std::string weakened_rule_note(std::string_view weakening) {
+  return weakening == "none" ? std::string() : "; with the rule weakening `" + std::string(weakening) + "`";
+}
+
 void assert_claim(z3::solver& solver, bool claim, const z3::expr& premise, const z3::expr& holds) {
   solver.add(premise);
   if (claim) solver.add(!holds);

@@ -1207,8 +1207,7 @@ std::vector<Obligation> obligations(Weakening weakening, Depth depth) {
   const TraceDepths depths = trace_depths(depth);
   using Realiser = std::function<std::optional<Counterexample>(const z3::model&, const std::string& id, const std::string& statement)>;
   // The weakened rule, where it changes the relation or the configurations an obligation ranges over.
-  const std::string weakened =
-      weakening == Weakening::none ? "" : "; with the rule weakening `" + std::string(weakening_name(weakening)) + "`";
+  const std::string weakened = weakened_rule_note(weakening_name(weakening));
   auto add = [&](std::string invariant, std::string transition, Kind kind, std::string statement, std::string premise,
                  std::function<void(Context&)> negation, Realiser realise = nullptr) {
     list.push_back(make_obligation(std::string(mechanism_name), std::move(invariant), std::move(transition), kind,

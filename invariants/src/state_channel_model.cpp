@@ -666,7 +666,7 @@ std::vector<Obligation> obligations(Weakening w) {
   std::vector<Obligation> list;
   const std::string steps = std::to_string(adversary_steps);
   // The premises in words, each with the weakened rule when there is one.
-  const std::string weakened = w == Weakening::none ? "" : "; with the rule weakening `" + std::string(weakening_name(w)) + "`";
+  const std::string weakened = weakened_rule_note(weakening_name(w));
   const std::string timing = "censorship_bound_blocks >= 1 and a challenge_duration above it and below 2^32";
   const std::string u64s = "; u64 values as integers in 0..2^64-1";
   const auto honest = [](const std::string& size) {

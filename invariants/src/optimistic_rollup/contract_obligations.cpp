@@ -25,7 +25,7 @@ Obligation make_contract(std::string invariant, std::string transition, Kind kin
                          Realiser realise) {
   premise += "; any configuration OR-DEPLOY accepts; " + std::to_string(batch_slots) + " batch slots and " +
              std::to_string(challenge_slots) + " challenge slots (a step that needs more is outside the model)";
-  if (weakening != Weakening::none) premise += "; with the rule weakening `" + std::string(weakening_name(weakening)) + "`";
+  premise += weakened_rule_note(weakening_name(weakening));
   return make(std::move(invariant), std::move(transition), kind, std::move(statement), std::move(premise),
               [negation, weakening](z3::context& ctx, z3::solver& solver, bool claim) {
                 Context c(ctx, solver, weakening, claim);

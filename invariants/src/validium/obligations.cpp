@@ -60,14 +60,12 @@ Obligation make(std::string invariant, std::string transition, Kind kind, std::s
              "expiry heights and priority_executed, each wrapped op's rules but ZK-LIVE-1/2, ZK-EXIT-1, "
              "ZK-EXO-1 and ZK-COMMIT-12 a free verdict; da_digest collision resistant at the recorded digest, a "
              "signature valid only if its key's holder signed";
-  if (weakening != Weakening::none) premise += "; with the rule weakening `" + std::string(weakening_name(weakening)) + "`";
-  auto run = [body, weakening](z3::context& ctx, z3::solver& solver, bool claim) {
-    Context c(ctx, solver, weakening, claim);
-    body(c);
-  };
-  Obligation o = make_obligation(std::string(mechanism_name), std::move(invariant), std::move(transition), kind,
-                                 std::move(statement), [run](z3::context& ctx, z3::solver& solver) { run(ctx, solver, true); });
-  o.assert_premise = [run](z3::context& ctx, z3::solver& solver) { run(ctx, solver, false); };
+  premise += weakened_rule_note(weakening_name(weakening));
+  Obligation o = make_claim_obligation(std::string(mechanism_name), std::move(invariant), std::move(transition), kind,
+                                       std::move(statement), [body, weakening](z3::context& ctx, z3::solver& solver, bool claim) {
+                                         Context c(ctx, solver, weakening, claim);
+                                         body(c);
+                                       });
   o.premise = std::move(premise);
   return o;
 }

@@ -71,14 +71,12 @@ Obligation make(std::string invariant, std::string transition, Kind kind, std::s
   premise += "; any configuration ZK-DEPLOY-1..5 accept; " + std::to_string(batch_slots) +
              " batch slots, at most " + std::to_string(priority_per_batch) + " priority operations per batch and " +
              std::to_string(claim_slots) + " claims per exodus_withdraw_many (a step beyond them is outside the model)";
-  if (weakening != Weakening::none) premise += "; with the rule weakening `" + std::string(weakening_name(weakening)) + "`";
-  auto run = [body, weakening, config](z3::context& ctx, z3::solver& solver, bool claim) {
-    Context c(ctx, solver, weakening, claim, config);
-    body(c);
-  };
-  Obligation o = make_obligation(std::string(mechanism_name), std::move(invariant), std::move(transition), kind,
-                                 std::move(statement), [run](z3::context& ctx, z3::solver& solver) { run(ctx, solver, true); });
-  o.assert_premise = [run](z3::context& ctx, z3::solver& solver) { run(ctx, solver, false); };
+  premise += weakened_rule_note(weakening_name(weakening));
+  Obligation o = make_claim_obligation(std::string(mechanism_name), std::move(invariant), std::move(transition), kind,
+                                       std::move(statement), [body, weakening, config](z3::context& ctx, z3::solver& solver, bool claim) {
+                                         Context c(ctx, solver, weakening, claim, config);
+                                         body(c);
+                                       });
   o.premise = std::move(premise);
   return o;
 }

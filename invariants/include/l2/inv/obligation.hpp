@@ -79,6 +79,10 @@ using ClaimAssertion = std::function<void(z3::context&, z3::solver&, bool claim)
 Obligation make_claim_obligation(std::string mechanism, std::string invariant, std::string transition, Kind kind,
                                  std::string statement, ClaimAssertion assertion);
 
+// What a weakened obligation's premise adds in words: "; with the rule weakening `NAME`", or
+// nothing for "none" (each model's weakening_name of Weakening::none).
+std::string weakened_rule_note(std::string_view weakening);
+
 // The body of a ClaimAssertion whose claim is `premise` implies `holds`: the premise, and with
 // `claim` the failure of `holds`.
 void assert_claim(z3::solver& solver, bool claim, const z3::expr& premise, const z3::expr& holds);
