@@ -85,26 +85,6 @@ struct Queue {
   }
 };
 
-// A set as its membership predicate before the trace plus the keys added since.
-struct KeySet {
-  struct Added {
-    expr present;
-    std::vector<expr> key;
-  };
-  std::function<expr(const std::vector<expr>&)> base;
-  std::vector<Added> added;
-
-  expr contains(const std::vector<expr>& key) const {
-    expr in = base(key);
-    for (const Added& a : added) {
-      expr same = a.present;
-      for (std::size_t i = 0; i < key.size(); ++i) same = same && key[i] == a.key[i];
-      in = in || same;
-    }
-    return in;
-  }
-};
-
 struct BatchRecord {
   // the header, in BatchHeader's order
   expr chain_id, rollup_id, number, epoch, origin, prev, post, transactions_root, count, state_roots_root;
@@ -270,17 +250,6 @@ class ContractModel : public Symbols {
     const z3::func_decl amount = ctx().function((p + ".amount").c_str(), ctx().int_sort(), ctx().int_sort());
     return {u64(p + ".count"),
             [=](const expr& k) { return QueueEntry{id(k), recorded(k), party(k), amount(k)}; },
-            {}};
-  }
-  KeySet key_set(const std::string& name, unsigned arity) const {
-    z3::sort_vector domain(ctx());
-    for (unsigned i = 0; i < arity; ++i) domain.push_back(ctx().int_sort());
-    const z3::func_decl member = ctx().function(name.c_str(), domain, ctx().bool_sort());
-    return {[=](const std::vector<expr>& key) {
-              z3::expr_vector args(member.ctx());
-              for (const expr& k : key) args.push_back(k);
-              return member(args);
-            },
             {}};
   }
 

@@ -1,5 +1,6 @@
-// Shared vocabulary of the optimistic rollup's two Z3 models (l2_model.hpp, contract_model.hpp):
-// numbers, hashes, codes, and the uninterpreted hash functions.
+// What the optimistic rollup's two Z3 models (l2_model.hpp, contract_model.hpp) share: the contract
+// models' vocabulary (l2/inv/z3_vocabulary.hpp), the rollup's codes, and the uninterpreted hash
+// functions.
 // spec: optimistic_rollup.md#the-z3-model
 #pragma once
 
@@ -11,10 +12,12 @@
 #include <z3++.h>
 
 #include "l2/inv/optimistic_rollup_model.hpp"
+#include "l2/inv/z3_vocabulary.hpp"
 
 namespace l2::inv::optimistic_rollup::model {
 
 using z3::expr;
+using inv::KeySet;
 using Error = OptimisticRollupError;
 using FraudProofType = ref::optimistic_rollup::FraudProofType;
 using ResolutionKind = ref::optimistic_rollup::ResolutionKind;
@@ -26,46 +29,26 @@ using TxKind = ref::optimistic_rollup::TxKind;
 // of a query is equisatisfiable with 256 bits; 64 keeps the queries small.
 constexpr unsigned hash_bits = 64;
 
-class Symbols {
+class Symbols : public Vocabulary {
  public:
-  explicit Symbols(z3::context& ctx) : ctx_(ctx) {}
+  explicit Symbols(z3::context& ctx) : Vocabulary(ctx, hash_bits) {}
 
-  z3::context& ctx() const { return ctx_; }
-  expr truth(bool b) const { return ctx_.bool_val(b); }
-  // Every u64 (amounts, heights, counts, nonces, indices) is read as an exact integer in [0,
-  // UINT64_MAX]. For such integers checked_add's test `a > UINT64_MAX - b` is exactly `a + b >
-  // UINT64_MAX`, checked_sub's `a < b` is `a - b < 0` and saturating_add is min(a + b, UINT64_MAX)
-  // (the primitives obligations prove the reference's tests), so every checked operation reads the
-  // same; the unchecked ones are claimed to stay in range. Sums and comparisons are then linear
-  // integer arithmetic: bit-blasted adders make the solver prove circuit equivalences, which it does
-  // badly.
-  expr u64(const std::string& name) const { return ctx_.int_const(name.c_str()); }
-  expr u64v(std::uint64_t v) const { return ctx_.int_val(v); }
-  expr u64max() const { return u64v(u64_max); }
-  expr is_u64(const expr& a) const { return a >= u64v(0) && a <= u64max(); }
-  expr is_u32(const expr& a) const { return a >= u64v(0) && a <= u64v(0xffffffffULL); }
-  expr hash(const std::string& name) const { return ctx_.bv_const(name.c_str(), hash_bits); }
-  expr hash_value(std::uint64_t v) const { return ctx_.bv_val(v, hash_bits); }
-  expr zero_hash() const { return ctx_.bv_val(0, hash_bits); }
-  expr code(Error e) const { return ctx_.bv_val(static_cast<unsigned>(e), 8); }
-  expr type(FraudProofType t) const { return ctx_.bv_val(static_cast<unsigned>(t), 8); }
-  expr kind(TxKind k) const { return ctx_.bv_val(static_cast<unsigned>(k), 8); }
-  expr resolution(ResolutionKind k) const { return ctx_.bv_val(static_cast<unsigned>(k), 8); }
-  expr queue_kind(QueueKind q) const { return ctx_.bv_val(static_cast<unsigned>(q), 8); }
-  expr opcode(Op op) const { return ctx_.bv_val(static_cast<unsigned>(op), 8); }
+  expr hash_value(std::uint64_t v) const { return ctx().bv_val(v, hash_bits); }
+  expr code(Error e) const { return ctx().bv_val(static_cast<unsigned>(e), 8); }
+  expr type(FraudProofType t) const { return ctx().bv_val(static_cast<unsigned>(t), 8); }
+  expr kind(TxKind k) const { return ctx().bv_val(static_cast<unsigned>(k), 8); }
+  expr resolution(ResolutionKind k) const { return ctx().bv_val(static_cast<unsigned>(k), 8); }
+  expr queue_kind(QueueKind q) const { return ctx().bv_val(static_cast<unsigned>(q), 8); }
+  expr opcode(Op op) const { return ctx().bv_val(static_cast<unsigned>(op), 8); }
   template <class Operation>
   expr opcode() const {
     return opcode(op_code<Operation>);
   }
-  expr index8(std::size_t i) const { return ctx_.bv_val(static_cast<unsigned>(i), 8); }
+  expr index8(std::size_t i) const { return ctx().bv_val(static_cast<unsigned>(i), 8); }
 
-  // checked_add's overflow test [CHK-ADD-1]; saturating_add.
-  expr overflows(const expr& a, const expr& b) const { return a + b > u64max(); }
-  expr saturating_add(const expr& a, const expr& b) const { return z3::ite(overflows(a, b), u64max(), a + b); }
   expr max(const expr& a, const expr& b) const { return z3::ite(a >= b, a, b); }
 
-  expr bv(const std::string& name, unsigned width) const { return ctx_.bv_const(name.c_str(), width); }
-  expr boolean(const std::string& name) const { return ctx_.bool_const(name.c_str()); }
+  expr bv(const std::string& name, unsigned width) const { return ctx().bv_const(name.c_str(), width); }
 
   // The error of the first failing check, in the order given; `none` when all pass.
   expr first_failure(const std::vector<std::pair<expr, Error>>& checks) const {
@@ -74,11 +57,6 @@ class Symbols {
     return result;
   }
 
-  expr all(const std::vector<expr>& conditions) const {
-    expr out = truth(true);
-    for (const expr& c : conditions) out = out && c;
-    return out;
-  }
   expr any(const std::vector<expr>& conditions) const {
     expr out = truth(false);
     for (const expr& c : conditions) out = out || c;
@@ -106,9 +84,6 @@ class Symbols {
     for (const expr& c : conditions) out = out + z3::ite(c, u64v(1), u64v(0));
     return out;
   }
-
- private:
-  z3::context& ctx_;
 };
 
 // The hash functions both models read, uninterpreted, declared once per context (a declaration is
@@ -169,12 +144,6 @@ struct Hashes {
 
  private:
   static z3::sort hash(z3::context& ctx) { return ctx.bv_sort(hash_bits); }
-  static z3::func_decl function(z3::context& ctx, const char* name, const std::vector<z3::sort>& domain,
-                                const z3::sort& range) {
-    z3::sort_vector sorts(ctx);
-    for (const z3::sort& s : domain) sorts.push_back(s);
-    return ctx.function(name, sorts, range);
-  }
 };
 
 }  // namespace l2::inv::optimistic_rollup::model

@@ -6,18 +6,8 @@
 
 namespace l2::inv::validium::model {
 
-namespace {
-
-z3::func_decl function(z3::context& ctx, const char* name, const std::vector<z3::sort>& domain, const z3::sort& range) {
-  z3::sort_vector sorts(ctx);
-  for (const z3::sort& s : domain) sorts.push_back(s);
-  return ctx.function(name, sorts, range);
-}
-
-}  // namespace
-
 Model::Model(z3::context& ctx, Weakening weakening)
-    : ctx_(ctx),
+    : Vocabulary(ctx, hash_bits),
       weakening_(weakening),
       da_digest_(function(ctx, "da_digest",
                           {ctx.int_sort(), ctx.bv_sort(hash_bits), ctx.int_sort(), ctx.bv_sort(hash_bits)},
@@ -40,16 +30,10 @@ expr Model::first_failure(const std::vector<std::pair<expr, expr>>& checks, cons
   return result;
 }
 
-expr Model::all(const std::vector<expr>& conditions) const {
-  expr out = truth(true);
-  for (const expr& c : conditions) out = out && c;
-  return out;
-}
-
 // ---- Cryptography.
 
 expr Model::da_digest(const expr& chain_id, const expr& rollup_id, const expr& batch_number, const expr& data_root) const {
-  z3::expr_vector args(ctx_);
+  z3::expr_vector args(ctx());
   for (const expr& e : {chain_id, rollup_id, batch_number, data_root}) args.push_back(e);
   return da_digest_(args);
 }
@@ -67,7 +51,7 @@ expr Model::da_digest_binds_at(const expr& chain_id, const expr& rollup_id, cons
 }
 
 expr Model::validium_id(const Config& cfg) const {
-  z3::expr_vector args(ctx_);
+  z3::expr_vector args(ctx());
   for (const expr& e : {cfg.chain_id, cfg.contract, cfg.operator_key, cfg.nonce}) args.push_back(e);
   return validium_id_(args);
 }
@@ -102,9 +86,9 @@ Committee Model::committee(const std::string& p) const {
 
 Contract Model::contract(const std::string& p) const {
   const z3::func_decl attested =
-      ctx_.function((p + ".rollup.data_attestations").c_str(), ctx_.bv_sort(hash_bits), ctx_.bool_sort());
+      ctx().function((p + ".rollup.data_attestations").c_str(), ctx().bv_sort(hash_bits), ctx().bool_sort());
   const z3::func_decl expiry =
-      ctx_.function((p + ".rollup.priority_ops.expiry_height").c_str(), ctx_.int_sort(), ctx_.int_sort());
+      ctx().function((p + ".rollup.priority_ops.expiry_height").c_str(), ctx().int_sort(), ctx().int_sort());
   return Contract{boolean(p + ".rollup.data_mode_is_committee"),
                   hash(p + ".rollup.rollup_id"),
                   committee(p + ".committee"),
@@ -118,7 +102,7 @@ Contract Model::contract(const std::string& p) const {
 }
 
 Call Model::call(const std::string& p) const {
-  Call c{ctx_.bv_const((p + ".op").c_str(), 8),
+  Call c{ctx().bv_const((p + ".op").c_str(), 8),
          u64(p + ".height"),
          hash(p + ".caller"),
          u64(p + ".batch_number"),
@@ -127,7 +111,7 @@ Call Model::call(const std::string& p) const {
          {},
          committee(p + ".committee"),
          boolean(p + ".rollup_rules_accept"),
-         ctx_.bv_const((p + ".rollup_error").c_str(), code_bits),
+         ctx().bv_const((p + ".rollup_error").c_str(), code_bits),
          u64(p + ".priority_consumed")};
   for (std::size_t j = 0; j < member_slots; ++j) {
     const std::string q = p + ".proof.signatures[" + std::to_string(j) + "]";
@@ -465,8 +449,8 @@ Step Model::step(const Config& cfg, const Contract& pre, const Call& in, std::op
   }
   // The environment: a known op, every input in range, L1 heights never decrease; a wrapped op's
   // free failure is a ZK code.
-  const expr zk_code = z3::uge(in.rollup_error, ctx_.bv_val(0x101, code_bits)) &&
-                       z3::ule(in.rollup_error, ctx_.bv_val(0x1ff, code_bits));
+  const expr zk_code = z3::uge(in.rollup_error, ctx().bv_val(0x101, code_bits)) &&
+                       z3::ule(in.rollup_error, ctx().bv_val(0x1ff, code_bits));
   domain = domain && known && is_u64(in.height) && in.height >= pre.now && zk_code;
 
   const expr accepted = chosen.error == none();

@@ -45,6 +45,7 @@
 #include <z3++.h>
 
 #include "l2/inv/validium_model.hpp"
+#include "l2/inv/z3_vocabulary.hpp"
 #include "l2/ref/validium.hpp"
 #include "l2/ref/zk_rollup.hpp"
 
@@ -139,36 +140,25 @@ struct Keys {
   expr i, j, digest;
 };
 
-class Model {
+class Model : public Vocabulary {
  public:
   Model(z3::context& ctx, Weakening weakening);
 
-  z3::context& ctx() const { return ctx_; }
   Weakening weakening() const { return weakening_; }
 
-  // ---- Vocabulary.
-  expr truth(bool b) const { return ctx_.bool_val(b); }
-  expr u64(const std::string& name) const { return ctx_.int_const(name.c_str()); }
-  expr u64v(std::uint64_t v) const { return ctx_.int_val(v); }
-  expr u64max() const { return u64v(~std::uint64_t{0}); }
-  expr is_u64(const expr& a) const { return a >= u64v(0) && a <= u64max(); }
-  expr is_u32(const expr& a) const { return a >= u64v(0) && a <= u64v(0xffffffffULL); }
-  expr hash(const std::string& name) const { return ctx_.bv_const(name.c_str(), hash_bits); }
-  expr boolean(const std::string& name) const { return ctx_.bool_const(name.c_str()); }
-  expr code(ValidiumError e) const { return ctx_.bv_val(static_cast<unsigned>(e), code_bits); }
+  // ---- Codes.
+  expr code(ValidiumError e) const { return ctx().bv_val(static_cast<unsigned>(e), code_bits); }
   expr code(ZkRollupError e) const {
-    return ctx_.bv_val(e == ZkRollupError::none ? 0u : 0x100u + static_cast<unsigned>(e), code_bits);
+    return ctx().bv_val(e == ZkRollupError::none ? 0u : 0x100u + static_cast<unsigned>(e), code_bits);
   }
-  expr none() const { return ctx_.bv_val(0, code_bits); }
-  expr opcode(Op op) const { return ctx_.bv_val(static_cast<unsigned>(op), 8); }
+  expr none() const { return ctx().bv_val(0, code_bits); }
+  expr opcode(Op op) const { return ctx().bv_val(static_cast<unsigned>(op), 8); }
   template <class Operation>
   expr opcode() const {
     return opcode(op_code<Operation>);
   }
-  expr saturating_add(const expr& a, const expr& b) const { return z3::ite(a + b > u64max(), u64max(), a + b); }
   // The code of the first failing check (each a condition and its code), else `rest`.
   expr first_failure(const std::vector<std::pair<expr, expr>>& checks, const expr& rest) const;
-  expr all(const std::vector<expr>& conditions) const;
 
   // ---- Cryptography, uninterpreted.
   expr da_digest(const expr& chain_id, const expr& rollup_id, const expr& batch_number, const expr& data_root) const;
@@ -228,7 +218,6 @@ class Model {
 
  private:
   struct Transition;
-  z3::context& ctx_;
   Weakening weakening_;
   z3::func_decl da_digest_, validium_id_, signed_, on_curve_;
   std::vector<z3::func_decl> da_preimage_;  // chain_id, validium_id, batch_number, data_root

@@ -6,18 +6,8 @@
 
 namespace l2::inv::zk_rollup::model {
 
-namespace {
-
-z3::func_decl function(z3::context& ctx, const char* name, const std::vector<z3::sort>& domain, const z3::sort& range) {
-  z3::sort_vector sorts(ctx);
-  for (const z3::sort& s : domain) sorts.push_back(s);
-  return ctx.function(name, sorts, range);
-}
-
-}  // namespace
-
 Model::Model(z3::context& ctx, Weakening weakening)
-    : ctx_(ctx),
+    : Vocabulary(ctx, hash_bits),
       weakening_(weakening),
       public_input_(weakening == Weakening::public_input_omits_priority_ops
                         ? function(ctx, "public_input",
@@ -62,17 +52,11 @@ expr Model::first_failure(const std::vector<std::pair<expr, Error>>& checks) con
   return result;
 }
 
-expr Model::all(const std::vector<expr>& conditions) const {
-  expr out = truth(true);
-  for (const expr& c : conditions) out = out && c;
-  return out;
-}
-
 // ---- Hashes.
 
 expr Model::public_input(const Config& cfg, const expr& number, const expr& prev, const expr& post, const expr& data,
                          const expr& priority_hash) const {
-  z3::expr_vector args(ctx_);
+  z3::expr_vector args(ctx());
   for (const expr& e : {cfg.chain_id, cfg.rollup_id, cfg.vk_hash, number, prev, post, data}) args.push_back(e);
   if (weakening_ != Weakening::public_input_omits_priority_ops) args.push_back(priority_hash);
   return public_input_(args);
@@ -126,12 +110,12 @@ expr Model::withdrawal_recipient(const expr& wroot, const expr& index) const { r
 expr Model::withdrawal_amount(const expr& wroot, const expr& index) const { return withdrawal_amount_(wroot, index); }
 expr Model::on_curve(const expr& key) const { return on_curve_(key); }
 expr Model::deposit_id(const expr& index, const expr& to, const expr& creates, const expr& owner, const expr& amount) const {
-  z3::expr_vector args(ctx_);
+  z3::expr_vector args(ctx());
   for (const expr& e : {index, to, creates, owner, amount}) args.push_back(e);
   return deposit_id_(args);
 }
 expr Model::forced_exit_id(const expr& index, const expr& from, const expr& requester, const expr& recipient) const {
-  z3::expr_vector args(ctx_);
+  z3::expr_vector args(ctx());
   for (const expr& e : {index, from, requester, recipient}) args.push_back(e);
   return forced_exit_id_(args);
 }
@@ -164,24 +148,13 @@ expr Model::deploy_error(const Config& c) const {
 }
 
 Contract Model::contract(const std::string& p) const {
-  const z3::sort I = ctx_.int_sort(), H = ctx_.bv_sort(hash_bits), B = ctx_.bool_sort();
-  const z3::func_decl kind = ctx_.function((p + ".priority_ops.is_deposit").c_str(), I, B);
-  const z3::func_decl id = ctx_.function((p + ".priority_ops.op_id").c_str(), I, H);
-  const z3::func_decl recorded = ctx_.function((p + ".priority_ops.recorded_at").c_str(), I, I);
-  const z3::func_decl expiry = ctx_.function((p + ".priority_ops.expiry_height").c_str(), I, I);
-  const z3::func_decl requester = ctx_.function((p + ".priority_ops.requester").c_str(), I, H);
-  const z3::func_decl amount = ctx_.function((p + ".priority_ops.amount").c_str(), I, I);
-  auto set = [&](const std::string& name, unsigned arity) {
-    z3::sort_vector domain(ctx_);
-    for (unsigned i = 0; i < arity; ++i) domain.push_back(I);
-    const z3::func_decl member = ctx_.function((p + "." + name).c_str(), domain, B);
-    return KeySet{[member](const std::vector<expr>& key) {
-                    z3::expr_vector args(member.ctx());
-                    for (const expr& k : key) args.push_back(k);
-                    return member(args);
-                  },
-                  {}};
-  };
+  const z3::sort I = ctx().int_sort(), H = ctx().bv_sort(hash_bits), B = ctx().bool_sort();
+  const z3::func_decl kind = ctx().function((p + ".priority_ops.is_deposit").c_str(), I, B);
+  const z3::func_decl id = ctx().function((p + ".priority_ops.op_id").c_str(), I, H);
+  const z3::func_decl recorded = ctx().function((p + ".priority_ops.recorded_at").c_str(), I, I);
+  const z3::func_decl expiry = ctx().function((p + ".priority_ops.expiry_height").c_str(), I, I);
+  const z3::func_decl requester = ctx().function((p + ".priority_ops.requester").c_str(), I, H);
+  const z3::func_decl amount = ctx().function((p + ".priority_ops.amount").c_str(), I, I);
   Contract s{u64(p + ".escrow"),
              u64(p + ".next_account_index"),
              u64(p + ".deposit_count"),
@@ -198,9 +171,9 @@ Contract Model::contract(const std::string& p) const {
              u64(p + ".executed"),
              {},
              boolean(p + ".exodus"),
-             set("exited", 1),
-             set("refunded", 1),
-             set("paid", 2),
+             key_set(p + ".exited", 1),
+             key_set(p + ".refunded", 1),
+             key_set(p + ".paid", 2),
              u64(p + ".ghost.balance"),
              u64(p + ".ghost.now"),
              u64(p + ".ghost.escrow_at_exodus"),
@@ -217,7 +190,7 @@ Contract Model::contract(const std::string& p) const {
 }
 
 Call Model::call(const std::string& p) const {
-  Call c{ctx_.bv_const((p + ".op").c_str(), 8),
+  Call c{ctx().bv_const((p + ".op").c_str(), 8),
          u64(p + ".height"),
          hash(p + ".caller"),
          u64(p + ".value"),

@@ -42,6 +42,7 @@
 
 #include <z3++.h>
 
+#include "l2/inv/z3_vocabulary.hpp"
 #include "l2/inv/zk_rollup_model.hpp"
 #include "l2/ref/zk_rollup.hpp"
 #include "l2/ref/zk_rollup_contract.hpp"
@@ -49,6 +50,7 @@
 namespace l2::inv::zk_rollup::model {
 
 using z3::expr;
+using inv::KeySet;
 using Error = ZkRollupError;
 using Op = ref::zk_rollup::ContractOp;
 using ref::zk_rollup::op_code;
@@ -85,25 +87,6 @@ struct Queue {
            z3::ite(here, a.entry.requester, e.requester), z3::ite(here, a.entry.amount, e.amount)};
     }
     return e;
-  }
-};
-
-struct KeySet {
-  struct Added {
-    expr present;
-    std::vector<expr> key;
-  };
-  std::function<expr(const std::vector<expr>&)> base;
-  std::vector<Added> added;
-
-  expr contains(const std::vector<expr>& key) const {
-    expr in = base(key);
-    for (const Added& a : added) {
-      expr same = a.present;
-      for (std::size_t i = 0; i < key.size(); ++i) same = same && key[i] == a.key[i];
-      in = in || same;
-    }
-    return in;
   }
 };
 
@@ -170,33 +153,20 @@ struct Keys {
   expr i, j, exited, refunded, paid_batch, paid_index;
 };
 
-class Model {
+class Model : public Vocabulary {
  public:
   Model(z3::context& ctx, Weakening weakening);
 
-  z3::context& ctx() const { return ctx_; }
   Weakening weakening() const { return weakening_; }
 
-  // ---- Vocabulary.
-  expr truth(bool b) const { return ctx_.bool_val(b); }
-  expr u64(const std::string& name) const { return ctx_.int_const(name.c_str()); }
-  expr u64v(std::uint64_t v) const { return ctx_.int_val(v); }
-  expr u64max() const { return u64v(~std::uint64_t{0}); }
-  expr is_u64(const expr& a) const { return a >= u64v(0) && a <= u64max(); }
-  expr is_u32(const expr& a) const { return a >= u64v(0) && a <= u64v(0xffffffffULL); }
-  expr hash(const std::string& name) const { return ctx_.bv_const(name.c_str(), hash_bits); }
-  expr zero_hash() const { return ctx_.bv_val(0, hash_bits); }
-  expr boolean(const std::string& name) const { return ctx_.bool_const(name.c_str()); }
-  expr code(Error e) const { return ctx_.bv_val(static_cast<unsigned>(e), 8); }
-  expr opcode(Op op) const { return ctx_.bv_val(static_cast<unsigned>(op), 8); }
+  // ---- Codes.
+  expr code(Error e) const { return ctx().bv_val(static_cast<unsigned>(e), 8); }
+  expr opcode(Op op) const { return ctx().bv_val(static_cast<unsigned>(op), 8); }
   template <class Operation>
   expr opcode() const {
     return opcode(op_code<Operation>);
   }
-  expr overflows(const expr& a, const expr& b) const { return a + b > u64max(); }
-  expr saturating_add(const expr& a, const expr& b) const { return z3::ite(overflows(a, b), u64max(), a + b); }
   expr first_failure(const std::vector<std::pair<expr, Error>>& checks) const;
-  expr all(const std::vector<expr>& conditions) const;
 
   // ---- Hashes, uninterpreted.
   // public_input over PublicInputPreimage's fields (without priority_ops_hash under the weakening
@@ -273,7 +243,6 @@ class Model {
 
  private:
   struct Transition;
-  z3::context& ctx_;
   Weakening weakening_;
   z3::func_decl public_input_, data_commitment_, chain_link_, chain_acc_, chain_id_, state_root_, valid_,
       account_owner_, account_balance_, withdrawal_recipient_, withdrawal_amount_, on_curve_, deposit_id_,

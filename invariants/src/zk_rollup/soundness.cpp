@@ -56,6 +56,7 @@
 #include <vector>
 
 #include "../optimistic_rollup/l2_model.hpp"
+#include "l2/inv/z3_vocabulary.hpp"
 
 namespace l2::inv::zk_rollup {
 namespace {
@@ -69,13 +70,6 @@ using OrError = OptimisticRollupError;
 using z3::expr;
 
 constexpr unsigned index_bits = 8;
-
-z3::func_decl function(z3::context& ctx, const std::string& name, const std::vector<z3::sort>& domain,
-                       const z3::sort& range) {
-  z3::sort_vector sorts(ctx);
-  for (const z3::sort& s : domain) sorts.push_back(s);
-  return ctx.function(name.c_str(), sorts, range);
-}
 
 // The sparse tree's hashes, uninterpreted, with their inverses for collision resistance.
 class TreeHashes {
@@ -494,8 +488,7 @@ void post_root_recomputed(z3::context& ctx, z3::solver& solver, bool claim, std:
 // `weakening` is the one the obligation reads (witness_root_unchecked or none).
 Obligation make(std::string invariant, std::string transition, std::string statement, std::string premise,
                 Weakening weakening, ClaimAssertion body, Kind kind = Kind::safety) {
-  if (weakening == Weakening::witness_root_unchecked)
-    premise += "; with the rule weakening `" + std::string(weakening_name(weakening)) + "`";
+  premise += weakened_rule_note(weakening_name(weakening));
   Obligation o = make_claim_obligation("zk_rollup", std::move(invariant), std::move(transition), kind,
                                        std::move(statement), std::move(body));
   o.premise = std::move(premise);
