@@ -8,7 +8,8 @@
 // field of to's state or outcome one off; bytes of either app_data changed; or a from-state no
 // valid opening reaches (each rule of validate_state broken once). Both verdicts must agree on
 // every case within dex_channel.md#the-bytecode's domain, an accepted move's gas must stay within
-// the spec's bound, and every rule of check_move must be the reason for some rejection.
+// the spec's bound, and every rule of check_move must be the reason for some rejection (from a fixed
+// seed: see EveryMoveRuleIsReachedFromTheCoverageSeed).
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
@@ -23,6 +24,7 @@
 #include "l2/ref/channel_vm.hpp"
 #include "l2/ref/dex_channel.hpp"
 #include "l2/ref/dex_channel_program.hpp"
+#include "l2/test/rapidcheck_runs.hpp"
 
 namespace {
 
@@ -264,7 +266,8 @@ DexAction random_action(const DexState& s, std::size_t actor, u64 turn) {
       const bool a_to_b = *rc::gen::arbitrary<bool>();
       const u64 balance = a_to_b ? me.balance_a : me.balance_b;
       const u64 amount = *rc::gen::weightedOneOf<u64>(
-          {{6, rc::gen::just(up_to(balance / 3))}, {1, rc::gen::just(balance)}, {1, rc::gen::just(u64{1})}});
+          {{6, rc::gen::just(up_to(balance / 3))}, {1, rc::gen::just(balance)}, {1, rc::gen::just(u64{1})},
+           {1, rc::gen::just(u64{0})}});
       const u64 reserve_in = a_to_b ? s.reserve_a : s.reserve_b, reserve_out = a_to_b ? s.reserve_b : s.reserve_a;
       const u64 expected = reserve_in == 0 ? 0 : dx::get_amount_out(amount, reserve_in, reserve_out, s.fee_bps);
       const u64 min_out = *rc::gen::element<u64>(0, expected, expected + 1, expected / 2);
@@ -634,7 +637,9 @@ void expect_agree_on_order_nudges(const FixedPart& fixed, const VariablePart& fr
 // ---- Properties ----------------------------------------------------------------------------------
 
 // The moves of a played channel, and each rule broken once: the two judges agree.
-RC_GTEST_PROP(DexChannelDifferential, NativeAndBytecodeAgreeOnEveryMoveAndMutation, ()) {
+void native_and_bytecode_agree_on_every_move_and_mutation();
+RC_GTEST_PROP(DexChannelDifferential, NativeAndBytecodeAgreeOnEveryMoveAndMutation, ()) { native_and_bytecode_agree_on_every_move_and_mutation(); }
+void native_and_bytecode_agree_on_every_move_and_mutation() {
   const Played played = play();
   RC_PRE(played.from.turn < u64_max);
   const DexState before = data_of(played.from).state;
@@ -651,7 +656,9 @@ RC_GTEST_PROP(DexChannelDifferential, NativeAndBytecodeAgreeOnEveryMoveAndMutati
 
 // From-states no valid opening reaches: one rule of validate_state broken, with the proposal
 // make_move or the lenient apply makes from it.
-RC_GTEST_PROP(DexChannelDifferential, AgreeOnInvalidFromStates, ()) {
+void agree_on_invalid_from_states();
+RC_GTEST_PROP(DexChannelDifferential, AgreeOnInvalidFromStates, ()) { agree_on_invalid_from_states(); }
+void agree_on_invalid_from_states() {
   const Played played = play();
   RC_PRE(played.from.turn < u64_max);
   const u64 turn = played.from.turn + 1;
@@ -678,7 +685,9 @@ RC_GTEST_PROP(DexChannelDifferential, AgreeOnInvalidFromStates, ()) {
 
 // Large amounts: balances and reserves near 2^64 / (n + 1), so that the products of the pool's
 // arithmetic reach 2^128 and beyond; deposits, swaps and burns of all of a balance.
-RC_GTEST_PROP(DexChannelDifferential, AgreeAtTheU64Boundary, ()) {
+void agree_at_the_u64_boundary();
+RC_GTEST_PROP(DexChannelDifferential, AgreeAtTheU64Boundary, ()) { agree_at_the_u64_boundary(); }
+void agree_at_the_u64_boundary() {
   const std::size_t n = *rc::gen::element<std::size_t>(1, 2, 3);
   const u64 fee = *rc::gen::element<u64>(0, 30, 9999);
   std::vector<Position> positions;
@@ -721,7 +730,9 @@ RC_GTEST_PROP(DexChannelDifferential, AgreeAtTheU64Boundary, ()) {
 // The pool's operations on a funded pool: deposits (either amount the binding one), burns and swaps
 // of random sizes, each the move make_move makes, with one unit moved between the actor and the
 // pool, or with its carried bound one past what it got.
-RC_GTEST_PROP(DexChannelDifferential, AgreeOnPoolOperations, ()) {
+void agree_on_pool_operations();
+RC_GTEST_PROP(DexChannelDifferential, AgreeOnPoolOperations, ()) { agree_on_pool_operations(); }
+void agree_on_pool_operations() {
   const std::size_t n = *rc::gen::element<std::size_t>(1, 2, 3);
   std::vector<Position> positions;
   const u64 scale = *rc::gen::element<u64>(100000, u64{1} << 40, u64_max / 8);
@@ -769,7 +780,9 @@ RC_GTEST_PROP(DexChannelDifferential, AgreeOnPoolOperations, ()) {
 // A book of random orders from several owners, matched with any max_fills: the fills, the
 // remaining book and the positions, exactly as the native match makes them, or one off; and a
 // cancel of one of its orders by the actor, whoever owns it.
-RC_GTEST_PROP(DexChannelDifferential, AgreeOnMatchesOfRandomBooks, ()) {
+void agree_on_matches_of_random_books();
+RC_GTEST_PROP(DexChannelDifferential, AgreeOnMatchesOfRandomBooks, ()) { agree_on_matches_of_random_books(); }
+void agree_on_matches_of_random_books() {
   const std::size_t n = *rc::gen::element<std::size_t>(1, 2, 3, 4);
   DexState s{};
   s.fee_bps = 30;
@@ -809,7 +822,9 @@ RC_GTEST_PROP(DexChannelDifferential, AgreeOnMatchesOfRandomBooks, ()) {
 // (DX-SWAP-5); first deposits of isqrt(a·b) about 1000 (DX-ADD-4); orders placed when
 // next_order_id is 2^64 - 1 or one below (DX-PLACE-4), and whose lock overflows, equals the
 // balance, or is one past it (DX-PLACE-2, DX-PLACE-3).
-RC_GTEST_PROP(DexChannelDifferential, AgreeAtTheSharesIdsAndLocksBoundaries, ()) {
+void agree_at_the_shares_ids_and_locks_boundaries();
+RC_GTEST_PROP(DexChannelDifferential, AgreeAtTheSharesIdsAndLocksBoundaries, ()) { agree_at_the_shares_ids_and_locks_boundaries(); }
+void agree_at_the_shares_ids_and_locks_boundaries() {
   const std::size_t n = *rc::gen::element<std::size_t>(1, 2, 3);
   DexState s{};
   s.fee_bps = 30;
@@ -873,9 +888,9 @@ RC_GTEST_PROP(DexChannelDifferential, AgreeAtTheSharesIdsAndLocksBoundaries, ())
 
 // DX-ADD-3 by construction: the boundary property above reaches it only when its random draw puts
 // total_shares within a few of 2^64 - 1 and gives the mover the balance to deposit, so the coverage
-// check below must not hang on the seed. A pool of 10 and 10 with 2^64 - 2 shares: a deposit of 10
+// check below takes it from here, not from a draw. A pool of 10 and 10 with 2^64 - 2 shares: a deposit of 10
 // and 10 would mint as many again. Both judges refuse the lenient move that mints them anyway.
-TEST(DexChannelDifferential, ADepositPastTheSharesCeilingIsRefusedByBoth) {
+void judge_a_deposit_past_the_shares_ceiling() {
   DexState s{};
   s.fee_bps = 30;
   s.lot_b = 10;
@@ -899,9 +914,13 @@ TEST(DexChannelDifferential, ADepositPastTheSharesCeilingIsRefusedByBoth) {
   rejections_seen().insert(v.native);
 }
 
+TEST(DexChannelDifferential, ADepositPastTheSharesCeilingIsRefusedByBoth) { judge_a_deposit_past_the_shares_ceiling(); }
+
 // Every crafted encoding once per case: each of from's six tags at 2 with the bytes that make it
 // parse, from's enum byte at 2 or more, and the positions count of from and of to one off.
-RC_GTEST_PROP(DexChannelDifferential, AgreeOnCraftedEncodings, ()) {
+void agree_on_crafted_encodings();
+RC_GTEST_PROP(DexChannelDifferential, AgreeOnCraftedEncodings, ()) { agree_on_crafted_encodings(); }
+void agree_on_crafted_encodings() {
   const Played played = play();
   RC_PRE(played.from.turn < u64_max);
   const DexState before = data_of(played.from).state;
@@ -976,10 +995,17 @@ TEST(DexChannelDifferential, ALongerOutcomeIsOutsideTheDomain) {
   EXPECT_TRUE(v.vm_valid);
 }
 
-// Runs after the properties above (GoogleTest keeps a file's order): every rule of check_move was
-// the native reason for some rejection the VM agreed with.
-TEST(DexChannelDifferential, EveryMoveRuleWasReached) {
-  if (rejections_seen().empty()) GTEST_SKIP() << "run with the properties above (no --gtest_filter)";
+// Every rule of check_move is the native reason for some rejection the VM agreed with, in the
+// properties above run from l2::test::coverage_seed (rapidcheck_runs.hpp says why not from a fresh
+// seed), and in the deposit past the shares' ceiling.
+TEST(DexChannelDifferential, EveryMoveRuleIsReachedFromTheCoverageSeed) {
+  rejections_seen().clear();
+  for (void (*property)() :
+       {native_and_bytecode_agree_on_every_move_and_mutation, agree_on_invalid_from_states, agree_at_the_u64_boundary,
+        agree_on_pool_operations, agree_on_matches_of_random_books, agree_at_the_shares_ids_and_locks_boundaries,
+        agree_on_crafted_encodings})
+    l2::test::check_property(property, 100, l2::test::coverage_seed);
+  judge_a_deposit_past_the_shares_ceiling();
   for (const DexChannelError e : l2::all_dex_channel_errors) {
     const std::string code = code_of(e);
     if (code.rfind("DX_OPEN", 0) == 0) continue;  // check_opening's, not check_move's

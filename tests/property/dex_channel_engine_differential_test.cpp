@@ -18,7 +18,7 @@
 //     enum byte set to 2..255, a list count moved.
 // Every rule check_move can return (all of DX- but DX-OPEN-1..3, which only check_opening returns)
 // must be the reference's reason for some case, and every operation (and the pass) must be accepted
-// in some case; the counts are printed.
+// in some case, in a run from a fixed seed; the counts are printed.
 // get_amount_out and isqrt are compared with the reference's directly at their boundaries.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
@@ -26,14 +26,16 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <iostream>
 #include <map>
-#include <sstream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "l2/opt/dex_channel.hpp"
 #include "l2/ref/dex_channel.hpp"
+#include "l2/test/rapidcheck_runs.hpp"
 
 namespace {
 
@@ -536,20 +538,11 @@ void corruption() {
 
 // ---- running -------------------------------------------------------------------------------------
 
-// Runs `property` as RC_GTEST_PROP does, on `cases` cases; the seed as configured (RC_PARAMS).
-template <class Property>
-void check_cases(const Property& property, int cases) {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  rc::detail::TestMetadata metadata;
-  metadata.id = std::string(info->test_suite_name()) + "/" + info->name();
-  metadata.description = info->name();
-  rc::detail::TestParams params = rc::detail::configuration().testParams;
-  params.maxSuccess = cases;
-  const rc::detail::TestResult result = rc::detail::checkTestable(property, metadata, params);
-  std::ostringstream message;
-  rc::detail::printResultMessage(result, message);
-  if (!result.template is<rc::detail::SuccessResult>()) FAIL() << message.str();
-  std::cout << message.str() << std::endl;
+// The three kinds of pair, each on its number of cases, from `seed` or, without one, a fresh seed.
+void judge_every_kind(std::optional<std::uint64_t> seed) {
+  l2::test::check_property(play, play_cases, seed);
+  l2::test::check_property(unreachable, unreachable_cases, seed);
+  l2::test::check_property(corruption, corruption_cases, seed);
 }
 
 bool only_check_opening_returns(DexChannelError e) {
@@ -557,12 +550,15 @@ bool only_check_opening_returns(DexChannelError e) {
          e == DexChannelError::open_outcome;
 }
 
+// From a fresh seed: the engine agrees with the reference on every pair.
+TEST(DexChannelEngineDifferential, TheEngineAgreesOnEveryKindOfPair) { judge_every_kind(std::nullopt); }
+
+// From l2::test::coverage_seed (rapidcheck_runs.hpp says why not from a fresh one): the engine
+// agrees, every rule decides some case and every operation is accepted in some case.
 TEST(DexChannelEngineDifferential, EveryRuleDecidesSomeCaseAndTheEngineAgrees) {
   tally().clear();
   accepted().clear();
-  check_cases(play, play_cases);
-  check_cases(unreachable, unreachable_cases);
-  check_cases(corruption, corruption_cases);
+  judge_every_kind(l2::test::coverage_seed);
   u64 total = 0;
   for (const auto& [e, count] : tally()) total += count;
   std::cout << "pairs judged: " << total << "\n";
@@ -606,7 +602,7 @@ RC_GTEST_PROP(DexChannelEngineDifferential, AReusedEngineJudgesAsAFreshOne, ()) 
 // get_amount_out over its whole contract (reserve_in > 0 or amount_in > 0, fee below 10000), at the
 // edges of its numerator's words: the 128-bit fast paths and the 192-bit one.
 TEST(DexChannelEngineDifferential, GetAmountOutEqualsTheReference) {
-  check_cases(
+  l2::test::check_property(
       [] {
         const u64 amount_in = edgy(), reserve_in = edgy(), reserve_out = edgy();
         const u64 fee = *rc::gen::element<u64>(0, 1, 30, 9998, 9999, pick<u64>(0, 10000));
@@ -620,7 +616,7 @@ TEST(DexChannelEngineDifferential, GetAmountOutEqualsTheReference) {
 // isqrt at perfect squares and their neighbours (where a floating-point estimate is off by one),
 // at 2^128 - 1, and on random products of two u64.
 TEST(DexChannelEngineDifferential, IsqrtEqualsTheReference) {
-  check_cases(
+  l2::test::check_property(
       [] {
         const u64 a = edgy(), b = edgy();
         const u128 product = static_cast<u128>(a) * b;
