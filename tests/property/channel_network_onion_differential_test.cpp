@@ -29,6 +29,7 @@
 #include "l2/opt/channel_network_onion.hpp"
 #include "l2/ref/channel_network_onion.hpp"
 #include "l2/test/libsecp256k1_oracle.hpp"
+#include "l2/test/rapidcheck_runs.hpp"
 
 namespace {
 
@@ -193,24 +194,6 @@ l2::Result<onion::Onion, OnionError> create_both(const Hash32& session_key, cons
   return expected;
 }
 
-// Runs `property` as RC_GTEST_PROP does, on `cases` cases instead of the configured number (the
-// seed and the other parameters as configured, e.g. RC_PARAMS="seed=..."): the reference's curve
-// arithmetic is readable code, and a 20-hop route costs it some 80 multiplications.
-template <class Property>
-void check_cases(const Property& property, int cases) {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  rc::detail::TestMetadata metadata;
-  metadata.id = std::string(info->test_suite_name()) + "/" + info->name();
-  metadata.description = info->name();
-  rc::detail::TestParams params = rc::detail::configuration().testParams;
-  params.maxSuccess = cases;
-  const rc::detail::TestResult result = rc::detail::checkTestable(property, metadata, params);
-  std::ostringstream message;
-  rc::detail::printResultMessage(result, message);
-  if (!result.template is<rc::detail::SuccessResult>()) FAIL() << message.str();
-  std::cout << message.str() << "\n";  // with the RC_TAG distribution: which rules were reached
-}
-
 // ---- Routes ----
 
 struct Route {
@@ -248,8 +231,11 @@ Route random_route(std::size_t hop_count) {
 
 // ---- (a) Random routes ----
 
+// Each property runs on its own number of cases (l2::test::check_property), not the configured 100:
+// the reference's curve arithmetic is readable code, and a 20-hop route costs it some 80
+// multiplications.
 TEST(ChannelNetworkOnionDifferential, RandomRoutesCreateAndPeelAsTheReference) {
-  check_cases(
+  l2::test::check_property(
       [] {
         const std::size_t hop_count = *rc::gen::weightedOneOf<std::size_t>(
             {{3, rc::gen::inRange<std::size_t>(1, 6)}, {1, rc::gen::inRange<std::size_t>(6, 21)}});
@@ -334,7 +320,7 @@ const std::vector<Front>& fronts() {
 }
 
 TEST(ChannelNetworkOnionDifferential, CraftedLengthsPeelAsTheReference) {
-  check_cases(
+  l2::test::check_property(
       [] {
         const Hash32 node_key = secret_key();
         const Bytes ad = associated_data();
@@ -351,7 +337,7 @@ TEST(ChannelNetworkOnionDifferential, CraftedLengthsPeelAsTheReference) {
 }
 
 TEST(ChannelNetworkOnionDifferential, HostilePacketsPeelAsTheReference) {
-  check_cases(
+  l2::test::check_property(
       [] {
         const std::size_t hop_count = *rc::gen::inRange<std::size_t>(1, 4);
         const Route route = random_route(hop_count);
@@ -414,7 +400,7 @@ TEST(ChannelNetworkOnionDifferential, HostilePacketsPeelAsTheReference) {
 // ---- (c) Hostile routes ----
 
 TEST(ChannelNetworkOnionDifferential, HostileRoutesCreateAsTheReference) {
-  check_cases(
+  l2::test::check_property(
       [] {
         Route route = random_route(*rc::gen::inRange<std::size_t>(1, 6));
         const int mutations = mutation_count();

@@ -25,7 +25,6 @@
 #include <initializer_list>
 #include <iostream>
 #include <set>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,6 +34,7 @@
 #include "l2/ref/channel_vm_assembler.hpp"
 #include "l2/ref/reflect.hpp"
 #include "l2/ref/state_channel.hpp"
+#include "l2/test/rapidcheck_runs.hpp"
 
 namespace {
 
@@ -499,26 +499,8 @@ Choices choices() {
   return Choices(*rc::gen::resize(rc::kNominalSize, rc::gen::container<std::vector<u64>>(200, rc::gen::arbitrary<u64>())));
 }
 
-// Runs `property` as RC_GTEST_PROP does (the distribution of RC_CLASSIFY printed), on `cases` cases
-// instead of the configured number; the seed and the other parameters as configured
-// (RC_PARAMS="seed=...").
-template <class Property>
-void check_cases(const Property& property, int cases) {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  rc::detail::TestMetadata metadata;
-  metadata.id = std::string(info->test_suite_name()) + "/" + info->name();
-  metadata.description = info->name();
-  rc::detail::TestParams params = rc::detail::configuration().testParams;
-  params.maxSuccess = cases;
-  const rc::detail::TestResult result = rc::detail::checkTestable(property, metadata, params);
-  std::ostringstream message;
-  rc::detail::printResultMessage(result, message);
-  if (!result.template is<rc::detail::SuccessResult>()) FAIL() << message.str();
-  std::cout << message.str() << std::endl;
-}
-
 TEST(ChannelVmInterpreterDifferential, StructuredProgramsMatchTheReference) {
-  check_cases(
+  l2::test::check_property(
       [] {
         const Shape shape = *rc::gen::element(Shape::straight_line, Shape::counter_loop, Shape::recursion,
                                               Shape::memory, Shape::storage, Shape::context, Shape::fused);
@@ -534,7 +516,7 @@ TEST(ChannelVmInterpreterDifferential, StructuredProgramsMatchTheReference) {
 }
 
 TEST(ChannelVmInterpreterDifferential, RandomInstructionStreamsMatchTheReference) {
-  check_cases(
+  l2::test::check_property(
       [] {
         Choices c = choices();
         const Bytes code = instruction_stream(c);
@@ -547,7 +529,7 @@ TEST(ChannelVmInterpreterDifferential, RandomInstructionStreamsMatchTheReference
 }
 
 TEST(ChannelVmInterpreterDifferential, RawBytesMatchTheReference) {
-  check_cases(
+  l2::test::check_property(
       [] {
         Choices c = choices();
         const Bytes code = raw_bytes(c);
@@ -603,7 +585,7 @@ void counter_move(Move& m, Choices& c) {
 // VmApp: the same verdicts for the same deployed code, on the move's fixed part and on channels
 // naming no deployed program or having no participants.
 TEST(ChannelVmInterpreterDifferential, VmAppVerdictsMatchTheReference) {
-  check_cases(
+  l2::test::check_property(
       [] {
         Choices c = choices();
         const bool counter = c.chance(30);

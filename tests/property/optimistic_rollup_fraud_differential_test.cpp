@@ -26,7 +26,6 @@
 #include <functional>
 #include <optional>
 #include <span>
-#include <sstream>
 #include <utility>
 #include <string>
 #include <vector>
@@ -37,6 +36,7 @@
 #include "l2/ref/encoding.hpp"
 #include "l2/ref/optimistic_rollup_contract.hpp"
 #include "l2/test/libsecp256k1_oracle.hpp"
+#include "l2/test/rapidcheck_runs.hpp"
 
 namespace {
 
@@ -742,33 +742,11 @@ optimistic_rollup::Transition submit_optimized(const SubmitCall& call, unsigned 
 
 }  // namespace
 
-namespace {
-
-// Runs `property` as RC_GTEST_PROP does, on `cases` cases instead of the configured number (the
-// seed and the other parameters as configured, e.g. RC_PARAMS="seed=...").
-template <class Property>
-void check_cases(const Property& property, int cases) {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  rc::detail::TestMetadata metadata;
-  metadata.id = std::string(info->test_suite_name()) + "/" + info->name();
-  metadata.description = info->name();
-  rc::detail::TestParams params = rc::detail::configuration().testParams;
-  params.maxSuccess = cases;
-  const rc::detail::TestResult result = rc::detail::checkTestable(property, metadata, params);
-  if (!result.template is<rc::detail::SuccessResult>()) {
-    std::ostringstream message;
-    rc::detail::printResultMessage(result, message);
-    FAIL() << message.str();
-  }
-}
-
-}  // namespace
-
 // Every rule of submit_batch at its boundary: on each of a few worlds, the reference reaches the rule
 // each mutation aims at, and the optimized engine returns the same code or the same effects; then
 // each pair of consecutive rules broken together, where the earlier rule must report.
 TEST(OptimisticRollupContractDifferential, SubmitBatchEveryRuleAtItsBoundary) {
-  check_cases(
+  l2::test::check_property(
       [] {
         const SubmitCall honest = honest_submission();
         RC_PRE(honest.input.batch.transactions.size() >= 2);
