@@ -1,8 +1,10 @@
 // Suites verify_availability and commit_batch: the DA proof's rules (VD-DA-1..4) at their
 // boundaries (1, 5 and 6 entries against 5 members; threshold - 1 and threshold distinct signers,
-// with and without a duplicate), the order of the rules (a non-member is reported before a bad
-// signature), the frozen rule (VD-LIVE-1/2, at the expiry height and one block before), and the
-// wrapped commit_batch in the committee mode (ZK-COMMIT-10, ZK-COMMIT-12).
+// with and without a duplicate), the order of the rules (too many entries before a non-member or a
+// bad signature, a non-member before a bad signature or too few signers, a bad signature before too
+// few signers, the frozen rule before every DA rule), the
+// frozen rule (VD-LIVE-1/2, at the expiry height and one block before), and the wrapped
+// commit_batch in the committee mode (ZK-COMMIT-10, ZK-COMMIT-12, the former first).
 #include "world.hpp"
 
 namespace l2::vectors::validium_vectors {
@@ -77,6 +79,22 @@ void availability_cases(CaseBook& cases, const Worlds& w) {
                      "all 5 members and member 0 again: 6 entries, one more than the committee has members", {"VD-DA-1"}),
            executed, "executed")
       .attest(attest_height, by({0, 1, 2, 3, 4, 0}), ValidiumError::da_signature_count);
+  Scenario(cases.add("verify_availability", "invalid_signature_count_before_bad_signature",
+                     "all 5 members and member 0 again (6 entries, VD-DA-1), member 1's signature with its last byte "
+                     "flipped (VD-DA-3): VD-DA-1 is checked first",
+                     {"VD-DA-1", "VD-DA-3"}),
+           executed, "executed")
+      .attest(attest_height, with_bad_signature(by({0, 1, 2, 3, 4, 0}), 1), ValidiumError::da_signature_count);
+  {
+    vd::VerifyAvailabilityInput in = by({0, 1, 2, 3, 4});
+    in.proof.signatures.push_back(w.signature(w.key(griefer), vd::da_digest_of(executed.contract, 1, root1)));
+    Scenario(cases.add("verify_availability", "invalid_signature_count_before_not_member",
+                       "all 5 members, then the griefer's own valid signature of the digest (6 entries, VD-DA-1; a "
+                       "non-member, VD-DA-2): VD-DA-1 is checked first",
+                       {"VD-DA-1", "VD-DA-2"}),
+             executed, "executed")
+        .attest(attest_height, in, ValidiumError::da_signature_count);
+  }
   {
     vd::VerifyAvailabilityInput in = by({0, 1});
     const Hash32 digest = vd::da_digest_of(executed.contract, 1, root1);
@@ -92,6 +110,16 @@ void availability_cases(CaseBook& cases, const Worlds& w) {
                        {"VD-DA-2", "VD-DA-3"}),
              executed, "executed")
         .attest(attest_height, with_bad_signature(in, 0), ValidiumError::da_not_member);
+  }
+  {
+    vd::VerifyAvailabilityInput in = by({0});
+    in.proof.signatures.push_back(w.signature(w.key(griefer), vd::da_digest_of(executed.contract, 1, root1)));
+    Scenario(cases.add("verify_availability", "invalid_not_member_before_below_threshold",
+                       "member 0, then the griefer's own valid signature of the digest: a non-member (VD-DA-2) and 2 = "
+                       "threshold - 1 distinct signers (VD-DA-4); VD-DA-2 is checked first",
+                       {"VD-DA-2", "VD-DA-4"}),
+             executed, "executed")
+        .attest(attest_height, in, ValidiumError::da_not_member);
   }
   Scenario(cases.add("verify_availability", "invalid_bad_signature",
                      "members 0, 1 and 2, member 1's signature with its last byte flipped", {"VD-DA-3"}),
@@ -119,11 +147,31 @@ void availability_cases(CaseBook& cases, const Worlds& w) {
                      "members 0, 1 and member 1 again: 3 entries, every signature valid, 2 distinct signers", {"VD-DA-4"}),
            executed, "executed")
       .attest(attest_height, by({0, 1, 1}), ValidiumError::da_below_threshold);
+  Scenario(cases.add("verify_availability", "invalid_bad_signature_before_below_threshold",
+                     "members 0 and 1 only (2 = threshold - 1 distinct signers, VD-DA-4), member 1's signature with "
+                     "its last byte flipped (VD-DA-3): VD-DA-3 is checked first",
+                     {"VD-DA-3", "VD-DA-4"}),
+           executed, "executed")
+      .attest(attest_height, with_bad_signature(by({0, 1}), 1), ValidiumError::da_bad_signature);
   Scenario(cases.add("verify_availability", "invalid_frozen", "members 0..2 attest batch 1 in the freeze, at 81",
                      {"VD-LIVE-1"}),
            w.exodus, "exodus")
       .attest(zkv::exodus_height + 1, w.attestation(w.exodus, 1, root1, Worlds::members(executed, {0, 1, 2})),
               ValidiumError::frozen);
+  {
+    // Member 0, then the griefer five times, its first signature corrupted: 6 entries (VD-DA-1), a
+    // non-member (VD-DA-2), a bad signature (VD-DA-3), 2 distinct signers (VD-DA-4).
+    vd::VerifyAvailabilityInput in = w.attestation(w.exodus, 1, root1, Worlds::members(w.exodus, {0}));
+    const Hash32 digest = vd::da_digest_of(w.exodus.contract, 1, root1);
+    for (int i = 0; i < 5; ++i) in.proof.signatures.push_back(w.signature(w.key(griefer), digest));
+    Scenario(cases.add("verify_availability", "invalid_frozen_before_da_rules",
+                       "in the freeze, at 81, a DA proof of batch 1 failing every DA rule: member 0, then the griefer "
+                       "five times with its first signature corrupted (6 entries, a non-member, a bad signature, 2 "
+                       "distinct signers): VD-LIVE-1 is checked first, before VD-DA-1..4",
+                       {"VD-LIVE-1", "VD-DA-1", "VD-DA-2", "VD-DA-3", "VD-DA-4"}),
+             w.exodus, "exodus")
+        .attest(zkv::exodus_height + 1, with_bad_signature(in, 1), ValidiumError::frozen);
+  }
   Scenario(cases.add("verify_availability", "invalid_at_expiry",
                      "members 0..2 attest batch 1 at 80 = the expiry height of alice's unserved forced withdrawal",
                      {"VD-LIVE-2"}),
@@ -153,6 +201,16 @@ void availability_cases(CaseBook& cases, const Worlds& w) {
                      {"ZK-COMMIT-12"}),
            executed, "executed")
       .commit_refused(commit1_height, batch1.commit, ZkRollupError::commit_data_not_attested);
+  {
+    zk::CommitBatchInput posted = batch1.commit;
+    posted.transactions = batch1.transactions;
+    Scenario(cases.add("commit_batch", "invalid_transactions_posted_before_not_attested",
+                       "batch 1 committed with its transaction posted (ZK-COMMIT-10) and nothing attested for it "
+                       "(ZK-COMMIT-12): ZK-COMMIT-10 is checked first",
+                       {"ZK-COMMIT-10", "ZK-COMMIT-12"}),
+             executed, "executed")
+        .commit_refused(commit1_height, posted, ZkRollupError::commit_data_shape);
+  }
   {
     const vd::ValidiumBatch other = Worlds::batch(executed, 0, {w.alice_pays_bob()});
     Scenario(cases.add("commit_batch", "invalid_attested_for_another_data_root",

@@ -1,7 +1,8 @@
 // Suite deploy: zk_rollup's deployment under the validium id in the committee mode (VD-DEPLOY-1),
 // the committee's rules (VD-COM-1..4) at their boundaries (0, 1, 64 and 65 members; thresholds 0, 1,
-// the size and the size + 1), and the rotation delay against E + B = 46 (45, 46, 47, and a sum that
-// overflows).
+// the size and the size + 1), the rotation delay against E + B = 46 (45, 46, 47, and a sum that
+// overflows), and the rules' order where several fail (VD-DEPLOY-1 first; VD-COM-1 before VD-COM-2,
+// VD-COM-3 and VD-DEPLOY-2; VD-COM-2 before VD-COM-3 and VD-COM-4; VD-COM-3 before VD-COM-4).
 #include <algorithm>
 
 #include "l2/ref/schnorr.hpp"
@@ -10,16 +11,6 @@
 namespace l2::vectors::validium_vectors {
 
 namespace {
-
-// `count` keys from the case seed (secret_from_seed(case seed, i)), sorted ascending, with the threshold.
-Committee seeded_committee(const Hash32& case_seed, std::size_t count, u32 threshold) {
-  Committee committee{{}, threshold};
-  for (std::size_t i = 0; i < count; ++i)
-    committee.members.push_back(
-        ref::bip340::pubkey_from_secret(ref::bip340::secret_from_seed(case_seed, static_cast<u32>(i))).value());
-  std::sort(committee.members.begin(), committee.members.end());
-  return committee;
-}
 
 void deploy_one(CaseBook& cases, const char* name, const std::string& description,
                 std::vector<std::string> rules, const vd::ValidiumDeployInput& in, ValidiumError expect = ValidiumError::none) {
@@ -59,7 +50,7 @@ void deploy_cases(CaseBook& cases, const Worlds& w) {
     zk::ZkConfig broken = config;
     broken.max_batch_size = 0;
     deploy_one(cases, "invalid_zk_bound_broken",
-               "max_batch_size 0: zk_rollup's deployment refuses the rollup (ZK-DEPLOY-1), reported as VD-DEPLOY-1",
+               "max_batch_size 0: zk_rollup's deployment refuses the rollup (ZK-DEPLOY-2), reported as VD-DEPLOY-1",
                {"VD-DEPLOY-1"}, w.deploy_input(broken, world), ValidiumError::rollup_config);
   }
   deploy_one(cases, "invalid_no_member", "an empty committee (threshold 0)", {"VD-COM-1"},
@@ -112,9 +103,63 @@ void deploy_cases(CaseBook& cases, const Worlds& w) {
                {"VD-DEPLOY-1", "VD-DEPLOY-2"}, w.deploy_input(long_expiry, world, zkv::u64_max),
                ValidiumError::config_rotation_delay);
   }
+  {
+    CaseSpec& spec = cases.add("deploy", "invalid_size_before_not_sorted",
+                               "65 members (keys secret_from_seed(case seed, 0..64), sorted, then members 0 and 1 "
+                               "swapped), threshold 3: too many members (VD-COM-1), not ascending (VD-COM-2); VD-COM-1 "
+                               "is checked first",
+                               {"VD-COM-1", "VD-COM-2"});
+    Committee bad = seeded_committee(spec.seed, 65, 3);
+    std::swap(bad.members[0], bad.members[1]);
+    Scenario(spec).deploy(zkv::deploy_height, w.deploy_input(config, bad), ValidiumError::committee_size);
+  }
+  {
+    CaseSpec& spec = cases.add("deploy", "invalid_size_before_off_curve",
+                               "65 members (keys secret_from_seed(case seed, 0..64), the last replaced by the "
+                               "off-curve key EEFDEA4C..., sorted), threshold 3: too many members (VD-COM-1), one off "
+                               "the curve (VD-COM-3); VD-COM-1 is checked first",
+                               {"VD-COM-1", "VD-COM-3"});
+    Committee bad = seeded_committee(spec.seed, 65, 3);
+    bad.members.back() = zkv::off_curve_key();
+    std::sort(bad.members.begin(), bad.members.end());
+    Scenario(spec).deploy(zkv::deploy_height, w.deploy_input(config, bad), ValidiumError::committee_size);
+  }
+  {
+    Committee bad = w.committee_of({7, 8, 9, 10, 11}, 0);
+    bad.members.back() = zkv::off_curve_key();
+    std::sort(bad.members.begin(), bad.members.end());
+    deploy_one(cases, "invalid_off_curve_before_threshold",
+               "the world's committee with its last member replaced by the off-curve key EEFDEA4C..., sorted "
+               "(VD-COM-3), and threshold 0 (VD-COM-4): VD-COM-3 is checked first",
+               {"VD-COM-3", "VD-COM-4"}, w.deploy_input(config, bad), ValidiumError::committee_member_invalid);
+  }
   deploy_one(cases, "invalid_committee_before_delay",
              "an empty committee and D = 0: the committee's rule (VD-COM-1) is checked before the delay's",
              {"VD-COM-1", "VD-DEPLOY-2"}, w.deploy_input(config, Committee{{}, 0}, 0), ValidiumError::committee_size);
+  {
+    zk::ZkConfig broken = config;
+    broken.max_batch_size = 0;
+    CaseSpec& spec = cases.add("deploy", "invalid_zk_bound_before_committee",
+                               "max_batch_size 0 (VD-DEPLOY-1), 65 members (keys secret_from_seed(case seed, 0..64), "
+                               "sorted, then members 0 and 1 swapped and the last replaced by the off-curve key "
+                               "EEFDEA4C...), threshold 0, and D = 0: every deploy rule fails; VD-DEPLOY-1 is checked "
+                               "first, before VD-COM-1..4 and VD-DEPLOY-2",
+                               {"VD-DEPLOY-1", "VD-COM-1", "VD-COM-2", "VD-COM-3", "VD-COM-4", "VD-DEPLOY-2"});
+    Committee bad = seeded_committee(spec.seed, 65, 0);
+    std::swap(bad.members[0], bad.members[1]);
+    bad.members.back() = zkv::off_curve_key();
+    Scenario(spec).deploy(zkv::deploy_height, w.deploy_input(broken, bad, 0), ValidiumError::rollup_config);
+  }
+  {
+    Committee bad = w.committee_of({7, 8, 9, 10, 11}, 0);
+    std::swap(bad.members[1], bad.members[2]);
+    bad.members.back() = zkv::off_curve_key();
+    deploy_one(cases, "invalid_not_sorted_before_off_curve_and_threshold",
+               "the world's committee with members 1 and 2 swapped (VD-COM-2), its last member replaced by the "
+               "off-curve key EEFDEA4C... (VD-COM-3) and threshold 0 (VD-COM-4): VD-COM-2 is checked first, before "
+               "VD-COM-3 and VD-COM-4",
+               {"VD-COM-2", "VD-COM-3", "VD-COM-4"}, w.deploy_input(config, bad), ValidiumError::committee_not_sorted);
+  }
 }
 
 }  // namespace l2::vectors::validium_vectors

@@ -2,7 +2,8 @@
 // well-formed committee (VD-COM-1..4), a new proposal replaces the pending one and restarts its
 // delay, the activation height saturates; the rotation is due at activation_height exactly
 // (VD-ROT-3, one block early refused), needs a pending proposal (VD-ROT-2), and neither op runs in
-// the freeze or once a priority operation expired (VD-LIVE-1/2).
+// the freeze or once a priority operation expired (VD-LIVE-1/2), which both check first; where
+// several committee rules fail, the first of VD-COM-1..4 is reported.
 #include <algorithm>
 
 #include "l2/ref/schnorr.hpp"
@@ -102,6 +103,49 @@ void rotation_cases(CaseBook& cases, const Worlds& w) {
   Scenario(cases.add("propose_rotation", "invalid_threshold_above_size", "keys 9..13 with threshold 6", {"VD-COM-4"}),
            executed, "executed")
       .propose(proposal_height, w.key(governor), w.committee_of({9, 10, 11, 12, 13}, 6), ValidiumError::threshold);
+  {
+    Committee bad = w.committee_of({9, 10, 11, 12, 13}, 0);
+    std::swap(bad.members[0], bad.members[4]);
+    bad.members[2] = zkv::off_curve_key();
+    Scenario(cases.add("propose_rotation", "invalid_not_sorted_before_off_curve_and_threshold",
+                       "keys 9..13 with the first and last members swapped (VD-COM-2), the middle one replaced by the "
+                       "off-curve key EEFDEA4C... (VD-COM-3) and threshold 0 (VD-COM-4): VD-COM-2 is checked first",
+                       {"VD-COM-2", "VD-COM-3", "VD-COM-4"}),
+             executed, "executed")
+        .propose(proposal_height, w.key(governor), bad, ValidiumError::committee_not_sorted);
+  }
+  {
+    CaseSpec& spec = cases.add("propose_rotation", "invalid_size_before_not_sorted",
+                               "the governor proposes 65 members (keys secret_from_seed(case seed, 0..64), sorted, "
+                               "then members 0 and 1 swapped), threshold 3: too many members (VD-COM-1), not ascending "
+                               "(VD-COM-2); VD-COM-1 is checked first",
+                               {"VD-COM-1", "VD-COM-2"});
+    Committee bad = seeded_committee(spec.seed, 65, 3);
+    std::swap(bad.members[0], bad.members[1]);
+    Scenario(spec, executed, "executed").propose(proposal_height, w.key(governor), bad, ValidiumError::committee_size);
+  }
+  {
+    CaseSpec& spec = cases.add("propose_rotation", "invalid_size_before_off_curve",
+                               "the governor proposes 65 members (keys secret_from_seed(case seed, 0..64), the last "
+                               "replaced by the off-curve key EEFDEA4C..., sorted), threshold 3: too many members "
+                               "(VD-COM-1), one off the curve (VD-COM-3); VD-COM-1 is checked first",
+                               {"VD-COM-1", "VD-COM-3"});
+    Committee bad = seeded_committee(spec.seed, 65, 3);
+    bad.members.back() = zkv::off_curve_key();
+    std::sort(bad.members.begin(), bad.members.end());
+    Scenario(spec, executed, "executed").propose(proposal_height, w.key(governor), bad, ValidiumError::committee_size);
+  }
+  {
+    Committee bad = w.committee_of({9, 10, 11, 12, 13}, 0);
+    bad.members[0] = zkv::off_curve_key();
+    std::sort(bad.members.begin(), bad.members.end());
+    Scenario(cases.add("propose_rotation", "invalid_off_curve_before_threshold",
+                       "keys 9..13 with one member replaced by the off-curve key EEFDEA4C..., sorted (VD-COM-3), and "
+                       "threshold 0 (VD-COM-4): VD-COM-3 is checked first",
+                       {"VD-COM-3", "VD-COM-4"}),
+             executed, "executed")
+        .propose(proposal_height, w.key(governor), bad, ValidiumError::committee_member_invalid);
+  }
   Scenario(cases.add("propose_rotation", "invalid_frozen", "the governor proposes keys 9..13 in the freeze, at 81",
                      {"VD-LIVE-1"}),
            w.exodus, "exodus")
@@ -111,6 +155,12 @@ void rotation_cases(CaseBook& cases, const Worlds& w) {
                      {"VD-LIVE-2"}),
            w.forced_requested, "forced_requested")
       .propose(zkv::request_expiry, w.key(governor), replacement, ValidiumError::priority_expired);
+  Scenario(cases.add("propose_rotation", "invalid_at_expiry_before_not_governor",
+                     "the operator proposes an empty committee at 80, the expiry height of alice's unserved forced "
+                     "withdrawal: VD-LIVE-2 is checked first, before VD-ROT-1 and VD-COM-1",
+                     {"VD-LIVE-2", "VD-ROT-1", "VD-COM-1"}),
+           w.forced_requested, "forced_requested")
+      .propose(zkv::request_expiry, w.key(op), Committee{{}, 0}, ValidiumError::priority_expired);
   Scenario(cases.add("propose_rotation", "at_expiry_minus_1",
                      "the governor proposes keys 9..13 at 79, one block before alice's forced withdrawal expires",
                      propose_rules()),
@@ -160,6 +210,19 @@ void rotation_cases(CaseBook& cases, const Worlds& w) {
       .request(late_request_height, w.key(alice), zkv::alice_account, w.key(alice), zkv::forced_withdrawal_fee)
       .activate_exodus(late_request_expiry, w.key(watcher))
       .activate_rotation(rotation_due, w.key(watcher), ValidiumError::frozen);
+  Scenario(cases.add("activate_rotation", "invalid_frozen_before_none_pending",
+                     "an activation in the freeze, at 81, with no rotation proposed: VD-LIVE-1 is checked before "
+                     "VD-ROT-2",
+                     {"VD-LIVE-1", "VD-ROT-2"}),
+           w.exodus, "exodus")
+      .activate_rotation(zkv::exodus_height + 1, w.key(watcher), ValidiumError::frozen);
+  Scenario(cases.add("activate_rotation", "invalid_after_expiry_before_not_due",
+                     "alice requests a forced withdrawal at 51 (expiry 91) that nobody serves; the activation at 95, "
+                     "before the rotation is due at 100: VD-LIVE-2 is checked before VD-ROT-3",
+                     concat({zkv::live_rules(), rule_range("ZK-FWQ", 1, 2), {"VD-LIVE-2", "VD-ROT-3"}})),
+           proposed, "rotation_proposed")
+      .request(late_request_height, w.key(alice), zkv::alice_account, w.key(alice), zkv::forced_withdrawal_fee)
+      .activate_rotation(late_request_expiry + 4, w.key(watcher), ValidiumError::priority_expired);
 }
 
 }  // namespace l2::vectors::validium_vectors

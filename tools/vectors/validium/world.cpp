@@ -29,6 +29,15 @@ std::size_t Keys::index_of(const Hash32& key) const {
 
 void generator_bug(const std::string& what) { throw std::logic_error("validium vectors: " + what); }
 
+Committee seeded_committee(const Hash32& case_seed, std::size_t count, u32 threshold) {
+  Committee committee{{}, threshold};
+  for (std::size_t i = 0; i < count; ++i)
+    committee.members.push_back(
+        ref::bip340::pubkey_from_secret(ref::bip340::secret_from_seed(case_seed, static_cast<u32>(i))).value());
+  std::sort(committee.members.begin(), committee.members.end());
+  return committee;
+}
+
 // ---- Worlds ----
 
 Worlds::Worlds(const Hash32& world_seed) : seed(world_seed), keys(world_seed) { build(); }

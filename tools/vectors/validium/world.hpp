@@ -158,6 +158,10 @@ struct Worlds {
 
 const Worlds& worlds();
 ValidiumEffects snapshot(const World& w);
+
+// `count` keys from a case's seed (secret_from_seed(case_seed, i)), sorted ascending, with the
+// threshold: a committee of any size, for the size rule's boundaries (VD-COM-1).
+Committee seeded_committee(const Hash32& case_seed, std::size_t count, u32 threshold);
 std::vector<SharedState> shared_states(Profile);
 
 // ---- One case under construction ----

@@ -348,6 +348,141 @@ void batch_cases(CaseBook& cases, const Worlds& w) {
                forced, "forced_requested");
     s.commit(41, Worlds::batch(s.world(), 1, {})).revert(request_expiry, w.key(op), 1, Error::priority_expired);
   }
+
+  // ---- Two rules broken at once: the earlier rule names the error ----
+  {
+    zk::CommitBatchInput in = Worlds::batch(forced, 1, {}).commit;
+    in.caller = w.key(bob);
+    Scenario(cases.add("commit_batch", "invalid_expired_before_not_operator",
+                       "bob sends batch 1, serving alice's request, at 80 = its expiry height: ZK-LIVE-2 is checked before "
+                       "ZK-COMMIT-1",
+                       {"ZK-LIVE-2"}),
+             forced, "forced_requested")
+        .commit_refused(request_expiry, in, Error::priority_expired);
+  }
+  {
+    zk::CommitBatchInput in = batch0.commit;
+    in.caller = w.key(bob);
+    in.header.chain_id = 2;
+    Scenario(cases.add("commit_batch", "invalid_not_operator_before_wrong_chain",
+                       "bob sends batch 0 with a header naming chain 2: ZK-COMMIT-1 is checked before ZK-COMMIT-2",
+                       {"ZK-COMMIT-1"}),
+             deployed, "deployed")
+        .commit_refused(commit_height, in, Error::not_operator);
+    in = batch0.commit;
+    in.header.chain_id = 2;
+    in.header.batch_number = 1;
+    Scenario(cases.add("commit_batch", "invalid_wrong_chain_before_batch_number",
+                       "batch 0's header names chain 2 and batch number 1: ZK-COMMIT-2 is checked before ZK-COMMIT-3",
+                       {"ZK-COMMIT-2"}),
+             deployed, "deployed")
+        .commit_refused(commit_height, in, Error::commit_wrong_rollup);
+    in = batch0.commit;
+    in.header.batch_number = 1;
+    in.header.prev_state_root = batch0.commit.header.post_state_root;
+    Scenario(cases.add("commit_batch", "invalid_batch_number_before_prev_root",
+                       "batch 0's header names batch number 1 and its own post-state root as prev_state_root: ZK-COMMIT-3 "
+                       "is checked before ZK-COMMIT-4",
+                       {"ZK-COMMIT-3"}),
+             deployed, "deployed")
+        .commit_refused(commit_height, in, Error::commit_out_of_order);
+  }
+  {
+    zk::CommitBatchInput in = Worlds::claimed(committed, {}, 0, committed.committed_state());
+    in.header.prev_state_root = committed.genesis.root();
+    Scenario(cases.add("commit_batch", "invalid_prev_root_before_empty",
+                       "an empty batch 1 built on the genesis root: ZK-COMMIT-4 is checked before ZK-COMMIT-5",
+                       {"ZK-COMMIT-4"}),
+             committed, "committed")
+        .commit_refused(commit_height + 1, in, Error::commit_prev_root_mismatch);
+  }
+  {
+    std::vector<Transaction> user = w.batch0_user();
+    user.push_back(w.bob_pays_alice());
+    zk::CommitBatchInput in = Worlds::batch(deployed, 2, user).commit;
+    in.header.priority_count = 3;
+    Scenario(cases.add("commit_batch", "invalid_too_large_before_priority_beyond_queue",
+                       "5 transactions = max_batch_size + 1 and 3 priority operations with 2 queued: ZK-COMMIT-6 is "
+                       "checked before ZK-COMMIT-7",
+                       {"ZK-COMMIT-6"}),
+             deployed, "deployed")
+        .commit_refused(commit_height, in, Error::commit_too_large);
+    in = batch0.commit;
+    in.header.priority_count = 3;
+    in.withdrawals.clear();
+    Scenario(cases.add("commit_batch", "invalid_priority_beyond_queue_before_withdrawal_count",
+                       "batch 0 claims 3 priority operations with 2 queued and posts none of its 1 withdrawal: ZK-COMMIT-7 "
+                       "is checked before ZK-COMMIT-8",
+                       {"ZK-COMMIT-7"}),
+             deployed, "deployed")
+        .commit_refused(commit_height, in, Error::commit_priority_beyond_queue);
+  }
+  {
+    const zk::ZkBatch two = Worlds::batch(
+        deployed, 2, {w.withdrawal(alice_account, w.key(alice), 500, 5, 0, alice), w.withdrawal(bob_account, w.key(bob), 300, 3, 0, bob)});
+    zk::CommitBatchInput in = two.commit;
+    std::swap(in.withdrawals[0], in.withdrawals[1]);
+    in.transactions.pop_back();
+    Scenario(cases.add("commit_batch", "invalid_withdrawals_root_before_data_shape",
+                       "alice's and bob's withdrawals posted in the other order than the header's root, and 3 of the 4 "
+                       "transactions posted: ZK-COMMIT-9 is checked before ZK-COMMIT-10",
+                       {"ZK-COMMIT-9"}),
+             deployed, "deployed")
+        .commit_refused(commit_height, in, Error::commit_withdrawals_root);
+    World committee = deployed;
+    committee.contract.data_mode = zk::DataMode::committee;
+    in = two.commit;
+    std::swap(in.withdrawals[0], in.withdrawals[1]);
+    Scenario(cases.add("commit_batch", "invalid_committee_withdrawals_root_before_data_shape",
+                       "a hand-made pre-state: `deployed` in committee mode; alice's and bob's withdrawals posted in the "
+                       "other order than the header's root, and the transactions posted: ZK-COMMIT-9 is checked before "
+                       "ZK-COMMIT-10",
+                       {"ZK-COMMIT-9"}),
+             committee)
+        .commit_refused(commit_height, in, Error::commit_withdrawals_root);
+    Scenario(cases.add("commit_batch", "invalid_committee_data_shape_before_not_attested",
+                       "a hand-made pre-state: `deployed` in committee mode, nothing attested; batch 0 posted with its "
+                       "transactions: ZK-COMMIT-10 is checked before ZK-COMMIT-12",
+                       {"ZK-COMMIT-10"}),
+             committee)
+        .commit_refused(commit_height, batch0.commit, Error::commit_data_shape);
+  }
+  {
+    Scenario s(cases.add("prove_batches", "invalid_expired_before_count_0",
+                         "batch 1, serving alice's request, committed at 41; a proof of 0 batches at 80 = the request's "
+                         "expiry: ZK-LIVE-2 is checked before ZK-PROVE-1",
+                         concat({commit_rules(), {"ZK-LIVE-2"}})),
+               forced, "forced_requested");
+    s.commit(41, Worlds::batch(s.world(), 1, {}));
+    s.prove(request_expiry, w.key(watcher), 0, Worlds::proof(s.world(), 1, 1), Error::priority_expired);
+  }
+  Scenario(cases.add("prove_batches", "invalid_count_past_committed_before_junk_proof",
+                     "count 2 with 1 batch committed, and three bytes that decode to no proof: ZK-PROVE-2 is checked "
+                     "before ZK-PROVE-3",
+                     {"ZK-PROVE-2"}),
+           committed, "committed")
+      .prove(prove_height, w.key(watcher), 2, Bytes{1, 2, 3}, Error::prove_beyond_committed);
+  Scenario(cases.add("execute_batch", "invalid_expired_before_not_verified",
+                     "nothing verified, at 80 = alice's request's expiry height: ZK-LIVE-2 is checked before ZK-EXEC-1",
+                     {"ZK-LIVE-2"}),
+           forced, "forced_requested")
+      .execute(request_expiry, w.key(watcher), Error::priority_expired);
+  {
+    Scenario s(cases.add("revert_batches", "invalid_expired_before_not_operator",
+                         "batch 1 serving alice's request committed at 41; bob's revert at 80 = its expiry: ZK-LIVE-2 is "
+                         "checked before ZK-COMMIT-1",
+                         concat({commit_rules(), {"ZK-LIVE-2"}})),
+               forced, "forced_requested");
+    s.commit(41, Worlds::batch(s.world(), 1, {})).revert(request_expiry, w.key(bob), 1, Error::priority_expired);
+  }
+  {
+    Scenario s(cases.add("revert_batches", "invalid_not_operator_before_nothing",
+                         "batch 1 committed; bob's revert to new_committed 2 = committed: ZK-COMMIT-1 is checked before "
+                         "ZK-REVERT-1",
+                         concat({commit_rules(), {"ZK-COMMIT-1"}})),
+               executed, "executed");
+    s.commit(33, Worlds::batch(s.world(), 0, {w.bob_pays_alice()})).revert(34, w.key(bob), 2, Error::not_operator);
+  }
 }
 
 }  // namespace l2::vectors::zk_rollup_vectors

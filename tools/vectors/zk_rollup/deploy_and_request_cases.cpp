@@ -113,6 +113,60 @@ void deploy_cases(CaseBook& cases, const Worlds& w) {
         .deploy(deploy_height, w.deploy_input(config, default_key()), Error::config_batch_size);
   }
   {
+    // Each adjacent pair of rules broken at once: the earlier rule names the error.
+    struct PairCase {
+      const char* name;
+      const char* description;
+      const char* rule;
+      std::function<void(zk::ZkConfig&, zk::VerifyingKey&)> edit;
+      Error expect;
+    };
+    const PairCase pairs[] = {
+        {"invalid_censorship_bound_before_batch_size",
+         "censorship_bound_blocks 0 and max_batch_size 0: ZK-DEPLOY-1 is checked before ZK-DEPLOY-2", "ZK-DEPLOY-1",
+         [](auto& c, auto&) {
+           c.censorship_bound_blocks = 0;
+           c.max_batch_size = 0;
+         },
+         Error::config_censorship_bound},
+        {"invalid_batch_size_before_expiry",
+         "max_batch_size 0 and priority_expiry_blocks 28 = 3B + P: ZK-DEPLOY-2 is checked before ZK-DEPLOY-3", "ZK-DEPLOY-2",
+         [](auto& c, auto&) {
+           c.max_batch_size = 0;
+           c.priority_expiry_blocks = 28;
+         },
+         Error::config_batch_size},
+        {"invalid_expiry_before_min_deposit",
+         "priority_expiry_blocks 28 = 3B + P and min_deposit 0: ZK-DEPLOY-3 is checked before ZK-DEPLOY-4", "ZK-DEPLOY-3",
+         [](auto& c, auto&) {
+           c.priority_expiry_blocks = 28;
+           c.min_deposit = 0;
+         },
+         Error::config_priority_expiry},
+        {"invalid_min_deposit_before_fee",
+         "min_deposit 0 and forced_withdrawal_fee 0: ZK-DEPLOY-4 is checked before ZK-DEPLOY-5", "ZK-DEPLOY-4",
+         [](auto& c, auto&) {
+           c.min_deposit = 0;
+           c.forced_withdrawal_fee = 0;
+         },
+         Error::config_min_deposit},
+        {"invalid_fee_before_key", "forced_withdrawal_fee 0 and a ReexecutionKey of version 2: ZK-DEPLOY-5 is checked "
+         "before ZK-DEPLOY-6", "ZK-DEPLOY-5",
+         [](auto& c, auto& vk) {
+           c.forced_withdrawal_fee = 0;
+           vk = key_bytes(reflect::encode(zk::ReexecutionKey{2, max_batch_size}));
+         },
+         Error::config_forced_withdrawal_fee},
+    };
+    for (const PairCase& pair : pairs) {
+      zk::ZkConfig config = default_config();
+      zk::VerifyingKey vk = default_key();
+      pair.edit(config, vk);
+      Scenario(cases.add("deploy", pair.name, pair.description, {pair.rule}))
+          .deploy(deploy_height, w.deploy_input(config, vk), pair.expect);
+    }
+  }
+  {
     Scenario s(cases.add("deploy", "malformed_backend_stark",
                          "the backend `stark`: ProofBackend has one value, reexecution; a decoder refuses any other",
                          {"ZK-DEPLOY-6"}));
@@ -273,6 +327,69 @@ void request_cases(CaseBook& cases, const Worlds& w) {
                      {"ZK-LIVE-2"}),
            forced, "forced_requested")
       .request(request_expiry, w.key(bob), bob_account, w.key(bob), forced_withdrawal_fee, Error::priority_expired);
+
+  // ---- Two rules broken at once: the earlier rule names the error ----
+  Scenario(cases.add("deposit_new_account", "invalid_expired_before_below_minimum",
+                     "carol deposits 99 = min_deposit - 1 at 80, alice's request's expiry height: ZK-LIVE-2 is checked "
+                     "before ZK-BRIDGE-1",
+                     {"ZK-LIVE-2"}),
+           forced, "forced_requested")
+      .deposit_new_account(request_expiry, w.key(carol), w.key(carol), min_deposit - 1, Error::priority_expired);
+  {
+    World full = deployed;
+    full.contract.escrow = u64_max;
+    Scenario(cases.add("deposit_new_account", "invalid_below_minimum_before_escrow_overflow",
+                       "escrow UINT64_MAX (a hand-made pre-state) and a deposit of 99 = min_deposit - 1: ZK-BRIDGE-1 is "
+                       "checked before ZK-BRIDGE-2",
+                       {"ZK-BRIDGE-1"}),
+             full)
+        .deposit_new_account(22, w.key(carol), w.key(carol), min_deposit - 1, Error::deposit_below_minimum);
+  }
+  {
+    World last = deployed;
+    last.contract.next_account_index = u64{1} << 32;
+    Scenario(cases.add("deposit_new_account", "invalid_escrow_overflow_before_accounts_exhausted",
+                       "next_account_index = 2^32 (a hand-made pre-state) and a deposit of UINT64_MAX - 7999 onto the "
+                       "escrow of 8000: ZK-BRIDGE-2 is checked before ZK-BRIDGE-4",
+                       {"ZK-BRIDGE-2"}),
+             last)
+        .deposit_new_account(22, w.key(carol), w.key(carol), u64_max - 7999, Error::escrow_overflow);
+    Scenario(cases.add("deposit_new_account", "invalid_accounts_exhausted_before_owner_off_curve",
+                       "next_account_index = 2^32 (a hand-made pre-state) and an owner off the curve: ZK-BRIDGE-4 is "
+                       "checked before ZK-BRIDGE-5",
+                       {"ZK-BRIDGE-4"}),
+             last)
+        .deposit_new_account(22, w.key(carol), off_curve_key(), 700, Error::accounts_exhausted);
+  }
+  {
+    // A deployment whose expiry E = UINT64_MAX: height + E saturates.
+    zk::ZkConfig config = default_config();
+    config.priority_expiry_blocks = u64_max;
+    Scenario(cases.add("deposit_new_account", "expiry_height_saturates",
+                       "a deployment with priority_expiry_blocks UINT64_MAX; carol's deposit at 2 gets expiry_height "
+                       "min(2 + UINT64_MAX, UINT64_MAX) = UINT64_MAX",
+                       concat({rule_range("ZK-DEPLOY", 1, 6), bridge_rules(), {"ZK-BRIDGE-4", "ZK-BRIDGE-5"}})))
+        .deploy(deploy_height, w.deploy_input(config, default_key()))
+        .deposit_new_account(2, w.key(carol), w.key(carol), 700);
+  }
+  Scenario(cases.add("deposit_top_up", "invalid_escrow_overflow_before_unknown_account",
+                     "a top-up of account 3 = next_account_index with UINT64_MAX - 7999 onto the escrow of 8000: "
+                     "ZK-BRIDGE-2 is checked before ZK-BRIDGE-3",
+                     {"ZK-BRIDGE-2"}),
+           executed, "executed")
+      .deposit_top_up(33, w.key(carol), carol_account, u64_max - 7999, Error::escrow_overflow);
+  Scenario(cases.add("request_forced_withdrawal", "invalid_expired_before_fee",
+                     "bob's request paying 9 = fee - 1 at 80, alice's request's expiry height: ZK-LIVE-2 is checked before "
+                     "ZK-FWQ-1",
+                     {"ZK-LIVE-2"}),
+           forced, "forced_requested")
+      .request(request_expiry, w.key(bob), bob_account, w.key(bob), forced_withdrawal_fee - 1, Error::priority_expired);
+  Scenario(cases.add("request_forced_withdrawal", "invalid_fee_before_unknown_account",
+                     "a request for account 3 = next_account_index paying 9 = fee - 1: ZK-FWQ-1 is checked before ZK-FWQ-2",
+                     {"ZK-FWQ-1"}),
+           executed, "executed")
+      .request(request_height, w.key(carol), carol_account, w.key(carol), forced_withdrawal_fee - 1,
+               Error::forced_withdrawal_fee);
 }
 
 }  // namespace l2::vectors::zk_rollup_vectors

@@ -30,6 +30,13 @@ const std::vector<std::string>& pay_rules() {
   return rules;
 }
 
+// A deposit for a new account: every rule it passes.
+const std::vector<std::string>& bridge_rules_new() {
+  static const std::vector<std::string> rules =
+      concat({live_rules(), rule_range("ZK-BRIDGE", 1, 2), {"ZK-BRIDGE-4", "ZK-BRIDGE-5"}});
+  return rules;
+}
+
 const std::vector<std::string>& exodus_rules() {
   static const std::vector<std::string> rules = {"ZK-LIVE-1", "ZK-EXO-1"};
   return rules;
@@ -409,6 +416,136 @@ void exodus_cases(CaseBook& cases, const Worlds& w) {
                        "escrow 499 (a hand-made pre-state: no sound proof system reaches it) for alice's 500", {"ZK-PAY-4"}),
              short_by_one)
         .pay(33, Worlds::payment(executed, w.key(alice), 0, 0), Error::pay_escrow_insufficient);
+  }
+
+  // ---- Two rules broken at once: the earlier rule names the error ----
+  {
+    orl::ExitInput in = Worlds::exit_of(stalled, w.key(alice), alice_account);
+    in.post_state = stalled.genesis.header();
+    Scenario(cases.add("exodus_withdraw", "invalid_not_in_exodus_before_stale_root",
+                       "alice's exit at 79, before exodus, opening the genesis state: ZK-EXIT-1 is checked before "
+                       "ZK-EXIT-2",
+                       {"ZK-EXIT-1"}),
+             stalled, "stalled")
+        .exit(exodus_height - 1, in, Error::not_in_exodus);
+    in = Worlds::exit_of(exodus, w.key(alice), alice_account);
+    in.post_state.forced_exits_processed = 1;
+    in.account.balance += 1;
+    Scenario(cases.add("exodus_withdraw", "invalid_state_opening_before_account_proof",
+                       "alice's exit with a header claiming 1 forced withdrawal processed and an opening claiming 3486: "
+                       "ZK-EXIT-2 is checked before ZK-EXIT-3",
+                       {"ZK-EXIT-2"}),
+             exodus, "exodus")
+        .exit(after, in, Error::exit_bad_state_opening);
+    in = Worlds::exit_of(exodus, w.key(alice), alice_account);
+    in.account.balance += 1;
+    Scenario(cases.add("exodus_withdraw", "invalid_account_proof_before_already_exited",
+                       "alice exits, then presents an opening claiming 3486: ZK-EXIT-3 is checked before ZK-EXIT-4",
+                       {"ZK-EXIT-3"}),
+             exodus, "exodus")
+        .exit(after, Worlds::exit_of(exodus, w.key(alice), alice_account))
+        .exit(after + 1, in, Error::exit_bad_account_proof);
+    World spare = exodus;
+    spare.contract.escrow = alice_balance + 1;
+    Scenario(cases.add("exodus_withdraw", "invalid_already_exited_before_escrow_short",
+                       "escrow 3486 (a hand-made pre-state); alice exits, leaving 1, then exits again: ZK-EXIT-4 is checked "
+                       "before ZK-EXIT-5",
+                       {"ZK-EXIT-4"}),
+             spare)
+        .exit(after, Worlds::exit_of(exodus, w.key(alice), alice_account))
+        .exit(after + 1, Worlds::exit_of(exodus, w.key(alice), alice_account), Error::exit_already_exited);
+  }
+  Scenario(cases.add("exodus_withdraw_many", "invalid_not_in_exodus_before_no_claims",
+                     "a mass exit with no claims at 79, before exodus: ZK-EXIT-1 is checked before ZK-EXIT-6", {"ZK-EXIT-1"}),
+           stalled, "stalled")
+      .exit_many(exodus_height - 1, many(stalled, w.key(watcher), {}), Error::not_in_exodus);
+  {
+    zk::ExodusWithdrawManyInput in = many(exodus, w.key(watcher), {});
+    in.post_state.forced_exits_processed = 1;
+    Scenario(cases.add("exodus_withdraw_many", "invalid_no_claims_before_state_opening",
+                       "a mass exit with no claims and a header claiming 1 forced withdrawal processed: ZK-EXIT-6 is "
+                       "checked before ZK-EXIT-2",
+                       {"ZK-EXIT-6"}),
+             exodus, "exodus")
+        .exit_many(after, in, Error::exit_no_claims);
+    in = many(exodus, w.key(watcher), {alice_account, bob_account});
+    in.claims.at(1).account.balance += 1;
+    Scenario(cases.add("exodus_withdraw_many", "invalid_first_claim_already_exited",
+                       "alice exits; then a mass exit of alice again (ZK-EXIT-4) and bob claiming 4001 (ZK-EXIT-3): the "
+                       "claims are checked in order, each through ZK-EXIT-3..5 before the next",
+                       {"ZK-EXIT-4"}),
+             exodus, "exodus")
+        .exit(after, Worlds::exit_of(exodus, w.key(alice), alice_account))
+        .exit_many(after + 1, in, Error::exit_already_exited);
+  }
+  Scenario(cases.add("refund_deposit", "invalid_not_in_exodus_before_unknown",
+                     "queue index 4 of a 4-operation queue at 79, before exodus: ZK-EXIT-1 is checked before ZK-REFUND-1",
+                     {"ZK-EXIT-1"}),
+           stalled, "stalled")
+      .refund(exodus_height - 1, w.key(carol), 4, Error::not_in_exodus);
+  {
+    Scenario s(cases.add("refund_deposit", "invalid_not_deposit_before_processed",
+                         "batch 1 serves alice's forced withdrawal (op 2) and is executed; carol deposits at 44 (op 3, "
+                         "expiry 84), never served; exodus at 84; a refund of op 2, a processed forced withdrawal: "
+                         "ZK-REFUND-2 is checked before ZK-REFUND-3",
+                         concat({pipeline_rules(), bridge_rules_new(), exodus_rules(),
+                                 {"ZK-EXIT-1", "ZK-REFUND-1", "ZK-REFUND-2"}})),
+               forced, "forced_requested");
+    s.commit(41, Worlds::batch(s.world(), 1, {}))
+        .prove_next(42, w.key(watcher), 1)
+        .execute(43, w.key(watcher))
+        .deposit_new_account(44, w.key(carol), w.key(carol), 700)
+        .activate(44 + priority_expiry_blocks, w.key(watcher))
+        .refund(45 + priority_expiry_blocks, w.key(alice), 2, Error::refund_not_deposit);
+  }
+  {
+    Scenario s(cases.add("refund_deposit", "queue_index_equal_to_priority_executed",
+                         "carol deposits at 41 (op 2 = priority_executed, expiry 81), never served; exodus at 81; her "
+                         "refund of op 2 is paid: ZK-REFUND-3 admits queue_index == priority_executed",
+                         concat({bridge_rules_new(), exodus_rules(), refund_rules()})),
+               executed, "executed");
+    s.deposit_new_account(41, w.key(carol), w.key(carol), 700)
+        .activate(41 + priority_expiry_blocks, w.key(watcher))
+        .refund(42 + priority_expiry_blocks, w.key(carol), 2)
+        .expect_payouts({{w.key(carol), 700}});
+  }
+  {
+    World spare = exodus;
+    spare.contract.escrow = 700 + 699;
+    Scenario(cases.add("refund_deposit", "invalid_already_refunded_before_escrow_short",
+                       "escrow 1399 (a hand-made pre-state); carol's deposit is refunded, leaving 699, then refunded again: "
+                       "ZK-REFUND-4 is checked before ZK-REFUND-5",
+                       {"ZK-REFUND-4"}),
+             spare)
+        .refund(after, w.key(carol), 3)
+        .refund(after + 1, w.key(carol), 3, Error::refund_already_refunded);
+  }
+  {
+    zk::PayZkWithdrawalInput in = Worlds::payment(committed, w.key(alice), 0, 0);
+    in.withdrawal.amount += 1;
+    Scenario(cases.add("pay_withdrawal", "invalid_not_executed_before_not_included",
+                       "batch 0 committed, not executed, and alice's record claiming 501: ZK-PAY-1 is checked before "
+                       "ZK-PAY-2",
+                       {"ZK-PAY-1"}),
+             committed, "committed")
+        .pay(31, in, Error::pay_batch_not_executed);
+    in = Worlds::payment(executed, w.key(alice), 0, 0);
+    in.withdrawal.amount += 1;
+    Scenario(cases.add("pay_withdrawal", "invalid_not_included_before_already_paid",
+                       "alice's withdrawal is paid, then claimed again as 501: ZK-PAY-2 is checked before ZK-PAY-3",
+                       {"ZK-PAY-2"}),
+             executed, "executed")
+        .pay(33, Worlds::payment(executed, w.key(alice), 0, 0))
+        .pay(34, in, Error::pay_not_included);
+    World spare = executed;
+    spare.contract.escrow = alice_withdrawal + alice_withdrawal - 1;
+    Scenario(cases.add("pay_withdrawal", "invalid_already_paid_before_escrow_short",
+                       "escrow 999 (a hand-made pre-state); alice's 500 is paid, leaving 499, then paid again: ZK-PAY-3 is "
+                       "checked before ZK-PAY-4",
+                       {"ZK-PAY-3"}),
+             spare)
+        .pay(33, Worlds::payment(executed, w.key(alice), 0, 0))
+        .pay(34, Worlds::payment(executed, w.key(alice), 0, 0), Error::pay_already_paid);
   }
 }
 

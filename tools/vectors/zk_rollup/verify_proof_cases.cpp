@@ -184,6 +184,110 @@ void verify_proof_cases(CaseBook& cases, const Worlds& w) {
         edited([&](zk::BatchWitness& b) { b.statement.post_state_root = minted.root(); }, true),
         Error::rx_post_root_mismatch);
   }
+
+  // ---- Two rules broken at once: the first in the order of the table names the error ----
+  // Puts bob's signature on alice's transfer (transaction 2 of batch 0's witness) and re-hashes the data commitment.
+  auto forge_signature = [&](zk::BatchWitness& b) {
+    b.transactions.at(2).transfer->signature =
+        w.actors.sign(bob, orl::transfer_digest(w.params(), *b.transactions.at(2).transfer));
+    b.statement.data_commitment = zk::data_commitment_of(b.transactions);
+  };
+  {
+    zk::VerifyProofInput in = honest_input;
+    in.verifying_key.key.pop_back();
+    in.proof.pop_back();
+    add("invalid_key_malformed_before_proof_malformed",
+        "the key cut to 11 bytes and the proof without its last byte: ZK-RX-1 is checked before ZK-RX-2", {"ZK-RX-1", "ZK-RX-2"}, in,
+        Error::rx_key_malformed);
+  }
+  {
+    zk::VerifyProofInput in = honest_input;
+    in.verifying_key = zk::reexecution_verifying_key(max_batch_size + 1);
+    in.proof_input = zk::proof_input(std::vector<Hash32>{committed.contract.batches.at(0).public_input,
+                                                         committed.contract.batches.at(0).public_input});
+    add("invalid_key_mismatch_before_input_mismatch",
+        "the honest proof of batch 0 against another key (max_transactions 5) and the proof input of [batch 0, batch 0]: "
+        "ZK-RX-3 is checked before ZK-RX-4",
+        {"ZK-RX-3", "ZK-RX-4"}, in, Error::rx_key_mismatch);
+  }
+  {
+    const zk::VerifyingKey three = zk::reexecution_verifying_key(max_batch_size - 1);
+    zk::VerifyProofInput in = input_for(three, Worlds::witnesses(committed, 0, 1, &three));
+    in.proof_input = honest_input.proof_input;
+    add("invalid_input_mismatch_before_too_many",
+        "batch 0's 4 transactions under a key of max_transactions 3, against the world key's proof input: ZK-RX-4 is "
+        "checked before ZK-RX-5",
+        {"ZK-RX-4", "ZK-RX-5"}, in, Error::rx_input_mismatch);
+  }
+  {
+    zk::ReexecutionProof proof = Worlds::witnesses(two, 0, 2);
+    forge_signature(proof.batches.at(0));
+    zk::VerifyProofInput in = input_for(vk, proof);
+    in.proof_input = Worlds::input_of(Worlds::witnesses(two, 0, 2));
+    add("invalid_input_mismatch_before_first_witness",
+        "one proof of batches 0 and 1 whose witness 0 carries bob's signature on alice's transfer (ZK-RX-12), against the "
+        "honest proof input: ZK-RX-4 is checked before any witness's ZK-RX-5..13",
+        {"ZK-RX-4", "ZK-RX-12"}, in, Error::rx_input_mismatch);
+  }
+  {
+    zk::ReexecutionProof proof = Worlds::witnesses(two, 0, 2);
+    forge_signature(proof.batches.at(0));
+    proof.batches.at(1).statement.vk_hash = zk::vk_hash(zk::reexecution_verifying_key(max_batch_size + 1));
+    add("invalid_second_witness_key_mismatch",
+        "one proof of batches 0 and 1: witness 0 carries bob's signature on alice's transfer (ZK-RX-12), witness 1's "
+        "statement names another key (ZK-RX-3); ZK-RX-3 is checked over every witness before any witness's ZK-RX-5..13",
+        {"ZK-RX-3", "ZK-RX-12"}, input_for(vk, proof), Error::rx_key_mismatch);
+  }
+  {
+    const zk::VerifyingKey three = zk::reexecution_verifying_key(max_batch_size - 1);
+    zk::ReexecutionProof proof = Worlds::witnesses(committed, 0, 1, &three);
+    proof.batches.at(0).pre_state.deposits_credited = 1;
+    add("invalid_too_many_before_pre_state",
+        "batch 0's 4 transactions under a key of max_transactions 3, with a pre-state header claiming 1 deposit credited: "
+        "ZK-RX-5 is checked before ZK-RX-6",
+        {"ZK-RX-5", "ZK-RX-6"}, input_for(three, proof), Error::rx_too_many_transactions);
+  }
+  add("invalid_pre_state_before_not_sorted",
+      "the pre-state header claims 1 deposit credited and the touched slots 0 and 1 are listed as 1, 0: ZK-RX-6 is checked "
+      "before ZK-RX-7",
+      {"ZK-RX-6", "ZK-RX-7"},
+      edited(
+          [](zk::BatchWitness& b) {
+            b.pre_state.deposits_credited = 1;
+            std::swap(b.accounts.at(0), b.accounts.at(1));
+          },
+          false),
+      Error::rx_pre_state_mismatch);
+  add("invalid_sibling_short_before_data",
+      "the multiproof without its last sibling and one bit of alice's transfer signature flipped: ZK-RX-8 is checked "
+      "before ZK-RX-9",
+      {"ZK-RX-8", "ZK-RX-9"},
+      edited(
+          [](zk::BatchWitness& b) {
+            b.siblings.pop_back();
+            b.transactions.at(2).transfer->signature[0] ^= 1;
+          },
+          false),
+      Error::rx_multiproof_mismatch);
+  add("invalid_data_before_priority",
+      "the batch's transactions without alice's deposit (op 0), the data commitment not re-hashed: ZK-RX-9 is checked "
+      "before ZK-RX-10",
+      {"ZK-RX-9", "ZK-RX-10"}, edited([](zk::BatchWitness& b) { b.transactions.erase(b.transactions.begin()); }, false),
+      Error::rx_data_mismatch);
+  {
+    // Batch 1 (bob pays alice 200) carrying alice's signature of its digest, in a witness that opens the fee account
+    // and bob's slot but not alice's, the transfer's `to`.
+    Transaction forged = w.bob_pays_alice();
+    forged.transfer->signature = w.actors.sign(alice, orl::transfer_digest(w.params(), *forged.transfer));
+    zk::PublicInputPreimage statement = Worlds::statement_of(two, 1);
+    statement.data_commitment = zk::data_commitment_of(std::vector<Transaction>{forged});
+    zk::ReexecutionProof proof;
+    proof.batches.push_back(Worlds::witness(two.batches.at(1).pre, statement, {forged}, {fee_account, bob_account}));
+    add("invalid_bad_signature_before_unopened_recipient",
+        "bob's transfer to alice carrying alice's signature, in a witness that does not open alice's slot: the "
+        "transaction stops at its signature (ZK-RX-12) before it reads the recipient (ZK-RX-11)",
+        {"ZK-RX-12", "ZK-RX-11"}, input_for(vk, proof), Error::rx_transaction_rejected);
+  }
 }
 
 }  // namespace l2::vectors::zk_rollup_vectors
