@@ -1,8 +1,8 @@
 // Suites verify_availability and commit_batch: the DA proof's rules (VD-DA-1..4) at their
 // boundaries (1, 5 and 6 entries against 5 members; threshold - 1 and threshold distinct signers,
-// with and without a duplicate), the order of the rules (too many entries before a non-member or a
-// bad signature, a non-member before a bad signature or too few signers, a bad signature before too
-// few signers, the frozen rule before every DA rule), the
+// with and without a duplicate, next to its first copy or not), the order of the rules (too many
+// entries before a non-member or a bad signature, a non-member before a bad signature or too few
+// signers, a bad signature before too few signers, the frozen rule before every DA rule), the
 // frozen rule (VD-LIVE-1/2, at the expiry height and one block before), and the wrapped
 // commit_batch in the committee mode (ZK-COMMIT-10, ZK-COMMIT-12, the former first).
 #include "world.hpp"
@@ -147,6 +147,12 @@ void availability_cases(CaseBook& cases, const Worlds& w) {
                      "members 0, 1 and member 1 again: 3 entries, every signature valid, 2 distinct signers", {"VD-DA-4"}),
            executed, "executed")
       .attest(attest_height, by({0, 1, 1}), ValidiumError::da_below_threshold);
+  Scenario(cases.add("verify_availability", "invalid_below_threshold_separated_duplicate",
+                     "members 0, 1 and member 0 again: 3 entries = the threshold, every signature valid, the duplicate "
+                     "not next to its first copy; 2 distinct signers",
+                     {"VD-DA-4"}),
+           executed, "executed")
+      .attest(attest_height, by({0, 1, 0}), ValidiumError::da_below_threshold);
   Scenario(cases.add("verify_availability", "invalid_bad_signature_before_below_threshold",
                      "members 0 and 1 only (2 = threshold - 1 distinct signers, VD-DA-4), member 1's signature with "
                      "its last byte flipped (VD-DA-3): VD-DA-3 is checked first",

@@ -1,6 +1,7 @@
 // Suite verify_proof: the stateless op, the reexecution backend's verdict on (verifying key, proof
-// input, proof). The honest proofs of the world's batches, and one negative case per rule ZK-RX-1..13,
-// each built from an honest proof by one edit (re-hashing what a dishonest prover would re-hash, so
+// input, proof). The honest proofs of the world's batches, the verifier's own-ids view after a forced
+// exit and at the top of the counters, and one negative case per rule ZK-RX-1..13, each built from an
+// honest proof by one edit (re-hashing what a dishonest prover would re-hash, so
 // that exactly the intended rule is the first to fail).
 #include <functional>
 #include <utility>
@@ -55,6 +56,84 @@ void verify_proof_cases(CaseBook& cases, const Worlds& w) {
       verify_rules(), input_for(vk, Worlds::witnesses(two, 1, 1)), Error::none);
   add("two_batches", "one proof of batches 0 and 1: two witnesses, the second opening the first's post-state",
       verify_rules(), input_for(vk, Worlds::witnesses(two, 0, 2)), Error::none);
+
+  // A second forced withdrawal served by a later batch: alice's request (op 2) is served by batch 1
+  // at 41, bob requests his at 42 (op 3), batch 2 serves it at 43. Batch 2's witness starts at
+  // forced_exits_processed = 1, so its own-ids window starts at request index 1.
+  {
+    CaseSpec scratch;
+    Scenario s(scratch, w.forced_requested);
+    s.commit(41, Worlds::batch(s.world(), 1, {}));
+    s.request(42, w.key(bob), bob_account, w.key(bob), forced_withdrawal_fee);
+    s.commit(43, Worlds::batch(s.world(), 1, {}));
+    const zk::ReexecutionProof proof = Worlds::witnesses(s.world(), 2, 1);
+    if (proof.batches.at(0).pre_state.forced_exits_processed != 1) generator_bug("batch 2 does not start after one forced exit");
+    add("second_forced_exit",
+        "the honest proof of a batch serving bob's forced withdrawal (request index 1) after a batch served alice's: the "
+        "pre-state has forced_exits_processed = 1, so the verifier's view of the batch's own forced exits starts at index 1",
+        verify_rules(), input_for(vk, proof), Error::none);
+  }
+  // The own-ids view at the top of the counters (OR-DEP-3, OR-FEX-3 through ZK-RX-12): a hand-made
+  // pre-state header (verify_proof is stateless) whose counter is UINT64_MAX - 1 or UINT64_MAX, and
+  // one priority operation at that index; the statement names the pre-state's root, the data
+  // commitment and the operation's id, so that ZK-RX-1..11 pass. The post-state root is the one a
+  // verifier crediting the operation computes (at UINT64_MAX: its counter wrapped to 0).
+  {
+    const State& base = committed.committed_state();
+    const orl::Account alices = base.account(alice_account).value();
+    const auto boundary_input = [&](const orl::Counters& counters, const Transaction& tx, const orl::Account& after,
+                                    const orl::Counters& post_counters) {
+      State pre = base;
+      pre.set_counters(counters);
+      State post = pre;
+      post.put(alice_account, after);
+      post.set_counters(post_counters);
+      const std::vector<Transaction> txs{tx};
+      zk::PublicInputPreimage statement = Worlds::statement_of(committed, 0);
+      statement.batch_number = 1;
+      statement.prev_state_root = pre.root();
+      statement.post_state_root = post.root();
+      statement.data_commitment = zk::data_commitment_of(txs);
+      statement.priority_ops_hash = zk::priority_ops_hash(zk::priority_ids(w.params(), txs));
+      zk::ReexecutionProof proof;
+      proof.batches.push_back(Worlds::witness(pre, statement, txs, {alice_account}));
+      return input_for(vk, proof);
+    };
+    const u64 credited = base.deposits_credited();
+    const u64 processed = base.forced_exits_processed();
+    orl::Account topped = alices;
+    topped.balance += 100;
+    const auto top_up = [&](u64 index) { return orl::make_transaction(orl::Deposit{index, alice_account, std::nullopt, 100}); };
+    add("deposit_at_index_max_minus_1",
+        "a top-up of alice's account by 100 at deposit index UINT64_MAX - 1 = the pre-state's deposits_credited: the last "
+        "index the verifier's view of the batch's own deposits holds (OR-DEP-3); deposits_credited becomes UINT64_MAX",
+        verify_rules(), boundary_input({u64_max - 1, processed}, top_up(u64_max - 1), topped, {u64_max, processed}),
+        Error::none);
+    add("invalid_deposit_at_index_max",
+        "a top-up of alice's account by 100 at deposit index UINT64_MAX = the pre-state's deposits_credited: the view of "
+        "the batch's own deposits does not hold it, since the count after it would not fit (OR-DEP-3), so the "
+        "transaction is rejected (the statement's post-state root is the one with the counter wrapped to 0)",
+        {"ZK-RX-12"}, boundary_input({u64_max, processed}, top_up(u64_max), topped, {0, processed}),
+        Error::rx_transaction_rejected);
+    orl::Account emptied = alices;
+    emptied.balance = 0;
+    const auto alices_exit = [&](u64 index) {
+      return orl::make_transaction(orl::ForcedExit{index, alice_account, w.key(alice), w.key(alice), alices.balance});
+    };
+    add("forced_exit_at_index_max_minus_1",
+        "alice's forced withdrawal of her whole balance at request index UINT64_MAX - 1 = the pre-state's "
+        "forced_exits_processed: the last index the verifier's view of the batch's own forced exits holds (OR-FEX-3); "
+        "forced_exits_processed becomes UINT64_MAX",
+        verify_rules(), boundary_input({credited, u64_max - 1}, alices_exit(u64_max - 1), emptied, {credited, u64_max}),
+        Error::none);
+    add("invalid_forced_exit_at_index_max",
+        "alice's forced withdrawal of her whole balance at request index UINT64_MAX = the pre-state's "
+        "forced_exits_processed: the view of the batch's own forced exits does not hold it, since the count after it "
+        "would not fit (OR-FEX-3), so the transaction is rejected (the statement's post-state root is the one with the "
+        "counter wrapped to 0)",
+        {"ZK-RX-12"}, boundary_input({credited, u64_max}, alices_exit(u64_max), emptied, {credited, 0}),
+        Error::rx_transaction_rejected);
+  }
 
   // ZK-RX-1
   {
