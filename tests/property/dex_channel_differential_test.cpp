@@ -638,7 +638,9 @@ void expect_agree_on_order_nudges(const FixedPart& fixed, const VariablePart& fr
 
 // The moves of a played channel, and each rule broken once: the two judges agree.
 void native_and_bytecode_agree_on_every_move_and_mutation();
-RC_GTEST_PROP(DexChannelDifferential, NativeAndBytecodeAgreeOnEveryMoveAndMutation, ()) { native_and_bytecode_agree_on_every_move_and_mutation(); }
+RC_GTEST_PROP(DexChannelDifferential, NativeAndBytecodeAgreeOnEveryMoveAndMutation, ()) {
+  native_and_bytecode_agree_on_every_move_and_mutation();
+}
 void native_and_bytecode_agree_on_every_move_and_mutation() {
   const Played played = play();
   RC_PRE(played.from.turn < u64_max);
@@ -657,7 +659,9 @@ void native_and_bytecode_agree_on_every_move_and_mutation() {
 // From-states no valid opening reaches: one rule of validate_state broken, with the proposal
 // make_move or the lenient apply makes from it.
 void agree_on_invalid_from_states();
-RC_GTEST_PROP(DexChannelDifferential, AgreeOnInvalidFromStates, ()) { agree_on_invalid_from_states(); }
+RC_GTEST_PROP(DexChannelDifferential, AgreeOnInvalidFromStates, ()) {
+  agree_on_invalid_from_states();
+}
 void agree_on_invalid_from_states() {
   const Played played = play();
   RC_PRE(played.from.turn < u64_max);
@@ -686,7 +690,9 @@ void agree_on_invalid_from_states() {
 // Large amounts: balances and reserves near 2^64 / (n + 1), so that the products of the pool's
 // arithmetic reach 2^128 and beyond; deposits, swaps and burns of all of a balance.
 void agree_at_the_u64_boundary();
-RC_GTEST_PROP(DexChannelDifferential, AgreeAtTheU64Boundary, ()) { agree_at_the_u64_boundary(); }
+RC_GTEST_PROP(DexChannelDifferential, AgreeAtTheU64Boundary, ()) {
+  agree_at_the_u64_boundary();
+}
 void agree_at_the_u64_boundary() {
   const std::size_t n = *rc::gen::element<std::size_t>(1, 2, 3);
   const u64 fee = *rc::gen::element<u64>(0, 30, 9999);
@@ -731,7 +737,9 @@ void agree_at_the_u64_boundary() {
 // of random sizes, each the move make_move makes, with one unit moved between the actor and the
 // pool, or with its carried bound one past what it got.
 void agree_on_pool_operations();
-RC_GTEST_PROP(DexChannelDifferential, AgreeOnPoolOperations, ()) { agree_on_pool_operations(); }
+RC_GTEST_PROP(DexChannelDifferential, AgreeOnPoolOperations, ()) {
+  agree_on_pool_operations();
+}
 void agree_on_pool_operations() {
   const std::size_t n = *rc::gen::element<std::size_t>(1, 2, 3);
   std::vector<Position> positions;
@@ -781,7 +789,9 @@ void agree_on_pool_operations() {
 // remaining book and the positions, exactly as the native match makes them, or one off; and a
 // cancel of one of its orders by the actor, whoever owns it.
 void agree_on_matches_of_random_books();
-RC_GTEST_PROP(DexChannelDifferential, AgreeOnMatchesOfRandomBooks, ()) { agree_on_matches_of_random_books(); }
+RC_GTEST_PROP(DexChannelDifferential, AgreeOnMatchesOfRandomBooks, ()) {
+  agree_on_matches_of_random_books();
+}
 void agree_on_matches_of_random_books() {
   const std::size_t n = *rc::gen::element<std::size_t>(1, 2, 3, 4);
   DexState s{};
@@ -823,7 +833,9 @@ void agree_on_matches_of_random_books() {
 // next_order_id is 2^64 - 1 or one below (DX-PLACE-4), and whose lock overflows, equals the
 // balance, or is one past it (DX-PLACE-2, DX-PLACE-3).
 void agree_at_the_shares_ids_and_locks_boundaries();
-RC_GTEST_PROP(DexChannelDifferential, AgreeAtTheSharesIdsAndLocksBoundaries, ()) { agree_at_the_shares_ids_and_locks_boundaries(); }
+RC_GTEST_PROP(DexChannelDifferential, AgreeAtTheSharesIdsAndLocksBoundaries, ()) {
+  agree_at_the_shares_ids_and_locks_boundaries();
+}
 void agree_at_the_shares_ids_and_locks_boundaries() {
   const std::size_t n = *rc::gen::element<std::size_t>(1, 2, 3);
   DexState s{};
@@ -919,7 +931,9 @@ TEST(DexChannelDifferential, ADepositPastTheSharesCeilingIsRefusedByBoth) { judg
 // Every crafted encoding once per case: each of from's six tags at 2 with the bytes that make it
 // parse, from's enum byte at 2 or more, and the positions count of from and of to one off.
 void agree_on_crafted_encodings();
-RC_GTEST_PROP(DexChannelDifferential, AgreeOnCraftedEncodings, ()) { agree_on_crafted_encodings(); }
+RC_GTEST_PROP(DexChannelDifferential, AgreeOnCraftedEncodings, ()) {
+  agree_on_crafted_encodings();
+}
 void agree_on_crafted_encodings() {
   const Played played = play();
   RC_PRE(played.from.turn < u64_max);

@@ -311,7 +311,9 @@ void expect_agree(const Case& c) {
 
 // The honest moves, and each rule broken once: the native rule is the one aimed at, and the VM agrees.
 void native_and_bytecode_agree_on_every_move_and_mutation();
-RC_GTEST_PROP(GameChannelDifferential, NativeAndBytecodeAgreeOnEveryMoveAndMutation, ()) { native_and_bytecode_agree_on_every_move_and_mutation(); }
+RC_GTEST_PROP(GameChannelDifferential, NativeAndBytecodeAgreeOnEveryMoveAndMutation, ()) {
+  native_and_bytecode_agree_on_every_move_and_mutation();
+}
 void native_and_bytecode_agree_on_every_move_and_mutation() {
   const Position position = play_position();
   const auto valid = gc::execute(position.action, position.from);
@@ -347,7 +349,9 @@ void native_and_bytecode_agree_on_every_move_and_mutation() {
 // A reveal that opens a commitment of an earlier round (its preimage is public since that round's
 // reveal), or the other player's commitment: both verdicts refuse it, and the native one says why.
 void replayed_and_copied_commitments_are_refused_by_both();
-RC_GTEST_PROP(GameChannelDifferential, ReplayedAndCopiedCommitmentsAreRefusedByBoth, ()) { replayed_and_copied_commitments_are_refused_by_both(); }
+RC_GTEST_PROP(GameChannelDifferential, ReplayedAndCopiedCommitmentsAreRefusedByBoth, ()) {
+  replayed_and_copied_commitments_are_refused_by_both();
+}
 void replayed_and_copied_commitments_are_refused_by_both() {
   const Position position = play_position(true);
   const gc::GameState game = gc::decode_game(position.from.app_data);
@@ -383,7 +387,9 @@ void replayed_and_copied_commitments_are_refused_by_both() {
 // From-states no honest game reaches: random bytes at every field, sizes and outcomes at their
 // boundaries, and a proposal that is random or is execute's answer to a random action.
 void agree_on_arbitrary_states();
-RC_GTEST_PROP(GameChannelDifferential, AgreeOnArbitraryStates, ()) { agree_on_arbitrary_states(); }
+RC_GTEST_PROP(GameChannelDifferential, AgreeOnArbitraryStates, ()) {
+  agree_on_arbitrary_states();
+}
 void agree_on_arbitrary_states() {
   Bytes data = *rc::gen::container<Bytes>(gc::game_data_bytes, rc::gen::arbitrary<u8>());
   gc::GameState game = gc::decode_game(data);
@@ -432,7 +438,9 @@ void agree_on_arbitrary_states() {
 
 // Every state an honest game reaches passes validate_state, and execute's moves pass both judges.
 void honest_games_stay_well_formed();
-RC_GTEST_PROP(GameChannelDifferential, HonestGamesStayWellFormed, ()) { honest_games_stay_well_formed(); }
+RC_GTEST_PROP(GameChannelDifferential, HonestGamesStayWellFormed, ()) {
+  honest_games_stay_well_formed();
+}
 void honest_games_stay_well_formed() {
   const Position position = play_position();
   const gc::GameState opening = gc::decode_game(position.history.empty() ? position.from.app_data
@@ -462,7 +470,9 @@ TEST(GameChannelDifferential, EveryMoveRuleIsReachedFromTheCoverageSeed) {
       GameChannelError::reveal_opening,  GameChannelError::next_app_data,  GameChannelError::next_outcome,
       GameChannelError::next_final};
   rejections_seen().clear();
-  for (void (*property)() : {native_and_bytecode_agree_on_every_move_and_mutation, replayed_and_copied_commitments_are_refused_by_both, agree_on_arbitrary_states, honest_games_stay_well_formed})
+  for (void (*property)() : {native_and_bytecode_agree_on_every_move_and_mutation,
+                             replayed_and_copied_commitments_are_refused_by_both, agree_on_arbitrary_states,
+                             honest_games_stay_well_formed})
     l2::test::check_property(property, 100, l2::test::coverage_seed);
   for (const GameChannelError e : move_rules)
     EXPECT_TRUE(rejections_seen().count(e) == 1) << code_of(e) << " was never the reason for a rejection";
