@@ -30,6 +30,12 @@ void availability_cases(CaseBook& cases, const Worlds& w) {
   const auto by = [&](std::initializer_list<std::size_t> positions) {
     return w.attestation(executed, 1, root1, Worlds::members(executed, positions));
   };
+  // The members at `positions`, then the griefer's own valid signature of the same digest: a non-member.
+  const auto by_and_griefer = [&](std::initializer_list<std::size_t> positions) {
+    vd::VerifyAvailabilityInput in = by(positions);
+    in.proof.signatures.push_back(w.signature(w.key(griefer), vd::da_digest_of(executed.contract, 1, root1)));
+    return in;
+  };
 
   // ---- verify_availability, accepted ----
   Scenario(cases.add("verify_availability", "exactly_threshold",
@@ -85,20 +91,14 @@ void availability_cases(CaseBook& cases, const Worlds& w) {
                      {"VD-DA-1", "VD-DA-3"}),
            executed, "executed")
       .attest(attest_height, with_bad_signature(by({0, 1, 2, 3, 4, 0}), 1), ValidiumError::da_signature_count);
+  Scenario(cases.add("verify_availability", "invalid_signature_count_before_not_member",
+                     "all 5 members, then the griefer's own valid signature of the digest (6 entries, VD-DA-1; a "
+                     "non-member, VD-DA-2): VD-DA-1 is checked first",
+                     {"VD-DA-1", "VD-DA-2"}),
+           executed, "executed")
+      .attest(attest_height, by_and_griefer({0, 1, 2, 3, 4}), ValidiumError::da_signature_count);
   {
-    vd::VerifyAvailabilityInput in = by({0, 1, 2, 3, 4});
-    in.proof.signatures.push_back(w.signature(w.key(griefer), vd::da_digest_of(executed.contract, 1, root1)));
-    Scenario(cases.add("verify_availability", "invalid_signature_count_before_not_member",
-                       "all 5 members, then the griefer's own valid signature of the digest (6 entries, VD-DA-1; a "
-                       "non-member, VD-DA-2): VD-DA-1 is checked first",
-                       {"VD-DA-1", "VD-DA-2"}),
-             executed, "executed")
-        .attest(attest_height, in, ValidiumError::da_signature_count);
-  }
-  {
-    vd::VerifyAvailabilityInput in = by({0, 1});
-    const Hash32 digest = vd::da_digest_of(executed.contract, 1, root1);
-    in.proof.signatures.push_back(w.signature(w.key(griefer), digest));
+    const vd::VerifyAvailabilityInput in = by_and_griefer({0, 1});
     Scenario(cases.add("verify_availability", "invalid_not_member",
                        "members 0 and 1, then the griefer's own valid signature of the digest: the griefer is no member",
                        {"VD-DA-2"}),
@@ -111,16 +111,12 @@ void availability_cases(CaseBook& cases, const Worlds& w) {
              executed, "executed")
         .attest(attest_height, with_bad_signature(in, 0), ValidiumError::da_not_member);
   }
-  {
-    vd::VerifyAvailabilityInput in = by({0});
-    in.proof.signatures.push_back(w.signature(w.key(griefer), vd::da_digest_of(executed.contract, 1, root1)));
-    Scenario(cases.add("verify_availability", "invalid_not_member_before_below_threshold",
-                       "member 0, then the griefer's own valid signature of the digest: a non-member (VD-DA-2) and 2 = "
-                       "threshold - 1 distinct signers (VD-DA-4); VD-DA-2 is checked first",
-                       {"VD-DA-2", "VD-DA-4"}),
-             executed, "executed")
-        .attest(attest_height, in, ValidiumError::da_not_member);
-  }
+  Scenario(cases.add("verify_availability", "invalid_not_member_before_below_threshold",
+                     "member 0, then the griefer's own valid signature of the digest: a non-member (VD-DA-2) and 2 = "
+                     "threshold - 1 distinct signers (VD-DA-4); VD-DA-2 is checked first",
+                     {"VD-DA-2", "VD-DA-4"}),
+           executed, "executed")
+      .attest(attest_height, by_and_griefer({0}), ValidiumError::da_not_member);
   Scenario(cases.add("verify_availability", "invalid_bad_signature",
                      "members 0, 1 and 2, member 1's signature with its last byte flipped", {"VD-DA-3"}),
            executed, "executed")

@@ -192,7 +192,7 @@ void request_cases(CaseBook& cases, const Worlds& w) {
   // ---- deposit_new_account ----
   Scenario(cases.add("deposit_new_account", "at_min_deposit",
                      "carol deposits exactly min_deposit 100 at 22: account 3, op 2, expiry 62, escrow 8100",
-                     concat({bridge_rules(), {"ZK-BRIDGE-4", "ZK-BRIDGE-5"}})),
+                     new_account_deposit_rules()),
            deployed, "deployed")
       .deposit_new_account(22, w.key(carol), w.key(carol), min_deposit);
   Scenario(cases.add("deposit_new_account", "invalid_below_minimum", "carol deposits 99 = min_deposit - 1", {"ZK-BRIDGE-1"}),
@@ -203,7 +203,7 @@ void request_cases(CaseBook& cases, const Worlds& w) {
                          "the griefer deposits first in the block for an account owned by itself and takes index 3; "
                          "carol's deposit in the same block gets index 4: L1 assigns the indices in order, nobody can "
                          "take a depositor's funds by racing it",
-                         concat({bridge_rules(), {"ZK-BRIDGE-4", "ZK-BRIDGE-5"}})),
+                         new_account_deposit_rules()),
                deployed, "deployed");
     cases.mark_adversarial("racing a depositor for a new account index", "griefer");
     s.deposit_new_account(22, w.key(griefer), w.key(griefer), min_deposit)
@@ -212,7 +212,7 @@ void request_cases(CaseBook& cases, const Worlds& w) {
   }
   Scenario(cases.add("deposit_new_account", "escrow_to_uint64_max",
                      "carol deposits UINT64_MAX - 8000 onto the escrow of 8000: the escrow reaches UINT64_MAX exactly",
-                     concat({bridge_rules(), {"ZK-BRIDGE-4", "ZK-BRIDGE-5"}})),
+                     new_account_deposit_rules()),
            deployed, "deployed")
       .deposit_new_account(22, w.key(carol), w.key(carol), u64_max - 8000);
   Scenario(cases.add("deposit_new_account", "invalid_escrow_one_over",
@@ -233,7 +233,7 @@ void request_cases(CaseBook& cases, const Worlds& w) {
     last.contract.next_account_index = (u64{1} << 32) - 1;
     Scenario(cases.add("deposit_new_account", "last_account_index",
                        "next_account_index = 2^32 - 1 (a hand-made pre-state): the deposit gets index UINT32_MAX",
-                       concat({bridge_rules(), {"ZK-BRIDGE-4", "ZK-BRIDGE-5"}})),
+                       new_account_deposit_rules()),
              last)
         .deposit_new_account(22, w.key(carol), w.key(carol), 700);
   }
@@ -242,7 +242,7 @@ void request_cases(CaseBook& cases, const Worlds& w) {
       .deposit_new_account(exodus_height + 1, w.key(carol), w.key(carol), 700, Error::exodus_active);
   Scenario(cases.add("deposit_new_account", "one_block_before_expiry",
                      "carol deposits at 79, one block before alice's request (op 2) expires at 80",
-                     concat({bridge_rules(), {"ZK-BRIDGE-4", "ZK-BRIDGE-5"}})),
+                     new_account_deposit_rules()),
            forced, "forced_requested")
       .deposit_new_account(request_expiry - 1, w.key(carol), w.key(carol), 700);
   Scenario(cases.add("deposit_new_account", "invalid_at_expiry",
@@ -368,7 +368,7 @@ void request_cases(CaseBook& cases, const Worlds& w) {
     Scenario(cases.add("deposit_new_account", "expiry_height_saturates",
                        "a deployment with priority_expiry_blocks UINT64_MAX; carol's deposit at 2 gets expiry_height "
                        "min(2 + UINT64_MAX, UINT64_MAX) = UINT64_MAX",
-                       concat({rule_range("ZK-DEPLOY", 1, 6), bridge_rules(), {"ZK-BRIDGE-4", "ZK-BRIDGE-5"}})))
+                       concat({rule_range("ZK-DEPLOY", 1, 6), new_account_deposit_rules()})))
         .deploy(deploy_height, w.deploy_input(config, default_key()))
         .deposit_new_account(2, w.key(carol), w.key(carol), 700);
   }

@@ -30,13 +30,6 @@ const std::vector<std::string>& pay_rules() {
   return rules;
 }
 
-// A deposit for a new account: every rule it passes.
-const std::vector<std::string>& bridge_rules_new() {
-  static const std::vector<std::string> rules =
-      concat({live_rules(), rule_range("ZK-BRIDGE", 1, 2), {"ZK-BRIDGE-4", "ZK-BRIDGE-5"}});
-  return rules;
-}
-
 const std::vector<std::string>& exodus_rules() {
   static const std::vector<std::string> rules = {"ZK-LIVE-1", "ZK-EXO-1"};
   return rules;
@@ -488,7 +481,7 @@ void exodus_cases(CaseBook& cases, const Worlds& w) {
                          "batch 1 serves alice's forced withdrawal (op 2) and is executed; carol deposits at 44 (op 3, "
                          "expiry 84), never served; exodus at 84; a refund of op 2, a processed forced withdrawal: "
                          "ZK-REFUND-2 is checked before ZK-REFUND-3",
-                         concat({pipeline_rules(), bridge_rules_new(), exodus_rules(),
+                         concat({pipeline_rules(), new_account_deposit_rules(), exodus_rules(),
                                  {"ZK-EXIT-1", "ZK-REFUND-1", "ZK-REFUND-2"}})),
                forced, "forced_requested");
     s.commit(41, Worlds::batch(s.world(), 1, {}))
@@ -502,7 +495,7 @@ void exodus_cases(CaseBook& cases, const Worlds& w) {
     Scenario s(cases.add("refund_deposit", "queue_index_equal_to_priority_executed",
                          "carol deposits at 41 (op 2 = priority_executed, expiry 81), never served; exodus at 81; her "
                          "refund of op 2 is paid: ZK-REFUND-3 admits queue_index == priority_executed",
-                         concat({bridge_rules_new(), exodus_rules(), refund_rules()})),
+                         concat({new_account_deposit_rules(), exodus_rules(), refund_rules()})),
                executed, "executed");
     s.deposit_new_account(41, w.key(carol), w.key(carol), 700)
         .activate(41 + priority_expiry_blocks, w.key(watcher))

@@ -313,6 +313,12 @@ const std::vector<std::string>& live_rules() {
   return rules;
 }
 
+const std::vector<std::string>& new_account_deposit_rules() {
+  static const std::vector<std::string> rules =
+      concat({live_rules(), rule_range("ZK-BRIDGE", 1, 2), {"ZK-BRIDGE-4", "ZK-BRIDGE-5"}});
+  return rules;
+}
+
 const std::vector<std::string>& commit_rules() {
   static const std::vector<std::string> rules = concat({live_rules(), rule_range("ZK-COMMIT", 1, 11)});
   return rules;

@@ -248,6 +248,7 @@ class Scenario : public ContractScenario<Scenario, World, ZkEffects, Env, genera
 // ---- Rule lists ----
 
 const std::vector<std::string>& live_rules();     // ZK-LIVE-1, ZK-LIVE-2
+const std::vector<std::string>& new_account_deposit_rules();  // the live rules, ZK-BRIDGE-1, -2, -4 and -5
 const std::vector<std::string>& commit_rules();   // the live rules and ZK-COMMIT-1..11 (calldata mode)
 const std::vector<std::string>& verify_rules();   // ZK-RX-1..13
 
